@@ -1,0 +1,589 @@
+//! Loading the rule data and checking facts against it.
+
+use crate::calendar::Calendar;
+use crate::date::Date;
+use crate::facts::{Fact, FactsError, FieldError, Facts, Raw, RawFacts, Value, N_FACTS};
+use crate::model::*;
+use crate::result::Code;
+
+/// Named rule parameters of one rule set (rules.md §3), read from its data file.
+#[derive(Debug, Clone)]
+pub struct Params {
+    pub limit_contract_yuan: f64,
+    pub limit_area_m2: f64,
+    pub supervision_investment_yuan: f64,
+    pub supervision_area_m2: f64,
+    pub deep_excavation_m: f64,
+    pub high_scaffold_m: f64,
+    pub work_at_height_m: f64,
+    pub validity_months: u32,
+    pub extension_window_days: u32,
+    pub acceptance_working_days: u32,
+    pub inspection_working_days: u32,
+    pub cancellation_working_days: u32,
+    pub near_limit_fraction: f64,
+}
+
+/// One rule set, resolved and indexed for fast assessment.
+#[derive(Debug, Clone)]
+pub struct Ruleset {
+    pub file: RulesetFile,
+    pub params: Params,
+    /// Facts in interview order.
+    pub(crate) order: Vec<Fact>,
+    pub(crate) fact_specs: Vec<FactSpec>, // indexed by Fact
+    pub(crate) hazards_engineering: Vec<Fact>,
+    pub(crate) hazards_odd_job: Vec<Fact>,
+    pub(crate) special_operations: Vec<Fact>,
+    pub(crate) dangerous_work: Vec<Fact>,
+    pub(crate) implications: Vec<(Fact, Fact)>,
+    pub(crate) activity_implies: Vec<Vec<Fact>>,
+    pub(crate) elevator_values: Vec<String>,
+}
+
+/// Everything the engine knows: rule sets by effective date, wording, departments, streets, calendars.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    pub(crate) rulesets: Vec<Ruleset>, // sorted by effective_from
+    pub(crate) codes: CodesFile,
+    pub(crate) code_texts: Vec<CodeText>, // indexed by Code
+    pub(crate) departments: Vec<Department>,
+    pub(crate) streets: Vec<Street>,
+    pub(crate) calendar: Calendar,
+    pub(crate) calendar_years: Vec<CalendarYear>,
+}
+
+/// Rule data that does not hold together (a bug in a data file, caught by the tests and at start-up).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataError(pub String);
+
+impl std::fmt::Display for DataError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "rule data error: {}", self.0)
+    }
+}
+impl std::error::Error for DataError {}
+
+/// The data files shipped with this build, as text.
+pub struct DataSources<'a> {
+    pub rulesets: Vec<&'a str>,
+    pub codes: &'a str,
+    pub departments: &'a str,
+    pub streets: &'a str,
+    pub calendars: Vec<&'a str>,
+}
+
+/// The rule data embedded in this build.
+pub fn embedded_sources() -> DataSources<'static> {
+    DataSources {
+        rulesets: vec![include_str!("../data/rulesets/longgang-2026.1-draft.json")],
+        codes: include_str!("../data/codes.json"),
+        departments: include_str!("../data/departments.json"),
+        streets: include_str!("../data/streets.json"),
+        calendars: vec![include_str!("../data/calendars/2025.json"), include_str!("../data/calendars/2026.json")],
+    }
+}
+
+fn parse<T: serde::de::DeserializeOwned>(what: &str, s: &str) -> Result<T, DataError> {
+    serde_json::from_str(s).map_err(|e| DataError(format!("{what}: {e}")))
+}
+
+fn param(file: &RulesetFile, name: &str) -> Result<f64, DataError> {
+    match file.parameters.get(name) {
+        Some(p) if p.value.is_finite() && p.value >= 0.0 => Ok(p.value),
+        Some(_) => Err(DataError(format!("{} {}: parameter {name} must be finite and ≥ 0", file.id, file.version))),
+        None => Err(DataError(format!("{} {}: parameter {name} is missing", file.id, file.version))),
+    }
+}
+
+fn fact_list(what: &str, keys: &[String]) -> Result<Vec<Fact>, DataError> {
+    keys.iter().map(|k| Fact::from_key(k).ok_or_else(|| DataError(format!("{what}: unknown fact {k}")))).collect()
+}
+
+impl Ruleset {
+    fn build(file: RulesetFile, codes: &CodesFile, departments: &[Department]) -> Result<Ruleset, DataError> {
+        let name = format!("{} {}", file.id, file.version);
+        let u = |n: &str| -> Result<u32, DataError> {
+            let v = param(&file, n)?;
+            if v.fract() != 0.0 || v > 1000.0 {
+                return Err(DataError(format!("{name}: parameter {n} must be a whole number ≤ 1000")));
+            }
+            Ok(v as u32)
+        };
+        let params = Params {
+            limit_contract_yuan: param(&file, "limit_contract_yuan")?,
+            limit_area_m2: param(&file, "limit_area_m2")?,
+            supervision_investment_yuan: param(&file, "supervision_investment_yuan")?,
+            supervision_area_m2: param(&file, "supervision_area_m2")?,
+            deep_excavation_m: param(&file, "deep_excavation_m")?,
+            high_scaffold_m: param(&file, "high_scaffold_m")?,
+            work_at_height_m: param(&file, "work_at_height_m")?,
+            validity_months: u("validity_months")?,
+            extension_window_days: u("extension_window_days")?,
+            acceptance_working_days: u("acceptance_working_days")?,
+            inspection_working_days: u("inspection_working_days")?,
+            cancellation_working_days: u("cancellation_working_days")?,
+            near_limit_fraction: param(&file, "near_limit_fraction")?,
+        };
+        if params.extension_window_days == 0 {
+            return Err(DataError(format!("{name}: extension_window_days must be ≥ 1")));
+        }
+        // The facts table must name every fact of the contract exactly once.
+        let mut rank = [u8::MAX; N_FACTS];
+        let mut order = Vec::with_capacity(N_FACTS);
+        let mut specs: Vec<Option<FactSpec>> = vec![None; N_FACTS];
+        for (i, spec) in file.facts.iter().enumerate() {
+            let f = Fact::from_key(&spec.key).ok_or_else(|| DataError(format!("{name}: unknown fact {}", spec.key)))?;
+            if rank[f as usize] != u8::MAX {
+                return Err(DataError(format!("{name}: fact {} listed twice", spec.key)));
+            }
+            rank[f as usize] = i as u8;
+            order.push(f);
+            specs[f as usize] = Some(spec.clone());
+        }
+        let fact_specs: Vec<FactSpec> = specs
+            .into_iter()
+            .zip(Fact::ALL)
+            .map(|(s, f)| s.ok_or_else(|| DataError(format!("{name}: fact {} is not in the facts table", f.key()))))
+            .collect::<Result<_, _>>()?;
+        let hz = file.hazards.as_ref().ok_or_else(|| DataError(format!("{name}: no hazards table")))?;
+        let dept_known = |d: &str| departments.iter().any(|x| x.code == d);
+        let mut activity_implies = Vec::new();
+        for a in &file.activities {
+            if a.dept.is_empty() || !a.dept.iter().all(|d| dept_known(d)) {
+                return Err(DataError(format!("{name}: activity {} has an unknown or no department", a.code)));
+            }
+            if a.kind == Kind::Engineering && codes.codes.is_empty() {
+                return Err(DataError("no code texts".into()));
+            }
+            activity_implies.push(fact_list(&a.code, &a.implies)?);
+        }
+        for v in &file.venues {
+            if !v.co.iter().all(|d| dept_known(d)) {
+                return Err(DataError(format!("{name}: venue {} has an unknown department", v.code)));
+            }
+        }
+        if file.activities.is_empty() || file.venues.is_empty() {
+            return Err(DataError(format!("{name}: activities and venues must not be empty")));
+        }
+        let implications = hz
+            .implications
+            .iter()
+            .map(|i| Ok((fact_list(&name, std::slice::from_ref(&i.if_))?[0], fact_list(&name, std::slice::from_ref(&i.then))?[0])))
+            .collect::<Result<Vec<_>, DataError>>()?;
+        let elevator_values = fact_specs[Fact::elevator_work as usize].values.clone();
+        Ok(Ruleset {
+            hazards_engineering: fact_list(&name, &hz.engineering)?,
+            hazards_odd_job: fact_list(&name, &hz.odd_job)?,
+            special_operations: fact_list(&name, &hz.special_operations)?,
+            dangerous_work: fact_list(&name, &hz.dangerous_work)?,
+            implications,
+            activity_implies,
+            elevator_values,
+            params,
+            order,
+            fact_specs,
+            file,
+        })
+    }
+
+    pub fn activity_index(&self, code: &str) -> Option<usize> {
+        self.file.activities.iter().position(|a| a.code == code)
+    }
+
+    pub fn spec(&self, f: Fact) -> &FactSpec {
+        &self.fact_specs[f as usize]
+    }
+
+    /// Facts in interview order.
+    pub fn interview_order(&self) -> &[Fact] {
+        &self.order
+    }
+}
+
+/// Fills in what an amending rule-set file leaves out from the file it amends.
+fn resolve(mut f: RulesetFile, base: &RulesetFile) -> RulesetFile {
+    let mut params = base.parameters.clone();
+    params.extend(std::mem::take(&mut f.parameters));
+    f.parameters = params;
+    if f.facts.is_empty() {
+        f.facts = base.facts.clone();
+    }
+    if f.activities.is_empty() {
+        f.activities = base.activities.clone();
+    }
+    if f.venues.is_empty() {
+        f.venues = base.venues.clone();
+    }
+    if f.hazards.is_none() {
+        f.hazards = base.hazards.clone();
+    }
+    if f.title.is_none() {
+        f.title = base.title.clone();
+    }
+    if f.notice.is_none() {
+        f.notice = base.notice.clone();
+    }
+    f
+}
+
+impl Engine {
+    /// The engine with the rule data embedded in this build.
+    ///
+    /// ```
+    /// let engine = anbei_core::Engine::embedded().unwrap();
+    /// let today = anbei_core::Date::parse("2026-05-06").unwrap();
+    /// let facts = engine.parse_json(r#"{"activity": "odd_signage", "illegal_addition": false}"#, today).unwrap();
+    /// let result = engine.assess(&facts);
+    /// assert_eq!(result.scope, Some(anbei_core::Code::SPORADIC_WORK)); // signage always touches a public area
+    /// assert_eq!(result.missing_facts[0], "welding");
+    /// ```
+    pub fn embedded() -> Result<Engine, DataError> {
+        Engine::from_sources(&embedded_sources())
+    }
+
+    /// Builds an engine from data files' text (the embedded ones, or others for tests and previews).
+    pub fn from_sources(src: &DataSources<'_>) -> Result<Engine, DataError> {
+        let codes: CodesFile = parse("codes.json", src.codes)?;
+        let departments = parse::<DepartmentsFile>("departments.json", src.departments)?.departments;
+        let streets = parse::<StreetsFile>("streets.json", src.streets)?.streets;
+        let calendar_years: Vec<CalendarYear> =
+            src.calendars.iter().map(|c| parse("calendar", c)).collect::<Result<_, _>>()?;
+        let calendar = Calendar::new(&calendar_years).map_err(|e| DataError(e.0))?;
+        let mut files: Vec<RulesetFile> = src.rulesets.iter().map(|r| parse("ruleset", r)).collect::<Result<_, _>>()?;
+        files.sort_by_key(|f| f.effective_from);
+        let mut rulesets: Vec<Ruleset> = Vec::with_capacity(files.len());
+        for f in files {
+            let f = match &f.amends {
+                Some(v) => {
+                    let base = rulesets
+                        .iter()
+                        .find(|r| &r.file.version == v)
+                        .ok_or_else(|| DataError(format!("{} amends unknown version {v}", f.version)))?;
+                    resolve(f, &base.file)
+                }
+                None => f,
+            };
+            if rulesets.iter().any(|r| r.file.effective_from == f.effective_from) {
+                return Err(DataError(format!("two rule sets take effect on {}", f.effective_from)));
+            }
+            rulesets.push(Ruleset::build(f, &codes, &departments)?);
+        }
+        if rulesets.is_empty() {
+            return Err(DataError("no rule set".into()));
+        }
+        let code_texts = Code::ALL
+            .iter()
+            .map(|c| codes.codes.get(c.as_str()).cloned().ok_or_else(|| DataError(format!("codes.json: no text for {}", c.as_str()))))
+            .collect::<Result<Vec<_>, _>>()?;
+        for k in codes.codes.keys() {
+            if Code::from_str(k).is_none() {
+                return Err(DataError(format!("codes.json: {k} is not a code of the contract")));
+            }
+        }
+        let engine = Engine { rulesets, codes, code_texts, departments, streets, calendar, calendar_years };
+        engine.check_wording()?;
+        Ok(engine)
+    }
+
+    fn check_wording(&self) -> Result<(), DataError> {
+        for n in crate::assess::NOTE_CODES {
+            if !self.codes.notes.contains_key(*n) {
+                return Err(DataError(format!("codes.json: no text for note {n}")));
+            }
+        }
+        for w in crate::assess::WORDS {
+            if !self.codes.words.contains_key(*w) {
+                return Err(DataError(format!("codes.json: no word {w}")));
+            }
+        }
+        Ok(())
+    }
+
+    /// All rule sets, oldest first.
+    pub fn rulesets(&self) -> &[Ruleset] {
+        &self.rulesets
+    }
+
+    /// Index of the rule set in force on `d` (the earliest if `d` precedes them all).
+    pub fn ruleset_index_for(&self, d: Date) -> usize {
+        self.rulesets.iter().rposition(|r| r.file.effective_from <= d).unwrap_or(0)
+    }
+
+    pub fn ruleset_for(&self, d: Date) -> &Ruleset {
+        &self.rulesets[self.ruleset_index_for(d)]
+    }
+
+    pub fn calendar(&self) -> &Calendar {
+        &self.calendar
+    }
+
+    pub fn code_text(&self, c: Code) -> &CodeText {
+        &self.code_texts[c as usize]
+    }
+
+    pub fn departments(&self) -> &[Department] {
+        &self.departments
+    }
+
+    pub fn streets(&self) -> &[Street] {
+        &self.streets
+    }
+
+    pub fn street_index(&self, code: &str) -> Option<usize> {
+        self.streets.iter().position(|s| s.code == code)
+    }
+
+    /// Parses a facts object from JSON text and checks it. `today` is the caller's date in Asia/Shanghai,
+    /// used when `registration_date` is absent.
+    pub fn parse_json(&self, json: &str, today: Date) -> Result<Facts, FactsError> {
+        let raw: RawFacts = serde_json::from_str(json).map_err(|e| FactsError::json(&e.to_string()))?;
+        self.parse_facts(raw, today)
+    }
+
+    /// Checks raw facts against the rule set in force on the filing date. Reports every problem at once.
+    pub fn parse_facts(&self, raw: RawFacts, today: Date) -> Result<Facts, FactsError> {
+        let entries = match raw {
+            RawFacts::Object(e) => e,
+            RawFacts::NotAnObject(r) => {
+                let k = r.kind();
+                return Err(FactsError::new(vec![FieldError {
+                    field: String::new(),
+                    rule: "not_an_object",
+                    message: I18n {
+                        zh: format!("事实数据应为一个 JSON 对象，收到的是{}", k.zh),
+                        en: format!("the facts must be one JSON object, got {}", k.en),
+                    },
+                }]));
+            }
+        };
+        let mut errors = Vec::new();
+        let mut seen = [false; N_FACTS];
+        let mut found: Vec<(Fact, &Raw)> = Vec::with_capacity(entries.len());
+        for (k, v) in &entries {
+            match Fact::from_key(k) {
+                None => errors.push(unknown_key(k)),
+                Some(f) if seen[f as usize] => errors.push(FieldError {
+                    field: k.clone(),
+                    rule: "duplicate_key",
+                    message: I18n { zh: format!("“{k}”出现了不止一次"), en: format!("\"{k}\" appears more than once") },
+                }),
+                Some(f) => {
+                    seen[f as usize] = true;
+                    found.push((f, v));
+                }
+            }
+        }
+        // The filing date picks the rule set, so read it first.
+        let mut values: [Option<Value>; N_FACTS] = [None; N_FACTS];
+        for &(f, v) in &found {
+            if matches!(f, Fact::registration_date | Fact::registered_date | Fact::completion_date) {
+                match check_date(f, v) {
+                    Ok(d) => values[f as usize] = Some(Value::Date(d)),
+                    Err(e) => errors.push(e),
+                }
+            }
+        }
+        let filing_date = match values[Fact::registration_date as usize] {
+            Some(Value::Date(d)) => d,
+            _ => today,
+        };
+        let ri = self.ruleset_index_for(filing_date);
+        let rs = &self.rulesets[ri];
+        for &(f, v) in &found {
+            if values[f as usize].is_some() || matches!(f, Fact::registration_date | Fact::registered_date | Fact::completion_date) {
+                continue;
+            }
+            match self.check_value(rs, f, v) {
+                Ok(val) => values[f as usize] = Some(val),
+                Err(e) => errors.push(e),
+            }
+        }
+        // Cross-field rules.
+        if let (Some(Value::NoArea), Some(Value::Code(a))) = (values[Fact::construction_area_m2 as usize], values[Fact::activity as usize]) {
+            let act = &rs.file.activities[a as usize];
+            if !act.has_flag('L') {
+                errors.push(FieldError {
+                    field: "construction_area_m2".into(),
+                    rule: "null_area",
+                    message: I18n {
+                        zh: format!("“construction_area_m2”为 null（无建筑面积）只适用于道路、管线、公园等工程；“{}”有建筑面积，请填写面积", act.name.zh),
+                        en: format!("\"construction_area_m2\": null (no building area) is allowed only for roads, pipelines, parks and similar works; {} has a building area, so give it", act.name.en),
+                    },
+                });
+            }
+        }
+        if let Some(Value::Date(r)) = values[Fact::registered_date as usize] {
+            if r < filing_date {
+                errors.push(FieldError {
+                    field: "registered_date".into(),
+                    rule: "date_order",
+                    message: I18n {
+                        zh: format!("“registered_date”（{r}）不能早于申报日期（{filing_date}）"),
+                        en: format!("\"registered_date\" ({r}) cannot be before the filing date ({filing_date})"),
+                    },
+                });
+            }
+        }
+        if errors.is_empty() {
+            Ok(Facts { values, ruleset: ri, filing_date })
+        } else {
+            Err(FactsError::new(errors))
+        }
+    }
+
+    fn check_value(&self, rs: &Ruleset, f: Fact, v: &Raw) -> Result<Value, FieldError> {
+        let spec = rs.spec(f);
+        let key = f.key();
+        let type_err = |want_zh: &str, want_en: &str| {
+            let got = v.kind();
+            FieldError {
+                field: key.into(),
+                rule: "type",
+                message: I18n {
+                    zh: format!("“{key}”应为{want_zh}，收到的是{}", got.zh),
+                    en: format!("\"{key}\" must be {want_en}, got {}", got.en),
+                },
+            }
+        };
+        match spec.ty.as_str() {
+            "bool" => match v {
+                Raw::Bool(b) => Ok(Value::Bool(*b)),
+                _ => Err(type_err("布尔值 true 或 false（未知时请不填该项）", "true or false (leave the key out if unknown)")),
+            },
+            "number" => match v {
+                Raw::Null if f == Fact::construction_area_m2 => Ok(Value::NoArea),
+                Raw::Num(n) => {
+                    let max = spec.max.unwrap_or(f64::MAX);
+                    let (unit_zh, unit_en) = match spec.unit.as_deref() {
+                        Some("yuan") => ("元", "yuan"),
+                        Some("m2") => ("平方米", "m²"),
+                        Some("m") => ("米", "m"),
+                        _ => ("", ""),
+                    };
+                    if !n.is_finite() || *n < 0.0 || *n > max {
+                        Err(FieldError {
+                            field: key.into(),
+                            rule: "range",
+                            message: I18n {
+                                zh: format!("“{key}”应在 0 到 {} {unit_zh}之间，收到的是 {n}", fmt_plain(max)),
+                                en: format!("\"{key}\" must be between 0 and {} {unit_en}, got {n}", fmt_plain(max)),
+                            },
+                        })
+                    } else {
+                        Ok(Value::Num(*n))
+                    }
+                }
+                _ if f == Fact::construction_area_m2 => {
+                    Err(type_err("数字（平方米），或 null 表示无建筑面积", "a number of m², or null for no building area"))
+                }
+                _ => Err(type_err("数字", "a number")),
+            },
+            "activity" | "venue" | "street" | "enum" => {
+                let s = match v {
+                    Raw::Str(s) => s,
+                    _ => return Err(type_err("文本代码", "a code string")),
+                };
+                let codes: Vec<&str> = match spec.ty.as_str() {
+                    "activity" => rs.file.activities.iter().map(|a| a.code.as_str()).collect(),
+                    "venue" => rs.file.venues.iter().map(|a| a.code.as_str()).collect(),
+                    "street" => self.streets.iter().map(|a| a.code.as_str()).collect(),
+                    _ => spec.values.iter().map(String::as_str).collect(),
+                };
+                match codes.iter().position(|c| c == s) {
+                    Some(i) => Ok(Value::Code(i as u16)),
+                    None => {
+                        let shown: String = s.chars().take(40).collect();
+                        let list = codes.join(", ");
+                        Err(FieldError {
+                            field: key.into(),
+                            rule: "code",
+                            message: I18n {
+                                zh: format!("“{key}”没有“{shown}”这个取值；可选：{list}"),
+                                en: format!("\"{key}\" has no value \"{shown}\"; expected one of: {list}"),
+                            },
+                        })
+                    }
+                }
+            }
+            other => Err(FieldError {
+                field: key.into(),
+                rule: "type",
+                message: I18n { zh: format!("“{key}”的类型 {other} 无法识别"), en: format!("\"{key}\" has unsupported type {other}") },
+            }),
+        }
+    }
+}
+
+fn unknown_key(k: &str) -> FieldError {
+    let shown: String = k.chars().take(60).collect();
+    let hint = Fact::ALL
+        .iter()
+        .map(|f| (edit_distance(k, f.key()), f.key()))
+        .filter(|(d, _)| *d <= 3)
+        .min()
+        .map(|(_, key)| key);
+    let (zh_hint, en_hint) = match hint {
+        Some(h) => (format!("，是否想填“{h}”？"), format!("; did you mean \"{h}\"?")),
+        None => (String::new(), String::new()),
+    };
+    FieldError {
+        field: shown.clone(),
+        rule: "unknown_key",
+        message: I18n { zh: format!("未知字段“{shown}”{zh_hint}"), en: format!("unknown key \"{shown}\"{en_hint}") },
+    }
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    if a.len() > 64 {
+        return usize::MAX;
+    }
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+fn check_date(f: Fact, v: &Raw) -> Result<Date, FieldError> {
+    let key = f.key();
+    let lo = Date::from_ymd(2000, 1, 1);
+    let hi = Date::from_ymd(2100, 12, 31);
+    match v {
+        Raw::Str(s) => match Date::parse(s) {
+            Some(d) if Some(d) >= lo && Some(d) <= hi => Ok(d),
+            _ => {
+                let shown: String = s.chars().take(40).collect();
+                Err(FieldError {
+                    field: key.into(),
+                    rule: "date",
+                    message: I18n {
+                        zh: format!("“{key}”应为 2000-01-01 至 2100-12-31 之间真实存在的日期（YYYY-MM-DD），收到的是“{shown}”"),
+                        en: format!("\"{key}\" must be a real date YYYY-MM-DD between 2000-01-01 and 2100-12-31, got \"{shown}\""),
+                    },
+                })
+            }
+        },
+        other => {
+            let k = other.kind();
+            Err(FieldError {
+                field: key.into(),
+                rule: "type",
+                message: I18n {
+                    zh: format!("“{key}”应为日期文本 YYYY-MM-DD，收到的是{}", k.zh),
+                    en: format!("\"{key}\" must be a date string YYYY-MM-DD, got {}", k.en),
+                },
+            })
+        }
+    }
+}
+
+/// A number without a trailing `.0`, grouped by thousands when large.
+pub(crate) fn fmt_plain(x: f64) -> String {
+    crate::assess::fmt_num(x)
+}

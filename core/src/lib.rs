@@ -1,0 +1,42 @@
+//! # anbei-core
+//!
+//! The rules engine of Anbei (安备): Longgang District's safety registration of small projects and odd
+//! jobs (《龙岗区限额以下小型工程和零星作业安全生产纳管实施细则》). Facts in, determination out — every
+//! determination carries its stable code, the article it comes from and a reason in Chinese and English.
+//!
+//! ```
+//! use anbei_core::{Engine, Date, Code};
+//!
+//! let engine = Engine::embedded().expect("embedded rule data is valid");
+//! let today = Date::parse("2026-05-06").unwrap();
+//! let facts = engine.parse_json(r#"{
+//!     "activity": "nonresidential_decoration", "contract_amount_yuan": 420000,
+//!     "construction_area_m2": 260, "excavation_depth_m": 3.2, "registration_date": "2026-05-06"
+//! }"#, today).unwrap();
+//! let result = engine.assess(&facts);
+//! let deep = result.high_risk_triggers.iter().find(|t| t.code == Code::HR_DEEP_EXCAVATION).unwrap();
+//! assert_eq!(deep.article, "第三条第（六）项");
+//! assert_eq!(deep.because.en, "excavation depth 3.2 m ≥ 3 m");
+//! assert_eq!(result.missing_facts[0], "emergency_rescue"); // what the interview asks next
+//! ```
+//!
+//! The crate is pure: no I/O, no clock, no global state. Rule parameters, activity and venue tables,
+//! wording and holiday calendars are versioned data files under `data/`, embedded at build time. With
+//! the `wasm` feature it exports `assess(facts)` and `ruleset()` to JavaScript.
+
+pub mod assess;
+pub mod calendar;
+pub mod date;
+pub mod engine;
+pub mod facts;
+pub mod model;
+pub mod result;
+pub mod view;
+#[cfg(feature = "wasm")]
+pub mod wasm;
+
+pub use assess::Tri;
+pub use date::Date;
+pub use engine::{DataError, DataSources, Engine, Ruleset, embedded_sources};
+pub use facts::{Fact, Facts, FactsError, FieldError, RawFacts};
+pub use result::{Assessment, Code};

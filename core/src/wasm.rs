@@ -1,0 +1,66 @@
+//! JavaScript bindings (feature `wasm`): `assess(facts)` and `ruleset()`.
+//!
+//! This shell is the only place that touches the outside world: it reads "today" in Asia/Shanghai from the
+//! JavaScript clock and keeps one parsed engine per instance; the core stays pure.
+
+use crate::{Date, Engine, RawFacts};
+use serde::Serialize;
+use std::cell::OnceCell;
+use wasm_bindgen::prelude::*;
+
+thread_local! {
+    static ENGINE: OnceCell<Result<Engine, String>> = const { OnceCell::new() };
+}
+
+fn with_engine<R>(f: impl FnOnce(&Engine) -> Result<R, JsValue>) -> Result<R, JsValue> {
+    ENGINE.with(|cell| match cell.get_or_init(|| Engine::embedded().map_err(|e| e.to_string())) {
+        Ok(e) => f(e),
+        Err(msg) => Err(JsValue::from_str(msg)),
+    })
+}
+
+/// Today's civil date in Asia/Shanghai (UTC+8, no daylight saving).
+pub fn today_shanghai() -> Date {
+    let ms = js_sys::Date::now() + 8.0 * 3_600_000.0;
+    let days = (ms / 86_400_000.0).floor() as i32;
+    Date::from_ymd(1970, 1, 1).map_or_else(|| Date::from_ymd(2000, 1, 1).unwrap_or_else(unreachable_date), |d| d.add_days(days))
+}
+
+fn unreachable_date() -> Date {
+    // 1970-01-01 and 2000-01-01 are valid dates; this is never reached.
+    Date::parse("1970-01-01").unwrap_or_else(|| unreachable_date())
+}
+
+fn to_js<T: Serialize>(v: &T) -> Result<JsValue, JsValue> {
+    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| JsValue::from_str(&e.to_string()))
+}
+
+/// Assesses one facts object. Returns the §8 result, or `{error: {...}}` naming every bad key.
+#[wasm_bindgen]
+pub fn assess(facts: JsValue) -> Result<JsValue, JsValue> {
+    with_engine(|engine| {
+        let raw: RawFacts = match serde_wasm_bindgen::from_value(facts) {
+            Ok(r) => r,
+            Err(e) => return to_js(&serde_json_error(&e.to_string())),
+        };
+        match engine.parse_facts(raw, today_shanghai()) {
+            Ok(f) => to_js(&engine.assess(&f)),
+            Err(e) => to_js(&ErrorBody { error: e }),
+        }
+    })
+}
+
+/// The rule set in force today: questions, tables, wording, parameters.
+#[wasm_bindgen]
+pub fn ruleset() -> Result<JsValue, JsValue> {
+    with_engine(|engine| to_js(&engine.ruleset_view(today_shanghai())))
+}
+
+#[derive(Serialize)]
+struct ErrorBody {
+    error: crate::FactsError,
+}
+
+fn serde_json_error(msg: &str) -> ErrorBody {
+    ErrorBody { error: crate::FactsError::json(msg) }
+}

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Installs every tool Anbei's build and tests need, idempotently, from the registries this project may use
+# (crates.io, npm, Debian). Safe to run again: each step checks before it installs.
+#   scripts/setup.sh            everything (wasm target, wasm-bindgen-cli, npm tools, Chromium for browser tests)
+#   scripts/setup.sh --no-browser   skip Chromium (enough to run the product)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+want_browser=1
+[ "${1:-}" = "--no-browser" ] && want_browser=0
+
+log() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
+
+# 1. the wasm target (rustup only adds what is missing)
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  log "adding rustup target wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# 2. wasm-bindgen-cli at exactly the version Cargo.lock pins for the wasm-bindgen crate
+wb_version=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock)
+if [ -z "$wb_version" ]; then echo "setup: cannot read the wasm-bindgen version from Cargo.lock" >&2; exit 1; fi
+if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$wb_version" ]; then
+  log "installing wasm-bindgen-cli $wb_version (cargo install, a few minutes)"
+  cargo install wasm-bindgen-cli --version "=$wb_version" --quiet
+fi
+
+# 3. npm tools (wasm-opt from binaryen, playwright-core, axe-core), pinned by tools/package-lock.json
+if [ ! -x tools/node_modules/.bin/wasm-opt ] || [ tools/package-lock.json -nt tools/node_modules/.stamp ]; then
+  log "installing npm tools into tools/node_modules"
+  (cd tools && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.stamp)
+fi
+
+# 4. Chromium, chromedriver and CJK fonts from Debian for the browser tests and screenshots
+if [ "$want_browser" = 1 ]; then
+  missing=()
+  command -v chromium >/dev/null || missing+=(chromium)
+  command -v chromedriver >/dev/null || missing+=(chromium-driver)
+  [ -d /usr/share/fonts/opentype/noto ] || missing+=(fonts-noto-cjk)
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "apt-get install ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+fi
+log "tools ready"
