@@ -1,0 +1,173 @@
+//! `Application::build(config)`: opens the store, loads the key, binds the port (0 in tests) and
+//! assembles the routers of each resource with the cross-cutting layers.
+
+use crate::clock::{self, Clock, SystemClock};
+use crate::config::{Config, JSON_BODY_LIMIT};
+use crate::error::ApiError;
+use crate::signing::Signer;
+use crate::store::{self, Store};
+use crate::{ratelimit, routes};
+use anbei_core::{Date, Engine};
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{HeaderName, HeaderValue, Method, header};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use std::collections::HashSet;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use tower_http::cors::{AllowOrigin, CorsLayer};
+
+pub struct Inner {
+    pub engine: Engine,
+    pub store: Arc<dyn Store>,
+    pub signer: Arc<Signer>,
+    pub clock: Arc<dyn Clock>,
+    pub cfg: Config,
+    /// Idempotency-Keys being processed by this instance.
+    pub inflight: Mutex<HashSet<String>>,
+    pub limiter: Option<ratelimit::Limiter>,
+    csp: HeaderValue,
+}
+
+/// Shared by every handler.
+#[derive(Clone)]
+pub struct AppState(pub Arc<Inner>);
+
+impl std::ops::Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+impl Inner {
+    pub fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
+    }
+    /// Today in Asia/Shanghai.
+    pub fn today(&self) -> Date {
+        clock::shanghai_date(self.clock.now_ms())
+    }
+    pub fn now(&self) -> String {
+        clock::rfc3339(self.clock.now_ms())
+    }
+    pub fn fast_accept(&self, street: &str) -> bool {
+        !self.cfg.fast_accept_disabled_streets.contains(street)
+    }
+}
+
+/// Holds an Idempotency-Key as in flight until dropped.
+pub struct InFlight<'a> {
+    state: &'a Inner,
+    key: String,
+}
+
+impl Inner {
+    /// `None` if the key is already being processed here.
+    pub fn begin(&self, key: &str) -> Option<InFlight<'_>> {
+        let mut set = self.inflight.lock().unwrap_or_else(|p| p.into_inner());
+        set.insert(key.to_owned()).then(|| InFlight { state: self, key: key.to_owned() })
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        let mut set = self.state.inflight.lock().unwrap_or_else(|p| p.into_inner());
+        set.remove(&self.key);
+    }
+}
+
+pub struct Application {
+    listener: tokio::net::TcpListener,
+    router: Router,
+    state: AppState,
+}
+
+impl Application {
+    pub async fn build(cfg: Config) -> Result<Application, String> {
+        Application::build_with_clock(cfg, Arc::new(SystemClock)).await
+    }
+
+    /// As `build`, with the clock injected (tests fix "today").
+    pub async fn build_with_clock(cfg: Config, clock: Arc<dyn Clock>) -> Result<Application, String> {
+        let state = state(cfg, clock).await?;
+        let listener = tokio::net::TcpListener::bind(&state.cfg.listen).await.map_err(|e| format!("cannot listen on {}: {e}", state.cfg.listen))?;
+        let router = router(state.clone());
+        Ok(Application { listener, router, state })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener.local_addr().unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 0)))
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` resolves.
+    pub async fn run_until(self, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+        axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(shutdown).await
+    }
+}
+
+/// Engine, store (migrated) and signing key for `cfg`.
+pub async fn state(cfg: Config, clock: Arc<dyn Clock>) -> Result<AppState, String> {
+    let engine = Engine::embedded().map_err(|e| format!("rule data: {e}"))?;
+    let signer = Arc::new(Signer::load_or_create(&cfg.data_dir)?);
+    let store = store::open(&cfg, signer.clone()).await?;
+    let limiter = (cfg.rate_limit_per_s > 0).then(|| ratelimit::Limiter::new(cfg.rate_limit_per_s, cfg.rate_limit_burst.max(cfg.rate_limit_per_s)));
+    let frame = if cfg.cors_origins.is_empty() { "'self'".to_owned() } else { format!("'self' {}", cfg.cors_origins.join(" ")) };
+    let csp = HeaderValue::from_str(&format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; \
+         connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors {frame}"
+    ))
+    .map_err(|_| "ANBEI_CORS_ORIGINS holds characters not allowed in a header".to_owned())?;
+    Ok(AppState(Arc::new(Inner { engine, store, signer, clock, cfg, inflight: Mutex::new(HashSet::new()), limiter, csp })))
+}
+
+/// The whole service.
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .merge(routes::meta::router())
+        .merge(routes::assess::router())
+        .merge(routes::uploads::router())
+        .merge(routes::registrations::router())
+        .merge(routes::receipts::router());
+    let mut app = Router::new()
+        .merge(api)
+        .merge(routes::pages::router())
+        .merge(routes::statics::router(&state.cfg.www_dir))
+        .fallback(|| async { ApiError::NotFound })
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
+        .layer(middleware::from_fn_with_state(state.clone(), ratelimit::middleware))
+        .layer(middleware::from_fn_with_state(state.clone(), security_headers));
+    if !state.cfg.cors_origins.is_empty() {
+        let origins: Vec<HeaderValue> = state.cfg.cors_origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()).collect();
+        app = app.layer(
+            CorsLayer::new()
+                .allow_origin(AllowOrigin::list(origins))
+                .allow_methods([Method::GET, Method::POST])
+                .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION, HeaderName::from_static("idempotency-key"), HeaderName::from_static("x-filename")])
+                .max_age(std::time::Duration::from_secs(600)),
+        );
+    }
+    app.with_state(state)
+}
+
+async fn security_headers(State(s): State<AppState>, req: Request, next: Next) -> Response {
+    let private = {
+        let p = req.uri().path();
+        p.starts_with("/api/v1/registrations") || p.starts_with("/receipts/") || p.starts_with("/api/v1/uploads")
+    };
+    let mut resp = next.run(req).await;
+    let h = resp.headers_mut();
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(header::CONTENT_SECURITY_POLICY, s.csp.clone());
+    if private {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    resp
+}

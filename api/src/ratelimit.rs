@@ -1,0 +1,97 @@
+//! Per-client token buckets, keyed by IP. Behind a trusted proxy the client is the right-most
+//! `X-Forwarded-For` address that is not itself a trusted proxy.
+
+use crate::app::AppState;
+use crate::error::ApiError;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Mutex;
+use std::time::Instant;
+
+pub struct Limiter {
+    rate: f64,
+    burst: f64,
+    buckets: Mutex<HashMap<IpAddr, (f64, Instant)>>,
+}
+
+impl Limiter {
+    pub fn new(per_s: u32, burst: u32) -> Limiter {
+        Limiter { rate: f64::from(per_s), burst: f64::from(burst), buckets: Mutex::new(HashMap::new()) }
+    }
+
+    /// `Ok` if `ip` may make a request now, else the seconds to wait.
+    pub fn check(&self, ip: IpAddr, now: Instant) -> Result<(), u64> {
+        let mut b = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
+        if b.len() > 100_000 {
+            let burst = self.burst;
+            let rate = self.rate;
+            b.retain(|_, (tokens, at)| *tokens + now.duration_since(*at).as_secs_f64() * rate < burst);
+        }
+        let (tokens, at) = b.entry(ip).or_insert((self.burst, now));
+        *tokens = (*tokens + now.duration_since(*at).as_secs_f64() * self.rate).min(self.burst);
+        *at = now;
+        if *tokens >= 1.0 {
+            *tokens -= 1.0;
+            Ok(())
+        } else {
+            Err(((1.0 - *tokens) / self.rate).ceil().max(1.0) as u64)
+        }
+    }
+}
+
+/// The client's address, believing `X-Forwarded-For` only from trusted proxies.
+pub fn client_ip(peer: IpAddr, xff: Option<&str>, trusted: &[IpAddr]) -> IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    let Some(xff) = xff else { return peer };
+    for hop in xff.rsplit(',') {
+        match hop.trim().parse::<IpAddr>() {
+            Ok(ip) if trusted.contains(&ip) => continue,
+            Ok(ip) => return ip,
+            Err(_) => return peer,
+        }
+    }
+    peer
+}
+
+pub async fn middleware(State(s): State<AppState>, req: Request, next: Next) -> Response {
+    if let Some(l) = &s.limiter {
+        let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip()).unwrap_or(IpAddr::from([127, 0, 0, 1]));
+        let xff = req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok());
+        let ip = client_ip(peer, xff, &s.cfg.trusted_proxies);
+        if let Err(retry_after_s) = l.check(ip, Instant::now()) {
+            return ApiError::TooManyRequests { retry_after_s }.into_response();
+        }
+    }
+    next.run(req).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn buckets_refill_at_the_rate() {
+        let l = Limiter::new(1, 2);
+        let ip = IpAddr::from([10, 0, 0, 1]);
+        let t = Instant::now();
+        assert!(l.check(ip, t).is_ok());
+        assert!(l.check(ip, t).is_ok());
+        assert_eq!(l.check(ip, t), Err(1));
+        assert!(l.check(IpAddr::from([10, 0, 0, 2]), t).is_ok());
+        assert!(l.check(ip, t + std::time::Duration::from_secs(1)).is_ok());
+    }
+
+    #[test]
+    fn forwarded_for_only_from_trusted_proxies() {
+        let proxy: IpAddr = "10.0.0.1".parse().unwrap();
+        let client: IpAddr = "203.0.113.9".parse().unwrap();
+        assert_eq!(client_ip(proxy, Some("198.51.100.1, 203.0.113.9"), &[proxy]), client);
+        assert_eq!(client_ip(client, Some("198.51.100.1"), &[proxy]), client);
+        assert_eq!(client_ip(proxy, None, &[proxy]), proxy);
+    }
+}

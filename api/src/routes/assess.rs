@@ -1,0 +1,37 @@
+//! `POST /api/v1/assessments`: facts in, the §8 result out — the same core as the widget and the CLI.
+
+use crate::app::AppState;
+use crate::error::{ApiBody, ApiError, FieldProblem, Msg};
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::Router;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/api/v1/assessments", post(assess))
+}
+
+/// Assess facts (rules.md §1) → the §8 result. Absent facts are unknown and reported in `missing_facts`.
+#[utoipa::path(post, path = "/api/v1/assessments", tag = "rules",
+    request_body(content = Object, description = "facts object (rules.md §1)"),
+    responses((status = 200, description = "the §8 assessment", body = Object),
+               (status = 422, description = "invalid facts, every problem listed", body = crate::error::Problem, content_type = "application/problem+json")))]
+pub async fn assess(State(s): State<AppState>, ApiBody(body): ApiBody) -> Response {
+    let text = match std::str::from_utf8(&body) {
+        Ok(t) => t,
+        Err(_) => return ApiError::bad_request("MALFORMED_JSON", "请求内容不是 UTF-8", "the body is not UTF-8").into_response(),
+    };
+    match s.engine.parse_json(text, s.today()) {
+        Ok(facts) => match serde_json::to_vec(&s.engine.assess(&facts)) {
+            Ok(b) => ([(header::CONTENT_TYPE, "application/json")], b).into_response(),
+            Err(e) => ApiError::internal(e).into_response(),
+        },
+        Err(e) => ApiError::Invalid {
+            code: "INVALID_FACTS",
+            title: Msg::new("事实数据有误", "The facts are invalid"),
+            problems: e.fields.into_iter().map(|f| FieldProblem { field: f.field, rule: f.rule.to_owned(), message: Msg { zh: f.message.zh, en: f.message.en } }).collect(),
+        }
+        .into_response(),
+    }
+}

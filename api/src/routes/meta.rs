@@ -1,0 +1,57 @@
+//! Health, readiness, the rule set, the public keys and the OpenAPI document.
+
+use crate::app::AppState;
+use crate::error::ApiError;
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route("/api/v1/ruleset", get(ruleset))
+        .route("/api/v1/keys", get(keys))
+        .route("/api/openapi.json", get(openapi))
+}
+
+/// The process is up.
+#[utoipa::path(get, path = "/healthz", tag = "meta", responses((status = 200, description = "alive")))]
+pub async fn healthz() -> Json<serde_json::Value> {
+    Json(serde_json::json!({ "status": "ok" }))
+}
+
+/// The database answers.
+#[utoipa::path(get, path = "/readyz", tag = "meta", responses((status = 200, description = "ready"), (status = 503, description = "database unreachable", body = crate::error::Problem)))]
+pub async fn readyz(State(s): State<AppState>) -> Result<Json<serde_json::Value>, ApiError> {
+    match s.store.ping().await {
+        Ok(()) => Ok(Json(serde_json::json!({ "status": "ready" }))),
+        Err(e) => {
+            tracing::warn!(error = %e, "readiness check failed");
+            Err(ApiError::Unavailable)
+        }
+    }
+}
+
+/// The rule set in force today: questions, activities, venues, streets, texts, limits, calendars, version.
+#[utoipa::path(get, path = "/api/v1/ruleset", tag = "rules", responses((status = 200, description = "the core's RulesetView", body = Object)))]
+pub async fn ruleset(State(s): State<AppState>) -> Response {
+    let view = s.engine.ruleset_view(s.today());
+    match serde_json::to_vec(&view) {
+        Ok(b) => ([(header::CONTENT_TYPE, "application/json"), (header::CACHE_CONTROL, "public, max-age=300")], b).into_response(),
+        Err(e) => ApiError::internal(e).into_response(),
+    }
+}
+
+/// The Ed25519 public keys that sign receipts (JWK-like), and the signed payload's format.
+#[utoipa::path(get, path = "/api/v1/keys", tag = "receipts", responses((status = 200, description = "public keys", body = Object)))]
+pub async fn keys(State(s): State<AppState>) -> Json<serde_json::Value> {
+    Json(s.signer.jwks())
+}
+
+/// This document.
+pub async fn openapi() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], crate::openapi::json()).into_response()
+}

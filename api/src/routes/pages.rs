@@ -1,0 +1,205 @@
+//! Printable pages: the A4 registration receipt (登记回执) with a QR code to its verification, and the
+//! site notice to post at the main entrance (第十条第（三）项): receipt, safety pledge, risk notice built
+//! from the hazards, and the worker list. Public pages: personal data masked.
+
+use crate::app::AppState;
+use crate::error::{ApiError, ApiPath};
+use crate::filing::Filing;
+use crate::routes::receipts::verification;
+use crate::routes::registrations::receipt_view;
+use crate::store::FilingRecord;
+use crate::validate;
+use anbei_core::Code;
+use axum::extract::State;
+use axum::response::Html;
+use axum::routing::get;
+use axum::Router;
+use std::fmt::Write;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/receipts/{receipt_no}", get(receipt_page)).route("/receipts/{receipt_no}/notice", get(notice_page))
+}
+
+/// Escapes text for HTML.
+pub fn esc(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&#39;"),
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+/// The QR code as inline SVG.
+pub fn qr_svg(data: &str) -> String {
+    match qrcode::QrCode::with_error_correction_level(data.as_bytes(), qrcode::EcLevel::M) {
+        Ok(code) => {
+            let svg = code.render::<qrcode::render::svg::Color<'_>>().min_dimensions(180, 180).quiet_zone(true).build();
+            match svg.find("<svg") {
+                Some(i) => svg[i..].to_owned(),
+                None => svg,
+            }
+        }
+        Err(_) => String::new(),
+    }
+}
+
+const STYLE: &str = "<style>@page{size:A4;margin:15mm}body{font-family:'Noto Sans CJK SC','Source Han Sans SC','PingFang SC','Microsoft YaHei',sans-serif;\
+max-width:180mm;margin:0 auto;color:#111;font-size:11pt}h1{font-size:17pt;text-align:center;margin:4mm 0}h2{font-size:13pt;border-bottom:1px solid #444;\
+margin-top:6mm}table{border-collapse:collapse;width:100%}td,th{border:1px solid #777;padding:1.6mm 2.4mm;text-align:left;vertical-align:top}\
+th{width:32%;background:#f2f2f2;font-weight:normal}.qr{text-align:center;margin-top:4mm}.qr svg{width:45mm;height:45mm}.small{font-size:8.5pt;color:#444;\
+word-break:break-all}.state{font-weight:bold}.warn{border:2px solid #b00;padding:2mm;color:#600}.page{page-break-after:always}\
+@media print{.noprint{display:none}}</style>";
+
+async fn load(s: &AppState, no: &str) -> Result<(FilingRecord, Filing), ApiError> {
+    let rec = s.store.get_by_receipt(no).await?.ok_or(ApiError::NotFound)?;
+    let f: Filing = serde_json::from_str(&rec.request).map_err(ApiError::internal)?;
+    Ok((rec, f))
+}
+
+fn status_zh(st: &str) -> &'static str {
+    match st {
+        "registered" => "已登记（有效）",
+        "extended" => "已延期（有效）",
+        "expired" => "已过期",
+        "cancelled" => "已注销",
+        "revoked" => "已撤销",
+        _ => "无效",
+    }
+}
+
+fn receipt_table(s: &AppState, rec: &FilingRecord, f: &Filing) -> Result<String, ApiError> {
+    let v = verification(s, rec)?;
+    let scope = Code::from_str(&v.scope).map(|c| s.engine.code_text(c).title.zh.clone()).unwrap_or_else(|| v.scope.clone());
+    let mut t = String::from("<table>");
+    let mut row = |k: &str, val: &str| {
+        let _ = write!(t, "<tr><th>{}</th><td>{}</td></tr>", esc(k), esc(val));
+    };
+    row("回执编号", &v.receipt_no);
+    row("登记编号", &v.filing_no);
+    row("当前状态", status_zh(&v.status));
+    row("类别", &scope);
+    row("是否高风险", if v.high_risk { "是（高风险工程）" } else { "否" });
+    row("所属街道", &format!("{}（{}）", v.street_name.clone().unwrap_or_default(), v.street));
+    row("工程地址", &format!("{} {}", v.site_address, v.community));
+    row("申报人", &v.applicant);
+    row("施工单位", &v.contractor);
+    if let Some(p) = &v.project_lead {
+        row("项目负责人", p);
+    }
+    row("计划工期", &format!("{} 至 {}", f.planned_start, f.planned_end));
+    row("建筑废弃物消纳场所", &f.waste_disposal_site);
+    row("登记时间", &v.issued_at);
+    row("有效期至", &v.valid_until);
+    row("规则版本", &v.ruleset);
+    t.push_str("</table>");
+    Ok(t)
+}
+
+fn draft_notice(s: &AppState) -> String {
+    let view = s.engine.ruleset_view(s.today());
+    match (view.status == "draft", view.notice) {
+        (true, Some(n)) => format!("<p class=\"small\">{}</p>", esc(&n.zh)),
+        _ => String::new(),
+    }
+}
+
+/// The printable A4 receipt (zh-CN) with the QR code of its signed payload and verify address.
+#[utoipa::path(get, path = "/receipts/{receipt_no}", tag = "receipts", params(("receipt_no" = String, Path)),
+    responses((status = 200, description = "HTML page", content_type = "text/html"), (status = 404, body = crate::error::Problem)))]
+pub async fn receipt_page(State(s): State<AppState>, ApiPath(no): ApiPath<String>) -> Result<Html<String>, ApiError> {
+    let (rec, f) = load(&s, &no).await?;
+    let r = rec.receipt.as_ref().ok_or(ApiError::NotFound)?;
+    let rv = receipt_view(&s, r);
+    let table = receipt_table(&s, &rec, &f)?;
+    let mut h = String::with_capacity(16 * 1024);
+    let _ = write!(
+        h,
+        "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>登记回执 {no}</title>{STYLE}</head><body>\
+         <h1>龙岗区限额以下小型工程和零星作业<br>安全生产纳管登记回执</h1>{table}\
+         <p class=\"warn\">本回执为安全生产纳管登记（备案告知），不是行政许可；其他审批手续须依法另行办理（第八条）。\
+         请将本回执与安全生产承诺书、风险告知书、施工人员名单张贴于施工现场主要出入口（第十条第（三）项）。</p>\
+         <div class=\"qr\">{qr}<div>扫码核验回执真伪与当前状态</div><div class=\"small\">{verify}</div></div>\
+         <p class=\"small\">电子签名（Ed25519，密钥 {kid}）：{sig}<br>签名内容：{payload}</p>{draft}\
+         <p class=\"noprint\"><a href=\"/receipts/{no_e}/notice\">打印现场公示材料</a></p></body></html>",
+        no = esc(&no),
+        no_e = esc(&no),
+        table = table,
+        qr = qr_svg(&rv.qr_payload),
+        verify = esc(&format!("{}{}", s.cfg.public_url.trim_end_matches('/'), rv.verify_url)),
+        kid = esc(&rv.kid),
+        sig = esc(&rv.signature),
+        payload = esc(&rv.payload),
+        draft = draft_notice(&s),
+    );
+    Ok(Html(h))
+}
+
+/// The site notice: receipt, safety pledge, risk notice from the hazards, worker list.
+#[utoipa::path(get, path = "/receipts/{receipt_no}/notice", tag = "receipts", params(("receipt_no" = String, Path)),
+    responses((status = 200, description = "HTML page", content_type = "text/html"), (status = 404, body = crate::error::Problem)))]
+pub async fn notice_page(State(s): State<AppState>, ApiPath(no): ApiPath<String>) -> Result<Html<String>, ApiError> {
+    let (rec, f) = load(&s, &no).await?;
+    let r = rec.receipt.as_ref().ok_or(ApiError::NotFound)?;
+    let rv = receipt_view(&s, r);
+    let table = receipt_table(&s, &rec, &f)?;
+    let assessment: serde_json::Value = serde_json::from_str(&rec.assessment).map_err(ApiError::internal)?;
+    let view = s.engine.ruleset_view(s.today());
+    let mut risks = String::new();
+    for key in assessment.get("risk_factors").and_then(|v| v.as_array()).into_iter().flatten().filter_map(|v| v.as_str()) {
+        let name = view.fact_names.get(key).map(|n| n.zh.clone()).or_else(|| view.facts.iter().find(|q| q.key == key).map(|q| q.question.zh.clone())).unwrap_or_else(|| key.to_owned());
+        let _ = write!(risks, "<li>{}</li>", esc(&name));
+    }
+    if risks.is_empty() {
+        risks.push_str("<li>一般施工作业风险：物体打击、触电、机械伤害等</li>");
+    }
+    let mut obligations = String::new();
+    for code in assessment.get("obligations").and_then(|v| v.as_array()).into_iter().flatten().filter_map(|o| o.get("code").and_then(|c| c.as_str())).filter_map(Code::from_str) {
+        let t = s.engine.code_text(code);
+        let _ = write!(obligations, "<li>{}（{}）</li>", esc(&t.title.zh), esc(&t.article));
+    }
+    let mut workers = String::from("<table><tr><th style=\"width:8%\">序号</th><th style=\"width:22%\">姓名</th><th>身份证号</th><th>特种作业</th><th>操作证号</th></tr>");
+    for (i, w) in f.workers.iter().enumerate() {
+        let op = w.operation.as_deref().and_then(|k| view.fact_names.get(k)).map(|n| n.zh.clone()).unwrap_or_default();
+        let _ = write!(
+            workers,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            i + 1,
+            esc(&validate::mask_name(&w.name)),
+            esc(&validate::mask_id(&w.id_number)),
+            esc(&op),
+            esc(w.certificate_no.as_deref().unwrap_or(""))
+        );
+    }
+    workers.push_str("</table>");
+    let mut h = String::with_capacity(32 * 1024);
+    let _ = write!(
+        h,
+        "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>现场公示 {no}</title>{STYLE}</head><body>\
+         <section class=\"page\"><h1>安全生产纳管登记回执</h1>{table}<div class=\"qr\">{qr}<div>扫码核验</div></div></section>\
+         <section class=\"page\"><h1>安全生产承诺书</h1><p>本单位（本人）承诺：申报信息真实、完整；严格遵守安全生产法律法规和\
+         《龙岗区限额以下小型工程和零星作业安全生产纳管实施细则》；落实安全生产主体责任，配备必要的安全防护设施和用品；\
+         特种作业人员持证上岗；建筑废弃物运往合法消纳场所（{waste}）；工程完工后 3 个工作日内办理注销。如有虚假申报，\
+         愿承担相应法律责任，登记自始无效。</p><p>申报人：{applicant}　　施工单位：{contractor}</p>\
+         <h2>应履行的义务</h2><ul>{obligations}</ul></section>\
+         <section class=\"page\"><h1>安全风险告知书</h1><p>本工程存在以下主要安全风险，请无关人员远离作业区域，注意安全：</p>\
+         <ul>{risks}</ul><h2>施工人员名单</h2>{workers}</section>{draft}</body></html>",
+        no = esc(&no),
+        table = table,
+        qr = qr_svg(&rv.qr_payload),
+        waste = esc(&f.waste_disposal_site),
+        applicant = esc(&validate::mask_name(&f.applicant.name)),
+        contractor = esc(&f.contractor.name),
+        obligations = obligations,
+        risks = risks,
+        workers = workers,
+        draft = draft_notice(&s),
+    );
+    Ok(Html(h))
+}

@@ -1,0 +1,84 @@
+//! `GET /api/v1/receipts/{receipt_no}/verify`: public check of a receipt — its state now, what it covers,
+//! names masked, and whether its signature is valid.
+
+use crate::app::AppState;
+use crate::error::{ApiError, ApiPath};
+use crate::filing::Filing;
+use crate::routes::registrations::effective_status;
+use crate::store::FilingRecord;
+use crate::validate;
+use axum::extract::State;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Serialize;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/api/v1/receipts/{receipt_no}/verify", get(verify))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Verification {
+    pub receipt_no: String,
+    pub filing_no: String,
+    /// The registration's state now (`registered`, `extended`, `expired`, `cancelled`, `revoked`).
+    pub status: String,
+    /// In force today and correctly signed.
+    pub valid: bool,
+    pub signature_valid: bool,
+    pub scope: String,
+    pub high_risk: bool,
+    pub street: String,
+    pub street_name: Option<String>,
+    pub site_address: String,
+    pub community: String,
+    pub valid_until: String,
+    pub issued_at: String,
+    pub ruleset: String,
+    pub applicant: String,
+    pub contractor: String,
+    pub project_lead: Option<String>,
+    pub kid: String,
+    pub payload: String,
+    pub signature: String,
+    /// Registration is a notification, not an approval (第八条).
+    pub notice: crate::error::Msg,
+}
+
+pub fn verification(s: &AppState, rec: &FilingRecord) -> Result<Verification, ApiError> {
+    let r = rec.receipt.as_ref().ok_or(ApiError::NotFound)?;
+    let f: Filing = serde_json::from_str(&rec.request).map_err(ApiError::internal)?;
+    let signature_valid = r.kid == s.signer.kid() && s.signer.verify(&r.payload(), &r.signature);
+    let status = effective_status(rec, s.today()).to_owned();
+    let contractor = if f.contractor.credit_code.is_some() { f.contractor.name.clone() } else { validate::mask_name(&f.contractor.name) };
+    Ok(Verification {
+        valid: signature_valid && (status == "registered" || status == "extended"),
+        signature_valid,
+        status,
+        receipt_no: r.receipt_no.clone(),
+        filing_no: rec.filing_no.clone(),
+        scope: r.scope.clone(),
+        high_risk: r.high_risk,
+        street_name: s.engine.street_index(&r.street).and_then(|i| s.engine.streets().get(i)).map(|st| st.name.zh.clone()),
+        street: r.street.clone(),
+        site_address: f.site.address.clone(),
+        community: f.site.community.clone(),
+        valid_until: r.valid_until.clone(),
+        issued_at: r.issued_at.clone(),
+        ruleset: r.ruleset.clone(),
+        applicant: validate::mask_name(&f.applicant.name),
+        contractor,
+        project_lead: f.project_lead.as_ref().map(|p| validate::mask_name(&p.name)),
+        kid: r.kid.clone(),
+        payload: r.payload().canonical(),
+        signature: r.signature.clone(),
+        notice: crate::error::Msg::new("登记是备案告知，不是行政许可；其他审批手续须另行办理（第八条）", "Registration is a notification, not a permit: every other approval must still be obtained (Art. 8)"),
+    })
+}
+
+/// Public: is this receipt genuine and in force?
+#[utoipa::path(get, path = "/api/v1/receipts/{receipt_no}/verify", tag = "receipts", params(("receipt_no" = String, Path)),
+    responses((status = 200, body = Verification), (status = 404, body = crate::error::Problem)))]
+pub async fn verify(State(s): State<AppState>, ApiPath(no): ApiPath<String>) -> Result<Json<Verification>, ApiError> {
+    let rec = s.store.get_by_receipt(&no).await?.ok_or(ApiError::NotFound)?;
+    Ok(Json(verification(&s, &rec)?))
+}

@@ -1,0 +1,83 @@
+//! `POST /api/v1/uploads`: one document (PDF, JPEG or PNG, recognised by its bytes), ≤ 10 MB, stored
+//! content-addressed by SHA-256 under `<data-dir>/uploads/`.
+
+use crate::app::AppState;
+use crate::config::UPLOAD_LIMIT;
+use crate::error::{ApiError, Msg};
+use crate::store::UploadMeta;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, FromRequest, Request, State};
+use axum::http::{StatusCode, header};
+use axum::routing::post;
+use axum::{Json, Router};
+use sha2::{Digest, Sha256};
+use std::io::Write;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/api/v1/uploads", post(upload).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)))
+}
+
+/// The media type of a document, from its first bytes.
+pub fn sniff(b: &[u8]) -> Option<&'static str> {
+    if b.starts_with(b"%PDF-") {
+        Some("application/pdf")
+    } else if b.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else if b.starts_with(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A]) {
+        Some("image/png")
+    } else {
+        None
+    }
+}
+
+/// Upload one document (raw body) → its id.
+#[utoipa::path(post, path = "/api/v1/uploads", tag = "uploads",
+    request_body(content = Vec<u8>, description = "the file's bytes (PDF, JPEG, PNG; ≤ 10 MB)", content_type = "application/octet-stream"),
+    responses((status = 201, description = "stored", body = Object),
+              (status = 413, description = "over 10 MB", body = crate::error::Problem, content_type = "application/problem+json"),
+              (status = 415, description = "not a PDF, JPEG or PNG", body = crate::error::Problem, content_type = "application/problem+json")))]
+pub async fn upload(State(s): State<AppState>, req: Request) -> Result<(StatusCode, Json<UploadMeta>), ApiError> {
+    let declared = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase());
+    let body = match Bytes::from_request(req, &()).await {
+        Ok(b) => b,
+        Err(BytesRejection::FailedToBufferBody(e)) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(ApiError::PayloadTooLarge { limit: UPLOAD_LIMIT }),
+        Err(e) => return Err(ApiError::bad_request("BAD_BODY", "无法读取上传内容", e.body_text())),
+    };
+    if body.is_empty() {
+        return Err(ApiError::bad_request("EMPTY_UPLOAD", "上传内容为空", "the upload is empty"));
+    }
+    let Some(kind) = sniff(&body) else {
+        return Err(ApiError::UnsupportedMediaType { msg: Msg::new("只接受 PDF、JPEG 或 PNG 文件（按文件内容判断）", "only PDF, JPEG or PNG files are accepted (judged by content)") });
+    };
+    if let Some(d) = declared.filter(|d| !d.is_empty() && d != "application/octet-stream") {
+        if d != kind {
+            return Err(ApiError::UnsupportedMediaType {
+                msg: Msg::new(format!("声明的类型 {d} 与文件内容（{kind}）不符"), format!("the declared type {d} does not match the content ({kind})")),
+            });
+        }
+    }
+    let hex = crate::signing::hex(&Sha256::digest(&body));
+    let dir = s.cfg.data_dir.join("uploads").join(&hex[..2]);
+    let path = dir.join(&hex);
+    let size = body.len() as i64;
+    let name = hex.clone();
+    tokio::task::spawn_blocking(move || -> std::io::Result<()> {
+        if path.exists() {
+            return Ok(());
+        }
+        std::fs::create_dir_all(&dir)?;
+        let tmp = dir.join(format!(".{name}.{}", crate::signing::hex(&crate::signing::random_bytes::<6>().unwrap_or_default())));
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(&body)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, &path)?;
+        Ok(())
+    })
+    .await
+    .map_err(ApiError::internal)?
+    .map_err(ApiError::internal)?;
+    let meta = UploadMeta { upload_id: format!("sha256:{hex}"), sha256: hex, size, content_type: kind.to_owned(), created_at: s.now() };
+    s.store.put_upload(meta.clone()).await?;
+    Ok((StatusCode::CREATED, Json(meta)))
+}

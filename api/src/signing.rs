@@ -1,0 +1,217 @@
+//! Ed25519 receipt signatures and the service's secrets, from one key file under the data directory.
+//!
+//! The signed payload is canonical text (fields never contain `;`):
+//! `ANBEI1;<receipt_no>;<ruleset id>;<scope>;<high_risk 0|1>;<street>;<valid_until>;<issued_at>`.
+//! The QR code carries `<verify url>#<payload>;<key id>;<signature base64url>`, so a verifier with the
+//! published key (`GET /api/v1/keys`) can check a printed receipt offline.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use ed25519_dalek::{Signature, Signer as _, SigningKey, Verifier as _, VerifyingKey};
+use hmac::{Hmac, Mac};
+use sha2::{Digest, Sha256};
+use std::io::Write;
+use std::path::Path;
+
+const KEY_FILE: &str = "receipt-signing.key";
+const KEY_PREFIX: &str = "anbei-ed25519-seed-v1:";
+
+pub struct Signer {
+    key: SigningKey,
+    kid: String,
+    token_key: [u8; 32],
+}
+
+/// The fields of a receipt that are signed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReceiptPayload<'a> {
+    pub receipt_no: &'a str,
+    pub ruleset: &'a str,
+    pub scope: &'a str,
+    pub high_risk: bool,
+    pub street: &'a str,
+    pub valid_until: &'a str,
+    pub issued_at: &'a str,
+}
+
+impl ReceiptPayload<'_> {
+    pub fn canonical(&self) -> String {
+        format!(
+            "ANBEI1;{};{};{};{};{};{};{}",
+            self.receipt_no,
+            self.ruleset,
+            self.scope,
+            if self.high_risk { 1 } else { 0 },
+            self.street,
+            self.valid_until,
+            self.issued_at
+        )
+    }
+}
+
+pub fn random_bytes<const N: usize>() -> Result<[u8; N], String> {
+    let mut b = [0u8; N];
+    getrandom::fill(&mut b).map_err(|e| format!("no randomness from the OS: {e}"))?;
+    Ok(b)
+}
+
+pub fn sha256_hex(b: &[u8]) -> String {
+    hex(&Sha256::digest(b))
+}
+
+pub fn hex(b: &[u8]) -> String {
+    const H: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(b.len() * 2);
+    for x in b {
+        s.push(char::from(H[usize::from(x >> 4)]));
+        s.push(char::from(H[usize::from(x & 15)]));
+    }
+    s
+}
+
+fn unhex(s: &str) -> Option<Vec<u8>> {
+    if s.len() % 2 != 0 {
+        return None;
+    }
+    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok()).collect()
+}
+
+impl Signer {
+    /// Loads the key from `dir`, creating it (mode 0600) on first start. A key file that exists but
+    /// cannot be read or parsed is an error: the service must not silently switch keys.
+    pub fn load_or_create(dir: &Path) -> Result<Signer, String> {
+        let path = dir.join(KEY_FILE);
+        if path.exists() {
+            let text = std::fs::read_to_string(&path).map_err(|e| format!("signing key {} exists but cannot be read: {e}", path.display()))?;
+            let seed = text
+                .trim()
+                .strip_prefix(KEY_PREFIX)
+                .and_then(unhex)
+                .and_then(|v| <[u8; 32]>::try_from(v).ok())
+                .ok_or_else(|| format!("signing key {} is corrupt (expected `{KEY_PREFIX}<64 hex digits>`); restore it from backup or move it away to create a new key", path.display()))?;
+            return Ok(Signer::from_seed(seed));
+        }
+        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create data directory {}: {e}", dir.display()))?;
+        let seed = random_bytes::<32>()?;
+        let mut opts = std::fs::OpenOptions::new();
+        opts.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.mode(0o600);
+        }
+        match opts.open(&path) {
+            Ok(mut f) => {
+                f.write_all(format!("{KEY_PREFIX}{}\n", hex(&seed)).as_bytes()).and_then(|_| f.sync_all()).map_err(|e| format!("cannot write signing key {}: {e}", path.display()))?;
+                Ok(Signer::from_seed(seed))
+            }
+            // Another instance created it first: use theirs.
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Signer::load_or_create(dir),
+            Err(e) => Err(format!("cannot create signing key {}: {e}", path.display())),
+        }
+    }
+
+    pub fn from_seed(seed: [u8; 32]) -> Signer {
+        let key = SigningKey::from_bytes(&seed);
+        let kid = hex(&Sha256::digest(key.verifying_key().as_bytes())[..8]);
+        let mut h = Sha256::new();
+        h.update(b"anbei access-token key v1\0");
+        h.update(seed);
+        Signer { key, kid, token_key: h.finalize().into() }
+    }
+
+    pub fn kid(&self) -> &str {
+        &self.kid
+    }
+
+    pub fn public_key(&self) -> VerifyingKey {
+        self.key.verifying_key()
+    }
+
+    /// Signature over the canonical payload, base64url without padding.
+    pub fn sign(&self, p: &ReceiptPayload<'_>) -> String {
+        URL_SAFE_NO_PAD.encode(self.key.sign(p.canonical().as_bytes()).to_bytes())
+    }
+
+    pub fn verify(&self, p: &ReceiptPayload<'_>, sig_b64: &str) -> bool {
+        verify_with(&self.public_key(), &p.canonical(), sig_b64)
+    }
+
+    /// The applicant's access token for a filing: derived (HMAC) from the filing number and the
+    /// client's Idempotency-Key, so a retried request gets the same token back while only its hash is
+    /// stored.
+    pub fn access_token(&self, filing_no: &str, idempotency_key: &str) -> String {
+        let mut m = match Hmac::<Sha256>::new_from_slice(&self.token_key) {
+            Ok(m) => m,
+            Err(_) => return String::new(), // unreachable: HMAC takes any key length
+        };
+        m.update(filing_no.as_bytes());
+        m.update(b"\0");
+        m.update(idempotency_key.as_bytes());
+        format!("anb_a_{}", URL_SAFE_NO_PAD.encode(m.finalize().into_bytes()))
+    }
+
+    /// JSON for `GET /api/v1/keys`.
+    pub fn jwks(&self) -> serde_json::Value {
+        let pk = self.public_key();
+        serde_json::json!({
+            "keys": [{
+                "kid": self.kid, "alg": "Ed25519", "kty": "OKP", "crv": "Ed25519", "use": "sig",
+                "x": URL_SAFE_NO_PAD.encode(pk.as_bytes()),
+                "public_key_base64": STANDARD.encode(pk.as_bytes()),
+                "public_key_hex": hex(pk.as_bytes()),
+            }],
+            "payload_format": "ANBEI1;<receipt_no>;<ruleset>;<scope>;<high_risk 0|1>;<street>;<valid_until>;<issued_at>",
+            "signature_encoding": "base64url, no padding, Ed25519 over the UTF-8 payload",
+            "qr_format": "<verify url>#<payload>;<kid>;<signature>",
+        })
+    }
+}
+
+/// Checks a base64url signature over `payload` with `key`.
+pub fn verify_with(key: &VerifyingKey, payload: &str, sig_b64: &str) -> bool {
+    let Ok(bytes) = URL_SAFE_NO_PAD.decode(sig_b64) else { return false };
+    let Ok(arr) = <[u8; 64]>::try_from(bytes.as_slice()) else { return false };
+    key.verify(payload.as_bytes(), &Signature::from_bytes(&arr)).is_ok()
+}
+
+/// A new officer token (shown once) and the hash stored for it.
+pub fn new_officer_token() -> Result<(String, String), String> {
+    let t = format!("anb_o_{}", URL_SAFE_NO_PAD.encode(random_bytes::<32>()?));
+    let h = sha256_hex(t.as_bytes());
+    Ok((t, h))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sign_and_verify_round_trip() {
+        let s = Signer::from_seed([7; 32]);
+        let p = ReceiptPayload { receipt_no: "LG-bantian-20261123-000001", ruleset: "r", scope: "SMALL_PROJECT", high_risk: false, street: "bantian", valid_until: "2027-05-23", issued_at: "t" };
+        let sig = s.sign(&p);
+        assert!(s.verify(&p, &sig));
+        let q = ReceiptPayload { high_risk: true, ..p.clone() };
+        assert!(!s.verify(&q, &sig));
+        assert_eq!(s.access_token("F-1", "k"), s.access_token("F-1", "k"));
+        assert_ne!(s.access_token("F-1", "k"), s.access_token("F-1", "k2"));
+    }
+
+    #[test]
+    fn key_file_created_then_reloaded_and_corruption_refused() {
+        let dir = std::env::temp_dir().join(format!("anbei-key-{}", hex(&random_bytes::<8>().unwrap())));
+        let a = Signer::load_or_create(&dir).unwrap();
+        let b = Signer::load_or_create(&dir).unwrap();
+        assert_eq!(a.kid(), b.kid());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(dir.join(KEY_FILE)).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        std::fs::write(dir.join(KEY_FILE), "garbage").unwrap();
+        assert!(Signer::load_or_create(&dir).unwrap_err().contains("corrupt"));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -1,0 +1,320 @@
+//! Durable storage behind one trait, with a SQLite and a PostgreSQL implementation. Both run the same
+//! contract test suite (`tests/api.rs`). The store knows nothing of HTTP and little of the rules: it
+//! allocates numbers, keeps filings, their history and receipts, and makes each change atomic.
+
+pub mod migrate;
+pub mod postgres;
+pub mod sqlite;
+
+use crate::signing::{ReceiptPayload, Signer};
+use serde::Serialize;
+use std::future::Future;
+use std::pin::Pin;
+
+#[derive(Debug)]
+pub enum StoreError {
+    /// Optimistic concurrency: the row changed since it was read.
+    Conflict,
+    NotFound,
+    Db(String),
+}
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StoreError::Conflict => f.write_str("concurrent update"),
+            StoreError::NotFound => f.write_str("not found"),
+            StoreError::Db(d) => write!(f, "database: {d}"),
+        }
+    }
+}
+
+pub type Fut<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'a>>;
+
+/// Lifecycle states stored (rules.md §7). `expired` is derived on read from `valid_until`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Filed,
+    Returned,
+    Registered,
+    Extended,
+    Refused,
+    Cancelled,
+    Revoked,
+}
+
+impl Status {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Status::Filed => "filed",
+            Status::Returned => "returned",
+            Status::Registered => "registered",
+            Status::Extended => "extended",
+            Status::Refused => "refused",
+            Status::Cancelled => "cancelled",
+            Status::Revoked => "revoked",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Status> {
+        Some(match s {
+            "filed" => Status::Filed,
+            "returned" => Status::Returned,
+            "registered" => Status::Registered,
+            "extended" => Status::Extended,
+            "refused" => Status::Refused,
+            "cancelled" => Status::Cancelled,
+            "revoked" => Status::Revoked,
+            _ => return None,
+        })
+    }
+    /// A registration in force (unless past its `valid_until`).
+    pub fn is_live(self) -> bool {
+        matches!(self, Status::Registered | Status::Extended)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Receipt {
+    pub receipt_no: String,
+    pub filing_no: String,
+    pub street: String,
+    pub ruleset: String,
+    pub scope: String,
+    pub high_risk: bool,
+    pub valid_until: String,
+    pub issued_at: String,
+    pub signature: String,
+    pub kid: String,
+}
+
+impl Receipt {
+    pub fn payload(&self) -> ReceiptPayload<'_> {
+        ReceiptPayload {
+            receipt_no: &self.receipt_no,
+            ruleset: &self.ruleset,
+            scope: &self.scope,
+            high_risk: self.high_risk,
+            street: &self.street,
+            valid_until: &self.valid_until,
+            issued_at: &self.issued_at,
+        }
+    }
+}
+
+/// One entry of a registration's history.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Event {
+    pub at: String,
+    /// `applicant`, `officer`, `admin` or `system`.
+    pub actor: String,
+    /// Officers only — never the applicant's personal data.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actor_name: Option<String>,
+    /// `filed`, `registered`, `returned`, `resubmitted`, `accepted`, `refused`, `extended`, `cancelled`, `revoked`.
+    pub action: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<serde_json::Value>,
+}
+
+#[derive(Clone, Debug)]
+pub struct FilingRecord {
+    pub filing_no: String,
+    pub street: String,
+    pub status: Status,
+    pub version: i64,
+    pub created_at: String,
+    pub updated_at: String,
+    /// Asia/Shanghai date of the (latest) filing, `YYYY-MM-DD`.
+    pub filed_on: String,
+    pub high_risk: bool,
+    pub scope: String,
+    pub acceptance_due: Option<String>,
+    pub access_token_hash: String,
+    pub idempotency_key: String,
+    pub request_hash: String,
+    /// The filing as accepted (normalised JSON).
+    pub request: String,
+    /// The §8 result the server decided (JSON).
+    pub assessment: String,
+    /// When returned: `[{field, message:{zh,en}}]` (JSON).
+    pub requested_changes: Option<String>,
+    pub receipt: Option<Receipt>,
+    /// Filled by `get_filing` only.
+    pub events: Vec<Event>,
+}
+
+/// What a new receipt says (the store adds number, signature and key id).
+#[derive(Clone, Debug)]
+pub struct ReceiptDraft {
+    pub ruleset: String,
+    pub scope: String,
+    pub high_risk: bool,
+    pub valid_until: String,
+    pub issued_at: String,
+    /// `yyyymmdd` of the issue date (Asia/Shanghai), part of the number.
+    pub day: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct NewFiling {
+    pub street: String,
+    /// `yyyymmdd`, part of the filing number.
+    pub day: String,
+    pub created_at: String,
+    pub filed_on: String,
+    pub idempotency_key: String,
+    pub request_hash: String,
+    pub status: Status,
+    pub high_risk: bool,
+    pub scope: String,
+    pub acceptance_due: Option<String>,
+    pub request: String,
+    pub assessment: String,
+    pub events: Vec<Event>,
+    pub receipt: Option<ReceiptDraft>,
+}
+
+pub enum Created {
+    New(FilingRecord),
+    /// The Idempotency-Key was used before (possibly by a concurrent request on another instance).
+    Existing { request_hash: String, filing_no: String },
+}
+
+pub enum ReceiptOp {
+    Keep,
+    Issue(ReceiptDraft),
+    /// Extension: same number, new `valid_until`, signed again.
+    Resign { valid_until: String },
+}
+
+/// A state change, applied only if the row is still at `expected_version`.
+pub struct FilingUpdate {
+    pub filing_no: String,
+    pub expected_version: i64,
+    pub status: Status,
+    pub updated_at: String,
+    pub filed_on: Option<String>,
+    pub request: Option<String>,
+    pub request_hash: Option<String>,
+    pub assessment: Option<String>,
+    pub high_risk: Option<bool>,
+    pub scope: Option<String>,
+    pub acceptance_due: Option<Option<String>>,
+    pub requested_changes: Option<Option<String>>,
+    pub event: Event,
+    pub receipt: ReceiptOp,
+}
+
+impl FilingUpdate {
+    pub fn new(rec: &FilingRecord, status: Status, updated_at: String, event: Event) -> FilingUpdate {
+        FilingUpdate {
+            filing_no: rec.filing_no.clone(),
+            expected_version: rec.version,
+            status,
+            updated_at,
+            filed_on: None,
+            request: None,
+            request_hash: None,
+            assessment: None,
+            high_risk: None,
+            scope: None,
+            acceptance_due: None,
+            requested_changes: None,
+            event,
+            receipt: ReceiptOp::Keep,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct ListFilter {
+    pub street: Option<String>,
+    /// Inclusive `YYYY-MM-DD` bounds on `filed_on`.
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct UploadMeta {
+    pub upload_id: String,
+    pub sha256: String,
+    pub size: i64,
+    pub content_type: String,
+    pub created_at: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Officer {
+    pub token_hash: String,
+    pub name: String,
+    /// A street code, or `*` (admins only): every street.
+    pub street: String,
+    /// `officer` or `admin`.
+    pub role: String,
+    pub created_at: String,
+}
+
+pub trait Store: Send + Sync {
+    /// The database answers.
+    fn ping(&self) -> Fut<'_, ()>;
+    /// Atomically: if the Idempotency-Key is new, allocate a filing number (and a receipt number when
+    /// `receipt` is set), insert everything and commit; otherwise report the earlier filing.
+    fn create_filing(&self, f: NewFiling) -> Fut<'_, Created>;
+    fn find_idempotent(&self, key: &str) -> Fut<'_, Option<(String, String)>>;
+    /// The filing with its history and receipt.
+    fn get_filing(&self, filing_no: &str) -> Fut<'_, Option<FilingRecord>>;
+    fn get_by_receipt(&self, receipt_no: &str) -> Fut<'_, Option<FilingRecord>>;
+    /// Applies `u` if the filing is still at `u.expected_version` (else `Conflict`).
+    fn update_filing(&self, u: FilingUpdate) -> Fut<'_, FilingRecord>;
+    /// One page of filings (without history), ordered by filing number, after `after`.
+    fn list_filings(&self, filter: ListFilter, after: Option<String>, limit: u32) -> Fut<'_, Vec<FilingRecord>>;
+    fn put_upload(&self, u: UploadMeta) -> Fut<'_, ()>;
+    fn get_upload(&self, id: &str) -> Fut<'_, Option<UploadMeta>>;
+    fn add_officer(&self, o: Officer) -> Fut<'_, ()>;
+    fn officer_by_token_hash(&self, hash: &str) -> Fut<'_, Option<Officer>>;
+}
+
+/// Makes the receipt for a newly allocated number and signs it.
+pub fn make_receipt(signer: &Signer, filing_no: &str, street: &str, seq: i64, d: &ReceiptDraft) -> Receipt {
+    let mut r = Receipt {
+        receipt_no: format!("LG-{street}-{}-{seq:06}", d.day),
+        filing_no: filing_no.to_owned(),
+        street: street.to_owned(),
+        ruleset: d.ruleset.clone(),
+        scope: d.scope.clone(),
+        high_risk: d.high_risk,
+        valid_until: d.valid_until.clone(),
+        issued_at: d.issued_at.clone(),
+        signature: String::new(),
+        kid: signer.kid().to_owned(),
+    };
+    r.signature = signer.sign(&r.payload());
+    r
+}
+
+pub fn filing_no(street: &str, day: &str, seq: i64) -> String {
+    format!("F-{street}-{day}-{seq:06}")
+}
+
+/// SHA-256 (hex) of the applicant's access token for this filing — the only form it is stored in.
+pub fn access_token_hash(signer: &Signer, filing_no: &str, idempotency_key: &str) -> String {
+    crate::signing::sha256_hex(signer.access_token(filing_no, idempotency_key).as_bytes())
+}
+
+/// Opens the configured store and applies its migrations.
+pub async fn open(cfg: &crate::config::Config, signer: std::sync::Arc<Signer>) -> Result<std::sync::Arc<dyn Store>, String> {
+    match &cfg.database {
+        crate::config::Database::Sqlite => {
+            let path = cfg.data_dir.join("anbei.sqlite3");
+            let s = sqlite::SqliteStore::open(&path, signer).map_err(|e| format!("cannot open SQLite database {}: {e}", path.display()))?;
+            Ok(std::sync::Arc::new(s))
+        }
+        crate::config::Database::Postgres { url, schema } => {
+            let s = postgres::PgStore::connect(url, schema.as_deref(), signer).await.map_err(|e| format!("cannot open PostgreSQL database: {e}"))?;
+            Ok(std::sync::Arc::new(s))
+        }
+    }
+}

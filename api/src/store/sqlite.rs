@@ -1,0 +1,437 @@
+//! SQLite store: WAL, `synchronous=FULL`, one writer thread that groups up to [`MAX_BATCH`] pending
+//! writes into one transaction (each in its own savepoint) and answers every request only after the
+//! COMMIT has returned — so a 201 means the row is on disk, while fsyncs are shared. Reads use a small
+//! pool of separate connections on the blocking thread pool.
+
+use super::*;
+use crate::signing::Signer;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
+
+/// Most writes grouped into one transaction.
+pub const MAX_BATCH: usize = 256;
+const READERS: usize = 4;
+
+type Responder = Box<dyn FnOnce(bool) + Send>;
+/// A write: runs inside the group transaction (`None` if it could not be opened), returns what to
+/// answer once the outcome of the COMMIT is known.
+type Job = Box<dyn FnOnce(Option<&Connection>) -> Responder + Send>;
+
+pub struct SqliteStore {
+    tx: mpsc::Sender<Job>,
+    readers: Arc<Vec<Mutex<Connection>>>,
+    next: AtomicUsize,
+    signer: Arc<Signer>,
+}
+
+fn db(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Db(e.to_string())
+}
+
+fn configure(c: &Connection) -> rusqlite::Result<()> {
+    c.busy_timeout(std::time::Duration::from_secs(10))?;
+    c.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(())
+}
+
+impl SqliteStore {
+    pub fn open(path: &Path, signer: Arc<Signer>) -> Result<SqliteStore, String> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+        }
+        let w = Connection::open(path).map_err(|e| e.to_string())?;
+        configure(&w).map_err(|e| e.to_string())?;
+        let mode: String = w.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0)).map_err(|e| e.to_string())?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(format!("could not switch to WAL (journal_mode={mode})"));
+        }
+        // FULL: the WAL is fsynced at every COMMIT, so a committed filing survives power loss.
+        w.pragma_update(None, "synchronous", "FULL").map_err(|e| e.to_string())?;
+        migrate(&w)?;
+        let mut readers = Vec::with_capacity(READERS);
+        for _ in 0..READERS {
+            let r = Connection::open(path).map_err(|e| e.to_string())?;
+            configure(&r).map_err(|e| e.to_string())?;
+            r.pragma_update(None, "query_only", "ON").map_err(|e| e.to_string())?;
+            readers.push(Mutex::new(r));
+        }
+        let (tx, rx) = mpsc::channel::<Job>();
+        std::thread::Builder::new().name("anbei-sqlite-writer".into()).spawn(move || writer(w, rx)).map_err(|e| e.to_string())?;
+        Ok(SqliteStore { tx, readers: Arc::new(readers), next: AtomicUsize::new(0), signer })
+    }
+
+    fn write<T: Send + 'static>(&self, f: impl FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static) -> Fut<'_, T> {
+        let (otx, orx) = tokio::sync::oneshot::channel::<Result<T, StoreError>>();
+        let job: Job = Box::new(move |conn| {
+            let res = match conn {
+                None => Err(StoreError::Db("could not begin a transaction".into())),
+                Some(c) => match c.execute_batch("SAVEPOINT job") {
+                    Err(e) => Err(db(e)),
+                    Ok(()) => {
+                        let r = f(c);
+                        let end = if r.is_ok() { c.execute_batch("RELEASE job") } else { c.execute_batch("ROLLBACK TO job; RELEASE job") };
+                        match (r, end) {
+                            (Ok(v), Ok(())) => Ok(v),
+                            (Err(e), _) => Err(e),
+                            (Ok(_), Err(e)) => Err(db(e)),
+                        }
+                    }
+                },
+            };
+            Box::new(move |committed: bool| {
+                let out = match res {
+                    Ok(_) if !committed => Err(StoreError::Db("commit failed".into())),
+                    other => other,
+                };
+                let _ = otx.send(out);
+            })
+        });
+        let sent = self.tx.send(job);
+        Box::pin(async move {
+            sent.map_err(|_| StoreError::Db("the writer thread has stopped".into()))?;
+            orx.await.map_err(|_| StoreError::Db("the writer thread dropped a request".into()))?
+        })
+    }
+
+    fn read<T: Send + 'static>(&self, f: impl FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static) -> Fut<'_, T> {
+        let readers = self.readers.clone();
+        let i = self.next.fetch_add(1, Ordering::Relaxed) % READERS;
+        Box::pin(async move {
+            tokio::task::spawn_blocking(move || {
+                let c = readers[i].lock().unwrap_or_else(|p| p.into_inner());
+                f(&c)
+            })
+            .await
+            .map_err(db)?
+        })
+    }
+}
+
+fn writer(conn: Connection, rx: mpsc::Receiver<Job>) {
+    while let Ok(first) = rx.recv() {
+        let mut batch = Vec::with_capacity(MAX_BATCH);
+        batch.push(first);
+        while batch.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(j) => batch.push(j),
+                Err(_) => break,
+            }
+        }
+        let begun = conn.execute_batch("BEGIN IMMEDIATE");
+        if let Err(e) = &begun {
+            tracing::error!(error = %e, "sqlite: cannot begin the group transaction");
+        }
+        let c = begun.is_ok().then_some(&conn);
+        let responders: Vec<Responder> = batch.into_iter().map(|j| j(c)).collect();
+        let committed = begun.is_ok() && {
+            match conn.execute_batch("COMMIT") {
+                Ok(()) => true,
+                Err(e) => {
+                    tracing::error!(error = %e, "sqlite: group commit failed");
+                    let _ = conn.execute_batch("ROLLBACK");
+                    false
+                }
+            }
+        };
+        for r in responders {
+            r(committed);
+        }
+    }
+}
+
+fn migrate(c: &Connection) -> Result<(), String> {
+    c.execute_batch(super::migrate::CREATE_TABLE).map_err(|e| e.to_string())?;
+    for (v, name, sql) in super::migrate::SQLITE {
+        let done: Option<i64> = c.query_row("SELECT version FROM anbei_migrations WHERE version = ?1", [v], |r| r.get(0)).optional().map_err(|e| e.to_string())?;
+        if done.is_some() {
+            continue;
+        }
+        let tx = c.unchecked_transaction().map_err(|e| e.to_string())?;
+        tx.execute_batch(sql).map_err(|e| format!("migration {v:04}_{name}: {e}"))?;
+        tx.execute("INSERT INTO anbei_migrations (version, name, applied_at) VALUES (?1, ?2, datetime('now'))", params![v, name]).map_err(|e| e.to_string())?;
+        tx.commit().map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+pub(crate) const SELECT_FILING: &str = "SELECT f.filing_no, f.street, f.status, f.version, f.created_at, f.updated_at, f.filed_on, \
+     f.high_risk, f.scope, f.acceptance_due, f.access_token_hash, f.idempotency_key, f.request_hash, f.request, \
+     f.assessment, f.requested_changes, r.receipt_no, r.ruleset, r.scope, r.high_risk, r.valid_until, r.issued_at, \
+     r.signature, r.kid FROM filings f LEFT JOIN receipts r ON r.filing_no = f.filing_no";
+
+fn row_to_filing(r: &Row<'_>) -> rusqlite::Result<FilingRecord> {
+    let filing_no: String = r.get(0)?;
+    let street: String = r.get(1)?;
+    let status: String = r.get(2)?;
+    let receipt_no: Option<String> = r.get(16)?;
+    let receipt = match receipt_no {
+        Some(no) => Some(Receipt {
+            receipt_no: no,
+            filing_no: filing_no.clone(),
+            street: street.clone(),
+            ruleset: r.get(17)?,
+            scope: r.get(18)?,
+            high_risk: r.get(19)?,
+            valid_until: r.get(20)?,
+            issued_at: r.get(21)?,
+            signature: r.get(22)?,
+            kid: r.get(23)?,
+        }),
+        None => None,
+    };
+    Ok(FilingRecord {
+        filing_no,
+        street,
+        status: Status::parse(&status).unwrap_or(Status::Filed),
+        version: r.get(3)?,
+        created_at: r.get(4)?,
+        updated_at: r.get(5)?,
+        filed_on: r.get(6)?,
+        high_risk: r.get(7)?,
+        scope: r.get(8)?,
+        acceptance_due: r.get(9)?,
+        access_token_hash: r.get(10)?,
+        idempotency_key: r.get(11)?,
+        request_hash: r.get(12)?,
+        request: r.get(13)?,
+        assessment: r.get(14)?,
+        requested_changes: r.get(15)?,
+        receipt,
+        events: vec![],
+    })
+}
+
+fn load(c: &Connection, where_: &str, key: &str) -> Result<Option<FilingRecord>, StoreError> {
+    let sql = format!("{SELECT_FILING} WHERE {where_} = ?1");
+    let rec = c.prepare_cached(&sql).map_err(db)?.query_row([key], row_to_filing).optional().map_err(db)?;
+    let Some(mut rec) = rec else { return Ok(None) };
+    let mut st = c.prepare_cached("SELECT at, actor, actor_name, action, reason, data FROM events WHERE filing_no = ?1 ORDER BY id").map_err(db)?;
+    let events = st
+        .query_map([&rec.filing_no], |r| {
+            let data: Option<String> = r.get(5)?;
+            Ok(Event { at: r.get(0)?, actor: r.get(1)?, actor_name: r.get(2)?, action: r.get(3)?, reason: r.get(4)?, data: data.and_then(|d| serde_json::from_str(&d).ok()) })
+        })
+        .map_err(db)?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(db)?;
+    rec.events = events;
+    Ok(Some(rec))
+}
+
+fn next_seq(c: &Connection, kind: &str, street: &str, day: &str) -> Result<i64, StoreError> {
+    c.prepare_cached("INSERT INTO counters (kind, street, day, value) VALUES (?1, ?2, ?3, 1) ON CONFLICT (kind, street, day) DO UPDATE SET value = value + 1 RETURNING value")
+        .map_err(db)?
+        .query_row(params![kind, street, day], |r| r.get(0))
+        .map_err(db)
+}
+
+fn insert_event(c: &Connection, filing_no: &str, e: &Event) -> Result<(), StoreError> {
+    let data = e.data.as_ref().map(|d| d.to_string());
+    c.prepare_cached("INSERT INTO events (filing_no, at, actor, actor_name, action, reason, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+        .map_err(db)?
+        .execute(params![filing_no, e.at, e.actor, e.actor_name, e.action, e.reason, data])
+        .map_err(db)?;
+    Ok(())
+}
+
+fn insert_receipt(c: &Connection, r: &Receipt) -> Result<(), StoreError> {
+    c.prepare_cached("INSERT INTO receipts (receipt_no, filing_no, street, ruleset, scope, high_risk, valid_until, issued_at, signature, kid) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")
+        .map_err(db)?
+        .execute(params![r.receipt_no, r.filing_no, r.street, r.ruleset, r.scope, r.high_risk, r.valid_until, r.issued_at, r.signature, r.kid])
+        .map_err(db)?;
+    Ok(())
+}
+
+impl Store for SqliteStore {
+    fn ping(&self) -> Fut<'_, ()> {
+        self.read(|c| c.query_row("SELECT 1", [], |_| Ok(())).map_err(db))
+    }
+
+    fn create_filing(&self, f: NewFiling) -> Fut<'_, Created> {
+        let signer = self.signer.clone();
+        self.write(move |c| {
+            let existing: Option<(String, String)> = c
+                .prepare_cached("SELECT request_hash, filing_no FROM filings WHERE idempotency_key = ?1")
+                .map_err(db)?
+                .query_row([&f.idempotency_key], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()
+                .map_err(db)?;
+            if let Some((request_hash, filing_no)) = existing {
+                return Ok(Created::Existing { request_hash, filing_no });
+            }
+            let seq = next_seq(c, "F", &f.street, &f.day)?;
+            let no = filing_no(&f.street, &f.day, seq);
+            let token_hash = access_token_hash(&signer, &no, &f.idempotency_key);
+            c.prepare_cached(
+                "INSERT INTO filings (filing_no, street, status, version, created_at, updated_at, filed_on, high_risk, scope, acceptance_due, \
+                 access_token_hash, idempotency_key, request_hash, request, assessment, requested_changes) \
+                 VALUES (?1, ?2, ?3, 1, ?4, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, NULL)",
+            )
+            .map_err(db)?
+            .execute(params![no, f.street, f.status.as_str(), f.created_at, f.filed_on, f.high_risk, f.scope, f.acceptance_due, token_hash, f.idempotency_key, f.request_hash, f.request, f.assessment])
+            .map_err(db)?;
+            for e in &f.events {
+                insert_event(c, &no, e)?;
+            }
+            let receipt = match &f.receipt {
+                Some(d) => {
+                    let rseq = next_seq(c, "R", &f.street, &d.day)?;
+                    let r = make_receipt(&signer, &no, &f.street, rseq, d);
+                    insert_receipt(c, &r)?;
+                    Some(r)
+                }
+                None => None,
+            };
+            Ok(Created::New(FilingRecord {
+                filing_no: no,
+                street: f.street,
+                status: f.status,
+                version: 1,
+                updated_at: f.created_at.clone(),
+                created_at: f.created_at,
+                filed_on: f.filed_on,
+                high_risk: f.high_risk,
+                scope: f.scope,
+                acceptance_due: f.acceptance_due,
+                access_token_hash: token_hash,
+                idempotency_key: f.idempotency_key,
+                request_hash: f.request_hash,
+                request: f.request,
+                assessment: f.assessment,
+                requested_changes: None,
+                receipt,
+                events: f.events,
+            }))
+        })
+    }
+
+    fn find_idempotent(&self, key: &str) -> Fut<'_, Option<(String, String)>> {
+        let key = key.to_owned();
+        self.read(move |c| {
+            c.prepare_cached("SELECT request_hash, filing_no FROM filings WHERE idempotency_key = ?1")
+                .map_err(db)?
+                .query_row([&key], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()
+                .map_err(db)
+        })
+    }
+
+    fn get_filing(&self, filing_no: &str) -> Fut<'_, Option<FilingRecord>> {
+        let k = filing_no.to_owned();
+        self.read(move |c| load(c, "f.filing_no", &k))
+    }
+
+    fn get_by_receipt(&self, receipt_no: &str) -> Fut<'_, Option<FilingRecord>> {
+        let k = receipt_no.to_owned();
+        self.read(move |c| load(c, "r.receipt_no", &k))
+    }
+
+    fn update_filing(&self, u: FilingUpdate) -> Fut<'_, FilingRecord> {
+        let signer = self.signer.clone();
+        self.write(move |c| {
+            let Some(cur) = load(c, "f.filing_no", &u.filing_no)? else { return Err(StoreError::NotFound) };
+            let n = c
+                .prepare_cached(
+                    "UPDATE filings SET status = ?1, version = version + 1, updated_at = ?2, filed_on = COALESCE(?3, filed_on), \
+                     request = COALESCE(?4, request), request_hash = COALESCE(?5, request_hash), assessment = COALESCE(?6, assessment), \
+                     high_risk = COALESCE(?7, high_risk), scope = COALESCE(?8, scope), \
+                     acceptance_due = CASE WHEN ?9 THEN ?10 ELSE acceptance_due END, \
+                     requested_changes = CASE WHEN ?11 THEN ?12 ELSE requested_changes END \
+                     WHERE filing_no = ?13 AND version = ?14",
+                )
+                .map_err(db)?
+                .execute(params![
+                    u.status.as_str(),
+                    u.updated_at,
+                    u.filed_on,
+                    u.request,
+                    u.request_hash,
+                    u.assessment,
+                    u.high_risk,
+                    u.scope,
+                    u.acceptance_due.is_some(),
+                    u.acceptance_due.clone().flatten(),
+                    u.requested_changes.is_some(),
+                    u.requested_changes.clone().flatten(),
+                    u.filing_no,
+                    u.expected_version
+                ])
+                .map_err(db)?;
+            if n == 0 {
+                return Err(StoreError::Conflict);
+            }
+            insert_event(c, &u.filing_no, &u.event)?;
+            match &u.receipt {
+                ReceiptOp::Keep => {}
+                ReceiptOp::Issue(d) => {
+                    let seq = next_seq(c, "R", &cur.street, &d.day)?;
+                    insert_receipt(c, &make_receipt(&signer, &cur.filing_no, &cur.street, seq, d))?;
+                }
+                ReceiptOp::Resign { valid_until } => {
+                    let Some(mut r) = cur.receipt.clone() else { return Err(StoreError::Db("no receipt to extend".into())) };
+                    r.valid_until = valid_until.clone();
+                    r.kid = signer.kid().to_owned();
+                    r.signature = signer.sign(&r.payload());
+                    c.prepare_cached("UPDATE receipts SET valid_until = ?1, signature = ?2, kid = ?3 WHERE receipt_no = ?4")
+                        .map_err(db)?
+                        .execute(params![r.valid_until, r.signature, r.kid, r.receipt_no])
+                        .map_err(db)?;
+                }
+            }
+            load(c, "f.filing_no", &u.filing_no)?.ok_or(StoreError::NotFound)
+        })
+    }
+
+    fn list_filings(&self, filter: ListFilter, after: Option<String>, limit: u32) -> Fut<'_, Vec<FilingRecord>> {
+        self.read(move |c| {
+            let sql = format!(
+                "{SELECT_FILING} WHERE (?1 IS NULL OR f.street = ?1) AND (?2 IS NULL OR f.filed_on >= ?2) AND (?3 IS NULL OR f.filed_on <= ?3) \
+                 AND (?4 IS NULL OR f.filing_no > ?4) ORDER BY f.filing_no LIMIT ?5"
+            );
+            let mut st = c.prepare_cached(&sql).map_err(db)?;
+            let rows = st.query_map(params![filter.street, filter.from, filter.to, after, limit], row_to_filing).map_err(db)?;
+            rows.collect::<Result<Vec<_>, _>>().map_err(db)
+        })
+    }
+
+    fn put_upload(&self, u: UploadMeta) -> Fut<'_, ()> {
+        self.write(move |c| {
+            c.prepare_cached("INSERT INTO uploads (id, sha256, size, content_type, created_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (id) DO NOTHING")
+                .map_err(db)?
+                .execute(params![u.upload_id, u.sha256, u.size, u.content_type, u.created_at])
+                .map_err(db)?;
+            Ok(())
+        })
+    }
+
+    fn get_upload(&self, id: &str) -> Fut<'_, Option<UploadMeta>> {
+        let id = id.to_owned();
+        self.read(move |c| {
+            c.prepare_cached("SELECT id, sha256, size, content_type, created_at FROM uploads WHERE id = ?1")
+                .map_err(db)?
+                .query_row([&id], |r| Ok(UploadMeta { upload_id: r.get(0)?, sha256: r.get(1)?, size: r.get(2)?, content_type: r.get(3)?, created_at: r.get(4)? }))
+                .optional()
+                .map_err(db)
+        })
+    }
+
+    fn add_officer(&self, o: Officer) -> Fut<'_, ()> {
+        self.write(move |c| {
+            c.execute("INSERT INTO officers (token_hash, name, street, role, created_at) VALUES (?1, ?2, ?3, ?4, ?5)", params![o.token_hash, o.name, o.street, o.role, o.created_at]).map_err(db)?;
+            Ok(())
+        })
+    }
+
+    fn officer_by_token_hash(&self, hash: &str) -> Fut<'_, Option<Officer>> {
+        let h = hash.to_owned();
+        self.read(move |c| {
+            c.prepare_cached("SELECT token_hash, name, street, role, created_at FROM officers WHERE token_hash = ?1")
+                .map_err(db)?
+                .query_row([&h], |r| Ok(Officer { token_hash: r.get(0)?, name: r.get(1)?, street: r.get(2)?, role: r.get(3)?, created_at: r.get(4)? }))
+                .optional()
+                .map_err(db)
+        })
+    }
+}
