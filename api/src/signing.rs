@@ -211,7 +211,7 @@ mod tests {
             assert_eq!(mode & 0o777, 0o600);
         }
         std::fs::write(dir.join(KEY_FILE), "garbage").unwrap();
-        assert!(Signer::load_or_create(&dir).unwrap_err().contains("corrupt"));
+        assert!(Signer::load_or_create(&dir).err().unwrap().contains("corrupt"));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

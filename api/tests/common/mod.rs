@@ -1,0 +1,213 @@
+//! Test harness: a real server on a random port, a fresh database per test (a temporary SQLite data
+//! directory, or a fresh PostgreSQL schema dropped afterwards), and a fixed clock.
+
+#![allow(dead_code)]
+
+use anbei_api::clock::FixedClock;
+use anbei_api::config::{Config, Database};
+use anbei_api::validate::{credit_check_char, id_check_char};
+use anbei_api::{AppState, Application};
+use anbei_core::Date;
+use serde_json::{Value, json};
+use std::sync::Arc;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub fn pg_url() -> String {
+    std::env::var("ANBEI_TEST_DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+}
+
+pub const TODAY: &str = "2026-11-23";
+
+pub struct TestApp {
+    pub base: String,
+    pub http: reqwest::Client,
+    pub clock: FixedClock,
+    pub state: AppState,
+    dir: std::path::PathBuf,
+    schema: Option<String>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+        if let Some(schema) = self.schema.take() {
+            // Drop the schema from a separate runtime: Drop cannot await.
+            let _ = std::thread::spawn(move || {
+                if let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() {
+                    rt.block_on(async move {
+                        if let Ok(pool) = sqlx::PgPool::connect(&pg_url()).await {
+                            let _ = sqlx::query(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE")).execute(&pool).await;
+                            pool.close().await;
+                        }
+                    });
+                }
+            })
+            .join();
+        }
+    }
+}
+
+fn random_hex() -> String {
+    anbei_api::signing::hex(&anbei_api::signing::random_bytes::<8>().unwrap())
+}
+
+pub async fn spawn(backend: Backend) -> TestApp {
+    spawn_with(backend, |_| {}).await
+}
+
+pub async fn spawn_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> TestApp {
+    let dir = std::env::temp_dir().join(format!("anbei-api-test-{}", random_hex()));
+    let mut cfg = Config::new(&dir);
+    cfg.listen = "127.0.0.1:0".into();
+    cfg.public_url = "https://anbei.test".into();
+    cfg.www_dir = dir.join("www");
+    let mut schema = None;
+    if backend == Backend::Postgres {
+        let name = format!("anbei_t_{}", random_hex());
+        let pool = sqlx::PgPool::connect(&pg_url()).await.unwrap_or_else(|e| {
+            panic!(
+                "PostgreSQL is required for the API tests ({}): {e}\nstart it with: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start",
+                pg_url()
+            )
+        });
+        sqlx::query(&format!("CREATE SCHEMA {name}")).execute(&pool).await.expect("create test schema");
+        pool.close().await;
+        cfg.database = Database::Postgres { url: pg_url(), schema: Some(name.clone()) };
+        schema = Some(name);
+    }
+    tweak(&mut cfg);
+    let clock = FixedClock::at(Date::parse(TODAY).unwrap());
+    let app = Application::build_with_clock(cfg, Arc::new(clock.clone())).await.expect("application builds");
+    let base = format!("http://{}", app.local_addr());
+    let state = app.state().clone();
+    tokio::spawn(app.run_until(std::future::pending()));
+    TestApp { base, http: reqwest::Client::new(), clock, state, dir, schema }
+}
+
+impl TestApp {
+    pub fn url(&self, p: &str) -> String {
+        format!("{}{p}", self.base)
+    }
+
+    pub fn set_today(&self, d: &str) {
+        self.clock.set_date(Date::parse(d).unwrap());
+    }
+
+    pub async fn officer(&self, street: &str, role: &str) -> String {
+        anbei_api::officers::add(self.state.store.as_ref(), &self.state.engine, "王五", street, role, self.state.now()).await.expect("officer added")
+    }
+
+    pub async fn get(&self, p: &str, token: Option<&str>) -> (u16, Value) {
+        let mut r = self.http.get(self.url(p));
+        if let Some(t) = token {
+            r = r.bearer_auth(t);
+        }
+        let resp = r.send().await.unwrap();
+        let st = resp.status().as_u16();
+        (st, resp.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn post(&self, p: &str, token: Option<&str>, body: &Value) -> (u16, Value) {
+        let mut r = self.http.post(self.url(p)).json(body);
+        if let Some(t) = token {
+            r = r.bearer_auth(t);
+        }
+        let resp = r.send().await.unwrap();
+        let st = resp.status().as_u16();
+        (st, resp.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn file(&self, key: &str, body: &Value) -> (u16, Value) {
+        let resp = self.http.post(self.url("/api/v1/registrations")).header("Idempotency-Key", key).json(body).send().await.unwrap();
+        let st = resp.status().as_u16();
+        (st, resp.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Uploads a tiny PDF and returns its id.
+    pub async fn upload_pdf(&self, tag: &str) -> String {
+        let bytes = format!("%PDF-1.4\n% {tag}\n%%EOF\n").into_bytes();
+        let resp = self.http.post(self.url("/api/v1/uploads")).header("Content-Type", "application/pdf").body(bytes).send().await.unwrap();
+        assert_eq!(resp.status().as_u16(), 201);
+        let v: Value = resp.json().await.unwrap();
+        v["upload_id"].as_str().unwrap().to_owned()
+    }
+
+    /// A complete filing for `facts`: every required document uploaded.
+    pub async fn filing(&self, facts: Value) -> Value {
+        let (st, a) = self.post("/api/v1/assessments", None, &facts).await;
+        assert_eq!(st, 200, "{a}");
+        let doc = self.upload_pdf("doc").await;
+        let mut docs = serde_json::Map::new();
+        for d in a["documents"].as_array().unwrap() {
+            let code = d["code"].as_str().unwrap();
+            if code.starts_with("D_") && code != "D_BASIC_FORM" {
+                docs.insert(code.into(), Value::String(doc.clone()));
+            }
+        }
+        let high_risk = a["high_risk"].as_bool().unwrap_or(false);
+        let mut body = base_filing(facts);
+        body["documents"] = Value::Object(docs);
+        if high_risk {
+            body["contractor"]["qualification_no"] = json!("D244030001");
+            body["contractor"]["safety_licence_no"] = json!("(粤)JZ安许证字[2020]000001");
+        }
+        body
+    }
+}
+
+pub fn id_number(seq: u32) -> String {
+    let first = format!("44030719900101{:03}", seq % 1000);
+    format!("{first}{}", id_check_char(&first).unwrap())
+}
+
+pub fn credit_code() -> String {
+    let first = "91440300MA5F12345";
+    format!("{first}{}", credit_check_char(first).unwrap())
+}
+
+/// An ordinary office fit-out in Bantian: below both limits, no hazard → not high risk.
+pub fn ordinary_facts() -> Value {
+    json!({
+        "activity": "nonresidential_decoration", "contract_amount_yuan": 420000, "construction_area_m2": 260,
+        "venue": "office", "property_managed": false, "street": "bantian", "temporary_building": false,
+        "emergency_rescue": false, "illegal_addition": false, "closed_managed_site": false, "structural_change": false,
+        "load_increase": false, "use_change": false, "hot_work": false, "confined_space": false, "excavation_depth_m": 0,
+        "scaffold_height_m": 0, "lifting": false, "other_dangerous_subproject": false, "work_at_height": false,
+        "electrical_work": false, "welding": false, "other_special_operation": false, "temporary_electricity": false,
+        "suspended_work": false, "demolition": false, "other_dangerous_work": false, "earthwork": false,
+        "gas_pipeline_alteration": false, "hazardous_chemicals": false, "applicant_is_owner": true, "via_agent": false
+    })
+}
+
+/// The same work with crane lifting (第三条第（八）项) → high risk.
+pub fn high_risk_facts() -> Value {
+    let mut f = ordinary_facts();
+    f["lifting"] = json!(true);
+    f["investment_yuan"] = json!(450000);
+    f
+}
+
+pub fn base_filing(facts: Value) -> Value {
+    json!({
+        "facts": facts,
+        "applicant": { "name": "张三", "id_number": id_number(1), "mobile": "13800138000" },
+        "site": { "address": "龙岗区坂田街道岗头社区某某大厦 5 楼", "street": "bantian", "community": "岗头社区" },
+        "contractor": { "name": "深圳市某某装饰工程有限公司", "credit_code": credit_code() },
+        "project_lead": { "name": "李四", "mobile": "13900139000" },
+        "safety_manager": { "name": "赵六", "mobile": "13700137000" },
+        "workers": [ { "name": "钱七", "id_number": id_number(2) } ],
+        "planned_start": "2026-12-01", "planned_end": "2027-02-28",
+        "waste_disposal_site": "龙岗区某某建筑废弃物综合利用厂",
+        "lang": "zh-CN"
+    })
+}
+
+/// Fields named in a problem document.
+pub fn fields(problem: &Value) -> Vec<String> {
+    problem["errors"].as_array().map(|a| a.iter().map(|e| e["field"].as_str().unwrap_or("").to_owned()).collect()).unwrap_or_default()
+}
