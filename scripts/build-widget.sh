@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Builds the widget's release bundle into www/dist/ (not committed) with locally installed tools only:
+#   cargo (wasm32-unknown-unknown, profile wasm-release) → wasm-bindgen (--target web) → wasm-opt -Oz,
+# then the entry module anbei-widget.js (custom element + AnbeiWidget.mount) next to its glue and wasm.
+# Prints raw / gzip / brotli sizes. Idempotent. Missing tools: run scripts/setup.sh.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=www/dist
+wasm_opt=tools/node_modules/.bin/wasm-opt
+die() { echo "build-widget: $*" >&2; exit 1; }
+
+rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown \
+  || die "the wasm32-unknown-unknown target is missing; run scripts/setup.sh"
+want=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock)
+have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}') || true
+[ -n "$have" ] || die "wasm-bindgen CLI not found; run scripts/setup.sh"
+[ "$have" = "$want" ] || die "wasm-bindgen CLI is $have but Cargo.lock pins $want; run scripts/setup.sh"
+[ -x "$wasm_opt" ] || die "$wasm_opt not found; run scripts/setup.sh"
+
+cargo build -p anbei-widget --target wasm32-unknown-unknown --profile wasm-release --locked
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+wasm-bindgen --target web --no-typescript --out-dir "$tmp" --out-name anbei-widget \
+  target/wasm32-unknown-unknown/wasm-release/anbei_widget.wasm
+"$wasm_opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-reference-types --enable-multivalue --enable-mutable-globals \
+  "$tmp/anbei-widget_bg.wasm" -o "$tmp/opt.wasm"
+mkdir -p "$out"
+mv "$tmp/opt.wasm" "$out/anbei-widget_bg.wasm"
+mv "$tmp/anbei-widget.js" "$out/anbei-widget-glue.js"
+cp widget/js/anbei-widget.js "$out/anbei-widget.js"
+
+size() { wc -c <"$1" | tr -d ' '; }
+total_raw=0; total_gz=0; total_br=0
+printf '%-26s %9s %9s %9s\n' file raw gzip brotli
+for f in anbei-widget.js anbei-widget-glue.js anbei-widget_bg.wasm; do
+  raw=$(size "$out/$f"); gz=$(gzip -9 -c "$out/$f" | wc -c)
+  if command -v brotli >/dev/null; then br=$(brotli -q 11 -c "$out/$f" | wc -c)
+  else br=$(node -e 'const z=require("zlib");process.stdout.write(String(z.brotliCompressSync(require("fs").readFileSync(process.argv[1]),{params:{[z.constants.BROTLI_PARAM_QUALITY]:11}}).length))' "$out/$f"); fi
+  printf '%-26s %9d %9d %9d\n' "$f" "$raw" "$gz" "$br"
+  total_raw=$((total_raw+raw)); total_gz=$((total_gz+gz)); total_br=$((total_br+br))
+done
+printf '%-26s %9d %9d %9d  (bytes; budget: gzip ≤ 256000)\n' total "$total_raw" "$total_gz" "$total_br"
+[ "$total_gz" -le 256000 ] || die "bundle is over the 250 KB gzip budget"

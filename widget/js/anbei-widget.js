@@ -1,0 +1,47 @@
+// Anbei widget entry: one <script type="module" src=".../anbei-widget.js"> defines <anbei-widget>.
+// Attributes: api (API base URL, never compiled in), lang (zh-CN | en), street (preselected street code),
+// mode ("odd-job" for the property managers' pre-screen), storage-key (optional; defaults per mode and
+// position so several widgets on a page never share saved answers).
+// Events (bubbling, composed) on the element: anbei:result {scope, high_risk, ...}, anbei:submitted {filing_no, receipt_no}.
+// For frameworks: AnbeiWidget.mount(element, {api, lang, street, mode}) → {unmount()}. The only global.
+import init, { mount as mountInto, unmount } from './anbei-widget-glue.js';
+
+const ready = init({ module_or_path: new URL('anbei-widget_bg.wasm', import.meta.url) });
+const used = new Map();
+
+function storageKey(el, mode, explicit) {
+  if (explicit) return explicit;
+  const base = 'anbei.v1.' + (el.id || (mode === 'odd-job' ? 'odd-job' : 'full'));
+  const n = used.get(base) || 0;
+  used.set(base, n + 1);
+  return n === 0 ? base : base + '.' + n;
+}
+
+async function mountElement(el, options) {
+  const root = el.shadowRoot || el.attachShadow({ mode: 'open' });
+  const opts = Object.assign({}, options);
+  opts.storageKey = storageKey(el, opts.mode, opts.storageKey);
+  await ready;
+  const id = mountInto(root, el, opts);
+  return { unmount() { unmount(id); root.replaceChildren(); } };
+}
+
+class AnbeiWidgetElement extends HTMLElement {
+  connectedCallback() {
+    if (this._anbei) return;
+    this._anbei = mountElement(this, {
+      api: this.getAttribute('api') || '',
+      lang: this.getAttribute('lang') || document.documentElement.lang || 'zh-CN',
+      street: this.getAttribute('street') || '',
+      mode: this.getAttribute('mode') || '',
+      storageKey: this.getAttribute('storage-key') || '',
+    }).catch((e) => { console.error('anbei-widget:', e); });
+  }
+}
+
+if (!customElements.get('anbei-widget')) customElements.define('anbei-widget', AnbeiWidgetElement);
+if (!window.AnbeiWidget) {
+  Object.defineProperty(window, 'AnbeiWidget', {
+    value: Object.freeze({ mount: (element, options) => mountElement(element, options || {}) }),
+  });
+}

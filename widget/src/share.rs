@@ -1,0 +1,166 @@
+//! "Share these answers": the answers travel in the URL fragment (never sent to a server), compact and
+//! versioned, so a property manager can pre-screen a job and pass it on.
+//!
+//! Format v1: `anbei=1~<item>~<item>…` where an item is one key character (the fact's position in the
+//! frozen v1 table below, alphabet `0-9a-zA-Z`) followed by its value: `1`/`0` for yes/no, a decimal
+//! number, `-` for "no building area", or the code itself (codes are `[a-z0-9_]`, URL-safe as is).
+//! Optionally a mode item `~m:o` (odd-job pre-screen). The table is frozen: new facts are appended, never
+//! reordered, so old links keep working; a new version number is used for anything incompatible.
+
+use serde_json::Value;
+
+pub const PREFIX: &str = "anbei=";
+const VERSION: &str = "1";
+const ALPHABET: &[u8; 62] = b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
+/// v1 key table: (fact key, type) with type b = yes/no, n = number (or null), c = code.
+const V1: &[(&str, u8)] = &[
+    ("activity", b'c'), ("public_area", b'b'), ("emergency_rescue", b'b'), ("temporary_building", b'b'),
+    ("illegal_addition", b'b'), ("repair_is_complex", b'b'), ("public_safety_structure", b'b'),
+    ("contract_amount_yuan", b'n'), ("construction_area_m2", b'n'), ("permit_not_applicable", b'b'),
+    ("elevator_work", b'c'), ("elevator_multi_owner_residential", b'b'), ("structural_change", b'b'),
+    ("load_increase", b'b'), ("use_change", b'b'), ("excavation_depth_m", b'n'), ("earthwork", b'b'),
+    ("underground_pipelines", b'b'), ("scaffold_height_m", b'n'), ("lifting", b'b'),
+    ("other_dangerous_subproject", b'b'), ("welding", b'b'), ("hot_work", b'b'), ("confined_space", b'b'),
+    ("work_at_height", b'b'), ("electrical_work", b'b'), ("other_special_operation", b'b'),
+    ("temporary_electricity", b'b'), ("suspended_work", b'b'), ("demolition", b'b'), ("other_dangerous_work", b'b'),
+    ("gas_pipeline_alteration", b'b'), ("hazardous_chemicals", b'b'), ("venue", b'c'), ("investment_yuan", b'n'),
+    ("property_managed", b'b'), ("closed_managed_site", b'b'), ("applicant_is_owner", b'b'), ("via_agent", b'b'),
+    ("street", b'c'),
+];
+
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Shared {
+    pub answers: Vec<(String, Value)>,
+    pub odd_job_mode: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ShareError {
+    NotAShareLink,
+    UnknownVersion(String),
+    Malformed(String),
+}
+
+fn fmt_number(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 { format!("{x:.0}") } else { format!("{x}") }
+}
+
+/// Encodes answers (in the order given) into the fragment payload, without the `#`.
+pub fn encode(answers: &[(String, Value)], odd_job_mode: bool) -> String {
+    let mut out = format!("{PREFIX}{VERSION}");
+    for (k, v) in answers {
+        let Some(i) = V1.iter().position(|(key, _)| key == k) else { continue };
+        let val = match v {
+            Value::Bool(b) => (if *b { "1" } else { "0" }).to_string(),
+            Value::Number(n) => match n.as_f64() {
+                Some(x) => fmt_number(x),
+                None => continue,
+            },
+            Value::Null => "-".to_string(),
+            Value::String(s) if s.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_') => s.clone(),
+            _ => continue,
+        };
+        out.push('~');
+        out.push(char::from(ALPHABET[i]));
+        out.push_str(&val);
+    }
+    if odd_job_mode {
+        out.push_str("~m:o");
+    }
+    out
+}
+
+/// Decodes a fragment (with or without the leading `#`).
+pub fn decode(fragment: &str) -> Result<Shared, ShareError> {
+    let f = fragment.strip_prefix('#').unwrap_or(fragment);
+    let Some(body) = f.strip_prefix(PREFIX) else { return Err(ShareError::NotAShareLink) };
+    let mut parts = body.split('~');
+    let version = parts.next().unwrap_or("");
+    if version != VERSION {
+        return Err(ShareError::UnknownVersion(version.chars().take(8).collect()));
+    }
+    let mut shared = Shared::default();
+    for item in parts {
+        if item == "m:o" {
+            shared.odd_job_mode = true;
+            continue;
+        }
+        let mut chars = item.chars();
+        let Some(kc) = chars.next() else { continue };
+        let rest = chars.as_str();
+        let bad = || ShareError::Malformed(item.chars().take(40).collect());
+        let idx = ALPHABET.iter().position(|a| char::from(*a) == kc).ok_or_else(bad)?;
+        let Some((key, ty)) = V1.get(idx) else { continue }; // a fact from a later table: skip it
+        let value = match (ty, rest) {
+            (b'b', "1") => Value::Bool(true),
+            (b'b', "0") => Value::Bool(false),
+            (b'n', "-") => Value::Null,
+            (b'n', s) => {
+                let x: f64 = s.parse().map_err(|_| bad())?;
+                if !x.is_finite() {
+                    return Err(bad());
+                }
+                serde_json::Number::from_f64(x).map(Value::Number).ok_or_else(bad)?
+            }
+            (b'c', s) if !s.is_empty() && s.len() <= 64 && s.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_') => {
+                Value::String(s.to_string())
+            }
+            _ => return Err(bad()),
+        };
+        shared.answers.retain(|(k, _)| k != key);
+        shared.answers.push(((*key).to_string(), value));
+    }
+    Ok(shared)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn a(pairs: &[(&str, Value)]) -> Vec<(String, Value)> {
+        pairs.iter().map(|(k, v)| ((*k).to_string(), v.clone())).collect()
+    }
+
+    #[test]
+    fn round_trip_keeps_every_answer_and_its_order() {
+        let answers = a(&[
+            ("activity", json!("landscaping_works")),
+            ("contract_amount_yuan", json!(1_200_000)),
+            ("construction_area_m2", Value::Null),
+            ("excavation_depth_m", json!(3.5)),
+            ("hot_work", json!(true)),
+            ("public_area", json!(false)),
+            ("street", json!("bantian")),
+        ]);
+        let s = encode(&answers, true);
+        assert_eq!(s, "anbei=1~0landscaping_works~71200000~8-~f3.5~m1~10~Dbantian~m:o");
+        let back = decode(&format!("#{s}")).unwrap_or_default();
+        assert!(back.odd_job_mode);
+        assert_eq!(back.answers.len(), answers.len());
+        for ((k1, v1), (k2, v2)) in answers.iter().zip(&back.answers) {
+            assert_eq!(k1, k2);
+            assert_eq!(v1.as_f64().or(v1.as_bool().map(f64::from)), v2.as_f64().or(v2.as_bool().map(f64::from)), "{k1}");
+        }
+    }
+
+    #[test]
+    fn every_fact_the_engine_asks_has_a_v1_key() {
+        for f in anbei_core::Fact::ALL {
+            let dated = matches!(f.key(), "registration_date" | "registered_date" | "completion_date");
+            assert!(dated || V1.iter().any(|(k, _)| *k == f.key()), "{} missing from the share table", f.key());
+        }
+    }
+
+    #[test]
+    fn rejects_what_it_cannot_read() {
+        assert_eq!(decode("#other"), Err(ShareError::NotAShareLink));
+        assert_eq!(decode("#anbei=9~01"), Err(ShareError::UnknownVersion("9".into())));
+        assert!(matches!(decode("#anbei=1~1maybe"), Err(ShareError::Malformed(_))));
+        assert!(matches!(decode("#anbei=1~7abc"), Err(ShareError::Malformed(_))));
+        assert!(matches!(decode("#anbei=1~0<script>"), Err(ShareError::Malformed(_))));
+        // a key from a later, longer table is skipped, not an error
+        assert_eq!(decode("#anbei=1~Z1").map(|s| s.answers.len()), Ok(0));
+    }
+}

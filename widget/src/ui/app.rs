@@ -1,0 +1,259 @@
+//! The root component: header, progress, the current view, the answers summary and the footer.
+
+use super::filing_view::FilingView;
+use super::question::Question;
+use super::result_view::ResultView;
+use super::web;
+use crate::i18n::{Lang, fill};
+use crate::share;
+use crate::state::{Action, Mode, Origin, State, View};
+use anbei_core::{Engine, Fact};
+use serde_json::{Value, json};
+use std::rc::Rc;
+use yew::prelude::*;
+
+#[derive(Properties, Clone)]
+pub struct Props {
+    pub engine: &'static Engine,
+    pub host: web_sys::HtmlElement,
+    pub api: Option<String>,
+    pub lang: Lang,
+    pub street: Option<String>,
+    pub mode: Mode,
+    pub storage_key: String,
+}
+
+impl PartialEq for Props {
+    fn eq(&self, o: &Self) -> bool {
+        std::ptr::eq(self.engine, o.engine)
+            && self.host == o.host
+            && self.api == o.api
+            && self.lang == o.lang
+            && self.street == o.street
+            && self.mode == o.mode
+            && self.storage_key == o.storage_key
+    }
+}
+
+/// Saved in localStorage under the widget's key.
+fn saved_json(s: &State) -> String {
+    let view = match s.view {
+        View::Interview => "interview",
+        View::Result => "result",
+        View::Filing => "filing",
+    };
+    let answers: Vec<Value> = s.ordered_answers().into_iter().map(|(k, v)| json!([k, v])).collect();
+    json!({"v": 1, "lang": s.lang.tag(), "view": view, "answers": answers}).to_string()
+}
+
+/// Saved answers, the view and the language.
+type Saved = (Vec<(String, Value)>, View, Option<Lang>);
+
+fn parse_saved(text: &str) -> Option<Saved> {
+    let v: Value = serde_json::from_str(text).ok()?;
+    if v.get("v")? != &json!(1) {
+        return None;
+    }
+    let answers = v
+        .get("answers")?
+        .as_array()?
+        .iter()
+        .filter_map(|p| Some((p.get(0)?.as_str()?.to_string(), p.get(1)?.clone())))
+        .collect();
+    let view = match v.get("view").and_then(Value::as_str) {
+        Some("result") => View::Result,
+        Some("filing") => View::Filing,
+        _ => View::Interview,
+    };
+    Some((answers, view, v.get("lang").and_then(Value::as_str).map(Lang::from_tag)))
+}
+
+/// The first state: a shared link wins over saved answers, which win over a fresh start.
+fn initial(p: &Props) -> State {
+    let mut s = State::new(p.engine, web::today_shanghai(), p.lang, p.mode, p.street.clone());
+    let hash = web::location_hash();
+    let (load, origin) = match share::decode(&hash) {
+        Ok(shared) => {
+            if shared.odd_job_mode != (p.mode == Mode::OddJob) && p.mode == Mode::OddJob {
+                // a full interview link opened in a pre-screen widget: still load it
+            }
+            (Some((shared.answers, View::Interview, None)), Origin::Shared)
+        }
+        Err(share::ShareError::NotAShareLink) => (web::load(&p.storage_key).and_then(|t| parse_saved(&t)), Origin::Resumed),
+        Err(_) => {
+            s.origin = Origin::SharedBad;
+            (None, Origin::SharedBad)
+        }
+    };
+    if let Some((answers, view, lang)) = load {
+        if !answers.is_empty() {
+            if let Some(l) = lang {
+                s.lang = l;
+            }
+            let s2 = Rc::new(s).reduce(Action::Load { answers, view, origin });
+            return (*s2).clone();
+        }
+    }
+    s
+}
+
+#[function_component(App)]
+pub fn app(p: &Props) -> Html {
+    let props = p.clone();
+    let state = use_reducer(move || initial(&props));
+    let s: &State = &state;
+    let lang = s.lang;
+    let c = lang.cat();
+    let heading = use_node_ref();
+    let first_render = use_mut_ref(|| true);
+
+    // persist; drop a loaded share fragment from the address bar
+    {
+        let key = p.storage_key.clone();
+        let saved = saved_json(s);
+        let origin = s.origin;
+        use_effect_with(saved.clone(), move |_| {
+            web::save(&key, &saved);
+            if origin == Origin::Shared {
+                web::clear_hash();
+            }
+        });
+    }
+    // move focus to each new screen (not on first load: the host page owns focus then)
+    {
+        let heading = heading.clone();
+        let first = first_render.clone();
+        use_effect_with((s.screen_seq, s.view), move |_| {
+            if *first.borrow() {
+                *first.borrow_mut() = false;
+            } else if let Some(el) = heading.cast::<web_sys::HtmlElement>() {
+                web::focus(&el);
+            }
+        });
+    }
+    // tell the host page about a result (portal analytics)
+    {
+        let host = p.host.clone();
+        let decided = s.view == View::Result && s.is_decided();
+        let a = &s.assessment;
+        let detail = json!({
+            "scope": a.scope.map(|c| c.as_str()),
+            "high_risk": a.high_risk,
+            "triggers": a.high_risk_triggers.iter().map(|t| t.code.as_str()).collect::<Vec<_>>(),
+            "documents": a.documents.iter().map(|d| d.code.as_str()).collect::<Vec<_>>(),
+            "channels": a.channels.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
+            "street_office": a.street_office,
+            "ruleset": {"id": a.ruleset.id, "version": a.ruleset.version},
+            "facts": Value::Object(s.facts_json()),
+        });
+        let sig = if decided { detail.to_string() } else { String::new() };
+        use_effect_with(sig, move |sig| {
+            if !sig.is_empty() {
+                web::emit(&host, "anbei:result", &detail);
+            }
+        });
+    }
+
+    let dispatch = state.dispatcher();
+    let set_lang = {
+        let d = dispatch.clone();
+        let other = if lang == Lang::Zh { Lang::En } else { Lang::Zh };
+        Callback::from(move |_: MouseEvent| d.dispatch(Action::SetLang(other)))
+    };
+    let restart = {
+        let d = dispatch.clone();
+        let key = p.storage_key.clone();
+        let msg = c.start_again_confirm;
+        Callback::from(move |_: MouseEvent| {
+            if web::confirm(msg) {
+                web::remove(&key);
+                web::remove(&format!("{key}.filing"));
+                d.dispatch(Action::Restart);
+            }
+        })
+    };
+
+    let (answered, missing, pct) = s.progress();
+    let status = match s.origin {
+        Origin::Resumed if !s.answers.is_empty() => c.resumed,
+        Origin::Shared => c.shared_loaded,
+        Origin::SharedBad => c.share_bad,
+        _ => "",
+    };
+    let title = if s.mode == Mode::OddJob { c.odd_job_mode } else { c.widget_title };
+    let body = match s.view {
+        View::Interview => html! {
+            <Question key={s.screen_seq} state={state.clone()} heading={heading.clone()} />
+        },
+        View::Result => html! {
+            <ResultView state={state.clone()} heading={heading.clone()} api={p.api.clone()} />
+        },
+        View::Filing => html! {
+            <FilingView state={state.clone()} heading={heading.clone()} api={p.api.clone()}
+                host={p.host.clone()} storage_key={format!("{}.filing", p.storage_key)} />
+        },
+    };
+    html! {
+        <div class="aw" lang={lang.tag()}>
+            <header class="aw-head">
+                <p class="aw-title">{ title }</p>
+                <button type="button" class="aw-link aw-lang" lang={if lang == Lang::Zh { "en" } else { "zh-CN" }}
+                    onclick={set_lang}>{ c.lang_switch }</button>
+            </header>
+            if s.view == View::Interview {
+                <div class="aw-progress">
+                    <progress max="100" value={pct.to_string()} aria-label={c.progress}></progress>
+                    <span class="aw-progress-text">{ fill(c.step_of, &[("a", &answered.to_string()), ("b", &missing.to_string())]) }</span>
+                </div>
+            }
+            <p class="aw-status" role="status">{ status }</p>
+            { body }
+            <AnswerList state={state.clone()} />
+            <footer class="aw-foot">
+                <button type="button" class="aw-link aw-restart" onclick={restart}>{ c.start_again }</button>
+                <p class="aw-small">{ c.offline_note }</p>
+            </footer>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ListProps {
+    state: UseReducerHandle<State>,
+}
+
+/// "Your answers": every answer with a Change button.
+#[function_component(AnswerList)]
+fn answer_list(p: &ListProps) -> Html {
+    let s: &State = &p.state;
+    let lang = s.lang;
+    let c = lang.cat();
+    let answers = s.ordered_answers();
+    if answers.is_empty() {
+        return html! {};
+    }
+    let rs = s.engine.ruleset_for(s.today);
+    let rows = answers.iter().map(|(k, v)| {
+        let Some(f) = Fact::from_key(k) else { return html! {} };
+        let spec = rs.spec(f);
+        let q = lang.pick(&spec.question.zh, &spec.question.en).to_string();
+        let shown = super::question::answer_text(s, k, v);
+        let d = p.state.dispatcher();
+        let key = k.clone();
+        let onclick = Callback::from(move |_: MouseEvent| d.dispatch(Action::Change(key.clone())));
+        html! {
+            <li class="aw-ans">
+                <span class="aw-ans-q">{ q }</span>
+                <span class="aw-ans-v">{ shown }</span>
+                <button type="button" class="aw-link" onclick={onclick}
+                    aria-label={format!("{}：{}", c.change_answer, lang.pick(&spec.question.zh, &spec.question.en))}>{ c.change }</button>
+            </li>
+        }
+    });
+    html! {
+        <details class="aw-answers" open={s.view == View::Result}>
+            <summary>{ c.your_answers }{" · "}{ fill(c.answered_count, &[("n", &answers.len().to_string())]) }</summary>
+            <ul>{ for rows }</ul>
+        </details>
+    }
+}

@@ -1,0 +1,510 @@
+//! Filing against the API: the form (every problem at once, next to its field), one upload per
+//! checklist document with progress, submit with an Idempotency-Key (a retry never files twice), then the
+//! receipt with its QR code, or — for high-risk work awaiting an officer — the acknowledgement; a
+//! returned filing reopens with every requested change marked.
+
+use super::qr::Qr;
+use super::web::{self, Body};
+use crate::filing::{Form, Needs, OPERATIONS, Problem, Worker, body, fingerprint, problems_from_server, validate};
+use crate::i18n::{Lang, fill, fmt_date};
+use crate::state::{Action, State, View};
+use anbei_core::Date;
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::rc::Rc;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub state: UseReducerHandle<State>,
+    pub heading: NodeRef,
+    pub api: Option<String>,
+    pub host: web_sys::HtmlElement,
+    pub storage_key: String,
+}
+
+#[derive(Clone, PartialEq, Default)]
+struct Fs {
+    form: Form,
+    problems: Vec<Problem>,
+    /// upload progress per document: (percent, failed)
+    progress: BTreeMap<String, (u32, bool)>,
+    submitting: bool,
+    message: String,
+    /// (Idempotency-Key, fingerprint of the body it was used for)
+    idem: Option<(String, String)>,
+    /// the 201 answer of a filing (or of a status check)
+    done: Option<Value>,
+    /// (filing_no, access_token) once filed
+    filing: Option<(String, String)>,
+    returned: bool,
+    seq: u32,
+}
+
+struct Edit(Rc<dyn Fn(&mut Fs)>);
+
+/// Writes one text field of the form.
+type Setter = Rc<dyn Fn(&mut Form, String)>;
+
+impl Reducible for Fs {
+    type Action = Edit;
+    fn reduce(self: Rc<Self>, a: Edit) -> Rc<Self> {
+        let mut s = (*self).clone();
+        (a.0)(&mut s);
+        Rc::new(s)
+    }
+}
+
+fn edit(f: impl Fn(&mut Fs) + 'static) -> Edit {
+    Edit(Rc::new(f))
+}
+
+fn saved(fs: &Fs) -> String {
+    json!({
+        "form": serde_json::to_value(&fs.form).unwrap_or(Value::Null),
+        "idem": fs.idem.as_ref().map(|(k, f)| json!([k, f])),
+        "done": fs.done,
+        "filing": fs.filing.as_ref().map(|(n, t)| json!([n, t])),
+        "returned": fs.returned,
+    })
+    .to_string()
+}
+
+fn restore(text: Option<String>) -> Fs {
+    let mut fs = Fs::default();
+    let Some(v) = text.and_then(|t| serde_json::from_str::<Value>(&t).ok()) else { return fs };
+    if let Some(f) = v.get("form").and_then(|f| serde_json::from_value::<Form>(f.clone()).ok()) {
+        fs.form = f;
+    }
+    let pair = |k: &str| {
+        v.get(k).and_then(Value::as_array).and_then(|a| Some((a.first()?.as_str()?.to_string(), a.get(1)?.as_str()?.to_string())))
+    };
+    fs.idem = pair("idem");
+    fs.filing = pair("filing");
+    fs.done = v.get("done").filter(|d| !d.is_null()).cloned();
+    fs.returned = v.get("returned") == Some(&Value::Bool(true));
+    fs
+}
+
+fn problem_message(status: u16, text: &str, lang: Lang) -> (Vec<Problem>, String, Option<String>) {
+    let c = lang.cat();
+    let v: Value = serde_json::from_str(text).unwrap_or(Value::Null);
+    let code = v.get("code").and_then(Value::as_str).map(str::to_string);
+    let detail = match lang {
+        Lang::Zh => v.get("detail_zh").or_else(|| v.get("title_zh")),
+        Lang::En => v.get("detail").or_else(|| v.get("title")),
+    }
+    .and_then(Value::as_str)
+    .unwrap_or("")
+    .to_string();
+    match status {
+        0 => (vec![], c.err_network.to_string(), None),
+        400..=499 => (problems_from_server(v.get("errors")), detail, code),
+        _ => (vec![], c.err_server.to_string(), code),
+    }
+}
+
+#[function_component(FilingView)]
+pub fn filing_view(p: &Props) -> Html {
+    let s: &State = &p.state;
+    let lang = s.lang;
+    let c = lang.cat();
+    let key = p.storage_key.clone();
+    let fs = use_reducer(move || restore(web::load(&key)));
+    let facts = s.facts_json();
+    let needs = Needs { today: Some(s.today), ..Needs::of(&s.assessment, &facts) };
+    let street = facts.get("street").and_then(Value::as_str).unwrap_or("").to_string();
+    let api = p.api.clone().unwrap_or_default();
+    let summary_ref = use_node_ref();
+
+    {
+        let key = p.storage_key.clone();
+        let text = saved(&fs);
+        use_effect_with(text.clone(), move |_| web::save(&key, &text));
+    }
+    {
+        let r = summary_ref.clone();
+        use_effect_with(fs.seq, move |seq| {
+            if *seq > 0 {
+                if let Some(el) = r.cast::<web_sys::HtmlElement>() {
+                    web::focus(&el);
+                }
+            }
+        });
+    }
+
+    let d = fs.dispatcher();
+    let problem = |field: &str| fs.problems.iter().find(|p| p.field == field).map(|p| p.text(lang).to_string());
+    let text_field = |label: &str, path: &str, value: &str, set: Setter, required: bool, kind: &str| {
+        let id = format!("aw-f-{}", path.replace('.', "-"));
+        let err = problem(path);
+        let d = d.clone();
+        let oninput = Callback::from(move |e: InputEvent| {
+            let v = e.target_unchecked_into::<web_sys::HtmlInputElement>().value();
+            let set = set.clone();
+            d.dispatch(edit(move |fs| set(&mut fs.form, v.clone())));
+        });
+        let (ty, mode, ac) = match kind {
+            "tel" => ("tel", "tel", "tel"),
+            "date" => ("date", "text", "off"),
+            "id" => ("text", "text", "off"),
+            _ => ("text", "text", "on"),
+        };
+        html! {
+            <div class={classes!("aw-field", err.is_some().then_some("aw-invalid"))} data-field={path.to_string()}>
+                <label for={id.clone()} class="aw-label">{ label.to_string() }{ if required { " *" } else { c.optional } }</label>
+                <input id={id.clone()} type={ty} inputmode={mode} autocomplete={ac} value={value.to_string()} oninput={oninput}
+                    aria-invalid={if err.is_some() { "true" } else { "false" }} aria-describedby={format!("{id}-err")} required={required} />
+                <p class="aw-field-error" id={format!("{id}-err")}>{ err.unwrap_or_default() }</p>
+            </div>
+        }
+    };
+    macro_rules! setter {
+        ($($f:tt)+) => { Rc::new(|f: &mut Form, v: String| f.$($f)+ = v) as Setter };
+    }
+    let f = &fs.form;
+
+    // --- receipt / acknowledgement
+    if let Some(done) = fs.done.clone().filter(|_| !fs.returned) {
+        let status = done.get("status").and_then(Value::as_str).unwrap_or("");
+        let filing_no = done.get("filing_no").and_then(Value::as_str).unwrap_or("").to_string();
+        let token = fs.filing.as_ref().map(|(_, t)| t.clone()).unwrap_or_default();
+        let receipt = done.get("receipt").filter(|r| !r.is_null());
+        let due = done.get("acceptance_due").and_then(Value::as_str).and_then(Date::parse);
+        let link = |path: Option<&Value>| path.and_then(Value::as_str).map(|u| format!("{api}{u}"));
+        let check = {
+            let d = d.clone();
+            let url = format!("{api}/api/v1/registrations/{filing_no}");
+            let token = token.clone();
+            Callback::from(move |_: MouseEvent| {
+                let d = d.clone();
+                web::send("GET", &url, &[("Authorization", format!("Bearer {token}")), ("Accept", "application/json".into())], Body::None, None,
+                    Box::new(move |st, text| {
+                        let v: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+                        if st != 200 { return; }
+                        d.dispatch(edit(move |fs| {
+                            let status = v.get("status").and_then(Value::as_str).unwrap_or("");
+                            if status == "returned" {
+                                fs.problems = problems_from_server(v.get("requested_changes"));
+                                fs.returned = true;
+                                fs.seq += 1;
+                            } else if let Some(done) = fs.done.as_mut() {
+                                done["status"] = json!(status);
+                                if let Some(r) = v.get("receipt").filter(|r| !r.is_null()) { done["receipt"] = r.clone(); }
+                            }
+                        }));
+                    }));
+            })
+        };
+        return html! {
+            <section class="aw-result aw-receipt" aria-labelledby="aw-receipt-h">
+                if let Some(r) = receipt {
+                    <h2 id="aw-receipt-h" class="aw-q" tabindex="-1" ref={p.heading.clone()}>{ c.receipt_title }</h2>
+                    <p class="aw-visually-hidden" aria-live="polite">{ c.receipt_title }</p>
+                    <dl class="aw-dates">
+                        <dt>{ c.receipt_no }</dt><dd class="aw-receipt-no">{ r.get("receipt_no").and_then(Value::as_str).unwrap_or("").to_string() }</dd>
+                        <dt>{ c.filing_no }</dt><dd>{ filing_no.clone() }</dd>
+                        <dt>{ c.valid_to }</dt><dd>{ r.get("valid_until").and_then(Value::as_str).and_then(Date::parse).map(|d| fmt_date(lang, d)).unwrap_or_default() }</dd>
+                    </dl>
+                    <Qr payload={r.get("qr_payload").and_then(Value::as_str).unwrap_or("").to_string()} label={c.qr_label.to_string()} />
+                    <ul class="aw-list aw-noprint">
+                        if let Some(u) = link(r.get("print_url")) { <li><a class="aw-print-receipt" href={u} target="_blank" rel="noopener">{ c.print_receipt }</a></li> }
+                        if let Some(u) = link(r.get("notice_url")) { <li><a href={u} target="_blank" rel="noopener">{ c.site_notice }</a></li> }
+                        if let Some(u) = link(r.get("verify_url")) { <li><a href={u} target="_blank" rel="noopener">{ c.verify_link }</a></li> }
+                    </ul>
+                } else {
+                    <h2 id="aw-receipt-h" class="aw-q" tabindex="-1" ref={p.heading.clone()}>{ c.ack_title }</h2>
+                    <p class="aw-visually-hidden" aria-live="polite">{ c.ack_title }</p>
+                    <p>{ c.ack_body }</p>
+                    <dl class="aw-dates">
+                        <dt>{ c.filing_no }</dt><dd class="aw-filing-no">{ filing_no.clone() }</dd>
+                        <dt>{ c.status_filed }</dt><dd>{ status.to_string() }</dd>
+                        if let Some(due) = due { <dt>{ c.answer_due }</dt><dd class="aw-due">{ fmt_date(lang, due) }</dd> }
+                        if !token.is_empty() { <dt>{ c.access_token_note }</dt><dd><code>{ token.clone() }</code></dd> }
+                    </dl>
+                    <p>{ c.follow_up }</p>
+                    <button type="button" class="aw-btn aw-secondary aw-check-status aw-noprint" onclick={check}>{ c.status_filed }{ " ↻" }</button>
+                }
+            </section>
+        };
+    }
+
+    // --- the form
+    let on_upload = |code: &'static str| {
+        let d = d.clone();
+        let url = format!("{api}/api/v1/uploads");
+        let msg_type = c.upload_type;
+        Callback::from(move |e: Event| {
+            let input = e.target_unchecked_into::<web_sys::HtmlInputElement>();
+            let Some(file) = input.files().and_then(|l| l.get(0)) else { return };
+            let ty = file.type_();
+            if !matches!(ty.as_str(), "application/pdf" | "image/jpeg" | "image/png") || file.size() > 10.0 * 1024.0 * 1024.0 {
+                d.dispatch(edit(move |fs| {
+                    fs.problems.retain(|p| p.field != format!("documents.{code}"));
+                    fs.problems.push(Problem { field: format!("documents.{code}"), zh: msg_type.into(), en: msg_type.into() });
+                }));
+                return;
+            }
+            let name: String = js_sys::encode_uri_component(&file.name()).into();
+            let d1 = d.clone();
+            let d2 = d.clone();
+            d.dispatch(edit(move |fs| { fs.progress.insert(code.into(), (0, false)); }));
+            web::send("POST", &url, &[("Content-Type", ty), ("X-Filename", name)], Body::File(file),
+                Some(Box::new(move |loaded, total| {
+                    let pct = if total > 0.0 { (loaded * 100.0 / total) as u32 } else { 0 };
+                    d1.dispatch(edit(move |fs| { fs.progress.insert(code.into(), (pct.min(99), false)); }));
+                })),
+                Box::new(move |st, text| {
+                    let id = serde_json::from_str::<Value>(&text).ok().and_then(|v| v.get("upload_id").and_then(Value::as_str).map(str::to_string));
+                    d2.dispatch(edit(move |fs| match (&id, st) {
+                        (Some(id), 200 | 201) => {
+                            fs.form.documents.insert(code.into(), id.clone());
+                            fs.progress.insert(code.into(), (100, false));
+                            fs.problems.retain(|p| p.field != format!("documents.{code}"));
+                        }
+                        _ => { fs.progress.insert(code.into(), (0, true)); }
+                    }));
+                }));
+        })
+    };
+    let uploads = needs.uploads.iter().map(|&code| {
+        let path = format!("documents.{code}");
+        let id = format!("aw-f-documents-{code}");
+        let err = problem(&path);
+        let title = crate::summary::code_title(s.engine, anbei_core::Code::from_str(code).unwrap_or(anbei_core::Code::D_BASIC_FORM), lang);
+        let (pct, failed) = fs.progress.get(code).copied().unwrap_or((if f.documents.contains_key(code) { 100 } else { 0 }, false));
+        html! {
+            <li class={classes!("aw-field", "aw-upload", err.is_some().then_some("aw-invalid"))} data-field={path.clone()}>
+                <label for={id.clone()} class="aw-label">{ title }{ " *" }</label>
+                <input id={id.clone()} type="file" accept="application/pdf,image/jpeg,image/png" onchange={on_upload(code)}
+                    aria-describedby={format!("{id}-err {id}-st")} aria-invalid={if err.is_some() { "true" } else { "false" }} />
+                <progress max="100" value={pct.to_string()} aria-label={title_progress(c.uploads, code)}></progress>
+                <span id={format!("{id}-st")} class="aw-small">{ if failed { c.upload_failed } else if pct >= 100 { c.upload_done } else { "" } }</span>
+                <p class="aw-field-error" id={format!("{id}-err")}>{ err.unwrap_or_default() }</p>
+            </li>
+        }
+    });
+    let workers = f.workers.iter().enumerate().map(|(i, w)| {
+        let set_name: Setter = Rc::new(move |f, v| if let Some(w) = f.workers.get_mut(i) { w.name = v });
+        let set_id: Setter = Rc::new(move |f, v| if let Some(w) = f.workers.get_mut(i) { w.id_number = v });
+        let set_cert: Setter = Rc::new(move |f, v| if let Some(w) = f.workers.get_mut(i) { w.certificate_no = v });
+        let op_change = {
+            let d = d.clone();
+            Callback::from(move |e: Event| {
+                let v = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
+                d.dispatch(edit(move |fs| if let Some(w) = fs.form.workers.get_mut(i) { w.operation = v.clone() }));
+            })
+        };
+        let remove = {
+            let d = d.clone();
+            Callback::from(move |_: MouseEvent| d.dispatch(edit(move |fs| { if i < fs.form.workers.len() { fs.form.workers.remove(i); } })))
+        };
+        let op_id = format!("aw-f-workers-{i}-operation");
+        let special = OPERATIONS.contains(&w.operation.as_str());
+        html! {
+            <fieldset class="aw-worker">
+                <legend>{ fill(c.worker, &[("n", &(i + 1).to_string())]) }</legend>
+                { text_field(c.name, &format!("workers.{i}.name"), &w.name, set_name, true, "text") }
+                { text_field(c.id_number, &format!("workers.{i}.id_number"), &w.id_number, set_id, true, "id") }
+                <div class="aw-field">
+                    <label for={op_id.clone()} class="aw-label">{ c.operation }</label>
+                    <select id={op_id} onchange={op_change}>
+                        <option value="" selected={!special}>{ c.op_none }</option>
+                        { for OPERATIONS.iter().map(|op| {
+                            let name = s.engine.ruleset_view(s.today).fact_names.get(*op).map(|n| lang.pick(&n.zh, &n.en).to_string()).unwrap_or_else(|| op.to_string());
+                            html! { <option value={op.to_string()} selected={w.operation == *op}>{ name }</option> }
+                        }) }
+                    </select>
+                </div>
+                if special { { text_field(c.certificate_no, &format!("workers.{i}.certificate_no"), &w.certificate_no, set_cert, true, "id") } }
+                <button type="button" class="aw-link" onclick={remove}>{ c.remove_worker }</button>
+            </fieldset>
+        }
+    });
+    let add_worker = {
+        let d = d.clone();
+        Callback::from(move |_: MouseEvent| d.dispatch(edit(|fs| fs.form.workers.push(Worker::default()))))
+    };
+    let person_toggle = {
+        let d = d.clone();
+        Callback::from(move |e: Event| {
+            let on = e.target_unchecked_into::<web_sys::HtmlInputElement>().checked();
+            d.dispatch(edit(move |fs| fs.form.contractor_is_person = on));
+        })
+    };
+    let submit = {
+        let d = d.clone();
+        let fs2 = fs.clone();
+        let needs = needs.clone();
+        let facts = facts.clone();
+        let street = street.clone();
+        let api = api.clone();
+        let host = p.host.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let problems = validate(&fs2.form, &needs);
+            if !problems.is_empty() {
+                d.dispatch(edit(move |fs| {
+                    fs.problems = problems.clone();
+                    fs.message.clear();
+                    fs.seq += 1;
+                }));
+                return;
+            }
+            let b = body(&fs2.form, &needs, &facts, &street, lang);
+            let fp = fingerprint(&b);
+            let key = match &fs2.idem {
+                Some((k, f)) if *f == fp => k.clone(),
+                _ => web::uuid(),
+            };
+            let (url, auth) = match (&fs2.filing, fs2.returned) {
+                (Some((no, token)), true) => (format!("{api}/api/v1/registrations/{no}/resubmission"), Some(format!("Bearer {token}"))),
+                _ => (format!("{api}/api/v1/registrations"), None),
+            };
+            {
+                let key = key.clone();
+                let fp = fp.clone();
+                d.dispatch(edit(move |fs| {
+                    fs.idem = Some((key.clone(), fp.clone()));
+                    fs.submitting = true;
+                    fs.problems.clear();
+                    fs.message.clear();
+                }));
+            }
+            let mut headers = vec![("Content-Type", "application/json".to_string()), ("Accept", "application/json".to_string()), ("Idempotency-Key", key)];
+            if let Some(a) = auth {
+                headers.push(("Authorization", a));
+            }
+            let d = d.clone();
+            let host = host.clone();
+            web::send("POST", &url, &headers, Body::Text(b.to_string()), None, Box::new(move |st, text| {
+                if st == 200 || st == 201 {
+                    let v: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+                    let no = v.get("filing_no").and_then(Value::as_str).unwrap_or("").to_string();
+                    let token = v.get("access_token").and_then(Value::as_str).unwrap_or("").to_string();
+                    web::emit(&host, "anbei:submitted", &json!({
+                        "filing_no": no,
+                        "status": v.get("status"),
+                        "receipt_no": v.get("receipt").and_then(|r| r.get("receipt_no")),
+                        "acceptance_due": v.get("acceptance_due"),
+                    }));
+                    d.dispatch(edit(move |fs| {
+                        fs.submitting = false;
+                        if !token.is_empty() || fs.filing.is_none() {
+                            fs.filing = Some((no.clone(), token.clone()));
+                        }
+                        fs.done = Some(v.clone());
+                        fs.returned = false;
+                        fs.problems.clear();
+                    }));
+                } else {
+                    let (problems, message, code) = problem_message(st, &text, lang);
+                    d.dispatch(edit(move |fs| {
+                        fs.submitting = false;
+                        fs.problems = problems.clone();
+                        fs.message = message.clone();
+                        if code.as_deref() == Some("IDEMPOTENCY_MISMATCH") {
+                            fs.idem = None;
+                        }
+                        fs.seq += 1;
+                    }));
+                }
+            }));
+        })
+    };
+    let back = {
+        let d = p.state.dispatcher();
+        Callback::from(move |_: MouseEvent| d.dispatch(Action::Show(View::Result)))
+    };
+    let n = fs.problems.len();
+    let summary = (n > 0 || !fs.message.is_empty()).then(|| html! {
+        <div class="aw-error aw-error-summary" role="alert" tabindex="-1" ref={summary_ref.clone()}>
+            if !fs.message.is_empty() { <p>{ fs.message.clone() }</p> }
+            if n > 0 {
+                <p>{ fill(c.errors_summary, &[("n", &n.to_string())]) }</p>
+                <ul>{ for fs.problems.iter().map(|p| html! {
+                    <li><a href={format!("#aw-f-{}", p.field.replace('.', "-"))}>{ p.text(lang).to_string() }</a></li>
+                }) }</ul>
+            }
+        </div>
+    });
+    let odd = needs.odd_job;
+    html! {
+        <form class="aw-screen aw-filing" aria-labelledby="aw-filing-h" onsubmit={submit} novalidate=true>
+            <h2 id="aw-filing-h" class="aw-q" tabindex="-1" ref={p.heading.clone()}>{ c.filing_title }</h2>
+            if fs.returned { <div class="aw-error" role="alert"><p><strong>{ c.returned_title }</strong></p><p>{ c.returned_body }</p></div> }
+            <p class="aw-help">{ c.filing_intro }</p>
+            { summary }
+            <fieldset><legend>{ c.applicant }</legend>
+                { text_field(c.name, "applicant.name", &f.applicant.name, setter!(applicant.name), true, "text") }
+                { text_field(c.id_number, "applicant.id_number", &f.applicant.id_number, setter!(applicant.id_number), true, "id") }
+                { text_field(c.mobile, "applicant.mobile", &f.applicant.mobile, setter!(applicant.mobile), true, "tel") }
+            </fieldset>
+            if needs.via_agent {
+                <fieldset><legend>{ c.agent }</legend>
+                    { text_field(c.name, "agent.name", &f.agent.name, setter!(agent.name), true, "text") }
+                    { text_field(c.id_number, "agent.id_number", &f.agent.id_number, setter!(agent.id_number), true, "id") }
+                    { text_field(c.mobile, "agent.mobile", &f.agent.mobile, setter!(agent.mobile), true, "tel") }
+                </fieldset>
+            }
+            <fieldset><legend>{ c.site }</legend>
+                <p class="aw-small">{ c.street }{ "：" }{ crate::summary::street_office(s.engine, &street, lang).unwrap_or_default() }</p>
+                { text_field(c.address, "site.address", &f.address, setter!(address), true, "text") }
+                { text_field(c.community, "site.community", &f.community, setter!(community), true, "text") }
+            </fieldset>
+            <fieldset><legend>{ c.contractor_unit }</legend>
+                if odd {
+                    <label class="aw-check"><input type="checkbox" checked={f.contractor_is_person} onchange={person_toggle} /><span>{ c.contractor_is_person }</span></label>
+                }
+                { text_field(c.name, "contractor.name", &f.contractor_name, setter!(contractor_name), true, "text") }
+                if odd && f.contractor_is_person {
+                    { text_field(c.id_number, "contractor.id_number", &f.contractor_id_number, setter!(contractor_id_number), true, "id") }
+                } else {
+                    { text_field(c.credit_code, "contractor.credit_code", &f.contractor_credit_code, setter!(contractor_credit_code), true, "id") }
+                }
+                if needs.high_risk {
+                    { text_field(c.qualification_no, "contractor.qualification_no", &f.qualification_no, setter!(qualification_no), true, "id") }
+                    { text_field(c.safety_licence_no, "contractor.safety_licence_no", &f.safety_licence_no, setter!(safety_licence_no), true, "id") }
+                }
+            </fieldset>
+            if !odd {
+                <fieldset><legend>{ c.project_lead }</legend>
+                    { text_field(c.name, "project_lead.name", &f.lead_name, setter!(lead_name), true, "text") }
+                    { text_field(c.mobile, "project_lead.mobile", &f.lead_mobile, setter!(lead_mobile), true, "tel") }
+                </fieldset>
+            }
+            if !odd {
+                <fieldset><legend>{ c.safety_manager }</legend>
+                    { text_field(c.name, "safety_manager.name", &f.safety_name, setter!(safety_name), true, "text") }
+                    { text_field(c.mobile, "safety_manager.mobile", &f.safety_mobile, setter!(safety_mobile), true, "tel") }
+                </fieldset>
+            }
+            <fieldset class={classes!(problem("workers").is_some().then_some("aw-invalid"))} data-field="workers" id="aw-f-workers" tabindex="-1"><legend>{ c.workers }{ " *" }</legend>
+                <p class="aw-field-error">{ problem("workers").unwrap_or_default() }</p>
+                { for workers }
+                <button type="button" class="aw-btn aw-secondary aw-add-worker" onclick={add_worker}>{ "+ " }{ c.add_worker }</button>
+            </fieldset>
+            <fieldset><legend>{ c.planned_start }{ " / " }{ c.planned_end }</legend>
+                { text_field(c.planned_start, "planned_start", &f.planned_start, setter!(planned_start), true, "date") }
+                { text_field(c.planned_end, "planned_end", &f.planned_end, setter!(planned_end), true, "date") }
+            </fieldset>
+            { text_field(c.waste_site, "waste_disposal_site", &f.waste_site, setter!(waste_site), true, "text") }
+            if !needs.uploads.is_empty() {
+                <fieldset><legend>{ c.uploads }</legend>
+                    <p class="aw-small">{ c.upload_choose }{ " · " }{ c.not_needed_upload }</p>
+                    <ul class="aw-uploads">{ for uploads }</ul>
+                </fieldset>
+            }
+            <div class="aw-nav">
+                <button type="button" class="aw-btn aw-secondary" onclick={back}>{ "← " }{ c.back_to_result }</button>
+                <button type="submit" class="aw-btn aw-primary aw-submit" disabled={fs.submitting}>
+                    { if fs.submitting { c.submitting } else if fs.returned { c.resubmit } else { c.submit } }
+                </button>
+            </div>
+        </form>
+    }
+}
+
+fn title_progress(label: &str, code: &str) -> String {
+    format!("{label} {code}")
+}

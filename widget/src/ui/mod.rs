@@ -1,0 +1,92 @@
+//! DOM side: the `mount` entry point called by the custom element (or `AnbeiWidget.mount`), and the
+//! components. State lives in `crate::state`; words in `crate::i18n`.
+
+mod app;
+mod filing_view;
+mod qr;
+mod question;
+mod result_view;
+pub mod web;
+
+use crate::i18n::Lang;
+use crate::state::Mode;
+use anbei_core::Engine;
+use std::cell::RefCell;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+pub use app::{App, Props};
+
+thread_local! {
+    static ENGINE: RefCell<Option<&'static Engine>> = const { RefCell::new(None) };
+    static HANDLES: RefCell<Vec<(u32, yew::AppHandle<App>)>> = const { RefCell::new(Vec::new()) };
+    static NEXT_ID: RefCell<u32> = const { RefCell::new(1) };
+}
+
+/// The engine, built once per page from the embedded rule data and shared by every widget.
+pub fn engine() -> Result<&'static Engine, String> {
+    ENGINE.with(|e| {
+        if let Some(eng) = *e.borrow() {
+            return Ok(eng);
+        }
+        let eng: &'static Engine = Box::leak(Box::new(Engine::embedded().map_err(|err| err.to_string())?));
+        *e.borrow_mut() = Some(eng);
+        Ok(eng)
+    })
+}
+
+const CSS: &str = include_str!("../style.css");
+
+fn opt_string(o: &JsValue, k: &str) -> Option<String> {
+    js_sys::Reflect::get(o, &JsValue::from_str(k)).ok().and_then(|v| v.as_string()).filter(|s| !s.trim().is_empty())
+}
+
+/// Mount a widget into `root` (a shadow root or an element) for the host element `host`.
+/// `options`: `{api, lang, street, mode, storageKey}` (all optional). Returns a handle for `unmount`.
+#[wasm_bindgen]
+pub fn mount(root: web_sys::Node, host: web_sys::HtmlElement, options: JsValue) -> Result<u32, JsValue> {
+    let engine = engine().map_err(|e| JsValue::from_str(&e))?;
+    let doc = web_sys::window().and_then(|w| w.document()).ok_or_else(|| JsValue::from_str("no document"))?;
+    let style = doc.create_element("style")?;
+    style.set_text_content(Some(CSS));
+    root.append_child(&style)?;
+    let div = doc.create_element("div")?;
+    div.set_class_name("aw-root");
+    root.append_child(&div)?;
+    let mode = if opt_string(&options, "mode").as_deref() == Some("odd-job") { Mode::OddJob } else { Mode::Full };
+    let api = opt_string(&options, "api").map(|a| a.trim_end_matches('/').to_string());
+    let storage_key = opt_string(&options, "storageKey").unwrap_or_else(|| {
+        format!("anbei.v1.{}", if mode == Mode::OddJob { "odd-job" } else { "full" })
+    });
+    let props = Props {
+        engine,
+        host: host.clone(),
+        api,
+        lang: Lang::from_tag(&opt_string(&options, "lang").unwrap_or_default()),
+        street: opt_string(&options, "street").filter(|s| engine.street_index(s).is_some()),
+        mode,
+        storage_key,
+    };
+    let handle = yew::Renderer::<App>::with_root_and_props(div, props).render();
+    let id = NEXT_ID.with(|n| {
+        let mut n = n.borrow_mut();
+        let id = *n;
+        *n += 1;
+        id
+    });
+    HANDLES.with(|h| h.borrow_mut().push((id, handle)));
+    let _ = host.unchecked_ref::<web_sys::Element>();
+    Ok(id)
+}
+
+/// Remove a mounted widget.
+#[wasm_bindgen]
+pub fn unmount(id: u32) {
+    let handle = HANDLES.with(|h| {
+        let mut h = h.borrow_mut();
+        h.iter().position(|(i, _)| *i == id).map(|p| h.remove(p).1)
+    });
+    if let Some(handle) = handle {
+        handle.destroy();
+    }
+}

@@ -1,0 +1,167 @@
+//! The few browser calls the widget makes: time, storage, location, events to the host page, clipboard
+//! and HTTP (XMLHttpRequest, for upload progress). Everything fails soft: a missing API means the
+//! feature is off, never a panic.
+
+use anbei_core::Date;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+
+pub fn window() -> Option<web_sys::Window> {
+    web_sys::window()
+}
+
+/// Today in Asia/Shanghai (UTC+8, no daylight saving).
+pub fn today_shanghai() -> Date {
+    let ms = js_sys::Date::now() + 8.0 * 3_600_000.0;
+    let days = (ms / 86_400_000.0).floor() as i32;
+    Date::from_ymd(1970, 1, 1).map_or_else(fallback_date, |d| d.add_days(days))
+}
+
+fn fallback_date() -> Date {
+    // from_ymd(1970, 1, 1) is always Some; this keeps clippy's unwrap lint quiet.
+    Date::parse("2026-01-01").unwrap_or_else(fallback_date)
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    window()?.local_storage().ok().flatten()
+}
+
+pub fn load(key: &str) -> Option<String> {
+    storage()?.get_item(key).ok().flatten()
+}
+
+pub fn save(key: &str, value: &str) {
+    if let Some(s) = storage() {
+        let _ = s.set_item(key, value);
+    }
+}
+
+pub fn remove(key: &str) {
+    if let Some(s) = storage() {
+        let _ = s.remove_item(key);
+    }
+}
+
+pub fn location_hash() -> String {
+    window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
+}
+
+/// The page address without its fragment.
+pub fn location_base() -> String {
+    let href = window().and_then(|w| w.location().href().ok()).unwrap_or_default();
+    href.split('#').next().unwrap_or("").to_string()
+}
+
+/// Drop the fragment from the address bar (after a shared link was loaded).
+pub fn clear_hash() {
+    if let Some(w) = window() {
+        if let Ok(h) = w.history() {
+            let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&location_base()));
+        }
+    }
+}
+
+/// `anbei:*` event on the host element; bubbles out of the shadow root.
+pub fn emit(host: &web_sys::HtmlElement, name: &str, detail: &serde_json::Value) {
+    let init = web_sys::CustomEventInit::new();
+    init.set_bubbles(true);
+    init.set_composed(true);
+    let d = js_sys::JSON::parse(&detail.to_string()).unwrap_or(JsValue::NULL);
+    init.set_detail(&d);
+    if let Ok(ev) = web_sys::CustomEvent::new_with_event_init_dict(name, &init) {
+        let _ = host.dispatch_event(&ev);
+    }
+}
+
+pub fn copy_text(text: &str) -> bool {
+    match window() {
+        Some(w) => {
+            let _ = w.navigator().clipboard().write_text(text);
+            true
+        }
+        None => false,
+    }
+}
+
+pub fn print() {
+    if let Some(w) = window() {
+        let _ = w.print();
+    }
+}
+
+pub fn confirm(msg: &str) -> bool {
+    window().and_then(|w| w.confirm_with_message(msg).ok()).unwrap_or(true)
+}
+
+pub fn uuid() -> String {
+    match window().and_then(|w| w.crypto().ok()) {
+        Some(c) => c.random_uuid(),
+        None => format!("{:x}-{:x}", js_sys::Date::now() as u64, (js_sys::Math::random() * 1e15) as u64),
+    }
+}
+
+pub fn now_ms() -> f64 {
+    window().and_then(|w| w.performance()).map_or_else(js_sys::Date::now, |p| p.now())
+}
+
+/// Move keyboard focus (and the screen reader) to an element.
+pub fn focus(el: &web_sys::HtmlElement) {
+    let _ = el.focus();
+}
+
+pub enum Body {
+    None,
+    Text(String),
+    File(web_sys::File),
+}
+
+/// One HTTP exchange through XMLHttpRequest: `on_progress(loaded, total)` for uploads,
+/// `on_done(status, body)` once (status 0 = network failure).
+pub fn send(
+    method: &str,
+    url: &str,
+    headers: &[(&str, String)],
+    body: Body,
+    on_progress: Option<Box<dyn Fn(f64, f64)>>,
+    on_done: Box<dyn FnOnce(u16, String)>,
+) {
+    let Ok(xhr) = web_sys::XmlHttpRequest::new() else {
+        on_done(0, String::new());
+        return;
+    };
+    if xhr.open(method, url).is_err() {
+        on_done(0, String::new());
+        return;
+    }
+    for (k, v) in headers {
+        let _ = xhr.set_request_header(k, v);
+    }
+    if let Some(p) = on_progress {
+        if let Ok(up) = xhr.upload() {
+            let cb = Closure::<dyn Fn(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
+                p(e.loaded(), e.total());
+            });
+            up.set_onprogress(Some(cb.as_ref().unchecked_ref()));
+            cb.forget();
+        }
+    }
+    let x2 = xhr.clone();
+    let done = std::cell::RefCell::new(Some(on_done));
+    let cb = Closure::<dyn Fn()>::new(move || {
+        if x2.ready_state() == 4 {
+            if let Some(f) = done.borrow_mut().take() {
+                f(x2.status().unwrap_or(0), x2.response_text().ok().flatten().unwrap_or_default());
+            }
+        }
+    });
+    xhr.set_onreadystatechange(Some(cb.as_ref().unchecked_ref()));
+    cb.forget();
+    let r = match body {
+        Body::None => xhr.send(),
+        Body::Text(s) => xhr.send_with_opt_str(Some(&s)),
+        Body::File(f) => xhr.send_with_opt_blob(Some(&f)),
+    };
+    if r.is_err() {
+        // onreadystatechange still fires with status 0 for most failures
+    }
+}
