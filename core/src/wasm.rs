@@ -38,12 +38,25 @@ fn to_js<T: Serialize>(v: &T) -> Result<JsValue, JsValue> {
 /// Assesses one facts object. Returns the §8 result, or `{error: {...}}` naming every bad key.
 #[wasm_bindgen]
 pub fn assess(facts: JsValue) -> Result<JsValue, JsValue> {
+    assess_with_today(facts, today_shanghai())
+}
+
+/// Like `assess`, with "today" given (`YYYY-MM-DD`) instead of read from the clock.
+#[wasm_bindgen(js_name = assessOn)]
+pub fn assess_on(facts: JsValue, today: &str) -> Result<JsValue, JsValue> {
+    match Date::parse(today) {
+        Some(d) => assess_with_today(facts, d),
+        None => Err(JsValue::from_str("today must be YYYY-MM-DD")),
+    }
+}
+
+fn assess_with_today(facts: JsValue, today: Date) -> Result<JsValue, JsValue> {
     with_engine(|engine| {
         let raw: RawFacts = match serde_wasm_bindgen::from_value(facts) {
             Ok(r) => r,
             Err(e) => return to_js(&serde_json_error(&e.to_string())),
         };
-        match engine.parse_facts(raw, today_shanghai()) {
+        match engine.parse_facts(raw, today) {
             Ok(f) => to_js(&engine.assess(&f)),
             Err(e) => to_js(&ErrorBody { error: e }),
         }
