@@ -84,8 +84,19 @@ pub fn embedded_sources() -> DataSources<'static> {
     }
 }
 
-fn parse<T: serde::de::DeserializeOwned>(what: &str, s: &str) -> Result<T, DataError> {
-    serde_json::from_str(s).map_err(|e| DataError(format!("{what}: {e}")))
+/// Turns a data file's text into its typed form. Native builds use serde_json; the wasm shell uses the
+/// browser's `JSON.parse`, which keeps a JSON parser out of the module.
+pub trait DataParser {
+    fn parse<T: serde::de::DeserializeOwned>(&self, what: &str, text: &str) -> Result<T, DataError>;
+}
+
+/// serde_json.
+pub struct SerdeJson;
+
+impl DataParser for SerdeJson {
+    fn parse<T: serde::de::DeserializeOwned>(&self, what: &str, text: &str) -> Result<T, DataError> {
+        serde_json::from_str(text).map_err(|e| DataError(format!("{what}: {e}")))
+    }
 }
 
 fn param(file: &RulesetFile, name: &str) -> Result<f64, DataError> {
@@ -244,13 +255,18 @@ impl Engine {
 
     /// Builds an engine from data files' text (the embedded ones, or others for tests and previews).
     pub fn from_sources(src: &DataSources<'_>) -> Result<Engine, DataError> {
-        let codes: CodesFile = parse("codes.json", src.codes)?;
-        let departments = parse::<DepartmentsFile>("departments.json", src.departments)?.departments;
-        let streets = parse::<StreetsFile>("streets.json", src.streets)?.streets;
+        Engine::from_sources_with(src, &SerdeJson)
+    }
+
+    /// Like [`Engine::from_sources`], with another JSON parser.
+    pub fn from_sources_with<P: DataParser>(src: &DataSources<'_>, p: &P) -> Result<Engine, DataError> {
+        let codes: CodesFile = p.parse("codes.json", src.codes)?;
+        let departments = p.parse::<DepartmentsFile>("departments.json", src.departments)?.departments;
+        let streets = p.parse::<StreetsFile>("streets.json", src.streets)?.streets;
         let calendar_years: Vec<CalendarYear> =
-            src.calendars.iter().map(|c| parse("calendar", c)).collect::<Result<_, _>>()?;
+            src.calendars.iter().map(|c| p.parse("calendar", c)).collect::<Result<_, _>>()?;
         let calendar = Calendar::new(&calendar_years).map_err(|e| DataError(e.0))?;
-        let mut files: Vec<RulesetFile> = src.rulesets.iter().map(|r| parse("ruleset", r)).collect::<Result<_, _>>()?;
+        let mut files: Vec<RulesetFile> = src.rulesets.iter().map(|r| p.parse("ruleset", r)).collect::<Result<_, _>>()?;
         files.sort_by_key(|f| f.effective_from);
         let mut rulesets: Vec<Ruleset> = Vec::with_capacity(files.len());
         for f in files {

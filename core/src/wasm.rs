@@ -13,10 +13,20 @@ thread_local! {
 }
 
 fn with_engine<R>(f: impl FnOnce(&Engine) -> Result<R, JsValue>) -> Result<R, JsValue> {
-    ENGINE.with(|cell| match cell.get_or_init(|| Engine::embedded().map_err(|e| e.to_string())) {
+    ENGINE.with(|cell| match cell.get_or_init(|| Engine::from_sources_with(&crate::embedded_sources(), &JsJson).map_err(|e| e.to_string())) {
         Ok(e) => f(e),
         Err(msg) => Err(JsValue::from_str(msg)),
     })
+}
+
+/// The browser's `JSON.parse`, then serde-wasm-bindgen: no JSON parser compiled into the module.
+pub struct JsJson;
+
+impl crate::engine::DataParser for JsJson {
+    fn parse<T: serde::de::DeserializeOwned>(&self, what: &str, text: &str) -> Result<T, crate::DataError> {
+        let v = js_sys::JSON::parse(text).map_err(|_| crate::DataError(format!("{what}: not JSON")))?;
+        serde_wasm_bindgen::from_value(v).map_err(|e| crate::DataError(format!("{what}: {e}")))
+    }
 }
 
 /// Today's civil date in Asia/Shanghai (UTC+8, no daylight saving).
