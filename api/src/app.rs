@@ -67,13 +67,20 @@ impl Inner {
     /// `None` if the key is already being processed here.
     pub fn begin(&self, key: &str) -> Option<InFlight<'_>> {
         let mut set = self.inflight.lock().unwrap_or_else(|p| p.into_inner());
-        set.insert(key.to_owned()).then(|| InFlight { state: self, key: key.to_owned() })
+        set.insert(key.to_owned()).then(|| InFlight {
+            state: self,
+            key: key.to_owned(),
+        })
     }
 }
 
 impl Drop for InFlight<'_> {
     fn drop(&mut self) {
-        let mut set = self.state.inflight.lock().unwrap_or_else(|p| p.into_inner());
+        let mut set = self
+            .state
+            .inflight
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
         set.remove(&self.key);
     }
 }
@@ -90,15 +97,26 @@ impl Application {
     }
 
     /// As `build`, with the clock injected (tests fix "today").
-    pub async fn build_with_clock(cfg: Config, clock: Arc<dyn Clock>) -> Result<Application, String> {
+    pub async fn build_with_clock(
+        cfg: Config,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Application, String> {
         let state = state(cfg, clock).await?;
-        let listener = tokio::net::TcpListener::bind(&state.cfg.listen).await.map_err(|e| format!("cannot listen on {}: {e}", state.cfg.listen))?;
+        let listener = tokio::net::TcpListener::bind(&state.cfg.listen)
+            .await
+            .map_err(|e| format!("cannot listen on {}: {e}", state.cfg.listen))?;
         let router = router(state.clone());
-        Ok(Application { listener, router, state })
+        Ok(Application {
+            listener,
+            router,
+            state,
+        })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
-        self.listener.local_addr().unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 0)))
+        self.listener
+            .local_addr()
+            .unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 0)))
     }
 
     pub fn state(&self) -> &AppState {
@@ -106,8 +124,17 @@ impl Application {
     }
 
     /// Serves until `shutdown` resolves.
-    pub async fn run_until(self, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(shutdown).await
+    pub async fn run_until(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await
     }
 }
 
@@ -116,14 +143,32 @@ pub async fn state(cfg: Config, clock: Arc<dyn Clock>) -> Result<AppState, Strin
     let engine = Engine::embedded().map_err(|e| format!("rule data: {e}"))?;
     let signer = Arc::new(Signer::load_or_create(&cfg.data_dir)?);
     let store = store::open(&cfg, signer.clone()).await?;
-    let limiter = (cfg.rate_limit_per_s > 0).then(|| ratelimit::Limiter::new(cfg.rate_limit_per_s, cfg.rate_limit_burst.max(cfg.rate_limit_per_s)));
-    let frame = if cfg.cors_origins.is_empty() { "'self'".to_owned() } else { format!("'self' {}", cfg.cors_origins.join(" ")) };
+    let limiter = (cfg.rate_limit_per_s > 0).then(|| {
+        ratelimit::Limiter::new(
+            cfg.rate_limit_per_s,
+            cfg.rate_limit_burst.max(cfg.rate_limit_per_s),
+        )
+    });
+    let frame = if cfg.cors_origins.is_empty() {
+        "'self'".to_owned()
+    } else {
+        format!("'self' {}", cfg.cors_origins.join(" "))
+    };
     let csp = HeaderValue::from_str(&format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; \
          connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors {frame}"
     ))
     .map_err(|_| "ANBEI_CORS_ORIGINS holds characters not allowed in a header".to_owned())?;
-    Ok(AppState(Arc::new(Inner { engine, store, signer, clock, cfg, inflight: Mutex::new(HashSet::new()), limiter, csp })))
+    Ok(AppState(Arc::new(Inner {
+        engine,
+        store,
+        signer,
+        clock,
+        cfg,
+        inflight: Mutex::new(HashSet::new()),
+        limiter,
+        csp,
+    })))
 }
 
 /// The whole service.
@@ -141,15 +186,31 @@ pub fn router(state: AppState) -> Router {
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
-        .layer(middleware::from_fn_with_state(state.clone(), ratelimit::middleware))
-        .layer(middleware::from_fn_with_state(state.clone(), security_headers));
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            ratelimit::middleware,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security_headers,
+        ));
     if !state.cfg.cors_origins.is_empty() {
-        let origins: Vec<HeaderValue> = state.cfg.cors_origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()).collect();
+        let origins: Vec<HeaderValue> = state
+            .cfg
+            .cors_origins
+            .iter()
+            .filter_map(|o| HeaderValue::from_str(o).ok())
+            .collect();
         app = app.layer(
             CorsLayer::new()
                 .allow_origin(AllowOrigin::list(origins))
                 .allow_methods([Method::GET, Method::POST])
-                .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION, HeaderName::from_static("idempotency-key"), HeaderName::from_static("x-filename")])
+                .allow_headers([
+                    header::CONTENT_TYPE,
+                    header::AUTHORIZATION,
+                    HeaderName::from_static("idempotency-key"),
+                    HeaderName::from_static("x-filename"),
+                ])
                 .max_age(std::time::Duration::from_secs(600)),
         );
     }
@@ -159,12 +220,20 @@ pub fn router(state: AppState) -> Router {
 async fn security_headers(State(s): State<AppState>, req: Request, next: Next) -> Response {
     let private = {
         let p = req.uri().path();
-        p.starts_with("/api/v1/registrations") || p.starts_with("/receipts/") || p.starts_with("/api/v1/uploads")
+        p.starts_with("/api/v1/registrations")
+            || p.starts_with("/receipts/")
+            || p.starts_with("/api/v1/uploads")
     };
     let mut resp = next.run(req).await;
     let h = resp.headers_mut();
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
     h.insert(header::CONTENT_SECURITY_POLICY, s.csp.clone());
     if private {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

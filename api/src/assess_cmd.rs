@@ -24,9 +24,14 @@ struct ErrorBody<'a> {
 
 /// Today in Asia/Shanghai (UTC+8, no daylight saving) from the system clock.
 pub fn today_shanghai() -> Date {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
     let days = ((secs + 8 * 3600) / 86_400) as i32;
-    Date::from_ymd(1970, 1, 1).map(|d| d.add_days(days)).unwrap_or_else(|| Date::parse("2000-01-01").unwrap_or(epoch()))
+    Date::from_ymd(1970, 1, 1)
+        .map(|d| d.add_days(days))
+        .unwrap_or_else(|| Date::parse("2000-01-01").unwrap_or(epoch()))
 }
 
 fn epoch() -> Date {
@@ -47,7 +52,9 @@ pub fn run(args: &[String]) -> ExitCode {
                 }
             },
             "-h" | "--help" => {
-                println!("anbei assess [--today YYYY-MM-DD]\n  Reads one facts object (JSON) per line on stdin and writes one result per line on stdout.\n  A bad line yields {{\"error\": {{...}}}} on its line; exit status 1 if any line was bad.");
+                println!(
+                    "anbei assess [--today YYYY-MM-DD]\n  Reads one facts object (JSON) per line on stdin and writes one result per line on stdout.\n  A bad line yields {{\"error\": {{...}}}} on its line; exit status 1 if any line was bad."
+                );
                 return ExitCode::SUCCESS;
             }
             other => {
@@ -78,14 +85,21 @@ pub fn run(args: &[String]) -> ExitCode {
 }
 
 /// Streams `input` to `output`; returns how many lines were bad.
-pub fn stream<R: BufRead, W: Write>(engine: &Engine, today: Date, mut input: R, output: W) -> io::Result<u64> {
+pub fn stream<R: BufRead, W: Write>(
+    engine: &Engine,
+    today: Date,
+    mut input: R,
+    output: W,
+) -> io::Result<u64> {
     let mut out = BufWriter::with_capacity(1 << 16, output);
     let mut buf: Vec<u8> = Vec::with_capacity(4096);
     let mut line_no = 0u64;
     let mut bad = 0u64;
     loop {
         buf.clear();
-        let n = (&mut input).take(MAX_LINE as u64 + 1).read_until(b'\n', &mut buf)?;
+        let n = (&mut input)
+            .take(MAX_LINE as u64 + 1)
+            .read_until(b'\n', &mut buf)?;
         if n == 0 {
             break;
         }
@@ -106,10 +120,14 @@ pub fn stream<R: BufRead, W: Write>(engine: &Engine, today: Date, mut input: R, 
             buf.pop();
         }
         let result = if too_long {
-            Err(FactsError::json(&format!("line longer than {MAX_LINE} bytes")))
+            Err(FactsError::json(&format!(
+                "line longer than {MAX_LINE} bytes"
+            )))
         } else {
             match std::str::from_utf8(&buf) {
-                Ok(s) if s.trim().is_empty() => Err(FactsError::json("empty line: expected one facts object")),
+                Ok(s) if s.trim().is_empty() => {
+                    Err(FactsError::json("empty line: expected one facts object"))
+                }
                 Ok(s) => engine.parse_json(s, today),
                 Err(_) => Err(FactsError::json("line is not UTF-8")),
             }
@@ -118,7 +136,15 @@ pub fn stream<R: BufRead, W: Write>(engine: &Engine, today: Date, mut input: R, 
             Ok(facts) => serde_json::to_writer(&mut out, &engine.assess(&facts))?,
             Err(e) => {
                 bad += 1;
-                serde_json::to_writer(&mut out, &ErrorLine { error: ErrorBody { line: line_no, facts: &e } })?;
+                serde_json::to_writer(
+                    &mut out,
+                    &ErrorLine {
+                        error: ErrorBody {
+                            line: line_no,
+                            facts: &e,
+                        },
+                    },
+                )?;
             }
         }
         out.write_all(b"\n")?;

@@ -17,7 +17,10 @@ pub struct SystemClock;
 
 impl Clock for SystemClock {
     fn now_ms(&self) -> i64 {
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis() as i64)
+            .unwrap_or(0)
     }
 }
 
@@ -34,7 +37,8 @@ impl FixedClock {
     }
     pub fn set_date(&self, date: Date) {
         let days = i64::from(date.days_since(epoch()));
-        self.0.store((days * 86_400 + 2 * 3600) * 1000, Ordering::SeqCst);
+        self.0
+            .store((days * 86_400 + 2 * 3600) * 1000, Ordering::SeqCst);
     }
     pub fn advance_ms(&self, ms: i64) {
         self.0.fetch_add(ms, Ordering::SeqCst);
@@ -64,7 +68,12 @@ pub fn rfc3339(ms: i64) -> String {
     let milli = local.rem_euclid(1000);
     let date = epoch().add_days(secs.div_euclid(86_400) as i32);
     let sod = secs.rem_euclid(86_400);
-    format!("{date}T{:02}:{:02}:{:02}.{milli:03}+08:00", sod / 3600, sod / 60 % 60, sod % 60)
+    format!(
+        "{date}T{:02}:{:02}:{:02}.{milli:03}+08:00",
+        sod / 3600,
+        sod / 60 % 60,
+        sod % 60
+    )
 }
 
 /// `yyyymmdd` of a date.

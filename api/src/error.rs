@@ -18,7 +18,10 @@ pub struct Msg {
 
 impl Msg {
     pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Msg {
-        Msg { zh: zh.into(), en: en.into() }
+        Msg {
+            zh: zh.into(),
+            en: en.into(),
+        }
     }
 }
 
@@ -31,32 +34,62 @@ pub struct FieldProblem {
 }
 
 impl FieldProblem {
-    pub fn new(field: impl Into<String>, rule: impl Into<String>, zh: impl Into<String>, en: impl Into<String>) -> FieldProblem {
-        FieldProblem { field: field.into(), rule: rule.into(), message: Msg::new(zh, en) }
+    pub fn new(
+        field: impl Into<String>,
+        rule: impl Into<String>,
+        zh: impl Into<String>,
+        en: impl Into<String>,
+    ) -> FieldProblem {
+        FieldProblem {
+            field: field.into(),
+            rule: rule.into(),
+            message: Msg::new(zh, en),
+        }
     }
 }
 
 #[derive(Debug)]
 pub enum ApiError {
     /// 400: the request cannot be understood (bad JSON, missing header…).
-    BadRequest { code: &'static str, msg: Msg },
+    BadRequest {
+        code: &'static str,
+        msg: Msg,
+    },
     /// 422: the filing (or request) has these problems — every one of them.
-    Invalid { code: &'static str, title: Msg, problems: Vec<FieldProblem> },
+    Invalid {
+        code: &'static str,
+        title: Msg,
+        problems: Vec<FieldProblem>,
+    },
     /// 422: out of scope, prohibited or needing a permit — with the assessment and where to go.
-    NotRegistrable { msg: Msg, assessment: serde_json::Value, go_to: Vec<Msg> },
+    NotRegistrable {
+        msg: Msg,
+        assessment: serde_json::Value,
+        go_to: Vec<Msg>,
+    },
     /// 422: the same Idempotency-Key was used with another body.
     IdempotencyMismatch,
     /// 409: the same Idempotency-Key is still being processed.
     IdempotencyInFlight,
     /// 409: the action does not fit the registration's current state.
-    State { msg: Msg },
+    State {
+        msg: Msg,
+    },
     Unauthorized,
-    Forbidden { msg: Msg },
+    Forbidden {
+        msg: Msg,
+    },
     NotFound,
     MethodNotAllowed,
-    PayloadTooLarge { limit: usize },
-    UnsupportedMediaType { msg: Msg },
-    TooManyRequests { retry_after_s: u64 },
+    PayloadTooLarge {
+        limit: usize,
+    },
+    UnsupportedMediaType {
+        msg: Msg,
+    },
+    TooManyRequests {
+        retry_after_s: u64,
+    },
     Unavailable,
     /// 500: logged with its detail, returned without it.
     Internal(String),
@@ -66,26 +99,50 @@ impl ApiError {
     pub fn internal(e: impl std::fmt::Display) -> ApiError {
         ApiError::Internal(e.to_string())
     }
-    pub fn bad_request(code: &'static str, zh: impl Into<String>, en: impl Into<String>) -> ApiError {
-        ApiError::BadRequest { code, msg: Msg::new(zh, en) }
+    pub fn bad_request(
+        code: &'static str,
+        zh: impl Into<String>,
+        en: impl Into<String>,
+    ) -> ApiError {
+        ApiError::BadRequest {
+            code,
+            msg: Msg::new(zh, en),
+        }
     }
     pub fn invalid(problems: Vec<FieldProblem>) -> ApiError {
-        ApiError::Invalid { code: "INVALID_FILING", title: Msg::new("申报材料不完整或有误", "The filing is incomplete or invalid"), problems }
+        ApiError::Invalid {
+            code: "INVALID_FILING",
+            title: Msg::new(
+                "申报材料不完整或有误",
+                "The filing is incomplete or invalid",
+            ),
+            problems,
+        }
     }
     pub fn invalid_request(problems: Vec<FieldProblem>) -> ApiError {
-        ApiError::Invalid { code: "INVALID_REQUEST", title: Msg::new("请求内容有误", "The request is invalid"), problems }
+        ApiError::Invalid {
+            code: "INVALID_REQUEST",
+            title: Msg::new("请求内容有误", "The request is invalid"),
+            problems,
+        }
     }
     pub fn state(zh: impl Into<String>, en: impl Into<String>) -> ApiError {
-        ApiError::State { msg: Msg::new(zh, en) }
+        ApiError::State {
+            msg: Msg::new(zh, en),
+        }
     }
     pub fn forbidden(zh: impl Into<String>, en: impl Into<String>) -> ApiError {
-        ApiError::Forbidden { msg: Msg::new(zh, en) }
+        ApiError::Forbidden {
+            msg: Msg::new(zh, en),
+        }
     }
 
     pub fn status(&self) -> StatusCode {
         match self {
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
-            ApiError::Invalid { .. } | ApiError::NotRegistrable { .. } | ApiError::IdempotencyMismatch => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Invalid { .. }
+            | ApiError::NotRegistrable { .. }
+            | ApiError::IdempotencyMismatch => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::IdempotencyInFlight | ApiError::State { .. } => StatusCode::CONFLICT,
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden { .. } => StatusCode::FORBIDDEN,
@@ -123,71 +180,187 @@ pub struct Problem {
 impl ApiError {
     fn problem(self) -> Problem {
         let status = self.status().as_u16();
-        let (code, title, detail, errors, assessment, go_to): (&str, Msg, Msg, Vec<FieldProblem>, Option<serde_json::Value>, Vec<Msg>) = match self {
-            ApiError::BadRequest { code, msg } => (code, Msg::new("请求有误", "Bad request"), msg, vec![], None, vec![]),
-            ApiError::Invalid { code, title, problems } => {
+        let (code, title, detail, errors, assessment, go_to): (
+            &str,
+            Msg,
+            Msg,
+            Vec<FieldProblem>,
+            Option<serde_json::Value>,
+            Vec<Msg>,
+        ) = match self {
+            ApiError::BadRequest { code, msg } => (
+                code,
+                Msg::new("请求有误", "Bad request"),
+                msg,
+                vec![],
+                None,
+                vec![],
+            ),
+            ApiError::Invalid {
+                code,
+                title,
+                problems,
+            } => {
                 let n = problems.len();
-                let detail = Msg::new(format!("共 {n} 处问题，未予处理"), format!("{n} problem{}; nothing was done", if n == 1 { "" } else { "s" }));
+                let detail = Msg::new(
+                    format!("共 {n} 处问题，未予处理"),
+                    format!(
+                        "{n} problem{}; nothing was done",
+                        if n == 1 { "" } else { "s" }
+                    ),
+                );
                 (code, title, detail, problems, None, vec![])
             }
-            ApiError::NotRegistrable { msg, assessment, go_to } => {
-                ("NOT_REGISTRABLE", Msg::new("不能在本系统登记", "This work cannot be registered here"), msg, vec![], Some(assessment), go_to)
-            }
+            ApiError::NotRegistrable {
+                msg,
+                assessment,
+                go_to,
+            } => (
+                "NOT_REGISTRABLE",
+                Msg::new("不能在本系统登记", "This work cannot be registered here"),
+                msg,
+                vec![],
+                Some(assessment),
+                go_to,
+            ),
             ApiError::IdempotencyMismatch => (
                 "IDEMPOTENCY_MISMATCH",
-                Msg::new("幂等键已用于另一份请求", "Idempotency-Key reused with a different body"),
-                Msg::new("同一幂等键只能用于同一份请求内容；新的申报请使用新的幂等键", "an Idempotency-Key may only be replayed with the same body; use a new key for a new filing"),
+                Msg::new(
+                    "幂等键已用于另一份请求",
+                    "Idempotency-Key reused with a different body",
+                ),
+                Msg::new(
+                    "同一幂等键只能用于同一份请求内容；新的申报请使用新的幂等键",
+                    "an Idempotency-Key may only be replayed with the same body; use a new key for a new filing",
+                ),
                 vec![],
                 None,
                 vec![],
             ),
             ApiError::IdempotencyInFlight => (
                 "IDEMPOTENCY_IN_FLIGHT",
-                Msg::new("相同请求正在处理中", "The same request is still being processed"),
-                Msg::new("请稍后用同一幂等键重试以取得结果", "retry later with the same Idempotency-Key to get the result"),
+                Msg::new(
+                    "相同请求正在处理中",
+                    "The same request is still being processed",
+                ),
+                Msg::new(
+                    "请稍后用同一幂等键重试以取得结果",
+                    "retry later with the same Idempotency-Key to get the result",
+                ),
                 vec![],
                 None,
                 vec![],
             ),
-            ApiError::State { msg } => ("INVALID_STATE", Msg::new("当前状态下不能进行此操作", "Not allowed in the current state"), msg, vec![], None, vec![]),
+            ApiError::State { msg } => (
+                "INVALID_STATE",
+                Msg::new(
+                    "当前状态下不能进行此操作",
+                    "Not allowed in the current state",
+                ),
+                msg,
+                vec![],
+                None,
+                vec![],
+            ),
             ApiError::Unauthorized => (
                 "UNAUTHORIZED",
                 Msg::new("需要身份凭证", "Authentication required"),
-                Msg::new("请提供有效的访问令牌（Authorization: Bearer …）", "send a valid access token (Authorization: Bearer …)"),
+                Msg::new(
+                    "请提供有效的访问令牌（Authorization: Bearer …）",
+                    "send a valid access token (Authorization: Bearer …)",
+                ),
                 vec![],
                 None,
                 vec![],
             ),
-            ApiError::Forbidden { msg } => ("FORBIDDEN", Msg::new("无权进行此操作", "Forbidden"), msg, vec![], None, vec![]),
-            ApiError::NotFound => ("NOT_FOUND", Msg::new("未找到", "Not found"), Msg::new("所请求的资源不存在", "the requested resource does not exist"), vec![], None, vec![]),
-            ApiError::MethodNotAllowed => {
-                ("METHOD_NOT_ALLOWED", Msg::new("不支持此方法", "Method not allowed"), Msg::new("该地址不支持此 HTTP 方法", "this address does not support that HTTP method"), vec![], None, vec![])
-            }
+            ApiError::Forbidden { msg } => (
+                "FORBIDDEN",
+                Msg::new("无权进行此操作", "Forbidden"),
+                msg,
+                vec![],
+                None,
+                vec![],
+            ),
+            ApiError::NotFound => (
+                "NOT_FOUND",
+                Msg::new("未找到", "Not found"),
+                Msg::new(
+                    "所请求的资源不存在",
+                    "the requested resource does not exist",
+                ),
+                vec![],
+                None,
+                vec![],
+            ),
+            ApiError::MethodNotAllowed => (
+                "METHOD_NOT_ALLOWED",
+                Msg::new("不支持此方法", "Method not allowed"),
+                Msg::new(
+                    "该地址不支持此 HTTP 方法",
+                    "this address does not support that HTTP method",
+                ),
+                vec![],
+                None,
+                vec![],
+            ),
             ApiError::PayloadTooLarge { limit } => (
                 "PAYLOAD_TOO_LARGE",
                 Msg::new("内容过大", "Payload too large"),
-                Msg::new(format!("请求内容不能超过 {limit} 字节"), format!("the body may be at most {limit} bytes")),
+                Msg::new(
+                    format!("请求内容不能超过 {limit} 字节"),
+                    format!("the body may be at most {limit} bytes"),
+                ),
                 vec![],
                 None,
                 vec![],
             ),
-            ApiError::UnsupportedMediaType { msg } => ("UNSUPPORTED_MEDIA_TYPE", Msg::new("不支持的文件或内容类型", "Unsupported media type"), msg, vec![], None, vec![]),
+            ApiError::UnsupportedMediaType { msg } => (
+                "UNSUPPORTED_MEDIA_TYPE",
+                Msg::new("不支持的文件或内容类型", "Unsupported media type"),
+                msg,
+                vec![],
+                None,
+                vec![],
+            ),
             ApiError::TooManyRequests { retry_after_s } => (
                 "RATE_LIMITED",
                 Msg::new("请求过于频繁", "Too many requests"),
-                Msg::new(format!("请 {retry_after_s} 秒后再试"), format!("try again in {retry_after_s} s")),
+                Msg::new(
+                    format!("请 {retry_after_s} 秒后再试"),
+                    format!("try again in {retry_after_s} s"),
+                ),
                 vec![],
                 None,
                 vec![],
             ),
-            ApiError::Unavailable => ("UNAVAILABLE", Msg::new("服务暂不可用", "Service unavailable"), Msg::new("数据库暂不可用", "the database is not reachable"), vec![], None, vec![]),
+            ApiError::Unavailable => (
+                "UNAVAILABLE",
+                Msg::new("服务暂不可用", "Service unavailable"),
+                Msg::new("数据库暂不可用", "the database is not reachable"),
+                vec![],
+                None,
+                vec![],
+            ),
             ApiError::Internal(detail) => {
                 tracing::error!(error = %detail, "internal error");
-                ("INTERNAL", Msg::new("服务器内部错误", "Internal server error"), Msg::new("请稍后再试；问题已记录", "please try again later; the problem has been logged"), vec![], None, vec![])
+                (
+                    "INTERNAL",
+                    Msg::new("服务器内部错误", "Internal server error"),
+                    Msg::new(
+                        "请稍后再试；问题已记录",
+                        "please try again later; the problem has been logged",
+                    ),
+                    vec![],
+                    None,
+                    vec![],
+                )
             }
         };
         Problem {
-            type_: format!("https://anbei.invalid/problems/{}", code.to_ascii_lowercase().replace('_', "-")),
+            type_: format!(
+                "https://anbei.invalid/problems/{}",
+                code.to_ascii_lowercase().replace('_', "-")
+            ),
             title: title.en,
             status,
             detail: detail.en,
@@ -204,12 +377,19 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status();
-        let retry = if let ApiError::TooManyRequests { retry_after_s } = &self { Some(*retry_after_s) } else { None };
+        let retry = if let ApiError::TooManyRequests { retry_after_s } = &self {
+            Some(*retry_after_s)
+        } else {
+            None
+        };
         let unauthorized = matches!(self, ApiError::Unauthorized);
         let body = serde_json::to_vec(&self.problem()).unwrap_or_default();
         let mut resp = (status, body).into_response();
         let h = resp.headers_mut();
-        h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
         if let Some(s) = retry {
             if let Ok(v) = HeaderValue::from_str(&s.to_string()) {
                 h.insert(header::RETRY_AFTER, v);
@@ -225,7 +405,10 @@ impl IntoResponse for ApiError {
 impl From<crate::store::StoreError> for ApiError {
     fn from(e: crate::store::StoreError) -> ApiError {
         match e {
-            crate::store::StoreError::Conflict => ApiError::state("该登记已被并发修改，请刷新后重试", "the registration was changed concurrently; reload and retry"),
+            crate::store::StoreError::Conflict => ApiError::state(
+                "该登记已被并发修改，请刷新后重试",
+                "the registration was changed concurrently; reload and retry",
+            ),
             crate::store::StoreError::NotFound => ApiError::NotFound,
             crate::store::StoreError::Db(d) => ApiError::Internal(d),
         }
@@ -244,7 +427,13 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
 }
 
 pub fn parse_json<T: DeserializeOwned>(b: &[u8]) -> Result<T, ApiError> {
-    serde_json::from_slice(b).map_err(|e| ApiError::bad_request("MALFORMED_JSON", format!("请求内容不是有效的 JSON：{e}"), format!("the body is not valid JSON: {e}")))
+    serde_json::from_slice(b).map_err(|e| {
+        ApiError::bad_request(
+            "MALFORMED_JSON",
+            format!("请求内容不是有效的 JSON：{e}"),
+            format!("the body is not valid JSON: {e}"),
+        )
+    })
 }
 
 /// The raw body, with the size limit turned into a problem document.
@@ -255,8 +444,18 @@ impl<S: Send + Sync> FromRequest<S> for ApiBody {
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
         match Bytes::from_request(req, state).await {
             Ok(b) => Ok(ApiBody(b)),
-            Err(BytesRejection::FailedToBufferBody(e)) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(ApiError::PayloadTooLarge { limit: crate::config::JSON_BODY_LIMIT }),
-            Err(e) => Err(ApiError::bad_request("BAD_BODY", "无法读取请求内容", format!("the body could not be read: {}", e.body_text()))),
+            Err(BytesRejection::FailedToBufferBody(e))
+                if e.status() == StatusCode::PAYLOAD_TOO_LARGE =>
+            {
+                Err(ApiError::PayloadTooLarge {
+                    limit: crate::config::JSON_BODY_LIMIT,
+                })
+            }
+            Err(e) => Err(ApiError::bad_request(
+                "BAD_BODY",
+                "无法读取请求内容",
+                format!("the body could not be read: {}", e.body_text()),
+            )),
         }
     }
 }
@@ -269,7 +468,11 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ApiPath
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
         match axum::extract::Path::<T>::from_request_parts(parts, state).await {
             Ok(p) => Ok(ApiPath(p.0)),
-            Err(e @ PathRejection::FailedToDeserializePathParams(_)) => Err(ApiError::bad_request("BAD_PATH", "地址参数有误", e.body_text())),
+            Err(e @ PathRejection::FailedToDeserializePathParams(_)) => Err(ApiError::bad_request(
+                "BAD_PATH",
+                "地址参数有误",
+                e.body_text(),
+            )),
             Err(e) => Err(ApiError::internal(e.body_text())),
         }
     }
@@ -283,8 +486,14 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
         match axum::extract::Query::<T>::from_request_parts(parts, state).await {
             Ok(q) => Ok(ApiQuery(q.0)),
-            Err(e @ QueryRejection::FailedToDeserializeQueryString(_)) => Err(ApiError::bad_request("BAD_QUERY", "查询参数有误", e.body_text())),
-            Err(e) => Err(ApiError::bad_request("BAD_QUERY", "查询参数有误", e.body_text())),
+            Err(e @ QueryRejection::FailedToDeserializeQueryString(_)) => Err(
+                ApiError::bad_request("BAD_QUERY", "查询参数有误", e.body_text()),
+            ),
+            Err(e) => Err(ApiError::bad_request(
+                "BAD_QUERY",
+                "查询参数有误",
+                e.body_text(),
+            )),
         }
     }
 }

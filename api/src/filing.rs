@@ -10,7 +10,12 @@ use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
 /// Special operations that need an operation certificate (第十一条第（二）项); also worker `operation` values.
-pub const SPECIAL_OPERATIONS: [&str; 4] = ["work_at_height", "electrical_work", "welding", "other_special_operation"];
+pub const SPECIAL_OPERATIONS: [&str; 4] = [
+    "work_at_height",
+    "electrical_work",
+    "welding",
+    "other_special_operation",
+];
 pub const MAX_WORKERS: usize = 500;
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -94,7 +99,10 @@ impl Filing {
         if let Some(id) = f.contractor.id_number.as_mut() {
             *id = validate::mask_id(id);
         }
-        for c in [f.project_lead.as_mut(), f.safety_manager.as_mut()].into_iter().flatten() {
+        for c in [f.project_lead.as_mut(), f.safety_manager.as_mut()]
+            .into_iter()
+            .flatten()
+        {
             c.mobile = mask_mobile(&c.mobile);
         }
         for w in &mut f.workers {
@@ -105,7 +113,9 @@ impl Filing {
 }
 
 fn mask_mobile(m: &str) -> String {
-    Mobile::parse(m).map(|m| m.masked()).unwrap_or_else(|_| validate::mask_id(m))
+    Mobile::parse(m)
+        .map(|m| m.masked())
+        .unwrap_or_else(|_| validate::mask_id(m))
 }
 
 /// The filing, its decided assessment (as JSON) and the facts that decided it.
@@ -128,7 +138,14 @@ struct Ctx {
 
 impl Ctx {
     fn push(&mut self, field: &str, inv: Invalid) {
-        self.problems.push(FieldProblem { field: field.to_owned(), rule: inv.rule.to_owned(), message: Msg { zh: inv.zh, en: inv.en } });
+        self.problems.push(FieldProblem {
+            field: field.to_owned(),
+            rule: inv.rule.to_owned(),
+            message: Msg {
+                zh: inv.zh,
+                en: inv.en,
+            },
+        });
     }
     fn problem(&mut self, field: &str, rule: &str, zh: impl Into<String>, en: impl Into<String>) {
         self.problems.push(FieldProblem::new(field, rule, zh, en));
@@ -138,7 +155,14 @@ impl Ctx {
     }
 
     /// The object at `key` of `parent` (reported when absent or not an object).
-    fn object<'v>(&mut self, parent: &'v Map<String, Value>, key: &str, path: &str, required: bool, allowed: &[&str]) -> Option<&'v Map<String, Value>> {
+    fn object<'v>(
+        &mut self,
+        parent: &'v Map<String, Value>,
+        key: &str,
+        path: &str,
+        required: bool,
+        allowed: &[&str],
+    ) -> Option<&'v Map<String, Value>> {
         match parent.get(key) {
             None | Some(Value::Null) => {
                 if required {
@@ -149,7 +173,12 @@ impl Ctx {
             Some(Value::Object(m)) => {
                 for k in m.keys() {
                     if !allowed.contains(&k.as_str()) {
-                        self.problem(&format!("{path}.{k}"), "unknown_key", format!("不认识的字段“{k}”"), format!("unknown field \"{k}\""));
+                        self.problem(
+                            &format!("{path}.{k}"),
+                            "unknown_key",
+                            format!("不认识的字段“{k}”"),
+                            format!("unknown field \"{k}\""),
+                        );
                     }
                 }
                 Some(m)
@@ -161,7 +190,13 @@ impl Ctx {
         }
     }
 
-    fn string<'v>(&mut self, obj: &'v Map<String, Value>, key: &str, path: &str, required: bool) -> Option<&'v str> {
+    fn string<'v>(
+        &mut self,
+        obj: &'v Map<String, Value>,
+        key: &str,
+        path: &str,
+        required: bool,
+    ) -> Option<&'v str> {
         match obj.get(key) {
             None | Some(Value::Null) => {
                 if required {
@@ -183,7 +218,14 @@ impl Ctx {
         }
     }
 
-    fn text(&mut self, obj: &Map<String, Value>, key: &str, path: &str, max: usize, required: bool) -> Option<String> {
+    fn text(
+        &mut self,
+        obj: &Map<String, Value>,
+        key: &str,
+        path: &str,
+        max: usize,
+        required: bool,
+    ) -> Option<String> {
         let s = self.string(obj, key, path, required)?;
         match validate::text(s, max) {
             Ok(t) => Some(t),
@@ -194,7 +236,13 @@ impl Ctx {
         }
     }
 
-    fn id(&mut self, obj: &Map<String, Value>, key: &str, path: &str, required: bool) -> Option<String> {
+    fn id(
+        &mut self,
+        obj: &Map<String, Value>,
+        key: &str,
+        path: &str,
+        required: bool,
+    ) -> Option<String> {
         let s = self.string(obj, key, path, required)?;
         match IdNumber::parse(s) {
             Ok(v) => Some(v.as_str().to_owned()),
@@ -221,55 +269,107 @@ impl Ctx {
         let name = self.text(o, "name", &format!("{key}.name"), 50, true);
         let id = self.id(o, "id_number", &format!("{key}.id_number"), true);
         let mobile = self.mobile(o, "mobile", &format!("{key}.mobile"));
-        Some(Person { name: name?, id_number: id?, mobile: mobile? })
+        Some(Person {
+            name: name?,
+            id_number: id?,
+            mobile: mobile?,
+        })
     }
 
-    fn contact(&mut self, parent: &Map<String, Value>, key: &str, required: bool) -> Option<Contact> {
+    fn contact(
+        &mut self,
+        parent: &Map<String, Value>,
+        key: &str,
+        required: bool,
+    ) -> Option<Contact> {
         let o = self.object(parent, key, key, required, &["name", "mobile"])?;
         let name = self.text(o, "name", &format!("{key}.name"), 50, true);
         let mobile = self.mobile(o, "mobile", &format!("{key}.mobile"));
-        Some(Contact { name: name?, mobile: mobile? })
+        Some(Contact {
+            name: name?,
+            mobile: mobile?,
+        })
     }
 
     fn date(&mut self, obj: &Map<String, Value>, key: &str) -> Option<Date> {
         let s = self.string(obj, key, key, true)?;
         let d = Date::parse(s);
         if d.is_none() {
-            self.problem(key, "date", "应为有效日期 YYYY-MM-DD", "must be a real date YYYY-MM-DD");
+            self.problem(
+                key,
+                "date",
+                "应为有效日期 YYYY-MM-DD",
+                "must be a real date YYYY-MM-DD",
+            );
         }
         d
     }
 }
 
-const TOP_KEYS: [&str; 13] =
-    ["facts", "applicant", "agent", "site", "contractor", "project_lead", "safety_manager", "workers", "planned_start", "planned_end", "waste_disposal_site", "documents", "lang"];
+const TOP_KEYS: [&str; 13] = [
+    "facts",
+    "applicant",
+    "agent",
+    "site",
+    "contractor",
+    "project_lead",
+    "safety_manager",
+    "workers",
+    "planned_start",
+    "planned_end",
+    "waste_disposal_site",
+    "documents",
+    "lang",
+];
 
 /// Problems found in the facts, with `facts.` paths.
 fn facts_problems(e: anbei_core::FactsError) -> Vec<FieldProblem> {
     e.fields
         .into_iter()
         .map(|f| FieldProblem {
-            field: if f.field.is_empty() { "facts".into() } else { format!("facts.{}", f.field) },
+            field: if f.field.is_empty() {
+                "facts".into()
+            } else {
+                format!("facts.{}", f.field)
+            },
             rule: f.rule.to_owned(),
-            message: Msg { zh: f.message.zh, en: f.message.en },
+            message: Msg {
+                zh: f.message.zh,
+                en: f.message.en,
+            },
         })
         .collect()
 }
 
 /// Decides `facts` as of `filing_date` (and `registered` when the registration took effect), the
 /// server's own way: dates the client may have sent are replaced.
-pub fn decide<'e>(engine: &'e Engine, facts: &Map<String, Value>, filing_date: Date, registered: Option<Date>) -> Result<Assessment<'e>, Vec<FieldProblem>> {
+pub fn decide<'e>(
+    engine: &'e Engine,
+    facts: &Map<String, Value>,
+    filing_date: Date,
+    registered: Option<Date>,
+) -> Result<Assessment<'e>, Vec<FieldProblem>> {
     let mut m = facts.clone();
-    m.insert("registration_date".into(), Value::String(filing_date.to_string()));
+    m.insert(
+        "registration_date".into(),
+        Value::String(filing_date.to_string()),
+    );
     m.remove("completion_date");
     match registered {
         Some(r) => m.insert("registered_date".into(), Value::String(r.to_string())),
         None => m.remove("registered_date"),
     };
     let raw: RawFacts = serde_json::from_value(Value::Object(m)).map_err(|e| {
-        vec![FieldProblem::new("facts", "json", format!("事实数据有误：{e}"), format!("the facts are not valid: {e}"))]
+        vec![FieldProblem::new(
+            "facts",
+            "json",
+            format!("事实数据有误：{e}"),
+            format!("the facts are not valid: {e}"),
+        )]
     })?;
-    let facts = engine.parse_facts(raw, filing_date).map_err(facts_problems)?;
+    let facts = engine
+        .parse_facts(raw, filing_date)
+        .map_err(facts_problems)?;
     Ok(engine.assess(&facts))
 }
 
@@ -278,14 +378,23 @@ pub fn go_to(engine: &Engine, a: &Assessment<'_>) -> Vec<Msg> {
     let mut v = Vec::new();
     if let Some(scope) = a.scope {
         let t = engine.code_text(scope);
-        v.push(Msg::new(format!("{}（{}）", t.title.zh, t.article), format!("{} ({})", t.title.en, t.article)));
+        v.push(Msg::new(
+            format!("{}（{}）", t.title.zh, t.article),
+            format!("{} ({})", t.title.en, t.article),
+        ));
         if let Some(e) = &t.explain {
             v.push(Msg::new(e.zh.clone(), e.en.clone()));
         }
     }
-    if a.obligations.iter().any(|o| o.code == Code::O_APPLY_FOR_PERMIT) {
+    if a.obligations
+        .iter()
+        .any(|o| o.code == Code::O_APPLY_FOR_PERMIT)
+    {
         let t = engine.code_text(Code::O_APPLY_FOR_PERMIT);
-        v.push(Msg::new(format!("{}（{}）", t.title.zh, t.article), format!("{} ({})", t.title.en, t.article)));
+        v.push(Msg::new(
+            format!("{}（{}）", t.title.zh, t.article),
+            format!("{} ({})", t.title.en, t.article),
+        ));
     }
     v
 }
@@ -293,13 +402,25 @@ pub fn go_to(engine: &Engine, a: &Assessment<'_>) -> Vec<Msg> {
 /// Parses and checks a whole filing. `Err` carries every problem found, or the refusal of work that
 /// cannot be registered here.
 pub fn check(engine: &Engine, body: &Value, today: Date) -> Result<Checked, ApiError> {
-    let mut cx = Ctx { problems: Vec::new() };
+    let mut cx = Ctx {
+        problems: Vec::new(),
+    };
     let Some(top) = body.as_object() else {
-        return Err(ApiError::invalid(vec![FieldProblem::new("", "not_an_object", "申报内容应为 JSON 对象", "the filing must be a JSON object")]));
+        return Err(ApiError::invalid(vec![FieldProblem::new(
+            "",
+            "not_an_object",
+            "申报内容应为 JSON 对象",
+            "the filing must be a JSON object",
+        )]));
     };
     for k in top.keys() {
         if !TOP_KEYS.contains(&k.as_str()) {
-            cx.problem(k, "unknown_key", format!("不认识的字段“{k}”"), format!("unknown field \"{k}\""));
+            cx.problem(
+                k,
+                "unknown_key",
+                format!("不认识的字段“{k}”"),
+                format!("unknown field \"{k}\""),
+            );
         }
     }
 
@@ -330,7 +451,10 @@ pub fn check(engine: &Engine, body: &Value, today: Date) -> Result<Checked, ApiE
             if let Some(scope) = a.scope.filter(|s| !s.is_in_scope()) {
                 let t = engine.code_text(scope);
                 return Err(ApiError::NotRegistrable {
-                    msg: Msg::new(format!("{}：{}", t.title.zh, t.article), format!("{}: {}", t.title.en, t.article)),
+                    msg: Msg::new(
+                        format!("{}：{}", t.title.zh, t.article),
+                        format!("{}: {}", t.title.en, t.article),
+                    ),
                     assessment: serde_json::to_value(a).unwrap_or(Value::Null),
                     go_to: go_to(engine, a),
                 });
@@ -338,16 +462,33 @@ pub fn check(engine: &Engine, body: &Value, today: Date) -> Result<Checked, ApiE
         } else {
             let view = engine.ruleset_view(today);
             for key in &a.missing_facts {
-                let q = view.facts.iter().find(|s| s.key == *key).map(|s| (s.question.zh.clone(), s.question.en.clone()));
+                let q = view
+                    .facts
+                    .iter()
+                    .find(|s| s.key == *key)
+                    .map(|s| (s.question.zh.clone(), s.question.en.clone()));
                 let (zh, en) = q.unwrap_or_else(|| ((*key).to_owned(), (*key).to_owned()));
-                cx.problem(&format!("facts.{key}"), "missing_fact", format!("尚需回答：{zh}"), format!("still needed: {en}"));
+                cx.problem(
+                    &format!("facts.{key}"),
+                    "missing_fact",
+                    format!("尚需回答：{zh}"),
+                    format!("still needed: {en}"),
+                );
             }
         }
     }
     let decided = assessment.as_ref().filter(|a| a.is_decided());
     let high_risk = decided.and_then(|a| a.high_risk).unwrap_or(false);
-    let engineering = decided.map(|a| a.scope != Some(Code::SPORADIC_WORK)).unwrap_or(true);
-    let fact_bool = |k: &str| facts.as_ref().and_then(|f| f.get(k)).and_then(Value::as_bool).unwrap_or(false);
+    let engineering = decided
+        .map(|a| a.scope != Some(Code::SPORADIC_WORK))
+        .unwrap_or(true);
+    let fact_bool = |k: &str| {
+        facts
+            .as_ref()
+            .and_then(|f| f.get(k))
+            .and_then(Value::as_bool)
+            .unwrap_or(false)
+    };
 
     // 2. People and companies.
     let applicant = cx.person(top, "applicant");
@@ -359,40 +500,105 @@ pub fn check(engine: &Engine, body: &Value, today: Date) -> Result<Checked, ApiE
         }
         None
     };
-    let site = cx.object(top, "site", "site", true, &["address", "street", "community"]).and_then(|o| {
-        let address = cx.text(o, "address", "site.address", 200, true);
-        let street = cx.string(o, "street", "site.street", true).map(str::to_owned);
-        let community = cx.text(o, "community", "site.community", 50, true);
-        if let Some(s) = &street {
-            if engine.street_index(s).is_none() {
-                cx.problem("site.street", "code", format!("不是龙岗区的街道代码：{s}"), format!("not a Longgang street code: {s}"));
-            } else if let Some(fs) = facts.as_ref().and_then(|f| f.get("street")).and_then(Value::as_str) {
-                if fs != s {
-                    cx.problem("site.street", "mismatch", format!("与事实中的街道（{fs}）不一致"), format!("differs from the street in the facts ({fs})"));
+    let site = cx
+        .object(
+            top,
+            "site",
+            "site",
+            true,
+            &["address", "street", "community"],
+        )
+        .and_then(|o| {
+            let address = cx.text(o, "address", "site.address", 200, true);
+            let street = cx
+                .string(o, "street", "site.street", true)
+                .map(str::to_owned);
+            let community = cx.text(o, "community", "site.community", 50, true);
+            if let Some(s) = &street {
+                if engine.street_index(s).is_none() {
+                    cx.problem(
+                        "site.street",
+                        "code",
+                        format!("不是龙岗区的街道代码：{s}"),
+                        format!("not a Longgang street code: {s}"),
+                    );
+                } else if let Some(fs) = facts
+                    .as_ref()
+                    .and_then(|f| f.get("street"))
+                    .and_then(Value::as_str)
+                {
+                    if fs != s {
+                        cx.problem(
+                            "site.street",
+                            "mismatch",
+                            format!("与事实中的街道（{fs}）不一致"),
+                            format!("differs from the street in the facts ({fs})"),
+                        );
+                    }
                 }
             }
-        }
-        Some(Site { address: address?, street: street?, community: community? })
-    });
-    let contractor = cx.object(top, "contractor", "contractor", true, &["name", "credit_code", "id_number", "qualification_no", "safety_licence_no"]).and_then(|o| {
-        let name = cx.text(o, "name", "contractor.name", 100, true);
-        let credit = cx.string(o, "credit_code", "contractor.credit_code", engineering).map(str::to_owned);
-        let credit = credit.and_then(|c| match CreditCode::parse(&c) {
-            Ok(c) => Some(c.as_str().to_owned()),
-            Err(e) => {
-                cx.push("contractor.credit_code", e);
-                None
-            }
+            Some(Site {
+                address: address?,
+                street: street?,
+                community: community?,
+            })
         });
-        let id_number = if !engineering && credit.is_none() && o.get("credit_code").is_none_or(Value::is_null) {
-            cx.id(o, "id_number", "contractor.id_number", true)
-        } else {
-            None
-        };
-        let qualification_no = cx.text(o, "qualification_no", "contractor.qualification_no", 64, high_risk);
-        let safety_licence_no = cx.text(o, "safety_licence_no", "contractor.safety_licence_no", 64, high_risk);
-        Some(Contractor { name: name?, credit_code: credit, id_number, qualification_no, safety_licence_no })
-    });
+    let contractor = cx
+        .object(
+            top,
+            "contractor",
+            "contractor",
+            true,
+            &[
+                "name",
+                "credit_code",
+                "id_number",
+                "qualification_no",
+                "safety_licence_no",
+            ],
+        )
+        .and_then(|o| {
+            let name = cx.text(o, "name", "contractor.name", 100, true);
+            let credit = cx
+                .string(o, "credit_code", "contractor.credit_code", engineering)
+                .map(str::to_owned);
+            let credit = credit.and_then(|c| match CreditCode::parse(&c) {
+                Ok(c) => Some(c.as_str().to_owned()),
+                Err(e) => {
+                    cx.push("contractor.credit_code", e);
+                    None
+                }
+            });
+            let id_number = if !engineering
+                && credit.is_none()
+                && o.get("credit_code").is_none_or(Value::is_null)
+            {
+                cx.id(o, "id_number", "contractor.id_number", true)
+            } else {
+                None
+            };
+            let qualification_no = cx.text(
+                o,
+                "qualification_no",
+                "contractor.qualification_no",
+                64,
+                high_risk,
+            );
+            let safety_licence_no = cx.text(
+                o,
+                "safety_licence_no",
+                "contractor.safety_licence_no",
+                64,
+                high_risk,
+            );
+            Some(Contractor {
+                name: name?,
+                credit_code: credit,
+                id_number,
+                qualification_no,
+                safety_licence_no,
+            })
+        });
     let project_lead = cx.contact(top, "project_lead", engineering);
     let safety_manager = cx.contact(top, "safety_manager", engineering);
 
@@ -400,8 +606,18 @@ pub fn check(engine: &Engine, body: &Value, today: Date) -> Result<Checked, ApiE
     let mut workers = Vec::new();
     let mut workers_ok = true;
     match top.get("workers") {
-        Some(Value::Array(a)) if a.is_empty() => cx.problem("workers", "required", "至少填写一名施工人员", "list at least one worker"),
-        Some(Value::Array(a)) if a.len() > MAX_WORKERS => cx.problem("workers", "length", format!("最多 {MAX_WORKERS} 人"), format!("at most {MAX_WORKERS} workers")),
+        Some(Value::Array(a)) if a.is_empty() => cx.problem(
+            "workers",
+            "required",
+            "至少填写一名施工人员",
+            "list at least one worker",
+        ),
+        Some(Value::Array(a)) if a.len() > MAX_WORKERS => cx.problem(
+            "workers",
+            "length",
+            format!("最多 {MAX_WORKERS} 人"),
+            format!("at most {MAX_WORKERS} workers"),
+        ),
         Some(Value::Array(a)) => {
             for (i, w) in a.iter().enumerate() {
                 let p = format!("workers.{i}");
@@ -412,26 +628,53 @@ pub fn check(engine: &Engine, body: &Value, today: Date) -> Result<Checked, ApiE
                 };
                 for k in o.keys() {
                     if !["name", "id_number", "operation", "certificate_no"].contains(&k.as_str()) {
-                        cx.problem(&format!("{p}.{k}"), "unknown_key", format!("不认识的字段“{k}”"), format!("unknown field \"{k}\""));
+                        cx.problem(
+                            &format!("{p}.{k}"),
+                            "unknown_key",
+                            format!("不认识的字段“{k}”"),
+                            format!("unknown field \"{k}\""),
+                        );
                     }
                 }
                 let name = cx.text(o, "name", &format!("{p}.name"), 50, true);
                 let id = cx.id(o, "id_number", &format!("{p}.id_number"), true);
-                let operation = cx.string(o, "operation", &format!("{p}.operation"), false).map(str::to_owned);
+                let operation = cx
+                    .string(o, "operation", &format!("{p}.operation"), false)
+                    .map(str::to_owned);
                 if let Some(op) = &operation {
                     if !SPECIAL_OPERATIONS.contains(&op.as_str()) {
-                        cx.problem(&format!("{p}.operation"), "code", format!("特种作业类别应为 {}", SPECIAL_OPERATIONS.join("、")), format!("operation must be one of {}", SPECIAL_OPERATIONS.join(", ")));
+                        cx.problem(
+                            &format!("{p}.operation"),
+                            "code",
+                            format!("特种作业类别应为 {}", SPECIAL_OPERATIONS.join("、")),
+                            format!("operation must be one of {}", SPECIAL_OPERATIONS.join(", ")),
+                        );
                     }
                 }
-                let cert = cx.text(o, "certificate_no", &format!("{p}.certificate_no"), 64, operation.is_some());
+                let cert = cx.text(
+                    o,
+                    "certificate_no",
+                    &format!("{p}.certificate_no"),
+                    64,
+                    operation.is_some(),
+                );
                 match (name, id) {
-                    (Some(name), Some(id_number)) => workers.push(Worker { name, id_number, operation, certificate_no: cert }),
+                    (Some(name), Some(id_number)) => workers.push(Worker {
+                        name,
+                        id_number,
+                        operation,
+                        certificate_no: cert,
+                    }),
                     _ => workers_ok = false,
                 }
             }
             if workers_ok {
                 for op in SPECIAL_OPERATIONS {
-                    if fact_bool(op) && !workers.iter().any(|w| w.operation.as_deref() == Some(op) && w.certificate_no.is_some()) {
+                    if fact_bool(op)
+                        && !workers.iter().any(|w| {
+                            w.operation.as_deref() == Some(op) && w.certificate_no.is_some()
+                        })
+                    {
                         cx.problem(
                             "workers",
                             "special_operation_uncovered",
@@ -451,19 +694,34 @@ pub fn check(engine: &Engine, body: &Value, today: Date) -> Result<Checked, ApiE
     let end = cx.date(top, "planned_end");
     if let Some(s) = start {
         if s < today {
-            cx.problem("planned_start", "before_filing", "应先登记后开工：计划开工日期不能早于今天（第九条）", "register before starting: the planned start cannot be before today (Art. 9)");
+            cx.problem(
+                "planned_start",
+                "before_filing",
+                "应先登记后开工：计划开工日期不能早于今天（第九条）",
+                "register before starting: the planned start cannot be before today (Art. 9)",
+            );
         }
     }
     if let (Some(s), Some(e)) = (start, end) {
         if e < s {
-            cx.problem("planned_end", "date_order", "计划完工日期不能早于计划开工日期", "the planned end cannot be before the planned start");
+            cx.problem(
+                "planned_end",
+                "date_order",
+                "计划完工日期不能早于计划开工日期",
+                "the planned end cannot be before the planned start",
+            );
         }
     }
     let waste = cx.text(top, "waste_disposal_site", "waste_disposal_site", 200, true);
     let lang = cx.string(top, "lang", "lang", false).map(str::to_owned);
     if let Some(l) = &lang {
         if !["zh-CN", "en"].contains(&l.as_str()) {
-            cx.problem("lang", "code", "语言应为 zh-CN 或 en", "lang must be zh-CN or en");
+            cx.problem(
+                "lang",
+                "code",
+                "语言应为 zh-CN 或 en",
+                "lang must be zh-CN or en",
+            );
         }
     }
 
@@ -482,7 +740,12 @@ pub fn check(engine: &Engine, body: &Value, today: Date) -> Result<Checked, ApiE
         for (k, v) in m {
             let p = format!("documents.{k}");
             if Code::from_str(k).is_none_or(|c| !c.as_str().starts_with("D_")) {
-                cx.problem(&p, "code", format!("不是材料代码：{k}"), format!("not a document code: {k}"));
+                cx.problem(
+                    &p,
+                    "code",
+                    format!("不是材料代码：{k}"),
+                    format!("not a document code: {k}"),
+                );
                 continue;
             }
             match v.as_str() {
@@ -490,16 +753,29 @@ pub fn check(engine: &Engine, body: &Value, today: Date) -> Result<Checked, ApiE
                     documents.insert(k.clone(), id.to_owned());
                     upload_refs.push((p, id.to_owned()));
                 }
-                _ => cx.problem(&p, "upload_id", "应为上传文件编号（sha256:…）", "must be an upload id (sha256:…)"),
+                _ => cx.problem(
+                    &p,
+                    "upload_id",
+                    "应为上传文件编号（sha256:…）",
+                    "must be an upload id (sha256:…)",
+                ),
             }
         }
     }
     if let Some(a) = decided {
         for d in &a.documents {
             let code = d.code.as_str();
-            if code.starts_with("D_") && d.code != Code::D_BASIC_FORM && !given.is_some_and(|m| m.contains_key(code)) {
+            if code.starts_with("D_")
+                && d.code != Code::D_BASIC_FORM
+                && !given.is_some_and(|m| m.contains_key(code))
+            {
                 let t = engine.code_text(d.code);
-                cx.problem(&format!("documents.{code}"), "missing_document", format!("缺少材料：{}（{}）", t.title.zh, d.article), format!("missing document: {} ({})", t.title.en, d.article));
+                cx.problem(
+                    &format!("documents.{code}"),
+                    "missing_document",
+                    format!("缺少材料：{}（{}）", t.title.zh, d.article),
+                    format!("missing document: {} ({})", t.title.en, d.article),
+                );
             }
         }
     }
@@ -507,8 +783,22 @@ pub fn check(engine: &Engine, body: &Value, today: Date) -> Result<Checked, ApiE
     if !cx.problems.is_empty() {
         return Err(ApiError::invalid(cx.problems));
     }
-    let (Some(a), Some(facts), Some(applicant), Some(site), Some(contractor), Some(start), Some(end), Some(waste)) = (decided, facts, applicant, site, contractor, start, end, waste) else {
-        return Err(ApiError::internal("filing check: a field is missing without a problem recorded"));
+    let (
+        Some(a),
+        Some(facts),
+        Some(applicant),
+        Some(site),
+        Some(contractor),
+        Some(start),
+        Some(end),
+        Some(waste),
+    ) = (
+        decided, facts, applicant, site, contractor, start, end, waste,
+    )
+    else {
+        return Err(ApiError::internal(
+            "filing check: a field is missing without a problem recorded",
+        ));
     };
     let mut facts = facts;
     facts.remove("registered_date");
@@ -543,7 +833,11 @@ pub fn check(engine: &Engine, body: &Value, today: Date) -> Result<Checked, ApiE
 }
 
 pub fn is_upload_id(s: &str) -> bool {
-    s.strip_prefix("sha256:").is_some_and(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
+    s.strip_prefix("sha256:").is_some_and(|h| {
+        h.len() == 64
+            && h.bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    })
 }
 
 /// JSON with object keys sorted at every level, for hashing request bodies.

@@ -86,7 +86,11 @@ struct ServeArgs {
     #[arg(long, env = "ANBEI_RATE_LIMIT_BURST", default_value_t = 40)]
     rate_limit_burst: u32,
     /// Absolute base URL printed in receipt QR codes.
-    #[arg(long, env = "ANBEI_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
+    #[arg(
+        long,
+        env = "ANBEI_PUBLIC_URL",
+        default_value = "http://127.0.0.1:8080"
+    )]
     public_url: String,
 }
 
@@ -94,8 +98,15 @@ fn database(db: &DbArgs) -> Result<Database, String> {
     match &db.database_url {
         None => Ok(Database::Sqlite),
         Some(u) if u.trim().is_empty() => Ok(Database::Sqlite),
-        Some(u) if u.starts_with("postgres://") || u.starts_with("postgresql://") => Ok(Database::Postgres { url: u.clone(), schema: db.database_schema.clone() }),
-        Some(_) => Err("DATABASE_URL must start with postgres:// (leave it unset for SQLite)".into()),
+        Some(u) if u.starts_with("postgres://") || u.starts_with("postgresql://") => {
+            Ok(Database::Postgres {
+                url: u.clone(),
+                schema: db.database_schema.clone(),
+            })
+        }
+        Some(_) => {
+            Err("DATABASE_URL must start with postgres:// (leave it unset for SQLite)".into())
+        }
     }
 }
 
@@ -110,8 +121,16 @@ fn main() -> ExitCode {
         }
     }
     let cli = Cli::parse();
-    tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into())).with_writer(std::io::stderr).init();
-    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("anbei: cannot start the runtime: {e}");
@@ -121,7 +140,15 @@ fn main() -> ExitCode {
     let result = rt.block_on(async move {
         match cli.cmd {
             Cmd::Serve(a) => serve(a).await,
-            Cmd::Officer { cmd: OfficerCmd::Add { street, name, role, db } } => officer_add(street, name, role, db).await,
+            Cmd::Officer {
+                cmd:
+                    OfficerCmd::Add {
+                        street,
+                        name,
+                        role,
+                        db,
+                    },
+            } => officer_add(street, name, role, db).await,
         }
     });
     match result {
@@ -139,8 +166,16 @@ async fn serve(a: ServeArgs) -> Result<(), String> {
     cfg.database = database(&a.db)?;
     cfg.www_dir = a.www_dir;
     cfg.cors_origins = config::list(&a.cors_origins);
-    cfg.fast_accept_disabled_streets = config::list(&a.fast_accept_disabled_streets).into_iter().collect();
-    cfg.trusted_proxies = config::list(&a.trusted_proxies).iter().map(|p| p.parse().map_err(|_| format!("not an IP address in ANBEI_TRUSTED_PROXIES: {p}"))).collect::<Result<_, _>>()?;
+    cfg.fast_accept_disabled_streets = config::list(&a.fast_accept_disabled_streets)
+        .into_iter()
+        .collect();
+    cfg.trusted_proxies = config::list(&a.trusted_proxies)
+        .iter()
+        .map(|p| {
+            p.parse()
+                .map_err(|_| format!("not an IP address in ANBEI_TRUSTED_PROXIES: {p}"))
+        })
+        .collect::<Result<_, _>>()?;
     cfg.rate_limit_per_s = a.rate_limit;
     cfg.rate_limit_burst = a.rate_limit_burst;
     cfg.public_url = a.public_url;
@@ -158,7 +193,15 @@ async fn officer_add(street: String, name: String, role: String, db: DbArgs) -> 
     let mut cfg = Config::new(db.data_dir.clone());
     cfg.database = database(&db)?;
     let state = anbei_api::app::state(cfg, Arc::new(clock::SystemClock)).await?;
-    let token = anbei_api::officers::add(state.store.as_ref(), &state.engine, &name, &street, &role, state.now()).await?;
+    let token = anbei_api::officers::add(
+        state.store.as_ref(),
+        &state.engine,
+        &name,
+        &street,
+        &role,
+        state.now(),
+    )
+    .await?;
     println!("{token}");
     eprintln!("officer {name} ({role}, {street}) created; the token above is shown only once");
     Ok(())

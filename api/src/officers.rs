@@ -3,7 +3,14 @@
 use crate::store::{Officer, Store};
 
 /// Creates an officer and returns the token to hand over (it is not stored).
-pub async fn add(store: &dyn Store, engine: &anbei_core::Engine, name: &str, street: &str, role: &str, now: String) -> Result<String, String> {
+pub async fn add(
+    store: &dyn Store,
+    engine: &anbei_core::Engine,
+    name: &str,
+    street: &str,
+    role: &str,
+    now: String,
+) -> Result<String, String> {
     if !matches!(role, "officer" | "admin") {
         return Err(format!("role must be officer or admin, not {role:?}"));
     }
@@ -13,10 +20,22 @@ pub async fn add(store: &dyn Store, engine: &anbei_core::Engine, name: &str, str
         }
     } else if engine.street_index(street).is_none() {
         let known: Vec<&str> = engine.streets().iter().map(|s| s.code.as_str()).collect();
-        return Err(format!("unknown street {street:?}; one of: {}", known.join(", ")));
+        return Err(format!(
+            "unknown street {street:?}; one of: {}",
+            known.join(", ")
+        ));
     }
     let name = crate::validate::text(name, 50).map_err(|e| format!("name: {}", e.en))?;
     let (token, token_hash) = crate::signing::new_officer_token()?;
-    store.add_officer(Officer { token_hash, name, street: street.to_owned(), role: role.to_owned(), created_at: now }).await.map_err(|e| e.to_string())?;
+    store
+        .add_officer(Officer {
+            token_hash,
+            name,
+            street: street.to_owned(),
+            role: role.to_owned(),
+            created_at: now,
+        })
+        .await
+        .map_err(|e| e.to_string())?;
     Ok(token)
 }

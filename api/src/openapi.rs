@@ -30,12 +30,21 @@ impl Modify for Bearer {
         if let Some(c) = doc.components.as_mut() {
             c.add_security_scheme(
                 "bearer",
-                SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).description(Some("applicant access token (anb_a_…) or officer token (anb_o_…)")).build()),
+                SecurityScheme::Http(
+                    HttpBuilder::new()
+                        .scheme(HttpAuthScheme::Bearer)
+                        .description(Some(
+                            "applicant access token (anb_a_…) or officer token (anb_o_…)",
+                        ))
+                        .build(),
+                ),
             );
         }
     }
 }
 
 pub fn json() -> String {
-    ApiDoc::openapi().to_json().unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+    ApiDoc::openapi()
+        .to_json()
+        .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
 }

@@ -19,7 +19,11 @@ pub struct Limiter {
 
 impl Limiter {
     pub fn new(per_s: u32, burst: u32) -> Limiter {
-        Limiter { rate: f64::from(per_s), burst: f64::from(burst), buckets: Mutex::new(HashMap::new()) }
+        Limiter {
+            rate: f64::from(per_s),
+            burst: f64::from(burst),
+            buckets: Mutex::new(HashMap::new()),
+        }
     }
 
     /// `Ok` if `ip` may make a request now, else the seconds to wait.
@@ -28,7 +32,9 @@ impl Limiter {
         if b.len() > 100_000 {
             let burst = self.burst;
             let rate = self.rate;
-            b.retain(|_, (tokens, at)| *tokens + now.duration_since(*at).as_secs_f64() * rate < burst);
+            b.retain(|_, (tokens, at)| {
+                *tokens + now.duration_since(*at).as_secs_f64() * rate < burst
+            });
         }
         let (tokens, at) = b.entry(ip).or_insert((self.burst, now));
         *tokens = (*tokens + now.duration_since(*at).as_secs_f64() * self.rate).min(self.burst);
@@ -60,8 +66,15 @@ pub fn client_ip(peer: IpAddr, xff: Option<&str>, trusted: &[IpAddr]) -> IpAddr 
 
 pub async fn middleware(State(s): State<AppState>, req: Request, next: Next) -> Response {
     if let Some(l) = &s.limiter {
-        let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip()).unwrap_or(IpAddr::from([127, 0, 0, 1]));
-        let xff = req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok());
+        let peer = req
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip())
+            .unwrap_or(IpAddr::from([127, 0, 0, 1]));
+        let xff = req
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok());
         let ip = client_ip(peer, xff, &s.cfg.trusted_proxies);
         if let Err(retry_after_s) = l.check(ip, Instant::now()) {
             return ApiError::TooManyRequests { retry_after_s }.into_response();
@@ -90,7 +103,10 @@ mod tests {
     fn forwarded_for_only_from_trusted_proxies() {
         let proxy: IpAddr = "10.0.0.1".parse().unwrap();
         let client: IpAddr = "203.0.113.9".parse().unwrap();
-        assert_eq!(client_ip(proxy, Some("198.51.100.1, 203.0.113.9"), &[proxy]), client);
+        assert_eq!(
+            client_ip(proxy, Some("198.51.100.1, 203.0.113.9"), &[proxy]),
+            client
+        );
         assert_eq!(client_ip(client, Some("198.51.100.1"), &[proxy]), client);
         assert_eq!(client_ip(proxy, None, &[proxy]), proxy);
     }

@@ -73,7 +73,10 @@ fn unhex(s: &str) -> Option<Vec<u8>> {
     if s.len() % 2 != 0 {
         return None;
     }
-    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok()).collect()
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
+        .collect()
 }
 
 impl Signer {
@@ -82,7 +85,12 @@ impl Signer {
     pub fn load_or_create(dir: &Path) -> Result<Signer, String> {
         let path = dir.join(KEY_FILE);
         if path.exists() {
-            let text = std::fs::read_to_string(&path).map_err(|e| format!("signing key {} exists but cannot be read: {e}", path.display()))?;
+            let text = std::fs::read_to_string(&path).map_err(|e| {
+                format!(
+                    "signing key {} exists but cannot be read: {e}",
+                    path.display()
+                )
+            })?;
             let seed = text
                 .trim()
                 .strip_prefix(KEY_PREFIX)
@@ -91,7 +99,8 @@ impl Signer {
                 .ok_or_else(|| format!("signing key {} is corrupt (expected `{KEY_PREFIX}<64 hex digits>`); restore it from backup or move it away to create a new key", path.display()))?;
             return Ok(Signer::from_seed(seed));
         }
-        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create data directory {}: {e}", dir.display()))?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create data directory {}: {e}", dir.display()))?;
         let seed = random_bytes::<32>()?;
         let mut opts = std::fs::OpenOptions::new();
         opts.write(true).create_new(true);
@@ -102,7 +111,9 @@ impl Signer {
         }
         match opts.open(&path) {
             Ok(mut f) => {
-                f.write_all(format!("{KEY_PREFIX}{}\n", hex(&seed)).as_bytes()).and_then(|_| f.sync_all()).map_err(|e| format!("cannot write signing key {}: {e}", path.display()))?;
+                f.write_all(format!("{KEY_PREFIX}{}\n", hex(&seed)).as_bytes())
+                    .and_then(|_| f.sync_all())
+                    .map_err(|e| format!("cannot write signing key {}: {e}", path.display()))?;
                 Ok(Signer::from_seed(seed))
             }
             // Another instance created it first: use theirs.
@@ -117,7 +128,11 @@ impl Signer {
         let mut h = Sha256::new();
         h.update(b"anbei access-token key v1\0");
         h.update(seed);
-        Signer { key, kid, token_key: h.finalize().into() }
+        Signer {
+            key,
+            kid,
+            token_key: h.finalize().into(),
+        }
     }
 
     pub fn kid(&self) -> &str {
@@ -148,7 +163,10 @@ impl Signer {
         m.update(filing_no.as_bytes());
         m.update(b"\0");
         m.update(idempotency_key.as_bytes());
-        format!("anb_a_{}", URL_SAFE_NO_PAD.encode(m.finalize().into_bytes()))
+        format!(
+            "anb_a_{}",
+            URL_SAFE_NO_PAD.encode(m.finalize().into_bytes())
+        )
     }
 
     /// JSON for `GET /api/v1/keys`.
@@ -170,9 +188,14 @@ impl Signer {
 
 /// Checks a base64url signature over `payload` with `key`.
 pub fn verify_with(key: &VerifyingKey, payload: &str, sig_b64: &str) -> bool {
-    let Ok(bytes) = URL_SAFE_NO_PAD.decode(sig_b64) else { return false };
-    let Ok(arr) = <[u8; 64]>::try_from(bytes.as_slice()) else { return false };
-    key.verify(payload.as_bytes(), &Signature::from_bytes(&arr)).is_ok()
+    let Ok(bytes) = URL_SAFE_NO_PAD.decode(sig_b64) else {
+        return false;
+    };
+    let Ok(arr) = <[u8; 64]>::try_from(bytes.as_slice()) else {
+        return false;
+    };
+    key.verify(payload.as_bytes(), &Signature::from_bytes(&arr))
+        .is_ok()
 }
 
 /// A new officer token (shown once) and the hash stored for it.
@@ -189,10 +212,21 @@ mod tests {
     #[test]
     fn sign_and_verify_round_trip() {
         let s = Signer::from_seed([7; 32]);
-        let p = ReceiptPayload { receipt_no: "LG-bantian-20261123-000001", ruleset: "r", scope: "SMALL_PROJECT", high_risk: false, street: "bantian", valid_until: "2027-05-23", issued_at: "t" };
+        let p = ReceiptPayload {
+            receipt_no: "LG-bantian-20261123-000001",
+            ruleset: "r",
+            scope: "SMALL_PROJECT",
+            high_risk: false,
+            street: "bantian",
+            valid_until: "2027-05-23",
+            issued_at: "t",
+        };
         let sig = s.sign(&p);
         assert!(s.verify(&p, &sig));
-        let q = ReceiptPayload { high_risk: true, ..p.clone() };
+        let q = ReceiptPayload {
+            high_risk: true,
+            ..p.clone()
+        };
         assert!(!s.verify(&q, &sig));
         assert_eq!(s.access_token("F-1", "k"), s.access_token("F-1", "k"));
         assert_ne!(s.access_token("F-1", "k"), s.access_token("F-1", "k2"));
@@ -200,18 +234,27 @@ mod tests {
 
     #[test]
     fn key_file_created_then_reloaded_and_corruption_refused() {
-        let dir = std::env::temp_dir().join(format!("anbei-key-{}", hex(&random_bytes::<8>().unwrap())));
+        let dir =
+            std::env::temp_dir().join(format!("anbei-key-{}", hex(&random_bytes::<8>().unwrap())));
         let a = Signer::load_or_create(&dir).unwrap();
         let b = Signer::load_or_create(&dir).unwrap();
         assert_eq!(a.kid(), b.kid());
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(dir.join(KEY_FILE)).unwrap().permissions().mode();
+            let mode = std::fs::metadata(dir.join(KEY_FILE))
+                .unwrap()
+                .permissions()
+                .mode();
             assert_eq!(mode & 0o777, 0o600);
         }
         std::fs::write(dir.join(KEY_FILE), "garbage").unwrap();
-        assert!(Signer::load_or_create(&dir).err().unwrap().contains("corrupt"));
+        assert!(
+            Signer::load_or_create(&dir)
+                .err()
+                .unwrap()
+                .contains("corrupt")
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -21,7 +21,11 @@ pub struct Invalid {
 }
 
 fn invalid(rule: &'static str, zh: impl Into<String>, en: impl Into<String>) -> Invalid {
-    Invalid { rule, zh: zh.into(), en: en.into() }
+    Invalid {
+        rule,
+        zh: zh.into(),
+        en: en.into(),
+    }
 }
 
 /// A resident identity number (居民身份证号码), GB 11643-1999: 6-digit region, 8-digit birth date,
@@ -38,28 +42,61 @@ pub fn id_check_char(first17: &str) -> Option<char> {
     if b.len() != 17 || !b.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    let sum: u32 = b.iter().zip(ID_WEIGHTS).map(|(c, w)| u32::from(c - b'0') * w).sum();
+    let sum: u32 = b
+        .iter()
+        .zip(ID_WEIGHTS)
+        .map(|(c, w)| u32::from(c - b'0') * w)
+        .sum();
     let v = (12 - sum % 11) % 11;
-    Some(if v == 10 { 'X' } else { char::from(b'0' + v as u8) })
+    Some(if v == 10 {
+        'X'
+    } else {
+        char::from(b'0' + v as u8)
+    })
 }
 
 impl IdNumber {
     pub fn parse(s: &str) -> Result<IdNumber, Invalid> {
-        let s: String = s.trim().chars().map(|c| if c == 'x' { 'X' } else { c }).collect();
+        let s: String = s
+            .trim()
+            .chars()
+            .map(|c| if c == 'x' { 'X' } else { c })
+            .collect();
         let b = s.as_bytes();
-        if b.len() != 18 || !b[..17].iter().all(u8::is_ascii_digit) || !(b[17].is_ascii_digit() || b[17] == b'X') {
-            return Err(invalid("format", "身份证号码应为 18 位（前 17 位为数字，末位为数字或 X）", "an ID number has 18 characters: 17 digits, then a digit or X"));
+        if b.len() != 18
+            || !b[..17].iter().all(u8::is_ascii_digit)
+            || !(b[17].is_ascii_digit() || b[17] == b'X')
+        {
+            return Err(invalid(
+                "format",
+                "身份证号码应为 18 位（前 17 位为数字，末位为数字或 X）",
+                "an ID number has 18 characters: 17 digits, then a digit or X",
+            ));
         }
         if b[0] == b'0' || &s[2..6] == "0000" {
-            return Err(invalid("region", "身份证号码的行政区划代码无效", "the region code of the ID number is not valid"));
+            return Err(invalid(
+                "region",
+                "身份证号码的行政区划代码无效",
+                "the region code of the ID number is not valid",
+            ));
         }
         let birth = Date::parse(&format!("{}-{}-{}", &s[6..10], &s[10..12], &s[12..14]));
         match birth {
             Some(d) if d >= Date::from_ymd(1900, 1, 1).unwrap_or(d) && d.year() <= 2100 => {}
-            _ => return Err(invalid("birth_date", "身份证号码中的出生日期无效", "the birth date in the ID number is not a real date")),
+            _ => {
+                return Err(invalid(
+                    "birth_date",
+                    "身份证号码中的出生日期无效",
+                    "the birth date in the ID number is not a real date",
+                ));
+            }
         }
         if id_check_char(&s[..17]) != Some(char::from(b[17])) {
-            return Err(invalid("checksum", "身份证号码校验位错误", "ID number check digit is wrong"));
+            return Err(invalid(
+                "checksum",
+                "身份证号码校验位错误",
+                "ID number check digit is wrong",
+            ));
         }
         Ok(IdNumber(s))
     }
@@ -79,7 +116,11 @@ pub fn mask_id(s: &str) -> String {
         return "*".repeat(chars.len());
     }
     let n = chars.len();
-    chars.iter().enumerate().map(|(i, c)| if i < 6 || i >= n - 4 { *c } else { '*' }).collect()
+    chars
+        .iter()
+        .enumerate()
+        .map(|(i, c)| if i < 6 || i >= n - 4 { *c } else { '*' })
+        .collect()
 }
 
 /// Masks a person's name: the first character stays (`张*`, `欧阳**`→`欧**`).
@@ -99,7 +140,9 @@ pub fn mask_name(s: &str) -> String {
 pub struct CreditCode(String);
 
 const CC_CHARS: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-const CC_WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+const CC_WEIGHTS: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
 
 /// The GB 32100 check character for the first 17 characters, or `None` if one is outside the code set.
 pub fn credit_check_char(first17: &str) -> Option<char> {
@@ -118,13 +161,27 @@ impl CreditCode {
     pub fn parse(s: &str) -> Result<CreditCode, Invalid> {
         let s = s.trim().to_ascii_uppercase();
         if s.len() != 18 || !s.chars().all(|c| CC_CHARS.contains(c)) {
-            return Err(invalid("format", "统一社会信用代码应为 18 位数字或大写字母（不含 I、O、Z、S、V）", "a unified social credit code has 18 digits or capital letters (not I, O, Z, S, V)"));
+            return Err(invalid(
+                "format",
+                "统一社会信用代码应为 18 位数字或大写字母（不含 I、O、Z、S、V）",
+                "a unified social credit code has 18 digits or capital letters (not I, O, Z, S, V)",
+            ));
         }
-        if !s[6..8].chars().all(|c| c.is_ascii_digit()) || !s[2..6].chars().all(|c| c.is_ascii_digit()) {
-            return Err(invalid("format", "统一社会信用代码第 3—8 位应为行政区划代码", "characters 3–8 of a unified social credit code are the region code"));
+        if !s[6..8].chars().all(|c| c.is_ascii_digit())
+            || !s[2..6].chars().all(|c| c.is_ascii_digit())
+        {
+            return Err(invalid(
+                "format",
+                "统一社会信用代码第 3—8 位应为行政区划代码",
+                "characters 3–8 of a unified social credit code are the region code",
+            ));
         }
         if credit_check_char(&s[..17]) != s.chars().nth(17) {
-            return Err(invalid("checksum", "统一社会信用代码校验码错误", "the check character of the unified social credit code is wrong"));
+            return Err(invalid(
+                "checksum",
+                "统一社会信用代码校验码错误",
+                "the check character of the unified social credit code is wrong",
+            ));
         }
         Ok(CreditCode(s))
     }
@@ -144,8 +201,16 @@ impl Mobile {
             digits = rest.to_owned();
         }
         let b = digits.as_bytes();
-        if b.len() != 11 || !b.iter().all(u8::is_ascii_digit) || b[0] != b'1' || !(b'3'..=b'9').contains(&b[1]) {
-            return Err(invalid("mobile", "手机号码应为 11 位中国大陆手机号", "a mobile number is an 11-digit mainland China number starting 13–19"));
+        if b.len() != 11
+            || !b.iter().all(u8::is_ascii_digit)
+            || b[0] != b'1'
+            || !(b'3'..=b'9').contains(&b[1])
+        {
+            return Err(invalid(
+                "mobile",
+                "手机号码应为 11 位中国大陆手机号",
+                "a mobile number is an 11-digit mainland China number starting 13–19",
+            ));
         }
         Ok(Mobile(digits))
     }
@@ -170,7 +235,11 @@ pub fn text(s: &str, max: usize) -> Result<String, Invalid> {
     }
     let n = t.chars().count();
     if n > max {
-        return Err(invalid("length", format!("不能超过 {max} 个字符（现为 {n} 个）"), format!("at most {max} characters (got {n})")));
+        return Err(invalid(
+            "length",
+            format!("不能超过 {max} 个字符（现为 {n} 个）"),
+            format!("at most {max} characters (got {n})"),
+        ));
     }
     Ok(t)
 }
@@ -193,9 +262,16 @@ mod tests {
             ("11010519491231A02X", "format"),
         ];
         for (s, rule) in cases {
-            assert_eq!(IdNumber::parse(s).map(|_| ()).unwrap_err().rule, rule, "{s}");
+            assert_eq!(
+                IdNumber::parse(s).map(|_| ()).unwrap_err().rule,
+                rule,
+                "{s}"
+            );
         }
-        assert_eq!(IdNumber::parse("11010519491231002X").unwrap().masked(), "110105********002X");
+        assert_eq!(
+            IdNumber::parse("11010519491231002X").unwrap().masked(),
+            "110105********002X"
+        );
     }
 
     /// GB 32100-2015 check character.
@@ -209,8 +285,14 @@ mod tests {
             }
         }
         assert!(CreditCode::parse("91350100M000100Y43").is_ok());
-        assert_eq!(CreditCode::parse("91350100M000100Y44").unwrap_err().rule, "checksum");
-        assert_eq!(CreditCode::parse("91350100M000100YI3").unwrap_err().rule, "format");
+        assert_eq!(
+            CreditCode::parse("91350100M000100Y44").unwrap_err().rule,
+            "checksum"
+        );
+        assert_eq!(
+            CreditCode::parse("91350100M000100YI3").unwrap_err().rule,
+            "format"
+        );
     }
 
     #[test]
@@ -218,7 +300,10 @@ mod tests {
         assert!(Mobile::parse("13800138000").is_ok());
         assert!(Mobile::parse("12800138000").is_err());
         assert!(Mobile::parse("1380013800").is_err());
-        assert_eq!(Mobile::parse("13800138000").unwrap().masked(), "138****8000");
+        assert_eq!(
+            Mobile::parse("13800138000").unwrap().masked(),
+            "138****8000"
+        );
         assert_eq!(text("  e\u{301}  ", 10).unwrap(), "é");
         assert_eq!(text("a\u{7}b", 10).unwrap_err().rule, "control_character");
         assert_eq!(text("   ", 10).unwrap_err().rule, "required");

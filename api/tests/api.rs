@@ -1,6 +1,9 @@
 //! The API contract suite: every test runs against SQLite and against PostgreSQL (127.0.0.1:5432,
 //! database `test`, a fresh schema per test), each on its own server on a random port.
 
+// The contract functions below are called by the generated #[tokio::test]s; panicking is how they fail.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use base64::Engine as _;
@@ -56,57 +59,122 @@ async fn lifecycle_registered_at_once_verify_extend_cancel(b: Backend) {
     assert!(receipt["ruleset"].as_str().unwrap().len() > 3);
 
     // Public verification: in force, signed, names masked.
-    let (st, ver) = app.get(&format!("/api/v1/receipts/{rno}/verify"), None).await;
+    let (st, ver) = app
+        .get(&format!("/api/v1/receipts/{rno}/verify"), None)
+        .await;
     assert_eq!(st, 200);
     assert_eq!(ver["status"], "registered");
     assert_eq!(ver["valid"], true);
     assert_eq!(ver["signature_valid"], true);
     assert_eq!(ver["applicant"], "张*");
-    assert!(!ver.to_string().contains(&id_number(1)), "ID number leaked: {ver}");
+    assert!(
+        !ver.to_string().contains(&id_number(1)),
+        "ID number leaked: {ver}"
+    );
 
     // The applicant sees everything; nobody else without a token.
-    let (st, full) = app.get(&format!("/api/v1/registrations/{no}"), Some(&token)).await;
+    let (st, full) = app
+        .get(&format!("/api/v1/registrations/{no}"), Some(&token))
+        .await;
     assert_eq!(st, 200);
     assert_eq!(full["request"]["applicant"]["id_number"], id_number(1));
-    assert_eq!(app.get(&format!("/api/v1/registrations/{no}"), None).await.0, 401);
-    assert_eq!(app.get(&format!("/api/v1/registrations/{no}"), Some("anb_a_wrong")).await.0, 401);
+    assert_eq!(
+        app.get(&format!("/api/v1/registrations/{no}"), None)
+            .await
+            .0,
+        401
+    );
+    assert_eq!(
+        app.get(&format!("/api/v1/registrations/{no}"), Some("anb_a_wrong"))
+            .await
+            .0,
+        401
+    );
 
     // Outside the window (opens 2027-05-09, the 15 days ending on 2027-05-23): refused.
     let ext = |d: &str| json!({ "new_valid_until": d });
-    let (st, p) = app.post(&format!("/api/v1/registrations/{no}/extension"), Some(&token), &ext("2027-08-01")).await;
+    let (st, p) = app
+        .post(
+            &format!("/api/v1/registrations/{no}/extension"),
+            Some(&token),
+            &ext("2027-08-01"),
+        )
+        .await;
     assert_eq!(st, 409, "{p}");
     assert_eq!(p["code"], "INVALID_STATE");
     app.set_today("2027-05-08");
-    assert_eq!(app.post(&format!("/api/v1/registrations/{no}/extension"), Some(&token), &ext("2027-08-01")).await.0, 409);
+    assert_eq!(
+        app.post(
+            &format!("/api/v1/registrations/{no}/extension"),
+            Some(&token),
+            &ext("2027-08-01")
+        )
+        .await
+        .0,
+        409
+    );
     // Inside the window: at most 6 months more.
     app.set_today("2027-05-09");
-    let (st, p) = app.post(&format!("/api/v1/registrations/{no}/extension"), Some(&token), &ext("2027-11-24")).await;
+    let (st, p) = app
+        .post(
+            &format!("/api/v1/registrations/{no}/extension"),
+            Some(&token),
+            &ext("2027-11-24"),
+        )
+        .await;
     assert_eq!(st, 422, "{p}");
     assert_eq!(fields(&p), ["new_valid_until"]);
-    let (st, r) = app.post(&format!("/api/v1/registrations/{no}/extension"), Some(&token), &ext("2027-11-23")).await;
+    let (st, r) = app
+        .post(
+            &format!("/api/v1/registrations/{no}/extension"),
+            Some(&token),
+            &ext("2027-11-23"),
+        )
+        .await;
     assert_eq!(st, 200, "{r}");
     assert_eq!(r["status"], "extended");
     assert_eq!(r["receipt"]["valid_until"], "2027-11-23");
     assert_eq!(r["receipt"]["receipt_no"], rno);
-    let (_, ver) = app.get(&format!("/api/v1/receipts/{rno}/verify"), None).await;
+    let (_, ver) = app
+        .get(&format!("/api/v1/receipts/{rno}/verify"), None)
+        .await;
     assert_eq!(ver["signature_valid"], true, "re-signed after extension");
     assert_eq!(ver["valid_until"], "2027-11-23");
 
     // Cancellation (注销) after completion, with the waste-disposal record.
     app.set_today("2027-06-03");
     let record = app.upload_pdf("waste record").await;
-    let (st, p) = app.post(&format!("/api/v1/registrations/{no}/cancellation"), Some(&token), &json!({ "completion_date": "2027-06-10", "waste_disposal_record": record })).await;
+    let (st, p) = app
+        .post(
+            &format!("/api/v1/registrations/{no}/cancellation"),
+            Some(&token),
+            &json!({ "completion_date": "2027-06-10", "waste_disposal_record": record }),
+        )
+        .await;
     assert_eq!(st, 422, "future completion refused: {p}");
-    let (st, r) = app.post(&format!("/api/v1/registrations/{no}/cancellation"), Some(&token), &json!({ "completion_date": "2027-06-01", "waste_disposal_record": record })).await;
+    let (st, r) = app
+        .post(
+            &format!("/api/v1/registrations/{no}/cancellation"),
+            Some(&token),
+            &json!({ "completion_date": "2027-06-01", "waste_disposal_record": record }),
+        )
+        .await;
     assert_eq!(st, 200, "{r}");
     assert_eq!(r["status"], "cancelled");
     let last = r["history"].as_array().unwrap().last().unwrap().clone();
     assert_eq!(last["action"], "cancelled");
     assert_eq!(last["data"]["late"], false);
-    let (_, ver) = app.get(&format!("/api/v1/receipts/{rno}/verify"), None).await;
+    let (_, ver) = app
+        .get(&format!("/api/v1/receipts/{rno}/verify"), None)
+        .await;
     assert_eq!(ver["status"], "cancelled");
     assert_eq!(ver["valid"], false);
-    let actions: Vec<&str> = r["history"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    let actions: Vec<&str> = r["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
     assert_eq!(actions, ["filed", "registered", "extended", "cancelled"]);
 }
 
@@ -125,31 +193,62 @@ async fn high_risk_waits_for_an_officer_of_its_street(b: Backend) {
     let other = app.officer("pinghu", "officer").await;
     let mine = app.officer("bantian", "officer").await;
     let accept = format!("/api/v1/registrations/{no}/acceptance");
-    assert_eq!(app.get(&format!("/api/v1/registrations/{no}"), Some(&other)).await.0, 403);
+    assert_eq!(
+        app.get(&format!("/api/v1/registrations/{no}"), Some(&other))
+            .await
+            .0,
+        403
+    );
     let (st, p) = app.post(&accept, Some(&other), &json!({})).await;
     assert_eq!(st, 403, "{p}");
     assert_eq!(p["code"], "FORBIDDEN");
-    assert_eq!(app.post(&accept, Some(token), &json!({})).await.0, 403, "applicants cannot accept");
+    assert_eq!(
+        app.post(&accept, Some(token), &json!({})).await.0,
+        403,
+        "applicants cannot accept"
+    );
     assert_eq!(app.post(&accept, None, &json!({})).await.0, 401);
 
     app.set_today("2026-11-25");
-    let (st, r) = app.post(&accept, Some(&mine), &json!({ "note": "资料齐全" })).await;
+    let (st, r) = app
+        .post(&accept, Some(&mine), &json!({ "note": "资料齐全" }))
+        .await;
     assert_eq!(st, 200, "{r}");
     assert_eq!(r["status"], "registered");
     assert_eq!(r["high_risk"], true);
     let rc = &r["receipt"];
     assert_eq!(rc["receipt_no"], "LG-bantian-20261125-000001");
     assert_eq!(rc["high_risk"], true);
-    assert_eq!(rc["valid_until"], "2027-05-25", "validity runs from the registration date");
+    assert_eq!(
+        rc["valid_until"], "2027-05-25",
+        "validity runs from the registration date"
+    );
     let last = r["history"].as_array().unwrap().last().unwrap().clone();
     assert_eq!(last["action"], "accepted");
     assert_eq!(last["actor_name"], "王五");
-    assert_eq!(app.post(&accept, Some(&mine), &json!({})).await.0, 409, "accepted twice");
-    let (_, ver) = app.get(&format!("/api/v1/receipts/{}/verify", rc["receipt_no"].as_str().unwrap()), None).await;
+    assert_eq!(
+        app.post(&accept, Some(&mine), &json!({})).await.0,
+        409,
+        "accepted twice"
+    );
+    let (_, ver) = app
+        .get(
+            &format!(
+                "/api/v1/receipts/{}/verify",
+                rc["receipt_no"].as_str().unwrap()
+            ),
+            None,
+        )
+        .await;
     assert_eq!(ver["valid"], true);
     // A district admin covers every street.
     let admin = app.officer("*", "admin").await;
-    assert_eq!(app.get(&format!("/api/v1/registrations/{no}"), Some(&admin)).await.0, 200);
+    assert_eq!(
+        app.get(&format!("/api/v1/registrations/{no}"), Some(&admin))
+            .await
+            .0,
+        200
+    );
 }
 
 /// 依据：第二十七条第（三）项（一次性告知）.
@@ -161,20 +260,41 @@ async fn return_with_changes_then_resubmit(b: Backend) {
     let token = v["access_token"].as_str().unwrap().to_owned();
     let officer = app.officer("bantian", "officer").await;
     let resubmit = format!("/api/v1/registrations/{no}/resubmission");
-    assert_eq!(app.post(&resubmit, Some(&token), &body).await.0, 409, "nothing to answer yet");
+    assert_eq!(
+        app.post(&resubmit, Some(&token), &body).await.0,
+        409,
+        "nothing to answer yet"
+    );
 
-    let (st, p) = app.post(&format!("/api/v1/registrations/{no}/return"), Some(&officer), &json!({ "changes": [] })).await;
+    let (st, p) = app
+        .post(
+            &format!("/api/v1/registrations/{no}/return"),
+            Some(&officer),
+            &json!({ "changes": [] }),
+        )
+        .await;
     assert_eq!(st, 422, "{p}");
     let changes = json!({ "changes": [
         { "field": "documents.D_DRAWINGS", "message": { "zh": "施工图纸缺少签章", "en": "the drawings are not stamped" } },
         { "field": "workers", "message": { "zh": "补充起重信号工", "en": "" } }
     ]});
-    let (st, r) = app.post(&format!("/api/v1/registrations/{no}/return"), Some(&officer), &changes).await;
+    let (st, r) = app
+        .post(
+            &format!("/api/v1/registrations/{no}/return"),
+            Some(&officer),
+            &changes,
+        )
+        .await;
     assert_eq!(st, 200, "{r}");
     assert_eq!(r["status"], "returned");
-    let (_, seen) = app.get(&format!("/api/v1/registrations/{no}"), Some(&token)).await;
+    let (_, seen) = app
+        .get(&format!("/api/v1/registrations/{no}"), Some(&token))
+        .await;
     assert_eq!(seen["requested_changes"].as_array().unwrap().len(), 2);
-    assert_eq!(seen["requested_changes"][1]["message"]["en"], "补充起重信号工");
+    assert_eq!(
+        seen["requested_changes"][1]["message"]["en"],
+        "补充起重信号工"
+    );
 
     // The answer is checked like a new filing: every problem at once.
     let mut bad = body.clone();
@@ -184,13 +304,22 @@ async fn return_with_changes_then_resubmit(b: Backend) {
     assert_eq!(fields(&p), ["applicant.mobile"]);
 
     let mut fixed = body.clone();
-    fixed["workers"].as_array_mut().unwrap().push(json!({ "name": "孙八", "id_number": id_number(3) }));
+    fixed["workers"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({ "name": "孙八", "id_number": id_number(3) }));
     let (st, r) = app.post(&resubmit, Some(&token), &fixed).await;
     assert_eq!(st, 200, "{r}");
     assert_eq!(r["status"], "filed");
     assert!(r["requested_changes"].is_null());
     assert_eq!(r["request"]["workers"].as_array().unwrap().len(), 2);
-    let (st, r) = app.post(&format!("/api/v1/registrations/{no}/acceptance"), Some(&officer), &json!({})).await;
+    let (st, r) = app
+        .post(
+            &format!("/api/v1/registrations/{no}/acceptance"),
+            Some(&officer),
+            &json!({}),
+        )
+        .await;
     assert_eq!(st, 200);
     assert_eq!(r["status"], "registered");
 }
@@ -202,12 +331,39 @@ async fn refusal(b: Backend) {
     let (_, v) = app.file("ref-1", &body).await;
     let no = v["filing_no"].as_str().unwrap();
     let officer = app.officer("bantian", "officer").await;
-    assert_eq!(app.post(&format!("/api/v1/registrations/{no}/refusal"), Some(&officer), &json!({ "reason": "" })).await.0, 422);
-    let (st, r) = app.post(&format!("/api/v1/registrations/{no}/refusal"), Some(&officer), &json!({ "reason": "实为加建，应申请施工许可" })).await;
+    assert_eq!(
+        app.post(
+            &format!("/api/v1/registrations/{no}/refusal"),
+            Some(&officer),
+            &json!({ "reason": "" })
+        )
+        .await
+        .0,
+        422
+    );
+    let (st, r) = app
+        .post(
+            &format!("/api/v1/registrations/{no}/refusal"),
+            Some(&officer),
+            &json!({ "reason": "实为加建，应申请施工许可" }),
+        )
+        .await;
     assert_eq!(st, 200, "{r}");
     assert_eq!(r["status"], "refused");
-    assert_eq!(r["history"].as_array().unwrap().last().unwrap()["reason"], "实为加建，应申请施工许可");
-    assert_eq!(app.post(&format!("/api/v1/registrations/{no}/acceptance"), Some(&officer), &json!({})).await.0, 409);
+    assert_eq!(
+        r["history"].as_array().unwrap().last().unwrap()["reason"],
+        "实为加建，应申请施工许可"
+    );
+    assert_eq!(
+        app.post(
+            &format!("/api/v1/registrations/{no}/acceptance"),
+            Some(&officer),
+            &json!({})
+        )
+        .await
+        .0,
+        409
+    );
 }
 
 /// 依据：第二十五条（撤销：虚假申报、规避施工许可、超范围施工、违法建设）.
@@ -222,13 +378,32 @@ async fn revocation(b: Backend) {
     let other = app.officer("buji", "officer").await;
     let path = format!("/api/v1/registrations/{no}/revocation");
     let why = json!({ "reason": "现场超出登记范围施工", "ground": "beyond_scope" });
-    assert_eq!(app.post(&path, Some(token), &why).await.0, 403, "applicants cannot revoke");
-    assert_eq!(app.post(&path, Some(&other), &why).await.0, 403, "officer of another street");
-    assert_eq!(app.post(&path, Some(&officer), &json!({ "reason": "x", "ground": "whim" })).await.0, 422);
+    assert_eq!(
+        app.post(&path, Some(token), &why).await.0,
+        403,
+        "applicants cannot revoke"
+    );
+    assert_eq!(
+        app.post(&path, Some(&other), &why).await.0,
+        403,
+        "officer of another street"
+    );
+    assert_eq!(
+        app.post(
+            &path,
+            Some(&officer),
+            &json!({ "reason": "x", "ground": "whim" })
+        )
+        .await
+        .0,
+        422
+    );
     let (st, r) = app.post(&path, Some(&officer), &why).await;
     assert_eq!(st, 200, "{r}");
     assert_eq!(r["status"], "revoked");
-    let (_, ver) = app.get(&format!("/api/v1/receipts/{rno}/verify"), None).await;
+    let (_, ver) = app
+        .get(&format!("/api/v1/receipts/{rno}/verify"), None)
+        .await;
     assert_eq!(ver["status"], "revoked");
     assert_eq!(ver["valid"], false);
     assert_eq!(ver["signature_valid"], true);
@@ -251,7 +426,13 @@ async fn fast_acceptance_can_be_switched_off_per_street(b: Backend) {
 async fn idempotency_replay_and_mismatch(b: Backend) {
     let app = spawn(b).await;
     let body = app.filing(ordinary_facts()).await;
-    let resp = app.http.post(app.url("/api/v1/registrations")).json(&body).send().await.unwrap();
+    let resp = app
+        .http
+        .post(app.url("/api/v1/registrations"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status().as_u16(), 400);
     assert_eq!(resp.headers()["content-type"], "application/problem+json");
     let p: Value = resp.json().await.unwrap();
@@ -259,13 +440,26 @@ async fn idempotency_replay_and_mismatch(b: Backend) {
 
     let (st, first) = app.file("idem-1", &body).await;
     assert_eq!(st, 201);
-    let resp = app.http.post(app.url("/api/v1/registrations")).header("Idempotency-Key", "idem-1").json(&body).send().await.unwrap();
+    let resp = app
+        .http
+        .post(app.url("/api/v1/registrations"))
+        .header("Idempotency-Key", "idem-1")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status().as_u16(), 201);
     assert_eq!(resp.headers()["idempotent-replayed"], "true");
     let again: Value = resp.json().await.unwrap();
     assert_eq!(again["filing_no"], first["filing_no"]);
-    assert_eq!(again["receipt"]["receipt_no"], first["receipt"]["receipt_no"]);
-    assert_eq!(again["access_token"], first["access_token"], "a lost response can be recovered");
+    assert_eq!(
+        again["receipt"]["receipt_no"],
+        first["receipt"]["receipt_no"]
+    );
+    assert_eq!(
+        again["access_token"], first["access_token"],
+        "a lost response can be recovered"
+    );
 
     let mut other = body.clone();
     other["planned_end"] = json!("2027-03-31");
@@ -275,7 +469,10 @@ async fn idempotency_replay_and_mismatch(b: Backend) {
     let (st, second) = app.file("idem-2", &other).await;
     assert_eq!(st, 201);
     assert_ne!(second["filing_no"], first["filing_no"]);
-    assert_eq!(second["receipt"]["receipt_no"], "LG-bantian-20261123-000002");
+    assert_eq!(
+        second["receipt"]["receipt_no"],
+        "LG-bantian-20261123-000002"
+    );
 }
 
 async fn idempotency_twenty_concurrent_identical_requests_one_receipt(b: Backend) {
@@ -285,7 +482,9 @@ async fn idempotency_twenty_concurrent_identical_requests_one_receipt(b: Backend
     for _ in 0..20 {
         let app = app.clone();
         let body = body.clone();
-        tasks.push(tokio::spawn(async move { app.file("same-key", &body).await }));
+        tasks.push(tokio::spawn(
+            async move { app.file("same-key", &body).await },
+        ));
     }
     let mut receipts = std::collections::HashSet::new();
     let mut created = 0;
@@ -305,7 +504,11 @@ async fn idempotency_twenty_concurrent_identical_requests_one_receipt(b: Backend
     let officer = app.officer("bantian", "officer").await;
     let (st, list) = app.get("/api/v1/registrations", Some(&officer)).await;
     assert_eq!(st, 200);
-    assert_eq!(list["items"].as_array().unwrap().len(), 1, "exactly one filing stored");
+    assert_eq!(
+        list["items"].as_array().unwrap().len(),
+        1,
+        "exactly one filing stored"
+    );
 }
 
 /// 依据：第二十七条第（三）项 — incomplete filings are told every problem at once.
@@ -318,7 +521,8 @@ async fn invalid_filing_lists_every_problem_at_once(b: Backend) {
     body["applicant"]["id_number"] = json!("440307199001010011"); // wrong check digit
     body["applicant"]["mobile"] = json!("1380013800");
     body["contractor"]["credit_code"] = json!("91440300MA5F123450");
-    body["workers"] = json!([{ "name": "钱七\u{0007}", "id_number": id_number(2), "operation": "welding" }]);
+    body["workers"] =
+        json!([{ "name": "钱七\u{0007}", "id_number": id_number(2), "operation": "welding" }]);
     body["planned_start"] = json!("2026-11-01");
     body["documents"] = json!({ "D_APPLICANT_ID": "sha256:0000000000000000000000000000000000000000000000000000000000000000", "D_NOPE": "x" });
     body["surprise"] = json!(1);
@@ -341,26 +545,59 @@ async fn invalid_filing_lists_every_problem_at_once(b: Backend) {
     ] {
         assert!(f.iter().any(|x| x == want), "missing {want} in {f:?}");
     }
-    let rule_of = |field: &str| p["errors"].as_array().unwrap().iter().find(|e| e["field"] == field).map(|e| e["rule"].as_str().unwrap().to_owned());
+    let rule_of = |field: &str| {
+        p["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["field"] == field)
+            .map(|e| e["rule"].as_str().unwrap().to_owned())
+    };
     assert_eq!(rule_of("applicant.id_number").as_deref(), Some("checksum"));
     assert_eq!(rule_of("facts.venue").as_deref(), Some("missing_fact"));
-    assert_eq!(rule_of("documents.D_APPLICANT_ID").as_deref(), Some("unknown_upload"));
+    assert_eq!(
+        rule_of("documents.D_APPLICANT_ID").as_deref(),
+        Some("unknown_upload")
+    );
     for e in p["errors"].as_array().unwrap() {
-        assert!(!e["message"]["zh"].as_str().unwrap().is_empty() && !e["message"]["en"].as_str().unwrap().is_empty(), "{e}");
+        assert!(
+            !e["message"]["zh"].as_str().unwrap().is_empty()
+                && !e["message"]["en"].as_str().unwrap().is_empty(),
+            "{e}"
+        );
     }
 
     // Complete facts, nothing else: every missing document is named.
     let (st, p) = app.file("bad-2", &base_filing(ordinary_facts())).await;
     assert_eq!(st, 422);
     let f = fields(&p);
-    for d in ["documents.D_APPLICANT_ID", "documents.D_PROPERTY_PROOF", "documents.D_SAFETY_PLEDGE", "documents.D_CONTRACT", "documents.D_WORKER_LIST", "documents.D_WASTE_DESTINATION", "documents.D_DECOR_PLAN"] {
+    for d in [
+        "documents.D_APPLICANT_ID",
+        "documents.D_PROPERTY_PROOF",
+        "documents.D_SAFETY_PLEDGE",
+        "documents.D_CONTRACT",
+        "documents.D_WORKER_LIST",
+        "documents.D_WASTE_DESTINATION",
+        "documents.D_DECOR_PLAN",
+    ] {
         assert!(f.iter().any(|x| x == d), "missing {d} in {f:?}");
     }
-    assert!(!f.iter().any(|x| x == "documents.D_BASIC_FORM"), "the online form is the basic form");
+    assert!(
+        !f.iter().any(|x| x == "documents.D_BASIC_FORM"),
+        "the online form is the basic form"
+    );
     let (st, p) = app.file("bad-3", &json!([1, 2])).await;
     assert_eq!(st, 422);
     assert_eq!(p["code"], "INVALID_FILING");
-    let resp = app.http.post(app.url("/api/v1/registrations")).header("Idempotency-Key", "bad-4").header("content-type", "application/json").body("{not json").send().await.unwrap();
+    let resp = app
+        .http
+        .post(app.url("/api/v1/registrations"))
+        .header("Idempotency-Key", "bad-4")
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status().as_u16(), 400);
     assert_eq!(resp.headers()["content-type"], "application/problem+json");
 }
@@ -388,11 +625,19 @@ async fn out_of_scope_work_is_refused_with_where_to_go(b: Backend) {
 async fn uploads_checked_by_content_and_size(b: Backend) {
     let app = spawn(b).await;
     let up = |body: Vec<u8>, ct: &'static str| {
-        let req = app.http.post(app.url("/api/v1/uploads")).header("Content-Type", ct).body(body);
+        let req = app
+            .http
+            .post(app.url("/api/v1/uploads"))
+            .header("Content-Type", ct)
+            .body(body);
         async move {
             let r = req.send().await.unwrap();
             let st = r.status().as_u16();
-            let ct = r.headers().get("content-type").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
+            let ct = r
+                .headers()
+                .get("content-type")
+                .map(|v| v.to_str().unwrap().to_owned())
+                .unwrap_or_default();
             (st, ct, r.json::<Value>().await.unwrap_or(Value::Null))
         }
     };
@@ -402,7 +647,10 @@ async fn uploads_checked_by_content_and_size(b: Backend) {
     assert_eq!(v["content_type"], "image/png");
     assert_eq!(v["size"], png.len());
     let id = v["upload_id"].as_str().unwrap().to_owned();
-    assert_eq!(id, format!("sha256:{}", anbei_api::signing::sha256_hex(&png)));
+    assert_eq!(
+        id,
+        format!("sha256:{}", anbei_api::signing::sha256_hex(&png))
+    );
     let (_, _, again) = up(png.clone(), "application/octet-stream").await;
     assert_eq!(again["upload_id"], id.as_str(), "content-addressed");
     let (st, _, _) = up(b"\xff\xd8\xff\xe0JFIF".to_vec(), "image/jpeg").await;
@@ -420,7 +668,11 @@ async fn uploads_checked_by_content_and_size(b: Backend) {
     assert_eq!(p["code"], "PAYLOAD_TOO_LARGE");
     let mut max = b"%PDF-1.4\n".to_vec();
     max.resize(10 * 1024 * 1024, b' ');
-    assert_eq!(up(max, "application/pdf").await.0, 201, "exactly 10 MB is allowed");
+    assert_eq!(
+        up(max, "application/pdf").await.0,
+        201,
+        "exactly 10 MB is allowed"
+    );
 }
 
 /// A printed QR code can be checked offline with the published key.
@@ -433,14 +685,33 @@ async fn receipt_signature_verifies_with_the_published_key(b: Backend) {
     assert_eq!(st, 200);
     let k = &keys["keys"][0];
     assert_eq!(k["alg"], "Ed25519");
-    let pk: [u8; 32] = URL_SAFE_NO_PAD.decode(k["x"].as_str().unwrap()).unwrap().try_into().unwrap();
+    let pk: [u8; 32] = URL_SAFE_NO_PAD
+        .decode(k["x"].as_str().unwrap())
+        .unwrap()
+        .try_into()
+        .unwrap();
     let key = ed25519_dalek::VerifyingKey::from_bytes(&pk).unwrap();
     let payload = r["payload"].as_str().unwrap();
-    assert_eq!(payload, format!("ANBEI1;{};{};SMALL_PROJECT;0;bantian;2027-05-23;{}", r["receipt_no"].as_str().unwrap(), r["ruleset"].as_str().unwrap(), r["issued_at"].as_str().unwrap()));
-    assert!(anbei_api::signing::verify_with(&key, payload, r["signature"].as_str().unwrap()));
+    assert_eq!(
+        payload,
+        format!(
+            "ANBEI1;{};{};SMALL_PROJECT;0;bantian;2027-05-23;{}",
+            r["receipt_no"].as_str().unwrap(),
+            r["ruleset"].as_str().unwrap(),
+            r["issued_at"].as_str().unwrap()
+        )
+    );
+    assert!(anbei_api::signing::verify_with(
+        &key,
+        payload,
+        r["signature"].as_str().unwrap()
+    ));
     // The QR string alone carries everything needed.
     let qr = r["qr_payload"].as_str().unwrap();
-    assert!(qr.starts_with(&format!("https://anbei.test/api/v1/receipts/{}/verify#", r["receipt_no"].as_str().unwrap())));
+    assert!(qr.starts_with(&format!(
+        "https://anbei.test/api/v1/receipts/{}/verify#",
+        r["receipt_no"].as_str().unwrap()
+    )));
     let frag = qr.split_once('#').unwrap().1;
     let (rest, sig) = frag.rsplit_once(';').unwrap();
     let (signed, kid) = rest.rsplit_once(';').unwrap();
@@ -464,11 +735,19 @@ async fn ledger_csv_export(b: Backend) {
     let other = app.officer("nanwan", "officer").await;
 
     let csv = |token: String, q: &'static str| {
-        let req = app.http.get(app.url(&format!("/api/v1/registrations{q}"))).header("Accept", "text/csv").bearer_auth(token);
+        let req = app
+            .http
+            .get(app.url(&format!("/api/v1/registrations{q}")))
+            .header("Accept", "text/csv")
+            .bearer_auth(token);
         async move {
             let r = req.send().await.unwrap();
             let st = r.status().as_u16();
-            let ct = r.headers().get("content-type").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
+            let ct = r
+                .headers()
+                .get("content-type")
+                .map(|v| v.to_str().unwrap().to_owned())
+                .unwrap_or_default();
             (st, ct, r.text().await.unwrap())
         }
     };
@@ -480,9 +759,20 @@ async fn ledger_csv_export(b: Backend) {
     assert!(lines[0].starts_with("\u{FEFF}登记编号 filing_no,"));
     assert!(lines[1].starts_with(a["filing_no"].as_str().unwrap()));
     assert!(lines[1].contains(a["receipt"]["receipt_no"].as_str().unwrap()));
-    assert!(lines[1].contains("440307********0015") || lines[1].contains("440307********"), "masked ID: {}", lines[1]);
-    assert!(!text.contains(&id_number(1)), "full ID numbers never leave in the ledger");
-    assert!(lines[2].contains("\"龙岗区坂田街道\"\"雪岗路\"\", 8 号\""), "{}", lines[2]);
+    assert!(
+        lines[1].contains("440307********0015") || lines[1].contains("440307********"),
+        "masked ID: {}",
+        lines[1]
+    );
+    assert!(
+        !text.contains(&id_number(1)),
+        "full ID numbers never leave in the ledger"
+    );
+    assert!(
+        lines[2].contains("\"龙岗区坂田街道\"\"雪岗路\"\", 8 号\""),
+        "{}",
+        lines[2]
+    );
     assert!(lines[2].contains(",filed,"));
 
     let (_, _, filed) = csv(officer.clone(), "?status=filed").await;
@@ -493,29 +783,63 @@ async fn ledger_csv_export(b: Backend) {
     let (st, _, _) = csv(other.clone(), "?street=bantian").await;
     assert_eq!(st, 403);
     let (_, _, empty) = csv(other, "").await;
-    assert_eq!(empty.trim_end().split("\r\n").count(), 1, "another street sees none of these");
+    assert_eq!(
+        empty.trim_end().split("\r\n").count(),
+        1,
+        "another street sees none of these"
+    );
 
-    let (st, j) = app.get("/api/v1/registrations?status=registered", Some(&officer)).await;
+    let (st, j) = app
+        .get("/api/v1/registrations?status=registered", Some(&officer))
+        .await;
     assert_eq!(st, 200);
     assert_eq!(j["items"].as_array().unwrap().len(), 1);
-    let (st, p) = app.get("/api/v1/registrations?from=yesterday", Some(&officer)).await;
+    let (st, p) = app
+        .get("/api/v1/registrations?from=yesterday", Some(&officer))
+        .await;
     assert_eq!(st, 422, "{p}");
-    assert_eq!(app.get("/api/v1/registrations", Some(a["access_token"].as_str().unwrap())).await.0, 403);
+    assert_eq!(
+        app.get(
+            "/api/v1/registrations",
+            Some(a["access_token"].as_str().unwrap())
+        )
+        .await
+        .0,
+        403
+    );
 }
 
 async fn service_endpoints_and_headers(b: Backend) {
     let app = spawn(b).await;
-    assert_eq!(app.get("/healthz", None).await, (200, json!({ "status": "ok" })));
-    assert_eq!(app.get("/readyz", None).await, (200, json!({ "status": "ready" })));
+    assert_eq!(
+        app.get("/healthz", None).await,
+        (200, json!({ "status": "ok" }))
+    );
+    assert_eq!(
+        app.get("/readyz", None).await,
+        (200, json!({ "status": "ready" }))
+    );
     let (st, rs) = app.get("/api/v1/ruleset", None).await;
     assert_eq!(st, 200);
     assert_eq!(rs["streets"].as_array().unwrap().len(), 11);
     assert!(rs["version"].is_string() && rs["calendar_years"].is_array());
 
-    let (st, a) = app.post("/api/v1/assessments", None, &json!({ "activity": "nonresidential_decoration", "contract_amount_yuan": 420000 })).await;
+    let (st, a) = app
+        .post(
+            "/api/v1/assessments",
+            None,
+            &json!({ "activity": "nonresidential_decoration", "contract_amount_yuan": 420000 }),
+        )
+        .await;
     assert_eq!(st, 200);
     assert!(!a["missing_facts"].as_array().unwrap().is_empty());
-    let (st, p) = app.post("/api/v1/assessments", None, &json!({ "activity": "moon_base", "bogus": 1 })).await;
+    let (st, p) = app
+        .post(
+            "/api/v1/assessments",
+            None,
+            &json!({ "activity": "moon_base", "bogus": 1 }),
+        )
+        .await;
     assert_eq!(st, 422);
     assert_eq!(p["code"], "INVALID_FACTS");
     assert!(fields(&p).contains(&"bogus".to_owned()));
@@ -523,43 +847,147 @@ async fn service_endpoints_and_headers(b: Backend) {
     let (st, doc) = app.get("/api/openapi.json", None).await;
     assert_eq!(st, 200);
     assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
-    for p in ["/api/v1/registrations", "/api/v1/registrations/{filing_no}/extension", "/api/v1/receipts/{receipt_no}/verify", "/api/v1/uploads", "/api/v1/assessments"] {
+    for p in [
+        "/api/v1/registrations",
+        "/api/v1/registrations/{filing_no}/extension",
+        "/api/v1/receipts/{receipt_no}/verify",
+        "/api/v1/uploads",
+        "/api/v1/assessments",
+    ] {
         assert!(doc["paths"][p].is_object(), "{p} missing from OpenAPI");
     }
 
-    let resp = app.http.get(app.url("/no/such/thing")).send().await.unwrap();
+    let resp = app
+        .http
+        .get(app.url("/no/such/thing"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status().as_u16(), 404);
     let h = resp.headers();
     assert_eq!(h["content-type"], "application/problem+json");
     assert_eq!(h["x-content-type-options"], "nosniff");
     assert_eq!(h["referrer-policy"], "no-referrer");
-    assert!(h["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'self'"));
-    assert_eq!(app.http.delete(app.url("/api/v1/registrations")).send().await.unwrap().status().as_u16(), 405);
+    assert!(
+        h["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("frame-ancestors 'self'")
+    );
+    assert_eq!(
+        app.http
+            .delete(app.url("/api/v1/registrations"))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        405
+    );
     // Missing static files are a 404, not a crash.
-    assert_eq!(app.http.get(app.url("/widget/anbei.js")).send().await.unwrap().status().as_u16(), 404);
-    assert_eq!(app.http.get(app.url("/")).send().await.unwrap().status().as_u16(), 404);
+    assert_eq!(
+        app.http
+            .get(app.url("/widget/anbei.js"))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        404
+    );
+    assert_eq!(
+        app.http
+            .get(app.url("/"))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        404
+    );
 
     // Printable receipt and site notice.
     let body = app.filing(ordinary_facts()).await;
     let (_, v) = app.file("pages-1", &body).await;
     let rno = v["receipt"]["receipt_no"].as_str().unwrap();
-    let page = app.http.get(app.url(&format!("/receipts/{rno}"))).send().await.unwrap();
+    let page = app
+        .http
+        .get(app.url(&format!("/receipts/{rno}")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(page.status().as_u16(), 200);
-    assert!(page.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    assert!(
+        page.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
     let html = page.text().await.unwrap();
-    assert!(html.contains("登记回执") && html.contains(rno) && html.contains("<svg"), "receipt page");
-    assert!(!html.contains(&id_number(1)) && !html.contains("张三"), "personal data masked on public pages");
-    let notice = app.http.get(app.url(&format!("/receipts/{rno}/notice"))).send().await.unwrap().text().await.unwrap();
-    assert!(notice.contains("安全生产承诺书") && notice.contains("安全风险告知书") && notice.contains("钱*"));
-    assert_eq!(app.http.get(app.url("/receipts/LG-bantian-20000101-000001")).send().await.unwrap().status().as_u16(), 404);
+    assert!(
+        html.contains("登记回执") && html.contains(rno) && html.contains("<svg"),
+        "receipt page"
+    );
+    assert!(
+        !html.contains(&id_number(1)) && !html.contains("张三"),
+        "personal data masked on public pages"
+    );
+    let notice = app
+        .http
+        .get(app.url(&format!("/receipts/{rno}/notice")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        notice.contains("安全生产承诺书")
+            && notice.contains("安全风险告知书")
+            && notice.contains("钱*")
+    );
+    assert_eq!(
+        app.http
+            .get(app.url("/receipts/LG-bantian-20000101-000001"))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        404
+    );
 
     // CORS allow-list.
-    let app2 = spawn_with(b, |c| c.cors_origins = vec!["https://portal.example".into()]).await;
-    let r = app2.http.request(reqwest::Method::OPTIONS, app2.url("/api/v1/registrations")).header("Origin", "https://portal.example").header("Access-Control-Request-Method", "POST").send().await.unwrap();
-    assert_eq!(r.headers()["access-control-allow-origin"], "https://portal.example");
-    let r = app2.http.get(app2.url("/healthz")).header("Origin", "https://evil.example").send().await.unwrap();
+    let app2 = spawn_with(b, |c| {
+        c.cors_origins = vec!["https://portal.example".into()]
+    })
+    .await;
+    let r = app2
+        .http
+        .request(reqwest::Method::OPTIONS, app2.url("/api/v1/registrations"))
+        .header("Origin", "https://portal.example")
+        .header("Access-Control-Request-Method", "POST")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.headers()["access-control-allow-origin"],
+        "https://portal.example"
+    );
+    let r = app2
+        .http
+        .get(app2.url("/healthz"))
+        .header("Origin", "https://evil.example")
+        .send()
+        .await
+        .unwrap();
     assert!(r.headers().get("access-control-allow-origin").is_none());
-    assert!(r.headers()["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'self' https://portal.example"));
+    assert!(
+        r.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("frame-ancestors 'self' https://portal.example")
+    );
 }
 
 async fn rate_limiting_per_client(b: Backend) {

@@ -2,11 +2,11 @@
 
 use crate::app::AppState;
 use crate::error::{ApiBody, ApiError, FieldProblem, Msg};
+use axum::Router;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use axum::Router;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/api/v1/assessments", post(assess))
@@ -20,7 +20,14 @@ pub fn router() -> Router<AppState> {
 pub async fn assess(State(s): State<AppState>, ApiBody(body): ApiBody) -> Response {
     let text = match std::str::from_utf8(&body) {
         Ok(t) => t,
-        Err(_) => return ApiError::bad_request("MALFORMED_JSON", "请求内容不是 UTF-8", "the body is not UTF-8").into_response(),
+        Err(_) => {
+            return ApiError::bad_request(
+                "MALFORMED_JSON",
+                "请求内容不是 UTF-8",
+                "the body is not UTF-8",
+            )
+            .into_response();
+        }
     };
     match s.engine.parse_json(text, s.today()) {
         Ok(facts) => match serde_json::to_vec(&s.engine.assess(&facts)) {
@@ -30,7 +37,18 @@ pub async fn assess(State(s): State<AppState>, ApiBody(body): ApiBody) -> Respon
         Err(e) => ApiError::Invalid {
             code: "INVALID_FACTS",
             title: Msg::new("事实数据有误", "The facts are invalid"),
-            problems: e.fields.into_iter().map(|f| FieldProblem { field: f.field, rule: f.rule.to_owned(), message: Msg { zh: f.message.zh, en: f.message.en } }).collect(),
+            problems: e
+                .fields
+                .into_iter()
+                .map(|f| FieldProblem {
+                    field: f.field,
+                    rule: f.rule.to_owned(),
+                    message: Msg {
+                        zh: f.message.zh,
+                        en: f.message.en,
+                    },
+                })
+                .collect(),
         }
         .into_response(),
     }

@@ -40,7 +40,14 @@ pub async fn readyz(State(s): State<AppState>) -> Result<Json<serde_json::Value>
 pub async fn ruleset(State(s): State<AppState>) -> Response {
     let view = s.engine.ruleset_view(s.today());
     match serde_json::to_vec(&view) {
-        Ok(b) => ([(header::CONTENT_TYPE, "application/json"), (header::CACHE_CONTROL, "public, max-age=300")], b).into_response(),
+        Ok(b) => (
+            [
+                (header::CONTENT_TYPE, "application/json"),
+                (header::CACHE_CONTROL, "public, max-age=300"),
+            ],
+            b,
+        )
+            .into_response(),
         Err(e) => ApiError::internal(e).into_response(),
     }
 }
@@ -53,5 +60,9 @@ pub async fn keys(State(s): State<AppState>) -> Json<serde_json::Value> {
 
 /// This document.
 pub async fn openapi() -> Response {
-    ([(header::CONTENT_TYPE, "application/json")], crate::openapi::json()).into_response()
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        crate::openapi::json(),
+    )
+        .into_response()
 }

@@ -10,14 +10,16 @@ use crate::routes::registrations::receipt_view;
 use crate::store::FilingRecord;
 use crate::validate;
 use anbei_core::Code;
+use axum::Router;
 use axum::extract::State;
 use axum::response::Html;
 use axum::routing::get;
-use axum::Router;
 use std::fmt::Write;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/receipts/{receipt_no}", get(receipt_page)).route("/receipts/{receipt_no}/notice", get(notice_page))
+    Router::new()
+        .route("/receipts/{receipt_no}", get(receipt_page))
+        .route("/receipts/{receipt_no}/notice", get(notice_page))
 }
 
 /// Escapes text for HTML.
@@ -40,7 +42,11 @@ pub fn esc(s: &str) -> String {
 pub fn qr_svg(data: &str) -> String {
     match qrcode::QrCode::with_error_correction_level(data.as_bytes(), qrcode::EcLevel::M) {
         Ok(code) => {
-            let svg = code.render::<qrcode::render::svg::Color<'_>>().min_dimensions(180, 180).quiet_zone(true).build();
+            let svg = code
+                .render::<qrcode::render::svg::Color<'_>>()
+                .min_dimensions(180, 180)
+                .quiet_zone(true)
+                .build();
             match svg.find("<svg") {
                 Some(i) => svg[i..].to_owned(),
                 None => svg,
@@ -58,7 +64,11 @@ word-break:break-all}.state{font-weight:bold}.warn{border:2px solid #b00;padding
 @media print{.noprint{display:none}}</style>";
 
 async fn load(s: &AppState, no: &str) -> Result<(FilingRecord, Filing), ApiError> {
-    let rec = s.store.get_by_receipt(no).await?.ok_or(ApiError::NotFound)?;
+    let rec = s
+        .store
+        .get_by_receipt(no)
+        .await?
+        .ok_or(ApiError::NotFound)?;
     let f: Filing = serde_json::from_str(&rec.request).map_err(ApiError::internal)?;
     Ok((rec, f))
 }
@@ -76,7 +86,9 @@ fn status_zh(st: &str) -> &'static str {
 
 fn receipt_table(s: &AppState, rec: &FilingRecord, f: &Filing) -> Result<String, ApiError> {
     let v = verification(s, rec)?;
-    let scope = Code::from_str(&v.scope).map(|c| s.engine.code_text(c).title.zh.clone()).unwrap_or_else(|| v.scope.clone());
+    let scope = Code::from_str(&v.scope)
+        .map(|c| s.engine.code_text(c).title.zh.clone())
+        .unwrap_or_else(|| v.scope.clone());
     let mut t = String::from("<table>");
     let mut row = |k: &str, val: &str| {
         let _ = write!(t, "<tr><th>{}</th><td>{}</td></tr>", esc(k), esc(val));
@@ -85,15 +97,32 @@ fn receipt_table(s: &AppState, rec: &FilingRecord, f: &Filing) -> Result<String,
     row("登记编号", &v.filing_no);
     row("当前状态", status_zh(&v.status));
     row("类别", &scope);
-    row("是否高风险", if v.high_risk { "是（高风险工程）" } else { "否" });
-    row("所属街道", &format!("{}（{}）", v.street_name.clone().unwrap_or_default(), v.street));
+    row(
+        "是否高风险",
+        if v.high_risk {
+            "是（高风险工程）"
+        } else {
+            "否"
+        },
+    );
+    row(
+        "所属街道",
+        &format!(
+            "{}（{}）",
+            v.street_name.clone().unwrap_or_default(),
+            v.street
+        ),
+    );
     row("工程地址", &format!("{} {}", v.site_address, v.community));
     row("申报人", &v.applicant);
     row("施工单位", &v.contractor);
     if let Some(p) = &v.project_lead {
         row("项目负责人", p);
     }
-    row("计划工期", &format!("{} 至 {}", f.planned_start, f.planned_end));
+    row(
+        "计划工期",
+        &format!("{} 至 {}", f.planned_start, f.planned_end),
+    );
     row("建筑废弃物消纳场所", &f.waste_disposal_site);
     row("登记时间", &v.issued_at);
     row("有效期至", &v.valid_until);
@@ -113,7 +142,10 @@ fn draft_notice(s: &AppState) -> String {
 /// The printable A4 receipt (zh-CN) with the QR code of its signed payload and verify address.
 #[utoipa::path(get, path = "/receipts/{receipt_no}", tag = "receipts", params(("receipt_no" = String, Path)),
     responses((status = 200, description = "HTML page", content_type = "text/html"), (status = 404, body = crate::error::Problem)))]
-pub async fn receipt_page(State(s): State<AppState>, ApiPath(no): ApiPath<String>) -> Result<Html<String>, ApiError> {
+pub async fn receipt_page(
+    State(s): State<AppState>,
+    ApiPath(no): ApiPath<String>,
+) -> Result<Html<String>, ApiError> {
     let (rec, f) = load(&s, &no).await?;
     let r = rec.receipt.as_ref().ok_or(ApiError::NotFound)?;
     let rv = receipt_view(&s, r);
@@ -132,7 +164,11 @@ pub async fn receipt_page(State(s): State<AppState>, ApiPath(no): ApiPath<String
         no_e = esc(&no),
         table = table,
         qr = qr_svg(&rv.qr_payload),
-        verify = esc(&format!("{}{}", s.cfg.public_url.trim_end_matches('/'), rv.verify_url)),
+        verify = esc(&format!(
+            "{}{}",
+            s.cfg.public_url.trim_end_matches('/'),
+            rv.verify_url
+        )),
         kid = esc(&rv.kid),
         sig = esc(&rv.signature),
         payload = esc(&rv.payload),
@@ -144,29 +180,68 @@ pub async fn receipt_page(State(s): State<AppState>, ApiPath(no): ApiPath<String
 /// The site notice: receipt, safety pledge, risk notice from the hazards, worker list.
 #[utoipa::path(get, path = "/receipts/{receipt_no}/notice", tag = "receipts", params(("receipt_no" = String, Path)),
     responses((status = 200, description = "HTML page", content_type = "text/html"), (status = 404, body = crate::error::Problem)))]
-pub async fn notice_page(State(s): State<AppState>, ApiPath(no): ApiPath<String>) -> Result<Html<String>, ApiError> {
+pub async fn notice_page(
+    State(s): State<AppState>,
+    ApiPath(no): ApiPath<String>,
+) -> Result<Html<String>, ApiError> {
     let (rec, f) = load(&s, &no).await?;
     let r = rec.receipt.as_ref().ok_or(ApiError::NotFound)?;
     let rv = receipt_view(&s, r);
     let table = receipt_table(&s, &rec, &f)?;
-    let assessment: serde_json::Value = serde_json::from_str(&rec.assessment).map_err(ApiError::internal)?;
+    let assessment: serde_json::Value =
+        serde_json::from_str(&rec.assessment).map_err(ApiError::internal)?;
     let view = s.engine.ruleset_view(s.today());
     let mut risks = String::new();
-    for key in assessment.get("risk_factors").and_then(|v| v.as_array()).into_iter().flatten().filter_map(|v| v.as_str()) {
-        let name = view.fact_names.get(key).map(|n| n.zh.clone()).or_else(|| view.facts.iter().find(|q| q.key == key).map(|q| q.question.zh.clone())).unwrap_or_else(|| key.to_owned());
+    for key in assessment
+        .get("risk_factors")
+        .and_then(|v| v.as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.as_str())
+    {
+        let name = view
+            .fact_names
+            .get(key)
+            .map(|n| n.zh.clone())
+            .or_else(|| {
+                view.facts
+                    .iter()
+                    .find(|q| q.key == key)
+                    .map(|q| q.question.zh.clone())
+            })
+            .unwrap_or_else(|| key.to_owned());
         let _ = write!(risks, "<li>{}</li>", esc(&name));
     }
     if risks.is_empty() {
         risks.push_str("<li>一般施工作业风险：物体打击、触电、机械伤害等</li>");
     }
     let mut obligations = String::new();
-    for code in assessment.get("obligations").and_then(|v| v.as_array()).into_iter().flatten().filter_map(|o| o.get("code").and_then(|c| c.as_str())).filter_map(Code::from_str) {
+    for code in assessment
+        .get("obligations")
+        .and_then(|v| v.as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(|o| o.get("code").and_then(|c| c.as_str()))
+        .filter_map(Code::from_str)
+    {
         let t = s.engine.code_text(code);
-        let _ = write!(obligations, "<li>{}（{}）</li>", esc(&t.title.zh), esc(&t.article));
+        let _ = write!(
+            obligations,
+            "<li>{}（{}）</li>",
+            esc(&t.title.zh),
+            esc(&t.article)
+        );
     }
-    let mut workers = String::from("<table><tr><th style=\"width:8%\">序号</th><th style=\"width:22%\">姓名</th><th>身份证号</th><th>特种作业</th><th>操作证号</th></tr>");
+    let mut workers = String::from(
+        "<table><tr><th style=\"width:8%\">序号</th><th style=\"width:22%\">姓名</th><th>身份证号</th><th>特种作业</th><th>操作证号</th></tr>",
+    );
     for (i, w) in f.workers.iter().enumerate() {
-        let op = w.operation.as_deref().and_then(|k| view.fact_names.get(k)).map(|n| n.zh.clone()).unwrap_or_default();
+        let op = w
+            .operation
+            .as_deref()
+            .and_then(|k| view.fact_names.get(k))
+            .map(|n| n.zh.clone())
+            .unwrap_or_default();
         let _ = write!(
             workers,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",

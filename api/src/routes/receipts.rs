@@ -49,7 +49,11 @@ pub fn verification(s: &AppState, rec: &FilingRecord) -> Result<Verification, Ap
     let f: Filing = serde_json::from_str(&rec.request).map_err(ApiError::internal)?;
     let signature_valid = r.kid == s.signer.kid() && s.signer.verify(&r.payload(), &r.signature);
     let status = effective_status(rec, s.today()).to_owned();
-    let contractor = if f.contractor.credit_code.is_some() { f.contractor.name.clone() } else { validate::mask_name(&f.contractor.name) };
+    let contractor = if f.contractor.credit_code.is_some() {
+        f.contractor.name.clone()
+    } else {
+        validate::mask_name(&f.contractor.name)
+    };
     Ok(Verification {
         valid: signature_valid && (status == "registered" || status == "extended"),
         signature_valid,
@@ -58,7 +62,11 @@ pub fn verification(s: &AppState, rec: &FilingRecord) -> Result<Verification, Ap
         filing_no: rec.filing_no.clone(),
         scope: r.scope.clone(),
         high_risk: r.high_risk,
-        street_name: s.engine.street_index(&r.street).and_then(|i| s.engine.streets().get(i)).map(|st| st.name.zh.clone()),
+        street_name: s
+            .engine
+            .street_index(&r.street)
+            .and_then(|i| s.engine.streets().get(i))
+            .map(|st| st.name.zh.clone()),
         street: r.street.clone(),
         site_address: f.site.address.clone(),
         community: f.site.community.clone(),
@@ -67,18 +75,31 @@ pub fn verification(s: &AppState, rec: &FilingRecord) -> Result<Verification, Ap
         ruleset: r.ruleset.clone(),
         applicant: validate::mask_name(&f.applicant.name),
         contractor,
-        project_lead: f.project_lead.as_ref().map(|p| validate::mask_name(&p.name)),
+        project_lead: f
+            .project_lead
+            .as_ref()
+            .map(|p| validate::mask_name(&p.name)),
         kid: r.kid.clone(),
         payload: r.payload().canonical(),
         signature: r.signature.clone(),
-        notice: crate::error::Msg::new("登记是备案告知，不是行政许可；其他审批手续须另行办理（第八条）", "Registration is a notification, not a permit: every other approval must still be obtained (Art. 8)"),
+        notice: crate::error::Msg::new(
+            "登记是备案告知，不是行政许可；其他审批手续须另行办理（第八条）",
+            "Registration is a notification, not a permit: every other approval must still be obtained (Art. 8)",
+        ),
     })
 }
 
 /// Public: is this receipt genuine and in force?
 #[utoipa::path(get, path = "/api/v1/receipts/{receipt_no}/verify", tag = "receipts", params(("receipt_no" = String, Path)),
     responses((status = 200, body = Verification), (status = 404, body = crate::error::Problem)))]
-pub async fn verify(State(s): State<AppState>, ApiPath(no): ApiPath<String>) -> Result<Json<Verification>, ApiError> {
-    let rec = s.store.get_by_receipt(&no).await?.ok_or(ApiError::NotFound)?;
+pub async fn verify(
+    State(s): State<AppState>,
+    ApiPath(no): ApiPath<String>,
+) -> Result<Json<Verification>, ApiError> {
+    let rec = s
+        .store
+        .get_by_receipt(&no)
+        .await?
+        .ok_or(ApiError::NotFound)?;
     Ok(Json(verification(&s, &rec)?))
 }

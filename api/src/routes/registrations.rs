@@ -6,7 +6,10 @@ use crate::clock::compact;
 use crate::error::{ApiBody, ApiError, ApiPath, ApiQuery, FieldProblem, Msg, parse_json};
 use crate::filing::{self, Filing};
 use crate::signing::sha256_hex;
-use crate::store::{Created, Event, FilingRecord, FilingUpdate, ListFilter, NewFiling, Officer, Receipt, ReceiptDraft, ReceiptOp, Status};
+use crate::store::{
+    Created, Event, FilingRecord, FilingUpdate, ListFilter, NewFiling, Officer, Receipt,
+    ReceiptDraft, ReceiptOp, Status,
+};
 use crate::validate;
 use anbei_core::Date;
 use axum::body::Body;
@@ -23,13 +26,22 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/registrations", post(create).get(list))
         .route("/api/v1/registrations/{filing_no}", get(show))
-        .route("/api/v1/registrations/{filing_no}/resubmission", post(resubmit))
+        .route(
+            "/api/v1/registrations/{filing_no}/resubmission",
+            post(resubmit),
+        )
         .route("/api/v1/registrations/{filing_no}/acceptance", post(accept))
-        .route("/api/v1/registrations/{filing_no}/return", post(return_filing))
+        .route(
+            "/api/v1/registrations/{filing_no}/return",
+            post(return_filing),
+        )
         .route("/api/v1/registrations/{filing_no}/refusal", post(refuse))
         .route("/api/v1/registrations/{filing_no}/revocation", post(revoke))
         .route("/api/v1/registrations/{filing_no}/extension", post(extend))
-        .route("/api/v1/registrations/{filing_no}/cancellation", post(cancel))
+        .route(
+            "/api/v1/registrations/{filing_no}/cancellation",
+            post(cancel),
+        )
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -60,7 +72,12 @@ pub fn receipt_view(s: &AppState, r: &Receipt) -> ReceiptView {
     let verify_url = format!("/api/v1/receipts/{}/verify", r.receipt_no);
     let payload = r.payload().canonical();
     ReceiptView {
-        qr_payload: format!("{}{verify_url}#{payload};{};{}", s.cfg.public_url.trim_end_matches('/'), r.kid, r.signature),
+        qr_payload: format!(
+            "{}{verify_url}#{payload};{};{}",
+            s.cfg.public_url.trim_end_matches('/'),
+            r.kid,
+            r.signature
+        ),
         receipt_no: r.receipt_no.clone(),
         ruleset: r.ruleset.clone(),
         scope: r.scope.clone(),
@@ -117,7 +134,13 @@ pub struct RegistrationView {
 
 /// The state a registration is in now: a registration past `valid_until` has expired.
 pub fn effective_status(rec: &FilingRecord, today: Date) -> &'static str {
-    if rec.status.is_live() && rec.receipt.as_ref().and_then(|r| Date::parse(&r.valid_until)).is_some_and(|v| v < today) {
+    if rec.status.is_live()
+        && rec
+            .receipt
+            .as_ref()
+            .and_then(|r| Date::parse(&r.valid_until))
+            .is_some_and(|v| v < today)
+    {
         "expired"
     } else {
         rec.status.as_str()
@@ -135,7 +158,12 @@ fn view(s: &AppState, rec: &FilingRecord) -> Result<RegistrationView, ApiError> 
         acceptance_due: rec.acceptance_due.clone(),
         created_at: rec.created_at.clone(),
         updated_at: rec.updated_at.clone(),
-        requested_changes: rec.requested_changes.as_deref().map(serde_json::from_str).transpose().map_err(ApiError::internal)?,
+        requested_changes: rec
+            .requested_changes
+            .as_deref()
+            .map(serde_json::from_str)
+            .transpose()
+            .map_err(ApiError::internal)?,
         receipt: rec.receipt.as_ref().map(|r| receipt_view(s, r)),
         assessment: serde_json::from_str(&rec.assessment).map_err(ApiError::internal)?,
         request: serde_json::from_str(&rec.request).map_err(ApiError::internal)?,
@@ -158,7 +186,11 @@ fn filed_view(s: &AppState, rec: &FilingRecord, key: &str) -> Result<FiledView, 
 // Who is calling
 
 fn bearer(h: &HeaderMap) -> Option<&str> {
-    h.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
+    h.get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
 }
 
 /// The officer behind an `anb_o_…` bearer token.
@@ -167,7 +199,10 @@ pub async fn officer(s: &AppState, h: &HeaderMap) -> Result<Officer, ApiError> {
     if !t.starts_with("anb_o_") {
         return Err(ApiError::forbidden("仅限街道工作人员", "officers only"));
     }
-    s.store.officer_by_token_hash(&sha256_hex(t.as_bytes())).await?.ok_or(ApiError::Unauthorized)
+    s.store
+        .officer_by_token_hash(&sha256_hex(t.as_bytes()))
+        .await?
+        .ok_or(ApiError::Unauthorized)
 }
 
 fn covers(o: &Officer, street: &str) -> bool {
@@ -178,12 +213,18 @@ fn scope_check(o: &Officer, rec: &FilingRecord) -> Result<(), ApiError> {
     if covers(o, &rec.street) {
         Ok(())
     } else {
-        Err(ApiError::forbidden("该登记不属于您所在街道", "this registration belongs to another street"))
+        Err(ApiError::forbidden(
+            "该登记不属于您所在街道",
+            "this registration belongs to another street",
+        ))
     }
 }
 
 async fn load(s: &AppState, filing_no: &str) -> Result<FilingRecord, ApiError> {
-    s.store.get_filing(filing_no).await?.ok_or(ApiError::NotFound)
+    s.store
+        .get_filing(filing_no)
+        .await?
+        .ok_or(ApiError::NotFound)
 }
 
 enum Caller {
@@ -208,26 +249,64 @@ async fn caller(s: &AppState, h: &HeaderMap, rec: &FilingRecord) -> Result<Calle
 async fn applicant(s: &AppState, h: &HeaderMap, rec: &FilingRecord) -> Result<(), ApiError> {
     match caller(s, h, rec).await? {
         Caller::Applicant => Ok(()),
-        Caller::Officer => Err(ApiError::forbidden("此操作由申报人办理", "only the applicant can do this")),
+        Caller::Officer => Err(ApiError::forbidden(
+            "此操作由申报人办理",
+            "only the applicant can do this",
+        )),
     }
 }
 
-fn officer_event(o: &Officer, at: String, action: &str, reason: Option<String>, data: Option<Value>) -> Event {
-    Event { at, actor: o.role.clone(), actor_name: Some(o.name.clone()), action: action.into(), reason, data }
+fn officer_event(
+    o: &Officer,
+    at: String,
+    action: &str,
+    reason: Option<String>,
+    data: Option<Value>,
+) -> Event {
+    Event {
+        at,
+        actor: o.role.clone(),
+        actor_name: Some(o.name.clone()),
+        action: action.into(),
+        reason,
+        data,
+    }
 }
 
 fn applicant_event(at: String, action: &str, reason: Option<String>, data: Option<Value>) -> Event {
-    Event { at, actor: "applicant".into(), actor_name: None, action: action.into(), reason, data }
+    Event {
+        at,
+        actor: "applicant".into(),
+        actor_name: None,
+        action: action.into(),
+        reason,
+        data,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------------
 // Filing
 
 fn idempotency_key(h: &HeaderMap) -> Result<String, ApiError> {
-    let missing = || ApiError::bad_request("IDEMPOTENCY_KEY_REQUIRED", "缺少 Idempotency-Key 请求头", "the Idempotency-Key header is required");
-    let v = h.get("idempotency-key").ok_or_else(missing)?.to_str().map_err(|_| missing())?.trim();
+    let missing = || {
+        ApiError::bad_request(
+            "IDEMPOTENCY_KEY_REQUIRED",
+            "缺少 Idempotency-Key 请求头",
+            "the Idempotency-Key header is required",
+        )
+    };
+    let v = h
+        .get("idempotency-key")
+        .ok_or_else(missing)?
+        .to_str()
+        .map_err(|_| missing())?
+        .trim();
     if v.is_empty() || v.len() > 255 || !v.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(ApiError::bad_request("IDEMPOTENCY_KEY_INVALID", "Idempotency-Key 应为 1—255 个可见 ASCII 字符", "the Idempotency-Key must be 1–255 visible ASCII characters"));
+        return Err(ApiError::bad_request(
+            "IDEMPOTENCY_KEY_INVALID",
+            "Idempotency-Key 应为 1—255 个可见 ASCII 字符",
+            "the Idempotency-Key must be 1–255 visible ASCII characters",
+        ));
     }
     Ok(v.to_owned())
 }
@@ -236,7 +315,11 @@ fn idempotency_key(h: &HeaderMap) -> Result<String, ApiError> {
 async fn unknown_uploads(s: &AppState, body: &Value) -> Result<HashSet<String>, ApiError> {
     let mut out = HashSet::new();
     if let Some(m) = body.get("documents").and_then(Value::as_object) {
-        for id in m.values().filter_map(Value::as_str).filter(|id| filing::is_upload_id(id)) {
+        for id in m
+            .values()
+            .filter_map(Value::as_str)
+            .filter(|id| filing::is_upload_id(id))
+        {
             if s.store.get_upload(id).await?.is_none() {
                 out.insert(id.to_owned());
             }
@@ -254,27 +337,49 @@ async fn check_body(s: &AppState, body: &Value) -> Result<filing::Checked, ApiEr
         .map(|m| {
             m.iter()
                 .filter(|(_, v)| v.as_str().is_some_and(|id| unknown.contains(id)))
-                .map(|(k, _)| FieldProblem::new(format!("documents.{k}"), "unknown_upload", "未找到该上传文件，请重新上传", "no such upload; upload the file again"))
+                .map(|(k, _)| {
+                    FieldProblem::new(
+                        format!("documents.{k}"),
+                        "unknown_upload",
+                        "未找到该上传文件，请重新上传",
+                        "no such upload; upload the file again",
+                    )
+                })
                 .collect()
         })
         .unwrap_or_default();
     match filing::check(&s.engine, body, s.today()) {
         Ok(c) if upload_problems.is_empty() => Ok(c),
         Ok(_) => Err(ApiError::invalid(upload_problems)),
-        Err(ApiError::Invalid { code, title, mut problems }) => {
+        Err(ApiError::Invalid {
+            code,
+            title,
+            mut problems,
+        }) => {
             problems.extend(upload_problems);
-            Err(ApiError::Invalid { code, title, problems })
+            Err(ApiError::Invalid {
+                code,
+                title,
+                problems,
+            })
         }
         Err(e) => Err(e),
     }
 }
 
-fn receipt_draft(s: &AppState, ruleset: &str, scope: &str, high_risk: bool, valid_until: Option<String>) -> Result<ReceiptDraft, ApiError> {
+fn receipt_draft(
+    s: &AppState,
+    ruleset: &str,
+    scope: &str,
+    high_risk: bool,
+    valid_until: Option<String>,
+) -> Result<ReceiptDraft, ApiError> {
     Ok(ReceiptDraft {
         ruleset: ruleset.to_owned(),
         scope: scope.to_owned(),
         high_risk,
-        valid_until: valid_until.ok_or_else(|| ApiError::internal("decided assessment without valid_until"))?,
+        valid_until: valid_until
+            .ok_or_else(|| ApiError::internal("decided assessment without valid_until"))?,
         issued_at: s.now(),
         day: compact(s.today()),
     })
@@ -289,7 +394,11 @@ fn receipt_draft(s: &AppState, ruleset: &str, scope: &str, high_risk: bool, vali
               (status = 400, description = "no Idempotency-Key or malformed JSON", body = crate::error::Problem, content_type = "application/problem+json"),
               (status = 409, description = "same key still in flight", body = crate::error::Problem, content_type = "application/problem+json"),
               (status = 422, description = "INVALID_FILING (every problem), NOT_REGISTRABLE, IDEMPOTENCY_MISMATCH", body = crate::error::Problem, content_type = "application/problem+json")))]
-pub async fn create(State(s): State<AppState>, headers: HeaderMap, ApiBody(body): ApiBody) -> Result<Response, ApiError> {
+pub async fn create(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    ApiBody(body): ApiBody,
+) -> Result<Response, ApiError> {
     let key = idempotency_key(&headers)?;
     let value: Value = parse_json(&body)?;
     let hash = sha256_hex(filing::canonical(&value).as_bytes());
@@ -303,8 +412,21 @@ pub async fn create(State(s): State<AppState>, headers: HeaderMap, ApiBody(body)
     let registered = !c.high_risk && s.fast_accept(&c.street);
     let mut events = vec![applicant_event(now.clone(), "filed", None, None)];
     let receipt = if registered {
-        events.push(Event { at: now.clone(), actor: "system".into(), actor_name: None, action: "registered".into(), reason: Some("快速受理 / fast acceptance".into()), data: None });
-        Some(receipt_draft(&s, &c.ruleset_id, c.scope, c.high_risk, c.valid_until.clone())?)
+        events.push(Event {
+            at: now.clone(),
+            actor: "system".into(),
+            actor_name: None,
+            action: "registered".into(),
+            reason: Some("快速受理 / fast acceptance".into()),
+            data: None,
+        });
+        Some(receipt_draft(
+            &s,
+            &c.ruleset_id,
+            c.scope,
+            c.high_risk,
+            c.valid_until.clone(),
+        )?)
     } else {
         None
     };
@@ -315,7 +437,11 @@ pub async fn create(State(s): State<AppState>, headers: HeaderMap, ApiBody(body)
         filed_on: today.to_string(),
         idempotency_key: key.clone(),
         request_hash: hash.clone(),
-        status: if registered { Status::Registered } else { Status::Filed },
+        status: if registered {
+            Status::Registered
+        } else {
+            Status::Filed
+        },
         high_risk: c.high_risk,
         scope: c.scope.to_owned(),
         acceptance_due: c.acceptance_due.clone(),
@@ -326,20 +452,30 @@ pub async fn create(State(s): State<AppState>, headers: HeaderMap, ApiBody(body)
     };
     match s.store.create_filing(nf).await? {
         Created::New(rec) => {
-            tracing::info!(filing_no = %rec.filing_no, status = rec.status.as_str(), "filing stored");
+            tracing::debug!(filing_no = %rec.filing_no, status = rec.status.as_str(), "filing stored");
             Ok((StatusCode::CREATED, Json(filed_view(&s, &rec, &key)?)).into_response())
         }
-        Created::Existing { request_hash, filing_no } => replay(&s, &key, &hash, &request_hash, &filing_no).await,
+        Created::Existing {
+            request_hash,
+            filing_no,
+        } => replay(&s, &key, &hash, &request_hash, &filing_no).await,
     }
 }
 
-async fn replay(s: &AppState, key: &str, hash: &str, stored_hash: &str, filing_no: &str) -> Result<Response, ApiError> {
+async fn replay(
+    s: &AppState,
+    key: &str,
+    hash: &str,
+    stored_hash: &str,
+    filing_no: &str,
+) -> Result<Response, ApiError> {
     if hash != stored_hash {
         return Err(ApiError::IdempotencyMismatch);
     }
     let rec = load(s, filing_no).await?;
     let mut resp = (StatusCode::CREATED, Json(filed_view(s, &rec, key)?)).into_response();
-    resp.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
+    resp.headers_mut()
+        .insert("idempotent-replayed", HeaderValue::from_static("true"));
     Ok(resp)
 }
 
@@ -347,7 +483,11 @@ async fn replay(s: &AppState, key: &str, hash: &str, stored_hash: &str, filing_n
 #[utoipa::path(get, path = "/api/v1/registrations/{filing_no}", tag = "registrations",
     params(("filing_no" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = RegistrationView), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
-pub async fn show(State(s): State<AppState>, ApiPath(no): ApiPath<String>, headers: HeaderMap) -> Result<Json<RegistrationView>, ApiError> {
+pub async fn show(
+    State(s): State<AppState>,
+    ApiPath(no): ApiPath<String>,
+    headers: HeaderMap,
+) -> Result<Json<RegistrationView>, ApiError> {
     let rec = load(&s, &no).await?;
     caller(&s, &headers, &rec).await?;
     Ok(Json(view(&s, &rec)?))
@@ -357,24 +497,49 @@ pub async fn show(State(s): State<AppState>, ApiPath(no): ApiPath<String>, heade
 #[utoipa::path(post, path = "/api/v1/registrations/{filing_no}/resubmission", tag = "registrations",
     params(("filing_no" = String, Path)), security(("bearer" = [])), request_body(content = Object),
     responses((status = 200, body = RegistrationView), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
-pub async fn resubmit(State(s): State<AppState>, ApiPath(no): ApiPath<String>, headers: HeaderMap, ApiBody(body): ApiBody) -> Result<Json<RegistrationView>, ApiError> {
+pub async fn resubmit(
+    State(s): State<AppState>,
+    ApiPath(no): ApiPath<String>,
+    headers: HeaderMap,
+    ApiBody(body): ApiBody,
+) -> Result<Json<RegistrationView>, ApiError> {
     let rec = load(&s, &no).await?;
     applicant(&s, &headers, &rec).await?;
     if rec.status != Status::Returned {
-        return Err(ApiError::state("只有被退回的申报才能补正后重新提交", "only a returned filing can be resubmitted"));
+        return Err(ApiError::state(
+            "只有被退回的申报才能补正后重新提交",
+            "only a returned filing can be resubmitted",
+        ));
     }
     let value: Value = parse_json(&body)?;
     let c = check_body(&s, &value).await?;
     if c.street != rec.street {
-        return Err(ApiError::invalid(vec![FieldProblem::new("site.street", "immutable", format!("不能改为其他街道（原为 {}）；请另行申报", rec.street), format!("cannot move to another street (was {}); file anew", rec.street))]));
+        return Err(ApiError::invalid(vec![FieldProblem::new(
+            "site.street",
+            "immutable",
+            format!("不能改为其他街道（原为 {}）；请另行申报", rec.street),
+            format!(
+                "cannot move to another street (was {}); file anew",
+                rec.street
+            ),
+        )]));
     }
     let now = s.now();
     let registered = !c.high_risk && s.fast_accept(&c.street);
     let mut u = FilingUpdate::new(
         &rec,
-        if registered { Status::Registered } else { Status::Filed },
+        if registered {
+            Status::Registered
+        } else {
+            Status::Filed
+        },
         now.clone(),
-        applicant_event(now, "resubmitted", registered.then(|| "快速受理 / fast acceptance".to_owned()), None),
+        applicant_event(
+            now,
+            "resubmitted",
+            registered.then(|| "快速受理 / fast acceptance".to_owned()),
+            None,
+        ),
     );
     u.filed_on = Some(s.today().to_string());
     u.request = Some(serde_json::to_string(&c.filing).map_err(ApiError::internal)?);
@@ -385,7 +550,13 @@ pub async fn resubmit(State(s): State<AppState>, ApiPath(no): ApiPath<String>, h
     u.acceptance_due = Some(c.acceptance_due.clone());
     u.requested_changes = Some(None);
     if registered {
-        u.receipt = ReceiptOp::Issue(receipt_draft(&s, &c.ruleset_id, c.scope, c.high_risk, c.valid_until.clone())?);
+        u.receipt = ReceiptOp::Issue(receipt_draft(
+            &s,
+            &c.ruleset_id,
+            c.scope,
+            c.high_risk,
+            c.valid_until.clone(),
+        )?);
     }
     let rec = s.store.update_filing(u).await?;
     Ok(Json(view(&s, &rec)?))
@@ -421,14 +592,23 @@ pub struct ReturnBody {
 }
 
 fn optional_body<T: serde::de::DeserializeOwned + Default>(b: &[u8]) -> Result<T, ApiError> {
-    if b.iter().all(u8::is_ascii_whitespace) { Ok(T::default()) } else { parse_json(b) }
+    if b.iter().all(u8::is_ascii_whitespace) {
+        Ok(T::default())
+    } else {
+        parse_json(b)
+    }
 }
 
 fn reason(text: &str, field: &str) -> Result<String, ApiError> {
-    validate::text(text, 1000).map_err(|e| ApiError::invalid_request(vec![FieldProblem::new(field, e.rule, e.zh, e.en)]))
+    validate::text(text, 1000)
+        .map_err(|e| ApiError::invalid_request(vec![FieldProblem::new(field, e.rule, e.zh, e.en)]))
 }
 
-async fn officer_and_filing(s: &AppState, h: &HeaderMap, no: &str) -> Result<(Officer, FilingRecord), ApiError> {
+async fn officer_and_filing(
+    s: &AppState,
+    h: &HeaderMap,
+    no: &str,
+) -> Result<(Officer, FilingRecord), ApiError> {
     let o = officer(s, h).await?;
     let rec = load(s, no).await?;
     scope_check(&o, &rec)?;
@@ -439,21 +619,44 @@ async fn officer_and_filing(s: &AppState, h: &HeaderMap, no: &str) -> Result<(Of
 #[utoipa::path(post, path = "/api/v1/registrations/{filing_no}/acceptance", tag = "officers",
     params(("filing_no" = String, Path)), security(("bearer" = [])), request_body(content = NoteBody),
     responses((status = 200, body = RegistrationView), (status = 403, body = crate::error::Problem), (status = 409, body = crate::error::Problem)))]
-pub async fn accept(State(s): State<AppState>, ApiPath(no): ApiPath<String>, headers: HeaderMap, ApiBody(body): ApiBody) -> Result<Json<RegistrationView>, ApiError> {
+pub async fn accept(
+    State(s): State<AppState>,
+    ApiPath(no): ApiPath<String>,
+    headers: HeaderMap,
+    ApiBody(body): ApiBody,
+) -> Result<Json<RegistrationView>, ApiError> {
     let (o, rec) = officer_and_filing(&s, &headers, &no).await?;
     let b: NoteBody = optional_body(&body)?;
     let note = b.note.map(|n| reason(&n, "note")).transpose()?;
     if rec.status != Status::Filed {
-        return Err(ApiError::state(format!("当前状态为 {}，只能受理待受理的申报", rec.status.as_str()), format!("the filing is {}; only a filed one can be accepted", rec.status.as_str())));
+        return Err(ApiError::state(
+            format!("当前状态为 {}，只能受理待受理的申报", rec.status.as_str()),
+            format!(
+                "the filing is {}; only a filed one can be accepted",
+                rec.status.as_str()
+            ),
+        ));
     }
     let f: Filing = serde_json::from_str(&rec.request).map_err(ApiError::internal)?;
     let filed_on = Date::parse(&rec.filed_on).ok_or_else(|| ApiError::internal("bad filed_on"))?;
     let today = s.today();
     // Decided again with the registration date: the validity runs from today (第二十五条).
-    let a = filing::decide(&s.engine, &f.facts, filed_on, Some(today.max(filed_on))).map_err(|_| ApiError::internal("stored facts no longer decide"))?;
-    let draft = receipt_draft(&s, a.ruleset.id, &rec.scope, rec.high_risk, a.deadlines.valid_until.map(|d| d.to_string()))?;
+    let a = filing::decide(&s.engine, &f.facts, filed_on, Some(today.max(filed_on)))
+        .map_err(|_| ApiError::internal("stored facts no longer decide"))?;
+    let draft = receipt_draft(
+        &s,
+        a.ruleset.id,
+        &rec.scope,
+        rec.high_risk,
+        a.deadlines.valid_until.map(|d| d.to_string()),
+    )?;
     let now = s.now();
-    let mut u = FilingUpdate::new(&rec, Status::Registered, now.clone(), officer_event(&o, now, "accepted", note, None));
+    let mut u = FilingUpdate::new(
+        &rec,
+        Status::Registered,
+        now.clone(),
+        officer_event(&o, now, "accepted", note, None),
+    );
     u.assessment = Some(serde_json::to_string(&a).map_err(ApiError::internal)?);
     u.receipt = ReceiptOp::Issue(draft);
     let rec = s.store.update_filing(u).await?;
@@ -464,18 +667,59 @@ pub async fn accept(State(s): State<AppState>, ApiPath(no): ApiPath<String>, hea
 #[utoipa::path(post, path = "/api/v1/registrations/{filing_no}/return", tag = "officers",
     params(("filing_no" = String, Path)), security(("bearer" = [])), request_body(content = ReturnBody),
     responses((status = 200, body = RegistrationView), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
-pub async fn return_filing(State(s): State<AppState>, ApiPath(no): ApiPath<String>, headers: HeaderMap, ApiBody(body): ApiBody) -> Result<Json<RegistrationView>, ApiError> {
+pub async fn return_filing(
+    State(s): State<AppState>,
+    ApiPath(no): ApiPath<String>,
+    headers: HeaderMap,
+    ApiBody(body): ApiBody,
+) -> Result<Json<RegistrationView>, ApiError> {
     let (o, rec) = officer_and_filing(&s, &headers, &no).await?;
     let b: ReturnBody = parse_json(&body)?;
     let mut problems = Vec::new();
     let mut changes = Vec::new();
     if b.changes.is_empty() || b.changes.len() > 100 {
-        problems.push(FieldProblem::new("changes", "length", "请列出 1—100 项需补正的内容", "list 1–100 requested changes"));
+        problems.push(FieldProblem::new(
+            "changes",
+            "length",
+            "请列出 1—100 项需补正的内容",
+            "list 1–100 requested changes",
+        ));
     }
     for (i, c) in b.changes.iter().enumerate() {
-        let field = validate::text(&c.field, 200).map_err(|e| problems.push(FieldProblem::new(format!("changes.{i}.field"), e.rule, e.zh, e.en))).ok();
-        let zh = validate::text(&c.message.zh, 1000).map_err(|e| problems.push(FieldProblem::new(format!("changes.{i}.message.zh"), e.rule, e.zh, e.en))).ok();
-        let en = if c.message.en.trim().is_empty() { zh.clone() } else { validate::text(&c.message.en, 1000).map_err(|e| problems.push(FieldProblem::new(format!("changes.{i}.message.en"), e.rule, e.zh, e.en))).ok() };
+        let field = validate::text(&c.field, 200)
+            .map_err(|e| {
+                problems.push(FieldProblem::new(
+                    format!("changes.{i}.field"),
+                    e.rule,
+                    e.zh,
+                    e.en,
+                ))
+            })
+            .ok();
+        let zh = validate::text(&c.message.zh, 1000)
+            .map_err(|e| {
+                problems.push(FieldProblem::new(
+                    format!("changes.{i}.message.zh"),
+                    e.rule,
+                    e.zh,
+                    e.en,
+                ))
+            })
+            .ok();
+        let en = if c.message.en.trim().is_empty() {
+            zh.clone()
+        } else {
+            validate::text(&c.message.en, 1000)
+                .map_err(|e| {
+                    problems.push(FieldProblem::new(
+                        format!("changes.{i}.message.en"),
+                        e.rule,
+                        e.zh,
+                        e.en,
+                    ))
+                })
+                .ok()
+        };
         if let (Some(field), Some(zh), Some(en)) = (field, zh, en) {
             changes.push(serde_json::json!({ "field": field, "message": { "zh": zh, "en": en } }));
         }
@@ -484,11 +728,25 @@ pub async fn return_filing(State(s): State<AppState>, ApiPath(no): ApiPath<Strin
         return Err(ApiError::invalid_request(problems));
     }
     if rec.status != Status::Filed {
-        return Err(ApiError::state("只能退回待受理的申报", "only a filed registration can be returned"));
+        return Err(ApiError::state(
+            "只能退回待受理的申报",
+            "only a filed registration can be returned",
+        ));
     }
     let changes = Value::Array(changes);
     let now = s.now();
-    let mut u = FilingUpdate::new(&rec, Status::Returned, now.clone(), officer_event(&o, now, "returned", None, Some(serde_json::json!({ "changes": changes }))));
+    let mut u = FilingUpdate::new(
+        &rec,
+        Status::Returned,
+        now.clone(),
+        officer_event(
+            &o,
+            now,
+            "returned",
+            None,
+            Some(serde_json::json!({ "changes": changes })),
+        ),
+    );
     u.requested_changes = Some(Some(changes.to_string()));
     let rec = s.store.update_filing(u).await?;
     Ok(Json(view(&s, &rec)?))
@@ -498,39 +756,81 @@ pub async fn return_filing(State(s): State<AppState>, ApiPath(no): ApiPath<Strin
 #[utoipa::path(post, path = "/api/v1/registrations/{filing_no}/refusal", tag = "officers",
     params(("filing_no" = String, Path)), security(("bearer" = [])), request_body(content = ReasonBody),
     responses((status = 200, body = RegistrationView), (status = 409, body = crate::error::Problem)))]
-pub async fn refuse(State(s): State<AppState>, ApiPath(no): ApiPath<String>, headers: HeaderMap, ApiBody(body): ApiBody) -> Result<Json<RegistrationView>, ApiError> {
+pub async fn refuse(
+    State(s): State<AppState>,
+    ApiPath(no): ApiPath<String>,
+    headers: HeaderMap,
+    ApiBody(body): ApiBody,
+) -> Result<Json<RegistrationView>, ApiError> {
     let (o, rec) = officer_and_filing(&s, &headers, &no).await?;
     let b: ReasonBody = parse_json(&body)?;
     let why = reason(&b.reason, "reason")?;
     if !matches!(rec.status, Status::Filed | Status::Returned) {
-        return Err(ApiError::state("只能不予登记待受理或已退回的申报", "only a filed or returned filing can be refused"));
+        return Err(ApiError::state(
+            "只能不予登记待受理或已退回的申报",
+            "only a filed or returned filing can be refused",
+        ));
     }
     let now = s.now();
-    let rec = s.store.update_filing(FilingUpdate::new(&rec, Status::Refused, now.clone(), officer_event(&o, now, "refused", Some(why), None))).await?;
+    let rec = s
+        .store
+        .update_filing(FilingUpdate::new(
+            &rec,
+            Status::Refused,
+            now.clone(),
+            officer_event(&o, now, "refused", Some(why), None),
+        ))
+        .await?;
     Ok(Json(view(&s, &rec)?))
 }
 
-const REVOCATION_GROUNDS: [&str; 4] = ["false_filing", "permit_evasion", "beyond_scope", "illegal_construction"];
+const REVOCATION_GROUNDS: [&str; 4] = [
+    "false_filing",
+    "permit_evasion",
+    "beyond_scope",
+    "illegal_construction",
+];
 
 /// An officer revokes a registration (第二十五条), with the reason.
 #[utoipa::path(post, path = "/api/v1/registrations/{filing_no}/revocation", tag = "officers",
     params(("filing_no" = String, Path)), security(("bearer" = [])), request_body(content = ReasonBody),
     responses((status = 200, body = RegistrationView), (status = 409, body = crate::error::Problem)))]
-pub async fn revoke(State(s): State<AppState>, ApiPath(no): ApiPath<String>, headers: HeaderMap, ApiBody(body): ApiBody) -> Result<Json<RegistrationView>, ApiError> {
+pub async fn revoke(
+    State(s): State<AppState>,
+    ApiPath(no): ApiPath<String>,
+    headers: HeaderMap,
+    ApiBody(body): ApiBody,
+) -> Result<Json<RegistrationView>, ApiError> {
     let (o, rec) = officer_and_filing(&s, &headers, &no).await?;
     let b: ReasonBody = parse_json(&body)?;
     let why = reason(&b.reason, "reason")?;
     if let Some(g) = &b.ground {
         if !REVOCATION_GROUNDS.contains(&g.as_str()) {
-            return Err(ApiError::invalid_request(vec![FieldProblem::new("ground", "code", format!("撤销理由代码应为 {}", REVOCATION_GROUNDS.join("、")), format!("ground must be one of {}", REVOCATION_GROUNDS.join(", ")))]));
+            return Err(ApiError::invalid_request(vec![FieldProblem::new(
+                "ground",
+                "code",
+                format!("撤销理由代码应为 {}", REVOCATION_GROUNDS.join("、")),
+                format!("ground must be one of {}", REVOCATION_GROUNDS.join(", ")),
+            )]));
         }
     }
     if !rec.status.is_live() {
-        return Err(ApiError::state("只能撤销有效的登记", "only a registration in force can be revoked"));
+        return Err(ApiError::state(
+            "只能撤销有效的登记",
+            "only a registration in force can be revoked",
+        ));
     }
     let now = s.now();
     let data = b.ground.map(|g| serde_json::json!({ "ground": g }));
-    let rec = s.store.update_filing(FilingUpdate::new(&rec, Status::Revoked, now.clone(), officer_event(&o, now, "revoked", Some(why), data))).await?;
+    let rec = s
+        .store
+        .update_filing(FilingUpdate::new(
+            &rec,
+            Status::Revoked,
+            now.clone(),
+            officer_event(&o, now, "revoked", Some(why), data),
+        ))
+        .await?;
     Ok(Json(view(&s, &rec)?))
 }
 
@@ -547,26 +847,51 @@ pub struct ExtensionBody {
 #[utoipa::path(post, path = "/api/v1/registrations/{filing_no}/extension", tag = "registrations",
     params(("filing_no" = String, Path)), security(("bearer" = [])), request_body(content = ExtensionBody),
     responses((status = 200, body = RegistrationView), (status = 409, description = "outside the window", body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
-pub async fn extend(State(s): State<AppState>, ApiPath(no): ApiPath<String>, headers: HeaderMap, ApiBody(body): ApiBody) -> Result<Json<RegistrationView>, ApiError> {
+pub async fn extend(
+    State(s): State<AppState>,
+    ApiPath(no): ApiPath<String>,
+    headers: HeaderMap,
+    ApiBody(body): ApiBody,
+) -> Result<Json<RegistrationView>, ApiError> {
     let rec = load(&s, &no).await?;
     applicant(&s, &headers, &rec).await?;
     let b: ExtensionBody = parse_json(&body)?;
-    let new = Date::parse(&b.new_valid_until).ok_or_else(|| ApiError::invalid_request(vec![FieldProblem::new("new_valid_until", "date", "应为有效日期 YYYY-MM-DD", "must be a real date YYYY-MM-DD")]))?;
+    let new = Date::parse(&b.new_valid_until).ok_or_else(|| {
+        ApiError::invalid_request(vec![FieldProblem::new(
+            "new_valid_until",
+            "date",
+            "应为有效日期 YYYY-MM-DD",
+            "must be a real date YYYY-MM-DD",
+        )])
+    })?;
     let (Some(r), true) = (rec.receipt.as_ref(), rec.status.is_live()) else {
-        return Err(ApiError::state("只有有效的登记才能延期", "only a registration in force can be extended"));
+        return Err(ApiError::state(
+            "只有有效的登记才能延期",
+            "only a registration in force can be extended",
+        ));
     };
-    let current = Date::parse(&r.valid_until).ok_or_else(|| ApiError::internal("bad valid_until"))?;
+    let current =
+        Date::parse(&r.valid_until).ok_or_else(|| ApiError::internal("bad valid_until"))?;
     let today = s.today();
     let filed_on = Date::parse(&rec.filed_on).unwrap_or(today);
     let p = &s.engine.ruleset_for(filed_on).params;
     let window_start = current.add_days(1 - p.extension_window_days as i32);
     if today > current {
-        return Err(ApiError::state(format!("登记已于 {current} 到期，请重新申报"), format!("the registration expired on {current}; file anew")));
+        return Err(ApiError::state(
+            format!("登记已于 {current} 到期，请重新申报"),
+            format!("the registration expired on {current}; file anew"),
+        ));
     }
     if today < window_start {
         return Err(ApiError::state(
-            format!("延期须在有效期届满前 {} 日内（{window_start} 至 {current}）申请（第二十五条）", p.extension_window_days),
-            format!("an extension can be requested only in the {} days before expiry ({window_start} to {current}) (Art. 25)", p.extension_window_days),
+            format!(
+                "延期须在有效期届满前 {} 日内（{window_start} 至 {current}）申请（第二十五条）",
+                p.extension_window_days
+            ),
+            format!(
+                "an extension can be requested only in the {} days before expiry ({window_start} to {current}) (Art. 25)",
+                p.extension_window_days
+            ),
         ));
     }
     let max = current.add_months_clamped(p.validity_months);
@@ -574,13 +899,31 @@ pub async fn extend(State(s): State<AppState>, ApiPath(no): ApiPath<String>, hea
         return Err(ApiError::invalid_request(vec![FieldProblem::new(
             "new_valid_until",
             "range",
-            format!("新的有效期应晚于 {current}，且不超过 {max}（延长不超过 {} 个月）", p.validity_months),
-            format!("the new end must be after {current} and no later than {max} (at most {} months more)", p.validity_months),
+            format!(
+                "新的有效期应晚于 {current}，且不超过 {max}（延长不超过 {} 个月）",
+                p.validity_months
+            ),
+            format!(
+                "the new end must be after {current} and no later than {max} (at most {} months more)",
+                p.validity_months
+            ),
         )]));
     }
     let now = s.now();
-    let mut u = FilingUpdate::new(&rec, Status::Extended, now.clone(), applicant_event(now, "extended", None, Some(serde_json::json!({ "from": current.to_string(), "to": new.to_string() }))));
-    u.receipt = ReceiptOp::Resign { valid_until: new.to_string() };
+    let mut u = FilingUpdate::new(
+        &rec,
+        Status::Extended,
+        now.clone(),
+        applicant_event(
+            now,
+            "extended",
+            None,
+            Some(serde_json::json!({ "from": current.to_string(), "to": new.to_string() })),
+        ),
+    );
+    u.receipt = ReceiptOp::Resign {
+        valid_until: new.to_string(),
+    };
     let rec = s.store.update_filing(u).await?;
     Ok(Json(view(&s, &rec)?))
 }
@@ -596,40 +939,89 @@ pub struct CancellationBody {
 #[utoipa::path(post, path = "/api/v1/registrations/{filing_no}/cancellation", tag = "registrations",
     params(("filing_no" = String, Path)), security(("bearer" = [])), request_body(content = CancellationBody),
     responses((status = 200, body = RegistrationView), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
-pub async fn cancel(State(s): State<AppState>, ApiPath(no): ApiPath<String>, headers: HeaderMap, ApiBody(body): ApiBody) -> Result<Json<RegistrationView>, ApiError> {
+pub async fn cancel(
+    State(s): State<AppState>,
+    ApiPath(no): ApiPath<String>,
+    headers: HeaderMap,
+    ApiBody(body): ApiBody,
+) -> Result<Json<RegistrationView>, ApiError> {
     let rec = load(&s, &no).await?;
     applicant(&s, &headers, &rec).await?;
     let b: CancellationBody = parse_json(&body)?;
     let today = s.today();
     let (Some(r), true) = (rec.receipt.as_ref(), rec.status.is_live()) else {
-        return Err(ApiError::state("只有已登记的工程才能注销", "only a registered work can be cancelled"));
+        return Err(ApiError::state(
+            "只有已登记的工程才能注销",
+            "only a registered work can be cancelled",
+        ));
     };
     let registered_on = r.issued_at.get(..10).and_then(Date::parse).unwrap_or(today);
     let mut problems = Vec::new();
     let completion = Date::parse(&b.completion_date);
     match completion {
-        None => problems.push(FieldProblem::new("completion_date", "date", "应为有效日期 YYYY-MM-DD", "must be a real date YYYY-MM-DD")),
-        Some(d) if d > today => problems.push(FieldProblem::new("completion_date", "future", "完工日期不能晚于今天", "the completion date cannot be in the future")),
-        Some(d) if d < registered_on => problems.push(FieldProblem::new("completion_date", "date_order", format!("完工日期不能早于登记日期（{registered_on}）"), format!("the completion date cannot be before registration ({registered_on})"))),
+        None => problems.push(FieldProblem::new(
+            "completion_date",
+            "date",
+            "应为有效日期 YYYY-MM-DD",
+            "must be a real date YYYY-MM-DD",
+        )),
+        Some(d) if d > today => problems.push(FieldProblem::new(
+            "completion_date",
+            "future",
+            "完工日期不能晚于今天",
+            "the completion date cannot be in the future",
+        )),
+        Some(d) if d < registered_on => problems.push(FieldProblem::new(
+            "completion_date",
+            "date_order",
+            format!("完工日期不能早于登记日期（{registered_on}）"),
+            format!("the completion date cannot be before registration ({registered_on})"),
+        )),
         Some(_) => {}
     }
     if !filing::is_upload_id(&b.waste_disposal_record) {
-        problems.push(FieldProblem::new("waste_disposal_record", "upload_id", "应为上传文件编号（sha256:…）", "must be an upload id (sha256:…)"));
-    } else if s.store.get_upload(&b.waste_disposal_record).await?.is_none() {
-        problems.push(FieldProblem::new("waste_disposal_record", "unknown_upload", "未找到该上传文件，请重新上传", "no such upload; upload the file again"));
+        problems.push(FieldProblem::new(
+            "waste_disposal_record",
+            "upload_id",
+            "应为上传文件编号（sha256:…）",
+            "must be an upload id (sha256:…)",
+        ));
+    } else if s
+        .store
+        .get_upload(&b.waste_disposal_record)
+        .await?
+        .is_none()
+    {
+        problems.push(FieldProblem::new(
+            "waste_disposal_record",
+            "unknown_upload",
+            "未找到该上传文件，请重新上传",
+            "no such upload; upload the file again",
+        ));
     }
     let Some(completion) = completion.filter(|_| problems.is_empty()) else {
         return Err(ApiError::invalid_request(problems));
     };
     let filed_on = Date::parse(&rec.filed_on).unwrap_or(today);
     let p = &s.engine.ruleset_for(filed_on).params;
-    let due = s.engine.calendar().add_working_days(completion, p.cancellation_working_days);
+    let due = s
+        .engine
+        .calendar()
+        .add_working_days(completion, p.cancellation_working_days);
     let now = s.now();
     let data = serde_json::json!({
         "completion_date": completion.to_string(), "waste_disposal_record": b.waste_disposal_record,
         "cancellation_due": due.date.to_string(), "calendar_provisional": due.provisional, "late": today > due.date,
     });
-    let rec = s.store.update_filing(FilingUpdate::new(&rec, Status::Cancelled, now.clone(), applicant_event(now, "cancelled", None, Some(data)))).await?;
+    let rec = s
+        .store
+        .update_filing(FilingUpdate::new(
+            &rec,
+            Status::Cancelled,
+            now.clone(),
+            applicant_event(now, "cancelled", None, Some(data)),
+        ))
+        .await?;
     Ok(Json(view(&s, &rec)?))
 }
 
@@ -697,8 +1089,16 @@ fn ledger_row(rec: &FilingRecord, today: Date) -> LedgerRow {
         planned_start: g(|f| f.planned_start.clone()),
         planned_end: g(|f| f.planned_end.clone()),
         acceptance_due: rec.acceptance_due.clone().unwrap_or_default(),
-        valid_until: rec.receipt.as_ref().map(|r| r.valid_until.clone()).unwrap_or_default(),
-        ruleset: rec.receipt.as_ref().map(|r| r.ruleset.clone()).unwrap_or_default(),
+        valid_until: rec
+            .receipt
+            .as_ref()
+            .map(|r| r.valid_until.clone())
+            .unwrap_or_default(),
+        ruleset: rec
+            .receipt
+            .as_ref()
+            .map(|r| r.ruleset.clone())
+            .unwrap_or_default(),
     }
 }
 
@@ -708,7 +1108,11 @@ const CSV_HEADER: &str = "登记编号 filing_no,回执编号 receipt_no,状态 
 
 /// One CSV field: quoted when needed; cells that a spreadsheet would run as a formula are defused.
 fn csv_field(out: &mut String, v: &str) {
-    let v = if v.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{v}") } else { v.to_owned() };
+    let v = if v.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{v}")
+    } else {
+        v.to_owned()
+    };
     if v.contains([',', '"', '\n', '\r']) {
         out.push('"');
         out.push_str(&v.replace('"', "\"\""));
@@ -755,12 +1159,19 @@ fn csv_line(r: &LedgerRow) -> String {
 /// The officers' ledger (台账), scoped to their street. `Accept: text/csv` streams the whole ledger.
 #[utoipa::path(get, path = "/api/v1/registrations", tag = "officers", params(ListQuery), security(("bearer" = [])),
     responses((status = 200, description = "JSON page `{items, next_after}` or CSV (Accept: text/csv)", body = Object)))]
-pub async fn list(State(s): State<AppState>, headers: HeaderMap, ApiQuery(q): ApiQuery<ListQuery>) -> Result<Response, ApiError> {
+pub async fn list(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> Result<Response, ApiError> {
     let o = officer(&s, &headers).await?;
     let street = match q.street.clone() {
         Some(st) => {
             if !covers(&o, &st) {
-                return Err(ApiError::forbidden("只能查看本街道的登记", "you can only list your own street"));
+                return Err(ApiError::forbidden(
+                    "只能查看本街道的登记",
+                    "you can only list your own street",
+                ));
             }
             Some(st)
         }
@@ -770,22 +1181,43 @@ pub async fn list(State(s): State<AppState>, headers: HeaderMap, ApiQuery(q): Ap
     let mut problems = Vec::new();
     for (name, v) in [("from", &q.from), ("to", &q.to)] {
         if v.as_deref().is_some_and(|d| Date::parse(d).is_none()) {
-            problems.push(FieldProblem::new(name, "date", "应为有效日期 YYYY-MM-DD", "must be a real date YYYY-MM-DD"));
+            problems.push(FieldProblem::new(
+                name,
+                "date",
+                "应为有效日期 YYYY-MM-DD",
+                "must be a real date YYYY-MM-DD",
+            ));
         }
     }
     let status = q.status.clone();
     if let Some(st) = &status {
         if Status::parse(st).is_none() && st != "expired" {
-            problems.push(FieldProblem::new("status", "code", "未知的状态", "unknown status"));
+            problems.push(FieldProblem::new(
+                "status",
+                "code",
+                "未知的状态",
+                "unknown status",
+            ));
         }
     }
     if !problems.is_empty() {
         return Err(ApiError::invalid_request(problems));
     }
-    let filter = ListFilter { street, from: q.from.clone(), to: q.to.clone() };
+    let filter = ListFilter {
+        street,
+        from: q.from.clone(),
+        to: q.to.clone(),
+    };
     let today = s.today();
-    let wants_csv = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("text/csv"));
-    let keep = move |rec: &FilingRecord| status.as_deref().is_none_or(|st| effective_status(rec, today) == st);
+    let wants_csv = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("text/csv"));
+    let keep = move |rec: &FilingRecord| {
+        status
+            .as_deref()
+            .is_none_or(|st| effective_status(rec, today) == st)
+    };
     if wants_csv {
         return Ok(csv_stream(s.clone(), filter, keep));
     }
@@ -794,7 +1226,10 @@ pub async fn list(State(s): State<AppState>, headers: HeaderMap, ApiQuery(q): Ap
     let mut after = q.after.clone();
     let mut next_after = None;
     'pages: loop {
-        let page = s.store.list_filings(filter.clone(), after.clone(), 500).await?;
+        let page = s
+            .store
+            .list_filings(filter.clone(), after.clone(), 500)
+            .await?;
         let n = page.len();
         for rec in page {
             after = Some(rec.filing_no.clone());
@@ -813,21 +1248,35 @@ pub async fn list(State(s): State<AppState>, headers: HeaderMap, ApiQuery(q): Ap
     Ok(Json(serde_json::json!({ "items": items, "next_after": next_after })).into_response())
 }
 
-fn csv_stream(s: AppState, filter: ListFilter, keep: impl Fn(&FilingRecord) -> bool + Send + 'static) -> Response {
+fn csv_stream(
+    s: AppState,
+    filter: ListFilter,
+    keep: impl Fn(&FilingRecord) -> bool + Send + 'static,
+) -> Response {
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<bytes::Bytes, std::io::Error>>(4);
     tokio::spawn(async move {
         // UTF-8 BOM so spreadsheet programs read the Chinese headers correctly.
-        if tx.send(Ok(bytes::Bytes::from(format!("\u{FEFF}{CSV_HEADER}")))).await.is_err() {
+        if tx
+            .send(Ok(bytes::Bytes::from(format!("\u{FEFF}{CSV_HEADER}"))))
+            .await
+            .is_err()
+        {
             return;
         }
         let today = s.today();
         let mut after = None;
         loop {
-            let page = match s.store.list_filings(filter.clone(), after.clone(), 500).await {
+            let page = match s
+                .store
+                .list_filings(filter.clone(), after.clone(), 500)
+                .await
+            {
                 Ok(p) => p,
                 Err(e) => {
                     tracing::error!(error = %e, "ledger export failed");
-                    let _ = tx.send(Err(std::io::Error::other("ledger export failed"))).await;
+                    let _ = tx
+                        .send(Err(std::io::Error::other("ledger export failed")))
+                        .await;
                     return;
                 }
             };
@@ -849,7 +1298,13 @@ fn csv_stream(s: AppState, filter: ListFilter, keep: impl Fn(&FilingRecord) -> b
     });
     let mut resp = Response::new(Body::new(crate::body::ChannelBody(rx)));
     let h = resp.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
-    h.insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment; filename=\"anbei-ledger.csv\""));
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment; filename=\"anbei-ledger.csv\""),
+    );
     resp
 }

@@ -6,5 +6,7 @@ use std::path::Path;
 use tower_http::services::{ServeDir, ServeFile};
 
 pub fn router(www: &Path) -> Router<AppState> {
-    Router::new().route_service("/", ServeFile::new(www.join("index.html"))).nest_service("/widget", ServeDir::new(www.join("dist")))
+    Router::new()
+        .route_service("/", ServeFile::new(www.join("index.html")))
+        .nest_service("/widget", ServeDir::new(www.join("dist")))
 }

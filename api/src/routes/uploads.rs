@@ -15,7 +15,10 @@ use sha2::{Digest, Sha256};
 use std::io::Write;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/api/v1/uploads", post(upload).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)))
+    Router::new().route(
+        "/api/v1/uploads",
+        post(upload).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+    )
 }
 
 /// The media type of a document, from its first bytes.
@@ -37,23 +40,60 @@ pub fn sniff(b: &[u8]) -> Option<&'static str> {
     responses((status = 201, description = "stored", body = Object),
               (status = 413, description = "over 10 MB", body = crate::error::Problem, content_type = "application/problem+json"),
               (status = 415, description = "not a PDF, JPEG or PNG", body = crate::error::Problem, content_type = "application/problem+json")))]
-pub async fn upload(State(s): State<AppState>, req: Request) -> Result<(StatusCode, Json<UploadMeta>), ApiError> {
-    let declared = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase());
+pub async fn upload(
+    State(s): State<AppState>,
+    req: Request,
+) -> Result<(StatusCode, Json<UploadMeta>), ApiError> {
+    let declared = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        });
     let body = match Bytes::from_request(req, &()).await {
         Ok(b) => b,
-        Err(BytesRejection::FailedToBufferBody(e)) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(ApiError::PayloadTooLarge { limit: UPLOAD_LIMIT }),
-        Err(e) => return Err(ApiError::bad_request("BAD_BODY", "无法读取上传内容", e.body_text())),
+        Err(BytesRejection::FailedToBufferBody(e))
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE =>
+        {
+            return Err(ApiError::PayloadTooLarge {
+                limit: UPLOAD_LIMIT,
+            });
+        }
+        Err(e) => {
+            return Err(ApiError::bad_request(
+                "BAD_BODY",
+                "无法读取上传内容",
+                e.body_text(),
+            ));
+        }
     };
     if body.is_empty() {
-        return Err(ApiError::bad_request("EMPTY_UPLOAD", "上传内容为空", "the upload is empty"));
+        return Err(ApiError::bad_request(
+            "EMPTY_UPLOAD",
+            "上传内容为空",
+            "the upload is empty",
+        ));
     }
     let Some(kind) = sniff(&body) else {
-        return Err(ApiError::UnsupportedMediaType { msg: Msg::new("只接受 PDF、JPEG 或 PNG 文件（按文件内容判断）", "only PDF, JPEG or PNG files are accepted (judged by content)") });
+        return Err(ApiError::UnsupportedMediaType {
+            msg: Msg::new(
+                "只接受 PDF、JPEG 或 PNG 文件（按文件内容判断）",
+                "only PDF, JPEG or PNG files are accepted (judged by content)",
+            ),
+        });
     };
     if let Some(d) = declared.filter(|d| !d.is_empty() && d != "application/octet-stream") {
         if d != kind {
             return Err(ApiError::UnsupportedMediaType {
-                msg: Msg::new(format!("声明的类型 {d} 与文件内容（{kind}）不符"), format!("the declared type {d} does not match the content ({kind})")),
+                msg: Msg::new(
+                    format!("声明的类型 {d} 与文件内容（{kind}）不符"),
+                    format!("the declared type {d} does not match the content ({kind})"),
+                ),
             });
         }
     }
@@ -67,7 +107,10 @@ pub async fn upload(State(s): State<AppState>, req: Request) -> Result<(StatusCo
             return Ok(());
         }
         std::fs::create_dir_all(&dir)?;
-        let tmp = dir.join(format!(".{name}.{}", crate::signing::hex(&crate::signing::random_bytes::<6>().unwrap_or_default())));
+        let tmp = dir.join(format!(
+            ".{name}.{}",
+            crate::signing::hex(&crate::signing::random_bytes::<6>().unwrap_or_default())
+        ));
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(&body)?;
         f.sync_all()?;
@@ -77,7 +120,13 @@ pub async fn upload(State(s): State<AppState>, req: Request) -> Result<(StatusCo
     .await
     .map_err(ApiError::internal)?
     .map_err(ApiError::internal)?;
-    let meta = UploadMeta { upload_id: format!("sha256:{hex}"), sha256: hex, size, content_type: kind.to_owned(), created_at: s.now() };
+    let meta = UploadMeta {
+        upload_id: format!("sha256:{hex}"),
+        sha256: hex,
+        size,
+        content_type: kind.to_owned(),
+        created_at: s.now(),
+    };
     s.store.put_upload(meta.clone()).await?;
     Ok((StatusCode::CREATED, Json(meta)))
 }

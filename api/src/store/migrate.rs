@@ -4,8 +4,16 @@
 /// `(version, name, sql)`.
 pub type Migration = (i64, &'static str, &'static str);
 
-pub const SQLITE: &[Migration] = &[(1, "init", include_str!("../../migrations/sqlite/0001_init.sql"))];
+pub const SQLITE: &[Migration] = &[(
+    1,
+    "init",
+    include_str!("../../migrations/sqlite/0001_init.sql"),
+)];
 
-pub const POSTGRES: &[Migration] = &[(1, "init", include_str!("../../migrations/postgres/0001_init.sql"))];
+pub const POSTGRES: &[Migration] = &[(
+    1,
+    "init",
+    include_str!("../../migrations/postgres/0001_init.sql"),
+)];
 
 pub const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS anbei_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)";

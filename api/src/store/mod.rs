@@ -178,16 +178,21 @@ pub struct NewFiling {
 }
 
 pub enum Created {
-    New(FilingRecord),
+    New(Box<FilingRecord>),
     /// The Idempotency-Key was used before (possibly by a concurrent request on another instance).
-    Existing { request_hash: String, filing_no: String },
+    Existing {
+        request_hash: String,
+        filing_no: String,
+    },
 }
 
 pub enum ReceiptOp {
     Keep,
     Issue(ReceiptDraft),
     /// Extension: same number, new `valid_until`, signed again.
-    Resign { valid_until: String },
+    Resign {
+        valid_until: String,
+    },
 }
 
 /// A state change, applied only if the row is still at `expected_version`.
@@ -209,7 +214,12 @@ pub struct FilingUpdate {
 }
 
 impl FilingUpdate {
-    pub fn new(rec: &FilingRecord, status: Status, updated_at: String, event: Event) -> FilingUpdate {
+    pub fn new(
+        rec: &FilingRecord,
+        status: Status,
+        updated_at: String,
+        event: Event,
+    ) -> FilingUpdate {
         FilingUpdate {
             filing_no: rec.filing_no.clone(),
             expected_version: rec.version,
@@ -270,7 +280,12 @@ pub trait Store: Send + Sync {
     /// Applies `u` if the filing is still at `u.expected_version` (else `Conflict`).
     fn update_filing(&self, u: FilingUpdate) -> Fut<'_, FilingRecord>;
     /// One page of filings (without history), ordered by filing number, after `after`.
-    fn list_filings(&self, filter: ListFilter, after: Option<String>, limit: u32) -> Fut<'_, Vec<FilingRecord>>;
+    fn list_filings(
+        &self,
+        filter: ListFilter,
+        after: Option<String>,
+        limit: u32,
+    ) -> Fut<'_, Vec<FilingRecord>>;
     fn put_upload(&self, u: UploadMeta) -> Fut<'_, ()>;
     fn get_upload(&self, id: &str) -> Fut<'_, Option<UploadMeta>>;
     fn add_officer(&self, o: Officer) -> Fut<'_, ()>;
@@ -278,7 +293,13 @@ pub trait Store: Send + Sync {
 }
 
 /// Makes the receipt for a newly allocated number and signs it.
-pub fn make_receipt(signer: &Signer, filing_no: &str, street: &str, seq: i64, d: &ReceiptDraft) -> Receipt {
+pub fn make_receipt(
+    signer: &Signer,
+    filing_no: &str,
+    street: &str,
+    seq: i64,
+    d: &ReceiptDraft,
+) -> Receipt {
     let mut r = Receipt {
         receipt_no: format!("LG-{street}-{}-{seq:06}", d.day),
         filing_no: filing_no.to_owned(),
@@ -305,15 +326,21 @@ pub fn access_token_hash(signer: &Signer, filing_no: &str, idempotency_key: &str
 }
 
 /// Opens the configured store and applies its migrations.
-pub async fn open(cfg: &crate::config::Config, signer: std::sync::Arc<Signer>) -> Result<std::sync::Arc<dyn Store>, String> {
+pub async fn open(
+    cfg: &crate::config::Config,
+    signer: std::sync::Arc<Signer>,
+) -> Result<std::sync::Arc<dyn Store>, String> {
     match &cfg.database {
         crate::config::Database::Sqlite => {
             let path = cfg.data_dir.join("anbei.sqlite3");
-            let s = sqlite::SqliteStore::open(&path, signer).map_err(|e| format!("cannot open SQLite database {}: {e}", path.display()))?;
+            let s = sqlite::SqliteStore::open(&path, signer)
+                .map_err(|e| format!("cannot open SQLite database {}: {e}", path.display()))?;
             Ok(std::sync::Arc::new(s))
         }
         crate::config::Database::Postgres { url, schema } => {
-            let s = postgres::PgStore::connect(url, schema.as_deref(), signer).await.map_err(|e| format!("cannot open PostgreSQL database: {e}"))?;
+            let s = postgres::PgStore::connect(url, schema.as_deref(), signer)
+                .await
+                .map_err(|e| format!("cannot open PostgreSQL database: {e}"))?;
             Ok(std::sync::Arc::new(s))
         }
     }

@@ -22,16 +22,22 @@ fn db(e: impl std::fmt::Display) -> StoreError {
 const MIGRATION_LOCK: i64 = 0x616e_6265_6901;
 
 impl PgStore {
-    pub async fn connect(url: &str, schema: Option<&str>, signer: Arc<Signer>) -> Result<PgStore, String> {
+    pub async fn connect(
+        url: &str,
+        schema: Option<&str>,
+        signer: Arc<Signer>,
+    ) -> Result<PgStore, String> {
         let mut opts = PgConnectOptions::from_str(url).map_err(|e| e.to_string())?;
         if let Some(s) = schema {
             if !s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') || s.is_empty() {
-                return Err(format!("schema name {s:?} must be ASCII letters, digits and _"));
+                return Err(format!(
+                    "schema name {s:?} must be ASCII letters, digits and _"
+                ));
             }
             opts = opts.options([("search_path", s)]);
         }
         let pool = PgPoolOptions::new()
-            .max_connections(16)
+            .max_connections(32)
             .acquire_timeout(std::time::Duration::from_secs(10))
             .connect_with(opts)
             .await
@@ -47,7 +53,11 @@ impl PgStore {
 
 async fn migrate(pool: &PgPool) -> Result<(), String> {
     let mut conn = pool.acquire().await.map_err(|e| e.to_string())?;
-    sqlx::query("SELECT pg_advisory_lock($1)").bind(MIGRATION_LOCK).execute(&mut *conn).await.map_err(|e| e.to_string())?;
+    sqlx::query("SELECT pg_advisory_lock($1)")
+        .bind(MIGRATION_LOCK)
+        .execute(&mut *conn)
+        .await
+        .map_err(|e| e.to_string())?;
     let result = async {
         sqlx::query(super::migrate::CREATE_TABLE).execute(&mut *conn).await.map_err(|e| e.to_string())?;
         for (v, name, sql) in super::migrate::POSTGRES {
@@ -63,7 +73,10 @@ async fn migrate(pool: &PgPool) -> Result<(), String> {
         Ok::<(), String>(())
     }
     .await;
-    let _ = sqlx::query("SELECT pg_advisory_unlock($1)").bind(MIGRATION_LOCK).execute(&mut *conn).await;
+    let _ = sqlx::query("SELECT pg_advisory_unlock($1)")
+        .bind(MIGRATION_LOCK)
+        .execute(&mut *conn)
+        .await;
     result
 }
 
@@ -116,7 +129,14 @@ where
     E: sqlx::Executor<'e, Database = Postgres> + Copy,
 {
     let sql = format!("{SELECT_FILING} WHERE {where_} = $1");
-    let Some(row) = sqlx::query(&sql).bind(key).fetch_optional(ex).await.map_err(db)? else { return Ok(None) };
+    let Some(row) = sqlx::query(&sql)
+        .bind(key)
+        .fetch_optional(ex)
+        .await
+        .map_err(db)?
+    else {
+        return Ok(None);
+    };
     let mut rec = row_to_filing(&row).map_err(db)?;
     let rows = sqlx::query("SELECT at, actor, actor_name, action, reason, data FROM events WHERE filing_no = $1 ORDER BY id").bind(&rec.filing_no).fetch_all(ex).await.map_err(db)?;
     for r in rows {
@@ -133,9 +153,19 @@ where
     Ok(Some(rec))
 }
 
-async fn load_tx(tx: &mut Transaction<'_, Postgres>, filing_no: &str) -> Result<Option<FilingRecord>, StoreError> {
+async fn load_tx(
+    tx: &mut Transaction<'_, Postgres>,
+    filing_no: &str,
+) -> Result<Option<FilingRecord>, StoreError> {
     let sql = format!("{SELECT_FILING} WHERE f.filing_no = $1");
-    let Some(row) = sqlx::query(&sql).bind(filing_no).fetch_optional(&mut **tx).await.map_err(db)? else { return Ok(None) };
+    let Some(row) = sqlx::query(&sql)
+        .bind(filing_no)
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(db)?
+    else {
+        return Ok(None);
+    };
     let mut rec = row_to_filing(&row).map_err(db)?;
     let rows = sqlx::query("SELECT at, actor, actor_name, action, reason, data FROM events WHERE filing_no = $1 ORDER BY id").bind(&rec.filing_no).fetch_all(&mut **tx).await.map_err(db)?;
     for r in rows {
@@ -152,20 +182,35 @@ async fn load_tx(tx: &mut Transaction<'_, Postgres>, filing_no: &str) -> Result<
     Ok(Some(rec))
 }
 
-async fn next_seq(tx: &mut Transaction<'_, Postgres>, kind: &str, street: &str, day: &str) -> Result<i64, StoreError> {
-    sqlx::query_scalar(
+/// The next number for `kind`/`street`/`day`, in its own short transaction so the counter row is locked
+/// only for an instant, not until the filing commits. `synchronous_commit = off` is safe here: WAL is
+/// flushed in order, so once a filing using the number is durably committed, so is the increment. A
+/// filing that then fails leaves a gap, never a duplicate.
+async fn next_seq(pool: &PgPool, kind: &str, street: &str, day: &str) -> Result<i64, StoreError> {
+    let mut tx = pool.begin().await.map_err(db)?;
+    sqlx::query("SET LOCAL synchronous_commit = off")
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+    let v: i64 = sqlx::query_scalar(
         "INSERT INTO counters (kind, street, day, value) VALUES ($1, $2, $3, 1) \
          ON CONFLICT (kind, street, day) DO UPDATE SET value = counters.value + 1 RETURNING value",
     )
     .bind(kind)
     .bind(street)
     .bind(day)
-    .fetch_one(&mut **tx)
+    .fetch_one(&mut *tx)
     .await
-    .map_err(db)
+    .map_err(db)?;
+    tx.commit().await.map_err(db)?;
+    Ok(v)
 }
 
-async fn insert_event(tx: &mut Transaction<'_, Postgres>, filing_no: &str, e: &Event) -> Result<(), StoreError> {
+async fn insert_event(
+    tx: &mut Transaction<'_, Postgres>,
+    filing_no: &str,
+    e: &Event,
+) -> Result<(), StoreError> {
     sqlx::query("INSERT INTO events (filing_no, at, actor, actor_name, action, reason, data) VALUES ($1, $2, $3, $4, $5, $6, $7)")
         .bind(filing_no)
         .bind(&e.at)
@@ -200,7 +245,12 @@ async fn insert_receipt(tx: &mut Transaction<'_, Postgres>, r: &Receipt) -> Resu
 
 impl PgStore {
     async fn existing(&self, key: &str) -> Result<Option<(String, String)>, StoreError> {
-        let row = sqlx::query("SELECT request_hash, filing_no FROM filings WHERE idempotency_key = $1").bind(key).fetch_optional(&self.pool).await.map_err(db)?;
+        let row =
+            sqlx::query("SELECT request_hash, filing_no FROM filings WHERE idempotency_key = $1")
+                .bind(key)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(db)?;
         match row {
             Some(r) => Ok(Some((r.try_get(0).map_err(db)?, r.try_get(1).map_err(db)?))),
             None => Ok(None),
@@ -209,10 +259,17 @@ impl PgStore {
 
     async fn create(&self, f: NewFiling) -> Result<Created, StoreError> {
         if let Some((request_hash, filing_no)) = self.existing(&f.idempotency_key).await? {
-            return Ok(Created::Existing { request_hash, filing_no });
+            return Ok(Created::Existing {
+                request_hash,
+                filing_no,
+            });
         }
+        let seq = next_seq(&self.pool, "F", &f.street, &f.day).await?;
+        let rseq = match &f.receipt {
+            Some(d) => Some(next_seq(&self.pool, "R", &f.street, &d.day).await?),
+            None => None,
+        };
         let mut tx = self.pool.begin().await.map_err(db)?;
-        let seq = next_seq(&mut tx, "F", &f.street, &f.day).await?;
         let no = filing_no(&f.street, &f.day, seq);
         let token_hash = access_token_hash(&self.signer, &no, &f.idempotency_key);
         let inserted = sqlx::query(
@@ -241,24 +298,26 @@ impl PgStore {
             // A concurrent request (perhaps on another instance) committed this key first.
             tx.rollback().await.map_err(db)?;
             return match self.existing(&f.idempotency_key).await? {
-                Some((request_hash, filing_no)) => Ok(Created::Existing { request_hash, filing_no }),
+                Some((request_hash, filing_no)) => Ok(Created::Existing {
+                    request_hash,
+                    filing_no,
+                }),
                 None => Err(StoreError::Conflict),
             };
         }
         for e in &f.events {
             insert_event(&mut tx, &no, e).await?;
         }
-        let receipt = match &f.receipt {
-            Some(d) => {
-                let rseq = next_seq(&mut tx, "R", &f.street, &d.day).await?;
+        let receipt = match (&f.receipt, rseq) {
+            (Some(d), Some(rseq)) => {
                 let r = make_receipt(&self.signer, &no, &f.street, rseq, d);
                 insert_receipt(&mut tx, &r).await?;
                 Some(r)
             }
-            None => None,
+            _ => None,
         };
         tx.commit().await.map_err(db)?;
-        Ok(Created::New(FilingRecord {
+        Ok(Created::New(Box::new(FilingRecord {
             filing_no: no,
             street: f.street,
             status: f.status,
@@ -277,12 +336,14 @@ impl PgStore {
             requested_changes: None,
             receipt,
             events: f.events,
-        }))
+        })))
     }
 
     async fn update(&self, u: FilingUpdate) -> Result<FilingRecord, StoreError> {
         let mut tx = self.pool.begin().await.map_err(db)?;
-        let Some(cur) = load_tx(&mut tx, &u.filing_no).await? else { return Err(StoreError::NotFound) };
+        let Some(cur) = load_tx(&mut tx, &u.filing_no).await? else {
+            return Err(StoreError::NotFound);
+        };
         let n = sqlx::query(
             "UPDATE filings SET status = $1, version = version + 1, updated_at = $2, filed_on = COALESCE($3::text, filed_on), \
              request = COALESCE($4::text, request), request_hash = COALESCE($5::text, request_hash), assessment = COALESCE($6::text, assessment), \
@@ -316,11 +377,17 @@ impl PgStore {
         match &u.receipt {
             ReceiptOp::Keep => {}
             ReceiptOp::Issue(d) => {
-                let seq = next_seq(&mut tx, "R", &cur.street, &d.day).await?;
-                insert_receipt(&mut tx, &make_receipt(&self.signer, &cur.filing_no, &cur.street, seq, d)).await?;
+                let seq = next_seq(&self.pool, "R", &cur.street, &d.day).await?;
+                insert_receipt(
+                    &mut tx,
+                    &make_receipt(&self.signer, &cur.filing_no, &cur.street, seq, d),
+                )
+                .await?;
             }
             ReceiptOp::Resign { valid_until } => {
-                let Some(mut r) = cur.receipt.clone() else { return Err(StoreError::Db("no receipt to extend".into())) };
+                let Some(mut r) = cur.receipt.clone() else {
+                    return Err(StoreError::Db("no receipt to extend".into()));
+                };
                 r.valid_until = valid_until.clone();
                 r.kid = self.signer.kid().to_owned();
                 r.signature = self.signer.sign(&r.payload());
@@ -334,7 +401,9 @@ impl PgStore {
                     .map_err(db)?;
             }
         }
-        let rec = load_tx(&mut tx, &u.filing_no).await?.ok_or(StoreError::NotFound)?;
+        let rec = load_tx(&mut tx, &u.filing_no)
+            .await?
+            .ok_or(StoreError::NotFound)?;
         tx.commit().await.map_err(db)?;
         Ok(rec)
     }
@@ -343,7 +412,10 @@ impl PgStore {
 impl Store for PgStore {
     fn ping(&self) -> Fut<'_, ()> {
         Box::pin(async move {
-            sqlx::query("SELECT 1").execute(&self.pool).await.map_err(db)?;
+            sqlx::query("SELECT 1")
+                .execute(&self.pool)
+                .await
+                .map_err(db)?;
             Ok(())
         })
     }
@@ -371,13 +443,26 @@ impl Store for PgStore {
         Box::pin(self.update(u))
     }
 
-    fn list_filings(&self, filter: ListFilter, after: Option<String>, limit: u32) -> Fut<'_, Vec<FilingRecord>> {
+    fn list_filings(
+        &self,
+        filter: ListFilter,
+        after: Option<String>,
+        limit: u32,
+    ) -> Fut<'_, Vec<FilingRecord>> {
         Box::pin(async move {
             let sql = format!(
                 "{SELECT_FILING} WHERE ($1::text IS NULL OR f.street = $1) AND ($2::text IS NULL OR f.filed_on >= $2) \
                  AND ($3::text IS NULL OR f.filed_on <= $3) AND ($4::text IS NULL OR f.filing_no > $4) ORDER BY f.filing_no LIMIT $5"
             );
-            let rows = sqlx::query(&sql).bind(filter.street).bind(filter.from).bind(filter.to).bind(after).bind(i64::from(limit)).fetch_all(&self.pool).await.map_err(db)?;
+            let rows = sqlx::query(&sql)
+                .bind(filter.street)
+                .bind(filter.from)
+                .bind(filter.to)
+                .bind(after)
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db)?;
             rows.iter().map(|r| row_to_filing(r).map_err(db)).collect()
         })
     }
@@ -400,7 +485,13 @@ impl Store for PgStore {
     fn get_upload(&self, id: &str) -> Fut<'_, Option<UploadMeta>> {
         let id = id.to_owned();
         Box::pin(async move {
-            let row = sqlx::query("SELECT id, sha256, size, content_type, created_at FROM uploads WHERE id = $1").bind(&id).fetch_optional(&self.pool).await.map_err(db)?;
+            let row = sqlx::query(
+                "SELECT id, sha256, size, content_type, created_at FROM uploads WHERE id = $1",
+            )
+            .bind(&id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)?;
             match row {
                 Some(r) => Ok(Some(UploadMeta {
                     upload_id: r.try_get(0).map_err(db)?,

@@ -1,7 +1,7 @@
 //! Test harness: a real server on a random port, a fresh database per test (a temporary SQLite data
 //! directory, or a fresh PostgreSQL schema dropped afterwards), and a fixed clock.
 
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)] // test support code panics by design
 
 use anbei_api::clock::FixedClock;
 use anbei_api::config::{Config, Database};
@@ -18,7 +18,8 @@ pub enum Backend {
 }
 
 pub fn pg_url() -> String {
-    std::env::var("ANBEI_TEST_DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+    std::env::var("ANBEI_TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
 }
 
 pub const TODAY: &str = "2026-11-23";
@@ -38,10 +39,15 @@ impl Drop for TestApp {
         if let Some(schema) = self.schema.take() {
             // Drop the schema from a separate runtime: Drop cannot await.
             let _ = std::thread::spawn(move || {
-                if let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() {
+                if let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
                     rt.block_on(async move {
                         if let Ok(pool) = sqlx::PgPool::connect(&pg_url()).await {
-                            let _ = sqlx::query(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE")).execute(&pool).await;
+                            let _ = sqlx::query(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
+                                .execute(&pool)
+                                .await;
                             pool.close().await;
                         }
                     });
@@ -75,18 +81,33 @@ pub async fn spawn_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> Te
                 pg_url()
             )
         });
-        sqlx::query(&format!("CREATE SCHEMA {name}")).execute(&pool).await.expect("create test schema");
+        sqlx::query(&format!("CREATE SCHEMA {name}"))
+            .execute(&pool)
+            .await
+            .expect("create test schema");
         pool.close().await;
-        cfg.database = Database::Postgres { url: pg_url(), schema: Some(name.clone()) };
+        cfg.database = Database::Postgres {
+            url: pg_url(),
+            schema: Some(name.clone()),
+        };
         schema = Some(name);
     }
     tweak(&mut cfg);
     let clock = FixedClock::at(Date::parse(TODAY).unwrap());
-    let app = Application::build_with_clock(cfg, Arc::new(clock.clone())).await.expect("application builds");
+    let app = Application::build_with_clock(cfg, Arc::new(clock.clone()))
+        .await
+        .expect("application builds");
     let base = format!("http://{}", app.local_addr());
     let state = app.state().clone();
     tokio::spawn(app.run_until(std::future::pending()));
-    TestApp { base, http: reqwest::Client::new(), clock, state, dir, schema }
+    TestApp {
+        base,
+        http: reqwest::Client::new(),
+        clock,
+        state,
+        dir,
+        schema,
+    }
 }
 
 impl TestApp {
@@ -99,7 +120,16 @@ impl TestApp {
     }
 
     pub async fn officer(&self, street: &str, role: &str) -> String {
-        anbei_api::officers::add(self.state.store.as_ref(), &self.state.engine, "王五", street, role, self.state.now()).await.expect("officer added")
+        anbei_api::officers::add(
+            self.state.store.as_ref(),
+            &self.state.engine,
+            "王五",
+            street,
+            role,
+            self.state.now(),
+        )
+        .await
+        .expect("officer added")
     }
 
     pub async fn get(&self, p: &str, token: Option<&str>) -> (u16, Value) {
@@ -123,7 +153,14 @@ impl TestApp {
     }
 
     pub async fn file(&self, key: &str, body: &Value) -> (u16, Value) {
-        let resp = self.http.post(self.url("/api/v1/registrations")).header("Idempotency-Key", key).json(body).send().await.unwrap();
+        let resp = self
+            .http
+            .post(self.url("/api/v1/registrations"))
+            .header("Idempotency-Key", key)
+            .json(body)
+            .send()
+            .await
+            .unwrap();
         let st = resp.status().as_u16();
         (st, resp.json().await.unwrap_or(Value::Null))
     }
@@ -131,7 +168,14 @@ impl TestApp {
     /// Uploads a tiny PDF and returns its id.
     pub async fn upload_pdf(&self, tag: &str) -> String {
         let bytes = format!("%PDF-1.4\n% {tag}\n%%EOF\n").into_bytes();
-        let resp = self.http.post(self.url("/api/v1/uploads")).header("Content-Type", "application/pdf").body(bytes).send().await.unwrap();
+        let resp = self
+            .http
+            .post(self.url("/api/v1/uploads"))
+            .header("Content-Type", "application/pdf")
+            .body(bytes)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(resp.status().as_u16(), 201);
         let v: Value = resp.json().await.unwrap();
         v["upload_id"].as_str().unwrap().to_owned()
@@ -209,5 +253,12 @@ pub fn base_filing(facts: Value) -> Value {
 
 /// Fields named in a problem document.
 pub fn fields(problem: &Value) -> Vec<String> {
-    problem["errors"].as_array().map(|a| a.iter().map(|e| e["field"].as_str().unwrap_or("").to_owned()).collect()).unwrap_or_default()
+    problem["errors"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|e| e["field"].as_str().unwrap_or("").to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
 }

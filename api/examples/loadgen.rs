@@ -1,0 +1,303 @@
+//! Loopback load generator for `bench/api-load.sh` (never point it anywhere but 127.0.0.1).
+//!
+//! ```text
+//! loadgen receipts --url http://127.0.0.1:18080 --seconds 10 --concurrency 64   # max receipts/s
+//! loadgen receipts --url … --seconds 10 --rate 1000                             # open loop, p99
+//! loadgen assess   --url … --seconds 10 --concurrency 64                        # assessments/s
+//! loadgen sqlite-raw --dir /tmp/x --seconds 5                                   # SQLite baselines
+//! ```
+//! Every filing carries a unique Idempotency-Key, so each 201 is a new receipt. Latency in the
+//! open-loop mode is measured from the request's scheduled time (no coordinated omission).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark tool: failing loudly is the point
+
+use anbei_api::validate::{credit_check_char, id_check_char};
+use serde_json::{Value, json};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+fn arg(args: &[String], name: &str, default: &str) -> String {
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .cloned()
+        .unwrap_or_else(|| default.to_owned())
+}
+
+fn facts() -> Value {
+    json!({
+        "activity": "nonresidential_decoration", "contract_amount_yuan": 420000, "construction_area_m2": 260,
+        "venue": "office", "property_managed": false, "street": "bantian", "temporary_building": false,
+        "emergency_rescue": false, "illegal_addition": false, "closed_managed_site": false, "structural_change": false,
+        "load_increase": false, "use_change": false, "hot_work": false, "confined_space": false, "excavation_depth_m": 0,
+        "scaffold_height_m": 0, "lifting": false, "other_dangerous_subproject": false, "work_at_height": false,
+        "electrical_work": false, "welding": false, "other_special_operation": false, "temporary_electricity": false,
+        "suspended_work": false, "demolition": false, "other_dangerous_work": false, "earthwork": false,
+        "gas_pipeline_alteration": false, "hazardous_chemicals": false, "applicant_is_owner": true, "via_agent": false
+    })
+}
+
+fn id_number(seq: u32) -> String {
+    let first = format!("44030719900101{:03}", seq % 1000);
+    format!("{first}{}", id_check_char(&first).unwrap())
+}
+
+async fn filing_body(http: &reqwest::Client, url: &str) -> Vec<u8> {
+    let pdf = b"%PDF-1.4\n% loadgen\n%%EOF\n".to_vec();
+    let up: Value = http
+        .post(format!("{url}/api/v1/uploads"))
+        .header("Content-Type", "application/pdf")
+        .body(pdf)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let doc = up["upload_id"].as_str().unwrap().to_owned();
+    let a: Value = http
+        .post(format!("{url}/api/v1/assessments"))
+        .json(&facts())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut docs = serde_json::Map::new();
+    for d in a["documents"].as_array().unwrap() {
+        let code = d["code"].as_str().unwrap();
+        if code.starts_with("D_") && code != "D_BASIC_FORM" {
+            docs.insert(code.into(), Value::String(doc.clone()));
+        }
+    }
+    let cc = "91440300MA5F12345";
+    let body = json!({
+        "facts": facts(),
+        "applicant": { "name": "张三", "id_number": id_number(1), "mobile": "13800138000" },
+        "site": { "address": "龙岗区坂田街道岗头社区某某大厦 5 楼", "street": "bantian", "community": "岗头社区" },
+        "contractor": { "name": "深圳市某某装饰工程有限公司", "credit_code": format!("{cc}{}", credit_check_char(cc).unwrap()) },
+        "project_lead": { "name": "李四", "mobile": "13900139000" },
+        "safety_manager": { "name": "赵六", "mobile": "13700137000" },
+        "workers": [ { "name": "钱七", "id_number": id_number(2) }, { "name": "孙八", "id_number": id_number(3) } ],
+        "planned_start": "2099-12-01", "planned_end": "2100-02-28",
+        "waste_disposal_site": "龙岗区某某建筑废弃物综合利用厂",
+        "documents": docs, "lang": "zh-CN"
+    });
+    serde_json::to_vec(&body).unwrap()
+}
+
+struct Stats {
+    ok: AtomicU64,
+    err: AtomicU64,
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i].as_secs_f64() * 1000.0
+}
+
+async fn send(
+    http: &reqwest::Client,
+    url: &str,
+    mode: &str,
+    body: &[u8],
+    key: u64,
+    run: &str,
+) -> bool {
+    let req = if mode == "receipts" {
+        http.post(format!("{url}/api/v1/registrations"))
+            .header("Idempotency-Key", format!("{run}-{key}"))
+            .header("Content-Type", "application/json")
+            .body(body.to_vec())
+    } else {
+        http.post(format!("{url}/api/v1/assessments"))
+            .header("Content-Type", "application/json")
+            .body(body.to_vec())
+    };
+    match req.send().await {
+        Ok(r) => {
+            let want = if mode == "receipts" { 201 } else { 200 };
+            let st = r.status().as_u16();
+            let _ = r.bytes().await;
+            st == want
+        }
+        Err(_) => false,
+    }
+}
+
+async fn http_mode(mode: &str, args: &[String]) {
+    let url = arg(args, "--url", "http://127.0.0.1:18080");
+    assert!(
+        url.starts_with("http://127.") || url.starts_with("http://localhost"),
+        "loopback only"
+    );
+    let secs: u64 = arg(args, "--seconds", "10").parse().unwrap();
+    let conc: usize = arg(args, "--concurrency", "256").parse().unwrap();
+    let rate: u64 = arg(args, "--rate", "0").parse().unwrap();
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(1024)
+        .build()
+        .unwrap();
+    let body: Arc<Vec<u8>> = Arc::new(if mode == "receipts" {
+        filing_body(&http, &url).await
+    } else {
+        serde_json::to_vec(&facts()).unwrap()
+    });
+    let run = format!(
+        "{}-{}",
+        std::process::id(),
+        Instant::now().elapsed().as_nanos()
+    );
+    let run = Arc::new(run);
+    let stats = Arc::new(Stats {
+        ok: AtomicU64::new(0),
+        err: AtomicU64::new(0),
+    });
+    let counter = Arc::new(AtomicU64::new(0));
+    let start = Instant::now();
+    let deadline = start + Duration::from_secs(secs);
+    let mut lat: Vec<Duration> = Vec::new();
+    if rate == 0 {
+        // Closed loop: `conc` workers back to back.
+        let mut tasks = Vec::new();
+        for _ in 0..conc {
+            let (http, url, body, run, stats, counter, mode) = (
+                http.clone(),
+                url.clone(),
+                body.clone(),
+                run.clone(),
+                stats.clone(),
+                counter.clone(),
+                mode.to_owned(),
+            );
+            tasks.push(tokio::spawn(async move {
+                let mut l = Vec::new();
+                while Instant::now() < deadline {
+                    let k = counter.fetch_add(1, Ordering::Relaxed);
+                    let t0 = Instant::now();
+                    if send(&http, &url, &mode, &body, k, &run).await {
+                        stats.ok.fetch_add(1, Ordering::Relaxed);
+                    } else {
+                        stats.err.fetch_add(1, Ordering::Relaxed);
+                    }
+                    l.push(t0.elapsed());
+                }
+                l
+            }));
+        }
+        for t in tasks {
+            lat.extend(t.await.unwrap());
+        }
+    } else {
+        // Open loop at a fixed rate; latency from the scheduled send time.
+        let period = Duration::from_nanos(1_000_000_000 / rate);
+        let total = rate * secs;
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Duration>();
+        for i in 0..total {
+            let due = start + period * i as u32;
+            tokio::time::sleep_until(due.into()).await;
+            let (http, url, body, run, stats, tx, mode) = (
+                http.clone(),
+                url.clone(),
+                body.clone(),
+                run.clone(),
+                stats.clone(),
+                tx.clone(),
+                mode.to_owned(),
+            );
+            tokio::spawn(async move {
+                if send(&http, &url, &mode, &body, i, &run).await {
+                    stats.ok.fetch_add(1, Ordering::Relaxed);
+                } else {
+                    stats.err.fetch_add(1, Ordering::Relaxed);
+                }
+                let _ = tx.send(due.elapsed());
+            });
+        }
+        drop(tx);
+        while let Some(d) = rx.recv().await {
+            lat.push(d);
+        }
+    }
+    let elapsed = start.elapsed().as_secs_f64();
+    lat.sort();
+    let ok = stats.ok.load(Ordering::Relaxed);
+    println!(
+        "{{\"mode\":\"{mode}\",\"rate_target\":{rate},\"concurrency\":{conc},\"seconds\":{elapsed:.2},\"ok\":{ok},\"errors\":{},\"per_s\":{:.0},\"p50_ms\":{:.2},\"p99_ms\":{:.2},\"max_ms\":{:.2}}}",
+        stats.err.load(Ordering::Relaxed),
+        ok as f64 / elapsed,
+        percentile(&lat, 0.50),
+        percentile(&lat, 0.99),
+        percentile(&lat, 1.0)
+    );
+}
+
+/// SQLite baselines on the same disk: single-row transactions with `synchronous=FULL` (one fsync each),
+/// and the service's own store (group commit) driven directly without HTTP.
+async fn sqlite_raw(args: &[String]) {
+    let dir = std::path::PathBuf::from(arg(args, "--dir", "/tmp/anbei-bench-raw"));
+    let secs: u64 = arg(args, "--seconds", "5").parse().unwrap();
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("raw.sqlite3");
+    let _ = std::fs::remove_file(&path);
+    let c = rusqlite::Connection::open(&path).unwrap();
+    c.query_row("PRAGMA journal_mode=WAL", [], |_| Ok(()))
+        .unwrap();
+    c.pragma_update(None, "synchronous", "FULL").unwrap();
+    c.execute_batch("CREATE TABLE t (k TEXT PRIMARY KEY, v TEXT NOT NULL)")
+        .unwrap();
+    let payload = "x".repeat(3000);
+    let t0 = Instant::now();
+    let mut n = 0u64;
+    while t0.elapsed() < Duration::from_secs(secs) {
+        c.execute(
+            "INSERT INTO t (k, v) VALUES (?1, ?2)",
+            rusqlite::params![n.to_string(), payload],
+        )
+        .unwrap();
+        n += 1;
+    }
+    let single = n as f64 / t0.elapsed().as_secs_f64();
+    let t0 = Instant::now();
+    let mut m = 0u64;
+    while t0.elapsed() < Duration::from_secs(secs) {
+        let tx = c.unchecked_transaction().unwrap();
+        for _ in 0..256 {
+            tx.execute(
+                "INSERT INTO t (k, v) VALUES (?1, ?2)",
+                rusqlite::params![format!("b{m}"), payload],
+            )
+            .unwrap();
+            m += 1;
+        }
+        tx.commit().unwrap();
+    }
+    let batched = m as f64 / t0.elapsed().as_secs_f64();
+    println!(
+        "{{\"mode\":\"sqlite-raw\",\"single_row_txn_per_s\":{single:.0},\"batched_256_rows_per_s\":{batched:.0}}}"
+    );
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let mode = args.get(1).cloned().unwrap_or_default();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    match mode.as_str() {
+        "receipts" | "assess" => rt.block_on(http_mode(&mode, &args[2..])),
+        "sqlite-raw" => rt.block_on(sqlite_raw(&args[2..])),
+        _ => {
+            eprintln!(
+                "usage: loadgen receipts|assess [--url U] [--seconds N] [--concurrency C] [--rate R] | sqlite-raw [--dir D] [--seconds N]"
+            );
+            std::process::exit(2);
+        }
+    }
+}
