@@ -3,7 +3,7 @@
 // 1280 px to tests/browser/screenshots/<test>-<step>-<width>.png.
 import { createRequire } from 'node:module';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, existsSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, existsSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,12 +34,16 @@ async function waitHttp(url, ms = 15000) {
 }
 
 /** Starts `anbei serve` on a free port with a fresh data dir. */
-export async function startServer() {
+export async function startServer(opts = {}) {
+  // Developer convenience: reuse a server that is already running (the test command never sets this).
+  if (process.env.ANBEI_TEST_BASE) return { base: process.env.ANBEI_TEST_BASE, dataDir: process.env.ANBEI_TEST_DATA_DIR, async stop() {} };
   if (!existsSync(BIN)) throw new Error(`${BIN} missing: cargo build --release -p anbei-api`);
   if (!existsSync(join(ROOT, 'www', 'dist', 'anbei-widget.js'))) throw new Error('www/dist missing: scripts/build-widget.sh');
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'anbei-browser-'));
-  const args = ['serve', '--listen', `127.0.0.1:${port}`, '--data-dir', dataDir, '--www-dir', join(ROOT, 'www')];
+  if (opts.beforeStart) opts.beforeStart(dataDir);
+  const args = ['serve', '--listen', `127.0.0.1:${port}`, '--data-dir', dataDir, '--www-dir', join(ROOT, 'www'), '--rate-limit', '0',
+    '--public-url', `http://127.0.0.1:${port}`, ...(opts.extraArgs || [])];
   const proc = spawn(BIN, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...(globalThis.ANBEI_SERVER_ENV || {}) } });
   let stderr = '';
   proc.stderr.on('data', (d) => { stderr += d; });
@@ -98,16 +102,130 @@ export async function nextScreen(page, prev) {
   }, [W, prev]);
 }
 
-export function buildOk() {
-  return spawnSync('true').status === 0;
-}
 
 /** Runs axe-core inside the page on the widget's shadow DOM; returns serious/critical violations. */
 export async function axe(page) {
-  await page.addScriptTag({ path: AXE_PATH });
+  // evaluated through the DevTools protocol: the page's CSP (no inline scripts) stays untouched
+  if (!(await page.evaluate(() => !!window.axe))) await page.evaluate(readFileSync(AXE_PATH, 'utf8'));
   return page.evaluate(async () => {
     const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
     return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
       .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ') + ' :: ' + n.failureSummary) }));
+  });
+}
+
+/** Root selector of one widget on the page. */
+export function sel(id) { return `anbei-widget#${id}`; }
+
+async function seq(page, w) {
+  return page.evaluate((w) => document.querySelector(w)?.shadowRoot?.querySelector('.aw')?.dataset.seq ?? null, w);
+}
+
+/** The widget's current view (interview | result | filing) and screen facts. */
+export async function screenInfo(page, w) {
+  return page.evaluate((w) => {
+    const root = document.querySelector(w)?.shadowRoot;
+    const aw = root?.querySelector('.aw');
+    const sc = root?.querySelector('.aw-screen[data-facts]');
+    return { view: aw?.dataset.view, seq: aw?.dataset.seq, facts: sc ? sc.dataset.facts.split(',') : [], checklist: sc?.dataset.checklist === 'true' };
+  }, w);
+}
+
+export async function waitSeqChange(page, w, before) {
+  await page.waitForFunction(([w, b]) => document.querySelector(w)?.shadowRoot?.querySelector('.aw')?.dataset.seq !== b, [w, before], { timeout: 5000 });
+}
+
+const DEFAULTS = { venue: 'residential', street: 'bantian', public_area: true, excavation_depth_m: 0, scaffold_height_m: 0 };
+
+/**
+ * Answers screens from `table` (fact → value; absent booleans are "no") until the result shows or
+ * `stopAt` (a fact key) is on screen. `keyboard: true` drives everything with Tab/Space/Enter only.
+ * `onScreen(info, i)` runs before each screen is answered (screenshots).
+ */
+export async function answerUntil(page, w, table, { stopAt, onScreen, keyboard = false } = {}) {
+  const t = { ...DEFAULTS, ...table };
+  for (let i = 0; i < 30; i++) {
+    const info = await screenInfo(page, w);
+    if (info.view !== 'interview' || info.facts.length === 0) return info;
+    if (stopAt && info.facts.includes(stopAt)) return info;
+    if (onScreen) await onScreen(info, i);
+    const before = info.seq;
+    const root = page.locator(w);
+    const f0 = info.facts[0];
+    const single = info.facts.length === 1 && (await root.locator('.aw-screen[data-facts] form, form.aw-screen').count()) === 0;
+    if (single) {
+      const v = t[f0] ?? false;
+      const btn = root.locator(`.aw-screen button[data-value="${String(v)}"]`);
+      if (keyboard) await keyPress(page, btn); else await btn.click();
+    } else {
+      for (const k of info.facts) {
+        const v = t[k] ?? (k === 'venue' || k === 'street' ? DEFAULTS[k] : false);
+        const box = root.locator(`#aw-${k}`);
+        if (info.checklist && typeof v === 'boolean') {
+          if ((await box.isChecked()) !== v && !(await box.isDisabled())) { if (keyboard) await keyToggle(page, box); else await box.setChecked(v); }
+        } else if (info.checklist && typeof v === 'number') {
+          const has = root.locator(`#aw-${k}-has`);
+          if ((await has.isChecked()) !== v > 0) { if (keyboard) await keyToggle(page, has); else await has.setChecked(v > 0); }
+          if (v > 0) await typeInto(page, root.locator(`#aw-${k}`), String(v), keyboard);
+        } else if (v === null) {
+          const na = root.locator('.aw-no-area');
+          if (keyboard) await keyToggle(page, na); else await na.setChecked(true);
+        } else if (typeof v === 'number') {
+          await typeInto(page, box, String(v), keyboard);
+        } else {
+          const radio = root.locator(`input[name="aw-${k}"][value="${String(v)}"]`);
+          if (keyboard) await keyRadio(page, root.locator(`input[name="aw-${k}"]`), radio); else await radio.check();
+        }
+      }
+      const submit = root.locator('form.aw-screen button[type="submit"]');
+      if (keyboard) await keyPress(page, submit); else await submit.click();
+    }
+    await waitSeqChange(page, w, before);
+  }
+  throw new Error('interview did not end');
+}
+
+/** Keyboard helpers: focus by tabbing (never clicking), then Space/Enter. */
+export async function tabTo(page, locator, max = 200) {
+  const handle = await locator.elementHandle();
+  for (let i = 0; i < max; i++) {
+    const on = await page.evaluate((el) => {
+      let a = document.activeElement;
+      while (a && a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement;
+      return a === el;
+    }, handle);
+    if (on) return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error('could not reach the element with Tab');
+}
+async function keyPress(page, locator) { await tabTo(page, locator); await page.keyboard.press('Enter'); }
+async function keyToggle(page, locator) { await tabTo(page, locator); await page.keyboard.press('Space'); }
+/** Radio groups have one tab stop; arrow keys move and select within the group. */
+async function keyRadio(page, group, target) {
+  const first = (await group.evaluateAll((els) => els.findIndex((e) => e.checked)));
+  await tabTo(page, first >= 0 ? group.nth(first) : group.first());
+  if (first < 0) await page.keyboard.press('Space');
+  for (let i = 0; i < 30 && !(await target.isChecked()); i++) await page.keyboard.press('ArrowDown');
+}
+async function typeInto(page, locator, text, keyboard) {
+  if (!keyboard) { await locator.fill(text); return; }
+  await tabTo(page, locator);
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type(text);
+}
+
+/** Creates an officer for a street in the server's data dir; returns the bearer token. */
+export function officerToken(dataDir, street) {
+  const r = spawnSync(BIN, ['officer', 'add', '--street', street, '--name', 'Browser Test', '--data-dir', dataDir], { cwd: ROOT, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`officer add failed: ${r.stderr}`);
+  return r.stdout.trim().split('\n').pop().trim();
+}
+
+/** Collects anbei:* events of the page's widgets. */
+export async function recordEvents(page) {
+  await page.evaluate(() => {
+    window.__anbeiEvents = [];
+    for (const t of ['anbei:result', 'anbei:submitted']) document.addEventListener(t, (e) => window.__anbeiEvents.push({ type: e.type, id: e.target.id, detail: e.detail }));
   });
 }

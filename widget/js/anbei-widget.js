@@ -4,9 +4,12 @@
 // position so several widgets on a page never share saved answers).
 // Events (bubbling, composed) on the element: anbei:result {scope, high_risk, ...}, anbei:submitted {filing_no, receipt_no}.
 // For frameworks: AnbeiWidget.mount(element, {api, lang, street, mode}) → {unmount()}. The only global.
-import init, { mount as mountInto, unmount } from './anbei-widget-glue.js';
+// scripts/build-widget.sh appends this file to the wasm-bindgen glue (one request less before the wasm
+// starts downloading): it drops the import line below and wraps the rest in a block.
+import __wbg_init, { mount, unmount } from './anbei-widget-glue.js';
 
-const ready = init({ module_or_path: new URL('anbei-widget_bg.wasm', import.meta.url) });
+const mark = (n) => { try { performance.mark(n); } catch { /* old browsers */ } };
+const ready = __wbg_init({ module_or_path: new URL('anbei-widget_bg.wasm', import.meta.url) }).then((x) => { mark('anbei:wasm-ready'); return x; });
 const used = new Map();
 
 function storageKey(el, mode, explicit) {
@@ -22,7 +25,8 @@ async function mountElement(el, options) {
   const opts = Object.assign({}, options);
   opts.storageKey = storageKey(el, opts.mode, opts.storageKey);
   await ready;
-  const id = mountInto(root, el, opts);
+  const id = mount(root, el, opts);
+  mark('anbei:mounted');
   return { unmount() { unmount(id); root.replaceChildren(); } };
 }
 

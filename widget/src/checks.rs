@@ -19,9 +19,13 @@ pub fn check_id_number(s: &str) -> Result<(), IdProblem> {
     if !(last.is_ascii_digit() || last == b'X') {
         return Err(IdProblem::Format);
     }
+    // region code: not starting with 0, and not a bare province (GB/T 2260), as the server checks
+    if b[0] == b'0' || &b[2..6] == b"0000" {
+        return Err(IdProblem::Format);
+    }
     let num = |r: std::ops::Range<usize>| b[r].iter().fold(0u32, |a, d| a * 10 + u32::from(d - b'0'));
     let (y, m, d) = (num(6..10), num(10..12), num(12..14));
-    let real_date = (1800..=2100).contains(&y)
+    let real_date = (1900..=2100).contains(&y)
         && anbei_core::Date::from_ymd(y as i32, m, d).is_some();
     if !real_date {
         return Err(IdProblem::Format);
@@ -66,8 +70,8 @@ mod tests {
 
     #[test]
     fn id_numbers() {
-        // The example of API.md and GB 11643-1999's own example.
-        for ok in ["11010519491231002X", "11010519491231002x", "440524188001010014"] {
+        // The example of API.md, and a Shenzhen number.
+        for ok in ["11010519491231002X", "11010519491231002x", "440307199003071239"] {
             assert_eq!(check_id_number(ok), Ok(()), "{ok}");
         }
         for (bad, why) in [
@@ -76,6 +80,8 @@ mod tests {
             ("11010519490229002X", IdProblem::Format), // 1949 was not a leap year
             ("1101051949123100", IdProblem::Format),
             ("A1010519491231002X", IdProblem::Format),
+            ("440524188001010014", IdProblem::Format), // born before 1900: the server refuses it too
+            ("010105194912310021", IdProblem::Format), // region code
         ] {
             assert_eq!(check_id_number(bad), Err(why), "{bad}");
         }

@@ -342,7 +342,7 @@ mod tests {
             planned_start: "2026-06-01".into(),
             planned_end: "2026-08-31".into(),
             waste_site: "龙岗区某某建筑废弃物综合利用厂".into(),
-            workers: vec![Worker { name: "王五".into(), id_number: "440524188001010014".into(), operation: "welding".into(), certificate_no: "T4403".into() }],
+            workers: vec![Worker { name: "王五".into(), id_number: "440307199003071239".into(), operation: "welding".into(), certificate_no: "T4403".into() }],
             ..Form::default()
         };
         f.documents.insert("D_APPLICANT_ID".into(), "sha256:aa".into());
@@ -381,10 +381,10 @@ mod tests {
         let mut f = good();
         f.contractor_is_person = true;
         f.contractor_credit_code.clear();
-        f.contractor_id_number = "440524188001010014".into();
+        f.contractor_id_number = "440307199003071239".into();
         assert_eq!(validate(&f, &needs(false, true)), vec![]);
         let b = body(&f, &needs(false, true), &Map::new(), "buji", Lang::Zh);
-        assert_eq!(b["contractor"]["id_number"], json!("440524188001010014"));
+        assert_eq!(b["contractor"]["id_number"], json!("440307199003071239"));
         assert!(b["contractor"].get("credit_code").is_none());
     }
 

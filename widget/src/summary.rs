@@ -1,6 +1,6 @@
 //! Wording of a result, shared by the result page and "copy the result" (plain text). No DOM code.
 
-use crate::i18n::{Lang, fmt_date};
+use crate::i18n::{Lang, article, fmt_date};
 use anbei_core::{Assessment, Code, Engine};
 
 pub fn code_title(engine: &Engine, c: Code, lang: Lang) -> String {
@@ -49,12 +49,12 @@ pub fn result_text(engine: &Engine, a: &Assessment<'_>, lang: Lang) -> String {
         out.push('\n');
     };
     line(format!("{} — {}", c.result_title, c.widget_title));
-    line(format!("{}：{} [{}]", c.scope, scope_sentence(engine, a, lang), a.scope_article.unwrap_or("")));
+    line(format!("{}：{} [{}]", c.scope, scope_sentence(engine, a, lang), article(lang, a.scope_article.unwrap_or(""))));
     match a.high_risk {
         Some(true) => {
             line(format!("{}：{}", c.high_risk, c.high_risk_yes));
             for t in &a.high_risk_triggers {
-                line(format!("  · {} — {} [{}]", code_title(engine, t.code, lang), lang.pick(&t.because.zh, &t.because.en), t.article));
+                line(format!("  · {} — {} [{}]", code_title(engine, t.code, lang), lang.pick(&t.because.zh, &t.because.en), article(lang, t.article)));
             }
         }
         Some(false) if a.scope.is_some_and(Code::is_in_scope) => line(format!("{}：{}", c.high_risk, c.high_risk_no)),
@@ -66,13 +66,13 @@ pub fn result_text(engine: &Engine, a: &Assessment<'_>, lang: Lang) -> String {
     if !a.documents.is_empty() {
         line(format!("{}：", c.documents));
         for d in &a.documents {
-            line(format!("  · {} [{}]", code_title(engine, d.code, lang), d.article));
+            line(format!("  · {} [{}]", code_title(engine, d.code, lang), article(lang, d.article)));
         }
     }
     if !a.obligations.is_empty() {
         line(format!("{}：", c.obligations));
         for o in &a.obligations {
-            line(format!("  · {} [{}]", code_title(engine, o.code, lang), o.article));
+            line(format!("  · {} [{}]", code_title(engine, o.code, lang), article(lang, o.article)));
         }
     }
     if !a.channels.is_empty() {

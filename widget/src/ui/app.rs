@@ -73,12 +73,9 @@ fn initial(p: &Props) -> State {
     let mut s = State::new(p.engine, web::today_shanghai(), p.lang, p.mode, p.street.clone());
     let hash = web::location_hash();
     let (load, origin) = match share::decode(&hash) {
-        Ok(shared) => {
-            if shared.odd_job_mode != (p.mode == Mode::OddJob) && p.mode == Mode::OddJob {
-                // a full interview link opened in a pre-screen widget: still load it
-            }
-            (Some((shared.answers, View::Interview, None)), Origin::Shared)
-        }
+        // a link is for the kind of widget that made it: a pre-screen link opens in the pre-screen
+        Ok(shared) if shared.odd_job_mode == (p.mode == Mode::OddJob) => (Some((shared.answers, View::Interview, None)), Origin::Shared),
+        Ok(_) => (web::load(&p.storage_key).and_then(|t| parse_saved(&t)), Origin::Resumed),
         Err(share::ShareError::NotAShareLink) => (web::load(&p.storage_key).and_then(|t| parse_saved(&t)), Origin::Resumed),
         Err(_) => {
             s.origin = Origin::SharedBad;
@@ -194,7 +191,7 @@ pub fn app(p: &Props) -> Html {
         },
     };
     html! {
-        <div class="aw" lang={lang.tag()}>
+        <div class="aw" lang={lang.tag()} data-seq={s.screen_seq.to_string()} data-view={format!("{:?}", s.view).to_lowercase()}>
             <header class="aw-head">
                 <p class="aw-title">{ title }</p>
                 <button type="button" class="aw-link aw-lang" lang={if lang == Lang::Zh { "en" } else { "zh-CN" }}
@@ -228,9 +225,21 @@ fn answer_list(p: &ListProps) -> Html {
     let s: &State = &p.state;
     let lang = s.lang;
     let c = lang.cat();
+    let open = use_state(|| false);
     let answers = s.ordered_answers();
     if answers.is_empty() {
         return html! {};
+    }
+    let ontoggle = {
+        let open = open.clone();
+        Callback::from(move |e: Event| open.set(e.target_unchecked_into::<web_sys::HtmlDetailsElement>().open()))
+    };
+    let summary = html! {
+        <summary>{ c.your_answers }{" · "}{ fill(c.answered_count, &[("n", &answers.len().to_string())]) }</summary>
+    };
+    if !*open {
+        // rows are only built while the list is open: answering stays fast with many answers
+        return html! { <details class="aw-answers" {ontoggle}>{ summary }</details> };
     }
     let rs = s.engine.ruleset_for(s.today);
     let rows = answers.iter().map(|(k, v)| {
@@ -251,8 +260,8 @@ fn answer_list(p: &ListProps) -> Html {
         }
     });
     html! {
-        <details class="aw-answers" open={s.view == View::Result}>
-            <summary>{ c.your_answers }{" · "}{ fill(c.answered_count, &[("n", &answers.len().to_string())]) }</summary>
+        <details class="aw-answers" open=true {ontoggle}>
+            { summary }
             <ul>{ for rows }</ul>
         </details>
     }

@@ -223,7 +223,7 @@ pub fn filing_view(p: &Props) -> Html {
                         if !token.is_empty() { <dt>{ c.access_token_note }</dt><dd><code>{ token.clone() }</code></dd> }
                     </dl>
                     <p>{ c.follow_up }</p>
-                    <button type="button" class="aw-btn aw-secondary aw-check-status aw-noprint" onclick={check}>{ c.status_filed }{ " ↻" }</button>
+                    <button type="button" class="aw-btn aw-secondary aw-check-status aw-noprint" onclick={check}>{ c.check_status }</button>
                 }
             </section>
         };
@@ -448,7 +448,7 @@ pub fn filing_view(p: &Props) -> Html {
                 </fieldset>
             }
             <fieldset><legend>{ c.site }</legend>
-                <p class="aw-small">{ c.street }{ "：" }{ crate::summary::street_office(s.engine, &street, lang).unwrap_or_default() }</p>
+                <p class="aw-small">{ c.street }{ crate::i18n::colon(lang) }{ crate::summary::street_office(s.engine, &street, lang).unwrap_or_default() }</p>
                 { text_field(c.address, "site.address", &f.address, setter!(address), true, "text") }
                 { text_field(c.community, "site.community", &f.community, setter!(community), true, "text") }
             </fieldset>

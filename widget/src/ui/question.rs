@@ -33,9 +33,8 @@ fn help(lang: Lang, sp: &FactSpec) -> String {
 }
 
 /// A short label for a checklist item: the core's fact name, else the question.
-fn item_label(s: &State, key: &str, sp: &FactSpec) -> String {
-    let view = s.engine.ruleset_view(s.today);
-    match view.fact_names.get(key) {
+fn item_label(s: &State, names: &std::collections::BTreeMap<String, anbei_core::model::I18n>, key: &str, sp: &FactSpec) -> String {
+    match names.get(key) {
         Some(n) => {
             let t = s.lang.pick(&n.zh, &n.en);
             let mut c = t.chars();
@@ -90,10 +89,8 @@ struct Local {
     ticked: BTreeMap<String, bool>,
 }
 
-fn implied_by(s: &State, key: &str, values: &BTreeMap<String, Value>) -> bool {
-    let view = s.engine.ruleset_view(s.today);
-    view.hazards
-        .is_some_and(|h| h.implications.iter().any(|i| i.then == key && values.get(&i.if_) == Some(&Value::Bool(true))))
+fn implied_by(hz: Option<&anbei_core::model::HazardLists>, key: &str, values: &BTreeMap<String, Value>) -> bool {
+    hz.is_some_and(|h| h.implications.iter().any(|i| i.then == key && values.get(&i.if_) == Some(&Value::Bool(true))))
 }
 
 #[function_component(Question)]
@@ -156,11 +153,11 @@ pub fn question(p: &Props) -> Html {
             "bool" => {
                 let (yes, no) = (Value::Bool(true), Value::Bool(false));
                 return html! {
-                    <section class="aw-screen" aria-labelledby="aw-q">
+                    <section class="aw-screen" aria-labelledby="aw-q" data-facts={key}>
                         { head }{ core_err_html }
                         <div class="aw-yesno" role="group" aria-labelledby="aw-q">
-                            <button type="button" class="aw-btn aw-choice" aria-pressed={pressed(&yes)} onclick={answer(yes.clone())}>{ c.yes }</button>
-                            <button type="button" class="aw-btn aw-choice" aria-pressed={pressed(&no)} onclick={answer(no.clone())}>{ c.no }</button>
+                            <button type="button" class="aw-btn aw-choice" aria-pressed={pressed(&yes)} data-value="true" onclick={answer(yes.clone())}>{ c.yes }</button>
+                            <button type="button" class="aw-btn aw-choice" aria-pressed={pressed(&no)} data-value="false" onclick={answer(no.clone())}>{ c.no }</button>
                         </div>
                         <div class="aw-nav">{ back }</div>
                     </section>
@@ -172,7 +169,7 @@ pub fn question(p: &Props) -> Html {
                     let v = Value::String(code.to_string());
                     html! {
                         <li>
-                            <button type="button" class="aw-option" aria-pressed={pressed(&v)} onclick={answer(v.clone())}>
+                            <button type="button" class="aw-option" aria-pressed={pressed(&v)} data-value={code.to_string()} onclick={answer(v.clone())}>
                                 <span class="aw-option-name">{ name }</span>
                                 if let Some(d) = detail { <span class="aw-option-detail">{ d }</span> }
                             </button>
@@ -248,7 +245,7 @@ pub fn question(p: &Props) -> Html {
                     },
                 };
                 return html! {
-                    <section class="aw-screen" aria-labelledby="aw-q">
+                    <section class="aw-screen" aria-labelledby="aw-q" data-facts={key}>
                         { head }{ core_err_html }{ list }
                         <div class="aw-nav">{ back }</div>
                     </section>
@@ -407,7 +404,7 @@ pub fn question(p: &Props) -> Html {
                 if let Some(pv) = preview { <p class="aw-preview">{ "= " }{ pv }</p> }
                 if k == "construction_area_m2" && activity_allows_no_area {
                     <label class="aw-check">
-                        <input type="checkbox" checked={is_null} onchange={no_area(k)} />
+                        <input type="checkbox" class="aw-no-area" checked={is_null} onchange={no_area(k)} />
                         <span>{ c.no_building_area }</span>
                     </label>
                 }
@@ -416,19 +413,22 @@ pub fn question(p: &Props) -> Html {
         }
     };
 
+    let view = s.engine.ruleset_view(s.today);
+    let names = view.fact_names;
+    let hz = view.hazards;
     let items = screen.iter().map(|&k| {
         let Some(sp) = spec(s, k) else { return html! {} };
         let id = format!("aw-{k}");
         match (sp.ty.as_str(), checklist) {
             ("bool", true) => {
-                let implied = implied_by(s, k, &local.values);
+                let implied = implied_by(hz, k, &local.values);
                 let on = implied || local.values.get(k) == Some(&Value::Bool(true));
                 html! {
                     <li class="aw-item">
                         <input type="checkbox" id={id.clone()} checked={on} disabled={implied} onchange={toggle(k)}
                             aria-describedby={format!("{id}-help")} />
                         <label for={id.clone()}>
-                            <span class="aw-item-name">{ item_label(s, k, sp) }</span>
+                            <span class="aw-item-name">{ item_label(s, names, k, sp) }</span>
                             <span class="aw-help" id={format!("{id}-help")}>{ help(lang, sp) }</span>
                         </label>
                     </li>
@@ -441,7 +441,7 @@ pub fn question(p: &Props) -> Html {
                     "scaffold_height_m" => (c.hazard_has_scaffold, c.height_label),
                     _ => ("", ""),
                 };
-                let tick_label = if tick_label.is_empty() { item_label(s, k, sp) } else { tick_label.to_string() };
+                let tick_label = if tick_label.is_empty() { item_label(s, names, k, sp) } else { tick_label.to_string() };
                 let tid = format!("{id}-has");
                 html! {
                     <li class="aw-item">
@@ -463,8 +463,8 @@ pub fn question(p: &Props) -> Html {
                         <legend class="aw-label">{ q(lang, sp) }</legend>
                         <p class="aw-help" id={format!("{id}-help")}>{ help(lang, sp) }</p>
                         <div class="aw-radios">
-                            <label class="aw-radio"><input type="radio" name={id.clone()} checked={cur == Some(Value::Bool(true))} onchange={set_value(k, Value::Bool(true))} /><span>{ c.yes }</span></label>
-                            <label class="aw-radio"><input type="radio" name={id.clone()} checked={cur == Some(Value::Bool(false))} onchange={set_value(k, Value::Bool(false))} /><span>{ c.no }</span></label>
+                            <label class="aw-radio"><input type="radio" name={id.clone()} value="true" checked={cur == Some(Value::Bool(true))} onchange={set_value(k, Value::Bool(true))} /><span>{ c.yes }</span></label>
+                            <label class="aw-radio"><input type="radio" name={id.clone()} value="false" checked={cur == Some(Value::Bool(false))} onchange={set_value(k, Value::Bool(false))} /><span>{ c.no }</span></label>
                         </div>
                         <p class="aw-field-error" id={format!("{id}-err")}>{ e.unwrap_or_default() }</p>
                     </fieldset>
@@ -486,7 +486,7 @@ pub fn question(p: &Props) -> Html {
                         <div class="aw-radios aw-cols">
                             { for opts.into_iter().map(|(code, name)| {
                                 let v = Value::String(code);
-                                html! { <label class="aw-radio"><input type="radio" name={id.clone()} checked={cur.as_ref() == Some(&v)} onchange={set_value(k, v.clone())} /><span>{ name }</span></label> }
+                                html! { <label class="aw-radio"><input type="radio" name={id.clone()} value={v.as_str().unwrap_or("").to_string()} checked={cur.as_ref() == Some(&v)} onchange={set_value(k, v.clone())} /><span>{ name }</span></label> }
                             }) }
                         </div>
                         <p class="aw-field-error">{ e.unwrap_or_default() }</p>
@@ -499,7 +499,8 @@ pub fn question(p: &Props) -> Html {
     let title = if checklist { c.which_apply.to_string() } else if screen.len() == 1 { spec(s, screen[0]).map(|sp| q(lang, sp)).unwrap_or_default() } else { c.answer_these.to_string() };
     let _ = web::now_ms;
     html! {
-        <form class="aw-screen" aria-labelledby="aw-q" onsubmit={submit} novalidate=true>
+        <form class="aw-screen" aria-labelledby="aw-q" onsubmit={submit} novalidate=true data-facts={screen.join(",")}
+            data-checklist={if checklist { "true" } else { "false" }}>
             <h2 class="aw-q" tabindex="-1" ref={p.heading.clone()} id="aw-q">{ title }</h2>
             if checklist { <p class="aw-help">{ c.hazards_hint }{ " " }{ c.none_apply }</p> }
             { core_err_html }

@@ -3,7 +3,7 @@
 //! departments, dates, notes. Printable and copyable; announced to screen readers.
 
 use super::web;
-use crate::i18n::{fill, fmt_date};
+use crate::i18n::{article, colon, fill, fmt_date};
 use crate::share;
 use crate::state::{Action, Mode, State, View};
 use crate::summary::{code_explain, code_title, department_name, result_text, scope_sentence, street_office};
@@ -27,7 +27,7 @@ pub fn result_view(p: &Props) -> Html {
     let copied = use_state(String::new);
     let in_scope = a.scope.is_some_and(Code::is_in_scope);
     let scope_line = scope_sentence(e, a, lang);
-    let art = |article: &str| html! { <span class="aw-art">{ c.article }{ "：" }{ article.to_string() }</span> };
+    let art = |a: &str| html! { <span class="aw-art">{ c.article }{ colon(lang) }{ article(lang, a) }</span> };
 
     let copy = {
         let copied = copied.clone();
@@ -68,8 +68,8 @@ pub fn result_view(p: &Props) -> Html {
     let docs = a.documents.iter().map(|d| html! {
         <li class="aw-doc">
             <strong>{ code_title(e, d.code, lang) }</strong><code class="aw-code">{ d.code.as_str() }</code>
-            if let Some(x) = code_explain(e, d.code, lang) { <p><span class="aw-k">{ c.what_is_it }{ "：" }</span>{ x }</p> }
-            <p><span class="aw-k">{ c.why_needed }{ "：" }</span>{ lang.pick(&d.because.zh, &d.because.en).to_string() }{ " " }{ art(d.article) }</p>
+            if let Some(x) = code_explain(e, d.code, lang) { <p><span class="aw-k">{ c.what_is_it }{ colon(lang) }</span>{ x }</p> }
+            <p><span class="aw-k">{ c.why_needed }{ colon(lang) }</span>{ lang.pick(&d.because.zh, &d.because.en).to_string() }{ " " }{ art(d.article) }</p>
         </li>
     });
     let obligations = a.obligations.iter().map(|o| html! {
@@ -128,7 +128,7 @@ pub fn result_view(p: &Props) -> Html {
                     <ul class="aw-list">
                         <li>{ if a.qualified_contractor_required == Some(true) { c.qualified_required } else { c.capable_required } }</li>
                         if let Some(sv) = a.supervision {
-                            <li><strong>{ c.supervision }{ "：" }{ code_title(e, sv, lang) }</strong>{ " " }{ art(&e.code_text(sv).article) }</li>
+                            <li><strong>{ c.supervision }{ colon(lang) }{ code_title(e, sv, lang) }</strong>{ " " }{ art(&e.code_text(sv).article) }</li>
                         }
                     </ul>
                 }
@@ -137,7 +137,7 @@ pub fn result_view(p: &Props) -> Html {
                 <h3>{ c.where_register }</h3>
                 <ul class="aw-list">
                     { for a.channels.iter().map(|ch| html! { <li>{ code_title(e, *ch, lang) }{ " " }{ art(&e.code_text(*ch).article) }</li> }) }
-                    if let Some(o) = office { <li><strong>{ c.street_office }{ "：" }</strong>{ o }</li> }
+                    if let Some(o) = office { <li><strong>{ c.street_office }{ colon(lang) }</strong>{ o }</li> }
                 </ul>
                 <h3>{ c.deadlines }</h3>
                 <dl class="aw-dates">

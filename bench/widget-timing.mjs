@@ -1,0 +1,73 @@
+// Widget timing in headless Chromium against a real `anbei serve` (started here on a free port):
+//   1. navigation start → first question visible (fresh browser context each run: cold cache), median of 10;
+//   2. answer → next question in the DOM (and painted, next animation frame), over a whole interview.
+// Usage: node bench/widget-timing.mjs [runs]   (needs target/release/anbei and www/dist: scripts/build-widget.sh)
+import { startServer, launch, screenInfo, answerUntil, sel } from '../tests/browser/harness.mjs';
+
+const runs = Number(process.argv[2] || 10);
+const median = (a) => { const s = [...a].sort((x, y) => x - y); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const p = (a, q) => { const s = [...a].sort((x, y) => x - y); return s[Math.min(s.length - 1, Math.floor(q * s.length))]; };
+const fmt = (x) => x.toFixed(1);
+
+const server = await startServer();
+const browser = await launch();
+try {
+  // --- 1. first question
+  const firstQ = [];
+  for (let i = 0; i < runs; i++) {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await ctx.newPage();
+    await page.addInitScript(() => {
+      const tick = () => {
+        const h = document.querySelector('anbei-widget')?.shadowRoot?.querySelector('h2.aw-q');
+        if (h && h.getBoundingClientRect().height > 0) { window.__firstQ = performance.now(); return; }
+        requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    });
+    await page.goto(server.base + '/');
+    await page.waitForFunction(() => window.__firstQ !== undefined, null, { timeout: 10000 });
+    firstQ.push(await page.evaluate(() => window.__firstQ));
+    await ctx.close();
+  }
+
+  // --- 2. answer → next question
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await ctx.newPage();
+  await page.goto(server.base + '/');
+  const w = sel('anbei-main');
+  await page.locator(`${w} h2.aw-q`).waitFor();
+  await page.evaluate((w) => {
+    // time every click inside the widget until the screen number changes (DOM) and the next frame (paint)
+    const root = document.querySelector(w).shadowRoot;
+    window.__answers = [];
+    root.addEventListener('click', (e) => {
+      const t0 = performance.now();
+      const seq0 = root.querySelector('.aw').dataset.seq;
+      if (!e.target.closest('button')) return;
+      const obs = new MutationObserver(() => {
+        if (root.querySelector('.aw').dataset.seq === seq0) return;
+        obs.disconnect();
+        const dom = performance.now() - t0;
+        requestAnimationFrame(() => window.__answers.push({ dom, frame: performance.now() - t0 }));
+      });
+      obs.observe(root, { subtree: true, attributes: true, attributeFilter: ['data-seq'] });
+    }, true);
+  }, w);
+  await answerUntil(page, w, { activity: 'nonresidential_decoration', contract_amount_yuan: 420000, construction_area_m2: 260,
+    excavation_depth_m: 3.2, investment_yuan: 500000, applicant_is_owner: true });
+  await page.waitForTimeout(100);
+  const answers = await page.evaluate(() => window.__answers);
+  const dom = answers.map((a) => a.dom);
+  const frame = answers.map((a) => a.frame);
+  const info = await screenInfo(page, w);
+
+  console.log(`widget timing (headless Chromium, ${runs} cold loads; ${answers.length} answers to ${info.view})`);
+  console.log(`  navigation start → first question visible: median ${fmt(median(firstQ))} ms  (min ${fmt(Math.min(...firstQ))}, max ${fmt(Math.max(...firstQ))})`);
+  console.log(`  answer → next question in the DOM:        median ${fmt(median(dom))} ms, p90 ${fmt(p(dom, 0.9))} ms, max ${fmt(Math.max(...dom))} ms`);
+  console.log(`  answer → next question painted (next frame): median ${fmt(median(frame))} ms, max ${fmt(Math.max(...frame))} ms`);
+  console.log(JSON.stringify({ first_question_ms: firstQ, answer_dom_ms: dom, answer_frame_ms: frame }));
+} finally {
+  await browser.close();
+  await server.stop();
+}

@@ -1,0 +1,134 @@
+// Filing against a real `anbei serve`: validation errors all at once, a full high-risk filing from the
+// first question to the printed receipt (officer acceptance through the real API), idempotent submit.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { startServer, launch, newPage, shots, screenInfo, answerUntil, sel, officerToken, recordEvents } from './harness.mjs';
+
+let server, browser, officer;
+before(async () => {
+  server = await startServer({ beforeStart: (dir) => { officer = officerToken(dir, 'bantian'); } });
+  browser = await launch();
+});
+after(async () => { await browser?.close(); await server?.stop(); });
+
+const W = sel('anbei-main');
+const files = mkdtempSync(join(tmpdir(), 'anbei-docs-'));
+function pdf(name) {
+  const p = join(files, name);
+  writeFileSync(p, `%PDF-1.4\n% ${name}\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n`);
+  return p;
+}
+function isoDays(n) {
+  const d = new Date(Date.now() + 8 * 3600e3 + n * 86400e3);
+  return d.toISOString().slice(0, 10);
+}
+const HIGH_RISK = { activity: 'nonresidential_decoration', contract_amount_yuan: 420000, construction_area_m2: 260,
+  excavation_depth_m: 3.2, venue: 'office', investment_yuan: 500000, applicant_is_owner: true };
+
+async function toFiling(page, facts, prefix) {
+  await page.goto(server.base + '/');
+  await page.locator(`${W} h2.aw-q`).waitFor();
+  await recordEvents(page);
+  await answerUntil(page, W, facts, { onScreen: prefix ? async (_i, n) => shots(page, prefix, `q${String(n + 1).padStart(2, '0')}`) : undefined });
+  if (prefix) await shots(page, prefix, 'result');
+  await page.locator(`${W} .aw-go-file`).click();
+  await page.locator(`${W} form.aw-filing`).waitFor();
+}
+
+const f = (page, path) => page.locator(`${W} #aw-f-${path.replaceAll('.', '-')}`);
+const fieldError = (page, path) => page.locator(`${W} [data-field="${path}"] .aw-field-error`).first().innerText();
+
+test('validation: every problem is shown at once, next to its field', async () => {
+  const page = await newPage(browser, 360);
+  await toFiling(page, HIGH_RISK);
+  await f(page, 'applicant.id_number').fill('110105194912310021'); // wrong check digit
+  await f(page, 'applicant.mobile').fill('12345');
+  await f(page, 'contractor.credit_code').fill('91440300MA5XXXXXXX');
+  await page.locator(`${W} .aw-submit`).click();
+  const summary = page.locator(`${W} .aw-error-summary`);
+  await summary.waitFor();
+  const n = await summary.locator('li').count();
+  assert.ok(n >= 10, `only ${n} problems listed`);
+  assert.match(await fieldError(page, 'applicant.id_number'), /校验位/);
+  assert.match(await fieldError(page, 'applicant.mobile'), /11 位/);
+  assert.match(await fieldError(page, 'contractor.credit_code'), /信用代码/);
+  assert.match(await fieldError(page, 'contractor.qualification_no'), /请回答|必填|请/);
+  assert.match(await fieldError(page, 'documents.D_DRAWINGS'), /上传/);
+  // focus goes to the summary so a screen reader hears it
+  const focused = await page.evaluate(() => document.activeElement?.shadowRoot?.activeElement?.className);
+  assert.match(focused || '', /aw-error-summary/);
+  await shots(page, 'validation', 'all-errors');
+});
+
+test('high-risk filing: first question → filed → officer accepts → receipt with QR → printable receipt', async () => {
+  const page = await newPage(browser, 1280);
+  const requests = [];
+  page.on('request', (r) => { if (r.url().endsWith('/api/v1/registrations') && r.method() === 'POST') requests.push({ headers: r.headers(), body: r.postData() }); });
+  await toFiling(page, HIGH_RISK, 'filing');
+  await shots(page, 'filing', 'form-empty');
+  await f(page, 'applicant.name').fill('张三');
+  await f(page, 'applicant.id_number').fill('11010519491231002X');
+  await f(page, 'applicant.mobile').fill('13800138000');
+  await f(page, 'site.address').fill('龙岗区坂田街道岗头社区风门路1号201');
+  await f(page, 'site.community').fill('岗头社区');
+  await f(page, 'contractor.name').fill('深圳市安备装饰工程有限公司');
+  await f(page, 'contractor.credit_code').fill('91440300708461136T');
+  await f(page, 'contractor.qualification_no').fill('D244000000');
+  await f(page, 'contractor.safety_licence_no').fill('(粤)JZ安许证字[2020]000000');
+  await f(page, 'project_lead.name').fill('李四');
+  await f(page, 'project_lead.mobile').fill('13900139000');
+  await f(page, 'safety_manager.name').fill('赵六');
+  await f(page, 'safety_manager.mobile').fill('13700137000');
+  await page.locator(`${W} .aw-add-worker`).click();
+  await f(page, 'workers.0.name').fill('王五');
+  await f(page, 'workers.0.id_number').fill('440307199003071239');
+  await f(page, 'planned_start').fill(isoDays(7));
+  await f(page, 'planned_end').fill(isoDays(60));
+  await f(page, 'waste_disposal_site').fill('龙岗区坂田建筑废弃物综合利用厂');
+  const uploads = page.locator(`${W} .aw-upload input[type="file"]`);
+  const count = await uploads.count();
+  assert.ok(count >= 8, `${count} uploads`);
+  for (let i = 0; i < count; i++) {
+    const id = await uploads.nth(i).getAttribute('id');
+    await uploads.nth(i).setInputFiles(pdf(`${id}.pdf`));
+  }
+  await page.waitForFunction((w) => [...document.querySelector(w).shadowRoot.querySelectorAll('.aw-upload progress')].every((p) => Number(p.value) === 100), W, { timeout: 15000 });
+  await shots(page, 'filing', 'form-filled');
+  await page.locator(`${W} .aw-submit`).click();
+  await page.locator(`${W} .aw-receipt, ${W} .aw-error-summary`).first().waitFor({ timeout: 10000 });
+  if (await page.locator(`${W} .aw-error-summary`).count()) {
+    await shots(page, 'filing', 'submit-error');
+    assert.fail(`the server refused the filing: ${await page.locator(`${W} .aw-error-summary`).innerText()}`);
+  }
+  const filingNo = (await page.locator(`${W} .aw-filing-no`).innerText()).trim();
+  assert.match(filingNo, /^F-bantian-/);
+  assert.match(await page.locator(`${W} .aw-due`).innerText(), /\d{4}年\d{1,2}月\d{1,2}日/);
+  await shots(page, 'filing', 'acknowledgement');
+  const ev = await page.evaluate(() => window.__anbeiEvents);
+  assert.ok(ev.some((e) => e.type === 'anbei:submitted' && e.detail.filing_no === filingNo));
+
+  // a retried submit with the same Idempotency-Key never files twice
+  assert.equal(requests.length, 1);
+  const key = requests[0].headers['idempotency-key'];
+  assert.match(key, /^[0-9a-f-]{36}$/);
+  const again = await fetch(`${server.base}/api/v1/registrations`, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': key }, body: requests[0].body });
+  assert.ok(again.status < 300, `replay answered ${again.status}`);
+  assert.equal((await again.json()).filing_no, filingNo);
+
+  // the street's officer accepts; the applicant checks the status and gets the receipt
+  const acc = await fetch(`${server.base}/api/v1/registrations/${filingNo}/acceptance`, { method: 'POST', headers: { authorization: `Bearer ${officer}`, 'content-type': 'application/json' }, body: '{}' });
+  assert.ok(acc.ok, `acceptance answered ${acc.status}: ${await acc.text()}`);
+  await page.locator(`${W} .aw-check-status`).click();
+  await page.locator(`${W} .aw-receipt-no`).waitFor();
+  assert.match(await page.locator(`${W} .aw-receipt-no`).innerText(), /^LG-bantian-/);
+  assert.equal(await page.locator(`${W} svg.aw-qr`).count(), 1);
+  await shots(page, 'filing', 'receipt');
+  const href = await page.locator(`${W} a.aw-print-receipt`).getAttribute('href');
+  const printed = await newPage(browser, 1280);
+  await printed.goto(href.startsWith('http') ? href : server.base + href);
+  assert.match(await printed.locator('body').innerText(), /LG-bantian-/);
+  await shots(printed, 'filing', 'printed-receipt');
+});
