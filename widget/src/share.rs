@@ -97,7 +97,7 @@ pub fn decode(fragment: &str) -> Result<Shared, ShareError> {
             (b'b', "0") => Value::Bool(false),
             (b'n', "-") => Value::Null,
             (b'n', s) => {
-                let x: f64 = s.parse().map_err(|_| bad())?;
+                let x = crate::i18n::parse_decimal(s).ok_or_else(bad)?;
                 if !x.is_finite() {
                     return Err(bad());
                 }

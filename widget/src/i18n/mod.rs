@@ -175,6 +175,27 @@ mod tests {
     }
 }
 
+/// A plain decimal ("420000", "3.2", "-1.5") → f64, without the float parser and its tables (a lean
+/// bundle). Up to 15 significant digits the result equals `str::parse::<f64>` exactly: both parts are
+/// exact integers and one IEEE division rounds correctly.
+pub fn parse_decimal(s: &str) -> Option<f64> {
+    let (neg, s) = match s.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, s.strip_prefix('+').unwrap_or(s)),
+    };
+    let (int, frac) = s.split_once('.').unwrap_or((s, ""));
+    if int.is_empty() && frac.is_empty() {
+        return None;
+    }
+    if !int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit()) || int.len() + frac.len() > 15 {
+        return None;
+    }
+    let digits = |d: &str| d.bytes().fold(0u64, |a, b| a * 10 + u64::from(b - b'0'));
+    let mantissa = digits(int) * 10u64.pow(frac.len() as u32) + digits(frac);
+    let x = mantissa as f64 / 10u64.pow(frac.len() as u32) as f64;
+    Some(if neg { -x } else { x })
+}
+
 fn zh_number(s: &str) -> Option<u32> {
     let d = |c: char| "零一二三四五六七八九".chars().position(|x| x == c).map(|p| p as u32);
     let chars: Vec<char> = s.chars().collect();
@@ -258,6 +279,16 @@ pub fn colon(lang: Lang) -> &'static str {
 #[cfg(test)]
 mod article_tests {
     use super::*;
+
+    #[test]
+    fn decimals_parse_like_the_float_parser() {
+        for s in ["0", "3.2", "420000", "1234567.89", "0.1", "-2.5", ".5", "7.", "99999999999999"] {
+            assert_eq!(parse_decimal(s), s.parse::<f64>().ok(), "{s}");
+        }
+        for bad in ["", ".", "1e5", "abc", "1.2.3", "1234567890123456"] {
+            assert_eq!(parse_decimal(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn articles_read_in_english() {

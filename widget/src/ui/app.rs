@@ -50,7 +50,7 @@ fn saved_json(s: &State) -> String {
 type Saved = (Vec<(String, Value)>, View, Option<Lang>);
 
 fn parse_saved(text: &str) -> Option<Saved> {
-    let v: Value = serde_json::from_str(text).ok()?;
+    let v: Value = web::parse_json(text)?;
     if v.get("v")? != &json!(1) {
         return None;
     }
@@ -191,7 +191,7 @@ pub fn app(p: &Props) -> Html {
         },
     };
     html! {
-        <div class="aw" lang={lang.tag()} data-seq={s.screen_seq.to_string()} data-view={format!("{:?}", s.view).to_lowercase()}>
+        <div class="aw" lang={lang.tag()} data-seq={s.screen_seq.to_string()} data-view={match s.view { View::Interview => "interview", View::Result => "result", View::Filing => "filing" }}>
             <header class="aw-head">
                 <p class="aw-title">{ title }</p>
                 <button type="button" class="aw-link aw-lang" lang={if lang == Lang::Zh { "en" } else { "zh-CN" }}

@@ -70,25 +70,24 @@ fn saved(fs: &Fs) -> String {
     .to_string()
 }
 
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct SavedFs {
+    form: Form,
+    idem: Option<(String, String)>,
+    done: Option<Value>,
+    filing: Option<(String, String)>,
+    returned: bool,
+}
+
 fn restore(text: Option<String>) -> Fs {
-    let mut fs = Fs::default();
-    let Some(v) = text.and_then(|t| serde_json::from_str::<Value>(&t).ok()) else { return fs };
-    if let Some(f) = v.get("form").and_then(|f| serde_json::from_value::<Form>(f.clone()).ok()) {
-        fs.form = f;
-    }
-    let pair = |k: &str| {
-        v.get(k).and_then(Value::as_array).and_then(|a| Some((a.first()?.as_str()?.to_string(), a.get(1)?.as_str()?.to_string())))
-    };
-    fs.idem = pair("idem");
-    fs.filing = pair("filing");
-    fs.done = v.get("done").filter(|d| !d.is_null()).cloned();
-    fs.returned = v.get("returned") == Some(&Value::Bool(true));
-    fs
+    let s: SavedFs = text.and_then(|t| web::parse_json(&t)).unwrap_or_default();
+    Fs { form: s.form, idem: s.idem, done: s.done.filter(|d| !d.is_null()), filing: s.filing, returned: s.returned, ..Fs::default() }
 }
 
 fn problem_message(status: u16, text: &str, lang: Lang) -> (Vec<Problem>, String, Option<String>) {
     let c = lang.cat();
-    let v: Value = serde_json::from_str(text).unwrap_or(Value::Null);
+    let v: Value = web::parse_json(text).unwrap_or(Value::Null);
     let code = v.get("code").and_then(Value::as_str).map(str::to_string);
     let detail = match lang {
         Lang::Zh => v.get("detail_zh").or_else(|| v.get("title_zh")),
@@ -180,7 +179,7 @@ pub fn filing_view(p: &Props) -> Html {
                 let d = d.clone();
                 web::send("GET", &url, &[("Authorization", format!("Bearer {token}")), ("Accept", "application/json".into())], Body::None, None,
                     Box::new(move |st, text| {
-                        let v: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+                        let v: Value = web::parse_json(&text).unwrap_or(Value::Null);
                         if st != 200 { return; }
                         d.dispatch(edit(move |fs| {
                             let status = v.get("status").and_then(Value::as_str).unwrap_or("");
@@ -255,7 +254,7 @@ pub fn filing_view(p: &Props) -> Html {
                     d1.dispatch(edit(move |fs| { fs.progress.insert(code.into(), (pct.min(99), false)); }));
                 })),
                 Box::new(move |st, text| {
-                    let id = serde_json::from_str::<Value>(&text).ok().and_then(|v| v.get("upload_id").and_then(Value::as_str).map(str::to_string));
+                    let id = web::parse_json::<Value>(&text).and_then(|v| v.get("upload_id").and_then(Value::as_str).map(str::to_string));
                     d2.dispatch(edit(move |fs| match (&id, st) {
                         (Some(id), 200 | 201) => {
                             fs.form.documents.insert(code.into(), id.clone());
@@ -379,7 +378,7 @@ pub fn filing_view(p: &Props) -> Html {
             let host = host.clone();
             web::send("POST", &url, &headers, Body::Text(b.to_string()), None, Box::new(move |st, text| {
                 if st == 200 || st == 201 {
-                    let v: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+                    let v: Value = web::parse_json(&text).unwrap_or(Value::Null);
                     let no = v.get("filing_no").and_then(Value::as_str).unwrap_or("").to_string();
                     let token = v.get("access_token").and_then(Value::as_str).unwrap_or("").to_string();
                     web::emit(&host, "anbei:submitted", &json!({

@@ -29,7 +29,8 @@ pub fn engine() -> Result<&'static Engine, String> {
         if let Some(eng) = *e.borrow() {
             return Ok(eng);
         }
-        let eng: &'static Engine = Box::leak(Box::new(Engine::embedded().map_err(|err| err.to_string())?));
+        let built = Engine::from_sources_with(&anbei_core::embedded_sources(), &web::JsJson).map_err(|err| err.to_string())?;
+        let eng: &'static Engine = Box::leak(Box::new(built));
         *e.borrow_mut() = Some(eng);
         Ok(eng)
     })

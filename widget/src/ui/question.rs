@@ -38,7 +38,7 @@ fn item_label(s: &State, names: &std::collections::BTreeMap<String, anbei_core::
         Some(n) => {
             let t = s.lang.pick(&n.zh, &n.en);
             let mut c = t.chars();
-            c.next().map_or_else(String::new, |f| f.to_uppercase().collect::<String>() + c.as_str())
+            c.next().map_or_else(String::new, |f| f.to_ascii_uppercase().to_string() + c.as_str())
         }
         None => q(s.lang, sp),
     }
@@ -75,7 +75,7 @@ pub fn parse_number(t: &str) -> Option<f64> {
         Some(x) => (x.to_string(), 10_000.0),
         None => (t, 1.0),
     };
-    let x: f64 = t.parse().ok()?;
+    let x = crate::i18n::parse_decimal(&t)?;
     (x.is_finite()).then_some(x * mult)
 }
 

@@ -6,6 +6,22 @@ use anbei_core::Date;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
+/// The browser's `JSON.parse`, then serde-wasm-bindgen: no JSON parser in the module (the rule data and
+/// every API answer go through here).
+pub struct JsJson;
+
+impl anbei_core::DataParser for JsJson {
+    fn parse<T: serde::de::DeserializeOwned>(&self, what: &str, text: &str) -> Result<T, anbei_core::DataError> {
+        parse_json(text).ok_or_else(|| anbei_core::DataError(format!("{what}: not valid JSON for its type")))
+    }
+}
+
+/// JSON text → a typed value (`None` when it is not JSON or not of that shape).
+pub fn parse_json<T: serde::de::DeserializeOwned>(text: &str) -> Option<T> {
+    let v = js_sys::JSON::parse(text).ok()?;
+    serde_wasm_bindgen::from_value(v).ok()
+}
+
 pub fn window() -> Option<web_sys::Window> {
     web_sys::window()
 }
