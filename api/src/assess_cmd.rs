@@ -95,6 +95,7 @@ pub fn stream<R: BufRead, W: Write>(
     let mut buf: Vec<u8> = Vec::with_capacity(4096);
     let mut line_no = 0u64;
     let mut bad = 0u64;
+    let mut json: Vec<u8> = Vec::with_capacity(8192);
     loop {
         buf.clear();
         let n = (&mut input)
@@ -133,7 +134,11 @@ pub fn stream<R: BufRead, W: Write>(
             }
         };
         match result {
-            Ok(facts) => serde_json::to_writer(&mut out, &engine.assess(&facts))?,
+            Ok(facts) => {
+                json.clear();
+                engine.assess(&facts).write_json(&mut json);
+                out.write_all(&json)?;
+            }
             Err(e) => {
                 bad += 1;
                 serde_json::to_writer(

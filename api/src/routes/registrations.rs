@@ -315,11 +315,13 @@ fn idempotency_key(h: &HeaderMap) -> Result<String, ApiError> {
 async fn unknown_uploads(s: &AppState, body: &Value) -> Result<HashSet<String>, ApiError> {
     let mut out = HashSet::new();
     if let Some(m) = body.get("documents").and_then(Value::as_object) {
-        for id in m
+        // One lookup per distinct file: a single scan may serve several checklist items.
+        let ids: HashSet<&str> = m
             .values()
             .filter_map(Value::as_str)
             .filter(|id| filing::is_upload_id(id))
-        {
+            .collect();
+        for id in ids {
             if s.store.get_upload(id).await?.is_none() {
                 out.insert(id.to_owned());
             }
