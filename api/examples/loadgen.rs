@@ -195,7 +195,7 @@ async fn http_mode(mode: &str, args: &[String]) {
         }
     } else {
         // Open loop at a fixed rate; latency from the scheduled send time.
-        let period = Duration::from_nanos(1_000_000_000 / rate);
+        let period = Duration::from_nanos(1_000_000_000u64.checked_div(rate).unwrap_or(1));
         let total = rate * secs;
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Duration>();
         for i in 0..total {
