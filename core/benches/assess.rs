@@ -2,7 +2,7 @@
 use anbei_core::{Date, Engine};
 use criterion::{Criterion, black_box, criterion_group, criterion_main};
 
-const COMPLETE: &str = r#"{"activity":"nonresidential_decoration","venue":"hotel_restaurant","property_managed":true,"street":"longcheng","temporary_building":false,"emergency_rescue":false,"illegal_addition":false,"closed_managed_site":false,"structural_change":false,"load_increase":false,"use_change":false,"hot_work":false,"confined_space":false,"excavation_depth_m":0,"scaffold_height_m":0,"lifting":false,"other_dangerous_subproject":false,"work_at_height":false,"electrical_work":false,"welding":true,"other_special_operation":false,"temporary_electricity":false,"suspended_work":false,"demolition":false,"other_dangerous_work":false,"earthwork":false,"gas_pipeline_alteration":false,"hazardous_chemicals":false,"applicant_is_owner":true,"via_agent":false,"contract_amount_yuan":380000,"construction_area_m2":150,"investment_yuan":380000,"registration_date":"2026-06-18"}"#;
+const COMPLETE: &str = include_str!("complete_facts.json");
 
 fn bench(c: &mut Criterion) {
     let engine = Engine::embedded().unwrap();

@@ -117,7 +117,7 @@ pub fn fmt_num(x: f64) -> String {
     let cents = (x * 100.0).round();
     let whole = (cents / 100.0).trunc();
     let frac = (cents - whole * 100.0) as u64;
-    let digits = format!("{whole:.0}");
+    let digits = if whole < 1e18 { (whole as u64).to_string() } else { format!("{whole:.0}") };
     let mut out = String::with_capacity(digits.len() + 8);
     if neg {
         out.push('-');

@@ -2,7 +2,7 @@
 
 use crate::calendar::Calendar;
 use crate::date::Date;
-use crate::facts::{Fact, FactsError, FieldError, Facts, Raw, RawFacts, Value, N_FACTS};
+use crate::facts::{Fact, FactsError, FieldError, Facts, Key, Raw, RawFacts, Value, N_FACTS};
 use crate::model::*;
 use crate::result::Code;
 
@@ -247,7 +247,7 @@ impl Engine {
     /// let facts = engine.parse_json(r#"{"activity": "odd_signage", "illegal_addition": false}"#, today).unwrap();
     /// let result = engine.assess(&facts);
     /// assert_eq!(result.scope, Some(anbei_core::Code::SPORADIC_WORK)); // signage always touches a public area
-    /// assert_eq!(result.missing_facts[0], "welding");
+    /// assert_eq!(result.missing_facts[0], "earthwork"); // next: the hazards screen
     /// ```
     pub fn embedded() -> Result<Engine, DataError> {
         Engine::from_sources(&embedded_sources())
@@ -377,16 +377,19 @@ impl Engine {
         let mut seen = [false; N_FACTS];
         let mut found: Vec<(Fact, &Raw)> = Vec::with_capacity(entries.len());
         for (k, v) in &entries {
-            match Fact::from_key(k) {
-                None => errors.push(unknown_key(k)),
-                Some(f) if seen[f as usize] => errors.push(FieldError {
-                    field: k.clone(),
+            match k {
+                Key::Unknown(k) => errors.push(unknown_key(k)),
+                Key::Fact(f) if seen[*f as usize] => errors.push(FieldError {
+                    field: f.key().to_owned(),
                     rule: "duplicate_key",
-                    message: I18n { zh: format!("“{k}”出现了不止一次"), en: format!("\"{k}\" appears more than once") },
+                    message: I18n {
+                        zh: format!("“{}”出现了不止一次", f.key()),
+                        en: format!("\"{}\" appears more than once", f.key()),
+                    },
                 }),
-                Some(f) => {
-                    seen[f as usize] = true;
-                    found.push((f, v));
+                Key::Fact(f) => {
+                    seen[*f as usize] = true;
+                    found.push((*f, v));
                 }
             }
         }

@@ -163,11 +163,44 @@ impl<'de> Deserialize<'de> for Raw {
     }
 }
 
+/// A key of the facts object as received: a fact of the contract, or something else (kept for the error).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Key {
+    Fact(Fact),
+    Unknown(String),
+}
+
+impl From<&str> for Key {
+    fn from(s: &str) -> Key {
+        match Fact::from_key(s) {
+            Some(f) => Key::Fact(f),
+            None => Key::Unknown(s.to_owned()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Key {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Key;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a key")
+            }
+            // Known keys are recognised without allocating.
+            fn visit_str<E>(self, v: &str) -> Result<Key, E> {
+                Ok(Key::from(v))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
 /// The facts object as received: its entries in order (duplicates kept, so they can be refused),
 /// or what it was instead of an object.
 #[derive(Clone, Debug, PartialEq)]
 pub enum RawFacts {
-    Object(Vec<(String, Raw)>),
+    Object(Vec<(Key, Raw)>),
     NotAnObject(Raw),
 }
 
@@ -180,8 +213,8 @@ impl<'de> Deserialize<'de> for RawFacts {
                 f.write_str("a facts object")
             }
             fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<RawFacts, A::Error> {
-                let mut v = Vec::new();
-                while let Some((k, val)) = a.next_entry::<String, Raw>()? {
+                let mut v = Vec::with_capacity(a.size_hint().unwrap_or(48).min(64));
+                while let Some((k, val)) = a.next_entry::<Key, Raw>()? {
                     if v.len() > 256 {
                         return Err(de::Error::custom("more than 256 keys"));
                     }

@@ -11,13 +11,15 @@
 //! let today = Date::parse("2026-05-06").unwrap();
 //! let facts = engine.parse_json(r#"{
 //!     "activity": "nonresidential_decoration", "contract_amount_yuan": 420000,
-//!     "construction_area_m2": 260, "excavation_depth_m": 3.2, "registration_date": "2026-05-06"
+//!     "construction_area_m2": 260, "excavation_depth_m": 3.2, "registration_date": "2026-05-06",
+//!     "emergency_rescue": false, "temporary_building": false, "illegal_addition": false
 //! }"#, today).unwrap();
 //! let result = engine.assess(&facts);
 //! let deep = result.high_risk_triggers.iter().find(|t| t.code == Code::HR_DEEP_EXCAVATION).unwrap();
 //! assert_eq!(deep.article, "第三条第（六）项");
 //! assert_eq!(deep.because.en, "excavation depth 3.2 m ≥ 3 m");
-//! assert_eq!(result.missing_facts[0], "emergency_rescue"); // what the interview asks next
+//! assert_eq!(result.high_risk, Some(true));
+//! assert_eq!(result.missing_facts[0], "structural_change"); // what the interview asks next
 //! ```
 //!
 //! The crate is pure: no I/O, no clock, no global state. Rule parameters, activity and venue tables,
@@ -29,6 +31,7 @@ pub mod calendar;
 pub mod date;
 pub mod engine;
 pub mod facts;
+pub mod json;
 pub mod model;
 pub mod result;
 pub mod view;

@@ -94,7 +94,7 @@ impl Explorer<'_> {
                         Value::String(s) => Raw::Str(s.clone()),
                         _ => unreachable!(),
                     };
-                    (k.clone(), r)
+                    (anbei_core::facts::Key::from(k.as_str()), r)
                 })
                 .collect(),
         );

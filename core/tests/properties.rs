@@ -75,6 +75,7 @@ proptest! {
         match e.parse_json(&text, today) {
             Ok(f) => {
                 let a = serde_json::to_string(&e.assess(&f)).unwrap();
+                prop_assert_eq!(&e.assess(&f).to_json(), &a, "the fast writer matches serde_json");
                 let b = serde_json::to_string(&e.assess(&e.parse_json(&text, today).unwrap())).unwrap();
                 prop_assert_eq!(a, b);
             }

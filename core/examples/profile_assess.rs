@@ -1,0 +1,14 @@
+//! Runs the benchmark case many times (for callgrind / perf profiling): `cargo run --release --example profile_assess -- N`.
+fn main() {
+    let engine = anbei_core::Engine::embedded().unwrap();
+    let today = anbei_core::Date::parse("2026-06-18").unwrap();
+    let line = include_str!("../benches/complete_facts.json").trim();
+    let n: usize = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(10_000);
+    let mut total = 0usize;
+    for _ in 0..n {
+        let f = engine.parse_json(line, today).unwrap();
+        let r = engine.assess(&f);
+        total += r.to_json().len();
+    }
+    println!("{total}");
+}
