@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The one command that runs every Anbei test (CI runs exactly this through .ci/run):
+#   1. installs what is missing (scripts/setup.sh: wasm target, wasm-bindgen-cli, npm tools, Chromium)
+#   2. makes sure the local PostgreSQL (127.0.0.1:5432, db `test`) is up — the API suite runs against it for real
+#   3. cargo test --workspace: core (scenarios, deadlines, interview exploration, properties), API (lifecycle on
+#      SQLite and PostgreSQL), widget (reducer, checks, share links)
+#   4. the core's WASM module: build, then native/WASM parity in Node
+#   5. the widget bundle: build, then the browser tests in headless Chromium against a real `anbei serve`
+#   6. a short fuzz run of every fuzz target (scripts/fuzz.sh, when present)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+step() { printf '\n\033[1m== %s ==\033[0m\n' "$*"; }
+
+step "setup"
+scripts/setup.sh
+
+step "PostgreSQL"
+if ! pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start
+  for _ in $(seq 1 30); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 1; done
+fi
+pg_isready -h 127.0.0.1 -p 5432
+
+step "release binary (used by the parity and browser tests)"
+cargo build --release --locked -p anbei-api --bin anbei
+
+step "cargo test --workspace"
+cargo test --locked --workspace
+
+step "core WASM: build and native/WASM parity"
+scripts/build-core-wasm.sh
+node --test tests/wasm/
+
+step "widget: build and browser tests (headless Chromium, real anbei serve)"
+scripts/build-widget.sh
+node --test --test-concurrency=1 tests/browser/
+
+if [ -x scripts/fuzz.sh ]; then
+  step "fuzz (short run)"
+  scripts/fuzz.sh short
+fi
+step "all tests passed"
