@@ -49,7 +49,8 @@ try {
         if (root.querySelector('.aw').dataset.seq === seq0) return;
         obs.disconnect();
         const dom = performance.now() - t0;
-        requestAnimationFrame(() => window.__answers.push({ dom, frame: performance.now() - t0 }));
+        const to = root.querySelector('.aw-screen[data-facts]')?.dataset.facts || root.querySelector('.aw')?.dataset.view;
+        requestAnimationFrame(() => window.__answers.push({ dom, frame: performance.now() - t0, to }));
       });
       obs.observe(root, { subtree: true, attributes: true, attributeFilter: ['data-seq'] });
     }, true);
@@ -66,6 +67,7 @@ try {
   console.log(`  navigation start → first question visible: median ${fmt(median(firstQ))} ms  (min ${fmt(Math.min(...firstQ))}, max ${fmt(Math.max(...firstQ))})`);
   console.log(`  answer → next question in the DOM:        median ${fmt(median(dom))} ms, p90 ${fmt(p(dom, 0.9))} ms, max ${fmt(Math.max(...dom))} ms`);
   console.log(`  answer → next question painted (next frame): median ${fmt(median(frame))} ms, max ${fmt(Math.max(...frame))} ms`);
+  for (const a of answers) console.log(`    → ${String(a.to).slice(0, 40).padEnd(40)} ${fmt(a.dom)} ms`);
   console.log(JSON.stringify({ first_question_ms: firstQ, answer_dom_ms: dom, answer_frame_ms: frame }));
 } finally {
   await browser.close();

@@ -38,37 +38,7 @@ async function toFiling(page, facts, prefix) {
   await page.locator(`${W} form.aw-filing`).waitFor();
 }
 
-const f = (page, path) => page.locator(`${W} #aw-f-${path.replaceAll('.', '-')}`);
-const fieldError = (page, path) => page.locator(`${W} [data-field="${path}"] .aw-field-error`).first().innerText();
-
-test('validation: every problem is shown at once, next to its field', async () => {
-  const page = await newPage(browser, 360);
-  await toFiling(page, HIGH_RISK);
-  await f(page, 'applicant.id_number').fill('110105194912310021'); // wrong check digit
-  await f(page, 'applicant.mobile').fill('12345');
-  await f(page, 'contractor.credit_code').fill('91440300MA5XXXXXXX');
-  await page.locator(`${W} .aw-submit`).click();
-  const summary = page.locator(`${W} .aw-error-summary`);
-  await summary.waitFor();
-  const n = await summary.locator('li').count();
-  assert.ok(n >= 10, `only ${n} problems listed`);
-  assert.match(await fieldError(page, 'applicant.id_number'), /校验位/);
-  assert.match(await fieldError(page, 'applicant.mobile'), /11 位/);
-  assert.match(await fieldError(page, 'contractor.credit_code'), /信用代码/);
-  assert.match(await fieldError(page, 'contractor.qualification_no'), /请回答|必填|请/);
-  assert.match(await fieldError(page, 'documents.D_DRAWINGS'), /上传/);
-  // focus goes to the summary so a screen reader hears it
-  const focused = await page.evaluate(() => document.activeElement?.shadowRoot?.activeElement?.className);
-  assert.match(focused || '', /aw-error-summary/);
-  await shots(page, 'validation', 'all-errors');
-});
-
-test('high-risk filing: first question → filed → officer accepts → receipt with QR → printable receipt', async () => {
-  const page = await newPage(browser, 1280);
-  const requests = [];
-  page.on('request', (r) => { if (r.url().endsWith('/api/v1/registrations') && r.method() === 'POST') requests.push({ headers: r.headers(), body: r.postData() }); });
-  await toFiling(page, HIGH_RISK, 'filing');
-  await shots(page, 'filing', 'form-empty');
+async function fillForm(page) {
   await f(page, 'applicant.name').fill('张三');
   await f(page, 'applicant.id_number').fill('11010519491231002X');
   await f(page, 'applicant.mobile').fill('13800138000');
@@ -96,6 +66,42 @@ test('high-risk filing: first question → filed → officer accepts → receipt
     await uploads.nth(i).setInputFiles(pdf(`${id}.pdf`));
   }
   await page.waitForFunction((w) => [...document.querySelector(w).shadowRoot.querySelectorAll('.aw-upload progress')].every((p) => Number(p.value) === 100), W, { timeout: 15000 });
+}
+
+const f = (page, path) => page.locator(`${W} #aw-f-${path.replaceAll('.', '-')}`);
+const fieldError = (page, path) => page.locator(`${W} [data-field="${path}"] .aw-field-error`).first().innerText();
+
+test('validation: every problem is shown at once, next to its field', async () => {
+  const page = await newPage(browser, 360);
+  await toFiling(page, HIGH_RISK);
+  await f(page, 'applicant.id_number').fill('110105194912310021'); // wrong check digit
+  await f(page, 'applicant.mobile').fill('12345');
+  await f(page, 'contractor.credit_code').fill('91440300MA5XXXXXXX');
+  await page.locator(`${W} .aw-submit`).click();
+  const summary = page.locator(`${W} .aw-error-summary`);
+  await summary.waitFor();
+  const n = await summary.locator('li').count();
+  assert.ok(n >= 10, `only ${n} problems listed`);
+  assert.match(await fieldError(page, 'applicant.id_number'), /校验位/);
+  assert.match(await fieldError(page, 'applicant.mobile'), /11 位/);
+  assert.match(await fieldError(page, 'contractor.credit_code'), /信用代码/);
+  assert.match(await fieldError(page, 'contractor.qualification_no'), /请回答|必填|请/);
+  assert.match(await fieldError(page, 'documents.D_DRAWINGS'), /上传/);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `the form overflows 360 px by ${overflow}px`);
+  // focus goes to the summary so a screen reader hears it
+  const focused = await page.evaluate(() => document.activeElement?.shadowRoot?.activeElement?.className);
+  assert.match(focused || '', /aw-error-summary/);
+  await shots(page, 'validation', 'all-errors');
+});
+
+test('high-risk filing: first question → filed → officer accepts → receipt with QR → printable receipt', async () => {
+  const page = await newPage(browser, 1280);
+  const requests = [];
+  page.on('request', (r) => { if (r.url().endsWith('/api/v1/registrations') && r.method() === 'POST') requests.push({ headers: r.headers(), body: r.postData() }); });
+  await toFiling(page, HIGH_RISK, 'filing');
+  await shots(page, 'filing', 'form-empty');
+  await fillForm(page);
   await shots(page, 'filing', 'form-filled');
   await page.locator(`${W} .aw-submit`).click();
   await page.locator(`${W} .aw-receipt, ${W} .aw-error-summary`).first().waitFor({ timeout: 10000 });
@@ -131,4 +137,34 @@ test('high-risk filing: first question → filed → officer accepts → receipt
   await printed.goto(href.startsWith('http') ? href : server.base + href);
   assert.match(await printed.locator('body').innerText(), /LG-bantian-/);
   await shots(printed, 'filing', 'printed-receipt');
+});
+
+test('a returned filing reopens with every requested change marked, and resubmits', async () => {
+  const page = await newPage(browser, 360);
+  await toFiling(page, HIGH_RISK);
+  await fillForm(page);
+  await page.locator(`${W} .aw-submit`).click();
+  await page.locator(`${W} .aw-filing-no`).waitFor({ timeout: 10000 });
+  const filingNo = (await page.locator(`${W} .aw-filing-no`).innerText()).trim();
+  const changes = [
+    { field: 'site.address', message: { zh: '请写明门牌号和房号', en: 'Give the building and room number' } },
+    { field: 'documents.D_DRAWINGS', message: { zh: '图纸不清晰，请重新上传', en: 'The drawings are illegible; upload them again' } },
+  ];
+  const ret = await fetch(`${server.base}/api/v1/registrations/${filingNo}/return`, { method: 'POST', headers: { authorization: `Bearer ${officer}`, 'content-type': 'application/json' }, body: JSON.stringify({ changes }) });
+  assert.ok(ret.ok, `return answered ${ret.status}: ${await ret.text()}`);
+  await page.locator(`${W} .aw-check-status`).click();
+  await page.locator(`${W} form.aw-filing`).waitFor();
+  assert.match(await fieldError(page, 'site.address'), /门牌号/);
+  assert.match(await fieldError(page, 'documents.D_DRAWINGS'), /重新上传/);
+  assert.equal(await page.locator(`${W} .aw-error-summary li`).count(), 2);
+  await shots(page, 'returned', 'changes-marked');
+  await f(page, 'site.address').fill('龙岗区坂田街道岗头社区风门路1号A栋201');
+  await page.locator(`${W} #aw-f-documents-D_DRAWINGS`).setInputFiles(pdf('drawings-v2.pdf'));
+  await page.waitForFunction((w) => Number(document.querySelector(w).shadowRoot.querySelector('[data-field="documents.D_DRAWINGS"] progress').value) === 100, W);
+  await page.locator(`${W} .aw-submit`).click();
+  await page.locator(`${W} .aw-filing-no`).waitFor({ timeout: 10000 });
+  assert.equal((await page.locator(`${W} .aw-filing-no`).innerText()).trim(), filingNo);
+  const reg = await (await fetch(`${server.base}/api/v1/registrations/${filingNo}`, { headers: { authorization: `Bearer ${officer}` } })).json();
+  assert.equal(reg.status, 'filed');
+  await shots(page, 'returned', 'resubmitted');
 });

@@ -146,7 +146,7 @@ impl State {
     fn reassess(&mut self) {
         self.errors.clear();
         for _ in 0..4 {
-            let raw = RawFacts::Object(self.ordered_answers().iter().map(|(k, v)| (k.clone(), raw(v))).collect());
+            let raw = RawFacts::Object(self.ordered_answers().iter().map(|(k, v)| (k.as_str().into(), raw(v))).collect());
             match self.engine.parse_facts(raw, self.today) {
                 Ok(f) => {
                     self.assessment = self.engine.assess(&f);

@@ -128,29 +128,30 @@ pub fn app(p: &Props) -> Html {
             }
         });
     }
-    // tell the host page about a result (portal analytics)
+    // tell the host page about a result (portal analytics), once per decided set of answers
     {
         let host = p.host.clone();
         let decided = s.view == View::Result && s.is_decided();
-        let a = &s.assessment;
-        let detail = json!({
-            "scope": a.scope.map(|c| c.as_str()),
-            "high_risk": a.high_risk,
-            "triggers": a.high_risk_triggers.iter().map(|t| t.code.as_str()).collect::<Vec<_>>(),
-            "documents": a.documents.iter().map(|d| d.code.as_str()).collect::<Vec<_>>(),
-            "channels": a.channels.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
-            "street_office": a.street_office,
-            "ruleset": {"id": a.ruleset.id, "version": a.ruleset.version},
-            "facts": Value::Object(s.facts_json()),
+        let detail = decided.then(|| {
+            let a = &s.assessment;
+            json!({
+                "scope": a.scope.map(|c| c.as_str()),
+                "high_risk": a.high_risk,
+                "triggers": a.high_risk_triggers.iter().map(|t| t.code.as_str()).collect::<Vec<_>>(),
+                "documents": a.documents.iter().map(|d| d.code.as_str()).collect::<Vec<_>>(),
+                "channels": a.channels.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
+                "street_office": a.street_office,
+                "ruleset": {"id": a.ruleset.id, "version": a.ruleset.version},
+                "facts": Value::Object(s.facts_json()),
+            })
         });
-        let sig = if decided { detail.to_string() } else { String::new() };
-        use_effect_with(sig, move |sig| {
-            if !sig.is_empty() {
-                web::emit(&host, "anbei:result", &detail);
+        let sig = detail.as_ref().map(Value::to_string).unwrap_or_default();
+        use_effect_with(sig, move |_| {
+            if let Some(d) = detail {
+                web::emit(&host, "anbei:result", &d);
             }
         });
     }
-
     let dispatch = state.dispatcher();
     let set_lang = {
         let d = dispatch.clone();

@@ -31,24 +31,25 @@ pub fn result_view(p: &Props) -> Html {
 
     let copy = {
         let copied = copied.clone();
-        let text = result_text(e, a, lang);
+        let st = p.state.clone();
         let msg = c.copied;
         Callback::from(move |_: MouseEvent| {
-            if web::copy_text(&text) {
+            // built on demand: the result renders without it
+            if web::copy_text(&result_text(st.engine, &st.assessment, st.lang)) {
                 copied.set(msg.to_string());
             }
         })
     };
+    let share_link = format!("{}#{}", web::location_base(), share::encode(&s.ordered_answers(), s.mode == Mode::OddJob));
     let share_cb = {
         let copied = copied.clone();
-        let link = format!("{}#{}", web::location_base(), share::encode(&s.ordered_answers(), s.mode == Mode::OddJob));
+        let link = share_link.clone();
         let msg = c.share_copied;
         Callback::from(move |_: MouseEvent| {
             web::copy_text(&link);
             copied.set(msg.to_string());
         })
     };
-    let share_link = format!("{}#{}", web::location_base(), share::encode(&s.ordered_answers(), s.mode == Mode::OddJob));
     let print = Callback::from(|_: MouseEvent| web::print());
     let file = {
         let d = p.state.dispatcher();
