@@ -135,7 +135,7 @@ export async function waitSeqChange(page, w, before) {
   await page.waitForFunction(([w, b]) => document.querySelector(w)?.shadowRoot?.querySelector('.aw')?.dataset.seq !== b, [w, before], { timeout: 5000 });
 }
 
-const DEFAULTS = { venue: 'residential', street: 'bantian', public_area: true, excavation_depth_m: 0, scaffold_height_m: 0 };
+const DEFAULTS = { venue: 'residential', street: 'bantian', public_area: true, excavation_depth_m: 0, scaffold_height_m: 0, investment_yuan: 500000 };
 
 /**
  * Answers screens from `table` (fact → value; absent booleans are "no") until the result shows or

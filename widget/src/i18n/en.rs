@@ -18,7 +18,7 @@ pub static CAT: Catalogue = Catalogue {
     your_answers: "Your answers",
     none_apply: "If none of these apply, just press Continue.",
     which_apply: "Which of these apply? (tick all that do)",
-    search_activity: "Search the kind of work (e.g. air conditioner, fit-out, sign)",
+    search_activity: "Search: air conditioner, fit-out, sign…",
     no_match: "No kind of work matches; try other words or pick from the list below.",
     group_engineering: "Small projects (fit-out, repair, public works)",
     group_odd_job: "Odd jobs (installing, servicing, cleaning, pruning)",

@@ -18,7 +18,7 @@ pub static CAT: Catalogue = Catalogue {
     your_answers: "您的回答",
     none_apply: "以上都没有，直接点“继续”。",
     which_apply: "以下哪些情况适用？（可多选）",
-    search_activity: "搜索工作类型（如：空调、装修、招牌）",
+    search_activity: "搜索：空调、装修、招牌…",
     no_match: "没有匹配的工作类型，请换个说法或在下方列表中选择。",
     group_engineering: "小型工程（装修、修缮、市政等施工）",
     group_odd_job: "零星作业（安装、维修、清洗、修剪等）",

@@ -1,0 +1,62 @@
+// Embedding contract against a real `anbei serve`: one script tag defines <anbei-widget>; the only global
+// is AnbeiWidget; no styles leak into the host page; AnbeiWidget.mount works for frameworks; widgets on
+// one page keep separate saved answers; the self-check keeps working offline once loaded.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launch, newPage, shots, screenInfo, answerUntil, sel } from './harness.mjs';
+
+let server, browser;
+before(async () => { server = await startServer(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.stop(); });
+
+test('one global, no leaked styles, AnbeiWidget.mount for frameworks, separate storage per widget', async () => {
+  const page = await newPage(browser, 1280);
+  // globals and styles of the host page before the widget script runs
+  await page.addInitScript(() => {
+    window.__before = new Set(Object.getOwnPropertyNames(window));
+  });
+  await page.goto(server.base + '/');
+  await page.locator(`${sel('anbei-main')} h2.aw-q`).waitFor();
+  const added = await page.evaluate(() => Object.getOwnPropertyNames(window).filter((k) => !window.__before.has(k) && k !== '__before'));
+  assert.deepEqual(added, ['AnbeiWidget']);
+  const hostSheets = await page.evaluate(() => [...document.styleSheets].map((s) => s.ownerNode?.tagName + (s.href || '')));
+  assert.deepEqual(hostSheets, ['STYLE'], 'only the portal\'s own <style>; the widget styles live in its shadow roots');
+  // the portal's theme reaches the widget through custom properties
+  const accent = await page.locator(`${sel('anbei-main')} .aw-head`).evaluate((el) => getComputedStyle(el).borderBottomColor);
+  assert.equal(accent, 'rgb(11, 79, 138)');
+
+  // a framework mounts one into its own element
+  await page.evaluate(async () => {
+    const div = document.createElement('div');
+    div.id = 'framework-slot';
+    document.querySelector('main').append(div);
+    div.addEventListener('anbei:result', (e) => { window.__fwResult = e.detail; });
+    window.__fw = await window.AnbeiWidget.mount(div, { lang: 'en', mode: 'odd-job', api: '/' });
+  });
+  const fw = '#framework-slot';
+  await page.locator(`${fw} h2.aw-q`).waitFor();
+  assert.equal(await page.locator(`${fw} h2.aw-q`).innerText(), 'What work is it?');
+  await answerUntil(page, fw, { activity: 'odd_signage' });
+  assert.equal((await page.evaluate(() => window.__fwResult)).scope, 'SPORADIC_WORK');
+  await shots(page, 'embed', 'three-widgets');
+
+  // each widget saved its own answers
+  const keys = await page.evaluate(() => Object.keys(localStorage).sort());
+  assert.ok(keys.includes('anbei.v1.anbei-main') && keys.includes('anbei.v1.anbei-odd') && keys.includes('anbei.v1.framework-slot'), keys.join());
+  assert.deepEqual((await screenInfo(page, sel('anbei-main'))).facts, ['activity'], 'the main widget was not touched');
+  await page.evaluate(() => window.__fw.unmount());
+  assert.equal(await page.locator(`${fw} .aw`).count(), 0);
+});
+
+test('offline: once loaded, the self-check runs to its result without the network', async () => {
+  const page = await newPage(browser, 360);
+  await page.goto(server.base + '/');
+  const w = sel('anbei-main');
+  await page.locator(`${w} h2.aw-q`).waitFor();
+  await page.context().setOffline(true);
+  const info = await answerUntil(page, w, { activity: 'building_repair', repair_is_complex: true, contract_amount_yuan: 300000, construction_area_m2: 120, structural_change: true });
+  assert.equal(info.view, 'result');
+  assert.match(await page.locator(`${w} .aw-result`).innerText(), /变动建筑主体或承重结构/);
+  await shots(page, 'offline', 'result');
+  await page.context().setOffline(false);
+});
