@@ -102,6 +102,7 @@ pub fn app(p: &Props) -> Html {
     let lang = s.lang;
     let c = lang.cat();
     let heading = use_node_ref();
+    let answers_open = use_state(|| false);
     let first_render = use_mut_ref(|| true);
 
     // persist; drop a loaded share fragment from the address bar
@@ -206,7 +207,7 @@ pub fn app(p: &Props) -> Html {
             }
             <p class="aw-status" role="status">{ status }</p>
             { body }
-            <AnswerList state={state.clone()} />
+            { answer_list(&state, &answers_open) }
             <footer class="aw-foot">
                 <button type="button" class="aw-link aw-restart" onclick={restart}>{ c.start_again }</button>
                 <p class="aw-small">{ c.offline_note }</p>
@@ -215,18 +216,11 @@ pub fn app(p: &Props) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct ListProps {
-    state: UseReducerHandle<State>,
-}
-
-/// "Your answers": every answer with a Change button.
-#[function_component(AnswerList)]
-fn answer_list(p: &ListProps) -> Html {
-    let s: &State = &p.state;
+/// "Your answers": every answer with a Change button (a plain function: one component type less).
+fn answer_list(state: &UseReducerHandle<State>, open: &UseStateHandle<bool>) -> Html {
+    let s: &State = state;
     let lang = s.lang;
     let c = lang.cat();
-    let open = use_state(|| false);
     let answers = s.ordered_answers();
     if answers.is_empty() {
         return html! {};
@@ -238,7 +232,7 @@ fn answer_list(p: &ListProps) -> Html {
     let summary = html! {
         <summary>{ c.your_answers }{" · "}{ fill(c.answered_count, &[("n", &answers.len().to_string())]) }</summary>
     };
-    if !*open {
+    if !**open {
         // rows are only built while the list is open: answering stays fast with many answers
         return html! { <details class="aw-answers" {ontoggle}>{ summary }</details> };
     }
@@ -248,7 +242,7 @@ fn answer_list(p: &ListProps) -> Html {
         let spec = rs.spec(f);
         let q = lang.pick(&spec.question.zh, &spec.question.en).to_string();
         let shown = super::question::answer_text(s, k, v);
-        let d = p.state.dispatcher();
+        let d = state.dispatcher();
         let key = k.clone();
         let onclick = Callback::from(move |_: MouseEvent| d.dispatch(Action::Change(key.clone())));
         html! {

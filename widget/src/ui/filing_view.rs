@@ -3,7 +3,7 @@
 //! receipt with its QR code, or — for high-risk work awaiting an officer — the acknowledgement; a
 //! returned filing reopens with every requested change marked.
 
-use super::qr::Qr;
+use super::qr::qr;
 use super::web::{self, Body};
 use crate::filing::{Form, Needs, OPERATIONS, Problem, Worker, body, fingerprint, problems_from_server, validate};
 use crate::i18n::{Lang, fill, fmt_date};
@@ -205,7 +205,7 @@ pub fn filing_view(p: &Props) -> Html {
                         <dt>{ c.filing_no }</dt><dd>{ filing_no.clone() }</dd>
                         <dt>{ c.valid_to }</dt><dd>{ r.get("valid_until").and_then(Value::as_str).and_then(Date::parse).map(|d| fmt_date(lang, d)).unwrap_or_default() }</dd>
                     </dl>
-                    <Qr payload={r.get("qr_payload").and_then(Value::as_str).unwrap_or("").to_string()} label={c.qr_label.to_string()} />
+                    { qr(r.get("qr_payload").and_then(Value::as_str).unwrap_or(""), c.qr_label) }
                     <ul class="aw-list aw-noprint">
                         if let Some(u) = link(r.get("print_url")) { <li><a class="aw-print-receipt" href={u} target="_blank" rel="noopener">{ c.print_receipt }</a></li> }
                         if let Some(u) = link(r.get("notice_url")) { <li><a href={u} target="_blank" rel="noopener">{ c.site_notice }</a></li> }
