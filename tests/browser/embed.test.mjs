@@ -60,3 +60,22 @@ test('offline: once loaded, the self-check runs to its result without the networ
   await shots(page, 'offline', 'result');
   await page.context().setOffline(false);
 });
+
+test('the result prints without controls and copies as plain text', async () => {
+  const page = await newPage(browser, 1280);
+  await page.goto(server.base + '/');
+  const w = sel('anbei-main');
+  await page.locator(`${w} h2.aw-q`).waitFor();
+  await answerUntil(page, w, { activity: 'odd_equipment', work_at_height: true, other_special_operation: true });
+  await page.locator(`${w} .aw-actions button`, { hasText: '复制结果' }).click();
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  assert.match(copied, /自查结果/);
+  assert.match(copied, /特种作业操作证/);
+  assert.match(copied, /第十一条第（二）项/);
+  await page.emulateMedia({ media: 'print' });
+  assert.equal(await page.locator(`${w} .aw-actions`).isVisible(), false);
+  assert.equal(await page.locator(`${w} .aw-foot`).isVisible(), false);
+  assert.equal(await page.locator(`${w} .aw-scope-line`).isVisible(), true);
+  await page.screenshot({ path: new URL('./screenshots/print-result-1280.png', import.meta.url).pathname, fullPage: true });
+  await page.emulateMedia({ media: 'screen' });
+});
