@@ -71,7 +71,7 @@ pub fn run(args: &[String]) -> ExitCode {
         }
     };
     let today = today.unwrap_or_else(today_shanghai);
-    let stdin = io::stdin().lock();
+    let stdin = io::stdin();
     let stdout = io::stdout().lock();
     match stream(&engine, today, stdin, stdout) {
         Ok(0) => ExitCode::SUCCESS,
@@ -84,13 +84,16 @@ pub fn run(args: &[String]) -> ExitCode {
     }
 }
 
-/// Streams `input` to `output`; returns how many lines were bad.
-pub fn stream<R: BufRead, W: Write>(
+/// Streams `input` to `output`; returns how many lines were bad. Output is flushed whenever the input
+/// has nothing more buffered, so an interactive producer gets each answer at once while a bulk batch is
+/// written in large blocks.
+pub fn stream<R: Read, W: Write>(
     engine: &Engine,
     today: Date,
-    mut input: R,
+    input: R,
     output: W,
 ) -> io::Result<u64> {
+    let mut input = io::BufReader::with_capacity(1 << 16, input);
     let mut out = BufWriter::with_capacity(1 << 16, output);
     let mut buf: Vec<u8> = Vec::with_capacity(4096);
     let mut line_no = 0u64;
@@ -98,6 +101,9 @@ pub fn stream<R: BufRead, W: Write>(
     let mut json: Vec<u8> = Vec::with_capacity(8192);
     loop {
         buf.clear();
+        if input.buffer().is_empty() {
+            out.flush()?;
+        }
         let n = (&mut input)
             .take(MAX_LINE as u64 + 1)
             .read_until(b'\n', &mut buf)?;
