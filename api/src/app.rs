@@ -141,8 +141,27 @@ impl Application {
 /// Engine, store (migrated) and signing key for `cfg`.
 pub async fn state(cfg: Config, clock: Arc<dyn Clock>) -> Result<AppState, String> {
     let engine = Engine::embedded().map_err(|e| format!("rule data: {e}"))?;
+    let key_existed = crate::signing::key_path(&cfg.data_dir).exists();
     let signer = Arc::new(Signer::load_or_create(&cfg.data_dir)?);
     let store = store::open(&cfg, signer.clone()).await?;
+    if !key_existed {
+        // A new key next to a database that already holds filings means the key file was lost or
+        // the data directory is not the one the database belongs to: every receipt issued so far would
+        // stop verifying. Refuse to start rather than silently switch keys.
+        let existing = store
+            .list_filings(store::ListFilter::default(), None, 1)
+            .await
+            .map_err(|e| format!("cannot read the database: {e}"))?;
+        if !existing.is_empty() {
+            let path = crate::signing::key_path(&cfg.data_dir);
+            let _ = std::fs::remove_file(&path);
+            return Err(format!(
+                "signing key {} is missing but the database already holds filings: restore the key file \
+                 from backup (or point --data-dir at the directory that holds it); refusing to start with a new key",
+                path.display()
+            ));
+        }
+    }
     let limiter = (cfg.rate_limit_per_s > 0).then(|| {
         ratelimit::Limiter::new(
             cfg.rate_limit_per_s,

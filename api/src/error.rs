@@ -382,6 +382,11 @@ impl IntoResponse for ApiError {
         } else {
             None
         };
+        let retry = if matches!(self, ApiError::Unavailable) {
+            Some(5)
+        } else {
+            retry
+        };
         let unauthorized = matches!(self, ApiError::Unauthorized);
         let body = serde_json::to_vec(&self.problem()).unwrap_or_default();
         let mut resp = (status, body).into_response();
@@ -410,9 +415,45 @@ impl From<crate::store::StoreError> for ApiError {
                 "the registration was changed concurrently; reload and retry",
             ),
             crate::store::StoreError::NotFound => ApiError::NotFound,
+            crate::store::StoreError::Db(d) if unavailable(&d) => {
+                tracing::error!(error = %d, "database unavailable");
+                ApiError::Unavailable
+            }
             crate::store::StoreError::Db(d) => ApiError::Internal(d),
         }
     }
+}
+
+/// Whether a database error means "the database cannot be used right now" (unreachable, restarting,
+/// disk full, read-only, I/O error, pool exhausted) rather than a bug: the request did nothing and can
+/// be retried, so it is answered 503 with `Retry-After`, not 500.
+pub fn unavailable(detail: &str) -> bool {
+    const MARKERS: &[&str] = &[
+        // SQLite (rusqlite messages) and the group-commit writer.
+        "database or disk is full",
+        "attempt to write a readonly database",
+        "disk i/o error",
+        "unable to open database file",
+        "database is locked",
+        "commit failed",
+        "could not begin a transaction",
+        "the writer thread",
+        // PostgreSQL (sqlx): connection refused/reset, pool timeouts, shutdown, disk full, read-only.
+        "error communicating with database",
+        "pool timed out",
+        "closed pool",
+        "connection refused",
+        "connection reset",
+        "terminating connection",
+        "the database system is",
+        "could not extend file",
+        "no space left on device",
+        "read-only transaction",
+        "unexpected eof",
+        "broken pipe",
+    ];
+    let d = detail.to_ascii_lowercase();
+    MARKERS.iter().any(|m| d.contains(m))
 }
 
 /// A JSON body parsed by us, so every rejection is a problem document.
@@ -436,12 +477,98 @@ pub fn parse_json<T: DeserializeOwned>(b: &[u8]) -> Result<T, ApiError> {
     })
 }
 
+/// A JSON document as a `Value`, refusing duplicate object keys anywhere in it (serde_json would keep
+/// the last one silently, while other parsers keep the first: the two would disagree about what was
+/// filed).
+pub fn parse_json_value(b: &[u8]) -> Result<serde_json::Value, ApiError> {
+    parse_json::<StrictValue>(b).map(|v| v.0)
+}
+
+struct StrictValue(serde_json::Value);
+
+impl<'de> serde::Deserialize<'de> for StrictValue {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::{self, MapAccess, SeqAccess, Visitor};
+        use serde_json::Value;
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = StrictValue;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON value")
+            }
+            fn visit_unit<E>(self) -> Result<StrictValue, E> {
+                Ok(StrictValue(Value::Null))
+            }
+            fn visit_none<E>(self) -> Result<StrictValue, E> {
+                Ok(StrictValue(Value::Null))
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<StrictValue, E> {
+                Ok(StrictValue(Value::Bool(v)))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<StrictValue, E> {
+                Ok(StrictValue(Value::from(v)))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<StrictValue, E> {
+                Ok(StrictValue(Value::from(v)))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<StrictValue, E> {
+                Ok(StrictValue(Value::from(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<StrictValue, E> {
+                Ok(StrictValue(Value::String(v.to_owned())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<StrictValue, E> {
+                Ok(StrictValue(Value::String(v)))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<StrictValue, A::Error> {
+                let mut out = Vec::new();
+                while let Some(StrictValue(v)) = a.next_element()? {
+                    out.push(v);
+                }
+                Ok(StrictValue(Value::Array(out)))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<StrictValue, A::Error> {
+                let mut m = serde_json::Map::new();
+                while let Some(k) = a.next_key::<String>()? {
+                    let StrictValue(v) = a.next_value()?;
+                    if m.contains_key(&k) {
+                        return Err(de::Error::custom(format_args!("duplicate key \"{k}\"")));
+                    }
+                    m.insert(k, v);
+                }
+                Ok(StrictValue(Value::Object(m)))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
 /// The raw body, with the size limit turned into a problem document.
 pub struct ApiBody(pub Bytes);
 
 impl<S: Send + Sync> FromRequest<S> for ApiBody {
     type Rejection = ApiError;
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        // JSON bodies only: a declared non-JSON type (a form post, text/plain from another site's
+        // page, XML) is refused before the body is read. No Content-Type at all is tolerated.
+        if let Some(ct) = req.headers().get(header::CONTENT_TYPE) {
+            let essence = ct
+                .to_str()
+                .unwrap_or("")
+                .split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase();
+            if essence != "application/json" && !essence.ends_with("+json") {
+                return Err(ApiError::UnsupportedMediaType {
+                    msg: Msg::new(
+                        "请求内容应为 JSON（Content-Type: application/json）",
+                        "the body must be JSON (Content-Type: application/json)",
+                    ),
+                });
+            }
+        }
         match Bytes::from_request(req, state).await {
             Ok(b) => Ok(ApiBody(b)),
             Err(BytesRejection::FailedToBufferBody(e))

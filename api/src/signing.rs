@@ -79,6 +79,11 @@ fn unhex(s: &str) -> Option<Vec<u8>> {
         .collect()
 }
 
+/// Where the signing key of a data directory lives.
+pub fn key_path(dir: &Path) -> std::path::PathBuf {
+    dir.join(KEY_FILE)
+}
+
 impl Signer {
     /// Loads the key from `dir`, creating it (mode 0600) on first start. A key file that exists but
     /// cannot be read or parsed is an error: the service must not silently switch keys.
@@ -196,6 +201,16 @@ pub fn verify_with(key: &VerifyingKey, payload: &str, sig_b64: &str) -> bool {
     };
     key.verify(payload.as_bytes(), &Signature::from_bytes(&arr))
         .is_ok()
+}
+
+/// Constant-time equality (length is not secret): tokens and their hashes are compared with this, so
+/// response timing says nothing about how much of a guess was right.
+pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let diff = a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y));
+    std::hint::black_box(diff) == 0
 }
 
 /// A new officer token (shown once) and the hash stored for it.

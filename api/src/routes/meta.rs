@@ -26,7 +26,11 @@ pub async fn healthz() -> Json<serde_json::Value> {
 /// The database answers.
 #[utoipa::path(get, path = "/readyz", tag = "meta", responses((status = 200, description = "ready"), (status = 503, description = "database unreachable", body = crate::error::Problem)))]
 pub async fn readyz(State(s): State<AppState>) -> Result<Json<serde_json::Value>, ApiError> {
-    match s.store.ping().await {
+    // Bounded: a probe must answer before the load balancer gives up, even while the pool waits.
+    let ping = tokio::time::timeout(std::time::Duration::from_secs(2), s.store.ping())
+        .await
+        .unwrap_or_else(|_| Err(crate::store::StoreError::Db("ping timed out".into())));
+    match ping {
         Ok(()) => Ok(Json(serde_json::json!({ "status": "ready" }))),
         Err(e) => {
             tracing::warn!(error = %e, "readiness check failed");

@@ -239,7 +239,10 @@ async fn caller(s: &AppState, h: &HeaderMap, rec: &FilingRecord) -> Result<Calle
         scope_check(&o, rec)?;
         return Ok(Caller::Officer);
     }
-    if sha256_hex(t.as_bytes()) == rec.access_token_hash {
+    if crate::signing::ct_eq(
+        sha256_hex(t.as_bytes()).as_bytes(),
+        rec.access_token_hash.as_bytes(),
+    ) {
         Ok(Caller::Applicant)
     } else {
         Err(ApiError::Unauthorized)
@@ -402,7 +405,7 @@ pub async fn create(
     ApiBody(body): ApiBody,
 ) -> Result<Response, ApiError> {
     let key = idempotency_key(&headers)?;
-    let value: Value = parse_json(&body)?;
+    let value: Value = crate::error::parse_json_value(&body)?;
     let hash = sha256_hex(filing::canonical(&value).as_bytes());
     let _inflight = s.begin(&key).ok_or(ApiError::IdempotencyInFlight)?;
     if let Some((h, no)) = s.store.find_idempotent(&key).await? {
@@ -513,7 +516,7 @@ pub async fn resubmit(
             "only a returned filing can be resubmitted",
         ));
     }
-    let value: Value = parse_json(&body)?;
+    let value: Value = crate::error::parse_json_value(&body)?;
     let c = check_body(&s, &value).await?;
     if c.street != rec.street {
         return Err(ApiError::invalid(vec![FieldProblem::new(
