@@ -111,6 +111,65 @@ pub async fn spawn_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> Te
 }
 
 impl TestApp {
+    /// The data directory (SQLite file, uploads, signing key).
+    pub fn data_dir(&self) -> &std::path::Path {
+        &self.dir
+    }
+
+    /// The PostgreSQL schema of this test, if any.
+    pub fn schema(&self) -> Option<&str> {
+        self.schema.as_deref()
+    }
+
+    /// Runs one SQL statement directly on this test's database (tamper tests, storage checks) and
+    /// returns the first column of every row as text.
+    pub async fn sql(&self, sql: &str) -> Vec<String> {
+        match &self.schema {
+            None => {
+                let c = rusqlite::Connection::open(self.dir.join("anbei.sqlite3")).unwrap();
+                c.busy_timeout(std::time::Duration::from_secs(10)).unwrap();
+                let mut st = c.prepare(sql).unwrap();
+                let n = st.column_count();
+                let mut out = Vec::new();
+                let mut rows = st.query([]).unwrap();
+                while let Some(r) = rows.next().unwrap() {
+                    if n > 0 {
+                        let v: rusqlite::types::Value = r.get(0).unwrap();
+                        out.push(match v {
+                            rusqlite::types::Value::Null => String::new(),
+                            rusqlite::types::Value::Integer(i) => i.to_string(),
+                            rusqlite::types::Value::Real(f) => f.to_string(),
+                            rusqlite::types::Value::Text(t) => t,
+                            rusqlite::types::Value::Blob(b) => String::from_utf8_lossy(&b).into_owned(),
+                        });
+                    }
+                }
+                out
+            }
+            Some(schema) => {
+                use sqlx::Row;
+                let pool = sqlx::PgPool::connect(&pg_url()).await.unwrap();
+                let mut conn = pool.acquire().await.unwrap();
+                sqlx::query(&format!("SET search_path TO {schema}"))
+                    .execute(&mut *conn)
+                    .await
+                    .unwrap();
+                let rows = sqlx::query(sql).fetch_all(&mut *conn).await.unwrap();
+                drop(conn);
+                pool.close().await;
+                rows.iter()
+                    .map(|r| {
+                        r.try_get::<Option<String>, _>(0)
+                            .map(|o| o.unwrap_or_default())
+                            .or_else(|_| r.try_get::<i64, _>(0).map(|i| i.to_string()))
+                            .or_else(|_| r.try_get::<bool, _>(0).map(|b| b.to_string()))
+                            .unwrap_or_default()
+                    })
+                    .collect()
+            }
+        }
+    }
+
     pub fn url(&self, p: &str) -> String {
         format!("{}{p}", self.base)
     }
