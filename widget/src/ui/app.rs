@@ -179,6 +179,11 @@ pub fn app(p: &Props) -> Html {
         Origin::SharedBad => c.share_bad,
         _ => "",
     };
+    let announce = if s.view == View::Result && s.is_decided() {
+        fill(c.result_announce, &[("scope", &crate::summary::scope_sentence(s.engine, &s.assessment, lang))])
+    } else {
+        String::new()
+    };
     let title = if s.mode == Mode::OddJob { c.odd_job_mode } else { c.widget_title };
     let body = match s.view {
         View::Interview => html! {
@@ -206,6 +211,8 @@ pub fn app(p: &Props) -> Html {
                 </div>
             }
             <p class="aw-status" role="status">{ status }</p>
+            // one live region that exists before the result does, so the result is announced
+            <p class="aw-visually-hidden" aria-live="polite">{ announce }</p>
             { body }
             { answer_list(&state, &answers_open) }
             <footer class="aw-foot">

@@ -132,6 +132,17 @@ pub fn filing_view(p: &Props) -> Html {
         });
     }
 
+    // the receipt / acknowledgement takes focus when it appears
+    {
+        let h = p.heading.clone();
+        use_effect_with(fs.done.is_some() && !fs.returned, move |shown| {
+            if *shown {
+                if let Some(el) = h.cast::<web_sys::HtmlElement>() {
+                    web::focus(&el);
+                }
+            }
+        });
+    }
     let d = fs.dispatcher();
     let problem = |field: &str| fs.problems.iter().find(|p| p.field == field).map(|p| p.text(lang).to_string());
     let text_field = |label: &str, path: &str, value: &str, set: Setter, required: bool, kind: &str| {
@@ -199,7 +210,6 @@ pub fn filing_view(p: &Props) -> Html {
             <section class="aw-result aw-receipt" aria-labelledby="aw-receipt-h">
                 if let Some(r) = receipt {
                     <h2 id="aw-receipt-h" class="aw-q" tabindex="-1" ref={p.heading.clone()}>{ c.receipt_title }</h2>
-                    <p class="aw-visually-hidden" aria-live="polite">{ c.receipt_title }</p>
                     <dl class="aw-dates">
                         <dt>{ c.receipt_no }</dt><dd class="aw-receipt-no">{ r.get("receipt_no").and_then(Value::as_str).unwrap_or("").to_string() }</dd>
                         <dt>{ c.filing_no }</dt><dd>{ filing_no.clone() }</dd>
@@ -213,7 +223,6 @@ pub fn filing_view(p: &Props) -> Html {
                     </ul>
                 } else {
                     <h2 id="aw-receipt-h" class="aw-q" tabindex="-1" ref={p.heading.clone()}>{ c.ack_title }</h2>
-                    <p class="aw-visually-hidden" aria-live="polite">{ c.ack_title }</p>
                     <p>{ c.ack_body }</p>
                     <dl class="aw-dates">
                         <dt>{ c.filing_no }</dt><dd class="aw-filing-no">{ filing_no.clone() }</dd>

@@ -3,7 +3,7 @@
 //! departments, dates, notes. Printable and copyable; announced to screen readers.
 
 use super::web;
-use crate::i18n::{article, colon, fill, fmt_date};
+use crate::i18n::{article, colon, fmt_date};
 use crate::share;
 use crate::state::{Action, Mode, State, View};
 use crate::summary::{code_explain, code_title, department_name, result_text, scope_sentence, street_office};
@@ -109,7 +109,6 @@ pub fn result_view(p: &Props) -> Html {
     html! {
         <section class="aw-result" aria-labelledby="aw-result-h">
             <h2 id="aw-result-h" class="aw-q" tabindex="-1" ref={p.heading.clone()}>{ c.result_title }</h2>
-            <p class="aw-visually-hidden" aria-live="polite">{ fill(c.result_announce, &[("scope", &scope_line)]) }</p>
             <div class={if in_scope { "aw-scope" } else { "aw-scope aw-out" }}>
                 <p class="aw-scope-line">{ scope_line.clone() }</p>
                 if let Some(sa) = a.scope_article { <p>{ art(sa) }<code class="aw-code">{ a.scope.map(|x| x.as_str()).unwrap_or("") }</code></p> }
