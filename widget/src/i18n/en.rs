@@ -160,5 +160,6 @@ pub static CAT: Catalogue = Catalogue {
     err_uncovered: "The work involves a special operation: list at least one worker holding its operation certificate (Art. 11(2)).",
     err_start_past: "Register before starting: the planned start cannot be before today (Art. 9).",
     check_status: "Check the status",
+    schedule: "Schedule",
     answer_these: "Please answer these questions",
 };

@@ -67,7 +67,7 @@ catalogue! {
     valid_to, print_receipt, site_notice, verify_link, ack_title, ack_body, answer_due, follow_up,
     access_token_note, returned_title, returned_body, requested_change, resubmit, optional, back_to_result,
     api_missing, qr_label, hazards_hint, answered_count, skip_link, close_summary, filing_intro, not_needed_upload,
-    person, company, answer_these, err_workers, err_uncovered, err_start_past, check_status,
+    person, company, answer_these, err_workers, err_uncovered, err_start_past, check_status, schedule,
 }
 
 /// Replace `{name}` placeholders.

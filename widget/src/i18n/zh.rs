@@ -160,5 +160,6 @@ pub static CAT: Catalogue = Catalogue {
     err_uncovered: "作业涉及特种作业，须至少列出一名持相应特种作业操作证的人员（第十一条第（二）项）。",
     err_start_past: "应先登记后开工：计划开工日期不能早于今天（第九条）。",
     check_status: "查询受理进度",
+    schedule: "施工期",
     answer_these: "请回答以下问题",
 };

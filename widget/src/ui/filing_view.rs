@@ -169,9 +169,6 @@ pub fn filing_view(p: &Props) -> Html {
             </div>
         }
     };
-    macro_rules! setter {
-        ($($f:tt)+) => { Rc::new(|f: &mut Form, v: String| f.$($f)+ = v) as Setter };
-    }
     let f = &fs.form;
 
     // --- receipt / acknowledgement
@@ -437,66 +434,103 @@ pub fn filing_view(p: &Props) -> Html {
         </div>
     });
     let odd = needs.odd_job;
+    // the form as data: one template renders every section (a leaner bundle than one per field)
+    let office = crate::summary::street_office(s.engine, &street, lang).unwrap_or_default();
+    let mut before_workers: Vec<Section> = vec![Section {
+        legend: c.applicant,
+        extra: html! {},
+        fields: vec![
+            def(c.name, "applicant.name", "text", |f| &f.applicant.name, |f, v| f.applicant.name = v),
+            def(c.id_number, "applicant.id_number", "id", |f| &f.applicant.id_number, |f, v| f.applicant.id_number = v),
+            def(c.mobile, "applicant.mobile", "tel", |f| &f.applicant.mobile, |f, v| f.applicant.mobile = v),
+        ],
+    }];
+    if needs.via_agent {
+        before_workers.push(Section {
+            legend: c.agent,
+            extra: html! {},
+            fields: vec![
+                def(c.name, "agent.name", "text", |f| &f.agent.name, |f, v| f.agent.name = v),
+                def(c.id_number, "agent.id_number", "id", |f| &f.agent.id_number, |f, v| f.agent.id_number = v),
+                def(c.mobile, "agent.mobile", "tel", |f| &f.agent.mobile, |f, v| f.agent.mobile = v),
+            ],
+        });
+    }
+    before_workers.push(Section {
+        legend: c.site,
+        extra: html! { <p class="aw-small">{ c.street }{ crate::i18n::colon(lang) }{ office }</p> },
+        fields: vec![
+            def(c.address, "site.address", "text", |f| &f.address, |f, v| f.address = v),
+            def(c.community, "site.community", "text", |f| &f.community, |f, v| f.community = v),
+        ],
+    });
+    let mut contractor = vec![def(c.name, "contractor.name", "text", |f| &f.contractor_name, |f, v| f.contractor_name = v)];
+    if odd && f.contractor_is_person {
+        contractor.push(def(c.id_number, "contractor.id_number", "id", |f| &f.contractor_id_number, |f, v| f.contractor_id_number = v));
+    } else {
+        contractor.push(def(c.credit_code, "contractor.credit_code", "id", |f| &f.contractor_credit_code, |f, v| f.contractor_credit_code = v));
+    }
+    if needs.high_risk {
+        contractor.push(def(c.qualification_no, "contractor.qualification_no", "id", |f| &f.qualification_no, |f, v| f.qualification_no = v));
+        contractor.push(def(c.safety_licence_no, "contractor.safety_licence_no", "id", |f| &f.safety_licence_no, |f, v| f.safety_licence_no = v));
+    }
+    before_workers.push(Section {
+        legend: c.contractor_unit,
+        extra: if odd {
+            html! { <label class="aw-check"><input type="checkbox" checked={f.contractor_is_person} onchange={person_toggle} /><span>{ c.contractor_is_person }</span></label> }
+        } else {
+            html! {}
+        },
+        fields: contractor,
+    });
+    if !odd {
+        before_workers.push(Section {
+            legend: c.project_lead,
+            extra: html! {},
+            fields: vec![
+                def(c.name, "project_lead.name", "text", |f| &f.lead_name, |f, v| f.lead_name = v),
+                def(c.mobile, "project_lead.mobile", "tel", |f| &f.lead_mobile, |f, v| f.lead_mobile = v),
+            ],
+        });
+        before_workers.push(Section {
+            legend: c.safety_manager,
+            extra: html! {},
+            fields: vec![
+                def(c.name, "safety_manager.name", "text", |f| &f.safety_name, |f, v| f.safety_name = v),
+                def(c.mobile, "safety_manager.mobile", "tel", |f| &f.safety_mobile, |f, v| f.safety_mobile = v),
+            ],
+        });
+    }
+    let dates = Section {
+        legend: c.schedule,
+        extra: html! {},
+        fields: vec![
+            def(c.planned_start, "planned_start", "date", |f| &f.planned_start, |f, v| f.planned_start = v),
+            def(c.planned_end, "planned_end", "date", |f| &f.planned_end, |f, v| f.planned_end = v),
+        ],
+    };
+    let section = |sec: Section| {
+        html! {
+            <fieldset><legend>{ sec.legend }</legend>
+                { sec.extra }
+                { for sec.fields.into_iter().map(|x| { let set = x.set; text_field(x.label, x.path, (x.get)(f), Rc::new(move |form: &mut Form, v: String| set(form, v)), true, x.kind) }) }
+            </fieldset>
+        }
+    };
     html! {
         <form class="aw-screen aw-filing" aria-labelledby="aw-filing-h" onsubmit={submit} novalidate=true>
             <h2 id="aw-filing-h" class="aw-q" tabindex="-1" ref={p.heading.clone()}>{ c.filing_title }</h2>
             if fs.returned { <div class="aw-error" role="alert"><p><strong>{ c.returned_title }</strong></p><p>{ c.returned_body }</p></div> }
             <p class="aw-help">{ c.filing_intro }</p>
             { summary }
-            <fieldset><legend>{ c.applicant }</legend>
-                { text_field(c.name, "applicant.name", &f.applicant.name, setter!(applicant.name), true, "text") }
-                { text_field(c.id_number, "applicant.id_number", &f.applicant.id_number, setter!(applicant.id_number), true, "id") }
-                { text_field(c.mobile, "applicant.mobile", &f.applicant.mobile, setter!(applicant.mobile), true, "tel") }
-            </fieldset>
-            if needs.via_agent {
-                <fieldset><legend>{ c.agent }</legend>
-                    { text_field(c.name, "agent.name", &f.agent.name, setter!(agent.name), true, "text") }
-                    { text_field(c.id_number, "agent.id_number", &f.agent.id_number, setter!(agent.id_number), true, "id") }
-                    { text_field(c.mobile, "agent.mobile", &f.agent.mobile, setter!(agent.mobile), true, "tel") }
-                </fieldset>
-            }
-            <fieldset><legend>{ c.site }</legend>
-                <p class="aw-small">{ c.street }{ crate::i18n::colon(lang) }{ crate::summary::street_office(s.engine, &street, lang).unwrap_or_default() }</p>
-                { text_field(c.address, "site.address", &f.address, setter!(address), true, "text") }
-                { text_field(c.community, "site.community", &f.community, setter!(community), true, "text") }
-            </fieldset>
-            <fieldset><legend>{ c.contractor_unit }</legend>
-                if odd {
-                    <label class="aw-check"><input type="checkbox" checked={f.contractor_is_person} onchange={person_toggle} /><span>{ c.contractor_is_person }</span></label>
-                }
-                { text_field(c.name, "contractor.name", &f.contractor_name, setter!(contractor_name), true, "text") }
-                if odd && f.contractor_is_person {
-                    { text_field(c.id_number, "contractor.id_number", &f.contractor_id_number, setter!(contractor_id_number), true, "id") }
-                } else {
-                    { text_field(c.credit_code, "contractor.credit_code", &f.contractor_credit_code, setter!(contractor_credit_code), true, "id") }
-                }
-                if needs.high_risk {
-                    { text_field(c.qualification_no, "contractor.qualification_no", &f.qualification_no, setter!(qualification_no), true, "id") }
-                    { text_field(c.safety_licence_no, "contractor.safety_licence_no", &f.safety_licence_no, setter!(safety_licence_no), true, "id") }
-                }
-            </fieldset>
-            if !odd {
-                <fieldset><legend>{ c.project_lead }</legend>
-                    { text_field(c.name, "project_lead.name", &f.lead_name, setter!(lead_name), true, "text") }
-                    { text_field(c.mobile, "project_lead.mobile", &f.lead_mobile, setter!(lead_mobile), true, "tel") }
-                </fieldset>
-            }
-            if !odd {
-                <fieldset><legend>{ c.safety_manager }</legend>
-                    { text_field(c.name, "safety_manager.name", &f.safety_name, setter!(safety_name), true, "text") }
-                    { text_field(c.mobile, "safety_manager.mobile", &f.safety_mobile, setter!(safety_mobile), true, "tel") }
-                </fieldset>
-            }
+            { for before_workers.into_iter().map(&section) }
             <fieldset class={classes!(problem("workers").is_some().then_some("aw-invalid"))} data-field="workers" id="aw-f-workers" tabindex="-1"><legend>{ c.workers }{ " *" }</legend>
                 <p class="aw-field-error">{ problem("workers").unwrap_or_default() }</p>
                 { for workers }
                 <button type="button" class="aw-btn aw-secondary aw-add-worker" onclick={add_worker}>{ "+ " }{ c.add_worker }</button>
             </fieldset>
-            <fieldset><legend>{ c.planned_start }{ " / " }{ c.planned_end }</legend>
-                { text_field(c.planned_start, "planned_start", &f.planned_start, setter!(planned_start), true, "date") }
-                { text_field(c.planned_end, "planned_end", &f.planned_end, setter!(planned_end), true, "date") }
-            </fieldset>
-            { text_field(c.waste_site, "waste_disposal_site", &f.waste_site, setter!(waste_site), true, "text") }
+            { section(dates) }
+            { text_field(c.waste_site, "waste_disposal_site", &f.waste_site, Rc::new(|f: &mut Form, v: String| f.waste_site = v), true, "text") }
             if !needs.uploads.is_empty() {
                 <fieldset><legend>{ c.uploads }</legend>
                     <p class="aw-small">{ c.upload_choose }{ " · " }{ c.not_needed_upload }</p>
@@ -511,6 +545,26 @@ pub fn filing_view(p: &Props) -> Html {
             </div>
         </form>
     }
+}
+
+/// One text field of the form, as data.
+struct Def {
+    label: &'static str,
+    path: &'static str,
+    kind: &'static str,
+    get: fn(&Form) -> &String,
+    set: fn(&mut Form, String),
+}
+
+fn def(label: &'static str, path: &'static str, kind: &'static str, get: fn(&Form) -> &String, set: fn(&mut Form, String)) -> Def {
+    Def { label, path, kind, get, set }
+}
+
+/// A fieldset of text fields, with optional content before them.
+struct Section {
+    legend: &'static str,
+    extra: Html,
+    fields: Vec<Def>,
 }
 
 fn title_progress(label: &str, code: &str) -> String {
