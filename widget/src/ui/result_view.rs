@@ -25,6 +25,14 @@ pub fn result_view(p: &Props) -> Html {
     let lang = s.lang;
     let c = lang.cat();
     let copied = use_state(String::new);
+    // progressive rendering: the first screenful (scope, risk, documents, where, dates) now, the long
+    // lists below it (obligations, departments, notes) in the next task, so the answer is shown at once
+    let full = use_state(|| false);
+    {
+        let full = full.clone();
+        use_effect_with((), move |_| web::later(move || full.set(true)));
+    }
+    let full = *full;
     let in_scope = a.scope.is_some_and(Code::is_in_scope);
     let scope_line = scope_sentence(e, a, lang);
     let art = |a: &str| html! { <span class="aw-art">{ c.article }{ colon(lang) }{ article(lang, a) }</span> };
@@ -144,20 +152,22 @@ pub fn result_view(p: &Props) -> Html {
                     { for dates.iter().map(|(l, d)| html! { <><dt>{ l.to_string() }</dt><dd>{ d.clone() }</dd></> }) }
                 </dl>
                 if dl.calendar_provisional { <p class="aw-small">{ c.calendar_provisional }</p> }
-                <h3>{ c.obligations }</h3>
-                <ul class="aw-list">{ for obligations }</ul>
+                if full {
+                    <h3>{ c.obligations }</h3>
+                    <ul class="aw-list">{ for obligations }</ul>
+                }
             } else {
                 <p>{ c.not_registrable }</p>
                 if !a.obligations.is_empty() { <ul class="aw-list">{ for obligations }</ul> }
             }
-            if !a.departments.primary.is_empty() || !a.departments.co.is_empty() {
+            if full && (!a.departments.primary.is_empty() || !a.departments.co.is_empty()) {
                 <h3>{ c.departments }</h3>
                 <ul class="aw-list">
                     { for a.departments.primary.iter().map(|d| dept(d, c.primary_dept)) }
                     { for a.departments.co.iter().map(|d| dept(d, c.co_dept)) }
                 </ul>
             }
-            if !a.notes.is_empty() {
+            if full && !a.notes.is_empty() {
                 <h3>{ c.notes }</h3>
                 <ul class="aw-list aw-small">{ for a.notes.iter().map(|n| html! { <li>{ lang.pick(&n.text.zh, &n.text.en).to_string() }</li> }) }</ul>
             }

@@ -116,6 +116,14 @@ pub fn uuid() -> String {
     }
 }
 
+/// Run `f` in a later task (after the browser had a chance to paint).
+pub fn later(f: impl FnOnce() + 'static) {
+    let cb = Closure::once_into_js(f);
+    if let Some(w) = window() {
+        let _ = w.set_timeout_with_callback(cb.unchecked_ref());
+    }
+}
+
 pub fn now_ms() -> f64 {
     window().and_then(|w| w.performance()).map_or_else(js_sys::Date::now, |p| p.now())
 }
