@@ -328,13 +328,10 @@ impl Cx<'_> {
     }
     /// Is the hazard present? Numbers (excavation, scaffold) count when above 0.
     fn hazard(&self, f: Fact) -> Tri {
-        match self.rs.spec(f).ty.as_str() {
-            "number" => self.gt(f, 0.0),
-            _ => self.b(f),
-        }
+        if self.rs.numeric & f.bit() != 0 { self.gt(f, 0.0) } else { self.b(f) }
     }
-    fn any(&self, fs: &[Fact], only: &[Fact]) -> Tri {
-        fs.iter().filter(|f| only.contains(f)).fold(F, |acc, f| acc.or(self.hazard(*f)))
+    fn any(&self, fs: &[Fact]) -> Tri {
+        fs.iter().fold(F, |acc, f| acc.or(self.hazard(*f)))
     }
     fn elevator_is(&self, value: &str) -> Tri {
         match self.code(Fact::elevator_work) {
@@ -523,8 +520,8 @@ impl Engine {
             vec![
                 ("contract", contract.map(yuan).unwrap_or_default()),
                 ("area", area_str(zh)),
-                ("limit_contract", yuan(p.limit_contract_yuan)),
-                ("limit_area", m2(p.limit_area_m2)),
+                ("limit_contract", rs.limit_texts.0.clone()),
+                ("limit_area", rs.limit_texts.1.clone()),
             ]
         };
         let render = |t: &I18n, zh: &[(&'static str, String)], en: &[(&'static str, String)]| -> Text<'static> {
@@ -677,7 +674,8 @@ impl Engine {
 
         // ── §3.4 documents ────────────────────────────────────────────────────────────────────────
         let pm = cx.b(Fact::property_managed);
-        let special = cx.any(&rs.special_operations, if odd { &rs.hazards_odd_job } else { &rs.hazards_engineering });
+        let kind_i = usize::from(odd);
+        let special = cx.any(&rs.special_by_kind[kind_i]);
         let earthwork = cx.b(Fact::earthwork);
         let gas = cx.b(Fact::gas_pipeline_alteration);
         let multi = || cx.b(Fact::elevator_multi_owner_residential);
@@ -751,7 +749,7 @@ impl Engine {
 
         // ── §3.5 obligations ──────────────────────────────────────────────────────────────────────
         let hazards_here: &[Fact] = if odd { &rs.hazards_odd_job } else { &rs.hazards_engineering };
-        let dangerous = cx.any(&rs.dangerous_work, hazards_here);
+        let dangerous = cx.any(&rs.dangerous_by_kind[kind_i]);
         let near = p.near_limit_fraction;
         let near_limit = cx
             .within(Fact::contract_amount_yuan, p.limit_contract_yuan * (1.0 - near), p.limit_contract_yuan)

@@ -8,6 +8,9 @@ use crate::model::CalendarYear;
 #[derive(Debug, Clone)]
 struct YearTable {
     year: i32,
+    /// Jan 1 of the year: day index = date − jan1.
+    jan1: Date,
+    days: i32,
     /// Bit per day-of-year (0-based): a statutory day off.
     off: [u64; 6],
     /// Bit per day-of-year: a weekend day that is a working day.
@@ -52,7 +55,11 @@ impl Calendar {
     pub fn new(years: &[CalendarYear]) -> Result<Calendar, CalendarError> {
         let mut out = Vec::with_capacity(years.len());
         for y in years {
-            let mut t = YearTable { year: y.year, off: [0; 6], work: [0; 6] };
+            let (jan1, next) = match (Date::from_ymd(y.year, 1, 1), Date::from_ymd(y.year + 1, 1, 1)) {
+                (Some(a), Some(b)) => (a, b),
+                _ => return Err(CalendarError(format!("{}: not a calendar year", y.year))),
+            };
+            let mut t = YearTable { year: y.year, jan1, days: next.days_since(jan1), off: [0; 6], work: [0; 6] };
             for h in &y.holidays {
                 if h.from.year() != y.year || h.to.year() != y.year || h.to < h.from {
                     return Err(CalendarError(format!("{}: holiday {}..{} is not inside the year", y.year, h.from, h.to)));
@@ -89,10 +96,12 @@ impl Calendar {
 
     /// Whether `d` is a working day, and whether that answer is provisional (no data for its year).
     pub fn is_working_day(&self, d: Date) -> (bool, bool) {
-        let year = d.year();
-        match self.years.iter().find(|t| t.year == year) {
-            Some(t) => {
-                let i = day_of_year(d);
+        let found = self.years.iter().find_map(|t| {
+            let i = d.days_since(t.jan1);
+            (0..t.days).contains(&i).then_some((t, i as usize))
+        });
+        match found {
+            Some((t, i)) => {
                 if get(&t.work, i) {
                     (true, false)
                 } else {

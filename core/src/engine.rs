@@ -35,9 +35,15 @@ pub struct Ruleset {
     pub(crate) hazards_engineering: Vec<Fact>,
     pub(crate) hazards_odd_job: Vec<Fact>,
     pub(crate) special_operations: Vec<Fact>,
-    pub(crate) dangerous_work: Vec<Fact>,
     pub(crate) implications: Vec<(Fact, Fact)>,
     pub(crate) activity_implies: Vec<Vec<Fact>>,
+    /// Special operations / dangerous work restricted to each kind's hazards: [engineering, odd job].
+    pub(crate) special_by_kind: [Vec<Fact>; 2],
+    pub(crate) dangerous_by_kind: [Vec<Fact>; 2],
+    /// Facts of type number (bit set).
+    pub(crate) numeric: u64,
+    /// Limits formatted for `because` texts: contract (¥…), area (… m²).
+    pub(crate) limit_texts: (String, String),
     pub(crate) elevator_values: Vec<String>,
 }
 
@@ -183,11 +189,26 @@ impl Ruleset {
             .map(|i| Ok((fact_list(&name, std::slice::from_ref(&i.if_))?[0], fact_list(&name, std::slice::from_ref(&i.then))?[0])))
             .collect::<Result<Vec<_>, DataError>>()?;
         let elevator_values = fact_specs[Fact::elevator_work as usize].values.clone();
+        let hz_eng = fact_list(&name, &hz.engineering)?;
+        let hz_odd = fact_list(&name, &hz.odd_job)?;
+        let special = fact_list(&name, &hz.special_operations)?;
+        let dangerous = fact_list(&name, &hz.dangerous_work)?;
+        let restrict = |l: &[Fact], only: &[Fact]| -> Vec<Fact> { l.iter().copied().filter(|f| only.contains(f)).collect() };
+        let special_by_kind = [restrict(&special, &hz_eng), restrict(&special, &hz_odd)];
+        let dangerous_by_kind = [restrict(&dangerous, &hz_eng), restrict(&dangerous, &hz_odd)];
+        let numeric = Fact::ALL.iter().filter(|f| fact_specs[**f as usize].ty == "number").fold(0u64, |m, f| m | f.bit());
+        let limit_texts = (
+            format!("¥{}", crate::assess::fmt_num(params.limit_contract_yuan)),
+            format!("{} m²", crate::assess::fmt_num(params.limit_area_m2)),
+        );
         Ok(Ruleset {
+            special_by_kind,
+            dangerous_by_kind,
+            numeric,
+            limit_texts,
             hazards_engineering: fact_list(&name, &hz.engineering)?,
             hazards_odd_job: fact_list(&name, &hz.odd_job)?,
             special_operations: fact_list(&name, &hz.special_operations)?,
-            dangerous_work: fact_list(&name, &hz.dangerous_work)?,
             implications,
             activity_implies,
             elevator_values,
