@@ -101,32 +101,132 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
     sorted[i].as_secs_f64() * 1000.0
 }
 
-async fn send(
-    http: &reqwest::Client,
-    url: &str,
-    mode: &str,
-    body: &[u8],
-    key: u64,
-    run: &str,
-) -> bool {
-    let req = if mode == "receipts" {
-        http.post(format!("{url}/api/v1/registrations"))
-            .header("Idempotency-Key", format!("{run}-{key}"))
-            .header("Content-Type", "application/json")
-            .body(body.to_vec())
-    } else {
-        http.post(format!("{url}/api/v1/assessments"))
-            .header("Content-Type", "application/json")
-            .body(body.to_vec())
-    };
-    match req.send().await {
-        Ok(r) => {
-            let want = if mode == "receipts" { 201 } else { 200 };
-            let st = r.status().as_u16();
-            let _ = r.bytes().await;
-            st == want
+/// What every request of a run looks like: the bytes before the Idempotency-Key value, and the bytes
+/// after it (rest of the headers and the body), serialised once. Only the key changes per request.
+struct Template {
+    head: Vec<u8>,
+    tail: Vec<u8>,
+    keyed: bool,
+    want: u16,
+}
+
+impl Template {
+    fn new(mode: &str, host: &str, body: &[u8], run: &str) -> Template {
+        let (path, keyed, want) = if mode == "receipts" {
+            ("/api/v1/registrations", true, 201)
+        } else {
+            ("/api/v1/assessments", false, 200)
+        };
+        let mut head = format!(
+            "POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n",
+            body.len()
+        )
+        .into_bytes();
+        if keyed {
+            head.extend_from_slice(format!("Idempotency-Key: {run}-").as_bytes());
         }
-        Err(_) => false,
+        let mut tail = if keyed { b"\r\n".to_vec() } else { Vec::new() };
+        tail.extend_from_slice(b"\r\n");
+        tail.extend_from_slice(body);
+        Template {
+            head,
+            tail,
+            keyed,
+            want,
+        }
+    }
+}
+
+/// One keep-alive HTTP/1.1 connection: a request written with one `write_all`, the answer read just far
+/// enough to know its status and skip its body (Content-Length). Far cheaper than a general client, so
+/// the load generator leaves the shared CPUs to the server.
+struct Conn {
+    addr: String,
+    stream: Option<tokio::net::TcpStream>,
+    out: Vec<u8>,
+    buf: Vec<u8>,
+}
+
+impl Conn {
+    fn new(addr: &str) -> Conn {
+        Conn {
+            addr: addr.to_owned(),
+            stream: None,
+            out: Vec::with_capacity(8192),
+            buf: Vec::with_capacity(64 * 1024),
+        }
+    }
+
+    async fn send(&mut self, t: &Template, key: u64) -> bool {
+        match self.try_send(t, key).await {
+            Ok(status) => status == t.want,
+            Err(_) => {
+                self.stream = None;
+                false
+            }
+        }
+    }
+
+    async fn try_send(&mut self, t: &Template, key: u64) -> std::io::Result<u16> {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        if self.stream.is_none() {
+            let s = tokio::net::TcpStream::connect(&self.addr).await?;
+            s.set_nodelay(true)?;
+            self.stream = Some(s);
+            self.buf.clear();
+        }
+        let s = self.stream.as_mut().unwrap();
+        self.out.clear();
+        self.out.extend_from_slice(&t.head);
+        if t.keyed {
+            use std::io::Write;
+            write!(self.out, "{key}")?;
+        }
+        self.out.extend_from_slice(&t.tail);
+        s.write_all(&self.out).await?;
+        // Headers.
+        let eof = || std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "closed");
+        let head_end = loop {
+            if let Some(i) = self.buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                break i + 4;
+            }
+            if self.buf.len() == self.buf.capacity() {
+                self.buf.reserve(self.buf.len());
+            }
+            if s.read_buf(&mut self.buf).await? == 0 {
+                return Err(eof());
+            }
+        };
+        let head = std::str::from_utf8(&self.buf[..head_end])
+            .map_err(|_| std::io::Error::other("bad head"))?;
+        let status: u16 = head
+            .get(9..12)
+            .and_then(|c| c.parse().ok())
+            .ok_or_else(|| std::io::Error::other("bad status"))?;
+        let mut len = 0usize;
+        let mut close = false;
+        for line in head.split("\r\n") {
+            if let Some((k, v)) = line.split_once(':') {
+                if k.eq_ignore_ascii_case("content-length") {
+                    len = v.trim().parse().unwrap_or(0);
+                } else if k.eq_ignore_ascii_case("connection") && v.trim().eq_ignore_ascii_case("close") {
+                    close = true;
+                }
+            }
+        }
+        // Body.
+        let total = head_end + len;
+        while self.buf.len() < total {
+            self.buf.reserve(total - self.buf.len());
+            if s.read_buf(&mut self.buf).await? == 0 {
+                return Err(eof());
+            }
+        }
+        self.buf.drain(..total);
+        if close {
+            self.stream = None;
+        }
+        Ok(status)
     }
 }
 
@@ -136,24 +236,23 @@ async fn http_mode(mode: &str, args: &[String]) {
         url.starts_with("http://127.") || url.starts_with("http://localhost"),
         "loopback only"
     );
+    let host = url.trim_start_matches("http://").trim_end_matches('/').to_owned();
     let secs: u64 = arg(args, "--seconds", "10").parse().unwrap();
     let conc: usize = arg(args, "--concurrency", "256").parse().unwrap();
     let rate: u64 = arg(args, "--rate", "0").parse().unwrap();
-    let http = reqwest::Client::builder()
-        .pool_max_idle_per_host(1024)
-        .build()
-        .unwrap();
-    let body: Arc<Vec<u8>> = Arc::new(if mode == "receipts" {
+    let http = reqwest::Client::builder().build().unwrap();
+    let body = if mode == "receipts" {
         filing_body(&http, &url).await
     } else {
         serde_json::to_vec(&facts()).unwrap()
-    });
-    let run = format!(
-        "{}-{}",
-        std::process::id(),
-        Instant::now().elapsed().as_nanos()
-    );
-    let run = Arc::new(run);
+    };
+    drop(http);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    let run = format!("{}-{nanos}", std::process::id());
+    let t = Arc::new(Template::new(mode, &host, &body, &run));
     let stats = Arc::new(Stats {
         ok: AtomicU64::new(0),
         err: AtomicU64::new(0),
@@ -163,24 +262,18 @@ async fn http_mode(mode: &str, args: &[String]) {
     let deadline = start + Duration::from_secs(secs);
     let mut lat: Vec<Duration> = Vec::new();
     if rate == 0 {
-        // Closed loop: `conc` workers back to back.
+        // Closed loop: `conc` connections back to back.
         let mut tasks = Vec::new();
         for _ in 0..conc {
-            let (http, url, body, run, stats, counter, mode) = (
-                http.clone(),
-                url.clone(),
-                body.clone(),
-                run.clone(),
-                stats.clone(),
-                counter.clone(),
-                mode.to_owned(),
-            );
+            let (t, stats, counter, host) =
+                (t.clone(), stats.clone(), counter.clone(), host.clone());
             tasks.push(tokio::spawn(async move {
-                let mut l = Vec::new();
+                let mut c = Conn::new(&host);
+                let mut l = Vec::with_capacity(4096);
                 while Instant::now() < deadline {
                     let k = counter.fetch_add(1, Ordering::Relaxed);
                     let t0 = Instant::now();
-                    if send(&http, &url, &mode, &body, k, &run).await {
+                    if c.send(&t, k).await {
                         stats.ok.fetch_add(1, Ordering::Relaxed);
                     } else {
                         stats.err.fetch_add(1, Ordering::Relaxed);
@@ -190,38 +283,43 @@ async fn http_mode(mode: &str, args: &[String]) {
                 l
             }));
         }
-        for t in tasks {
-            lat.extend(t.await.unwrap());
+        for task in tasks {
+            lat.extend(task.await.unwrap());
         }
     } else {
-        // Open loop at a fixed rate; latency from the scheduled send time.
+        // Open loop at a fixed rate over up to `conc` connections; latency from the scheduled send time
+        // (a request waiting for a free connection is counted as waiting).
         let period = Duration::from_nanos(1_000_000_000u64.checked_div(rate).unwrap_or(1));
         let total = rate * secs;
-        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Duration>();
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel::<(u64, Instant)>();
+        let rx = Arc::new(tokio::sync::Mutex::new(rx));
+        let mut tasks = Vec::new();
+        for _ in 0..conc {
+            let (t, stats, rx, host) = (t.clone(), stats.clone(), rx.clone(), host.clone());
+            tasks.push(tokio::spawn(async move {
+                let mut c = Conn::new(&host);
+                let mut l = Vec::new();
+                loop {
+                    let next = rx.lock().await.recv().await;
+                    let Some((i, due)) = next else { break };
+                    if c.send(&t, i).await {
+                        stats.ok.fetch_add(1, Ordering::Relaxed);
+                    } else {
+                        stats.err.fetch_add(1, Ordering::Relaxed);
+                    }
+                    l.push(due.elapsed());
+                }
+                l
+            }));
+        }
         for i in 0..total {
             let due = start + period * i as u32;
             tokio::time::sleep_until(due.into()).await;
-            let (http, url, body, run, stats, tx, mode) = (
-                http.clone(),
-                url.clone(),
-                body.clone(),
-                run.clone(),
-                stats.clone(),
-                tx.clone(),
-                mode.to_owned(),
-            );
-            tokio::spawn(async move {
-                if send(&http, &url, &mode, &body, i, &run).await {
-                    stats.ok.fetch_add(1, Ordering::Relaxed);
-                } else {
-                    stats.err.fetch_add(1, Ordering::Relaxed);
-                }
-                let _ = tx.send(due.elapsed());
-            });
+            tx.send((i, due)).unwrap();
         }
         drop(tx);
-        while let Some(d) = rx.recv().await {
-            lat.push(d);
+        for task in tasks {
+            lat.extend(task.await.unwrap());
         }
     }
     let elapsed = start.elapsed().as_secs_f64();
