@@ -4,7 +4,7 @@ use crate::app::AppState;
 use crate::error::{ApiBody, ApiError, FieldProblem, Msg};
 use axum::Router;
 use axum::extract::State;
-use axum::http::header;
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 
@@ -30,10 +30,16 @@ pub async fn assess(State(s): State<AppState>, ApiBody(body): ApiBody) -> Respon
         }
     };
     match s.engine.parse_json(text, s.today()) {
-        Ok(facts) => match serde_json::to_vec(&s.engine.assess(&facts)) {
-            Ok(b) => ([(header::CONTENT_TYPE, "application/json")], b).into_response(),
-            Err(e) => ApiError::internal(e).into_response(),
-        },
+        Ok(facts) => {
+            // The core's own writer: the same bytes as serde_json, without the generic serializer.
+            let mut b = Vec::with_capacity(8 * 1024);
+            s.engine.assess(&facts).write_json(&mut b);
+            (
+                [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+                b,
+            )
+                .into_response()
+        }
         Err(e) => ApiError::Invalid {
             code: "INVALID_FACTS",
             title: Msg::new("事实数据有误", "The facts are invalid"),
