@@ -121,7 +121,8 @@ fn mask_mobile(m: &str) -> String {
 /// The filing, its decided assessment (as JSON) and the facts that decided it.
 pub struct Checked {
     pub filing: Filing,
-    pub assessment: Value,
+    /// The §8 result as compact JSON (the core's writer, the same bytes as `serde_json::to_string`).
+    pub assessment: String,
     pub high_risk: bool,
     pub scope: &'static str,
     pub street: String,
@@ -349,17 +350,30 @@ pub fn decide<'e>(
     filing_date: Date,
     registered: Option<Date>,
 ) -> Result<Assessment<'e>, Vec<FieldProblem>> {
-    let mut m = facts.clone();
-    m.insert(
-        "registration_date".into(),
-        Value::String(filing_date.to_string()),
-    );
-    m.remove("completion_date");
-    match registered {
-        Some(r) => m.insert("registered_date".into(), Value::String(r.to_string())),
-        None => m.remove("registered_date"),
-    };
-    let raw: RawFacts = serde_json::from_value(Value::Object(m)).map_err(|e| {
+    let mut m = Value::Object(facts.clone());
+    decide_in_place(engine, &mut m, filing_date, registered)
+}
+
+/// As [`decide`], on facts the caller owns: the server's dates are written into `facts` (which is
+/// then exactly what is stored) and the facts are read from it without another copy.
+fn decide_in_place<'e>(
+    engine: &'e Engine,
+    facts: &mut Value,
+    filing_date: Date,
+    registered: Option<Date>,
+) -> Result<Assessment<'e>, Vec<FieldProblem>> {
+    if let Value::Object(m) = facts {
+        m.insert(
+            "registration_date".into(),
+            Value::String(filing_date.to_string()),
+        );
+        m.remove("completion_date");
+        match registered {
+            Some(r) => m.insert("registered_date".into(), Value::String(r.to_string())),
+            None => m.remove("registered_date"),
+        };
+    }
+    let raw: RawFacts = serde::Deserialize::deserialize(&*facts).map_err(|e| {
         vec![FieldProblem::new(
             "facts",
             "json",
@@ -425,8 +439,8 @@ pub fn check(engine: &Engine, body: &Value, today: Date) -> Result<Checked, ApiE
     }
 
     // 1. The facts, decided by the server.
-    let facts = match top.get("facts") {
-        Some(Value::Object(m)) => Some(m.clone()),
+    let mut facts = match top.get("facts") {
+        Some(Value::Object(m)) => Some(Value::Object(m.clone())),
         None | Some(Value::Null) => {
             cx.missing("facts");
             None
@@ -436,8 +450,8 @@ pub fn check(engine: &Engine, body: &Value, today: Date) -> Result<Checked, ApiE
             None
         }
     };
-    let assessment = match &facts {
-        Some(f) => match decide(engine, f, today, None) {
+    let assessment = match facts.as_mut() {
+        Some(f) => match decide_in_place(engine, f, today, None) {
             Ok(a) => Some(a),
             Err(p) => {
                 cx.problems.extend(p);
@@ -482,6 +496,10 @@ pub fn check(engine: &Engine, body: &Value, today: Date) -> Result<Checked, ApiE
     let engineering = decided
         .map(|a| a.scope != Some(Code::SPORADIC_WORK))
         .unwrap_or(true);
+    let facts = facts.and_then(|f| match f {
+        Value::Object(m) => Some(m),
+        _ => None,
+    });
     let fact_bool = |k: &str| {
         facts
             .as_ref()
@@ -800,10 +818,8 @@ pub fn check(engine: &Engine, body: &Value, today: Date) -> Result<Checked, ApiE
             "filing check: a field is missing without a problem recorded",
         ));
     };
-    let mut facts = facts;
-    facts.remove("registered_date");
-    facts.remove("completion_date");
-    facts.insert("registration_date".into(), Value::String(today.to_string()));
+    // `facts` already carries the server's dates (decide_in_place): registration_date = today, no
+    // registered_date or completion_date.
     let scope = a.scope.map(Code::as_str).unwrap_or("");
     Ok(Checked {
         high_risk,
@@ -812,7 +828,7 @@ pub fn check(engine: &Engine, body: &Value, today: Date) -> Result<Checked, ApiE
         ruleset_id: a.ruleset.id.to_owned(),
         acceptance_due: a.deadlines.acceptance_due.map(|d| d.to_string()),
         valid_until: a.deadlines.valid_until.map(|d| d.to_string()),
-        assessment: serde_json::to_value(a).map_err(ApiError::internal)?,
+        assessment: a.to_json(),
         filing: Filing {
             facts,
             applicant,
@@ -842,38 +858,61 @@ pub fn is_upload_id(s: &str) -> bool {
 
 /// JSON with object keys sorted at every level, for hashing request bodies.
 pub fn canonical(v: &Value) -> String {
-    fn write(v: &Value, out: &mut String) {
-        match v {
-            Value::Object(m) => {
-                let mut keys: Vec<&String> = m.keys().collect();
+    let mut out = Vec::with_capacity(4096);
+    write_canonical(v, &mut out);
+    // Only serde_json's output (valid UTF-8) and ASCII punctuation were written.
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`canonical`] into a byte buffer, without an allocation per key or value. The bytes are the same:
+/// strings and numbers are written by serde_json itself.
+pub fn write_canonical(v: &Value, out: &mut Vec<u8>) {
+    match v {
+        Value::Object(m) => {
+            out.push(b'{');
+            // serde_json's Map is a BTreeMap (no `preserve_order`): keys already come sorted. Sort
+            // anyway if that ever changes, without allocating when it has not.
+            let sorted = m.keys().zip(m.keys().skip(1)).all(|(a, b)| a <= b);
+            let mut keys: Vec<&String> = Vec::new();
+            if !sorted {
+                keys = m.keys().collect();
                 keys.sort();
-                out.push('{');
-                for (i, k) in keys.iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    out.push_str(&Value::String((*k).clone()).to_string());
-                    out.push(':');
-                    if let Some(x) = m.get(*k) {
-                        write(x, out);
+            }
+            let mut first = true;
+            let mut one = |k: &String, x: &Value, out: &mut Vec<u8>| {
+                if !first {
+                    out.push(b',');
+                }
+                first = false;
+                let _ = serde_json::to_writer(&mut *out, k);
+                out.push(b':');
+                write_canonical(x, out);
+            };
+            if sorted {
+                for (k, x) in m {
+                    one(k, x, out);
+                }
+            } else {
+                for k in keys {
+                    if let Some(x) = m.get(k) {
+                        one(k, x, out);
                     }
                 }
-                out.push('}');
             }
-            Value::Array(a) => {
-                out.push('[');
-                for (i, x) in a.iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    write(x, out);
+            out.push(b'}');
+        }
+        Value::Array(a) => {
+            out.push(b'[');
+            for (i, x) in a.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
                 }
-                out.push(']');
+                write_canonical(x, out);
             }
-            other => out.push_str(&other.to_string()),
+            out.push(b']');
+        }
+        other => {
+            let _ = serde_json::to_writer(&mut *out, other);
         }
     }
-    let mut s = String::new();
-    write(v, &mut s);
-    s
 }

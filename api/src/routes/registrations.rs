@@ -102,8 +102,9 @@ pub struct FiledView {
     pub status: String,
     /// Shown here only: the applicant's bearer token for this filing (stored as a hash).
     pub access_token: String,
+    /// Stored JSON text, passed through as it is (no parse and re-serialisation per answer).
     #[schema(value_type = Object)]
-    pub assessment: Value,
+    pub assessment: Box<serde_json::value::RawValue>,
     pub acceptance_due: Option<String>,
     pub receipt: Option<ReceiptView>,
 }
@@ -176,7 +177,8 @@ fn filed_view(s: &AppState, rec: &FilingRecord, key: &str) -> Result<FiledView, 
         filing_no: rec.filing_no.clone(),
         status: rec.status.as_str().to_owned(),
         access_token: s.signer.access_token(&rec.filing_no, key),
-        assessment: serde_json::from_str(&rec.assessment).map_err(ApiError::internal)?,
+        assessment: serde_json::value::RawValue::from_string(rec.assessment.clone())
+            .map_err(ApiError::internal)?,
         acceptance_due: rec.acceptance_due.clone(),
         receipt: rec.receipt.as_ref().map(|r| receipt_view(s, r)),
     })
