@@ -18,6 +18,9 @@ fn db(e: impl std::fmt::Display) -> StoreError {
     StoreError::Db(e.to_string())
 }
 
+/// Longest wait for a pooled connection before the request is answered 503.
+pub const ACQUIRE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// Lock id for migrations, so instances starting together apply them once.
 const MIGRATION_LOCK: i64 = 0x616e_6265_6901;
 
@@ -36,9 +39,11 @@ impl PgStore {
             }
             opts = opts.options([("search_path", s)]);
         }
+        // A short wait for a connection: under overload a request is shed at once with 503 and
+        // Retry-After (error.rs maps "pool timed out") instead of queueing for seconds and then failing.
         let pool = PgPoolOptions::new()
             .max_connections(32)
-            .acquire_timeout(std::time::Duration::from_secs(10))
+            .acquire_timeout(ACQUIRE_TIMEOUT)
             .connect_with(opts)
             .await
             .map_err(|e| e.to_string())?;
@@ -206,6 +211,88 @@ async fn next_seq(pool: &PgPool, kind: &str, street: &str, day: &str) -> Result<
     Ok(v)
 }
 
+/// The filing number and, when `receipt_day` is set, the receipt number: both counters in one short
+/// transaction (one statement) instead of one transaction each.
+async fn next_seqs(
+    pool: &PgPool,
+    street: &str,
+    day: &str,
+    receipt_day: Option<&str>,
+) -> Result<(i64, Option<i64>), StoreError> {
+    let Some(rday) = receipt_day else {
+        return Ok((next_seq(pool, "F", street, day).await?, None));
+    };
+    let mut tx = pool.begin().await.map_err(db)?;
+    sqlx::query("SET LOCAL synchronous_commit = off")
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+    let rows = sqlx::query(
+        "INSERT INTO counters (kind, street, day, value) VALUES ('F', $1, $2, 1), ('R', $1, $3, 1) \
+         ON CONFLICT (kind, street, day) DO UPDATE SET value = counters.value + 1 RETURNING kind, value",
+    )
+    .bind(street)
+    .bind(day)
+    .bind(rday)
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(db)?;
+    tx.commit().await.map_err(db)?;
+    let (mut f, mut r) = (None, None);
+    for row in rows {
+        let kind: String = row.try_get(0).map_err(db)?;
+        let v: i64 = row.try_get(1).map_err(db)?;
+        if kind == "F" {
+            f = Some(v);
+        } else {
+            r = Some(v);
+        }
+    }
+    match (f, r) {
+        (Some(f), Some(r)) => Ok((f, Some(r))),
+        _ => Err(StoreError::Db("counters: a number was not returned".into())),
+    }
+}
+
+/// All of a filing's events in one statement.
+async fn insert_events(
+    tx: &mut Transaction<'_, Postgres>,
+    filing_no: &str,
+    events: &[Event],
+) -> Result<(), StoreError> {
+    if events.len() == 1 {
+        return insert_event(tx, filing_no, &events[0]).await;
+    }
+    if events.is_empty() {
+        return Ok(());
+    }
+    let n = events.len();
+    let col = |f: &dyn Fn(&Event) -> Option<String>| events.iter().map(f).collect::<Vec<_>>();
+    sqlx::query(
+        "INSERT INTO events (filing_no, at, actor, actor_name, action, reason, data) \
+         SELECT $1, u.at, u.actor, u.actor_name, u.action, u.reason, u.data \
+         FROM UNNEST($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) \
+         WITH ORDINALITY AS u (at, actor, actor_name, action, reason, data, ord) ORDER BY u.ord",
+    )
+    .bind(filing_no)
+    .bind(col(&|e| Some(e.at.clone())))
+    .bind(col(&|e| Some(e.actor.clone())))
+    .bind(col(&|e| e.actor_name.clone()))
+    .bind(col(&|e| Some(e.action.clone())))
+    .bind(col(&|e| e.reason.clone()))
+    .bind(col(&|e| e.data.as_ref().map(|d| d.to_string())))
+    .execute(&mut **tx)
+    .await
+    .map_err(db)
+    .and_then(|r| {
+        if r.rows_affected() == n as u64 {
+            Ok(())
+        } else {
+            Err(StoreError::Db("events: not every row was inserted".into()))
+        }
+    })
+}
+
 async fn insert_event(
     tx: &mut Transaction<'_, Postgres>,
     filing_no: &str,
@@ -258,17 +345,15 @@ impl PgStore {
     }
 
     async fn create(&self, f: NewFiling) -> Result<Created, StoreError> {
-        if let Some((request_hash, filing_no)) = self.existing(&f.idempotency_key).await? {
-            return Ok(Created::Existing {
-                request_hash,
-                filing_no,
-            });
-        }
-        let seq = next_seq(&self.pool, "F", &f.street, &f.day).await?;
-        let rseq = match &f.receipt {
-            Some(d) => Some(next_seq(&self.pool, "R", &f.street, &d.day).await?),
-            None => None,
-        };
+        // No separate look-up of the Idempotency-Key first: the handler has just done it, and a
+        // concurrent duplicate is caught by `ON CONFLICT (idempotency_key) DO NOTHING` below.
+        let (seq, rseq) = next_seqs(
+            &self.pool,
+            &f.street,
+            &f.day,
+            f.receipt.as_ref().map(|d| d.day.as_str()),
+        )
+        .await?;
         let mut tx = self.pool.begin().await.map_err(db)?;
         let no = filing_no(&f.street, &f.day, seq);
         let token_hash = access_token_hash(&self.signer, &no, &f.idempotency_key);
@@ -305,9 +390,7 @@ impl PgStore {
                 None => Err(StoreError::Conflict),
             };
         }
-        for e in &f.events {
-            insert_event(&mut tx, &no, e).await?;
-        }
+        insert_events(&mut tx, &no, &f.events).await?;
         let receipt = match (&f.receipt, rseq) {
             (Some(d), Some(rseq)) => {
                 let r = make_receipt(&self.signer, &no, &f.street, rseq, d);
