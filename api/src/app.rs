@@ -128,8 +128,9 @@ impl Application {
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
+        use axum::serve::ListenerExt;
         axum::serve(
-            self.listener,
+            crate::slowguard::GuardedListener(self.listener).tap_io(|_| {}),
             self.router
                 .into_make_service_with_connect_info::<SocketAddr>(),
         )

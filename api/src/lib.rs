@@ -26,6 +26,7 @@ pub mod openapi;
 pub mod ratelimit;
 pub mod routes;
 pub mod signing;
+pub mod slowguard;
 pub mod store;
 pub mod validate;
 

@@ -119,7 +119,16 @@ pub async fn upload(
     })
     .await
     .map_err(ApiError::internal)?
-    .map_err(ApiError::internal)?;
+    .map_err(|e| {
+        // Disk full or read-only data directory: nothing was stored, retry later (503), not a bug.
+        use std::io::ErrorKind::{ReadOnlyFilesystem, StorageFull};
+        if matches!(e.kind(), StorageFull | ReadOnlyFilesystem) {
+            tracing::error!(error = %e, "uploads: cannot store the file");
+            ApiError::Unavailable
+        } else {
+            ApiError::internal(e)
+        }
+    })?;
     let meta = UploadMeta {
         upload_id: format!("sha256:{hex}"),
         sha256: hex,
