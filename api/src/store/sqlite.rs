@@ -70,7 +70,16 @@ impl SqliteStore {
             return Err(format!("could not switch to WAL (journal_mode={mode})"));
         }
         // FULL: the WAL is fsynced at every COMMIT, so a committed filing survives power loss.
-        w.pragma_update(None, "synchronous", "FULL")
+        // Test only: ANBEI_SQLITE_SYNCHRONOUS=OFF runs without fsync, for the negative control of the
+        // crash test (tests/faults/crash.py --negative-control). Never set it in production.
+        let sync = match std::env::var("ANBEI_SQLITE_SYNCHRONOUS").as_deref() {
+            Ok("OFF") => {
+                tracing::warn!("ANBEI_SQLITE_SYNCHRONOUS=OFF: commits are NOT durable (test only)");
+                "OFF"
+            }
+            _ => "FULL",
+        };
+        w.pragma_update(None, "synchronous", sync)
             .map_err(|e| e.to_string())?;
         migrate(&w)?;
         // Each job of a group runs in a savepoint: keep its statement journal in memory rather than in
