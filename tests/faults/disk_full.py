@@ -1,0 +1,134 @@
+#!/usr/bin/env python3
+"""Disk full and read-only data directory (issue 5, "Faults"), SQLite backend.
+
+Method: the data directory is a small tmpfs (`mount -t tmpfs -o size=32m`, needs root — works here).
+  1. file --before filings (all 201);
+  2. disk full: fill the tmpfs with a filler file until ENOSPC, then file and upload;
+  3. free the space: filing works again without a restart;
+  4. read-only: stop, `mount -o remount,ro` the tmpfs (a busy filesystem cannot be remounted ro),
+     start on it: refuses with a clear message or answers writes 503; remount rw, start: works again.
+Pass criterion (exit 0): during 2 and 4 every filing and upload answers 503 with Retry-After (never
+500, never a hang > 15 s), reads (registration, verify) still answer 200; after each recovery a new
+filing gets 201 with the next number; every filing acknowledged before is intact (token opens it,
+receipt verifies) and `PRAGMA integrity_check` is ok.
+"""
+import json, os, subprocess, sys, tempfile, time, shutil
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import crash  # noqa: E402
+
+
+def main():
+    work = tempfile.mkdtemp(prefix="anbei-disk-")
+    os.makedirs(os.path.join(work, "www"))
+    data = os.path.join(work, "data")
+    os.makedirs(data)
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=32m", "tmpfs", data], check=True)
+    port = 18193
+    srv = crash.Server(port, data, {})
+    failures, facts, acked = [], {}, []
+    try:
+        srv.start()
+        body = crash.filing_body(port)
+        n = [0]
+
+        def file(tag):
+            n[0] += 1
+            t = time.time()
+            st, v, h = crash.request(port, "POST", "/api/v1/registrations", body, {"Idempotency-Key": "%s-%d" % (tag, n[0])}, timeout=20)
+            if st == 201:
+                acked.append(v)
+            return st, v, h, time.time() - t
+
+        def upload(tag):
+            st, v, h = crash.request(port, "POST", "/api/v1/uploads", b"%PDF-1.4\n% " + tag.encode() + os.urandom(64000) + b"\n%%EOF",
+                                     {"Content-Type": "application/pdf"}, timeout=20)
+            return st, v, h
+
+        for _ in range(20):
+            st, v, _, _ = file("before")
+            if st != 201:
+                failures.append("before: %s %s" % (st, v))
+
+        def degraded(phase):
+            out = []
+            for i in range(3):
+                st, v, h, dt = file(phase)
+                out.append(st)
+                if st != 503 or "retry-after" not in h or dt > 15:
+                    failures.append("%s filing: %s %s in %.1fs" % (phase, st, v, dt))
+                ust, uv, uh = upload(phase + str(i))
+                out.append(ust)
+                if ust != 503 or "retry-after" not in uh:
+                    failures.append("%s upload: %s %s" % (phase, ust, uv))
+            a = acked[0]
+            st, _, _ = crash.request(port, "GET", "/api/v1/registrations/" + a["filing_no"], headers={"Authorization": "Bearer " + a["access_token"]})
+            st2, _, _ = crash.request(port, "GET", "/api/v1/receipts/%s/verify" % a["receipt"]["receipt_no"])
+            if (st, st2) != (200, 200):
+                failures.append("%s reads: %s %s" % (phase, st, st2))
+            facts[phase] = out
+
+        def recovered(phase):
+            st, v, _, _ = file(phase)
+            facts[phase] = st
+            if st != 201:
+                failures.append("%s: %s %s" % (phase, st, v))
+
+        filler = os.path.join(data, "filler")
+        with open(filler, "wb") as f:
+            try:
+                while True:
+                    f.write(b"\0" * (1 << 20))
+                    f.flush()
+            except OSError:
+                pass
+        subprocess.run(["sync"])
+        degraded("disk_full")
+        os.remove(filler)
+        recovered("after_free")
+        # Read-only: Linux refuses to remount a filesystem read-only while a process holds files open
+        # for writing (EBUSY), so the server is stopped, the tmpfs remounted ro, and the server started
+        # on it: it must either refuse to start with a clear message or answer writes with 503.
+        srv.stop()
+        subprocess.run(["mount", "-o", "remount,ro", data], check=True)
+        try:
+            srv.start(timeout=10)
+            degraded("read_only")
+            srv.stop()
+        except RuntimeError as e:
+            tail = open(os.path.join(work, "server.log")).read().strip().splitlines()[-1:]
+            facts["read_only"] = "refused to start: %s" % (tail[0] if tail else e)
+            if not tail or "anbei:" not in tail[0]:
+                failures.append("read-only start: no clear message (%s)" % e)
+        subprocess.run(["mount", "-o", "remount,rw", data], check=True)
+        srv.start()
+        recovered("after_rw")
+        # Every acknowledged filing intact; numbers consecutive, none reused.
+        nos = []
+        for a in acked:
+            st, v, _ = crash.request(port, "GET", "/api/v1/registrations/" + a["filing_no"], headers={"Authorization": "Bearer " + a["access_token"]})
+            st2, ver, _ = crash.request(port, "GET", "/api/v1/receipts/%s/verify" % a["receipt"]["receipt_no"])
+            if st != 200 or st2 != 200 or not ver.get("signature_valid"):
+                failures.append("lost or broken after faults: %s" % a["filing_no"])
+            nos.append(int(a["filing_no"].rsplit("-", 1)[1]))
+        if len(set(nos)) != len(nos):
+            failures.append("a filing number was reused")
+        srv.stop()
+        import sqlite3
+        c = sqlite3.connect(os.path.join(data, "anbei.sqlite3"))
+        facts["integrity_check"] = c.execute("PRAGMA integrity_check").fetchone()[0]
+        facts["filings"] = c.execute("SELECT count(*) FROM filings").fetchone()[0]
+        facts["acknowledged"] = len(acked)
+        if facts["integrity_check"] != "ok" or facts["filings"] != len(acked):
+            failures.append("database after faults: %s, %s rows for %s acknowledged" % (facts["integrity_check"], facts["filings"], len(acked)))
+        c.close()
+    finally:
+        srv.stop()
+        subprocess.run(["umount", data])
+        shutil.rmtree(work, ignore_errors=True)
+    print(facts)
+    print("FAIL: " + "; ".join(failures) if failures else "PASS")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
