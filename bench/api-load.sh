@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SECS="${1:-10}"
 REPS="${2:-3}"
-BIN=target/release/anbei
+BIN="${ANBEI_BENCH_BIN:-target/release/anbei}"  # ANBEI_BENCH_BIN: compare another build
 GEN=target/release/examples/loadgen
 PORT="${ANBEI_BENCH_PORT:-18080}"
 URL="http://127.0.0.1:$PORT"
