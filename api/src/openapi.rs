@@ -44,7 +44,62 @@ impl Modify for Bearer {
 }
 
 pub fn json() -> String {
-    ApiDoc::openapi()
+    let text = ApiDoc::openapi()
         .to_json()
-        .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+        .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
+    match serde_json::from_str::<serde_json::Value>(&text) {
+        Ok(mut doc) => {
+            document_problems(&mut doc);
+            doc.to_string()
+        }
+        Err(_) => text,
+    }
+}
+
+/// Every operation also answers the cross-cutting problems (API.md) — rate limiting (429), the database
+/// being unavailable (503), a malformed path or query (400), unknown resources (404); secured ones 401
+/// and 403; those with a body 400, 413, 415 and 422 — and every 4xx/5xx is `application/problem+json`.
+/// Documented here once rather than on each handler, so the document matches what the service sends
+/// (checked by tests/faults/schemathesis.sh).
+fn document_problems(doc: &mut serde_json::Value) {
+    use serde_json::{Value, json};
+    let problem = || {
+        json!({ "description": "problem (RFC 9457), see API.md",
+                "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } })
+    };
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else { return };
+    for (path, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else { continue };
+        for (method, op) in item.iter_mut() {
+            let secured = op.get("security").is_some();
+            let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else { continue };
+            let mut codes = vec!["429", "500", "503"];
+            if path.contains('{') {
+                codes.extend(["400", "404"]);
+            }
+            if path.starts_with("/api/v1/registrations") || path.starts_with("/api/v1/receipts") {
+                codes.extend(["400", "404"]);
+            }
+            if secured {
+                codes.extend(["401", "403"]);
+            }
+            if method == "post" {
+                codes.extend(["400", "413", "415", "422"]);
+            }
+            for c in codes {
+                responses.entry(c).or_insert_with(problem);
+            }
+            for (code, r) in responses.iter_mut() {
+                if code.starts_with('4') || code.starts_with('5') {
+                    if let Some(content) = r.get_mut("content").and_then(Value::as_object_mut) {
+                        if let Some(schema) = content.remove("application/json") {
+                            content.insert("application/problem+json".into(), schema);
+                        }
+                    } else if let Some(r) = r.as_object_mut() {
+                        r.insert("content".into(), problem()["content"].clone());
+                    }
+                }
+            }
+        }
+    }
 }
