@@ -14,10 +14,12 @@ PORT=18195
 WORK=$(mktemp -d /tmp/anbei-st.XXXXXX)
 env RUST_LOG=warn ANBEI_RATE_LIMIT=0 "$BIN" serve --listen 127.0.0.1:$PORT --data-dir "$WORK/data" --www-dir "$WORK" 2>"$WORK/server.log" &
 SRV=$!
-trap 'kill $SRV 2>/dev/null; wait $SRV 2>/dev/null; rm -rf "$WORK"' EXIT
+trap 'kill $SRV 2>/dev/null; wait $SRV 2>/dev/null || true; rm -rf "$WORK"' EXIT
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.1; done
 TOKEN=$("$BIN" officer add --street bantian --name 测试 --data-dir "$WORK/data" 2>/dev/null)
+rc=0
 timeout 900 schemathesis run "http://127.0.0.1:$PORT/api/openapi.json" \
   --url "http://127.0.0.1:$PORT" \
   --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance \
-  --max-examples "$N" --header "Authorization: Bearer $TOKEN" --no-color "${@:2}"
+  --max-examples "$N" --header "Authorization: Bearer $TOKEN" --no-color "${@:2}" || rc=$?
+exit $rc
