@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Mixed-traffic load (issue 5, "Load"), loopback only, bounded in time: assessments, uploads, filings,
+# receipt verifications and officer ledger pages from --concurrency clients for SECONDS, while an officer
+# streams the whole ledger (PREFILL rows, default 100,000) as CSV again and again. On SQLite and on
+# PostgreSQL (SKIP_PG=1 to skip). Prints the load generator's JSON (throughput, p50/p99, errors — must be
+# 0) and the server's peak RSS (VmHWM). Needs:
+#   cargo build --release -p anbei-api --bin anbei --example mixedload
+# Usage: bench/mixed-load.sh [SECONDS=60] [PREFILL=100000] [CONCURRENCY=32]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECS="${1:-60}"; PREFILL="${2:-100000}"; CONC="${3:-32}"
+BIN=target/release/anbei
+GEN=target/release/examples/mixedload
+PORT="${ANBEI_BENCH_PORT:-18085}"
+URL="http://127.0.0.1:$PORT"
+WORK="$(mktemp -d /tmp/anbei-mixed.XXXXXX)"
+PG_URL="${ANBEI_BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}"
+SCHEMA="anbei_mixed_$$"
+SERVER_PID=""
+cleanup() {
+  if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
+  if [ "${SKIP_PG:-0}" != 1 ]; then psql "$PG_URL" -qc "DROP SCHEMA IF EXISTS $SCHEMA CASCADE" >/dev/null 2>&1 || true; fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+status=0
+run() { # $1 = label, rest = env
+  local label="$1"; shift
+  env "$@" RUST_LOG=warn ANBEI_RATE_LIMIT=0 "$BIN" serve --listen "127.0.0.1:$PORT" --data-dir "$WORK/$label" --www-dir "$WORK/www" &
+  SERVER_PID=$!
+  for _ in $(seq 1 100); do curl -fs "$URL/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
+  local token
+  token=$(env "$@" "$BIN" officer add --street bantian --name 压测 --data-dir "$WORK/$label" 2>/dev/null)
+  echo "== $label: prefill $PREFILL, then ${SECS}s mixed traffic at concurrency $CONC with a continuous CSV export"
+  "$GEN" --url "$URL" --officer "$token" --prefill "$PREFILL" --seconds "$SECS" --concurrency "$CONC" || status=1
+  echo "server peak RSS: $(grep VmHWM /proc/$SERVER_PID/status | awk '{print $2/1024 " MB"}')"
+  kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
+}
+echo "machine: $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+run sqlite
+if [ "${SKIP_PG:-0}" != 1 ]; then
+  psql "$PG_URL" -qc "CREATE SCHEMA $SCHEMA" >/dev/null
+  run pg DATABASE_URL="$PG_URL" ANBEI_DB_SCHEMA="$SCHEMA"
+fi
+exit $status
