@@ -6,7 +6,7 @@
 #      SQLite and PostgreSQL), widget (reducer, checks, share links)
 #   4. the core's WASM module: build, then native/WASM parity in Node
 #   5. the widget bundle: build, then the browser tests in headless Chromium against a real `anbei serve`
-#   6. a short fuzz run of every fuzz target (scripts/fuzz.sh, when present)
+#   6. short fault runs (tests/faults/run.sh short) and a short fuzz run of every fuzz target (scripts/fuzz.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 step() { printf '\n\033[1m== %s ==\033[0m\n' "$*"; }
@@ -34,6 +34,9 @@ node --test tests/wasm/
 step "widget: build and browser tests (headless Chromium, real anbei serve)"
 scripts/build-widget.sh
 node --test --test-concurrency=1 tests/browser/
+
+step "faults (short runs): kill -9 under load, database loss, disk full, slowloris, signing key, schemathesis"
+tests/faults/run.sh short
 
 if [ -x scripts/fuzz.sh ]; then
   step "fuzz (short run)"
