@@ -2,7 +2,7 @@
 # Mixed-traffic load (issue 5, "Load"), loopback only, bounded in time: assessments, uploads, filings,
 # receipt verifications and officer ledger pages from --concurrency clients for SECONDS, while an officer
 # streams the whole ledger (PREFILL rows, default 100,000) as CSV again and again. On SQLite and on
-# PostgreSQL (SKIP_PG=1 to skip). Prints the load generator's JSON (throughput, p50/p99, errors — must be
+# PostgreSQL (SKIP_SQLITE=1 / SKIP_PG=1 to skip one). Prints the load generator's JSON (throughput, p50/p99, errors — must be
 # 0) and the server's peak RSS (VmHWM). Needs:
 #   cargo build --release -p anbei-api --bin anbei --example mixedload
 # Usage: bench/mixed-load.sh [SECONDS=60] [PREFILL=100000] [CONCURRENCY=32]
@@ -37,7 +37,7 @@ run() { # $1 = label, rest = env
   kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
 }
 echo "machine: $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
-run sqlite
+[ "${SKIP_SQLITE:-0}" = 1 ] || run sqlite
 if [ "${SKIP_PG:-0}" != 1 ]; then
   psql "$PG_URL" -qc "CREATE SCHEMA $SCHEMA" >/dev/null
   run pg DATABASE_URL="$PG_URL" ANBEI_DB_SCHEMA="$SCHEMA"

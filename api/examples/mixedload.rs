@@ -7,6 +7,7 @@
 //! 2. for `--seconds`: `--concurrency` clients run a weighted mix — 35 % assessments, 10 % uploads (unique
 //!    PDFs), 35 % filings (unique Idempotency-Keys), 15 % receipt verifications, 5 % officer ledger
 //!    pages — while one more client streams the whole ledger as CSV again and again (every row counted).
+//!
 //! Prints one JSON object: per kind count, rate, p50/p99/max, errors (any unexpected status or transport
 //! error), and the exports (count, rows, seconds each). Exit status 1 if any error.
 
@@ -181,12 +182,14 @@ async fn main() {
 
     // 2. Mixed traffic plus a continuous CSV export.
     let stop = Arc::new(AtomicBool::new(false));
-    let stats: Arc<Mutex<Vec<Kind>>> =
-        Arc::new(Mutex::new((0..KINDS.len()).map(|_| Kind::default()).collect()));
+    let stats: Arc<Mutex<Vec<Kind>>> = Arc::new(Mutex::new(
+        (0..KINDS.len()).map(|_| Kind::default()).collect(),
+    ));
     let exports: Arc<Mutex<Vec<(u64, f64, bool)>>> = Arc::default();
     let start = Instant::now();
     let mut tasks = vec![];
-    {
+    let export_rows = Arc::new(AtomicU64::new(0));
+    let export_task = {
         let (http, url, officer, stop, exports) = (
             http.clone(),
             url.clone(),
@@ -194,8 +197,10 @@ async fn main() {
             stop.clone(),
             exports.clone(),
         );
-        tasks.push(tokio::spawn(async move {
+        let export_rows = export_rows.clone();
+        tokio::spawn(async move {
             while !stop.load(Ordering::Relaxed) {
+                export_rows.store(0, Ordering::Relaxed);
                 let t = Instant::now();
                 let r = http
                     .get(format!("{url}/api/v1/registrations"))
@@ -210,7 +215,9 @@ async fn main() {
                         loop {
                             match r.chunk().await {
                                 Ok(Some(c)) => {
-                                    rows += c.iter().filter(|b| **b == b'\n').count() as u64
+                                    let n = c.iter().filter(|b| **b == b'\n').count() as u64;
+                                    rows += n;
+                                    export_rows.fetch_add(n, Ordering::Relaxed);
                                 }
                                 Ok(None) => break,
                                 Err(_) => {
@@ -228,8 +235,8 @@ async fn main() {
                     .unwrap()
                     .push((rows, t.elapsed().as_secs_f64(), ok));
             }
-        }));
-    }
+        })
+    };
     for w in 0..conc {
         let (http, url, officer, stop, stats, body, run, receipts) = (
             http.clone(),
@@ -296,6 +303,11 @@ async fn main() {
         t.await.unwrap();
     }
     let elapsed = start.elapsed().as_secs_f64();
+    // An export still streaming when the time is up is stopped and reported as unfinished.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let unfinished = !export_task.is_finished();
+    export_task.abort();
+    let partial_rows = export_rows.load(Ordering::Relaxed);
     let mut out = serde_json::Map::new();
     let mut errors = 0;
     let mut total = 0usize;
@@ -319,11 +331,18 @@ async fn main() {
     out.insert(
         "csv_exports".into(),
         json!({ "count": ex.len(), "rows": ex.iter().map(|e| e.0).collect::<Vec<_>>(),
-                "seconds": ex.iter().map(|e| (e.1 * 10.0).round() / 10.0).collect::<Vec<_>>(), "errors": export_errors }),
+                "seconds": ex.iter().map(|e| (e.1 * 10.0).round() / 10.0).collect::<Vec<_>>(), "errors": export_errors,
+                "unfinished_at_end": unfinished.then_some(partial_rows) }),
     );
-    out.insert("prefill".into(), json!({ "filings": prefill, "seconds": (prefill_s * 10.0).round() / 10.0 }));
+    out.insert(
+        "prefill".into(),
+        json!({ "filings": prefill, "seconds": (prefill_s * 10.0).round() / 10.0 }),
+    );
     out.insert("seconds".into(), json!((elapsed * 10.0).round() / 10.0));
-    out.insert("requests_per_s".into(), json!((total as f64 / elapsed).round()));
+    out.insert(
+        "requests_per_s".into(),
+        json!((total as f64 / elapsed).round()),
+    );
     out.insert("errors".into(), json!(errors + export_errors as u64));
     println!("{}", Value::Object(out));
     if errors + export_errors as u64 > 0 {

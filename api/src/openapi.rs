@@ -67,12 +67,18 @@ fn document_problems(doc: &mut serde_json::Value) {
         json!({ "description": "problem (RFC 9457), see API.md",
                 "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } })
     };
-    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else { return };
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
     for (path, item) in paths.iter_mut() {
-        let Some(item) = item.as_object_mut() else { continue };
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
         for (method, op) in item.iter_mut() {
             let secured = op.get("security").is_some();
-            let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else { continue };
+            let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else {
+                continue;
+            };
             let mut codes = vec!["429", "500", "503"];
             if path.contains('{') {
                 codes.extend(["400", "404"]);

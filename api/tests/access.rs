@@ -107,7 +107,10 @@ async fn officer_of_another_street_can_do_nothing(b: Backend) {
             json!({ "changes": [{ "field": "site.address", "message": { "zh": "补充", "en": "more" } }] }),
         ),
         ("refusal", json!({ "reason": "不属于本街道" })),
-        ("revocation", json!({ "reason": "x", "ground": "false_filing" })),
+        (
+            "revocation",
+            json!({ "reason": "x", "ground": "false_filing" }),
+        ),
     ] {
         let (st, p) = app
             .post(
@@ -126,9 +129,7 @@ async fn officer_of_another_street_can_do_nothing(b: Backend) {
     assert_eq!(v["history"].as_array().unwrap().len(), 1, "{v}");
 
     // An officer token that is not in the database, and a plain officer claiming every street.
-    let (st, _) = app
-        .get("/api/v1/registrations", Some("anb_o_forged"))
-        .await;
+    let (st, _) = app.get("/api/v1/registrations", Some("anb_o_forged")).await;
     assert_eq!(st, 401);
     let (st, _) = get_with(&app, "/api/v1/registrations?street=*", &bantian, "text/csv").await;
     assert_eq!(st, 403);
@@ -216,9 +217,12 @@ async fn applicant_token_opens_only_its_own_registration(b: Backend) {
     assert_eq!(r.status().as_u16(), 401);
     // Unknown filing numbers answer like a wrong token would not reveal existence to the public.
     assert_eq!(
-        app.get("/api/v1/registrations/F-bantian-20261123-999999", Some(tok_a))
-            .await
-            .0,
+        app.get(
+            "/api/v1/registrations/F-bantian-20261123-999999",
+            Some(tok_a)
+        )
+        .await
+        .0,
         404
     );
 }
@@ -291,9 +295,7 @@ async fn tokens_are_stored_hashed_only(b: Backend) {
             .0,
         200
     );
-    let hashes = app
-        .sql("SELECT access_token_hash FROM filings")
-        .await;
+    let hashes = app.sql("SELECT access_token_hash FROM filings").await;
     assert_eq!(
         hashes,
         [anbei_api::signing::sha256_hex(token.as_bytes())],
@@ -306,13 +308,19 @@ async fn tokens_are_stored_hashed_only(b: Backend) {
     );
     // Neither token appears anywhere in the stored rows.
     for (table, cols) in [
-        ("filings", "filing_no || request || assessment || access_token_hash || idempotency_key"),
+        (
+            "filings",
+            "filing_no || request || assessment || access_token_hash || idempotency_key",
+        ),
         ("events", "filing_no || action || COALESCE(data, '')"),
         ("officers", "token_hash || name"),
     ] {
         for row in app.sql(&format!("SELECT {cols} FROM {table}")).await {
             assert!(!row.contains(&token) && !row.contains(&officer), "{table}");
-            assert!(!row.contains(&token[6..]) && !row.contains(&officer[6..]), "{table}");
+            assert!(
+                !row.contains(&token[6..]) && !row.contains(&officer[6..]),
+                "{table}"
+            );
         }
     }
     // The comparison is constant-time (hashes compared with ct_eq).
@@ -343,7 +351,10 @@ async fn forwarded_for_believed_only_from_trusted_proxies(b: Backend) {
             ok += 1;
         }
     }
-    assert!(ok <= 4, "spoofed X-Forwarded-For escaped the limit: {ok} of 10 passed");
+    assert!(
+        ok <= 4,
+        "spoofed X-Forwarded-For escaped the limit: {ok} of 10 passed"
+    );
     drop(app);
 
     // Trusted proxy (127.0.0.1): each forwarded client has its own bucket; the right-most untrusted
@@ -387,7 +398,9 @@ async fn tampered_receipts_fail_verification(b: Backend) {
 
     // Offline check of the QR payload: `<url>#<payload>;<kid>;<signature>`.
     let check = |qr: &str| -> bool {
-        let Some((_, frag)) = qr.split_once('#') else { return false };
+        let Some((_, frag)) = qr.split_once('#') else {
+            return false;
+        };
         let mut parts: Vec<&str> = frag.rsplitn(3, ';').collect();
         if parts.len() != 3 {
             return false;
@@ -410,21 +423,28 @@ async fn tampered_receipts_fail_verification(b: Backend) {
     }
     let other = anbei_api::signing::Signer::from_seed([9; 32]);
     let payload = r["payload"].as_str().unwrap();
-    let forged = other.sign(&anbei_api::store::Receipt {
-        receipt_no: rno.clone(),
-        filing_no: String::new(),
-        street: "bantian".into(),
-        ruleset: r["ruleset"].as_str().unwrap().into(),
-        scope: r["scope"].as_str().unwrap().into(),
-        high_risk: false,
-        valid_until: vu.into(),
-        issued_at: r["issued_at"].as_str().unwrap().into(),
-        signature: String::new(),
-        kid: String::new(),
-    }
-    .payload());
-    assert!(!verify_with(&pk, payload, &forged), "signed with another key");
-    assert!(!check(&qr.replace(r["signature"].as_str().unwrap(), &forged)));
+    let forged = other.sign(
+        &anbei_api::store::Receipt {
+            receipt_no: rno.clone(),
+            filing_no: String::new(),
+            street: "bantian".into(),
+            ruleset: r["ruleset"].as_str().unwrap().into(),
+            scope: r["scope"].as_str().unwrap().into(),
+            high_risk: false,
+            valid_until: vu.into(),
+            issued_at: r["issued_at"].as_str().unwrap().into(),
+            signature: String::new(),
+            kid: String::new(),
+        }
+        .payload(),
+    );
+    assert!(
+        !verify_with(&pk, payload, &forged),
+        "signed with another key"
+    );
+    assert!(!check(
+        &qr.replace(r["signature"].as_str().unwrap(), &forged)
+    ));
 
     // A row changed in the database behind the service's back: verify says the signature is bad.
     app.sql(&format!(

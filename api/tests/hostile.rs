@@ -32,7 +32,13 @@ both_backends!(
     rare_cjk_name_characters_accepted,
 );
 
-async fn raw(app: &TestApp, path: &str, ctype: Option<&str>, key: Option<&str>, body: Vec<u8>) -> (u16, Value) {
+async fn raw(
+    app: &TestApp,
+    path: &str,
+    ctype: Option<&str>,
+    key: Option<&str>,
+    body: Vec<u8>,
+) -> (u16, Value) {
     let mut r = app.http.post(app.url(path)).body(body);
     if let Some(c) = ctype {
         r = r.header("Content-Type", c);
@@ -92,48 +98,127 @@ async fn malformed_json_gets_a_precise_4xx_and_changes_nothing(b: Backend) {
     let good_text = good.to_string();
     let json = Some("application/json");
     let cases: Vec<(&str, Vec<u8>, u16, &str)> = vec![
-        ("deep arrays", "[".repeat(100_000).into_bytes(), 400, "MALFORMED_JSON"),
-        ("deep objects", "{\"a\":".repeat(40_000).into_bytes(), 400, "MALFORMED_JSON"),
-        ("truncated", good_text[..good_text.len() / 2].as_bytes().to_vec(), 400, "MALFORMED_JSON"),
-        ("not utf-8", b"{\"facts\": \"\xff\xfe\"}".to_vec(), 400, "MALFORMED_JSON"),
-        ("huge number", format!("{{\"facts\": {{\"contract_amount_yuan\": 1{}}}}}", "0".repeat(400)).into_bytes(), 400, "MALFORMED_JSON"),
-        ("trailing garbage", format!("{good_text} x").into_bytes(), 400, "MALFORMED_JSON"),
-        ("two documents", format!("{good_text}{good_text}").into_bytes(), 400, "MALFORMED_JSON"),
+        (
+            "deep arrays",
+            "[".repeat(100_000).into_bytes(),
+            400,
+            "MALFORMED_JSON",
+        ),
+        (
+            "deep objects",
+            "{\"a\":".repeat(40_000).into_bytes(),
+            400,
+            "MALFORMED_JSON",
+        ),
+        (
+            "truncated",
+            good_text.as_bytes()[..good_text.len() / 2].to_vec(),
+            400,
+            "MALFORMED_JSON",
+        ),
+        (
+            "not utf-8",
+            b"{\"facts\": \"\xff\xfe\"}".to_vec(),
+            400,
+            "MALFORMED_JSON",
+        ),
+        (
+            "huge number",
+            format!(
+                "{{\"facts\": {{\"contract_amount_yuan\": 1{}}}}}",
+                "0".repeat(400)
+            )
+            .into_bytes(),
+            400,
+            "MALFORMED_JSON",
+        ),
+        (
+            "trailing garbage",
+            format!("{good_text} x").into_bytes(),
+            400,
+            "MALFORMED_JSON",
+        ),
+        (
+            "two documents",
+            format!("{good_text}{good_text}").into_bytes(),
+            400,
+            "MALFORMED_JSON",
+        ),
         ("empty", vec![], 400, "MALFORMED_JSON"),
-        ("nul byte", b"{\"facts\"\0: {}}".to_vec(), 400, "MALFORMED_JSON"),
+        (
+            "nul byte",
+            b"{\"facts\"\0: {}}".to_vec(),
+            400,
+            "MALFORMED_JSON",
+        ),
         ("array", b"[]".to_vec(), 422, "INVALID_FILING"),
         ("string", b"\"filing\"".to_vec(), 422, "INVALID_FILING"),
         ("null", b"null".to_vec(), 422, "INVALID_FILING"),
     ];
     for (name, body, st, code) in cases {
-        let (s, p) = raw(&app, "/api/v1/registrations", json, Some(&format!("k-{}", name.replace(' ', "-"))), body.clone()).await;
-        assert_eq!((s, p["code"].as_str().unwrap_or("")), (st, code), "{name}: {p}");
+        let (s, p) = raw(
+            &app,
+            "/api/v1/registrations",
+            json,
+            Some(&format!("k-{}", name.replace(' ', "-"))),
+            body.clone(),
+        )
+        .await;
+        assert_eq!(
+            (s, p["code"].as_str().unwrap_or("")),
+            (st, code),
+            "{name}: {p}"
+        );
         if code == "MALFORMED_JSON" && name != "huge number" {
             // The assessment contract (API.md): 422 INVALID_FACTS with the core's `json` rule.
             let (s, p) = raw(&app, "/api/v1/assessments", json, None, body).await;
             // Bytes that are not UTF-8 at all: 400 MALFORMED_JSON.
             match (s, p["code"].as_str().unwrap()) {
-                (422, "INVALID_FACTS") => assert_eq!(p["errors"][0]["rule"], "json", "assessments {name}: {p}"),
+                (422, "INVALID_FACTS") => {
+                    assert_eq!(p["errors"][0]["rule"], "json", "assessments {name}: {p}")
+                }
                 (400, "MALFORMED_JSON") => assert_eq!(name, "not utf-8"),
                 other => panic!("assessments {name}: {other:?} {p}"),
             }
         }
     }
-    let huge = ordinary_facts().to_string().replace("420000", &format!("1{}", "0".repeat(400)));
+    let huge = ordinary_facts()
+        .to_string()
+        .replace("420000", &format!("1{}", "0".repeat(400)));
     let (s, p) = raw(&app, "/api/v1/assessments", json, None, huge.into_bytes()).await;
     assert_eq!(s, 422, "assessment with 1e400: {p}");
     // Duplicate keys: refused (the first and the last value would disagree between parsers).
     let dup_top = good_text.replacen("{", "{\"planned_start\":\"2026-12-02\",", 1);
     let dup_facts = good_text.replacen("\"facts\":{", "\"facts\":{\"lifting\":true,", 1);
     let dup_nested = good_text.replacen("\"applicant\":{", "\"applicant\":{\"name\":\"李四\",", 1);
-    for (name, text) in [("top", dup_top), ("facts", dup_facts), ("applicant", dup_nested)] {
+    for (name, text) in [
+        ("top", dup_top),
+        ("facts", dup_facts),
+        ("applicant", dup_nested),
+    ] {
         assert_ne!(text, good_text, "{name}");
-        let (s, p) = raw(&app, "/api/v1/registrations", json, Some(&format!("dup-{name}")), text.into_bytes()).await;
+        let (s, p) = raw(
+            &app,
+            "/api/v1/registrations",
+            json,
+            Some(&format!("dup-{name}")),
+            text.into_bytes(),
+        )
+        .await;
         assert_eq!(s, 400, "duplicate key in {name}: {p}");
         assert_eq!(p["code"], "MALFORMED_JSON");
     }
-    let dup_assess = ordinary_facts().to_string().replacen("{", "{\"lifting\":true,", 1);
-    let (s, p) = raw(&app, "/api/v1/assessments", json, None, dup_assess.into_bytes()).await;
+    let dup_assess = ordinary_facts()
+        .to_string()
+        .replacen("{", "{\"lifting\":true,", 1);
+    let (s, p) = raw(
+        &app,
+        "/api/v1/assessments",
+        json,
+        None,
+        dup_assess.into_bytes(),
+    )
+    .await;
     assert!(s == 400 || s == 422, "{p}");
     // Wrong types, every field named.
     let mut wrong = good.clone();
@@ -147,7 +232,14 @@ async fn malformed_json_gets_a_precise_4xx_and_changes_nothing(b: Backend) {
     assert_eq!(s, 422, "{p}");
     assert_eq!(p["code"], "INVALID_FILING");
     let f = fields(&p);
-    for want in ["applicant", "workers", "planned_start", "facts.contract_amount_yuan", "facts.lifting", "documents"] {
+    for want in [
+        "applicant",
+        "workers",
+        "planned_start",
+        "facts.contract_amount_yuan",
+        "facts.lifting",
+        "documents",
+    ] {
         assert!(f.iter().any(|x| x == want), "{want} not named: {f:?}");
     }
     // Numbers out of range (finite but absurd).
@@ -164,7 +256,10 @@ async fn malformed_json_gets_a_precise_4xx_and_changes_nothing(b: Backend) {
     // A 10 MB string: 413 before it is parsed.
     let mut big = good.clone();
     big["applicant"]["name"] = json!("张".repeat(10 * 1024 * 1024 / 3));
-    assert_eq!(status_of_big_post(&app, "/api/v1/registrations", big.to_string().into_bytes()).await, 413);
+    assert_eq!(
+        status_of_big_post(&app, "/api/v1/registrations", big.to_string().into_bytes()).await,
+        413
+    );
     // A long string under the body limit: a precise length problem.
     let mut long = good.clone();
     long["site"]["address"] = json!("坂".repeat(50_000));
@@ -200,32 +295,87 @@ async fn wrong_content_types_and_oversize_bodies(b: Backend) {
         "application/xml",
         "application/pdf",
     ] {
-        let (s, p) = raw(&app, "/api/v1/registrations", Some(ct), Some(&format!("ct-{}", ct.replace([' ', ';'], ""))), good.clone()).await;
-        assert_eq!((s, p["code"].as_str().unwrap()), (415, "UNSUPPORTED_MEDIA_TYPE"), "{ct}");
-        let (s, _) = raw(&app, "/api/v1/assessments", Some(ct), None, ordinary_facts().to_string().into_bytes()).await;
+        let (s, p) = raw(
+            &app,
+            "/api/v1/registrations",
+            Some(ct),
+            Some(&format!("ct-{}", ct.replace([' ', ';'], ""))),
+            good.clone(),
+        )
+        .await;
+        assert_eq!(
+            (s, p["code"].as_str().unwrap()),
+            (415, "UNSUPPORTED_MEDIA_TYPE"),
+            "{ct}"
+        );
+        let (s, _) = raw(
+            &app,
+            "/api/v1/assessments",
+            Some(ct),
+            None,
+            ordinary_facts().to_string().into_bytes(),
+        )
+        .await;
         assert_eq!(s, 415, "assessments {ct}");
     }
-    for ct in ["application/json", "application/json; charset=utf-8", "APPLICATION/JSON"] {
-        let (s, _) = raw(&app, "/api/v1/assessments", Some(ct), None, ordinary_facts().to_string().into_bytes()).await;
+    for ct in [
+        "application/json",
+        "application/json; charset=utf-8",
+        "APPLICATION/JSON",
+    ] {
+        let (s, _) = raw(
+            &app,
+            "/api/v1/assessments",
+            Some(ct),
+            None,
+            ordinary_facts().to_string().into_bytes(),
+        )
+        .await;
         assert_eq!(s, 200, "{ct}");
     }
     // Over the 256 KiB JSON limit.
     let mut big = vec![b' '; 300 * 1024];
     big.extend_from_slice(b"{}");
-    let (s, p) = raw(&app, "/api/v1/registrations", Some("application/json"), Some("big"), big.clone()).await;
+    let (s, p) = raw(
+        &app,
+        "/api/v1/registrations",
+        Some("application/json"),
+        Some("big"),
+        big.clone(),
+    )
+    .await;
     assert_eq!((s, p["code"].as_str().unwrap()), (413, "PAYLOAD_TOO_LARGE"));
-    let (s, _) = raw(&app, "/api/v1/assessments", Some("application/json"), None, big).await;
+    let (s, _) = raw(
+        &app,
+        "/api/v1/assessments",
+        Some("application/json"),
+        None,
+        big,
+    )
+    .await;
     assert_eq!(s, 413);
     // Over the upload limit; exactly the limit is fine.
     let mut pdf = b"%PDF-1.4\n".to_vec();
     pdf.resize(10 * 1024 * 1024 + 1, b'a');
-    let (s, p) = raw(&app, "/api/v1/uploads", Some("application/pdf"), None, pdf.clone()).await;
+    let (s, p) = raw(
+        &app,
+        "/api/v1/uploads",
+        Some("application/pdf"),
+        None,
+        pdf.clone(),
+    )
+    .await;
     assert_eq!((s, p["code"].as_str().unwrap()), (413, "PAYLOAD_TOO_LARGE"));
     pdf.truncate(10 * 1024 * 1024);
     let (s, _) = raw(&app, "/api/v1/uploads", Some("application/pdf"), None, pdf).await;
     assert_eq!(s, 201);
     // Wrong methods.
-    let r = app.http.delete(app.url("/api/v1/registrations")).send().await.unwrap();
+    let r = app
+        .http
+        .delete(app.url("/api/v1/registrations"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status().as_u16(), 405);
     assert_eq!(app.sql("SELECT COUNT(*) FROM filings").await, ["0"]);
 }
@@ -235,24 +385,70 @@ async fn uploads_that_lie_about_their_type(b: Backend) {
     let png = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13].to_vec();
     let cases: Vec<(&str, Option<&str>, Vec<u8>)> = vec![
         ("png declared pdf", Some("application/pdf"), png.clone()),
-        ("pdf declared jpeg", Some("image/jpeg"), b"%PDF-1.7\n".to_vec()),
-        ("html declared pdf", Some("application/pdf"), b"<html><script>alert(1)</script>".to_vec()),
-        ("html declared html", Some("text/html"), b"<html><script>alert(1)</script>".to_vec()),
-        ("svg declared png", Some("image/png"), b"<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\"/>".to_vec()),
+        (
+            "pdf declared jpeg",
+            Some("image/jpeg"),
+            b"%PDF-1.7\n".to_vec(),
+        ),
+        (
+            "html declared pdf",
+            Some("application/pdf"),
+            b"<html><script>alert(1)</script>".to_vec(),
+        ),
+        (
+            "html declared html",
+            Some("text/html"),
+            b"<html><script>alert(1)</script>".to_vec(),
+        ),
+        (
+            "svg declared png",
+            Some("image/png"),
+            b"<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\"/>".to_vec(),
+        ),
         ("exe", None, b"MZ\x90\x00\x03".to_vec()),
-        ("zip named pdf", Some("application/pdf"), b"PK\x03\x04".to_vec()),
-        ("pdf after bom", Some("application/pdf"), b"\xef\xbb\xbf%PDF-1.4".to_vec()),
-        ("png declared png with pdf type param", Some("image/gif"), png.clone()),
+        (
+            "zip named pdf",
+            Some("application/pdf"),
+            b"PK\x03\x04".to_vec(),
+        ),
+        (
+            "pdf after bom",
+            Some("application/pdf"),
+            b"\xef\xbb\xbf%PDF-1.4".to_vec(),
+        ),
+        (
+            "png declared png with pdf type param",
+            Some("image/gif"),
+            png.clone(),
+        ),
     ];
     for (name, ct, body) in cases {
         let (s, p) = raw(&app, "/api/v1/uploads", ct, None, body).await;
-        assert_eq!((s, p["code"].as_str().unwrap_or("")), (415, "UNSUPPORTED_MEDIA_TYPE"), "{name}: {p}");
+        assert_eq!(
+            (s, p["code"].as_str().unwrap_or("")),
+            (415, "UNSUPPORTED_MEDIA_TYPE"),
+            "{name}: {p}"
+        );
     }
-    let (s, p) = raw(&app, "/api/v1/uploads", Some("application/pdf"), None, vec![]).await;
+    let (s, p) = raw(
+        &app,
+        "/api/v1/uploads",
+        Some("application/pdf"),
+        None,
+        vec![],
+    )
+    .await;
     assert_eq!(s, 400, "{p}");
     assert_eq!(app.sql("SELECT COUNT(*) FROM uploads").await, ["0"]);
     // Honest ones are accepted, whatever the declared-but-generic type.
-    let (s, p) = raw(&app, "/api/v1/uploads", Some("application/octet-stream"), None, png).await;
+    let (s, p) = raw(
+        &app,
+        "/api/v1/uploads",
+        Some("application/octet-stream"),
+        None,
+        png,
+    )
+    .await;
     assert_eq!(s, 201, "{p}");
     assert_eq!(p["content_type"], "image/png");
 }
@@ -271,12 +467,25 @@ async fn injection_strings_are_data_and_the_csv_is_defused(b: Backend) {
     let no = v["filing_no"].as_str().unwrap();
     let rno = v["receipt"]["receipt_no"].as_str().unwrap();
     // Stored as data.
-    let (_, full) = app.get(&format!("/api/v1/registrations/{no}"), Some(&officer)).await;
+    let (_, full) = app
+        .get(&format!("/api/v1/registrations/{no}"), Some(&officer))
+        .await;
     assert_eq!(full["request"]["site"]["address"], body["site"]["address"]);
     assert_eq!(app.sql("SELECT COUNT(*) FROM filings").await, ["1"]);
     // HTML pages escape it.
-    for p in [format!("/receipts/{rno}"), format!("/receipts/{rno}/notice")] {
-        let html = app.http.get(app.url(&p)).send().await.unwrap().text().await.unwrap();
+    for p in [
+        format!("/receipts/{rno}"),
+        format!("/receipts/{rno}/notice"),
+    ] {
+        let html = app
+            .http
+            .get(app.url(&p))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         assert!(!html.contains("<script>alert"), "{p}");
         assert!(!html.contains("<img src=x"), "{p}");
     }
@@ -294,23 +503,34 @@ async fn injection_strings_are_data_and_the_csv_is_defused(b: Backend) {
         .unwrap();
     let line = csv.lines().nth(1).unwrap();
     let cells = parse_csv_line(line);
-    assert!(cells.iter().any(|c| c == "'=HYPERLINK(\"http://x\",\"y\")"), "{line}");
+    assert!(
+        cells.iter().any(|c| c == "'=HYPERLINK(\"http://x\",\"y\")"),
+        "{line}"
+    );
     assert!(cells.iter().any(|c| c.starts_with("'+1'); DROP")), "{line}");
     assert!(cells.iter().any(|c| c == "'@SUM(A1:A9)"), "{line}");
     assert!(cells.iter().any(|c| c.starts_with("'-2+3")), "{line}");
     for c in &cells {
-        assert!(!c.starts_with(['=', '+', '-', '@', '\t', '\r']), "live formula cell {c:?}");
+        assert!(
+            !c.starts_with(['=', '+', '-', '@', '\t', '\r']),
+            "live formula cell {c:?}"
+        );
     }
     // SQL-looking query parameters are data too.
     let (s, _) = app
-        .get("/api/v1/registrations?street=bantian'%20OR%20'1'='1", Some(&officer))
+        .get(
+            "/api/v1/registrations?street=bantian'%20OR%20'1'='1",
+            Some(&officer),
+        )
         .await;
     assert_eq!(s, 403);
     let (s, _) = app
         .get("/api/v1/registrations?from=2026-01-01'--", Some(&officer))
         .await;
     assert_eq!(s, 422);
-    let (s, _) = app.get("/api/v1/receipts/x'%20OR%201=1--/verify", None).await;
+    let (s, _) = app
+        .get("/api/v1/receipts/x'%20OR%201=1--/verify", None)
+        .await;
     assert_eq!(s, 404);
 }
 
@@ -342,23 +562,48 @@ async fn control_characters_and_unicode_tricks_refused(b: Backend) {
         ("nul", "applicant.name", json!("张\u{0}三")),
         ("newline", "applicant.name", json!("张\n三")),
         ("escape", "site.address", json!("坂田\u{1b}[31m")),
-        ("right-to-left override", "applicant.name", json!("张\u{202E}三")),
-        ("zero width space", "contractor.name", json!("深圳\u{200B}公司")),
+        (
+            "right-to-left override",
+            "applicant.name",
+            json!("张\u{202E}三"),
+        ),
+        (
+            "zero width space",
+            "contractor.name",
+            json!("深圳\u{200B}公司"),
+        ),
         ("bom", "applicant.name", json!("\u{FEFF}张三")),
         ("c1 control", "applicant.name", json!("张\u{85}三")),
         ("only spaces", "applicant.name", json!("   ")),
-        ("fullwidth id digits", "applicant.id_number", json!("４４０３０７１９９００１０１００１２")),
-        ("id with spaces", "applicant.id_number", json!("440307 19900101 0012")),
+        (
+            "fullwidth id digits",
+            "applicant.id_number",
+            json!("４４０３０７１９９００１０１００１２"),
+        ),
+        (
+            "id with spaces",
+            "applicant.id_number",
+            json!("440307 19900101 0012"),
+        ),
         ("cyrillic street", "site.street", json!("bаntian")),
-        ("fullwidth mobile", "applicant.mobile", json!("１３８００１３８０００")),
+        (
+            "fullwidth mobile",
+            "applicant.mobile",
+            json!("１３８００１３８０００"),
+        ),
     ];
     for (name, field, val) in cases {
         let mut body = good.clone();
         let (obj, key) = field.split_once('.').unwrap();
         body[obj][key] = val;
-        let (s, p) = app.file(&format!("ctl-{}", name.replace(' ', "-")), &body).await;
+        let (s, p) = app
+            .file(&format!("ctl-{}", name.replace(' ', "-")), &body)
+            .await;
         assert_eq!(s, 422, "{name}: {p}");
-        assert!(fields(&p).iter().any(|f| f == field), "{name}: {field} not named in {p}");
+        assert!(
+            fields(&p).iter().any(|f| f == field),
+            "{name}: {field} not named in {p}"
+        );
     }
     // Unicode in facts codes: a look-alike activity code is refused, not folded.
     let mut body = good.clone();
@@ -375,13 +620,22 @@ async fn control_characters_and_unicode_tricks_refused(b: Backend) {
     assert_eq!(s, 201, "{v}");
     let token = v["access_token"].as_str().unwrap();
     let (_, full) = app
-        .get(&format!("/api/v1/registrations/{}", v["filing_no"].as_str().unwrap()), Some(token))
+        .get(
+            &format!("/api/v1/registrations/{}", v["filing_no"].as_str().unwrap()),
+            Some(token),
+        )
         .await;
-    assert_eq!(full["request"]["site"]["address"], "龙岗区坂田街道 Caf\u{e9} 5 楼");
+    assert_eq!(
+        full["request"]["site"]["address"],
+        "龙岗区坂田街道 Caf\u{e9} 5 楼"
+    );
     let mut nfc = good.clone();
     nfc["site"]["address"] = json!("龙岗区坂田街道 Caf\u{e9} 5 楼");
     let (s, p) = app.file("nfd", &nfc).await;
-    assert_eq!((s, p["code"].as_str().unwrap()), (422, "IDEMPOTENCY_MISMATCH"));
+    assert_eq!(
+        (s, p["code"].as_str().unwrap()),
+        (422, "IDEMPOTENCY_MISMATCH")
+    );
 }
 
 async fn rare_cjk_name_characters_accepted(b: Backend) {
@@ -389,7 +643,12 @@ async fn rare_cjk_name_characters_accepted(b: Backend) {
     let good = app.filing(ordinary_facts()).await;
     // GB 18030-2022 level-1 extension characters used in names: Ext A (㐀), Ext B (𠀀 𪚥), Ext C–F, Ext G
     // (𰀀), compatibility ideographs and 〇.
-    for (i, name) in ["王㐀", "李𠀀", "陈𪚥", "张𪜀", "赵𫝀", "钱𬺰", "孙𰀀", "周〇", "吴䶵", "郑𬌗"].iter().enumerate() {
+    for (i, name) in [
+        "王㐀", "李𠀀", "陈𪚥", "张𪜀", "赵𫝀", "钱𬺰", "孙𰀀", "周〇", "吴䶵", "郑𬌗",
+    ]
+    .iter()
+    .enumerate()
+    {
         let mut body = good.clone();
         body["applicant"]["name"] = json!(name);
         body["workers"][0]["name"] = json!(name);
@@ -397,13 +656,29 @@ async fn rare_cjk_name_characters_accepted(b: Backend) {
         assert_eq!(s, 201, "{name}: {v}");
         let no = v["filing_no"].as_str().unwrap();
         let (_, full) = app
-            .get(&format!("/api/v1/registrations/{no}"), Some(v["access_token"].as_str().unwrap()))
+            .get(
+                &format!("/api/v1/registrations/{no}"),
+                Some(v["access_token"].as_str().unwrap()),
+            )
             .await;
-        assert_eq!(full["request"]["applicant"]["name"], *name, "stored unchanged");
+        assert_eq!(
+            full["request"]["applicant"]["name"], *name,
+            "stored unchanged"
+        );
         let (_, ver) = app
-            .get(&format!("/api/v1/receipts/{}/verify", v["receipt"]["receipt_no"].as_str().unwrap()), None)
+            .get(
+                &format!(
+                    "/api/v1/receipts/{}/verify",
+                    v["receipt"]["receipt_no"].as_str().unwrap()
+                ),
+                None,
+            )
             .await;
         let first: String = name.chars().take(1).collect();
-        assert_eq!(ver["applicant"], format!("{first}*"), "masked by character, not byte");
+        assert_eq!(
+            ver["applicant"],
+            format!("{first}*"),
+            "masked by character, not byte"
+        );
     }
 }

@@ -140,7 +140,9 @@ impl TestApp {
                             rusqlite::types::Value::Integer(i) => i.to_string(),
                             rusqlite::types::Value::Real(f) => f.to_string(),
                             rusqlite::types::Value::Text(t) => t,
-                            rusqlite::types::Value::Blob(b) => String::from_utf8_lossy(&b).into_owned(),
+                            rusqlite::types::Value::Blob(b) => {
+                                String::from_utf8_lossy(&b).into_owned()
+                            }
                         });
                     }
                 }
