@@ -535,7 +535,7 @@ impl Store for PgStore {
         Box::pin(async move {
             let sql = format!(
                 "{SELECT_FILING} WHERE ($1::text IS NULL OR f.street = $1) AND ($2::text IS NULL OR f.filed_on >= $2) \
-                 AND ($3::text IS NULL OR f.filed_on <= $3) AND ($4::text IS NULL OR f.filing_no > $4) ORDER BY f.filing_no LIMIT $5"
+                 AND ($3::text IS NULL OR f.filed_on <= $3) AND f.filing_no > COALESCE($4::text, '') ORDER BY f.filing_no LIMIT $5"
             );
             let rows = sqlx::query(&sql)
                 .bind(filter.street)

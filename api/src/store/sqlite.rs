@@ -506,7 +506,7 @@ impl Store for SqliteStore {
         self.read(move |c| {
             let sql = format!(
                 "{SELECT_FILING} WHERE (?1 IS NULL OR f.street = ?1) AND (?2 IS NULL OR f.filed_on >= ?2) AND (?3 IS NULL OR f.filed_on <= ?3) \
-                 AND (?4 IS NULL OR f.filing_no > ?4) ORDER BY f.filing_no LIMIT ?5"
+                 AND f.filing_no > COALESCE(?4, '') ORDER BY f.filing_no LIMIT ?5"
             );
             let mut st = c.prepare_cached(&sql).map_err(db)?;
             let rows = st.query_map(params![filter.street, filter.from, filter.to, after, limit], row_to_filing).map_err(db)?;
