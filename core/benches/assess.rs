@@ -12,7 +12,7 @@ fn bench(c: &mut Criterion) {
     c.bench_function("parse_json + assess + to_json", |b| {
         b.iter(|| {
             let f = engine.parse_json(black_box(COMPLETE), today).unwrap();
-            serde_json::to_string(&engine.assess(&f)).unwrap()
+            engine.assess(&f).to_json()
         })
     });
 }

@@ -393,16 +393,16 @@ impl Engine {
             scope_article: None,
             scope_because: None,
             high_risk: None,
-            high_risk_triggers: Vec::new(),
+            high_risk_triggers: Vec::with_capacity(4),
             supervision: None,
             qualified_contractor_required: None,
-            documents: Vec::new(),
-            obligations: Vec::new(),
-            channels: Vec::new(),
+            documents: Vec::with_capacity(16),
+            obligations: Vec::with_capacity(20),
+            channels: Vec::with_capacity(4),
             street_office: None,
             departments: Departments::default(),
             deadlines: Deadlines::default(),
-            risk_factors: Vec::new(),
+            risk_factors: Vec::with_capacity(8),
             notes,
             missing_facts: Vec::new(),
         };
@@ -506,22 +506,22 @@ impl Engine {
         // Words used in `because` texts.
         let contract = cx.num(Fact::contract_amount_yuan);
         let area = cx.v[Fact::construction_area_m2 as usize];
-        let area_str = |lang_zh: bool| -> String {
-            match area {
-                Some(Value::Num(x)) => m2(x),
-                Some(Value::NoArea) => {
-                    let t = w("no_area");
-                    if lang_zh { t.zh.clone() } else { t.en.clone() }
-                }
-                _ => String::new(),
+        // The case's values, formatted once for every text that quotes them.
+        let contract_txt = contract.map(yuan).unwrap_or_default();
+        let (area_zh, area_en): (Cow<'_, str>, Cow<'_, str>) = match area {
+            Some(Value::Num(x)) => {
+                let s = m2(x);
+                (Cow::Owned(s.clone()), Cow::Owned(s))
             }
+            Some(Value::NoArea) => (Cow::Borrowed(w("no_area").zh.as_str()), Cow::Borrowed(w("no_area").en.as_str())),
+            _ => (Cow::Borrowed(""), Cow::Borrowed("")),
         };
-        let size_args = |zh: bool| -> Vec<(&'static str, String)> {
-            vec![
-                ("contract", contract.map(yuan).unwrap_or_default()),
-                ("area", area_str(zh)),
-                ("limit_contract", rs.limit_texts.0.clone()),
-                ("limit_area", rs.limit_texts.1.clone()),
+        let size_args = |zh: bool| -> [(&'static str, &str); 4] {
+            [
+                ("contract", contract_txt.as_str()),
+                ("area", if zh { &area_zh } else { &area_en }),
+                ("limit_contract", rs.limit_texts.0.as_str()),
+                ("limit_area", rs.limit_texts.1.as_str()),
             ]
         };
         let render = |t: &I18n, zh: &[(&'static str, String)], en: &[(&'static str, String)]| -> Text<'static> {
@@ -537,7 +537,7 @@ impl Engine {
                 (F, F, _) => "size_both_over",
                 _ => return None,
             };
-            Some(render(w(key), &size_args(true), &size_args(false)))
+            Some(filled(w(key), &size_args(true), &size_args(false)))
         };
         let basis_text = |zh: bool| -> String {
             let t = if via_art4_list { w("basis_art4_listed") } else { w("basis_permit_not_applicable") };
@@ -617,8 +617,8 @@ impl Engine {
                 let because = match code {
                     Code::HR_LIMIT_ONE_SIDE => {
                         let key = if c_gt.is_true() { "contract_over" } else { "area_over" };
-                        let d_zh = render(w(key), &size_args(true), &size_args(true)).zh.into_owned();
-                        let d_en = render(w(key), &size_args(false), &size_args(false)).en.into_owned();
+                        let d_zh = fill(&w(key).zh, &size_args(true));
+                        let d_en = fill(&w(key).en, &size_args(false));
                         render(tpl, &[("detail", d_zh)], &[("detail", d_en)])
                     }
                     Code::HR_STRUCTURE => {
