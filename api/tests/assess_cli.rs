@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
 //! `anbei assess` (issue 2): one result per input line, in order; bad lines answered with an error on their
 //! own line while processing continues; exit status 1 if any line was bad; answers stream as lines arrive.
 
