@@ -27,6 +27,9 @@ cargo build --release --locked -p anbei-api --bin anbei
 step "cargo test --workspace"
 cargo test --locked --workspace
 
+step "clippy (warnings are errors; unwrap/expect denied outside tests)"
+cargo clippy --locked --workspace --all-targets -- -D warnings
+
 step "core WASM: build and native/WASM parity"
 scripts/build-core-wasm.sh
 node --test tests/wasm/

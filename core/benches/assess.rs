@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)] // benchmark / development aid
 //! `cargo bench -p anbei-core --bench assess`: native assessment of complete facts objects.
 use anbei_core::{Date, Engine};
 use criterion::{Criterion, black_box, criterion_group, criterion_main};

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)] // benchmark / development aid
 //! Prints the assessment of one facts object given as the first argument (a development aid).
 fn main() {
     let engine = anbei_core::Engine::embedded().unwrap();

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)] // benchmark / development aid
 //! Runs the benchmark case many times (for callgrind / perf profiling): `cargo run --release --example profile_assess -- N`.
 fn main() {
     let engine = anbei_core::Engine::embedded().unwrap();

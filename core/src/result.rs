@@ -15,6 +15,7 @@ macro_rules! codes {
             pub const fn as_str(self) -> &'static str {
                 match self { $(Code::$name => stringify!($name)),* }
             }
+            #[allow(clippy::should_implement_trait)]
             pub fn from_str(s: &str) -> Option<Code> {
                 match s { $(stringify!($name) => Some(Code::$name),)* _ => None }
             }

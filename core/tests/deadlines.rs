@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers outside #[test] functions
 //! §3.7 deadlines: working days with 调休, Spring Festival, validity periods not moved for holidays,
 //! month-end clamping, provisional counting for years without holiday data.
 

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers outside #[test] functions
 //! Facts validation (rules.md §1: every rejection names the key and the rule, in zh and en) and dated rule
 //! sets (the rule set in force on the filing date decides, and the result says which one).
 

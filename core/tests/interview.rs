@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers outside #[test] functions
 //! Interview exploration (issue: "follow missing_facts answering each question with every value class").
 //!
 //! From `{activity}` for every activity, the test answers the next screen (the facts of `missing_facts[0]`'s

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers outside #[test] functions
 //! Property tests: the engine never panics on any facts object, is deterministic, and adding a hazard
 //! never removes a high-risk trigger.
 

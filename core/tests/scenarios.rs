@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers outside #[test] functions
 //! Golden scenario table (tests/data/scenarios.json): facts → expected codes, each row citing its article.
 //! The table is data a domain expert can read and extend; this file only runs it.
 

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers outside #[test] functions
 //! The worked examples of `shared/spec/examples.json` (copied verbatim to tests/data/spec_examples.json):
 //! facts → exact codes, required obligations and channels, and dates.
 
