@@ -150,7 +150,7 @@ pub async fn state(cfg: Config, clock: Arc<dyn Clock>) -> Result<AppState, Strin
         // the data directory is not the one the database belongs to: every receipt issued so far would
         // stop verifying. Refuse to start rather than silently switch keys.
         let existing = store
-            .list_filings(store::ListFilter::default(), None, 1)
+            .ledger_page(store::ListFilter::default(), None, 1)
             .await
             .map_err(|e| format!("cannot read the database: {e}"))?;
         if !existing.is_empty() {

@@ -7,7 +7,7 @@ use crate::error::{ApiBody, ApiError, ApiPath, ApiQuery, FieldProblem, Msg, pars
 use crate::filing::{self, Filing};
 use crate::signing::sha256_hex;
 use crate::store::{
-    Created, Event, FilingRecord, FilingUpdate, ListFilter, NewFiling, Officer, Receipt,
+    Created, Event, FilingRecord, FilingUpdate, LedgerEntry, ListFilter, NewFiling, Officer, Receipt,
     ReceiptDraft, ReceiptOp, Status,
 };
 use crate::validate;
@@ -20,6 +20,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 pub fn router() -> Router<AppState> {
@@ -135,16 +136,18 @@ pub struct RegistrationView {
 
 /// The state a registration is in now: a registration past `valid_until` has expired.
 pub fn effective_status(rec: &FilingRecord, today: Date) -> &'static str {
-    if rec.status.is_live()
-        && rec
-            .receipt
-            .as_ref()
-            .and_then(|r| Date::parse(&r.valid_until))
-            .is_some_and(|v| v < today)
-    {
+    status_on(
+        rec.status,
+        rec.receipt.as_ref().map(|r| r.valid_until.as_str()),
+        today,
+    )
+}
+
+fn status_on(status: Status, valid_until: Option<&str>, today: Date) -> &'static str {
+    if status.is_live() && valid_until.and_then(Date::parse).is_some_and(|v| v < today) {
         "expired"
     } else {
-        rec.status.as_str()
+        status.as_str()
     }
 }
 
@@ -1074,38 +1077,77 @@ pub struct LedgerRow {
     pub ruleset: String,
 }
 
-fn ledger_row(rec: &FilingRecord, today: Date) -> LedgerRow {
-    let f: Option<Filing> = serde_json::from_str(&rec.request).ok();
-    let g = |pick: fn(&Filing) -> String| f.as_ref().map(pick).unwrap_or_default();
+/// The few fields of a stored filing that a ledger row shows, borrowed from its JSON where possible
+/// (everything else — facts, workers, documents — is skipped without being built).
+#[derive(Deserialize)]
+struct LedgerRequest<'a> {
+    #[serde(borrow)]
+    applicant: LedgerPerson<'a>,
+    #[serde(borrow)]
+    site: LedgerSite<'a>,
+    #[serde(borrow)]
+    contractor: LedgerContractor<'a>,
+    #[serde(borrow)]
+    planned_start: Cow<'a, str>,
+    #[serde(borrow)]
+    planned_end: Cow<'a, str>,
+}
+
+#[derive(Deserialize)]
+struct LedgerPerson<'a> {
+    #[serde(borrow)]
+    name: Cow<'a, str>,
+    #[serde(borrow)]
+    id_number: Cow<'a, str>,
+    #[serde(borrow)]
+    mobile: Cow<'a, str>,
+}
+
+#[derive(Deserialize)]
+struct LedgerSite<'a> {
+    #[serde(borrow)]
+    address: Cow<'a, str>,
+    #[serde(borrow)]
+    community: Cow<'a, str>,
+}
+
+#[derive(Deserialize)]
+struct LedgerContractor<'a> {
+    #[serde(borrow)]
+    name: Cow<'a, str>,
+    #[serde(borrow, default)]
+    credit_code: Option<Cow<'a, str>>,
+}
+
+fn ledger_row(e: &LedgerEntry, today: Date) -> LedgerRow {
+    let f: Option<LedgerRequest<'_>> = serde_json::from_str(&e.request).ok();
+    let g = |pick: for<'r> fn(&'r LedgerRequest<'_>) -> &'r str| {
+        f.as_ref().map(pick).unwrap_or_default().to_owned()
+    };
     LedgerRow {
-        filing_no: rec.filing_no.clone(),
-        receipt_no: rec.receipt.as_ref().map(|r| r.receipt_no.clone()),
-        status: effective_status(rec, today).to_owned(),
-        street: rec.street.clone(),
-        filed_on: rec.filed_on.clone(),
-        scope: rec.scope.clone(),
-        high_risk: rec.high_risk,
-        applicant_name: g(|f| f.applicant.name.clone()),
+        filing_no: e.filing_no.clone(),
+        receipt_no: e.receipt_no.clone(),
+        status: status_on(e.status, e.valid_until.as_deref(), today).to_owned(),
+        street: e.street.clone(),
+        filed_on: e.filed_on.clone(),
+        scope: e.scope.clone(),
+        high_risk: e.high_risk,
+        applicant_name: g(|f| &f.applicant.name),
         // The ledger leaves the system: identity numbers masked even for officers (data minimisation).
-        applicant_id_number: g(|f| validate::mask_id(&f.applicant.id_number)),
-        applicant_mobile: g(|f| f.applicant.mobile.clone()),
-        site_address: g(|f| f.site.address.clone()),
-        community: g(|f| f.site.community.clone()),
-        contractor_name: g(|f| f.contractor.name.clone()),
-        contractor_credit_code: g(|f| f.contractor.credit_code.clone().unwrap_or_default()),
-        planned_start: g(|f| f.planned_start.clone()),
-        planned_end: g(|f| f.planned_end.clone()),
-        acceptance_due: rec.acceptance_due.clone().unwrap_or_default(),
-        valid_until: rec
-            .receipt
+        applicant_id_number: f
             .as_ref()
-            .map(|r| r.valid_until.clone())
+            .map(|f| validate::mask_id(&f.applicant.id_number))
             .unwrap_or_default(),
-        ruleset: rec
-            .receipt
-            .as_ref()
-            .map(|r| r.ruleset.clone())
-            .unwrap_or_default(),
+        applicant_mobile: g(|f| &f.applicant.mobile),
+        site_address: g(|f| &f.site.address),
+        community: g(|f| &f.site.community),
+        contractor_name: g(|f| &f.contractor.name),
+        contractor_credit_code: g(|f| f.contractor.credit_code.as_deref().unwrap_or_default()),
+        planned_start: g(|f| &f.planned_start),
+        planned_end: g(|f| &f.planned_end),
+        acceptance_due: e.acceptance_due.clone().unwrap_or_default(),
+        valid_until: e.valid_until.clone().unwrap_or_default(),
+        ruleset: e.ruleset.clone().unwrap_or_default(),
     }
 }
 
@@ -1115,22 +1157,29 @@ const CSV_HEADER: &str = "登记编号 filing_no,回执编号 receipt_no,状态 
 
 /// One CSV field: quoted when needed; cells that a spreadsheet would run as a formula are defused.
 fn csv_field(out: &mut String, v: &str) {
-    let v = if v.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{v}")
-    } else {
-        v.to_owned()
-    };
-    if v.contains([',', '"', '\n', '\r']) {
+    let formula = v.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let quote = v.contains([',', '"', '\n', '\r']);
+    if quote {
         out.push('"');
-        out.push_str(&v.replace('"', "\"\""));
+    }
+    if formula {
+        out.push('\'');
+    }
+    if quote {
+        for (i, part) in v.split('"').enumerate() {
+            if i > 0 {
+                out.push_str("\"\"");
+            }
+            out.push_str(part);
+        }
         out.push('"');
     } else {
-        out.push_str(&v);
+        out.push_str(v);
     }
 }
 
-fn csv_line(r: &LedgerRow) -> String {
-    let mut s = String::with_capacity(256);
+/// Appends one ledger row as a CSV line.
+fn csv_line(s: &mut String, r: &LedgerRow) {
     let hr = if r.high_risk { "是 yes" } else { "否 no" };
     let fields = [
         r.filing_no.as_str(),
@@ -1157,10 +1206,9 @@ fn csv_line(r: &LedgerRow) -> String {
         if i > 0 {
             s.push(',');
         }
-        csv_field(&mut s, f);
+        csv_field(s, f);
     }
     s.push_str("\r\n");
-    s
 }
 
 /// The officers' ledger (台账), scoped to their street. `Accept: text/csv` streams the whole ledger.
@@ -1220,10 +1268,10 @@ pub async fn list(
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|a| a.contains("text/csv"));
-    let keep = move |rec: &FilingRecord| {
+    let keep = move |e: &LedgerEntry| {
         status
             .as_deref()
-            .is_none_or(|st| effective_status(rec, today) == st)
+            .is_none_or(|st| status_on(e.status, e.valid_until.as_deref(), today) == st)
     };
     if wants_csv {
         return Ok(csv_stream(s.clone(), filter, keep));
@@ -1235,13 +1283,13 @@ pub async fn list(
     'pages: loop {
         let page = s
             .store
-            .list_filings(filter.clone(), after.clone(), 500)
+            .ledger_page(filter.clone(), after.clone(), 500)
             .await?;
         let n = page.len();
-        for rec in page {
-            after = Some(rec.filing_no.clone());
-            if keep(&rec) {
-                items.push(ledger_row(&rec, today));
+        for e in page {
+            after = Some(e.filing_no.clone());
+            if keep(&e) {
+                items.push(ledger_row(&e, today));
                 if items.len() as u32 == limit {
                     next_after = after.clone();
                     break 'pages;
@@ -1258,7 +1306,7 @@ pub async fn list(
 fn csv_stream(
     s: AppState,
     filter: ListFilter,
-    keep: impl Fn(&FilingRecord) -> bool + Send + 'static,
+    keep: impl Fn(&LedgerEntry) -> bool + Send + 'static,
 ) -> Response {
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<bytes::Bytes, std::io::Error>>(4);
     tokio::spawn(async move {
@@ -1275,7 +1323,7 @@ fn csv_stream(
         loop {
             let page = match s
                 .store
-                .list_filings(filter.clone(), after.clone(), 500)
+                .ledger_page(filter.clone(), after.clone(), 500)
                 .await
             {
                 Ok(p) => p,
@@ -1288,10 +1336,10 @@ fn csv_stream(
                 }
             };
             let n = page.len();
-            let mut chunk = String::new();
-            for rec in &page {
-                if keep(rec) {
-                    chunk.push_str(&csv_line(&ledger_row(rec, today)));
+            let mut chunk = String::with_capacity(n * 320);
+            for e in &page {
+                if keep(e) {
+                    csv_line(&mut chunk, &ledger_row(e, today));
                 }
             }
             after = page.last().map(|r| r.filing_no.clone());

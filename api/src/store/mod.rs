@@ -239,6 +239,27 @@ impl FilingUpdate {
     }
 }
 
+/// What the ledger (台账) needs of one filing.
+#[derive(Clone, Debug)]
+pub struct LedgerEntry {
+    pub filing_no: String,
+    pub street: String,
+    pub status: Status,
+    pub filed_on: String,
+    pub scope: String,
+    pub high_risk: bool,
+    pub acceptance_due: Option<String>,
+    /// The filing as accepted (normalised JSON); the row's names and addresses come from it.
+    pub request: String,
+    pub receipt_no: Option<String>,
+    pub valid_until: Option<String>,
+    pub ruleset: Option<String>,
+}
+
+/// The columns of [`LedgerEntry`], in order (both backends).
+pub(crate) const SELECT_LEDGER: &str = "SELECT f.filing_no, f.street, f.status, f.filed_on, f.scope, f.high_risk, \
+     f.acceptance_due, f.request, r.receipt_no, r.valid_until, r.ruleset FROM filings f LEFT JOIN receipts r ON r.filing_no = f.filing_no";
+
 #[derive(Clone, Debug, Default)]
 pub struct ListFilter {
     pub street: Option<String>,
@@ -279,13 +300,14 @@ pub trait Store: Send + Sync {
     fn get_by_receipt(&self, receipt_no: &str) -> Fut<'_, Option<FilingRecord>>;
     /// Applies `u` if the filing is still at `u.expected_version` (else `Conflict`).
     fn update_filing(&self, u: FilingUpdate) -> Fut<'_, FilingRecord>;
-    /// One page of filings (without history), ordered by filing number, after `after`.
-    fn list_filings(
+    /// One page of the ledger, ordered by filing number, after `after`: only the columns a ledger row
+    /// shows (no assessment, history or secrets), so a 100,000-row export reads a fraction of each row.
+    fn ledger_page(
         &self,
         filter: ListFilter,
         after: Option<String>,
         limit: u32,
-    ) -> Fut<'_, Vec<FilingRecord>>;
+    ) -> Fut<'_, Vec<LedgerEntry>>;
     fn put_upload(&self, u: UploadMeta) -> Fut<'_, ()>;
     fn get_upload(&self, id: &str) -> Fut<'_, Option<UploadMeta>>;
     fn add_officer(&self, o: Officer) -> Fut<'_, ()>;

@@ -526,15 +526,15 @@ impl Store for PgStore {
         Box::pin(self.update(u))
     }
 
-    fn list_filings(
+    fn ledger_page(
         &self,
         filter: ListFilter,
         after: Option<String>,
         limit: u32,
-    ) -> Fut<'_, Vec<FilingRecord>> {
+    ) -> Fut<'_, Vec<LedgerEntry>> {
         Box::pin(async move {
             let sql = format!(
-                "{SELECT_FILING} WHERE ($1::text IS NULL OR f.street = $1) AND ($2::text IS NULL OR f.filed_on >= $2) \
+                "{SELECT_LEDGER} WHERE ($1::text IS NULL OR f.street = $1) AND ($2::text IS NULL OR f.filed_on >= $2) \
                  AND ($3::text IS NULL OR f.filed_on <= $3) AND f.filing_no > COALESCE($4::text, '') ORDER BY f.filing_no LIMIT $5"
             );
             let rows = sqlx::query(&sql)
@@ -546,7 +546,25 @@ impl Store for PgStore {
                 .fetch_all(&self.pool)
                 .await
                 .map_err(db)?;
-            rows.iter().map(|r| row_to_filing(r).map_err(db)).collect()
+            rows.iter()
+                .map(|r| {
+                    let status: String = r.try_get(2)?;
+                    Ok(LedgerEntry {
+                        filing_no: r.try_get(0)?,
+                        street: r.try_get(1)?,
+                        status: Status::parse(&status).unwrap_or(Status::Filed),
+                        filed_on: r.try_get(3)?,
+                        scope: r.try_get(4)?,
+                        high_risk: r.try_get(5)?,
+                        acceptance_due: r.try_get(6)?,
+                        request: r.try_get(7)?,
+                        receipt_no: r.try_get(8)?,
+                        valid_until: r.try_get(9)?,
+                        ruleset: r.try_get(10)?,
+                    })
+                })
+                .collect::<Result<Vec<_>, sqlx::Error>>()
+                .map_err(db)
         })
     }
 

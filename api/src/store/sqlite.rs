@@ -497,19 +497,36 @@ impl Store for SqliteStore {
         })
     }
 
-    fn list_filings(
+    fn ledger_page(
         &self,
         filter: ListFilter,
         after: Option<String>,
         limit: u32,
-    ) -> Fut<'_, Vec<FilingRecord>> {
+    ) -> Fut<'_, Vec<LedgerEntry>> {
         self.read(move |c| {
             let sql = format!(
-                "{SELECT_FILING} WHERE (?1 IS NULL OR f.street = ?1) AND (?2 IS NULL OR f.filed_on >= ?2) AND (?3 IS NULL OR f.filed_on <= ?3) \
+                "{SELECT_LEDGER} WHERE (?1 IS NULL OR f.street = ?1) AND (?2 IS NULL OR f.filed_on >= ?2) AND (?3 IS NULL OR f.filed_on <= ?3) \
                  AND f.filing_no > COALESCE(?4, '') ORDER BY f.filing_no LIMIT ?5"
             );
             let mut st = c.prepare_cached(&sql).map_err(db)?;
-            let rows = st.query_map(params![filter.street, filter.from, filter.to, after, limit], row_to_filing).map_err(db)?;
+            let rows = st
+                .query_map(params![filter.street, filter.from, filter.to, after, limit], |r| {
+                    let status: String = r.get(2)?;
+                    Ok(LedgerEntry {
+                        filing_no: r.get(0)?,
+                        street: r.get(1)?,
+                        status: Status::parse(&status).unwrap_or(Status::Filed),
+                        filed_on: r.get(3)?,
+                        scope: r.get(4)?,
+                        high_risk: r.get(5)?,
+                        acceptance_due: r.get(6)?,
+                        request: r.get(7)?,
+                        receipt_no: r.get(8)?,
+                        valid_until: r.get(9)?,
+                        ruleset: r.get(10)?,
+                    })
+                })
+                .map_err(db)?;
             rows.collect::<Result<Vec<_>, _>>().map_err(db)
         })
     }
