@@ -14,10 +14,48 @@ use std::sync::{Arc, Mutex, mpsc};
 pub const MAX_BATCH: usize = 256;
 const READERS: usize = 4;
 
-type Responder = Box<dyn FnOnce(bool) + Send>;
-/// A write: runs inside the group transaction (`None` if it could not be opened), returns what to
-/// answer once the outcome of the COMMIT is known.
-type Job = Box<dyn FnOnce(Option<&Connection>) -> Responder + Send>;
+/// A write queued for the writer thread. It runs inside a group transaction and may run twice: first
+/// optimistically with the rest of its group and no savepoint; if any job of the group fails, the whole
+/// group is rolled back and every job runs again in its own savepoint, so one failure never takes
+/// another request's write with it. Either way it is answered only once the COMMIT has returned.
+trait WriteJob: Send {
+    /// Runs against the open transaction; keeps the outcome; `false` if it failed.
+    fn run(&mut self, c: &Connection) -> bool;
+    /// Records that the transaction could not even begin.
+    fn fail(&mut self, why: &str);
+    /// Answers the waiting request.
+    fn answer(self: Box<Self>, committed: bool);
+}
+
+struct Pending<T, F> {
+    f: F,
+    outcome: Option<Result<T, StoreError>>,
+    tx: tokio::sync::oneshot::Sender<Result<T, StoreError>>,
+}
+
+impl<T: Send, F: FnMut(&Connection) -> Result<T, StoreError> + Send> WriteJob for Pending<T, F> {
+    fn run(&mut self, c: &Connection) -> bool {
+        let r = (self.f)(c);
+        let ok = r.is_ok();
+        self.outcome = Some(r);
+        ok
+    }
+    fn fail(&mut self, why: &str) {
+        self.outcome = Some(Err(StoreError::Db(why.to_owned())));
+    }
+    fn answer(self: Box<Self>, committed: bool) {
+        let Pending { f, outcome, tx } = *self;
+        drop(f);
+        let out = match outcome {
+            Some(Ok(_)) if !committed => Err(StoreError::Db("commit failed".into())),
+            Some(other) => other,
+            None => Err(StoreError::Db("the write did not run".into())),
+        };
+        let _ = tx.send(out);
+    }
+}
+
+type Job = Box<dyn WriteJob>;
 
 pub struct SqliteStore {
     tx: mpsc::Sender<Job>,
@@ -121,43 +159,21 @@ impl SqliteStore {
         })
     }
 
+    /// Queues a write for the group-commit writer; resolves once its transaction has committed (or
+    /// failed). `f` may run twice (see [`WriteJob`]), so it must only read what it captures.
     fn write<T: Send + 'static>(
         &self,
-        f: impl FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+        f: impl FnMut(&Connection) -> Result<T, StoreError> + Send + 'static,
     ) -> Fut<'_, T> {
-        let (otx, orx) = tokio::sync::oneshot::channel::<Result<T, StoreError>>();
-        let job: Job = Box::new(move |conn| {
-            let res = match conn {
-                None => Err(StoreError::Db("could not begin a transaction".into())),
-                Some(c) => match run_cached(c, "SAVEPOINT job") {
-                    Err(e) => Err(db(e)),
-                    Ok(()) => {
-                        let r = f(c);
-                        let end = if r.is_ok() {
-                            run_cached(c, "RELEASE job")
-                        } else {
-                            run_cached(c, "ROLLBACK TO job").and_then(|()| run_cached(c, "RELEASE job"))
-                        };
-                        match (r, end) {
-                            (Ok(v), Ok(())) => Ok(v),
-                            (Err(e), _) => Err(e),
-                            (Ok(_), Err(e)) => Err(db(e)),
-                        }
-                    }
-                },
-            };
-            Box::new(move |committed: bool| {
-                let out = match res {
-                    Ok(_) if !committed => Err(StoreError::Db("commit failed".into())),
-                    other => other,
-                };
-                let _ = otx.send(out);
-            })
-        });
-        let sent = self.tx.send(job);
+        let (tx, rx) = tokio::sync::oneshot::channel::<Result<T, StoreError>>();
+        let sent = self.tx.send(Box::new(Pending {
+            f,
+            outcome: None,
+            tx,
+        }));
         Box::pin(async move {
             sent.map_err(|_| StoreError::Db("the writer thread has stopped".into()))?;
-            orx.await
+            rx.await
                 .map_err(|_| StoreError::Db("the writer thread dropped a request".into()))?
         })
     }
@@ -209,24 +225,67 @@ fn writer(conn: Connection, rx: mpsc::Receiver<Job>) {
                 Err(_) => break,
             }
         }
-        let begun = run_cached(&conn, "BEGIN IMMEDIATE");
-        if let Err(e) = &begun {
-            tracing::error!(error = %e, "sqlite: cannot begin the group transaction");
+        let committed = run_group(&conn, &mut batch);
+        for j in batch {
+            j.answer(committed);
         }
-        let c = begun.is_ok().then_some(&conn);
-        let responders: Vec<Responder> = batch.into_iter().map(|j| j(c)).collect();
-        let committed = begun.is_ok() && {
-            match run_cached(&conn, "COMMIT") {
-                Ok(()) => true,
-                Err(e) => {
-                    tracing::error!(error = %e, "sqlite: group commit failed");
-                    let _ = conn.execute_batch("ROLLBACK");
-                    false
-                }
+    }
+}
+
+/// Runs one group in one transaction; `true` if it committed. Fast path: every job straight after the
+/// other. If one fails, the group is rolled back and run again with a savepoint per job (the statement
+/// journal a savepoint keeps costs ~7 % of a filing's instructions, so only failures pay for it).
+fn run_group(conn: &Connection, batch: &mut [Job]) -> bool {
+    let begin = |what: &str| match run_cached(conn, "BEGIN IMMEDIATE") {
+        Ok(()) => true,
+        Err(e) => {
+            tracing::error!(error = %e, "sqlite: cannot begin the {what} transaction");
+            false
+        }
+    };
+    if !begin("group") {
+        for j in batch.iter_mut() {
+            j.fail("could not begin a transaction");
+        }
+        return false;
+    }
+    let mut all_ok = true;
+    for j in batch.iter_mut() {
+        all_ok &= j.run(conn);
+    }
+    if !all_ok && batch.len() > 1 {
+        let _ = conn.execute_batch("ROLLBACK");
+        if !begin("retry") {
+            for j in batch.iter_mut() {
+                j.fail("could not begin a transaction");
             }
-        };
-        for r in responders {
-            r(committed);
+            return false;
+        }
+        for j in batch.iter_mut() {
+            if let Err(e) = run_cached(conn, "SAVEPOINT job") {
+                j.fail(&e.to_string());
+                continue;
+            }
+            let end = if j.run(conn) {
+                run_cached(conn, "RELEASE job")
+            } else {
+                run_cached(conn, "ROLLBACK TO job").and_then(|()| run_cached(conn, "RELEASE job"))
+            };
+            if let Err(e) = end {
+                j.fail(&e.to_string());
+            }
+        }
+    } else if !all_ok {
+        // A group of one that failed: nothing of it may stay.
+        let _ = conn.execute_batch("ROLLBACK");
+        return false;
+    }
+    match run_cached(conn, "COMMIT") {
+        Ok(()) => true,
+        Err(e) => {
+            tracing::error!(error = %e, "sqlite: group commit failed");
+            let _ = conn.execute_batch("ROLLBACK");
+            false
         }
     }
 }
@@ -397,23 +456,23 @@ impl Store for SqliteStore {
             };
             Ok(Created::New(Box::new(FilingRecord {
                 filing_no: no,
-                street: f.street,
+                street: f.street.clone(),
                 status: f.status,
                 version: 1,
                 updated_at: f.created_at.clone(),
-                created_at: f.created_at,
-                filed_on: f.filed_on,
+                created_at: f.created_at.clone(),
+                filed_on: f.filed_on.clone(),
                 high_risk: f.high_risk,
-                scope: f.scope,
-                acceptance_due: f.acceptance_due,
+                scope: f.scope.clone(),
+                acceptance_due: f.acceptance_due.clone(),
                 access_token_hash: token_hash,
-                idempotency_key: f.idempotency_key,
-                request_hash: f.request_hash,
-                request: f.request,
-                assessment: f.assessment,
+                idempotency_key: f.idempotency_key.clone(),
+                request_hash: f.request_hash.clone(),
+                request: f.request.clone(),
+                assessment: f.assessment.clone(),
                 requested_changes: None,
                 receipt,
-                events: f.events,
+                events: f.events.clone(),
             })))
         })
     }
@@ -578,5 +637,85 @@ impl Store for SqliteStore {
                 .optional()
                 .map_err(db)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn upload(id: &str) -> UploadMeta {
+        UploadMeta {
+            upload_id: id.to_owned(),
+            sha256: "0".repeat(64),
+            size: 1,
+            content_type: "application/pdf".into(),
+            created_at: "2026-11-23T10:00:00+08:00".into(),
+        }
+    }
+
+    /// One write of a group fails after it has written: the group is rolled back and run again with a
+    /// savepoint per write, so its own row is gone while every other write of the group is committed.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_failing_write_takes_nothing_else_of_its_group_with_it() {
+        let dir = std::env::temp_dir().join(format!("anbei-group-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let signer = Arc::new(Signer::load_or_create(&dir).unwrap());
+        let store = SqliteStore::open(&dir.join("db.sqlite3"), signer).unwrap();
+        // Hold the writer so that everything below queues up and forms one group.
+        let hold = store.write(|_| {
+            std::thread::sleep(std::time::Duration::from_millis(200));
+            Ok(())
+        });
+        let mut before = Vec::new();
+        for i in 0..20 {
+            before.push(store.put_upload(upload(&format!("u-before-{i}"))));
+        }
+        let failing = store.write(|c| {
+            c.execute(
+                "INSERT INTO uploads (id, sha256, size, content_type, created_at) VALUES ('u-failing', 'x', 1, 'application/pdf', 'now')",
+                [],
+            )
+            .map_err(db)?;
+            Err::<(), _>(StoreError::Conflict)
+        });
+        let mut after = Vec::new();
+        for i in 0..20 {
+            after.push(store.put_upload(upload(&format!("u-after-{i}"))));
+        }
+        hold.await.unwrap();
+        for f in before.into_iter().chain(after) {
+            f.await.unwrap();
+        }
+        assert!(matches!(failing.await, Err(StoreError::Conflict)));
+        assert!(store.get_upload("u-failing").await.unwrap().is_none(), "the failed write left its row");
+        for i in 0..20 {
+            for side in ["before", "after"] {
+                let id = format!("u-{side}-{i}");
+                assert!(store.get_upload(&id).await.unwrap().is_some(), "{id} was lost with the failed write");
+            }
+        }
+        drop(store);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// A group whose writes all succeed commits them together (no savepoints needed).
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_group_of_good_writes_commits_all_of_them() {
+        let dir = std::env::temp_dir().join(format!("anbei-group-ok-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let signer = Arc::new(Signer::load_or_create(&dir).unwrap());
+        let store = SqliteStore::open(&dir.join("db.sqlite3"), signer).unwrap();
+        let futs: Vec<_> = (0..300).map(|i| store.put_upload(upload(&format!("ok-{i}")))).collect();
+        for f in futs {
+            f.await.unwrap();
+        }
+        let n: i64 = store
+            .read_now(|c| c.query_row("SELECT count(*) FROM uploads", [], |r| r.get(0)).map_err(db))
+            .await
+            .unwrap();
+        assert_eq!(n, 300);
+        drop(store);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }
