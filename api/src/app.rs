@@ -27,6 +27,8 @@ pub struct Inner {
     /// Idempotency-Keys being processed by this instance.
     pub inflight: Mutex<HashSet<String>>,
     pub limiter: Option<ratelimit::Limiter>,
+    /// Formats ledger exports at low priority (see [`crate::bulk`]).
+    pub bulk: crate::bulk::Bulk,
     csp: HeaderValue,
 }
 
@@ -187,6 +189,7 @@ pub async fn state(cfg: Config, clock: Arc<dyn Clock>) -> Result<AppState, Strin
         cfg,
         inflight: Mutex::new(HashSet::new()),
         limiter,
+        bulk: crate::bulk::Bulk::start("anbei-export")?,
         csp,
     })))
 }

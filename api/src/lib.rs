@@ -17,6 +17,7 @@
 
 pub mod app;
 pub mod body;
+pub mod bulk;
 pub mod clock;
 pub mod config;
 pub mod error;

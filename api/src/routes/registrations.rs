@@ -1306,7 +1306,7 @@ pub async fn list(
 fn csv_stream(
     s: AppState,
     filter: ListFilter,
-    keep: impl Fn(&LedgerEntry) -> bool + Send + 'static,
+    keep: impl Fn(&LedgerEntry) -> bool + Clone + Send + 'static,
 ) -> Response {
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<bytes::Bytes, std::io::Error>>(4);
     tokio::spawn(async move {
@@ -1336,13 +1336,26 @@ fn csv_stream(
                 }
             };
             let n = page.len();
-            let mut chunk = String::with_capacity(n * 320);
-            for e in &page {
-                if keep(e) {
-                    csv_line(&mut chunk, &ledger_row(e, today));
-                }
-            }
             after = page.last().map(|r| r.filing_no.clone());
+            // Formatting parses each row's stored JSON: bulk work, at low priority.
+            let keep = keep.clone();
+            let chunk = s
+                .bulk
+                .run(move || {
+                    let mut chunk = String::with_capacity(n * 320);
+                    for e in page.iter().filter(|e| keep(e)) {
+                        csv_line(&mut chunk, &ledger_row(e, today));
+                    }
+                    chunk
+                })
+                .await;
+            let Ok(chunk) = chunk else {
+                tracing::error!("ledger export failed: the export thread stopped");
+                let _ = tx
+                    .send(Err(std::io::Error::other("ledger export failed")))
+                    .await;
+                return;
+            };
             if !chunk.is_empty() && tx.send(Ok(bytes::Bytes::from(chunk))).await.is_err() {
                 return;
             }

@@ -62,6 +62,8 @@ pub struct SqliteStore {
     readers: Arc<Vec<Mutex<Connection>>>,
     next: AtomicUsize,
     signer: Arc<Signer>,
+    /// Ledger pages (exports) are read on a low-priority thread of their own: see [`crate::bulk`].
+    bulk: crate::bulk::Bulk,
     /// Dropped with the store: stops the checkpoint thread.
     _stop_checkpointer: mpsc::Sender<()>,
 }
@@ -155,6 +157,7 @@ impl SqliteStore {
             readers: Arc::new(readers),
             next: AtomicUsize::new(0),
             signer,
+            bulk: crate::bulk::Bulk::start("anbei-sqlite-bulk")?,
             _stop_checkpointer: stop_tx,
         })
     }
@@ -192,7 +195,7 @@ impl SqliteStore {
         Box::pin(async move { r })
     }
 
-    /// A longer read (ledger pages) on the blocking pool.
+    /// A longer read (ledger pages) on the low-priority bulk thread.
     fn read<T: Send + 'static>(
         &self,
         f: impl FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
@@ -200,12 +203,13 @@ impl SqliteStore {
         let readers = self.readers.clone();
         let i = self.next.fetch_add(1, Ordering::Relaxed) % READERS;
         Box::pin(async move {
-            tokio::task::spawn_blocking(move || {
-                let c = readers[i].lock().unwrap_or_else(|p| p.into_inner());
-                f(&c)
-            })
-            .await
-            .map_err(db)?
+            self.bulk
+                .run(move || {
+                    let c = readers[i].lock().unwrap_or_else(|p| p.into_inner());
+                    f(&c)
+                })
+                .await
+                .map_err(StoreError::Db)?
         })
     }
 }
