@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds the widget's release bundle into www/dist/ (not committed) with locally installed tools only:
-#   cargo (wasm32-unknown-unknown, profile wasm-release) → wasm-bindgen (--target web) → wasm-opt -Oz,
-# then the entry module anbei-widget.js (custom element + AnbeiWidget.mount) next to its glue and wasm.
-# Prints raw / gzip / brotli sizes. Idempotent. Missing tools: run scripts/setup.sh.
+#   cargo (wasm32-unknown-unknown, profile wasm-release, std rebuilt for size) → wasm-bindgen (--target web)
+#   → wasm-opt -Oz, then the entry module anbei-widget.js (custom element + AnbeiWidget.mount) next to its
+# glue and wasm. Prints raw / gzip / brotli sizes. Idempotent. Missing tools: run scripts/setup.sh.
+# Honours CARGO_TARGET_DIR (default target/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=www/dist
@@ -16,13 +17,27 @@ have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}') || true
 [ -n "$have" ] || die "wasm-bindgen CLI not found; run scripts/setup.sh"
 [ "$have" = "$want" ] || die "wasm-bindgen CLI is $have but Cargo.lock pins $want; run scripts/setup.sh"
 [ -x "$wasm_opt" ] || die "$wasm_opt not found; run scripts/setup.sh"
+rustup component list --installed 2>/dev/null | grep -q '^rust-src' \
+  || die "the rust-src component is missing (std is rebuilt for size); run scripts/setup.sh"
 
-cargo build -p anbei-widget --target wasm32-unknown-unknown --profile wasm-release --locked
+# The prebuilt std is compiled for speed with unwinding panics and full formatting. Rebuilding it with the
+# widget (build-std, unstable: RUSTC_BOOTSTRAP=1 on the pinned stable compiler, as for cargo-fuzz) lets it
+# be optimised for size and drops what the widget never uses:
+#   -Cpanic=immediate-abort     a panic is a trap: no panic message formatting, no hook machinery
+#   -Zfmt-debug=none            `{:?}` prints nothing (no Debug impls; the widget shows no Debug output)
+#   -Zlocation-detail=none      no file/line/column strings for #[track_caller] and panics
+#   build-std-features=optimize_for_size   std's smaller algorithms (sorting, integer formatting)
+# -23 KB gzip together (BENCHMARKS.md). RUSTFLAGS only reach the wasm32 artifacts (--target is given).
+RUSTC_BOOTSTRAP=1 RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none -Zlocation-detail=none" \
+  cargo build -p anbei-widget --target wasm32-unknown-unknown --profile wasm-release --locked \
+  -Z build-std=std,panic_abort -Z build-std-features=optimize_for_size
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 wasm-bindgen --target web --no-typescript --out-dir "$tmp" --out-name anbei-widget \
-  target/wasm32-unknown-unknown/wasm-release/anbei_widget.wasm
-"$wasm_opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/wasm-release/anbei_widget.wasm"
+# --converge: run -Oz until it stops shrinking; -tnh: traps never happen (they only come from panics, which
+# abort the widget anyway), so code that only feeds a trap may go.
+"$wasm_opt" -Oz --converge -tnh --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-reference-types --enable-multivalue --enable-mutable-globals \
   "$tmp/anbei-widget_bg.wasm" -o "$tmp/opt.wasm"
 mkdir -p "$out"

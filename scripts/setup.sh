@@ -16,6 +16,12 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
+# 1b. std's source: the widget rebuilds std for size (scripts/build-widget.sh, -Z build-std)
+if ! rustup component list --installed | grep -q '^rust-src'; then
+  log "adding rustup component rust-src"
+  rustup component add rust-src
+fi
+
 # 2. wasm-bindgen-cli at exactly the version Cargo.lock pins for the wasm-bindgen crate
 wb_version=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock)
 if [ -z "$wb_version" ]; then echo "setup: cannot read the wasm-bindgen version from Cargo.lock" >&2; exit 1; fi
