@@ -140,10 +140,12 @@ pub fn fmt_num(x: f64) -> String {
 }
 
 /// An English name used mid-sentence: first letter in lower case ("Home interior decoration" → "home …").
+/// ASCII only (English names start with an ASCII letter): Unicode case mapping would add its tables to
+/// the browser bundle.
 fn mid(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
-        Some(f) => f.to_lowercase().chain(c).collect(),
+        Some(f) => core::iter::once(f.to_ascii_lowercase()).chain(c).collect(),
         None => String::new(),
     }
 }

@@ -178,10 +178,10 @@ pub fn question(p: &Props) -> Html {
                 };
                 let list = match sp.ty.as_str() {
                     "activity" => {
-                        let needle = local.search.trim().to_lowercase();
+                        let needle = local.search.trim().to_ascii_lowercase();
                         let matches = |a: &anbei_core::model::Activity| {
                             needle.is_empty()
-                                || [&a.name.zh, &a.name.en, &a.detail.zh, &a.detail.en].iter().any(|t| t.to_lowercase().contains(&needle))
+                                || [&a.name.zh, &a.name.en, &a.detail.zh, &a.detail.en].iter().any(|t| t.to_ascii_lowercase().contains(&needle))
                         };
                         let group_html = |kind: Kind, title: &str| {
                             let items: Vec<Html> = rs
