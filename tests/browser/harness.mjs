@@ -133,6 +133,11 @@ export async function screenInfo(page, w) {
 
 export async function waitSeqChange(page, w, before) {
   await page.waitForFunction(([w, b]) => document.querySelector(w)?.shadowRoot?.querySelector('.aw')?.dataset.seq !== b, [w, before], { timeout: 5000 });
+  // the result page shows the answer first and the rest after that frame is painted: wait for all of it
+  await page.waitForFunction((w) => {
+    const r = document.querySelector(w)?.shadowRoot?.querySelector('.aw-result[data-complete]');
+    return !r || r.dataset.complete === 'true';
+  }, w, { timeout: 5000 });
 }
 
 const DEFAULTS = { venue: 'residential', street: 'bantian', public_area: true, excavation_depth_m: 0, scaffold_height_m: 0, investment_yuan: 500000 };

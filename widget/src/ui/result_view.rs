@@ -25,12 +25,14 @@ pub fn result_view(p: &Props) -> Html {
     let lang = s.lang;
     let c = lang.cat();
     let copied = use_state(String::new);
-    // progressive rendering: the first screenful (scope, risk, documents, where, dates) now, the long
-    // lists below it (obligations, departments, notes) in the next task, so the answer is shown at once
+    // progressive rendering: the answer itself (scope, risk grade with its triggers, contractor) now; the
+    // rest — documents, where, dates, obligations, departments, notes, actions — once that has been painted
+    // (next animation frame, then a task), so the answer shows within a frame. `data-complete` marks the
+    // full page.
     let full = use_state(|| false);
     {
         let full = full.clone();
-        use_effect_with((), move |_| web::later(move || full.set(true)));
+        use_effect_with((), move |_| web::after_paint(move || full.set(true)));
     }
     let full = *full;
     let in_scope = a.scope.is_some_and(Code::is_in_scope);
@@ -115,7 +117,7 @@ pub fn result_view(p: &Props) -> Html {
     let hr_class = if a.high_risk == Some(true) { "aw-badge aw-high" } else { "aw-badge" };
 
     html! {
-        <section class="aw-result" aria-labelledby="aw-result-h">
+        <section class="aw-result" aria-labelledby="aw-result-h" data-complete={if full { "true" } else { "false" }}>
             <h2 id="aw-result-h" class="aw-q" tabindex="-1" ref={p.heading.clone()}>{ c.result_title }</h2>
             <div class={if in_scope { "aw-scope" } else { "aw-scope aw-out" }}>
                 <p class="aw-scope-line">{ scope_line.clone() }</p>
@@ -140,19 +142,19 @@ pub fn result_view(p: &Props) -> Html {
                         }
                     </ul>
                 }
-                <h3>{ c.documents }</h3>
-                if a.documents.is_empty() { <p>{ c.documents_none }</p> } else { <ol class="aw-list aw-docs">{ for docs }</ol> }
-                <h3>{ c.where_register }</h3>
-                <ul class="aw-list">
-                    { for a.channels.iter().map(|ch| html! { <li>{ code_title(e, *ch, lang) }{ " " }{ art(&e.code_text(*ch).article) }</li> }) }
-                    if let Some(o) = office { <li><strong>{ c.street_office }{ colon(lang) }</strong>{ o }</li> }
-                </ul>
-                <h3>{ c.deadlines }</h3>
-                <dl class="aw-dates">
-                    { for dates.iter().map(|(l, d)| html! { <><dt>{ l.to_string() }</dt><dd>{ d.clone() }</dd></> }) }
-                </dl>
-                if dl.calendar_provisional { <p class="aw-small">{ c.calendar_provisional }</p> }
                 if full {
+                    <h3>{ c.documents }</h3>
+                    if a.documents.is_empty() { <p>{ c.documents_none }</p> } else { <ol class="aw-list aw-docs">{ for docs }</ol> }
+                    <h3>{ c.where_register }</h3>
+                    <ul class="aw-list">
+                        { for a.channels.iter().map(|ch| html! { <li>{ code_title(e, *ch, lang) }{ " " }{ art(&e.code_text(*ch).article) }</li> }) }
+                        if let Some(o) = office { <li><strong>{ c.street_office }{ colon(lang) }</strong>{ o }</li> }
+                    </ul>
+                    <h3>{ c.deadlines }</h3>
+                    <dl class="aw-dates">
+                        { for dates.iter().map(|(l, d)| html! { <><dt>{ l.to_string() }</dt><dd>{ d.clone() }</dd></> }) }
+                    </dl>
+                    if dl.calendar_provisional { <p class="aw-small">{ c.calendar_provisional }</p> }
                     <h3>{ c.obligations }</h3>
                     <ul class="aw-list">{ for obligations }</ul>
                 }

@@ -116,12 +116,16 @@ pub fn uuid() -> String {
     }
 }
 
-/// Run `f` in a later task (after the browser had a chance to paint).
-pub fn later(f: impl FnOnce() + 'static) {
-    let cb = Closure::once_into_js(f);
-    if let Some(w) = window() {
-        let _ = w.set_timeout_with_callback(cb.unchecked_ref());
-    }
+/// Run `f` once the next frame has been painted: a task posted from the next animation frame callback
+/// (a plain `setTimeout` may run before that frame and delay its paint).
+pub fn after_paint(f: impl FnOnce() + 'static) {
+    let Some(w) = window() else { return };
+    let task = Closure::once_into_js(f);
+    let w2 = w.clone();
+    let frame = Closure::once_into_js(move || {
+        let _ = w2.set_timeout_with_callback(task.unchecked_ref());
+    });
+    let _ = w.request_animation_frame(frame.unchecked_ref());
 }
 
 pub fn now_ms() -> f64 {
