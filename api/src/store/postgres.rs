@@ -129,21 +129,23 @@ fn row_to_filing(r: &PgRow) -> Result<FilingRecord, sqlx::Error> {
     })
 }
 
-async fn load<'e, E>(ex: E, where_: &str, key: &str) -> Result<Option<FilingRecord>, StoreError>
-where
-    E: sqlx::Executor<'e, Database = Postgres> + Copy,
-{
+/// A filing with its history and receipt — on a pooled connection or inside a transaction alike.
+async fn load(
+    c: &mut sqlx::PgConnection,
+    where_: &str,
+    key: &str,
+) -> Result<Option<FilingRecord>, StoreError> {
     let sql = format!("{SELECT_FILING} WHERE {where_} = $1");
     let Some(row) = sqlx::query(&sql)
         .bind(key)
-        .fetch_optional(ex)
+        .fetch_optional(&mut *c)
         .await
         .map_err(db)?
     else {
         return Ok(None);
     };
     let mut rec = row_to_filing(&row).map_err(db)?;
-    let rows = sqlx::query("SELECT at, actor, actor_name, action, reason, data FROM events WHERE filing_no = $1 ORDER BY id").bind(&rec.filing_no).fetch_all(ex).await.map_err(db)?;
+    let rows = sqlx::query("SELECT at, actor, actor_name, action, reason, data FROM events WHERE filing_no = $1 ORDER BY id").bind(&rec.filing_no).fetch_all(&mut *c).await.map_err(db)?;
     for r in rows {
         let data: Option<String> = r.try_get(5).map_err(db)?;
         rec.events.push(Event {
@@ -158,33 +160,13 @@ where
     Ok(Some(rec))
 }
 
-async fn load_tx(
-    tx: &mut Transaction<'_, Postgres>,
-    filing_no: &str,
+async fn load_pooled(
+    pool: &PgPool,
+    where_: &str,
+    key: &str,
 ) -> Result<Option<FilingRecord>, StoreError> {
-    let sql = format!("{SELECT_FILING} WHERE f.filing_no = $1");
-    let Some(row) = sqlx::query(&sql)
-        .bind(filing_no)
-        .fetch_optional(&mut **tx)
-        .await
-        .map_err(db)?
-    else {
-        return Ok(None);
-    };
-    let mut rec = row_to_filing(&row).map_err(db)?;
-    let rows = sqlx::query("SELECT at, actor, actor_name, action, reason, data FROM events WHERE filing_no = $1 ORDER BY id").bind(&rec.filing_no).fetch_all(&mut **tx).await.map_err(db)?;
-    for r in rows {
-        let data: Option<String> = r.try_get(5).map_err(db)?;
-        rec.events.push(Event {
-            at: r.try_get(0).map_err(db)?,
-            actor: r.try_get(1).map_err(db)?,
-            actor_name: r.try_get(2).map_err(db)?,
-            action: r.try_get(3).map_err(db)?,
-            reason: r.try_get(4).map_err(db)?,
-            data: data.and_then(|d| serde_json::from_str(&d).ok()),
-        });
-    }
-    Ok(Some(rec))
+    let mut c = pool.acquire().await.map_err(db)?;
+    load(&mut c, where_, key).await
 }
 
 /// The next number for `kind`/`street`/`day`, in its own short transaction so the counter row is locked
@@ -424,7 +406,7 @@ impl PgStore {
 
     async fn update(&self, u: FilingUpdate) -> Result<FilingRecord, StoreError> {
         let mut tx = self.pool.begin().await.map_err(db)?;
-        let Some(cur) = load_tx(&mut tx, &u.filing_no).await? else {
+        let Some(cur) = load(&mut tx, "f.filing_no", &u.filing_no).await? else {
             return Err(StoreError::NotFound);
         };
         let n = sqlx::query(
@@ -484,7 +466,7 @@ impl PgStore {
                     .map_err(db)?;
             }
         }
-        let rec = load_tx(&mut tx, &u.filing_no)
+        let rec = load(&mut tx, "f.filing_no", &u.filing_no)
             .await?
             .ok_or(StoreError::NotFound)?;
         tx.commit().await.map_err(db)?;
@@ -514,12 +496,12 @@ impl Store for PgStore {
 
     fn get_filing(&self, filing_no: &str) -> Fut<'_, Option<FilingRecord>> {
         let k = filing_no.to_owned();
-        Box::pin(async move { load(&self.pool, "f.filing_no", &k).await })
+        Box::pin(async move { load_pooled(&self.pool, "f.filing_no", &k).await })
     }
 
     fn get_by_receipt(&self, receipt_no: &str) -> Fut<'_, Option<FilingRecord>> {
         let k = receipt_no.to_owned();
-        Box::pin(async move { load(&self.pool, "r.receipt_no", &k).await })
+        Box::pin(async move { load_pooled(&self.pool, "r.receipt_no", &k).await })
     }
 
     fn update_filing(&self, u: FilingUpdate) -> Fut<'_, FilingRecord> {
