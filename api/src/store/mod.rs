@@ -3,6 +3,7 @@
 //! allocates numbers, keeps filings, their history and receipts, and makes each change atomic.
 
 pub mod migrate;
+pub mod pg_batch;
 pub mod postgres;
 pub mod sqlite;
 

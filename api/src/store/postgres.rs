@@ -12,6 +12,8 @@ use std::sync::Arc;
 pub struct PgStore {
     pool: PgPool,
     signer: Arc<Signer>,
+    /// New filings are written in groups: see [`super::pg_batch`].
+    batcher: super::pg_batch::Batcher,
 }
 
 fn db(e: impl std::fmt::Display) -> StoreError {
@@ -48,7 +50,12 @@ impl PgStore {
             .await
             .map_err(|e| e.to_string())?;
         migrate(&pool).await?;
-        Ok(PgStore { pool, signer })
+        let batcher = super::pg_batch::Batcher::start(pool.clone(), signer.clone());
+        Ok(PgStore {
+            pool,
+            signer,
+            batcher,
+        })
     }
 
     pub fn pool(&self) -> &PgPool {
@@ -312,34 +319,41 @@ async fn insert_receipt(tx: &mut Transaction<'_, Postgres>, r: &Receipt) -> Resu
     Ok(())
 }
 
-impl PgStore {
-    async fn existing(&self, key: &str) -> Result<Option<(String, String)>, StoreError> {
-        let row =
-            sqlx::query("SELECT request_hash, filing_no FROM filings WHERE idempotency_key = $1")
-                .bind(key)
-                .fetch_optional(&self.pool)
-                .await
-                .map_err(db)?;
-        match row {
-            Some(r) => Ok(Some((r.try_get(0).map_err(db)?, r.try_get(1).map_err(db)?))),
-            None => Ok(None),
-        }
+/// The earlier filing of an Idempotency-Key: `(request_hash, filing_no)`.
+pub(super) async fn existing(
+    pool: &PgPool,
+    key: &str,
+) -> Result<Option<(String, String)>, StoreError> {
+    let row = sqlx::query("SELECT request_hash, filing_no FROM filings WHERE idempotency_key = $1")
+        .bind(key)
+        .fetch_optional(pool)
+        .await
+        .map_err(db)?;
+    match row {
+        Some(r) => Ok(Some((r.try_get(0).map_err(db)?, r.try_get(1).map_err(db)?))),
+        None => Ok(None),
     }
+}
 
-    async fn create(&self, f: NewFiling) -> Result<Created, StoreError> {
-        // No separate look-up of the Idempotency-Key first: the handler has just done it, and a
-        // concurrent duplicate is caught by `ON CONFLICT (idempotency_key) DO NOTHING` below.
-        let (seq, rseq) = next_seqs(
-            &self.pool,
-            &f.street,
-            &f.day,
-            f.receipt.as_ref().map(|d| d.day.as_str()),
-        )
-        .await?;
-        let mut tx = self.pool.begin().await.map_err(db)?;
-        let no = filing_no(&f.street, &f.day, seq);
-        let token_hash = access_token_hash(&self.signer, &no, &f.idempotency_key);
-        let inserted = sqlx::query(
+/// One filing in transactions of its own: the fallback when a group write fails.
+pub(super) async fn create_one(
+    pool: &PgPool,
+    signer: &Signer,
+    f: NewFiling,
+) -> Result<Created, StoreError> {
+    // No separate look-up of the Idempotency-Key first: the handler has just done it, and a
+    // concurrent duplicate is caught by `ON CONFLICT (idempotency_key) DO NOTHING` below.
+    let (seq, rseq) = next_seqs(
+        pool,
+        &f.street,
+        &f.day,
+        f.receipt.as_ref().map(|d| d.day.as_str()),
+    )
+    .await?;
+    let mut tx = pool.begin().await.map_err(db)?;
+    let no = filing_no(&f.street, &f.day, seq);
+    let token_hash = access_token_hash(signer, &no, &f.idempotency_key);
+    let inserted = sqlx::query(
             "INSERT INTO filings (filing_no, street, status, version, created_at, updated_at, filed_on, high_risk, scope, acceptance_due, \
              access_token_hash, idempotency_key, request_hash, request, assessment, requested_changes) \
              VALUES ($1, $2, $3, 1, $4, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, NULL) ON CONFLICT (idempotency_key) DO NOTHING",
@@ -361,49 +375,50 @@ impl PgStore {
         .await
         .map_err(db)?
         .rows_affected();
-        if inserted == 0 {
-            // A concurrent request (perhaps on another instance) committed this key first.
-            tx.rollback().await.map_err(db)?;
-            return match self.existing(&f.idempotency_key).await? {
-                Some((request_hash, filing_no)) => Ok(Created::Existing {
-                    request_hash,
-                    filing_no,
-                }),
-                None => Err(StoreError::Conflict),
-            };
-        }
-        insert_events(&mut tx, &no, &f.events).await?;
-        let receipt = match (&f.receipt, rseq) {
-            (Some(d), Some(rseq)) => {
-                let r = make_receipt(&self.signer, &no, &f.street, rseq, d);
-                insert_receipt(&mut tx, &r).await?;
-                Some(r)
-            }
-            _ => None,
+    if inserted == 0 {
+        // A concurrent request (perhaps on another instance) committed this key first.
+        tx.rollback().await.map_err(db)?;
+        return match existing(pool, &f.idempotency_key).await? {
+            Some((request_hash, filing_no)) => Ok(Created::Existing {
+                request_hash,
+                filing_no,
+            }),
+            None => Err(StoreError::Conflict),
         };
-        tx.commit().await.map_err(db)?;
-        Ok(Created::New(Box::new(FilingRecord {
-            filing_no: no,
-            street: f.street,
-            status: f.status,
-            version: 1,
-            updated_at: f.created_at.clone(),
-            created_at: f.created_at,
-            filed_on: f.filed_on,
-            high_risk: f.high_risk,
-            scope: f.scope,
-            acceptance_due: f.acceptance_due,
-            access_token_hash: token_hash,
-            idempotency_key: f.idempotency_key,
-            request_hash: f.request_hash,
-            request: f.request,
-            assessment: f.assessment,
-            requested_changes: None,
-            receipt,
-            events: f.events,
-        })))
     }
+    insert_events(&mut tx, &no, &f.events).await?;
+    let receipt = match (&f.receipt, rseq) {
+        (Some(d), Some(rseq)) => {
+            let r = make_receipt(signer, &no, &f.street, rseq, d);
+            insert_receipt(&mut tx, &r).await?;
+            Some(r)
+        }
+        _ => None,
+    };
+    tx.commit().await.map_err(db)?;
+    Ok(Created::New(Box::new(FilingRecord {
+        filing_no: no,
+        street: f.street,
+        status: f.status,
+        version: 1,
+        updated_at: f.created_at.clone(),
+        created_at: f.created_at,
+        filed_on: f.filed_on,
+        high_risk: f.high_risk,
+        scope: f.scope,
+        acceptance_due: f.acceptance_due,
+        access_token_hash: token_hash,
+        idempotency_key: f.idempotency_key,
+        request_hash: f.request_hash,
+        request: f.request,
+        assessment: f.assessment,
+        requested_changes: None,
+        receipt,
+        events: f.events,
+    })))
+}
 
+impl PgStore {
     async fn update(&self, u: FilingUpdate) -> Result<FilingRecord, StoreError> {
         let mut tx = self.pool.begin().await.map_err(db)?;
         let Some(cur) = load(&mut tx, "f.filing_no", &u.filing_no).await? else {
@@ -486,12 +501,12 @@ impl Store for PgStore {
     }
 
     fn create_filing(&self, f: NewFiling) -> Fut<'_, Created> {
-        Box::pin(self.create(f))
+        Box::pin(self.batcher.create(f))
     }
 
     fn find_idempotent(&self, key: &str) -> Fut<'_, Option<(String, String)>> {
         let key = key.to_owned();
-        Box::pin(async move { self.existing(&key).await })
+        Box::pin(async move { existing(&self.pool, &key).await })
     }
 
     fn get_filing(&self, filing_no: &str) -> Fut<'_, Option<FilingRecord>> {
