@@ -139,7 +139,9 @@ impl Conn {
             if let Some((k, v)) = line.split_once(':') {
                 if k.eq_ignore_ascii_case("content-length") {
                     len = v.trim().parse().unwrap_or(0);
-                } else if k.eq_ignore_ascii_case("connection") && v.trim().eq_ignore_ascii_case("close") {
+                } else if k.eq_ignore_ascii_case("connection")
+                    && v.trim().eq_ignore_ascii_case("close")
+                {
                     close = true;
                 }
             }
@@ -166,7 +168,10 @@ async fn http_mode(mode: &str, args: &[String]) {
         url.starts_with("http://127.") || url.starts_with("http://localhost"),
         "loopback only"
     );
-    let host = url.trim_start_matches("http://").trim_end_matches('/').to_owned();
+    let host = url
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_owned();
     let secs: u64 = arg(args, "--seconds", "10").parse().unwrap();
     let conc: usize = arg(args, "--concurrency", "256").parse().unwrap();
     let rate: u64 = arg(args, "--rate", "0").parse().unwrap();

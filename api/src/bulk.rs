@@ -58,7 +58,9 @@ fn lower_priority() {
             libc::setpriority(libc::PRIO_PROCESS, tid, NICE)
         };
         if r != 0 {
-            tracing::warn!("could not lower the priority of the bulk thread; exports compete with filings");
+            tracing::warn!(
+                "could not lower the priority of the bulk thread; exports compete with filings"
+            );
         }
     }
 }
@@ -82,8 +84,16 @@ mod tests {
         let here = current_nice();
         let b = Bulk::start("anbei-bulk-test").unwrap();
         let there = b.run(current_nice).await.unwrap();
-        assert_eq!(there, (here + NICE).min(19), "bulk thread nice {there}, caller {here}");
-        assert_eq!(current_nice(), here, "the caller's own priority must not change");
+        assert_eq!(
+            there,
+            (here + NICE).min(19),
+            "bulk thread nice {there}, caller {here}"
+        );
+        assert_eq!(
+            current_nice(),
+            here,
+            "the caller's own priority must not change"
+        );
         assert_eq!(b.run(|| 6 * 7).await.unwrap(), 42);
     }
 }

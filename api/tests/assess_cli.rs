@@ -17,11 +17,27 @@ fn run(input: &str) -> (Vec<serde_json::Value>, i32) {
     let writer = std::thread::spawn(move || stdin.write_all(text.as_bytes()));
     let out = child.wait_with_output().unwrap();
     writer.join().unwrap().unwrap();
-    let lines = String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     (lines, out.status.code().unwrap())
 }
 
-const STREETS: [&str; 11] = ["pinghu", "bantian", "buji", "nanwan", "jihua", "henggang", "yuanshan", "longgang", "longcheng", "baolong", "pingdi"];
+const STREETS: [&str; 11] = [
+    "pinghu",
+    "bantian",
+    "buji",
+    "nanwan",
+    "jihua",
+    "henggang",
+    "yuanshan",
+    "longgang",
+    "longcheng",
+    "baolong",
+    "pingdi",
+];
 
 #[test]
 fn one_result_per_line_in_order() {
@@ -33,7 +49,15 @@ fn one_result_per_line_in_order() {
     assert_eq!(out.len(), 2000);
     for (i, r) in out.iter().enumerate() {
         assert_eq!(r["street_office"], STREETS[i % 11], "line {}", i + 1);
-        assert_eq!(r["risk_factors"].as_array().unwrap().contains(&"hot_work".into()), i % 2 == 0, "line {}", i + 1);
+        assert_eq!(
+            r["risk_factors"]
+                .as_array()
+                .unwrap()
+                .contains(&"hot_work".into()),
+            i % 2 == 0,
+            "line {}",
+            i + 1
+        );
     }
 }
 
@@ -55,10 +79,22 @@ fn bad_lines_get_an_error_on_their_line_and_processing_continues() {
     assert_eq!(out[1]["error"]["fields"][0]["rule"], "json");
     assert_eq!(out[2]["error"]["line"], 3);
     assert_eq!(out[3]["error"]["line"], 4);
-    let rules: Vec<&str> = out[3]["error"]["fields"].as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap()).collect();
-    assert_eq!(rules, ["range", "type"], "every problem of the line at once");
+    let rules: Vec<&str> = out[3]["error"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        rules,
+        ["range", "type"],
+        "every problem of the line at once"
+    );
     assert_eq!(out[4]["error"]["fields"][0]["rule"], "not_an_object");
-    assert_eq!(out[5]["scope"], "SPORADIC_WORK", "processing continued after the bad lines");
+    assert_eq!(
+        out[5]["scope"], "SPORADIC_WORK",
+        "processing continued after the bad lines"
+    );
 }
 
 #[test]
@@ -68,7 +104,12 @@ fn an_oversized_line_is_refused_without_stopping() {
     let (out, code) = run(&input);
     assert_eq!(code, 1);
     assert_eq!(out.len(), 2);
-    assert!(out[0]["error"]["fields"][0]["message"]["en"].as_str().unwrap().contains("longer than"));
+    assert!(
+        out[0]["error"]["fields"][0]["message"]["en"]
+            .as_str()
+            .unwrap()
+            .contains("longer than")
+    );
     assert_eq!(out[1]["activity"], "odd_signage");
 }
 
@@ -83,7 +124,11 @@ fn answers_stream_before_the_input_ends() {
     let mut stdin = child.stdin.take().unwrap();
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
     for street in ["buji", "pingdi"] {
-        writeln!(stdin, "{{\"activity\":\"odd_signage\",\"street\":\"{street}\",\"illegal_addition\":false}}").unwrap();
+        writeln!(
+            stdin,
+            "{{\"activity\":\"odd_signage\",\"street\":\"{street}\",\"illegal_addition\":false}}"
+        )
+        .unwrap();
         stdin.flush().unwrap();
         // stdin is still open: the answer must arrive anyway.
         let mut line = String::new();

@@ -35,7 +35,10 @@ pub async fn assess(State(s): State<AppState>, ApiBody(body): ApiBody) -> Respon
             let mut b = Vec::with_capacity(8 * 1024);
             s.engine.assess(&facts).write_json(&mut b);
             (
-                [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+                [(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/json"),
+                )],
                 b,
             )
                 .into_response()

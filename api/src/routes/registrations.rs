@@ -7,8 +7,8 @@ use crate::error::{ApiBody, ApiError, ApiPath, ApiQuery, FieldProblem, Msg, pars
 use crate::filing::{self, Filing};
 use crate::signing::sha256_hex;
 use crate::store::{
-    Created, Event, FilingRecord, FilingUpdate, LedgerEntry, ListFilter, NewFiling, Officer, Receipt,
-    ReceiptDraft, ReceiptOp, Status,
+    Created, Event, FilingRecord, FilingUpdate, LedgerEntry, ListFilter, NewFiling, Officer,
+    Receipt, ReceiptDraft, ReceiptOp, Status,
 };
 use crate::validate;
 use anbei_core::Date;

@@ -692,11 +692,17 @@ mod tests {
             f.await.unwrap();
         }
         assert!(matches!(failing.await, Err(StoreError::Conflict)));
-        assert!(store.get_upload("u-failing").await.unwrap().is_none(), "the failed write left its row");
+        assert!(
+            store.get_upload("u-failing").await.unwrap().is_none(),
+            "the failed write left its row"
+        );
         for i in 0..20 {
             for side in ["before", "after"] {
                 let id = format!("u-{side}-{i}");
-                assert!(store.get_upload(&id).await.unwrap().is_some(), "{id} was lost with the failed write");
+                assert!(
+                    store.get_upload(&id).await.unwrap().is_some(),
+                    "{id} was lost with the failed write"
+                );
             }
         }
         drop(store);
@@ -710,12 +716,17 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
         let signer = Arc::new(Signer::load_or_create(&dir).unwrap());
         let store = SqliteStore::open(&dir.join("db.sqlite3"), signer).unwrap();
-        let futs: Vec<_> = (0..300).map(|i| store.put_upload(upload(&format!("ok-{i}")))).collect();
+        let futs: Vec<_> = (0..300)
+            .map(|i| store.put_upload(upload(&format!("ok-{i}"))))
+            .collect();
         for f in futs {
             f.await.unwrap();
         }
         let n: i64 = store
-            .read_now(|c| c.query_row("SELECT count(*) FROM uploads", [], |r| r.get(0)).map_err(db))
+            .read_now(|c| {
+                c.query_row("SELECT count(*) FROM uploads", [], |r| r.get(0))
+                    .map_err(db)
+            })
             .await
             .unwrap();
         assert_eq!(n, 300);
