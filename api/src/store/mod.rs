@@ -257,9 +257,9 @@ pub struct LedgerEntry {
     pub ruleset: Option<String>,
 }
 
-/// The columns of [`LedgerEntry`], in order (both backends).
+/// The columns of [`LedgerEntry`], in order (both backends; each adds its join and filter).
 pub(crate) const SELECT_LEDGER: &str = "SELECT f.filing_no, f.street, f.status, f.filed_on, f.scope, f.high_risk, \
-     f.acceptance_due, f.request, r.receipt_no, r.valid_until, r.ruleset FROM filings f LEFT JOIN receipts r ON r.filing_no = f.filing_no";
+     f.acceptance_due, f.request, r.receipt_no, r.valid_until, r.ruleset FROM filings f";
 
 #[derive(Clone, Debug, Default)]
 pub struct ListFilter {

@@ -587,7 +587,7 @@ impl Store for SqliteStore {
     ) -> Fut<'_, Vec<LedgerEntry>> {
         self.read(move |c| {
             let sql = format!(
-                "{SELECT_LEDGER} WHERE (?1 IS NULL OR f.street = ?1) AND (?2 IS NULL OR f.filed_on >= ?2) AND (?3 IS NULL OR f.filed_on <= ?3) \
+                "{SELECT_LEDGER} LEFT JOIN receipts r ON r.filing_no = f.filing_no WHERE (?1 IS NULL OR f.street = ?1) AND (?2 IS NULL OR f.filed_on >= ?2) AND (?3 IS NULL OR f.filed_on <= ?3) \
                  AND f.filing_no > COALESCE(?4, '') ORDER BY f.filing_no LIMIT ?5"
             );
             let mut st = c.prepare_cached(&sql).map_err(db)?;
