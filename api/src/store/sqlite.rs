@@ -746,13 +746,26 @@ mod tests {
                 .unwrap();
             commits += 1;
         }
-        let frames: i64 = store
-            .read_now(|c| {
-                c.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get(1))
-                    .map_err(db)
-            })
-            .await
-            .unwrap();
+        // The frame count comes with a checkpoint attempt; it is -1 while another checkpoint (the
+        // checkpoint thread's or the writer's) holds the lock: ask again.
+        let mut frames = -1i64;
+        for _ in 0..200 {
+            frames = store
+                .read_now(|c| {
+                    c.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get(1))
+                        .map_err(db)
+                })
+                .await
+                .unwrap();
+            if frames >= 0 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        assert!(
+            frames >= 0,
+            "no frame count: the checkpoint lock was never free"
+        );
         assert!(commits > 100, "too few writes to tell ({commits})");
         // Never started over: ≥ 2 frames per commit. Started over every checkpoint period: about a
         // quarter of that at most.
