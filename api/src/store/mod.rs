@@ -178,6 +178,37 @@ pub struct NewFiling {
     pub receipt: Option<ReceiptDraft>,
 }
 
+impl NewFiling {
+    /// What the store holds once this filing is stored as `filing_no` (version 1, no changes requested).
+    pub fn record(
+        &self,
+        filing_no: String,
+        access_token_hash: String,
+        receipt: Option<Receipt>,
+    ) -> FilingRecord {
+        FilingRecord {
+            filing_no,
+            street: self.street.clone(),
+            status: self.status,
+            version: 1,
+            created_at: self.created_at.clone(),
+            updated_at: self.created_at.clone(),
+            filed_on: self.filed_on.clone(),
+            high_risk: self.high_risk,
+            scope: self.scope.clone(),
+            acceptance_due: self.acceptance_due.clone(),
+            access_token_hash,
+            idempotency_key: self.idempotency_key.clone(),
+            request_hash: self.request_hash.clone(),
+            request: self.request.clone(),
+            assessment: self.assessment.clone(),
+            requested_changes: None,
+            receipt,
+            events: self.events.clone(),
+        }
+    }
+}
+
 pub enum Created {
     New(Box<FilingRecord>),
     /// The Idempotency-Key was used before (possibly by a concurrent request on another instance).

@@ -396,26 +396,7 @@ pub(super) async fn create_one(
         _ => None,
     };
     tx.commit().await.map_err(db)?;
-    Ok(Created::New(Box::new(FilingRecord {
-        filing_no: no,
-        street: f.street,
-        status: f.status,
-        version: 1,
-        updated_at: f.created_at.clone(),
-        created_at: f.created_at,
-        filed_on: f.filed_on,
-        high_risk: f.high_risk,
-        scope: f.scope,
-        acceptance_due: f.acceptance_due,
-        access_token_hash: token_hash,
-        idempotency_key: f.idempotency_key,
-        request_hash: f.request_hash,
-        request: f.request,
-        assessment: f.assessment,
-        requested_changes: None,
-        receipt,
-        events: f.events,
-    })))
+    Ok(Created::New(Box::new(f.record(no, token_hash, receipt))))
 }
 
 impl PgStore {

@@ -477,26 +477,7 @@ impl Store for SqliteStore {
                 }
                 None => None,
             };
-            Ok(Created::New(Box::new(FilingRecord {
-                filing_no: no,
-                street: f.street.clone(),
-                status: f.status,
-                version: 1,
-                updated_at: f.created_at.clone(),
-                created_at: f.created_at.clone(),
-                filed_on: f.filed_on.clone(),
-                high_risk: f.high_risk,
-                scope: f.scope.clone(),
-                acceptance_due: f.acceptance_due.clone(),
-                access_token_hash: token_hash,
-                idempotency_key: f.idempotency_key.clone(),
-                request_hash: f.request_hash.clone(),
-                request: f.request.clone(),
-                assessment: f.assessment.clone(),
-                requested_changes: None,
-                receipt,
-                events: f.events.clone(),
-            })))
+            Ok(Created::New(Box::new(f.record(no, token_hash, receipt))))
         })
     }
 
