@@ -38,6 +38,8 @@ pub struct Config {
     pub rate_limit_burst: u32,
     /// Absolute base URL printed in QR codes (`https://anbei.example.gov.cn`).
     pub public_url: String,
+    /// Open the data directory beside a running server (`anbei officer add`): no lock, no filing.
+    pub shared_access: bool,
 }
 
 impl Config {
@@ -54,6 +56,7 @@ impl Config {
             rate_limit_per_s: 0,
             rate_limit_burst: 0,
             public_url: "http://127.0.0.1:8080".into(),
+            shared_access: false,
         }
     }
 }

@@ -197,6 +197,7 @@ async fn serve(a: ServeArgs) -> Result<(), String> {
 async fn officer_add(street: String, name: String, role: String, db: DbArgs) -> Result<(), String> {
     let mut cfg = Config::new(db.data_dir.clone());
     cfg.database = database(&db)?;
+    cfg.shared_access = true;
     let state = anbei_api::app::state(cfg, Arc::new(clock::SystemClock)).await?;
     let token = anbei_api::officers::add(
         state.store.as_ref(),

@@ -188,6 +188,9 @@ async fn key_missing_with_filings(b: Backend) {
     std::fs::rename(&key, key.with_extension("moved")).unwrap();
     let mut cfg = Config::new(app.data_dir());
     cfg.listen = "127.0.0.1:0".into();
+    // The first server still runs in this process and holds the SQLite data directory's lock; a
+    // real restart would have stopped it. Shared access skips the lock, not the key check.
+    cfg.shared_access = true;
     if let Some(schema) = app.schema() {
         cfg.database = Database::Postgres {
             url: pg_url(),
@@ -235,4 +238,39 @@ fn database_errors_that_mean_unavailable() {
     ] {
         assert!(!unavailable(d), "{d}");
     }
+}
+
+/// One server per SQLite data directory: a second refuses to start and says why, while the first
+/// goes on filing; `anbei officer add` (shared access) still works beside it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn second_server_on_the_same_sqlite_directory_refuses_to_start() {
+    let app = spawn(Backend::Sqlite).await;
+    let mut cfg = Config::new(app.data_dir());
+    cfg.listen = "127.0.0.1:0".into();
+    let e = build(cfg.clone()).await.err().expect("a second server must refuse");
+    assert!(
+        e.contains("in use by another") && e.contains("anbei.sqlite3.lock"),
+        "unclear message: {e}"
+    );
+    let body = app.filing(ordinary_facts()).await;
+    let (status, v) = app.file("after-second", &body).await;
+    assert_eq!(status, 201, "{v}");
+    cfg.shared_access = true;
+    let tool = anbei_api::app::state(cfg, std::sync::Arc::new(anbei_api::clock::SystemClock))
+        .await
+        .expect("officer add opens the directory beside the server");
+    let token = anbei_api::officers::add(
+        tool.store.as_ref(),
+        &tool.engine,
+        "李四",
+        "bantian",
+        "officer",
+        tool.now(),
+    )
+    .await
+    .expect("officer created beside the running server");
+    let (status, _) = app
+        .get(&format!("/api/v1/registrations/{}", v["filing_no"].as_str().unwrap()), Some(&token))
+        .await;
+    assert_eq!(status, 200, "the server sees the officer added beside it");
 }

@@ -387,7 +387,7 @@ pub async fn open(
     match &cfg.database {
         crate::config::Database::Sqlite => {
             let path = cfg.data_dir.join("anbei.sqlite3");
-            let s = sqlite::SqliteStore::open(&path, signer)
+            let s = sqlite::SqliteStore::open(&path, signer, cfg.shared_access)
                 .map_err(|e| format!("cannot open SQLite database {}: {e}", path.display()))?;
             Ok(std::sync::Arc::new(s))
         }

@@ -64,8 +64,116 @@ pub struct SqliteStore {
     signer: Arc<Signer>,
     /// Ledger pages (exports) are read on a low-priority thread of their own: see [`crate::bulk`].
     bulk: crate::bulk::Bulk,
+    /// Filing and receipt numbers; `None` when the store was opened beside a running server.
+    numbers: Option<Arc<Numbers>>,
     /// Dropped with the store: stops the checkpoint thread.
     _stop_checkpointer: mpsc::Sender<()>,
+}
+
+/// Filing (`F-…`) and receipt (`LG-…`) numbers, handed out in memory.
+///
+/// Only the process holding the data directory's lock (`anbei.sqlite3.lock`, taken in
+/// [`SqliteStore::open`]) writes filings, so the next number of a street and day is known here
+/// without asking the database. That takes the counter statements off the writer and lets the
+/// receipt be signed on the request's own thread before its write is queued — the single writer
+/// thread was the bottleneck with both on it. Each series is seeded once per process from the
+/// highest number committed. A number whose write then fails is not used again (a gap, never a
+/// duplicate); the UNIQUE keys on both columns would refuse a duplicate anyway.
+struct Numbers {
+    /// The last number handed out, by series prefix (`F-bantian-20261123`).
+    last: Mutex<std::collections::HashMap<String, i64>>,
+    /// Held for the life of the store.
+    _lock: std::fs::File,
+}
+
+impl Numbers {
+    fn next_cached(&self, series: &str) -> Option<i64> {
+        let mut m = self.last.lock().unwrap_or_else(|p| p.into_inner());
+        m.get_mut(series).map(|n| {
+            *n += 1;
+            *n
+        })
+    }
+
+    /// The next number after `committed` (read from the database), unless a concurrent request
+    /// seeded the series first — then after what that one handed out.
+    fn next_seeded(&self, series: &str, committed: i64) -> i64 {
+        let mut m = self.last.lock().unwrap_or_else(|p| p.into_inner());
+        let n = m.entry(series.to_owned()).or_insert(committed);
+        *n += 1;
+        *n
+    }
+}
+
+/// The series of a kind of number: `F-<street>-<day>` or `LG-<street>-<day>`.
+fn series(kind: Kind, street: &str, day: &str) -> String {
+    match kind {
+        Kind::Filing => format!("F-{street}-{day}"),
+        Kind::Receipt => format!("LG-{street}-{day}"),
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Kind {
+    Filing,
+    Receipt,
+}
+
+/// The highest number of a series already committed: from the rows themselves, and from the
+/// `counters` table that databases written before in-memory numbering kept.
+fn committed_max(c: &Connection, kind: Kind, street: &str, day: &str) -> Result<i64, StoreError> {
+    let series = series(kind, street, day);
+    let sql = match kind {
+        Kind::Filing => "SELECT COALESCE(MAX(CAST(substr(filing_no, ?2) AS INTEGER)), 0) FROM filings WHERE filing_no > ?1 AND filing_no < ?3",
+        Kind::Receipt => "SELECT COALESCE(MAX(CAST(substr(receipt_no, ?2) AS INTEGER)), 0) FROM receipts WHERE receipt_no > ?1 AND receipt_no < ?3",
+    };
+    // Every number of the series starts with `<series>-`; `.` sorts right after `-`.
+    let from = format!("{series}-");
+    let until = format!("{series}.");
+    let rows: i64 = c
+        .prepare_cached(sql)
+        .map_err(db)?
+        .query_row(params![from, from.len() as i64 + 1, until], |r| r.get(0))
+        .map_err(db)?;
+    let kind = match kind {
+        Kind::Filing => "F",
+        Kind::Receipt => "R",
+    };
+    let counted: Option<i64> = c
+        .prepare_cached("SELECT value FROM counters WHERE kind = ?1 AND street = ?2 AND day = ?3")
+        .map_err(db)?
+        .query_row(params![kind, street, day], |r| r.get(0))
+        .optional()
+        .map_err(db)?;
+    Ok(rows.max(counted.unwrap_or(0)))
+}
+
+/// Takes the data directory's lock for `db`, or says who holds it.
+fn lock_data_dir(db: &Path) -> Result<std::fs::File, String> {
+    let mut name = db.as_os_str().to_owned();
+    name.push(".lock");
+    let path = std::path::PathBuf::from(name);
+    // A read-only data directory still locks through an existing file (and then fails clearly on
+    // opening the database itself).
+    let f = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&path)
+        .or_else(|_| std::fs::File::open(&path))
+        .map_err(|e| format!("cannot open the lock file {}: {e}", path.display()))?;
+    match f.try_lock() {
+        Ok(()) => Ok(f),
+        Err(std::fs::TryLockError::WouldBlock) => Err(format!(
+            "{} is in use by another `anbei serve` (lock {} is held); one server per data directory",
+            db.display(),
+            path.display()
+        )),
+        Err(std::fs::TryLockError::Error(e)) => {
+            Err(format!("cannot lock {}: {e}", path.display()))
+        }
+    }
 }
 
 fn checkpointer(c: Connection, stop: mpsc::Receiver<()>) {
@@ -97,10 +205,14 @@ fn configure(c: &Connection) -> rusqlite::Result<()> {
 }
 
 impl SqliteStore {
-    pub fn open(path: &Path, signer: Arc<Signer>) -> Result<SqliteStore, String> {
+    /// Opens (and migrates) the database at `path`. A server (`shared: false`) takes the data
+    /// directory's lock and refuses to start beside another; `shared: true` (`anbei officer add`)
+    /// opens it beside a running server and can do everything but number filings and receipts.
+    pub fn open(path: &Path, signer: Arc<Signer>, shared: bool) -> Result<SqliteStore, String> {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
         }
+        let lock = if shared { None } else { Some(lock_data_dir(path)?) };
         let w = Connection::open(path).map_err(|e| e.to_string())?;
         configure(&w).map_err(|e| e.to_string())?;
         let mode: String = w
@@ -162,6 +274,12 @@ impl SqliteStore {
             next: AtomicUsize::new(0),
             signer,
             bulk: crate::bulk::Bulk::start("anbei-sqlite-bulk")?,
+            numbers: lock.map(|_lock| {
+                Arc::new(Numbers {
+                    last: Mutex::new(std::collections::HashMap::new()),
+                    _lock,
+                })
+            }),
             _stop_checkpointer: stop_tx,
         })
     }
@@ -197,6 +315,22 @@ impl SqliteStore {
             f(&c)
         };
         Box::pin(async move { r })
+    }
+
+    /// The next number of a series, on the request's thread (a database read only the first time
+    /// a series is used in this process).
+    fn next_number(&self, kind: Kind, street: &str, day: &str) -> Result<i64, StoreError> {
+        let numbers = self.numbers.as_ref().ok_or_else(not_numbering)?;
+        let series = series(kind, street, day);
+        if let Some(n) = numbers.next_cached(&series) {
+            return Ok(n);
+        }
+        let i = self.next.fetch_add(1, Ordering::Relaxed) % READERS;
+        let committed = {
+            let c = self.readers[i].lock().unwrap_or_else(|p| p.into_inner());
+            committed_max(&c, kind, street, day)?
+        };
+        Ok(numbers.next_seeded(&series, committed))
     }
 
     /// A longer read (ledger pages) on the low-priority bulk thread.
@@ -413,11 +547,8 @@ fn load(c: &Connection, where_: &str, key: &str) -> Result<Option<FilingRecord>,
     Ok(Some(rec))
 }
 
-fn next_seq(c: &Connection, kind: &str, street: &str, day: &str) -> Result<i64, StoreError> {
-    c.prepare_cached("INSERT INTO counters (kind, street, day, value) VALUES (?1, ?2, ?3, 1) ON CONFLICT (kind, street, day) DO UPDATE SET value = value + 1 RETURNING value")
-        .map_err(db)?
-        .query_row(params![kind, street, day], |r| r.get(0))
-        .map_err(db)
+fn not_numbering() -> StoreError {
+    StoreError::Db("this process opened the database beside a running server and cannot number filings".into())
 }
 
 fn insert_event(c: &Connection, filing_no: &str, e: &Event) -> Result<(), StoreError> {
@@ -443,41 +574,53 @@ impl Store for SqliteStore {
     }
 
     fn create_filing(&self, f: NewFiling) -> Fut<'_, Created> {
-        let signer = self.signer.clone();
-        self.write(move |c| {
-            let existing: Option<(String, String)> = c
-                .prepare_cached("SELECT request_hash, filing_no FROM filings WHERE idempotency_key = ?1")
-                .map_err(db)?
-                .query_row([&f.idempotency_key], |r| Ok((r.get(0)?, r.get(1)?)))
-                .optional()
-                .map_err(db)?;
-            if let Some((request_hash, filing_no)) = existing {
-                return Ok(Created::Existing { request_hash, filing_no });
-            }
-            let seq = next_seq(c, "F", &f.street, &f.day)?;
-            let no = filing_no(&f.street, &f.day, seq);
-            let token_hash = access_token_hash(&signer, &no, &f.idempotency_key);
-            c.prepare_cached(
-                "INSERT INTO filings (filing_no, street, status, version, created_at, updated_at, filed_on, high_risk, scope, acceptance_due, \
-                 access_token_hash, idempotency_key, request_hash, request, assessment, requested_changes) \
-                 VALUES (?1, ?2, ?3, 1, ?4, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, NULL)",
-            )
-            .map_err(db)?
-            .execute(params![no, f.street, f.status.as_str(), f.created_at, f.filed_on, f.high_risk, f.scope, f.acceptance_due, token_hash, f.idempotency_key, f.request_hash, f.request, f.assessment])
-            .map_err(db)?;
-            for e in &f.events {
-                insert_event(c, &no, e)?;
-            }
+        Box::pin(async move {
+            // Numbering, the access token and the receipt's signature happen here, on the request's
+            // thread: the writer thread only inserts.
+            let no = filing_no(&f.street, &f.day, self.next_number(Kind::Filing, &f.street, &f.day)?);
+            let token_hash = access_token_hash(&self.signer, &no, &f.idempotency_key);
             let receipt = match &f.receipt {
                 Some(d) => {
-                    let rseq = next_seq(c, "R", &f.street, &d.day)?;
-                    let r = make_receipt(&signer, &no, &f.street, rseq, d);
-                    insert_receipt(c, &r)?;
-                    Some(r)
+                    let seq = self.next_number(Kind::Receipt, &f.street, &d.day)?;
+                    Some(make_receipt(&self.signer, &no, &f.street, seq, d))
                 }
                 None => None,
             };
-            Ok(Created::New(Box::new(f.record(no, token_hash, receipt))))
+            let f = Arc::new(f);
+            let inserted = {
+                let (f, no, token_hash, receipt) = (f.clone(), no.clone(), token_hash.clone(), receipt.clone());
+                self.write(move |c| {
+                    let existing: Option<(String, String)> = c
+                        .prepare_cached("SELECT request_hash, filing_no FROM filings WHERE idempotency_key = ?1")
+                        .map_err(db)?
+                        .query_row([&f.idempotency_key], |r| Ok((r.get(0)?, r.get(1)?)))
+                        .optional()
+                        .map_err(db)?;
+                    if existing.is_some() {
+                        return Ok(existing);
+                    }
+                    c.prepare_cached(
+                        "INSERT INTO filings (filing_no, street, status, version, created_at, updated_at, filed_on, high_risk, scope, acceptance_due, \
+                         access_token_hash, idempotency_key, request_hash, request, assessment, requested_changes) \
+                         VALUES (?1, ?2, ?3, 1, ?4, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, NULL)",
+                    )
+                    .map_err(db)?
+                    .execute(params![no, f.street, f.status.as_str(), f.created_at, f.filed_on, f.high_risk, f.scope, f.acceptance_due, token_hash, f.idempotency_key, f.request_hash, f.request, f.assessment])
+                    .map_err(db)?;
+                    for e in &f.events {
+                        insert_event(c, &no, e)?;
+                    }
+                    if let Some(r) = &receipt {
+                        insert_receipt(c, r)?;
+                    }
+                    Ok(None)
+                })
+                .await?
+            };
+            Ok(match inserted {
+                Some((request_hash, filing_no)) => Created::Existing { request_hash, filing_no },
+                None => Created::New(Box::new(f.record(no, token_hash, receipt))),
+            })
         })
     }
 
@@ -506,6 +649,11 @@ impl Store for SqliteStore {
 
     fn update_filing(&self, u: FilingUpdate) -> Fut<'_, FilingRecord> {
         let signer = self.signer.clone();
+        let Some(numbers) = self.numbers.clone() else {
+            return Box::pin(async { Err(not_numbering()) });
+        };
+        // The job may run twice (see `WriteJob`): its receipt number is taken once.
+        let mut taken: Option<i64> = None;
         self.write(move |c| {
             let Some(cur) = load(c, "f.filing_no", &u.filing_no)? else { return Err(StoreError::NotFound) };
             let n = c
@@ -542,7 +690,17 @@ impl Store for SqliteStore {
             match &u.receipt {
                 ReceiptOp::Keep => {}
                 ReceiptOp::Issue(d) => {
-                    let seq = next_seq(c, "R", &cur.street, &d.day)?;
+                    let seq = match taken {
+                        Some(n) => n,
+                        None => {
+                            let series = series(Kind::Receipt, &cur.street, &d.day);
+                            let n = match numbers.next_cached(&series) {
+                                Some(n) => n,
+                                None => numbers.next_seeded(&series, committed_max(c, Kind::Receipt, &cur.street, &d.day)?),
+                            };
+                            *taken.insert(n)
+                        }
+                    };
                     insert_receipt(c, &make_receipt(&signer, &cur.filing_no, &cur.street, seq, d))?;
                 }
                 ReceiptOp::Resign { valid_until } => {
@@ -665,7 +823,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("anbei-group-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         let signer = Arc::new(Signer::load_or_create(&dir).unwrap());
-        let store = SqliteStore::open(&dir.join("db.sqlite3"), signer).unwrap();
+        let store = SqliteStore::open(&dir.join("db.sqlite3"), signer, false).unwrap();
         // Hold the writer so that everything below queues up and forms one group.
         let hold = store.write(|_| {
             std::thread::sleep(std::time::Duration::from_millis(200));
@@ -709,6 +867,84 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
     }
 
+    fn new_filing(key: &str) -> NewFiling {
+        NewFiling {
+            street: "bantian".into(),
+            day: "20261123".into(),
+            created_at: "2026-11-23T10:00:00+08:00".into(),
+            filed_on: "2026-11-23".into(),
+            idempotency_key: key.into(),
+            request_hash: "h".into(),
+            status: Status::Registered,
+            high_risk: false,
+            scope: "S_SMALL_PROJECT".into(),
+            acceptance_due: None,
+            request: "{}".into(),
+            assessment: "{}".into(),
+            events: vec![],
+            receipt: Some(ReceiptDraft {
+                ruleset: "r".into(),
+                scope: "S_SMALL_PROJECT".into(),
+                high_risk: false,
+                valid_until: "2027-01-01".into(),
+                issued_at: "2026-11-23T10:00:00+08:00".into(),
+                day: "20261123".into(),
+            }),
+        }
+    }
+
+    async fn file(store: &Arc<SqliteStore>, key: &str) -> (String, String) {
+        match store.create_filing(new_filing(key)).await.unwrap() {
+            Created::New(r) => (r.filing_no.clone(), r.receipt.unwrap().receipt_no),
+            Created::Existing { .. } => panic!("{key} was new"),
+        }
+    }
+
+    /// Numbers handed out in memory: concurrent filings get distinct consecutive numbers; after a
+    /// restart the series goes on after the highest committed number (also one only the legacy
+    /// `counters` table knows), never reusing one; a store opened with shared access cannot file.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn numbers_are_unique_and_go_on_after_a_restart() {
+        let dir = std::env::temp_dir().join(format!("anbei-numbers-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let signer = Arc::new(Signer::load_or_create(&dir).unwrap());
+        let path = dir.join("db.sqlite3");
+        let store = Arc::new(SqliteStore::open(&path, signer.clone(), false).unwrap());
+        let mut tasks = Vec::new();
+        for i in 0..50 {
+            let s = store.clone();
+            tasks.push(tokio::spawn(async move { file(&s, &format!("k{i}")).await }));
+        }
+        let mut got = Vec::new();
+        for t in tasks {
+            got.push(t.await.unwrap());
+        }
+        let mut filings: Vec<String> = got.iter().map(|g| g.0.clone()).collect();
+        let mut receipts: Vec<String> = got.iter().map(|g| g.1.clone()).collect();
+        filings.sort();
+        receipts.sort();
+        let want_f: Vec<String> = (1..=50).map(|n| format!("F-bantian-20261123-{n:06}")).collect();
+        let want_r: Vec<String> = (1..=50).map(|n| format!("LG-bantian-20261123-{n:06}")).collect();
+        assert_eq!(filings, want_f);
+        assert_eq!(receipts, want_r);
+        let shared = Arc::new(SqliteStore::open(&path, signer.clone(), true).unwrap());
+        assert!(matches!(shared.create_filing(new_filing("shared")).await, Err(StoreError::Db(_))));
+        drop(shared);
+        drop(store);
+        // A database from before in-memory numbering counted receipts up to 70 in `counters`.
+        rusqlite::Connection::open(&path)
+            .unwrap()
+            .execute("INSERT INTO counters (kind, street, day, value) VALUES ('R', 'bantian', '20261123', 70)", [])
+            .unwrap();
+        let store = Arc::new(SqliteStore::open(&path, signer, false).unwrap());
+        assert_eq!(
+            file(&store, "after-restart").await,
+            ("F-bantian-20261123-000051".to_owned(), "LG-bantian-20261123-000071".to_owned())
+        );
+        drop(store);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
     /// Under continuous writes the WAL still starts over: it holds only the frames since the last
     /// checkpoint, not everything ever written (it grew to 1.7 GB in a 60 s benchmark before).
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -716,7 +952,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("anbei-wal-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         let signer = Arc::new(Signer::load_or_create(&dir).unwrap());
-        let store = SqliteStore::open(&dir.join("db.sqlite3"), signer).unwrap();
+        let store = SqliteStore::open(&dir.join("db.sqlite3"), signer, false).unwrap();
         let until = std::time::Instant::now() + 8 * WRITER_CHECKPOINT_EVERY;
         let mut commits = 0u64;
         while std::time::Instant::now() < until {
@@ -764,7 +1000,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("anbei-group-ok-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         let signer = Arc::new(Signer::load_or_create(&dir).unwrap());
-        let store = SqliteStore::open(&dir.join("db.sqlite3"), signer).unwrap();
+        let store = SqliteStore::open(&dir.join("db.sqlite3"), signer, false).unwrap();
         let futs: Vec<_> = (0..300)
             .map(|i| store.put_upload(upload(&format!("ok-{i}"))))
             .collect();
