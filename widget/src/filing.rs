@@ -3,24 +3,20 @@
 
 use crate::checks::{IdProblem, check_credit_code, check_id_number, check_mobile};
 use crate::i18n::Lang;
+use crate::json::{Json, StrMap, obj, s};
 use anbei_core::{Assessment, Date};
-use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value, json};
-use std::collections::BTreeMap;
 
 /// Special operations a worker may do (the facts of the same name).
 pub const OPERATIONS: &[&str] = &["work_at_height", "electrical_work", "welding", "other_special_operation"];
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Person {
     pub name: String,
     pub id_number: String,
     pub mobile: String,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Worker {
     pub name: String,
     pub id_number: String,
@@ -28,8 +24,7 @@ pub struct Worker {
     pub certificate_no: String,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Form {
     pub applicant: Person,
     pub agent: Person,
@@ -50,7 +45,84 @@ pub struct Form {
     pub planned_end: String,
     pub waste_site: String,
     /// Checklist code → upload id.
-    pub documents: BTreeMap<String, String>,
+    pub documents: StrMap<String>,
+}
+
+/// The text fields of the form as (saved name, field): one table for saving and restoring a draft.
+fn text_fields(f: &mut Form) -> [(&'static str, &mut String); 14] {
+    [
+        ("address", &mut f.address),
+        ("community", &mut f.community),
+        ("contractor_name", &mut f.contractor_name),
+        ("contractor_credit_code", &mut f.contractor_credit_code),
+        ("contractor_id_number", &mut f.contractor_id_number),
+        ("qualification_no", &mut f.qualification_no),
+        ("safety_licence_no", &mut f.safety_licence_no),
+        ("lead_name", &mut f.lead_name),
+        ("lead_mobile", &mut f.lead_mobile),
+        ("safety_name", &mut f.safety_name),
+        ("safety_mobile", &mut f.safety_mobile),
+        ("planned_start", &mut f.planned_start),
+        ("planned_end", &mut f.planned_end),
+        ("waste_site", &mut f.waste_site),
+    ]
+}
+
+fn person_fields(p: &mut Person) -> [(&'static str, &mut String); 3] {
+    [("name", &mut p.name), ("id_number", &mut p.id_number), ("mobile", &mut p.mobile)]
+}
+
+fn worker_fields(w: &mut Worker) -> [(&'static str, &mut String); 4] {
+    [("name", &mut w.name), ("id_number", &mut w.id_number), ("operation", &mut w.operation), ("certificate_no", &mut w.certificate_no)]
+}
+
+fn strings_to_json(fields: &mut [(&'static str, &mut String)]) -> Vec<(String, Json)> {
+    fields.iter().map(|(k, v)| ((*k).to_string(), s(v))).collect()
+}
+
+fn strings_from_json(fields: &mut [(&'static str, &mut String)], j: Option<&Json>) {
+    for (k, v) in fields.iter_mut() {
+        if let Some(x) = j.and_then(|j| j.get(k)).and_then(Json::as_str) {
+            **v = x.to_string();
+        }
+    }
+}
+
+impl Form {
+    /// The draft as saved in localStorage (the field names of the earlier serde form, so drafts survive).
+    pub fn to_json(&self) -> Json {
+        let mut f = self.clone();
+        let mut m = strings_to_json(&mut text_fields(&mut f));
+        m.push(("applicant".into(), Json::Obj(strings_to_json(&mut person_fields(&mut f.applicant)))));
+        m.push(("agent".into(), Json::Obj(strings_to_json(&mut person_fields(&mut f.agent)))));
+        m.push(("contractor_is_person".into(), Json::Bool(f.contractor_is_person)));
+        m.push(("workers".into(), Json::Arr(f.workers.iter_mut().map(|w| Json::Obj(strings_to_json(&mut worker_fields(w)))).collect())));
+        m.push(("documents".into(), Json::Obj(f.documents.iter().map(|(k, v)| (k.clone(), s(v))).collect())));
+        Json::Obj(m)
+    }
+
+    /// A saved draft; missing or mistyped fields are left empty.
+    pub fn from_json(j: &Json) -> Form {
+        let mut f = Form::default();
+        strings_from_json(&mut text_fields(&mut f), Some(j));
+        strings_from_json(&mut person_fields(&mut f.applicant), j.get("applicant"));
+        strings_from_json(&mut person_fields(&mut f.agent), j.get("agent"));
+        f.contractor_is_person = j.get("contractor_is_person").and_then(Json::as_bool).unwrap_or(false);
+        if let Some(Json::Arr(ws)) = j.get("workers") {
+            f.workers = ws
+                .iter()
+                .map(|x| {
+                    let mut w = Worker::default();
+                    strings_from_json(&mut worker_fields(&mut w), Some(x));
+                    w
+                })
+                .collect();
+        }
+        if let Some(Json::Obj(d)) = j.get("documents") {
+            f.documents = d.iter().filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string()))).collect();
+        }
+        f
+    }
 }
 
 /// What the answers require of the form.
@@ -68,9 +140,9 @@ pub struct Needs {
 }
 
 impl Needs {
-    pub fn of(a: &Assessment<'_>, facts: &Map<String, Value>) -> Needs {
+    pub fn of(a: &Assessment<'_>, facts: &Json) -> Needs {
         Needs {
-            via_agent: facts.get("via_agent") == Some(&Value::Bool(true)),
+            via_agent: facts.get("via_agent") == Some(&Json::Bool(true)),
             high_risk: a.high_risk == Some(true),
             odd_job: a.scope.map(|c| c.as_str()) == Some("SPORADIC_WORK"),
             uploads: a
@@ -79,7 +151,7 @@ impl Needs {
                 .map(|d| d.code.as_str())
                 .filter(|c| c.starts_with("D_") && *c != "D_BASIC_FORM")
                 .collect(),
-            special_ops: OPERATIONS.iter().copied().filter(|op| facts.get(*op) == Some(&Value::Bool(true))).collect(),
+            special_ops: OPERATIONS.iter().copied().filter(|op| facts.get(op) == Some(&Json::Bool(true))).collect(),
             today: None,
         }
     }
@@ -206,89 +278,79 @@ pub fn validate(f: &Form, needs: &Needs) -> Vec<Problem> {
     }
     required(&mut out, "waste_disposal_site", &f.waste_site);
     for code in &needs.uploads {
-        if f.documents.get(*code).is_none_or(|v| v.is_empty()) {
+        if f.documents.get(code).is_none_or(|v| v.is_empty()) {
             out.push(p(&format!("documents.{code}"), both(|c| c.err_upload)));
         }
     }
     out
 }
 
-fn opt(v: &str) -> Value {
-    if v.trim().is_empty() { Value::Null } else { Value::String(v.trim().to_string()) }
+fn opt(v: &str) -> Json {
+    if v.trim().is_empty() { Json::Null } else { s(v.trim()) }
 }
 
 /// The request body of `POST /api/v1/registrations`.
-pub fn body(f: &Form, needs: &Needs, facts: &Map<String, Value>, street: &str, lang: Lang) -> Value {
-    let person = |x: &Person| json!({"name": x.name.trim(), "id_number": x.id_number.trim().to_ascii_uppercase(), "mobile": x.mobile.trim()});
-    let mut contractor = Map::new();
-    contractor.insert("name".into(), json!(f.contractor_name.trim()));
+pub fn body(f: &Form, needs: &Needs, facts: &Json, street: &str, lang: Lang) -> Json {
+    let person = |x: &Person| obj(vec![("name", s(x.name.trim())), ("id_number", s(&x.id_number.trim().to_ascii_uppercase())), ("mobile", s(x.mobile.trim()))]);
+    let mut contractor = obj(vec![("name", s(f.contractor_name.trim()))]);
     if needs.odd_job && f.contractor_is_person {
-        contractor.insert("id_number".into(), json!(f.contractor_id_number.trim().to_ascii_uppercase()));
+        contractor.set("id_number", s(&f.contractor_id_number.trim().to_ascii_uppercase()));
     } else {
-        contractor.insert("credit_code".into(), json!(f.contractor_credit_code.trim().to_ascii_uppercase()));
+        contractor.set("credit_code", s(&f.contractor_credit_code.trim().to_ascii_uppercase()));
     }
     for (k, v) in [("qualification_no", &f.qualification_no), ("safety_licence_no", &f.safety_licence_no)] {
         if !v.trim().is_empty() {
-            contractor.insert(k.into(), json!(v.trim()));
+            contractor.set(k, s(v.trim()));
         }
     }
-    let mut b = Map::new();
-    b.insert("facts".into(), Value::Object(facts.clone()));
-    b.insert("applicant".into(), person(&f.applicant));
+    let mut b = obj(vec![("facts", facts.clone()), ("applicant", person(&f.applicant))]);
     if needs.via_agent {
-        b.insert("agent".into(), person(&f.agent));
+        b.set("agent", person(&f.agent));
     }
-    let mut site = Map::new();
-    site.insert("address".into(), json!(f.address.trim()));
-    site.insert("street".into(), json!(street));
+    let mut site = obj(vec![("address", s(f.address.trim())), ("street", s(street))]);
     if !f.community.trim().is_empty() {
-        site.insert("community".into(), json!(f.community.trim()));
+        site.set("community", s(f.community.trim()));
     }
-    b.insert("site".into(), Value::Object(site));
-    b.insert("contractor".into(), Value::Object(contractor));
+    b.set("site", site);
+    b.set("contractor", contractor);
     if !f.lead_name.trim().is_empty() || !f.lead_mobile.trim().is_empty() {
-        b.insert("project_lead".into(), json!({"name": f.lead_name.trim(), "mobile": f.lead_mobile.trim()}));
+        b.set("project_lead", obj(vec![("name", s(f.lead_name.trim())), ("mobile", s(f.lead_mobile.trim()))]));
     }
     if !f.safety_name.trim().is_empty() || !f.safety_mobile.trim().is_empty() {
-        b.insert("safety_manager".into(), json!({"name": f.safety_name.trim(), "mobile": f.safety_mobile.trim()}));
+        b.set("safety_manager", obj(vec![("name", s(f.safety_name.trim())), ("mobile", s(f.safety_mobile.trim()))]));
     }
-    let workers: Vec<Value> = f
+    let workers: Vec<Json> = f
         .workers
         .iter()
         .map(|w| {
-            let mut o = Map::new();
-            o.insert("name".into(), json!(w.name.trim()));
-            o.insert("id_number".into(), json!(w.id_number.trim().to_ascii_uppercase()));
+            let mut o = obj(vec![("name", s(w.name.trim())), ("id_number", s(&w.id_number.trim().to_ascii_uppercase()))]);
             if OPERATIONS.contains(&w.operation.as_str()) {
-                o.insert("operation".into(), json!(w.operation));
-                o.insert("certificate_no".into(), opt(&w.certificate_no));
+                o.set("operation", s(&w.operation));
+                o.set("certificate_no", opt(&w.certificate_no));
             }
-            Value::Object(o)
+            o
         })
         .collect();
-    b.insert("workers".into(), Value::Array(workers));
-    b.insert("planned_start".into(), json!(f.planned_start.trim()));
-    b.insert("planned_end".into(), json!(f.planned_end.trim()));
+    b.set("workers", Json::Arr(workers));
+    b.set("planned_start", s(f.planned_start.trim()));
+    b.set("planned_end", s(f.planned_end.trim()));
     if !f.waste_site.trim().is_empty() {
-        b.insert("waste_disposal_site".into(), json!(f.waste_site.trim()));
+        b.set("waste_disposal_site", s(f.waste_site.trim()));
     }
-    let docs: Map<String, Value> = needs
-        .uploads
-        .iter()
-        .filter_map(|c| f.documents.get(*c).map(|id| ((*c).to_string(), json!(id))))
-        .collect();
-    b.insert("documents".into(), Value::Object(docs));
-    b.insert("lang".into(), json!(lang.tag()));
-    Value::Object(b)
+    let docs: Vec<(String, Json)> =
+        needs.uploads.iter().filter_map(|c| f.documents.get(c).map(|id| ((*c).to_string(), s(id)))).collect();
+    b.set("documents", Json::Obj(docs));
+    b.set("lang", s(lang.tag()));
+    b
 }
 
 /// Server problems (`errors: [{field, message: {zh, en}}]` or `requested_changes`) as form problems.
-pub fn problems_from_server(list: Option<&Value>) -> Vec<Problem> {
-    let Some(Value::Array(items)) = list else { return Vec::new() };
+pub fn problems_from_server(list: Option<&Json>) -> Vec<Problem> {
+    let Some(Json::Arr(items)) = list else { return Vec::new() };
     items
         .iter()
         .map(|e| {
-            let s = |v: Option<&Value>| v.and_then(Value::as_str).unwrap_or("").to_string();
+            let s = |v: Option<&Json>| v.and_then(Json::as_str).unwrap_or("").to_string();
             let msg = e.get("message");
             Problem {
                 field: s(e.get("field")),
@@ -301,8 +363,8 @@ pub fn problems_from_server(list: Option<&Value>) -> Vec<Problem> {
 
 /// A stable fingerprint of a request body (FNV-1a 64): the same body keeps its Idempotency-Key, so a
 /// retried submit can never file twice; an edited body gets a new key.
-pub fn fingerprint(body: &Value) -> String {
-    let s = body.to_string();
+pub fn fingerprint(body: &Json) -> String {
+    let s = body.text();
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in s.bytes() {
         h ^= u64::from(b);
@@ -383,22 +445,24 @@ mod tests {
         f.contractor_credit_code.clear();
         f.contractor_id_number = "440307199003071239".into();
         assert_eq!(validate(&f, &needs(false, true)), vec![]);
-        let b = body(&f, &needs(false, true), &Map::new(), "buji", Lang::Zh);
-        assert_eq!(b["contractor"]["id_number"], json!("440307199003071239"));
-        assert!(b["contractor"].get("credit_code").is_none());
+        let b = body(&f, &needs(false, true), &Json::Obj(vec![]), "buji", Lang::Zh);
+        let contractor = b.get("contractor").cloned().unwrap_or_default();
+        assert_eq!(contractor.get("id_number"), Some(&s("440307199003071239")));
+        assert!(contractor.get("credit_code").is_none());
     }
 
     #[test]
     fn body_follows_the_api_contract() {
         let f = good();
-        let mut facts = Map::new();
-        facts.insert("activity".into(), json!("nonresidential_decoration"));
+        let facts = obj(vec![("activity", s("nonresidential_decoration"))]);
         let b = body(&f, &needs(true, false), &facts, "bantian", Lang::Zh);
-        assert_eq!(b["site"]["street"], json!("bantian"));
-        assert_eq!(b["facts"]["activity"], json!("nonresidential_decoration"));
-        assert_eq!(b["workers"][0]["operation"], json!("welding"));
-        assert_eq!(b["documents"]["D_DRAWINGS"], json!("sha256:bb"));
-        assert_eq!(b["lang"], json!("zh-CN"));
+        let at = |path: &[&str]| path.iter().try_fold(&b, |v, k| v.get(k)).and_then(Json::as_str).map(str::to_string);
+        assert_eq!(at(&["site", "street"]).as_deref(), Some("bantian"));
+        assert_eq!(at(&["facts", "activity"]).as_deref(), Some("nonresidential_decoration"));
+        let Some(Json::Arr(workers)) = b.get("workers") else { panic!("workers") };
+        assert_eq!(workers[0].get("operation"), Some(&s("welding")));
+        assert_eq!(at(&["documents", "D_DRAWINGS"]).as_deref(), Some("sha256:bb"));
+        assert_eq!(at(&["lang"]).as_deref(), Some("zh-CN"));
         assert!(b.get("agent").is_none());
         assert_eq!(fingerprint(&b), fingerprint(&b.clone()));
         let mut f2 = f.clone();
@@ -407,8 +471,23 @@ mod tests {
     }
 
     #[test]
+    fn a_saved_draft_restores_every_field() {
+        let mut f = good();
+        f.agent.mobile = "13600136000".into();
+        f.contractor_is_person = true;
+        assert_eq!(Form::from_json(&f.to_json()), f);
+        let old = obj(vec![("address", s("x")), ("workers", Json::Arr(vec![obj(vec![("name", s("王五"))])])), ("bogus", Json::Num(1.0))]);
+        let back = Form::from_json(&old);
+        assert_eq!((back.address.as_str(), back.workers.len(), back.workers[0].name.as_str()), ("x", 1, "王五"));
+    }
+
+    #[test]
     fn server_errors_map_to_fields() {
-        let v = json!([{"field": "applicant.id_number", "rule": "checksum", "message": {"zh": "校验位错误", "en": "check digit"}}]);
+        let v = Json::Arr(vec![obj(vec![
+            ("field", s("applicant.id_number")),
+            ("rule", s("checksum")),
+            ("message", obj(vec![("zh", s("校验位错误")), ("en", s("check digit"))])),
+        ])]);
         let p = problems_from_server(Some(&v));
         assert_eq!(p[0].field, "applicant.id_number");
         assert_eq!(p[0].text(Lang::En), "check digit");

@@ -15,6 +15,7 @@
 pub mod checks;
 pub mod filing;
 pub mod i18n;
+pub mod json;
 pub mod share;
 pub mod state;
 pub mod summary;

@@ -7,7 +7,7 @@
 //! Optionally a mode item `~m:o` (odd-job pre-screen). The table is frozen: new facts are appended, never
 //! reordered, so old links keep working; a new version number is used for anything incompatible.
 
-use serde_json::Value;
+use crate::json::Json;
 
 pub const PREFIX: &str = "anbei=";
 const VERSION: &str = "1";
@@ -31,7 +31,7 @@ const V1: &[(&str, u8)] = &[
 
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Shared {
-    pub answers: Vec<(String, Value)>,
+    pub answers: Vec<(String, Json)>,
     pub odd_job_mode: bool,
 }
 
@@ -47,18 +47,15 @@ fn fmt_number(x: f64) -> String {
 }
 
 /// Encodes answers (in the order given) into the fragment payload, without the `#`.
-pub fn encode(answers: &[(String, Value)], odd_job_mode: bool) -> String {
+pub fn encode(answers: &[(String, Json)], odd_job_mode: bool) -> String {
     let mut out = format!("{PREFIX}{VERSION}");
     for (k, v) in answers {
         let Some(i) = V1.iter().position(|(key, _)| key == k) else { continue };
         let val = match v {
-            Value::Bool(b) => (if *b { "1" } else { "0" }).to_string(),
-            Value::Number(n) => match n.as_f64() {
-                Some(x) => fmt_number(x),
-                None => continue,
-            },
-            Value::Null => "-".to_string(),
-            Value::String(s) if s.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_') => s.clone(),
+            Json::Bool(b) => (if *b { "1" } else { "0" }).to_string(),
+            Json::Num(x) if x.is_finite() => fmt_number(*x),
+            Json::Null => "-".to_string(),
+            Json::Str(s) if s.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_') => s.clone(),
             _ => continue,
         };
         out.push('~');
@@ -93,18 +90,18 @@ pub fn decode(fragment: &str) -> Result<Shared, ShareError> {
         let idx = ALPHABET.iter().position(|a| char::from(*a) == kc).ok_or_else(bad)?;
         let Some((key, ty)) = V1.get(idx) else { continue }; // a fact from a later table: skip it
         let value = match (ty, rest) {
-            (b'b', "1") => Value::Bool(true),
-            (b'b', "0") => Value::Bool(false),
-            (b'n', "-") => Value::Null,
+            (b'b', "1") => Json::Bool(true),
+            (b'b', "0") => Json::Bool(false),
+            (b'n', "-") => Json::Null,
             (b'n', s) => {
                 let x = crate::i18n::parse_decimal(s).ok_or_else(bad)?;
                 if !x.is_finite() {
                     return Err(bad());
                 }
-                serde_json::Number::from_f64(x).map(Value::Number).ok_or_else(bad)?
+                Json::Num(x)
             }
             (b'c', s) if !s.is_empty() && s.len() <= 64 && s.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_') => {
-                Value::String(s.to_string())
+                Json::Str(s.to_string())
             }
             _ => return Err(bad()),
         };
@@ -117,22 +114,21 @@ pub fn decode(fragment: &str) -> Result<Shared, ShareError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
-    fn a(pairs: &[(&str, Value)]) -> Vec<(String, Value)> {
+    fn a(pairs: &[(&str, Json)]) -> Vec<(String, Json)> {
         pairs.iter().map(|(k, v)| ((*k).to_string(), v.clone())).collect()
     }
 
     #[test]
     fn round_trip_keeps_every_answer_and_its_order() {
         let answers = a(&[
-            ("activity", json!("landscaping_works")),
-            ("contract_amount_yuan", json!(1_200_000)),
-            ("construction_area_m2", Value::Null),
-            ("excavation_depth_m", json!(3.5)),
-            ("hot_work", json!(true)),
-            ("public_area", json!(false)),
-            ("street", json!("bantian")),
+            ("activity", Json::Str("landscaping_works".into())),
+            ("contract_amount_yuan", Json::Num(1_200_000.0)),
+            ("construction_area_m2", Json::Null),
+            ("excavation_depth_m", Json::Num(3.5)),
+            ("hot_work", Json::Bool(true)),
+            ("public_area", Json::Bool(false)),
+            ("street", Json::Str("bantian".into())),
         ]);
         let s = encode(&answers, true);
         assert_eq!(s, "anbei=1~0landscaping_works~71200000~8-~f3.5~m1~10~Dbantian~m:o");

@@ -9,8 +9,7 @@
 use crate::i18n::Lang;
 use anbei_core::facts::Raw;
 use anbei_core::{Assessment, Date, Engine, Fact, FieldError, RawFacts};
-use serde_json::Value;
-use std::collections::BTreeMap;
+use crate::json::{Json, StrMap};
 use std::rc::Rc;
 use yew::Reducible;
 
@@ -49,11 +48,11 @@ pub struct State {
     pub view: View,
     pub origin: Origin,
     /// Answered facts.
-    pub answers: BTreeMap<String, Value>,
+    pub answers: StrMap<Json>,
     /// Screens answered, in order: the fact keys asked on each.
     pub steps: Vec<Vec<String>>,
     /// Earlier answers kept for prefill (and replay after "change answer").
-    pub drafts: BTreeMap<String, Value>,
+    pub drafts: StrMap<Json>,
     /// Street preselected by the host page (`street` attribute).
     pub default_street: Option<String>,
     /// Facts rejected by the core on the last answer (shown next to the question).
@@ -68,14 +67,14 @@ pub struct State {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
     /// The answers of the current screen.
-    Answer(Vec<(String, Value)>),
+    Answer(Vec<(String, Json)>),
     Back,
     /// Re-open the screen that asked this fact; later answers are re-applied if still asked.
     Change(String),
     Restart,
     SetLang(Lang),
     /// Answers from storage or a shared link, replayed from the first question.
-    Load { answers: Vec<(String, Value)>, view: View, origin: Origin },
+    Load { answers: Vec<(String, Json)>, view: View, origin: Origin },
     Show(View),
 }
 
@@ -95,14 +94,14 @@ impl PartialEq for State {
     }
 }
 
-fn raw(v: &Value) -> Raw {
+fn raw(v: &Json) -> Raw {
     match v {
-        Value::Null => Raw::Null,
-        Value::Bool(b) => Raw::Bool(*b),
-        Value::Number(n) => Raw::Num(n.as_f64().unwrap_or(f64::NAN)),
-        Value::String(s) => Raw::Str(s.clone()),
-        Value::Array(_) => Raw::Array,
-        Value::Object(_) => Raw::Object,
+        Json::Null => Raw::Null,
+        Json::Bool(b) => Raw::Bool(*b),
+        Json::Num(n) => Raw::Num(*n),
+        Json::Str(s) => Raw::Str(s.clone()),
+        Json::Arr(_) => Raw::Array,
+        Json::Obj(_) => Raw::Object,
     }
 }
 
@@ -115,9 +114,9 @@ impl State {
             mode,
             view: View::Interview,
             origin: Origin::Fresh,
-            answers: BTreeMap::new(),
+            answers: StrMap::new(),
             steps: Vec::new(),
-            drafts: BTreeMap::new(),
+            drafts: StrMap::new(),
             default_street,
             errors: Vec::new(),
             assessment: engine.assess(&empty_facts(engine, today)),
@@ -129,12 +128,12 @@ impl State {
     }
 
     /// The facts object (rules.md §1) of the answers, in interview order.
-    pub fn facts_json(&self) -> serde_json::Map<String, Value> {
-        self.ordered_answers().into_iter().collect()
+    pub fn facts_json(&self) -> Json {
+        Json::Obj(self.ordered_answers())
     }
 
     /// Answers in the order they were asked.
-    pub fn ordered_answers(&self) -> Vec<(String, Value)> {
+    pub fn ordered_answers(&self) -> Vec<(String, Json)> {
         self.steps
             .iter()
             .flatten()
@@ -195,13 +194,13 @@ impl State {
     }
 
     /// A prefill value for a fact on the current screen.
-    pub fn prefill(&self, key: &str) -> Option<Value> {
+    pub fn prefill(&self, key: &str) -> Option<Json> {
         self.drafts.get(key).or_else(|| self.answers.get(key)).cloned().or_else(|| {
-            if key == "street" { self.default_street.clone().map(Value::String) } else { None }
+            if key == "street" { self.default_street.clone().map(Json::Str) } else { None }
         })
     }
 
-    fn apply(&mut self, values: Vec<(String, Value)>) {
+    fn apply(&mut self, values: Vec<(String, Json)>) {
         let keys: Vec<String> = values.iter().map(|(k, _)| k.clone()).collect();
         for (k, v) in values {
             self.drafts.remove(&k);
@@ -220,11 +219,11 @@ impl State {
     fn replay(&mut self) {
         for _ in 0..64 {
             let screen = self.screen();
-            if screen.is_empty() || !screen.iter().all(|k| self.drafts.contains_key(*k)) {
+            if screen.is_empty() || !screen.iter().all(|k| self.drafts.contains_key(k)) {
                 break;
             }
-            let values: Vec<(String, Value)> =
-                screen.iter().filter_map(|k| self.drafts.get(*k).map(|v| ((*k).to_string(), v.clone()))).collect();
+            let values: Vec<(String, Json)> =
+                screen.iter().filter_map(|k| self.drafts.get(k).map(|v| ((*k).to_string(), v.clone()))).collect();
             self.apply(values);
             if !self.errors.is_empty() {
                 break;
@@ -255,11 +254,8 @@ impl State {
 }
 
 fn empty_facts(engine: &Engine, today: Date) -> anbei_core::Facts {
-    // An empty object always parses; fall back to a JSON parse for the type's sake.
-    engine
-        .parse_facts(RawFacts::Object(Vec::new()), today)
-        .or_else(|_| engine.parse_json("{}", today))
-        .unwrap_or_else(|_| unreachable_facts(engine, today))
+    // An empty object always parses (no JSON parser as a fallback: it would bring serde_json's into the bundle).
+    engine.parse_facts(RawFacts::Object(Vec::new()), today).unwrap_or_else(|_| unreachable_facts(engine, today))
 }
 
 #[allow(clippy::panic)]
@@ -330,7 +326,11 @@ impl Reducible for State {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json::s as js;
+
+    fn n(x: f64) -> Json {
+        Json::Num(x)
+    }
 
     fn engine() -> &'static Engine {
         Box::leak(Box::new(Engine::embedded().unwrap_or_else(|e| panic!("{e}"))))
@@ -342,19 +342,19 @@ mod tests {
     }
 
     /// Answer every question on the current screen from `table` (default: false / 0 / first value).
-    fn answer_screen(s: Rc<State>, table: &[(&str, Value)]) -> Rc<State> {
+    fn answer_screen(s: Rc<State>, table: &[(&str, Json)]) -> Rc<State> {
         let screen = s.screen();
         assert!(!screen.is_empty(), "no question to answer");
         let vals = screen
             .iter()
             .map(|k| {
                 let v = table.iter().find(|(t, _)| t == k).map(|(_, v)| v.clone()).unwrap_or_else(|| match *k {
-                    "excavation_depth_m" | "scaffold_height_m" => json!(0),
-                    "venue" => json!("office"),
-                    "street" => json!("bantian"),
-                    "investment_yuan" => json!(500_000),
-                    "public_area" => json!(true),
-                    _ => json!(false),
+                    "excavation_depth_m" | "scaffold_height_m" => n(0.0),
+                    "venue" => js("office"),
+                    "street" => js("bantian"),
+                    "investment_yuan" => n(500_000.0),
+                    "public_area" => Json::Bool(true),
+                    _ => Json::Bool(false),
                 });
                 ((*k).to_string(), v)
             })
@@ -362,7 +362,7 @@ mod tests {
         s.reduce(Action::Answer(vals))
     }
 
-    fn run(table: &[(&str, Value)]) -> Rc<State> {
+    fn run(table: &[(&str, Json)]) -> Rc<State> {
         let mut s = start();
         for _ in 0..40 {
             if s.is_decided() {
@@ -384,7 +384,7 @@ mod tests {
     #[test]
     fn hazards_are_one_screen() {
         let mut s = start();
-        let table = [("activity", json!("nonresidential_decoration")), ("contract_amount_yuan", json!(420000)), ("construction_area_m2", json!(260))];
+        let table = [("activity", js("nonresidential_decoration")), ("contract_amount_yuan", n(420000.0)), ("construction_area_m2", n(260.0))];
         for _ in 0..10 {
             if s.screen_group().as_deref() == Some("hazards") {
                 break;
@@ -399,12 +399,12 @@ mod tests {
     #[test]
     fn high_risk_deep_excavation_ends_on_the_result_with_the_trigger() {
         let s = run(&[
-            ("activity", json!("nonresidential_decoration")),
-            ("contract_amount_yuan", json!(420000)),
-            ("construction_area_m2", json!(260)),
-            ("excavation_depth_m", json!(3.2)),
-            ("investment_yuan", json!(500000)),
-            ("applicant_is_owner", json!(true)),
+            ("activity", js("nonresidential_decoration")),
+            ("contract_amount_yuan", n(420000.0)),
+            ("construction_area_m2", n(260.0)),
+            ("excavation_depth_m", n(3.2)),
+            ("investment_yuan", n(500000.0)),
+            ("applicant_is_owner", Json::Bool(true)),
         ]);
         assert_eq!(s.view, View::Result);
         assert_eq!(s.assessment.high_risk, Some(true));
@@ -415,7 +415,7 @@ mod tests {
     #[test]
     fn odd_job_is_a_few_screens() {
         let mut s = start();
-        let table = [("activity", json!("odd_facade")), ("venue", json!("residential"))];
+        let table = [("activity", js("odd_facade")), ("venue", js("residential"))];
         let mut screens = 0;
         while !s.is_decided() {
             s = answer_screen(s, &table);
@@ -428,47 +428,47 @@ mod tests {
 
     #[test]
     fn back_reopens_the_last_screen_with_its_answers_prefilled() {
-        let s = answer_screen(start(), &[("activity", json!("odd_equipment"))]);
+        let s = answer_screen(start(), &[("activity", js("odd_equipment"))]);
         let second = s.screen();
         let s = s.reduce(Action::Back);
         assert_eq!(s.screen(), vec!["activity"]);
-        assert_eq!(s.prefill("activity"), Some(json!("odd_equipment")));
-        let s = answer_screen(s, &[("activity", json!("odd_equipment"))]);
+        assert_eq!(s.prefill("activity"), Some(js("odd_equipment")));
+        let s = answer_screen(s, &[("activity", js("odd_equipment"))]);
         assert_eq!(s.screen(), second);
     }
 
     #[test]
     fn changing_an_answer_replays_the_rest_and_drops_irrelevant_ones() {
-        let eng = run(&[("activity", json!("nonresidential_decoration")), ("contract_amount_yuan", json!(420000)), ("construction_area_m2", json!(260))]);
+        let eng = run(&[("activity", js("nonresidential_decoration")), ("contract_amount_yuan", n(420000.0)), ("construction_area_m2", n(260.0))]);
         assert!(eng.answers.contains_key("contract_amount_yuan"));
         // change the activity to an odd job: engineering-only facts must go, shared ones are re-applied
         let s = eng.reduce(Action::Change("activity".into()));
         assert_eq!(s.screen(), vec!["activity"]);
-        let s = s.reduce(Action::Answer(vec![("activity".into(), json!("odd_signage"))]));
+        let s = s.reduce(Action::Answer(vec![("activity".into(), js("odd_signage"))]));
         assert!(!s.answers.contains_key("contract_amount_yuan"));
         assert!(s.is_decided(), "still asks {:?}", s.screen());
         assert_eq!(s.view, View::Result);
         // changing a late answer to the same value returns straight to the result
         let s2 = s.reduce(Action::Change("street".into()));
         assert_eq!(s2.screen(), vec!["street"]);
-        let s2 = s2.reduce(Action::Answer(vec![("street".into(), json!("buji"))]));
+        let s2 = s2.reduce(Action::Answer(vec![("street".into(), js("buji"))]));
         assert_eq!(s2.view, View::Result);
-        assert_eq!(s2.answers.get("street"), Some(&json!("buji")));
+        assert_eq!(s2.answers.get("street"), Some(&js("buji")));
     }
 
     #[test]
     fn no_area_is_dropped_and_reasked_when_the_activity_does_not_allow_it() {
-        let s = run(&[("activity", json!("landscaping_works")), ("contract_amount_yuan", json!(1_200_000)), ("construction_area_m2", Value::Null)]);
+        let s = run(&[("activity", js("landscaping_works")), ("contract_amount_yuan", n(1_200_000.0)), ("construction_area_m2", Json::Null)]);
         assert_eq!(s.assessment.scope.map(|c| c.as_str()), Some("REFERENCE_MANAGED"));
         let s = s.reduce(Action::Change("activity".into()));
-        let s = s.reduce(Action::Answer(vec![("activity".into(), json!("residential_decoration"))]));
+        let s = s.reduce(Action::Answer(vec![("activity".into(), js("residential_decoration"))]));
         // the null area is not valid for a home fit-out: the area question comes back
         assert!(s.screen().contains(&"construction_area_m2"), "{:?}", s.screen());
     }
 
     #[test]
     fn load_replays_saved_answers_and_restart_wipes_them() {
-        let done = run(&[("activity", json!("odd_equipment"))]);
+        let done = run(&[("activity", js("odd_equipment"))]);
         let saved = done.ordered_answers();
         let s = start().reduce(Action::Load { answers: saved.clone(), view: View::Result, origin: Origin::Resumed });
         assert!(s.is_decided());

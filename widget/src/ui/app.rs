@@ -7,8 +7,8 @@ use super::web;
 use crate::i18n::{Lang, fill};
 use crate::share;
 use crate::state::{Action, Mode, Origin, State, View};
+use crate::json::{Json, obj, s as js};
 use anbei_core::{Engine, Fact};
-use serde_json::{Value, json};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -42,30 +42,32 @@ fn saved_json(s: &State) -> String {
         View::Result => "result",
         View::Filing => "filing",
     };
-    let answers: Vec<Value> = s.ordered_answers().into_iter().map(|(k, v)| json!([k, v])).collect();
-    json!({"v": 1, "lang": s.lang.tag(), "view": view, "answers": answers}).to_string()
+    let answers: Vec<Json> = s.ordered_answers().into_iter().map(|(k, v)| Json::Arr(vec![Json::Str(k), v])).collect();
+    obj(vec![("v", Json::Num(1.0)), ("lang", js(s.lang.tag())), ("view", js(view)), ("answers", Json::Arr(answers))]).text()
 }
 
 /// Saved answers, the view and the language.
-type Saved = (Vec<(String, Value)>, View, Option<Lang>);
+type Saved = (Vec<(String, Json)>, View, Option<Lang>);
 
 fn parse_saved(text: &str) -> Option<Saved> {
-    let v: Value = web::parse_json(text)?;
-    if v.get("v")? != &json!(1) {
+    let v = web::parse_json(text)?;
+    if v.get("v")?.as_f64() != Some(1.0) {
         return None;
     }
-    let answers = v
-        .get("answers")?
-        .as_array()?
+    let Json::Arr(list) = v.get("answers")? else { return None };
+    let answers = list
         .iter()
-        .filter_map(|p| Some((p.get(0)?.as_str()?.to_string(), p.get(1)?.clone())))
+        .filter_map(|p| match p {
+            Json::Arr(kv) if kv.len() >= 2 => Some((kv[0].as_str()?.to_string(), kv[1].clone())),
+            _ => None,
+        })
         .collect();
-    let view = match v.get("view").and_then(Value::as_str) {
+    let view = match v.get("view").and_then(Json::as_str) {
         Some("result") => View::Result,
         Some("filing") => View::Filing,
         _ => View::Interview,
     };
-    Some((answers, view, v.get("lang").and_then(Value::as_str).map(Lang::from_tag)))
+    Some((answers, view, v.get("lang").and_then(Json::as_str).map(Lang::from_tag)))
 }
 
 /// The first state: a shared link wins over saved answers, which win over a fresh start.
@@ -135,18 +137,20 @@ pub fn app(p: &Props) -> Html {
         let decided = s.view == View::Result && s.is_decided();
         let detail = decided.then(|| {
             let a = &s.assessment;
-            json!({
-                "scope": a.scope.map(|c| c.as_str()),
-                "high_risk": a.high_risk,
-                "triggers": a.high_risk_triggers.iter().map(|t| t.code.as_str()).collect::<Vec<_>>(),
-                "documents": a.documents.iter().map(|d| d.code.as_str()).collect::<Vec<_>>(),
-                "channels": a.channels.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
-                "street_office": a.street_office,
-                "ruleset": {"id": a.ruleset.id, "version": a.ruleset.version},
-                "facts": Value::Object(s.facts_json()),
-            })
+            let opt = |x: Option<&str>| x.map_or(Json::Null, js);
+            let codes = |it: &mut dyn Iterator<Item = anbei_core::Code>| Json::Arr(it.map(|c| js(c.as_str())).collect());
+            obj(vec![
+                ("scope", opt(a.scope.map(|c| c.as_str()))),
+                ("high_risk", a.high_risk.map_or(Json::Null, Json::Bool)),
+                ("triggers", codes(&mut a.high_risk_triggers.iter().map(|t| t.code))),
+                ("documents", codes(&mut a.documents.iter().map(|d| d.code))),
+                ("channels", codes(&mut a.channels.iter().copied())),
+                ("street_office", opt(a.street_office)),
+                ("ruleset", obj(vec![("id", js(a.ruleset.id)), ("version", js(a.ruleset.version))])),
+                ("facts", s.facts_json()),
+            ])
         });
-        let sig = detail.as_ref().map(Value::to_string).unwrap_or_default();
+        let sig = detail.as_ref().map(Json::text).unwrap_or_default();
         use_effect_with(sig, move |_| {
             if let Some(d) = detail {
                 web::emit(&host, "anbei:result", &d);

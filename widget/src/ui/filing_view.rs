@@ -8,9 +8,8 @@ use super::web::{self, Body};
 use crate::filing::{Form, Needs, OPERATIONS, Problem, Worker, body, fingerprint, problems_from_server, validate};
 use crate::i18n::{Lang, fill, fmt_date};
 use crate::state::{Action, State, View};
+use crate::json::{Json, StrMap, obj, s as js};
 use anbei_core::Date;
-use serde_json::{Value, json};
-use std::collections::BTreeMap;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -28,13 +27,13 @@ struct Fs {
     form: Form,
     problems: Vec<Problem>,
     /// upload progress per document: (percent, failed)
-    progress: BTreeMap<String, (u32, bool)>,
+    progress: StrMap<(u32, bool)>,
     submitting: bool,
     message: String,
     /// (Idempotency-Key, fingerprint of the body it was used for)
     idem: Option<(String, String)>,
     /// the 201 answer of a filing (or of a status check)
-    done: Option<Value>,
+    done: Option<Json>,
     /// (filing_no, access_token) once filed
     filing: Option<(String, String)>,
     returned: bool,
@@ -59,41 +58,49 @@ fn edit(f: impl Fn(&mut Fs) + 'static) -> Edit {
     Edit(Rc::new(f))
 }
 
-fn saved(fs: &Fs) -> String {
-    json!({
-        "form": serde_json::to_value(&fs.form).unwrap_or(Value::Null),
-        "idem": fs.idem.as_ref().map(|(k, f)| json!([k, f])),
-        "done": fs.done,
-        "filing": fs.filing.as_ref().map(|(n, t)| json!([n, t])),
-        "returned": fs.returned,
-    })
-    .to_string()
+fn pair(p: &Option<(String, String)>) -> Json {
+    p.as_ref().map_or(Json::Null, |(a, b)| Json::Arr(vec![js(a), js(b)]))
 }
 
-#[derive(serde::Deserialize, Default)]
-#[serde(default)]
-struct SavedFs {
-    form: Form,
-    idem: Option<(String, String)>,
-    done: Option<Value>,
-    filing: Option<(String, String)>,
-    returned: bool,
+fn unpair(v: Option<&Json>) -> Option<(String, String)> {
+    match v? {
+        Json::Arr(x) if x.len() == 2 => Some((x[0].as_str()?.to_string(), x[1].as_str()?.to_string())),
+        _ => None,
+    }
+}
+
+fn saved(fs: &Fs) -> String {
+    obj(vec![
+        ("form", fs.form.to_json()),
+        ("idem", pair(&fs.idem)),
+        ("done", fs.done.clone().unwrap_or_default()),
+        ("filing", pair(&fs.filing)),
+        ("returned", Json::Bool(fs.returned)),
+    ])
+    .text()
 }
 
 fn restore(text: Option<String>) -> Fs {
-    let s: SavedFs = text.and_then(|t| web::parse_json(&t)).unwrap_or_default();
-    Fs { form: s.form, idem: s.idem, done: s.done.filter(|d| !d.is_null()), filing: s.filing, returned: s.returned, ..Fs::default() }
+    let s = text.and_then(|t| web::parse_json(&t)).unwrap_or_default();
+    Fs {
+        form: s.get("form").map(Form::from_json).unwrap_or_default(),
+        idem: unpair(s.get("idem")),
+        done: s.get("done").filter(|d| matches!(d, Json::Obj(_))).cloned(),
+        filing: unpair(s.get("filing")),
+        returned: s.get("returned").and_then(Json::as_bool).unwrap_or(false),
+        ..Fs::default()
+    }
 }
 
 fn problem_message(status: u16, text: &str, lang: Lang) -> (Vec<Problem>, String, Option<String>) {
     let c = lang.cat();
-    let v: Value = web::parse_json(text).unwrap_or(Value::Null);
-    let code = v.get("code").and_then(Value::as_str).map(str::to_string);
+    let v = web::parse_json(text).unwrap_or_default();
+    let code = v.get("code").and_then(Json::as_str).map(str::to_string);
     let detail = match lang {
         Lang::Zh => v.get("detail_zh").or_else(|| v.get("title_zh")),
         Lang::En => v.get("detail").or_else(|| v.get("title")),
     }
-    .and_then(Value::as_str)
+    .and_then(Json::as_str)
     .unwrap_or("")
     .to_string();
     match status {
@@ -112,7 +119,7 @@ pub fn filing_view(p: &Props) -> Html {
     let fs = use_reducer(move || restore(web::load(&key)));
     let facts = s.facts_json();
     let needs = Needs { today: Some(s.today), ..Needs::of(&s.assessment, &facts) };
-    let street = facts.get("street").and_then(Value::as_str).unwrap_or("").to_string();
+    let street = facts.get("street").and_then(Json::as_str).unwrap_or("").to_string();
     let api = p.api.clone().unwrap_or_default();
     let summary_ref = use_node_ref();
 
@@ -173,12 +180,12 @@ pub fn filing_view(p: &Props) -> Html {
 
     // --- receipt / acknowledgement
     if let Some(done) = fs.done.clone().filter(|_| !fs.returned) {
-        let status = done.get("status").and_then(Value::as_str).unwrap_or("");
-        let filing_no = done.get("filing_no").and_then(Value::as_str).unwrap_or("").to_string();
+        let status = done.get("status").and_then(Json::as_str).unwrap_or("");
+        let filing_no = done.get("filing_no").and_then(Json::as_str).unwrap_or("").to_string();
         let token = fs.filing.as_ref().map(|(_, t)| t.clone()).unwrap_or_default();
         let receipt = done.get("receipt").filter(|r| !r.is_null());
-        let due = done.get("acceptance_due").and_then(Value::as_str).and_then(Date::parse);
-        let link = |path: Option<&Value>| path.and_then(Value::as_str).map(|u| format!("{api}{u}"));
+        let due = done.get("acceptance_due").and_then(Json::as_str).and_then(Date::parse);
+        let link = |path: Option<&Json>| path.and_then(Json::as_str).map(|u| format!("{api}{u}"));
         let check = {
             let d = d.clone();
             let url = format!("{api}/api/v1/registrations/{filing_no}");
@@ -187,17 +194,17 @@ pub fn filing_view(p: &Props) -> Html {
                 let d = d.clone();
                 web::send("GET", &url, &[("Authorization", format!("Bearer {token}")), ("Accept", "application/json".into())], Body::None, None,
                     Box::new(move |st, text| {
-                        let v: Value = web::parse_json(&text).unwrap_or(Value::Null);
+                        let v = web::parse_json(&text).unwrap_or_default();
                         if st != 200 { return; }
                         d.dispatch(edit(move |fs| {
-                            let status = v.get("status").and_then(Value::as_str).unwrap_or("");
+                            let status = v.get("status").and_then(Json::as_str).unwrap_or("");
                             if status == "returned" {
                                 fs.problems = problems_from_server(v.get("requested_changes"));
                                 fs.returned = true;
                                 fs.seq += 1;
                             } else if let Some(done) = fs.done.as_mut() {
-                                done["status"] = json!(status);
-                                if let Some(r) = v.get("receipt").filter(|r| !r.is_null()) { done["receipt"] = r.clone(); }
+                                done.set("status", js(status));
+                                if let Some(r) = v.get("receipt").filter(|r| !r.is_null()) { done.set("receipt", r.clone()); }
                             }
                         }));
                     }));
@@ -208,11 +215,11 @@ pub fn filing_view(p: &Props) -> Html {
                 if let Some(r) = receipt {
                     <h2 id="aw-receipt-h" class="aw-q" tabindex="-1" ref={p.heading.clone()}>{ c.receipt_title }</h2>
                     <dl class="aw-dates">
-                        <dt>{ c.receipt_no }</dt><dd class="aw-receipt-no">{ r.get("receipt_no").and_then(Value::as_str).unwrap_or("").to_string() }</dd>
+                        <dt>{ c.receipt_no }</dt><dd class="aw-receipt-no">{ r.get("receipt_no").and_then(Json::as_str).unwrap_or("").to_string() }</dd>
                         <dt>{ c.filing_no }</dt><dd>{ filing_no.clone() }</dd>
-                        <dt>{ c.valid_to }</dt><dd>{ r.get("valid_until").and_then(Value::as_str).and_then(Date::parse).map(|d| fmt_date(lang, d)).unwrap_or_default() }</dd>
+                        <dt>{ c.valid_to }</dt><dd>{ r.get("valid_until").and_then(Json::as_str).and_then(Date::parse).map(|d| fmt_date(lang, d)).unwrap_or_default() }</dd>
                     </dl>
-                    { qr(r.get("qr_payload").and_then(Value::as_str).unwrap_or(""), c.qr_label) }
+                    { qr(r.get("qr_payload").and_then(Json::as_str).unwrap_or(""), c.qr_label) }
                     <ul class="aw-list aw-noprint">
                         if let Some(u) = link(r.get("print_url")) { <li><a class="aw-print-receipt" href={u} target="_blank" rel="noopener">{ c.print_receipt }</a></li> }
                         if let Some(u) = link(r.get("notice_url")) { <li><a href={u} target="_blank" rel="noopener">{ c.site_notice }</a></li> }
@@ -260,7 +267,7 @@ pub fn filing_view(p: &Props) -> Html {
                     d1.dispatch(edit(move |fs| { fs.progress.insert(code.into(), (pct.min(99), false)); }));
                 })),
                 Box::new(move |st, text| {
-                    let id = web::parse_json::<Value>(&text).and_then(|v| v.get("upload_id").and_then(Value::as_str).map(str::to_string));
+                    let id = web::parse_json(&text).and_then(|v| v.get("upload_id").and_then(Json::as_str).map(str::to_string));
                     d2.dispatch(edit(move |fs| match (&id, st) {
                         (Some(id), 200 | 201) => {
                             fs.form.documents.insert(code.into(), id.clone());
@@ -382,17 +389,18 @@ pub fn filing_view(p: &Props) -> Html {
             }
             let d = d.clone();
             let host = host.clone();
-            web::send("POST", &url, &headers, Body::Text(b.to_string()), None, Box::new(move |st, text| {
+            web::send("POST", &url, &headers, Body::Text(b.text()), None, Box::new(move |st, text| {
                 if st == 200 || st == 201 {
-                    let v: Value = web::parse_json(&text).unwrap_or(Value::Null);
-                    let no = v.get("filing_no").and_then(Value::as_str).unwrap_or("").to_string();
-                    let token = v.get("access_token").and_then(Value::as_str).unwrap_or("").to_string();
-                    web::emit(&host, "anbei:submitted", &json!({
-                        "filing_no": no,
-                        "status": v.get("status"),
-                        "receipt_no": v.get("receipt").and_then(|r| r.get("receipt_no")),
-                        "acceptance_due": v.get("acceptance_due"),
-                    }));
+                    let v = web::parse_json(&text).unwrap_or_default();
+                    let no = v.get("filing_no").and_then(Json::as_str).unwrap_or("").to_string();
+                    let token = v.get("access_token").and_then(Json::as_str).unwrap_or("").to_string();
+                    let member = |m: Option<&Json>| m.cloned().unwrap_or_default();
+                    web::emit(&host, "anbei:submitted", &obj(vec![
+                        ("filing_no", js(&no)),
+                        ("status", member(v.get("status"))),
+                        ("receipt_no", member(v.get("receipt").and_then(|r| r.get("receipt_no")))),
+                        ("acceptance_due", member(v.get("acceptance_due"))),
+                    ]));
                     d.dispatch(edit(move |fs| {
                         fs.submitting = false;
                         if !token.is_empty() || fs.filing.is_none() {

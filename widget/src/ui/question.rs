@@ -7,8 +7,7 @@ use crate::i18n::{Lang, fill, fmt_quantity, group_digits};
 use crate::state::{Action, Mode, State};
 use anbei_core::model::{FactSpec, Kind};
 use anbei_core::Fact;
-use serde_json::Value;
-use std::collections::BTreeMap;
+use crate::json::{Json, StrMap};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -45,19 +44,19 @@ fn item_label(s: &State, names: &std::collections::BTreeMap<String, anbei_core::
 }
 
 /// An answer as shown in "Your answers".
-pub fn answer_text(s: &State, key: &str, v: &Value) -> String {
+pub fn answer_text(s: &State, key: &str, v: &Json) -> String {
     let lang = s.lang;
     let c = lang.cat();
     let rs = s.engine.ruleset_for(s.today);
     match v {
-        Value::Bool(true) => c.yes.into(),
-        Value::Bool(false) => c.no.into(),
-        Value::Null => c.no_building_area.into(),
-        Value::Number(n) => {
+        Json::Bool(true) => c.yes.into(),
+        Json::Bool(false) => c.no.into(),
+        Json::Null => c.no_building_area.into(),
+        Json::Num(x) => {
             let unit = spec(s, key).and_then(|sp| sp.unit.clone()).unwrap_or_default();
-            n.as_f64().map_or_else(String::new, |x| fmt_quantity(lang, x, &unit))
+            fmt_quantity(lang, *x, &unit)
         }
-        Value::String(code) => match key {
+        Json::Str(code) => match key {
             "activity" => rs.file.activities.iter().find(|a| &a.code == code).map(|a| lang.pick(&a.name.zh, &a.name.en).to_string()),
             "venue" => rs.file.venues.iter().find(|a| &a.code == code).map(|a| lang.pick(&a.name.zh, &a.name.en).to_string()),
             "street" => s.engine.streets().iter().find(|a| &a.code == code).map(|a| lang.pick(&a.name.zh, &a.name.en).to_string()),
@@ -81,16 +80,16 @@ pub fn parse_number(t: &str) -> Option<f64> {
 
 #[derive(Clone, Default, PartialEq)]
 struct Local {
-    values: BTreeMap<String, Value>,
-    texts: BTreeMap<String, String>,
-    errors: BTreeMap<String, String>,
+    values: StrMap<Json>,
+    texts: StrMap<String>,
+    errors: StrMap<String>,
     search: String,
     /// hazards with a number: "has an excavation" ticked
-    ticked: BTreeMap<String, bool>,
+    ticked: StrMap<bool>,
 }
 
-fn implied_by(hz: Option<&anbei_core::model::HazardLists>, key: &str, values: &BTreeMap<String, Value>) -> bool {
-    hz.is_some_and(|h| h.implications.iter().any(|i| i.then == key && values.get(&i.if_) == Some(&Value::Bool(true))))
+fn implied_by(hz: Option<&anbei_core::model::HazardLists>, key: &str, values: &StrMap<Json>) -> bool {
+    hz.is_some_and(|h| h.implications.iter().any(|i| i.then == key && values.get(&i.if_) == Some(&Json::Bool(true))))
 }
 
 #[function_component(Question)]
@@ -136,13 +135,13 @@ pub fn question(p: &Props) -> Html {
     if screen.len() == 1 {
         let key = screen[0];
         let Some(sp) = spec(s, key) else { return html! {} };
-        let answer = |v: Value| {
+        let answer = |v: Json| {
             let d = dispatch.clone();
             let k = key.to_string();
             Callback::from(move |_: MouseEvent| d.dispatch(Action::Answer(vec![(k.clone(), v.clone())])))
         };
         let current = s.prefill(key);
-        let pressed = |v: &Value| if current.as_ref() == Some(v) { "true" } else { "false" };
+        let pressed = |v: &Json| if current.as_ref() == Some(v) { "true" } else { "false" };
         let head = html! {
             <>
                 <h2 class="aw-q" tabindex="-1" ref={p.heading.clone()} id="aw-q">{ q(lang, sp) }</h2>
@@ -151,7 +150,7 @@ pub fn question(p: &Props) -> Html {
         };
         match sp.ty.as_str() {
             "bool" => {
-                let (yes, no) = (Value::Bool(true), Value::Bool(false));
+                let (yes, no) = (Json::Bool(true), Json::Bool(false));
                 return html! {
                     <section class="aw-screen" aria-labelledby="aw-q" data-facts={key}>
                         { head }{ core_err_html }
@@ -166,7 +165,7 @@ pub fn question(p: &Props) -> Html {
             "activity" | "venue" | "street" | "enum" => {
                 let rs = s.engine.ruleset_for(s.today);
                 let opt = |code: &str, name: String, detail: Option<String>| {
-                    let v = Value::String(code.to_string());
+                    let v = Json::Str(code.to_string());
                     html! {
                         <li>
                             <button type="button" class="aw-option" aria-pressed={pressed(&v)} data-value={code.to_string()} onclick={answer(v.clone())}>
@@ -271,23 +270,23 @@ pub fn question(p: &Props) -> Html {
             for k in &keys {
                 let Some(sp) = spec(s, k) else { continue };
                 match sp.ty.as_str() {
-                    "bool" => match l.values.get(*k) {
-                        Some(v @ Value::Bool(_)) => out.push((k.to_string(), v.clone())),
-                        _ if checklist => out.push((k.to_string(), Value::Bool(false))),
+                    "bool" => match l.values.get(k) {
+                        Some(v @ Json::Bool(_)) => out.push((k.to_string(), v.clone())),
+                        _ if checklist => out.push((k.to_string(), Json::Bool(false))),
                         _ => {
                             l.errors.insert(k.to_string(), c.err_required.into());
                         }
                     },
                     "number" => {
-                        if l.values.get(*k) == Some(&Value::Null) {
-                            out.push((k.to_string(), Value::Null));
+                        if l.values.get(k) == Some(&Json::Null) {
+                            out.push((k.to_string(), Json::Null));
                             continue;
                         }
-                        if checklist && !l.ticked.get(*k).copied().unwrap_or(false) {
-                            out.push((k.to_string(), Value::from(0)));
+                        if checklist && !l.ticked.get(k).copied().unwrap_or(false) {
+                            out.push((k.to_string(), Json::Num(0.0)));
                             continue;
                         }
-                        let text = l.texts.get(*k).cloned().unwrap_or_default();
+                        let text = l.texts.get(k).cloned().unwrap_or_default();
                         let max = sp.max.unwrap_or(f64::MAX);
                         match parse_number(&text) {
                             None if text.trim().is_empty() => {
@@ -299,11 +298,11 @@ pub fn question(p: &Props) -> Html {
                             Some(x) if x < 0.0 || x > max => {
                                 l.errors.insert(k.to_string(), fill(c.err_range, &[("max", &group_digits(max))]));
                             }
-                            Some(x) => out.push((k.to_string(), serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number))),
+                            Some(x) => out.push((k.to_string(), Json::Num(x))),
                         }
                     }
-                    _ => match l.values.get(*k) {
-                        Some(v @ Value::String(_)) => out.push((k.to_string(), v.clone())),
+                    _ => match l.values.get(k) {
+                        Some(v @ Json::Str(_)) => out.push((k.to_string(), v.clone())),
                         _ => {
                             l.errors.insert(k.to_string(), c.err_choose.into());
                         }
@@ -318,7 +317,7 @@ pub fn question(p: &Props) -> Html {
         })
     };
 
-    let set_value = |k: &'static str, v: Value| {
+    let set_value = |k: &'static str, v: Json| {
         let local = local.clone();
         Callback::from(move |_: Event| {
             let mut l = (*local).clone();
@@ -332,7 +331,7 @@ pub fn question(p: &Props) -> Html {
         Callback::from(move |e: Event| {
             let on = e.target_unchecked_into::<web_sys::HtmlInputElement>().checked();
             let mut l = (*local).clone();
-            l.values.insert(k.to_string(), Value::Bool(on));
+            l.values.insert(k.to_string(), Json::Bool(on));
             local.set(l);
         })
     };
@@ -363,7 +362,7 @@ pub fn question(p: &Props) -> Html {
             let on = e.target_unchecked_into::<web_sys::HtmlInputElement>().checked();
             let mut l = (*local).clone();
             if on {
-                l.values.insert(k.to_string(), Value::Null);
+                l.values.insert(k.to_string(), Json::Null);
                 l.errors.remove(k);
             } else {
                 l.values.remove(k);
@@ -374,7 +373,7 @@ pub fn question(p: &Props) -> Html {
     let activity_allows_no_area = s
         .answers
         .get("activity")
-        .and_then(Value::as_str)
+        .and_then(Json::as_str)
         .and_then(|a| s.engine.ruleset_for(s.today).file.activities.iter().find(|x| x.code == a))
         .is_some_and(|a| a.has_flag('L'));
 
@@ -387,7 +386,7 @@ pub fn question(p: &Props) -> Html {
             Some("m") => c.unit_m,
             _ => "",
         };
-        let is_null = local.values.get(k) == Some(&Value::Null);
+        let is_null = local.values.get(k) == Some(&Json::Null);
         let e = err(k);
         let text = local.texts.get(k).cloned().unwrap_or_default();
         let preview = parse_number(&text).filter(|x| *x >= 10_000.0 && sp.unit.as_deref() == Some("yuan")).map(|x| fmt_quantity(lang, x, "yuan"));
@@ -422,7 +421,7 @@ pub fn question(p: &Props) -> Html {
         match (sp.ty.as_str(), checklist) {
             ("bool", true) => {
                 let implied = implied_by(hz, k, &local.values);
-                let on = implied || local.values.get(k) == Some(&Value::Bool(true));
+                let on = implied || local.values.get(k) == Some(&Json::Bool(true));
                 html! {
                     <li class="aw-item">
                         <input type="checkbox" id={id.clone()} checked={on} disabled={implied} onchange={toggle(k)}
@@ -463,8 +462,8 @@ pub fn question(p: &Props) -> Html {
                         <legend class="aw-label">{ q(lang, sp) }</legend>
                         <p class="aw-help" id={format!("{id}-help")}>{ help(lang, sp) }</p>
                         <div class="aw-radios">
-                            <label class="aw-radio"><input type="radio" name={id.clone()} value="true" checked={cur == Some(Value::Bool(true))} onchange={set_value(k, Value::Bool(true))} /><span>{ c.yes }</span></label>
-                            <label class="aw-radio"><input type="radio" name={id.clone()} value="false" checked={cur == Some(Value::Bool(false))} onchange={set_value(k, Value::Bool(false))} /><span>{ c.no }</span></label>
+                            <label class="aw-radio"><input type="radio" name={id.clone()} value="true" checked={cur == Some(Json::Bool(true))} onchange={set_value(k, Json::Bool(true))} /><span>{ c.yes }</span></label>
+                            <label class="aw-radio"><input type="radio" name={id.clone()} value="false" checked={cur == Some(Json::Bool(false))} onchange={set_value(k, Json::Bool(false))} /><span>{ c.no }</span></label>
                         </div>
                         <p class="aw-field-error" id={format!("{id}-err")}>{ e.unwrap_or_default() }</p>
                     </fieldset>
@@ -485,7 +484,7 @@ pub fn question(p: &Props) -> Html {
                         <p class="aw-help">{ help(lang, sp) }</p>
                         <div class="aw-radios aw-cols">
                             { for opts.into_iter().map(|(code, name)| {
-                                let v = Value::String(code);
+                                let v = Json::Str(code);
                                 html! { <label class="aw-radio"><input type="radio" name={id.clone()} value={v.as_str().unwrap_or("").to_string()} checked={cur.as_ref() == Some(&v)} onchange={set_value(k, v.clone())} /><span>{ name }</span></label> }
                             }) }
                         </div>

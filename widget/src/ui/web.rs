@@ -2,24 +2,50 @@
 //! and HTTP (XMLHttpRequest, for upload progress). Everything fails soft: a missing API means the
 //! feature is off, never a panic.
 
+use crate::json::Json;
 use anbei_core::Date;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
-/// The browser's `JSON.parse`, then serde-wasm-bindgen: no JSON parser in the module (the rule data and
-/// every API answer go through here).
+/// The browser's `JSON.parse`, then serde-wasm-bindgen: no JSON parser in the module.
 pub struct JsJson;
 
 impl anbei_core::DataParser for JsJson {
     fn parse<T: serde::de::DeserializeOwned>(&self, what: &str, text: &str) -> Result<T, anbei_core::DataError> {
-        parse_json(text).ok_or_else(|| anbei_core::DataError(format!("{what}: not valid JSON for its type")))
+        let v = js_sys::JSON::parse(text).map_err(|_| anbei_core::DataError(format!("{what}: not JSON")))?;
+        serde_wasm_bindgen::from_value(v).map_err(|_| anbei_core::DataError(format!("{what}: not valid JSON for its type")))
     }
 }
 
-/// JSON text → a typed value (`None` when it is not JSON or not of that shape).
-pub fn parse_json<T: serde::de::DeserializeOwned>(text: &str) -> Option<T> {
-    let v = js_sys::JSON::parse(text).ok()?;
-    serde_wasm_bindgen::from_value(v).ok()
+/// JSON text (saved state, API answers) → a value, through the browser's `JSON.parse` (`None` if not JSON).
+pub fn parse_json(text: &str) -> Option<Json> {
+    Some(from_js(&js_sys::JSON::parse(text).ok()?, 0))
+}
+
+/// A parsed JavaScript value as [`Json`] (nesting deeper than 64 reads as null).
+fn from_js(v: &JsValue, depth: u32) -> Json {
+    if let Some(b) = v.as_bool() {
+        Json::Bool(b)
+    } else if let Some(n) = v.as_f64() {
+        Json::Num(n)
+    } else if let Some(s) = v.as_string() {
+        Json::Str(s)
+    } else if depth > 64 || !v.is_object() {
+        Json::Null
+    } else if js_sys::Array::is_array(v) {
+        Json::Arr(js_sys::Array::from(v).iter().map(|x| from_js(&x, depth + 1)).collect())
+    } else {
+        let entries = js_sys::Object::entries(v.unchecked_ref());
+        Json::Obj(
+            entries
+                .iter()
+                .map(|e| {
+                    let e: js_sys::Array = e.unchecked_into();
+                    (e.get(0).as_string().unwrap_or_default(), from_js(&e.get(1), depth + 1))
+                })
+                .collect(),
+        )
+    }
 }
 
 pub fn window() -> Option<web_sys::Window> {
@@ -78,11 +104,11 @@ pub fn clear_hash() {
 }
 
 /// `anbei:*` event on the host element; bubbles out of the shadow root.
-pub fn emit(host: &web_sys::HtmlElement, name: &str, detail: &serde_json::Value) {
+pub fn emit(host: &web_sys::HtmlElement, name: &str, detail: &Json) {
     let init = web_sys::CustomEventInit::new();
     init.set_bubbles(true);
     init.set_composed(true);
-    let d = js_sys::JSON::parse(&detail.to_string()).unwrap_or(JsValue::NULL);
+    let d = js_sys::JSON::parse(&detail.text()).unwrap_or(JsValue::NULL);
     init.set_detail(&d);
     if let Ok(ev) = web_sys::CustomEvent::new_with_event_init_dict(name, &init) {
         let _ = host.dispatch_event(&ev);
