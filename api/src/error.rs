@@ -531,10 +531,15 @@ impl<'de> serde::Deserialize<'de> for StrictValue {
                 let mut m = serde_json::Map::new();
                 while let Some(k) = a.next_key::<String>()? {
                     let StrictValue(v) = a.next_value()?;
-                    if m.contains_key(&k) {
-                        return Err(de::Error::custom(format_args!("duplicate key \"{k}\"")));
+                    match m.entry(k) {
+                        serde_json::map::Entry::Vacant(e) => {
+                            e.insert(v);
+                        }
+                        serde_json::map::Entry::Occupied(e) => {
+                            let k = e.key();
+                            return Err(de::Error::custom(format_args!("duplicate key \"{k}\"")));
+                        }
                     }
-                    m.insert(k, v);
                 }
                 Ok(StrictValue(Value::Object(m)))
             }

@@ -856,6 +856,13 @@ pub fn is_upload_id(s: &str) -> bool {
     })
 }
 
+/// SHA-256 (hex) of the body's [`canonical`] form: what an Idempotency-Key replay is compared by.
+pub fn request_hash(v: &Value) -> String {
+    let mut out = Vec::with_capacity(8192);
+    write_canonical(v, &mut out);
+    crate::signing::sha256_hex(&out)
+}
+
 /// JSON with object keys sorted at every level, for hashing request bodies.
 pub fn canonical(v: &Value) -> String {
     let mut out = Vec::with_capacity(4096);
