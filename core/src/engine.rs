@@ -325,12 +325,12 @@ impl Engine {
 
     fn check_wording(&self) -> Result<(), DataError> {
         for n in crate::assess::NOTE_CODES {
-            if !self.codes.notes.contains_key(*n) {
+            if !self.codes.notes.contains_key(n) {
                 return Err(DataError(format!("codes.json: no text for note {n}")));
             }
         }
         for w in crate::assess::WORDS {
-            if !self.codes.words.contains_key(*w) {
+            if !self.codes.words.contains_key(w) {
                 return Err(DataError(format!("codes.json: no word {w}")));
             }
         }

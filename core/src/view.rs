@@ -6,7 +6,6 @@ use crate::engine::Engine;
 use crate::facts::Fact;
 use crate::model::*;
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 #[derive(Serialize)]
 pub struct RulesetView<'a> {
@@ -17,7 +16,7 @@ pub struct RulesetView<'a> {
     pub effective_from: Date,
     pub title: Option<&'a I18n>,
     pub notice: Option<&'a I18n>,
-    pub parameters: &'a BTreeMap<String, Parameter>,
+    pub parameters: &'a SortedMap<Parameter>,
     /// Questions, in interview order.
     pub facts: &'a [FactSpec],
     pub hazards: Option<&'a HazardLists>,
@@ -25,9 +24,9 @@ pub struct RulesetView<'a> {
     pub venues: &'a [Venue],
     pub departments: &'a [Department],
     pub streets: &'a [Street],
-    pub codes: &'a BTreeMap<String, CodeText>,
-    pub notes: &'a BTreeMap<String, I18n>,
-    pub fact_names: &'a BTreeMap<String, I18n>,
+    pub codes: &'a SortedMap<CodeText>,
+    pub notes: &'a SortedMap<I18n>,
+    pub fact_names: &'a SortedMap<I18n>,
     pub calendar_years: Vec<i32>,
     /// The holiday tables themselves (State Council notices).
     pub calendars: &'a [CalendarYear],

@@ -323,7 +323,7 @@ pub fn filing_view(p: &Props) -> Html {
                     <select id={op_id} onchange={op_change}>
                         <option value="" selected={!special}>{ c.op_none }</option>
                         { for OPERATIONS.iter().map(|op| {
-                            let name = s.engine.ruleset_view(s.today).fact_names.get(*op).map(|n| lang.pick(&n.zh, &n.en).to_string()).unwrap_or_else(|| op.to_string());
+                            let name = s.engine.ruleset_view(s.today).fact_names.get(op).map(|n| lang.pick(&n.zh, &n.en).to_string()).unwrap_or_else(|| op.to_string());
                             html! { <option value={op.to_string()} selected={w.operation == *op}>{ name }</option> }
                         }) }
                     </select>

@@ -32,7 +32,7 @@ fn help(lang: Lang, sp: &FactSpec) -> String {
 }
 
 /// A short label for a checklist item: the core's fact name, else the question.
-fn item_label(s: &State, names: &std::collections::BTreeMap<String, anbei_core::model::I18n>, key: &str, sp: &FactSpec) -> String {
+fn item_label(s: &State, names: &anbei_core::model::SortedMap<anbei_core::model::I18n>, key: &str, sp: &FactSpec) -> String {
     match names.get(key) {
         Some(n) => {
             let t = s.lang.pick(&n.zh, &n.en);
