@@ -148,6 +148,30 @@ fn committed_max(c: &Connection, kind: Kind, street: &str, day: &str) -> Result<
     Ok(rows.max(counted.unwrap_or(0)))
 }
 
+/// An exclusive, non-blocking `flock` on `f` (released by the kernel when the process ends, also on
+/// `kill -9`); `Ok(false)` if another process holds it. (`File::try_lock` needs Rust 1.89, above this
+/// workspace's MSRV.)
+#[cfg(target_os = "linux")]
+fn try_lock(f: &std::fs::File) -> std::io::Result<bool> {
+    use std::os::fd::AsRawFd;
+    // SAFETY: a plain syscall on a descriptor `f` keeps open for the duration of the call.
+    if unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
+        return Ok(true);
+    }
+    let e = std::io::Error::last_os_error();
+    if e.raw_os_error() == Some(libc::EWOULDBLOCK) {
+        Ok(false)
+    } else {
+        Err(e)
+    }
+}
+
+/// Elsewhere (development machines only) no lock is taken: run one server per data directory.
+#[cfg(not(target_os = "linux"))]
+fn try_lock(_: &std::fs::File) -> std::io::Result<bool> {
+    Ok(true)
+}
+
 /// Takes the data directory's lock for `db`, or says who holds it.
 fn lock_data_dir(db: &Path) -> Result<std::fs::File, String> {
     let mut name = db.as_os_str().to_owned();
@@ -163,16 +187,14 @@ fn lock_data_dir(db: &Path) -> Result<std::fs::File, String> {
         .open(&path)
         .or_else(|_| std::fs::File::open(&path))
         .map_err(|e| format!("cannot open the lock file {}: {e}", path.display()))?;
-    match f.try_lock() {
-        Ok(()) => Ok(f),
-        Err(std::fs::TryLockError::WouldBlock) => Err(format!(
+    if try_lock(&f).map_err(|e| format!("cannot lock {}: {e}", path.display()))? {
+        Ok(f)
+    } else {
+        Err(format!(
             "{} is in use by another `anbei serve` (lock {} is held); one server per data directory",
             db.display(),
             path.display()
-        )),
-        Err(std::fs::TryLockError::Error(e)) => {
-            Err(format!("cannot lock {}: {e}", path.display()))
-        }
+        ))
     }
 }
 
