@@ -189,6 +189,139 @@ impl<V> FromIterator<(String, V)> for StrMap<V> {
     }
 }
 
+/// Rule data into the core's types: serde reads a [`Json`] (from `JSON.parse`) directly. One small
+/// `deserialize_any` per type instead of serde-wasm-bindgen's per-type struct readers and its JS calls.
+mod de {
+    use super::Json;
+    use serde::de::value::{Error, MapDeserializer, SeqDeserializer};
+    use serde::de::{Deserializer, Error as _, Expected, IntoDeserializer, Unexpected, Visitor};
+
+    impl IntoDeserializer<'_, Error> for Json {
+        type Deserializer = Json;
+        fn into_deserializer(self) -> Json {
+            self
+        }
+    }
+
+    /// "expected …, got …" — one function for every type read.
+    fn mismatch(j: &Json, exp: &dyn Expected) -> Error {
+        let u = match j {
+            Json::Null => Unexpected::Unit,
+            Json::Bool(b) => Unexpected::Bool(*b),
+            Json::Num(n) => Unexpected::Float(*n),
+            Json::Str(s) => Unexpected::Str(s),
+            Json::Arr(_) => Unexpected::Seq,
+            Json::Obj(_) => Unexpected::Map,
+        };
+        Error::invalid_type(u, exp)
+    }
+
+    // Each reader asks only for the shape its type wants (a struct: an object; a string: a string), so a
+    // type's reader carries one visit call, not all six.
+    macro_rules! num {
+        ($($m:ident)*) => {$(
+            fn $m<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Error> {
+                match self {
+                    // whole numbers as integers, so integer fields (a calendar's year) read them
+                    Json::Num(n) if n.fract() == 0.0 && n.abs() < 9e15 => {
+                        if n >= 0.0 { v.visit_u64(n as u64) } else { v.visit_i64(n as i64) }
+                    }
+                    Json::Num(n) => v.visit_f64(n),
+                    other => Err(mismatch(&other, &v)),
+                }
+            }
+        )*};
+    }
+    macro_rules! string {
+        ($($m:ident)*) => {$(
+            fn $m<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Error> {
+                match self {
+                    Json::Str(s) => v.visit_string(s),
+                    other => Err(mismatch(&other, &v)),
+                }
+            }
+        )*};
+    }
+    macro_rules! seq {
+        ($($m:ident)*) => {$(
+            fn $m<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Error> {
+                match self {
+                    Json::Arr(a) => v.visit_seq(SeqDeserializer::new(a.into_iter())),
+                    other => Err(mismatch(&other, &v)),
+                }
+            }
+        )*};
+    }
+
+    impl<'de> Deserializer<'de> for Json {
+        type Error = Error;
+
+        fn deserialize_any<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Error> {
+            match self {
+                Json::Null => v.visit_unit(),
+                Json::Bool(b) => v.visit_bool(b),
+                Json::Num(_) => self.deserialize_f64(v),
+                Json::Str(s) => v.visit_string(s),
+                Json::Arr(a) => v.visit_seq(SeqDeserializer::new(a.into_iter())),
+                Json::Obj(m) => v.visit_map(MapDeserializer::new(m.into_iter())),
+            }
+        }
+
+        fn deserialize_bool<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Error> {
+            match self {
+                Json::Bool(b) => v.visit_bool(b),
+                other => Err(mismatch(&other, &v)),
+            }
+        }
+
+        num! { deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i64 deserialize_u8 deserialize_u16
+        deserialize_u32 deserialize_u64 deserialize_f32 deserialize_f64 }
+        string! { deserialize_char deserialize_str deserialize_string deserialize_identifier }
+        seq! { deserialize_seq deserialize_bytes deserialize_byte_buf }
+
+        fn deserialize_tuple<V: Visitor<'de>>(self, _len: usize, v: V) -> Result<V::Value, Error> {
+            self.deserialize_seq(v)
+        }
+
+        fn deserialize_tuple_struct<V: Visitor<'de>>(self, _name: &'static str, _len: usize, v: V) -> Result<V::Value, Error> {
+            self.deserialize_seq(v)
+        }
+
+        fn deserialize_map<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Error> {
+            match self {
+                Json::Obj(m) => v.visit_map(MapDeserializer::new(m.into_iter())),
+                other => Err(mismatch(&other, &v)),
+            }
+        }
+
+        fn deserialize_struct<V: Visitor<'de>>(self, _name: &'static str, _fields: &'static [&'static str], v: V) -> Result<V::Value, Error> {
+            self.deserialize_map(v)
+        }
+
+        fn deserialize_option<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Error> {
+            match self {
+                Json::Null => v.visit_none(),
+                other => v.visit_some(other),
+            }
+        }
+
+        /// Unit variants are strings (`"odd_job"`).
+        fn deserialize_enum<V: Visitor<'de>>(self, _name: &'static str, _variants: &'static [&'static str], v: V) -> Result<V::Value, Error> {
+            match self {
+                Json::Str(s) => v.visit_enum(s.into_deserializer()),
+                other => Err(mismatch(&other, &v)),
+            }
+        }
+
+        /// Unknown members are skipped without looking at them.
+        fn deserialize_ignored_any<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Error> {
+            v.visit_unit()
+        }
+
+        serde::forward_to_deserialize_any! { i128 u128 unit unit_struct newtype_struct }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -214,6 +347,53 @@ mod tests {
         assert_eq!(v.get("a").and_then(Json::as_str), Some("x"));
         assert_eq!(v.get("b").and_then(Json::as_bool), Some(false));
         assert_eq!(v.text(), r#"{"a":"x","b":false}"#);
+    }
+
+    #[test]
+    fn rule_data_reads_from_a_json_value() {
+        use anbei_core::model::{CalendarYear, Kind, Parameter};
+        let year = obj(vec![
+            ("year", Json::Num(2026.0)),
+            ("source", s("notice")),
+            ("published", s("2025-11-04")),
+            ("holidays", Json::Arr(vec![obj(vec![("name", obj(vec![("zh", s("元旦")), ("en", s("New Year"))])), ("from", s("2026-01-01")), ("to", s("2026-01-03"))])])),
+            ("working_weekend_days", Json::Arr(vec![s("2026-01-04")])),
+            ("unknown", Json::Null),
+        ]);
+        let y: CalendarYear = serde::Deserialize::deserialize(year).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((y.year, y.holidays[0].name.en.as_str(), y.working_weekend_days.len()), (2026, "New Year", 1));
+        let p: Parameter = serde::Deserialize::deserialize(obj(vec![("value", Json::Num(0.15)), ("unit", s("")), ("article", s("x"))])).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((p.value, p.product_policy), (0.15, false));
+        let k: Kind = serde::Deserialize::deserialize(s("odd_job")).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(k, Kind::OddJob);
+        let bad: Result<CalendarYear, _> = serde::Deserialize::deserialize(obj(vec![("year", s("x"))]));
+        assert!(bad.is_err());
+    }
+
+    /// The widget's path for the rule data (JSON → [`Json`] → serde) builds the same engine as the core's.
+    #[test]
+    fn the_embedded_rule_data_reads_as_natively() {
+        fn conv(v: serde_json::Value) -> Json {
+            use serde_json::Value as V;
+            match v {
+                V::Null => Json::Null,
+                V::Bool(b) => Json::Bool(b),
+                V::Number(n) => Json::Num(n.as_f64().unwrap_or(f64::NAN)),
+                V::String(s) => Json::Str(s),
+                V::Array(a) => Json::Arr(a.into_iter().map(conv).collect()),
+                V::Object(m) => Json::Obj(m.into_iter().map(|(k, v)| (k, conv(v))).collect()),
+            }
+        }
+        struct ViaJson;
+        impl anbei_core::DataParser for ViaJson {
+            fn parse<T: serde::de::DeserializeOwned>(&self, what: &str, text: &str) -> Result<T, anbei_core::DataError> {
+                let v: serde_json::Value = serde_json::from_str(text).map_err(|e| anbei_core::DataError(format!("{what}: {e}")))?;
+                T::deserialize(conv(v)).map_err(|e| anbei_core::DataError(format!("{what}: {e}")))
+            }
+        }
+        let via = anbei_core::Engine::from_sources_with(&anbei_core::embedded_sources(), &ViaJson).unwrap_or_else(|e| panic!("{e}"));
+        let native = anbei_core::Engine::embedded().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(format!("{via:?}"), format!("{native:?}"));
     }
 
     #[test]

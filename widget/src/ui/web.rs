@@ -7,13 +7,13 @@ use anbei_core::Date;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
-/// The browser's `JSON.parse`, then serde-wasm-bindgen: no JSON parser in the module.
+/// The browser's `JSON.parse`, then serde over the [`Json`] value: no JSON parser in the module.
 pub struct JsJson;
 
 impl anbei_core::DataParser for JsJson {
     fn parse<T: serde::de::DeserializeOwned>(&self, what: &str, text: &str) -> Result<T, anbei_core::DataError> {
-        let v = js_sys::JSON::parse(text).map_err(|_| anbei_core::DataError(format!("{what}: not JSON")))?;
-        serde_wasm_bindgen::from_value(v).map_err(|_| anbei_core::DataError(format!("{what}: not valid JSON for its type")))
+        let v = parse_json(text).ok_or_else(|| anbei_core::DataError(format!("{what}: not JSON")))?;
+        T::deserialize(v).map_err(|e| anbei_core::DataError(format!("{what}: {e}")))
     }
 }
 
