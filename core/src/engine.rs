@@ -79,14 +79,19 @@ pub struct DataSources<'a> {
     pub calendars: Vec<&'a str>,
 }
 
-/// The rule data embedded in this build.
+/// The rule data embedded in this build: the files under `data/`, without indentation (build.rs).
 pub fn embedded_sources() -> DataSources<'static> {
+    macro_rules! data {
+        ($f:literal) => {
+            include_str!(concat!(env!("OUT_DIR"), "/", $f))
+        };
+    }
     DataSources {
-        rulesets: vec![include_str!("../data/rulesets/longgang-2026.1-draft.json")],
-        codes: include_str!("../data/codes.json"),
-        departments: include_str!("../data/departments.json"),
-        streets: include_str!("../data/streets.json"),
-        calendars: vec![include_str!("../data/calendars/2025.json"), include_str!("../data/calendars/2026.json")],
+        rulesets: vec![data!("rulesets-longgang-2026.1-draft.json")],
+        codes: data!("codes.json"),
+        departments: data!("departments.json"),
+        streets: data!("streets.json"),
+        calendars: vec![data!("calendars-2025.json"), data!("calendars-2026.json")],
     }
 }
 
@@ -626,4 +631,27 @@ fn check_date(f: Fact, v: &Raw) -> Result<Date, FieldError> {
 /// A number without a trailing `.0`, grouped by thousands when large.
 pub(crate) fn fmt_plain(x: f64) -> String {
     crate::assess::fmt_num(x)
+}
+
+#[cfg(test)]
+mod tests {
+    /// The embedded data (compacted by build.rs) is exactly the JSON of the files under data/.
+    #[test]
+    fn embedded_data_is_the_data_files() {
+        let src = super::embedded_sources();
+        let files = [
+            (src.rulesets[0], include_str!("../data/rulesets/longgang-2026.1-draft.json")),
+            (src.codes, include_str!("../data/codes.json")),
+            (src.departments, include_str!("../data/departments.json")),
+            (src.streets, include_str!("../data/streets.json")),
+            (src.calendars[0], include_str!("../data/calendars/2025.json")),
+            (src.calendars[1], include_str!("../data/calendars/2026.json")),
+        ];
+        for (embedded, file) in files {
+            let a: serde_json::Value = serde_json::from_str(embedded).unwrap();
+            let b: serde_json::Value = serde_json::from_str(file).unwrap();
+            assert_eq!(a, b);
+            assert!(embedded.len() < file.len() && !embedded.contains('\n'));
+        }
+    }
 }
