@@ -8,7 +8,9 @@ few seconds, restarting it each time. Clients retry a failed request with the sa
   1. every filing the clients got a 201 for is present, with the same filing and receipt number and
      signature; its receipt verifies (`signature_valid`) and its access token opens it;
   2. no duplicates: one row per Idempotency-Key, distinct filing/receipt numbers across keys;
-  3. no sequence number reused: every counter is at least the highest number issued under it.
+  3. no sequence number reused: on PostgreSQL every counter is at least the highest number issued
+     under it; on SQLite (numbers handed out in memory, seeded at each start from the highest
+     committed number) a filing made after the last restart is numbered above every number issued.
 
 Backends:
   --backend sqlite                (default) data dir under a temp dir
@@ -226,7 +228,7 @@ def db_rows(args, data_dir, pg_url):
     return out
 
 
-def check(args, port, data_dir, pg_url, acked):
+def check(args, port, data_dir, pg_url, acked, body):
     problems = []
     lost = []
     for key, rec in acked.items():
@@ -260,13 +262,28 @@ def check(args, port, data_dir, pg_url, acked):
     if len({f for _, f in receipts}) != len(receipts):
         problems.append("a filing has two receipts")
     top = {}
-    for no, kind in [(f, "F") for _, f in filings] + [(r, "R") for r, _ in receipts]:
+    issued = [(f, "F") for _, f in filings] + [(r, "R") for r, _ in receipts]
+    issued += [(r["filing_no"], "F") for r in acked.values()] + [(r["receipt_no"], "R") for r in acked.values()]
+    for no, kind in issued:
         _, street, day, seq = no.split("-")
         top[(kind, street, day)] = max(top.get((kind, street, day), 0), int(seq))
-    ctr = {(k, s, d): int(v) for k, s, d, v in counters}
-    for k, m in top.items():
-        if ctr.get(k, 0) < m:
-            problems.append("counter %s at %s below issued number %d: numbers would be reused" % (k, ctr.get(k), m))
+    if args.backend == "sqlite":
+        st, v, _ = request(port, "POST", "/api/v1/registrations", json.dumps(body).encode(),
+                           {"Idempotency-Key": "after-the-last-restart-" + uuid.uuid4().hex,
+                            "Content-Type": "application/json"})
+        if st != 201:
+            problems.append("a filing after the last restart failed: %s %s" % (st, v))
+        else:
+            for kind, no in [("F", v["filing_no"]), ("R", v["receipt"]["receipt_no"])]:
+                _, street, day, seq = no.split("-")
+                if int(seq) <= top.get((kind, street, day), 0):
+                    problems.append("%s after the last restart is not above the highest number issued (%d): "
+                                    "numbers would be reused" % (no, top[(kind, street, day)]))
+    else:
+        ctr = {(k, s, d): int(v) for k, s, d, v in counters}
+        for k, m in top.items():
+            if ctr.get(k, 0) < m:
+                problems.append("counter %s at %s below issued number %d: numbers would be reused" % (k, ctr.get(k), m))
     return problems, len(lost), len(filings), len(receipts)
 
 
@@ -398,7 +415,7 @@ def main():
             srv.kill9()  # one last crash, then check from a fresh start
         try:
             srv.start()
-            problems, lost, nf, nr = check(args, args.port, data, pg_url, load.acked)
+            problems, lost, nf, nr = check(args, args.port, data, pg_url, load.acked, body)
         except Exception as e:  # a corrupted database after the simulated power cut also counts as loss
             if not args.negative_control:
                 raise
