@@ -87,21 +87,28 @@ struct Numbers {
 }
 
 impl Numbers {
-    fn next_cached(&self, series: &str) -> Option<i64> {
-        let mut m = self.last.lock().unwrap_or_else(|p| p.into_inner());
-        m.get_mut(series).map(|n| {
+    /// The next number of a series. `committed` reads the highest number already committed; it
+    /// runs only the first time the series is used in this process.
+    fn next(
+        &self,
+        kind: Kind,
+        street: &str,
+        day: &str,
+        committed: impl FnOnce() -> Result<i64, StoreError>,
+    ) -> Result<i64, StoreError> {
+        let series = series(kind, street, day);
+        let bump = |n: &mut i64| {
             *n += 1;
             *n
-        })
-    }
-
-    /// The next number after `committed` (read from the database), unless a concurrent request
-    /// seeded the series first — then after what that one handed out.
-    fn next_seeded(&self, series: &str, committed: i64) -> i64 {
+        };
+        if let Some(n) = self.last.lock().unwrap_or_else(|p| p.into_inner()).get_mut(&series) {
+            return Ok(bump(n));
+        }
+        // Read without holding the lock; if a concurrent request seeded the series meanwhile, its
+        // entry (and what it handed out) wins.
+        let seed = committed()?;
         let mut m = self.last.lock().unwrap_or_else(|p| p.into_inner());
-        let n = m.entry(series.to_owned()).or_insert(committed);
-        *n += 1;
-        *n
+        Ok(bump(m.entry(series).or_insert(seed)))
     }
 }
 
@@ -343,16 +350,11 @@ impl SqliteStore {
     /// a series is used in this process).
     fn next_number(&self, kind: Kind, street: &str, day: &str) -> Result<i64, StoreError> {
         let numbers = self.numbers.as_ref().ok_or_else(not_numbering)?;
-        let series = series(kind, street, day);
-        if let Some(n) = numbers.next_cached(&series) {
-            return Ok(n);
-        }
-        let i = self.next.fetch_add(1, Ordering::Relaxed) % READERS;
-        let committed = {
+        numbers.next(kind, street, day, || {
+            let i = self.next.fetch_add(1, Ordering::Relaxed) % READERS;
             let c = self.readers[i].lock().unwrap_or_else(|p| p.into_inner());
-            committed_max(&c, kind, street, day)?
-        };
-        Ok(numbers.next_seeded(&series, committed))
+            committed_max(&c, kind, street, day)
+        })
     }
 
     /// A longer read (ledger pages) on the low-priority bulk thread.
@@ -671,9 +673,7 @@ impl Store for SqliteStore {
 
     fn update_filing(&self, u: FilingUpdate) -> Fut<'_, FilingRecord> {
         let signer = self.signer.clone();
-        let Some(numbers) = self.numbers.clone() else {
-            return Box::pin(async { Err(not_numbering()) });
-        };
+        let numbers = self.numbers.clone();
         // The job may run twice (see `WriteJob`): its receipt number is taken once.
         let mut taken: Option<i64> = None;
         self.write(move |c| {
@@ -715,11 +715,10 @@ impl Store for SqliteStore {
                     let seq = match taken {
                         Some(n) => n,
                         None => {
-                            let series = series(Kind::Receipt, &cur.street, &d.day);
-                            let n = match numbers.next_cached(&series) {
-                                Some(n) => n,
-                                None => numbers.next_seeded(&series, committed_max(c, Kind::Receipt, &cur.street, &d.day)?),
-                            };
+                            let numbers = numbers.as_ref().ok_or_else(not_numbering)?;
+                            let n = numbers.next(Kind::Receipt, &cur.street, &d.day, || {
+                                committed_max(c, Kind::Receipt, &cur.street, &d.day)
+                            })?;
                             *taken.insert(n)
                         }
                     };
