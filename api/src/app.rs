@@ -26,6 +26,8 @@ pub struct Inner {
     pub cfg: Config,
     /// Idempotency-Keys being processed by this instance.
     pub inflight: Mutex<HashSet<String>>,
+    /// Upload ids known to be stored (see [`Inner::upload_known`]).
+    known_uploads: Mutex<HashSet<String>>,
     pub limiter: Option<ratelimit::Limiter>,
     /// Formats ledger exports at low priority (see [`crate::bulk`]).
     pub bulk: crate::bulk::Bulk,
@@ -56,6 +58,36 @@ impl Inner {
     }
     pub fn fast_accept(&self, street: &str) -> bool {
         !self.cfg.fast_accept_disabled_streets.contains(street)
+    }
+}
+
+/// How many stored upload ids [`Inner::upload_known`] remembers before it starts over.
+const KNOWN_UPLOADS: usize = 4096;
+
+impl Inner {
+    /// Whether upload `id` is stored, asking the store only about ids this instance has not seen
+    /// stored yet. Uploads are content-addressed and never deleted, so an id once found stays found
+    /// (on PostgreSQL too, whichever instance stored it); a filing's documents are usually uploaded
+    /// moments before it is filed, and a property manager files many jobs with the same documents.
+    /// Only positive answers are remembered: an id not found is asked again next time.
+    pub async fn upload_known(&self, id: &str) -> Result<bool, ApiError> {
+        if self.known_uploads.lock().unwrap_or_else(|p| p.into_inner()).contains(id) {
+            return Ok(true);
+        }
+        let found = self.store.get_upload(id).await?.is_some();
+        if found {
+            self.remember_upload(id);
+        }
+        Ok(found)
+    }
+
+    /// Records that upload `id` is stored (bounded: the set starts over when full).
+    pub fn remember_upload(&self, id: &str) {
+        let mut set = self.known_uploads.lock().unwrap_or_else(|p| p.into_inner());
+        if set.len() >= KNOWN_UPLOADS {
+            set.clear();
+        }
+        set.insert(id.to_owned());
     }
 }
 
@@ -188,6 +220,7 @@ pub async fn state(cfg: Config, clock: Arc<dyn Clock>) -> Result<AppState, Strin
         clock,
         cfg,
         inflight: Mutex::new(HashSet::new()),
+        known_uploads: Mutex::new(HashSet::new()),
         limiter,
         bulk: crate::bulk::Bulk::start("anbei-export")?,
         csp,

@@ -137,5 +137,6 @@ pub async fn upload(
         created_at: s.now(),
     };
     s.store.put_upload(meta.clone()).await?;
+    s.remember_upload(&meta.upload_id);
     Ok((StatusCode::CREATED, Json(meta)))
 }
