@@ -98,7 +98,7 @@ pub fn stream<R: Read, W: Write>(
     let mut buf: Vec<u8> = Vec::with_capacity(4096);
     let mut line_no = 0u64;
     let mut bad = 0u64;
-    let mut json: Vec<u8> = Vec::with_capacity(8192);
+    let mut json = String::with_capacity(8192);
     loop {
         buf.clear();
         if input.buffer().is_empty() {
@@ -143,7 +143,7 @@ pub fn stream<R: Read, W: Write>(
             Ok(facts) => {
                 json.clear();
                 engine.assess(&facts).write_json(&mut json);
-                out.write_all(&json)?;
+                out.write_all(json.as_bytes())?;
             }
             Err(e) => {
                 bad += 1;

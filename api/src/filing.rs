@@ -112,6 +112,111 @@ impl Filing {
     }
 }
 
+impl Filing {
+    /// The filing as compact JSON, byte for byte what `serde_json::to_string` gives (a test holds the
+    /// two together) without serde_json's byte-by-byte string escaping: one is written per filing.
+    pub fn to_json(&self) -> String {
+        use anbei_core::json::write_str;
+        /// `,"name":"v"` when there is a `v` (never the first field of its object).
+        fn opt(out: &mut String, name: &str, v: &Option<String>) {
+            if let Some(v) = v {
+                out.push_str(",\"");
+                out.push_str(name);
+                out.push_str("\":");
+                write_str(out, v);
+            }
+        }
+        fn person(out: &mut String, p: &Person) {
+            out.push_str("{\"name\":");
+            write_str(out, &p.name);
+            out.push_str(",\"id_number\":");
+            write_str(out, &p.id_number);
+            out.push_str(",\"mobile\":");
+            write_str(out, &p.mobile);
+            out.push('}');
+        }
+        fn contact(out: &mut String, c: &Contact) {
+            out.push_str("{\"name\":");
+            write_str(out, &c.name);
+            out.push_str(",\"mobile\":");
+            write_str(out, &c.mobile);
+            out.push('}');
+        }
+        let mut out = String::with_capacity(4096);
+        out.push_str("{\"facts\":");
+        // The facts map is sorted (a BTreeMap), so its canonical form is serde_json's.
+        out.push('{');
+        for (i, (k, v)) in self.facts.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            write_str(&mut out, k);
+            out.push(':');
+            write_canonical(v, &mut out);
+        }
+        out.push_str("},\"applicant\":");
+        person(&mut out, &self.applicant);
+        if let Some(a) = &self.agent {
+            out.push_str(",\"agent\":");
+            person(&mut out, a);
+        }
+        out.push_str(",\"site\":{\"address\":");
+        write_str(&mut out, &self.site.address);
+        out.push_str(",\"street\":");
+        write_str(&mut out, &self.site.street);
+        out.push_str(",\"community\":");
+        write_str(&mut out, &self.site.community);
+        out.push_str("},\"contractor\":{\"name\":");
+        let c = &self.contractor;
+        write_str(&mut out, &c.name);
+                opt(&mut out, "credit_code", &c.credit_code);
+        opt(&mut out, "id_number", &c.id_number);
+        opt(&mut out, "qualification_no", &c.qualification_no);
+        opt(&mut out, "safety_licence_no", &c.safety_licence_no);
+        out.push('}');
+        if let Some(p) = &self.project_lead {
+            out.push_str(",\"project_lead\":");
+            contact(&mut out, p);
+        }
+        if let Some(p) = &self.safety_manager {
+            out.push_str(",\"safety_manager\":");
+            contact(&mut out, p);
+        }
+        out.push_str(",\"workers\":[");
+        for (i, w) in self.workers.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str("{\"name\":");
+            write_str(&mut out, &w.name);
+            out.push_str(",\"id_number\":");
+            write_str(&mut out, &w.id_number);
+                        opt(&mut out, "operation", &w.operation);
+            opt(&mut out, "certificate_no", &w.certificate_no);
+            out.push('}');
+        }
+        out.push_str("],\"planned_start\":");
+        write_str(&mut out, &self.planned_start);
+        out.push_str(",\"planned_end\":");
+        write_str(&mut out, &self.planned_end);
+        out.push_str(",\"waste_disposal_site\":");
+        write_str(&mut out, &self.waste_disposal_site);
+        out.push_str(",\"documents\":{");
+        for (i, (k, v)) in self.documents.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            write_str(&mut out, k);
+            out.push(':');
+            write_str(&mut out, v);
+        }
+        out.push('}');
+                opt(&mut out, "lang", &self.lang);
+        out.push('}');
+        out
+    }
+}
+
 fn mask_mobile(m: &str) -> String {
     Mobile::parse(m)
         .map(|m| m.masked())
@@ -858,25 +963,26 @@ pub fn is_upload_id(s: &str) -> bool {
 
 /// SHA-256 (hex) of the body's [`canonical`] form: what an Idempotency-Key replay is compared by.
 pub fn request_hash(v: &Value) -> String {
-    let mut out = Vec::with_capacity(8192);
+    let mut out = String::with_capacity(8192);
     write_canonical(v, &mut out);
-    crate::signing::sha256_hex(&out)
+    crate::signing::sha256_hex(out.as_bytes())
 }
 
 /// JSON with object keys sorted at every level, for hashing request bodies.
 pub fn canonical(v: &Value) -> String {
-    let mut out = Vec::with_capacity(4096);
+    let mut out = String::with_capacity(4096);
     write_canonical(v, &mut out);
-    // Only serde_json's output (valid UTF-8) and ASCII punctuation were written.
-    String::from_utf8(out).unwrap_or_default()
+    out
 }
 
-/// [`canonical`] into a byte buffer, without an allocation per key or value. The bytes are the same:
-/// strings and numbers are written by serde_json itself.
-pub fn write_canonical(v: &Value, out: &mut Vec<u8>) {
+/// [`canonical`] into a buffer, without an allocation per key or value. The bytes are serde_json's:
+/// strings go through the core's writer (escaping exactly as serde_json does, without its byte-by-byte
+/// loop), numbers through serde_json itself.
+pub fn write_canonical(v: &Value, out: &mut String) {
+    use anbei_core::json::write_str;
     match v {
         Value::Object(m) => {
-            out.push(b'{');
+            out.push('{');
             // serde_json's Map is a BTreeMap (no `preserve_order`): keys already come sorted. Sort
             // anyway if that ever changes, without allocating when it has not.
             let sorted = m.keys().zip(m.keys().skip(1)).all(|(a, b)| a <= b);
@@ -886,13 +992,13 @@ pub fn write_canonical(v: &Value, out: &mut Vec<u8>) {
                 keys.sort();
             }
             let mut first = true;
-            let mut one = |k: &String, x: &Value, out: &mut Vec<u8>| {
+            let mut one = |k: &String, x: &Value, out: &mut String| {
                 if !first {
-                    out.push(b',');
+                    out.push(',');
                 }
                 first = false;
-                let _ = serde_json::to_writer(&mut *out, k);
-                out.push(b':');
+                write_str(out, k);
+                out.push(':');
                 write_canonical(x, out);
             };
             if sorted {
@@ -906,20 +1012,124 @@ pub fn write_canonical(v: &Value, out: &mut Vec<u8>) {
                     }
                 }
             }
-            out.push(b'}');
+            out.push('}');
         }
         Value::Array(a) => {
-            out.push(b'[');
+            out.push('[');
             for (i, x) in a.iter().enumerate() {
                 if i > 0 {
-                    out.push(b',');
+                    out.push(',');
                 }
                 write_canonical(x, out);
             }
-            out.push(b']');
+            out.push(']');
         }
-        other => {
-            let _ = serde_json::to_writer(&mut *out, other);
+        Value::String(s) => write_str(out, s),
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => {
+            if let Ok(t) = serde_json::to_string(n) {
+                out.push_str(&t);
+            }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// The Idempotency-Key hash of filings stored by earlier versions must not change: the canonical
+    /// form is exactly serde_json's compact output of the sorted tree (its Map is a BTreeMap), escapes,
+    /// numbers and non-ASCII text included.
+    #[test]
+    fn canonical_form_is_serde_jsons_sorted_output() {
+        let v = json!({
+            "z": [1, -2, 3.5, 1e300, 18446744073709551615u64, true, false, null],
+            "a": {"quote\"back\\slash": "控制\u{1}字符\u{1f}\t\n\r\u{c}\u{8}\u{7f}€𝄞", "": ""},
+            "m": {"b": {"d": [], "c": {}}, "a": "长文本长文本长文本长文本\"长"},
+            "n": 0
+        });
+        assert_eq!(canonical(&v), serde_json::to_string(&v).unwrap());
+        assert_eq!(
+            request_hash(&v),
+            crate::signing::sha256_hex(serde_json::to_string(&v).unwrap().as_bytes())
+        );
+    }
+
+    /// The stored request is what serde_json would write, with every optional part present and absent.
+    #[test]
+    fn filing_json_is_serde_jsons() {
+        let person = |n: &str| Person {
+            name: n.into(),
+            id_number: "11010519491231002X".into(),
+            mobile: "13800138000".into(),
+        };
+        let contact = |n: &str| Contact {
+            name: n.into(),
+            mobile: "13900139000".into(),
+        };
+        let full = Filing {
+            facts: json!({"activity": "facade_cleaning", "contract_amount": 120000.5, "hot_work": true,
+                          "note": "引号\"与\\反斜杠\u{1}", "list": [1, null, "x"]})
+            .as_object()
+            .unwrap()
+            .clone(),
+            applicant: person("张三"),
+            agent: Some(person("李四 \"代理\"")),
+            site: Site {
+                address: "龙岗区坂田街道\t5 楼".into(),
+                street: "bantian".into(),
+                community: "岗头社区".into(),
+            },
+            contractor: Contractor {
+                name: "深圳市某某建设有限公司".into(),
+                credit_code: Some("91440300MA5FXXXX0X".into()),
+                id_number: Some("11010519491231002X".into()),
+                qualification_no: Some("D344000001".into()),
+                safety_licence_no: Some("(粤)JZ安许证字[2020]000001".into()),
+            },
+            project_lead: Some(contact("王五")),
+            safety_manager: Some(contact("赵六")),
+            workers: vec![
+                Worker {
+                    name: "钱七".into(),
+                    id_number: "11010519491231002X".into(),
+                    operation: Some("welding".into()),
+                    certificate_no: Some("T110105194912310021".into()),
+                },
+                Worker {
+                    name: "孙八".into(),
+                    id_number: "11010519491231002X".into(),
+                    operation: None,
+                    certificate_no: None,
+                },
+            ],
+            planned_start: "2026-12-01".into(),
+            planned_end: "2026-12-31".into(),
+            waste_disposal_site: "龙岗区建筑废弃物消纳场".into(),
+            documents: [("D_A".to_owned(), "sha256:ab".to_owned()), ("D_B".to_owned(), "sha256:cd".to_owned())]
+                .into_iter()
+                .collect(),
+            lang: Some("en".into()),
+        };
+        assert_eq!(full.to_json(), serde_json::to_string(&full).unwrap());
+        let mut bare = full.clone();
+        bare.facts.clear();
+        bare.agent = None;
+        bare.contractor = Contractor {
+            name: "个人".into(),
+            credit_code: None,
+            id_number: None,
+            qualification_no: None,
+            safety_licence_no: None,
+        };
+        bare.project_lead = None;
+        bare.safety_manager = None;
+        bare.workers.truncate(0);
+        bare.documents.clear();
+        bare.lang = None;
+        assert_eq!(bare.to_json(), serde_json::to_string(&bare).unwrap());
     }
 }

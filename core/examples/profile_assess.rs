@@ -15,7 +15,7 @@ fn main() {
         }
         let f = engine.parse_json(line, today).unwrap();
         let r = engine.assess(&f);
-        let mut out = Vec::new();
+        let mut out = String::new();
         r.write_json(&mut out);
         total += out.len();
     }

@@ -18,12 +18,13 @@ fn has_special(chunk: u64) -> bool {
     (lt_space | quote | backslash) != 0
 }
 
-/// Writes `s` as a JSON string, escaping exactly as serde_json does.
-pub fn write_str(out: &mut Vec<u8>, s: &str) {
+/// Writes `s` as a JSON string, escaping exactly as serde_json does. Output is a `String`: text is
+/// only ever cut before an ASCII byte that needs escaping, so no UTF-8 check is needed afterwards.
+pub fn write_str(out: &mut String, s: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let b = s.as_bytes();
     out.reserve(b.len() + 2);
-    out.push(b'"');
+    out.push('"');
     let mut start = 0;
     let mut i = 0;
     while i < b.len() {
@@ -36,17 +37,19 @@ pub fn write_str(out: &mut Vec<u8>, s: &str) {
             }
         }
         let c = b[i];
-        let esc: &[u8] = match c {
-            b'"' => b"\\\"",
-            b'\\' => b"\\\\",
-            0x08 => b"\\b",
-            0x0c => b"\\f",
-            b'\n' => b"\\n",
-            b'\r' => b"\\r",
-            b'\t' => b"\\t",
+        let esc: &str = match c {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
             0x00..=0x1f => {
-                out.extend_from_slice(&b[start..i]);
-                out.extend_from_slice(&[b'\\', b'u', b'0', b'0', HEX[(c >> 4) as usize], HEX[(c & 0xf) as usize]]);
+                out.push_str(&s[start..i]);
+                out.push_str("\\u00");
+                out.push(HEX[(c >> 4) as usize] as char);
+                out.push(HEX[(c & 0xf) as usize] as char);
                 i += 1;
                 start = i;
                 continue;
@@ -56,31 +59,31 @@ pub fn write_str(out: &mut Vec<u8>, s: &str) {
                 continue;
             }
         };
-        out.extend_from_slice(&b[start..i]);
-        out.extend_from_slice(esc);
+        out.push_str(&s[start..i]);
+        out.push_str(esc);
         i += 1;
         start = i;
     }
-    out.extend_from_slice(&b[start..]);
-    out.push(b'"');
+    out.push_str(&s[start..]);
+    out.push('"');
 }
 
-fn opt_str(out: &mut Vec<u8>, s: Option<&str>) {
+fn opt_str(out: &mut String, s: Option<&str>) {
     match s {
         Some(s) => write_str(out, s),
-        None => out.extend_from_slice(b"null"),
+        None => out.push_str("null"),
     }
 }
 
-fn opt_bool(out: &mut Vec<u8>, b: Option<bool>) {
-    out.extend_from_slice(match b {
-        Some(true) => b"true",
-        Some(false) => b"false",
-        None => b"null",
+fn opt_bool(out: &mut String, b: Option<bool>) {
+    out.push_str(match b {
+        Some(true) => "true",
+        Some(false) => "false",
+        None => "null",
     });
 }
 
-fn date(out: &mut Vec<u8>, d: Date) {
+fn date(out: &mut String, d: Date) {
     let (y, m, dd) = d.ymd();
     let digits = [
         b'"',
@@ -96,135 +99,134 @@ fn date(out: &mut Vec<u8>, d: Date) {
         b'0' + (dd % 10) as u8,
         b'"',
     ];
-    out.extend_from_slice(&digits);
+    out.extend(digits.iter().map(|&d| d as char));
 }
 
-fn opt_date(out: &mut Vec<u8>, d: Option<Date>) {
+fn opt_date(out: &mut String, d: Option<Date>) {
     match d {
         Some(d) => date(out, d),
-        None => out.extend_from_slice(b"null"),
+        None => out.push_str("null"),
     }
 }
 
-fn text(out: &mut Vec<u8>, t: &Text<'_>) {
-    out.extend_from_slice(b"{\"zh\":");
+fn text(out: &mut String, t: &Text<'_>) {
+    out.push_str("{\"zh\":");
     write_str(out, &t.zh);
-    out.extend_from_slice(b",\"en\":");
+    out.push_str(",\"en\":");
     write_str(out, &t.en);
-    out.push(b'}');
+    out.push('}');
 }
 
-fn list<T>(out: &mut Vec<u8>, items: &[T], mut each: impl FnMut(&mut Vec<u8>, &T)) {
-    out.push(b'[');
+fn list<T>(out: &mut String, items: &[T], mut each: impl FnMut(&mut String, &T)) {
+    out.push('[');
     for (i, it) in items.iter().enumerate() {
         if i > 0 {
-            out.push(b',');
+            out.push(',');
         }
         each(out, it);
     }
-    out.push(b']');
+    out.push(']');
 }
 
-fn items(out: &mut Vec<u8>, v: &[Item<'_>]) {
+fn items(out: &mut String, v: &[Item<'_>]) {
     list(out, v, |out, it| {
-        out.extend_from_slice(b"{\"code\":");
+        out.push_str("{\"code\":");
         write_str(out, it.code.as_str());
-        out.extend_from_slice(b",\"article\":");
+        out.push_str(",\"article\":");
         write_str(out, it.article);
-        out.extend_from_slice(b",\"because\":");
+        out.push_str(",\"because\":");
         text(out, &it.because);
-        out.push(b'}');
+        out.push('}');
     });
 }
 
 impl Assessment<'_> {
     /// Appends the result as compact JSON (identical to serde_json's output).
-    pub fn write_json(&self, out: &mut Vec<u8>) {
+    pub fn write_json(&self, out: &mut String) {
         out.reserve(6 * 1024);
-        out.extend_from_slice(b"{\"ruleset\":{\"id\":");
+        out.push_str("{\"ruleset\":{\"id\":");
         write_str(out, self.ruleset.id);
-        out.extend_from_slice(b",\"version\":");
+        out.push_str(",\"version\":");
         write_str(out, self.ruleset.version);
-        out.extend_from_slice(b",\"status\":");
+        out.push_str(",\"status\":");
         write_str(out, self.ruleset.status);
-        out.extend_from_slice(b",\"effective_from\":");
+        out.push_str(",\"effective_from\":");
         date(out, self.ruleset.effective_from);
-        out.extend_from_slice(b"},\"activity\":");
+        out.push_str("},\"activity\":");
         opt_str(out, self.activity);
-        out.extend_from_slice(b",\"kind\":");
+        out.push_str(",\"kind\":");
         opt_str(out, self.kind.map(|k| match k {
             Kind::Engineering => "engineering",
             Kind::OddJob => "odd_job",
         }));
-        out.extend_from_slice(b",\"scope\":");
+        out.push_str(",\"scope\":");
         opt_str(out, self.scope.map(Code::as_str));
-        out.extend_from_slice(b",\"scope_article\":");
+        out.push_str(",\"scope_article\":");
         opt_str(out, self.scope_article);
-        out.extend_from_slice(b",\"scope_because\":");
+        out.push_str(",\"scope_because\":");
         match &self.scope_because {
             Some(t) => text(out, t),
-            None => out.extend_from_slice(b"null"),
+            None => out.push_str("null"),
         }
-        out.extend_from_slice(b",\"high_risk\":");
+        out.push_str(",\"high_risk\":");
         opt_bool(out, self.high_risk);
-        out.extend_from_slice(b",\"high_risk_triggers\":");
+        out.push_str(",\"high_risk_triggers\":");
         items(out, &self.high_risk_triggers);
-        out.extend_from_slice(b",\"supervision\":");
+        out.push_str(",\"supervision\":");
         opt_str(out, self.supervision.map(Code::as_str));
-        out.extend_from_slice(b",\"qualified_contractor_required\":");
+        out.push_str(",\"qualified_contractor_required\":");
         opt_bool(out, self.qualified_contractor_required);
-        out.extend_from_slice(b",\"documents\":");
+        out.push_str(",\"documents\":");
         items(out, &self.documents);
-        out.extend_from_slice(b",\"obligations\":");
+        out.push_str(",\"obligations\":");
         list(out, &self.obligations, |out, o| {
-            out.extend_from_slice(b"{\"code\":");
+            out.push_str("{\"code\":");
             write_str(out, o.code.as_str());
-            out.extend_from_slice(b",\"article\":");
+            out.push_str(",\"article\":");
             write_str(out, o.article);
-            out.push(b'}');
+            out.push('}');
         });
-        out.extend_from_slice(b",\"channels\":");
+        out.push_str(",\"channels\":");
         list(out, &self.channels, |out, c| write_str(out, c.as_str()));
-        out.extend_from_slice(b",\"street_office\":");
+        out.push_str(",\"street_office\":");
         opt_str(out, self.street_office);
-        out.extend_from_slice(b",\"departments\":{\"primary\":");
+        out.push_str(",\"departments\":{\"primary\":");
         list(out, &self.departments.primary, |out, d| write_str(out, d));
-        out.extend_from_slice(b",\"co\":");
+        out.push_str(",\"co\":");
         list(out, &self.departments.co, |out, d| write_str(out, d));
         let dl = &self.deadlines;
-        out.extend_from_slice(b"},\"deadlines\":{\"acceptance_due\":");
+        out.push_str("},\"deadlines\":{\"acceptance_due\":");
         opt_date(out, dl.acceptance_due);
-        out.extend_from_slice(b",\"inspection_due\":");
+        out.push_str(",\"inspection_due\":");
         opt_date(out, dl.inspection_due);
-        out.extend_from_slice(b",\"valid_until\":");
+        out.push_str(",\"valid_until\":");
         opt_date(out, dl.valid_until);
-        out.extend_from_slice(b",\"extension_window_start\":");
+        out.push_str(",\"extension_window_start\":");
         opt_date(out, dl.extension_window_start);
-        out.extend_from_slice(b",\"cancellation_due\":");
+        out.push_str(",\"cancellation_due\":");
         opt_date(out, dl.cancellation_due);
-        out.extend_from_slice(b",\"calendar_provisional\":");
+        out.push_str(",\"calendar_provisional\":");
         opt_bool(out, Some(dl.calendar_provisional));
-        out.extend_from_slice(b"},\"risk_factors\":");
+        out.push_str("},\"risk_factors\":");
         list(out, &self.risk_factors, |out, r| write_str(out, r));
-        out.extend_from_slice(b",\"notes\":");
+        out.push_str(",\"notes\":");
         list(out, &self.notes, |out, n| {
-            out.extend_from_slice(b"{\"code\":");
+            out.push_str("{\"code\":");
             write_str(out, n.code);
-            out.extend_from_slice(b",\"text\":");
+            out.push_str(",\"text\":");
             text(out, &n.text);
-            out.push(b'}');
+            out.push('}');
         });
-        out.extend_from_slice(b",\"missing_facts\":");
+        out.push_str(",\"missing_facts\":");
         list(out, &self.missing_facts, |out, m| write_str(out, m));
-        out.push(b'}');
+        out.push('}');
     }
 
     /// The result as compact JSON.
     pub fn to_json(&self) -> String {
-        let mut v = Vec::new();
+        let mut v = String::new();
         self.write_json(&mut v);
-        // Only valid UTF-8 (from &str) and ASCII punctuation were written.
-        String::from_utf8(v).unwrap_or_default()
+        v
     }
 }
 
@@ -235,9 +237,9 @@ mod tests {
     #[test]
     fn escapes_like_serde_json() {
         for s in ["", "plain", "quote \" and \\ back", "控制\u{1}字符\u{1f}", "tab\tnl\ncr\rff\u{c}bs\u{8}", "\u{7f}\u{80}€𝄞", "12345678\"2345678\\", "长文本长文本长文本长文本\"长"] {
-            let mut out = Vec::new();
+            let mut out = String::new();
             write_str(&mut out, s);
-            assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(s).unwrap(), "{s:?}");
+            assert_eq!(out, serde_json::to_string(s).unwrap(), "{s:?}");
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Submission parsing and validation (api/src/error.rs `parse_json_value`, api/src/filing.rs `check`):
-//! any bytes → a precise error or a checked filing. No panic, no hang.
+//! any bytes → a precise error or a checked filing. No panic, no hang; the hand-written JSON writers
+//! agree with serde_json.
 #![no_main]
 use anbei_core::{Date, Engine};
 use libfuzzer_sys::fuzz_target;
@@ -11,9 +12,12 @@ fuzz_target!(|data: &[u8]| {
     let engine = ENGINE.get_or_init(|| Engine::embedded().expect("embedded rule data"));
     let Ok(v) = anbei_api::error::parse_json_value(data) else { return };
     let today = Date::parse("2026-11-23").expect("date");
-    let _ = anbei_api::filing::canonical(&v);
+    // The canonical form (Idempotency-Key hashes) is serde_json's output of the sorted tree.
+    assert_eq!(anbei_api::filing::canonical(&v), serde_json::to_string(&v).expect("serialise"));
     if let Ok(c) = anbei_api::filing::check(engine, &v, today) {
         let _ = c.filing.masked();
         assert!(!c.assessment.is_empty());
+        // The stored request is written by hand; it must stay serde_json's bytes.
+        assert_eq!(c.filing.to_json(), serde_json::to_string(&c.filing).expect("serialise"));
     }
 });

@@ -32,14 +32,14 @@ pub async fn assess(State(s): State<AppState>, ApiBody(body): ApiBody) -> Respon
     match s.engine.parse_json(text, s.today()) {
         Ok(facts) => {
             // The core's own writer: the same bytes as serde_json, without the generic serializer.
-            let mut b = Vec::with_capacity(8 * 1024);
+            let mut b = String::with_capacity(8 * 1024);
             s.engine.assess(&facts).write_json(&mut b);
             (
                 [(
                     header::CONTENT_TYPE,
                     HeaderValue::from_static("application/json"),
                 )],
-                b,
+                b.into_bytes(),
             )
                 .into_response()
         }

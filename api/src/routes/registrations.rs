@@ -356,7 +356,7 @@ async fn unknown_uploads(s: &AppState, body: &Value) -> Result<HashSet<String>, 
             .filter(|id| filing::is_upload_id(id))
             .collect();
         for id in ids {
-            if s.store.get_upload(id).await?.is_none() {
+            if !s.upload_known(id).await? {
                 out.insert(id.to_owned());
             }
         }
@@ -481,7 +481,7 @@ pub async fn create(
         high_risk: c.high_risk,
         scope: c.scope.to_owned(),
         acceptance_due: c.acceptance_due.clone(),
-        request: serde_json::to_string(&c.filing).map_err(ApiError::internal)?,
+        request: c.filing.to_json(),
         assessment: c.assessment.to_string(),
         events,
         receipt,
@@ -578,7 +578,7 @@ pub async fn resubmit(
         ),
     );
     u.filed_on = Some(s.today().to_string());
-    u.request = Some(serde_json::to_string(&c.filing).map_err(ApiError::internal)?);
+    u.request = Some(c.filing.to_json());
     u.request_hash = Some(filing::request_hash(&value));
     u.assessment = Some(c.assessment.to_string());
     u.high_risk = Some(c.high_risk);
@@ -1022,12 +1022,7 @@ pub async fn cancel(
             "应为上传文件编号（sha256:…）",
             "must be an upload id (sha256:…)",
         ));
-    } else if s
-        .store
-        .get_upload(&b.waste_disposal_record)
-        .await?
-        .is_none()
-    {
+    } else if !s.upload_known(&b.waste_disposal_record).await? {
         problems.push(FieldProblem::new(
             "waste_disposal_record",
             "unknown_upload",
