@@ -48,6 +48,31 @@ test('one global, no leaked styles, AnbeiWidget.mount for frameworks, separate s
   assert.equal(await page.locator(`${fw} .aw`).count(), 0);
 });
 
+test('the idle-time warm-up (ui/warm.rs) leaves no trace: no event, nothing stored, nothing in the page, focus untouched', async () => {
+  const page = await newPage(browser, 1280);
+  await page.addInitScript(() => {
+    window.__events = [];
+    for (const t of ['anbei:result', 'anbei:submitted']) document.addEventListener(t, (e) => window.__events.push(t));
+  });
+  await page.goto(server.base + '/');
+  const w = sel('anbei-main');
+  await page.locator(`${w} h2.aw-q`).waitFor();
+  // the walk ends with a performance mark once its result page is complete
+  await page.waitForFunction(() => performance.getEntriesByName('anbei:warmed').length === 1, null, { timeout: 10000 });
+  assert.deepEqual(await page.evaluate(() => window.__events), []);
+  const stored = await page.evaluate(() => Object.fromEntries(Object.keys(localStorage).map((k) => [k, JSON.parse(localStorage.getItem(k))])));
+  assert.deepEqual(Object.keys(stored).sort(), ['anbei.v1.anbei-main', 'anbei.v1.anbei-odd']);
+  for (const v of Object.values(stored)) assert.deepEqual(v.answers, [], 'no answers saved');
+  const dom = await page.evaluate(() => ({
+    results: [...document.querySelectorAll('anbei-widget')].map((el) => el.shadowRoot.querySelectorAll('.aw-result, [data-checklist="true"]').length),
+    ids: [...document.querySelectorAll('anbei-widget')].map((el) => el.shadowRoot.querySelectorAll('#aw-q').length),
+    active: document.activeElement === document.body,
+  }));
+  assert.deepEqual(dom, { results: [0, 0], ids: [1, 1], active: true });
+  assert.deepEqual((await screenInfo(page, w)).facts, ['activity']);
+  assert.deepEqual(page.__errors || [], []);
+});
+
 test('offline: once loaded, the self-check runs to its result without the network', async () => {
   const page = await newPage(browser, 360);
   await page.goto(server.base + '/');

@@ -131,6 +131,12 @@ pub fn app(p: &Props) -> Html {
             }
         });
     }
+    // once the first screen is up: compile and warm the code of the screens to come, in idle time, in a
+    // detached element (ui/warm.rs)
+    {
+        let (engine, lang) = (p.engine, lang);
+        use_effect_with((), move |_| super::warm::schedule(engine, lang));
+    }
     // tell the host page about a result (portal analytics), once per decided set of answers
     {
         let host = p.host.clone();

@@ -6,6 +6,7 @@ mod filing_view;
 mod qr;
 mod question;
 mod result_view;
+mod warm;
 pub mod web;
 
 use crate::i18n::Lang;

@@ -154,6 +154,28 @@ pub fn after_paint(f: impl FnOnce() + 'static) {
     let _ = w.request_animation_frame(frame.unchecked_ref());
 }
 
+/// Run `f` when the page is idle (`requestIdleCallback`; where that is missing, a short timeout).
+pub fn when_idle(f: impl FnOnce() + 'static) {
+    let Some(w) = window() else { return };
+    let task = Closure::once_into_js(f);
+    if w.request_idle_callback(task.unchecked_ref()).is_err() {
+        let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(task.unchecked_ref(), 50);
+    }
+}
+
+/// Run `f` in a task of its own, as soon as the browser gets to it (input first).
+pub fn soon(f: impl FnOnce() + 'static) {
+    let Some(w) = window() else { return };
+    let _ = w.set_timeout_with_callback(Closure::once_into_js(f).unchecked_ref());
+}
+
+/// A `performance.mark` (for benchmarks and traces).
+pub fn mark(name: &str) {
+    if let Some(p) = window().and_then(|w| w.performance()) {
+        let _ = p.mark(name);
+    }
+}
+
 pub fn now_ms() -> f64 {
     window().and_then(|w| w.performance()).map_or_else(js_sys::Date::now, |p| p.now())
 }
