@@ -26,7 +26,8 @@ pub fn result_view(p: &Props) -> Html {
     let c = lang.cat();
     let copied = use_state(String::new);
     // progressive rendering: the answer itself (scope, risk grade with its triggers, contractor) now; the
-    // rest — documents, where, dates, obligations, departments, notes, actions — once that has been painted
+    // rest — documents, where, dates, obligations, departments, notes, the rule set line, the actions and
+    // the share link — once that has been painted
     // (next animation frame, then a task), so the answer shows within a frame. `data-complete` marks the
     // full page.
     let full = use_state(|| false);
@@ -50,7 +51,12 @@ pub fn result_view(p: &Props) -> Html {
             }
         })
     };
-    let share_link = format!("{}#{}", web::location_base(), share::encode(&s.ordered_answers(), s.mode == Mode::OddJob));
+    // built once the rest of the page is rendered (below the answer)
+    let share_link = if full {
+        format!("{}#{}", web::location_base(), share::encode(&s.ordered_answers(), s.mode == Mode::OddJob))
+    } else {
+        String::new()
+    };
     let share_cb = {
         let copied = copied.clone();
         let link = share_link.clone();
@@ -173,18 +179,20 @@ pub fn result_view(p: &Props) -> Html {
                 <h3>{ c.notes }</h3>
                 <ul class="aw-list aw-small">{ for a.notes.iter().map(|n| html! { <li>{ lang.pick(&n.text.zh, &n.text.en).to_string() }</li> }) }</ul>
             }
-            <p class="aw-small aw-ruleset">{ format!("{} {} · ", a.ruleset.id, a.ruleset.version) }{ notice }</p>
-            <div class="aw-actions aw-noprint">
-                if in_scope && p.api.is_some() { <button type="button" class="aw-btn aw-primary aw-go-file" onclick={file}>{ c.go_file }{ " →" }</button> }
-                <button type="button" class="aw-btn aw-secondary" onclick={print}>{ c.print }</button>
-                <button type="button" class="aw-btn aw-secondary" onclick={copy}>{ c.copy }</button>
-                <button type="button" class="aw-btn aw-secondary aw-share" onclick={share_cb}>{ c.share }</button>
-                <button type="button" class="aw-btn aw-secondary" onclick={back}>{ "← " }{ c.back }</button>
-            </div>
-            if in_scope && p.api.is_none() { <p class="aw-small aw-noprint">{ c.api_missing }</p> }
-            <p class="aw-noprint aw-share-out">
-                <label>{ c.share_link_label }{ " " }<input class="aw-share-link" type="text" readonly=true value={share_link} /></label>
-            </p>
+            if full {
+                <p class="aw-small aw-ruleset">{ format!("{} {} · ", a.ruleset.id, a.ruleset.version) }{ notice }</p>
+                <div class="aw-actions aw-noprint">
+                    if in_scope && p.api.is_some() { <button type="button" class="aw-btn aw-primary aw-go-file" onclick={file}>{ c.go_file }{ " →" }</button> }
+                    <button type="button" class="aw-btn aw-secondary" onclick={print}>{ c.print }</button>
+                    <button type="button" class="aw-btn aw-secondary" onclick={copy}>{ c.copy }</button>
+                    <button type="button" class="aw-btn aw-secondary aw-share" onclick={share_cb}>{ c.share }</button>
+                    <button type="button" class="aw-btn aw-secondary" onclick={back}>{ "← " }{ c.back }</button>
+                </div>
+                if in_scope && p.api.is_none() { <p class="aw-small aw-noprint">{ c.api_missing }</p> }
+                <p class="aw-noprint aw-share-out">
+                    <label>{ c.share_link_label }{ " " }<input class="aw-share-link" type="text" readonly=true value={share_link} /></label>
+                </p>
+            }
             <p class="aw-status" role="status">{ (*copied).clone() }</p>
         </section>
     }
