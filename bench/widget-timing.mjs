@@ -4,10 +4,14 @@
 //      focus), over a whole interview; and answer → next frame presented, from the browser's Event
 //      Timing API (the click's `duration`: the DOM work plus style, layout, paint, software raster and
 //      the wait for the frame; reported in 8 ms steps, and only from 16 ms up — smaller shows as < 16).
-// Usage: node bench/widget-timing.mjs [runs]   (needs target/release/anbei and www/dist: scripts/build-widget.sh)
+// Usage: node bench/widget-timing.mjs [runs] [think_ms]   (needs target/release/anbei — or ANBEI_BIN — and www/dist:
+//   scripts/build-widget.sh). think_ms (default 0): wait that long after the first question is visible before
+//   answering, as a person reading it would; 0 answers as fast as the harness can, possibly before the
+//   widget's idle-time warm-up (performance mark `anbei:warmed`, widget/src/ui/warm.rs) has finished.
 import { startServer, launch, screenInfo, answerUntil, sel } from '../tests/browser/harness.mjs';
 
 const runs = Number(process.argv[2] || 10);
+const think = Number(process.argv[3] || 0);
 const median = (a) => { const s = [...a].sort((x, y) => x - y); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 const p = (a, q) => { const s = [...a].sort((x, y) => x - y); return s[Math.min(s.length - 1, Math.floor(q * s.length))]; };
 const fmt = (x) => x.toFixed(1);
@@ -40,6 +44,7 @@ try {
   await page.goto(server.base + '/');
   const w = sel('anbei-main');
   await page.locator(`${w} h2.aw-q`).waitFor();
+  if (think) await page.waitForTimeout(think);
   await page.evaluate((w) => {
     // time every click inside the widget until the screen number changes (DOM) and the next frame (paint)
     const root = document.querySelector(w).shadowRoot;
@@ -70,14 +75,16 @@ try {
   const dom = answers.map((a) => a.dom);
   const frame = answers.map((a) => a.frame);
   const info = await screenInfo(page, w);
+  const warmed = await page.evaluate(() => performance.getEntriesByName('anbei:warmed')[0]?.startTime ?? null);
 
-  console.log(`widget timing (headless Chromium, ${runs} cold loads; ${answers.length} answers to ${info.view})`);
+  console.log(`widget timing (headless Chromium, ${runs} cold loads; ${answers.length} answers to ${info.view}; first answer ${think} ms after the first question)`);
+  console.log(`  idle-time warm-up done ${warmed === null ? 'never' : (warmed < answers[0]?.stamp ? `${fmt(answers[0].stamp - warmed)} ms before` : `${fmt(warmed - answers[0].stamp)} ms after`)} the first answer`);
   console.log(`  navigation start → first question visible: median ${fmt(median(firstQ))} ms  (min ${fmt(Math.min(...firstQ))}, max ${fmt(Math.max(...firstQ))})`);
   console.log(`  answer → next question in the DOM:        median ${fmt(median(dom))} ms, p90 ${fmt(p(dom, 0.9))} ms, max ${fmt(Math.max(...dom))} ms`);
   console.log(`  answer → next animation frame (before its paint): median ${fmt(median(frame))} ms, max ${fmt(Math.max(...frame))} ms`);
   for (const a of answers) console.log(`    → ${String(a.to).slice(0, 40).padEnd(40)} ${fmt(a.dom)} ms in the DOM; presented ${a.presented === null ? '< 16' : a.presented} ms`);
   const presented = answers.map((a) => a.presented);
-  console.log(JSON.stringify({ first_question_ms: firstQ, answer_dom_ms: dom, answer_frame_ms: frame, answer_presented_ms: presented }));
+  console.log(JSON.stringify({ think_ms: think, warmed_before_first_answer: warmed !== null && warmed < answers[0]?.stamp, first_question_ms: firstQ, answer_dom_ms: dom, answer_frame_ms: frame, answer_presented_ms: presented }));
 } finally {
   await browser.close();
   await server.stop();
