@@ -457,10 +457,27 @@ async fn idempotency_replay_and_mismatch(b: Backend) {
     let (st, second) = app.file("idem-2", &other).await;
     assert_eq!(st, 201);
     assert_ne!(second["filing_no"], first["filing_no"]);
+    // The replays took no number: the series goes on without a gap.
     assert_eq!(
         second["receipt"]["receipt_no"],
         "LG-bantian-20261123-000002"
     );
+    assert_eq!(second["filing_no"], "F-bantian-20261123-000002");
+
+    // Weeks later the same body would be refused (planned start before today, 第九条), but a replay
+    // of its key still gets the receipt it was given.
+    app.set_today("2027-01-05");
+    let (st, late) = app.file("idem-1", &body).await;
+    assert_eq!(st, 201, "{late}");
+    assert_eq!(late["receipt"]["receipt_no"], first["receipt"]["receipt_no"]);
+    let (st, p) = app.file("idem-3", &body).await;
+    assert_eq!(st, 422, "a new key with that body is checked: {p}");
+    assert_eq!(p["code"], "INVALID_FILING");
+    let mut late_other = body.clone();
+    late_other["planned_end"] = json!("2027-03-30");
+    let (st, p) = app.file("idem-1", &late_other).await;
+    assert_eq!(st, 422);
+    assert_eq!(p["code"], "IDEMPOTENCY_MISMATCH", "{p}");
 }
 
 async fn idempotency_twenty_concurrent_identical_requests_one_receipt(b: Backend) {

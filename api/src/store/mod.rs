@@ -327,6 +327,13 @@ pub trait Store: Send + Sync {
     /// `receipt` is set), insert everything and commit; otherwise report the earlier filing.
     fn create_filing(&self, f: NewFiling) -> Fut<'_, Created>;
     fn find_idempotent(&self, key: &str) -> Fut<'_, Option<(String, String)>>;
+    /// Whether [`Store::create_filing`] of an Idempotency-Key already stored gives its numbers back,
+    /// so that a replay may go straight to it without a [`Store::find_idempotent`] first. Where it
+    /// does not (PostgreSQL: a batch's numbers come from one counter statement), a replay sent to
+    /// `create_filing` would leave a gap in the number series.
+    fn replay_leaves_no_gap(&self) -> bool {
+        false
+    }
     /// The filing with its history and receipt.
     fn get_filing(&self, filing_no: &str) -> Fut<'_, Option<FilingRecord>>;
     fn get_by_receipt(&self, receipt_no: &str) -> Fut<'_, Option<FilingRecord>>;

@@ -110,6 +110,18 @@ impl Numbers {
         let mut m = self.last.lock().unwrap_or_else(|p| p.into_inner());
         Ok(bump(m.entry(series).or_insert(seed)))
     }
+
+    /// Takes back `n` (of a filing that turned out to be a replay) if it is still the last number
+    /// handed out in its series, so that a replay leaves no gap. If another filing of the same street
+    /// and day took a number meanwhile, `n` stays a gap: numbers are never handed out twice.
+    fn give_back(&self, kind: Kind, street: &str, day: &str, n: i64) {
+        let series = series(kind, street, day);
+        if let Some(last) = self.last.lock().unwrap_or_else(|p| p.into_inner()).get_mut(&series) {
+            if *last == n {
+                *last = n - 1;
+            }
+        }
+    }
 }
 
 /// The series of a kind of number: `F-<street>-<day>` or `LG-<street>-<day>`.
@@ -601,14 +613,15 @@ impl Store for SqliteStore {
         Box::pin(async move {
             // Numbering, the access token and the receipt's signature happen here, on the request's
             // thread: the writer thread only inserts.
-            let no = filing_no(&f.street, &f.day, self.next_number(Kind::Filing, &f.street, &f.day)?);
+            let seq = self.next_number(Kind::Filing, &f.street, &f.day)?;
+            let no = filing_no(&f.street, &f.day, seq);
             let token_hash = access_token_hash(&self.signer, &no, &f.idempotency_key);
-            let receipt = match &f.receipt {
+            let (receipt, receipt_seq) = match &f.receipt {
                 Some(d) => {
-                    let seq = self.next_number(Kind::Receipt, &f.street, &d.day)?;
-                    Some(make_receipt(&self.signer, &no, &f.street, seq, d))
+                    let rseq = self.next_number(Kind::Receipt, &f.street, &d.day)?;
+                    (Some(make_receipt(&self.signer, &no, &f.street, rseq, d)), Some((rseq, d.day.clone())))
                 }
-                None => None,
+                None => (None, None),
             };
             let f = Arc::new(f);
             let inserted = {
@@ -642,10 +655,22 @@ impl Store for SqliteStore {
                 .await?
             };
             Ok(match inserted {
-                Some((request_hash, filing_no)) => Created::Existing { request_hash, filing_no },
+                Some((request_hash, filing_no)) => {
+                    if let Some(numbers) = &self.numbers {
+                        if let Some((rseq, rday)) = &receipt_seq {
+                            numbers.give_back(Kind::Receipt, &f.street, rday, *rseq);
+                        }
+                        numbers.give_back(Kind::Filing, &f.street, &f.day, seq);
+                    }
+                    Created::Existing { request_hash, filing_no }
+                }
                 None => Created::New(Box::new(f.record(no, token_hash, receipt))),
             })
         })
+    }
+
+    fn replay_leaves_no_gap(&self) -> bool {
+        true
     }
 
     fn find_idempotent(&self, key: &str) -> Fut<'_, Option<(String, String)>> {
@@ -923,7 +948,8 @@ mod tests {
 
     /// Numbers handed out in memory: concurrent filings get distinct consecutive numbers; after a
     /// restart the series goes on after the highest committed number (also one only the legacy
-    /// `counters` table knows), never reusing one; a store opened with shared access cannot file.
+    /// `counters` table knows), never reusing one; a replay gives back the numbers it took unless
+    /// another filing went past them; a store opened with shared access cannot file.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn numbers_are_unique_and_go_on_after_a_restart() {
         let dir = std::env::temp_dir().join(format!("anbei-numbers-{}", std::process::id()));
@@ -962,6 +988,19 @@ mod tests {
             file(&store, "after-restart").await,
             ("F-bantian-20261123-000051".to_owned(), "LG-bantian-20261123-000071".to_owned())
         );
+        // A replay sent straight to the insert gives its numbers back...
+        assert!(matches!(store.create_filing(new_filing("k7")).await.unwrap(), Created::Existing { .. }));
+        assert_eq!(
+            file(&store, "after-replay").await,
+            ("F-bantian-20261123-000052".to_owned(), "LG-bantian-20261123-000072".to_owned())
+        );
+        // ...but never one that another filing has gone past: that stays a gap, never a duplicate.
+        let numbers = store.numbers.as_ref().unwrap();
+        let taken = store.next_number(Kind::Receipt, "bantian", "20261123").unwrap();
+        assert_eq!(taken, 73);
+        assert_eq!(store.next_number(Kind::Receipt, "bantian", "20261123").unwrap(), 74);
+        numbers.give_back(Kind::Receipt, "bantian", "20261123", taken);
+        assert_eq!(store.next_number(Kind::Receipt, "bantian", "20261123").unwrap(), 75);
         drop(store);
         let _ = std::fs::remove_dir_all(&dir);
     }
