@@ -242,10 +242,20 @@ struct Ctx {
     problems: Vec<FieldProblem>,
 }
 
+/// A field's path `prefix.key`, written out only when a problem is reported there.
+#[derive(Clone, Copy)]
+struct Field<'a>(&'a str, &'a str);
+
+impl std::fmt::Display for Field<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}", self.0, self.1)
+    }
+}
+
 impl Ctx {
-    fn push(&mut self, field: &str, inv: Invalid) {
+    fn push(&mut self, field: impl std::fmt::Display, inv: Invalid) {
         self.problems.push(FieldProblem {
-            field: field.to_owned(),
+            field: field.to_string(),
             rule: inv.rule.to_owned(),
             message: Msg {
                 zh: inv.zh,
@@ -253,10 +263,16 @@ impl Ctx {
             },
         });
     }
-    fn problem(&mut self, field: &str, rule: &str, zh: impl Into<String>, en: impl Into<String>) {
-        self.problems.push(FieldProblem::new(field, rule, zh, en));
+    fn problem(
+        &mut self,
+        field: impl std::fmt::Display,
+        rule: &str,
+        zh: impl Into<String>,
+        en: impl Into<String>,
+    ) {
+        self.problems.push(FieldProblem::new(field.to_string(), rule, zh, en));
     }
-    fn missing(&mut self, field: &str) {
+    fn missing(&mut self, field: impl std::fmt::Display) {
         self.problem(field, "required", "必填", "required");
     }
 
@@ -300,7 +316,7 @@ impl Ctx {
         &mut self,
         obj: &'v Map<String, Value>,
         key: &str,
-        path: &str,
+        path: impl std::fmt::Display + Copy,
         required: bool,
     ) -> Option<&'v str> {
         match obj.get(key) {
@@ -328,7 +344,7 @@ impl Ctx {
         &mut self,
         obj: &Map<String, Value>,
         key: &str,
-        path: &str,
+        path: impl std::fmt::Display + Copy,
         max: usize,
         required: bool,
     ) -> Option<String> {
@@ -346,7 +362,7 @@ impl Ctx {
         &mut self,
         obj: &Map<String, Value>,
         key: &str,
-        path: &str,
+        path: impl std::fmt::Display + Copy,
         required: bool,
     ) -> Option<String> {
         let s = self.string(obj, key, path, required)?;
@@ -359,7 +375,12 @@ impl Ctx {
         }
     }
 
-    fn mobile(&mut self, obj: &Map<String, Value>, key: &str, path: &str) -> Option<String> {
+    fn mobile(
+        &mut self,
+        obj: &Map<String, Value>,
+        key: &str,
+        path: impl std::fmt::Display + Copy,
+    ) -> Option<String> {
         let s = self.string(obj, key, path, true)?;
         match Mobile::parse(s) {
             Ok(v) => Some(v.as_str().to_owned()),
@@ -372,9 +393,9 @@ impl Ctx {
 
     fn person(&mut self, parent: &Map<String, Value>, key: &str) -> Option<Person> {
         let o = self.object(parent, key, key, true, &["name", "id_number", "mobile"])?;
-        let name = self.text(o, "name", &format!("{key}.name"), 50, true);
-        let id = self.id(o, "id_number", &format!("{key}.id_number"), true);
-        let mobile = self.mobile(o, "mobile", &format!("{key}.mobile"));
+        let name = self.text(o, "name", Field(key, "name"), 50, true);
+        let id = self.id(o, "id_number", Field(key, "id_number"), true);
+        let mobile = self.mobile(o, "mobile", Field(key, "mobile"));
         Some(Person {
             name: name?,
             id_number: id?,
@@ -389,8 +410,8 @@ impl Ctx {
         required: bool,
     ) -> Option<Contact> {
         let o = self.object(parent, key, key, required, &["name", "mobile"])?;
-        let name = self.text(o, "name", &format!("{key}.name"), 50, true);
-        let mobile = self.mobile(o, "mobile", &format!("{key}.mobile"));
+        let name = self.text(o, "name", Field(key, "name"), 50, true);
+        let mobile = self.mobile(o, "mobile", Field(key, "mobile"));
         Some(Contact {
             name: name?,
             mobile: mobile?,
@@ -519,11 +540,13 @@ pub fn go_to(engine: &Engine, a: &Assessment<'_>) -> Vec<Msg> {
 }
 
 /// Parses and checks a whole filing. `Err` carries every problem found, or the refusal of work that
-/// cannot be registered here.
-pub fn check(engine: &Engine, body: &Value, today: Date) -> Result<Checked, ApiError> {
+/// cannot be registered here. Takes the body so that its facts are decided and stored without a copy.
+pub fn check(engine: &Engine, mut body: Value, today: Date) -> Result<Checked, ApiError> {
     let mut cx = Ctx {
         problems: Vec::new(),
     };
+    // The facts are taken out of the body (the server's dates are written into them below).
+    let facts_in = body.as_object_mut().and_then(|m| m.remove("facts"));
     let Some(top) = body.as_object() else {
         return Err(ApiError::invalid(vec![FieldProblem::new(
             "",
@@ -544,8 +567,8 @@ pub fn check(engine: &Engine, body: &Value, today: Date) -> Result<Checked, ApiE
     }
 
     // 1. The facts, decided by the server.
-    let mut facts = match top.get("facts") {
-        Some(Value::Object(m)) => Some(Value::Object(m.clone())),
+    let mut facts = match facts_in {
+        Some(f @ Value::Object(_)) => Some(f),
         None | Some(Value::Null) => {
             cx.missing("facts");
             None
@@ -759,15 +782,15 @@ pub fn check(engine: &Engine, body: &Value, today: Date) -> Result<Checked, ApiE
                         );
                     }
                 }
-                let name = cx.text(o, "name", &format!("{p}.name"), 50, true);
-                let id = cx.id(o, "id_number", &format!("{p}.id_number"), true);
+                let name = cx.text(o, "name", Field(&p, "name"), 50, true);
+                let id = cx.id(o, "id_number", Field(&p, "id_number"), true);
                 let operation = cx
-                    .string(o, "operation", &format!("{p}.operation"), false)
+                    .string(o, "operation", Field(&p, "operation"), false)
                     .map(str::to_owned);
                 if let Some(op) = &operation {
                     if !SPECIAL_OPERATIONS.contains(&op.as_str()) {
                         cx.problem(
-                            &format!("{p}.operation"),
+                            Field(&p, "operation"),
                             "code",
                             format!("特种作业类别应为 {}", SPECIAL_OPERATIONS.join("、")),
                             format!("operation must be one of {}", SPECIAL_OPERATIONS.join(", ")),
@@ -777,7 +800,7 @@ pub fn check(engine: &Engine, body: &Value, today: Date) -> Result<Checked, ApiE
                 let cert = cx.text(
                     o,
                     "certificate_no",
-                    &format!("{p}.certificate_no"),
+                    Field(&p, "certificate_no"),
                     64,
                     operation.is_some(),
                 );

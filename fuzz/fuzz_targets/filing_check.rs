@@ -14,7 +14,7 @@ fuzz_target!(|data: &[u8]| {
     let today = Date::parse("2026-11-23").expect("date");
     // The canonical form (Idempotency-Key hashes) is serde_json's output of the sorted tree.
     assert_eq!(anbei_api::filing::canonical(&v), serde_json::to_string(&v).expect("serialise"));
-    if let Ok(c) = anbei_api::filing::check(engine, &v, today) {
+    if let Ok(c) = anbei_api::filing::check(engine, v.clone(), today) {
         let _ = c.filing.masked();
         assert!(!c.assessment.is_empty());
         // The stored request is written by hand; it must stay serde_json's bytes.

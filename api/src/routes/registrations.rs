@@ -365,8 +365,8 @@ async fn unknown_uploads(s: &AppState, body: &Value) -> Result<HashSet<String>, 
 }
 
 /// Checks a whole filing body, including that every document was uploaded.
-async fn check_body(s: &AppState, body: &Value) -> Result<filing::Checked, ApiError> {
-    let unknown = unknown_uploads(s, body).await?;
+async fn check_body(s: &AppState, body: Value) -> Result<filing::Checked, ApiError> {
+    let unknown = unknown_uploads(s, &body).await?;
     let upload_problems: Vec<FieldProblem> = body
         .get("documents")
         .and_then(Value::as_object)
@@ -449,7 +449,7 @@ pub async fn create(
             return replay(&s, &key, &hash, &h, &no).await;
         }
     }
-    let c = match check_body(&s, &value).await {
+    let c = match check_body(&s, value).await {
         Ok(c) => c,
         Err(e) => {
             if !looked_up {
@@ -565,7 +565,8 @@ pub async fn resubmit(
         ));
     }
     let value: Value = crate::error::parse_json_value(&body)?;
-    let c = check_body(&s, &value).await?;
+    let hash = filing::request_hash(&value);
+    let c = check_body(&s, value).await?;
     if c.street != rec.street {
         return Err(ApiError::invalid(vec![FieldProblem::new(
             "site.street",
@@ -596,7 +597,7 @@ pub async fn resubmit(
     );
     u.filed_on = Some(s.today().to_string());
     u.request = Some(c.filing.to_json());
-    u.request_hash = Some(filing::request_hash(&value));
+    u.request_hash = Some(hash);
     u.assessment = Some(c.assessment.to_string());
     u.high_risk = Some(c.high_risk);
     u.scope = Some(c.scope.to_owned());
