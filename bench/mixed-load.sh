@@ -14,7 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECS="${1:-60}"; PREFILL="${2:-100000}"; CONC="${3:-32}"; FSECS="${4:-10}"
-BIN=target/release/anbei
+BIN="${ANBEI_BENCH_BIN:-target/release/anbei}"  # ANBEI_BENCH_BIN: compare another build
 GEN=target/release/examples/mixedload
 LOADGEN=target/release/examples/loadgen
 EXPORTER_PID=""
