@@ -296,7 +296,7 @@ impl Ctx {
                 for k in m.keys() {
                     if !allowed.contains(&k.as_str()) {
                         self.problem(
-                            &format!("{path}.{k}"),
+                            Field(path, k),
                             "unknown_key",
                             format!("不认识的字段“{k}”"),
                             format!("unknown field \"{k}\""),
@@ -611,7 +611,7 @@ pub fn check(engine: &Engine, mut body: Value, today: Date) -> Result<Checked, A
                     .map(|s| (s.question.zh.clone(), s.question.en.clone()));
                 let (zh, en) = q.unwrap_or_else(|| ((*key).to_owned(), (*key).to_owned()));
                 cx.problem(
-                    &format!("facts.{key}"),
+                    Field("facts", key),
                     "missing_fact",
                     format!("尚需回答：{zh}"),
                     format!("still needed: {en}"),
@@ -775,7 +775,7 @@ pub fn check(engine: &Engine, mut body: Value, today: Date) -> Result<Checked, A
                 for k in o.keys() {
                     if !["name", "id_number", "operation", "certificate_no"].contains(&k.as_str()) {
                         cx.problem(
-                            &format!("{p}.{k}"),
+                            Field(&p, k),
                             "unknown_key",
                             format!("不认识的字段“{k}”"),
                             format!("unknown field \"{k}\""),
@@ -917,7 +917,7 @@ pub fn check(engine: &Engine, mut body: Value, today: Date) -> Result<Checked, A
             {
                 let t = engine.code_text(d.code);
                 cx.problem(
-                    &format!("documents.{code}"),
+                    Field("documents", code),
                     "missing_document",
                     format!("缺少材料：{}（{}）", t.title.zh, d.article),
                     format!("missing document: {} ({})", t.title.en, d.article),
