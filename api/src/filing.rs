@@ -144,17 +144,8 @@ impl Filing {
         }
         let mut out = String::with_capacity(4096);
         out.push_str("{\"facts\":");
-        // The facts map is sorted (a BTreeMap), so its canonical form is serde_json's.
-        out.push('{');
-        for (i, (k, v)) in self.facts.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            write_str(&mut out, k);
-            out.push(':');
-            write_canonical(v, &mut out);
-        }
-        out.push_str("},\"applicant\":");
+        write_canonical_object(&self.facts, &mut out);
+        out.push_str(",\"applicant\":");
         person(&mut out, &self.applicant);
         if let Some(a) = &self.agent {
             out.push_str(",\"agent\":");
@@ -169,7 +160,7 @@ impl Filing {
         out.push_str("},\"contractor\":{\"name\":");
         let c = &self.contractor;
         write_str(&mut out, &c.name);
-                opt(&mut out, "credit_code", &c.credit_code);
+        opt(&mut out, "credit_code", &c.credit_code);
         opt(&mut out, "id_number", &c.id_number);
         opt(&mut out, "qualification_no", &c.qualification_no);
         opt(&mut out, "safety_licence_no", &c.safety_licence_no);
@@ -191,7 +182,7 @@ impl Filing {
             write_str(&mut out, &w.name);
             out.push_str(",\"id_number\":");
             write_str(&mut out, &w.id_number);
-                        opt(&mut out, "operation", &w.operation);
+            opt(&mut out, "operation", &w.operation);
             opt(&mut out, "certificate_no", &w.certificate_no);
             out.push('}');
         }
@@ -211,7 +202,7 @@ impl Filing {
             write_str(&mut out, v);
         }
         out.push('}');
-                opt(&mut out, "lang", &self.lang);
+        opt(&mut out, "lang", &self.lang);
         out.push('}');
         out
     }
@@ -998,45 +989,46 @@ pub fn canonical(v: &Value) -> String {
     out
 }
 
+/// An object of [`canonical`] form: keys sorted, values canonical.
+fn write_canonical_object(m: &Map<String, Value>, out: &mut String) {
+    use anbei_core::json::write_str;
+    out.push('{');
+    // serde_json's Map is a BTreeMap (no `preserve_order`): keys already come sorted. Sort anyway if
+    // that ever changes, without allocating when it has not.
+    let sorted = m.keys().zip(m.keys().skip(1)).all(|(a, b)| a <= b);
+    let mut first = true;
+    let mut one = |k: &String, x: &Value, out: &mut String| {
+        if !first {
+            out.push(',');
+        }
+        first = false;
+        write_str(out, k);
+        out.push(':');
+        write_canonical(x, out);
+    };
+    if sorted {
+        for (k, x) in m {
+            one(k, x, out);
+        }
+    } else {
+        let mut keys: Vec<&String> = m.keys().collect();
+        keys.sort();
+        for k in keys {
+            if let Some(x) = m.get(k) {
+                one(k, x, out);
+            }
+        }
+    }
+    out.push('}');
+}
+
 /// [`canonical`] into a buffer, without an allocation per key or value. The bytes are serde_json's:
 /// strings go through the core's writer (escaping exactly as serde_json does, without its byte-by-byte
 /// loop), numbers through serde_json itself.
 pub fn write_canonical(v: &Value, out: &mut String) {
     use anbei_core::json::write_str;
     match v {
-        Value::Object(m) => {
-            out.push('{');
-            // serde_json's Map is a BTreeMap (no `preserve_order`): keys already come sorted. Sort
-            // anyway if that ever changes, without allocating when it has not.
-            let sorted = m.keys().zip(m.keys().skip(1)).all(|(a, b)| a <= b);
-            let mut keys: Vec<&String> = Vec::new();
-            if !sorted {
-                keys = m.keys().collect();
-                keys.sort();
-            }
-            let mut first = true;
-            let mut one = |k: &String, x: &Value, out: &mut String| {
-                if !first {
-                    out.push(',');
-                }
-                first = false;
-                write_str(out, k);
-                out.push(':');
-                write_canonical(x, out);
-            };
-            if sorted {
-                for (k, x) in m {
-                    one(k, x, out);
-                }
-            } else {
-                for k in keys {
-                    if let Some(x) = m.get(k) {
-                        one(k, x, out);
-                    }
-                }
-            }
-            out.push('}');
-        }
+        Value::Object(m) => write_canonical_object(m, out),
         Value::Array(a) => {
             out.push('[');
             for (i, x) in a.iter().enumerate() {
