@@ -187,7 +187,7 @@ pub async fn state(cfg: Config, clock: Arc<dyn Clock>) -> Result<AppState, Strin
             .ledger_page(store::ListFilter::default(), None, 1)
             .await
             .map_err(|e| format!("cannot read the database: {e}"))?;
-        if !existing.is_empty() {
+        if !existing.entries.is_empty() {
             let path = crate::signing::key_path(&cfg.data_dir);
             let _ = std::fs::remove_file(&path);
             return Err(format!(

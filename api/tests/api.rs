@@ -26,6 +26,7 @@ both_backends!(
     uploads_checked_by_content_and_size,
     receipt_signature_verifies_with_the_published_key,
     ledger_csv_export,
+    ledger_read_in_pages,
     service_endpoints_and_headers,
     rate_limiting_per_client,
 );
@@ -812,6 +813,69 @@ async fn ledger_csv_export(b: Backend) {
         .0,
         403
     );
+}
+
+/// The ledger is read `LEDGER_PAGE` rows at a time: an export or a listing several pages long has every
+/// filing exactly once, in filing-number order, wherever the page breaks fall.
+async fn ledger_read_in_pages(b: Backend) {
+    let app = spawn(b).await;
+    let body = app.filing(ordinary_facts()).await;
+    let n = 2 * anbei_api::store::LEDGER_PAGE as usize + 7;
+    let mut filed = Vec::with_capacity(n);
+    for i in 0..n {
+        let (st, v) = app.file(&format!("pages-{i}"), &body).await;
+        assert_eq!(st, 201, "{v}");
+        filed.push(v["filing_no"].as_str().unwrap().to_owned());
+    }
+    filed.sort();
+    let officer = app.officer("bantian", "officer").await;
+
+    let csv = app
+        .http
+        .get(app.url("/api/v1/registrations"))
+        .header("Accept", "text/csv")
+        .bearer_auth(&officer)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let exported: Vec<&str> = csv
+        .trim_end()
+        .split("\r\n")
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(exported, filed, "CSV export: each filing once, in order");
+
+    // JSON pages of 90 (not a multiple of the store's page), followed through `next_after`.
+    let mut listed = Vec::new();
+    let mut after = String::new();
+    loop {
+        let (st, j) = app
+            .get(
+                &format!("/api/v1/registrations?limit=90{after}"),
+                Some(&officer),
+            )
+            .await;
+        assert_eq!(st, 200, "{j}");
+        let items = j["items"].as_array().unwrap();
+        assert!(items.len() <= 90);
+        listed.extend(items.iter().map(|e| e["filing_no"].as_str().unwrap().to_owned()));
+        match j["next_after"].as_str() {
+            Some(next) => after = format!("&after={next}"),
+            None => break,
+        }
+    }
+    assert_eq!(listed, filed, "JSON listing: each filing once, in order");
+
+    // A status no row has: every page is read and none is kept.
+    let (st, j) = app
+        .get("/api/v1/registrations?status=filed", Some(&officer))
+        .await;
+    assert_eq!(st, 200);
+    assert_eq!(j, json!({ "items": [], "next_after": null }));
 }
 
 async fn service_endpoints_and_headers(b: Backend) {

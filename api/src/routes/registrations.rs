@@ -7,7 +7,7 @@ use crate::error::{ApiBody, ApiError, ApiPath, ApiQuery, FieldProblem, Msg, pars
 use crate::filing::{self, Filing};
 use crate::signing::sha256_hex;
 use crate::store::{
-    Created, Event, FilingRecord, FilingUpdate, LedgerEntry, ListFilter, NewFiling, Officer,
+    Created, Event, FilingRecord, FilingUpdate, LEDGER_PAGE, LedgerEntry, LedgerPage, ListFilter, NewFiling, Officer,
     Receipt, ReceiptDraft, ReceiptOp, Status,
 };
 use crate::validate;
@@ -1322,22 +1322,24 @@ pub async fn list(
     'pages: loop {
         let page = s
             .store
-            .ledger_page(filter.clone(), after.clone(), 500)
+            .ledger_page(filter.clone(), after.clone(), LEDGER_PAGE)
             .await?;
-        let n = page.len();
-        for e in page {
-            after = Some(e.filing_no.clone());
+        for e in page.entries {
             if keep(&e) {
                 items.push(ledger_row(&e, today));
                 if items.len() as u32 == limit {
-                    next_after = after.clone();
+                    next_after = Some(e.filing_no);
                     break 'pages;
                 }
             }
         }
-        if n < 500 {
-            break;
+        match page.next {
+            Some(next) => after = Some(next),
+            None => break,
         }
+        // A page is read on this thread (SQLite): let other requests run between pages of a long
+        // listing (a status filter few rows match reads the whole ledger).
+        tokio::task::yield_now().await;
     }
     Ok(Json(serde_json::json!({ "items": items, "next_after": next_after })).into_response())
 }
@@ -1362,7 +1364,7 @@ fn csv_stream(
         loop {
             let page = match s
                 .store
-                .ledger_page(filter.clone(), after.clone(), 500)
+                .ledger_page(filter.clone(), after.clone(), LEDGER_PAGE)
                 .await
             {
                 Ok(p) => p,
@@ -1374,15 +1376,14 @@ fn csv_stream(
                     return;
                 }
             };
-            let n = page.len();
-            after = page.last().map(|r| r.filing_no.clone());
+            let LedgerPage { entries, next } = page;
             // Formatting parses each row's stored JSON: bulk work, at low priority.
             let keep = keep.clone();
             let chunk = s
                 .bulk
                 .run(move || {
-                    let mut chunk = String::with_capacity(n * 320);
-                    for e in page.iter().filter(|e| keep(e)) {
+                    let mut chunk = String::with_capacity(entries.len() * 320);
+                    for e in entries.iter().filter(|e| keep(e)) {
                         csv_line(&mut chunk, &ledger_row(e, today));
                     }
                     chunk
@@ -1398,8 +1399,9 @@ fn csv_stream(
             if !chunk.is_empty() && tx.send(Ok(bytes::Bytes::from(chunk))).await.is_err() {
                 return;
             }
-            if n < 500 {
-                return;
+            match next {
+                Some(next) => after = Some(next),
+                None => return,
             }
         }
     });

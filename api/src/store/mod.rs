@@ -288,6 +288,23 @@ pub struct LedgerEntry {
     pub ruleset: Option<String>,
 }
 
+/// How many rows a ledger page returns at most (listing and CSV export). Small on purpose: on SQLite a
+/// page holds a read snapshot, which keeps the WAL from starting over, until its last row is read.
+pub const LEDGER_PAGE: u32 = 100;
+
+/// How many filings a ledger page looks at at most, matching the filter or not, so that a filter few
+/// rows match (a date range at the end of a long ledger) still reads in short steps; such a page returns
+/// fewer rows and a cursor to go on from.
+pub const LEDGER_SCAN: u32 = 1000;
+
+/// One page of the ledger and where the next one starts.
+#[derive(Clone, Debug, Default)]
+pub struct LedgerPage {
+    pub entries: Vec<LedgerEntry>,
+    /// The cursor for the next page (`after`); `None` once the end of the ledger has been read.
+    pub next: Option<String>,
+}
+
 /// The columns of [`LedgerEntry`], in order (both backends; each adds its join and filter).
 pub(crate) const SELECT_LEDGER: &str = "SELECT f.filing_no, f.street, f.status, f.filed_on, f.scope, f.high_risk, \
      f.acceptance_due, f.request, r.receipt_no, r.valid_until, r.ruleset FROM filings f";
@@ -339,14 +356,16 @@ pub trait Store: Send + Sync {
     fn get_by_receipt(&self, receipt_no: &str) -> Fut<'_, Option<FilingRecord>>;
     /// Applies `u` if the filing is still at `u.expected_version` (else `Conflict`).
     fn update_filing(&self, u: FilingUpdate) -> Fut<'_, FilingRecord>;
-    /// One page of the ledger, ordered by filing number, after `after`: only the columns a ledger row
-    /// shows (no assessment, history or secrets), so a 100,000-row export reads a fraction of each row.
+    /// One page of the ledger, ordered by filing number, after `after`: at most `limit` rows that match
+    /// `filter`, with only the columns a ledger row shows (no assessment, history or secrets), so a
+    /// 100,000-row export reads a fraction of each row. A page may hold fewer rows than `limit` (even
+    /// none) and still have a `next`: read on until `next` is `None`.
     fn ledger_page(
         &self,
         filter: ListFilter,
         after: Option<String>,
         limit: u32,
-    ) -> Fut<'_, Vec<LedgerEntry>>;
+    ) -> Fut<'_, LedgerPage>;
     fn put_upload(&self, u: UploadMeta) -> Fut<'_, ()>;
     fn get_upload(&self, id: &str) -> Fut<'_, Option<UploadMeta>>;
     fn add_officer(&self, o: Officer) -> Fut<'_, ()>;

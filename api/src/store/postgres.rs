@@ -509,7 +509,7 @@ impl Store for PgStore {
         filter: ListFilter,
         after: Option<String>,
         limit: u32,
-    ) -> Fut<'_, Vec<LedgerEntry>> {
+    ) -> Fut<'_, LedgerPage> {
         Box::pin(async move {
             // Only the filters that are set, so that a street's page is one ordered range of the
             // (street, filing_no) index whatever the planner's statistics say; the receipts side
@@ -570,6 +570,13 @@ impl Store for PgStore {
                 })
                 .collect::<Result<Vec<_>, sqlx::Error>>()
                 .map_err(db)
+                .map(|entries| {
+                    // The query walks the (street, filing_no) index: a page shorter than asked for is the end.
+                    let next = (entries.len() as u32 == limit)
+                        .then(|| entries.last().map(|e| e.filing_no.clone()))
+                        .flatten();
+                    LedgerPage { entries, next }
+                })
         })
     }
 

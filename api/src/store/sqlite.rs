@@ -62,8 +62,6 @@ pub struct SqliteStore {
     readers: Arc<Vec<Mutex<Connection>>>,
     next: AtomicUsize,
     signer: Arc<Signer>,
-    /// Ledger pages (exports) are read on a low-priority thread of their own: see [`crate::bulk`].
-    bulk: crate::bulk::Bulk,
     /// Filing and receipt numbers; `None` when the store was opened beside a running server.
     numbers: Option<Arc<Numbers>>,
     /// Dropped with the store: stops the checkpoint thread.
@@ -314,7 +312,6 @@ impl SqliteStore {
             readers: Arc::new(readers),
             next: AtomicUsize::new(0),
             signer,
-            bulk: crate::bulk::Bulk::start("anbei-sqlite-bulk")?,
             numbers: lock.map(|_lock| {
                 Arc::new(Numbers {
                     last: Mutex::new(std::collections::HashMap::new()),
@@ -344,8 +341,9 @@ impl SqliteStore {
         })
     }
 
-    /// A point lookup, run right here: an indexed read in WAL mode takes microseconds and never waits
-    /// for the writer, so hopping to the blocking pool would cost more than it saves.
+    /// A point lookup or one short ledger page, run right here: an indexed read in WAL mode takes
+    /// microseconds (a page of [`super::LEDGER_PAGE`] rows well under a millisecond) and never waits for
+    /// the writer, so hopping to the blocking pool would cost more than it saves.
     fn read_now<T: Send + 'static>(
         &self,
         f: impl FnOnce(&Connection) -> Result<T, StoreError>,
@@ -366,24 +364,6 @@ impl SqliteStore {
             let i = self.next.fetch_add(1, Ordering::Relaxed) % READERS;
             let c = self.readers[i].lock().unwrap_or_else(|p| p.into_inner());
             committed_max(&c, kind, street, day)
-        })
-    }
-
-    /// A longer read (ledger pages) on the low-priority bulk thread.
-    fn read<T: Send + 'static>(
-        &self,
-        f: impl FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
-    ) -> Fut<'_, T> {
-        let readers = self.readers.clone();
-        let i = self.next.fetch_add(1, Ordering::Relaxed) % READERS;
-        Box::pin(async move {
-            self.bulk
-                .run(move || {
-                    let c = readers[i].lock().unwrap_or_else(|p| p.into_inner());
-                    f(&c)
-                })
-                .await
-                .map_err(StoreError::Db)?
         })
     }
 }
@@ -769,15 +749,36 @@ impl Store for SqliteStore {
         filter: ListFilter,
         after: Option<String>,
         limit: u32,
-    ) -> Fut<'_, Vec<LedgerEntry>> {
-        self.read(move |c| {
+    ) -> Fut<'_, LedgerPage> {
+        // At normal priority, on the request's thread, and short: a read holds a WAL snapshot until its
+        // last row, and while any reader holds one the WAL cannot start over. Read on the low-priority
+        // bulk thread, as before, a page was starved mid-read whenever filings kept both cores busy, the
+        // WAL grew by hundreds of megabytes behind it, and the checkpoint that finally copied them back
+        // stalled commits for tens of milliseconds. So a page returns at most `limit` rows and looks at
+        // no more than LEDGER_SCAN filings (a filter that matches few rows must not turn one page into
+        // a scan of the whole table); formatting the rows, the expensive part of an export, still runs
+        // at low priority.
+        self.read_now(move |c| {
+            let after = after.unwrap_or_default();
+            // Where this page's window ends: the LEDGER_SCAN-th filing after the cursor (an index walk).
+            // None: fewer remain, the window reaches the end of the ledger.
+            let end: Option<String> = c
+                .prepare_cached(
+                    "SELECT filing_no FROM filings WHERE filing_no > ?1 ORDER BY filing_no LIMIT 1 OFFSET ?2",
+                )
+                .map_err(db)?
+                .query_row(params![after, LEDGER_SCAN - 1], |r| r.get(0))
+                .optional()
+                .map_err(db)?;
             let sql = format!(
-                "{SELECT_LEDGER} LEFT JOIN receipts r ON r.filing_no = f.filing_no WHERE (?1 IS NULL OR f.street = ?1) AND (?2 IS NULL OR f.filed_on >= ?2) AND (?3 IS NULL OR f.filed_on <= ?3) \
-                 AND f.filing_no > COALESCE(?4, '') ORDER BY f.filing_no LIMIT ?5"
+                "{SELECT_LEDGER} LEFT JOIN receipts r ON r.filing_no = f.filing_no WHERE f.filing_no > ?4 \
+                 AND (?5 IS NULL OR f.filing_no <= ?5) AND (?1 IS NULL OR f.street = ?1) \
+                 AND (?2 IS NULL OR f.filed_on >= ?2) AND (?3 IS NULL OR f.filed_on <= ?3) \
+                 ORDER BY f.filing_no LIMIT ?6"
             );
             let mut st = c.prepare_cached(&sql).map_err(db)?;
             let rows = st
-                .query_map(params![filter.street, filter.from, filter.to, after, limit], |r| {
+                .query_map(params![filter.street, filter.from, filter.to, after, end, limit], |r| {
                     let status: String = r.get(2)?;
                     Ok(LedgerEntry {
                         filing_no: r.get(0)?,
@@ -794,7 +795,13 @@ impl Store for SqliteStore {
                     })
                 })
                 .map_err(db)?;
-            rows.collect::<Result<Vec<_>, _>>().map_err(db)
+            let entries = rows.collect::<Result<Vec<_>, _>>().map_err(db)?;
+            let next = if entries.len() as u32 == limit {
+                entries.last().map(|e| e.filing_no.clone())
+            } else {
+                end
+            };
+            Ok(LedgerPage { entries, next })
         })
     }
 
@@ -1001,6 +1008,85 @@ mod tests {
         assert_eq!(store.next_number(Kind::Receipt, "bantian", "20261123").unwrap(), 74);
         numbers.give_back(Kind::Receipt, "bantian", "20261123", taken);
         assert_eq!(store.next_number(Kind::Receipt, "bantian", "20261123").unwrap(), 75);
+        drop(store);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// Every page of the ledger, from the start: (filing numbers in order, rows per page).
+    async fn walk_ledger(store: &SqliteStore, filter: &ListFilter) -> (Vec<String>, Vec<usize>) {
+        let (mut rows, mut sizes, mut after) = (Vec::new(), Vec::new(), None);
+        loop {
+            let page = store
+                .ledger_page(filter.clone(), after, LEDGER_PAGE)
+                .await
+                .unwrap();
+            sizes.push(page.entries.len());
+            rows.extend(page.entries.into_iter().map(|e| e.filing_no));
+            match page.next {
+                Some(n) => after = Some(n),
+                None => return (rows, sizes),
+            }
+        }
+    }
+
+    /// A ledger page looks at no more than LEDGER_SCAN filings, whatever the filter: where the rows a
+    /// filter matches lie beyond that, the page comes back empty with a cursor to go on from (not after
+    /// a scan of the whole table, holding its snapshot). Walked to the end, the pages hold every
+    /// matching filing exactly once, in order, never more than LEDGER_PAGE at a time.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn ledger_pages_look_at_a_bounded_window() {
+        let dir = std::env::temp_dir().join(format!("anbei-ledger-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let signer = Arc::new(Signer::load_or_create(&dir).unwrap());
+        let store = Arc::new(SqliteStore::open(&dir.join("db.sqlite3"), signer, false).unwrap());
+        let n = 2 * LEDGER_SCAN as usize + 500;
+        let mut tasks = Vec::new();
+        for i in 0..n {
+            let s = store.clone();
+            let mut f = new_filing(&format!("ledger-{i}"));
+            // Every tenth in another street, whose numbers sort after all of bantian's.
+            if i % 10 == 0 {
+                f.street = "nanwan".into();
+            }
+            if i >= n - 150 {
+                f.filed_on = "2026-12-01".into();
+            }
+            tasks.push(tokio::spawn(async move {
+                match s.create_filing(f).await.unwrap() {
+                    Created::New(r) => (r.filing_no, r.street, r.filed_on),
+                    Created::Existing { .. } => panic!("a new key was a replay"),
+                }
+            }));
+        }
+        let mut all = Vec::new();
+        for t in tasks {
+            all.push(t.await.unwrap());
+        }
+        all.sort();
+        let expect = |keep: &dyn Fn(&(String, String, String)) -> bool| -> Vec<String> {
+            all.iter().filter(|r| keep(r)).map(|r| r.0.clone()).collect()
+        };
+        let street = |s: &str| ListFilter { street: Some(s.into()), ..ListFilter::default() };
+
+        let (rows, sizes) = walk_ledger(&store, &ListFilter::default()).await;
+        assert_eq!(rows, expect(&|_| true));
+        assert!(sizes.iter().all(|&k| k <= LEDGER_PAGE as usize), "{sizes:?}");
+
+        // nanwan's 250 filings all sort after bantian's 2,250: the first pages see none of them.
+        let (rows, sizes) = walk_ledger(&store, &street("nanwan")).await;
+        assert_eq!(rows, expect(&|r| r.1 == "nanwan"));
+        assert_eq!(&sizes[..2], &[0, 0], "{sizes:?}");
+        assert!(sizes.iter().all(|&k| k <= LEDGER_PAGE as usize), "{sizes:?}");
+
+        let from = ListFilter { from: Some("2026-12-01".into()), ..ListFilter::default() };
+        let (rows, _) = walk_ledger(&store, &from).await;
+        assert_eq!(rows, expect(&|r| r.2.as_str() >= "2026-12-01"));
+        assert_eq!(rows.len(), 150);
+        let (rows, _) = walk_ledger(&store, &street("bantian")).await;
+        assert_eq!(rows, expect(&|r| r.1 == "bantian"));
+        let (rows, sizes) = walk_ledger(&store, &street("pingdi")).await;
+        assert!(rows.is_empty());
+        assert_eq!(sizes.len(), 3, "{sizes:?}");
         drop(store);
         let _ = std::fs::remove_dir_all(&dir);
     }
