@@ -1,4 +1,6 @@
-//! Bulk work — reading and formatting the ledger for an export — on one low-priority thread of its own.
+//! Bulk work — formatting the ledger for an export — on one low-priority thread of its own. (The pages
+//! themselves are read at normal priority, short: a read starved here would hold a SQLite WAL snapshot;
+//! see `SqliteStore::ledger_page`.)
 //!
 //! A 100,000-row CSV export is seconds of CPU. Run at normal priority on a 2-core machine it takes a
 //! core away from filings and pushes their p99 far past the API's 50 ms. On its own thread under the
