@@ -741,20 +741,10 @@ async fn ledger_csv_export(b: Backend) {
     let other = app.officer("nanwan", "officer").await;
 
     let csv = |token: String, q: &'static str| {
-        let req = app
-            .http
-            .get(app.url(&format!("/api/v1/registrations{q}")))
-            .header("Accept", "text/csv")
-            .bearer_auth(token);
+        let app = &app;
         async move {
-            let r = req.send().await.unwrap();
-            let st = r.status().as_u16();
-            let ct = r
-                .headers()
-                .get("content-type")
-                .map(|v| v.to_str().unwrap().to_owned())
-                .unwrap_or_default();
-            (st, ct, r.text().await.unwrap())
+            app.get_csv(&format!("/api/v1/registrations{q}"), &token)
+                .await
         }
     };
     let (st, ct, text) = csv(officer.clone(), "").await;
@@ -830,17 +820,8 @@ async fn ledger_read_in_pages(b: Backend) {
     filed.sort();
     let officer = app.officer("bantian", "officer").await;
 
-    let csv = app
-        .http
-        .get(app.url("/api/v1/registrations"))
-        .header("Accept", "text/csv")
-        .bearer_auth(&officer)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (st, _, csv) = app.get_csv("/api/v1/registrations", &officer).await;
+    assert_eq!(st, 200);
     let exported: Vec<&str> = csv
         .trim_end()
         .split("\r\n")

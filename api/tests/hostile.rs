@@ -478,17 +478,7 @@ async fn injection_strings_are_data_and_the_csv_is_defused(b: Backend) {
         assert!(!html.contains("<img src=x"), "{p}");
     }
     // CSV cells beginning with = + - @ are defused.
-    let csv = app
-        .http
-        .get(app.url("/api/v1/registrations"))
-        .bearer_auth(&officer)
-        .header("Accept", "text/csv")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (_, _, csv) = app.get_csv("/api/v1/registrations", &officer).await;
     let line = csv.lines().nth(1).unwrap();
     let cells = parse_csv_line(line);
     assert!(

@@ -193,6 +193,25 @@ impl TestApp {
         .expect("officer added")
     }
 
+    /// GET `p` as CSV with an officer's token: (status, content type, body).
+    pub async fn get_csv(&self, p: &str, token: &str) -> (u16, String, String) {
+        let r = self
+            .http
+            .get(self.url(p))
+            .header("Accept", "text/csv")
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        let st = r.status().as_u16();
+        let ct = r
+            .headers()
+            .get("content-type")
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        (st, ct, r.text().await.unwrap())
+    }
+
     pub async fn get(&self, p: &str, token: Option<&str>) -> (u16, Value) {
         let mut r = self.http.get(self.url(p));
         if let Some(t) = token {
