@@ -41,7 +41,8 @@ fn main() {
     for f in FILES {
         let src = Path::new("data").join(f);
         println!("cargo:rerun-if-changed={}", src.display());
-        let text = std::fs::read_to_string(&src).unwrap_or_else(|e| panic!("{}: {e}", src.display()));
+        let text =
+            std::fs::read_to_string(&src).unwrap_or_else(|e| panic!("{}: {e}", src.display()));
         let dst = Path::new(&out_dir).join(f.replace('/', "-"));
         std::fs::write(&dst, compact(&text)).unwrap_or_else(|e| panic!("{}: {e}", dst.display()));
     }

@@ -71,7 +71,12 @@ impl Inner {
     /// moments before it is filed, and a property manager files many jobs with the same documents.
     /// Only positive answers are remembered: an id not found is asked again next time.
     pub async fn upload_known(&self, id: &str) -> Result<bool, ApiError> {
-        if self.known_uploads.lock().unwrap_or_else(|p| p.into_inner()).contains(id) {
+        if self
+            .known_uploads
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .contains(id)
+        {
             return Ok(true);
         }
         let found = self.store.get_upload(id).await?.is_some();

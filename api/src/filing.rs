@@ -261,7 +261,8 @@ impl Ctx {
         zh: impl Into<String>,
         en: impl Into<String>,
     ) {
-        self.problems.push(FieldProblem::new(field.to_string(), rule, zh, en));
+        self.problems
+            .push(FieldProblem::new(field.to_string(), rule, zh, en));
     }
     fn missing(&mut self, field: impl std::fmt::Display) {
         self.problem(field, "required", "必填", "required");
@@ -1086,11 +1087,12 @@ mod tests {
             mobile: "13900139000".into(),
         };
         let full = Filing {
-            facts: json!({"activity": "facade_cleaning", "contract_amount": 120000.5, "hot_work": true,
+            facts:
+                json!({"activity": "facade_cleaning", "contract_amount": 120000.5, "hot_work": true,
                           "note": "引号\"与\\反斜杠\u{1}", "list": [1, null, "x"]})
-            .as_object()
-            .unwrap()
-            .clone(),
+                .as_object()
+                .unwrap()
+                .clone(),
             applicant: person("张三"),
             agent: Some(person("李四 \"代理\"")),
             site: Site {
@@ -1124,9 +1126,12 @@ mod tests {
             planned_start: "2026-12-01".into(),
             planned_end: "2026-12-31".into(),
             waste_disposal_site: "龙岗区建筑废弃物消纳场".into(),
-            documents: [("D_A".to_owned(), "sha256:ab".to_owned()), ("D_B".to_owned(), "sha256:cd".to_owned())]
-                .into_iter()
-                .collect(),
+            documents: [
+                ("D_A".to_owned(), "sha256:ab".to_owned()),
+                ("D_B".to_owned(), "sha256:cd".to_owned()),
+            ]
+            .into_iter()
+            .collect(),
             lang: Some("en".into()),
         };
         assert_eq!(full.to_json(), serde_json::to_string(&full).unwrap());

@@ -325,7 +325,13 @@ mod tests {
     fn text_is_stored_as_nfc() {
         assert_eq!(text("Cafe\u{301}", 10).unwrap(), "Caf\u{e9}");
         assert_eq!(text("\u{F900}", 10).unwrap(), "\u{8C48}");
-        assert_eq!(text("  龙岗区坂田街道 5 楼 ", 50).unwrap(), "龙岗区坂田街道 5 楼");
-        assert_eq!(text("e\u{301}\u{301}\u{301}", 2).unwrap_err().rule, "length");
+        assert_eq!(
+            text("  龙岗区坂田街道 5 楼 ", 50).unwrap(),
+            "龙岗区坂田街道 5 楼"
+        );
+        assert_eq!(
+            text("e\u{301}\u{301}\u{301}", 2).unwrap_err().rule,
+            "length"
+        );
     }
 }

@@ -470,7 +470,10 @@ async fn idempotency_replay_and_mismatch(b: Backend) {
     app.set_today("2027-01-05");
     let (st, late) = app.file("idem-1", &body).await;
     assert_eq!(st, 201, "{late}");
-    assert_eq!(late["receipt"]["receipt_no"], first["receipt"]["receipt_no"]);
+    assert_eq!(
+        late["receipt"]["receipt_no"],
+        first["receipt"]["receipt_no"]
+    );
     let (st, p) = app.file("idem-3", &body).await;
     assert_eq!(st, 422, "a new key with that body is checked: {p}");
     assert_eq!(p["code"], "INVALID_FILING");
@@ -843,7 +846,11 @@ async fn ledger_read_in_pages(b: Backend) {
         assert_eq!(st, 200, "{j}");
         let items = j["items"].as_array().unwrap();
         assert!(items.len() <= 90);
-        listed.extend(items.iter().map(|e| e["filing_no"].as_str().unwrap().to_owned()));
+        listed.extend(
+            items
+                .iter()
+                .map(|e| e["filing_no"].as_str().unwrap().to_owned()),
+        );
         match j["next_after"].as_str() {
             Some(next) => after = format!("&after={next}"),
             None => break,

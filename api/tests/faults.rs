@@ -247,7 +247,10 @@ async fn second_server_on_the_same_sqlite_directory_refuses_to_start() {
     let app = spawn(Backend::Sqlite).await;
     let mut cfg = Config::new(app.data_dir());
     cfg.listen = "127.0.0.1:0".into();
-    let e = build(cfg.clone()).await.err().expect("a second server must refuse");
+    let e = build(cfg.clone())
+        .await
+        .err()
+        .expect("a second server must refuse");
     assert!(
         e.contains("in use by another") && e.contains("anbei.sqlite3.lock"),
         "unclear message: {e}"
@@ -270,7 +273,10 @@ async fn second_server_on_the_same_sqlite_directory_refuses_to_start() {
     .await
     .expect("officer created beside the running server");
     let (status, _) = app
-        .get(&format!("/api/v1/registrations/{}", v["filing_no"].as_str().unwrap()), Some(&token))
+        .get(
+            &format!("/api/v1/registrations/{}", v["filing_no"].as_str().unwrap()),
+            Some(&token),
+        )
         .await;
     assert_eq!(status, 200, "the server sees the officer added beside it");
 }

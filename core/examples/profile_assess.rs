@@ -4,7 +4,10 @@ fn main() {
     let engine = anbei_core::Engine::embedded().unwrap();
     let today = anbei_core::Date::parse("2026-06-18").unwrap();
     let line = include_str!("../benches/complete_facts.json").trim();
-    let n: usize = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(10_000);
+    let n: usize = std::env::args()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(10_000);
     let mut total = 0usize;
     let only_assess = std::env::args().nth(2).as_deref() == Some("assess");
     let parsed = engine.parse_json(line, today).unwrap();

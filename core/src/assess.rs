@@ -8,7 +8,7 @@
 
 use crate::date::Date;
 use crate::engine::{Engine, Ruleset};
-use crate::facts::{Fact, Facts, Value, N_FACTS};
+use crate::facts::{Fact, Facts, N_FACTS, Value};
 use crate::model::{I18n, Kind};
 use crate::result::*;
 use std::borrow::Cow;
@@ -117,7 +117,11 @@ pub fn fmt_num(x: f64) -> String {
     let cents = (x * 100.0).round();
     let whole = (cents / 100.0).trunc();
     let frac = (cents - whole * 100.0) as u64;
-    let digits = if whole < 1e18 { (whole as u64).to_string() } else { format!("{whole:.0}") };
+    let digits = if whole < 1e18 {
+        (whole as u64).to_string()
+    } else {
+        format!("{whole:.0}")
+    };
     let mut out = String::with_capacity(digits.len() + 8);
     if neg {
         out.push('-');
@@ -189,11 +193,17 @@ fn fill(tpl: &str, args: &[(&str, &str)]) -> String {
 }
 
 fn borrowed(t: &I18n) -> Text<'_> {
-    Text { zh: Cow::Borrowed(&t.zh), en: Cow::Borrowed(&t.en) }
+    Text {
+        zh: Cow::Borrowed(&t.zh),
+        en: Cow::Borrowed(&t.en),
+    }
 }
 
 fn filled(t: &I18n, zh: &[(&str, &str)], en: &[(&str, &str)]) -> Text<'static> {
-    Text { zh: Cow::Owned(fill(&t.zh, zh)), en: Cow::Owned(fill(&t.en, en)) }
+    Text {
+        zh: Cow::Owned(fill(&t.zh, zh)),
+        en: Cow::Owned(fill(&t.en, en)),
+    }
 }
 
 /// Bit set of scope codes.
@@ -231,7 +241,11 @@ struct ScopeEval {
 
 impl ScopeEval {
     fn new() -> ScopeEval {
-        ScopeEval { possible: 0, unknown: 0, done: false }
+        ScopeEval {
+            possible: 0,
+            unknown: 0,
+            done: false,
+        }
     }
     /// The next rule of the chain: if `cond` holds, the scope is `code`.
     fn rule(&mut self, cond: Tri, code: Code) {
@@ -252,7 +266,10 @@ impl ScopeEval {
     }
     fn known(&self) -> Option<Code> {
         if self.unknown == 0 && self.possible.count_ones() == 1 {
-            SCOPES.iter().copied().find(|c| self.possible & ScopeSet::bit(*c) != 0)
+            SCOPES
+                .iter()
+                .copied()
+                .find(|c| self.possible & ScopeSet::bit(*c) != 0)
         } else {
             None
         }
@@ -320,7 +337,11 @@ impl Cx<'_> {
         }
     }
     fn known(&self, f: Fact) -> Tri {
-        if self.v[f as usize].is_some() { T } else { U(f.bit()) }
+        if self.v[f as usize].is_some() {
+            T
+        } else {
+            U(f.bit())
+        }
     }
     fn code(&self, f: Fact) -> Option<usize> {
         match self.v[f as usize] {
@@ -330,7 +351,11 @@ impl Cx<'_> {
     }
     /// Is the hazard present? Numbers (excavation, scaffold) count when above 0.
     fn hazard(&self, f: Fact) -> Tri {
-        if self.rs.numeric & f.bit() != 0 { self.gt(f, 0.0) } else { self.b(f) }
+        if self.rs.numeric & f.bit() != 0 {
+            self.gt(f, 0.0)
+        } else {
+            self.b(f)
+        }
     }
     fn any(&self, fs: &[Fact]) -> Tri {
         fs.iter().fold(F, |acc, f| acc.or(self.hazard(*f)))
@@ -369,17 +394,30 @@ impl Engine {
         let note = |code: &'static str| -> Text<'_> {
             match self.codes.notes.get(code) {
                 Some(t) => borrowed(t),
-                None => Text { zh: Cow::Borrowed(""), en: Cow::Borrowed("") },
+                None => Text {
+                    zh: Cow::Borrowed(""),
+                    en: Cow::Borrowed(""),
+                },
             }
         };
         if rs.file.status == "draft" {
-            notes.push(Note { code: "N_DRAFT_RULESET", text: note("N_DRAFT_RULESET") });
+            notes.push(Note {
+                code: "N_DRAFT_RULESET",
+                text: note("N_DRAFT_RULESET"),
+            });
         }
         if facts.filing_date < rs.file.effective_from {
             let d = rs.file.effective_from.to_string();
-            let t = self.codes.notes.get("N_BEFORE_RULESET").map(|t| filled(t, &[("date", &d)], &[("date", &d)]));
+            let t = self
+                .codes
+                .notes
+                .get("N_BEFORE_RULESET")
+                .map(|t| filled(t, &[("date", &d)], &[("date", &d)]));
             if let Some(text) = t {
-                notes.push(Note { code: "N_BEFORE_RULESET", text });
+                notes.push(Note {
+                    code: "N_BEFORE_RULESET",
+                    text,
+                });
             }
         }
         let mut a = Assessment {
@@ -420,7 +458,11 @@ impl Engine {
         a.kind = Some(act.kind);
         let odd = act.kind == Kind::OddJob;
         let p = &rs.params;
-        let mut cx = Cx { v: facts.values, rs, need: 0 };
+        let mut cx = Cx {
+            v: facts.values,
+            rs,
+            need: 0,
+        };
 
         // Implied facts (rules.md §2): the work is what it is; an answer saying otherwise is overridden.
         let fact_name = |f: Fact| -> &I18n { self.codes.fact_names.get(f.key()).unwrap_or(&EMPTY) };
@@ -430,7 +472,11 @@ impl Engine {
                     let n = fact_name(f);
                     a.notes.push(Note {
                         code: "N_IMPLIED_FACT",
-                        text: filled(t, &[("fact", &n.zh), ("reason", &act.name.zh)], &[("fact", &n.en), ("reason", &act.name.en)]),
+                        text: filled(
+                            t,
+                            &[("fact", &n.zh), ("reason", &act.name.zh)],
+                            &[("fact", &n.en), ("reason", &act.name.en)],
+                        ),
                     });
                 }
             }
@@ -443,13 +489,20 @@ impl Engine {
                         let (n, r) = (fact_name(then), fact_name(if_));
                         a.notes.push(Note {
                             code: "N_IMPLIED_FACT",
-                            text: filled(t, &[("fact", &n.zh), ("reason", &r.zh)], &[("fact", &n.en), ("reason", &r.en)]),
+                            text: filled(
+                                t,
+                                &[("fact", &n.zh), ("reason", &r.zh)],
+                                &[("fact", &n.en), ("reason", &r.en)],
+                            ),
                         });
                     }
                 }
                 cx.v[then as usize] = Some(Value::Bool(true));
                 if if_ == Fact::welding {
-                    a.notes.push(Note { code: "N_WELDING_IS_HOT_WORK", text: note("N_WELDING_IS_HOT_WORK") });
+                    a.notes.push(Note {
+                        code: "N_WELDING_IS_HOT_WORK",
+                        text: note("N_WELDING_IS_HOT_WORK"),
+                    });
                 }
             }
         }
@@ -463,17 +516,26 @@ impl Engine {
         if odd {
             // 第七条, then 第六条第（一）项, then 第五条.
             sc.rule(cx.b(Fact::illegal_addition), Code::PROHIBITED);
-            sc.rule(cx.b(Fact::public_area).not(), Code::EXCLUDED_PRIVATE_ODD_JOB);
+            sc.rule(
+                cx.b(Fact::public_area).not(),
+                Code::EXCLUDED_PRIVATE_ODD_JOB,
+            );
             sc.rule(T, Code::SPORADIC_WORK);
         } else {
             sc.rule(cx.b(Fact::emergency_rescue), Code::EXCLUDED_EMERGENCY); // 第六条第（三）项
             sc.rule(cx.b(Fact::temporary_building), Code::EXCLUDED_TEMPORARY); // 第六条第（二）项
             sc.rule(cx.b(Fact::illegal_addition), Code::PROHIBITED); // 第七条
             if act.code == "building_repair" {
-                sc.rule(cx.b(Fact::repair_is_complex).not(), Code::EXCLUDED_MINOR_REPAIR); // 第二条第（四）项
+                sc.rule(
+                    cx.b(Fact::repair_is_complex).not(),
+                    Code::EXCLUDED_MINOR_REPAIR,
+                ); // 第二条第（四）项
             }
             if act.has_flag('P') {
-                sc.rule(cx.b(Fact::public_safety_structure), Code::EXCLUDED_PUBLIC_SAFETY_STRUCTURE); // 第二条第（六）项
+                sc.rule(
+                    cx.b(Fact::public_safety_structure),
+                    Code::EXCLUDED_PUBLIC_SAFETY_STRUCTURE,
+                ); // 第二条第（六）项
             }
             sc.rule(below, Code::SMALL_PROJECT); // 第二条
             match below {
@@ -481,7 +543,11 @@ impl Engine {
                     // Above the limit (第四条): listed activities are managed by reference; others only when
                     // the permit does not apply (第四条第（四）项).
                     let listed = act.art4.is_some();
-                    let cond = if listed { T } else { cx.b(Fact::permit_not_applicable) };
+                    let cond = if listed {
+                        T
+                    } else {
+                        cx.b(Fact::permit_not_applicable)
+                    };
                     via_art4_list = listed;
                     sc.rule(cond, Code::REFERENCE_MANAGED);
                     sc.rule(T, Code::NEEDS_PERMIT);
@@ -495,12 +561,22 @@ impl Engine {
             }
         }
         let scope = sc.known();
-        let in_scope = sc.is_in(ScopeSet::of(&[Code::SMALL_PROJECT, Code::REFERENCE_MANAGED, Code::SPORADIC_WORK]));
-        let eng_in = sc.is_in(ScopeSet::of(&[Code::SMALL_PROJECT, Code::REFERENCE_MANAGED]));
+        let in_scope = sc.is_in(ScopeSet::of(&[
+            Code::SMALL_PROJECT,
+            Code::REFERENCE_MANAGED,
+            Code::SPORADIC_WORK,
+        ]));
+        let eng_in = sc.is_in(ScopeSet::of(&[
+            Code::SMALL_PROJECT,
+            Code::REFERENCE_MANAGED,
+        ]));
         let odd_in = sc.is_in(ScopeSet::of(&[Code::SPORADIC_WORK]));
         let is_small = sc.is_in(ScopeSet::of(&[Code::SMALL_PROJECT]));
         let is_ref = sc.is_in(ScopeSet::of(&[Code::REFERENCE_MANAGED]));
-        let refers_to_permit = sc.is_in(ScopeSet::of(&[Code::NEEDS_PERMIT, Code::EXCLUDED_PUBLIC_SAFETY_STRUCTURE]));
+        let refers_to_permit = sc.is_in(ScopeSet::of(&[
+            Code::NEEDS_PERMIT,
+            Code::EXCLUDED_PUBLIC_SAFETY_STRUCTURE,
+        ]));
         if scope.is_none() {
             cx.need |= sc.unknown;
         }
@@ -515,7 +591,10 @@ impl Engine {
                 let s = m2(x);
                 (Cow::Owned(s.clone()), Cow::Owned(s))
             }
-            Some(Value::NoArea) => (Cow::Borrowed(w("no_area").zh.as_str()), Cow::Borrowed(w("no_area").en.as_str())),
+            Some(Value::NoArea) => (
+                Cow::Borrowed(w("no_area").zh.as_str()),
+                Cow::Borrowed(w("no_area").en.as_str()),
+            ),
             _ => (Cow::Borrowed(""), Cow::Borrowed("")),
         };
         let size_args = |zh: bool| -> [(&'static str, &str); 4] {
@@ -526,7 +605,10 @@ impl Engine {
                 ("limit_area", rs.limit_texts.1.as_str()),
             ]
         };
-        let render = |t: &I18n, zh: &[(&'static str, String)], en: &[(&'static str, String)]| -> Text<'static> {
+        let render = |t: &I18n,
+                      zh: &[(&'static str, String)],
+                      en: &[(&'static str, String)]|
+         -> Text<'static> {
             let z: Vec<(&str, &str)> = zh.iter().map(|(k, v)| (*k, v.as_str())).collect();
             let e: Vec<(&str, &str)> = en.iter().map(|(k, v)| (*k, v.as_str())).collect();
             filled(t, &z, &e)
@@ -542,8 +624,16 @@ impl Engine {
             Some(filled(w(key), &size_args(true), &size_args(false)))
         };
         let basis_text = |zh: bool| -> String {
-            let t = if via_art4_list { w("basis_art4_listed") } else { w("basis_permit_not_applicable") };
-            if zh { fill(&t.zh, &[("activity", &act.name.zh)]) } else { fill(&t.en, &[("activity", &mid(&act.name.en))]) }
+            let t = if via_art4_list {
+                w("basis_art4_listed")
+            } else {
+                w("basis_permit_not_applicable")
+            };
+            if zh {
+                fill(&t.zh, &[("activity", &act.name.zh)])
+            } else {
+                fill(&t.en, &[("activity", &mid(&act.name.en))])
+            }
         };
 
         if let Some(s) = scope {
@@ -561,8 +651,14 @@ impl Engine {
             a.scope_because = match s {
                 Code::SMALL_PROJECT | Code::NEEDS_PERMIT => because.and_then(|t| {
                     let size = size_text()?;
-                    let zh = [("size", size.zh.into_owned()), ("activity", act.name.zh.clone())];
-                    let en = [("size", size.en.into_owned()), ("activity", mid(&act.name.en))];
+                    let zh = [
+                        ("size", size.zh.into_owned()),
+                        ("activity", act.name.zh.clone()),
+                    ];
+                    let en = [
+                        ("size", size.en.into_owned()),
+                        ("activity", mid(&act.name.en)),
+                    ];
                     Some(render(t, &zh, &en))
                 }),
                 Code::REFERENCE_MANAGED => because.and_then(|t| {
@@ -571,28 +667,51 @@ impl Engine {
                     let en = [("size", size.en.into_owned()), ("basis", basis_text(false))];
                     Some(render(t, &zh, &en))
                 }),
-                Code::SPORADIC_WORK => because.map(|t| render(t, &[("activity", act.name.zh.clone())], &[("activity", mid(&act.name.en))])),
+                Code::SPORADIC_WORK => because.map(|t| {
+                    render(
+                        t,
+                        &[("activity", act.name.zh.clone())],
+                        &[("activity", mid(&act.name.en))],
+                    )
+                }),
                 _ => because.map(borrowed),
             };
             if via_art4_list && s == Code::REFERENCE_MANAGED {
-                a.notes.push(Note { code: "N_REFERENCE_BY_LIST", text: note("N_REFERENCE_BY_LIST") });
+                a.notes.push(Note {
+                    code: "N_REFERENCE_BY_LIST",
+                    text: note("N_REFERENCE_BY_LIST"),
+                });
             }
-            if matches!(s, Code::EXCLUDED_EMERGENCY | Code::EXCLUDED_TEMPORARY) && cx.b(Fact::illegal_addition).is_true() {
-                a.notes.push(Note { code: "N_ILLEGAL_ADDITION", text: note("N_ILLEGAL_ADDITION") });
+            if matches!(s, Code::EXCLUDED_EMERGENCY | Code::EXCLUDED_TEMPORARY)
+                && cx.b(Fact::illegal_addition).is_true()
+            {
+                a.notes.push(Note {
+                    code: "N_ILLEGAL_ADDITION",
+                    text: note("N_ILLEGAL_ADDITION"),
+                });
             }
             if s == Code::EXCLUDED_PUBLIC_SAFETY_STRUCTURE {
-                a.notes.push(Note { code: "N_PUBLIC_SAFETY_SPECIAL_EQUIPMENT", text: note("N_PUBLIC_SAFETY_SPECIAL_EQUIPMENT") });
+                a.notes.push(Note {
+                    code: "N_PUBLIC_SAFETY_SPECIAL_EQUIPMENT",
+                    text: note("N_PUBLIC_SAFETY_SPECIAL_EQUIPMENT"),
+                });
             }
         }
         if act.code == "odd_other" {
-            a.notes.push(Note { code: "N_ODD_OTHER_DECISION", text: note("N_ODD_OTHER_DECISION") });
+            a.notes.push(Note {
+                code: "N_ODD_OTHER_DECISION",
+                text: note("N_ODD_OTHER_DECISION"),
+            });
         }
 
         // ── §3.2 high risk (engineering in scope only) ──────────────────────────────────────────
         let elevator = Tri::of(act.code == "elevator");
         let c_gt = cx.gt(Fact::contract_amount_yuan, p.limit_contract_yuan);
         let a_gt = cx.gt(Fact::construction_area_m2, p.limit_area_m2);
-        let structure_any = cx.b(Fact::structural_change).or(cx.b(Fact::load_increase)).or(cx.b(Fact::use_change));
+        let structure_any = cx
+            .b(Fact::structural_change)
+            .or(cx.b(Fact::load_increase))
+            .or(cx.b(Fact::use_change));
         let crowded = match cx.code(Fact::venue) {
             Some(i) => Tri::of(rs.file.venues.get(i).is_some_and(|v| v.crowded)),
             None => U(Fact::venue.bit()),
@@ -603,11 +722,23 @@ impl Engine {
             (Code::HR_STRUCTURE, eng_in.and(structure_any)),
             (Code::HR_ELEVATOR, eng_in.and(elevator)),
             (Code::HR_HOT_WORK_CROWDED, hot_crowded),
-            (Code::HR_CONFINED_SPACE, eng_in.and(cx.b(Fact::confined_space))),
-            (Code::HR_DEEP_EXCAVATION, eng_in.and(cx.ge(Fact::excavation_depth_m, p.deep_excavation_m))),
-            (Code::HR_HIGH_SCAFFOLD, eng_in.and(cx.ge(Fact::scaffold_height_m, p.high_scaffold_m))),
+            (
+                Code::HR_CONFINED_SPACE,
+                eng_in.and(cx.b(Fact::confined_space)),
+            ),
+            (
+                Code::HR_DEEP_EXCAVATION,
+                eng_in.and(cx.ge(Fact::excavation_depth_m, p.deep_excavation_m)),
+            ),
+            (
+                Code::HR_HIGH_SCAFFOLD,
+                eng_in.and(cx.ge(Fact::scaffold_height_m, p.high_scaffold_m)),
+            ),
             (Code::HR_LIFTING, eng_in.and(cx.b(Fact::lifting))),
-            (Code::HR_DANGEROUS_SUBPROJECT, eng_in.and(cx.b(Fact::other_dangerous_subproject))),
+            (
+                Code::HR_DANGEROUS_SUBPROJECT,
+                eng_in.and(cx.b(Fact::other_dangerous_subproject)),
+            ),
             (Code::HR_REFERENCE_MANAGED, is_ref),
         ];
         let mut hr = F;
@@ -618,13 +749,24 @@ impl Engine {
                 let tpl = ct.because.as_ref().unwrap_or(&EMPTY);
                 let because = match code {
                     Code::HR_LIMIT_ONE_SIDE => {
-                        let key = if c_gt.is_true() { "contract_over" } else { "area_over" };
+                        let key = if c_gt.is_true() {
+                            "contract_over"
+                        } else {
+                            "area_over"
+                        };
                         let d_zh = fill(&w(key).zh, &size_args(true));
                         let d_en = fill(&w(key).en, &size_args(false));
                         render(tpl, &[("detail", d_zh)], &[("detail", d_en)])
                     }
                     Code::HR_STRUCTURE => {
-                        let (zh, en) = self.fact_list(&cx, &[Fact::structural_change, Fact::load_increase, Fact::use_change]);
+                        let (zh, en) = self.fact_list(
+                            &cx,
+                            &[
+                                Fact::structural_change,
+                                Fact::load_increase,
+                                Fact::use_change,
+                            ],
+                        );
                         render(tpl, &[("facts", zh)], &[("facts", en)])
                     }
                     Code::HR_ELEVATOR => {
@@ -633,7 +775,9 @@ impl Engine {
                     }
                     Code::HR_HOT_WORK_CROWDED => {
                         let v = cx.code(Fact::venue).and_then(|i| rs.file.venues.get(i));
-                        let (zh, en) = v.map(|v| (v.name.zh.clone(), mid(&v.name.en))).unwrap_or_default();
+                        let (zh, en) = v
+                            .map(|v| (v.name.zh.clone(), mid(&v.name.en)))
+                            .unwrap_or_default();
                         render(tpl, &[("venue", zh)], &[("venue", en)])
                     }
                     Code::HR_DEEP_EXCAVATION | Code::HR_HIGH_SCAFFOLD => {
@@ -642,17 +786,34 @@ impl Engine {
                         } else {
                             (Fact::scaffold_height_m, p.high_scaffold_m)
                         };
-                        let args = [("value", fmt_num(cx.num(f).unwrap_or(0.0))), ("limit", fmt_num(lim))];
+                        let args = [
+                            ("value", fmt_num(cx.num(f).unwrap_or(0.0))),
+                            ("limit", fmt_num(lim)),
+                        ];
                         render(tpl, &args, &args)
                     }
-                    Code::HR_REFERENCE_MANAGED => render(tpl, &[("basis", basis_text(true))], &[("basis", basis_text(false))]),
+                    Code::HR_REFERENCE_MANAGED => render(
+                        tpl,
+                        &[("basis", basis_text(true))],
+                        &[("basis", basis_text(false))],
+                    ),
                     _ => borrowed(tpl),
                 };
-                a.high_risk_triggers.push(Item { code, article: &ct.article, because });
+                a.high_risk_triggers.push(Item {
+                    code,
+                    article: &ct.article,
+                    because,
+                });
             }
         }
-        if a.high_risk_triggers.iter().any(|t| t.code == Code::HR_STRUCTURE) {
-            a.notes.push(Note { code: "N_STRUCTURE_BROAD", text: note("N_STRUCTURE_BROAD") });
+        if a.high_risk_triggers
+            .iter()
+            .any(|t| t.code == Code::HR_STRUCTURE)
+        {
+            a.notes.push(Note {
+                code: "N_STRUCTURE_BROAD",
+                text: note("N_STRUCTURE_BROAD"),
+            });
         }
         a.high_risk = match hr {
             T => Some(true),
@@ -665,7 +826,11 @@ impl Engine {
         // includes the contract), so `investment_yuan` is asked only when nothing else settles it.
         let sup_contract = cx.ge(Fact::contract_amount_yuan, p.supervision_investment_yuan);
         let sup_area = cx.ge(Fact::construction_area_m2, p.supervision_area_m2);
-        let sup = hr.and_then(|| sup_contract.or_else(|| sup_area.or_else(|| cx.ge(Fact::investment_yuan, p.supervision_investment_yuan))));
+        let sup = hr.and_then(|| {
+            sup_contract.or_else(|| {
+                sup_area.or_else(|| cx.ge(Fact::investment_yuan, p.supervision_investment_yuan))
+            })
+        });
         let sup_req = eng_in.and(sup);
         match (cx.out(eng_in), cx.out(sup_req)) {
             (Some(true), Some(true)) => a.supervision = Some(Code::SUPERVISION_REQUIRED),
@@ -682,7 +847,9 @@ impl Engine {
         let gas = cx.b(Fact::gas_pipeline_alteration);
         let multi = || cx.b(Fact::elevator_multi_owner_residential);
         let ew_add = cx.elevator_is("add");
-        let outside_guidance = cx.elevator_is("alter").or(ew_add.and_then(|| multi().not()));
+        let outside_guidance = cx
+            .elevator_is("alter")
+            .or(ew_add.and_then(|| multi().not()));
         let lift_design = eng_in.and(elevator).and(outside_guidance);
         let structural_dossier = eng_in.and(structure_any.or(elevator.and(outside_guidance)));
         let docs: [(Code, Tri); 24] = [
@@ -690,7 +857,10 @@ impl Engine {
             (Code::D_APPLICANT_ID, eng_in),
             (Code::D_AGENT_AUTH, eng_in.and(cx.b(Fact::via_agent))),
             (Code::D_PROPERTY_PROOF, eng_in),
-            (Code::D_OWNER_CONSENT, eng_in.and(cx.b(Fact::applicant_is_owner).not())),
+            (
+                Code::D_OWNER_CONSENT,
+                eng_in.and(cx.b(Fact::applicant_is_owner).not()),
+            ),
             (Code::D_SAFETY_PLEDGE, in_scope),
             (Code::D_CONTRACT, eng_in),
             (Code::D_WORKER_LIST, eng_in),
@@ -701,8 +871,14 @@ impl Engine {
             (Code::D_CONTRACTOR_LICENCES, hr),
             (Code::D_STRUCTURAL_DOSSIER, structural_dossier),
             (Code::D_GAS_OPINION, eng_in.and(gas)),
-            (Code::D_PIPELINE_AGREEMENT, eng_in.and(earthwork.and_then(|| cx.b(Fact::underground_pipelines)))),
-            (Code::D_ELEVATOR_JOINT_REVIEW, eng_in.and(elevator).and(ew_add.and_then(multi))),
+            (
+                Code::D_PIPELINE_AGREEMENT,
+                eng_in.and(earthwork.and_then(|| cx.b(Fact::underground_pipelines))),
+            ),
+            (
+                Code::D_ELEVATOR_JOINT_REVIEW,
+                eng_in.and(elevator).and(ew_add.and_then(multi)),
+            ),
             (Code::D_ELEVATOR_APPROVAL, lift_design),
             (Code::D_SUPERVISION_CONTRACT, sup_req),
             (Code::S_WORK_TIME, odd_in),
@@ -720,42 +896,88 @@ impl Engine {
             let because = match code {
                 Code::D_STRUCTURAL_DOSSIER => {
                     if structure_any.is_true() {
-                        let key = if cx.b(Fact::load_increase).or(cx.b(Fact::use_change)).is_true() {
+                        let key = if cx
+                            .b(Fact::load_increase)
+                            .or(cx.b(Fact::use_change))
+                            .is_true()
+                        {
                             "structural_with_appraisal"
                         } else {
                             "structural_high_risk"
                         };
-                        let (zh, en) = self.fact_list(&cx, &[Fact::structural_change, Fact::load_increase, Fact::use_change]);
+                        let (zh, en) = self.fact_list(
+                            &cx,
+                            &[
+                                Fact::structural_change,
+                                Fact::load_increase,
+                                Fact::use_change,
+                            ],
+                        );
                         let r = render(w(key), &[("facts", zh)], &[("facts", en)]);
-                        render(tpl, &[("reason", r.zh.into_owned())], &[("reason", r.en.into_owned())])
+                        render(
+                            tpl,
+                            &[("reason", r.zh.into_owned())],
+                            &[("reason", r.en.into_owned())],
+                        )
                     } else {
                         let (zh, en) = self.elevator_work_name(&cx);
-                        let r = render(w("elevator_outside_guidance"), &[("work", zh)], &[("work", en)]);
-                        render(tpl, &[("reason", r.zh.into_owned())], &[("reason", r.en.into_owned())])
+                        let r = render(
+                            w("elevator_outside_guidance"),
+                            &[("work", zh)],
+                            &[("work", en)],
+                        );
+                        render(
+                            tpl,
+                            &[("reason", r.zh.into_owned())],
+                            &[("reason", r.en.into_owned())],
+                        )
                     }
                 }
                 Code::D_ELEVATOR_APPROVAL => {
                     let (zh, en) = self.elevator_work_name(&cx);
                     render(tpl, &[("work", zh)], &[("work", en)])
                 }
-                Code::D_CONTRACTOR_LICENCES if elevator.is_true() => borrowed(ct.because_elevator.as_ref().unwrap_or(tpl)),
+                Code::D_CONTRACTOR_LICENCES if elevator.is_true() => {
+                    borrowed(ct.because_elevator.as_ref().unwrap_or(tpl))
+                }
                 Code::S_SPECIAL_CERTS => {
-                    let present: Vec<Fact> = rs.special_operations.iter().copied().filter(|f| cx.b(*f).is_true()).collect();
+                    let present: Vec<Fact> = rs
+                        .special_operations
+                        .iter()
+                        .copied()
+                        .filter(|f| cx.b(*f).is_true())
+                        .collect();
                     let (zh, en) = self.fact_list(&cx, &present);
                     render(tpl, &[("facts", zh)], &[("facts", en)])
                 }
                 _ => borrowed(tpl),
             };
-            a.documents.push(Item { code, article: &ct.article, because });
+            a.documents.push(Item {
+                code,
+                article: &ct.article,
+                because,
+            });
         }
 
         // ── §3.5 obligations ──────────────────────────────────────────────────────────────────────
-        let hazards_here: &[Fact] = if odd { &rs.hazards_odd_job } else { &rs.hazards_engineering };
+        let hazards_here: &[Fact] = if odd {
+            &rs.hazards_odd_job
+        } else {
+            &rs.hazards_engineering
+        };
         let dangerous = cx.any(&rs.dangerous_by_kind[kind_i]);
         let near = p.near_limit_fraction;
         let near_limit = cx
-            .within(Fact::contract_amount_yuan, p.limit_contract_yuan * (1.0 - near), p.limit_contract_yuan)
-            .or(cx.within(Fact::construction_area_m2, p.limit_area_m2 * (1.0 - near), p.limit_area_m2));
+            .within(
+                Fact::contract_amount_yuan,
+                p.limit_contract_yuan * (1.0 - near),
+                p.limit_contract_yuan,
+            )
+            .or(cx.within(
+                Fact::construction_area_m2,
+                p.limit_area_m2 * (1.0 - near),
+                p.limit_area_m2,
+            ));
         let needs_permit = sc.is_in(ScopeSet::of(&[Code::NEEDS_PERMIT]));
         let near_policy = is_small.and(near_limit);
         let obligations: [(Code, Tri); 24] = [
@@ -770,7 +992,10 @@ impl Engine {
             (Code::O_POST_AT_ENTRANCE, eng_in),
             (Code::O_QUALIFIED_CONTRACTOR, hr),
             (Code::O_SUPERVISION, sup_req),
-            (Code::O_DECORATION_AGREEMENT, eng_in.and(Tri::of(act.has_flag('D'))).and(pm)),
+            (
+                Code::O_DECORATION_AGREEMENT,
+                eng_in.and(Tri::of(act.has_flag('D'))).and(pm),
+            ),
             (Code::O_STRUCTURAL_PROCEDURE, structural_dossier),
             (Code::O_ELEVATOR_SPECIAL_EQUIPMENT, eng_in.and(elevator)),
             (Code::O_HOT_WORK_CROWDED_MEASURES, hot_crowded),
@@ -781,18 +1006,27 @@ impl Engine {
             (Code::O_SPECIAL_CERTIFICATES, in_scope.and(special)),
             (Code::O_NOTIFY_PROPERTY, in_scope.and(special).and(pm)),
             (Code::O_DANGEROUS_WORK_PLAN, in_scope.and(dangerous)),
-            (Code::O_HAZARDOUS_CHEMICALS, in_scope.and(cx.b(Fact::hazardous_chemicals))),
+            (
+                Code::O_HAZARDOUS_CHEMICALS,
+                in_scope.and(cx.b(Fact::hazardous_chemicals)),
+            ),
             (Code::O_APPLY_FOR_PERMIT, refers_to_permit),
         ];
         for (code, t) in obligations {
             if cx.out(t) == Some(true) {
-                a.obligations.push(Obligation { code, article: &self.code_text(code).article });
+                a.obligations.push(Obligation {
+                    code,
+                    article: &self.code_text(code).article,
+                });
             }
         }
         if near_policy.is_true() {
             if let Some(t) = self.codes.notes.get("N_NEAR_LIMIT_POLICY") {
                 let f = format!("{}%", fmt_num(near * 100.0));
-                a.notes.push(Note { code: "N_NEAR_LIMIT_POLICY", text: filled(t, &[("fraction", &f)], &[("fraction", &f)]) });
+                a.notes.push(Note {
+                    code: "N_NEAR_LIMIT_POLICY",
+                    text: filled(t, &[("fraction", &f)], &[("fraction", &f)]),
+                });
             }
         }
 
@@ -811,10 +1045,16 @@ impl Engine {
             }
         }
         if in_scope.and(closed).is_true() {
-            a.notes.push(Note { code: "N_CLOSED_SITE", text: note("N_CLOSED_SITE") });
+            a.notes.push(Note {
+                code: "N_CLOSED_SITE",
+                text: note("N_CLOSED_SITE"),
+            });
         }
         if cx.out(in_scope.and(cx.known(Fact::street))) == Some(true) {
-            a.street_office = cx.code(Fact::street).and_then(|i| self.streets.get(i)).map(|s| s.code.as_str());
+            a.street_office = cx
+                .code(Fact::street)
+                .and_then(|i| self.streets.get(i))
+                .map(|s| s.code.as_str());
         }
 
         // ── §5 departments ────────────────────────────────────────────────────────────────────────
@@ -822,8 +1062,16 @@ impl Engine {
         let fire = cx.out(in_scope.and(cx.b(Fact::hot_work)));
         if let Some(s) = scope {
             let mut d = Departments::default();
-            let (first, rest) = act.dept.split_first().map_or(("", &[][..]), |(f, r)| (f.as_str(), r));
-            if s.is_in_scope() || matches!(s, Code::NEEDS_PERMIT | Code::EXCLUDED_PUBLIC_SAFETY_STRUCTURE) {
+            let (first, rest) = act
+                .dept
+                .split_first()
+                .map_or(("", &[][..]), |(f, r)| (f.as_str(), r));
+            if s.is_in_scope()
+                || matches!(
+                    s,
+                    Code::NEEDS_PERMIT | Code::EXCLUDED_PUBLIC_SAFETY_STRUCTURE
+                )
+            {
                 if let Some(dep) = self.departments.iter().find(|x| x.code == first) {
                     d.primary.push(dep.code.as_str());
                 }
@@ -892,8 +1140,15 @@ impl Engine {
             dl.calendar_provisional = !provisional_years.is_empty();
             if dl.calendar_provisional {
                 if let Some(t) = self.codes.notes.get("N_CALENDAR_PROVISIONAL") {
-                    let years = provisional_years.iter().map(|y| y.to_string()).collect::<Vec<_>>().join(", ");
-                    a.notes.push(Note { code: "N_CALENDAR_PROVISIONAL", text: filled(t, &[("years", &years)], &[("years", &years)]) });
+                    let years = provisional_years
+                        .iter()
+                        .map(|y| y.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    a.notes.push(Note {
+                        code: "N_CALENDAR_PROVISIONAL",
+                        text: filled(t, &[("years", &years)], &[("years", &years)]),
+                    });
                 }
             }
         }
@@ -901,7 +1156,12 @@ impl Engine {
         // What is still unknown and could change the result, in interview order.
         let need = cx.need;
         if need != 0 {
-            a.missing_facts = rs.order.iter().filter(|f| need & f.bit() != 0 && !rs.spec(**f).input_only).map(|f| f.key()).collect();
+            a.missing_facts = rs
+                .order
+                .iter()
+                .filter(|f| need & f.bit() != 0 && !rs.spec(**f).input_only)
+                .map(|f| f.key())
+                .collect();
         }
         a
     }
@@ -915,7 +1175,12 @@ impl Engine {
     }
 
     fn fact_list(&self, cx: &Cx<'_>, fs: &[Fact]) -> (String, String) {
-        let sep = self.codes.words.get("list_separator").cloned().unwrap_or_default();
+        let sep = self
+            .codes
+            .words
+            .get("list_separator")
+            .cloned()
+            .unwrap_or_default();
         let mut zh = Vec::new();
         let mut en = Vec::new();
         for f in fs {
@@ -939,4 +1204,7 @@ impl Engine {
     }
 }
 
-static EMPTY: I18n = I18n { zh: String::new(), en: String::new() };
+static EMPTY: I18n = I18n {
+    zh: String::new(),
+    en: String::new(),
+};

@@ -55,14 +55,26 @@ impl Calendar {
     pub fn new(years: &[CalendarYear]) -> Result<Calendar, CalendarError> {
         let mut out = Vec::with_capacity(years.len());
         for y in years {
-            let (jan1, next) = match (Date::from_ymd(y.year, 1, 1), Date::from_ymd(y.year + 1, 1, 1)) {
+            let (jan1, next) = match (
+                Date::from_ymd(y.year, 1, 1),
+                Date::from_ymd(y.year + 1, 1, 1),
+            ) {
                 (Some(a), Some(b)) => (a, b),
                 _ => return Err(CalendarError(format!("{}: not a calendar year", y.year))),
             };
-            let mut t = YearTable { year: y.year, jan1, days: next.days_since(jan1), off: [0; 6], work: [0; 6] };
+            let mut t = YearTable {
+                year: y.year,
+                jan1,
+                days: next.days_since(jan1),
+                off: [0; 6],
+                work: [0; 6],
+            };
             for h in &y.holidays {
                 if h.from.year() != y.year || h.to.year() != y.year || h.to < h.from {
-                    return Err(CalendarError(format!("{}: holiday {}..{} is not inside the year", y.year, h.from, h.to)));
+                    return Err(CalendarError(format!(
+                        "{}: holiday {}..{} is not inside the year",
+                        y.year, h.from, h.to
+                    )));
                 }
                 let mut d = h.from;
                 while d <= h.to {
@@ -72,15 +84,24 @@ impl Calendar {
             }
             for &d in &y.working_weekend_days {
                 if d.year() != y.year || !d.is_weekend() {
-                    return Err(CalendarError(format!("{}: {} is not a weekend day of that year", y.year, d)));
+                    return Err(CalendarError(format!(
+                        "{}: {} is not a weekend day of that year",
+                        y.year, d
+                    )));
                 }
                 if get(&t.off, day_of_year(d)) {
-                    return Err(CalendarError(format!("{}: {} is both a holiday and a working day", y.year, d)));
+                    return Err(CalendarError(format!(
+                        "{}: {} is both a holiday and a working day",
+                        y.year, d
+                    )));
                 }
                 set(&mut t.work, day_of_year(d));
             }
             if out.iter().any(|o: &YearTable| o.year == y.year) {
-                return Err(CalendarError(format!("{}: two calendars for the same year", y.year)));
+                return Err(CalendarError(format!(
+                    "{}: two calendars for the same year",
+                    y.year
+                )));
             }
             out.push(t);
         }

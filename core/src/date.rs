@@ -50,7 +50,9 @@ impl Date {
         let mp = (m + 9) % 12;
         let doy = (153 * mp + 2) / 5 + d - 1;
         let doe = yoe as u32 * 365 + yoe as u32 / 4 - yoe as u32 / 100 + doy;
-        Some(Date { days: era * 146_097 + doe as i32 - 719_468 })
+        Some(Date {
+            days: era * 146_097 + doe as i32 - 719_468,
+        })
     }
 
     /// `(year, month, day)`.
@@ -108,7 +110,9 @@ impl Date {
     }
 
     pub fn add_days(self, n: i32) -> Date {
-        Date { days: self.days + n }
+        Date {
+            days: self.days + n,
+        }
     }
 
     /// Days from `other` to `self`.
@@ -150,7 +154,8 @@ impl serde::Serialize for Date {
 impl<'de> serde::Deserialize<'de> for Date {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-        Date::parse(&s).ok_or_else(|| serde::de::Error::custom(format!("not a YYYY-MM-DD date: {s}")))
+        Date::parse(&s)
+            .ok_or_else(|| serde::de::Error::custom(format!("not a YYYY-MM-DD date: {s}")))
     }
 }
 
@@ -173,9 +178,24 @@ mod tests {
 
     #[test]
     fn parses_only_real_dates() {
-        assert_eq!(Date::parse("2026-02-28").map(|d| d.to_string()), Some("2026-02-28".into()));
-        assert_eq!(Date::parse("2028-02-29").map(|d| d.to_string()), Some("2028-02-29".into()));
-        for bad in ["2026-02-29", "2026-13-01", "2026-00-10", "2026-1-01", "26-01-01", "2026/01/01", "2026-01-32", ""] {
+        assert_eq!(
+            Date::parse("2026-02-28").map(|d| d.to_string()),
+            Some("2026-02-28".into())
+        );
+        assert_eq!(
+            Date::parse("2028-02-29").map(|d| d.to_string()),
+            Some("2028-02-29".into())
+        );
+        for bad in [
+            "2026-02-29",
+            "2026-13-01",
+            "2026-00-10",
+            "2026-1-01",
+            "26-01-01",
+            "2026/01/01",
+            "2026-01-32",
+            "",
+        ] {
             assert_eq!(Date::parse(bad), None, "{bad}");
         }
     }
@@ -198,7 +218,11 @@ mod tests {
             ("2026-07-15", "2027-01-15"),
         ];
         for (from, to) in cases {
-            assert_eq!(Date::parse(from).unwrap().add_months_clamped(6).to_string(), to, "{from}");
+            assert_eq!(
+                Date::parse(from).unwrap().add_months_clamped(6).to_string(),
+                to,
+                "{from}"
+            );
         }
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::calendar::Calendar;
 use crate::date::Date;
-use crate::facts::{Fact, FactsError, FieldError, Facts, Key, Raw, RawFacts, Value, N_FACTS};
+use crate::facts::{Fact, Facts, FactsError, FieldError, Key, N_FACTS, Raw, RawFacts, Value};
 use crate::model::*;
 use crate::result::Code;
 
@@ -98,14 +98,19 @@ pub fn embedded_sources() -> DataSources<'static> {
 /// Turns a data file's text into its typed form. Native builds use serde_json; the wasm shell uses the
 /// browser's `JSON.parse`, which keeps a JSON parser out of the module.
 pub trait DataParser {
-    fn parse<T: serde::de::DeserializeOwned>(&self, what: &str, text: &str) -> Result<T, DataError>;
+    fn parse<T: serde::de::DeserializeOwned>(&self, what: &str, text: &str)
+    -> Result<T, DataError>;
 }
 
 /// serde_json.
 pub struct SerdeJson;
 
 impl DataParser for SerdeJson {
-    fn parse<T: serde::de::DeserializeOwned>(&self, what: &str, text: &str) -> Result<T, DataError> {
+    fn parse<T: serde::de::DeserializeOwned>(
+        &self,
+        what: &str,
+        text: &str,
+    ) -> Result<T, DataError> {
         serde_json::from_str(text).map_err(|e| DataError(format!("{what}: {e}")))
     }
 }
@@ -113,22 +118,36 @@ impl DataParser for SerdeJson {
 fn param(file: &RulesetFile, name: &str) -> Result<f64, DataError> {
     match file.parameters.get(name) {
         Some(p) if p.value.is_finite() && p.value >= 0.0 => Ok(p.value),
-        Some(_) => Err(DataError(format!("{} {}: parameter {name} must be finite and ≥ 0", file.id, file.version))),
-        None => Err(DataError(format!("{} {}: parameter {name} is missing", file.id, file.version))),
+        Some(_) => Err(DataError(format!(
+            "{} {}: parameter {name} must be finite and ≥ 0",
+            file.id, file.version
+        ))),
+        None => Err(DataError(format!(
+            "{} {}: parameter {name} is missing",
+            file.id, file.version
+        ))),
     }
 }
 
 fn fact_list(what: &str, keys: &[String]) -> Result<Vec<Fact>, DataError> {
-    keys.iter().map(|k| Fact::from_key(k).ok_or_else(|| DataError(format!("{what}: unknown fact {k}")))).collect()
+    keys.iter()
+        .map(|k| Fact::from_key(k).ok_or_else(|| DataError(format!("{what}: unknown fact {k}"))))
+        .collect()
 }
 
 impl Ruleset {
-    fn build(file: RulesetFile, codes: &CodesFile, departments: &[Department]) -> Result<Ruleset, DataError> {
+    fn build(
+        file: RulesetFile,
+        codes: &CodesFile,
+        departments: &[Department],
+    ) -> Result<Ruleset, DataError> {
         let name = format!("{} {}", file.id, file.version);
         let u = |n: &str| -> Result<u32, DataError> {
             let v = param(&file, n)?;
             if v.fract() != 0.0 || v > 1000.0 {
-                return Err(DataError(format!("{name}: parameter {n} must be a whole number ≤ 1000")));
+                return Err(DataError(format!(
+                    "{name}: parameter {n} must be a whole number ≤ 1000"
+                )));
             }
             Ok(v as u32)
         };
@@ -148,14 +167,17 @@ impl Ruleset {
             near_limit_fraction: param(&file, "near_limit_fraction")?,
         };
         if params.extension_window_days == 0 {
-            return Err(DataError(format!("{name}: extension_window_days must be ≥ 1")));
+            return Err(DataError(format!(
+                "{name}: extension_window_days must be ≥ 1"
+            )));
         }
         // The facts table must name every fact of the contract exactly once.
         let mut rank = [u8::MAX; N_FACTS];
         let mut order = Vec::with_capacity(N_FACTS);
         let mut specs: Vec<Option<FactSpec>> = vec![None; N_FACTS];
         for (i, spec) in file.facts.iter().enumerate() {
-            let f = Fact::from_key(&spec.key).ok_or_else(|| DataError(format!("{name}: unknown fact {}", spec.key)))?;
+            let f = Fact::from_key(&spec.key)
+                .ok_or_else(|| DataError(format!("{name}: unknown fact {}", spec.key)))?;
             if rank[f as usize] != u8::MAX {
                 return Err(DataError(format!("{name}: fact {} listed twice", spec.key)));
             }
@@ -166,14 +188,27 @@ impl Ruleset {
         let fact_specs: Vec<FactSpec> = specs
             .into_iter()
             .zip(Fact::ALL)
-            .map(|(s, f)| s.ok_or_else(|| DataError(format!("{name}: fact {} is not in the facts table", f.key()))))
+            .map(|(s, f)| {
+                s.ok_or_else(|| {
+                    DataError(format!(
+                        "{name}: fact {} is not in the facts table",
+                        f.key()
+                    ))
+                })
+            })
             .collect::<Result<_, _>>()?;
-        let hz = file.hazards.as_ref().ok_or_else(|| DataError(format!("{name}: no hazards table")))?;
+        let hz = file
+            .hazards
+            .as_ref()
+            .ok_or_else(|| DataError(format!("{name}: no hazards table")))?;
         let dept_known = |d: &str| departments.iter().any(|x| x.code == d);
         let mut activity_implies = Vec::new();
         for a in &file.activities {
             if a.dept.is_empty() || !a.dept.iter().all(|d| dept_known(d)) {
-                return Err(DataError(format!("{name}: activity {} has an unknown or no department", a.code)));
+                return Err(DataError(format!(
+                    "{name}: activity {} has an unknown or no department",
+                    a.code
+                )));
             }
             if a.kind == Kind::Engineering && codes.codes.is_empty() {
                 return Err(DataError("no code texts".into()));
@@ -182,26 +217,41 @@ impl Ruleset {
         }
         for v in &file.venues {
             if !v.co.iter().all(|d| dept_known(d)) {
-                return Err(DataError(format!("{name}: venue {} has an unknown department", v.code)));
+                return Err(DataError(format!(
+                    "{name}: venue {} has an unknown department",
+                    v.code
+                )));
             }
         }
         if file.activities.is_empty() || file.venues.is_empty() {
-            return Err(DataError(format!("{name}: activities and venues must not be empty")));
+            return Err(DataError(format!(
+                "{name}: activities and venues must not be empty"
+            )));
         }
         let implications = hz
             .implications
             .iter()
-            .map(|i| Ok((fact_list(&name, std::slice::from_ref(&i.if_))?[0], fact_list(&name, std::slice::from_ref(&i.then))?[0])))
+            .map(|i| {
+                Ok((
+                    fact_list(&name, std::slice::from_ref(&i.if_))?[0],
+                    fact_list(&name, std::slice::from_ref(&i.then))?[0],
+                ))
+            })
             .collect::<Result<Vec<_>, DataError>>()?;
         let elevator_values = fact_specs[Fact::elevator_work as usize].values.clone();
         let hz_eng = fact_list(&name, &hz.engineering)?;
         let hz_odd = fact_list(&name, &hz.odd_job)?;
         let special = fact_list(&name, &hz.special_operations)?;
         let dangerous = fact_list(&name, &hz.dangerous_work)?;
-        let restrict = |l: &[Fact], only: &[Fact]| -> Vec<Fact> { l.iter().copied().filter(|f| only.contains(f)).collect() };
+        let restrict = |l: &[Fact], only: &[Fact]| -> Vec<Fact> {
+            l.iter().copied().filter(|f| only.contains(f)).collect()
+        };
         let special_by_kind = [restrict(&special, &hz_eng), restrict(&special, &hz_odd)];
         let dangerous_by_kind = [restrict(&dangerous, &hz_eng), restrict(&dangerous, &hz_odd)];
-        let numeric = Fact::ALL.iter().filter(|f| fact_specs[**f as usize].ty == "number").fold(0u64, |m, f| m | f.bit());
+        let numeric = Fact::ALL
+            .iter()
+            .filter(|f| fact_specs[**f as usize].ty == "number")
+            .fold(0u64, |m, f| m | f.bit());
         let limit_texts = (
             format!("¥{}", crate::assess::fmt_num(params.limit_contract_yuan)),
             format!("{} m²", crate::assess::fmt_num(params.limit_area_m2)),
@@ -285,14 +335,26 @@ impl Engine {
     }
 
     /// Like [`Engine::from_sources`], with another JSON parser.
-    pub fn from_sources_with<P: DataParser>(src: &DataSources<'_>, p: &P) -> Result<Engine, DataError> {
+    pub fn from_sources_with<P: DataParser>(
+        src: &DataSources<'_>,
+        p: &P,
+    ) -> Result<Engine, DataError> {
         let codes: CodesFile = p.parse("codes.json", src.codes)?;
-        let departments = p.parse::<DepartmentsFile>("departments.json", src.departments)?.departments;
+        let departments = p
+            .parse::<DepartmentsFile>("departments.json", src.departments)?
+            .departments;
         let streets = p.parse::<StreetsFile>("streets.json", src.streets)?.streets;
-        let calendar_years: Vec<CalendarYear> =
-            src.calendars.iter().map(|c| p.parse("calendar", c)).collect::<Result<_, _>>()?;
+        let calendar_years: Vec<CalendarYear> = src
+            .calendars
+            .iter()
+            .map(|c| p.parse("calendar", c))
+            .collect::<Result<_, _>>()?;
         let calendar = Calendar::new(&calendar_years).map_err(|e| DataError(e.0))?;
-        let mut files: Vec<RulesetFile> = src.rulesets.iter().map(|r| p.parse("ruleset", r)).collect::<Result<_, _>>()?;
+        let mut files: Vec<RulesetFile> = src
+            .rulesets
+            .iter()
+            .map(|r| p.parse("ruleset", r))
+            .collect::<Result<_, _>>()?;
         files.sort_by_key(|f| f.effective_from);
         let mut rulesets: Vec<Ruleset> = Vec::with_capacity(files.len());
         for f in files {
@@ -301,13 +363,21 @@ impl Engine {
                     let base = rulesets
                         .iter()
                         .find(|r| &r.file.version == v)
-                        .ok_or_else(|| DataError(format!("{} amends unknown version {v}", f.version)))?;
+                        .ok_or_else(|| {
+                            DataError(format!("{} amends unknown version {v}", f.version))
+                        })?;
                     resolve(f, &base.file)
                 }
                 None => f,
             };
-            if rulesets.iter().any(|r| r.file.effective_from == f.effective_from) {
-                return Err(DataError(format!("two rule sets take effect on {}", f.effective_from)));
+            if rulesets
+                .iter()
+                .any(|r| r.file.effective_from == f.effective_from)
+            {
+                return Err(DataError(format!(
+                    "two rule sets take effect on {}",
+                    f.effective_from
+                )));
             }
             rulesets.push(Ruleset::build(f, &codes, &departments)?);
         }
@@ -316,14 +386,30 @@ impl Engine {
         }
         let code_texts = Code::ALL
             .iter()
-            .map(|c| codes.codes.get(c.as_str()).cloned().ok_or_else(|| DataError(format!("codes.json: no text for {}", c.as_str()))))
+            .map(|c| {
+                codes
+                    .codes
+                    .get(c.as_str())
+                    .cloned()
+                    .ok_or_else(|| DataError(format!("codes.json: no text for {}", c.as_str())))
+            })
             .collect::<Result<Vec<_>, _>>()?;
         for k in codes.codes.keys() {
             if Code::from_str(k).is_none() {
-                return Err(DataError(format!("codes.json: {k} is not a code of the contract")));
+                return Err(DataError(format!(
+                    "codes.json: {k} is not a code of the contract"
+                )));
             }
         }
-        let engine = Engine { rulesets, codes, code_texts, departments, streets, calendar, calendar_years };
+        let engine = Engine {
+            rulesets,
+            codes,
+            code_texts,
+            departments,
+            streets,
+            calendar,
+            calendar_years,
+        };
         engine.check_wording()?;
         Ok(engine)
     }
@@ -349,7 +435,10 @@ impl Engine {
 
     /// Index of the rule set in force on `d` (the earliest if `d` precedes them all).
     pub fn ruleset_index_for(&self, d: Date) -> usize {
-        self.rulesets.iter().rposition(|r| r.file.effective_from <= d).unwrap_or(0)
+        self.rulesets
+            .iter()
+            .rposition(|r| r.file.effective_from <= d)
+            .unwrap_or(0)
     }
 
     pub fn ruleset_for(&self, d: Date) -> &Ruleset {
@@ -379,7 +468,8 @@ impl Engine {
     /// Parses a facts object from JSON text and checks it. `today` is the caller's date in Asia/Shanghai,
     /// used when `registration_date` is absent.
     pub fn parse_json(&self, json: &str, today: Date) -> Result<Facts, FactsError> {
-        let raw: RawFacts = serde_json::from_str(json).map_err(|e| FactsError::json(&e.to_string()))?;
+        let raw: RawFacts =
+            serde_json::from_str(json).map_err(|e| FactsError::json(&e.to_string()))?;
         self.parse_facts(raw, today)
     }
 
@@ -422,7 +512,10 @@ impl Engine {
         // The filing date picks the rule set, so read it first.
         let mut values: [Option<Value>; N_FACTS] = [None; N_FACTS];
         for &(f, v) in &found {
-            if matches!(f, Fact::registration_date | Fact::registered_date | Fact::completion_date) {
+            if matches!(
+                f,
+                Fact::registration_date | Fact::registered_date | Fact::completion_date
+            ) {
                 match check_date(f, v) {
                     Ok(d) => values[f as usize] = Some(Value::Date(d)),
                     Err(e) => errors.push(e),
@@ -436,7 +529,12 @@ impl Engine {
         let ri = self.ruleset_index_for(filing_date);
         let rs = &self.rulesets[ri];
         for &(f, v) in &found {
-            if values[f as usize].is_some() || matches!(f, Fact::registration_date | Fact::registered_date | Fact::completion_date) {
+            if values[f as usize].is_some()
+                || matches!(
+                    f,
+                    Fact::registration_date | Fact::registered_date | Fact::completion_date
+                )
+            {
                 continue;
             }
             match self.check_value(rs, f, v) {
@@ -445,7 +543,10 @@ impl Engine {
             }
         }
         // Cross-field rules.
-        if let (Some(Value::NoArea), Some(Value::Code(a))) = (values[Fact::construction_area_m2 as usize], values[Fact::activity as usize]) {
+        if let (Some(Value::NoArea), Some(Value::Code(a))) = (
+            values[Fact::construction_area_m2 as usize],
+            values[Fact::activity as usize],
+        ) {
             let act = &rs.file.activities[a as usize];
             if !act.has_flag('L') {
                 errors.push(FieldError {
@@ -471,7 +572,11 @@ impl Engine {
             }
         }
         if errors.is_empty() {
-            Ok(Facts { values, ruleset: ri, filing_date })
+            Ok(Facts {
+                values,
+                ruleset: ri,
+                filing_date,
+            })
         } else {
             Err(FactsError::new(errors))
         }
@@ -494,7 +599,10 @@ impl Engine {
         match spec.ty.as_str() {
             "bool" => match v {
                 Raw::Bool(b) => Ok(Value::Bool(*b)),
-                _ => Err(type_err("布尔值 true 或 false（未知时请不填该项）", "true or false (leave the key out if unknown)")),
+                _ => Err(type_err(
+                    "布尔值 true 或 false（未知时请不填该项）",
+                    "true or false (leave the key out if unknown)",
+                )),
             },
             "number" => match v {
                 Raw::Null if f == Fact::construction_area_m2 => Ok(Value::NoArea),
@@ -511,17 +619,24 @@ impl Engine {
                             field: key.into(),
                             rule: "range",
                             message: I18n {
-                                zh: format!("“{key}”应在 0 到 {} {unit_zh}之间，收到的是 {n}", fmt_plain(max)),
-                                en: format!("\"{key}\" must be between 0 and {} {unit_en}, got {n}", fmt_plain(max)),
+                                zh: format!(
+                                    "“{key}”应在 0 到 {} {unit_zh}之间，收到的是 {n}",
+                                    fmt_plain(max)
+                                ),
+                                en: format!(
+                                    "\"{key}\" must be between 0 and {} {unit_en}, got {n}",
+                                    fmt_plain(max)
+                                ),
                             },
                         })
                     } else {
                         Ok(Value::Num(*n))
                     }
                 }
-                _ if f == Fact::construction_area_m2 => {
-                    Err(type_err("数字（平方米），或 null 表示无建筑面积", "a number of m², or null for no building area"))
-                }
+                _ if f == Fact::construction_area_m2 => Err(type_err(
+                    "数字（平方米），或 null 表示无建筑面积",
+                    "a number of m², or null for no building area",
+                )),
                 _ => Err(type_err("数字", "a number")),
             },
             "activity" | "venue" | "street" | "enum" => {
@@ -545,7 +660,9 @@ impl Engine {
                             rule: "code",
                             message: I18n {
                                 zh: format!("“{key}”没有“{shown}”这个取值；可选：{list}"),
-                                en: format!("\"{key}\" has no value \"{shown}\"; expected one of: {list}"),
+                                en: format!(
+                                    "\"{key}\" has no value \"{shown}\"; expected one of: {list}"
+                                ),
                             },
                         })
                     }
@@ -554,7 +671,10 @@ impl Engine {
             other => Err(FieldError {
                 field: key.into(),
                 rule: "type",
-                message: I18n { zh: format!("“{key}”的类型 {other} 无法识别"), en: format!("\"{key}\" has unsupported type {other}") },
+                message: I18n {
+                    zh: format!("“{key}”的类型 {other} 无法识别"),
+                    en: format!("\"{key}\" has unsupported type {other}"),
+                },
             }),
         }
     }
@@ -569,13 +689,19 @@ fn unknown_key(k: &str) -> FieldError {
         .min()
         .map(|(_, key)| key);
     let (zh_hint, en_hint) = match hint {
-        Some(h) => (format!("，是否想填“{h}”？"), format!("; did you mean \"{h}\"?")),
+        Some(h) => (
+            format!("，是否想填“{h}”？"),
+            format!("; did you mean \"{h}\"?"),
+        ),
         None => (String::new(), String::new()),
     };
     FieldError {
         field: shown.clone(),
         rule: "unknown_key",
-        message: I18n { zh: format!("未知字段“{shown}”{zh_hint}"), en: format!("unknown key \"{shown}\"{en_hint}") },
+        message: I18n {
+            zh: format!("未知字段“{shown}”{zh_hint}"),
+            en: format!("unknown key \"{shown}\"{en_hint}"),
+        },
     }
 }
 
@@ -588,7 +714,9 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for (i, ca) in a.chars().enumerate() {
         let mut cur = vec![i + 1; b.len() + 1];
         for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
         }
         prev = cur;
     }
@@ -608,8 +736,12 @@ fn check_date(f: Fact, v: &Raw) -> Result<Date, FieldError> {
                     field: key.into(),
                     rule: "date",
                     message: I18n {
-                        zh: format!("“{key}”应为 2000-01-01 至 2100-12-31 之间真实存在的日期（YYYY-MM-DD），收到的是“{shown}”"),
-                        en: format!("\"{key}\" must be a real date YYYY-MM-DD between 2000-01-01 and 2100-12-31, got \"{shown}\""),
+                        zh: format!(
+                            "“{key}”应为 2000-01-01 至 2100-12-31 之间真实存在的日期（YYYY-MM-DD），收到的是“{shown}”"
+                        ),
+                        en: format!(
+                            "\"{key}\" must be a real date YYYY-MM-DD between 2000-01-01 and 2100-12-31, got \"{shown}\""
+                        ),
                     },
                 })
             }
@@ -640,12 +772,21 @@ mod tests {
     fn embedded_data_is_the_data_files() {
         let src = super::embedded_sources();
         let files = [
-            (src.rulesets[0], include_str!("../data/rulesets/longgang-2026.1-draft.json")),
+            (
+                src.rulesets[0],
+                include_str!("../data/rulesets/longgang-2026.1-draft.json"),
+            ),
             (src.codes, include_str!("../data/codes.json")),
             (src.departments, include_str!("../data/departments.json")),
             (src.streets, include_str!("../data/streets.json")),
-            (src.calendars[0], include_str!("../data/calendars/2025.json")),
-            (src.calendars[1], include_str!("../data/calendars/2026.json")),
+            (
+                src.calendars[0],
+                include_str!("../data/calendars/2025.json"),
+            ),
+            (
+                src.calendars[1],
+                include_str!("../data/calendars/2026.json"),
+            ),
         ];
         for (embedded, file) in files {
             let a: serde_json::Value = serde_json::from_str(embedded).unwrap();

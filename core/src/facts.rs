@@ -111,7 +111,10 @@ impl Raw {
             Raw::Object => ("对象", "an object"),
             Raw::Array => ("数组", "an array"),
         };
-        I18n { zh: zh.into(), en: en.into() }
+        I18n {
+            zh: zh.into(),
+            en: en.into(),
+        }
     }
 }
 
@@ -275,7 +278,10 @@ impl FactsError {
             code: "INVALID_FACTS",
             message: I18n {
                 zh: format!("事实数据有 {n} 处错误，未作判断"),
-                en: format!("the facts have {n} problem{}; nothing was assessed", if n == 1 { "" } else { "s" }),
+                en: format!(
+                    "the facts have {n} problem{}; nothing was assessed",
+                    if n == 1 { "" } else { "s" }
+                ),
             },
             fields,
         }

@@ -155,10 +155,13 @@ impl Assessment<'_> {
         out.push_str("},\"activity\":");
         opt_str(out, self.activity);
         out.push_str(",\"kind\":");
-        opt_str(out, self.kind.map(|k| match k {
-            Kind::Engineering => "engineering",
-            Kind::OddJob => "odd_job",
-        }));
+        opt_str(
+            out,
+            self.kind.map(|k| match k {
+                Kind::Engineering => "engineering",
+                Kind::OddJob => "odd_job",
+            }),
+        );
         out.push_str(",\"scope\":");
         opt_str(out, self.scope.map(Code::as_str));
         out.push_str(",\"scope_article\":");
@@ -236,7 +239,16 @@ mod tests {
 
     #[test]
     fn escapes_like_serde_json() {
-        for s in ["", "plain", "quote \" and \\ back", "控制\u{1}字符\u{1f}", "tab\tnl\ncr\rff\u{c}bs\u{8}", "\u{7f}\u{80}€𝄞", "12345678\"2345678\\", "长文本长文本长文本长文本\"长"] {
+        for s in [
+            "",
+            "plain",
+            "quote \" and \\ back",
+            "控制\u{1}字符\u{1f}",
+            "tab\tnl\ncr\rff\u{c}bs\u{8}",
+            "\u{7f}\u{80}€𝄞",
+            "12345678\"2345678\\",
+            "长文本长文本长文本长文本\"长",
+        ] {
             let mut out = String::new();
             write_str(&mut out, s);
             assert_eq!(out, serde_json::to_string(s).unwrap(), "{s:?}");

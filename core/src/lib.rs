@@ -40,6 +40,8 @@ pub mod wasm;
 
 pub use assess::Tri;
 pub use date::Date;
-pub use engine::{DataError, DataParser, DataSources, Engine, Ruleset, SerdeJson, embedded_sources};
+pub use engine::{
+    DataError, DataParser, DataSources, Engine, Ruleset, SerdeJson, embedded_sources,
+};
 pub use facts::{Fact, Facts, FactsError, FieldError, RawFacts};
 pub use result::{Assessment, Code};

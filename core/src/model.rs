@@ -22,7 +22,10 @@ fn search(keys: &[String], k: &str) -> Result<usize, usize> {
 
 impl<V> Default for SortedMap<V> {
     fn default() -> Self {
-        SortedMap { keys: Vec::new(), values: Vec::new() }
+        SortedMap {
+            keys: Vec::new(),
+            values: Vec::new(),
+        }
     }
 }
 
@@ -107,7 +110,10 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for SortedMap<V> {
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("a map")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut a: A) -> Result<SortedMap<V>, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut a: A,
+            ) -> Result<SortedMap<V>, A::Error> {
                 let mut m = SortedMap::new();
                 while let Some((k, v)) = a.next_entry::<String, V>()? {
                     m.insert(k, v);
@@ -322,13 +328,19 @@ mod tests {
         let text = r#"{"b": 2, "a": 1, "c": 3, "a": 4, "": 0}"#;
         let m: SortedMap<u32> = serde_json::from_str(text).unwrap();
         let b: BTreeMap<String, u32> = serde_json::from_str(text).unwrap();
-        assert_eq!(serde_json::to_string(&m).unwrap(), serde_json::to_string(&b).unwrap());
+        assert_eq!(
+            serde_json::to_string(&m).unwrap(),
+            serde_json::to_string(&b).unwrap()
+        );
         assert_eq!(format!("{m:?}"), format!("{b:?}"));
         assert_eq!(m.get("a"), Some(&4)); // the later duplicate wins, as in a BTreeMap
         assert_eq!((m.get("z"), m.contains_key(""), m.len()), (None, true, 4));
         let mut n = m.clone();
         n.extend([("d".to_string(), 5), ("b".to_string(), 9)]);
-        assert_eq!(n.keys().map(String::as_str).collect::<Vec<_>>(), ["", "a", "b", "c", "d"]);
+        assert_eq!(
+            n.keys().map(String::as_str).collect::<Vec<_>>(),
+            ["", "a", "b", "c", "d"]
+        );
         assert_eq!(n.get("b"), Some(&9));
         assert!(serde_json::from_str::<SortedMap<u32>>("[1]").is_err());
     }

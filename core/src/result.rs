@@ -58,7 +58,10 @@ impl Serialize for Code {
 impl Code {
     /// Scope codes that bring the work under these Rules.
     pub fn is_in_scope(self) -> bool {
-        matches!(self, Code::SMALL_PROJECT | Code::REFERENCE_MANAGED | Code::SPORADIC_WORK)
+        matches!(
+            self,
+            Code::SMALL_PROJECT | Code::REFERENCE_MANAGED | Code::SPORADIC_WORK
+        )
     }
 }
 

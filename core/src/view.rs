@@ -69,7 +69,12 @@ impl Engine {
             rulesets: self
                 .rulesets
                 .iter()
-                .map(|r| RulesetSummary { id: &r.file.id, version: &r.file.version, status: &r.file.status, effective_from: r.file.effective_from })
+                .map(|r| RulesetSummary {
+                    id: &r.file.id,
+                    version: &r.file.version,
+                    status: &r.file.status,
+                    effective_from: r.file.effective_from,
+                })
                 .collect(),
         }
     }

@@ -13,9 +13,14 @@ thread_local! {
 }
 
 fn with_engine<R>(f: impl FnOnce(&Engine) -> Result<R, JsValue>) -> Result<R, JsValue> {
-    ENGINE.with(|cell| match cell.get_or_init(|| Engine::from_sources_with(&crate::embedded_sources(), &JsJson).map_err(|e| e.to_string())) {
-        Ok(e) => f(e),
-        Err(msg) => Err(JsValue::from_str(msg)),
+    ENGINE.with(|cell| {
+        match cell.get_or_init(|| {
+            Engine::from_sources_with(&crate::embedded_sources(), &JsJson)
+                .map_err(|e| e.to_string())
+        }) {
+            Ok(e) => f(e),
+            Err(msg) => Err(JsValue::from_str(msg)),
+        }
     })
 }
 
@@ -23,8 +28,13 @@ fn with_engine<R>(f: impl FnOnce(&Engine) -> Result<R, JsValue>) -> Result<R, Js
 pub struct JsJson;
 
 impl crate::engine::DataParser for JsJson {
-    fn parse<T: serde::de::DeserializeOwned>(&self, what: &str, text: &str) -> Result<T, crate::DataError> {
-        let v = js_sys::JSON::parse(text).map_err(|_| crate::DataError(format!("{what}: not JSON")))?;
+    fn parse<T: serde::de::DeserializeOwned>(
+        &self,
+        what: &str,
+        text: &str,
+    ) -> Result<T, crate::DataError> {
+        let v =
+            js_sys::JSON::parse(text).map_err(|_| crate::DataError(format!("{what}: not JSON")))?;
         serde_wasm_bindgen::from_value(v).map_err(|e| crate::DataError(format!("{what}: {e}")))
     }
 }
@@ -33,7 +43,10 @@ impl crate::engine::DataParser for JsJson {
 pub fn today_shanghai() -> Date {
     let ms = js_sys::Date::now() + 8.0 * 3_600_000.0;
     let days = (ms / 86_400_000.0).floor() as i32;
-    Date::from_ymd(1970, 1, 1).map_or_else(|| Date::from_ymd(2000, 1, 1).unwrap_or_else(unreachable_date), |d| d.add_days(days))
+    Date::from_ymd(1970, 1, 1).map_or_else(
+        || Date::from_ymd(2000, 1, 1).unwrap_or_else(unreachable_date),
+        |d| d.add_days(days),
+    )
 }
 
 fn unreachable_date() -> Date {
@@ -42,7 +55,8 @@ fn unreachable_date() -> Date {
 }
 
 fn to_js<T: Serialize>(v: &T) -> Result<JsValue, JsValue> {
-    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| JsValue::from_str(&e.to_string()))
+    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| JsValue::from_str(&e.to_string()))
 }
 
 /// Assesses one facts object. Returns the §8 result, or `{error: {...}}` naming every bad key.
@@ -85,5 +99,7 @@ struct ErrorBody {
 }
 
 fn serde_json_error(msg: &str) -> ErrorBody {
-    ErrorBody { error: crate::FactsError::json(msg) }
+    ErrorBody {
+        error: crate::FactsError::json(msg),
+    }
 }

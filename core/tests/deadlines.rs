@@ -23,7 +23,9 @@ fn deadlines(extra: Value) -> Value {
     for (k, v) in extra.as_object().unwrap() {
         facts[k] = v.clone();
     }
-    let f = engine.parse_json(&facts.to_string(), d("2026-01-05")).unwrap();
+    let f = engine
+        .parse_json(&facts.to_string(), d("2026-01-05"))
+        .unwrap();
     let r = serde_json::to_value(engine.assess(&f)).unwrap();
     assert_eq!(r["missing_facts"], json!([]));
     r["deadlines"].clone()
@@ -41,11 +43,20 @@ fn adjusted_working_saturday_counts() {
 #[test]
 fn spring_festival_crossing() {
     // Fri Feb 13 + 3 working days: Sat 14 (worked) = 1, holiday 15–23, Tue 24 = 2, Wed 25 = 3.
-    assert_eq!(deadlines(json!({"registration_date": "2026-02-13"}))["acceptance_due"], "2026-02-25");
+    assert_eq!(
+        deadlines(json!({"registration_date": "2026-02-13"}))["acceptance_due"],
+        "2026-02-25"
+    );
     // Filed on the first holiday day: 24, 25, 26.
-    assert_eq!(deadlines(json!({"registration_date": "2026-02-15"}))["acceptance_due"], "2026-02-26");
+    assert_eq!(
+        deadlines(json!({"registration_date": "2026-02-15"}))["acceptance_due"],
+        "2026-02-26"
+    );
     // 2025: Jan 28 – Feb 4 off, Jan 26 (Sun) worked. Fri Jan 24 → Sun 26 = 1, Mon 27 = 2, Wed Feb 5 = 3.
-    assert_eq!(deadlines(json!({"registration_date": "2025-01-24"}))["acceptance_due"], "2025-02-05");
+    assert_eq!(
+        deadlines(json!({"registration_date": "2025-01-24"}))["acceptance_due"],
+        "2025-02-05"
+    );
 }
 
 /// 依据：第二十五条 — the six-month validity is not moved for holidays.
@@ -82,7 +93,9 @@ fn filing_and_registration_on_different_days() {
         "street": "longgang", "registration_date": "2026-09-24", "registered_date": "2026-09-30",
         "completion_date": "2026-12-31"
     });
-    let f = engine.parse_json(&facts.to_string(), d("2026-01-01")).unwrap();
+    let f = engine
+        .parse_json(&facts.to_string(), d("2026-01-01"))
+        .unwrap();
     let r = serde_json::to_value(engine.assess(&f)).unwrap();
     let dl = &r["deadlines"];
     // Thu Sep 24 → Fri 25 is Mid-Autumn (off), Sat 26/Sun 27 off, Mon 28 = 1, Tue 29 = 2, Wed 30 = 3.
@@ -93,7 +106,14 @@ fn filing_and_registration_on_different_days() {
     // Completion Thu Dec 31 2026 → Jan 2027 has no data: counted Mon–Fri and flagged.
     assert_eq!(dl["cancellation_due"], "2027-01-05");
     assert_eq!(dl["calendar_provisional"], true);
-    assert!(r["notes"].as_array().unwrap().iter().any(|n| n["code"] == "N_CALENDAR_PROVISIONAL" && n["text"]["en"].as_str().unwrap().contains("2027")));
+    assert!(
+        r["notes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["code"] == "N_CALENDAR_PROVISIONAL"
+                && n["text"]["en"].as_str().unwrap().contains("2027"))
+    );
 }
 
 /// A year without holiday data is counted Monday–Friday and never silently.
@@ -139,5 +159,9 @@ fn working_day_table() {
     ] {
         assert_eq!(cal.is_working_day(d(day)), (working, false), "{day}");
     }
-    assert_eq!(cal.is_working_day(d("2027-01-01")), (true, true), "no 2027 data: Friday counted, provisional");
+    assert_eq!(
+        cal.is_working_day(d("2027-01-01")),
+        (true, true),
+        "no 2027 data: Friday counted, provisional"
+    );
 }

@@ -13,11 +13,18 @@ fn today() -> Date {
 fn rejects(json: &str, field: &str, rule: &str) {
     let engine = Engine::embedded().unwrap();
     let err = engine.parse_json(json, today()).expect_err(json);
-    let hit = err.fields.iter().find(|e| e.field == field && e.rule == rule);
+    let hit = err
+        .fields
+        .iter()
+        .find(|e| e.field == field && e.rule == rule);
     let e = hit.unwrap_or_else(|| panic!("{json}: expected {field}/{rule}, got {:?}", err.fields));
     assert!(!e.message.zh.is_empty() && !e.message.en.is_empty());
     if !field.is_empty() {
-        assert!(e.message.en.contains(field) && e.message.zh.contains(field), "message names the key: {:?}", e.message);
+        assert!(
+            e.message.en.contains(field) && e.message.zh.contains(field),
+            "message names the key: {:?}",
+            e.message
+        );
     }
 }
 
@@ -27,23 +34,71 @@ fn bad_facts_are_refused_with_the_key_and_the_rule() {
     rejects(r#"{"hot_work": "yes"}"#, "hot_work", "type");
     rejects(r#"{"hot_work": null}"#, "hot_work", "type");
     rejects(r#"{"hot_work": 1}"#, "hot_work", "type");
-    rejects(r#"{"contract_amount_yuan": -1}"#, "contract_amount_yuan", "range");
-    rejects(r#"{"contract_amount_yuan": 100000000001}"#, "contract_amount_yuan", "range");
-    rejects(r#"{"construction_area_m2": 10000001}"#, "construction_area_m2", "range");
-    rejects(r#"{"excavation_depth_m": 1000.5}"#, "excavation_depth_m", "range");
+    rejects(
+        r#"{"contract_amount_yuan": -1}"#,
+        "contract_amount_yuan",
+        "range",
+    );
+    rejects(
+        r#"{"contract_amount_yuan": 100000000001}"#,
+        "contract_amount_yuan",
+        "range",
+    );
+    rejects(
+        r#"{"construction_area_m2": 10000001}"#,
+        "construction_area_m2",
+        "range",
+    );
+    rejects(
+        r#"{"excavation_depth_m": 1000.5}"#,
+        "excavation_depth_m",
+        "range",
+    );
     rejects(r#"{"contract_amount_yuan": 1e400}"#, "", "json");
-    rejects(r#"{"contract_amount_yuan": "1000"}"#, "contract_amount_yuan", "type");
+    rejects(
+        r#"{"contract_amount_yuan": "1000"}"#,
+        "contract_amount_yuan",
+        "type",
+    );
     rejects(r#"{"activity": "spaceship"}"#, "activity", "code");
     rejects(r#"{"venue": 3}"#, "venue", "type");
     rejects(r#"{"street": "futian"}"#, "street", "code");
     rejects(r#"{"elevator_work": "paint"}"#, "elevator_work", "code");
-    rejects(r#"{"registration_date": "2026-02-30"}"#, "registration_date", "date");
-    rejects(r#"{"registration_date": "1999-12-31"}"#, "registration_date", "date");
-    rejects(r#"{"registration_date": "2101-01-01"}"#, "registration_date", "date");
-    rejects(r#"{"registration_date": "2026-5-6"}"#, "registration_date", "date");
-    rejects(r#"{"registration_date": "2026-05-06", "registered_date": "2026-05-05"}"#, "registered_date", "date_order");
-    rejects(r#"{"activity": "residential_decoration", "construction_area_m2": null}"#, "construction_area_m2", "null_area");
-    rejects(r#"{"hot_work": true, "hot_work": false}"#, "hot_work", "duplicate_key");
+    rejects(
+        r#"{"registration_date": "2026-02-30"}"#,
+        "registration_date",
+        "date",
+    );
+    rejects(
+        r#"{"registration_date": "1999-12-31"}"#,
+        "registration_date",
+        "date",
+    );
+    rejects(
+        r#"{"registration_date": "2101-01-01"}"#,
+        "registration_date",
+        "date",
+    );
+    rejects(
+        r#"{"registration_date": "2026-5-6"}"#,
+        "registration_date",
+        "date",
+    );
+    rejects(
+        r#"{"registration_date": "2026-05-06", "registered_date": "2026-05-05"}"#,
+        "registered_date",
+        "date_order",
+    );
+    rejects(
+        r#"{"activity": "residential_decoration", "construction_area_m2": null}"#,
+        "construction_area_m2",
+        "null_area",
+    );
+    rejects(
+        r#"{"hot_work": true, "hot_work": false}"#,
+        "hot_work",
+        "duplicate_key",
+    );
     rejects(r#"{"lifting": {"a": 1}}"#, "lifting", "type");
     rejects(r#"[1, 2]"#, "", "not_an_object");
     rejects(r#""facts""#, "", "not_an_object");
@@ -53,7 +108,12 @@ fn bad_facts_are_refused_with_the_key_and_the_rule() {
 #[test]
 fn every_problem_is_reported_at_once() {
     let engine = Engine::embedded().unwrap();
-    let err = engine.parse_json(r#"{"foo": 1, "hot_work": "y", "venue": "moon", "contract_amount_yuan": -5}"#, today()).unwrap_err();
+    let err = engine
+        .parse_json(
+            r#"{"foo": 1, "hot_work": "y", "venue": "moon", "contract_amount_yuan": -5}"#,
+            today(),
+        )
+        .unwrap_err();
     let fields: Vec<&str> = err.fields.iter().map(|e| e.field.as_str()).collect();
     assert_eq!(err.fields.len(), 4, "{fields:?}");
     assert!(err.message.en.contains("4 problems"));
@@ -62,23 +122,54 @@ fn every_problem_is_reported_at_once() {
 #[test]
 fn misspelt_keys_get_a_suggestion() {
     let engine = Engine::embedded().unwrap();
-    let err = engine.parse_json(r#"{"hotwork": true}"#, today()).unwrap_err();
-    assert!(err.fields[0].message.en.contains("did you mean \"hot_work\""), "{:?}", err.fields[0].message);
+    let err = engine
+        .parse_json(r#"{"hotwork": true}"#, today())
+        .unwrap_err();
+    assert!(
+        err.fields[0]
+            .message
+            .en
+            .contains("did you mean \"hot_work\""),
+        "{:?}",
+        err.fields[0].message
+    );
 }
 
 #[test]
 fn null_area_is_allowed_for_works_without_building_area() {
     let engine = Engine::embedded().unwrap();
-    assert!(engine.parse_json(r#"{"activity": "road_resurfacing", "construction_area_m2": null}"#, today()).is_ok());
+    assert!(
+        engine
+            .parse_json(
+                r#"{"activity": "road_resurfacing", "construction_area_m2": null}"#,
+                today()
+            )
+            .is_ok()
+    );
 }
 
 #[test]
 fn facts_that_do_not_matter_are_validated_and_ignored() {
     let engine = Engine::embedded().unwrap();
-    let a = engine.parse_json(r#"{"activity": "odd_signage", "illegal_addition": false}"#, today()).unwrap();
+    let a = engine
+        .parse_json(
+            r#"{"activity": "odd_signage", "illegal_addition": false}"#,
+            today(),
+        )
+        .unwrap();
     let b = engine.parse_json(r#"{"activity": "odd_signage", "illegal_addition": false, "contract_amount_yuan": 5000000}"#, today()).unwrap();
-    assert_eq!(serde_json::to_value(engine.assess(&a)).unwrap(), serde_json::to_value(engine.assess(&b)).unwrap());
-    assert!(engine.parse_json(r#"{"activity": "odd_signage", "contract_amount_yuan": -3}"#, today()).is_err());
+    assert_eq!(
+        serde_json::to_value(engine.assess(&a)).unwrap(),
+        serde_json::to_value(engine.assess(&b)).unwrap()
+    );
+    assert!(
+        engine
+            .parse_json(
+                r#"{"activity": "odd_signage", "contract_amount_yuan": -3}"#,
+                today()
+            )
+            .is_err()
+    );
 }
 
 /// 依据：第二条 "相关法律、法规、规章对施工许可限额予以调整的，本细则的限额相应予以调整" — a later rule set with a
@@ -86,7 +177,8 @@ fn facts_that_do_not_matter_are_validated_and_ignored() {
 #[test]
 fn the_rule_set_in_force_on_the_filing_date_decides() {
     let mut src = embedded_sources();
-    src.rulesets.push(include_str!("data/ruleset-2027-synthetic.json"));
+    src.rulesets
+        .push(include_str!("data/ruleset-2027-synthetic.json"));
     let engine = Engine::from_sources(&src).unwrap();
     let case = |date: &str| {
         let facts = json!({
@@ -96,22 +188,52 @@ fn the_rule_set_in_force_on_the_filing_date_decides() {
         });
         let f = engine.parse_json(&facts.to_string(), today()).unwrap();
         let r = engine.assess(&f);
-        (r.scope, r.ruleset.version.to_owned(), r.high_risk_triggers.iter().any(|t| t.code == Code::HR_LIMIT_ONE_SIDE))
+        (
+            r.scope,
+            r.ruleset.version.to_owned(),
+            r.high_risk_triggers
+                .iter()
+                .any(|t| t.code == Code::HR_LIMIT_ONE_SIDE),
+        )
     };
-    assert_eq!(case("2027-06-30"), (Some(Code::NEEDS_PERMIT), "2026.1-draft".to_owned(), false));
-    assert_eq!(case("2027-07-01"), (Some(Code::SMALL_PROJECT), "2027.1-synthetic-test".to_owned(), true));
+    assert_eq!(
+        case("2027-06-30"),
+        (Some(Code::NEEDS_PERMIT), "2026.1-draft".to_owned(), false)
+    );
+    assert_eq!(
+        case("2027-07-01"),
+        (
+            Some(Code::SMALL_PROJECT),
+            "2027.1-synthetic-test".to_owned(),
+            true
+        )
+    );
     // The default date (today) picks the rule set too.
-    assert_eq!(engine.ruleset_for(Date::parse("2028-01-01").unwrap()).file.version, "2027.1-synthetic-test");
+    assert_eq!(
+        engine
+            .ruleset_for(Date::parse("2028-01-01").unwrap())
+            .file
+            .version,
+        "2027.1-synthetic-test"
+    );
 }
 
 #[test]
 fn every_result_reports_its_rule_set_and_draft_status() {
     let engine = Engine::embedded().unwrap();
-    let f = engine.parse_json(r#"{"activity": "odd_signage"}"#, today()).unwrap();
+    let f = engine
+        .parse_json(r#"{"activity": "odd_signage"}"#, today())
+        .unwrap();
     let r = serde_json::to_value(engine.assess(&f)).unwrap();
     assert_eq!(r["ruleset"]["status"], "draft");
     assert_eq!(r["ruleset"]["version"], "2026.1-draft");
-    assert!(r["notes"].as_array().unwrap().iter().any(|n| n["code"] == "N_DRAFT_RULESET"));
+    assert!(
+        r["notes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["code"] == "N_DRAFT_RULESET")
+    );
 }
 
 #[test]
@@ -141,19 +263,38 @@ fn a_missing_activity_is_the_only_question() {
 #[test]
 fn nothing_irrelevant_is_asked() {
     let engine = Engine::embedded().unwrap();
-    let missing = |j: &str| engine.assess(&engine.parse_json(j, today()).unwrap()).missing_facts;
+    let missing = |j: &str| {
+        engine
+            .assess(&engine.parse_json(j, today()).unwrap())
+            .missing_facts
+    };
     let odd = missing(r#"{"activity": "odd_equipment"}"#);
-    for k in ["contract_amount_yuan", "construction_area_m2", "investment_yuan", "applicant_is_owner", "excavation_depth_m", "structural_change"] {
+    for k in [
+        "contract_amount_yuan",
+        "construction_area_m2",
+        "investment_yuan",
+        "applicant_is_owner",
+        "excavation_depth_m",
+        "structural_change",
+    ] {
         assert!(!odd.contains(&k), "odd job asked {k}");
     }
     assert_eq!(odd[0], "public_area");
     let eng = missing(r#"{"activity": "residential_decoration"}"#);
-    assert!(!eng.contains(&"underground_pipelines") && !eng.contains(&"public_area") && !eng.contains(&"investment_yuan"));
+    assert!(
+        !eng.contains(&"underground_pipelines")
+            && !eng.contains(&"public_area")
+            && !eng.contains(&"investment_yuan")
+    );
     let dig = missing(r#"{"activity": "residential_decoration", "earthwork": true}"#);
     assert!(dig.contains(&"underground_pipelines"));
     // Supervision settled by the contract: investment never asked.
-    let big = missing(r#"{"activity": "residential_decoration", "contract_amount_yuan": 3000000, "construction_area_m2": 100, "lifting": true}"#);
+    let big = missing(
+        r#"{"activity": "residential_decoration", "contract_amount_yuan": 3000000, "construction_area_m2": 100, "lifting": true}"#,
+    );
     assert!(!big.contains(&"investment_yuan"));
-    let small = missing(r#"{"activity": "residential_decoration", "contract_amount_yuan": 300000, "construction_area_m2": 100, "lifting": true, "emergency_rescue": false, "temporary_building": false, "illegal_addition": false}"#);
+    let small = missing(
+        r#"{"activity": "residential_decoration", "contract_amount_yuan": 300000, "construction_area_m2": 100, "lifting": true, "emergency_rescue": false, "temporary_building": false, "illegal_addition": false}"#,
+    );
     assert!(small.contains(&"investment_yuan"));
 }

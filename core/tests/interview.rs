@@ -44,9 +44,20 @@ impl Explorer<'_> {
         let spec = self.rs.spec(f);
         match spec.ty.as_str() {
             "bool" => vec![json!(false), json!(true)],
-            "activity" => self.rs.file.activities.iter().map(|a| json!(a.code)).collect(),
+            "activity" => self
+                .rs
+                .file
+                .activities
+                .iter()
+                .map(|a| json!(a.code))
+                .collect(),
             "venue" => self.rs.file.venues.iter().map(|v| json!(v.code)).collect(),
-            "street" => self.engine.streets().iter().map(|s| json!(s.code)).collect(),
+            "street" => self
+                .engine
+                .streets()
+                .iter()
+                .map(|s| json!(s.code))
+                .collect(),
             "enum" => spec.values.iter().map(|v| json!(v)).collect(),
             "number" => {
                 let near = 1.0 - p.near_limit_fraction;
@@ -67,15 +78,31 @@ impl Explorer<'_> {
                             num(p.limit_area_m2 + 0.01),
                             num(p.supervision_area_m2),
                         ];
-                        let l = self.rs.file.activities.iter().any(|a| a.code == activity && a.has_flag('L'));
+                        let l = self
+                            .rs
+                            .file
+                            .activities
+                            .iter()
+                            .any(|a| a.code == activity && a.has_flag('L'));
                         if l {
                             v.push(Value::Null);
                         }
                         v
                     }
-                    Fact::investment_yuan => vec![num(p.supervision_investment_yuan - 1.0), num(p.supervision_investment_yuan)],
-                    Fact::excavation_depth_m => vec![num(0.0), num(p.deep_excavation_m - 0.01), num(p.deep_excavation_m)],
-                    Fact::scaffold_height_m => vec![num(0.0), num(p.high_scaffold_m - 0.1), num(p.high_scaffold_m)],
+                    Fact::investment_yuan => vec![
+                        num(p.supervision_investment_yuan - 1.0),
+                        num(p.supervision_investment_yuan),
+                    ],
+                    Fact::excavation_depth_m => vec![
+                        num(0.0),
+                        num(p.deep_excavation_m - 0.01),
+                        num(p.deep_excavation_m),
+                    ],
+                    Fact::scaffold_height_m => vec![
+                        num(0.0),
+                        num(p.high_scaffold_m - 0.1),
+                        num(p.high_scaffold_m),
+                    ],
                     other => panic!("no value classes for {}", other.key()),
                 }
             }
@@ -99,7 +126,9 @@ impl Explorer<'_> {
                 })
                 .collect(),
         );
-        self.engine.parse_facts(raw, self.today).unwrap_or_else(|e| panic!("interview produced invalid facts {facts:?}: {e}"))
+        self.engine
+            .parse_facts(raw, self.today)
+            .unwrap_or_else(|e| panic!("interview produced invalid facts {facts:?}: {e}"))
     }
 
     fn missing(&self, facts: &Map<String, Value>) -> Vec<&'static str> {
@@ -128,7 +157,10 @@ impl Explorer<'_> {
             return out;
         }
         // Checklist screens (hazards, structure, exclusions): none, each single answer, all at their maximum.
-        let base: Vec<(Fact, Value)> = group.iter().map(|&f| (f, self.classes(f, activity)[0].clone())).collect();
+        let base: Vec<(Fact, Value)> = group
+            .iter()
+            .map(|&f| (f, self.classes(f, activity)[0].clone()))
+            .collect();
         let mut out = vec![base.clone()];
         for (i, &f) in group.iter().enumerate() {
             for v in self.classes(f, activity).into_iter().skip(1) {
@@ -137,41 +169,82 @@ impl Explorer<'_> {
                 out.push(a);
             }
         }
-        out.push(group.iter().map(|&f| (f, self.classes(f, activity).last().cloned().unwrap_or(Value::Null))).collect());
+        out.push(
+            group
+                .iter()
+                .map(|&f| {
+                    (
+                        f,
+                        self.classes(f, activity)
+                            .last()
+                            .cloned()
+                            .unwrap_or(Value::Null),
+                    )
+                })
+                .collect(),
+        );
         out
     }
 
     fn next_rand(&mut self) -> usize {
-        self.rng = self.rng.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.rng = self
+            .rng
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (self.rng >> 33) as usize
     }
 
-    fn walk(&mut self, facts: Map<String, Value>, asked: BTreeSet<Fact>, screens: usize, activity: &str, budget: &mut usize) {
+    fn walk(
+        &mut self,
+        facts: Map<String, Value>,
+        asked: BTreeSet<Fact>,
+        screens: usize,
+        activity: &str,
+        budget: &mut usize,
+    ) {
         self.nodes += 1;
         let parsed = self.parse(&facts);
         let r = self.engine.assess(&parsed);
-        let missing: Vec<Fact> = r.missing_facts.iter().map(|k| Fact::from_key(k).unwrap()).collect();
+        let missing: Vec<Fact> = r
+            .missing_facts
+            .iter()
+            .map(|k| Fact::from_key(k).unwrap())
+            .collect();
         if missing.is_empty() {
             self.paths += 1;
             self.max_facts = self.max_facts.max(asked.len());
             self.max_screens = self.max_screens.max(screens);
             for c in r.codes() {
-                let e = self.reached.entry(c.as_str().to_owned()).or_insert((0, activity.to_owned()));
+                let e = self
+                    .reached
+                    .entry(c.as_str().to_owned())
+                    .or_insert((0, activity.to_owned()));
                 e.0 += 1;
             }
             return;
         }
         // The next screen: the missing facts of the first missing fact's group.
         let group_name = &self.rs.spec(missing[0]).group;
-        let group: Vec<Fact> = missing.iter().copied().filter(|f| &self.rs.spec(*f).group == group_name).collect();
+        let group: Vec<Fact> = missing
+            .iter()
+            .copied()
+            .filter(|f| &self.rs.spec(*f).group == group_name)
+            .collect();
         for f in &group {
             if asked.contains(f) {
-                self.problems.push(format!("{activity}: {} asked twice (facts {facts:?})", f.key()));
+                self.problems.push(format!(
+                    "{activity}: {} asked twice (facts {facts:?})",
+                    f.key()
+                ));
                 return;
             }
         }
         if asked.len() + group.len() > MAX_FACTS || screens + 1 > MAX_SCREENS {
-            self.problems.push(format!("{activity}: interview too long: {} facts, {} screens at {facts:?}", asked.len() + group.len(), screens + 1));
+            self.problems.push(format!(
+                "{activity}: interview too long: {} facts, {} screens at {facts:?}",
+                asked.len() + group.len(),
+                screens + 1
+            ));
             return;
         }
         // Relevance: each asked fact, answered alone, can change the result (or what is asked next).
@@ -183,7 +256,10 @@ impl Explorer<'_> {
                 outcomes.insert(self.outcome(&g));
             }
             if outcomes.len() < 2 {
-                self.problems.push(format!("{activity}: asks {} although no answer changes anything (facts {facts:?})", f.key()));
+                self.problems.push(format!(
+                    "{activity}: asks {} although no answer changes anything (facts {facts:?})",
+                    f.key()
+                ));
             }
         }
         let options = self.assignments(&group, activity);
@@ -212,7 +288,8 @@ impl Explorer<'_> {
                 for k in self.missing(&g) {
                     let f = Fact::from_key(k).unwrap();
                     if asked2.contains(&f) {
-                        self.problems.push(format!("{activity}: {} would be asked twice", f.key()));
+                        self.problems
+                            .push(format!("{activity}: {} would be asked twice", f.key()));
                     }
                 }
                 continue;
@@ -250,17 +327,42 @@ fn interview_exploration_reaches_every_code_and_never_asks_in_vain() {
         facts.insert("activity".into(), json!(a.code));
         facts.insert("registration_date".into(), json!("2026-05-06"));
         let mut budget = FULL_NODES_PER_ACTIVITY;
-        ex.walk(facts, BTreeSet::from([Fact::activity]), 0, &a.code, &mut budget);
-        per_activity.push(format!("| `{}` | {} | {} | {} | {} |", a.code, ex.paths - p0, ex.nodes - n0, ex.max_facts, ex.max_screens));
+        ex.walk(
+            facts,
+            BTreeSet::from([Fact::activity]),
+            0,
+            &a.code,
+            &mut budget,
+        );
+        per_activity.push(format!(
+            "| `{}` | {} | {} | {} | {} |",
+            a.code,
+            ex.paths - p0,
+            ex.nodes - n0,
+            ex.max_facts,
+            ex.max_screens
+        ));
         ex.max_facts = ex.max_facts.max(mf);
         ex.max_screens = ex.max_screens.max(ms);
         if ex.problems.len() > 20 {
             break;
         }
     }
-    assert!(ex.problems.is_empty(), "{} problems:\n{}", ex.problems.len(), ex.problems.join("\n"));
-    let unreached: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).filter(|c| !ex.reached.contains_key(*c)).collect();
-    assert!(unreached.is_empty(), "codes no interview path reaches: {unreached:?}");
+    assert!(
+        ex.problems.is_empty(),
+        "{} problems:\n{}",
+        ex.problems.len(),
+        ex.problems.join("\n")
+    );
+    let unreached: Vec<&str> = Code::ALL
+        .iter()
+        .map(|c| c.as_str())
+        .filter(|c| !ex.reached.contains_key(*c))
+        .collect();
+    assert!(
+        unreached.is_empty(),
+        "codes no interview path reaches: {unreached:?}"
+    );
 
     let mut report = String::from(
         "# Interview exploration report\n\nGenerated by `cargo test -p anbei-core --test interview` (rewrite with `UPDATE_REPORT=1`).\n\
@@ -274,14 +376,24 @@ fn interview_exploration_reaches_every_code_and_never_asks_in_vain() {
     report += &per_activity.join("\n");
     report += "\n\n## Codes reached (paths ending with the code; first activity reaching it)\n\n| code | paths | first reached from |\n|---|---|---|\n";
     for c in Code::ALL {
-        let (n, a) = ex.reached.get(c.as_str()).cloned().unwrap_or((0, "—".into()));
+        let (n, a) = ex
+            .reached
+            .get(c.as_str())
+            .cloned()
+            .unwrap_or((0, "—".into()));
         report += &format!("| `{}` | {} | `{}` |\n", c.as_str(), n, a);
     }
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/interview-report.md");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/interview-report.md"
+    );
     if std::env::var_os("UPDATE_REPORT").is_some() {
         std::fs::write(path, &report).unwrap();
     } else {
         let committed = std::fs::read_to_string(path).unwrap_or_default();
-        assert!(committed == report, "tests/data/interview-report.md is stale: run UPDATE_REPORT=1 cargo test -p anbei-core --test interview and commit it");
+        assert!(
+            committed == report,
+            "tests/data/interview-report.md is stale: run UPDATE_REPORT=1 cargo test -p anbei-core --test interview and commit it"
+        );
     }
 }

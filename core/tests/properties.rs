@@ -18,9 +18,27 @@ fn any_value() -> impl Strategy<Value = Value> {
         Just(Value::Null),
         any::<bool>().prop_map(Value::Bool),
         (-1e12f64..1e12).prop_map(|x| json!(x)),
-        prop_oneof![Just(0.0), Just(2.99), Just(3.0), Just(23.9), Just(24.0), Just(500.0), Just(500.01), Just(1e6), Just(1_000_001.0), Just(3e6)].prop_map(|x| json!(x)),
+        prop_oneof![
+            Just(0.0),
+            Just(2.99),
+            Just(3.0),
+            Just(23.9),
+            Just(24.0),
+            Just(500.0),
+            Just(500.01),
+            Just(1e6),
+            Just(1_000_001.0),
+            Just(3e6)
+        ]
+        .prop_map(|x| json!(x)),
         "[a-z_]{0,12}".prop_map(Value::String),
-        prop_oneof![Just("2026-05-06"), Just("2026-02-29"), Just("2027-12-31"), Just("1999-01-01")].prop_map(|s| json!(s)),
+        prop_oneof![
+            Just("2026-05-06"),
+            Just("2026-02-29"),
+            Just("2027-12-31"),
+            Just("1999-01-01")
+        ]
+        .prop_map(|s| json!(s)),
         Just(json!([1, 2])),
         Just(json!({"k": 1})),
     ]
@@ -33,12 +51,53 @@ fn fact_value(f: Fact) -> BoxedStrategy<Value> {
     let spec = rs.spec(f);
     let good: BoxedStrategy<Value> = match spec.ty.as_str() {
         "bool" => any::<bool>().prop_map(Value::Bool).boxed(),
-        "number" => prop_oneof![0.0f64..5_000_000.0, Just(0.0), Just(3.0), Just(24.0), Just(500.0), Just(1e6)].prop_map(|x| json!(x)).boxed(),
-        "activity" => proptest::sample::select(rs.file.activities.iter().map(|a| a.code.clone()).collect::<Vec<_>>()).prop_map(Value::String).boxed(),
-        "venue" => proptest::sample::select(rs.file.venues.iter().map(|a| a.code.clone()).collect::<Vec<_>>()).prop_map(Value::String).boxed(),
-        "street" => proptest::sample::select(e.streets().iter().map(|a| a.code.clone()).collect::<Vec<_>>()).prop_map(Value::String).boxed(),
-        "enum" => proptest::sample::select(spec.values.clone()).prop_map(Value::String).boxed(),
-        _ => prop_oneof![Just("2026-05-06"), Just("2026-09-30"), Just("2027-01-29"), Just("2025-01-24")].prop_map(|s| json!(s)).boxed(),
+        "number" => prop_oneof![
+            0.0f64..5_000_000.0,
+            Just(0.0),
+            Just(3.0),
+            Just(24.0),
+            Just(500.0),
+            Just(1e6)
+        ]
+        .prop_map(|x| json!(x))
+        .boxed(),
+        "activity" => proptest::sample::select(
+            rs.file
+                .activities
+                .iter()
+                .map(|a| a.code.clone())
+                .collect::<Vec<_>>(),
+        )
+        .prop_map(Value::String)
+        .boxed(),
+        "venue" => proptest::sample::select(
+            rs.file
+                .venues
+                .iter()
+                .map(|a| a.code.clone())
+                .collect::<Vec<_>>(),
+        )
+        .prop_map(Value::String)
+        .boxed(),
+        "street" => proptest::sample::select(
+            e.streets()
+                .iter()
+                .map(|a| a.code.clone())
+                .collect::<Vec<_>>(),
+        )
+        .prop_map(Value::String)
+        .boxed(),
+        "enum" => proptest::sample::select(spec.values.clone())
+            .prop_map(Value::String)
+            .boxed(),
+        _ => prop_oneof![
+            Just("2026-05-06"),
+            Just("2026-09-30"),
+            Just("2027-01-29"),
+            Just("2025-01-24")
+        ]
+        .prop_map(|s| json!(s))
+        .boxed(),
     };
     prop_oneof![9 => good, 1 => any_value()].boxed()
 }
@@ -46,22 +105,44 @@ fn fact_value(f: Fact) -> BoxedStrategy<Value> {
 fn facts_strategy() -> impl Strategy<Value = Map<String, Value>> {
     let per_fact: Vec<BoxedStrategy<Option<(String, Value)>>> = Fact::ALL
         .iter()
-        .map(|&f| proptest::option::weighted(0.7, fact_value(f)).prop_map(move |v| v.map(|v| (f.key().to_owned(), v))).boxed())
+        .map(|&f| {
+            proptest::option::weighted(0.7, fact_value(f))
+                .prop_map(move |v| v.map(|v| (f.key().to_owned(), v)))
+                .boxed()
+        })
         .collect();
-    (per_fact, proptest::option::weighted(0.05, ("[a-z]{1,8}", any_value()))).prop_map(|(entries, extra)| {
-        let mut m: Map<String, Value> = entries.into_iter().flatten().collect();
-        if let Some((k, v)) = extra {
-            m.insert(k, v);
-        }
-        m
-    })
+    (
+        per_fact,
+        proptest::option::weighted(0.05, ("[a-z]{1,8}", any_value())),
+    )
+        .prop_map(|(entries, extra)| {
+            let mut m: Map<String, Value> = entries.into_iter().flatten().collect();
+            if let Some((k, v)) = extra {
+                m.insert(k, v);
+            }
+            m
+        })
 }
 
 const HAZARDS: &[&str] = &[
-    "structural_change", "load_increase", "use_change", "hot_work", "welding", "confined_space", "lifting",
-    "other_dangerous_subproject", "work_at_height", "electrical_work", "other_special_operation",
-    "temporary_electricity", "suspended_work", "demolition", "other_dangerous_work", "earthwork",
-    "gas_pipeline_alteration", "hazardous_chemicals",
+    "structural_change",
+    "load_increase",
+    "use_change",
+    "hot_work",
+    "welding",
+    "confined_space",
+    "lifting",
+    "other_dangerous_subproject",
+    "work_at_height",
+    "electrical_work",
+    "other_special_operation",
+    "temporary_electricity",
+    "suspended_work",
+    "demolition",
+    "other_dangerous_work",
+    "earthwork",
+    "gas_pipeline_alteration",
+    "hazardous_chemicals",
 ];
 
 proptest! {

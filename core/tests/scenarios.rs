@@ -50,7 +50,10 @@ fn golden_scenarios() {
     let mut failures = Vec::new();
     for sc in doc["scenarios"].as_array().unwrap() {
         let name = sc["name"].as_str().unwrap();
-        assert!(!sc["article"].as_str().unwrap_or("").is_empty(), "{name}: every scenario names its article");
+        assert!(
+            !sc["article"].as_str().unwrap_or("").is_empty(),
+            "{name}: every scenario names its article"
+        );
         let facts = Value::Object(facts_of(&doc, sc));
         let parsed = match engine.parse_json(&facts.to_string(), today) {
             Ok(f) => f,
@@ -65,42 +68,99 @@ fn golden_scenarios() {
         let exp = &sc["expect"];
         let mut check = |what: &str, ok: bool, detail: String| {
             if !ok {
-                failures.push(format!("{name} [{}]: {what}: {detail}", sc["article"].as_str().unwrap_or("")));
+                failures.push(format!(
+                    "{name} [{}]: {what}: {detail}",
+                    sc["article"].as_str().unwrap_or("")
+                ));
             }
         };
         let missing = exp.get("missing").cloned().unwrap_or(Value::Array(vec![]));
-        check("missing_facts", r["missing_facts"] == missing, format!("got {}", r["missing_facts"]));
+        check(
+            "missing_facts",
+            r["missing_facts"] == missing,
+            format!("got {}", r["missing_facts"]),
+        );
         for key in ["scope", "scope_article", "high_risk", "supervision"] {
             if let Some(want) = exp.get(key) {
                 check(key, &r[key] == want, format!("want {want}, got {}", r[key]));
             }
         }
-        for c in exp.get("include").and_then(Value::as_array).into_iter().flatten() {
+        for c in exp
+            .get("include")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             let c = c.as_str().unwrap();
-            check("include", codes.contains(c), format!("{c} missing from {codes:?}"));
+            check(
+                "include",
+                codes.contains(c),
+                format!("{c} missing from {codes:?}"),
+            );
         }
-        for c in exp.get("exclude").and_then(Value::as_array).into_iter().flatten() {
+        for c in exp
+            .get("exclude")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             let c = c.as_str().unwrap();
             check("exclude", !codes.contains(c), format!("{c} present"));
         }
         if let Some(d) = exp.get("departments") {
-            check("departments", &r["departments"] == d, format!("want {d}, got {}", r["departments"]));
+            check(
+                "departments",
+                &r["departments"] == d,
+                format!("want {d}, got {}", r["departments"]),
+            );
         }
-        for n in exp.get("notes_include").and_then(Value::as_array).into_iter().flatten() {
-            let present = r["notes"].as_array().unwrap().iter().any(|x| &x["code"] == n);
+        for n in exp
+            .get("notes_include")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let present = r["notes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|x| &x["code"] == n);
             check("notes", present, format!("{n} missing from {}", r["notes"]));
         }
-        for (code, text) in exp.get("because").and_then(Value::as_object).into_iter().flatten() {
+        for (code, text) in exp
+            .get("because")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
             let item = ["high_risk_triggers", "documents"]
                 .iter()
                 .flat_map(|l| r[*l].as_array().unwrap().iter())
                 .find(|i| i["code"].as_str() == Some(code.as_str()));
-            let got = item.map(|i| i["because"]["en"].clone()).unwrap_or(Value::Null);
-            check("because", &got == text, format!("{code}: want {text}, got {got}"));
+            let got = item
+                .map(|i| i["because"]["en"].clone())
+                .unwrap_or(Value::Null);
+            check(
+                "because",
+                &got == text,
+                format!("{code}: want {text}, got {got}"),
+            );
         }
     }
-    assert!(failures.is_empty(), "{} scenario checks failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} scenario checks failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     // Every stable code of the contract is produced by at least one golden scenario.
-    let uncovered: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).filter(|c| !covered.contains(*c)).collect();
-    assert!(uncovered.is_empty(), "codes no golden scenario produces: {uncovered:?}");
+    let uncovered: Vec<&str> = Code::ALL
+        .iter()
+        .map(|c| c.as_str())
+        .filter(|c| !covered.contains(*c))
+        .collect();
+    assert!(
+        uncovered.is_empty(),
+        "codes no golden scenario produces: {uncovered:?}"
+    );
 }

@@ -13,41 +13,90 @@ fn every_worked_example_of_the_spec_holds() {
     assert!(examples.len() >= 5);
     for ex in examples {
         let name = ex["name"].as_str().unwrap();
-        let facts = engine.parse_json(&ex["facts"].to_string(), Date::parse("2026-01-01").unwrap()).unwrap();
+        let facts = engine
+            .parse_json(&ex["facts"].to_string(), Date::parse("2026-01-01").unwrap())
+            .unwrap();
         let r = serde_json::to_value(engine.assess(&facts)).unwrap();
         let exp = &ex["expected_codes"];
-        assert_eq!(r["missing_facts"], serde_json::json!([]), "{name}: complete facts must decide");
+        assert_eq!(
+            r["missing_facts"],
+            serde_json::json!([]),
+            "{name}: complete facts must decide"
+        );
         assert_eq!(r["scope"], exp["scope"], "{name}: scope");
         assert_eq!(r["high_risk"], exp["high_risk"], "{name}: high_risk");
         assert_eq!(r["supervision"], exp["supervision"], "{name}: supervision");
-        assert_eq!(r["qualified_contractor_required"], exp["qualified_contractor_required"], "{name}: contractor");
+        assert_eq!(
+            r["qualified_contractor_required"], exp["qualified_contractor_required"],
+            "{name}: contractor"
+        );
         let codes = |v: &Value| -> Vec<String> {
-            let mut c: Vec<String> = v.as_array().unwrap().iter().map(|x| x.get("code").unwrap_or(x).as_str().unwrap().to_owned()).collect();
+            let mut c: Vec<String> = v
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.get("code").unwrap_or(x).as_str().unwrap().to_owned())
+                .collect();
             c.sort();
             c
         };
-        assert_eq!(codes(&r["high_risk_triggers"]), codes(&exp["high_risk_triggers"]), "{name}: triggers");
-        assert_eq!(codes(&r["documents"]), codes(&exp["documents"]), "{name}: documents");
+        assert_eq!(
+            codes(&r["high_risk_triggers"]),
+            codes(&exp["high_risk_triggers"]),
+            "{name}: triggers"
+        );
+        assert_eq!(
+            codes(&r["documents"]),
+            codes(&exp["documents"]),
+            "{name}: documents"
+        );
         let obligations = codes(&r["obligations"]);
         for o in codes(&exp["obligations_at_least"]) {
-            assert!(obligations.contains(&o), "{name}: obligation {o} missing from {obligations:?}");
+            assert!(
+                obligations.contains(&o),
+                "{name}: obligation {o} missing from {obligations:?}"
+            );
         }
         let channels = codes(&r["channels"]);
         for c in codes(&exp["channels_at_least"]) {
-            assert!(channels.contains(&c), "{name}: channel {c} missing from {channels:?}");
+            assert!(
+                channels.contains(&c),
+                "{name}: channel {c} missing from {channels:?}"
+            );
         }
         let dl = &exp["deadlines"];
-        for key in ["acceptance_due", "inspection_due", "valid_until", "extension_window_start", "cancellation_due"] {
+        for key in [
+            "acceptance_due",
+            "inspection_due",
+            "valid_until",
+            "extension_window_start",
+            "cancellation_due",
+        ] {
             let want = dl.get(key).cloned().unwrap_or(Value::Null);
             assert_eq!(r["deadlines"][key], want, "{name}: {key}");
         }
-        assert_eq!(r["deadlines"]["calendar_provisional"], dl.get("calendar_provisional").cloned().unwrap_or(Value::Bool(false)), "{name}");
+        assert_eq!(
+            r["deadlines"]["calendar_provisional"],
+            dl.get("calendar_provisional")
+                .cloned()
+                .unwrap_or(Value::Bool(false)),
+            "{name}"
+        );
         // Every item cites its article and explains itself in both languages.
         for list in ["high_risk_triggers", "documents"] {
             for item in r[list].as_array().unwrap() {
-                assert!(item["article"].as_str().unwrap().starts_with('第'), "{name}: {item}");
-                assert!(!item["because"]["zh"].as_str().unwrap().is_empty(), "{name}: {item}");
-                assert!(!item["because"]["en"].as_str().unwrap().is_empty(), "{name}: {item}");
+                assert!(
+                    item["article"].as_str().unwrap().starts_with('第'),
+                    "{name}: {item}"
+                );
+                assert!(
+                    !item["because"]["zh"].as_str().unwrap().is_empty(),
+                    "{name}: {item}"
+                );
+                assert!(
+                    !item["because"]["en"].as_str().unwrap().is_empty(),
+                    "{name}: {item}"
+                );
             }
         }
     }

@@ -7,8 +7,8 @@ use crate::error::{ApiBody, ApiError, ApiPath, ApiQuery, FieldProblem, Msg, pars
 use crate::filing::{self, Filing};
 use crate::signing::sha256_hex;
 use crate::store::{
-    Created, Event, FilingRecord, FilingUpdate, LEDGER_PAGE, LedgerEntry, LedgerPage, ListFilter, NewFiling, Officer,
-    Receipt, ReceiptDraft, ReceiptOp, Status,
+    Created, Event, FilingRecord, FilingUpdate, LEDGER_PAGE, LedgerEntry, LedgerPage, ListFilter,
+    NewFiling, Officer, Receipt, ReceiptDraft, ReceiptOp, Status,
 };
 use crate::validate;
 use anbei_core::Date;
@@ -207,7 +207,10 @@ fn filed_response(s: &AppState, rec: &FilingRecord, key: &str) -> Result<Respons
     body.push(b'}');
     Ok((
         StatusCode::CREATED,
-        [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
         body,
     )
         .into_response())

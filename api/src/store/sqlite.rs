@@ -99,7 +99,12 @@ impl Numbers {
             *n += 1;
             *n
         };
-        if let Some(n) = self.last.lock().unwrap_or_else(|p| p.into_inner()).get_mut(&series) {
+        if let Some(n) = self
+            .last
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get_mut(&series)
+        {
             return Ok(bump(n));
         }
         // Read without holding the lock; if a concurrent request seeded the series meanwhile, its
@@ -114,7 +119,12 @@ impl Numbers {
     /// and day took a number meanwhile, `n` stays a gap: numbers are never handed out twice.
     fn give_back(&self, kind: Kind, street: &str, day: &str, n: i64) {
         let series = series(kind, street, day);
-        if let Some(last) = self.last.lock().unwrap_or_else(|p| p.into_inner()).get_mut(&series) {
+        if let Some(last) = self
+            .last
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get_mut(&series)
+        {
             if *last == n {
                 *last = n - 1;
             }
@@ -141,8 +151,12 @@ enum Kind {
 fn committed_max(c: &Connection, kind: Kind, street: &str, day: &str) -> Result<i64, StoreError> {
     let series = series(kind, street, day);
     let sql = match kind {
-        Kind::Filing => "SELECT COALESCE(MAX(CAST(substr(filing_no, ?2) AS INTEGER)), 0) FROM filings WHERE filing_no > ?1 AND filing_no < ?3",
-        Kind::Receipt => "SELECT COALESCE(MAX(CAST(substr(receipt_no, ?2) AS INTEGER)), 0) FROM receipts WHERE receipt_no > ?1 AND receipt_no < ?3",
+        Kind::Filing => {
+            "SELECT COALESCE(MAX(CAST(substr(filing_no, ?2) AS INTEGER)), 0) FROM filings WHERE filing_no > ?1 AND filing_no < ?3"
+        }
+        Kind::Receipt => {
+            "SELECT COALESCE(MAX(CAST(substr(receipt_no, ?2) AS INTEGER)), 0) FROM receipts WHERE receipt_no > ?1 AND receipt_no < ?3"
+        }
     };
     // Every number of the series starts with `<series>-`; `.` sorts right after `-`.
     let from = format!("{series}-");
@@ -251,7 +265,11 @@ impl SqliteStore {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
         }
-        let lock = if shared { None } else { Some(lock_data_dir(path)?) };
+        let lock = if shared {
+            None
+        } else {
+            Some(lock_data_dir(path)?)
+        };
         let w = Connection::open(path).map_err(|e| e.to_string())?;
         configure(&w).map_err(|e| e.to_string())?;
         let mode: String = w
@@ -564,7 +582,9 @@ fn load(c: &Connection, where_: &str, key: &str) -> Result<Option<FilingRecord>,
 }
 
 fn not_numbering() -> StoreError {
-    StoreError::Db("this process opened the database beside a running server and cannot number filings".into())
+    StoreError::Db(
+        "this process opened the database beside a running server and cannot number filings".into(),
+    )
 }
 
 fn insert_event(c: &Connection, filing_no: &str, e: &Event) -> Result<(), StoreError> {
@@ -599,13 +619,17 @@ impl Store for SqliteStore {
             let (receipt, receipt_seq) = match &f.receipt {
                 Some(d) => {
                     let rseq = self.next_number(Kind::Receipt, &f.street, &d.day)?;
-                    (Some(make_receipt(&self.signer, &no, &f.street, rseq, d)), Some((rseq, d.day.clone())))
+                    (
+                        Some(make_receipt(&self.signer, &no, &f.street, rseq, d)),
+                        Some((rseq, d.day.clone())),
+                    )
                 }
                 None => (None, None),
             };
             let f = Arc::new(f);
             let inserted = {
-                let (f, no, token_hash, receipt) = (f.clone(), no.clone(), token_hash.clone(), receipt.clone());
+                let (f, no, token_hash, receipt) =
+                    (f.clone(), no.clone(), token_hash.clone(), receipt.clone());
                 self.write(move |c| {
                     let existing: Option<(String, String)> = c
                         .prepare_cached("SELECT request_hash, filing_no FROM filings WHERE idempotency_key = ?1")
@@ -642,7 +666,10 @@ impl Store for SqliteStore {
                         }
                         numbers.give_back(Kind::Filing, &f.street, &f.day, seq);
                     }
-                    Created::Existing { request_hash, filing_no }
+                    Created::Existing {
+                        request_hash,
+                        filing_no,
+                    }
                 }
                 None => Created::New(Box::new(f.record(no, token_hash, receipt))),
             })
@@ -967,7 +994,9 @@ mod tests {
         let mut tasks = Vec::new();
         for i in 0..50 {
             let s = store.clone();
-            tasks.push(tokio::spawn(async move { file(&s, &format!("k{i}")).await }));
+            tasks.push(tokio::spawn(
+                async move { file(&s, &format!("k{i}")).await },
+            ));
         }
         let mut got = Vec::new();
         for t in tasks {
@@ -977,12 +1006,19 @@ mod tests {
         let mut receipts: Vec<String> = got.iter().map(|g| g.1.clone()).collect();
         filings.sort();
         receipts.sort();
-        let want_f: Vec<String> = (1..=50).map(|n| format!("F-bantian-20261123-{n:06}")).collect();
-        let want_r: Vec<String> = (1..=50).map(|n| format!("LG-bantian-20261123-{n:06}")).collect();
+        let want_f: Vec<String> = (1..=50)
+            .map(|n| format!("F-bantian-20261123-{n:06}"))
+            .collect();
+        let want_r: Vec<String> = (1..=50)
+            .map(|n| format!("LG-bantian-20261123-{n:06}"))
+            .collect();
         assert_eq!(filings, want_f);
         assert_eq!(receipts, want_r);
         let shared = Arc::new(SqliteStore::open(&path, signer.clone(), true).unwrap());
-        assert!(matches!(shared.create_filing(new_filing("shared")).await, Err(StoreError::Db(_))));
+        assert!(matches!(
+            shared.create_filing(new_filing("shared")).await,
+            Err(StoreError::Db(_))
+        ));
         drop(shared);
         drop(store);
         // A database from before in-memory numbering counted receipts up to 70 in `counters`.
@@ -993,21 +1029,42 @@ mod tests {
         let store = Arc::new(SqliteStore::open(&path, signer, false).unwrap());
         assert_eq!(
             file(&store, "after-restart").await,
-            ("F-bantian-20261123-000051".to_owned(), "LG-bantian-20261123-000071".to_owned())
+            (
+                "F-bantian-20261123-000051".to_owned(),
+                "LG-bantian-20261123-000071".to_owned()
+            )
         );
         // A replay sent straight to the insert gives its numbers back...
-        assert!(matches!(store.create_filing(new_filing("k7")).await.unwrap(), Created::Existing { .. }));
+        assert!(matches!(
+            store.create_filing(new_filing("k7")).await.unwrap(),
+            Created::Existing { .. }
+        ));
         assert_eq!(
             file(&store, "after-replay").await,
-            ("F-bantian-20261123-000052".to_owned(), "LG-bantian-20261123-000072".to_owned())
+            (
+                "F-bantian-20261123-000052".to_owned(),
+                "LG-bantian-20261123-000072".to_owned()
+            )
         );
         // ...but never one that another filing has gone past: that stays a gap, never a duplicate.
         let numbers = store.numbers.as_ref().unwrap();
-        let taken = store.next_number(Kind::Receipt, "bantian", "20261123").unwrap();
+        let taken = store
+            .next_number(Kind::Receipt, "bantian", "20261123")
+            .unwrap();
         assert_eq!(taken, 73);
-        assert_eq!(store.next_number(Kind::Receipt, "bantian", "20261123").unwrap(), 74);
+        assert_eq!(
+            store
+                .next_number(Kind::Receipt, "bantian", "20261123")
+                .unwrap(),
+            74
+        );
         numbers.give_back(Kind::Receipt, "bantian", "20261123", taken);
-        assert_eq!(store.next_number(Kind::Receipt, "bantian", "20261123").unwrap(), 75);
+        assert_eq!(
+            store
+                .next_number(Kind::Receipt, "bantian", "20261123")
+                .unwrap(),
+            75
+        );
         drop(store);
         let _ = std::fs::remove_dir_all(&dir);
     }
@@ -1064,21 +1121,36 @@ mod tests {
         }
         all.sort();
         let expect = |keep: &dyn Fn(&(String, String, String)) -> bool| -> Vec<String> {
-            all.iter().filter(|r| keep(r)).map(|r| r.0.clone()).collect()
+            all.iter()
+                .filter(|r| keep(r))
+                .map(|r| r.0.clone())
+                .collect()
         };
-        let street = |s: &str| ListFilter { street: Some(s.into()), ..ListFilter::default() };
+        let street = |s: &str| ListFilter {
+            street: Some(s.into()),
+            ..ListFilter::default()
+        };
 
         let (rows, sizes) = walk_ledger(&store, &ListFilter::default()).await;
         assert_eq!(rows, expect(&|_| true));
-        assert!(sizes.iter().all(|&k| k <= LEDGER_PAGE as usize), "{sizes:?}");
+        assert!(
+            sizes.iter().all(|&k| k <= LEDGER_PAGE as usize),
+            "{sizes:?}"
+        );
 
         // nanwan's 250 filings all sort after bantian's 2,250: the first pages see none of them.
         let (rows, sizes) = walk_ledger(&store, &street("nanwan")).await;
         assert_eq!(rows, expect(&|r| r.1 == "nanwan"));
         assert_eq!(&sizes[..2], &[0, 0], "{sizes:?}");
-        assert!(sizes.iter().all(|&k| k <= LEDGER_PAGE as usize), "{sizes:?}");
+        assert!(
+            sizes.iter().all(|&k| k <= LEDGER_PAGE as usize),
+            "{sizes:?}"
+        );
 
-        let from = ListFilter { from: Some("2026-12-01".into()), ..ListFilter::default() };
+        let from = ListFilter {
+            from: Some("2026-12-01".into()),
+            ..ListFilter::default()
+        };
         let (rows, _) = walk_ledger(&store, &from).await;
         assert_eq!(rows, expect(&|r| r.2.as_str() >= "2026-12-01"));
         assert_eq!(rows.len(), 150);
