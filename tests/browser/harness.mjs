@@ -15,6 +15,8 @@ const { chromium } = require('playwright-core');
 export const AXE_PATH = require.resolve('axe-core/axe.min.js');
 const SHOTS = join(ROOT, 'tests', 'browser', 'screenshots');
 const BIN = process.env.ANBEI_BIN || join(ROOT, 'target', 'release', 'anbei');
+// ANBEI_WWW_DIR: serve another build's www/ (A/B timing of two bundles without swapping www/dist)
+const WWW = process.env.ANBEI_WWW_DIR || join(ROOT, 'www');
 
 async function freePort() {
   return new Promise((resolve, reject) => {
@@ -38,11 +40,11 @@ export async function startServer(opts = {}) {
   // Developer convenience: reuse a server that is already running (the test command never sets this).
   if (process.env.ANBEI_TEST_BASE) return { base: process.env.ANBEI_TEST_BASE, dataDir: process.env.ANBEI_TEST_DATA_DIR, async stop() {} };
   if (!existsSync(BIN)) throw new Error(`${BIN} missing: cargo build --release -p anbei-api`);
-  if (!existsSync(join(ROOT, 'www', 'dist', 'anbei-widget.js'))) throw new Error('www/dist missing: scripts/build-widget.sh');
+  if (!existsSync(join(WWW, 'dist', 'anbei-widget.js'))) throw new Error(`${WWW}/dist missing: scripts/build-widget.sh`);
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'anbei-browser-'));
   if (opts.beforeStart) opts.beforeStart(dataDir);
-  const args = ['serve', '--listen', `127.0.0.1:${port}`, '--data-dir', dataDir, '--www-dir', join(ROOT, 'www'), '--rate-limit', '0',
+  const args = ['serve', '--listen', `127.0.0.1:${port}`, '--data-dir', dataDir, '--www-dir', WWW, '--rate-limit', '0',
     '--public-url', `http://127.0.0.1:${port}`, ...(opts.extraArgs || [])];
   const proc = spawn(BIN, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...(globalThis.ANBEI_SERVER_ENV || {}) } });
   let stderr = '';
