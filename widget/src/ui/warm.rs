@@ -5,11 +5,20 @@
 //!
 //! So once the first question is on screen, in idle time, one interview is walked through to its result
 //! in a separate Yew app rendered into a detached element that is never attached to the document: the same
-//! `Question` and `ResultView` components, the same engine calls. It starts in an idle callback and
-//! answers one screen per task (`setTimeout`), so a click waits for at most one screen's work. Detached means no layout, nothing visible, nothing in the
-//! accessibility tree, no ids that collide with the real widget's, no focus; the walk uses neither
-//! storage nor host events (those live in `App`, which is not used here). Once per page (the compiled code
-//! is shared by every widget on it); the app is destroyed at the end.
+//! `Question` and `ResultView` components, the same engine calls. One screen per slice of idle time
+//! ([`web::when_quiet`]): a slice starts only with enough of the idle period left, and not while the user
+//! is pressing, typing or clicking (the walk waits until they have made no input for [`QUIET_MS`]), so a
+//! warm-up step does not start between a press and its click. Detached means no layout, nothing visible,
+//! nothing in the accessibility tree, no ids that collide with the real widget's, no focus; the walk uses
+//! neither storage nor host events (those live in `App`, which is not used here). Once per page (the
+//! compiled code is shared by every widget on it); the app is destroyed at the end (performance mark
+//! `anbei:warmed`).
+//!
+//! Tried and dropped (session 5 measurements): the walk attached (a hidden, closed shadow root in the
+//! widget's) and laid out, to warm Blink's glyph and shaping caches too (1–2 ms less per screen for a person
+//! who answers after a second, but the extra layout just before an early first click made that click
+//! slower); the result first, then the screens in between; the pre-screen's second screen and "Your
+//! answers" in the walk (the real result then took ~3 ms longer).
 
 use super::question::Question;
 use super::result_view::ResultView;
@@ -27,12 +36,18 @@ thread_local! {
     static HANDLE: RefCell<Option<yew::AppHandle<WarmUp>>> = const { RefCell::new(None) };
 }
 
+/// A slice starts only with at least this much of the idle period left (a screen takes 1–15 ms).
+const MIN_IDLE_MS: f64 = 10.0;
+/// … and only once the user has made no input for this long.
+const QUIET_MS: f64 = 100.0;
+
 /// Start the warm-up in idle time (once per page).
 pub fn schedule(engine: &'static Engine, lang: Lang) {
     if STARTED.with(|s| s.replace(true)) {
         return;
     }
-    web::when_idle(move || {
+    web::watch_input(true);
+    slice(move || {
         // created, never attached
         if let Some(root) = web::window().and_then(|w| w.document()).and_then(|d| d.create_element("div").ok()) {
             let handle = yew::Renderer::<WarmUp>::with_root_and_props(root, WarmProps { engine, lang }).render();
@@ -41,8 +56,13 @@ pub fn schedule(engine: &'static Engine, lang: Lang) {
     });
 }
 
+fn slice(f: impl FnOnce() + 'static) {
+    web::when_quiet(MIN_IDLE_MS, QUIET_MS, Box::new(f));
+}
+
 fn finish() {
     web::mark("anbei:warmed");
+    web::watch_input(false);
     if let Some(h) = HANDLE.with(|h| h.borrow_mut().take()) {
         h.destroy();
     }
@@ -89,16 +109,22 @@ fn warm_up(p: &WarmProps) -> Html {
     let heading = use_node_ref();
     {
         let st = state.clone();
+        let on_result = state.view != View::Interview;
         use_effect_with(state.screen_seq, move |_| {
-            // one screen per task: a click waits for one screen's work at most
-            web::soon(move || {
+            let step = move || {
                 if st.view == View::Interview && st.screen_seq < 32 {
                     st.dispatch(Action::Answer(values(&st)));
                 } else {
-                    // after the result's second part (rendered once its first frame is painted)
-                    web::after_paint(|| web::soon(finish));
+                    finish();
                 }
-            });
+            };
+            if on_result {
+                // after the result's second part (rendered once its first frame is painted, as a person's)
+                web::after_paint(move || web::soon(move || slice(step)));
+            } else {
+                // one screen per slice
+                slice(step);
+            }
         });
     }
     match state.view {

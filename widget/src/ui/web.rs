@@ -154,13 +154,67 @@ pub fn after_paint(f: impl FnOnce() + 'static) {
     let _ = w.request_animation_frame(frame.unchecked_ref());
 }
 
-/// Run `f` when the page is idle (`requestIdleCallback`; where that is missing, a short timeout).
-pub fn when_idle(f: impl FnOnce() + 'static) {
+thread_local! {
+    /// `performance.now()` of the user's last pointer, key or text input on the page (see [`watch_input`]).
+    static LAST_INPUT: std::cell::Cell<f64> = const { std::cell::Cell::new(f64::NEG_INFINITY) };
+    static INPUT_WATCH: std::cell::RefCell<Option<Closure<dyn Fn()>>> = const { std::cell::RefCell::new(None) };
+}
+
+const INPUT_EVENTS: [&str; 3] = ["pointerdown", "keydown", "input"];
+
+/// Note the time of every pointer, key and text input on the page (capturing listeners on the window), so
+/// that idle-time work can stay out of the user's way ([`when_quiet`]); `false` stops watching.
+pub fn watch_input(on: bool) {
     let Some(w) = window() else { return };
-    let task = Closure::once_into_js(f);
+    INPUT_WATCH.with(|slot| {
+        let mut slot = slot.borrow_mut();
+        if let Some(cb) = slot.take() {
+            for t in INPUT_EVENTS {
+                let _ = w.remove_event_listener_with_callback_and_bool(t, cb.as_ref().unchecked_ref(), true);
+            }
+        }
+        if on {
+            let cb = Closure::<dyn Fn()>::new(|| LAST_INPUT.with(|t| t.set(now_ms())));
+            for t in INPUT_EVENTS {
+                let _ = w.add_event_listener_with_callback_and_bool(t, cb.as_ref().unchecked_ref(), true);
+            }
+            *slot = Some(cb);
+        }
+    });
+}
+
+/// Run `f` in idle time (`requestIdleCallback`; where that is missing, a timeout) once the user has
+/// made no input for `quiet_ms` and the idle period has at least `min_ms` left: a slice of background work
+/// that neither starts while the user is pressing, typing or clicking, nor runs into the next frame.
+pub fn when_quiet(min_ms: f64, quiet_ms: f64, f: Box<dyn FnOnce()>) {
+    let Some(w) = window() else { return };
+    let task = Closure::once_into_js(move |deadline: JsValue| {
+        let since = now_ms() - LAST_INPUT.with(std::cell::Cell::get);
+        if since < quiet_ms {
+            // wait out the quiet time, then look for an idle period again
+            let again = Closure::once_into_js(move || when_quiet(min_ms, quiet_ms, f));
+            if let Some(w) = window() {
+                let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(again.unchecked_ref(), (quiet_ms - since).ceil() as i32);
+            }
+        } else if time_remaining(&deadline) < min_ms {
+            when_quiet(min_ms, quiet_ms, f);
+        } else {
+            f();
+        }
+    });
     if w.request_idle_callback(task.unchecked_ref()).is_err() {
         let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(task.unchecked_ref(), 50);
     }
+}
+
+/// An `IdleDeadline`'s `timeRemaining()`; 50 ms (a whole idle period) when there is none (the timeout fallback).
+fn time_remaining(deadline: &JsValue) -> f64 {
+    js_sys::Reflect::get(deadline, &JsValue::from_str("timeRemaining"))
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+        .and_then(|f| f.call0(deadline).ok())
+        .and_then(|v| v.as_f64())
+        .unwrap_or(50.0)
 }
 
 /// Run `f` in a task of its own, as soon as the browser gets to it (input first).
