@@ -22,6 +22,14 @@ if ! rustup component list --installed | grep -q '^rust-src'; then
   rustup component add rust-src
 fi
 
+# 1c. rustfmt and clippy: scripts/test.sh checks formatting and lints
+for c in rustfmt clippy; do
+  if ! rustup component list --installed | grep -q "^$c"; then
+    log "adding rustup component $c"
+    rustup component add "$c"
+  fi
+done
+
 # 2. wasm-bindgen-cli at exactly the version Cargo.lock pins for the wasm-bindgen crate
 wb_version=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock)
 if [ -z "$wb_version" ]; then echo "setup: cannot read the wasm-bindgen version from Cargo.lock" >&2; exit 1; fi

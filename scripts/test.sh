@@ -27,6 +27,9 @@ cargo build --release --locked -p anbei-api --bin anbei
 step "cargo test --workspace"
 cargo test --locked --workspace
 
+step "rustfmt (the workspace is formatted; Yew's html! bodies are left as written)"
+cargo fmt --all --check
+
 step "clippy (warnings are errors; unwrap/expect denied outside tests)"
 cargo clippy --locked --workspace --all-targets -- -D warnings
 

@@ -23,23 +23,34 @@ pub fn check_id_number(s: &str) -> Result<(), IdProblem> {
     if b[0] == b'0' || &b[2..6] == b"0000" {
         return Err(IdProblem::Format);
     }
-    let num = |r: std::ops::Range<usize>| b[r].iter().fold(0u32, |a, d| a * 10 + u32::from(d - b'0'));
+    let num =
+        |r: std::ops::Range<usize>| b[r].iter().fold(0u32, |a, d| a * 10 + u32::from(d - b'0'));
     let (y, m, d) = (num(6..10), num(10..12), num(12..14));
-    let real_date = (1900..=2100).contains(&y)
-        && anbei_core::Date::from_ymd(y as i32, m, d).is_some();
+    let real_date =
+        (1900..=2100).contains(&y) && anbei_core::Date::from_ymd(y as i32, m, d).is_some();
     if !real_date {
         return Err(IdProblem::Format);
     }
     const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
     const C: &[u8; 11] = b"10X98765432";
-    let sum: u32 = b[..17].iter().zip(W).map(|(d, w)| u32::from(d - b'0') * w).sum();
-    if C[(sum % 11) as usize] == last { Ok(()) } else { Err(IdProblem::Checksum) }
+    let sum: u32 = b[..17]
+        .iter()
+        .zip(W)
+        .map(|(d, w)| u32::from(d - b'0') * w)
+        .sum();
+    if C[(sum % 11) as usize] == last {
+        Ok(())
+    } else {
+        Err(IdProblem::Checksum)
+    }
 }
 
 /// Checks an 18-character unified social credit code (uppercase letters without I, O, Z, S, V).
 pub fn check_credit_code(s: &str) -> bool {
     const A: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
-    const W: [usize; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+    const W: [usize; 17] = [
+        1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+    ];
     let b: Vec<u8> = s.trim().bytes().map(|c| c.to_ascii_uppercase()).collect();
     if b.len() != 18 {
         return false;
@@ -58,10 +69,16 @@ pub fn check_credit_code(s: &str) -> bool {
 
 /// A mainland mobile number: 11 digits, `1` then `3`–`9`. Spaces and a leading +86 are tolerated.
 pub fn check_mobile(s: &str) -> bool {
-    let digits: String = s.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
+    let digits: String = s
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .collect();
     let d = digits.strip_prefix("+86").unwrap_or(&digits);
     let b = d.as_bytes();
-    b.len() == 11 && b.iter().all(u8::is_ascii_digit) && b[0] == b'1' && (b'3'..=b'9').contains(&b[1])
+    b.len() == 11
+        && b.iter().all(u8::is_ascii_digit)
+        && b[0] == b'1'
+        && (b'3'..=b'9').contains(&b[1])
 }
 
 #[cfg(test)]
@@ -71,7 +88,11 @@ mod tests {
     #[test]
     fn id_numbers() {
         // The example of API.md, and a Shenzhen number.
-        for ok in ["11010519491231002X", "11010519491231002x", "440307199003071239"] {
+        for ok in [
+            "11010519491231002X",
+            "11010519491231002x",
+            "440307199003071239",
+        ] {
             assert_eq!(check_id_number(ok), Ok(()), "{ok}");
         }
         for (bad, why) in [
@@ -89,10 +110,19 @@ mod tests {
 
     #[test]
     fn credit_codes() {
-        for ok in ["91350100M000100Y43", "91440300708461136T", "914403001922038216"] {
+        for ok in [
+            "91350100M000100Y43",
+            "91440300708461136T",
+            "914403001922038216",
+        ] {
             assert!(check_credit_code(ok), "{ok}");
         }
-        for bad in ["91440300MA5XXXXXXX", "91350100M000100Y44", "9135010OM000100Y43", "123"] {
+        for bad in [
+            "91440300MA5XXXXXXX",
+            "91350100M000100Y44",
+            "9135010OM000100Y43",
+            "123",
+        ] {
             assert!(!check_credit_code(bad), "{bad}");
         }
     }

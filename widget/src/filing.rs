@@ -7,7 +7,12 @@ use crate::json::{Json, StrMap, obj, s};
 use anbei_core::{Assessment, Date};
 
 /// Special operations a worker may do (the facts of the same name).
-pub const OPERATIONS: &[&str] = &["work_at_height", "electrical_work", "welding", "other_special_operation"];
+pub const OPERATIONS: &[&str] = &[
+    "work_at_height",
+    "electrical_work",
+    "welding",
+    "other_special_operation",
+];
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Person {
@@ -69,15 +74,27 @@ fn text_fields(f: &mut Form) -> [(&'static str, &mut String); 14] {
 }
 
 fn person_fields(p: &mut Person) -> [(&'static str, &mut String); 3] {
-    [("name", &mut p.name), ("id_number", &mut p.id_number), ("mobile", &mut p.mobile)]
+    [
+        ("name", &mut p.name),
+        ("id_number", &mut p.id_number),
+        ("mobile", &mut p.mobile),
+    ]
 }
 
 fn worker_fields(w: &mut Worker) -> [(&'static str, &mut String); 4] {
-    [("name", &mut w.name), ("id_number", &mut w.id_number), ("operation", &mut w.operation), ("certificate_no", &mut w.certificate_no)]
+    [
+        ("name", &mut w.name),
+        ("id_number", &mut w.id_number),
+        ("operation", &mut w.operation),
+        ("certificate_no", &mut w.certificate_no),
+    ]
 }
 
 fn strings_to_json(fields: &mut [(&'static str, &mut String)]) -> Vec<(String, Json)> {
-    fields.iter().map(|(k, v)| ((*k).to_string(), s(v))).collect()
+    fields
+        .iter()
+        .map(|(k, v)| ((*k).to_string(), s(v)))
+        .collect()
 }
 
 fn strings_from_json(fields: &mut [(&'static str, &mut String)], j: Option<&Json>) {
@@ -93,11 +110,31 @@ impl Form {
     pub fn to_json(&self) -> Json {
         let mut f = self.clone();
         let mut m = strings_to_json(&mut text_fields(&mut f));
-        m.push(("applicant".into(), Json::Obj(strings_to_json(&mut person_fields(&mut f.applicant)))));
-        m.push(("agent".into(), Json::Obj(strings_to_json(&mut person_fields(&mut f.agent)))));
-        m.push(("contractor_is_person".into(), Json::Bool(f.contractor_is_person)));
-        m.push(("workers".into(), Json::Arr(f.workers.iter_mut().map(|w| Json::Obj(strings_to_json(&mut worker_fields(w)))).collect())));
-        m.push(("documents".into(), Json::Obj(f.documents.iter().map(|(k, v)| (k.clone(), s(v))).collect())));
+        m.push((
+            "applicant".into(),
+            Json::Obj(strings_to_json(&mut person_fields(&mut f.applicant))),
+        ));
+        m.push((
+            "agent".into(),
+            Json::Obj(strings_to_json(&mut person_fields(&mut f.agent))),
+        ));
+        m.push((
+            "contractor_is_person".into(),
+            Json::Bool(f.contractor_is_person),
+        ));
+        m.push((
+            "workers".into(),
+            Json::Arr(
+                f.workers
+                    .iter_mut()
+                    .map(|w| Json::Obj(strings_to_json(&mut worker_fields(w))))
+                    .collect(),
+            ),
+        ));
+        m.push((
+            "documents".into(),
+            Json::Obj(f.documents.iter().map(|(k, v)| (k.clone(), s(v))).collect()),
+        ));
         Json::Obj(m)
     }
 
@@ -107,7 +144,10 @@ impl Form {
         strings_from_json(&mut text_fields(&mut f), Some(j));
         strings_from_json(&mut person_fields(&mut f.applicant), j.get("applicant"));
         strings_from_json(&mut person_fields(&mut f.agent), j.get("agent"));
-        f.contractor_is_person = j.get("contractor_is_person").and_then(Json::as_bool).unwrap_or(false);
+        f.contractor_is_person = j
+            .get("contractor_is_person")
+            .and_then(Json::as_bool)
+            .unwrap_or(false);
         if let Some(Json::Arr(ws)) = j.get("workers") {
             f.workers = ws
                 .iter()
@@ -119,7 +159,10 @@ impl Form {
                 .collect();
         }
         if let Some(Json::Obj(d)) = j.get("documents") {
-            f.documents = d.iter().filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string()))).collect();
+            f.documents = d
+                .iter()
+                .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+                .collect();
         }
         f
     }
@@ -151,7 +194,11 @@ impl Needs {
                 .map(|d| d.code.as_str())
                 .filter(|c| c.starts_with("D_") && *c != "D_BASIC_FORM")
                 .collect(),
-            special_ops: OPERATIONS.iter().copied().filter(|op| facts.get(op) == Some(&Json::Bool(true))).collect(),
+            special_ops: OPERATIONS
+                .iter()
+                .copied()
+                .filter(|op| facts.get(op) == Some(&Json::Bool(true)))
+                .collect(),
             today: None,
         }
     }
@@ -172,10 +219,16 @@ impl Problem {
 }
 
 fn p(field: &str, lang_pair: (&str, &str)) -> Problem {
-    Problem { field: field.to_string(), zh: lang_pair.0.to_string(), en: lang_pair.1.to_string() }
+    Problem {
+        field: field.to_string(),
+        zh: lang_pair.0.to_string(),
+        en: lang_pair.1.to_string(),
+    }
 }
 
-fn both(f: impl Fn(&'static crate::i18n::Catalogue) -> &'static str) -> (&'static str, &'static str) {
+fn both(
+    f: impl Fn(&'static crate::i18n::Catalogue) -> &'static str,
+) -> (&'static str, &'static str) {
     (f(Lang::Zh.cat()), f(Lang::En.cat()))
 }
 
@@ -226,14 +279,21 @@ pub fn validate(f: &Form, needs: &Needs) -> Vec<Problem> {
     required(&mut out, "contractor.name", &f.contractor_name);
     if needs.odd_job && f.contractor_is_person {
         id(&mut out, "contractor.id_number", &f.contractor_id_number);
-    } else if required(&mut out, "contractor.credit_code", &f.contractor_credit_code)
-        && !check_credit_code(&f.contractor_credit_code)
+    } else if required(
+        &mut out,
+        "contractor.credit_code",
+        &f.contractor_credit_code,
+    ) && !check_credit_code(&f.contractor_credit_code)
     {
         out.push(p("contractor.credit_code", both(|c| c.err_credit_code)));
     }
     if needs.high_risk {
         required(&mut out, "contractor.qualification_no", &f.qualification_no);
-        required(&mut out, "contractor.safety_licence_no", &f.safety_licence_no);
+        required(
+            &mut out,
+            "contractor.safety_licence_no",
+            &f.safety_licence_no,
+        );
     }
     if !needs.odd_job {
         required(&mut out, "project_lead.name", &f.lead_name);
@@ -248,11 +308,18 @@ pub fn validate(f: &Form, needs: &Needs) -> Vec<Problem> {
         required(&mut out, &format!("workers.{i}.name"), &w.name);
         id(&mut out, &format!("workers.{i}.id_number"), &w.id_number);
         if OPERATIONS.contains(&w.operation.as_str()) {
-            required(&mut out, &format!("workers.{i}.certificate_no"), &w.certificate_no);
+            required(
+                &mut out,
+                &format!("workers.{i}.certificate_no"),
+                &w.certificate_no,
+            );
         }
     }
     for op in &needs.special_ops {
-        let covered = f.workers.iter().any(|w| w.operation == *op && !w.certificate_no.trim().is_empty());
+        let covered = f
+            .workers
+            .iter()
+            .any(|w| w.operation == *op && !w.certificate_no.trim().is_empty());
         if !f.workers.is_empty() && !covered {
             out.push(p("workers", both(|c| c.err_uncovered)));
             break;
@@ -286,44 +353,84 @@ pub fn validate(f: &Form, needs: &Needs) -> Vec<Problem> {
 }
 
 fn opt(v: &str) -> Json {
-    if v.trim().is_empty() { Json::Null } else { s(v.trim()) }
+    if v.trim().is_empty() {
+        Json::Null
+    } else {
+        s(v.trim())
+    }
 }
 
 /// The request body of `POST /api/v1/registrations`.
 pub fn body(f: &Form, needs: &Needs, facts: &Json, street: &str, lang: Lang) -> Json {
-    let person = |x: &Person| obj(vec![("name", s(x.name.trim())), ("id_number", s(&x.id_number.trim().to_ascii_uppercase())), ("mobile", s(x.mobile.trim()))]);
+    let person = |x: &Person| {
+        obj(vec![
+            ("name", s(x.name.trim())),
+            ("id_number", s(&x.id_number.trim().to_ascii_uppercase())),
+            ("mobile", s(x.mobile.trim())),
+        ])
+    };
     let mut contractor = obj(vec![("name", s(f.contractor_name.trim()))]);
     if needs.odd_job && f.contractor_is_person {
-        contractor.set("id_number", s(&f.contractor_id_number.trim().to_ascii_uppercase()));
+        contractor.set(
+            "id_number",
+            s(&f.contractor_id_number.trim().to_ascii_uppercase()),
+        );
     } else {
-        contractor.set("credit_code", s(&f.contractor_credit_code.trim().to_ascii_uppercase()));
+        contractor.set(
+            "credit_code",
+            s(&f.contractor_credit_code.trim().to_ascii_uppercase()),
+        );
     }
-    for (k, v) in [("qualification_no", &f.qualification_no), ("safety_licence_no", &f.safety_licence_no)] {
+    for (k, v) in [
+        ("qualification_no", &f.qualification_no),
+        ("safety_licence_no", &f.safety_licence_no),
+    ] {
         if !v.trim().is_empty() {
             contractor.set(k, s(v.trim()));
         }
     }
-    let mut b = obj(vec![("facts", facts.clone()), ("applicant", person(&f.applicant))]);
+    let mut b = obj(vec![
+        ("facts", facts.clone()),
+        ("applicant", person(&f.applicant)),
+    ]);
     if needs.via_agent {
         b.set("agent", person(&f.agent));
     }
-    let mut site = obj(vec![("address", s(f.address.trim())), ("street", s(street))]);
+    let mut site = obj(vec![
+        ("address", s(f.address.trim())),
+        ("street", s(street)),
+    ]);
     if !f.community.trim().is_empty() {
         site.set("community", s(f.community.trim()));
     }
     b.set("site", site);
     b.set("contractor", contractor);
     if !f.lead_name.trim().is_empty() || !f.lead_mobile.trim().is_empty() {
-        b.set("project_lead", obj(vec![("name", s(f.lead_name.trim())), ("mobile", s(f.lead_mobile.trim()))]));
+        b.set(
+            "project_lead",
+            obj(vec![
+                ("name", s(f.lead_name.trim())),
+                ("mobile", s(f.lead_mobile.trim())),
+            ]),
+        );
     }
     if !f.safety_name.trim().is_empty() || !f.safety_mobile.trim().is_empty() {
-        b.set("safety_manager", obj(vec![("name", s(f.safety_name.trim())), ("mobile", s(f.safety_mobile.trim()))]));
+        b.set(
+            "safety_manager",
+            obj(vec![
+                ("name", s(f.safety_name.trim())),
+                ("mobile", s(f.safety_mobile.trim())),
+            ]),
+        );
     }
     let workers: Vec<Json> = f
         .workers
         .iter()
         .map(|w| {
-            let mut o = obj(vec![("name", s(w.name.trim())), ("id_number", s(&w.id_number.trim().to_ascii_uppercase()))]);
+            let mut o = obj(vec![
+                ("name", s(w.name.trim())),
+                ("id_number", s(&w.id_number.trim().to_ascii_uppercase())),
+            ]);
             if OPERATIONS.contains(&w.operation.as_str()) {
                 o.set("operation", s(&w.operation));
                 o.set("certificate_no", opt(&w.certificate_no));
@@ -337,8 +444,11 @@ pub fn body(f: &Form, needs: &Needs, facts: &Json, street: &str, lang: Lang) -> 
     if !f.waste_site.trim().is_empty() {
         b.set("waste_disposal_site", s(f.waste_site.trim()));
     }
-    let docs: Vec<(String, Json)> =
-        needs.uploads.iter().filter_map(|c| f.documents.get(c).map(|id| ((*c).to_string(), s(id)))).collect();
+    let docs: Vec<(String, Json)> = needs
+        .uploads
+        .iter()
+        .filter_map(|c| f.documents.get(c).map(|id| ((*c).to_string(), s(id))))
+        .collect();
     b.set("documents", Json::Obj(docs));
     b.set("lang", s(lang.tag()));
     b
@@ -346,7 +456,9 @@ pub fn body(f: &Form, needs: &Needs, facts: &Json, street: &str, lang: Lang) -> 
 
 /// Server problems (`errors: [{field, message: {zh, en}}]` or `requested_changes`) as form problems.
 pub fn problems_from_server(list: Option<&Json>) -> Vec<Problem> {
-    let Some(Json::Arr(items)) = list else { return Vec::new() };
+    let Some(Json::Arr(items)) = list else {
+        return Vec::new();
+    };
     items
         .iter()
         .map(|e| {
@@ -390,7 +502,11 @@ mod tests {
 
     fn good() -> Form {
         let mut f = Form {
-            applicant: Person { name: "张三".into(), id_number: "11010519491231002X".into(), mobile: "13800138000".into() },
+            applicant: Person {
+                name: "张三".into(),
+                id_number: "11010519491231002X".into(),
+                mobile: "13800138000".into(),
+            },
             address: "龙岗区坂田街道岗头社区1号".into(),
             contractor_name: "深圳市某某装饰工程有限公司".into(),
             contractor_credit_code: "91440300708461136T".into(),
@@ -404,10 +520,16 @@ mod tests {
             planned_start: "2026-06-01".into(),
             planned_end: "2026-08-31".into(),
             waste_site: "龙岗区某某建筑废弃物综合利用厂".into(),
-            workers: vec![Worker { name: "王五".into(), id_number: "440307199003071239".into(), operation: "welding".into(), certificate_no: "T4403".into() }],
+            workers: vec![Worker {
+                name: "王五".into(),
+                id_number: "440307199003071239".into(),
+                operation: "welding".into(),
+                certificate_no: "T4403".into(),
+            }],
             ..Form::default()
         };
-        f.documents.insert("D_APPLICANT_ID".into(), "sha256:aa".into());
+        f.documents
+            .insert("D_APPLICANT_ID".into(), "sha256:aa".into());
         f.documents.insert("D_DRAWINGS".into(), "sha256:bb".into());
         f
     }
@@ -428,12 +550,22 @@ mod tests {
         f.planned_start = "2026-05-05".into();
         f.planned_end = "2026-05-01".into();
         f.documents.remove("D_DRAWINGS");
-        let fields: Vec<String> = validate(&f, &needs(true, false)).into_iter().map(|p| p.field).collect();
+        let fields: Vec<String> = validate(&f, &needs(true, false))
+            .into_iter()
+            .map(|p| p.field)
+            .collect();
         assert_eq!(
             fields,
             [
-                "applicant.id_number", "applicant.mobile", "contractor.credit_code", "contractor.qualification_no",
-                "workers.0.certificate_no", "workers", "planned_start", "planned_end", "documents.D_DRAWINGS"
+                "applicant.id_number",
+                "applicant.mobile",
+                "contractor.credit_code",
+                "contractor.qualification_no",
+                "workers.0.certificate_no",
+                "workers",
+                "planned_start",
+                "planned_end",
+                "documents.D_DRAWINGS"
             ]
         );
     }
@@ -445,7 +577,13 @@ mod tests {
         f.contractor_credit_code.clear();
         f.contractor_id_number = "440307199003071239".into();
         assert_eq!(validate(&f, &needs(false, true)), vec![]);
-        let b = body(&f, &needs(false, true), &Json::Obj(vec![]), "buji", Lang::Zh);
+        let b = body(
+            &f,
+            &needs(false, true),
+            &Json::Obj(vec![]),
+            "buji",
+            Lang::Zh,
+        );
         let contractor = b.get("contractor").cloned().unwrap_or_default();
         assert_eq!(contractor.get("id_number"), Some(&s("440307199003071239")));
         assert!(contractor.get("credit_code").is_none());
@@ -456,18 +594,34 @@ mod tests {
         let f = good();
         let facts = obj(vec![("activity", s("nonresidential_decoration"))]);
         let b = body(&f, &needs(true, false), &facts, "bantian", Lang::Zh);
-        let at = |path: &[&str]| path.iter().try_fold(&b, |v, k| v.get(k)).and_then(Json::as_str).map(str::to_string);
+        let at = |path: &[&str]| {
+            path.iter()
+                .try_fold(&b, |v, k| v.get(k))
+                .and_then(Json::as_str)
+                .map(str::to_string)
+        };
         assert_eq!(at(&["site", "street"]).as_deref(), Some("bantian"));
-        assert_eq!(at(&["facts", "activity"]).as_deref(), Some("nonresidential_decoration"));
-        let Some(Json::Arr(workers)) = b.get("workers") else { panic!("workers") };
+        assert_eq!(
+            at(&["facts", "activity"]).as_deref(),
+            Some("nonresidential_decoration")
+        );
+        let Some(Json::Arr(workers)) = b.get("workers") else {
+            panic!("workers")
+        };
         assert_eq!(workers[0].get("operation"), Some(&s("welding")));
-        assert_eq!(at(&["documents", "D_DRAWINGS"]).as_deref(), Some("sha256:bb"));
+        assert_eq!(
+            at(&["documents", "D_DRAWINGS"]).as_deref(),
+            Some("sha256:bb")
+        );
         assert_eq!(at(&["lang"]).as_deref(), Some("zh-CN"));
         assert!(b.get("agent").is_none());
         assert_eq!(fingerprint(&b), fingerprint(&b.clone()));
         let mut f2 = f.clone();
         f2.address.push('A');
-        assert_ne!(fingerprint(&b), fingerprint(&body(&f2, &needs(true, false), &facts, "bantian", Lang::Zh)));
+        assert_ne!(
+            fingerprint(&b),
+            fingerprint(&body(&f2, &needs(true, false), &facts, "bantian", Lang::Zh))
+        );
     }
 
     #[test]
@@ -476,9 +630,20 @@ mod tests {
         f.agent.mobile = "13600136000".into();
         f.contractor_is_person = true;
         assert_eq!(Form::from_json(&f.to_json()), f);
-        let old = obj(vec![("address", s("x")), ("workers", Json::Arr(vec![obj(vec![("name", s("王五"))])])), ("bogus", Json::Num(1.0))]);
+        let old = obj(vec![
+            ("address", s("x")),
+            ("workers", Json::Arr(vec![obj(vec![("name", s("王五"))])])),
+            ("bogus", Json::Num(1.0)),
+        ]);
         let back = Form::from_json(&old);
-        assert_eq!((back.address.as_str(), back.workers.len(), back.workers[0].name.as_str()), ("x", 1, "王五"));
+        assert_eq!(
+            (
+                back.address.as_str(),
+                back.workers.len(),
+                back.workers[0].name.as_str()
+            ),
+            ("x", 1, "王五")
+        );
     }
 
     #[test]
@@ -486,7 +651,10 @@ mod tests {
         let v = Json::Arr(vec![obj(vec![
             ("field", s("applicant.id_number")),
             ("rule", s("checksum")),
-            ("message", obj(vec![("zh", s("校验位错误")), ("en", s("check digit"))])),
+            (
+                "message",
+                obj(vec![("zh", s("校验位错误")), ("en", s("check digit"))]),
+            ),
         ])]);
         let p = problems_from_server(Some(&v));
         assert_eq!(p[0].field, "applicant.id_number");

@@ -283,7 +283,12 @@ mod de {
             self.deserialize_seq(v)
         }
 
-        fn deserialize_tuple_struct<V: Visitor<'de>>(self, _name: &'static str, _len: usize, v: V) -> Result<V::Value, Error> {
+        fn deserialize_tuple_struct<V: Visitor<'de>>(
+            self,
+            _name: &'static str,
+            _len: usize,
+            v: V,
+        ) -> Result<V::Value, Error> {
             self.deserialize_seq(v)
         }
 
@@ -294,7 +299,12 @@ mod de {
             }
         }
 
-        fn deserialize_struct<V: Visitor<'de>>(self, _name: &'static str, _fields: &'static [&'static str], v: V) -> Result<V::Value, Error> {
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _name: &'static str,
+            _fields: &'static [&'static str],
+            v: V,
+        ) -> Result<V::Value, Error> {
             self.deserialize_map(v)
         }
 
@@ -306,7 +316,12 @@ mod de {
         }
 
         /// Unit variants are strings (`"odd_job"`).
-        fn deserialize_enum<V: Visitor<'de>>(self, _name: &'static str, _variants: &'static [&'static str], v: V) -> Result<V::Value, Error> {
+        fn deserialize_enum<V: Visitor<'de>>(
+            self,
+            _name: &'static str,
+            _variants: &'static [&'static str],
+            v: V,
+        ) -> Result<V::Value, Error> {
             match self {
                 Json::Str(s) => v.visit_enum(s.into_deserializer()),
                 other => Err(mismatch(&other, &v)),
@@ -331,10 +346,16 @@ mod tests {
         let v = obj(vec![
             ("a", Json::Num(420000.0)),
             ("b", Json::Num(3.2)),
-            ("c", Json::Arr(vec![Json::Bool(true), Json::Null, s("x\"y\\z\n\u{1}中")])),
+            (
+                "c",
+                Json::Arr(vec![Json::Bool(true), Json::Null, s("x\"y\\z\n\u{1}中")]),
+            ),
             ("d", Json::Obj(vec![])),
         ]);
-        assert_eq!(v.text(), r#"{"a":420000,"b":3.2,"c":[true,null,"x\"y\\z\n\u0001中"],"d":{}}"#);
+        assert_eq!(
+            v.text(),
+            r#"{"a":420000,"b":3.2,"c":[true,null,"x\"y\\z\n\u0001中"],"d":{}}"#
+        );
         assert_eq!(Json::Num(f64::NAN).text(), "null");
         assert_eq!(Json::Num(-2.5).text(), "-2.5");
     }
@@ -356,17 +377,39 @@ mod tests {
             ("year", Json::Num(2026.0)),
             ("source", s("notice")),
             ("published", s("2025-11-04")),
-            ("holidays", Json::Arr(vec![obj(vec![("name", obj(vec![("zh", s("元旦")), ("en", s("New Year"))])), ("from", s("2026-01-01")), ("to", s("2026-01-03"))])])),
+            (
+                "holidays",
+                Json::Arr(vec![obj(vec![
+                    ("name", obj(vec![("zh", s("元旦")), ("en", s("New Year"))])),
+                    ("from", s("2026-01-01")),
+                    ("to", s("2026-01-03")),
+                ])]),
+            ),
             ("working_weekend_days", Json::Arr(vec![s("2026-01-04")])),
             ("unknown", Json::Null),
         ]);
-        let y: CalendarYear = serde::Deserialize::deserialize(year).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!((y.year, y.holidays[0].name.en.as_str(), y.working_weekend_days.len()), (2026, "New Year", 1));
-        let p: Parameter = serde::Deserialize::deserialize(obj(vec![("value", Json::Num(0.15)), ("unit", s("")), ("article", s("x"))])).unwrap_or_else(|e| panic!("{e}"));
+        let y: CalendarYear =
+            serde::Deserialize::deserialize(year).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            (
+                y.year,
+                y.holidays[0].name.en.as_str(),
+                y.working_weekend_days.len()
+            ),
+            (2026, "New Year", 1)
+        );
+        let p: Parameter = serde::Deserialize::deserialize(obj(vec![
+            ("value", Json::Num(0.15)),
+            ("unit", s("")),
+            ("article", s("x")),
+        ]))
+        .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!((p.value, p.product_policy), (0.15, false));
-        let k: Kind = serde::Deserialize::deserialize(s("odd_job")).unwrap_or_else(|e| panic!("{e}"));
+        let k: Kind =
+            serde::Deserialize::deserialize(s("odd_job")).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(k, Kind::OddJob);
-        let bad: Result<CalendarYear, _> = serde::Deserialize::deserialize(obj(vec![("year", s("x"))]));
+        let bad: Result<CalendarYear, _> =
+            serde::Deserialize::deserialize(obj(vec![("year", s("x"))]));
         assert!(bad.is_err());
     }
 
@@ -386,19 +429,31 @@ mod tests {
         }
         struct ViaJson;
         impl anbei_core::DataParser for ViaJson {
-            fn parse<T: serde::de::DeserializeOwned>(&self, what: &str, text: &str) -> Result<T, anbei_core::DataError> {
-                let v: serde_json::Value = serde_json::from_str(text).map_err(|e| anbei_core::DataError(format!("{what}: {e}")))?;
+            fn parse<T: serde::de::DeserializeOwned>(
+                &self,
+                what: &str,
+                text: &str,
+            ) -> Result<T, anbei_core::DataError> {
+                let v: serde_json::Value = serde_json::from_str(text)
+                    .map_err(|e| anbei_core::DataError(format!("{what}: {e}")))?;
                 T::deserialize(conv(v)).map_err(|e| anbei_core::DataError(format!("{what}: {e}")))
             }
         }
-        let via = anbei_core::Engine::from_sources_with(&anbei_core::embedded_sources(), &ViaJson).unwrap_or_else(|e| panic!("{e}"));
+        let via = anbei_core::Engine::from_sources_with(&anbei_core::embedded_sources(), &ViaJson)
+            .unwrap_or_else(|e| panic!("{e}"));
         let native = anbei_core::Engine::embedded().unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(format!("{via:?}"), format!("{native:?}"));
     }
 
     #[test]
     fn str_map_keeps_one_entry_per_key() {
-        let mut m: StrMap<u32> = [("a".to_string(), 1), ("b".to_string(), 2), ("a".to_string(), 3)].into_iter().collect();
+        let mut m: StrMap<u32> = [
+            ("a".to_string(), 1),
+            ("b".to_string(), 2),
+            ("a".to_string(), 3),
+        ]
+        .into_iter()
+        .collect();
         assert_eq!(m.len(), 2);
         assert_eq!(m.get("a"), Some(&3));
         assert_eq!(m.remove("a"), Some(3));

@@ -15,17 +15,45 @@ const ALPHABET: &[u8; 62] = b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN
 
 /// v1 key table: (fact key, type) with type b = yes/no, n = number (or null), c = code.
 const V1: &[(&str, u8)] = &[
-    ("activity", b'c'), ("public_area", b'b'), ("emergency_rescue", b'b'), ("temporary_building", b'b'),
-    ("illegal_addition", b'b'), ("repair_is_complex", b'b'), ("public_safety_structure", b'b'),
-    ("contract_amount_yuan", b'n'), ("construction_area_m2", b'n'), ("permit_not_applicable", b'b'),
-    ("elevator_work", b'c'), ("elevator_multi_owner_residential", b'b'), ("structural_change", b'b'),
-    ("load_increase", b'b'), ("use_change", b'b'), ("excavation_depth_m", b'n'), ("earthwork", b'b'),
-    ("underground_pipelines", b'b'), ("scaffold_height_m", b'n'), ("lifting", b'b'),
-    ("other_dangerous_subproject", b'b'), ("welding", b'b'), ("hot_work", b'b'), ("confined_space", b'b'),
-    ("work_at_height", b'b'), ("electrical_work", b'b'), ("other_special_operation", b'b'),
-    ("temporary_electricity", b'b'), ("suspended_work", b'b'), ("demolition", b'b'), ("other_dangerous_work", b'b'),
-    ("gas_pipeline_alteration", b'b'), ("hazardous_chemicals", b'b'), ("venue", b'c'), ("investment_yuan", b'n'),
-    ("property_managed", b'b'), ("closed_managed_site", b'b'), ("applicant_is_owner", b'b'), ("via_agent", b'b'),
+    ("activity", b'c'),
+    ("public_area", b'b'),
+    ("emergency_rescue", b'b'),
+    ("temporary_building", b'b'),
+    ("illegal_addition", b'b'),
+    ("repair_is_complex", b'b'),
+    ("public_safety_structure", b'b'),
+    ("contract_amount_yuan", b'n'),
+    ("construction_area_m2", b'n'),
+    ("permit_not_applicable", b'b'),
+    ("elevator_work", b'c'),
+    ("elevator_multi_owner_residential", b'b'),
+    ("structural_change", b'b'),
+    ("load_increase", b'b'),
+    ("use_change", b'b'),
+    ("excavation_depth_m", b'n'),
+    ("earthwork", b'b'),
+    ("underground_pipelines", b'b'),
+    ("scaffold_height_m", b'n'),
+    ("lifting", b'b'),
+    ("other_dangerous_subproject", b'b'),
+    ("welding", b'b'),
+    ("hot_work", b'b'),
+    ("confined_space", b'b'),
+    ("work_at_height", b'b'),
+    ("electrical_work", b'b'),
+    ("other_special_operation", b'b'),
+    ("temporary_electricity", b'b'),
+    ("suspended_work", b'b'),
+    ("demolition", b'b'),
+    ("other_dangerous_work", b'b'),
+    ("gas_pipeline_alteration", b'b'),
+    ("hazardous_chemicals", b'b'),
+    ("venue", b'c'),
+    ("investment_yuan", b'n'),
+    ("property_managed", b'b'),
+    ("closed_managed_site", b'b'),
+    ("applicant_is_owner", b'b'),
+    ("via_agent", b'b'),
     ("street", b'c'),
 ];
 
@@ -43,14 +71,20 @@ pub enum ShareError {
 }
 
 fn fmt_number(x: f64) -> String {
-    if x.fract() == 0.0 && x.abs() < 1e15 { format!("{x:.0}") } else { format!("{x}") }
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{x:.0}")
+    } else {
+        format!("{x}")
+    }
 }
 
 /// Encodes answers (in the order given) into the fragment payload, without the `#`.
 pub fn encode(answers: &[(String, Json)], odd_job_mode: bool) -> String {
     let mut out = format!("{PREFIX}{VERSION}");
     for (k, v) in answers {
-        let Some(i) = V1.iter().position(|(key, _)| key == k) else { continue };
+        let Some(i) = V1.iter().position(|(key, _)| key == k) else {
+            continue;
+        };
         let val = match v {
             Json::Bool(b) => (if *b { "1" } else { "0" }).to_string(),
             Json::Num(x) if x.is_finite() => fmt_number(*x),
@@ -71,11 +105,15 @@ pub fn encode(answers: &[(String, Json)], odd_job_mode: bool) -> String {
 /// Decodes a fragment (with or without the leading `#`).
 pub fn decode(fragment: &str) -> Result<Shared, ShareError> {
     let f = fragment.strip_prefix('#').unwrap_or(fragment);
-    let Some(body) = f.strip_prefix(PREFIX) else { return Err(ShareError::NotAShareLink) };
+    let Some(body) = f.strip_prefix(PREFIX) else {
+        return Err(ShareError::NotAShareLink);
+    };
     let mut parts = body.split('~');
     let version = parts.next().unwrap_or("");
     if version != VERSION {
-        return Err(ShareError::UnknownVersion(version.chars().take(8).collect()));
+        return Err(ShareError::UnknownVersion(
+            version.chars().take(8).collect(),
+        ));
     }
     let mut shared = Shared::default();
     for item in parts {
@@ -87,8 +125,13 @@ pub fn decode(fragment: &str) -> Result<Shared, ShareError> {
         let Some(kc) = chars.next() else { continue };
         let rest = chars.as_str();
         let bad = || ShareError::Malformed(item.chars().take(40).collect());
-        let idx = ALPHABET.iter().position(|a| char::from(*a) == kc).ok_or_else(bad)?;
-        let Some((key, ty)) = V1.get(idx) else { continue }; // a fact from a later table: skip it
+        let idx = ALPHABET
+            .iter()
+            .position(|a| char::from(*a) == kc)
+            .ok_or_else(bad)?;
+        let Some((key, ty)) = V1.get(idx) else {
+            continue;
+        }; // a fact from a later table: skip it
         let value = match (ty, rest) {
             (b'b', "1") => Json::Bool(true),
             (b'b', "0") => Json::Bool(false),
@@ -100,7 +143,11 @@ pub fn decode(fragment: &str) -> Result<Shared, ShareError> {
                 }
                 Json::Num(x)
             }
-            (b'c', s) if !s.is_empty() && s.len() <= 64 && s.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_') => {
+            (b'c', s)
+                if !s.is_empty()
+                    && s.len() <= 64
+                    && s.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_') =>
+            {
                 Json::Str(s.to_string())
             }
             _ => return Err(bad()),
@@ -116,7 +163,10 @@ mod tests {
     use super::*;
 
     fn a(pairs: &[(&str, Json)]) -> Vec<(String, Json)> {
-        pairs.iter().map(|(k, v)| ((*k).to_string(), v.clone())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_string(), v.clone()))
+            .collect()
     }
 
     #[test]
@@ -131,31 +181,57 @@ mod tests {
             ("street", Json::Str("bantian".into())),
         ]);
         let s = encode(&answers, true);
-        assert_eq!(s, "anbei=1~0landscaping_works~71200000~8-~f3.5~m1~10~Dbantian~m:o");
+        assert_eq!(
+            s,
+            "anbei=1~0landscaping_works~71200000~8-~f3.5~m1~10~Dbantian~m:o"
+        );
         let back = decode(&format!("#{s}")).unwrap_or_default();
         assert!(back.odd_job_mode);
         assert_eq!(back.answers.len(), answers.len());
         for ((k1, v1), (k2, v2)) in answers.iter().zip(&back.answers) {
             assert_eq!(k1, k2);
-            assert_eq!(v1.as_f64().or(v1.as_bool().map(f64::from)), v2.as_f64().or(v2.as_bool().map(f64::from)), "{k1}");
+            assert_eq!(
+                v1.as_f64().or(v1.as_bool().map(f64::from)),
+                v2.as_f64().or(v2.as_bool().map(f64::from)),
+                "{k1}"
+            );
         }
     }
 
     #[test]
     fn every_fact_the_engine_asks_has_a_v1_key() {
         for f in anbei_core::Fact::ALL {
-            let dated = matches!(f.key(), "registration_date" | "registered_date" | "completion_date");
-            assert!(dated || V1.iter().any(|(k, _)| *k == f.key()), "{} missing from the share table", f.key());
+            let dated = matches!(
+                f.key(),
+                "registration_date" | "registered_date" | "completion_date"
+            );
+            assert!(
+                dated || V1.iter().any(|(k, _)| *k == f.key()),
+                "{} missing from the share table",
+                f.key()
+            );
         }
     }
 
     #[test]
     fn rejects_what_it_cannot_read() {
         assert_eq!(decode("#other"), Err(ShareError::NotAShareLink));
-        assert_eq!(decode("#anbei=9~01"), Err(ShareError::UnknownVersion("9".into())));
-        assert!(matches!(decode("#anbei=1~1maybe"), Err(ShareError::Malformed(_))));
-        assert!(matches!(decode("#anbei=1~7abc"), Err(ShareError::Malformed(_))));
-        assert!(matches!(decode("#anbei=1~0<script>"), Err(ShareError::Malformed(_))));
+        assert_eq!(
+            decode("#anbei=9~01"),
+            Err(ShareError::UnknownVersion("9".into()))
+        );
+        assert!(matches!(
+            decode("#anbei=1~1maybe"),
+            Err(ShareError::Malformed(_))
+        ));
+        assert!(matches!(
+            decode("#anbei=1~7abc"),
+            Err(ShareError::Malformed(_))
+        ));
+        assert!(matches!(
+            decode("#anbei=1~0<script>"),
+            Err(ShareError::Malformed(_))
+        ));
         // a key from a later, longer table is skipped, not an error
         assert_eq!(decode("#anbei=1~Z1").map(|s| s.answers.len()), Ok(0));
     }

@@ -7,9 +7,9 @@
 //! and are re-applied screen by screen only while the engine still asks for exactly them.
 
 use crate::i18n::Lang;
+use crate::json::{Json, StrMap};
 use anbei_core::facts::Raw;
 use anbei_core::{Assessment, Date, Engine, Fact, FieldError, RawFacts};
-use crate::json::{Json, StrMap};
 use std::rc::Rc;
 use yew::Reducible;
 
@@ -74,7 +74,11 @@ pub enum Action {
     Restart,
     SetLang(Lang),
     /// Answers from storage or a shared link, replayed from the first question.
-    Load { answers: Vec<(String, Json)>, view: View, origin: Origin },
+    Load {
+        answers: Vec<(String, Json)>,
+        view: View,
+        origin: Origin,
+    },
     Show(View),
 }
 
@@ -106,7 +110,13 @@ fn raw(v: &Json) -> Raw {
 }
 
 impl State {
-    pub fn new(engine: &'static Engine, today: Date, lang: Lang, mode: Mode, default_street: Option<String>) -> State {
+    pub fn new(
+        engine: &'static Engine,
+        today: Date,
+        lang: Lang,
+        mode: Mode,
+        default_street: Option<String>,
+    ) -> State {
         let mut s = State {
             engine,
             today,
@@ -145,7 +155,12 @@ impl State {
     fn reassess(&mut self) {
         self.errors.clear();
         for _ in 0..4 {
-            let raw = RawFacts::Object(self.ordered_answers().iter().map(|(k, v)| (k.as_str().into(), raw(v))).collect());
+            let raw = RawFacts::Object(
+                self.ordered_answers()
+                    .iter()
+                    .map(|(k, v)| (k.as_str().into(), raw(v)))
+                    .collect(),
+            );
             match self.engine.parse_facts(raw, self.today) {
                 Ok(f) => {
                     self.assessment = self.engine.assess(&f);
@@ -169,10 +184,17 @@ impl State {
     /// The facts asked on the current screen (empty when the result is decided).
     pub fn screen(&self) -> Vec<&'static str> {
         let missing = &self.assessment.missing_facts;
-        let Some(first) = missing.first() else { return Vec::new() };
-        let group = |k: &str| Fact::from_key(k).map(|f| self.engine.fact_group(self.today, f).to_string());
+        let Some(first) = missing.first() else {
+            return Vec::new();
+        };
+        let group =
+            |k: &str| Fact::from_key(k).map(|f| self.engine.fact_group(self.today, f).to_string());
         let g = group(first);
-        missing.iter().copied().take_while(|k| group(k) == g).collect()
+        missing
+            .iter()
+            .copied()
+            .take_while(|k| group(k) == g)
+            .collect()
     }
 
     /// The group of the current screen (`hazards`, `exclusions`, …).
@@ -185,7 +207,9 @@ impl State {
     pub fn progress(&self) -> (usize, usize, u32) {
         let answered = self.steps.iter().map(Vec::len).sum::<usize>();
         let missing = self.assessment.missing_facts.len();
-        let pct = (answered * 100).checked_div(answered + missing).map_or(100, |p| p as u32);
+        let pct = (answered * 100)
+            .checked_div(answered + missing)
+            .map_or(100, |p| p as u32);
         (answered, missing, pct)
     }
 
@@ -195,9 +219,17 @@ impl State {
 
     /// A prefill value for a fact on the current screen.
     pub fn prefill(&self, key: &str) -> Option<Json> {
-        self.drafts.get(key).or_else(|| self.answers.get(key)).cloned().or_else(|| {
-            if key == "street" { self.default_street.clone().map(Json::Str) } else { None }
-        })
+        self.drafts
+            .get(key)
+            .or_else(|| self.answers.get(key))
+            .cloned()
+            .or_else(|| {
+                if key == "street" {
+                    self.default_street.clone().map(Json::Str)
+                } else {
+                    None
+                }
+            })
     }
 
     fn apply(&mut self, values: Vec<(String, Json)>) {
@@ -222,8 +254,10 @@ impl State {
             if screen.is_empty() || !screen.iter().all(|k| self.drafts.contains_key(k)) {
                 break;
             }
-            let values: Vec<(String, Json)> =
-                screen.iter().filter_map(|k| self.drafts.get(k).map(|v| ((*k).to_string(), v.clone()))).collect();
+            let values: Vec<(String, Json)> = screen
+                .iter()
+                .filter_map(|k| self.drafts.get(k).map(|v| ((*k).to_string(), v.clone())))
+                .collect();
             self.apply(values);
             if !self.errors.is_empty() {
                 break;
@@ -245,7 +279,11 @@ impl State {
 
     fn settle_view(&mut self) {
         self.view = if self.is_decided() {
-            if self.view == View::Filing { View::Filing } else { View::Result }
+            if self.view == View::Filing {
+                View::Filing
+            } else {
+                View::Result
+            }
         } else {
             View::Interview
         };
@@ -255,7 +293,9 @@ impl State {
 
 fn empty_facts(engine: &Engine, today: Date) -> anbei_core::Facts {
     // An empty object always parses (no JSON parser as a fallback: it would bring serde_json's into the bundle).
-    engine.parse_facts(RawFacts::Object(Vec::new()), today).unwrap_or_else(|_| unreachable_facts(engine, today))
+    engine
+        .parse_facts(RawFacts::Object(Vec::new()), today)
+        .unwrap_or_else(|_| unreachable_facts(engine, today))
 }
 
 #[allow(clippy::panic)]
@@ -301,11 +341,19 @@ impl Reducible for State {
             }
             Action::Restart => {
                 let fresh = State::new(s.engine, s.today, s.lang, s.mode, s.default_street.clone());
-                return Rc::new(State { screen_seq: s.screen_seq.wrapping_add(1), ..fresh });
+                return Rc::new(State {
+                    screen_seq: s.screen_seq.wrapping_add(1),
+                    ..fresh
+                });
             }
             Action::SetLang(l) => s.lang = l,
-            Action::Load { answers, view, origin } => {
-                let mut fresh = State::new(s.engine, s.today, s.lang, s.mode, s.default_street.clone());
+            Action::Load {
+                answers,
+                view,
+                origin,
+            } => {
+                let mut fresh =
+                    State::new(s.engine, s.today, s.lang, s.mode, s.default_street.clone());
                 fresh.drafts = answers.into_iter().collect();
                 fresh.replay();
                 fresh.origin = origin;
@@ -333,12 +381,20 @@ mod tests {
     }
 
     fn engine() -> &'static Engine {
-        Box::leak(Box::new(Engine::embedded().unwrap_or_else(|e| panic!("{e}"))))
+        Box::leak(Box::new(
+            Engine::embedded().unwrap_or_else(|e| panic!("{e}")),
+        ))
     }
 
     fn start() -> Rc<State> {
         let today = Date::parse("2026-05-06").unwrap_or_else(|| panic!("date"));
-        Rc::new(State::new(engine(), today, Lang::Zh, Mode::Full, Some("bantian".into())))
+        Rc::new(State::new(
+            engine(),
+            today,
+            Lang::Zh,
+            Mode::Full,
+            Some("bantian".into()),
+        ))
     }
 
     /// Answer every question on the current screen from `table` (default: false / 0 / first value).
@@ -348,14 +404,18 @@ mod tests {
         let vals = screen
             .iter()
             .map(|k| {
-                let v = table.iter().find(|(t, _)| t == k).map(|(_, v)| v.clone()).unwrap_or_else(|| match *k {
-                    "excavation_depth_m" | "scaffold_height_m" => n(0.0),
-                    "venue" => js("office"),
-                    "street" => js("bantian"),
-                    "investment_yuan" => n(500_000.0),
-                    "public_area" => Json::Bool(true),
-                    _ => Json::Bool(false),
-                });
+                let v = table
+                    .iter()
+                    .find(|(t, _)| t == k)
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or_else(|| match *k {
+                        "excavation_depth_m" | "scaffold_height_m" => n(0.0),
+                        "venue" => js("office"),
+                        "street" => js("bantian"),
+                        "investment_yuan" => n(500_000.0),
+                        "public_area" => Json::Bool(true),
+                        _ => Json::Bool(false),
+                    });
                 ((*k).to_string(), v)
             })
             .collect();
@@ -384,7 +444,11 @@ mod tests {
     #[test]
     fn hazards_are_one_screen() {
         let mut s = start();
-        let table = [("activity", js("nonresidential_decoration")), ("contract_amount_yuan", n(420000.0)), ("construction_area_m2", n(260.0))];
+        let table = [
+            ("activity", js("nonresidential_decoration")),
+            ("contract_amount_yuan", n(420000.0)),
+            ("construction_area_m2", n(260.0)),
+        ];
         for _ in 0..10 {
             if s.screen_group().as_deref() == Some("hazards") {
                 break;
@@ -408,7 +472,12 @@ mod tests {
         ]);
         assert_eq!(s.view, View::Result);
         assert_eq!(s.assessment.high_risk, Some(true));
-        assert!(s.assessment.high_risk_triggers.iter().any(|t| t.code.as_str() == "HR_DEEP_EXCAVATION"));
+        assert!(
+            s.assessment
+                .high_risk_triggers
+                .iter()
+                .any(|t| t.code.as_str() == "HR_DEEP_EXCAVATION")
+        );
         assert_eq!(s.progress().2, 100);
     }
 
@@ -423,7 +492,10 @@ mod tests {
             assert!(screens < 10);
         }
         assert!(screens <= 6, "odd job took {screens} screens");
-        assert_eq!(s.assessment.scope.map(|c| c.as_str()), Some("SPORADIC_WORK"));
+        assert_eq!(
+            s.assessment.scope.map(|c| c.as_str()),
+            Some("SPORADIC_WORK")
+        );
     }
 
     #[test]
@@ -439,7 +511,11 @@ mod tests {
 
     #[test]
     fn changing_an_answer_replays_the_rest_and_drops_irrelevant_ones() {
-        let eng = run(&[("activity", js("nonresidential_decoration")), ("contract_amount_yuan", n(420000.0)), ("construction_area_m2", n(260.0))]);
+        let eng = run(&[
+            ("activity", js("nonresidential_decoration")),
+            ("contract_amount_yuan", n(420000.0)),
+            ("construction_area_m2", n(260.0)),
+        ]);
         assert!(eng.answers.contains_key("contract_amount_yuan"));
         // change the activity to an odd job: engineering-only facts must go, shared ones are re-applied
         let s = eng.reduce(Action::Change("activity".into()));
@@ -458,24 +534,46 @@ mod tests {
 
     #[test]
     fn no_area_is_dropped_and_reasked_when_the_activity_does_not_allow_it() {
-        let s = run(&[("activity", js("landscaping_works")), ("contract_amount_yuan", n(1_200_000.0)), ("construction_area_m2", Json::Null)]);
-        assert_eq!(s.assessment.scope.map(|c| c.as_str()), Some("REFERENCE_MANAGED"));
+        let s = run(&[
+            ("activity", js("landscaping_works")),
+            ("contract_amount_yuan", n(1_200_000.0)),
+            ("construction_area_m2", Json::Null),
+        ]);
+        assert_eq!(
+            s.assessment.scope.map(|c| c.as_str()),
+            Some("REFERENCE_MANAGED")
+        );
         let s = s.reduce(Action::Change("activity".into()));
-        let s = s.reduce(Action::Answer(vec![("activity".into(), js("residential_decoration"))]));
+        let s = s.reduce(Action::Answer(vec![(
+            "activity".into(),
+            js("residential_decoration"),
+        )]));
         // the null area is not valid for a home fit-out: the area question comes back
-        assert!(s.screen().contains(&"construction_area_m2"), "{:?}", s.screen());
+        assert!(
+            s.screen().contains(&"construction_area_m2"),
+            "{:?}",
+            s.screen()
+        );
     }
 
     #[test]
     fn load_replays_saved_answers_and_restart_wipes_them() {
         let done = run(&[("activity", js("odd_equipment"))]);
         let saved = done.ordered_answers();
-        let s = start().reduce(Action::Load { answers: saved.clone(), view: View::Result, origin: Origin::Resumed });
+        let s = start().reduce(Action::Load {
+            answers: saved.clone(),
+            view: View::Result,
+            origin: Origin::Resumed,
+        });
         assert!(s.is_decided());
         assert_eq!(s.view, View::Result);
         assert_eq!(s.ordered_answers(), saved);
         let partial: Vec<_> = saved.into_iter().take(3).collect();
-        let s = start().reduce(Action::Load { answers: partial, view: View::Interview, origin: Origin::Shared });
+        let s = start().reduce(Action::Load {
+            answers: partial,
+            view: View::Interview,
+            origin: Origin::Shared,
+        });
         assert!(!s.is_decided());
         assert_eq!(s.origin, Origin::Shared);
         let s = s.reduce(Action::Restart);

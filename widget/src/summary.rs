@@ -9,11 +9,19 @@ pub fn code_title(engine: &Engine, c: Code, lang: Lang) -> String {
 }
 
 pub fn code_explain(engine: &Engine, c: Code, lang: Lang) -> Option<String> {
-    engine.code_text(c).explain.as_ref().map(|t| lang.pick(&t.zh, &t.en).to_string())
+    engine
+        .code_text(c)
+        .explain
+        .as_ref()
+        .map(|t| lang.pick(&t.zh, &t.en).to_string())
 }
 
 pub fn street_office(engine: &Engine, code: &str, lang: Lang) -> Option<String> {
-    engine.streets().iter().find(|s| s.code == code).map(|s| lang.pick(&s.office.zh, &s.office.en).to_string())
+    engine
+        .streets()
+        .iter()
+        .find(|s| s.code == code)
+        .map(|s| lang.pick(&s.office.zh, &s.office.en).to_string())
 }
 
 pub fn department_name(engine: &Engine, code: &str, lang: Lang) -> String {
@@ -21,12 +29,17 @@ pub fn department_name(engine: &Engine, code: &str, lang: Lang) -> String {
         .departments()
         .iter()
         .find(|d| d.code == code)
-        .map_or_else(|| code.to_string(), |d| lang.pick(&d.name.zh, &d.name.en).to_string())
+        .map_or_else(
+            || code.to_string(),
+            |d| lang.pick(&d.name.zh, &d.name.en).to_string(),
+        )
 }
 
 /// The scope in one sentence: the code's title, then why.
 pub fn scope_sentence(engine: &Engine, a: &Assessment<'_>, lang: Lang) -> String {
-    let Some(scope) = a.scope else { return String::new() };
+    let Some(scope) = a.scope else {
+        return String::new();
+    };
     let title = code_title(engine, scope, lang);
     match &a.scope_because {
         Some(b) => {
@@ -49,36 +62,72 @@ pub fn result_text(engine: &Engine, a: &Assessment<'_>, lang: Lang) -> String {
         out.push('\n');
     };
     line(format!("{} — {}", c.result_title, c.widget_title));
-    line(format!("{}：{} [{}]", c.scope, scope_sentence(engine, a, lang), article(lang, a.scope_article.unwrap_or(""))));
+    line(format!(
+        "{}：{} [{}]",
+        c.scope,
+        scope_sentence(engine, a, lang),
+        article(lang, a.scope_article.unwrap_or(""))
+    ));
     match a.high_risk {
         Some(true) => {
             line(format!("{}：{}", c.high_risk, c.high_risk_yes));
             for t in &a.high_risk_triggers {
-                line(format!("  · {} — {} [{}]", code_title(engine, t.code, lang), lang.pick(&t.because.zh, &t.because.en), article(lang, t.article)));
+                line(format!(
+                    "  · {} — {} [{}]",
+                    code_title(engine, t.code, lang),
+                    lang.pick(&t.because.zh, &t.because.en),
+                    article(lang, t.article)
+                ));
             }
         }
-        Some(false) if a.scope.is_some_and(Code::is_in_scope) => line(format!("{}：{}", c.high_risk, c.high_risk_no)),
+        Some(false) if a.scope.is_some_and(Code::is_in_scope) => {
+            line(format!("{}：{}", c.high_risk, c.high_risk_no))
+        }
         _ => {}
     }
     if let Some(s) = a.supervision {
-        line(format!("{}：{}", c.supervision, code_title(engine, s, lang)));
+        line(format!(
+            "{}：{}",
+            c.supervision,
+            code_title(engine, s, lang)
+        ));
     }
     if !a.documents.is_empty() {
         line(format!("{}：", c.documents));
         for d in &a.documents {
-            line(format!("  · {} [{}]", code_title(engine, d.code, lang), article(lang, d.article)));
+            line(format!(
+                "  · {} [{}]",
+                code_title(engine, d.code, lang),
+                article(lang, d.article)
+            ));
         }
     }
     if !a.obligations.is_empty() {
         line(format!("{}：", c.obligations));
         for o in &a.obligations {
-            line(format!("  · {} [{}]", code_title(engine, o.code, lang), article(lang, o.article)));
+            line(format!(
+                "  · {} [{}]",
+                code_title(engine, o.code, lang),
+                article(lang, o.article)
+            ));
         }
     }
     if !a.channels.is_empty() {
-        let office = a.street_office.and_then(|s| street_office(engine, s, lang)).unwrap_or_default();
-        let ch: Vec<String> = a.channels.iter().map(|ch| code_title(engine, *ch, lang)).collect();
-        line(format!("{}：{}；{}", c.where_register, ch.join(" / "), office));
+        let office = a
+            .street_office
+            .and_then(|s| street_office(engine, s, lang))
+            .unwrap_or_default();
+        let ch: Vec<String> = a
+            .channels
+            .iter()
+            .map(|ch| code_title(engine, *ch, lang))
+            .collect();
+        line(format!(
+            "{}：{}；{}",
+            c.where_register,
+            ch.join(" / "),
+            office
+        ));
     }
     let d = &a.deadlines;
     for (label, date) in [
@@ -91,7 +140,10 @@ pub fn result_text(engine: &Engine, a: &Assessment<'_>, lang: Lang) -> String {
             line(format!("{label}：{}", fmt_date(lang, date)));
         }
     }
-    line(format!("{} {} ({})", a.ruleset.id, a.ruleset.version, c.ruleset_draft));
+    line(format!(
+        "{} {} ({})",
+        a.ruleset.id, a.ruleset.version, c.ruleset_draft
+    ));
     if lang == Lang::En {
         out = out.replace('：', ": ").replace('；', "; ");
     }

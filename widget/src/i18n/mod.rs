@@ -17,7 +17,11 @@ pub enum Lang {
 impl Lang {
     /// `lang` attribute → language; anything starting with `en` is English, everything else Chinese.
     pub fn from_tag(tag: &str) -> Lang {
-        if tag.trim().to_ascii_lowercase().starts_with("en") { Lang::En } else { Lang::Zh }
+        if tag.trim().to_ascii_lowercase().starts_with("en") {
+            Lang::En
+        } else {
+            Lang::Zh
+        }
     }
     pub fn tag(self) -> &'static str {
         match self {
@@ -86,13 +90,22 @@ pub fn fmt_date(lang: Lang, d: Date) -> String {
     match lang {
         Lang::Zh => {
             const W: [&str; 7] = ["一", "二", "三", "四", "五", "六", "日"];
-            format!("{y}年{m}月{day}日（星期{}）", W.get(wd).copied().unwrap_or(""))
+            format!(
+                "{y}年{m}月{day}日（星期{}）",
+                W.get(wd).copied().unwrap_or("")
+            )
         }
         Lang::En => {
             const W: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-            const M: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+            const M: [&str; 12] = [
+                "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+            ];
             let mi = (m as usize).saturating_sub(1);
-            format!("{} {day} {} {y}", W.get(wd).copied().unwrap_or(""), M.get(mi).copied().unwrap_or(""))
+            format!(
+                "{} {day} {} {y}",
+                W.get(wd).copied().unwrap_or(""),
+                M.get(mi).copied().unwrap_or("")
+            )
         }
     }
 }
@@ -128,7 +141,11 @@ pub fn fmt_money(lang: Lang, yuan: f64) -> String {
     match lang {
         Lang::Zh if yuan >= 10_000.0 => {
             let wan = yuan / 10_000.0;
-            let wan_s = if (wan * 100.0).round() % 100.0 == 0.0 { format!("{wan:.0}") } else { group_digits(wan) };
+            let wan_s = if (wan * 100.0).round() % 100.0 == 0.0 {
+                format!("{wan:.0}")
+            } else {
+                group_digits(wan)
+            };
             format!("{wan_s}万元（¥{}）", group_digits(yuan))
         }
         Lang::Zh => format!("{}元", group_digits(yuan)),
@@ -197,7 +214,12 @@ pub fn parse_decimal(s: &str) -> Option<f64> {
 }
 
 fn zh_number(s: &str) -> Option<u32> {
-    let d = |c: char| "零一二三四五六七八九".chars().position(|x| x == c).map(|p| p as u32);
+    let d = |c: char| {
+        "零一二三四五六七八九"
+            .chars()
+            .position(|x| x == c)
+            .map(|p| p as u32)
+    };
     let chars: Vec<char> = s.chars().collect();
     if chars.iter().all(char::is_ascii_digit) {
         return s.parse().ok();
@@ -224,9 +246,12 @@ pub fn article(lang: Lang, zh: &str) -> String {
             // 第N条 / 第N行 / 第N项 / 第（k）项
             if let Some(r2) = r.strip_prefix('（') {
                 if let Some(end) = r2.find('）') {
-                    let n = zh_number(&r2[..end]).map_or_else(|| r2[..end].to_string(), |n| n.to_string());
+                    let n = zh_number(&r2[..end])
+                        .map_or_else(|| r2[..end].to_string(), |n| n.to_string());
                     out.push_str(&format!("({n})"));
-                    rest = r2[end + '）'.len_utf8()..].strip_prefix('项').unwrap_or(&r2[end + '）'.len_utf8()..]);
+                    rest = r2[end + '）'.len_utf8()..]
+                        .strip_prefix('项')
+                        .unwrap_or(&r2[end + '）'.len_utf8()..]);
                     continue;
                 }
             }
@@ -244,7 +269,8 @@ pub fn article(lang: Lang, zh: &str) -> String {
         }
         if let Some(r) = rest.strip_prefix('（') {
             if let Some(end) = r.find('）') {
-                let n = zh_number(&r[..end]).map_or_else(|| r[..end].to_string(), |n| n.to_string());
+                let n =
+                    zh_number(&r[..end]).map_or_else(|| r[..end].to_string(), |n| n.to_string());
                 out.push_str(&format!("({n})"));
                 let after = &r[end + '）'.len_utf8()..];
                 rest = after.strip_prefix('项').unwrap_or(after);
@@ -282,7 +308,17 @@ mod article_tests {
 
     #[test]
     fn decimals_parse_like_the_float_parser() {
-        for s in ["0", "3.2", "420000", "1234567.89", "0.1", "-2.5", ".5", "7.", "99999999999999"] {
+        for s in [
+            "0",
+            "3.2",
+            "420000",
+            "1234567.89",
+            "0.1",
+            "-2.5",
+            ".5",
+            "7.",
+            "99999999999999",
+        ] {
             assert_eq!(parse_decimal(s), s.parse::<f64>().ok(), "{s}");
         }
         for bad in ["", ".", "1e5", "abc", "1.2.3", "1234567890123456"] {
@@ -296,7 +332,10 @@ mod article_tests {
             ("第二十八条第（二）项", "Art. 28(2)"),
             ("第二条", "Art. 2"),
             ("第十条第（六）（七）项", "Art. 10(6)(7)"),
-            ("第二十八条第（三）项、第二十七条第（四）项", "Art. 28(3), Art. 27(4)"),
+            (
+                "第二十八条第（三）项、第二十七条第（四）项",
+                "Art. 28(3), Art. 27(4)",
+            ),
             ("第五条（一）", "Art. 5(1)"),
             ("分类表 第14行第6项", "Classification table row 14 item 6"),
             ("第四十五条", "Art. 45"),

@@ -5,9 +5,9 @@ use super::question::Question;
 use super::result_view::ResultView;
 use super::web;
 use crate::i18n::{Lang, fill};
+use crate::json::{Json, obj, s as js};
 use crate::share;
 use crate::state::{Action, Mode, Origin, State, View};
-use crate::json::{Json, obj, s as js};
 use anbei_core::{Engine, Fact};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -42,8 +42,18 @@ fn saved_json(s: &State) -> String {
         View::Result => "result",
         View::Filing => "filing",
     };
-    let answers: Vec<Json> = s.ordered_answers().into_iter().map(|(k, v)| Json::Arr(vec![Json::Str(k), v])).collect();
-    obj(vec![("v", Json::Num(1.0)), ("lang", js(s.lang.tag())), ("view", js(view)), ("answers", Json::Arr(answers))]).text()
+    let answers: Vec<Json> = s
+        .ordered_answers()
+        .into_iter()
+        .map(|(k, v)| Json::Arr(vec![Json::Str(k), v]))
+        .collect();
+    obj(vec![
+        ("v", Json::Num(1.0)),
+        ("lang", js(s.lang.tag())),
+        ("view", js(view)),
+        ("answers", Json::Arr(answers)),
+    ])
+    .text()
 }
 
 /// Saved answers, the view and the language.
@@ -54,7 +64,9 @@ fn parse_saved(text: &str) -> Option<Saved> {
     if v.get("v")?.as_f64() != Some(1.0) {
         return None;
     }
-    let Json::Arr(list) = v.get("answers")? else { return None };
+    let Json::Arr(list) = v.get("answers")? else {
+        return None;
+    };
     let answers = list
         .iter()
         .filter_map(|p| match p {
@@ -67,18 +79,37 @@ fn parse_saved(text: &str) -> Option<Saved> {
         Some("filing") => View::Filing,
         _ => View::Interview,
     };
-    Some((answers, view, v.get("lang").and_then(Json::as_str).map(Lang::from_tag)))
+    Some((
+        answers,
+        view,
+        v.get("lang").and_then(Json::as_str).map(Lang::from_tag),
+    ))
 }
 
 /// The first state: a shared link wins over saved answers, which win over a fresh start.
 fn initial(p: &Props) -> State {
-    let mut s = State::new(p.engine, web::today_shanghai(), p.lang, p.mode, p.street.clone());
+    let mut s = State::new(
+        p.engine,
+        web::today_shanghai(),
+        p.lang,
+        p.mode,
+        p.street.clone(),
+    );
     let hash = web::location_hash();
     let (load, origin) = match share::decode(&hash) {
         // a link is for the kind of widget that made it: a pre-screen link opens in the pre-screen
-        Ok(shared) if shared.odd_job_mode == (p.mode == Mode::OddJob) => (Some((shared.answers, View::Interview, None)), Origin::Shared),
-        Ok(_) => (web::load(&p.storage_key).and_then(|t| parse_saved(&t)), Origin::Resumed),
-        Err(share::ShareError::NotAShareLink) => (web::load(&p.storage_key).and_then(|t| parse_saved(&t)), Origin::Resumed),
+        Ok(shared) if shared.odd_job_mode == (p.mode == Mode::OddJob) => (
+            Some((shared.answers, View::Interview, None)),
+            Origin::Shared,
+        ),
+        Ok(_) => (
+            web::load(&p.storage_key).and_then(|t| parse_saved(&t)),
+            Origin::Resumed,
+        ),
+        Err(share::ShareError::NotAShareLink) => (
+            web::load(&p.storage_key).and_then(|t| parse_saved(&t)),
+            Origin::Resumed,
+        ),
         Err(_) => {
             s.origin = Origin::SharedBad;
             (None, Origin::SharedBad)
@@ -89,7 +120,11 @@ fn initial(p: &Props) -> State {
             if let Some(l) = lang {
                 s.lang = l;
             }
-            let s2 = Rc::new(s).reduce(Action::Load { answers, view, origin });
+            let s2 = Rc::new(s).reduce(Action::Load {
+                answers,
+                view,
+                origin,
+            });
             return (*s2).clone();
         }
     }
@@ -144,15 +179,26 @@ pub fn app(p: &Props) -> Html {
         let detail = decided.then(|| {
             let a = &s.assessment;
             let opt = |x: Option<&str>| x.map_or(Json::Null, js);
-            let codes = |it: &mut dyn Iterator<Item = anbei_core::Code>| Json::Arr(it.map(|c| js(c.as_str())).collect());
+            let codes = |it: &mut dyn Iterator<Item = anbei_core::Code>| {
+                Json::Arr(it.map(|c| js(c.as_str())).collect())
+            };
             obj(vec![
                 ("scope", opt(a.scope.map(|c| c.as_str()))),
                 ("high_risk", a.high_risk.map_or(Json::Null, Json::Bool)),
-                ("triggers", codes(&mut a.high_risk_triggers.iter().map(|t| t.code))),
+                (
+                    "triggers",
+                    codes(&mut a.high_risk_triggers.iter().map(|t| t.code)),
+                ),
                 ("documents", codes(&mut a.documents.iter().map(|d| d.code))),
                 ("channels", codes(&mut a.channels.iter().copied())),
                 ("street_office", opt(a.street_office)),
-                ("ruleset", obj(vec![("id", js(a.ruleset.id)), ("version", js(a.ruleset.version))])),
+                (
+                    "ruleset",
+                    obj(vec![
+                        ("id", js(a.ruleset.id)),
+                        ("version", js(a.ruleset.version)),
+                    ]),
+                ),
                 ("facts", s.facts_json()),
             ])
         });
@@ -190,11 +236,21 @@ pub fn app(p: &Props) -> Html {
         _ => "",
     };
     let announce = if s.view == View::Result && s.is_decided() {
-        fill(c.result_announce, &[("scope", &crate::summary::scope_sentence(s.engine, &s.assessment, lang))])
+        fill(
+            c.result_announce,
+            &[(
+                "scope",
+                &crate::summary::scope_sentence(s.engine, &s.assessment, lang),
+            )],
+        )
     } else {
         String::new()
     };
-    let title = if s.mode == Mode::OddJob { c.odd_job_mode } else { c.widget_title };
+    let title = if s.mode == Mode::OddJob {
+        c.odd_job_mode
+    } else {
+        c.widget_title
+    };
     let body = match s.view {
         View::Interview => html! {
             <Question key={s.screen_seq} state={state.clone()} heading={heading.clone()} />
@@ -250,7 +306,12 @@ fn answer_list(state: &UseReducerHandle<State>, open: &UseStateHandle<bool>) -> 
     }
     let ontoggle = {
         let open = open.clone();
-        Callback::from(move |e: Event| open.set(e.target_unchecked_into::<web_sys::HtmlDetailsElement>().open()))
+        Callback::from(move |e: Event| {
+            open.set(
+                e.target_unchecked_into::<web_sys::HtmlDetailsElement>()
+                    .open(),
+            )
+        })
     };
     let summary = html! {
         <summary>{ c.your_answers }{" · "}{ fill(c.answered_count, &[("n", &answers.len().to_string())]) }</summary>

@@ -5,10 +5,12 @@
 
 use super::qr::qr;
 use super::web::{self, Body};
-use crate::filing::{Form, Needs, OPERATIONS, Problem, Worker, body, fingerprint, problems_from_server, validate};
+use crate::filing::{
+    Form, Needs, OPERATIONS, Problem, Worker, body, fingerprint, problems_from_server, validate,
+};
 use crate::i18n::{Lang, fill, fmt_date};
-use crate::state::{Action, State, View};
 use crate::json::{Json, StrMap, obj, s as js};
+use crate::state::{Action, State, View};
 use anbei_core::Date;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -59,12 +61,15 @@ fn edit(f: impl Fn(&mut Fs) + 'static) -> Edit {
 }
 
 fn pair(p: &Option<(String, String)>) -> Json {
-    p.as_ref().map_or(Json::Null, |(a, b)| Json::Arr(vec![js(a), js(b)]))
+    p.as_ref()
+        .map_or(Json::Null, |(a, b)| Json::Arr(vec![js(a), js(b)]))
 }
 
 fn unpair(v: Option<&Json>) -> Option<(String, String)> {
     match v? {
-        Json::Arr(x) if x.len() == 2 => Some((x[0].as_str()?.to_string(), x[1].as_str()?.to_string())),
+        Json::Arr(x) if x.len() == 2 => {
+            Some((x[0].as_str()?.to_string(), x[1].as_str()?.to_string()))
+        }
         _ => None,
     }
 }
@@ -118,8 +123,15 @@ pub fn filing_view(p: &Props) -> Html {
     let key = p.storage_key.clone();
     let fs = use_reducer(move || restore(web::load(&key)));
     let facts = s.facts_json();
-    let needs = Needs { today: Some(s.today), ..Needs::of(&s.assessment, &facts) };
-    let street = facts.get("street").and_then(Json::as_str).unwrap_or("").to_string();
+    let needs = Needs {
+        today: Some(s.today),
+        ..Needs::of(&s.assessment, &facts)
+    };
+    let street = facts
+        .get("street")
+        .and_then(Json::as_str)
+        .unwrap_or("")
+        .to_string();
     let api = p.api.clone().unwrap_or_default();
     let summary_ref = use_node_ref();
 
@@ -151,13 +163,25 @@ pub fn filing_view(p: &Props) -> Html {
         });
     }
     let d = fs.dispatcher();
-    let problem = |field: &str| fs.problems.iter().find(|p| p.field == field).map(|p| p.text(lang).to_string());
-    let text_field = |label: &str, path: &str, value: &str, set: Setter, required: bool, kind: &str| {
+    let problem = |field: &str| {
+        fs.problems
+            .iter()
+            .find(|p| p.field == field)
+            .map(|p| p.text(lang).to_string())
+    };
+    let text_field = |label: &str,
+                      path: &str,
+                      value: &str,
+                      set: Setter,
+                      required: bool,
+                      kind: &str| {
         let id = format!("aw-f-{}", path.replace('.', "-"));
         let err = problem(path);
         let d = d.clone();
         let oninput = Callback::from(move |e: InputEvent| {
-            let v = e.target_unchecked_into::<web_sys::HtmlInputElement>().value();
+            let v = e
+                .target_unchecked_into::<web_sys::HtmlInputElement>()
+                .value();
             let set = set.clone();
             d.dispatch(edit(move |fs| set(&mut fs.form, v.clone())));
         });
@@ -181,10 +205,21 @@ pub fn filing_view(p: &Props) -> Html {
     // --- receipt / acknowledgement
     if let Some(done) = fs.done.clone().filter(|_| !fs.returned) {
         let status = done.get("status").and_then(Json::as_str).unwrap_or("");
-        let filing_no = done.get("filing_no").and_then(Json::as_str).unwrap_or("").to_string();
-        let token = fs.filing.as_ref().map(|(_, t)| t.clone()).unwrap_or_default();
+        let filing_no = done
+            .get("filing_no")
+            .and_then(Json::as_str)
+            .unwrap_or("")
+            .to_string();
+        let token = fs
+            .filing
+            .as_ref()
+            .map(|(_, t)| t.clone())
+            .unwrap_or_default();
         let receipt = done.get("receipt").filter(|r| !r.is_null());
-        let due = done.get("acceptance_due").and_then(Json::as_str).and_then(Date::parse);
+        let due = done
+            .get("acceptance_due")
+            .and_then(Json::as_str)
+            .and_then(Date::parse);
         let link = |path: Option<&Json>| path.and_then(Json::as_str).map(|u| format!("{api}{u}"));
         let check = {
             let d = d.clone();
@@ -192,10 +227,20 @@ pub fn filing_view(p: &Props) -> Html {
             let token = token.clone();
             Callback::from(move |_: MouseEvent| {
                 let d = d.clone();
-                web::send("GET", &url, &[("Authorization", format!("Bearer {token}")), ("Accept", "application/json".into())], Body::None, None,
+                web::send(
+                    "GET",
+                    &url,
+                    &[
+                        ("Authorization", format!("Bearer {token}")),
+                        ("Accept", "application/json".into()),
+                    ],
+                    Body::None,
+                    None,
                     Box::new(move |st, text| {
                         let v = web::parse_json(&text).unwrap_or_default();
-                        if st != 200 { return; }
+                        if st != 200 {
+                            return;
+                        }
                         d.dispatch(edit(move |fs| {
                             let status = v.get("status").and_then(Json::as_str).unwrap_or("");
                             if status == "returned" {
@@ -204,10 +249,13 @@ pub fn filing_view(p: &Props) -> Html {
                                 fs.seq += 1;
                             } else if let Some(done) = fs.done.as_mut() {
                                 done.set("status", js(status));
-                                if let Some(r) = v.get("receipt").filter(|r| !r.is_null()) { done.set("receipt", r.clone()); }
+                                if let Some(r) = v.get("receipt").filter(|r| !r.is_null()) {
+                                    done.set("receipt", r.clone());
+                                }
                             }
                         }));
-                    }));
+                    }),
+                );
             })
         };
         return html! {
@@ -248,35 +296,64 @@ pub fn filing_view(p: &Props) -> Html {
         let msg_type = c.upload_type;
         Callback::from(move |e: Event| {
             let input = e.target_unchecked_into::<web_sys::HtmlInputElement>();
-            let Some(file) = input.files().and_then(|l| l.get(0)) else { return };
+            let Some(file) = input.files().and_then(|l| l.get(0)) else {
+                return;
+            };
             let ty = file.type_();
-            if !matches!(ty.as_str(), "application/pdf" | "image/jpeg" | "image/png") || file.size() > 10.0 * 1024.0 * 1024.0 {
+            if !matches!(ty.as_str(), "application/pdf" | "image/jpeg" | "image/png")
+                || file.size() > 10.0 * 1024.0 * 1024.0
+            {
                 d.dispatch(edit(move |fs| {
-                    fs.problems.retain(|p| p.field != format!("documents.{code}"));
-                    fs.problems.push(Problem { field: format!("documents.{code}"), zh: msg_type.into(), en: msg_type.into() });
+                    fs.problems
+                        .retain(|p| p.field != format!("documents.{code}"));
+                    fs.problems.push(Problem {
+                        field: format!("documents.{code}"),
+                        zh: msg_type.into(),
+                        en: msg_type.into(),
+                    });
                 }));
                 return;
             }
             let name: String = js_sys::encode_uri_component(&file.name()).into();
             let d1 = d.clone();
             let d2 = d.clone();
-            d.dispatch(edit(move |fs| { fs.progress.insert(code.into(), (0, false)); }));
-            web::send("POST", &url, &[("Content-Type", ty), ("X-Filename", name)], Body::File(file),
+            d.dispatch(edit(move |fs| {
+                fs.progress.insert(code.into(), (0, false));
+            }));
+            web::send(
+                "POST",
+                &url,
+                &[("Content-Type", ty), ("X-Filename", name)],
+                Body::File(file),
                 Some(Box::new(move |loaded, total| {
-                    let pct = if total > 0.0 { (loaded * 100.0 / total) as u32 } else { 0 };
-                    d1.dispatch(edit(move |fs| { fs.progress.insert(code.into(), (pct.min(99), false)); }));
+                    let pct = if total > 0.0 {
+                        (loaded * 100.0 / total) as u32
+                    } else {
+                        0
+                    };
+                    d1.dispatch(edit(move |fs| {
+                        fs.progress.insert(code.into(), (pct.min(99), false));
+                    }));
                 })),
                 Box::new(move |st, text| {
-                    let id = web::parse_json(&text).and_then(|v| v.get("upload_id").and_then(Json::as_str).map(str::to_string));
+                    let id = web::parse_json(&text).and_then(|v| {
+                        v.get("upload_id")
+                            .and_then(Json::as_str)
+                            .map(str::to_string)
+                    });
                     d2.dispatch(edit(move |fs| match (&id, st) {
                         (Some(id), 200 | 201) => {
                             fs.form.documents.insert(code.into(), id.clone());
                             fs.progress.insert(code.into(), (100, false));
-                            fs.problems.retain(|p| p.field != format!("documents.{code}"));
+                            fs.problems
+                                .retain(|p| p.field != format!("documents.{code}"));
                         }
-                        _ => { fs.progress.insert(code.into(), (0, true)); }
+                        _ => {
+                            fs.progress.insert(code.into(), (0, true));
+                        }
                     }));
-                }));
+                }),
+            );
         })
     };
     let uploads = needs.uploads.iter().map(|&code| {
@@ -335,12 +412,16 @@ pub fn filing_view(p: &Props) -> Html {
     });
     let add_worker = {
         let d = d.clone();
-        Callback::from(move |_: MouseEvent| d.dispatch(edit(|fs| fs.form.workers.push(Worker::default()))))
+        Callback::from(move |_: MouseEvent| {
+            d.dispatch(edit(|fs| fs.form.workers.push(Worker::default())))
+        })
     };
     let person_toggle = {
         let d = d.clone();
         Callback::from(move |e: Event| {
-            let on = e.target_unchecked_into::<web_sys::HtmlInputElement>().checked();
+            let on = e
+                .target_unchecked_into::<web_sys::HtmlInputElement>()
+                .checked();
             d.dispatch(edit(move |fs| fs.form.contractor_is_person = on));
         })
     };
@@ -370,7 +451,10 @@ pub fn filing_view(p: &Props) -> Html {
                 _ => web::uuid(),
             };
             let (url, auth) = match (&fs2.filing, fs2.returned) {
-                (Some((no, token)), true) => (format!("{api}/api/v1/registrations/{no}/resubmission"), Some(format!("Bearer {token}"))),
+                (Some((no, token)), true) => (
+                    format!("{api}/api/v1/registrations/{no}/resubmission"),
+                    Some(format!("Bearer {token}")),
+                ),
                 _ => (format!("{api}/api/v1/registrations"), None),
             };
             {
@@ -383,46 +467,72 @@ pub fn filing_view(p: &Props) -> Html {
                     fs.message.clear();
                 }));
             }
-            let mut headers = vec![("Content-Type", "application/json".to_string()), ("Accept", "application/json".to_string()), ("Idempotency-Key", key)];
+            let mut headers = vec![
+                ("Content-Type", "application/json".to_string()),
+                ("Accept", "application/json".to_string()),
+                ("Idempotency-Key", key),
+            ];
             if let Some(a) = auth {
                 headers.push(("Authorization", a));
             }
             let d = d.clone();
             let host = host.clone();
-            web::send("POST", &url, &headers, Body::Text(b.text()), None, Box::new(move |st, text| {
-                if st == 200 || st == 201 {
-                    let v = web::parse_json(&text).unwrap_or_default();
-                    let no = v.get("filing_no").and_then(Json::as_str).unwrap_or("").to_string();
-                    let token = v.get("access_token").and_then(Json::as_str).unwrap_or("").to_string();
-                    let member = |m: Option<&Json>| m.cloned().unwrap_or_default();
-                    web::emit(&host, "anbei:submitted", &obj(vec![
-                        ("filing_no", js(&no)),
-                        ("status", member(v.get("status"))),
-                        ("receipt_no", member(v.get("receipt").and_then(|r| r.get("receipt_no")))),
-                        ("acceptance_due", member(v.get("acceptance_due"))),
-                    ]));
-                    d.dispatch(edit(move |fs| {
-                        fs.submitting = false;
-                        if !token.is_empty() || fs.filing.is_none() {
-                            fs.filing = Some((no.clone(), token.clone()));
-                        }
-                        fs.done = Some(v.clone());
-                        fs.returned = false;
-                        fs.problems.clear();
-                    }));
-                } else {
-                    let (problems, message, code) = problem_message(st, &text, lang);
-                    d.dispatch(edit(move |fs| {
-                        fs.submitting = false;
-                        fs.problems = problems.clone();
-                        fs.message = message.clone();
-                        if code.as_deref() == Some("IDEMPOTENCY_MISMATCH") {
-                            fs.idem = None;
-                        }
-                        fs.seq += 1;
-                    }));
-                }
-            }));
+            web::send(
+                "POST",
+                &url,
+                &headers,
+                Body::Text(b.text()),
+                None,
+                Box::new(move |st, text| {
+                    if st == 200 || st == 201 {
+                        let v = web::parse_json(&text).unwrap_or_default();
+                        let no = v
+                            .get("filing_no")
+                            .and_then(Json::as_str)
+                            .unwrap_or("")
+                            .to_string();
+                        let token = v
+                            .get("access_token")
+                            .and_then(Json::as_str)
+                            .unwrap_or("")
+                            .to_string();
+                        let member = |m: Option<&Json>| m.cloned().unwrap_or_default();
+                        web::emit(
+                            &host,
+                            "anbei:submitted",
+                            &obj(vec![
+                                ("filing_no", js(&no)),
+                                ("status", member(v.get("status"))),
+                                (
+                                    "receipt_no",
+                                    member(v.get("receipt").and_then(|r| r.get("receipt_no"))),
+                                ),
+                                ("acceptance_due", member(v.get("acceptance_due"))),
+                            ]),
+                        );
+                        d.dispatch(edit(move |fs| {
+                            fs.submitting = false;
+                            if !token.is_empty() || fs.filing.is_none() {
+                                fs.filing = Some((no.clone(), token.clone()));
+                            }
+                            fs.done = Some(v.clone());
+                            fs.returned = false;
+                            fs.problems.clear();
+                        }));
+                    } else {
+                        let (problems, message, code) = problem_message(st, &text, lang);
+                        d.dispatch(edit(move |fs| {
+                            fs.submitting = false;
+                            fs.problems = problems.clone();
+                            fs.message = message.clone();
+                            if code.as_deref() == Some("IDEMPOTENCY_MISMATCH") {
+                                fs.idem = None;
+                            }
+                            fs.seq += 1;
+                        }));
+                    }
+                }),
+            );
         })
     };
     let back = {
@@ -448,9 +558,27 @@ pub fn filing_view(p: &Props) -> Html {
         legend: c.applicant,
         extra: html! {},
         fields: vec![
-            def(c.name, "applicant.name", "text", |f| &f.applicant.name, |f, v| f.applicant.name = v),
-            def(c.id_number, "applicant.id_number", "id", |f| &f.applicant.id_number, |f, v| f.applicant.id_number = v),
-            def(c.mobile, "applicant.mobile", "tel", |f| &f.applicant.mobile, |f, v| f.applicant.mobile = v),
+            def(
+                c.name,
+                "applicant.name",
+                "text",
+                |f| &f.applicant.name,
+                |f, v| f.applicant.name = v,
+            ),
+            def(
+                c.id_number,
+                "applicant.id_number",
+                "id",
+                |f| &f.applicant.id_number,
+                |f, v| f.applicant.id_number = v,
+            ),
+            def(
+                c.mobile,
+                "applicant.mobile",
+                "tel",
+                |f| &f.applicant.mobile,
+                |f, v| f.applicant.mobile = v,
+            ),
         ],
     }];
     if needs.via_agent {
@@ -458,9 +586,27 @@ pub fn filing_view(p: &Props) -> Html {
             legend: c.agent,
             extra: html! {},
             fields: vec![
-                def(c.name, "agent.name", "text", |f| &f.agent.name, |f, v| f.agent.name = v),
-                def(c.id_number, "agent.id_number", "id", |f| &f.agent.id_number, |f, v| f.agent.id_number = v),
-                def(c.mobile, "agent.mobile", "tel", |f| &f.agent.mobile, |f, v| f.agent.mobile = v),
+                def(
+                    c.name,
+                    "agent.name",
+                    "text",
+                    |f| &f.agent.name,
+                    |f, v| f.agent.name = v,
+                ),
+                def(
+                    c.id_number,
+                    "agent.id_number",
+                    "id",
+                    |f| &f.agent.id_number,
+                    |f, v| f.agent.id_number = v,
+                ),
+                def(
+                    c.mobile,
+                    "agent.mobile",
+                    "tel",
+                    |f| &f.agent.mobile,
+                    |f, v| f.agent.mobile = v,
+                ),
             ],
         });
     }
@@ -468,19 +614,61 @@ pub fn filing_view(p: &Props) -> Html {
         legend: c.site,
         extra: html! { <p class="aw-small">{ c.street }{ crate::i18n::colon(lang) }{ office }</p> },
         fields: vec![
-            def(c.address, "site.address", "text", |f| &f.address, |f, v| f.address = v),
-            def(c.community, "site.community", "text", |f| &f.community, |f, v| f.community = v),
+            def(
+                c.address,
+                "site.address",
+                "text",
+                |f| &f.address,
+                |f, v| f.address = v,
+            ),
+            def(
+                c.community,
+                "site.community",
+                "text",
+                |f| &f.community,
+                |f, v| f.community = v,
+            ),
         ],
     });
-    let mut contractor = vec![def(c.name, "contractor.name", "text", |f| &f.contractor_name, |f, v| f.contractor_name = v)];
+    let mut contractor = vec![def(
+        c.name,
+        "contractor.name",
+        "text",
+        |f| &f.contractor_name,
+        |f, v| f.contractor_name = v,
+    )];
     if odd && f.contractor_is_person {
-        contractor.push(def(c.id_number, "contractor.id_number", "id", |f| &f.contractor_id_number, |f, v| f.contractor_id_number = v));
+        contractor.push(def(
+            c.id_number,
+            "contractor.id_number",
+            "id",
+            |f| &f.contractor_id_number,
+            |f, v| f.contractor_id_number = v,
+        ));
     } else {
-        contractor.push(def(c.credit_code, "contractor.credit_code", "id", |f| &f.contractor_credit_code, |f, v| f.contractor_credit_code = v));
+        contractor.push(def(
+            c.credit_code,
+            "contractor.credit_code",
+            "id",
+            |f| &f.contractor_credit_code,
+            |f, v| f.contractor_credit_code = v,
+        ));
     }
     if needs.high_risk {
-        contractor.push(def(c.qualification_no, "contractor.qualification_no", "id", |f| &f.qualification_no, |f, v| f.qualification_no = v));
-        contractor.push(def(c.safety_licence_no, "contractor.safety_licence_no", "id", |f| &f.safety_licence_no, |f, v| f.safety_licence_no = v));
+        contractor.push(def(
+            c.qualification_no,
+            "contractor.qualification_no",
+            "id",
+            |f| &f.qualification_no,
+            |f, v| f.qualification_no = v,
+        ));
+        contractor.push(def(
+            c.safety_licence_no,
+            "contractor.safety_licence_no",
+            "id",
+            |f| &f.safety_licence_no,
+            |f, v| f.safety_licence_no = v,
+        ));
     }
     before_workers.push(Section {
         legend: c.contractor_unit,
@@ -496,16 +684,40 @@ pub fn filing_view(p: &Props) -> Html {
             legend: c.project_lead,
             extra: html! {},
             fields: vec![
-                def(c.name, "project_lead.name", "text", |f| &f.lead_name, |f, v| f.lead_name = v),
-                def(c.mobile, "project_lead.mobile", "tel", |f| &f.lead_mobile, |f, v| f.lead_mobile = v),
+                def(
+                    c.name,
+                    "project_lead.name",
+                    "text",
+                    |f| &f.lead_name,
+                    |f, v| f.lead_name = v,
+                ),
+                def(
+                    c.mobile,
+                    "project_lead.mobile",
+                    "tel",
+                    |f| &f.lead_mobile,
+                    |f, v| f.lead_mobile = v,
+                ),
             ],
         });
         before_workers.push(Section {
             legend: c.safety_manager,
             extra: html! {},
             fields: vec![
-                def(c.name, "safety_manager.name", "text", |f| &f.safety_name, |f, v| f.safety_name = v),
-                def(c.mobile, "safety_manager.mobile", "tel", |f| &f.safety_mobile, |f, v| f.safety_mobile = v),
+                def(
+                    c.name,
+                    "safety_manager.name",
+                    "text",
+                    |f| &f.safety_name,
+                    |f, v| f.safety_name = v,
+                ),
+                def(
+                    c.mobile,
+                    "safety_manager.mobile",
+                    "tel",
+                    |f| &f.safety_mobile,
+                    |f, v| f.safety_mobile = v,
+                ),
             ],
         });
     }
@@ -513,8 +725,20 @@ pub fn filing_view(p: &Props) -> Html {
         legend: c.schedule,
         extra: html! {},
         fields: vec![
-            def(c.planned_start, "planned_start", "date", |f| &f.planned_start, |f, v| f.planned_start = v),
-            def(c.planned_end, "planned_end", "date", |f| &f.planned_end, |f, v| f.planned_end = v),
+            def(
+                c.planned_start,
+                "planned_start",
+                "date",
+                |f| &f.planned_start,
+                |f, v| f.planned_start = v,
+            ),
+            def(
+                c.planned_end,
+                "planned_end",
+                "date",
+                |f| &f.planned_end,
+                |f, v| f.planned_end = v,
+            ),
         ],
     };
     let section = |sec: Section| {
@@ -564,8 +788,20 @@ struct Def {
     set: fn(&mut Form, String),
 }
 
-fn def(label: &'static str, path: &'static str, kind: &'static str, get: fn(&Form) -> &String, set: fn(&mut Form, String)) -> Def {
-    Def { label, path, kind, get, set }
+fn def(
+    label: &'static str,
+    path: &'static str,
+    kind: &'static str,
+    get: fn(&Form) -> &String,
+    set: fn(&mut Form, String),
+) -> Def {
+    Def {
+        label,
+        path,
+        kind,
+        get,
+        set,
+    }
 }
 
 /// A fieldset of text fields, with optional content before them.

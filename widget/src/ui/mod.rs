@@ -13,8 +13,8 @@ use crate::i18n::Lang;
 use crate::state::Mode;
 use anbei_core::Engine;
 use std::cell::RefCell;
-use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
 
 pub use app::{App, Props};
 
@@ -30,7 +30,8 @@ pub fn engine() -> Result<&'static Engine, String> {
         if let Some(eng) = *e.borrow() {
             return Ok(eng);
         }
-        let built = Engine::from_sources_with(&anbei_core::embedded_sources(), &web::JsJson).map_err(|err| err.to_string())?;
+        let built = Engine::from_sources_with(&anbei_core::embedded_sources(), &web::JsJson)
+            .map_err(|err| err.to_string())?;
         let eng: &'static Engine = Box::leak(Box::new(built));
         *e.borrow_mut() = Some(eng);
         Ok(eng)
@@ -40,25 +41,45 @@ pub fn engine() -> Result<&'static Engine, String> {
 const CSS: &str = include_str!("../style.css");
 
 fn opt_string(o: &JsValue, k: &str) -> Option<String> {
-    js_sys::Reflect::get(o, &JsValue::from_str(k)).ok().and_then(|v| v.as_string()).filter(|s| !s.trim().is_empty())
+    js_sys::Reflect::get(o, &JsValue::from_str(k))
+        .ok()
+        .and_then(|v| v.as_string())
+        .filter(|s| !s.trim().is_empty())
 }
 
 /// Mount a widget into `root` (a shadow root or an element) for the host element `host`.
 /// `options`: `{api, lang, street, mode, storageKey}` (all optional). Returns a handle for `unmount`.
 #[wasm_bindgen]
-pub fn mount(root: web_sys::Node, host: web_sys::HtmlElement, options: JsValue) -> Result<u32, JsValue> {
+pub fn mount(
+    root: web_sys::Node,
+    host: web_sys::HtmlElement,
+    options: JsValue,
+) -> Result<u32, JsValue> {
     let engine = engine().map_err(|e| JsValue::from_str(&e))?;
-    let doc = web_sys::window().and_then(|w| w.document()).ok_or_else(|| JsValue::from_str("no document"))?;
+    let doc = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or_else(|| JsValue::from_str("no document"))?;
     let style = doc.create_element("style")?;
     style.set_text_content(Some(CSS));
     root.append_child(&style)?;
     let div = doc.create_element("div")?;
     div.set_class_name("aw-root");
     root.append_child(&div)?;
-    let mode = if opt_string(&options, "mode").as_deref() == Some("odd-job") { Mode::OddJob } else { Mode::Full };
+    let mode = if opt_string(&options, "mode").as_deref() == Some("odd-job") {
+        Mode::OddJob
+    } else {
+        Mode::Full
+    };
     let api = opt_string(&options, "api").map(|a| a.trim_end_matches('/').to_string());
     let storage_key = opt_string(&options, "storageKey").unwrap_or_else(|| {
-        format!("anbei.v1.{}", if mode == Mode::OddJob { "odd-job" } else { "full" })
+        format!(
+            "anbei.v1.{}",
+            if mode == Mode::OddJob {
+                "odd-job"
+            } else {
+                "full"
+            }
+        )
     });
     let props = Props {
         engine,

@@ -5,7 +5,9 @@ use yew::prelude::*;
 
 /// A plain function, not a component: one component type less in the bundle.
 pub fn qr(payload: &str, label: &str) -> Html {
-    let Ok(code) = QrCode::encode_text(payload, QrCodeEcc::Medium) else { return html! {} };
+    let Ok(code) = QrCode::encode_text(payload, QrCodeEcc::Medium) else {
+        return html! {};
+    };
     let n = code.size();
     let mut d = String::new();
     for y in 0..n {

@@ -4,10 +4,10 @@
 
 use super::web;
 use crate::i18n::{Lang, fill, fmt_quantity, group_digits};
-use crate::state::{Action, Mode, State};
-use anbei_core::model::{FactSpec, Kind};
-use anbei_core::Fact;
 use crate::json::{Json, StrMap};
+use crate::state::{Action, Mode, State};
+use anbei_core::Fact;
+use anbei_core::model::{FactSpec, Kind};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -32,12 +32,19 @@ fn help(lang: Lang, sp: &FactSpec) -> String {
 }
 
 /// A short label for a checklist item: the core's fact name, else the question.
-fn item_label(s: &State, names: &anbei_core::model::SortedMap<anbei_core::model::I18n>, key: &str, sp: &FactSpec) -> String {
+fn item_label(
+    s: &State,
+    names: &anbei_core::model::SortedMap<anbei_core::model::I18n>,
+    key: &str,
+    sp: &FactSpec,
+) -> String {
     match names.get(key) {
         Some(n) => {
             let t = s.lang.pick(&n.zh, &n.en);
             let mut c = t.chars();
-            c.next().map_or_else(String::new, |f| f.to_ascii_uppercase().to_string() + c.as_str())
+            c.next().map_or_else(String::new, |f| {
+                f.to_ascii_uppercase().to_string() + c.as_str()
+            })
         }
         None => q(s.lang, sp),
     }
@@ -53,14 +60,33 @@ pub fn answer_text(s: &State, key: &str, v: &Json) -> String {
         Json::Bool(false) => c.no.into(),
         Json::Null => c.no_building_area.into(),
         Json::Num(x) => {
-            let unit = spec(s, key).and_then(|sp| sp.unit.clone()).unwrap_or_default();
+            let unit = spec(s, key)
+                .and_then(|sp| sp.unit.clone())
+                .unwrap_or_default();
             fmt_quantity(lang, *x, &unit)
         }
         Json::Str(code) => match key {
-            "activity" => rs.file.activities.iter().find(|a| &a.code == code).map(|a| lang.pick(&a.name.zh, &a.name.en).to_string()),
-            "venue" => rs.file.venues.iter().find(|a| &a.code == code).map(|a| lang.pick(&a.name.zh, &a.name.en).to_string()),
-            "street" => s.engine.streets().iter().find(|a| &a.code == code).map(|a| lang.pick(&a.name.zh, &a.name.en).to_string()),
-            _ => spec(s, key).and_then(|sp| sp.value_names.get(code)).map(|n| lang.pick(&n.zh, &n.en).to_string()),
+            "activity" => rs
+                .file
+                .activities
+                .iter()
+                .find(|a| &a.code == code)
+                .map(|a| lang.pick(&a.name.zh, &a.name.en).to_string()),
+            "venue" => rs
+                .file
+                .venues
+                .iter()
+                .find(|a| &a.code == code)
+                .map(|a| lang.pick(&a.name.zh, &a.name.en).to_string()),
+            "street" => s
+                .engine
+                .streets()
+                .iter()
+                .find(|a| &a.code == code)
+                .map(|a| lang.pick(&a.name.zh, &a.name.en).to_string()),
+            _ => spec(s, key)
+                .and_then(|sp| sp.value_names.get(code))
+                .map(|n| lang.pick(&n.zh, &n.en).to_string()),
         }
         .unwrap_or_else(|| code.clone()),
         _ => String::new(),
@@ -69,7 +95,10 @@ pub fn answer_text(s: &State, key: &str, v: &Json) -> String {
 
 /// "420000", "42万", "1,200,000" → 420000.
 pub fn parse_number(t: &str) -> Option<f64> {
-    let t: String = t.chars().filter(|c| !c.is_whitespace() && *c != ',' && *c != '，' && *c != '元').collect();
+    let t: String = t
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != ',' && *c != '，' && *c != '元')
+        .collect();
     let (t, mult) = match t.strip_suffix('万') {
         Some(x) => (x.to_string(), 10_000.0),
         None => (t, 1.0),
@@ -88,8 +117,16 @@ struct Local {
     ticked: StrMap<bool>,
 }
 
-fn implied_by(hz: Option<&anbei_core::model::HazardLists>, key: &str, values: &StrMap<Json>) -> bool {
-    hz.is_some_and(|h| h.implications.iter().any(|i| i.then == key && values.get(&i.if_) == Some(&Json::Bool(true))))
+fn implied_by(
+    hz: Option<&anbei_core::model::HazardLists>,
+    key: &str,
+    values: &StrMap<Json>,
+) -> bool {
+    hz.is_some_and(|h| {
+        h.implications
+            .iter()
+            .any(|i| i.then == key && values.get(&i.if_) == Some(&Json::Bool(true)))
+    })
 }
 
 #[function_component(Question)]
@@ -107,7 +144,8 @@ pub fn question(p: &Props) -> Html {
             for k in keys {
                 if let Some(v) = st.prefill(k) {
                     if let Some(x) = v.as_f64() {
-                        l.texts.insert(k.to_string(), group_digits(x).replace(',', ""));
+                        l.texts
+                            .insert(k.to_string(), group_digits(x).replace(',', ""));
                         l.ticked.insert(k.to_string(), x > 0.0);
                     }
                     l.values.insert(k.to_string(), v);
@@ -121,7 +159,11 @@ pub fn question(p: &Props) -> Html {
         let d = dispatch.clone();
         html! { <button type="button" class="aw-btn aw-secondary" onclick={Callback::from(move |_: MouseEvent| d.dispatch(Action::Back))}>{ "← " }{ c.back }</button> }
     });
-    let core_errors: Vec<String> = s.errors.iter().map(|e| lang.pick(&e.message.zh, &e.message.en).to_string()).collect();
+    let core_errors: Vec<String> = s
+        .errors
+        .iter()
+        .map(|e| lang.pick(&e.message.zh, &e.message.en).to_string())
+        .collect();
     let core_err_html = (!core_errors.is_empty()).then(|| html! {
         <div class="aw-error" role="alert">{ for core_errors.iter().map(|e| html!{ <p>{ e.clone() }</p> }) }</div>
     });
@@ -134,14 +176,24 @@ pub fn question(p: &Props) -> Html {
     // one tap answers: a single yes/no or a single choice
     if screen.len() == 1 {
         let key = screen[0];
-        let Some(sp) = spec(s, key) else { return html! {} };
+        let Some(sp) = spec(s, key) else {
+            return html! {};
+        };
         let answer = |v: Json| {
             let d = dispatch.clone();
             let k = key.to_string();
-            Callback::from(move |_: MouseEvent| d.dispatch(Action::Answer(vec![(k.clone(), v.clone())])))
+            Callback::from(move |_: MouseEvent| {
+                d.dispatch(Action::Answer(vec![(k.clone(), v.clone())]))
+            })
         };
         let current = s.prefill(key);
-        let pressed = |v: &Json| if current.as_ref() == Some(v) { "true" } else { "false" };
+        let pressed = |v: &Json| {
+            if current.as_ref() == Some(v) {
+                "true"
+            } else {
+                "false"
+            }
+        };
         let head = html! {
             <>
                 <h2 class="aw-q" tabindex="-1" ref={p.heading.clone()} id="aw-q">{ q(lang, sp) }</h2>
@@ -180,7 +232,9 @@ pub fn question(p: &Props) -> Html {
                         let needle = local.search.trim().to_ascii_lowercase();
                         let matches = |a: &anbei_core::model::Activity| {
                             needle.is_empty()
-                                || [&a.name.zh, &a.name.en, &a.detail.zh, &a.detail.en].iter().any(|t| t.to_ascii_lowercase().contains(&needle))
+                                || [&a.name.zh, &a.name.en, &a.detail.zh, &a.detail.en]
+                                    .iter()
+                                    .any(|t| t.to_ascii_lowercase().contains(&needle))
                         };
                         let group_html = |kind: Kind, title: &str| {
                             let items: Vec<Html> = rs
@@ -188,12 +242,22 @@ pub fn question(p: &Props) -> Html {
                                 .activities
                                 .iter()
                                 .filter(|a| a.kind == kind && matches(a))
-                                .map(|a| opt(&a.code, lang.pick(&a.name.zh, &a.name.en).into(), Some(lang.pick(&a.detail.zh, &a.detail.en).into())))
+                                .map(|a| {
+                                    opt(
+                                        &a.code,
+                                        lang.pick(&a.name.zh, &a.name.en).into(),
+                                        Some(lang.pick(&a.detail.zh, &a.detail.en).into()),
+                                    )
+                                })
                                 .collect();
                             if items.is_empty() {
                                 return html! {};
                             }
-                            let id = if kind == Kind::Engineering { "aw-g-eng" } else { "aw-g-odd" };
+                            let id = if kind == Kind::Engineering {
+                                "aw-g-eng"
+                            } else {
+                                "aw-g-odd"
+                            };
                             html! {
                                 <div class="aw-optgroup">
                                     <h3 id={id}>{ title.to_string() }</h3>
@@ -205,12 +269,18 @@ pub fn question(p: &Props) -> Html {
                             let local = local.clone();
                             Callback::from(move |e: InputEvent| {
                                 let mut l = (*local).clone();
-                                l.search = e.target_unchecked_into::<web_sys::HtmlInputElement>().value();
+                                l.search = e
+                                    .target_unchecked_into::<web_sys::HtmlInputElement>()
+                                    .value();
                                 local.set(l);
                             })
                         };
                         let odd_only = s.mode == Mode::OddJob;
-                        let any = rs.file.activities.iter().any(|a| (!odd_only || a.kind == Kind::OddJob) && matches(a));
+                        let any = rs
+                            .file
+                            .activities
+                            .iter()
+                            .any(|a| (!odd_only || a.kind == Kind::OddJob) && matches(a));
                         html! {
                             <>
                                 <label class="aw-search">
@@ -296,7 +366,10 @@ pub fn question(p: &Props) -> Html {
                                 l.errors.insert(k.to_string(), c.err_number.into());
                             }
                             Some(x) if x < 0.0 || x > max => {
-                                l.errors.insert(k.to_string(), fill(c.err_range, &[("max", &group_digits(max))]));
+                                l.errors.insert(
+                                    k.to_string(),
+                                    fill(c.err_range, &[("max", &group_digits(max))]),
+                                );
                             }
                             Some(x) => out.push((k.to_string(), Json::Num(x))),
                         }
@@ -329,7 +402,9 @@ pub fn question(p: &Props) -> Html {
     let toggle = |k: &'static str| {
         let local = local.clone();
         Callback::from(move |e: Event| {
-            let on = e.target_unchecked_into::<web_sys::HtmlInputElement>().checked();
+            let on = e
+                .target_unchecked_into::<web_sys::HtmlInputElement>()
+                .checked();
             let mut l = (*local).clone();
             l.values.insert(k.to_string(), Json::Bool(on));
             local.set(l);
@@ -338,7 +413,9 @@ pub fn question(p: &Props) -> Html {
     let tick = |k: &'static str| {
         let local = local.clone();
         Callback::from(move |e: Event| {
-            let on = e.target_unchecked_into::<web_sys::HtmlInputElement>().checked();
+            let on = e
+                .target_unchecked_into::<web_sys::HtmlInputElement>()
+                .checked();
             let mut l = (*local).clone();
             l.ticked.insert(k.to_string(), on);
             if !on {
@@ -351,7 +428,11 @@ pub fn question(p: &Props) -> Html {
         let local = local.clone();
         Callback::from(move |e: InputEvent| {
             let mut l = (*local).clone();
-            l.texts.insert(k.to_string(), e.target_unchecked_into::<web_sys::HtmlInputElement>().value());
+            l.texts.insert(
+                k.to_string(),
+                e.target_unchecked_into::<web_sys::HtmlInputElement>()
+                    .value(),
+            );
             l.errors.remove(k);
             local.set(l);
         })
@@ -359,7 +440,9 @@ pub fn question(p: &Props) -> Html {
     let no_area = |k: &'static str| {
         let local = local.clone();
         Callback::from(move |e: Event| {
-            let on = e.target_unchecked_into::<web_sys::HtmlInputElement>().checked();
+            let on = e
+                .target_unchecked_into::<web_sys::HtmlInputElement>()
+                .checked();
             let mut l = (*local).clone();
             if on {
                 l.values.insert(k.to_string(), Json::Null);
@@ -374,7 +457,14 @@ pub fn question(p: &Props) -> Html {
         .answers
         .get("activity")
         .and_then(Json::as_str)
-        .and_then(|a| s.engine.ruleset_for(s.today).file.activities.iter().find(|x| x.code == a))
+        .and_then(|a| {
+            s.engine
+                .ruleset_for(s.today)
+                .file
+                .activities
+                .iter()
+                .find(|x| x.code == a)
+        })
         .is_some_and(|a| a.has_flag('L'));
 
     let err = |k: &str| local.errors.get(k).cloned();
@@ -389,7 +479,9 @@ pub fn question(p: &Props) -> Html {
         let is_null = local.values.get(k) == Some(&Json::Null);
         let e = err(k);
         let text = local.texts.get(k).cloned().unwrap_or_default();
-        let preview = parse_number(&text).filter(|x| *x >= 10_000.0 && sp.unit.as_deref() == Some("yuan")).map(|x| fmt_quantity(lang, x, "yuan"));
+        let preview = parse_number(&text)
+            .filter(|x| *x >= 10_000.0 && sp.unit.as_deref() == Some("yuan"))
+            .map(|x| fmt_quantity(lang, x, "yuan"));
         html! {
             <div class={classes!("aw-field", e.is_some().then_some("aw-invalid"))}>
                 <label for={id.clone()} class={if in_checklist { "aw-sub" } else { "aw-label" }}>{ label }</label>
@@ -495,7 +587,13 @@ pub fn question(p: &Props) -> Html {
         }
     });
     let n_err = local.errors.len();
-    let title = if checklist { c.which_apply.to_string() } else if screen.len() == 1 { spec(s, screen[0]).map(|sp| q(lang, sp)).unwrap_or_default() } else { c.answer_these.to_string() };
+    let title = if checklist {
+        c.which_apply.to_string()
+    } else if screen.len() == 1 {
+        spec(s, screen[0]).map(|sp| q(lang, sp)).unwrap_or_default()
+    } else {
+        c.answer_these.to_string()
+    };
     let _ = web::now_ms;
     html! {
         <form class="aw-screen" aria-labelledby="aw-q" onsubmit={submit} novalidate=true data-facts={screen.join(",")}

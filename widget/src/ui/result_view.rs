@@ -6,7 +6,9 @@ use super::web;
 use crate::i18n::{article, colon, fmt_date};
 use crate::share;
 use crate::state::{Action, Mode, State, View};
-use crate::summary::{code_explain, code_title, department_name, result_text, scope_sentence, street_office};
+use crate::summary::{
+    code_explain, code_title, department_name, result_text, scope_sentence, street_office,
+};
 use anbei_core::Code;
 use yew::prelude::*;
 
@@ -53,7 +55,11 @@ pub fn result_view(p: &Props) -> Html {
     };
     // built once the rest of the page is rendered (below the answer)
     let share_link = if full {
-        format!("{}#{}", web::location_base(), share::encode(&s.ordered_answers(), s.mode == Mode::OddJob))
+        format!(
+            "{}#{}",
+            web::location_base(),
+            share::encode(&s.ordered_answers(), s.mode == Mode::OddJob)
+        )
     } else {
         String::new()
     };
@@ -89,11 +95,13 @@ pub fn result_view(p: &Props) -> Html {
             <p><span class="aw-k">{ c.why_needed }{ colon(lang) }</span>{ lang.pick(&d.because.zh, &d.because.en).to_string() }{ " " }{ art(d.article) }</p>
         </li>
     });
-    let obligations = a.obligations.iter().map(|o| html! {
-        <li>
-            <strong>{ code_title(e, o.code, lang) }</strong>{ " " }{ art(o.article) }
-            if let Some(x) = code_explain(e, o.code, lang) { <p>{ x }</p> }
-        </li>
+    let obligations = a.obligations.iter().map(|o| {
+        html! {
+            <li>
+                <strong>{ code_title(e, o.code, lang) }</strong>{ " " }{ art(o.article) }
+                if let Some(x) = code_explain(e, o.code, lang) { <p>{ x }</p> }
+            </li>
+        }
     });
     let office = a.street_office.and_then(|st| street_office(e, st, lang));
     let dept = |code: &&str, role: &str| {
@@ -117,10 +125,22 @@ pub fn result_view(p: &Props) -> Html {
     ]
     .into_iter()
     .filter_map(|(l, d)| d.map(|d| (l, fmt_date(lang, d))))
-    .chain(in_scope.then(|| (c.cancellation_due, c.after_completion.to_string())).filter(|_| dl.cancellation_due.is_none()))
+    .chain(
+        in_scope
+            .then(|| (c.cancellation_due, c.after_completion.to_string()))
+            .filter(|_| dl.cancellation_due.is_none()),
+    )
     .collect();
-    let notice = e.ruleset_view(s.today).notice.map(|n| lang.pick(&n.zh, &n.en).to_string()).unwrap_or_default();
-    let hr_class = if a.high_risk == Some(true) { "aw-badge aw-high" } else { "aw-badge" };
+    let notice = e
+        .ruleset_view(s.today)
+        .notice
+        .map(|n| lang.pick(&n.zh, &n.en).to_string())
+        .unwrap_or_default();
+    let hr_class = if a.high_risk == Some(true) {
+        "aw-badge aw-high"
+    } else {
+        "aw-badge"
+    };
 
     html! {
         <section class="aw-result" aria-labelledby="aw-result-h" data-complete={if full { "true" } else { "false" }}>

@@ -49,8 +49,13 @@ pub fn schedule(engine: &'static Engine, lang: Lang) {
     web::watch_input(true);
     slice(move || {
         // created, never attached
-        if let Some(root) = web::window().and_then(|w| w.document()).and_then(|d| d.create_element("div").ok()) {
-            let handle = yew::Renderer::<WarmUp>::with_root_and_props(root, WarmProps { engine, lang }).render();
+        if let Some(root) = web::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.create_element("div").ok())
+        {
+            let handle =
+                yew::Renderer::<WarmUp>::with_root_and_props(root, WarmProps { engine, lang })
+                    .render();
             HANDLE.with(|h| *h.borrow_mut() = Some(handle));
         }
     });
@@ -103,7 +108,13 @@ fn warm_up(p: &WarmProps) -> Html {
     let (engine, lang) = (p.engine, p.lang);
     let state = use_reducer(move || {
         // starts on the screen after the first question (that one is on the page already)
-        let s = Rc::new(State::new(engine, web::today_shanghai(), lang, Mode::Full, Some("bantian".into())));
+        let s = Rc::new(State::new(
+            engine,
+            web::today_shanghai(),
+            lang,
+            Mode::Full,
+            Some("bantian".into()),
+        ));
         (*answer(s)).clone()
     });
     let heading = use_node_ref();
@@ -128,13 +139,20 @@ fn warm_up(p: &WarmProps) -> Html {
         });
     }
     match state.view {
-        View::Interview => html! { <Question key={state.screen_seq} state={state.clone()} heading={heading} /> },
-        _ => html! { <ResultView state={state.clone()} heading={heading} api={Some("/".to_string())} /> },
+        View::Interview => {
+            html! { <Question key={state.screen_seq} state={state.clone()} heading={heading} /> }
+        }
+        _ => {
+            html! { <ResultView state={state.clone()} heading={heading} api={Some("/".to_string())} /> }
+        }
     }
 }
 
 fn values(s: &State) -> Vec<(String, Json)> {
-    s.screen().into_iter().map(|k| (k.to_string(), value_for(k))).collect()
+    s.screen()
+        .into_iter()
+        .map(|k| (k.to_string(), value_for(k)))
+        .collect()
 }
 
 fn answer(s: Rc<State>) -> Rc<State> {
@@ -149,9 +167,17 @@ mod tests {
 
     #[test]
     fn the_walk_reaches_a_high_risk_result_through_the_checklists() {
-        let engine: &'static Engine = Box::leak(Box::new(Engine::embedded().unwrap_or_else(|e| panic!("{e}"))));
+        let engine: &'static Engine = Box::leak(Box::new(
+            Engine::embedded().unwrap_or_else(|e| panic!("{e}")),
+        ));
         let today = Date::parse("2026-05-06").unwrap_or_else(|| panic!("date"));
-        let mut s = answer(Rc::new(State::new(engine, today, Lang::Zh, Mode::Full, None)));
+        let mut s = answer(Rc::new(State::new(
+            engine,
+            today,
+            Lang::Zh,
+            Mode::Full,
+            None,
+        )));
         let mut groups = vec![s.screen_group().unwrap_or_default()];
         while s.view == View::Interview && s.screen_seq < 32 {
             s = answer(s);

@@ -11,8 +11,13 @@ use wasm_bindgen::prelude::*;
 pub struct JsJson;
 
 impl anbei_core::DataParser for JsJson {
-    fn parse<T: serde::de::DeserializeOwned>(&self, what: &str, text: &str) -> Result<T, anbei_core::DataError> {
-        let v = parse_json(text).ok_or_else(|| anbei_core::DataError(format!("{what}: not JSON")))?;
+    fn parse<T: serde::de::DeserializeOwned>(
+        &self,
+        what: &str,
+        text: &str,
+    ) -> Result<T, anbei_core::DataError> {
+        let v =
+            parse_json(text).ok_or_else(|| anbei_core::DataError(format!("{what}: not JSON")))?;
         T::deserialize(v).map_err(|e| anbei_core::DataError(format!("{what}: {e}")))
     }
 }
@@ -33,7 +38,12 @@ fn from_js(v: &JsValue, depth: u32) -> Json {
     } else if depth > 64 || !v.is_object() {
         Json::Null
     } else if js_sys::Array::is_array(v) {
-        Json::Arr(js_sys::Array::from(v).iter().map(|x| from_js(&x, depth + 1)).collect())
+        Json::Arr(
+            js_sys::Array::from(v)
+                .iter()
+                .map(|x| from_js(&x, depth + 1))
+                .collect(),
+        )
     } else {
         let entries = js_sys::Object::entries(v.unchecked_ref());
         Json::Obj(
@@ -41,7 +51,10 @@ fn from_js(v: &JsValue, depth: u32) -> Json {
                 .iter()
                 .map(|e| {
                     let e: js_sys::Array = e.unchecked_into();
-                    (e.get(0).as_string().unwrap_or_default(), from_js(&e.get(1), depth + 1))
+                    (
+                        e.get(0).as_string().unwrap_or_default(),
+                        from_js(&e.get(1), depth + 1),
+                    )
                 })
                 .collect(),
         )
@@ -85,12 +98,16 @@ pub fn remove(key: &str) {
 }
 
 pub fn location_hash() -> String {
-    window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
+    window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
 }
 
 /// The page address without its fragment.
 pub fn location_base() -> String {
-    let href = window().and_then(|w| w.location().href().ok()).unwrap_or_default();
+    let href = window()
+        .and_then(|w| w.location().href().ok())
+        .unwrap_or_default();
     href.split('#').next().unwrap_or("").to_string()
 }
 
@@ -132,13 +149,19 @@ pub fn print() {
 }
 
 pub fn confirm(msg: &str) -> bool {
-    window().and_then(|w| w.confirm_with_message(msg).ok()).unwrap_or(true)
+    window()
+        .and_then(|w| w.confirm_with_message(msg).ok())
+        .unwrap_or(true)
 }
 
 pub fn uuid() -> String {
     match window().and_then(|w| w.crypto().ok()) {
         Some(c) => c.random_uuid(),
-        None => format!("{:x}-{:x}", js_sys::Date::now() as u64, (js_sys::Math::random() * 1e15) as u64),
+        None => format!(
+            "{:x}-{:x}",
+            js_sys::Date::now() as u64,
+            (js_sys::Math::random() * 1e15) as u64
+        ),
     }
 }
 
@@ -170,13 +193,21 @@ pub fn watch_input(on: bool) {
         let mut slot = slot.borrow_mut();
         if let Some(cb) = slot.take() {
             for t in INPUT_EVENTS {
-                let _ = w.remove_event_listener_with_callback_and_bool(t, cb.as_ref().unchecked_ref(), true);
+                let _ = w.remove_event_listener_with_callback_and_bool(
+                    t,
+                    cb.as_ref().unchecked_ref(),
+                    true,
+                );
             }
         }
         if on {
             let cb = Closure::<dyn Fn()>::new(|| LAST_INPUT.with(|t| t.set(now_ms())));
             for t in INPUT_EVENTS {
-                let _ = w.add_event_listener_with_callback_and_bool(t, cb.as_ref().unchecked_ref(), true);
+                let _ = w.add_event_listener_with_callback_and_bool(
+                    t,
+                    cb.as_ref().unchecked_ref(),
+                    true,
+                );
             }
             *slot = Some(cb);
         }
@@ -194,7 +225,10 @@ pub fn when_quiet(min_ms: f64, quiet_ms: f64, f: Box<dyn FnOnce()>) {
             // wait out the quiet time, then look for an idle period again
             let again = Closure::once_into_js(move || when_quiet(min_ms, quiet_ms, f));
             if let Some(w) = window() {
-                let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(again.unchecked_ref(), (quiet_ms - since).ceil() as i32);
+                let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(
+                    again.unchecked_ref(),
+                    (quiet_ms - since).ceil() as i32,
+                );
             }
         } else if time_remaining(&deadline) < min_ms {
             when_quiet(min_ms, quiet_ms, f);
@@ -231,7 +265,9 @@ pub fn mark(name: &str) {
 }
 
 pub fn now_ms() -> f64 {
-    window().and_then(|w| w.performance()).map_or_else(js_sys::Date::now, |p| p.now())
+    window()
+        .and_then(|w| w.performance())
+        .map_or_else(js_sys::Date::now, |p| p.now())
 }
 
 /// Move keyboard focus (and the screen reader) to an element.
@@ -268,9 +304,10 @@ pub fn send(
     }
     if let Some(p) = on_progress {
         if let Ok(up) = xhr.upload() {
-            let cb = Closure::<dyn Fn(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
-                p(e.loaded(), e.total());
-            });
+            let cb =
+                Closure::<dyn Fn(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
+                    p(e.loaded(), e.total());
+                });
             up.set_onprogress(Some(cb.as_ref().unchecked_ref()));
             cb.forget();
         }
@@ -280,7 +317,10 @@ pub fn send(
     let cb = Closure::<dyn Fn()>::new(move || {
         if x2.ready_state() == 4 {
             if let Some(f) = done.borrow_mut().take() {
-                f(x2.status().unwrap_or(0), x2.response_text().ok().flatten().unwrap_or_default());
+                f(
+                    x2.status().unwrap_or(0),
+                    x2.response_text().ok().flatten().unwrap_or_default(),
+                );
             }
         }
     });
