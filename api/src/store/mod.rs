@@ -305,6 +305,19 @@ pub struct LedgerPage {
     pub next: Option<String>,
 }
 
+impl LedgerPage {
+    /// A page of `entries` read with `limit`, where the rows looked at ended at `window_end` (`None`:
+    /// the end of the ledger). A full page goes on after its last row; a shorter one after its window.
+    pub fn new(entries: Vec<LedgerEntry>, limit: u32, window_end: Option<String>) -> LedgerPage {
+        let next = if entries.len() as u32 == limit {
+            entries.last().map(|e| e.filing_no.clone())
+        } else {
+            window_end
+        };
+        LedgerPage { entries, next }
+    }
+}
+
 /// The columns of [`LedgerEntry`], in order (both backends; each adds its join and filter).
 pub(crate) const SELECT_LEDGER: &str = "SELECT f.filing_no, f.street, f.status, f.filed_on, f.scope, f.high_risk, \
      f.acceptance_due, f.request, r.receipt_no, r.valid_until, r.ruleset FROM filings f";

@@ -570,13 +570,8 @@ impl Store for PgStore {
                 })
                 .collect::<Result<Vec<_>, sqlx::Error>>()
                 .map_err(db)
-                .map(|entries| {
-                    // The query walks the (street, filing_no) index: a page shorter than asked for is the end.
-                    let next = (entries.len() as u32 == limit)
-                        .then(|| entries.last().map(|e| e.filing_no.clone()))
-                        .flatten();
-                    LedgerPage { entries, next }
-                })
+                // The query reads on to the end of the index range: a page shorter than asked for is the end.
+                .map(|entries| LedgerPage::new(entries, limit, None))
         })
     }
 

@@ -823,12 +823,7 @@ impl Store for SqliteStore {
                 })
                 .map_err(db)?;
             let entries = rows.collect::<Result<Vec<_>, _>>().map_err(db)?;
-            let next = if entries.len() as u32 == limit {
-                entries.last().map(|e| e.filing_no.clone())
-            } else {
-                end
-            };
-            Ok(LedgerPage { entries, next })
+            Ok(LedgerPage::new(entries, limit, end))
         })
     }
 
