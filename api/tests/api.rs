@@ -641,12 +641,7 @@ async fn uploads_checked_by_content_and_size(b: Backend) {
             .body(body);
         async move {
             let r = req.send().await.unwrap();
-            let st = r.status().as_u16();
-            let ct = r
-                .headers()
-                .get("content-type")
-                .map(|v| v.to_str().unwrap().to_owned())
-                .unwrap_or_default();
+            let (st, ct) = (r.status().as_u16(), content_type(&r));
             (st, ct, r.json::<Value>().await.unwrap_or(Value::Null))
         }
     };

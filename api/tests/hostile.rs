@@ -35,12 +35,7 @@ async fn raw(
         r = r.header("Idempotency-Key", k);
     }
     let resp = r.send().await.unwrap();
-    let st = resp.status().as_u16();
-    let ct = resp
-        .headers()
-        .get("content-type")
-        .map(|v| v.to_str().unwrap().to_owned())
-        .unwrap_or_default();
+    let (st, ct) = (resp.status().as_u16(), content_type(&resp));
     let v: Value = resp.json().await.unwrap_or(Value::Null);
     if st >= 400 {
         assert_eq!(ct, "application/problem+json", "{path} {st}: {v}");

@@ -203,12 +203,7 @@ impl TestApp {
             .send()
             .await
             .unwrap();
-        let st = r.status().as_u16();
-        let ct = r
-            .headers()
-            .get("content-type")
-            .map(|v| v.to_str().unwrap().to_owned())
-            .unwrap_or_default();
+        let (st, ct) = (r.status().as_u16(), content_type(&r));
         (st, ct, r.text().await.unwrap())
     }
 
@@ -282,6 +277,14 @@ impl TestApp {
         }
         body
     }
+}
+
+/// A response's Content-Type ("" when it has none).
+pub fn content_type(r: &reqwest::Response) -> String {
+    r.headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default()
 }
 
 pub fn id_number(seq: u32) -> String {
