@@ -420,6 +420,7 @@ impl From<crate::store::StoreError> for ApiError {
                 ApiError::Unavailable
             }
             crate::store::StoreError::Db(d) => ApiError::Internal(d),
+            e @ crate::store::StoreError::BadValue { .. } => ApiError::Internal(e.to_string()),
         }
     }
 }

@@ -4,7 +4,12 @@
 //! `ANBEI1;<receipt_no>;<ruleset id>;<scope>;<high_risk 0|1>;<street>;<valid_until>;<issued_at>`.
 //! The QR code carries `<verify url>#<payload>;<key id>;<signature base64url>`, so a verifier with the
 //! published key (`GET /api/v1/keys`) can check a printed receipt offline.
+//!
+//! The store numbers and keeps receipts but holds no key: it asks a [`Sealer`] — [`Signer`] here — to
+//! sign each receipt and to hash each access token, so that keys (and, later, their rotation) live
+//! only in this module.
 
+use crate::store::{Receipt, Seal, Sealer};
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use ed25519_dalek::{Signature, Signer as _, SigningKey, Verifier as _, VerifyingKey};
@@ -32,6 +37,21 @@ pub struct ReceiptPayload<'a> {
     pub street: &'a str,
     pub valid_until: &'a str,
     pub issued_at: &'a str,
+}
+
+impl Receipt {
+    /// What is signed of this receipt.
+    pub fn payload(&self) -> ReceiptPayload<'_> {
+        ReceiptPayload {
+            receipt_no: &self.receipt_no,
+            ruleset: &self.ruleset,
+            scope: &self.scope,
+            high_risk: self.high_risk,
+            street: &self.street,
+            valid_until: &self.valid_until,
+            issued_at: &self.issued_at,
+        }
+    }
 }
 
 impl ReceiptPayload<'_> {
@@ -191,6 +211,20 @@ impl Signer {
     }
 }
 
+impl Sealer for Signer {
+    fn seal(&self, receipt: &Receipt) -> Seal {
+        Seal {
+            kid: self.kid.clone(),
+            signature: self.sign(&receipt.payload()),
+        }
+    }
+
+    /// SHA-256 (hex) of [`Signer::access_token`] — the only form in which the token is stored.
+    fn access_token_hash(&self, filing_no: &str, idempotency_key: &str) -> String {
+        sha256_hex(self.access_token(filing_no, idempotency_key).as_bytes())
+    }
+}
+
 /// Checks a base64url signature over `payload` with `key`.
 pub fn verify_with(key: &VerifyingKey, payload: &str, sig_b64: &str) -> bool {
     let Ok(bytes) = URL_SAFE_NO_PAD.decode(sig_b64) else {
@@ -245,6 +279,42 @@ mod tests {
         assert!(!s.verify(&q, &sig));
         assert_eq!(s.access_token("F-1", "k"), s.access_token("F-1", "k"));
         assert_ne!(s.access_token("F-1", "k"), s.access_token("F-1", "k2"));
+    }
+
+    /// The store's seal is this key's signature over the receipt's payload, under this key's id; the
+    /// stored token hash is the hash of the token the applicant is given.
+    #[test]
+    fn the_seal_the_store_asks_for_verifies_with_the_published_key() {
+        let s = Signer::from_seed([7; 32]);
+        let mut r = Receipt {
+            receipt_no: "LG-bantian-20261123-000001".into(),
+            filing_no: "F-bantian-20261123-000001".into(),
+            street: "bantian".into(),
+            ruleset: "r".into(),
+            scope: "SCOPE_SMALL_PROJECT".into(),
+            high_risk: false,
+            valid_until: "2027-05-23".into(),
+            issued_at: "t".into(),
+            signature: String::new(),
+            kid: String::new(),
+        };
+        let seal = s.seal(&r);
+        assert_eq!(seal.kid, s.kid());
+        assert!(verify_with(
+            &s.public_key(),
+            &r.payload().canonical(),
+            &seal.signature
+        ));
+        r.valid_until = "2027-06-23".into();
+        assert!(
+            !s.verify(&r.payload(), &seal.signature),
+            "the seal covers valid_until"
+        );
+        let token = s.access_token("F-1", "k");
+        assert_eq!(
+            s.access_token_hash("F-1", "k"),
+            sha256_hex(token.as_bytes())
+        );
     }
 
     #[test]

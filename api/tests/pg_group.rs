@@ -8,7 +8,7 @@ mod common;
 
 use anbei_api::signing::Signer;
 use anbei_api::store::postgres::PgStore;
-use anbei_api::store::{Created, Event, NewFiling, ReceiptDraft, Status, Store};
+use anbei_api::store::{Created, NewFiling, Store};
 use std::collections::HashSet;
 use std::sync::Arc;
 
@@ -51,36 +51,12 @@ async fn store(tag: &str) -> (Arc<PgStore>, Schema, std::path::PathBuf) {
     (Arc::new(s), Schema(name), dir)
 }
 
+/// The store's own fixture with this request (and a hash of it).
 fn filing(key: &str, request: &str) -> NewFiling {
     NewFiling {
-        street: "bantian".into(),
-        day: "20261123".into(),
-        created_at: "2026-11-23T10:00:00+08:00".into(),
-        filed_on: "2026-11-23".into(),
-        idempotency_key: key.into(),
         request_hash: format!("hash-{request}"),
-        status: Status::Registered,
-        high_risk: false,
-        scope: "SCOPE_SMALL_PROJECT".into(),
-        acceptance_due: None,
         request: request.into(),
-        assessment: "{}".into(),
-        events: vec![Event {
-            at: "2026-11-23T10:00:00+08:00".into(),
-            actor: "applicant".into(),
-            actor_name: None,
-            action: "filed".into(),
-            reason: None,
-            data: None,
-        }],
-        receipt: Some(ReceiptDraft {
-            ruleset: "longgang-2026.1-draft".into(),
-            scope: "SCOPE_SMALL_PROJECT".into(),
-            high_risk: false,
-            valid_until: "2027-05-23".into(),
-            issued_at: "2026-11-23T10:00:00+08:00".into(),
-            day: "20261123".into(),
-        }),
+        ..NewFiling::example(key)
     }
 }
 

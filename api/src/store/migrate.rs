@@ -1,21 +1,19 @@
-//! Numbered migrations per backend (`api/migrations/{sqlite,postgres}/NNNN_name.sql`), embedded at build
-//! time and applied in order at start; applied ones are recorded in `anbei_migrations`.
+//! Numbered migrations (`api/migrations/NNNN_name.sql` for both backends, `api/migrations/postgres/`
+//! for PostgreSQL only), embedded at build time and applied in order at start; applied ones are
+//! recorded in `anbei_migrations`. A shared migration is written once, with `{word}` where the
+//! dialects need different words ([`WORDS`]).
+
+use super::sql::Dialect;
 
 /// `(version, name, sql)`.
 pub type Migration = (i64, &'static str, &'static str);
 
-pub const SQLITE: &[Migration] = &[(
-    1,
-    "init",
-    include_str!("../../migrations/sqlite/0001_init.sql"),
-)];
+const INIT: Migration = (1, "init", include_str!("../../migrations/0001_init.sql"));
+
+pub const SQLITE: &[Migration] = &[INIT];
 
 pub const POSTGRES: &[Migration] = &[
-    (
-        1,
-        "init",
-        include_str!("../../migrations/postgres/0001_init.sql"),
-    ),
+    INIT,
     (
         2,
         "ledger_order",
@@ -23,4 +21,70 @@ pub const POSTGRES: &[Migration] = &[
     ),
 ];
 
+/// The words of the schema that differ: `(placeholder, PostgreSQL, SQLite)`.
+pub const WORDS: &[(&str, &str, &str)] = &[
+    ("{int}", "BIGINT", "INTEGER"),
+    ("{bool}", "BOOLEAN", "INTEGER"),
+    // SQLite: an alias of the rowid, numbered by the table itself.
+    ("{id}", "BIGSERIAL PRIMARY KEY", "INTEGER PRIMARY KEY"),
+    ("{without_rowid}", "", " WITHOUT ROWID"),
+];
+
+pub fn migrations(d: Dialect) -> &'static [Migration] {
+    match d {
+        Dialect::Sqlite => SQLITE,
+        Dialect::Postgres => POSTGRES,
+    }
+}
+
+/// A migration's text for `d`. A `{word}` left over (not in [`WORDS`]) is an error: the migration
+/// would not run the same on both backends.
+pub fn render(sql: &str, d: Dialect) -> Result<String, String> {
+    let mut out = sql.to_owned();
+    for (word, pg, lite) in WORDS {
+        out = out.replace(
+            word,
+            match d {
+                Dialect::Postgres => pg,
+                Dialect::Sqlite => lite,
+            },
+        );
+    }
+    match out.find('{') {
+        Some(at) => Err(format!(
+            "unknown placeholder at {:?}",
+            out[at..].chars().take(20).collect::<String>()
+        )),
+        None => Ok(out),
+    }
+}
+
 pub const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS anbei_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The shared schema renders to what each backend ran before it was shared: the same tables,
+    /// with the types each dialect had.
+    #[test]
+    fn every_migration_renders_for_its_backends() {
+        for d in [Dialect::Sqlite, Dialect::Postgres] {
+            for (v, name, sql) in migrations(d) {
+                let text = render(sql, d).unwrap_or_else(|e| panic!("{v:04}_{name}: {e}"));
+                assert!(!text.contains('{'), "{text}");
+            }
+        }
+        let lite = render(INIT.2, Dialect::Sqlite).unwrap();
+        assert!(lite.contains(
+            "value  INTEGER NOT NULL,\n    PRIMARY KEY (kind, street, day)\n) WITHOUT ROWID;"
+        ));
+        assert!(lite.contains("id          INTEGER PRIMARY KEY,"));
+        assert!(!lite.contains("BOOLEAN") && !lite.contains("BIGINT"));
+        let pg = render(INIT.2, Dialect::Postgres).unwrap();
+        assert!(pg.contains("id          BIGSERIAL PRIMARY KEY,"));
+        assert!(pg.contains("high_risk          BOOLEAN NOT NULL,"));
+        assert!(!pg.contains("ROWID"));
+        assert!(render("x {float}", Dialect::Sqlite).is_err());
+    }
+}

@@ -1,13 +1,20 @@
 //! Durable storage behind one trait, with a SQLite and a PostgreSQL implementation. Both run the same
 //! contract test suite (`tests/api.rs`). The store knows nothing of HTTP and little of the rules: it
 //! allocates numbers, keeps filings, their history and receipts, and makes each change atomic.
+//!
+//! Where things are: every statement both backends run, and the order of its arguments, in `sql.rs`;
+//! every record read back from a row, by column name, in `decode.rs`; each backend keeps only its
+//! connections, numbering and batching ([`sqlite`]: group commit on one writer thread; [`postgres`] and
+//! [`pg_batch`]: counter rows and `UNNEST` groups). Keys and signatures are not the store's: it asks a
+//! [`Sealer`] (the service's signing key, `signing.rs`) to sign a receipt and to hash an access token.
 
+pub(crate) mod decode;
 pub mod migrate;
 pub mod pg_batch;
 pub mod postgres;
+pub(crate) mod sql;
 pub mod sqlite;
 
-use crate::signing::{ReceiptPayload, Signer};
 use serde::Serialize;
 use std::future::Future;
 use std::pin::Pin;
@@ -18,6 +25,22 @@ pub enum StoreError {
     Conflict,
     NotFound,
     Db(String),
+    /// A column holds a value this service does not know (a status no version of it wrote) or cannot
+    /// read: reported, never guessed at (an unknown status is not read as `filed`).
+    BadValue {
+        column: &'static str,
+        value: String,
+    },
+}
+
+impl StoreError {
+    /// [`StoreError::BadValue`] for `value` of `column`, cut to its first 80 characters.
+    pub fn bad_value(column: &'static str, value: &str) -> StoreError {
+        StoreError::BadValue {
+            column,
+            value: value.chars().take(80).collect(),
+        }
+    }
 }
 
 impl std::fmt::Display for StoreError {
@@ -26,8 +49,19 @@ impl std::fmt::Display for StoreError {
             StoreError::Conflict => f.write_str("concurrent update"),
             StoreError::NotFound => f.write_str("not found"),
             StoreError::Db(d) => write!(f, "database: {d}"),
+            StoreError::BadValue { column, value } => {
+                write!(
+                    f,
+                    "database: column {column} holds an unknown value {value:?}"
+                )
+            }
         }
     }
+}
+
+/// A database error, as the driver describes it.
+pub(crate) fn db(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Db(e.to_string())
 }
 
 pub type Fut<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'a>>;
@@ -90,17 +124,30 @@ pub struct Receipt {
 }
 
 impl Receipt {
-    pub fn payload(&self) -> ReceiptPayload<'_> {
-        ReceiptPayload {
-            receipt_no: &self.receipt_no,
-            ruleset: &self.ruleset,
-            scope: &self.scope,
-            high_risk: self.high_risk,
-            street: &self.street,
-            valid_until: &self.valid_until,
-            issued_at: &self.issued_at,
-        }
+    /// Signs the receipt as it now stands (number and fields) with `sealer`'s current key.
+    fn seal_with(&mut self, sealer: &dyn Sealer) {
+        let Seal { kid, signature } = sealer.seal(self);
+        self.kid = kid;
+        self.signature = signature;
     }
+}
+
+/// The key id and signature of a receipt.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Seal {
+    pub kid: String,
+    pub signature: String,
+}
+
+/// What the store needs of the service's secrets, and no more: the store numbers receipts (inside its
+/// transaction or group commit) and keeps them, the sealer signs them; the store keeps the hash of an
+/// applicant's access token, the sealer derives it. Keys, their rotation and the signed payload live
+/// behind this seam (`signing.rs` implements it for the service's key).
+pub trait Sealer: Send + Sync {
+    /// Signs `receipt` (every field but `signature` and `kid`, which are ignored).
+    fn seal(&self, receipt: &Receipt) -> Seal;
+    /// The stored form of the applicant's access token for a filing.
+    fn access_token_hash(&self, filing_no: &str, idempotency_key: &str) -> String;
 }
 
 /// One entry of a registration's history.
@@ -179,6 +226,44 @@ pub struct NewFiling {
 }
 
 impl NewFiling {
+    /// A new, registered-at-once filing in Bantian on 2026-11-23 with one `filed` event and a receipt:
+    /// the fixture of the store's own tests (unit and integration), which need a valid row, not a
+    /// decided filing.
+    #[doc(hidden)]
+    pub fn example(idempotency_key: &str) -> NewFiling {
+        let at = "2026-11-23T10:00:00+08:00";
+        NewFiling {
+            street: "bantian".into(),
+            day: "20261123".into(),
+            created_at: at.into(),
+            filed_on: "2026-11-23".into(),
+            idempotency_key: idempotency_key.into(),
+            request_hash: "hash-{}".into(),
+            status: Status::Registered,
+            high_risk: false,
+            scope: "SCOPE_SMALL_PROJECT".into(),
+            acceptance_due: None,
+            request: "{}".into(),
+            assessment: "{}".into(),
+            events: vec![Event {
+                at: at.into(),
+                actor: "applicant".into(),
+                actor_name: None,
+                action: "filed".into(),
+                reason: None,
+                data: None,
+            }],
+            receipt: Some(ReceiptDraft {
+                ruleset: "longgang-2026.1-draft".into(),
+                scope: "SCOPE_SMALL_PROJECT".into(),
+                high_risk: false,
+                valid_until: "2027-05-23".into(),
+                issued_at: at.into(),
+                day: "20261123".into(),
+            }),
+        }
+    }
+
     /// What the store holds once this filing is stored as `filing_no` (version 1, no changes requested).
     pub fn record(
         &self,
@@ -318,10 +403,6 @@ impl LedgerPage {
     }
 }
 
-/// The columns of [`LedgerEntry`], in order (both backends; each adds its join and filter).
-pub(crate) const SELECT_LEDGER: &str = "SELECT f.filing_no, f.street, f.status, f.filed_on, f.scope, f.high_risk, \
-     f.acceptance_due, f.request, r.receipt_no, r.valid_until, r.ruleset FROM filings f";
-
 #[derive(Clone, Debug, Default)]
 pub struct ListFilter {
     pub street: Option<String>,
@@ -385,9 +466,9 @@ pub trait Store: Send + Sync {
     fn officer_by_token_hash(&self, hash: &str) -> Fut<'_, Option<Officer>>;
 }
 
-/// Makes the receipt for a newly allocated number and signs it.
-pub fn make_receipt(
-    signer: &Signer,
+/// Makes the receipt for a newly allocated number and has it signed.
+pub(crate) fn make_receipt(
+    sealer: &dyn Sealer,
     filing_no: &str,
     street: &str,
     seq: i64,
@@ -403,35 +484,58 @@ pub fn make_receipt(
         valid_until: d.valid_until.clone(),
         issued_at: d.issued_at.clone(),
         signature: String::new(),
-        kid: signer.kid().to_owned(),
+        kid: String::new(),
     };
-    r.signature = signer.sign(&r.payload());
+    r.seal_with(sealer);
     r
+}
+
+/// An extension: the same receipt with a new `valid_until`, signed again (perhaps under a newer key).
+pub(crate) fn resigned(
+    sealer: &dyn Sealer,
+    cur: &FilingRecord,
+    valid_until: &str,
+) -> Result<Receipt, StoreError> {
+    let mut r = cur
+        .receipt
+        .clone()
+        .ok_or_else(|| StoreError::Db("no receipt to extend".into()))?;
+    r.valid_until = valid_until.to_owned();
+    r.seal_with(sealer);
+    Ok(r)
 }
 
 pub fn filing_no(street: &str, day: &str, seq: i64) -> String {
     format!("F-{street}-{day}-{seq:06}")
 }
 
-/// SHA-256 (hex) of the applicant's access token for this filing — the only form it is stored in.
-pub fn access_token_hash(signer: &Signer, filing_no: &str, idempotency_key: &str) -> String {
-    crate::signing::sha256_hex(signer.access_token(filing_no, idempotency_key).as_bytes())
+/// Up to `max` items: `first`, then whatever `more` has ready without waiting — a group commit's group.
+pub(crate) fn gather<T>(first: T, max: usize, mut more: impl FnMut() -> Option<T>) -> Vec<T> {
+    let mut group = Vec::with_capacity(max);
+    group.push(first);
+    while group.len() < max {
+        match more() {
+            Some(x) => group.push(x),
+            None => break,
+        }
+    }
+    group
 }
 
 /// Opens the configured store and applies its migrations.
 pub async fn open(
     cfg: &crate::config::Config,
-    signer: std::sync::Arc<Signer>,
+    sealer: std::sync::Arc<dyn Sealer>,
 ) -> Result<std::sync::Arc<dyn Store>, String> {
     match &cfg.database {
         crate::config::Database::Sqlite => {
             let path = cfg.data_dir.join("anbei.sqlite3");
-            let s = sqlite::SqliteStore::open(&path, signer, cfg.shared_access)
+            let s = sqlite::SqliteStore::open(&path, sealer, cfg.shared_access)
                 .map_err(|e| format!("cannot open SQLite database {}: {e}", path.display()))?;
             Ok(std::sync::Arc::new(s))
         }
         crate::config::Database::Postgres { url, schema } => {
-            let s = postgres::PgStore::connect(url, schema.as_deref(), signer)
+            let s = postgres::PgStore::connect(url, schema.as_deref(), sealer)
                 .await
                 .map_err(|e| format!("cannot open PostgreSQL database: {e}"))?;
             Ok(std::sync::Arc::new(s))

@@ -1,23 +1,23 @@
-//! PostgreSQL store (sqlx, runtime queries). Numbers come from a counter row per kind, street and day
+//! PostgreSQL store (sqlx). Numbers come from a counter row per kind, street and day
 //! (`INSERT … ON CONFLICT DO UPDATE … RETURNING`), so several instances sharing the database never hand
 //! out the same filing or receipt number; the unique Idempotency-Key makes concurrent replays converge.
+//! The statements are `sql.rs`'s, the records `decode.rs`'s; here: the pool, numbering and
+//! (in [`super::pg_batch`]) group commit of new filings.
 
+use super::decode::{Decode, Earlier, columns_by_name};
+use super::sql::{self, Arg, Dialect, Query};
 use super::*;
-use crate::signing::Signer;
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
-use sqlx::{Postgres, Row, Transaction};
+use sqlx::postgres::{PgArguments, PgConnectOptions, PgPool, PgPoolOptions, PgRow};
+use sqlx::{PgConnection, Postgres, Row};
+use std::collections::BTreeMap;
 use std::str::FromStr;
 use std::sync::Arc;
 
 pub struct PgStore {
     pool: PgPool,
-    signer: Arc<Signer>,
+    sealer: Arc<dyn Sealer>,
     /// New filings are written in groups: see [`super::pg_batch`].
     batcher: super::pg_batch::Batcher,
-}
-
-fn db(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Db(e.to_string())
 }
 
 /// Longest wait for a pooled connection before the request is answered 503.
@@ -30,7 +30,7 @@ impl PgStore {
     pub async fn connect(
         url: &str,
         schema: Option<&str>,
-        signer: Arc<Signer>,
+        sealer: Arc<dyn Sealer>,
     ) -> Result<PgStore, String> {
         let mut opts = PgConnectOptions::from_str(url).map_err(|e| e.to_string())?;
         if let Some(s) = schema {
@@ -50,16 +50,57 @@ impl PgStore {
             .await
             .map_err(|e| e.to_string())?;
         migrate(&pool).await?;
-        let batcher = super::pg_batch::Batcher::start(pool.clone(), signer.clone());
+        let batcher = super::pg_batch::Batcher::start(pool.clone(), sealer.clone());
         Ok(PgStore {
             pool,
-            signer,
+            sealer,
             batcher,
         })
     }
 
     pub fn pool(&self) -> &PgPool {
         &self.pool
+    }
+}
+
+columns_by_name!(PgRow, try_get);
+
+/// `sql` with `args` bound in order (the types declared with them).
+pub(super) fn bind<'q>(
+    sql: &'q str,
+    args: impl IntoIterator<Item = Arg<'q>>,
+) -> sqlx::query::Query<'q, Postgres, PgArguments> {
+    args.into_iter().fold(sqlx::query(sql), |q, a| match a {
+        Arg::Text(s) => q.bind(s),
+        Arg::MaybeText(s) => q.bind(s),
+        Arg::Int(i) => q.bind(i),
+        Arg::Flag(b) => q.bind(b),
+        Arg::MaybeFlag(b) => q.bind(b),
+    })
+}
+
+fn query<const N: usize>(q: Query<'_, N>) -> sqlx::query::Query<'_, Postgres, PgArguments> {
+    bind(q.stmt.text(Dialect::Postgres), q.args)
+}
+
+/// Runs a statement; the number of rows it changed.
+async fn execute<const N: usize>(c: &mut PgConnection, q: Query<'_, N>) -> Result<u64, StoreError> {
+    Ok(query(q).execute(c).await.map_err(db)?.rows_affected())
+}
+
+/// Whether a query returns a row.
+async fn exists<const N: usize>(c: &mut PgConnection, q: Query<'_, N>) -> Result<bool, StoreError> {
+    Ok(query(q).fetch_optional(c).await.map_err(db)?.is_some())
+}
+
+/// The first row of a query, decoded.
+async fn fetch<T: Decode, const N: usize>(
+    c: &mut PgConnection,
+    q: Query<'_, N>,
+) -> Result<Option<T>, StoreError> {
+    match query(q).fetch_optional(c).await.map_err(db)? {
+        Some(r) => T::decode(&r).map(Some),
+        None => Ok(None),
     }
 }
 
@@ -71,15 +112,28 @@ async fn migrate(pool: &PgPool) -> Result<(), String> {
         .await
         .map_err(|e| e.to_string())?;
     let result = async {
-        sqlx::query(super::migrate::CREATE_TABLE).execute(&mut *conn).await.map_err(|e| e.to_string())?;
-        for (v, name, sql) in super::migrate::POSTGRES {
-            let done: Option<i64> = sqlx::query_scalar("SELECT version FROM anbei_migrations WHERE version = $1").bind(v).fetch_optional(&mut *conn).await.map_err(|e| e.to_string())?;
-            if done.is_some() {
+        sqlx::query(super::migrate::CREATE_TABLE)
+            .execute(&mut *conn)
+            .await
+            .map_err(|e| e.to_string())?;
+        for (v, name, sql) in super::migrate::migrations(Dialect::Postgres) {
+            if exists(&mut conn, sql::migration_done(*v))
+                .await
+                .map_err(|e| e.to_string())?
+            {
                 continue;
             }
-            let mut tx = sqlx::Connection::begin(&mut *conn).await.map_err(|e| e.to_string())?;
-            sqlx::raw_sql(sql).execute(&mut *tx).await.map_err(|e| format!("migration {v:04}_{name}: {e}"))?;
-            sqlx::query("INSERT INTO anbei_migrations (version, name, applied_at) VALUES ($1, $2, now()::text)").bind(v).bind(*name).execute(&mut *tx).await.map_err(|e| e.to_string())?;
+            let text = super::migrate::render(sql, Dialect::Postgres)?;
+            let mut tx = sqlx::Connection::begin(&mut *conn)
+                .await
+                .map_err(|e| e.to_string())?;
+            sqlx::raw_sql(&text)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| format!("migration {v:04}_{name}: {e}"))?;
+            execute(&mut tx, sql::record_migration(*v, name))
+                .await
+                .map_err(|e| e.to_string())?;
             tx.commit().await.map_err(|e| e.to_string())?;
         }
         Ok::<(), String>(())
@@ -92,309 +146,194 @@ async fn migrate(pool: &PgPool) -> Result<(), String> {
     result
 }
 
-const SELECT_FILING: &str = super::sqlite::SELECT_FILING;
-
-fn row_to_filing(r: &PgRow) -> Result<FilingRecord, sqlx::Error> {
-    let filing_no: String = r.try_get(0)?;
-    let street: String = r.try_get(1)?;
-    let status: String = r.try_get(2)?;
-    let receipt_no: Option<String> = r.try_get(16)?;
-    let receipt = match receipt_no {
-        Some(no) => Some(Receipt {
-            receipt_no: no,
-            filing_no: filing_no.clone(),
-            street: street.clone(),
-            ruleset: r.try_get(17)?,
-            scope: r.try_get(18)?,
-            high_risk: r.try_get(19)?,
-            valid_until: r.try_get(20)?,
-            issued_at: r.try_get(21)?,
-            signature: r.try_get(22)?,
-            kid: r.try_get(23)?,
-        }),
-        None => None,
-    };
-    Ok(FilingRecord {
-        filing_no,
-        street,
-        status: Status::parse(&status).unwrap_or(Status::Filed),
-        version: r.try_get(3)?,
-        created_at: r.try_get(4)?,
-        updated_at: r.try_get(5)?,
-        filed_on: r.try_get(6)?,
-        high_risk: r.try_get(7)?,
-        scope: r.try_get(8)?,
-        acceptance_due: r.try_get(9)?,
-        access_token_hash: r.try_get(10)?,
-        idempotency_key: r.try_get(11)?,
-        request_hash: r.try_get(12)?,
-        request: r.try_get(13)?,
-        assessment: r.try_get(14)?,
-        requested_changes: r.try_get(15)?,
-        receipt,
-        events: vec![],
-    })
-}
-
 /// A filing with its history and receipt — on a pooled connection or inside a transaction alike.
-async fn load(
-    c: &mut sqlx::PgConnection,
-    where_: &str,
-    key: &str,
-) -> Result<Option<FilingRecord>, StoreError> {
-    let sql = format!("{SELECT_FILING} WHERE {where_} = $1");
-    let Some(row) = sqlx::query(&sql)
-        .bind(key)
-        .fetch_optional(&mut *c)
-        .await
-        .map_err(db)?
-    else {
+async fn load(c: &mut PgConnection, q: Query<'_, 1>) -> Result<Option<FilingRecord>, StoreError> {
+    let Some(mut rec) = fetch::<FilingRecord, 1>(c, q).await? else {
         return Ok(None);
     };
-    let mut rec = row_to_filing(&row).map_err(db)?;
-    let rows = sqlx::query("SELECT at, actor, actor_name, action, reason, data FROM events WHERE filing_no = $1 ORDER BY id").bind(&rec.filing_no).fetch_all(&mut *c).await.map_err(db)?;
-    for r in rows {
-        let data: Option<String> = r.try_get(5).map_err(db)?;
-        rec.events.push(Event {
-            at: r.try_get(0).map_err(db)?,
-            actor: r.try_get(1).map_err(db)?,
-            actor_name: r.try_get(2).map_err(db)?,
-            action: r.try_get(3).map_err(db)?,
-            reason: r.try_get(4).map_err(db)?,
-            data: data.and_then(|d| serde_json::from_str(&d).ok()),
-        });
+    for r in query(sql::events_of(&rec.filing_no))
+        .fetch_all(c)
+        .await
+        .map_err(db)?
+    {
+        rec.events.push(Event::decode(&r)?);
     }
     Ok(Some(rec))
 }
 
-async fn load_pooled(
-    pool: &PgPool,
-    where_: &str,
-    key: &str,
-) -> Result<Option<FilingRecord>, StoreError> {
+async fn load_pooled(pool: &PgPool, q: Query<'_, 1>) -> Result<Option<FilingRecord>, StoreError> {
     let mut c = pool.acquire().await.map_err(db)?;
-    load(&mut c, where_, key).await
+    load(&mut c, q).await
 }
 
-/// The next number for `kind`/`street`/`day`, in its own short transaction so the counter row is locked
-/// only for an instant, not until the filing commits. `synchronous_commit = off` is safe here: WAL is
-/// flushed in order, so once a filing using the number is durably committed, so is the increment. A
-/// filing that then fails leaves a gap, never a duplicate.
-async fn next_seq(pool: &PgPool, kind: &str, street: &str, day: &str) -> Result<i64, StoreError> {
-    let mut tx = pool.begin().await.map_err(db)?;
-    sqlx::query("SET LOCAL synchronous_commit = off")
-        .execute(&mut *tx)
-        .await
-        .map_err(db)?;
-    let v: i64 = sqlx::query_scalar(
-        "INSERT INTO counters (kind, street, day, value) VALUES ($1, $2, $3, 1) \
-         ON CONFLICT (kind, street, day) DO UPDATE SET value = counters.value + 1 RETURNING value",
-    )
-    .bind(kind)
-    .bind(street)
-    .bind(day)
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(db)?;
-    tx.commit().await.map_err(db)?;
-    Ok(v)
-}
+/// A series of numbers: `F` (filings) or `R` (receipts), street, day.
+type Series = (&'static str, String, String);
 
-/// The filing number and, when `receipt_day` is set, the receipt number: both counters in one short
-/// transaction (one statement) instead of one transaction each.
-async fn next_seqs(
+/// Ranges of numbers: how many of each series in, the first number of each range out. One short
+/// transaction of one statement, so a counter row is locked only for an instant, not until the filings
+/// commit; keys in sorted order so that concurrent groups lock counter rows in the same order.
+/// `synchronous_commit = off` is safe here: WAL is flushed in order, so once a filing using a number is
+/// durably committed, so is the increment. A filing that then fails leaves a gap, never a duplicate.
+async fn allocate(
     pool: &PgPool,
-    street: &str,
-    day: &str,
-    receipt_day: Option<&str>,
-) -> Result<(i64, Option<i64>), StoreError> {
-    let Some(rday) = receipt_day else {
-        return Ok((next_seq(pool, "F", street, day).await?, None));
-    };
+    need: &BTreeMap<Series, i64>,
+) -> Result<BTreeMap<Series, i64>, StoreError> {
     let mut tx = pool.begin().await.map_err(db)?;
     sqlx::query("SET LOCAL synchronous_commit = off")
         .execute(&mut *tx)
         .await
         .map_err(db)?;
     let rows = sqlx::query(
-        "INSERT INTO counters (kind, street, day, value) VALUES ('F', $1, $2, 1), ('R', $1, $3, 1) \
-         ON CONFLICT (kind, street, day) DO UPDATE SET value = counters.value + 1 RETURNING kind, value",
+        "INSERT INTO counters (kind, street, day, value) \
+         SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::bigint[]) \
+         ON CONFLICT (kind, street, day) DO UPDATE SET value = counters.value + EXCLUDED.value \
+         RETURNING kind, street, day, value",
     )
-    .bind(street)
-    .bind(day)
-    .bind(rday)
+    .bind(need.keys().map(|k| k.0).collect::<Vec<_>>())
+    .bind(need.keys().map(|k| k.1.as_str()).collect::<Vec<_>>())
+    .bind(need.keys().map(|k| k.2.as_str()).collect::<Vec<_>>())
+    .bind(need.values().copied().collect::<Vec<_>>())
     .fetch_all(&mut *tx)
     .await
     .map_err(db)?;
     tx.commit().await.map_err(db)?;
-    let (mut f, mut r) = (None, None);
-    for row in rows {
-        let kind: String = row.try_get(0).map_err(db)?;
-        let v: i64 = row.try_get(1).map_err(db)?;
-        if kind == "F" {
-            f = Some(v);
-        } else {
-            r = Some(v);
-        }
+    let mut first = BTreeMap::new();
+    for r in rows {
+        let kind: String = r.try_get("kind").map_err(db)?;
+        let key: Series = (
+            if kind == "F" { "F" } else { "R" },
+            r.try_get("street").map_err(db)?,
+            r.try_get("day").map_err(db)?,
+        );
+        let last: i64 = r.try_get("value").map_err(db)?;
+        let n = need
+            .get(&key)
+            .copied()
+            .ok_or_else(|| StoreError::Db("counters: an unexpected row came back".into()))?;
+        first.insert(key, last - n + 1);
     }
-    match (f, r) {
-        (Some(f), Some(r)) => Ok((f, Some(r))),
-        _ => Err(StoreError::Db("counters: a number was not returned".into())),
+    if first.len() != need.len() {
+        return Err(StoreError::Db("counters: a range was not returned".into()));
     }
+    Ok(first)
 }
 
-/// All of a filing's events in one statement.
-async fn insert_events(
-    tx: &mut Transaction<'_, Postgres>,
-    filing_no: &str,
-    events: &[Event],
-) -> Result<(), StoreError> {
-    if events.len() == 1 {
-        return insert_event(tx, filing_no, &events[0]).await;
-    }
-    if events.is_empty() {
-        return Ok(());
-    }
-    let n = events.len();
-    let col = |f: &dyn Fn(&Event) -> Option<String>| events.iter().map(f).collect::<Vec<_>>();
-    sqlx::query(
-        "INSERT INTO events (filing_no, at, actor, actor_name, action, reason, data) \
-         SELECT $1, u.at, u.actor, u.actor_name, u.action, u.reason, u.data \
-         FROM UNNEST($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) \
-         WITH ORDINALITY AS u (at, actor, actor_name, action, reason, data, ord) ORDER BY u.ord",
-    )
-    .bind(filing_no)
-    .bind(col(&|e| Some(e.at.clone())))
-    .bind(col(&|e| Some(e.actor.clone())))
-    .bind(col(&|e| e.actor_name.clone()))
-    .bind(col(&|e| Some(e.action.clone())))
-    .bind(col(&|e| e.reason.clone()))
-    .bind(col(&|e| e.data.as_ref().map(|d| d.to_string())))
-    .execute(&mut **tx)
-    .await
-    .map_err(db)
-    .and_then(|r| {
-        if r.rows_affected() == n as u64 {
-            Ok(())
-        } else {
-            Err(StoreError::Db("events: not every row was inserted".into()))
+/// What numbering gives the filings of a group, in order: number, access token hash, signed receipt.
+pub(super) struct Numbered {
+    pub nos: Vec<String>,
+    pub tokens: Vec<String>,
+    pub receipts: Vec<Option<Receipt>>,
+}
+
+/// Numbers (filing, and receipt where one is issued at once) for `fs` from one counter statement,
+/// their access token hashes and their receipts, sealed.
+pub(super) async fn number(
+    pool: &PgPool,
+    sealer: &dyn Sealer,
+    fs: &[NewFiling],
+) -> Result<Numbered, StoreError> {
+    let mut need: BTreeMap<Series, i64> = BTreeMap::new();
+    for f in fs {
+        *need
+            .entry(("F", f.street.clone(), f.day.clone()))
+            .or_default() += 1;
+        if let Some(d) = &f.receipt {
+            *need
+                .entry(("R", f.street.clone(), d.day.clone()))
+                .or_default() += 1;
         }
+    }
+    let mut next = allocate(pool, &need).await?;
+    let mut take = |kind: &'static str, street: &str, day: &str| -> Result<i64, StoreError> {
+        let v = next
+            .get_mut(&(kind, street.to_owned(), day.to_owned()))
+            .ok_or_else(|| StoreError::Db("counters: no range for a filing".into()))?;
+        *v += 1;
+        Ok(*v - 1)
+    };
+    let mut nos = Vec::with_capacity(fs.len());
+    let mut tokens = Vec::with_capacity(fs.len());
+    let mut receipts = Vec::with_capacity(fs.len());
+    for f in fs {
+        let no = filing_no(&f.street, &f.day, take("F", &f.street, &f.day)?);
+        tokens.push(sealer.access_token_hash(&no, &f.idempotency_key));
+        receipts.push(match &f.receipt {
+            Some(d) => Some(make_receipt(
+                sealer,
+                &no,
+                &f.street,
+                take("R", &f.street, &d.day)?,
+                d,
+            )),
+            None => None,
+        });
+        nos.push(no);
+    }
+    Ok(Numbered {
+        nos,
+        tokens,
+        receipts,
     })
 }
 
-async fn insert_event(
-    tx: &mut Transaction<'_, Postgres>,
-    filing_no: &str,
-    e: &Event,
-) -> Result<(), StoreError> {
-    sqlx::query("INSERT INTO events (filing_no, at, actor, actor_name, action, reason, data) VALUES ($1, $2, $3, $4, $5, $6, $7)")
-        .bind(filing_no)
-        .bind(&e.at)
-        .bind(&e.actor)
-        .bind(&e.actor_name)
-        .bind(&e.action)
-        .bind(&e.reason)
-        .bind(e.data.as_ref().map(|d| d.to_string()))
-        .execute(&mut **tx)
-        .await
-        .map_err(db)?;
-    Ok(())
+/// One receipt number (an officer accepts a filing).
+async fn next_receipt_no(pool: &PgPool, street: &str, day: &str) -> Result<i64, StoreError> {
+    let series: Series = ("R", street.to_owned(), day.to_owned());
+    allocate(pool, &BTreeMap::from([(series.clone(), 1)]))
+        .await?
+        .get(&series)
+        .copied()
+        .ok_or_else(|| StoreError::Db("counters: a number was not returned".into()))
 }
 
-async fn insert_receipt(tx: &mut Transaction<'_, Postgres>, r: &Receipt) -> Result<(), StoreError> {
-    sqlx::query("INSERT INTO receipts (receipt_no, filing_no, street, ruleset, scope, high_risk, valid_until, issued_at, signature, kid) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
-        .bind(&r.receipt_no)
-        .bind(&r.filing_no)
-        .bind(&r.street)
-        .bind(&r.ruleset)
-        .bind(&r.scope)
-        .bind(r.high_risk)
-        .bind(&r.valid_until)
-        .bind(&r.issued_at)
-        .bind(&r.signature)
-        .bind(&r.kid)
-        .execute(&mut **tx)
+async fn insert_event(c: &mut PgConnection, filing_no: &str, e: &Event) -> Result<(), StoreError> {
+    let data = e.data.as_ref().map(|d| d.to_string());
+    execute(c, sql::insert_event(filing_no, e, data.as_deref()))
         .await
-        .map_err(db)?;
-    Ok(())
+        .map(|_| ())
 }
 
-/// The earlier filing of an Idempotency-Key: `(request_hash, filing_no)`.
-pub(super) async fn existing(
-    pool: &PgPool,
-    key: &str,
-) -> Result<Option<(String, String)>, StoreError> {
-    let row = sqlx::query("SELECT request_hash, filing_no FROM filings WHERE idempotency_key = $1")
-        .bind(key)
-        .fetch_optional(pool)
-        .await
-        .map_err(db)?;
-    match row {
-        Some(r) => Ok(Some((r.try_get(0).map_err(db)?, r.try_get(1).map_err(db)?))),
-        None => Ok(None),
-    }
+/// The earlier filing of an Idempotency-Key.
+pub(super) async fn existing(pool: &PgPool, key: &str) -> Result<Option<Earlier>, StoreError> {
+    let mut c = pool.acquire().await.map_err(db)?;
+    fetch(&mut c, sql::find_idempotent(key)).await
 }
 
 /// One filing in transactions of its own: the fallback when a group write fails.
 pub(super) async fn create_one(
     pool: &PgPool,
-    signer: &Signer,
+    sealer: &dyn Sealer,
     f: NewFiling,
 ) -> Result<Created, StoreError> {
     // No separate look-up of the Idempotency-Key first: the handler has just done it, and a
-    // concurrent duplicate is caught by `ON CONFLICT (idempotency_key) DO NOTHING` below.
-    let (seq, rseq) = next_seqs(
-        pool,
-        &f.street,
-        &f.day,
-        f.receipt.as_ref().map(|d| d.day.as_str()),
-    )
-    .await?;
+    // concurrent duplicate is caught by `ON CONFLICT (idempotency_key) DO NOTHING`.
+    let Numbered {
+        nos,
+        tokens,
+        receipts,
+    } = number(pool, sealer, std::slice::from_ref(&f)).await?;
+    let (Some(no), Some(token_hash), Some(receipt)) = (
+        nos.into_iter().next(),
+        tokens.into_iter().next(),
+        receipts.into_iter().next(),
+    ) else {
+        return Err(StoreError::Db("counters: no number for a filing".into()));
+    };
     let mut tx = pool.begin().await.map_err(db)?;
-    let no = filing_no(&f.street, &f.day, seq);
-    let token_hash = access_token_hash(signer, &no, &f.idempotency_key);
-    let inserted = sqlx::query(
-            "INSERT INTO filings (filing_no, street, status, version, created_at, updated_at, filed_on, high_risk, scope, acceptance_due, \
-             access_token_hash, idempotency_key, request_hash, request, assessment, requested_changes) \
-             VALUES ($1, $2, $3, 1, $4, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, NULL) ON CONFLICT (idempotency_key) DO NOTHING",
-        )
-        .bind(&no)
-        .bind(&f.street)
-        .bind(f.status.as_str())
-        .bind(&f.created_at)
-        .bind(&f.filed_on)
-        .bind(f.high_risk)
-        .bind(&f.scope)
-        .bind(&f.acceptance_due)
-        .bind(&token_hash)
-        .bind(&f.idempotency_key)
-        .bind(&f.request_hash)
-        .bind(&f.request)
-        .bind(&f.assessment)
-        .execute(&mut *tx)
-        .await
-        .map_err(db)?
-        .rows_affected();
-    if inserted == 0 {
+    if execute(&mut tx, sql::insert_filing(&no, &token_hash, &f)).await? == 0 {
         // A concurrent request (perhaps on another instance) committed this key first.
         tx.rollback().await.map_err(db)?;
-        return match existing(pool, &f.idempotency_key).await? {
-            Some((request_hash, filing_no)) => Ok(Created::Existing {
-                request_hash,
-                filing_no,
-            }),
-            None => Err(StoreError::Conflict),
-        };
+        return existing(pool, &f.idempotency_key)
+            .await?
+            .map(Created::from)
+            .ok_or(StoreError::Conflict);
     }
-    insert_events(&mut tx, &no, &f.events).await?;
-    let receipt = match (&f.receipt, rseq) {
-        (Some(d), Some(rseq)) => {
-            let r = make_receipt(signer, &no, &f.street, rseq, d);
-            insert_receipt(&mut tx, &r).await?;
-            Some(r)
-        }
-        _ => None,
-    };
+    for e in &f.events {
+        insert_event(&mut tx, &no, e).await?;
+    }
+    if let Some(r) = &receipt {
+        execute(&mut tx, sql::insert_receipt(r)).await?;
+    }
     tx.commit().await.map_err(db)?;
     Ok(Created::New(Box::new(f.record(no, token_hash, receipt))))
 }
@@ -402,83 +341,50 @@ pub(super) async fn create_one(
 impl PgStore {
     async fn update(&self, u: FilingUpdate) -> Result<FilingRecord, StoreError> {
         let mut tx = self.pool.begin().await.map_err(db)?;
-        let Some(cur) = load(&mut tx, "f.filing_no", &u.filing_no).await? else {
+        let Some(cur) = load(&mut tx, sql::filing_by_no(&u.filing_no)).await? else {
             return Err(StoreError::NotFound);
         };
-        let n = sqlx::query(
-            "UPDATE filings SET status = $1, version = version + 1, updated_at = $2, filed_on = COALESCE($3::text, filed_on), \
-             request = COALESCE($4::text, request), request_hash = COALESCE($5::text, request_hash), assessment = COALESCE($6::text, assessment), \
-             high_risk = COALESCE($7::boolean, high_risk), scope = COALESCE($8::text, scope), \
-             acceptance_due = CASE WHEN $9::boolean THEN $10::text ELSE acceptance_due END, \
-             requested_changes = CASE WHEN $11::boolean THEN $12::text ELSE requested_changes END \
-             WHERE filing_no = $13 AND version = $14",
-        )
-        .bind(u.status.as_str())
-        .bind(&u.updated_at)
-        .bind(&u.filed_on)
-        .bind(&u.request)
-        .bind(&u.request_hash)
-        .bind(&u.assessment)
-        .bind(u.high_risk)
-        .bind(&u.scope)
-        .bind(u.acceptance_due.is_some())
-        .bind(u.acceptance_due.clone().flatten())
-        .bind(u.requested_changes.is_some())
-        .bind(u.requested_changes.clone().flatten())
-        .bind(&u.filing_no)
-        .bind(u.expected_version)
-        .execute(&mut *tx)
-        .await
-        .map_err(db)?
-        .rows_affected();
-        if n == 0 {
+        if execute(&mut tx, sql::update_filing(&u)).await? == 0 {
             return Err(StoreError::Conflict);
         }
         insert_event(&mut tx, &u.filing_no, &u.event).await?;
         match &u.receipt {
             ReceiptOp::Keep => {}
             ReceiptOp::Issue(d) => {
-                let seq = next_seq(&self.pool, "R", &cur.street, &d.day).await?;
-                insert_receipt(
-                    &mut tx,
-                    &make_receipt(&self.signer, &cur.filing_no, &cur.street, seq, d),
-                )
-                .await?;
+                let seq = next_receipt_no(&self.pool, &cur.street, &d.day).await?;
+                let r = make_receipt(self.sealer.as_ref(), &cur.filing_no, &cur.street, seq, d);
+                execute(&mut tx, sql::insert_receipt(&r)).await?;
             }
             ReceiptOp::Resign { valid_until } => {
-                let Some(mut r) = cur.receipt.clone() else {
-                    return Err(StoreError::Db("no receipt to extend".into()));
-                };
-                r.valid_until = valid_until.clone();
-                r.kid = self.signer.kid().to_owned();
-                r.signature = self.signer.sign(&r.payload());
-                sqlx::query("UPDATE receipts SET valid_until = $1, signature = $2, kid = $3 WHERE receipt_no = $4")
-                    .bind(&r.valid_until)
-                    .bind(&r.signature)
-                    .bind(&r.kid)
-                    .bind(&r.receipt_no)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db)?;
+                let r = resigned(self.sealer.as_ref(), &cur, valid_until)?;
+                execute(&mut tx, sql::resign_receipt(&r)).await?;
             }
         }
-        let rec = load(&mut tx, "f.filing_no", &u.filing_no)
+        let rec = load(&mut tx, sql::filing_by_no(&u.filing_no))
             .await?
             .ok_or(StoreError::NotFound)?;
         tx.commit().await.map_err(db)?;
         Ok(rec)
     }
+
+    /// Runs `q` on a pooled connection.
+    async fn fetch_pooled<T: Decode, const N: usize>(
+        &self,
+        q: Query<'_, N>,
+    ) -> Result<Option<T>, StoreError> {
+        let mut c = self.pool.acquire().await.map_err(db)?;
+        fetch(&mut c, q).await
+    }
+
+    async fn execute_pooled<const N: usize>(&self, q: Query<'_, N>) -> Result<(), StoreError> {
+        let mut c = self.pool.acquire().await.map_err(db)?;
+        execute(&mut c, q).await.map(|_| ())
+    }
 }
 
 impl Store for PgStore {
     fn ping(&self) -> Fut<'_, ()> {
-        Box::pin(async move {
-            sqlx::query("SELECT 1")
-                .execute(&self.pool)
-                .await
-                .map_err(db)?;
-            Ok(())
-        })
+        Box::pin(self.execute_pooled(sql::ping()))
     }
 
     fn create_filing(&self, f: NewFiling) -> Fut<'_, Created> {
@@ -487,17 +393,17 @@ impl Store for PgStore {
 
     fn find_idempotent(&self, key: &str) -> Fut<'_, Option<(String, String)>> {
         let key = key.to_owned();
-        Box::pin(async move { existing(&self.pool, &key).await })
+        Box::pin(async move { Ok(existing(&self.pool, &key).await?.map(Earlier::pair)) })
     }
 
     fn get_filing(&self, filing_no: &str) -> Fut<'_, Option<FilingRecord>> {
         let k = filing_no.to_owned();
-        Box::pin(async move { load_pooled(&self.pool, "f.filing_no", &k).await })
+        Box::pin(async move { load_pooled(&self.pool, sql::filing_by_no(&k)).await })
     }
 
     fn get_by_receipt(&self, receipt_no: &str) -> Fut<'_, Option<FilingRecord>> {
         let k = receipt_no.to_owned();
-        Box::pin(async move { load_pooled(&self.pool, "r.receipt_no", &k).await })
+        Box::pin(async move { load_pooled(&self.pool, sql::filing_by_receipt(&k)).await })
     }
 
     fn update_filing(&self, u: FilingUpdate) -> Fut<'_, FilingRecord> {
@@ -511,30 +417,8 @@ impl Store for PgStore {
         limit: u32,
     ) -> Fut<'_, LedgerPage> {
         Box::pin(async move {
-            // Only the filters that are set, so that a street's page is one ordered range of the
-            // (street, filing_no) index whatever the planner's statistics say; the receipts side
-            // carries the cursor too (a merge join otherwise scans receipts from the first filing on
-            // every page).
             let after = after.unwrap_or_default();
-            let mut sql = format!(
-                "{SELECT_LEDGER} LEFT JOIN receipts r ON r.filing_no = f.filing_no AND r.filing_no > $1 WHERE f.filing_no > $1"
-            );
-            let mut args: Vec<String> = vec![after];
-            for (cond, v) in [
-                ("f.street = ", filter.street),
-                ("f.filed_on >= ", filter.from),
-                ("f.filed_on <= ", filter.to),
-            ] {
-                if let Some(v) = v {
-                    args.push(v);
-                    sql.push_str(&format!(" AND {cond}${}", args.len()));
-                }
-            }
-            sql.push_str(&format!(" ORDER BY f.filing_no LIMIT ${}", args.len() + 1));
-            let mut q = sqlx::query(&sql);
-            for a in &args {
-                q = q.bind(a);
-            }
+            let (text, args) = sql::ledger_range(&filter, &after, limit);
             // Statistics lag a table that grows by thousands a minute: estimating a few dozen rows
             // for the street, the planner chose a bitmap scan of the rest of the street and a sort
             // (70–130 ms a page, quadratic over an export). For this query only, walk the index.
@@ -545,103 +429,32 @@ impl Store for PgStore {
             ] {
                 sqlx::query(set).execute(&mut *tx).await.map_err(db)?;
             }
-            let rows = q
-                .bind(i64::from(limit))
-                .fetch_all(&mut *tx)
-                .await
-                .map_err(db)?;
+            let rows = bind(&text, args).fetch_all(&mut *tx).await.map_err(db)?;
             tx.commit().await.map_err(db)?;
-            rows.iter()
-                .map(|r| {
-                    let status: String = r.try_get(2)?;
-                    Ok(LedgerEntry {
-                        filing_no: r.try_get(0)?,
-                        street: r.try_get(1)?,
-                        status: Status::parse(&status).unwrap_or(Status::Filed),
-                        filed_on: r.try_get(3)?,
-                        scope: r.try_get(4)?,
-                        high_risk: r.try_get(5)?,
-                        acceptance_due: r.try_get(6)?,
-                        request: r.try_get(7)?,
-                        receipt_no: r.try_get(8)?,
-                        valid_until: r.try_get(9)?,
-                        ruleset: r.try_get(10)?,
-                    })
-                })
-                .collect::<Result<Vec<_>, sqlx::Error>>()
-                .map_err(db)
-                // The query reads on to the end of the index range: a page shorter than asked for is the end.
-                .map(|entries| LedgerPage::new(entries, limit, None))
+            let entries = rows
+                .iter()
+                .map(LedgerEntry::decode)
+                .collect::<Result<Vec<_>, _>>()?;
+            // The query reads on to the end of the index range: a page shorter than asked for is the end.
+            Ok(LedgerPage::new(entries, limit, None))
         })
     }
 
     fn put_upload(&self, u: UploadMeta) -> Fut<'_, ()> {
-        Box::pin(async move {
-            sqlx::query("INSERT INTO uploads (id, sha256, size, content_type, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING")
-                .bind(&u.upload_id)
-                .bind(&u.sha256)
-                .bind(u.size)
-                .bind(&u.content_type)
-                .bind(&u.created_at)
-                .execute(&self.pool)
-                .await
-                .map_err(db)?;
-            Ok(())
-        })
+        Box::pin(async move { self.execute_pooled(sql::insert_upload(&u)).await })
     }
 
     fn get_upload(&self, id: &str) -> Fut<'_, Option<UploadMeta>> {
         let id = id.to_owned();
-        Box::pin(async move {
-            let row = sqlx::query(
-                "SELECT id, sha256, size, content_type, created_at FROM uploads WHERE id = $1",
-            )
-            .bind(&id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db)?;
-            match row {
-                Some(r) => Ok(Some(UploadMeta {
-                    upload_id: r.try_get(0).map_err(db)?,
-                    sha256: r.try_get(1).map_err(db)?,
-                    size: r.try_get(2).map_err(db)?,
-                    content_type: r.try_get(3).map_err(db)?,
-                    created_at: r.try_get(4).map_err(db)?,
-                })),
-                None => Ok(None),
-            }
-        })
+        Box::pin(async move { self.fetch_pooled(sql::upload_by_id(&id)).await })
     }
 
     fn add_officer(&self, o: Officer) -> Fut<'_, ()> {
-        Box::pin(async move {
-            sqlx::query("INSERT INTO officers (token_hash, name, street, role, created_at) VALUES ($1, $2, $3, $4, $5)")
-                .bind(&o.token_hash)
-                .bind(&o.name)
-                .bind(&o.street)
-                .bind(&o.role)
-                .bind(&o.created_at)
-                .execute(&self.pool)
-                .await
-                .map_err(db)?;
-            Ok(())
-        })
+        Box::pin(async move { self.execute_pooled(sql::insert_officer(&o)).await })
     }
 
     fn officer_by_token_hash(&self, hash: &str) -> Fut<'_, Option<Officer>> {
         let h = hash.to_owned();
-        Box::pin(async move {
-            let row = sqlx::query("SELECT token_hash, name, street, role, created_at FROM officers WHERE token_hash = $1").bind(&h).fetch_optional(&self.pool).await.map_err(db)?;
-            match row {
-                Some(r) => Ok(Some(Officer {
-                    token_hash: r.try_get(0).map_err(db)?,
-                    name: r.try_get(1).map_err(db)?,
-                    street: r.try_get(2).map_err(db)?,
-                    role: r.try_get(3).map_err(db)?,
-                    created_at: r.try_get(4).map_err(db)?,
-                })),
-                None => Ok(None),
-            }
-        })
+        Box::pin(async move { self.fetch_pooled(sql::officer_by_token_hash(&h)).await })
     }
 }

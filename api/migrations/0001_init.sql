@@ -1,24 +1,25 @@
 -- 0001: the registration ledger (rules.md §7).
 -- One row per filing; its history in `events`; its registration receipt (登记回执) in `receipts`.
+-- One schema for both backends: store/migrate.rs fills in the few words that differ (its `WORDS`).
 
 -- Per street and day counters for filing (F) and receipt (R) numbers: LG-<street>-<yyyymmdd>-<seq>.
 CREATE TABLE counters (
     kind   TEXT NOT NULL,
     street TEXT NOT NULL,
     day    TEXT NOT NULL,
-    value  INTEGER NOT NULL,
+    value  {int} NOT NULL,
     PRIMARY KEY (kind, street, day)
-) WITHOUT ROWID;
+){without_rowid};
 
 CREATE TABLE filings (
     filing_no          TEXT PRIMARY KEY,
     street             TEXT NOT NULL,
     status             TEXT NOT NULL,   -- filed | returned | registered | extended | refused | cancelled | revoked
-    version            INTEGER NOT NULL, -- optimistic concurrency: every change bumps it
+    version            {int} NOT NULL, -- optimistic concurrency: every change bumps it
     created_at         TEXT NOT NULL,
     updated_at         TEXT NOT NULL,
     filed_on           TEXT NOT NULL,   -- Asia/Shanghai date of the latest (re)submission
-    high_risk          INTEGER NOT NULL,
+    high_risk          {bool} NOT NULL,
     scope              TEXT NOT NULL,
     acceptance_due     TEXT,
     access_token_hash  TEXT NOT NULL,   -- SHA-256 of the applicant's token; the token itself is never stored
@@ -36,7 +37,7 @@ CREATE TABLE receipts (
     street       TEXT NOT NULL,
     ruleset      TEXT NOT NULL,  -- the rule set it was decided under
     scope        TEXT NOT NULL,
-    high_risk    INTEGER NOT NULL,
+    high_risk    {bool} NOT NULL,
     valid_until  TEXT NOT NULL,
     issued_at    TEXT NOT NULL,
     signature    TEXT NOT NULL,  -- Ed25519, base64url, over the canonical payload
@@ -44,7 +45,7 @@ CREATE TABLE receipts (
 );
 
 CREATE TABLE events (
-    id          INTEGER PRIMARY KEY,
+    id          {id},
     filing_no   TEXT NOT NULL REFERENCES filings (filing_no),
     at          TEXT NOT NULL,
     actor       TEXT NOT NULL,
@@ -59,7 +60,7 @@ CREATE INDEX events_filing ON events (filing_no, id);
 CREATE TABLE uploads (
     id            TEXT PRIMARY KEY,
     sha256        TEXT NOT NULL,
-    size          INTEGER NOT NULL,
+    size          {int} NOT NULL,
     content_type  TEXT NOT NULL,
     created_at    TEXT NOT NULL
 );

@@ -1,0 +1,276 @@
+//! Every record the store reads back, decoded once, by column NAME, from a row of either backend: each
+//! backend only says how to read one named column of its rows ([`Columns`]). A value the service does
+//! not know — an unknown status, unreadable event data — is [`StoreError::BadValue`] naming the column
+//! and the value, never a guess.
+
+use super::{Event, FilingRecord, LedgerEntry, Officer, Receipt, Status, StoreError, UploadMeta};
+
+/// Reads one named column of a row.
+pub trait Columns {
+    fn text(&self, col: &'static str) -> Result<String, StoreError>;
+    fn maybe_text(&self, col: &'static str) -> Result<Option<String>, StoreError>;
+    fn int(&self, col: &'static str) -> Result<i64, StoreError>;
+    fn flag(&self, col: &'static str) -> Result<bool, StoreError>;
+
+    /// A column that holds one of a fixed set of values (`parse` knows them); anything else is an
+    /// error naming the column and the value.
+    fn one_of<T>(
+        &self,
+        col: &'static str,
+        parse: impl FnOnce(&str) -> Option<T>,
+    ) -> Result<T, StoreError> {
+        let v = self.text(col)?;
+        parse(&v).ok_or_else(|| StoreError::bad_value(col, &v))
+    }
+
+    /// A column of JSON text, or NULL.
+    fn json(&self, col: &'static str) -> Result<Option<serde_json::Value>, StoreError> {
+        match self.maybe_text(col)? {
+            Some(t) => serde_json::from_str(&t)
+                .map(Some)
+                .map_err(|_| StoreError::bad_value(col, &t)),
+            None => Ok(None),
+        }
+    }
+
+    fn status(&self, col: &'static str) -> Result<Status, StoreError> {
+        self.one_of(col, Status::parse)
+    }
+}
+
+/// `Columns` for a backend's row type whose `$get(name)` reads any column type by name (both drivers'
+/// getters do); their errors become [`StoreError::Db`].
+macro_rules! columns_by_name {
+    ($row:ty, $get:ident) => {
+        impl $crate::store::decode::Columns for $row {
+            fn text(&self, col: &'static str) -> Result<String, $crate::store::StoreError> {
+                self.$get(col).map_err($crate::store::db)
+            }
+            fn maybe_text(
+                &self,
+                col: &'static str,
+            ) -> Result<Option<String>, $crate::store::StoreError> {
+                self.$get(col).map_err($crate::store::db)
+            }
+            fn int(&self, col: &'static str) -> Result<i64, $crate::store::StoreError> {
+                self.$get(col).map_err($crate::store::db)
+            }
+            fn flag(&self, col: &'static str) -> Result<bool, $crate::store::StoreError> {
+                self.$get(col).map_err($crate::store::db)
+            }
+        }
+    };
+}
+pub(crate) use columns_by_name;
+
+/// A record read from a row by column name.
+pub trait Decode: Sized {
+    fn decode<R: Columns + ?Sized>(r: &R) -> Result<Self, StoreError>;
+}
+
+impl Decode for FilingRecord {
+    fn decode<R: Columns + ?Sized>(r: &R) -> Result<Self, StoreError> {
+        let filing_no = r.text("filing_no")?;
+        let street = r.text("street")?;
+        let receipt = match r.maybe_text("receipt_no")? {
+            Some(receipt_no) => Some(Receipt {
+                receipt_no,
+                filing_no: filing_no.clone(),
+                street: street.clone(),
+                ruleset: r.text("ruleset")?,
+                scope: r.text("receipt_scope")?,
+                high_risk: r.flag("receipt_high_risk")?,
+                valid_until: r.text("valid_until")?,
+                issued_at: r.text("issued_at")?,
+                signature: r.text("signature")?,
+                kid: r.text("kid")?,
+            }),
+            None => None,
+        };
+        Ok(FilingRecord {
+            status: r.status("status")?,
+            version: r.int("version")?,
+            created_at: r.text("created_at")?,
+            updated_at: r.text("updated_at")?,
+            filed_on: r.text("filed_on")?,
+            high_risk: r.flag("high_risk")?,
+            scope: r.text("scope")?,
+            acceptance_due: r.maybe_text("acceptance_due")?,
+            access_token_hash: r.text("access_token_hash")?,
+            idempotency_key: r.text("idempotency_key")?,
+            request_hash: r.text("request_hash")?,
+            request: r.text("request")?,
+            assessment: r.text("assessment")?,
+            requested_changes: r.maybe_text("requested_changes")?,
+            filing_no,
+            street,
+            receipt,
+            events: vec![],
+        })
+    }
+}
+
+/// `Decode` for a record whose every field is one column: `field: how("column")`, `how` a method of
+/// [`Columns`].
+macro_rules! decode_columns {
+    ($record:ident { $($field:ident: $how:ident($col:literal)),+ $(,)? }) => {
+        impl Decode for $record {
+            fn decode<R: Columns + ?Sized>(r: &R) -> Result<Self, StoreError> {
+                Ok($record { $($field: r.$how($col)?),+ })
+            }
+        }
+    };
+}
+
+decode_columns!(Event {
+    at: text("at"),
+    actor: text("actor"),
+    actor_name: maybe_text("actor_name"),
+    action: text("action"),
+    reason: maybe_text("reason"),
+    data: json("data"),
+});
+
+decode_columns!(LedgerEntry {
+    filing_no: text("filing_no"),
+    street: text("street"),
+    status: status("status"),
+    filed_on: text("filed_on"),
+    scope: text("scope"),
+    high_risk: flag("high_risk"),
+    acceptance_due: maybe_text("acceptance_due"),
+    request: text("request"),
+    receipt_no: maybe_text("receipt_no"),
+    valid_until: maybe_text("valid_until"),
+    ruleset: maybe_text("ruleset"),
+});
+
+decode_columns!(UploadMeta {
+    upload_id: text("id"),
+    sha256: text("sha256"),
+    size: int("size"),
+    content_type: text("content_type"),
+    created_at: text("created_at"),
+});
+
+decode_columns!(Officer {
+    token_hash: text("token_hash"),
+    name: text("name"),
+    street: text("street"),
+    role: text("role"),
+    created_at: text("created_at"),
+});
+
+/// The filing an Idempotency-Key was stored with.
+pub struct Earlier {
+    pub request_hash: String,
+    pub filing_no: String,
+}
+
+decode_columns!(Earlier {
+    request_hash: text("request_hash"),
+    filing_no: text("filing_no"),
+});
+
+impl Earlier {
+    pub fn pair(self) -> (String, String) {
+        (self.request_hash, self.filing_no)
+    }
+}
+
+impl From<Earlier> for super::Created {
+    fn from(e: Earlier) -> Self {
+        super::Created::Existing {
+            request_hash: e.request_hash,
+            filing_no: e.filing_no,
+        }
+    }
+}
+
+/// A filing number alone.
+pub struct FilingNo {
+    pub filing_no: String,
+}
+
+decode_columns!(FilingNo {
+    filing_no: text("filing_no"),
+});
+
+/// Rows as maps: the decoders tested without a database (both backends run them in tests/store.rs).
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    struct Map(HashMap<&'static str, Option<&'static str>>);
+
+    impl Columns for Map {
+        fn maybe_text(&self, col: &'static str) -> Result<Option<String>, StoreError> {
+            match self.0.get(col) {
+                Some(v) => Ok(v.map(str::to_owned)),
+                None => Err(StoreError::Db(format!("no column {col}"))),
+            }
+        }
+        fn text(&self, col: &'static str) -> Result<String, StoreError> {
+            self.maybe_text(col)?
+                .ok_or_else(|| StoreError::Db(format!("{col} is NULL")))
+        }
+        fn int(&self, col: &'static str) -> Result<i64, StoreError> {
+            self.text(col)?
+                .parse()
+                .map_err(|_| StoreError::Db(col.into()))
+        }
+        fn flag(&self, col: &'static str) -> Result<bool, StoreError> {
+            Ok(self.int(col)? != 0)
+        }
+    }
+
+    fn ledger_row(status: &'static str) -> Map {
+        Map(HashMap::from([
+            ("filing_no", Some("F-bantian-20261123-000001")),
+            ("street", Some("bantian")),
+            ("status", Some(status)),
+            ("filed_on", Some("2026-11-23")),
+            ("scope", Some("SCOPE_SMALL_PROJECT")),
+            ("high_risk", Some("1")),
+            ("acceptance_due", None),
+            ("request", Some("{}")),
+            ("receipt_no", None),
+            ("valid_until", None),
+            ("ruleset", None),
+        ]))
+    }
+
+    #[test]
+    fn columns_are_read_by_name_and_an_unknown_status_is_an_error() {
+        let e = LedgerEntry::decode(&ledger_row("extended")).unwrap();
+        assert_eq!(e.status, Status::Extended);
+        assert!(e.high_risk);
+        assert_eq!(e.receipt_no, None);
+        match LedgerEntry::decode(&ledger_row("archived")) {
+            Err(StoreError::BadValue { column, value }) => {
+                assert_eq!((column, value.as_str()), ("status", "archived"));
+            }
+            other => panic!("an unknown status must be an error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn unreadable_event_data_is_an_error_not_dropped() {
+        let mut row = Map(HashMap::from([
+            ("at", Some("2026-11-23T10:00:00+08:00")),
+            ("actor", Some("officer")),
+            ("actor_name", Some("王五")),
+            ("action", Some("extended")),
+            ("reason", None),
+            ("data", Some("{\"days\":30}")),
+        ]));
+        let e = Event::decode(&row).unwrap();
+        assert_eq!(e.data, Some(serde_json::json!({"days": 30})));
+        row.0.insert("data", Some("{\"days\":"));
+        assert!(matches!(
+            Event::decode(&row),
+            Err(StoreError::BadValue { column: "data", .. })
+        ));
+    }
+}

@@ -1,0 +1,423 @@
+//! Every statement both backends run, written once, each inside the function that lists its arguments
+//! in placeholder order — so a statement, its numbering and its binding cannot drift apart between the
+//! backends. Statements are written with PostgreSQL's `$n` placeholders; SQLite runs the same text with
+//! `?n` (rendered once per statement and process). Where the dialects genuinely differ (the ledger page
+//! plan) both forms stand here side by side. What only one backend does — numbering (SQLite in memory,
+//! PostgreSQL's counter rows) and PostgreSQL's `UNNEST` group inserts — stays with that backend.
+
+use super::{Event, FilingUpdate, ListFilter, NewFiling, Officer, Receipt, UploadMeta};
+use std::sync::OnceLock;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+/// One argument of a statement, borrowed from the record it comes from (no copy on the hot path).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Arg<'a> {
+    Text(&'a str),
+    MaybeText(Option<&'a str>),
+    Int(i64),
+    Flag(bool),
+    MaybeFlag(Option<bool>),
+}
+
+/// A statement in `$n` form, with its SQLite rendering made on first use.
+pub struct Stmt {
+    text: &'static str,
+    sqlite: OnceLock<String>,
+}
+
+impl Stmt {
+    pub const fn new(text: &'static str) -> Stmt {
+        Stmt {
+            text,
+            sqlite: OnceLock::new(),
+        }
+    }
+
+    pub fn text(&'static self, d: Dialect) -> &'static str {
+        match d {
+            Dialect::Postgres => self.text,
+            Dialect::Sqlite => self.sqlite.get_or_init(|| sqlite_placeholders(self.text)),
+        }
+    }
+}
+
+/// `$1` → `?1` (SQLite would take `$1` as a *named* parameter, numbered by first appearance).
+fn sqlite_placeholders(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '$' && chars.peek().is_some_and(char::is_ascii_digit) {
+            out.push('?');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A statement with its arguments, ready for either backend.
+pub struct Query<'a, const N: usize> {
+    pub stmt: &'static Stmt,
+    pub args: [Arg<'a>; N],
+}
+
+/// `pub fn $name(args) -> Query` whose statement is the concatenation of `$text`.
+macro_rules! query {
+    ($(#[$doc:meta])* $name:ident($($arg:ident: $ty:ty),*) -> $n:literal = [$($text:expr),+] [$($value:expr),* $(,)?]) => {
+        $(#[$doc])*
+        pub fn $name<'a>($($arg: $ty),*) -> Query<'a, $n> {
+            static STMT: Stmt = Stmt::new(concat!($($text),+));
+            Query { stmt: &STMT, args: [$($value),*] }
+        }
+    };
+}
+
+/// The columns [`super::decode`] reads into a [`super::FilingRecord`] (receipt columns that share a
+/// name with a filing column are renamed `receipt_…`).
+macro_rules! select_filing {
+    () => {
+        "SELECT f.filing_no, f.street, f.status, f.version, f.created_at, f.updated_at, f.filed_on, \
+         f.high_risk, f.scope, f.acceptance_due, f.access_token_hash, f.idempotency_key, f.request_hash, \
+         f.request, f.assessment, f.requested_changes, r.receipt_no, r.ruleset, r.scope AS receipt_scope, \
+         r.high_risk AS receipt_high_risk, r.valid_until, r.issued_at, r.signature, r.kid \
+         FROM filings f LEFT JOIN receipts r ON r.filing_no = f.filing_no"
+    };
+}
+
+/// The columns of a [`super::LedgerEntry`].
+macro_rules! select_ledger {
+    () => {
+        "SELECT f.filing_no, f.street, f.status, f.filed_on, f.scope, f.high_risk, f.acceptance_due, \
+         f.request, r.receipt_no, r.valid_until, r.ruleset FROM filings f"
+    };
+}
+
+query!(ping() -> 0 = ["SELECT 1"] []);
+
+query!(filing_by_no(filing_no: &'a str) -> 1 =
+    [select_filing!(), " WHERE f.filing_no = $1"] [Arg::Text(filing_no)]);
+
+query!(filing_by_receipt(receipt_no: &'a str) -> 1 =
+    [select_filing!(), " WHERE r.receipt_no = $1"] [Arg::Text(receipt_no)]);
+
+query!(events_of(filing_no: &'a str) -> 1 =
+    ["SELECT at, actor, actor_name, action, reason, data FROM events WHERE filing_no = $1 ORDER BY id"]
+    [Arg::Text(filing_no)]);
+
+query!(find_idempotent(key: &'a str) -> 1 =
+    ["SELECT request_hash, filing_no FROM filings WHERE idempotency_key = $1"] [Arg::Text(key)]);
+
+query!(
+    /// A key stored before (perhaps by a concurrent request or instance) inserts nothing: 0 rows.
+    insert_filing(filing_no: &'a str, access_token_hash: &'a str, f: &'a NewFiling) -> 13 = [
+        "INSERT INTO filings (filing_no, street, status, version, created_at, updated_at, filed_on, \
+         high_risk, scope, acceptance_due, access_token_hash, idempotency_key, request_hash, request, \
+         assessment, requested_changes) \
+         VALUES ($1, $2, $3, 1, $4, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, NULL) \
+         ON CONFLICT (idempotency_key) DO NOTHING"
+    ] [
+        Arg::Text(filing_no),
+        Arg::Text(&f.street),
+        Arg::Text(f.status.as_str()),
+        Arg::Text(&f.created_at),
+        Arg::Text(&f.filed_on),
+        Arg::Flag(f.high_risk),
+        Arg::Text(&f.scope),
+        Arg::MaybeText(f.acceptance_due.as_deref()),
+        Arg::Text(access_token_hash),
+        Arg::Text(&f.idempotency_key),
+        Arg::Text(&f.request_hash),
+        Arg::Text(&f.request),
+        Arg::Text(&f.assessment),
+    ]
+);
+
+query!(
+    /// `data`: the event's data as JSON text.
+    insert_event(filing_no: &'a str, e: &'a Event, data: Option<&'a str>) -> 7 = [
+        "INSERT INTO events (filing_no, at, actor, actor_name, action, reason, data) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)"
+    ] [
+        Arg::Text(filing_no),
+        Arg::Text(&e.at),
+        Arg::Text(&e.actor),
+        Arg::MaybeText(e.actor_name.as_deref()),
+        Arg::Text(&e.action),
+        Arg::MaybeText(e.reason.as_deref()),
+        Arg::MaybeText(data),
+    ]
+);
+
+query!(
+    insert_receipt(r: &'a Receipt) -> 10 = [
+        "INSERT INTO receipts (receipt_no, filing_no, street, ruleset, scope, high_risk, valid_until, \
+         issued_at, signature, kid) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+    ] [
+        Arg::Text(&r.receipt_no),
+        Arg::Text(&r.filing_no),
+        Arg::Text(&r.street),
+        Arg::Text(&r.ruleset),
+        Arg::Text(&r.scope),
+        Arg::Flag(r.high_risk),
+        Arg::Text(&r.valid_until),
+        Arg::Text(&r.issued_at),
+        Arg::Text(&r.signature),
+        Arg::Text(&r.kid),
+    ]
+);
+
+query!(
+    /// An extension: the receipt's new `valid_until`, signed again.
+    resign_receipt(r: &'a Receipt) -> 4 =
+        ["UPDATE receipts SET valid_until = $1, signature = $2, kid = $3 WHERE receipt_no = $4"]
+        [Arg::Text(&r.valid_until), Arg::Text(&r.signature), Arg::Text(&r.kid), Arg::Text(&r.receipt_no)]
+);
+
+/// The new value of a column an update may set (`Some(None)`: set it to NULL).
+fn set_to(v: &Option<Option<String>>) -> Option<&str> {
+    v.as_ref().and_then(|v| v.as_deref())
+}
+
+query!(
+    /// Applied only at the expected version (0 rows: changed meanwhile). The argument types come with
+    /// the arguments (sqlx declares them), so PostgreSQL needs no casts on COALESCE/CASE parameters.
+    update_filing(u: &'a FilingUpdate) -> 14 = [
+        "UPDATE filings SET status = $1, version = version + 1, updated_at = $2, \
+         filed_on = COALESCE($3, filed_on), request = COALESCE($4, request), \
+         request_hash = COALESCE($5, request_hash), assessment = COALESCE($6, assessment), \
+         high_risk = COALESCE($7, high_risk), scope = COALESCE($8, scope), \
+         acceptance_due = CASE WHEN $9 THEN $10 ELSE acceptance_due END, \
+         requested_changes = CASE WHEN $11 THEN $12 ELSE requested_changes END \
+         WHERE filing_no = $13 AND version = $14"
+    ] [
+        Arg::Text(u.status.as_str()),
+        Arg::Text(&u.updated_at),
+        Arg::MaybeText(u.filed_on.as_deref()),
+        Arg::MaybeText(u.request.as_deref()),
+        Arg::MaybeText(u.request_hash.as_deref()),
+        Arg::MaybeText(u.assessment.as_deref()),
+        Arg::MaybeFlag(u.high_risk),
+        Arg::MaybeText(u.scope.as_deref()),
+        Arg::Flag(u.acceptance_due.is_some()),
+        Arg::MaybeText(set_to(&u.acceptance_due)),
+        Arg::Flag(u.requested_changes.is_some()),
+        Arg::MaybeText(set_to(&u.requested_changes)),
+        Arg::Text(&u.filing_no),
+        Arg::Int(u.expected_version),
+    ]
+);
+
+query!(
+    insert_upload(u: &'a UploadMeta) -> 5 = [
+        "INSERT INTO uploads (id, sha256, size, content_type, created_at) VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT (id) DO NOTHING"
+    ] [
+        Arg::Text(&u.upload_id),
+        Arg::Text(&u.sha256),
+        Arg::Int(u.size),
+        Arg::Text(&u.content_type),
+        Arg::Text(&u.created_at),
+    ]
+);
+
+query!(upload_by_id(id: &'a str) -> 1 =
+    ["SELECT id, sha256, size, content_type, created_at FROM uploads WHERE id = $1"] [Arg::Text(id)]);
+
+query!(insert_officer(o: &'a Officer) -> 5 =
+    ["INSERT INTO officers (token_hash, name, street, role, created_at) VALUES ($1, $2, $3, $4, $5)"]
+    [Arg::Text(&o.token_hash), Arg::Text(&o.name), Arg::Text(&o.street), Arg::Text(&o.role), Arg::Text(&o.created_at)]);
+
+query!(officer_by_token_hash(hash: &'a str) -> 1 =
+    ["SELECT token_hash, name, street, role, created_at FROM officers WHERE token_hash = $1"]
+    [Arg::Text(hash)]);
+
+query!(migration_done(version: i64) -> 1 =
+    ["SELECT version FROM anbei_migrations WHERE version = $1"] [Arg::Int(version)]);
+
+query!(record_migration(version: i64, name: &'a str) -> 2 =
+    ["INSERT INTO anbei_migrations (version, name, applied_at) VALUES ($1, $2, CURRENT_TIMESTAMP)"]
+    [Arg::Int(version), Arg::Text(name)]);
+
+// The ledger page: the one read whose plan differs by backend (see each store's `ledger_page`).
+
+query!(
+    /// SQLite: where a page's window ends — the `scan`-th filing after the cursor (an index walk).
+    ledger_window_end(after: &'a str, scan: u32) -> 2 = [
+        "SELECT filing_no FROM filings WHERE filing_no > $1 ORDER BY filing_no LIMIT 1 OFFSET $2"
+    ] [Arg::Text(after), Arg::Int(i64::from(scan) - 1)]
+);
+
+query!(
+    /// SQLite: one page of at most `limit` rows of `filter` after `after`, up to the window's end
+    /// (one prepared statement whatever the filter).
+    ledger_window(filter: &'a ListFilter, after: &'a str, end: Option<&'a str>, limit: u32) -> 6 = [
+        select_ledger!(),
+        " LEFT JOIN receipts r ON r.filing_no = f.filing_no WHERE f.filing_no > $4 \
+         AND ($5 IS NULL OR f.filing_no <= $5) AND ($1 IS NULL OR f.street = $1) \
+         AND ($2 IS NULL OR f.filed_on >= $2) AND ($3 IS NULL OR f.filed_on <= $3) \
+         ORDER BY f.filing_no LIMIT $6"
+    ] [
+        Arg::MaybeText(filter.street.as_deref()),
+        Arg::MaybeText(filter.from.as_deref()),
+        Arg::MaybeText(filter.to.as_deref()),
+        Arg::Text(after),
+        Arg::MaybeText(end),
+        Arg::Int(i64::from(limit)),
+    ]
+);
+
+/// PostgreSQL: only the filters that are set, so that a street's page is one ordered range of the
+/// (street, filing_no) index whatever the planner's statistics say; the receipts side carries the
+/// cursor too (a merge join otherwise scans receipts from the first filing on every page).
+pub fn ledger_range<'a>(
+    filter: &'a ListFilter,
+    after: &'a str,
+    limit: u32,
+) -> (String, Vec<Arg<'a>>) {
+    let mut sql = concat!(
+        select_ledger!(),
+        " LEFT JOIN receipts r ON r.filing_no = f.filing_no AND r.filing_no > $1 WHERE f.filing_no > $1"
+    )
+    .to_owned();
+    let mut args = vec![Arg::Text(after)];
+    for (cond, v) in [
+        ("f.street = ", &filter.street),
+        ("f.filed_on >= ", &filter.from),
+        ("f.filed_on <= ", &filter.to),
+    ] {
+        if let Some(v) = v {
+            args.push(Arg::Text(v));
+            sql.push_str(&format!(" AND {cond}${}", args.len()));
+        }
+    }
+    args.push(Arg::Int(i64::from(limit)));
+    sql.push_str(&format!(" ORDER BY f.filing_no LIMIT ${}", args.len()));
+    (sql, args)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{ReceiptOp, Status};
+
+    /// The placeholders a statement uses, as a sorted set of numbers.
+    fn placeholders(sql: &str) -> Vec<usize> {
+        let mut out: Vec<usize> = sql
+            .split('$')
+            .skip(1)
+            .filter_map(|s| {
+                let n: String = s.chars().take_while(char::is_ascii_digit).collect();
+                n.parse().ok()
+            })
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    fn check<const N: usize>(q: Query<'_, N>) {
+        let sql = q.stmt.text(Dialect::Postgres);
+        assert_eq!(
+            placeholders(sql),
+            (1..=N).collect::<Vec<_>>(),
+            "{sql}: every argument is used, none is missing"
+        );
+        let lite = q.stmt.text(Dialect::Sqlite);
+        assert!(!lite.contains('$'), "{lite}");
+        assert_eq!(lite.matches('?').count(), sql.matches('$').count());
+    }
+
+    /// Each statement takes exactly the arguments its function lists ($1..$N, each at least once),
+    /// on both dialects — a statement and its binding are checked together.
+    #[test]
+    fn every_statement_uses_exactly_its_arguments() {
+        let f = NewFiling::example("k");
+        let e = &f.events[0];
+        let rec = f.record("F-1".into(), "h".into(), None);
+        let u = FilingUpdate::new(&rec, Status::Filed, "t".into(), e.clone());
+        assert!(matches!(u.receipt, ReceiptOp::Keep));
+        let r = Receipt {
+            receipt_no: "LG-1".into(),
+            filing_no: "F-1".into(),
+            street: "bantian".into(),
+            ruleset: "r".into(),
+            scope: "s".into(),
+            high_risk: true,
+            valid_until: "v".into(),
+            issued_at: "i".into(),
+            signature: "sig".into(),
+            kid: "kid".into(),
+        };
+        let up = UploadMeta {
+            upload_id: "u".into(),
+            sha256: "0".into(),
+            size: 1,
+            content_type: "application/pdf".into(),
+            created_at: "t".into(),
+        };
+        let o = Officer {
+            token_hash: "h".into(),
+            name: "n".into(),
+            street: "*".into(),
+            role: "admin".into(),
+            created_at: "t".into(),
+        };
+        let filter = ListFilter::default();
+        check(ping());
+        check(filing_by_no("F-1"));
+        check(filing_by_receipt("LG-1"));
+        check(events_of("F-1"));
+        check(find_idempotent("k"));
+        check(insert_filing("F-1", "h", &f));
+        check(insert_event("F-1", e, None));
+        check(insert_receipt(&r));
+        check(resign_receipt(&r));
+        check(update_filing(&u));
+        check(insert_upload(&up));
+        check(upload_by_id("u"));
+        check(insert_officer(&o));
+        check(officer_by_token_hash("h"));
+        check(migration_done(1));
+        check(record_migration(1, "init"));
+        check(ledger_window_end("", 1000));
+        check(ledger_window(&filter, "", None, 100));
+    }
+
+    #[test]
+    fn the_postgres_ledger_numbers_only_the_filters_that_are_set() {
+        let all = ListFilter {
+            street: Some("bantian".into()),
+            from: Some("2026-11-01".into()),
+            to: None,
+        };
+        let (sql, args) = ledger_range(&all, "F-1", 100);
+        assert_eq!(placeholders(&sql), vec![1, 2, 3, 4]);
+        assert!(sql.ends_with("f.street = $2 AND f.filed_on >= $3 ORDER BY f.filing_no LIMIT $4"));
+        assert_eq!(
+            args,
+            [
+                Arg::Text("F-1"),
+                Arg::Text("bantian"),
+                Arg::Text("2026-11-01"),
+                Arg::Int(100)
+            ]
+        );
+        let none = ListFilter::default();
+        let (sql, args) = ledger_range(&none, "", 7);
+        assert_eq!(placeholders(&sql), vec![1, 2]);
+        assert_eq!(args.len(), 2);
+    }
+
+    #[test]
+    fn sqlite_placeholders_keep_their_numbers() {
+        assert_eq!(
+            sqlite_placeholders("VALUES ($1, $12, '$', $4, $4)"),
+            "VALUES (?1, ?12, '$', ?4, ?4)"
+        );
+    }
+}
