@@ -67,9 +67,9 @@ fn filing(key: &str, request: &str) -> NewFiling {
         assessment: "{}".into(),
         events: vec![Event {
             at: "2026-11-23T10:00:00+08:00".into(),
-            actor: "applicant".into(),
+            actor: anbei_api::lifecycle::Actor::Applicant,
             actor_name: None,
-            action: "filed".into(),
+            action: anbei_api::lifecycle::Action::File,
             reason: None,
             data: None,
         }],

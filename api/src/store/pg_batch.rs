@@ -230,9 +230,9 @@ async fn write_group(
         for e in &f.events {
             ev[0].push(Some(nos[i].clone()));
             ev[1].push(Some(e.at.clone()));
-            ev[2].push(Some(e.actor.clone()));
+            ev[2].push(Some(e.actor.to_string()));
             ev[3].push(e.actor_name.clone());
-            ev[4].push(Some(e.action.clone()));
+            ev[4].push(Some(e.action.to_string()));
             ev[5].push(e.reason.clone());
             ev[6].push(e.data.as_ref().map(|d| d.to_string()));
         }
