@@ -6,9 +6,11 @@
 
 #[macro_use]
 mod common;
+mod calls;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use calls::*;
 use common::*;
 use serde_json::{Value, json};
 
@@ -18,6 +20,7 @@ both_backends!(
     return_with_changes_then_resubmit,
     refusal,
     revocation,
+    an_unknown_stored_action_is_an_error_not_a_default,
     fast_acceptance_can_be_switched_off_per_street,
     idempotency_replay_and_mismatch,
     idempotency_twenty_concurrent_identical_requests_one_receipt,
@@ -48,9 +51,7 @@ async fn lifecycle_registered_at_once_verify_extend_cancel(b: Backend) {
     assert!(receipt["ruleset"].as_str().unwrap().len() > 3);
 
     // Public verification: in force, signed, names masked.
-    let (st, ver) = app
-        .get(&format!("/api/v1/receipts/{rno}/verify"), None)
-        .await;
+    let (st, ver) = app.verify(&rno).await;
     assert_eq!(st, 200);
     assert_eq!(ver["status"], "registered");
     assert_eq!(ver["valid"], true);
@@ -62,17 +63,10 @@ async fn lifecycle_registered_at_once_verify_extend_cancel(b: Backend) {
     );
 
     // The applicant sees everything; nobody else without a token.
-    let (st, full) = app
-        .get(&format!("/api/v1/registrations/{no}"), Some(&token))
-        .await;
+    let (st, full) = app.registration(no, Some(&token)).await;
     assert_eq!(st, 200);
     assert_eq!(full["request"]["applicant"]["id_number"], id_number(1));
-    assert_eq!(
-        app.get(&format!("/api/v1/registrations/{no}"), None)
-            .await
-            .0,
-        401
-    );
+    assert_eq!(app.registration(no, None).await.0, 401);
     assert_eq!(
         app.get(&format!("/api/v1/registrations/{no}"), Some("anb_a_wrong"))
             .await
@@ -83,79 +77,52 @@ async fn lifecycle_registered_at_once_verify_extend_cancel(b: Backend) {
     // Outside the window (opens 2027-05-09, the 15 days ending on 2027-05-23): refused.
     let ext = |d: &str| json!({ "new_valid_until": d });
     let (st, p) = app
-        .post(
-            &format!("/api/v1/registrations/{no}/extension"),
-            Some(&token),
-            &ext("2027-08-01"),
-        )
+        .act(no, "extension", Some(&token), &ext("2027-08-01"))
         .await;
     assert_eq!(st, 409, "{p}");
     assert_eq!(p["code"], "INVALID_STATE");
     app.set_today("2027-05-08");
     assert_eq!(
-        app.post(
-            &format!("/api/v1/registrations/{no}/extension"),
-            Some(&token),
-            &ext("2027-08-01")
-        )
-        .await
-        .0,
+        app.act(no, "extension", Some(&token), &ext("2027-08-01"))
+            .await
+            .0,
         409
     );
     // Inside the window: at most 6 months more.
     app.set_today("2027-05-09");
     let (st, p) = app
-        .post(
-            &format!("/api/v1/registrations/{no}/extension"),
-            Some(&token),
-            &ext("2027-11-24"),
-        )
+        .act(no, "extension", Some(&token), &ext("2027-11-24"))
         .await;
     assert_eq!(st, 422, "{p}");
     assert_eq!(fields(&p), ["new_valid_until"]);
     let (st, r) = app
-        .post(
-            &format!("/api/v1/registrations/{no}/extension"),
-            Some(&token),
-            &ext("2027-11-23"),
-        )
+        .act(no, "extension", Some(&token), &ext("2027-11-23"))
         .await;
     assert_eq!(st, 200, "{r}");
     assert_eq!(r["status"], "extended");
     assert_eq!(r["receipt"]["valid_until"], "2027-11-23");
     assert_eq!(r["receipt"]["receipt_no"], rno);
-    let (_, ver) = app
-        .get(&format!("/api/v1/receipts/{rno}/verify"), None)
-        .await;
+    let (_, ver) = app.verify(&rno).await;
     assert_eq!(ver["signature_valid"], true, "re-signed after extension");
     assert_eq!(ver["valid_until"], "2027-11-23");
 
     // Cancellation (注销) after completion, with the waste-disposal record.
     app.set_today("2027-06-03");
     let record = app.upload_pdf("waste record").await;
-    let (st, p) = app
-        .post(
-            &format!("/api/v1/registrations/{no}/cancellation"),
-            Some(&token),
-            &json!({ "completion_date": "2027-06-10", "waste_disposal_record": record }),
-        )
-        .await;
+    let cancel = |d: &str| {
+        let (app, token) = (&app, &token);
+        let body = json!({ "completion_date": d, "waste_disposal_record": record });
+        async move { app.act(no, "cancellation", Some(token), &body).await }
+    };
+    let (st, p) = cancel("2027-06-10").await;
     assert_eq!(st, 422, "future completion refused: {p}");
-    let (st, r) = app
-        .post(
-            &format!("/api/v1/registrations/{no}/cancellation"),
-            Some(&token),
-            &json!({ "completion_date": "2027-06-01", "waste_disposal_record": record }),
-        )
-        .await;
+    let (st, r) = cancel("2027-06-01").await;
     assert_eq!(st, 200, "{r}");
     assert_eq!(r["status"], "cancelled");
-    let last = r["history"].as_array().unwrap().last().unwrap().clone();
+    let last = last_event(&r).clone();
     assert_eq!(last["action"], "cancelled");
     assert_eq!(last["data"]["late"], false);
-    let (_, ver) = app
-        .get(&format!("/api/v1/receipts/{rno}/verify"), None)
-        .await;
+    let (_, ver) = app.verify(&rno).await;
     assert_eq!(ver["status"], "cancelled");
     assert_eq!(ver["valid"], false);
     let actions: Vec<&str> = r["history"]
@@ -182,12 +149,7 @@ async fn high_risk_waits_for_an_officer_of_its_street(b: Backend) {
     let other = app.officer("pinghu", "officer").await;
     let mine = app.officer("bantian", "officer").await;
     let accept = format!("/api/v1/registrations/{no}/acceptance");
-    assert_eq!(
-        app.get(&format!("/api/v1/registrations/{no}"), Some(&other))
-            .await
-            .0,
-        403
-    );
+    assert_eq!(app.registration(no, Some(&other)).await.0, 403);
     let (st, p) = app.post(&accept, Some(&other), &json!({})).await;
     assert_eq!(st, 403, "{p}");
     assert_eq!(p["code"], "FORBIDDEN");
@@ -212,7 +174,7 @@ async fn high_risk_waits_for_an_officer_of_its_street(b: Backend) {
         rc["valid_until"], "2027-05-25",
         "validity runs from the registration date"
     );
-    let last = r["history"].as_array().unwrap().last().unwrap().clone();
+    let last = last_event(&r).clone();
     assert_eq!(last["action"], "accepted");
     assert_eq!(last["actor_name"], "王五");
     assert_eq!(
@@ -232,12 +194,7 @@ async fn high_risk_waits_for_an_officer_of_its_street(b: Backend) {
     assert_eq!(ver["valid"], true);
     // A district admin covers every street.
     let admin = app.officer("*", "admin").await;
-    assert_eq!(
-        app.get(&format!("/api/v1/registrations/{no}"), Some(&admin))
-            .await
-            .0,
-        200
-    );
+    assert_eq!(app.registration(no, Some(&admin)).await.0, 200);
 }
 
 /// 依据：第二十七条第（三）项（一次性告知）.
@@ -256,29 +213,17 @@ async fn return_with_changes_then_resubmit(b: Backend) {
     );
 
     let (st, p) = app
-        .post(
-            &format!("/api/v1/registrations/{no}/return"),
-            Some(&officer),
-            &json!({ "changes": [] }),
-        )
+        .act(&no, "return", Some(&officer), &json!({ "changes": [] }))
         .await;
     assert_eq!(st, 422, "{p}");
     let changes = json!({ "changes": [
         { "field": "documents.D_DRAWINGS", "message": { "zh": "施工图纸缺少签章", "en": "the drawings are not stamped" } },
         { "field": "workers", "message": { "zh": "补充起重信号工", "en": "" } }
     ]});
-    let (st, r) = app
-        .post(
-            &format!("/api/v1/registrations/{no}/return"),
-            Some(&officer),
-            &changes,
-        )
-        .await;
+    let (st, r) = app.act(&no, "return", Some(&officer), &changes).await;
     assert_eq!(st, 200, "{r}");
     assert_eq!(r["status"], "returned");
-    let (_, seen) = app
-        .get(&format!("/api/v1/registrations/{no}"), Some(&token))
-        .await;
+    let (_, seen) = app.registration(&no, Some(&token)).await;
     assert_eq!(seen["requested_changes"].as_array().unwrap().len(), 2);
     assert_eq!(
         seen["requested_changes"][1]["message"]["en"],
@@ -302,13 +247,7 @@ async fn return_with_changes_then_resubmit(b: Backend) {
     assert_eq!(r["status"], "filed");
     assert!(r["requested_changes"].is_null());
     assert_eq!(r["request"]["workers"].as_array().unwrap().len(), 2);
-    let (st, r) = app
-        .post(
-            &format!("/api/v1/registrations/{no}/acceptance"),
-            Some(&officer),
-            &json!({}),
-        )
-        .await;
+    let (st, r) = app.act(&no, "acceptance", Some(&officer), &json!({})).await;
     assert_eq!(st, 200);
     assert_eq!(r["status"], "registered");
 }
@@ -321,37 +260,36 @@ async fn refusal(b: Backend) {
     let no = v["filing_no"].as_str().unwrap();
     let officer = app.officer("bantian", "officer").await;
     assert_eq!(
-        app.post(
-            &format!("/api/v1/registrations/{no}/refusal"),
-            Some(&officer),
-            &json!({ "reason": "" })
-        )
-        .await
-        .0,
+        app.act(no, "refusal", Some(&officer), &json!({ "reason": "" }))
+            .await
+            .0,
         422
     );
     let (st, r) = app
-        .post(
-            &format!("/api/v1/registrations/{no}/refusal"),
+        .act(
+            no,
+            "refusal",
             Some(&officer),
             &json!({ "reason": "实为加建，应申请施工许可" }),
         )
         .await;
     assert_eq!(st, 200, "{r}");
     assert_eq!(r["status"], "refused");
+    assert_eq!(last_event(&r)["reason"], "实为加建，应申请施工许可");
+    // The lifecycle table's refusal names the action and the state, in both languages.
+    let (st, p) = app.act(no, "acceptance", Some(&officer), &json!({})).await;
     assert_eq!(
-        r["history"].as_array().unwrap().last().unwrap()["reason"],
-        "实为加建，应申请施工许可"
+        (st, p["code"].as_str()),
+        (409, Some("INVALID_STATE")),
+        "{p}"
     );
-    assert_eq!(
-        app.post(
-            &format!("/api/v1/registrations/{no}/acceptance"),
-            Some(&officer),
-            &json!({})
-        )
-        .await
-        .0,
-        409
+    let detail_zh = p["detail_zh"].as_str().unwrap();
+    assert!(detail_zh.contains("当前状态为“不予登记”，不能受理"), "{p}");
+    assert!(detail_zh.contains("第二十七条"), "{p}");
+    let detail = p["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("cannot accept a registration that is refused"),
+        "{p}"
     );
 }
 
@@ -390,13 +328,29 @@ async fn revocation(b: Backend) {
     let (st, r) = app.post(&path, Some(&officer), &why).await;
     assert_eq!(st, 200, "{r}");
     assert_eq!(r["status"], "revoked");
-    let (_, ver) = app
-        .get(&format!("/api/v1/receipts/{rno}/verify"), None)
-        .await;
+    let (_, ver) = app.verify(rno).await;
     assert_eq!(ver["status"], "revoked");
     assert_eq!(ver["valid"], false);
     assert_eq!(ver["signature_valid"], true);
     assert_eq!(app.post(&path, Some(&officer), &why).await.0, 409);
+}
+
+/// Actions are enums end to end: a history row whose action the lifecycle does not know (a tampered or
+/// future database) is an error when read, never shown as something else.
+async fn an_unknown_stored_action_is_an_error_not_a_default(b: Backend) {
+    let app = spawn(b).await;
+    let body = app.filing(ordinary_facts()).await;
+    let (_, v) = app.file("unknown-1", &body).await;
+    let (no, token) = (v["filing_no"].as_str().unwrap(), v["access_token"].as_str());
+    assert_eq!(app.registration(no, token).await.0, 200);
+    app.sql("UPDATE events SET action = 'approved' WHERE action = 'registered'")
+        .await;
+    let (st, p) = app.registration(no, token).await;
+    assert_eq!((st, p["code"].as_str()), (500, Some("INTERNAL")), "{p}");
+    assert!(
+        !p.to_string().contains("approved"),
+        "internal detail is logged, not returned"
+    );
 }
 
 /// 快速受理 is product policy, configurable per street.
@@ -429,14 +383,7 @@ async fn idempotency_replay_and_mismatch(b: Backend) {
 
     let (st, first) = app.file("idem-1", &body).await;
     assert_eq!(st, 201);
-    let resp = app
-        .http
-        .post(app.url("/api/v1/registrations"))
-        .header("Idempotency-Key", "idem-1")
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
+    let resp = app.file_response("idem-1", &body).await;
     assert_eq!(resp.status().as_u16(), 201);
     assert_eq!(resp.headers()["idempotent-replayed"], "true");
     let again: Value = resp.json().await.unwrap();
@@ -792,15 +739,8 @@ async fn ledger_csv_export(b: Backend) {
         .get("/api/v1/registrations?from=yesterday", Some(&officer))
         .await;
     assert_eq!(st, 422, "{p}");
-    assert_eq!(
-        app.get(
-            "/api/v1/registrations",
-            Some(a["access_token"].as_str().unwrap())
-        )
-        .await
-        .0,
-        403
-    );
+    let applicant = a["access_token"].as_str();
+    assert_eq!(app.get("/api/v1/registrations", applicant).await.0, 403);
 }
 
 /// The ledger is read `LEDGER_PAGE` rows at a time: an export or a listing several pages long has every
@@ -876,22 +816,16 @@ async fn service_endpoints_and_headers(b: Backend) {
     assert_eq!(rs["streets"].as_array().unwrap().len(), 11);
     assert!(rs["version"].is_string() && rs["calendar_years"].is_array());
 
-    let (st, a) = app
-        .post(
-            "/api/v1/assessments",
-            None,
-            &json!({ "activity": "nonresidential_decoration", "contract_amount_yuan": 420000 }),
-        )
-        .await;
+    let assess = |facts: Value| {
+        let app = &app;
+        async move { app.post("/api/v1/assessments", None, &facts).await }
+    };
+    let partial =
+        json!({ "activity": "nonresidential_decoration", "contract_amount_yuan": 420000 });
+    let (st, a) = assess(partial).await;
     assert_eq!(st, 200);
     assert!(!a["missing_facts"].as_array().unwrap().is_empty());
-    let (st, p) = app
-        .post(
-            "/api/v1/assessments",
-            None,
-            &json!({ "activity": "moon_base", "bogus": 1 }),
-        )
-        .await;
+    let (st, p) = assess(json!({ "activity": "moon_base", "bogus": 1 })).await;
     assert_eq!(st, 422);
     assert_eq!(p["code"], "INVALID_FACTS");
     assert!(fields(&p).contains(&"bogus".to_owned()));
@@ -927,36 +861,12 @@ async fn service_endpoints_and_headers(b: Backend) {
             .contains("frame-ancestors 'self'")
     );
     assert_eq!(
-        app.http
-            .delete(app.url("/api/v1/registrations"))
-            .send()
-            .await
-            .unwrap()
-            .status()
-            .as_u16(),
+        app.status(Method::DELETE, "/api/v1/registrations").await,
         405
     );
     // Missing static files are a 404, not a crash.
-    assert_eq!(
-        app.http
-            .get(app.url("/widget/anbei.js"))
-            .send()
-            .await
-            .unwrap()
-            .status()
-            .as_u16(),
-        404
-    );
-    assert_eq!(
-        app.http
-            .get(app.url("/"))
-            .send()
-            .await
-            .unwrap()
-            .status()
-            .as_u16(),
-        404
-    );
+    assert_eq!(app.status(Method::GET, "/widget/anbei.js").await, 404);
+    assert_eq!(app.status(Method::GET, "/").await, 404);
 
     // Printable receipt and site notice.
     let body = app.filing(ordinary_facts()).await;
@@ -984,28 +894,15 @@ async fn service_endpoints_and_headers(b: Backend) {
         !html.contains(&id_number(1)) && !html.contains("张三"),
         "personal data masked on public pages"
     );
-    let notice = app
-        .http
-        .get(app.url(&format!("/receipts/{rno}/notice")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let notice = app.text(&format!("/receipts/{rno}/notice")).await;
     assert!(
         notice.contains("安全生产承诺书")
             && notice.contains("安全风险告知书")
             && notice.contains("钱*")
     );
     assert_eq!(
-        app.http
-            .get(app.url("/receipts/LG-bantian-20000101-000001"))
-            .send()
-            .await
-            .unwrap()
-            .status()
-            .as_u16(),
+        app.status(Method::GET, "/receipts/LG-bantian-20000101-000001")
+            .await,
         404
     );
 
