@@ -162,23 +162,6 @@ async fn caller(parts: &Parts, s: &AppState, rec: &FilingRecord) -> Result<Actor
     }
 }
 
-/// The registration in the path, opened by its applicant's access token (an officer of its street is
-/// refused with 403: the action is the applicant's).
-pub struct Applicant {
-    pub rec: FilingRecord,
-}
-
-impl FromRequestParts<AppState> for Applicant {
-    type Rejection = ApiError;
-    async fn from_request_parts(parts: &mut Parts, s: &AppState) -> Result<Self, ApiError> {
-        let rec = filing(parts, s).await?;
-        match caller(parts, s, &rec).await? {
-            Actor::Applicant => Ok(Applicant { rec }),
-            _ => Err(ApiError::forbidden(Key::ApplicantOnly)),
-        }
-    }
-}
-
 /// The registration in the path, read by its applicant or by an officer of its street.
 pub struct Reader {
     pub rec: FilingRecord,
@@ -191,5 +174,24 @@ impl FromRequestParts<AppState> for Reader {
         let rec = filing(parts, s).await?;
         let actor = caller(parts, s, &rec).await?;
         Ok(Reader { rec, actor })
+    }
+}
+
+/// The registration in the path, opened by its applicant's access token (an officer of its street is
+/// refused with 403: the action is the applicant's).
+pub struct Applicant {
+    pub rec: FilingRecord,
+}
+
+impl FromRequestParts<AppState> for Applicant {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, s: &AppState) -> Result<Self, ApiError> {
+        match Reader::from_request_parts(parts, s).await? {
+            Reader {
+                rec,
+                actor: Actor::Applicant,
+            } => Ok(Applicant { rec }),
+            _ => Err(ApiError::forbidden(Key::ApplicantOnly)),
+        }
     }
 }

@@ -166,17 +166,6 @@ impl serde::Serialize for Actor {
     }
 }
 
-/// Every stored status.
-pub const STATUSES: [Status; 7] = [
-    Status::Filed,
-    Status::Returned,
-    Status::Registered,
-    Status::Extended,
-    Status::Refused,
-    Status::Cancelled,
-    Status::Revoked,
-];
-
 /// The state a registration is in as shown: its stored status, or `expired` once a registration in force
 /// is past its `valid_until` (derived when read, never stored).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]

@@ -5,6 +5,14 @@ fn d(s: &str) -> Date {
     Date::parse(s).unwrap_or_else(|| panic!("bad test date {s}"))
 }
 
+/// Every stored status (`statuses_are_all_there` checks none is missing).
+const STATUSES: [Status; 7] = {
+    use Status::*;
+    [
+        Filed, Returned, Registered, Extended, Refused, Cancelled, Revoked,
+    ]
+};
+
 const OFFICER: Actor = Actor::Staff(Role::Officer);
 const ADMIN: Actor = Actor::Staff(Role::Admin);
 
@@ -347,7 +355,7 @@ fn names_round_trip_and_unknown_names_are_errors() {
     assert_eq!(State::parse("Filed"), None);
 }
 
-/// [`STATUSES`] holds every stored status: each shown state but `expired` comes from exactly one.
+/// `STATUSES` holds every stored status: each shown state but `expired` comes from exactly one.
 #[test]
 fn statuses_are_all_there() {
     for st in State::ALL {

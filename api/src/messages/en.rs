@@ -96,17 +96,9 @@ fn text(k: Key) -> &'static str {
     }
 }
 
+/// In English a state is called by its code.
 fn state(s: State) -> &'static str {
-    match s {
-        State::Filed => "filed",
-        State::Returned => "returned",
-        State::Registered => "registered",
-        State::Extended => "extended",
-        State::Refused => "refused",
-        State::Cancelled => "cancelled",
-        State::Revoked => "revoked",
-        State::Expired => "expired",
-    }
+    s.as_str()
 }
 
 fn action(a: Action) -> &'static str {

@@ -48,47 +48,53 @@ fn messages_are_filled_per_language() {
     assert_eq!((m.zh.as_str(), m.en.as_str()), ("a、b", "a, b"));
 }
 
-/// Language tags fall back explicitly (API.md, "Languages"), not "everything that is not en is Chinese".
-#[test]
-fn language_tags_resolve_by_the_documented_table() {
-    for (tag, want) in [
-        ("en", Some(Lang::En)),
-        ("en-GB", Some(Lang::En)),
-        ("EN_us", Some(Lang::En)),
-        ("zh", Some(Lang::ZhCn)),
-        ("zh-CN", Some(Lang::ZhCn)),
-        ("zh-SG", Some(Lang::ZhCn)),
-        ("zh-Hans", Some(Lang::ZhCn)),
-        ("zh-Hans-CN", Some(Lang::ZhCn)),
-        // No traditional-Chinese catalogue yet: zh-CN, until zh_hk.rs exists.
-        ("zh-HK", Some(Lang::ZhCn)),
-        ("zh-TW", Some(Lang::ZhCn)),
-        ("zh-Hant", Some(Lang::ZhCn)),
-        ("fr", None),
-        ("ja-JP", None),
-        ("english", None),
-        ("zhx", None),
-        ("*", None),
-        ("", None),
-    ] {
-        assert_eq!(Lang::from_tag(tag), want, "{tag:?}");
+/// Checks `f` against each `(input, expected)` case.
+fn table<T: PartialEq + std::fmt::Debug>(cases: &[(&str, T)], f: impl Fn(&str) -> T) {
+    for (input, want) in cases {
+        assert_eq!(&f(input), want, "{input:?}");
     }
 }
 
+/// Language tags fall back explicitly (API.md, "Languages"), not "everything that is not en is Chinese".
 #[test]
-fn accept_language_picks_the_best_known_tag() {
-    for (header, want) in [
-        ("en-GB,en;q=0.9", Some(Lang::En)),
-        ("zh-CN,zh;q=0.9,en;q=0.8", Some(Lang::ZhCn)),
-        ("fr-FR, en;q=0.5, zh;q=0.4", Some(Lang::En)),
-        ("zh;q=0.2, en;q=0.7", Some(Lang::En)),
-        ("en;q=0, zh-TW", Some(Lang::ZhCn)),
-        ("fr, de;q=0.9", None),
-        ("*", None),
-        ("en;q=2", None),
-        ("en;q=abc, zh;q=0.001", Some(Lang::ZhCn)),
-        ("", None),
-    ] {
-        assert_eq!(Lang::from_accept_language(header), want, "{header:?}");
-    }
+fn language_tags_resolve_by_the_documented_table() {
+    let (en, zh) = (Some(Lang::En), Some(Lang::ZhCn));
+    table(
+        &[
+            ("en", en),
+            ("en-GB", en),
+            ("EN_us", en),
+            ("zh", zh),
+            ("zh-CN", zh),
+            ("zh-SG", zh),
+            ("zh-Hans", zh),
+            ("zh-Hans-CN", zh),
+            // No traditional-Chinese catalogue yet: zh-CN, until zh_hk.rs exists.
+            ("zh-HK", zh),
+            ("zh-TW", zh),
+            ("zh-Hant", zh),
+            ("fr", None),
+            ("ja-JP", None),
+            ("english", None),
+            ("zhx", None),
+            ("*", None),
+            ("", None),
+        ],
+        Lang::from_tag,
+    );
+    table(
+        &[
+            ("en-GB,en;q=0.9", en),
+            ("zh-CN,zh;q=0.9,en;q=0.8", zh),
+            ("fr-FR, en;q=0.5, zh;q=0.4", en),
+            ("zh;q=0.2, en;q=0.7", en),
+            ("en;q=0, zh-TW", zh),
+            ("fr, de;q=0.9", None),
+            ("*", None),
+            ("en;q=2", None),
+            ("en;q=abc, zh;q=0.001", zh),
+            ("", None),
+        ],
+        Lang::from_accept_language,
+    );
 }

@@ -4,12 +4,12 @@
 
 use super::create::receipt_draft;
 use super::views::RegistrationView;
-use super::{commit, context, filed_on, optional_body, reason, step, text};
+use super::{applicant_step, commit, filed_on, officer_step, optional_body, reason, text};
 use crate::app::AppState;
 use crate::auth::{Applicant, StreetOfficer};
-use crate::error::{ApiBody, ApiError, FieldProblem, Msg, parse_json};
+use crate::error::{ApiBody, ApiError, ApiJson, FieldProblem, Msg};
 use crate::filing::{self, Filing};
-use crate::lifecycle::{Action, Actor, RevocationGround};
+use crate::lifecycle::{Action, RevocationGround};
 use crate::messages::Key;
 use crate::store::ReceiptOp;
 use anbei_core::Date;
@@ -68,24 +68,17 @@ fn bad_date(field: &str) -> FieldProblem {
     responses((status = 200, body = RegistrationView), (status = 403, body = crate::error::Problem), (status = 409, body = crate::error::Problem)))]
 pub async fn accept(
     State(s): State<AppState>,
-    StreetOfficer { officer, rec }: StreetOfficer,
+    o: StreetOfficer,
     ApiBody(body): ApiBody,
 ) -> Result<Json<RegistrationView>, ApiError> {
     let b: NoteBody = optional_body(&body)?;
     let note = b.note.map(|n| reason(&n, "note")).transpose()?;
-    let cx = context(&s, &rec)?;
-    let mut u = step(
-        &s,
-        &rec,
-        Action::Accept,
-        officer.actor(),
-        Some(&officer.name),
-        &cx,
-    )?;
+    let mut u = officer_step(&s, &o, Action::Accept)?;
+    let rec = &o.rec;
     let f: Filing = serde_json::from_str(&rec.request).map_err(ApiError::internal)?;
-    let filed_on = filed_on(&rec)?;
+    let filed_on = filed_on(rec)?;
     // Decided again with the registration date: the validity runs from today (第二十五条).
-    let a = filing::decide(&s.engine, &f.facts, filed_on, Some(cx.today.max(filed_on)))
+    let a = filing::decide(&s.engine, &f.facts, filed_on, Some(s.today().max(filed_on)))
         .map_err(|_| ApiError::internal("stored facts no longer decide"))?;
     u.receipt = ReceiptOp::Issue(receipt_draft(
         &s,
@@ -105,10 +98,9 @@ pub async fn accept(
     responses((status = 200, body = RegistrationView), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn return_filing(
     State(s): State<AppState>,
-    StreetOfficer { officer, rec }: StreetOfficer,
-    ApiBody(body): ApiBody,
+    o: StreetOfficer,
+    ApiJson(b): ApiJson<ReturnBody>,
 ) -> Result<Json<RegistrationView>, ApiError> {
-    let b: ReturnBody = parse_json(&body)?;
     let mut problems = Vec::new();
     let mut changes = Vec::new();
     if b.changes.is_empty() || b.changes.len() > 100 {
@@ -136,15 +128,7 @@ pub async fn return_filing(
     if !problems.is_empty() {
         return Err(ApiError::invalid_request(problems));
     }
-    let cx = context(&s, &rec)?;
-    let mut u = step(
-        &s,
-        &rec,
-        Action::Return,
-        officer.actor(),
-        Some(&officer.name),
-        &cx,
-    )?;
+    let mut u = officer_step(&s, &o, Action::Return)?;
     let changes = Value::Array(changes);
     u.requested_changes = Some(Some(changes.to_string()));
     u.event.data = Some(json!({ "changes": changes }));
@@ -158,20 +142,11 @@ pub async fn return_filing(
     responses((status = 200, body = RegistrationView), (status = 409, body = crate::error::Problem)))]
 pub async fn refuse(
     State(s): State<AppState>,
-    StreetOfficer { officer, rec }: StreetOfficer,
-    ApiBody(body): ApiBody,
+    o: StreetOfficer,
+    ApiJson(b): ApiJson<ReasonBody>,
 ) -> Result<Json<RegistrationView>, ApiError> {
-    let b: ReasonBody = parse_json(&body)?;
     let why = reason(&b.reason, "reason")?;
-    let cx = context(&s, &rec)?;
-    let mut u = step(
-        &s,
-        &rec,
-        Action::Refuse,
-        officer.actor(),
-        Some(&officer.name),
-        &cx,
-    )?;
+    let mut u = officer_step(&s, &o, Action::Refuse)?;
     u.event.reason = Some(why);
     commit(&s, u).await
 }
@@ -182,10 +157,9 @@ pub async fn refuse(
     responses((status = 200, body = RegistrationView), (status = 409, body = crate::error::Problem)))]
 pub async fn revoke(
     State(s): State<AppState>,
-    StreetOfficer { officer, rec }: StreetOfficer,
-    ApiBody(body): ApiBody,
+    o: StreetOfficer,
+    ApiJson(b): ApiJson<ReasonBody>,
 ) -> Result<Json<RegistrationView>, ApiError> {
-    let b: ReasonBody = parse_json(&body)?;
     let why = reason(&b.reason, "reason")?;
     let ground = b
         .ground
@@ -202,15 +176,7 @@ pub async fn revoke(
                 }),
             )])
         })?;
-    let cx = context(&s, &rec)?;
-    let mut u = step(
-        &s,
-        &rec,
-        Action::Revoke,
-        officer.actor(),
-        Some(&officer.name),
-        &cx,
-    )?;
+    let mut u = officer_step(&s, &o, Action::Revoke)?;
     u.event.reason = Some(why);
     u.event.data = ground.map(|g| json!({ "ground": g }));
     commit(&s, u).await
@@ -224,13 +190,11 @@ pub async fn revoke(
 pub async fn extend(
     State(s): State<AppState>,
     Applicant { rec }: Applicant,
-    ApiBody(body): ApiBody,
+    ApiJson(b): ApiJson<ExtensionBody>,
 ) -> Result<Json<RegistrationView>, ApiError> {
-    let b: ExtensionBody = parse_json(&body)?;
     let new = Date::parse(&b.new_valid_until)
         .ok_or_else(|| ApiError::invalid_request(vec![bad_date("new_valid_until")]))?;
-    let cx = context(&s, &rec)?;
-    let mut u = step(&s, &rec, Action::Extend, Actor::Applicant, None, &cx)?;
+    let (mut u, cx) = applicant_step(&s, &rec, Action::Extend)?;
     let current = cx
         .validity
         .ok_or_else(|| ApiError::internal("registration in force without a receipt"))?
@@ -261,11 +225,9 @@ pub async fn extend(
 pub async fn cancel(
     State(s): State<AppState>,
     Applicant { rec }: Applicant,
-    ApiBody(body): ApiBody,
+    ApiJson(b): ApiJson<CancellationBody>,
 ) -> Result<Json<RegistrationView>, ApiError> {
-    let b: CancellationBody = parse_json(&body)?;
-    let cx = context(&s, &rec)?;
-    let mut u = step(&s, &rec, Action::Cancel, Actor::Applicant, None, &cx)?;
+    let (mut u, cx) = applicant_step(&s, &rec, Action::Cancel)?;
     let today = cx.today;
     let registered_on = rec
         .receipt

@@ -11,6 +11,7 @@ use views::view;
 pub use views::{FiledView, ReceiptView, RegistrationView, effective_state, receipt_view};
 
 use crate::app::AppState;
+use crate::auth::StreetOfficer;
 use crate::error::{ApiError, FieldProblem, parse_json};
 use crate::lifecycle::{self, Action, Actor, Context, Validity};
 use crate::routes::Routes;
@@ -77,6 +78,29 @@ fn step(
     let now = s.now();
     let event = lifecycle::event(now.clone(), actor, name, action, None, None);
     Ok(FilingUpdate::new(rec, next, now, event))
+}
+
+/// [`step`] for an officer of the registration's street.
+fn officer_step(s: &AppState, o: &StreetOfficer, action: Action) -> Result<FilingUpdate, ApiError> {
+    let actor = o.officer.actor();
+    step(
+        s,
+        &o.rec,
+        action,
+        actor,
+        Some(&o.officer.name),
+        &context(s, &o.rec)?,
+    )
+}
+
+/// [`step`] for the applicant, and the context it was decided in.
+fn applicant_step(
+    s: &AppState,
+    rec: &FilingRecord,
+    action: Action,
+) -> Result<(FilingUpdate, Context), ApiError> {
+    let cx = context(s, rec)?;
+    Ok((step(s, rec, action, Actor::Applicant, None, &cx)?, cx))
 }
 
 /// Stores `u` and answers with the registration as it now is.
