@@ -166,20 +166,32 @@ impl serde::Serialize for Actor {
     }
 }
 
-/// The state a registration is in as shown: its stored status, or `expired` once a registration in force
-/// is past its `valid_until` (derived when read, never stored).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum State {
-    Filed,
-    Returned,
-    Registered,
-    Extended,
-    Refused,
-    Cancelled,
-    Revoked,
-    Expired,
+named_enum! {
+    /// The state a registration is in as shown: its stored status, or `expired` once a registration in
+    /// force is past its `valid_until` (derived when read, never stored).
+    pub enum State {
+        Filed = "filed",
+        Returned = "returned",
+        Registered = "registered",
+        Extended = "extended",
+        Refused = "refused",
+        Cancelled = "cancelled",
+        Revoked = "revoked",
+        Expired = "expired",
+    }
 }
+
+/// In the OpenAPI document: a string, one of the states' names.
+impl utoipa::PartialSchema for State {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .enum_values(Some(State::ALL.iter().map(|s| s.as_str())))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for State {}
 
 impl From<Status> for State {
     fn from(s: Status) -> State {
@@ -196,32 +208,6 @@ impl From<Status> for State {
 }
 
 impl State {
-    pub const ALL: [State; 8] = [
-        State::Filed,
-        State::Returned,
-        State::Registered,
-        State::Extended,
-        State::Refused,
-        State::Cancelled,
-        State::Revoked,
-        State::Expired,
-    ];
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            State::Filed => "filed",
-            State::Returned => "returned",
-            State::Registered => "registered",
-            State::Extended => "extended",
-            State::Refused => "refused",
-            State::Cancelled => "cancelled",
-            State::Revoked => "revoked",
-            State::Expired => "expired",
-        }
-    }
-    /// Strict: `None` for anything but one of [`State::ALL`]'s names.
-    pub fn parse(s: &str) -> Option<State> {
-        State::ALL.into_iter().find(|st| st.as_str() == s)
-    }
     /// The state on `today` of a registration stored as `status` with this `valid_until`.
     pub fn on(status: Status, valid_until: Option<Date>, today: Date) -> State {
         if status.is_live() && valid_until.is_some_and(|v| v < today) {

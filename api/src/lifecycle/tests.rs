@@ -341,7 +341,7 @@ fn names_round_trip_and_unknown_names_are_errors() {
         assert_eq!(Actor::from_str(a.as_str()), Ok(a));
     }
     for s in State::ALL {
-        assert_eq!(State::parse(s.as_str()), Some(s));
+        assert_eq!(State::from_str(s.as_str()), Ok(*s));
         assert_eq!(
             serde_json::to_value(s).ok(),
             Some(serde_json::json!(s.as_str()))
@@ -352,13 +352,13 @@ fn names_round_trip_and_unknown_names_are_errors() {
     }
     assert!(Action::from_str("approved").is_err());
     assert!(Actor::from_str("root").is_err());
-    assert_eq!(State::parse("Filed"), None);
+    assert!(State::from_str("Filed").is_err());
 }
 
 /// `STATUSES` holds every stored status: each shown state but `expired` comes from exactly one.
 #[test]
 fn statuses_are_all_there() {
-    for st in State::ALL {
+    for st in State::ALL.iter().copied() {
         let from: Vec<Status> = STATUSES
             .into_iter()
             .filter(|s| State::from(*s) == st)

@@ -28,7 +28,7 @@ fn every_language_has_every_message_with_the_same_placeholders() {
     }
     for l in Lang::ALL {
         for s in State::ALL {
-            assert!(!l.state(s).is_empty());
+            assert!(!l.state(*s).is_empty());
         }
         for a in Action::ALL {
             assert!(!l.action(*a).is_empty());

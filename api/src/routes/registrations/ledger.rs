@@ -227,7 +227,7 @@ pub async fn list(
     }
     let mut status = None;
     if let Some(st) = &q.status {
-        status = State::parse(st);
+        status = st.parse::<State>().ok();
         if status.is_none() {
             problems.push(FieldProblem::msg(
                 "status",
