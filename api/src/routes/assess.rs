@@ -44,14 +44,7 @@ pub async fn assess(State(s): State<AppState>, ApiBody(body): ApiBody) -> Respon
             problems: e
                 .fields
                 .into_iter()
-                .map(|f| FieldProblem {
-                    field: f.field,
-                    rule: f.rule.to_owned(),
-                    message: Msg {
-                        zh: f.message.zh,
-                        en: f.message.en,
-                    },
-                })
+                .map(|f| FieldProblem::new(f.field, f.rule, f.message.zh, f.message.en))
                 .collect(),
         }
         .into_response(),
