@@ -18,8 +18,10 @@ use serde_json::{Value, json};
 mod filing;
 #[path = "api/service.rs"]
 mod service;
+use filing::*;
+use service::*;
 
-// The lifecycle (rules.md §7); filing itself in api/filing.rs, the ledger and the service in
+// The lifecycle (rules.md §7) here; filing itself in api/filing.rs, the ledger and the service in
 // api/service.rs.
 both_backends!(
     lifecycle_registered_at_once_verify_extend_cancel,
@@ -29,6 +31,16 @@ both_backends!(
     revocation,
     an_unknown_stored_action_is_an_error_not_a_default,
     fast_acceptance_can_be_switched_off_per_street,
+    idempotency_replay_and_mismatch,
+    idempotency_twenty_concurrent_identical_requests_one_receipt,
+    invalid_filing_lists_every_problem_at_once,
+    out_of_scope_work_is_refused_with_where_to_go,
+    uploads_checked_by_content_and_size,
+    receipt_signature_verifies_with_the_published_key,
+    ledger_csv_export,
+    ledger_read_in_pages,
+    service_endpoints_and_headers,
+    rate_limiting_per_client,
 );
 
 /// 依据：第二十五条（有效期、延期）、第三十三条（注销）, rules.md §7.

@@ -3,16 +3,7 @@
 
 use super::*;
 
-both_backends!(
-    idempotency_replay_and_mismatch,
-    idempotency_twenty_concurrent_identical_requests_one_receipt,
-    invalid_filing_lists_every_problem_at_once,
-    out_of_scope_work_is_refused_with_where_to_go,
-    uploads_checked_by_content_and_size,
-    receipt_signature_verifies_with_the_published_key,
-);
-
-async fn idempotency_replay_and_mismatch(b: Backend) {
+pub(super) async fn idempotency_replay_and_mismatch(b: Backend) {
     let app = spawn(b).await;
     let body = app.filing(ordinary_facts()).await;
     let resp = app
@@ -77,7 +68,7 @@ async fn idempotency_replay_and_mismatch(b: Backend) {
     assert_eq!(p["code"], "IDEMPOTENCY_MISMATCH", "{p}");
 }
 
-async fn idempotency_twenty_concurrent_identical_requests_one_receipt(b: Backend) {
+pub(super) async fn idempotency_twenty_concurrent_identical_requests_one_receipt(b: Backend) {
     let app = std::sync::Arc::new(spawn(b).await);
     let body = std::sync::Arc::new(app.filing(ordinary_facts()).await);
     let mut tasks = Vec::new();
@@ -114,7 +105,7 @@ async fn idempotency_twenty_concurrent_identical_requests_one_receipt(b: Backend
 }
 
 /// 依据：第二十七条第（三）项 — incomplete filings are told every problem at once.
-async fn invalid_filing_lists_every_problem_at_once(b: Backend) {
+pub(super) async fn invalid_filing_lists_every_problem_at_once(b: Backend) {
     let app = spawn(b).await;
     let mut facts = ordinary_facts();
     facts["welding"] = json!(true);
@@ -205,7 +196,7 @@ async fn invalid_filing_lists_every_problem_at_once(b: Backend) {
 }
 
 /// 依据：第七条, 第二条 — prohibited and needs-permit work is refused with where to go.
-async fn out_of_scope_work_is_refused_with_where_to_go(b: Backend) {
+pub(super) async fn out_of_scope_work_is_refused_with_where_to_go(b: Backend) {
     let app = spawn(b).await;
     let mut facts = ordinary_facts();
     facts["illegal_addition"] = json!(true);
@@ -224,7 +215,7 @@ async fn out_of_scope_work_is_refused_with_where_to_go(b: Backend) {
     assert!(p["go_to"].to_string().contains("施工许可"));
 }
 
-async fn uploads_checked_by_content_and_size(b: Backend) {
+pub(super) async fn uploads_checked_by_content_and_size(b: Backend) {
     let app = spawn(b).await;
     let up = |body: Vec<u8>, ct: &'static str| {
         let req = app
@@ -273,7 +264,7 @@ async fn uploads_checked_by_content_and_size(b: Backend) {
 }
 
 /// A printed QR code can be checked offline with the published key.
-async fn receipt_signature_verifies_with_the_published_key(b: Backend) {
+pub(super) async fn receipt_signature_verifies_with_the_published_key(b: Backend) {
     let app = spawn(b).await;
     let body = app.filing(ordinary_facts()).await;
     let (_, v) = app.file("sig-1", &body).await;

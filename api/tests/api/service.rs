@@ -3,15 +3,8 @@
 
 use super::*;
 
-both_backends!(
-    ledger_csv_export,
-    ledger_read_in_pages,
-    service_endpoints_and_headers,
-    rate_limiting_per_client,
-);
-
 /// The ledger (台账) for officers, scoped to their street; CSV streamed.
-async fn ledger_csv_export(b: Backend) {
+pub(super) async fn ledger_csv_export(b: Backend) {
     let app = spawn(b).await;
     let body = app.filing(ordinary_facts()).await;
     let (_, a) = app.file("csv-1", &body).await;
@@ -81,7 +74,7 @@ async fn ledger_csv_export(b: Backend) {
 
 /// The ledger is read `LEDGER_PAGE` rows at a time: an export or a listing several pages long has every
 /// filing exactly once, in filing-number order, wherever the page breaks fall.
-async fn ledger_read_in_pages(b: Backend) {
+pub(super) async fn ledger_read_in_pages(b: Backend) {
     let app = spawn(b).await;
     let body = app.filing(ordinary_facts()).await;
     let n = 2 * anbei_api::store::LEDGER_PAGE as usize + 7;
@@ -137,7 +130,7 @@ async fn ledger_read_in_pages(b: Backend) {
     assert_eq!(j, json!({ "items": [], "next_after": null }));
 }
 
-async fn service_endpoints_and_headers(b: Backend) {
+pub(super) async fn service_endpoints_and_headers(b: Backend) {
     let app = spawn(b).await;
     assert_eq!(
         app.get("/healthz", None).await,
@@ -275,7 +268,7 @@ async fn service_endpoints_and_headers(b: Backend) {
     );
 }
 
-async fn rate_limiting_per_client(b: Backend) {
+pub(super) async fn rate_limiting_per_client(b: Backend) {
     let app = spawn_with(b, |c| {
         c.rate_limit_per_s = 1;
         c.rate_limit_burst = 3;
