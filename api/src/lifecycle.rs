@@ -417,19 +417,20 @@ fn row(
     actor: Actor,
     cx: &Context,
 ) -> Result<&'static Transition, Refusal> {
-    let rows: Vec<&'static Transition> = TRANSITIONS
-        .iter()
-        .filter(|t| t.action == action && t.by.contains(&actor))
-        .collect();
-    if rows.is_empty() {
+    let rows = || {
+        TRANSITIONS
+            .iter()
+            .filter(move |t| t.action == action && t.by.contains(&actor))
+    };
+    if rows().next().is_none() {
         return Err(Refusal::NotPermitted { action, actor });
     }
-    let fits = |t: &&&'static Transition| match from {
+    let fits = |t: &&'static Transition| match from {
         None => t.from.is_empty(),
         Some(s) => t.from.contains(&s),
     };
     let mut why = None;
-    for t in rows.iter().filter(fits) {
+    for t in rows().filter(fits) {
         match t.when.check(cx) {
             Ok(()) => return Ok(t),
             Err(m) => why = Some(m),
@@ -439,7 +440,7 @@ fn row(
         Some(why) => Err(Refusal::Condition { action, why }),
         None => {
             let mut allowed: Vec<Status> = Vec::new();
-            for s in rows.iter().flat_map(|t| t.from) {
+            for s in rows().flat_map(|t| t.from) {
                 if !allowed.contains(s) {
                     allowed.push(*s);
                 }
