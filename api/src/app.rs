@@ -234,15 +234,8 @@ pub async fn state(cfg: Config, clock: Arc<dyn Clock>) -> Result<AppState, Strin
 
 /// The whole service.
 pub fn router(state: AppState) -> Router {
-    let api = Router::new()
-        .merge(routes::meta::router())
-        .merge(routes::assess::router())
-        .merge(routes::uploads::router())
-        .merge(routes::registrations::router())
-        .merge(routes::receipts::router());
     let mut app = Router::new()
-        .merge(api)
-        .merge(routes::pages::router())
+        .merge(routes::all().into_router())
         .merge(routes::statics::router(&state.cfg.www_dir))
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })

@@ -1,6 +1,8 @@
 //! The one error type of the API, rendered as `application/problem+json` (RFC 9457) with Chinese and
-//! English text. Internal detail is logged, never returned.
+//! English text from the message catalogue (`messages/`). Internal detail is logged, never returned.
 
+use crate::lifecycle::Refusal;
+use crate::messages::{Key, Lang};
 use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::{HeaderValue, StatusCode, header, request::Parts};
@@ -40,10 +42,14 @@ impl FieldProblem {
         zh: impl Into<String>,
         en: impl Into<String>,
     ) -> FieldProblem {
+        FieldProblem::msg(field, rule, Msg::new(zh, en))
+    }
+    /// A problem whose message comes from the catalogue.
+    pub fn msg(field: impl Into<String>, rule: impl Into<String>, message: Msg) -> FieldProblem {
         FieldProblem {
             field: field.into(),
             rule: rule.into(),
-            message: Msg::new(zh, en),
+            message,
         }
     }
 }
@@ -58,7 +64,7 @@ pub enum ApiError {
     /// 422: the filing (or request) has these problems — every one of them.
     Invalid {
         code: &'static str,
-        title: Msg,
+        title: Key,
         problems: Vec<FieldProblem>,
     },
     /// 422: out of scope, prohibited or needing a permit — with the assessment and where to go.
@@ -99,42 +105,25 @@ impl ApiError {
     pub fn internal(e: impl std::fmt::Display) -> ApiError {
         ApiError::Internal(e.to_string())
     }
-    pub fn bad_request(
-        code: &'static str,
-        zh: impl Into<String>,
-        en: impl Into<String>,
-    ) -> ApiError {
-        ApiError::BadRequest {
-            code,
-            msg: Msg::new(zh, en),
-        }
+    pub fn bad_request(code: &'static str, msg: Msg) -> ApiError {
+        ApiError::BadRequest { code, msg }
     }
     pub fn invalid(problems: Vec<FieldProblem>) -> ApiError {
         ApiError::Invalid {
             code: "INVALID_FILING",
-            title: Msg::new(
-                "申报材料不完整或有误",
-                "The filing is incomplete or invalid",
-            ),
+            title: Key::InvalidFiling,
             problems,
         }
     }
     pub fn invalid_request(problems: Vec<FieldProblem>) -> ApiError {
         ApiError::Invalid {
             code: "INVALID_REQUEST",
-            title: Msg::new("请求内容有误", "The request is invalid"),
+            title: Key::InvalidRequest,
             problems,
         }
     }
-    pub fn state(zh: impl Into<String>, en: impl Into<String>) -> ApiError {
-        ApiError::State {
-            msg: Msg::new(zh, en),
-        }
-    }
-    pub fn forbidden(zh: impl Into<String>, en: impl Into<String>) -> ApiError {
-        ApiError::Forbidden {
-            msg: Msg::new(zh, en),
-        }
+    pub fn forbidden(k: Key) -> ApiError {
+        ApiError::Forbidden { msg: Msg::of(k) }
     }
 
     pub fn status(&self) -> StatusCode {
@@ -153,6 +142,43 @@ impl ApiError {
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+/// The lifecycle table's refusal (lifecycle.rs) as the problem today's clients know: 403 `FORBIDDEN`
+/// when the actor never takes the action, 409 `INVALID_STATE` otherwise, naming the action and state.
+impl From<Refusal> for ApiError {
+    fn from(r: Refusal) -> ApiError {
+        match r {
+            Refusal::NotPermitted { action, actor } => ApiError::Forbidden {
+                msg: Msg::each(|l| {
+                    l.fill(
+                        Key::NotPermitted,
+                        &[("actor", &l.actor(actor)), ("action", &l.action(action))],
+                    )
+                }),
+            },
+            Refusal::WrongState {
+                action,
+                state,
+                allowed,
+            } => ApiError::State {
+                msg: Msg::each(|l| {
+                    let state = state.map_or(l.text(Key::NewFiling), |s| l.state(s));
+                    let allowed = l.list(allowed.iter().map(|s| l.state((*s).into())));
+                    l.fill(
+                        Key::WrongState,
+                        &[
+                            ("action", &l.action(action)),
+                            ("state", &state),
+                            ("allowed", &allowed),
+                            ("article", &action.article()),
+                        ],
+                    )
+                }),
+            },
+            Refusal::Condition { why, .. } => ApiError::State { msg: why },
         }
     }
 }
@@ -177,199 +203,125 @@ pub struct Problem {
     pub go_to: Vec<Msg>,
 }
 
+/// What a problem says, before it is laid out as a [`Problem`].
+struct Said {
+    code: &'static str,
+    title: Key,
+    detail: Msg,
+    errors: Vec<FieldProblem>,
+    assessment: Option<serde_json::Value>,
+    go_to: Vec<Msg>,
+}
+
+impl Said {
+    fn new(code: &'static str, title: Key, detail: Msg) -> Said {
+        Said {
+            code,
+            title,
+            detail,
+            errors: vec![],
+            assessment: None,
+            go_to: vec![],
+        }
+    }
+    /// A problem whose detail is a fixed message of the catalogue.
+    fn fixed(code: &'static str, title: Key, detail: Key) -> Said {
+        Said::new(code, title, Msg::of(detail))
+    }
+}
+
 impl ApiError {
-    fn problem(self) -> Problem {
-        let status = self.status().as_u16();
-        let (code, title, detail, errors, assessment, go_to): (
-            &str,
-            Msg,
-            Msg,
-            Vec<FieldProblem>,
-            Option<serde_json::Value>,
-            Vec<Msg>,
-        ) = match self {
-            ApiError::BadRequest { code, msg } => (
-                code,
-                Msg::new("请求有误", "Bad request"),
-                msg,
-                vec![],
-                None,
-                vec![],
-            ),
+    fn said(self) -> Said {
+        match self {
+            ApiError::BadRequest { code, msg } => Said::new(code, Key::BadRequest, msg),
             ApiError::Invalid {
                 code,
                 title,
                 problems,
             } => {
                 let n = problems.len();
-                let detail = Msg::new(
-                    format!("共 {n} 处问题，未予处理"),
-                    format!(
-                        "{n} problem{}; nothing was done",
-                        if n == 1 { "" } else { "s" }
-                    ),
-                );
-                (code, title, detail, problems, None, vec![])
+                let k = if n == 1 {
+                    Key::ProblemsOne
+                } else {
+                    Key::ProblemsMany
+                };
+                Said {
+                    errors: problems,
+                    ..Said::new(code, title, Msg::with(k, &[("n", &n)]))
+                }
             }
             ApiError::NotRegistrable {
                 msg,
                 assessment,
                 go_to,
-            } => (
-                "NOT_REGISTRABLE",
-                Msg::new("不能在本系统登记", "This work cannot be registered here"),
-                msg,
-                vec![],
-                Some(assessment),
+            } => Said {
+                assessment: Some(assessment),
                 go_to,
-            ),
-            ApiError::IdempotencyMismatch => (
+                ..Said::new("NOT_REGISTRABLE", Key::NotRegistrable, msg)
+            },
+            ApiError::IdempotencyMismatch => Said::fixed(
                 "IDEMPOTENCY_MISMATCH",
-                Msg::new(
-                    "幂等键已用于另一份请求",
-                    "Idempotency-Key reused with a different body",
-                ),
-                Msg::new(
-                    "同一幂等键只能用于同一份请求内容；新的申报请使用新的幂等键",
-                    "an Idempotency-Key may only be replayed with the same body; use a new key for a new filing",
-                ),
-                vec![],
-                None,
-                vec![],
+                Key::IdempotencyMismatch,
+                Key::IdempotencyMismatchDetail,
             ),
-            ApiError::IdempotencyInFlight => (
+            ApiError::IdempotencyInFlight => Said::fixed(
                 "IDEMPOTENCY_IN_FLIGHT",
-                Msg::new(
-                    "相同请求正在处理中",
-                    "The same request is still being processed",
-                ),
-                Msg::new(
-                    "请稍后用同一幂等键重试以取得结果",
-                    "retry later with the same Idempotency-Key to get the result",
-                ),
-                vec![],
-                None,
-                vec![],
+                Key::IdempotencyInFlight,
+                Key::IdempotencyInFlightDetail,
             ),
-            ApiError::State { msg } => (
-                "INVALID_STATE",
-                Msg::new(
-                    "当前状态下不能进行此操作",
-                    "Not allowed in the current state",
-                ),
-                msg,
-                vec![],
-                None,
-                vec![],
-            ),
-            ApiError::Unauthorized => (
-                "UNAUTHORIZED",
-                Msg::new("需要身份凭证", "Authentication required"),
-                Msg::new(
-                    "请提供有效的访问令牌（Authorization: Bearer …）",
-                    "send a valid access token (Authorization: Bearer …)",
-                ),
-                vec![],
-                None,
-                vec![],
-            ),
-            ApiError::Forbidden { msg } => (
-                "FORBIDDEN",
-                Msg::new("无权进行此操作", "Forbidden"),
-                msg,
-                vec![],
-                None,
-                vec![],
-            ),
-            ApiError::NotFound => (
-                "NOT_FOUND",
-                Msg::new("未找到", "Not found"),
-                Msg::new(
-                    "所请求的资源不存在",
-                    "the requested resource does not exist",
-                ),
-                vec![],
-                None,
-                vec![],
-            ),
-            ApiError::MethodNotAllowed => (
+            ApiError::State { msg } => Said::new("INVALID_STATE", Key::InvalidState, msg),
+            ApiError::Unauthorized => {
+                Said::fixed("UNAUTHORIZED", Key::Unauthorized, Key::UnauthorizedDetail)
+            }
+            ApiError::Forbidden { msg } => Said::new("FORBIDDEN", Key::Forbidden, msg),
+            ApiError::NotFound => Said::fixed("NOT_FOUND", Key::NotFound, Key::NotFoundDetail),
+            ApiError::MethodNotAllowed => Said::fixed(
                 "METHOD_NOT_ALLOWED",
-                Msg::new("不支持此方法", "Method not allowed"),
-                Msg::new(
-                    "该地址不支持此 HTTP 方法",
-                    "this address does not support that HTTP method",
-                ),
-                vec![],
-                None,
-                vec![],
+                Key::MethodNotAllowed,
+                Key::MethodNotAllowedDetail,
             ),
-            ApiError::PayloadTooLarge { limit } => (
+            ApiError::PayloadTooLarge { limit } => Said::new(
                 "PAYLOAD_TOO_LARGE",
-                Msg::new("内容过大", "Payload too large"),
-                Msg::new(
-                    format!("请求内容不能超过 {limit} 字节"),
-                    format!("the body may be at most {limit} bytes"),
-                ),
-                vec![],
-                None,
-                vec![],
+                Key::PayloadTooLarge,
+                Msg::with(Key::PayloadTooLargeDetail, &[("limit", &limit)]),
             ),
-            ApiError::UnsupportedMediaType { msg } => (
-                "UNSUPPORTED_MEDIA_TYPE",
-                Msg::new("不支持的文件或内容类型", "Unsupported media type"),
-                msg,
-                vec![],
-                None,
-                vec![],
-            ),
-            ApiError::TooManyRequests { retry_after_s } => (
+            ApiError::UnsupportedMediaType { msg } => {
+                Said::new("UNSUPPORTED_MEDIA_TYPE", Key::UnsupportedMediaType, msg)
+            }
+            ApiError::TooManyRequests { retry_after_s } => Said::new(
                 "RATE_LIMITED",
-                Msg::new("请求过于频繁", "Too many requests"),
-                Msg::new(
-                    format!("请 {retry_after_s} 秒后再试"),
-                    format!("try again in {retry_after_s} s"),
-                ),
-                vec![],
-                None,
-                vec![],
+                Key::RateLimited,
+                Msg::with(Key::RateLimitedDetail, &[("seconds", &retry_after_s)]),
             ),
-            ApiError::Unavailable => (
-                "UNAVAILABLE",
-                Msg::new("服务暂不可用", "Service unavailable"),
-                Msg::new("数据库暂不可用", "the database is not reachable"),
-                vec![],
-                None,
-                vec![],
-            ),
+            ApiError::Unavailable => {
+                Said::fixed("UNAVAILABLE", Key::Unavailable, Key::UnavailableDetail)
+            }
             ApiError::Internal(detail) => {
                 tracing::error!(error = %detail, "internal error");
-                (
-                    "INTERNAL",
-                    Msg::new("服务器内部错误", "Internal server error"),
-                    Msg::new(
-                        "请稍后再试；问题已记录",
-                        "please try again later; the problem has been logged",
-                    ),
-                    vec![],
-                    None,
-                    vec![],
-                )
+                Said::fixed("INTERNAL", Key::Internal, Key::InternalDetail)
             }
-        };
+        }
+    }
+
+    /// The problem document: `title`/`detail` in English (the RFC's members), `title_zh`/`detail_zh`
+    /// in Chinese (API.md, "Languages").
+    fn problem(self) -> Problem {
+        let status = self.status().as_u16();
+        let s = self.said();
         Problem {
             type_: format!(
                 "https://anbei.invalid/problems/{}",
-                code.to_ascii_lowercase().replace('_', "-")
+                s.code.to_ascii_lowercase().replace('_', "-")
             ),
-            title: title.en,
+            title: Lang::En.text(s.title).to_owned(),
             status,
-            detail: detail.en,
-            title_zh: title.zh,
-            detail_zh: detail.zh,
-            code: code.to_owned(),
-            errors,
-            assessment,
-            go_to,
+            detail: s.detail.en,
+            title_zh: Lang::ZhCn.text(s.title).to_owned(),
+            detail_zh: s.detail.zh,
+            code: s.code.to_owned(),
+            errors: s.errors,
+            assessment: s.assessment,
+            go_to: s.go_to,
         }
     }
 }
@@ -410,10 +362,9 @@ impl IntoResponse for ApiError {
 impl From<crate::store::StoreError> for ApiError {
     fn from(e: crate::store::StoreError) -> ApiError {
         match e {
-            crate::store::StoreError::Conflict => ApiError::state(
-                "该登记已被并发修改，请刷新后重试",
-                "the registration was changed concurrently; reload and retry",
-            ),
+            crate::store::StoreError::Conflict => ApiError::State {
+                msg: Msg::of(Key::ConcurrentChange),
+            },
             crate::store::StoreError::NotFound => ApiError::NotFound,
             crate::store::StoreError::Db(d) if unavailable(&d) => {
                 tracing::error!(error = %d, "database unavailable");
@@ -472,8 +423,7 @@ pub fn parse_json<T: DeserializeOwned>(b: &[u8]) -> Result<T, ApiError> {
     serde_json::from_slice(b).map_err(|e| {
         ApiError::bad_request(
             "MALFORMED_JSON",
-            format!("请求内容不是有效的 JSON：{e}"),
-            format!("the body is not valid JSON: {e}"),
+            Msg::with(Key::MalformedJson, &[("error", &e)]),
         )
     })
 }
@@ -568,10 +518,7 @@ impl<S: Send + Sync> FromRequest<S> for ApiBody {
                 .to_ascii_lowercase();
             if essence != "application/json" && !essence.ends_with("+json") {
                 return Err(ApiError::UnsupportedMediaType {
-                    msg: Msg::new(
-                        "请求内容应为 JSON（Content-Type: application/json）",
-                        "the body must be JSON (Content-Type: application/json)",
-                    ),
+                    msg: Msg::of(Key::BodyNotJson),
                 });
             }
         }
@@ -584,13 +531,14 @@ impl<S: Send + Sync> FromRequest<S> for ApiBody {
                     limit: crate::config::JSON_BODY_LIMIT,
                 })
             }
-            Err(e) => Err(ApiError::bad_request(
-                "BAD_BODY",
-                "无法读取请求内容",
-                format!("the body could not be read: {}", e.body_text()),
-            )),
+            Err(e) => Err(bad_body(e.body_text())),
         }
     }
+}
+
+/// 400 `BAD_BODY`: the body could not be read (`error` says why).
+pub fn bad_body(error: String) -> ApiError {
+    ApiError::bad_request("BAD_BODY", Msg::with(Key::BadBody, &[("error", &error)]))
 }
 
 /// A path parameter, rejected as a problem document.
@@ -603,8 +551,7 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ApiPath
             Ok(p) => Ok(ApiPath(p.0)),
             Err(e @ PathRejection::FailedToDeserializePathParams(_)) => Err(ApiError::bad_request(
                 "BAD_PATH",
-                "地址参数有误",
-                e.body_text(),
+                Msg::with(Key::BadPath, &[("error", &e.body_text())]),
             )),
             Err(e) => Err(ApiError::internal(e.body_text())),
         }
@@ -617,16 +564,14 @@ pub struct ApiQuery<T>(pub T);
 impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
-            Ok(q) => Ok(ApiQuery(q.0)),
-            Err(e @ QueryRejection::FailedToDeserializeQueryString(_)) => Err(
-                ApiError::bad_request("BAD_QUERY", "查询参数有误", e.body_text()),
-            ),
-            Err(e) => Err(ApiError::bad_request(
-                "BAD_QUERY",
-                "查询参数有误",
-                e.body_text(),
-            )),
-        }
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|q| ApiQuery(q.0))
+            .map_err(|e: QueryRejection| {
+                ApiError::bad_request(
+                    "BAD_QUERY",
+                    Msg::with(Key::BadQuery, &[("error", &e.body_text())]),
+                )
+            })
     }
 }

@@ -16,12 +16,15 @@
 //! ```
 
 pub mod app;
+pub mod auth;
 pub mod body;
 pub mod bulk;
 pub mod clock;
 pub mod config;
 pub mod error;
 pub mod filing;
+pub mod lifecycle;
+pub mod messages;
 pub mod officers;
 pub mod openapi;
 pub mod ratelimit;

@@ -1,5 +1,7 @@
 //! Officer tokens (`anbei officer add`): shown once, stored as SHA-256 only.
 
+use crate::auth::Scope;
+use crate::lifecycle::Role;
 use crate::store::{Officer, Store};
 
 /// Creates an officer and returns the token to hand over (it is not stored).
@@ -11,11 +13,12 @@ pub async fn add(
     role: &str,
     now: String,
 ) -> Result<String, String> {
-    if !matches!(role, "officer" | "admin") {
-        return Err(format!("role must be officer or admin, not {role:?}"));
-    }
-    if street == "*" {
-        if role != "admin" {
+    let role: Role = role.parse().map_err(|_| {
+        let roles: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
+        format!("role must be one of {}, not {role:?}", roles.join(", "))
+    })?;
+    if Scope::parse(street) == Scope::Every {
+        if role != Role::Admin {
             return Err("only an admin may cover every street (--street '*')".into());
         }
     } else if engine.street_index(street).is_none() {
@@ -32,7 +35,7 @@ pub async fn add(
             token_hash,
             name,
             street: street.to_owned(),
-            role: role.to_owned(),
+            role: role.as_str().to_owned(),
             created_at: now,
         })
         .await

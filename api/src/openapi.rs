@@ -1,6 +1,6 @@
 //! The OpenAPI 3.1 document served at `/api/openapi.json`, generated from the handlers' annotations.
 
-use crate::routes;
+use crate::routes::{self, registrations};
 use utoipa::Modify;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -11,10 +11,11 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
     paths(
         routes::meta::healthz, routes::meta::readyz, routes::meta::ruleset, routes::meta::keys,
         routes::assess::assess, routes::uploads::upload,
-        routes::registrations::create, routes::registrations::list, routes::registrations::show,
-        routes::registrations::resubmit, routes::registrations::accept, routes::registrations::return_filing,
-        routes::registrations::refuse, routes::registrations::revoke, routes::registrations::extend,
-        routes::registrations::cancel,
+        routes::meta::openapi,
+        registrations::create::create, registrations::ledger::list, registrations::create::show,
+        registrations::create::resubmit, registrations::actions::accept, registrations::actions::return_filing,
+        registrations::actions::refuse, registrations::actions::revoke, registrations::actions::extend,
+        registrations::actions::cancel,
         routes::receipts::verify, routes::pages::receipt_page, routes::pages::notice_page,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldProblem, crate::error::Msg)),
@@ -107,5 +108,42 @@ fn document_problems(doc: &mut serde_json::Value) {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    /// Every route of the router is in `/api/openapi.json` with its method, and every operation of the
+    /// document is routed: adding a route without its `#[utoipa::path]` entry fails here.
+    #[test]
+    fn the_document_lists_exactly_the_routes() {
+        let doc: serde_json::Value = serde_json::from_str(&super::json()).expect("valid JSON");
+        let mut documented = BTreeSet::new();
+        for (path, item) in doc["paths"].as_object().expect("paths") {
+            for method in item.as_object().expect("path item").keys() {
+                if ["get", "post", "put", "patch", "delete"].contains(&method.as_str()) {
+                    documented.insert((method.to_uppercase(), path.clone()));
+                }
+            }
+        }
+        let routed: BTreeSet<(String, String)> = crate::routes::all()
+            .list()
+            .iter()
+            .map(|(m, p)| (m.to_string(), (*p).to_owned()))
+            .collect();
+        assert_eq!(
+            routed.difference(&documented).collect::<Vec<_>>(),
+            Vec::<&(String, String)>::new(),
+            "routed but not in the OpenAPI document"
+        );
+        assert_eq!(
+            documented.difference(&routed).collect::<Vec<_>>(),
+            Vec::<&(String, String)>::new(),
+            "in the OpenAPI document but not routed"
+        );
+        assert!(routed.contains(&("GET".into(), "/api/openapi.json".into())));
+        assert!(routed.len() >= 19, "{routed:?}");
     }
 }

@@ -7,10 +7,12 @@
 
 #[macro_use]
 mod common;
+mod calls;
 
 use anbei_api::signing::verify_with;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use calls::*;
 use common::*;
 use serde_json::{Value, json};
 
@@ -58,18 +60,8 @@ async fn officer_of_another_street_can_do_nothing(b: Backend) {
     let pinghu = app.officer("pinghu", "officer").await;
 
     // Read.
-    assert_eq!(
-        app.get(&format!("/api/v1/registrations/{no}"), Some(&bantian))
-            .await
-            .0,
-        403
-    );
-    assert_eq!(
-        app.get(&format!("/api/v1/registrations/{no}"), Some(&pinghu))
-            .await
-            .0,
-        200
-    );
+    assert_eq!(app.registration(&no, Some(&bantian)).await.0, 403);
+    assert_eq!(app.registration(&no, Some(&pinghu)).await.0, 200);
     // List and export another street: refused; the own-street default does not include it.
     for accept in ["application/json", "text/csv"] {
         let (st, _) = get_with(
@@ -100,19 +92,11 @@ async fn officer_of_another_street_can_do_nothing(b: Backend) {
             json!({ "reason": "x", "ground": "false_filing" }),
         ),
     ] {
-        let (st, p) = app
-            .post(
-                &format!("/api/v1/registrations/{no}/{action}"),
-                Some(&bantian),
-                &body,
-            )
-            .await;
+        let (st, p) = app.act(&no, action, Some(&bantian), &body).await;
         assert_eq!(st, 403, "{action}: {p}");
         assert_eq!(p["code"], "FORBIDDEN");
     }
-    let (_, v) = app
-        .get(&format!("/api/v1/registrations/{no}"), Some(&pinghu))
-        .await;
+    let (_, v) = app.registration(&no, Some(&pinghu)).await;
     assert_eq!(v["status"], "filed");
     assert_eq!(v["history"].as_array().unwrap().len(), 1, "{v}");
 
@@ -122,25 +106,18 @@ async fn officer_of_another_street_can_do_nothing(b: Backend) {
     let (st, _) = get_with(&app, "/api/v1/registrations?street=*", &bantian, "text/csv").await;
     assert_eq!(st, 403);
     // Revoking a registered filing of another street (after its own officer accepted it).
-    let (st, _) = app
-        .post(
-            &format!("/api/v1/registrations/{no}/acceptance"),
-            Some(&pinghu),
-            &json!({}),
-        )
-        .await;
+    let (st, _) = app.act(&no, "acceptance", Some(&pinghu), &json!({})).await;
     assert_eq!(st, 200);
     let (st, _) = app
-        .post(
-            &format!("/api/v1/registrations/{no}/revocation"),
+        .act(
+            &no,
+            "revocation",
             Some(&bantian),
             &json!({ "reason": "x", "ground": "false_filing" }),
         )
         .await;
     assert_eq!(st, 403);
-    let (_, v) = app
-        .get(&format!("/api/v1/registrations/{no}"), Some(&pinghu))
-        .await;
+    let (_, v) = app.registration(&no, Some(&pinghu)).await;
     assert_eq!(v["status"], "registered");
 }
 
@@ -157,12 +134,7 @@ async fn applicant_token_opens_only_its_own_registration(b: Backend) {
     );
     let no_b = b2["filing_no"].as_str().unwrap();
     assert_ne!(no_a, no_b);
-    assert_eq!(
-        app.get(&format!("/api/v1/registrations/{no_a}"), Some(tok_a))
-            .await
-            .0,
-        200
-    );
+    assert_eq!(app.registration(no_a, Some(tok_a)).await.0, 200);
     // Another filing with A's token, and near-miss tokens: 401.
     for t in [
         tok_a.to_owned(),
@@ -171,15 +143,14 @@ async fn applicant_token_opens_only_its_own_registration(b: Backend) {
         tok_a.to_uppercase(),
         String::new(),
     ] {
-        let (st, _) = app
-            .get(&format!("/api/v1/registrations/{no_b}"), Some(&t))
-            .await;
+        let (st, _) = app.registration(no_b, Some(&t)).await;
         assert_eq!(st, 401, "token {t:?}");
     }
     // The token cannot act on the other filing, list the ledger or act as an officer.
     let (st, _) = app
-        .post(
-            &format!("/api/v1/registrations/{no_b}/extension"),
+        .act(
+            no_b,
+            "extension",
             Some(tok_a),
             &json!({ "new_valid_until": "2027-06-01" }),
         )
@@ -187,8 +158,9 @@ async fn applicant_token_opens_only_its_own_registration(b: Backend) {
     assert_eq!(st, 401);
     assert_eq!(app.get("/api/v1/registrations", Some(tok_a)).await.0, 403);
     let (st, _) = app
-        .post(
-            &format!("/api/v1/registrations/{no_a}/revocation"),
+        .act(
+            no_a,
+            "revocation",
             Some(tok_a),
             &json!({ "reason": "self", "ground": "false_filing" }),
         )
@@ -277,12 +249,7 @@ async fn tokens_are_stored_hashed_only(b: Backend) {
     let token = v["access_token"].as_str().unwrap().to_owned();
     let officer = app.officer("bantian", "officer").await;
     let no = v["filing_no"].as_str().unwrap();
-    assert_eq!(
-        app.get(&format!("/api/v1/registrations/{no}"), Some(&officer))
-            .await
-            .0,
-        200
-    );
+    assert_eq!(app.registration(no, Some(&officer)).await.0, 200);
     let hashes = app.sql("SELECT access_token_hash FROM filings").await;
     assert_eq!(
         hashes,
@@ -439,9 +406,7 @@ async fn tampered_receipts_fail_verification(b: Backend) {
         "UPDATE receipts SET valid_until = '2099-12-31' WHERE receipt_no = '{rno}'"
     ))
     .await;
-    let (st, ver) = app
-        .get(&format!("/api/v1/receipts/{rno}/verify"), None)
-        .await;
+    let (st, ver) = app.verify(&rno).await;
     assert_eq!(st, 200);
     assert_eq!(ver["signature_valid"], false, "{ver}");
     assert_eq!(ver["valid"], false);
@@ -450,9 +415,7 @@ async fn tampered_receipts_fail_verification(b: Backend) {
         "UPDATE receipts SET valid_until = '{vu}', signature = '{forged}' WHERE receipt_no = '{rno}'"
     ))
     .await;
-    let (_, ver) = app
-        .get(&format!("/api/v1/receipts/{rno}/verify"), None)
-        .await;
+    let (_, ver) = app.verify(&rno).await;
     assert_eq!(ver["signature_valid"], false, "{ver}");
     let _: Value = ver;
 }

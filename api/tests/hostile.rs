@@ -7,7 +7,9 @@
 
 #[macro_use]
 mod common;
+mod calls;
 
+use calls::*;
 use common::*;
 use serde_json::{Value, json};
 
@@ -271,6 +273,8 @@ async fn malformed_json_gets_a_precise_4xx_and_changes_nothing(b: Backend) {
 async fn wrong_content_types_and_oversize_bodies(b: Backend) {
     let app = spawn(b).await;
     let good = app.filing(ordinary_facts()).await.to_string().into_bytes();
+    let facts = ordinary_facts().to_string().into_bytes();
+    let assess_as = |ct| raw(&app, "/api/v1/assessments", Some(ct), None, facts.clone());
     for ct in [
         "text/plain",
         "application/x-www-form-urlencoded",
@@ -291,30 +295,14 @@ async fn wrong_content_types_and_oversize_bodies(b: Backend) {
             (415, "UNSUPPORTED_MEDIA_TYPE"),
             "{ct}"
         );
-        let (s, _) = raw(
-            &app,
-            "/api/v1/assessments",
-            Some(ct),
-            None,
-            ordinary_facts().to_string().into_bytes(),
-        )
-        .await;
-        assert_eq!(s, 415, "assessments {ct}");
+        assert_eq!(assess_as(ct).await.0, 415, "assessments {ct}");
     }
     for ct in [
         "application/json",
         "application/json; charset=utf-8",
         "APPLICATION/JSON",
     ] {
-        let (s, _) = raw(
-            &app,
-            "/api/v1/assessments",
-            Some(ct),
-            None,
-            ordinary_facts().to_string().into_bytes(),
-        )
-        .await;
-        assert_eq!(s, 200, "{ct}");
+        assert_eq!(assess_as(ct).await.0, 200, "{ct}");
     }
     // Over the 256 KiB JSON limit.
     let mut big = vec![b' '; 300 * 1024];
@@ -353,13 +341,10 @@ async fn wrong_content_types_and_oversize_bodies(b: Backend) {
     let (s, _) = raw(&app, "/api/v1/uploads", Some("application/pdf"), None, pdf).await;
     assert_eq!(s, 201);
     // Wrong methods.
-    let r = app
-        .http
-        .delete(app.url("/api/v1/registrations"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status().as_u16(), 405);
+    assert_eq!(
+        app.status(Method::DELETE, "/api/v1/registrations").await,
+        405
+    );
     assert_eq!(app.sql("SELECT COUNT(*) FROM filings").await, ["0"]);
 }
 
@@ -450,9 +435,7 @@ async fn injection_strings_are_data_and_the_csv_is_defused(b: Backend) {
     let no = v["filing_no"].as_str().unwrap();
     let rno = v["receipt"]["receipt_no"].as_str().unwrap();
     // Stored as data.
-    let (_, full) = app
-        .get(&format!("/api/v1/registrations/{no}"), Some(&officer))
-        .await;
+    let (_, full) = app.registration(no, Some(&officer)).await;
     assert_eq!(full["request"]["site"]["address"], body["site"]["address"]);
     assert_eq!(app.sql("SELECT COUNT(*) FROM filings").await, ["1"]);
     // HTML pages escape it.
@@ -460,15 +443,7 @@ async fn injection_strings_are_data_and_the_csv_is_defused(b: Backend) {
         format!("/receipts/{rno}"),
         format!("/receipts/{rno}/notice"),
     ] {
-        let html = app
-            .http
-            .get(app.url(&p))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = app.text(&p).await;
         assert!(!html.contains("<script>alert"), "{p}");
         assert!(!html.contains("<img src=x"), "{p}");
     }
@@ -531,44 +506,37 @@ fn parse_csv_line(line: &str) -> Vec<String> {
 async fn control_characters_and_unicode_tricks_refused(b: Backend) {
     let app = spawn(b).await;
     let good = app.filing(ordinary_facts()).await;
-    let cases: Vec<(&str, &str, Value)> = vec![
-        ("nul", "applicant.name", json!("张\u{0}三")),
-        ("newline", "applicant.name", json!("张\n三")),
-        ("escape", "site.address", json!("坂田\u{1b}[31m")),
+    // (field, value, what it tries)
+    let cases = [
+        ("applicant.name", "张\u{0}三", "nul"),
+        ("applicant.name", "张\n三", "newline"),
+        ("site.address", "坂田\u{1b}[31m", "escape"),
+        ("applicant.name", "张\u{202E}三", "right-to-left override"),
+        ("contractor.name", "深圳\u{200B}公司", "zero width space"),
+        ("applicant.name", "\u{FEFF}张三", "bom"),
+        ("applicant.name", "张\u{85}三", "c1 control"),
+        ("applicant.name", "   ", "only spaces"),
         (
-            "right-to-left override",
-            "applicant.name",
-            json!("张\u{202E}三"),
-        ),
-        (
-            "zero width space",
-            "contractor.name",
-            json!("深圳\u{200B}公司"),
-        ),
-        ("bom", "applicant.name", json!("\u{FEFF}张三")),
-        ("c1 control", "applicant.name", json!("张\u{85}三")),
-        ("only spaces", "applicant.name", json!("   ")),
-        (
-            "fullwidth id digits",
             "applicant.id_number",
-            json!("４４０３０７１９９００１０１００１２"),
+            "４４０３０７１９９００１０１００１２",
+            "fullwidth id",
         ),
         (
+            "applicant.id_number",
+            "440307 19900101 0012",
             "id with spaces",
-            "applicant.id_number",
-            json!("440307 19900101 0012"),
         ),
-        ("cyrillic street", "site.street", json!("bаntian")),
+        ("site.street", "bаntian", "cyrillic street"),
         (
-            "fullwidth mobile",
             "applicant.mobile",
-            json!("１３８００１３８０００"),
+            "１３８００１３８０００",
+            "fullwidth mobile",
         ),
     ];
-    for (name, field, val) in cases {
+    for (field, val, name) in cases {
         let mut body = good.clone();
         let (obj, key) = field.split_once('.').unwrap();
-        body[obj][key] = val;
+        body[obj][key] = json!(val);
         let (s, p) = app
             .file(&format!("ctl-{}", name.replace(' ', "-")), &body)
             .await;

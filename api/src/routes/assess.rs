@@ -2,14 +2,14 @@
 
 use crate::app::AppState;
 use crate::error::{ApiBody, ApiError, FieldProblem, Msg};
-use axum::Router;
+use crate::messages::Key;
+use crate::routes::Routes;
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/api/v1/assessments", post(assess))
+pub fn routes(r: Routes) -> Routes {
+    r.post("/api/v1/assessments", assess)
 }
 
 /// Assess facts (rules.md §1) → the §8 result. Absent facts are unknown and reported in `missing_facts`.
@@ -21,12 +21,7 @@ pub async fn assess(State(s): State<AppState>, ApiBody(body): ApiBody) -> Respon
     let text = match std::str::from_utf8(&body) {
         Ok(t) => t,
         Err(_) => {
-            return ApiError::bad_request(
-                "MALFORMED_JSON",
-                "请求内容不是 UTF-8",
-                "the body is not UTF-8",
-            )
-            .into_response();
+            return ApiError::bad_request("MALFORMED_JSON", Msg::of(Key::NotUtf8)).into_response();
         }
     };
     match s.engine.parse_json(text, s.today()) {
@@ -45,18 +40,11 @@ pub async fn assess(State(s): State<AppState>, ApiBody(body): ApiBody) -> Respon
         }
         Err(e) => ApiError::Invalid {
             code: "INVALID_FACTS",
-            title: Msg::new("事实数据有误", "The facts are invalid"),
+            title: Key::InvalidFacts,
             problems: e
                 .fields
                 .into_iter()
-                .map(|f| FieldProblem {
-                    field: f.field,
-                    rule: f.rule.to_owned(),
-                    message: Msg {
-                        zh: f.message.zh,
-                        en: f.message.en,
-                    },
-                })
+                .map(|f| FieldProblem::new(f.field, f.rule, f.message.zh, f.message.en))
                 .collect(),
         }
         .into_response(),

@@ -2,19 +2,18 @@
 
 use crate::app::AppState;
 use crate::error::ApiError;
+use crate::routes::Routes;
+use axum::Json;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz))
-        .route("/api/v1/ruleset", get(ruleset))
-        .route("/api/v1/keys", get(keys))
-        .route("/api/openapi.json", get(openapi))
+pub fn routes(r: Routes) -> Routes {
+    r.get("/healthz", healthz)
+        .get("/readyz", readyz)
+        .get("/api/v1/ruleset", ruleset)
+        .get("/api/v1/keys", keys)
+        .get("/api/openapi.json", openapi)
 }
 
 /// The process is up.
@@ -62,7 +61,8 @@ pub async fn keys(State(s): State<AppState>) -> Json<serde_json::Value> {
     Json(s.signer.jwks())
 }
 
-/// This document.
+/// This document (OpenAPI 3.1).
+#[utoipa::path(get, path = "/api/openapi.json", tag = "meta", responses((status = 200, description = "the OpenAPI document", body = Object)))]
 pub async fn openapi() -> Response {
     (
         [(header::CONTENT_TYPE, "application/json")],

@@ -1,4 +1,7 @@
-//! One router per resource.
+//! One module per resource. Each adds its routes through [`Routes`], which records every method and
+//! path as it builds the router, so that a test compares the router with `/api/openapi.json`
+//! (`openapi.rs`): a route without its OpenAPI entry fails it. The static files (`statics.rs`) are
+//! files, not operations, and are merged outside it.
 
 pub mod assess;
 pub mod meta;
@@ -7,3 +10,57 @@ pub mod receipts;
 pub mod registrations;
 pub mod statics;
 pub mod uploads;
+
+use crate::app::AppState;
+use axum::Router;
+use axum::handler::Handler;
+use axum::http::Method;
+use axum::routing::{MethodRouter, get, post};
+
+/// The router being built, and the (method, path) of every route added to it.
+#[derive(Default)]
+pub struct Routes {
+    router: Router<AppState>,
+    list: Vec<(Method, &'static str)>,
+}
+
+impl Routes {
+    pub fn get<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, h: H) -> Routes {
+        self.add(Method::GET, path, get(h))
+    }
+    pub fn post<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, h: H) -> Routes {
+        self.add(Method::POST, path, post(h))
+    }
+    /// `post`, with `wrap` applied to that one route (e.g. its own body limit).
+    pub fn post_with<H: Handler<T, AppState>, T: 'static>(
+        self,
+        path: &'static str,
+        h: H,
+        wrap: impl FnOnce(MethodRouter<AppState>) -> MethodRouter<AppState>,
+    ) -> Routes {
+        self.add(Method::POST, path, wrap(post(h)))
+    }
+    fn add(mut self, method: Method, path: &'static str, r: MethodRouter<AppState>) -> Routes {
+        self.list.push((method, path));
+        self.router = self.router.route(path, r);
+        self
+    }
+    /// Every route added, in order.
+    pub fn list(&self) -> &[(Method, &'static str)] {
+        &self.list
+    }
+    pub fn into_router(self) -> Router<AppState> {
+        self.router
+    }
+}
+
+/// Every operation of the service.
+pub fn all() -> Routes {
+    let r = Routes::default();
+    let r = meta::routes(r);
+    let r = assess::routes(r);
+    let r = uploads::routes(r);
+    let r = registrations::routes(r);
+    let r = receipts::routes(r);
+    pages::routes(r)
+}

@@ -5,21 +5,19 @@
 use crate::app::AppState;
 use crate::error::{ApiError, ApiPath};
 use crate::filing::Filing;
+use crate::lifecycle::State;
+use crate::routes::Routes;
 use crate::routes::receipts::verification;
-use crate::routes::registrations::receipt_view;
+use crate::routes::registrations::{ReceiptView, receipt_view};
 use crate::store::FilingRecord;
 use crate::validate;
 use anbei_core::Code;
-use axum::Router;
-use axum::extract::State;
 use axum::response::Html;
-use axum::routing::get;
 use std::fmt::Write;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/receipts/{receipt_no}", get(receipt_page))
-        .route("/receipts/{receipt_no}/notice", get(notice_page))
+pub fn routes(r: Routes) -> Routes {
+    r.get("/receipts/{receipt_no}", receipt_page)
+        .get("/receipts/{receipt_no}/notice", notice_page)
 }
 
 /// Escapes text for HTML.
@@ -63,24 +61,35 @@ th{width:32%;background:#f2f2f2;font-weight:normal}.qr{text-align:center;margin-
 word-break:break-all}.state{font-weight:bold}.warn{border:2px solid #b00;padding:2mm;color:#600}.page{page-break-after:always}\
 @media print{.noprint{display:none}}</style>";
 
-async fn load(s: &AppState, no: &str) -> Result<(FilingRecord, Filing), ApiError> {
+/// What both printed pages show: the registration, its filing, its receipt and the receipt's table.
+struct Printed {
+    rec: FilingRecord,
+    f: Filing,
+    rv: ReceiptView,
+    table: String,
+}
+
+async fn load(s: &AppState, no: &str) -> Result<Printed, ApiError> {
     let rec = s
         .store
         .get_by_receipt(no)
         .await?
         .ok_or(ApiError::NotFound)?;
     let f: Filing = serde_json::from_str(&rec.request).map_err(ApiError::internal)?;
-    Ok((rec, f))
+    let rv = receipt_view(s, rec.receipt.as_ref().ok_or(ApiError::NotFound)?);
+    let table = receipt_table(s, &rec, &f)?;
+    Ok(Printed { rec, f, rv, table })
 }
 
-fn status_zh(st: &str) -> &'static str {
+/// The state as the printed receipt says it.
+fn state_zh(st: State) -> &'static str {
     match st {
-        "registered" => "已登记（有效）",
-        "extended" => "已延期（有效）",
-        "expired" => "已过期",
-        "cancelled" => "已注销",
-        "revoked" => "已撤销",
-        _ => "无效",
+        State::Registered => "已登记（有效）",
+        State::Extended => "已延期（有效）",
+        State::Expired => "已过期",
+        State::Cancelled => "已注销",
+        State::Revoked => "已撤销",
+        State::Filed | State::Returned | State::Refused => "无效",
     }
 }
 
@@ -95,7 +104,7 @@ fn receipt_table(s: &AppState, rec: &FilingRecord, f: &Filing) -> Result<String,
     };
     row("回执编号", &v.receipt_no);
     row("登记编号", &v.filing_no);
-    row("当前状态", status_zh(&v.status));
+    row("当前状态", state_zh(v.status));
     row("类别", &scope);
     row(
         "是否高风险",
@@ -143,13 +152,10 @@ fn draft_notice(s: &AppState) -> String {
 #[utoipa::path(get, path = "/receipts/{receipt_no}", tag = "receipts", params(("receipt_no" = String, Path)),
     responses((status = 200, description = "HTML page", content_type = "text/html"), (status = 404, body = crate::error::Problem)))]
 pub async fn receipt_page(
-    State(s): State<AppState>,
+    axum::extract::State(s): axum::extract::State<AppState>,
     ApiPath(no): ApiPath<String>,
 ) -> Result<Html<String>, ApiError> {
-    let (rec, f) = load(&s, &no).await?;
-    let r = rec.receipt.as_ref().ok_or(ApiError::NotFound)?;
-    let rv = receipt_view(&s, r);
-    let table = receipt_table(&s, &rec, &f)?;
+    let Printed { rv, table, .. } = load(&s, &no).await?;
     let mut h = String::with_capacity(16 * 1024);
     let _ = write!(
         h,
@@ -181,13 +187,10 @@ pub async fn receipt_page(
 #[utoipa::path(get, path = "/receipts/{receipt_no}/notice", tag = "receipts", params(("receipt_no" = String, Path)),
     responses((status = 200, description = "HTML page", content_type = "text/html"), (status = 404, body = crate::error::Problem)))]
 pub async fn notice_page(
-    State(s): State<AppState>,
+    axum::extract::State(s): axum::extract::State<AppState>,
     ApiPath(no): ApiPath<String>,
 ) -> Result<Html<String>, ApiError> {
-    let (rec, f) = load(&s, &no).await?;
-    let r = rec.receipt.as_ref().ok_or(ApiError::NotFound)?;
-    let rv = receipt_view(&s, r);
-    let table = receipt_table(&s, &rec, &f)?;
+    let Printed { rec, f, rv, table } = load(&s, &no).await?;
     let assessment: serde_json::Value =
         serde_json::from_str(&rec.assessment).map_err(ApiError::internal)?;
     let view = s.engine.ruleset_view(s.today());

@@ -4,16 +4,17 @@
 use crate::app::AppState;
 use crate::error::{ApiError, ApiPath};
 use crate::filing::Filing;
-use crate::routes::registrations::effective_status;
+use crate::lifecycle::State;
+use crate::messages::Key;
+use crate::routes::Routes;
+use crate::routes::registrations::effective_state;
 use crate::store::FilingRecord;
 use crate::validate;
-use axum::extract::State;
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use serde::Serialize;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/api/v1/receipts/{receipt_no}/verify", get(verify))
+pub fn routes(r: Routes) -> Routes {
+    r.get("/api/v1/receipts/{receipt_no}/verify", verify)
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -21,7 +22,7 @@ pub struct Verification {
     pub receipt_no: String,
     pub filing_no: String,
     /// The registration's state now (`registered`, `extended`, `expired`, `cancelled`, `revoked`).
-    pub status: String,
+    pub status: State,
     /// In force today and correctly signed.
     pub valid: bool,
     pub signature_valid: bool,
@@ -48,14 +49,14 @@ pub fn verification(s: &AppState, rec: &FilingRecord) -> Result<Verification, Ap
     let r = rec.receipt.as_ref().ok_or(ApiError::NotFound)?;
     let f: Filing = serde_json::from_str(&rec.request).map_err(ApiError::internal)?;
     let signature_valid = r.kid == s.signer.kid() && s.signer.verify(&r.payload(), &r.signature);
-    let status = effective_status(rec, s.today()).to_owned();
+    let status = effective_state(rec, s.today());
     let contractor = if f.contractor.credit_code.is_some() {
         f.contractor.name.clone()
     } else {
         validate::mask_name(&f.contractor.name)
     };
     Ok(Verification {
-        valid: signature_valid && (status == "registered" || status == "extended"),
+        valid: signature_valid && status.in_force(),
         signature_valid,
         status,
         receipt_no: r.receipt_no.clone(),
@@ -82,10 +83,7 @@ pub fn verification(s: &AppState, rec: &FilingRecord) -> Result<Verification, Ap
         kid: r.kid.clone(),
         payload: r.payload().canonical(),
         signature: r.signature.clone(),
-        notice: crate::error::Msg::new(
-            "登记是备案告知，不是行政许可；其他审批手续须另行办理（第八条）",
-            "Registration is a notification, not a permit: every other approval must still be obtained (Art. 8)",
-        ),
+        notice: crate::error::Msg::of(Key::NotAPermit),
     })
 }
 
@@ -93,7 +91,7 @@ pub fn verification(s: &AppState, rec: &FilingRecord) -> Result<Verification, Ap
 #[utoipa::path(get, path = "/api/v1/receipts/{receipt_no}/verify", tag = "receipts", params(("receipt_no" = String, Path)),
     responses((status = 200, body = Verification), (status = 404, body = crate::error::Problem)))]
 pub async fn verify(
-    State(s): State<AppState>,
+    axum::extract::State(s): axum::extract::State<AppState>,
     ApiPath(no): ApiPath<String>,
 ) -> Result<Json<Verification>, ApiError> {
     let rec = s

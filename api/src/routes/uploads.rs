@@ -3,22 +3,22 @@
 
 use crate::app::AppState;
 use crate::config::UPLOAD_LIMIT;
-use crate::error::{ApiError, Msg};
+use crate::error::{ApiError, Msg, bad_body};
+use crate::messages::Key;
+use crate::routes::Routes;
 use crate::store::UploadMeta;
+use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, FromRequest, Request, State};
 use axum::http::{StatusCode, header};
-use axum::routing::post;
-use axum::{Json, Router};
 use sha2::{Digest, Sha256};
 use std::io::Write;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route(
-        "/api/v1/uploads",
-        post(upload).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
-    )
+pub fn routes(r: Routes) -> Routes {
+    r.post_with("/api/v1/uploads", upload, |m| {
+        m.layer(DefaultBodyLimit::max(UPLOAD_LIMIT))
+    })
 }
 
 /// The media type of a document, from its first bytes.
@@ -64,35 +64,25 @@ pub async fn upload(
                 limit: UPLOAD_LIMIT,
             });
         }
-        Err(e) => {
-            return Err(ApiError::bad_request(
-                "BAD_BODY",
-                "无法读取上传内容",
-                e.body_text(),
-            ));
-        }
+        Err(e) => return Err(bad_body(e.body_text())),
     };
     if body.is_empty() {
         return Err(ApiError::bad_request(
             "EMPTY_UPLOAD",
-            "上传内容为空",
-            "the upload is empty",
+            Msg::of(Key::EmptyUpload),
         ));
     }
     let Some(kind) = sniff(&body) else {
         return Err(ApiError::UnsupportedMediaType {
-            msg: Msg::new(
-                "只接受 PDF、JPEG 或 PNG 文件（按文件内容判断）",
-                "only PDF, JPEG or PNG files are accepted (judged by content)",
-            ),
+            msg: Msg::of(Key::UploadType),
         });
     };
     if let Some(d) = declared.filter(|d| !d.is_empty() && d != "application/octet-stream") {
         if d != kind {
             return Err(ApiError::UnsupportedMediaType {
-                msg: Msg::new(
-                    format!("声明的类型 {d} 与文件内容（{kind}）不符"),
-                    format!("the declared type {d} does not match the content ({kind})"),
+                msg: Msg::with(
+                    Key::UploadTypeMismatch,
+                    &[("declared", &d), ("actual", &kind)],
                 ),
             });
         }

@@ -4,6 +4,7 @@
 //! and the value, never a guess.
 
 use super::{Event, FilingRecord, LedgerEntry, Officer, Receipt, Status, StoreError, UploadMeta};
+use crate::lifecycle::{Action, Actor};
 
 /// Reads one named column of a row.
 pub trait Columns {
@@ -35,6 +36,14 @@ pub trait Columns {
 
     fn status(&self, col: &'static str) -> Result<Status, StoreError> {
         self.one_of(col, Status::parse)
+    }
+
+    fn actor(&self, col: &'static str) -> Result<Actor, StoreError> {
+        self.one_of(col, |v| v.parse().ok())
+    }
+
+    fn action(&self, col: &'static str) -> Result<Action, StoreError> {
+        self.one_of(col, |v| v.parse().ok())
     }
 }
 
@@ -124,9 +133,9 @@ macro_rules! decode_columns {
 
 decode_columns!(Event {
     at: text("at"),
-    actor: text("actor"),
+    actor: actor("actor"),
     actor_name: maybe_text("actor_name"),
-    action: text("action"),
+    action: action("action"),
     reason: maybe_text("reason"),
     data: json("data"),
 });

@@ -155,12 +155,12 @@ pub trait Sealer: Send + Sync {
 pub struct Event {
     pub at: String,
     /// `applicant`, `officer`, `admin` or `system`.
-    pub actor: String,
+    pub actor: crate::lifecycle::Actor,
     /// Officers only — never the applicant's personal data.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub actor_name: Option<String>,
     /// `filed`, `registered`, `returned`, `resubmitted`, `accepted`, `refused`, `extended`, `cancelled`, `revoked`.
-    pub action: String,
+    pub action: crate::lifecycle::Action,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -247,9 +247,9 @@ impl NewFiling {
             assessment: "{}".into(),
             events: vec![Event {
                 at: at.into(),
-                actor: "applicant".into(),
+                actor: crate::lifecycle::Actor::Applicant,
                 actor_name: None,
-                action: "filed".into(),
+                action: crate::lifecycle::Action::File,
                 reason: None,
                 data: None,
             }],

@@ -141,9 +141,9 @@ async fn write_group(
             for (v, s) in ev.iter_mut().zip([
                 Some(nos[i].as_str()),
                 Some(&e.at),
-                Some(&e.actor),
+                Some(e.actor.as_str()),
                 e.actor_name.as_deref(),
-                Some(&e.action),
+                Some(e.action.as_str()),
                 e.reason.as_deref(),
             ]) {
                 v.push(s);

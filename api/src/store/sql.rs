@@ -145,9 +145,9 @@ query!(
     ] [
         Arg::Text(filing_no),
         Arg::Text(&e.at),
-        Arg::Text(&e.actor),
+        Arg::Text(e.actor.as_str()),
         Arg::MaybeText(e.actor_name.as_deref()),
-        Arg::Text(&e.action),
+        Arg::Text(e.action.as_str()),
         Arg::MaybeText(e.reason.as_deref()),
         Arg::MaybeText(data),
     ]

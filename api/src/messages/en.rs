@@ -1,0 +1,125 @@
+//! English (`en`): the problem documents' `title`/`detail` and every `message.en`.
+
+use super::{Catalogue, Key};
+use crate::lifecycle::{Action, Actor, Role, State};
+
+pub const CATALOGUE: Catalogue = Catalogue {
+    tag: "en",
+    text,
+    state,
+    action,
+    actor,
+    list_separator: ", ",
+};
+
+fn text(k: Key) -> &'static str {
+    match k {
+        Key::BadRequest => "Bad request",
+        Key::InvalidFiling => "The filing is incomplete or invalid",
+        Key::InvalidRequest => "The request is invalid",
+        Key::InvalidFacts => "The facts are invalid",
+        Key::NotRegistrable => "This work cannot be registered here",
+        Key::IdempotencyMismatch => "Idempotency-Key reused with a different body",
+        Key::IdempotencyMismatchDetail => {
+            "an Idempotency-Key may only be replayed with the same body; use a new key for a new filing"
+        }
+        Key::IdempotencyInFlight => "The same request is still being processed",
+        Key::IdempotencyInFlightDetail => {
+            "retry later with the same Idempotency-Key to get the result"
+        }
+        Key::InvalidState => "Not allowed in the current state",
+        Key::Unauthorized => "Authentication required",
+        Key::UnauthorizedDetail => "send a valid access token (Authorization: Bearer …)",
+        Key::Forbidden => "Forbidden",
+        Key::NotFound => "Not found",
+        Key::NotFoundDetail => "the requested resource does not exist",
+        Key::MethodNotAllowed => "Method not allowed",
+        Key::MethodNotAllowedDetail => "this address does not support that HTTP method",
+        Key::PayloadTooLarge => "Payload too large",
+        Key::PayloadTooLargeDetail => "the body may be at most {limit} bytes",
+        Key::UnsupportedMediaType => "Unsupported media type",
+        Key::RateLimited => "Too many requests",
+        Key::RateLimitedDetail => "try again in {seconds} s",
+        Key::Unavailable => "Service unavailable",
+        Key::UnavailableDetail => "the database is not reachable",
+        Key::Internal => "Internal server error",
+        Key::InternalDetail => "please try again later; the problem has been logged",
+        Key::ProblemsOne => "{n} problem; nothing was done",
+        Key::ProblemsMany => "{n} problems; nothing was done",
+        Key::ConcurrentChange => "the registration was changed concurrently; reload and retry",
+        Key::MalformedJson => "the body is not valid JSON: {error}",
+        Key::NotUtf8 => "the body is not UTF-8",
+        Key::BodyNotJson => "the body must be JSON (Content-Type: application/json)",
+        Key::BadBody => "the body could not be read: {error}",
+        Key::BadPath => "{error}",
+        Key::BadQuery => "{error}",
+        Key::EmptyUpload => "the upload is empty",
+        Key::UploadType => "only PDF, JPEG or PNG files are accepted (judged by content)",
+        Key::UploadTypeMismatch => {
+            "the declared type {declared} does not match the content ({actual})"
+        }
+        Key::IdempotencyKeyRequired => "the Idempotency-Key header is required",
+        Key::IdempotencyKeyInvalid => "the Idempotency-Key must be 1–255 visible ASCII characters",
+        Key::OfficersOnly => "officers only",
+        Key::OtherStreet => "this registration belongs to another street",
+        Key::ApplicantOnly => "only the applicant can do this",
+        Key::ListOwnStreet => "you can only list your own street",
+        Key::NotPermitted => "the {actor} cannot {action} a registration",
+        Key::WrongState => {
+            "cannot {action} a registration that is {state}; only one that is {allowed} ({article})"
+        }
+        Key::NewFiling => "not yet filed",
+        Key::NoFastAcceptance => "fast acceptance does not apply",
+        Key::NotInForce => "only a registration in force can be extended",
+        Key::Expired => "the registration expired on {date}; file anew",
+        Key::OutsideExtensionWindow => {
+            "an extension can be requested only in the {days} days before expiry ({start} to {end}) (Art. 25)"
+        }
+        Key::FastAcceptance => "fast acceptance",
+        Key::Date => "must be a real date YYYY-MM-DD",
+        Key::CompletionInFuture => "the completion date cannot be in the future",
+        Key::CompletionBeforeRegistration => {
+            "the completion date cannot be before registration ({date})"
+        }
+        Key::UploadId => "must be an upload id (sha256:…)",
+        Key::UnknownUpload => "no such upload; upload the file again",
+        Key::StreetImmutable => "cannot move to another street (was {street}); file anew",
+        Key::ChangesLength => "list 1–100 requested changes",
+        Key::RevocationGround => "ground must be one of {grounds}",
+        Key::ExtensionRange => {
+            "the new end must be after {current} and no later than {max} (at most {months} months more)"
+        }
+        Key::UnknownStatus => "unknown status",
+        Key::NotAPermit => {
+            "Registration is a notification, not a permit: every other approval must still be obtained (Art. 8)"
+        }
+    }
+}
+
+/// In English a state is called by its code.
+fn state(s: State) -> &'static str {
+    s.as_str()
+}
+
+fn action(a: Action) -> &'static str {
+    match a {
+        Action::File => "file",
+        Action::Register => "register",
+        Action::Accept => "accept",
+        Action::Return => "return",
+        Action::Resubmit => "resubmit",
+        Action::Refuse => "refuse",
+        Action::Extend => "extend",
+        Action::Cancel => "cancel",
+        Action::Revoke => "revoke",
+    }
+}
+
+fn actor(a: Actor) -> &'static str {
+    match a {
+        Actor::Applicant => "applicant",
+        Actor::Staff(Role::Officer) => "street officer",
+        Actor::Staff(Role::Admin) => "district administrator",
+        Actor::System => "system",
+    }
+}

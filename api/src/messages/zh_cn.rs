@@ -1,0 +1,124 @@
+//! 简体中文（`zh-CN`）：问题文档的 `title_zh`/`detail_zh` 与每条 `message.zh`。
+
+use super::{Catalogue, Key};
+use crate::lifecycle::{Action, Actor, Role, State};
+
+pub const CATALOGUE: Catalogue = Catalogue {
+    tag: "zh-CN",
+    text,
+    state,
+    action,
+    actor,
+    list_separator: "、",
+};
+
+fn text(k: Key) -> &'static str {
+    match k {
+        Key::BadRequest => "请求有误",
+        Key::InvalidFiling => "申报材料不完整或有误",
+        Key::InvalidRequest => "请求内容有误",
+        Key::InvalidFacts => "事实数据有误",
+        Key::NotRegistrable => "不能在本系统登记",
+        Key::IdempotencyMismatch => "幂等键已用于另一份请求",
+        Key::IdempotencyMismatchDetail => {
+            "同一幂等键只能用于同一份请求内容；新的申报请使用新的幂等键"
+        }
+        Key::IdempotencyInFlight => "相同请求正在处理中",
+        Key::IdempotencyInFlightDetail => "请稍后用同一幂等键重试以取得结果",
+        Key::InvalidState => "当前状态下不能进行此操作",
+        Key::Unauthorized => "需要身份凭证",
+        Key::UnauthorizedDetail => "请提供有效的访问令牌（Authorization: Bearer …）",
+        Key::Forbidden => "无权进行此操作",
+        Key::NotFound => "未找到",
+        Key::NotFoundDetail => "所请求的资源不存在",
+        Key::MethodNotAllowed => "不支持此方法",
+        Key::MethodNotAllowedDetail => "该地址不支持此 HTTP 方法",
+        Key::PayloadTooLarge => "内容过大",
+        Key::PayloadTooLargeDetail => "请求内容不能超过 {limit} 字节",
+        Key::UnsupportedMediaType => "不支持的文件或内容类型",
+        Key::RateLimited => "请求过于频繁",
+        Key::RateLimitedDetail => "请 {seconds} 秒后再试",
+        Key::Unavailable => "服务暂不可用",
+        Key::UnavailableDetail => "数据库暂不可用",
+        Key::Internal => "服务器内部错误",
+        Key::InternalDetail => "请稍后再试；问题已记录",
+        Key::ProblemsOne | Key::ProblemsMany => "共 {n} 处问题，未予处理",
+        Key::ConcurrentChange => "该登记已被并发修改，请刷新后重试",
+        Key::MalformedJson => "请求内容不是有效的 JSON：{error}",
+        Key::NotUtf8 => "请求内容不是 UTF-8",
+        Key::BodyNotJson => "请求内容应为 JSON（Content-Type: application/json）",
+        Key::BadBody => "无法读取请求内容：{error}",
+        Key::BadPath => "地址参数有误：{error}",
+        Key::BadQuery => "查询参数有误：{error}",
+        Key::EmptyUpload => "上传内容为空",
+        Key::UploadType => "只接受 PDF、JPEG 或 PNG 文件（按文件内容判断）",
+        Key::UploadTypeMismatch => "声明的类型 {declared} 与文件内容（{actual}）不符",
+        Key::IdempotencyKeyRequired => "缺少 Idempotency-Key 请求头",
+        Key::IdempotencyKeyInvalid => "Idempotency-Key 应为 1—255 个可见 ASCII 字符",
+        Key::OfficersOnly => "仅限街道工作人员",
+        Key::OtherStreet => "该登记不属于您所在街道",
+        Key::ApplicantOnly => "此操作由申报人办理",
+        Key::ListOwnStreet => "只能查看本街道的登记",
+        Key::NotPermitted => "{actor}不能{action}登记",
+        Key::WrongState => {
+            "当前状态为“{state}”，不能{action}；只有“{allowed}”的登记才能{action}（{article}）"
+        }
+        Key::NewFiling => "尚未申报",
+        Key::NoFastAcceptance => "不适用快速受理",
+        Key::NotInForce => "只有有效的登记才能延期",
+        Key::Expired => "登记已于 {date} 到期，请重新申报",
+        Key::OutsideExtensionWindow => {
+            "延期须在有效期届满前 {days} 日内（{start} 至 {end}）申请（第二十五条）"
+        }
+        Key::FastAcceptance => "快速受理",
+        Key::Date => "应为有效日期 YYYY-MM-DD",
+        Key::CompletionInFuture => "完工日期不能晚于今天",
+        Key::CompletionBeforeRegistration => "完工日期不能早于登记日期（{date}）",
+        Key::UploadId => "应为上传文件编号（sha256:…）",
+        Key::UnknownUpload => "未找到该上传文件，请重新上传",
+        Key::StreetImmutable => "不能改为其他街道（原为 {street}）；请另行申报",
+        Key::ChangesLength => "请列出 1—100 项需补正的内容",
+        Key::RevocationGround => "撤销理由代码应为 {grounds}",
+        Key::ExtensionRange => {
+            "新的有效期应晚于 {current}，且不超过 {max}（延长不超过 {months} 个月）"
+        }
+        Key::UnknownStatus => "未知的状态",
+        Key::NotAPermit => "登记是备案告知，不是行政许可；其他审批手续须另行办理（第八条）",
+    }
+}
+
+fn state(s: State) -> &'static str {
+    match s {
+        State::Filed => "待受理",
+        State::Returned => "已退回",
+        State::Registered => "已登记",
+        State::Extended => "已延期",
+        State::Refused => "不予登记",
+        State::Cancelled => "已注销",
+        State::Revoked => "已撤销",
+        State::Expired => "已过期",
+    }
+}
+
+fn action(a: Action) -> &'static str {
+    match a {
+        Action::File => "申报",
+        Action::Register => "快速受理",
+        Action::Accept => "受理",
+        Action::Return => "退回",
+        Action::Resubmit => "补正后重新提交",
+        Action::Refuse => "不予登记",
+        Action::Extend => "延期",
+        Action::Cancel => "注销",
+        Action::Revoke => "撤销",
+    }
+}
+
+fn actor(a: Actor) -> &'static str {
+    match a {
+        Actor::Applicant => "申报人",
+        Actor::Staff(Role::Officer) => "街道工作人员",
+        Actor::Staff(Role::Admin) => "区级管理员",
+        Actor::System => "系统",
+    }
+}

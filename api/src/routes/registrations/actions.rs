@@ -1,0 +1,275 @@
+//! The lifecycle actions after filing (rules.md §7): an officer of the street accepts, returns, refuses
+//! or revokes; the applicant extends or cancels. Each takes its caller from an extractor (`auth.rs`),
+//! asks the lifecycle table through [`step`], and stores the update with its history event.
+
+use super::create::receipt_draft;
+use super::views::RegistrationView;
+use super::{applicant_step, commit, filed_on, officer_step, optional_body, reason, text};
+use crate::app::AppState;
+use crate::auth::{Applicant, StreetOfficer};
+use crate::error::{ApiBody, ApiError, ApiJson, FieldProblem, Msg};
+use crate::filing::{self, Filing};
+use crate::lifecycle::{Action, RevocationGround};
+use crate::messages::Key;
+use crate::store::ReceiptOp;
+use anbei_core::Date;
+use axum::Json;
+use axum::extract::State;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+#[derive(Deserialize, Default, utoipa::ToSchema)]
+pub struct NoteBody {
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct ReasonBody {
+    pub reason: String,
+    /// Revocation only: `false_filing` (虚假申报), `permit_evasion` (刻意规避施工许可证办理),
+    /// `beyond_scope` (超出登记范围施工), `illegal_construction` (违法建设) — 第二十五条.
+    #[serde(default)]
+    pub ground: Option<String>,
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct ChangeIn {
+    pub field: String,
+    pub message: Msg,
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct ReturnBody {
+    pub changes: Vec<ChangeIn>,
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct ExtensionBody {
+    pub new_valid_until: String,
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct CancellationBody {
+    pub completion_date: String,
+    /// Upload id of the waste-disposal record (第三十三条).
+    pub waste_disposal_record: String,
+}
+
+/// A date field that is not a real date.
+fn bad_date(field: &str) -> FieldProblem {
+    FieldProblem::msg(field, "date", Msg::of(Key::Date))
+}
+
+/// An officer of the street accepts a filed registration (第二十七条第（二）（三）项): it becomes
+/// `registered` and the receipt is issued.
+#[utoipa::path(post, path = "/api/v1/registrations/{filing_no}/acceptance", tag = "officers",
+    params(("filing_no" = String, Path)), security(("bearer" = [])), request_body(content = NoteBody),
+    responses((status = 200, body = RegistrationView), (status = 403, body = crate::error::Problem), (status = 409, body = crate::error::Problem)))]
+pub async fn accept(
+    State(s): State<AppState>,
+    o: StreetOfficer,
+    ApiBody(body): ApiBody,
+) -> Result<Json<RegistrationView>, ApiError> {
+    let b: NoteBody = optional_body(&body)?;
+    let note = b.note.map(|n| reason(&n, "note")).transpose()?;
+    let mut u = officer_step(&s, &o, Action::Accept)?;
+    let rec = &o.rec;
+    let f: Filing = serde_json::from_str(&rec.request).map_err(ApiError::internal)?;
+    let filed_on = filed_on(rec)?;
+    // Decided again with the registration date: the validity runs from today (第二十五条).
+    let a = filing::decide(&s.engine, &f.facts, filed_on, Some(s.today().max(filed_on)))
+        .map_err(|_| ApiError::internal("stored facts no longer decide"))?;
+    u.receipt = ReceiptOp::Issue(receipt_draft(
+        &s,
+        a.ruleset.id,
+        &rec.scope,
+        rec.high_risk,
+        a.deadlines.valid_until.map(|d| d.to_string()),
+    )?);
+    u.assessment = Some(serde_json::to_string(&a).map_err(ApiError::internal)?);
+    u.event.reason = note;
+    commit(&s, u).await
+}
+
+/// An officer returns a filing with every requested change at once (一次性告知, 第二十七条第（三）项).
+#[utoipa::path(post, path = "/api/v1/registrations/{filing_no}/return", tag = "officers",
+    params(("filing_no" = String, Path)), security(("bearer" = [])), request_body(content = ReturnBody),
+    responses((status = 200, body = RegistrationView), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn return_filing(
+    State(s): State<AppState>,
+    o: StreetOfficer,
+    ApiJson(b): ApiJson<ReturnBody>,
+) -> Result<Json<RegistrationView>, ApiError> {
+    let mut problems = Vec::new();
+    let mut changes = Vec::new();
+    if b.changes.is_empty() || b.changes.len() > 100 {
+        problems.push(FieldProblem::msg(
+            "changes",
+            "length",
+            Msg::of(Key::ChangesLength),
+        ));
+    }
+    let mut check = |v: &str, field: String, max: usize| {
+        text(v, &field, max).map_err(|p| problems.push(p)).ok()
+    };
+    for (i, c) in b.changes.iter().enumerate() {
+        let field = check(&c.field, format!("changes.{i}.field"), 200);
+        let zh = check(&c.message.zh, format!("changes.{i}.message.zh"), 1000);
+        let en = if c.message.en.trim().is_empty() {
+            zh.clone()
+        } else {
+            check(&c.message.en, format!("changes.{i}.message.en"), 1000)
+        };
+        if let (Some(field), Some(zh), Some(en)) = (field, zh, en) {
+            changes.push(json!({ "field": field, "message": { "zh": zh, "en": en } }));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(ApiError::invalid_request(problems));
+    }
+    let mut u = officer_step(&s, &o, Action::Return)?;
+    let changes = Value::Array(changes);
+    u.requested_changes = Some(Some(changes.to_string()));
+    u.event.data = Some(json!({ "changes": changes }));
+    commit(&s, u).await
+}
+
+/// An officer refuses a filing (it needs a permit, or is prohibited), with the reason
+/// (第二十七条第（三）项).
+#[utoipa::path(post, path = "/api/v1/registrations/{filing_no}/refusal", tag = "officers",
+    params(("filing_no" = String, Path)), security(("bearer" = [])), request_body(content = ReasonBody),
+    responses((status = 200, body = RegistrationView), (status = 409, body = crate::error::Problem)))]
+pub async fn refuse(
+    State(s): State<AppState>,
+    o: StreetOfficer,
+    ApiJson(b): ApiJson<ReasonBody>,
+) -> Result<Json<RegistrationView>, ApiError> {
+    let why = reason(&b.reason, "reason")?;
+    let mut u = officer_step(&s, &o, Action::Refuse)?;
+    u.event.reason = Some(why);
+    commit(&s, u).await
+}
+
+/// An officer revokes a registration (信息登记无效，予以撤销, 第二十五条), with the reason.
+#[utoipa::path(post, path = "/api/v1/registrations/{filing_no}/revocation", tag = "officers",
+    params(("filing_no" = String, Path)), security(("bearer" = [])), request_body(content = ReasonBody),
+    responses((status = 200, body = RegistrationView), (status = 409, body = crate::error::Problem)))]
+pub async fn revoke(
+    State(s): State<AppState>,
+    o: StreetOfficer,
+    ApiJson(b): ApiJson<ReasonBody>,
+) -> Result<Json<RegistrationView>, ApiError> {
+    let why = reason(&b.reason, "reason")?;
+    let ground = b
+        .ground
+        .as_deref()
+        .map(str::parse::<RevocationGround>)
+        .transpose()
+        .map_err(|_| {
+            ApiError::invalid_request(vec![FieldProblem::msg(
+                "ground",
+                "code",
+                Msg::each(|l| {
+                    let all = l.list(RevocationGround::ALL.iter().map(|g| g.as_str()));
+                    l.fill(Key::RevocationGround, &[("grounds", &all)])
+                }),
+            )])
+        })?;
+    let mut u = officer_step(&s, &o, Action::Revoke)?;
+    u.event.reason = Some(why);
+    u.event.data = ground.map(|g| json!({ "ground": g }));
+    commit(&s, u).await
+}
+
+/// Extend a registration: only inside the window (the 15 days ending on `valid_until`, 第二十五条),
+/// to at most `validity_months` past the current `valid_until` (product policy: once per window).
+#[utoipa::path(post, path = "/api/v1/registrations/{filing_no}/extension", tag = "registrations",
+    params(("filing_no" = String, Path)), security(("bearer" = [])), request_body(content = ExtensionBody),
+    responses((status = 200, body = RegistrationView), (status = 409, description = "outside the window", body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn extend(
+    State(s): State<AppState>,
+    Applicant { rec }: Applicant,
+    ApiJson(b): ApiJson<ExtensionBody>,
+) -> Result<Json<RegistrationView>, ApiError> {
+    let new = Date::parse(&b.new_valid_until)
+        .ok_or_else(|| ApiError::invalid_request(vec![bad_date("new_valid_until")]))?;
+    let (mut u, cx) = applicant_step(&s, &rec, Action::Extend)?;
+    let current = cx
+        .validity
+        .ok_or_else(|| ApiError::internal("registration in force without a receipt"))?
+        .valid_until;
+    let months = s.engine.ruleset_for(filed_on(&rec)?).params.validity_months;
+    let max = current.add_months_clamped(months);
+    if new <= current || new > max {
+        return Err(ApiError::invalid_request(vec![FieldProblem::msg(
+            "new_valid_until",
+            "range",
+            Msg::with(
+                Key::ExtensionRange,
+                &[("current", &current), ("max", &max), ("months", &months)],
+            ),
+        )]));
+    }
+    u.receipt = ReceiptOp::Resign {
+        valid_until: new.to_string(),
+    };
+    u.event.data = Some(json!({ "from": current.to_string(), "to": new.to_string() }));
+    commit(&s, u).await
+}
+
+/// 注销: after completion, with the waste-disposal record, due within 3 working days (第三十三条).
+#[utoipa::path(post, path = "/api/v1/registrations/{filing_no}/cancellation", tag = "registrations",
+    params(("filing_no" = String, Path)), security(("bearer" = [])), request_body(content = CancellationBody),
+    responses((status = 200, body = RegistrationView), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn cancel(
+    State(s): State<AppState>,
+    Applicant { rec }: Applicant,
+    ApiJson(b): ApiJson<CancellationBody>,
+) -> Result<Json<RegistrationView>, ApiError> {
+    let (mut u, cx) = applicant_step(&s, &rec, Action::Cancel)?;
+    let today = cx.today;
+    let registered_on = rec
+        .receipt
+        .as_ref()
+        .and_then(|r| r.issued_at.get(..10))
+        .and_then(Date::parse)
+        .ok_or_else(|| ApiError::internal("registration in force without a receipt date"))?;
+    let mut problems = Vec::new();
+    let completion = Date::parse(&b.completion_date);
+    let wrong = |rule: &str, m: Msg| FieldProblem::msg("completion_date", rule, m);
+    match completion {
+        None => problems.push(bad_date("completion_date")),
+        Some(d) if d > today => {
+            problems.push(wrong("future", Msg::of(Key::CompletionInFuture)));
+        }
+        Some(d) if d < registered_on => problems.push(wrong(
+            "date_order",
+            Msg::with(
+                Key::CompletionBeforeRegistration,
+                &[("date", &registered_on)],
+            ),
+        )),
+        Some(_) => {}
+    }
+    let record = &b.waste_disposal_record;
+    let upload = |rule: &str, k: Key| FieldProblem::msg("waste_disposal_record", rule, Msg::of(k));
+    if !filing::is_upload_id(record) {
+        problems.push(upload("upload_id", Key::UploadId));
+    } else if !s.upload_known(record).await? {
+        problems.push(upload("unknown_upload", Key::UnknownUpload));
+    }
+    let Some(completion) = completion.filter(|_| problems.is_empty()) else {
+        return Err(ApiError::invalid_request(problems));
+    };
+    let p = &s.engine.ruleset_for(filed_on(&rec)?).params;
+    let due = s
+        .engine
+        .calendar()
+        .add_working_days(completion, p.cancellation_working_days);
+    u.event.data = Some(json!({
+        "completion_date": completion.to_string(), "waste_disposal_record": record,
+        "cancellation_due": due.date.to_string(), "calendar_provisional": due.provisional, "late": today > due.date,
+    }));
+    commit(&s, u).await
+}

@@ -1,0 +1,129 @@
+//! Registrations (rules.md §7): filing and resubmission (`create.rs`), the lifecycle actions of officers
+//! and applicants (`actions.rs`), the officers' ledger (`ledger.rs`), and how a registration is shown
+//! (`views.rs`). Every action asks the lifecycle table (`crate::lifecycle`) through [`step`].
+
+pub mod actions;
+pub mod create;
+pub mod ledger;
+pub mod views;
+
+use views::view;
+pub use views::{FiledView, ReceiptView, RegistrationView, effective_state, receipt_view};
+
+use crate::app::AppState;
+use crate::auth::StreetOfficer;
+use crate::error::{ApiError, FieldProblem, parse_json};
+use crate::lifecycle::{self, Action, Actor, Context, Validity};
+use crate::routes::Routes;
+use crate::store::{FilingRecord, FilingUpdate};
+use crate::validate;
+use anbei_core::Date;
+use axum::Json;
+
+pub fn routes(r: Routes) -> Routes {
+    use actions::{accept, cancel, extend, refuse, return_filing, revoke};
+    use create::{create, resubmit, show};
+    use ledger::list;
+    r.post("/api/v1/registrations", create)
+        .get("/api/v1/registrations", list)
+        .get("/api/v1/registrations/{filing_no}", show)
+        .post("/api/v1/registrations/{filing_no}/resubmission", resubmit)
+        .post("/api/v1/registrations/{filing_no}/acceptance", accept)
+        .post("/api/v1/registrations/{filing_no}/return", return_filing)
+        .post("/api/v1/registrations/{filing_no}/refusal", refuse)
+        .post("/api/v1/registrations/{filing_no}/revocation", revoke)
+        .post("/api/v1/registrations/{filing_no}/extension", extend)
+        .post("/api/v1/registrations/{filing_no}/cancellation", cancel)
+}
+
+/// The date a registration was (last) filed.
+fn filed_on(rec: &FilingRecord) -> Result<Date, ApiError> {
+    Date::parse(&rec.filed_on).ok_or_else(|| ApiError::internal("bad filed_on"))
+}
+
+/// What the lifecycle table's guards look at for `rec` today.
+fn context(s: &AppState, rec: &FilingRecord) -> Result<Context, ApiError> {
+    let window_days = s
+        .engine
+        .ruleset_for(filed_on(rec)?)
+        .params
+        .extension_window_days;
+    let validity = match &rec.receipt {
+        Some(r) => Some(Validity {
+            valid_until: Date::parse(&r.valid_until)
+                .ok_or_else(|| ApiError::internal("bad valid_until"))?,
+            window_days,
+        }),
+        None => None,
+    };
+    Ok(Context {
+        today: s.today(),
+        high_risk: rec.high_risk,
+        street_fast_accept: s.fast_accept(&rec.street),
+        validity,
+    })
+}
+
+/// Asks the table whether `actor` may take `action` on `rec`; if so, the update to the next status
+/// with its history event (the handler adds the event's reason and data, and any other change).
+fn step(
+    s: &AppState,
+    rec: &FilingRecord,
+    action: Action,
+    actor: Actor,
+    name: Option<&str>,
+    cx: &Context,
+) -> Result<FilingUpdate, ApiError> {
+    let next = lifecycle::decide(Some(rec.status), action, actor, cx)?;
+    let now = s.now();
+    let event = lifecycle::event(now.clone(), actor, name, action, None, None);
+    Ok(FilingUpdate::new(rec, next, now, event))
+}
+
+/// [`step`] for an officer of the registration's street.
+fn officer_step(s: &AppState, o: &StreetOfficer, action: Action) -> Result<FilingUpdate, ApiError> {
+    let actor = o.officer.actor();
+    step(
+        s,
+        &o.rec,
+        action,
+        actor,
+        Some(&o.officer.name),
+        &context(s, &o.rec)?,
+    )
+}
+
+/// [`step`] for the applicant, and the context it was decided in.
+fn applicant_step(
+    s: &AppState,
+    rec: &FilingRecord,
+    action: Action,
+) -> Result<(FilingUpdate, Context), ApiError> {
+    let cx = context(s, rec)?;
+    Ok((step(s, rec, action, Actor::Applicant, None, &cx)?, cx))
+}
+
+/// Stores `u` and answers with the registration as it now is.
+async fn commit(s: &AppState, u: FilingUpdate) -> Result<Json<RegistrationView>, ApiError> {
+    let rec = s.store.update_filing(u).await?;
+    Ok(Json(view(s, &rec)?))
+}
+
+/// An optional JSON body: empty (or only whitespace) reads as the default.
+fn optional_body<T: serde::de::DeserializeOwned + Default>(b: &[u8]) -> Result<T, ApiError> {
+    if b.iter().all(u8::is_ascii_whitespace) {
+        Ok(T::default())
+    } else {
+        parse_json(b)
+    }
+}
+
+/// A free text of at most `max` characters in `field` (a reason, a note, a requested change).
+fn text(text: &str, field: &str, max: usize) -> Result<String, FieldProblem> {
+    validate::text(text, max).map_err(|e| FieldProblem::new(field, e.rule, e.zh, e.en))
+}
+
+/// A reason or a note: 1–1000 characters.
+fn reason(t: &str, field: &str) -> Result<String, ApiError> {
+    text(t, field, 1000).map_err(|p| ApiError::invalid_request(vec![p]))
+}

@@ -1,0 +1,179 @@
+//! How a registration is shown: to its applicant or an officer ([`RegistrationView`]), in the answer
+//! to a filing ([`FiledView`]), and its receipt ([`ReceiptView`]).
+
+use crate::app::AppState;
+use crate::error::ApiError;
+use crate::lifecycle::{State, Status};
+use crate::store::{Event, FilingRecord, Receipt};
+use anbei_core::Date;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use serde_json::Value;
+
+/// A receipt as the API shows it.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ReceiptView {
+    pub receipt_no: String,
+    pub ruleset: String,
+    pub scope: String,
+    pub high_risk: bool,
+    pub street: String,
+    pub valid_until: String,
+    pub issued_at: String,
+    pub verify_url: String,
+    pub print_url: String,
+    pub notice_url: String,
+    /// Ed25519, base64url, over `payload`.
+    pub signature: String,
+    pub kid: String,
+    pub payload: String,
+    /// The string encoded in the printed QR code.
+    pub qr_payload: String,
+}
+
+pub fn receipt_view(s: &AppState, r: &Receipt) -> ReceiptView {
+    let verify_url = format!("/api/v1/receipts/{}/verify", r.receipt_no);
+    let payload = r.payload().canonical();
+    ReceiptView {
+        qr_payload: format!(
+            "{}{verify_url}#{payload};{};{}",
+            s.cfg.public_url.trim_end_matches('/'),
+            r.kid,
+            r.signature
+        ),
+        receipt_no: r.receipt_no.clone(),
+        ruleset: r.ruleset.clone(),
+        scope: r.scope.clone(),
+        high_risk: r.high_risk,
+        street: r.street.clone(),
+        valid_until: r.valid_until.clone(),
+        issued_at: r.issued_at.clone(),
+        print_url: format!("/receipts/{}", r.receipt_no),
+        notice_url: format!("/receipts/{}/notice", r.receipt_no),
+        verify_url,
+        signature: r.signature.clone(),
+        kid: r.kid.clone(),
+        payload,
+    }
+}
+
+/// The answer to a new filing (201), as documented; [`filed_response`] writes it.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct FiledView {
+    pub filing_no: String,
+    /// `registered` (with the receipt) or `filed` (awaiting an officer by `acceptance_due`).
+    #[schema(inline)]
+    pub status: State,
+    /// Shown here only: the applicant's bearer token for this filing (stored as a hash).
+    pub access_token: String,
+    /// Stored JSON text, passed through as it is (no parse and re-serialisation per answer).
+    #[schema(value_type = Object)]
+    pub assessment: Box<serde_json::value::RawValue>,
+    pub acceptance_due: Option<String>,
+    pub receipt: Option<ReceiptView>,
+}
+
+/// A registration as its applicant or an officer of its street sees it.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct RegistrationView {
+    pub filing_no: String,
+    /// Current state; `expired` when a registration is past its `valid_until`.
+    #[schema(inline)]
+    pub status: State,
+    pub street: String,
+    pub scope: String,
+    pub high_risk: bool,
+    pub filed_on: String,
+    pub acceptance_due: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub requested_changes: Option<Value>,
+    pub receipt: Option<ReceiptView>,
+    #[schema(value_type = Object)]
+    pub assessment: Value,
+    #[schema(value_type = Object)]
+    pub request: Value,
+    #[schema(value_type = Vec<Object>)]
+    pub history: Vec<Event>,
+}
+
+/// The state a registration is in now: a registration past `valid_until` has expired.
+pub fn effective_state(rec: &FilingRecord, today: Date) -> State {
+    state_on(
+        rec.status,
+        rec.receipt.as_ref().map(|r| r.valid_until.as_str()),
+        today,
+    )
+}
+
+/// The state on `today` of a registration stored as `status`, valid until `valid_until` (as stored).
+pub fn state_on(status: Status, valid_until: Option<&str>, today: Date) -> State {
+    State::on(status, valid_until.and_then(Date::parse), today)
+}
+
+pub fn view(s: &AppState, rec: &FilingRecord) -> Result<RegistrationView, ApiError> {
+    Ok(RegistrationView {
+        filing_no: rec.filing_no.clone(),
+        status: effective_state(rec, s.today()),
+        street: rec.street.clone(),
+        scope: rec.scope.clone(),
+        high_risk: rec.high_risk,
+        filed_on: rec.filed_on.clone(),
+        acceptance_due: rec.acceptance_due.clone(),
+        created_at: rec.created_at.clone(),
+        updated_at: rec.updated_at.clone(),
+        requested_changes: rec
+            .requested_changes
+            .as_deref()
+            .map(serde_json::from_str)
+            .transpose()
+            .map_err(ApiError::internal)?,
+        receipt: rec.receipt.as_ref().map(|r| receipt_view(s, r)),
+        assessment: serde_json::from_str(&rec.assessment).map_err(ApiError::internal)?,
+        request: serde_json::from_str(&rec.request).map_err(ApiError::internal)?,
+        history: rec.events.clone(),
+    })
+}
+
+/// [`FiledView`] without the assessment, which [`filed_response`] appends as stored.
+#[derive(Serialize)]
+struct FiledHead<'a> {
+    filing_no: &'a str,
+    status: State,
+    access_token: String,
+    acceptance_due: Option<&'a str>,
+    receipt: Option<ReceiptView>,
+}
+
+/// The 201 answer ([`FiledView`]). The assessment is the stored JSON text, which this server wrote
+/// with the core's own writer: it is appended as it is, without a parse or a validation pass per
+/// answer (that was ~3 % of a receipt's instructions).
+pub fn filed_response(s: &AppState, rec: &FilingRecord, key: &str) -> Result<Response, ApiError> {
+    let head = FiledHead {
+        filing_no: &rec.filing_no,
+        status: rec.status.into(),
+        access_token: s.signer.access_token(&rec.filing_no, key),
+        acceptance_due: rec.acceptance_due.as_deref(),
+        receipt: rec.receipt.as_ref().map(|r| receipt_view(s, r)),
+    };
+    let mut body = Vec::with_capacity(rec.assessment.len() + 1024);
+    serde_json::to_writer(&mut body, &head).map_err(ApiError::internal)?;
+    // `{…}` becomes `{…,"assessment":<stored>}`.
+    if body.pop() != Some(b'}') || rec.assessment.is_empty() {
+        return Err(ApiError::internal("filed view: unexpected JSON"));
+    }
+    body.extend_from_slice(b",\"assessment\":");
+    body.extend_from_slice(rec.assessment.as_bytes());
+    body.push(b'}');
+    Ok((
+        StatusCode::CREATED,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        body,
+    )
+        .into_response())
+}
