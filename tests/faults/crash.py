@@ -58,6 +58,13 @@ def credit_code(first17="91440300MA5F12345"):
     return first17 + alphabet[(31 - s % 31) % 31]
 
 
+def verdict(facts, failures):
+    """Prints what was measured and PASS, or FAIL with every failure; the exit status to return."""
+    print(facts)
+    print("FAIL: " + "; ".join(failures) if failures else "PASS")
+    return 1 if failures else 0
+
+
 def log(*a):
     print("[crash]", *a, flush=True)
 

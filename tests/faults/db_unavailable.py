@@ -76,9 +76,7 @@ def main():
         except subprocess.CalledProcessError:
             pass
         shutil.rmtree(work, ignore_errors=True)
-    print(facts)
-    print("FAIL: " + "; ".join(failures) if failures else "PASS")
-    return 1 if failures else 0
+    return crash.verdict(facts, failures)
 
 
 if __name__ == "__main__":
