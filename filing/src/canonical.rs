@@ -149,8 +149,8 @@ mod tests {
             planned_end: "2026-12-31".into(),
             waste_disposal_site: "龙岗区建筑废弃物消纳场".into(),
             documents: [
-                ("D_A".to_owned(), "sha256:ab".to_owned()),
                 ("D_B".to_owned(), "sha256:cd".to_owned()),
+                ("D_A".to_owned(), "sha256:ab".to_owned()),
             ]
             .into_iter()
             .collect(),
@@ -163,6 +163,10 @@ mod tests {
         };
         let serde = |f: &Filing<Map<String, Value>>| serde_json::to_string(f).unwrap_or_default();
         assert_eq!(full.to_json(), serde(&full));
+        assert!(
+            full.to_json()
+                .contains(r#""documents":{"D_A":"sha256:ab","D_B":"sha256:cd"}"#)
+        );
         let mut bare = full.clone();
         bare.facts.clear();
         bare.agent = None;
@@ -176,7 +180,7 @@ mod tests {
         bare.project_lead = None;
         bare.safety_manager = None;
         bare.workers.truncate(0);
-        bare.documents.clear();
+        bare.documents = Documents::default();
         bare.lang = None;
         bare.pledge = None;
         assert_eq!(bare.to_json(), serde(&bare));

@@ -10,7 +10,6 @@ use crate::msg::{Given, Msg, Problem};
 use crate::pledge;
 use crate::schema::*;
 use anbei_core::{Assessment, Code, Date, Engine};
-use std::collections::BTreeMap;
 use std::fmt::Display;
 
 /// The members of a filing body.
@@ -113,7 +112,7 @@ struct Cx {
 }
 
 impl Cx {
-    fn push(&mut self, field: impl Display, msg: Msg) {
+    fn push(&mut self, field: &dyn Display, msg: Msg) {
         self.problems.push(Problem::new(field.to_string(), msg));
     }
 
@@ -126,7 +125,7 @@ impl Cx {
                 } else {
                     Field(path, k).to_string()
                 };
-                self.push(field, Msg::UnknownKey(k.to_owned()));
+                self.push(&field, Msg::UnknownKey(k.to_owned()));
             }
         }
     }
@@ -136,7 +135,7 @@ impl Cx {
         &mut self,
         parent: &'v D,
         key: &str,
-        path: impl Display,
+        path: &dyn Display,
         required: bool,
     ) -> Option<&'v D> {
         match parent.member(key) {
@@ -158,9 +157,9 @@ impl Cx {
         required: bool,
         allowed: &[&str],
     ) -> Option<&'v D> {
-        let v = self.member(parent, key, key, required)?;
+        let v = self.member(parent, key, &key, required)?;
         if v.members().is_none() {
-            self.push(key, Msg::NotAnObject);
+            self.push(&key, Msg::NotAnObject);
             return None;
         }
         self.unknown_keys(v, key, allowed);
@@ -172,7 +171,7 @@ impl Cx {
         &mut self,
         obj: &'v D,
         key: &str,
-        path: impl Display + Copy,
+        path: &dyn Display,
         required: bool,
     ) -> Option<&'v str> {
         let v = self.member(obj, key, path, required)?;
@@ -196,9 +195,9 @@ impl Cx {
         &mut self,
         obj: &D,
         key: &str,
-        path: impl Display + Copy,
+        path: &dyn Display,
         required: bool,
-        parse: impl FnOnce(&str) -> Result<T, Msg>,
+        parse: &dyn Fn(&str) -> Result<T, Msg>,
     ) -> Option<T> {
         let s = self.string(obj, key, path, required)?;
         parse(s).map_err(|m| self.push(path, m)).ok()
@@ -208,28 +207,28 @@ impl Cx {
         &mut self,
         obj: &D,
         key: &str,
-        path: impl Display + Copy,
+        path: &dyn Display,
         max: usize,
         required: bool,
     ) -> Option<String> {
         let normalise = self.normalise;
-        self.parsed(obj, key, path, required, |s| text(s, max, normalise))
+        self.parsed(obj, key, path, required, &|s| text(s, max, normalise))
     }
 
     fn id<D: Doc>(
         &mut self,
         obj: &D,
         key: &str,
-        path: impl Display + Copy,
+        path: &dyn Display,
         required: bool,
     ) -> Option<String> {
-        self.parsed(obj, key, path, required, |s| {
+        self.parsed(obj, key, path, required, &|s| {
             IdNumber::parse(s).map(|v| v.as_str().to_owned())
         })
     }
 
-    fn mobile<D: Doc>(&mut self, obj: &D, key: &str, path: impl Display + Copy) -> Option<String> {
-        self.parsed(obj, key, path, true, |s| {
+    fn mobile<D: Doc>(&mut self, obj: &D, key: &str, path: &dyn Display) -> Option<String> {
+        self.parsed(obj, key, path, true, &|s| {
             Mobile::parse(s).map(|v| v.as_str().to_owned())
         })
     }
@@ -238,19 +237,19 @@ impl Cx {
         &mut self,
         obj: &D,
         key: &str,
-        path: impl Display + Copy,
+        path: &dyn Display,
         required: bool,
     ) -> Option<Date> {
-        self.parsed(obj, key, path, required, |s| {
+        self.parsed(obj, key, path, required, &|s| {
             Date::parse(s).ok_or(Msg::Date)
         })
     }
 
     fn person<D: Doc>(&mut self, parent: &D, key: &str) -> Option<Person> {
         let o = self.object(parent, key, true, &PERSON_KEYS)?;
-        let name = self.text(o, "name", Field(key, "name"), 50, true);
-        let id = self.id(o, "id_number", Field(key, "id_number"), true);
-        let mobile = self.mobile(o, "mobile", Field(key, "mobile"));
+        let name = self.text(o, "name", &Field(key, "name"), 50, true);
+        let id = self.id(o, "id_number", &Field(key, "id_number"), true);
+        let mobile = self.mobile(o, "mobile", &Field(key, "mobile"));
         Some(Person {
             name: name?,
             id_number: id?,
@@ -260,8 +259,8 @@ impl Cx {
 
     fn contact<D: Doc>(&mut self, parent: &D, key: &str, required: bool) -> Option<Contact> {
         let o = self.object(parent, key, required, &["name", "mobile"])?;
-        let name = self.text(o, "name", Field(key, "name"), 50, true);
-        let mobile = self.mobile(o, "mobile", Field(key, "mobile"));
+        let name = self.text(o, "name", &Field(key, "name"), 50, true);
+        let mobile = self.mobile(o, "mobile", &Field(key, "mobile"));
         Some(Contact {
             name: name?,
             mobile: mobile?,
@@ -276,7 +275,7 @@ pub fn check<D: Doc>(body: &D, c: &Context<'_, '_, D>) -> Outcome {
         normalise: c.normalise,
     };
     if body.members().is_none() {
-        cx.push("", Msg::NotAFiling);
+        cx.push(&"", Msg::NotAFiling);
         return Outcome {
             problems: cx.problems,
             filing: None,
@@ -292,7 +291,7 @@ pub fn check<D: Doc>(body: &D, c: &Context<'_, '_, D>) -> Outcome {
     // 1. People and companies.
     let applicant = cx.person(body, "applicant");
     let via_agent = fact_bool("via_agent");
-    let agent = match cx.member(body, "agent", "agent", via_agent) {
+    let agent = match cx.member(body, "agent", &"agent", via_agent) {
         Some(_) => cx.person(body, "agent").filter(|_| via_agent),
         None => None,
     };
@@ -317,30 +316,30 @@ pub fn check<D: Doc>(body: &D, c: &Context<'_, '_, D>) -> Outcome {
                 .any(|w| w.operation.as_deref() == Some(op.as_str()) && w.certificate_no.is_some());
             if !covered {
                 let operation = fact_name(c.engine, c.today, op);
-                cx.push("workers", Msg::Uncovered { operation });
+                cx.push(&"workers", Msg::Uncovered { operation });
             }
         }
     }
 
     // 3. Dates, waste, language.
-    let start = cx.date(body, "planned_start", "planned_start", true);
-    let end = cx.date(body, "planned_end", "planned_end", true);
+    let start = cx.date(body, "planned_start", &"planned_start", true);
+    let end = cx.date(body, "planned_end", &"planned_end", true);
     if start.is_some_and(|s| s < c.today) {
-        cx.push("planned_start", Msg::StartBeforeToday);
+        cx.push(&"planned_start", Msg::StartBeforeToday);
     }
     if let (Some(s), Some(e)) = (start, end) {
         if e < s {
-            cx.push("planned_end", Msg::EndBeforeStart);
+            cx.push(&"planned_end", Msg::EndBeforeStart);
         }
     }
     let waste = cx.text(
         body,
         "waste_disposal_site",
-        "waste_disposal_site",
+        &"waste_disposal_site",
         200,
         true,
     );
-    let lang = cx.parsed(body, "lang", "lang", false, |l| {
+    let lang = cx.parsed(body, "lang", &"lang", false, &|l| {
         LANGS.contains(&l).then(|| l.to_owned()).ok_or(Msg::Lang)
     });
 
@@ -390,14 +389,14 @@ fn site<D: Doc>(
     facts_street: Option<&str>,
 ) -> Option<Site> {
     let o = cx.object(body, "site", true, &SITE_KEYS)?;
-    let address = cx.text(o, "address", "site.address", 200, true);
-    let street = cx.string(o, "street", "site.street", true);
-    let community = cx.text(o, "community", "site.community", 50, true);
+    let address = cx.text(o, "address", &"site.address", 200, true);
+    let street = cx.string(o, "street", &"site.street", true);
+    let community = cx.text(o, "community", &"site.community", 50, true);
     if let Some(s) = street {
         if c.engine.street_index(s).is_none() {
-            cx.push("site.street", Msg::Street(s.to_owned()));
+            cx.push(&"site.street", Msg::Street(s.to_owned()));
         } else if let Some(fs) = facts_street.filter(|fs| *fs != s) {
-            cx.push("site.street", Msg::StreetMismatch(fs.to_owned()));
+            cx.push(&"site.street", Msg::StreetMismatch(fs.to_owned()));
         }
     }
     Some(Site {
@@ -417,26 +416,26 @@ fn contractor<D: Doc>(
 ) -> Option<Contractor> {
     let o = cx.object(body, "contractor", true, &CONTRACTOR_KEYS)?;
     let path = |k| Field("contractor", k);
-    let name = cx.text(o, "name", path("name"), 100, true);
+    let name = cx.text(o, "name", &path("name"), 100, true);
     let credit_given = o.member("credit_code").is_some_and(|v| !v.is_null());
-    let credit_code = cx.parsed(o, "credit_code", path("credit_code"), engineering, |s| {
+    let credit_code = cx.parsed(o, "credit_code", &path("credit_code"), engineering, &|s| {
         CreditCode::parse(s).map(|v| v.as_str().to_owned())
     });
     let id_number = match !engineering && !credit_given {
-        true => cx.id(o, "id_number", path("id_number"), true),
+        true => cx.id(o, "id_number", &path("id_number"), true),
         false => None,
     };
     let qualification_no = cx.text(
         o,
         "qualification_no",
-        path("qualification_no"),
+        &path("qualification_no"),
         64,
         high_risk,
     );
     let safety_licence_no = cx.text(
         o,
         "safety_licence_no",
-        path("safety_licence_no"),
+        &path("safety_licence_no"),
         64,
         high_risk,
     );
@@ -456,17 +455,17 @@ fn workers<D: Doc>(
     specials: &[String],
     valid_on: Date,
 ) -> Option<Vec<Worker>> {
-    let list = cx.member(body, "workers", "workers", true)?;
+    let list = cx.member(body, "workers", &"workers", true)?;
     let Some(items) = list.items() else {
-        cx.push("workers", Msg::NotAnArray);
+        cx.push(&"workers", Msg::NotAnArray);
         return None;
     };
     if items.is_empty() {
-        cx.push("workers", Msg::NoWorkers);
+        cx.push(&"workers", Msg::NoWorkers);
         return None;
     }
     if items.len() > MAX_WORKERS {
-        cx.push("workers", Msg::TooManyWorkers { max: MAX_WORKERS });
+        cx.push(&"workers", Msg::TooManyWorkers { max: MAX_WORKERS });
         return None;
     }
     let mut out = Vec::with_capacity(items.len());
@@ -479,20 +478,21 @@ fn workers<D: Doc>(
             continue;
         }
         cx.unknown_keys(w, &p, &WORKER_KEYS);
-        let name = cx.text(w, "name", Field(&p, "name"), 50, true);
-        let id = cx.id(w, "id_number", Field(&p, "id_number"), true);
-        let operation = cx.parsed(
-            w,
-            "operation",
-            Field(&p, "operation"),
-            false,
-            |op| match specials.iter().any(|s| s == op) {
-                true => Ok(op.to_owned()),
-                false => Err(Msg::Operation {
-                    allowed: specials.to_vec(),
-                }),
-            },
-        );
+        let name = cx.text(w, "name", &Field(&p, "name"), 50, true);
+        let id = cx.id(w, "id_number", &Field(&p, "id_number"), true);
+        let operation =
+            cx.parsed(
+                w,
+                "operation",
+                &Field(&p, "operation"),
+                false,
+                &|op| match specials.iter().any(|s| s == op) {
+                    true => Ok(op.to_owned()),
+                    false => Err(Msg::Operation {
+                        allowed: specials.to_vec(),
+                    }),
+                },
+            );
         let special = w
             .member("operation")
             .and_then(Doc::as_str)
@@ -500,15 +500,15 @@ fn workers<D: Doc>(
         let cert = cx.text(
             w,
             "certificate_no",
-            Field(&p, "certificate_no"),
+            &Field(&p, "certificate_no"),
             64,
             special,
         );
         let until_path = Field(&p, "certificate_valid_until");
-        let until = cx.date(w, "certificate_valid_until", until_path, special);
+        let until = cx.date(w, "certificate_valid_until", &until_path, special);
         if let Some(until) = until.filter(|u| *u < valid_on) {
             cx.push(
-                until_path,
+                &until_path,
                 Msg::CertificateExpired {
                     until,
                     on: valid_on,
@@ -539,28 +539,24 @@ pub fn is_upload_id(s: &str) -> bool {
 }
 
 /// `documents`: checklist code → upload id; every required upload present.
-fn documents<D: Doc>(
-    cx: &mut Cx,
-    body: &D,
-    c: &Context<'_, '_, D>,
-) -> Option<BTreeMap<String, String>> {
-    let mut out = BTreeMap::new();
-    let given = cx.member(body, "documents", "documents", false);
+fn documents<D: Doc>(cx: &mut Cx, body: &D, c: &Context<'_, '_, D>) -> Option<Documents> {
+    let mut out = Documents::default();
+    let given = cx.member(body, "documents", &"documents", false);
     let members = given.and_then(Doc::members);
     if given.is_some() && members.is_none() {
-        cx.push("documents", Msg::NotAnObject);
+        cx.push(&"documents", Msg::NotAnObject);
     }
     for (k, v) in members.into_iter().flatten() {
         let p = Field("documents", k);
         if Code::from_str(k).is_none_or(|code| !code.as_str().starts_with("D_")) {
-            cx.push(p, Msg::DocumentCode(k.to_owned()));
+            cx.push(&p, Msg::DocumentCode(k.to_owned()));
             continue;
         }
         match v.as_str() {
             Some(id) if is_upload_id(id) => {
                 out.insert(k.to_owned(), id.to_owned());
             }
-            _ => cx.push(p, Msg::UploadId),
+            _ => cx.push(&p, Msg::UploadId),
         }
     }
     for d in c.decided.into_iter().flat_map(uploads) {
@@ -573,7 +569,7 @@ fn documents<D: Doc>(
             };
             let article = d.article.to_owned();
             cx.push(
-                Field("documents", code),
+                &Field("documents", code),
                 Msg::MissingDocument { title, article },
             );
         }
@@ -584,13 +580,18 @@ fn documents<D: Doc>(
 /// The pledge as affirmed: a known version, `affirmed: true`; signed by the agent when one files.
 fn affirmed_pledge<D: Doc>(cx: &mut Cx, body: &D, now: &str, via_agent: bool) -> Option<Pledge> {
     let o = cx.object(body, "pledge", true, &PLEDGE_KEYS)?;
-    let version = cx.parsed(o, "version", "pledge.version", true, |v| {
-        pledge::find(v)
-            .map(|p| p.version.to_owned())
-            .ok_or_else(|| Msg::PledgeVersion(v.to_owned()))
-    });
+    let version = cx.parsed(
+        o,
+        "version",
+        &"pledge.version",
+        true,
+        &|v| match pledge::is_known(v) {
+            true => Ok(v.to_owned()),
+            false => Err(Msg::PledgeVersion(v.to_owned())),
+        },
+    );
     if o.member("affirmed").and_then(Doc::as_bool) != Some(true) {
-        cx.push("pledge.affirmed", Msg::PledgeNotAffirmed);
+        cx.push(&"pledge.affirmed", Msg::PledgeNotAffirmed);
         return None;
     }
     Some(Pledge {

@@ -2,8 +2,7 @@
 //! API's (API.md "Filing"); the stored JSON is read back by every later version, so fields are only
 //! ever added, with a default for filings stored before them.
 
-use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// The most workers one filing lists.
 pub const MAX_WORKERS: usize = 500;
@@ -84,6 +83,60 @@ pub struct Pledge {
     pub signed_at: String,
 }
 
+/// Checklist code → upload id, ordered by code: a JSON object. (A sorted list rather than a B-tree
+/// map, whose code would weigh ~2 KB in the browser's bundle for a handful of entries.)
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Documents(Vec<(String, String)>);
+
+impl Documents {
+    /// Sets `code`'s upload, keeping the codes in order.
+    pub fn insert(&mut self, code: String, upload: String) {
+        match self.0.binary_search_by(|(k, _)| k.as_str().cmp(&code)) {
+            Ok(i) => self.0[i].1 = upload,
+            Err(i) => self.0.insert(i, (code, upload)),
+        }
+    }
+    pub fn get(&self, code: &str) -> Option<&str> {
+        let i = self
+            .0
+            .binary_search_by(|(k, _)| k.as_str().cmp(code))
+            .ok()?;
+        Some(&self.0[i].1)
+    }
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl FromIterator<(String, String)> for Documents {
+    fn from_iter<I: IntoIterator<Item = (String, String)>>(it: I) -> Documents {
+        let mut d = Documents::default();
+        for (k, v) in it {
+            d.insert(k, v);
+        }
+        d
+    }
+}
+
+impl Serialize for Documents {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.iter())
+    }
+}
+
+impl<'de> Deserialize<'de> for Documents {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Documents, D::Error> {
+        let m = std::collections::BTreeMap::<String, String>::deserialize(d)?;
+        Ok(m.into_iter().collect())
+    }
+}
+
 /// A filing as accepted, `F` being the facts as the holder keeps them (the server: a JSON object).
 /// Stored as JSON.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -104,7 +157,7 @@ pub struct Filing<F> {
     pub waste_disposal_site: String,
     /// Checklist code → upload id. Filings before spec v3 also hold uploads for `D_WORKER_LIST`,
     /// `D_WASTE_DESTINATION` and `D_SAFETY_PLEDGE`.
-    pub documents: BTreeMap<String, String>,
+    pub documents: Documents,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Filings since spec v3; earlier ones uploaded a signed paper pledge.
