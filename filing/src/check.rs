@@ -268,8 +268,19 @@ impl Cx {
     }
 }
 
-/// Checks a whole filing body against the decided assessment.
+/// Checks a whole filing body against the decided assessment: every problem, and the filing when there
+/// is none (the server's).
 pub fn check<D: Doc>(body: &D, c: &Context<'_, '_, D>) -> Outcome {
+    run::<D, true>(body, c)
+}
+
+/// Every problem of a filing body, as [`check`] finds them, without building the filing (the browser's:
+/// it only shows them).
+pub fn problems<D: Doc>(body: &D, c: &Context<'_, '_, D>) -> Vec<Problem> {
+    run::<D, false>(body, c).problems
+}
+
+fn run<D: Doc, const BUILD: bool>(body: &D, c: &Context<'_, '_, D>) -> Outcome {
     let mut cx = Cx {
         problems: Vec::new(),
         normalise: c.normalise,
@@ -358,24 +369,26 @@ pub fn check<D: Doc>(body: &D, c: &Context<'_, '_, D>) -> Outcome {
             filing: None,
         };
     }
-    let filing = (|| {
-        Some(Filing {
-            facts: (),
-            applicant: applicant?,
-            agent,
-            site: site?,
-            contractor: contractor?,
-            project_lead,
-            safety_manager,
-            workers: workers?,
-            planned_start: start?.to_string(),
-            planned_end: end?.to_string(),
-            waste_disposal_site: waste?,
-            documents: documents?,
-            lang,
-            pledge,
+    let filing = BUILD
+        .then(|| {
+            Some(Filing {
+                facts: (),
+                applicant: applicant?,
+                agent,
+                site: site?,
+                contractor: contractor?,
+                project_lead,
+                safety_manager,
+                workers: workers?,
+                planned_start: start?.to_string(),
+                planned_end: end?.to_string(),
+                waste_disposal_site: waste?,
+                documents: documents?,
+                lang,
+                pledge,
+            })
         })
-    })();
+        .flatten();
     Outcome {
         problems: cx.problems,
         filing,

@@ -60,7 +60,7 @@ async function fillForm(page) {
   await f(page, 'planned_start').fill(isoDays(7));
   await f(page, 'planned_end').fill(isoDays(60));
   // spec v3: the pledge is read in the form and affirmed by ticking it, not uploaded
-  await page.locator(`${W} .aw-pledge-text p`).first().waitFor();
+  await page.locator(`${W} .aw-pledge-text`).filter({ hasText: "如实登记" }).waitFor();
   assert.match(await page.locator(`${W} .aw-pledge legend`).innerText(), /安全生产承诺书/);
   await f(page, 'pledge.affirmed').check();
   const uploads = page.locator(`${W} .aw-upload input[type="file"]`);

@@ -5,7 +5,8 @@
 use crate::i18n::Lang;
 use crate::json::{Json, StrMap, obj, s};
 use anbei_core::{Assessment, Code, Date, Engine};
-use anbei_filing::{Context, Doc, check, documents, ids, pledge};
+use anbei_filing::check::problems as check;
+use anbei_filing::{Context, Doc, documents, ids, pledge};
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Person {
@@ -265,7 +266,6 @@ pub fn problems(body: &Json, needs: &Needs) -> Vec<Problem> {
         normalise: ids::as_given,
     };
     check(body, &c)
-        .problems
         .into_iter()
         .map(|p| Problem {
             rule: p.msg.rule().to_string(),

@@ -39,6 +39,8 @@ pub(super) fn pledge_section(
         .and_then(|t| t.get(lang.pick("zh", "en")))
         .and_then(Json::as_str)
         .unwrap_or("");
+    // the title line, then the paragraphs as they are (one per line; the style keeps the breaks)
+    let (title, body) = text.split_once('\n').unwrap_or((c.pledge, ""));
     let onchange = {
         let d = d.clone();
         let version = version.unwrap_or(pledge::current()).to_string();
@@ -60,9 +62,9 @@ pub(super) fn pledge_section(
     };
     html! {
         <fieldset class={classes!("aw-pledge", err.is_some().then_some("aw-invalid"))} data-field="pledge.affirmed">
-            <legend>{ if text.is_empty() { c.pledge } else { pledge::title(text) } }{ " *" }</legend>
+            <legend>{ title.trim() }{ " *" }</legend>
             <p class="aw-small" role="status">{ status }</p>
-            <div class="aw-pledge-text">{ for pledge::paragraphs(text).map(|p| html! { <p>{ p }</p> }) }</div>
+            <div class="aw-pledge-text">{ body.trim() }</div>
             <label class="aw-check">
                 <input id="aw-f-pledge-affirmed" type="checkbox" checked={affirmed} onchange={onchange} required=true
                     disabled={version.is_none()} aria-invalid={if err.is_some() { "true" } else { "false" }}
