@@ -9,7 +9,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 #[openapi(
     info(title = "Anbei (安备) registration API", description = "Self-service safety registration of small projects and odd jobs, Longgang District. Errors are application/problem+json (RFC 9457) with zh and en texts; see api/API.md."),
     paths(
-        routes::meta::healthz, routes::meta::readyz, routes::meta::ruleset, routes::meta::keys,
+        routes::meta::healthz, routes::meta::readyz, routes::meta::ruleset, routes::meta::pledge, routes::meta::keys,
         routes::assess::assess, routes::uploads::upload,
         routes::meta::openapi,
         registrations::create::create, registrations::ledger::list, registrations::create::show,

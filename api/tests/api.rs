@@ -247,15 +247,19 @@ async fn return_with_changes_then_resubmit(b: Backend) {
     assert_eq!(fields(&p), ["applicant.mobile"]);
 
     let mut fixed = body.clone();
+    let workers = body["workers"].as_array().unwrap().len();
     fixed["workers"]
         .as_array_mut()
         .unwrap()
-        .push(json!({ "name": "孙八", "id_number": id_number(3) }));
+        .push(json!({ "name": "周九", "id_number": id_number(4) }));
     let (st, r) = app.post(&resubmit, Some(&token), &fixed).await;
     assert_eq!(st, 200, "{r}");
     assert_eq!(r["status"], "filed");
     assert!(r["requested_changes"].is_null());
-    assert_eq!(r["request"]["workers"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        r["request"]["workers"].as_array().unwrap().len(),
+        workers + 1
+    );
     let (st, r) = app.act(&no, "acceptance", Some(&officer), &json!({})).await;
     assert_eq!(st, 200);
     assert_eq!(r["status"], "registered");

@@ -2,10 +2,13 @@
 // first question to the printed receipt (officer acceptance through the real API), idempotent submit.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { writeFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { startServer, launch, newPage, shots, screenInfo, answerUntil, sel, officerToken, recordEvents } from './harness.mjs';
+import { startServer, launch, newPage, shots, screenInfo, answerUntil, sel, officerToken, recordEvents, ROOT } from './harness.mjs';
+
+// The complete filing every test suite shares (tests/fixtures/README.md): the form is filled with its values.
+const FILING = JSON.parse(readFileSync(join(ROOT, 'tests', 'fixtures', 'filings', 'complete.json'), 'utf8'));
 
 let server, browser, officer;
 before(async () => {
@@ -39,28 +42,33 @@ async function toFiling(page, facts, prefix) {
 }
 
 async function fillForm(page) {
-  await f(page, 'applicant.name').fill('张三');
-  await f(page, 'applicant.id_number').fill('11010519491231002X');
-  await f(page, 'applicant.mobile').fill('13800138000');
-  await f(page, 'site.address').fill('龙岗区坂田街道岗头社区风门路1号201');
-  await f(page, 'site.community').fill('岗头社区');
-  await f(page, 'contractor.name').fill('深圳市安备装饰工程有限公司');
-  await f(page, 'contractor.credit_code').fill('91440300708461136T');
-  await f(page, 'contractor.qualification_no').fill('D244000000');
-  await f(page, 'contractor.safety_licence_no').fill('(粤)JZ安许证字[2020]000000');
-  await f(page, 'project_lead.name').fill('李四');
-  await f(page, 'project_lead.mobile').fill('13900139000');
-  await f(page, 'safety_manager.name').fill('赵六');
-  await f(page, 'safety_manager.mobile').fill('13700137000');
-  await page.locator(`${W} .aw-add-worker`).click();
-  await f(page, 'workers.0.name').fill('王五');
-  await f(page, 'workers.0.id_number').fill('440307199003071239');
+  for (const path of ['applicant.name', 'applicant.id_number', 'applicant.mobile', 'site.address', 'site.community',
+    'contractor.name', 'contractor.credit_code', 'contractor.qualification_no', 'contractor.safety_licence_no',
+    'project_lead.name', 'project_lead.mobile', 'safety_manager.name', 'safety_manager.mobile', 'waste_disposal_site']) {
+    await f(page, path).fill(path.split('.').reduce((v, k) => v[k], FILING));
+  }
+  for (const [i, w] of FILING.workers.entries()) {
+    await page.locator(`${W} .aw-add-worker`).click();
+    await f(page, `workers.${i}.name`).fill(w.name);
+    await f(page, `workers.${i}.id_number`).fill(w.id_number);
+    if (w.operation) {
+      await page.locator(`${W} #aw-f-workers-${i}-operation`).selectOption(w.operation);
+      await f(page, `workers.${i}.certificate_no`).fill(w.certificate_no);
+      await f(page, `workers.${i}.certificate_valid_until`).fill(isoDays(3 * 365));
+    }
+  }
   await f(page, 'planned_start').fill(isoDays(7));
   await f(page, 'planned_end').fill(isoDays(60));
-  await f(page, 'waste_disposal_site').fill('龙岗区坂田建筑废弃物综合利用厂');
+  // spec v3: the pledge is read in the form and affirmed by ticking it, not uploaded
+  await page.locator(`${W} .aw-pledge-text`).filter({ hasText: "如实登记" }).waitFor();
+  assert.match(await page.locator(`${W} .aw-pledge legend`).innerText(), /安全生产承诺书/);
+  await f(page, 'pledge.affirmed').check();
   const uploads = page.locator(`${W} .aw-upload input[type="file"]`);
   const count = await uploads.count();
-  assert.ok(count >= 8, `${count} uploads`);
+  assert.ok(count >= 5, `${count} uploads`);
+  for (const code of ['D_WORKER_LIST', 'D_WASTE_DESTINATION', 'D_SAFETY_PLEDGE']) {
+    assert.equal(await page.locator(`${W} #aw-f-documents-${code}`).count(), 0, `${code} asked as an upload`);
+  }
   for (let i = 0; i < count; i++) {
     const id = await uploads.nth(i).getAttribute('id');
     await uploads.nth(i).setInputFiles(pdf(`${id}.pdf`));
@@ -87,6 +95,7 @@ test('validation: every problem is shown at once, next to its field', async () =
   assert.match(await fieldError(page, 'contractor.credit_code'), /信用代码/);
   assert.match(await fieldError(page, 'contractor.qualification_no'), /请回答|必填|请/);
   assert.match(await fieldError(page, 'documents.D_DRAWINGS'), /上传/);
+  assert.match(await fieldError(page, 'pledge.affirmed'), /承诺/);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.ok(overflow <= 0, `the form overflows 360 px by ${overflow}px`);
   // focus goes to the summary so a screen reader hears it
@@ -137,6 +146,14 @@ test('high-risk filing: first question → filed → officer accepts → receipt
   await printed.goto(href.startsWith('http') ? href : server.base + href);
   assert.match(await printed.locator('body').innerText(), /LG-bantian-/);
   await shots(printed, 'filing', 'printed-receipt');
+  // the site notice prints the pledge affirmed in the form, with who affirmed it and when (第十条第（三）项)
+  const receiptNo = (await page.locator(`${W} .aw-receipt-no`).innerText()).trim();
+  await printed.goto(`${server.base}/receipts/${receiptNo}/notice`);
+  const notice = await printed.locator('body').innerText();
+  assert.match(notice, /安全生产承诺书/);
+  assert.match(notice, /承诺人（申报人）：张\*（已在网上登记时阅读并勾选承诺）/);
+  assert.match(notice, /如实登记/);
+  await shots(printed, 'filing', 'printed-notice');
 });
 
 test('a returned filing reopens with every requested change marked, and resubmits', async () => {

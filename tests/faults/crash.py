@@ -32,30 +32,16 @@ import threading, time, uuid
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.path.join(ROOT, "target", "release", "anbei")
 
-FACTS = {
-    "activity": "nonresidential_decoration", "contract_amount_yuan": 420000, "construction_area_m2": 260,
-    "venue": "office", "property_managed": False, "street": "bantian", "temporary_building": False,
-    "emergency_rescue": False, "illegal_addition": False, "closed_managed_site": False, "structural_change": False,
-    "load_increase": False, "use_change": False, "hot_work": False, "confined_space": False, "excavation_depth_m": 0,
-    "scaffold_height_m": 0, "lifting": False, "other_dangerous_subproject": False, "work_at_height": False,
-    "electrical_work": False, "welding": False, "other_special_operation": False, "temporary_electricity": False,
-    "suspended_work": False, "demolition": False, "other_dangerous_work": False, "earthwork": False,
-    "gas_pipeline_alteration": False, "hazardous_chemicals": False, "applicant_is_owner": True, "via_agent": False,
-}
+FIXTURES = os.path.join(ROOT, "tests", "fixtures")
 
 
-def id_number(seq):
-    first = "44030719900101%03d" % (seq % 1000)
-    w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-    s = sum(int(c) * k for c, k in zip(first, w))
-    return first + "10X98765432"[s % 11]
+def fixture(*path):
+    """Shared test data (tests/fixtures/README.md): the same facts and filing the Rust and JS tests use."""
+    with open(os.path.join(FIXTURES, *path), encoding="utf-8") as f:
+        return json.load(f)
 
 
-def credit_code(first17="91440300MA5F12345"):
-    alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-    w = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
-    s = sum(alphabet.index(c) * k for c, k in zip(first17, w))
-    return first17 + alphabet[(31 - s % 31) % 31]
+FACTS = fixture("facts", "ordinary.json")
 
 
 def verdict(facts, failures):
@@ -141,26 +127,20 @@ def request(port, method, path, body=None, headers=None, timeout=15):
 
 
 def filing_body(port):
+    """The complete filing of tests/fixtures/filings/complete.json, starting in 30 days: one PDF uploaded
+    serves each of its documents (exactly the uploads its facts need; a Rust test holds the file to that)."""
     st, up, _ = request(port, "POST", "/api/v1/uploads", b"%PDF-1.4\n% crash test\n%%EOF\n",
                         {"Content-Type": "application/pdf"})
     assert st == 201, (st, up)
-    st, a, _ = request(port, "POST", "/api/v1/assessments", FACTS)
-    assert st == 200, (st, a)
-    docs = {d["code"]: up["upload_id"] for d in a["documents"]
-            if d["code"].startswith("D_") and d["code"] != "D_BASIC_FORM"}
-    return {
-        "facts": FACTS,
-        "applicant": {"name": "张三", "id_number": id_number(1), "mobile": "13800138000"},
-        "site": {"address": "龙岗区坂田街道岗头社区某某大厦 5 楼", "street": "bantian", "community": "岗头社区"},
-        "contractor": {"name": "深圳市某某装饰工程有限公司", "credit_code": credit_code()},
-        "project_lead": {"name": "李四", "mobile": "13900139000"},
-        "safety_manager": {"name": "赵六", "mobile": "13700137000"},
-        "workers": [{"name": "钱七", "id_number": id_number(2)}],
-        "planned_start": time.strftime("%Y-%m-%d", time.gmtime(time.time() + 30 * 86400)),
-        "planned_end": time.strftime("%Y-%m-%d", time.gmtime(time.time() + 90 * 86400)),
-        "waste_disposal_site": "龙岗区某某建筑废弃物综合利用厂",
-        "documents": docs, "lang": "zh-CN",
-    }
+    day = lambda n: time.strftime("%Y-%m-%d", time.gmtime(time.time() + n * 86400))  # noqa: E731
+    body = fixture("filings", "complete.json")
+    body["facts"] = FACTS
+    body["documents"] = {code: up["upload_id"] for code in body["documents"]}
+    body["planned_start"], body["planned_end"] = day(30), day(90)
+    for w in body["workers"]:
+        if "certificate_valid_until" in w:
+            w["certificate_valid_until"] = day(3 * 365)
+    return body
 
 
 class Load:

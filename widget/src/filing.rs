@@ -1,18 +1,12 @@
-//! The filing form (API.md "Filing"): its data, client-side checks mirroring the server's, the request
-//! body, and the mapping of server errors (problem+json `errors[].field`) back onto the form. No DOM code.
+//! The filing form (API.md "Filing"): its data, the request body, its checks — `anbei-filing`'s, the
+//! very checks and words the server refuses a filing with, run on the body the form would send — and the
+//! mapping of server errors (problem+json `errors[].field`) back onto the form. No DOM code.
 
-use crate::checks::{IdProblem, check_credit_code, check_id_number, check_mobile};
 use crate::i18n::Lang;
 use crate::json::{Json, StrMap, obj, s};
-use anbei_core::{Assessment, Date};
-
-/// Special operations a worker may do (the facts of the same name).
-pub const OPERATIONS: &[&str] = &[
-    "work_at_height",
-    "electrical_work",
-    "welding",
-    "other_special_operation",
-];
+use anbei_core::{Assessment, Code, Date, Engine};
+use anbei_filing::check::problems as check;
+use anbei_filing::{Context, Doc, documents, ids, pledge};
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Person {
@@ -27,6 +21,7 @@ pub struct Worker {
     pub id_number: String,
     pub operation: String,
     pub certificate_no: String,
+    pub certificate_valid_until: String,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -51,10 +46,14 @@ pub struct Form {
     pub waste_site: String,
     /// Checklist code → upload id.
     pub documents: StrMap<String>,
+    /// The safety pledge shown in full was affirmed (第二十七条第（四）项)…
+    pub pledge_affirmed: bool,
+    /// …in this version (the server's current one when it was shown).
+    pub pledge_version: String,
 }
 
 /// The text fields of the form as (saved name, field): one table for saving and restoring a draft.
-fn text_fields(f: &mut Form) -> [(&'static str, &mut String); 14] {
+fn text_fields(f: &mut Form) -> [(&'static str, &mut String); 15] {
     [
         ("address", &mut f.address),
         ("community", &mut f.community),
@@ -70,6 +69,7 @@ fn text_fields(f: &mut Form) -> [(&'static str, &mut String); 14] {
         ("planned_start", &mut f.planned_start),
         ("planned_end", &mut f.planned_end),
         ("waste_site", &mut f.waste_site),
+        ("pledge_version", &mut f.pledge_version),
     ]
 }
 
@@ -81,12 +81,13 @@ fn person_fields(p: &mut Person) -> [(&'static str, &mut String); 3] {
     ]
 }
 
-fn worker_fields(w: &mut Worker) -> [(&'static str, &mut String); 4] {
+fn worker_fields(w: &mut Worker) -> [(&'static str, &mut String); 5] {
     [
         ("name", &mut w.name),
         ("id_number", &mut w.id_number),
         ("operation", &mut w.operation),
         ("certificate_no", &mut w.certificate_no),
+        ("certificate_valid_until", &mut w.certificate_valid_until),
     ]
 }
 
@@ -135,6 +136,7 @@ impl Form {
             "documents".into(),
             Json::Obj(f.documents.iter().map(|(k, v)| (k.clone(), s(v))).collect()),
         ));
+        m.push(("pledge_affirmed".into(), Json::Bool(f.pledge_affirmed)));
         Json::Obj(m)
     }
 
@@ -144,10 +146,9 @@ impl Form {
         strings_from_json(&mut text_fields(&mut f), Some(j));
         strings_from_json(&mut person_fields(&mut f.applicant), j.get("applicant"));
         strings_from_json(&mut person_fields(&mut f.agent), j.get("agent"));
-        f.contractor_is_person = j
-            .get("contractor_is_person")
-            .and_then(Json::as_bool)
-            .unwrap_or(false);
+        let flag = |k: &str| j.get(k).and_then(Json::as_bool).unwrap_or(false);
+        f.contractor_is_person = flag("contractor_is_person");
+        f.pledge_affirmed = flag("pledge_affirmed");
         if let Some(Json::Arr(ws)) = j.get("workers") {
             f.workers = ws
                 .iter()
@@ -168,46 +169,81 @@ impl Form {
     }
 }
 
-/// What the answers require of the form.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Needs {
-    pub via_agent: bool,
-    pub high_risk: bool,
-    pub odd_job: bool,
-    /// `D_*` codes that need an upload (every one except the online basic form).
-    pub uploads: Vec<&'static str>,
-    /// Special operations answered yes: each needs a certified worker (第十一条第（二）项).
-    pub special_ops: Vec<&'static str>,
-    /// Today (planned start may not be earlier: register before starting, 第九条).
-    pub today: Option<Date>,
-}
-
-impl Needs {
-    pub fn of(a: &Assessment<'_>, facts: &Json) -> Needs {
-        Needs {
-            via_agent: facts.get("via_agent") == Some(&Json::Bool(true)),
-            high_risk: a.high_risk == Some(true),
-            odd_job: a.scope.map(|c| c.as_str()) == Some("SPORADIC_WORK"),
-            uploads: a
-                .documents
-                .iter()
-                .map(|d| d.code.as_str())
-                .filter(|c| c.starts_with("D_") && *c != "D_BASIC_FORM")
-                .collect(),
-            special_ops: OPERATIONS
-                .iter()
-                .copied()
-                .filter(|op| facts.get(op) == Some(&Json::Bool(true)))
-                .collect(),
-            today: None,
+/// The widget's JSON, read by the shared checks.
+impl Doc for Json {
+    fn member(&self, key: &str) -> Option<&Json> {
+        self.get(key)
+    }
+    fn members(&self) -> Option<impl Iterator<Item = (&str, &Json)>> {
+        match self {
+            Json::Obj(m) => Some(m.iter().map(|(k, v)| (k.as_str(), v))),
+            _ => None,
         }
+    }
+    fn items(&self) -> Option<&[Json]> {
+        match self {
+            Json::Arr(a) => Some(a),
+            _ => None,
+        }
+    }
+    fn as_str(&self) -> Option<&str> {
+        Json::as_str(self)
+    }
+    fn as_bool(&self) -> Option<bool> {
+        Json::as_bool(self)
+    }
+    fn is_null(&self) -> bool {
+        Json::is_null(self)
     }
 }
 
-/// A problem with one field: its dotted path (as the server names it) and the message.
+/// What the answers require of the form: the assessment of the facts, as of today.
+#[derive(Clone, Debug)]
+pub struct Needs {
+    pub engine: &'static Engine,
+    pub assessment: Assessment<'static>,
+    /// The facts object (rules.md §1) the assessment was made of.
+    pub facts: Json,
+    /// Today (planned start may not be earlier: register before starting, 第九条).
+    pub today: Date,
+}
+
+impl Needs {
+    pub fn flag(&self, fact: &str) -> bool {
+        self.facts.get(fact) == Some(&Json::Bool(true))
+    }
+    pub fn via_agent(&self) -> bool {
+        self.flag("via_agent")
+    }
+    pub fn high_risk(&self) -> bool {
+        self.assessment.high_risk == Some(true)
+    }
+    pub fn odd_job(&self) -> bool {
+        self.assessment.scope == Some(Code::SPORADIC_WORK)
+    }
+    pub fn street(&self) -> &str {
+        self.facts
+            .get("street")
+            .and_then(Json::as_str)
+            .unwrap_or("")
+    }
+    /// The checklist items that are uploads (everything but what the form itself satisfies).
+    pub fn uploads(&self) -> Vec<Code> {
+        documents::uploads(&self.assessment)
+            .map(|d| d.code)
+            .collect()
+    }
+    /// The rule set's special operations: a worker's `operation` choices.
+    pub fn special_operations(&self) -> &'static [String] {
+        anbei_filing::check::special_operations(self.engine, self.today)
+    }
+}
+
+/// A problem with one field: its dotted path (as the server names it), rule code and message.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Problem {
     pub field: String,
+    pub rule: String,
     pub zh: String,
     pub en: String,
 }
@@ -218,138 +254,31 @@ impl Problem {
     }
 }
 
-fn p(field: &str, lang_pair: (&str, &str)) -> Problem {
-    Problem {
-        field: field.to_string(),
-        zh: lang_pair.0.to_string(),
-        en: lang_pair.1.to_string(),
-    }
+/// Every problem of a request body, as the server would find it (一次性告知): the shared checks, with
+/// the facts decided here as the server decides them.
+pub fn problems(body: &Json, needs: &Needs) -> Vec<Problem> {
+    let c = Context {
+        engine: needs.engine,
+        today: needs.today,
+        now: "",
+        facts: body.get("facts"),
+        decided: Some(&needs.assessment).filter(|a| a.is_decided()),
+        normalise: ids::as_given,
+    };
+    check(body, &c)
+        .into_iter()
+        .map(|p| Problem {
+            rule: p.msg.rule().to_string(),
+            zh: p.msg.zh(),
+            en: p.msg.en(),
+            field: p.field,
+        })
+        .collect()
 }
 
-fn both(
-    f: impl Fn(&'static crate::i18n::Catalogue) -> &'static str,
-) -> (&'static str, &'static str) {
-    (f(Lang::Zh.cat()), f(Lang::En.cat()))
-}
-
-fn required(out: &mut Vec<Problem>, field: &str, v: &str) -> bool {
-    if v.trim().is_empty() {
-        out.push(p(field, both(|c| c.err_required)));
-        false
-    } else {
-        true
-    }
-}
-
-fn id(out: &mut Vec<Problem>, field: &str, v: &str) {
-    if required(out, field, v) {
-        match check_id_number(v) {
-            Ok(()) => {}
-            Err(IdProblem::Checksum) => out.push(p(field, both(|c| c.err_id_checksum))),
-            Err(IdProblem::Format) => out.push(p(field, both(|c| c.err_id_format))),
-        }
-    }
-}
-
-fn mobile(out: &mut Vec<Problem>, field: &str, v: &str, must: bool) {
-    if v.trim().is_empty() {
-        if must {
-            out.push(p(field, both(|c| c.err_required)));
-        }
-    } else if !check_mobile(v) {
-        out.push(p(field, both(|c| c.err_mobile)));
-    }
-}
-
-fn person(out: &mut Vec<Problem>, prefix: &str, x: &Person) {
-    required(out, &format!("{prefix}.name"), &x.name);
-    id(out, &format!("{prefix}.id_number"), &x.id_number);
-    mobile(out, &format!("{prefix}.mobile"), &x.mobile, true);
-}
-
-/// Every problem at once (the server does the same: 一次性告知).
+/// Every problem of the form at once: the problems of the body it would send.
 pub fn validate(f: &Form, needs: &Needs) -> Vec<Problem> {
-    let mut out = Vec::new();
-    person(&mut out, "applicant", &f.applicant);
-    if needs.via_agent {
-        person(&mut out, "agent", &f.agent);
-    }
-    required(&mut out, "site.address", &f.address);
-    required(&mut out, "site.community", &f.community);
-    required(&mut out, "contractor.name", &f.contractor_name);
-    if needs.odd_job && f.contractor_is_person {
-        id(&mut out, "contractor.id_number", &f.contractor_id_number);
-    } else if required(
-        &mut out,
-        "contractor.credit_code",
-        &f.contractor_credit_code,
-    ) && !check_credit_code(&f.contractor_credit_code)
-    {
-        out.push(p("contractor.credit_code", both(|c| c.err_credit_code)));
-    }
-    if needs.high_risk {
-        required(&mut out, "contractor.qualification_no", &f.qualification_no);
-        required(
-            &mut out,
-            "contractor.safety_licence_no",
-            &f.safety_licence_no,
-        );
-    }
-    if !needs.odd_job {
-        required(&mut out, "project_lead.name", &f.lead_name);
-        mobile(&mut out, "project_lead.mobile", &f.lead_mobile, true);
-        required(&mut out, "safety_manager.name", &f.safety_name);
-        mobile(&mut out, "safety_manager.mobile", &f.safety_mobile, true);
-    }
-    if f.workers.is_empty() {
-        out.push(p("workers", both(|c| c.err_workers)));
-    }
-    for (i, w) in f.workers.iter().enumerate() {
-        required(&mut out, &format!("workers.{i}.name"), &w.name);
-        id(&mut out, &format!("workers.{i}.id_number"), &w.id_number);
-        if OPERATIONS.contains(&w.operation.as_str()) {
-            required(
-                &mut out,
-                &format!("workers.{i}.certificate_no"),
-                &w.certificate_no,
-            );
-        }
-    }
-    for op in &needs.special_ops {
-        let covered = f
-            .workers
-            .iter()
-            .any(|w| w.operation == *op && !w.certificate_no.trim().is_empty());
-        if !f.workers.is_empty() && !covered {
-            out.push(p("workers", both(|c| c.err_uncovered)));
-            break;
-        }
-    }
-    let start = Date::parse(f.planned_start.trim());
-    let end = Date::parse(f.planned_end.trim());
-    if start.is_none() {
-        out.push(p("planned_start", both(|c| c.err_required)));
-    }
-    if end.is_none() {
-        out.push(p("planned_end", both(|c| c.err_required)));
-    }
-    if let (Some(s), Some(t)) = (start, needs.today) {
-        if s < t {
-            out.push(p("planned_start", both(|c| c.err_start_past)));
-        }
-    }
-    if let (Some(s), Some(e)) = (start, end) {
-        if e < s {
-            out.push(p("planned_end", both(|c| c.err_date_order)));
-        }
-    }
-    required(&mut out, "waste_disposal_site", &f.waste_site);
-    for code in &needs.uploads {
-        if f.documents.get(code).is_none_or(|v| v.is_empty()) {
-            out.push(p(&format!("documents.{code}"), both(|c| c.err_upload)));
-        }
-    }
-    out
+    problems(&body(f, needs, Lang::default()), needs)
 }
 
 fn opt(v: &str) -> Json {
@@ -360,26 +289,39 @@ fn opt(v: &str) -> Json {
     }
 }
 
+/// Names and numbers as the form sends them: trimmed, identity numbers in capitals.
+fn upper(v: &str) -> Json {
+    s(&v.trim().to_ascii_uppercase())
+}
+
+/// `{"name": …, "mobile": …}` when either was filled in.
+fn contact(name: &str, mobile: &str) -> Option<Json> {
+    (!name.trim().is_empty() || !mobile.trim().is_empty())
+        .then(|| obj(vec![("name", s(name.trim())), ("mobile", s(mobile.trim()))]))
+}
+
+/// The version of the pledge the form affirms: the one shown (this build's current one before any was).
+fn pledge_version(f: &Form) -> &str {
+    match f.pledge_version.trim() {
+        "" => pledge::current(),
+        v => v,
+    }
+}
+
 /// The request body of `POST /api/v1/registrations`.
-pub fn body(f: &Form, needs: &Needs, facts: &Json, street: &str, lang: Lang) -> Json {
+pub fn body(f: &Form, needs: &Needs, lang: Lang) -> Json {
     let person = |x: &Person| {
         obj(vec![
             ("name", s(x.name.trim())),
-            ("id_number", s(&x.id_number.trim().to_ascii_uppercase())),
+            ("id_number", upper(&x.id_number)),
             ("mobile", s(x.mobile.trim())),
         ])
     };
     let mut contractor = obj(vec![("name", s(f.contractor_name.trim()))]);
-    if needs.odd_job && f.contractor_is_person {
-        contractor.set(
-            "id_number",
-            s(&f.contractor_id_number.trim().to_ascii_uppercase()),
-        );
+    if needs.odd_job() && f.contractor_is_person {
+        contractor.set("id_number", upper(&f.contractor_id_number));
     } else {
-        contractor.set(
-            "credit_code",
-            s(&f.contractor_credit_code.trim().to_ascii_uppercase()),
-        );
+        contractor.set("credit_code", upper(&f.contractor_credit_code));
     }
     for (k, v) in [
         ("qualification_no", &f.qualification_no),
@@ -390,50 +332,42 @@ pub fn body(f: &Form, needs: &Needs, facts: &Json, street: &str, lang: Lang) -> 
         }
     }
     let mut b = obj(vec![
-        ("facts", facts.clone()),
+        ("facts", needs.facts.clone()),
         ("applicant", person(&f.applicant)),
     ]);
-    if needs.via_agent {
+    if needs.via_agent() {
         b.set("agent", person(&f.agent));
     }
     let mut site = obj(vec![
         ("address", s(f.address.trim())),
-        ("street", s(street)),
+        ("street", s(needs.street())),
     ]);
     if !f.community.trim().is_empty() {
         site.set("community", s(f.community.trim()));
     }
     b.set("site", site);
     b.set("contractor", contractor);
-    if !f.lead_name.trim().is_empty() || !f.lead_mobile.trim().is_empty() {
-        b.set(
-            "project_lead",
-            obj(vec![
-                ("name", s(f.lead_name.trim())),
-                ("mobile", s(f.lead_mobile.trim())),
-            ]),
-        );
+    for (k, c) in [
+        ("project_lead", contact(&f.lead_name, &f.lead_mobile)),
+        ("safety_manager", contact(&f.safety_name, &f.safety_mobile)),
+    ] {
+        if let Some(c) = c {
+            b.set(k, c);
+        }
     }
-    if !f.safety_name.trim().is_empty() || !f.safety_mobile.trim().is_empty() {
-        b.set(
-            "safety_manager",
-            obj(vec![
-                ("name", s(f.safety_name.trim())),
-                ("mobile", s(f.safety_mobile.trim())),
-            ]),
-        );
-    }
+    let specials = needs.special_operations();
     let workers: Vec<Json> = f
         .workers
         .iter()
         .map(|w| {
             let mut o = obj(vec![
                 ("name", s(w.name.trim())),
-                ("id_number", s(&w.id_number.trim().to_ascii_uppercase())),
+                ("id_number", upper(&w.id_number)),
             ]);
-            if OPERATIONS.contains(&w.operation.as_str()) {
+            if specials.contains(&w.operation) {
                 o.set("operation", s(&w.operation));
                 o.set("certificate_no", opt(&w.certificate_no));
+                o.set("certificate_valid_until", opt(&w.certificate_valid_until));
             }
             o
         })
@@ -445,16 +379,26 @@ pub fn body(f: &Form, needs: &Needs, facts: &Json, street: &str, lang: Lang) -> 
         b.set("waste_disposal_site", s(f.waste_site.trim()));
     }
     let docs: Vec<(String, Json)> = needs
-        .uploads
-        .iter()
-        .filter_map(|c| f.documents.get(c).map(|id| ((*c).to_string(), s(id))))
+        .uploads()
+        .into_iter()
+        .filter_map(|c| {
+            let id = f.documents.get(c.as_str())?;
+            Some((c.as_str().to_string(), s(id)))
+        })
         .collect();
     b.set("documents", Json::Obj(docs));
+    b.set(
+        "pledge",
+        obj(vec![
+            ("version", s(pledge_version(f))),
+            ("affirmed", Json::Bool(f.pledge_affirmed)),
+        ]),
+    );
     b.set("lang", s(lang.tag()));
     b
 }
 
-/// Server problems (`errors: [{field, message: {zh, en}}]` or `requested_changes`) as form problems.
+/// Server problems (`errors: [{field, rule, message: {zh, en}}]` or `requested_changes`) as form problems.
 pub fn problems_from_server(list: Option<&Json>) -> Vec<Problem> {
     let Some(Json::Arr(items)) = list else {
         return Vec::new();
@@ -466,6 +410,7 @@ pub fn problems_from_server(list: Option<&Json>) -> Vec<Problem> {
             let msg = e.get("message");
             Problem {
                 field: s(e.get("field")),
+                rule: s(e.get("rule")),
                 zh: s(msg.and_then(|m| m.get("zh"))),
                 en: s(msg.and_then(|m| m.get("en"))),
             }
@@ -486,178 +431,4 @@ pub fn fingerprint(body: &Json) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn needs(high_risk: bool, odd_job: bool) -> Needs {
-        Needs {
-            via_agent: false,
-            high_risk,
-            odd_job,
-            uploads: vec!["D_APPLICANT_ID", "D_DRAWINGS"],
-            special_ops: vec!["welding"],
-            today: Date::parse("2026-05-06"),
-        }
-    }
-
-    fn good() -> Form {
-        let mut f = Form {
-            applicant: Person {
-                name: "张三".into(),
-                id_number: "11010519491231002X".into(),
-                mobile: "13800138000".into(),
-            },
-            address: "龙岗区坂田街道岗头社区1号".into(),
-            contractor_name: "深圳市某某装饰工程有限公司".into(),
-            contractor_credit_code: "91440300708461136T".into(),
-            qualification_no: "D244000000".into(),
-            safety_licence_no: "(粤)JZ安许证字[2020]000000".into(),
-            lead_name: "李四".into(),
-            lead_mobile: "13900139000".into(),
-            safety_name: "赵六".into(),
-            safety_mobile: "13700137000".into(),
-            community: "岗头社区".into(),
-            planned_start: "2026-06-01".into(),
-            planned_end: "2026-08-31".into(),
-            waste_site: "龙岗区某某建筑废弃物综合利用厂".into(),
-            workers: vec![Worker {
-                name: "王五".into(),
-                id_number: "440307199003071239".into(),
-                operation: "welding".into(),
-                certificate_no: "T4403".into(),
-            }],
-            ..Form::default()
-        };
-        f.documents
-            .insert("D_APPLICANT_ID".into(), "sha256:aa".into());
-        f.documents.insert("D_DRAWINGS".into(), "sha256:bb".into());
-        f
-    }
-
-    #[test]
-    fn a_complete_form_has_no_problem() {
-        assert_eq!(validate(&good(), &needs(true, false)), vec![]);
-    }
-
-    #[test]
-    fn every_problem_is_reported_at_once_with_its_field() {
-        let mut f = good();
-        f.applicant.id_number = "110105194912310021".into();
-        f.applicant.mobile = "12345".into();
-        f.contractor_credit_code = "91440300MA5XXXXXXX".into();
-        f.qualification_no.clear();
-        f.workers[0].certificate_no.clear();
-        f.planned_start = "2026-05-05".into();
-        f.planned_end = "2026-05-01".into();
-        f.documents.remove("D_DRAWINGS");
-        let fields: Vec<String> = validate(&f, &needs(true, false))
-            .into_iter()
-            .map(|p| p.field)
-            .collect();
-        assert_eq!(
-            fields,
-            [
-                "applicant.id_number",
-                "applicant.mobile",
-                "contractor.credit_code",
-                "contractor.qualification_no",
-                "workers.0.certificate_no",
-                "workers",
-                "planned_start",
-                "planned_end",
-                "documents.D_DRAWINGS"
-            ]
-        );
-    }
-
-    #[test]
-    fn odd_job_hired_person_needs_an_id_not_a_credit_code() {
-        let mut f = good();
-        f.contractor_is_person = true;
-        f.contractor_credit_code.clear();
-        f.contractor_id_number = "440307199003071239".into();
-        assert_eq!(validate(&f, &needs(false, true)), vec![]);
-        let b = body(
-            &f,
-            &needs(false, true),
-            &Json::Obj(vec![]),
-            "buji",
-            Lang::Zh,
-        );
-        let contractor = b.get("contractor").cloned().unwrap_or_default();
-        assert_eq!(contractor.get("id_number"), Some(&s("440307199003071239")));
-        assert!(contractor.get("credit_code").is_none());
-    }
-
-    #[test]
-    fn body_follows_the_api_contract() {
-        let f = good();
-        let facts = obj(vec![("activity", s("nonresidential_decoration"))]);
-        let b = body(&f, &needs(true, false), &facts, "bantian", Lang::Zh);
-        let at = |path: &[&str]| {
-            path.iter()
-                .try_fold(&b, |v, k| v.get(k))
-                .and_then(Json::as_str)
-                .map(str::to_string)
-        };
-        assert_eq!(at(&["site", "street"]).as_deref(), Some("bantian"));
-        assert_eq!(
-            at(&["facts", "activity"]).as_deref(),
-            Some("nonresidential_decoration")
-        );
-        let Some(Json::Arr(workers)) = b.get("workers") else {
-            panic!("workers")
-        };
-        assert_eq!(workers[0].get("operation"), Some(&s("welding")));
-        assert_eq!(
-            at(&["documents", "D_DRAWINGS"]).as_deref(),
-            Some("sha256:bb")
-        );
-        assert_eq!(at(&["lang"]).as_deref(), Some("zh-CN"));
-        assert!(b.get("agent").is_none());
-        assert_eq!(fingerprint(&b), fingerprint(&b.clone()));
-        let mut f2 = f.clone();
-        f2.address.push('A');
-        assert_ne!(
-            fingerprint(&b),
-            fingerprint(&body(&f2, &needs(true, false), &facts, "bantian", Lang::Zh))
-        );
-    }
-
-    #[test]
-    fn a_saved_draft_restores_every_field() {
-        let mut f = good();
-        f.agent.mobile = "13600136000".into();
-        f.contractor_is_person = true;
-        assert_eq!(Form::from_json(&f.to_json()), f);
-        let old = obj(vec![
-            ("address", s("x")),
-            ("workers", Json::Arr(vec![obj(vec![("name", s("王五"))])])),
-            ("bogus", Json::Num(1.0)),
-        ]);
-        let back = Form::from_json(&old);
-        assert_eq!(
-            (
-                back.address.as_str(),
-                back.workers.len(),
-                back.workers[0].name.as_str()
-            ),
-            ("x", 1, "王五")
-        );
-    }
-
-    #[test]
-    fn server_errors_map_to_fields() {
-        let v = Json::Arr(vec![obj(vec![
-            ("field", s("applicant.id_number")),
-            ("rule", s("checksum")),
-            (
-                "message",
-                obj(vec![("zh", s("校验位错误")), ("en", s("check digit"))]),
-            ),
-        ])]);
-        let p = problems_from_server(Some(&v));
-        assert_eq!(p[0].field, "applicant.id_number");
-        assert_eq!(p[0].text(Lang::En), "check digit");
-    }
-}
+mod tests;

@@ -8,11 +8,10 @@
 //! ```
 //!
 //! The interview runs the rules engine (`anbei-core`) in the page, so the self-check works offline; the
-//! API is only used for uploads and filing. The pure parts (reducer, share-link encoding, ID / credit
-//! code / mobile checks, string catalogue, filing form checks) compile and are tested natively; the DOM
-//! parts live in `ui` and the `mount` entry point.
+//! API is only used for uploads and filing. The pure parts (reducer, share-link encoding, string
+//! catalogue, the filing form and its checks — `anbei-filing`'s, the server's own) compile and are tested
+//! natively; the DOM parts live in `ui` and the `mount` entry point.
 
-pub mod checks;
 pub mod filing;
 pub mod i18n;
 pub mod json;

@@ -1,6 +1,6 @@
 //! Wording of a result, shared by the result page and "copy the result" (plain text). No DOM code.
 
-use crate::i18n::{Lang, article, fmt_date};
+use crate::i18n::{Lang, Texts, article, fmt_date};
 use anbei_core::{Assessment, Code, Engine};
 
 pub fn code_title(engine: &Engine, c: Code, lang: Lang) -> String {
@@ -44,12 +44,12 @@ pub fn scope_sentence(engine: &Engine, a: &Assessment<'_>, lang: Lang) -> String
     match &a.scope_because {
         Some(b) => {
             let why = lang.pick(&b.zh, &b.en);
-            match lang {
-                Lang::Zh => format!("{title}（{why}）。"),
-                Lang::En => format!("{title} ({why})."),
+            match lang.texts() {
+                Texts::Zh => format!("{title}（{why}）。"),
+                Texts::En => format!("{title} ({why})."),
             }
         }
-        None => format!("{title}{}", if lang == Lang::Zh { "。" } else { "." }),
+        None => format!("{title}{}", lang.pick("。", ".")),
     }
 }
 
@@ -144,7 +144,7 @@ pub fn result_text(engine: &Engine, a: &Assessment<'_>, lang: Lang) -> String {
         "{} {} ({})",
         a.ruleset.id, a.ruleset.version, c.ruleset_draft
     ));
-    if lang == Lang::En {
+    if lang.texts() == Texts::En {
         out = out.replace('：', ": ").replace('；', "; ");
     }
     out

@@ -12,6 +12,7 @@ pub fn routes(r: Routes) -> Routes {
     r.get("/healthz", healthz)
         .get("/readyz", readyz)
         .get("/api/v1/ruleset", ruleset)
+        .get("/api/v1/pledge", pledge)
         .get("/api/v1/keys", keys)
         .get("/api/openapi.json", openapi)
 }
@@ -52,6 +53,20 @@ pub async fn ruleset(State(s): State<AppState>) -> Response {
         )
             .into_response(),
         Err(e) => ApiError::internal(e).into_response(),
+    }
+}
+
+/// The safety pledge the filing form shows in full and a filing affirms (第二十七条第（四）项, spec v3): the
+/// current version and its text in zh and en (the title, a blank line, paragraphs between blank lines).
+#[utoipa::path(get, path = "/api/v1/pledge", tag = "rules", responses((status = 200, description = "{version, zh, en}", body = Object)))]
+pub async fn pledge() -> Response {
+    match anbei_filing::pledge::text(anbei_filing::pledge::current()) {
+        Some(t) => (
+            [(header::CACHE_CONTROL, "public, max-age=300")],
+            Json(serde_json::json!({ "version": t.version, "zh": t.zh, "en": t.en })),
+        )
+            .into_response(),
+        None => ApiError::internal("the current pledge has no text").into_response(),
     }
 }
 

@@ -261,16 +261,14 @@ pub async fn notice_page(
         h,
         "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>现场公示 {no}</title>{STYLE}</head><body>\
          <section class=\"page\"><h1>安全生产纳管登记回执</h1>{table}<div class=\"qr\">{qr}<div>扫码核验</div></div></section>\
-         <section class=\"page\"><h1>安全生产承诺书</h1><p>本单位（本人）承诺：申报信息真实、完整；严格遵守安全生产法律法规和\
-         《龙岗区限额以下小型工程和零星作业安全生产纳管实施细则》；落实安全生产主体责任，配备必要的安全防护设施和用品；\
-         特种作业人员持证上岗；建筑废弃物运往合法消纳场所（{waste}）；工程完工后 3 个工作日内办理注销。如有虚假申报，\
-         愿承担相应法律责任，登记自始无效。</p><p>申报人：{applicant}　　施工单位：{contractor}</p>\
+         <section class=\"page\">{pledge}<p>建筑废弃物消纳场所：{waste}</p><p>申报人：{applicant}　　施工单位：{contractor}</p>\
          <h2>应履行的义务</h2><ul>{obligations}</ul></section>\
          <section class=\"page\"><h1>安全风险告知书</h1><p>本工程存在以下主要安全风险，请无关人员远离作业区域，注意安全：</p>\
          <ul>{risks}</ul><h2>施工人员名单</h2>{workers}</section>{draft}</body></html>",
         no = esc(&no),
         table = table,
         qr = qr_svg(&rv.qr_payload),
+        pledge = pledge_html(&f),
         waste = esc(&f.waste_disposal_site),
         applicant = esc(&validate::mask_name(&f.applicant.name)),
         contractor = esc(&f.contractor.name),
@@ -280,4 +278,37 @@ pub async fn notice_page(
         draft = draft_notice(&s),
     );
     Ok(Html(h))
+}
+
+/// The pledge as affirmed in the form, in full, with who affirmed it and when (第二十七条第（四）项, spec v3);
+/// a filing from before v3 uploaded a signed paper pledge, which is what gets posted.
+fn pledge_html(f: &Filing) -> String {
+    use anbei_filing::pledge;
+    let affirmed = f
+        .pledge
+        .as_ref()
+        .zip(f.pledge.as_ref().and_then(|p| pledge::text(&p.version)));
+    let Some((p, text)) = affirmed else {
+        return "<h1>安全生产承诺书</h1><p>本登记的安全生产承诺书为申报时提交的书面承诺书，请将签字原件张贴于此。</p>".into();
+    };
+    let mut h = format!("<h1>{}</h1>", esc(pledge::title(text.zh)));
+    for para in pledge::paragraphs(text.zh) {
+        let _ = write!(h, "<p>{}</p>", esc(para));
+    }
+    let role = match p.signer {
+        anbei_filing::Signer::Applicant => "申报人",
+        anbei_filing::Signer::Agent => "受托人",
+    };
+    let name = f
+        .pledge_signer()
+        .map(|s| validate::mask_name(&s.name))
+        .unwrap_or_default();
+    let _ = write!(
+        h,
+        "<p class=\"pledge-signed\">承诺人（{role}）：{}（已在网上登记时阅读并勾选承诺）　确认时间：{}　承诺书版本：{}</p>",
+        esc(&name),
+        esc(&p.signed_at),
+        esc(&p.version)
+    );
+    h
 }

@@ -7,8 +7,10 @@ use anbei_api::clock::FixedClock;
 use anbei_api::config::{Config, Database};
 use anbei_api::validate::{credit_check_char, id_check_char};
 use anbei_api::{AppState, Application};
-use anbei_core::Date;
-use serde_json::{Value, json};
+use anbei_core::{Code, Date};
+use anbei_filing::documents::needs_upload;
+use anbei_filing::fixtures;
+use serde_json::Value;
 use std::sync::Arc;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -22,7 +24,7 @@ pub fn pg_url() -> String {
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
 }
 
-pub const TODAY: &str = "2026-11-23";
+pub const TODAY: &str = fixtures::TODAY;
 
 pub struct TestApp {
     pub base: String,
@@ -207,6 +209,12 @@ impl TestApp {
         (st, ct, r.text().await.unwrap())
     }
 
+    /// GET `p` without credentials, as text (the printable pages): (status, body).
+    pub async fn page(&self, p: &str) -> (u16, String) {
+        let r = self.http.get(self.url(p)).send().await.unwrap();
+        (r.status().as_u16(), r.text().await.unwrap())
+    }
+
     pub async fn get(&self, p: &str, token: Option<&str>) -> (u16, Value) {
         let mut r = self.http.get(self.url(p));
         if let Some(t) = token {
@@ -256,7 +264,7 @@ impl TestApp {
         v["upload_id"].as_str().unwrap().to_owned()
     }
 
-    /// A complete filing for `facts`: every required document uploaded.
+    /// The complete filing of `tests/fixtures/` for `facts`: every required upload (one PDF for all).
     pub async fn filing(&self, facts: Value) -> Value {
         let (st, a) = self.post("/api/v1/assessments", None, &facts).await;
         assert_eq!(st, 200, "{a}");
@@ -264,17 +272,12 @@ impl TestApp {
         let mut docs = serde_json::Map::new();
         for d in a["documents"].as_array().unwrap() {
             let code = d["code"].as_str().unwrap();
-            if code.starts_with("D_") && code != "D_BASIC_FORM" {
+            if Code::from_str(code).is_some_and(needs_upload) {
                 docs.insert(code.into(), Value::String(doc.clone()));
             }
         }
-        let high_risk = a["high_risk"].as_bool().unwrap_or(false);
         let mut body = base_filing(facts);
         body["documents"] = Value::Object(docs);
-        if high_risk {
-            body["contractor"]["qualification_no"] = json!("D244030001");
-            body["contractor"]["safety_licence_no"] = json!("(粤)JZ安许证字[2020]000001");
-        }
         body
     }
 }
@@ -297,41 +300,23 @@ pub fn credit_code() -> String {
     format!("{first}{}", credit_check_char(first).unwrap())
 }
 
-/// An ordinary office fit-out in Bantian: below both limits, no hazard → not high risk.
+/// An ordinary office fit-out in Bantian: below both limits, no hazard → not high risk
+/// (`tests/fixtures/facts/ordinary.json`).
 pub fn ordinary_facts() -> Value {
-    json!({
-        "activity": "nonresidential_decoration", "contract_amount_yuan": 420000, "construction_area_m2": 260,
-        "venue": "office", "property_managed": false, "street": "bantian", "temporary_building": false,
-        "emergency_rescue": false, "illegal_addition": false, "closed_managed_site": false, "structural_change": false,
-        "load_increase": false, "use_change": false, "hot_work": false, "confined_space": false, "excavation_depth_m": 0,
-        "scaffold_height_m": 0, "lifting": false, "other_dangerous_subproject": false, "work_at_height": false,
-        "electrical_work": false, "welding": false, "other_special_operation": false, "temporary_electricity": false,
-        "suspended_work": false, "demolition": false, "other_dangerous_work": false, "earthwork": false,
-        "gas_pipeline_alteration": false, "hazardous_chemicals": false, "applicant_is_owner": true, "via_agent": false
-    })
+    fixtures::facts("ordinary").unwrap()
 }
 
-/// The same work with crane lifting (第三条第（八）项) → high risk.
+/// The same work with crane lifting (第三条第（八）项) → high risk (`tests/fixtures/facts/high_risk.json`).
 pub fn high_risk_facts() -> Value {
-    let mut f = ordinary_facts();
-    f["lifting"] = json!(true);
-    f["investment_yuan"] = json!(450000);
-    f
+    fixtures::facts("high_risk").unwrap()
 }
 
+/// The complete filing of `tests/fixtures/filings/complete.json` for `facts`, without its uploads.
 pub fn base_filing(facts: Value) -> Value {
-    json!({
-        "facts": facts,
-        "applicant": { "name": "张三", "id_number": id_number(1), "mobile": "13800138000" },
-        "site": { "address": "龙岗区坂田街道岗头社区某某大厦 5 楼", "street": "bantian", "community": "岗头社区" },
-        "contractor": { "name": "深圳市某某装饰工程有限公司", "credit_code": credit_code() },
-        "project_lead": { "name": "李四", "mobile": "13900139000" },
-        "safety_manager": { "name": "赵六", "mobile": "13700137000" },
-        "workers": [ { "name": "钱七", "id_number": id_number(2) } ],
-        "planned_start": "2026-12-01", "planned_end": "2027-02-28",
-        "waste_disposal_site": "龙岗区某某建筑废弃物综合利用厂",
-        "lang": "zh-CN"
-    })
+    let mut body = fixtures::complete_filing().unwrap();
+    body["facts"] = facts;
+    body.as_object_mut().unwrap().remove("documents");
+    body
 }
 
 /// Fields named in a problem document.

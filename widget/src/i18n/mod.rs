@@ -1,45 +1,98 @@
 //! The string catalogue: one module per language, one field per string, so a missing translation is a
-//! compile error. Question texts, help, code titles and explanations come from the core's rule set view;
-//! everything the widget itself says is here. Dates and money are formatted per locale.
+//! compile error. Question texts, help, code titles and explanations come from the core's rule set view,
+//! and the filing form's problems from `anbei-filing`'s catalogue (the server's words); everything else
+//! the widget says is here. Dates and money are formatted per locale.
+//!
+//! **Adding a language** is one catalogue file, `i18n/<module>.rs` (copy `en.rs`, translate every
+//! string), and one line in [`languages!`] below: its tag, which half of the bilingual rule data it reads
+//! (the core's texts and the server's messages are written in zh and en) and the `lang` tags it answers to.
 
 use anbei_core::Date;
 
-mod en;
-mod zh;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum Lang {
-    #[default]
+/// Which half of the bilingual texts a language reads: the rule data (questions, code titles) and the
+/// filing problems of `anbei-filing` are written in Chinese and English.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Texts {
     Zh,
     En,
 }
 
+/// One language of the widget: its tag, its catalogue, the half of the bilingual texts it reads and the
+/// `lang` tags (lowercase) it answers to — each also answering to its subtags (`en` ← `en-GB`).
+pub struct LangDef {
+    pub tag: &'static str,
+    pub cat: &'static Catalogue,
+    pub texts: Texts,
+    pub answers_to: &'static [&'static str],
+}
+
+macro_rules! languages {
+    ($($module:ident: $tag:literal, $texts:ident, [$($answers:literal),* $(,)?];)*) => {
+        $(mod $module;)*
+        /// The languages, in the order the language switch goes through them; the first is the default.
+        pub static LANGS: &[LangDef] = &[
+            $(LangDef { tag: $tag, cat: &$module::CAT, texts: Texts::$texts, answers_to: &[$($answers),*] }),*
+        ];
+    };
+}
+
+// module: tag, texts, the tags it answers to. Traditional Chinese (zh-HK, zh-TW, zh-MO, zh-Hant) answers
+// to `zh` and so falls back to zh-CN for now: a zh-HK catalogue would be `i18n/zh_hk.rs` and a line here
+// answering to "zh-hk", "zh-mo", "zh-tw", "zh-hant" (a longer match than "zh", so it wins).
+languages! {
+    zh: "zh-CN", Zh, ["zh", "zh-cn", "zh-hans", "zh-sg"];
+    en: "en", En, ["en"];
+}
+
+/// A language of [`LANGS`] (the default is the first, zh-CN).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Lang(u8);
+
+#[allow(non_upper_case_globals)] // named like the variants they were
 impl Lang {
-    /// `lang` attribute → language; anything starting with `en` is English, everything else Chinese.
+    pub const Zh: Lang = Lang(0);
+    pub const En: Lang = Lang(1);
+
+    /// The `lang` attribute's language: the one answering to the longest prefix of the tag (case and
+    /// `_`/`-` ignored), so `en-GB` → en and `zh-Hans-SG` → zh-CN; a tag no language answers to — `fr`,
+    /// or none — falls back to the first, zh-CN.
     pub fn from_tag(tag: &str) -> Lang {
-        if tag.trim().to_ascii_lowercase().starts_with("en") {
-            Lang::En
-        } else {
-            Lang::Zh
+        let t = tag.trim().to_ascii_lowercase().replace('_', "-");
+        let (mut best, mut best_len) = (0, 0);
+        for (i, l) in LANGS.iter().enumerate() {
+            for a in l.answers_to {
+                let covers = t
+                    .strip_prefix(a)
+                    .is_some_and(|r| r.is_empty() || r.starts_with('-'));
+                if covers && a.len() > best_len {
+                    (best, best_len) = (i, a.len());
+                }
+            }
         }
+        Lang(best as u8)
+    }
+    fn def(self) -> &'static LangDef {
+        // only from_tag, next and the constants make a Lang: always an index of LANGS
+        &LANGS[usize::from(self.0)]
     }
     pub fn tag(self) -> &'static str {
-        match self {
-            Lang::Zh => "zh-CN",
-            Lang::En => "en",
-        }
+        self.def().tag
     }
     pub fn cat(self) -> &'static Catalogue {
-        match self {
-            Lang::Zh => &zh::CAT,
-            Lang::En => &en::CAT,
-        }
+        self.def().cat
+    }
+    pub fn texts(self) -> Texts {
+        self.def().texts
+    }
+    /// The language the switch offers next.
+    pub fn next(self) -> Lang {
+        Lang(((usize::from(self.0) + 1) % LANGS.len()) as u8)
     }
     /// Pick the language's half of a bilingual text from the core.
     pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
-        match self {
-            Lang::Zh => zh,
-            Lang::En => en,
+        match self.texts() {
+            Texts::Zh => zh,
+            Texts::En => en,
         }
     }
 }
@@ -61,17 +114,17 @@ catalogue! {
     documents, documents_none, what_is_it, why_needed, obligations, where_register, street_office, departments,
     primary_dept, co_dept, deadlines, acceptance_due, inspection_due, valid_until, extension_window_start,
     cancellation_due, calendar_provisional, notes, article, not_registrable, go_file, odd_job_mode,
-    odd_job_intro, intro, lang_switch, lang_name, resumed, shared_loaded, share_bad, after_completion,
+    odd_job_intro, intro, lang_name, resumed, shared_loaded, share_bad, after_completion,
     filing_title, applicant, agent, name, id_number, mobile, site, address, street, community, contractor_unit,
     contractor_is_person, credit_code, qualification_no, safety_licence_no, project_lead, safety_manager,
-    workers, worker, add_worker, remove_worker, operation, op_none, certificate_no, planned_start, planned_end,
+    workers, worker, add_worker, remove_worker, operation, op_none, certificate_no, certificate_valid_until, planned_start, planned_end,
     waste_site, uploads, upload_choose, upload_done, upload_failed, upload_type, submit, submitting,
-    errors_summary, err_id_checksum, err_id_format, err_credit_code, err_mobile, err_date_order, err_upload,
+    errors_summary,
     err_network, err_server, receipt_title, receipt_no, filing_no, status_registered, status_filed,
     valid_to, print_receipt, site_notice, verify_link, ack_title, ack_body, answer_due, follow_up,
     access_token_note, returned_title, returned_body, requested_change, resubmit, optional, back_to_result,
-    api_missing, qr_label, hazards_hint, answered_count, skip_link, close_summary, filing_intro, not_needed_upload,
-    person, company, answer_these, err_workers, err_uncovered, err_start_past, check_status, schedule,
+    api_missing, qr_label, hazards_hint, answered_count, skip_link, close_summary, filing_intro, not_needed_upload, pledge, pledge_loading, pledge_affirm,
+    person, company, answer_these, check_status, schedule,
 }
 
 /// Replace `{name}` placeholders.
@@ -87,15 +140,15 @@ pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
 pub fn fmt_date(lang: Lang, d: Date) -> String {
     let (y, m, day) = d.ymd();
     let wd = d.weekday() as usize;
-    match lang {
-        Lang::Zh => {
+    match lang.texts() {
+        Texts::Zh => {
             const W: [&str; 7] = ["一", "二", "三", "四", "五", "六", "日"];
             format!(
                 "{y}年{m}月{day}日（星期{}）",
                 W.get(wd).copied().unwrap_or("")
             )
         }
-        Lang::En => {
+        Texts::En => {
             const W: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
             const M: [&str; 12] = [
                 "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
@@ -138,8 +191,8 @@ pub fn group_digits(x: f64) -> String {
 
 /// Money: zh "42万元（¥420,000）", en "¥420,000".
 pub fn fmt_money(lang: Lang, yuan: f64) -> String {
-    match lang {
-        Lang::Zh if yuan >= 10_000.0 => {
+    match lang.texts() {
+        Texts::Zh if yuan >= 10_000.0 => {
             let wan = yuan / 10_000.0;
             let wan_s = if (wan * 100.0).round() % 100.0 == 0.0 {
                 format!("{wan:.0}")
@@ -148,8 +201,8 @@ pub fn fmt_money(lang: Lang, yuan: f64) -> String {
             };
             format!("{wan_s}万元（¥{}）", group_digits(yuan))
         }
-        Lang::Zh => format!("{}元", group_digits(yuan)),
-        Lang::En => format!("¥{}", group_digits(yuan)),
+        Texts::Zh => format!("{}元", group_digits(yuan)),
+        Texts::En => format!("¥{}", group_digits(yuan)),
     }
 }
 
@@ -183,11 +236,39 @@ mod tests {
         assert_eq!(group_digits(1234.5), "1,234.5");
     }
 
+    /// The `lang` attribute falls back explicitly (README "Languages"): simplified Chinese tags and
+    /// traditional ones (until a zh-HK catalogue exists) → zh-CN, English ones → en, anything else → zh-CN.
     #[test]
-    fn lang_tags() {
-        assert_eq!(Lang::from_tag("en-GB"), Lang::En);
-        assert_eq!(Lang::from_tag("zh-CN"), Lang::Zh);
-        assert_eq!(Lang::from_tag(""), Lang::Zh);
+    fn lang_tags_fall_back_explicitly() {
+        for (tag, want) in [
+            ("zh", "zh-CN"),
+            ("zh-CN", "zh-CN"),
+            ("zh-Hans", "zh-CN"),
+            ("zh-Hans-CN", "zh-CN"),
+            ("zh-SG", "zh-CN"),
+            ("zh_cn", "zh-CN"),
+            ("zh-HK", "zh-CN"),
+            ("zh-TW", "zh-CN"),
+            ("zh-Hant", "zh-CN"),
+            ("en", "en"),
+            ("EN-gb", "en"),
+            ("en-US", "en"),
+            (" en ", "en"),
+            ("eng", "zh-CN"),
+            ("english", "zh-CN"),
+            ("fr", "zh-CN"),
+            ("ja-JP", "zh-CN"),
+            ("", "zh-CN"),
+        ] {
+            assert_eq!(Lang::from_tag(tag).tag(), want, "{tag:?}");
+        }
+        assert_eq!(Lang::default(), Lang::Zh);
+        assert_eq!(Lang::Zh.next(), Lang::En);
+        assert_eq!(Lang::En.next(), Lang::Zh);
+        // every language's tag leads back to it, and its catalogue names it
+        for (i, l) in LANGS.iter().enumerate() {
+            assert_eq!(Lang::from_tag(l.tag), Lang(i as u8), "{}", l.tag);
+        }
         assert_eq!(fill("{a} of {b}", &[("a", "1"), ("b", "3")]), "1 of 3");
     }
 }
@@ -213,93 +294,17 @@ pub fn parse_decimal(s: &str) -> Option<f64> {
     Some(if neg { -x } else { x })
 }
 
-fn zh_number(s: &str) -> Option<u32> {
-    let d = |c: char| {
-        "零一二三四五六七八九"
-            .chars()
-            .position(|x| x == c)
-            .map(|p| p as u32)
-    };
-    let chars: Vec<char> = s.chars().collect();
-    if chars.iter().all(char::is_ascii_digit) {
-        return s.parse().ok();
-    }
-    match chars.as_slice() {
-        ['十'] => Some(10),
-        ['十', u] => Some(10 + d(*u)?),
-        [t, '十'] => Some(d(*t)? * 10),
-        [t, '十', u] => Some(d(*t)? * 10 + d(*u)?),
-        [u] => d(*u),
-        _ => None,
-    }
-}
-
 /// An article citation for the reader: zh as is; en "第二十八条第（二）项" → "Art. 28(2)".
 pub fn article(lang: Lang, zh: &str) -> String {
-    if lang == Lang::Zh {
-        return zh.to_string();
+    match lang.texts() {
+        Texts::Zh => zh.to_string(),
+        Texts::En => anbei_filing::msg::article_en(zh),
     }
-    let mut out = String::new();
-    let mut rest = zh;
-    while !rest.is_empty() {
-        if let Some(r) = rest.strip_prefix('第') {
-            // 第N条 / 第N行 / 第N项 / 第（k）项
-            if let Some(r2) = r.strip_prefix('（') {
-                if let Some(end) = r2.find('）') {
-                    let n = zh_number(&r2[..end])
-                        .map_or_else(|| r2[..end].to_string(), |n| n.to_string());
-                    out.push_str(&format!("({n})"));
-                    rest = r2[end + '）'.len_utf8()..]
-                        .strip_prefix('项')
-                        .unwrap_or(&r2[end + '）'.len_utf8()..]);
-                    continue;
-                }
-            }
-            let end = r.find(['条', '行', '项']).unwrap_or(r.len());
-            let unit = r[end..].chars().next();
-            let n = zh_number(&r[..end]).map_or_else(|| r[..end].to_string(), |n| n.to_string());
-            match unit {
-                Some('条') => out.push_str(&format!("Art. {n}")),
-                Some('行') => out.push_str(&format!("row {n}")),
-                Some('项') => out.push_str(&format!(" item {n}")),
-                _ => out.push_str(&n),
-            }
-            rest = unit.map_or("", |u| &r[end + u.len_utf8()..]);
-            continue;
-        }
-        if let Some(r) = rest.strip_prefix('（') {
-            if let Some(end) = r.find('）') {
-                let n =
-                    zh_number(&r[..end]).map_or_else(|| r[..end].to_string(), |n| n.to_string());
-                out.push_str(&format!("({n})"));
-                let after = &r[end + '）'.len_utf8()..];
-                rest = after.strip_prefix('项').unwrap_or(after);
-                continue;
-            }
-        }
-        let mut chars = rest.chars();
-        let Some(ch) = chars.next() else { break };
-        match ch {
-            '、' | '，' => out.push_str(", "),
-            '及' | '和' => out.push_str(" and "),
-            _ if rest.starts_with("分类表") => {
-                out.push_str("Classification table");
-                rest = &rest["分类表".len()..];
-                continue;
-            }
-            c => out.push(c),
-        }
-        rest = chars.as_str();
-    }
-    out.replace("  ", " ").trim().to_string()
 }
 
 /// "：" or ": ".
 pub fn colon(lang: Lang) -> &'static str {
-    match lang {
-        Lang::Zh => "：",
-        Lang::En => ": ",
-    }
+    lang.pick("：", ": ")
 }
 
 #[cfg(test)]
@@ -327,21 +332,8 @@ mod article_tests {
     }
 
     #[test]
-    fn articles_read_in_english() {
-        for (zh, en) in [
-            ("第二十八条第（二）项", "Art. 28(2)"),
-            ("第二条", "Art. 2"),
-            ("第十条第（六）（七）项", "Art. 10(6)(7)"),
-            (
-                "第二十八条第（三）项、第二十七条第（四）项",
-                "Art. 28(3), Art. 27(4)",
-            ),
-            ("第五条（一）", "Art. 5(1)"),
-            ("分类表 第14行第6项", "Classification table row 14 item 6"),
-            ("第四十五条", "Art. 45"),
-        ] {
-            assert_eq!(article(Lang::En, zh), en, "{zh}");
-            assert_eq!(article(Lang::Zh, zh), zh);
-        }
+    fn articles_follow_the_language() {
+        assert_eq!(article(Lang::En, "第二十八条第（二）项"), "Art. 28(2)");
+        assert_eq!(article(Lang::Zh, "第二条"), "第二条");
     }
 }

@@ -212,7 +212,7 @@ pub fn app(p: &Props) -> Html {
     let dispatch = state.dispatcher();
     let set_lang = {
         let d = dispatch.clone();
-        let other = if lang == Lang::Zh { Lang::En } else { Lang::Zh };
+        let other = lang.next();
         Callback::from(move |_: MouseEvent| d.dispatch(Action::SetLang(other)))
     };
     let restart = {
@@ -267,8 +267,8 @@ pub fn app(p: &Props) -> Html {
         <div class="aw" lang={lang.tag()} data-seq={s.screen_seq.to_string()} data-view={match s.view { View::Interview => "interview", View::Result => "result", View::Filing => "filing" }}>
             <header class="aw-head">
                 <p class="aw-title">{ title }</p>
-                <button type="button" class="aw-link aw-lang" lang={if lang == Lang::Zh { "en" } else { "zh-CN" }}
-                    onclick={set_lang}>{ c.lang_switch }</button>
+                <button type="button" class="aw-link aw-lang" lang={lang.next().tag()}
+                    onclick={set_lang}>{ lang.next().cat().lang_name }</button>
             </header>
             if s.view == View::Interview {
                 <div class="aw-progress">

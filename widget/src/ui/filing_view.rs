@@ -3,17 +3,18 @@
 //! receipt with its QR code, or — for high-risk work awaiting an officer — the acknowledgement; a
 //! returned filing reopens with every requested change marked.
 
-use super::qr::qr;
 use super::web::{self, Body};
 use crate::filing::{
-    Form, Needs, OPERATIONS, Problem, Worker, body, fingerprint, problems_from_server, validate,
+    Form, Needs, Problem, Worker, body, fingerprint, problems_from_server, validate,
 };
-use crate::i18n::{Lang, fill, fmt_date};
+use crate::i18n::{Lang, Texts, fill};
 use crate::json::{Json, StrMap, obj, s as js};
 use crate::state::{Action, State, View};
-use anbei_core::Date;
 use std::rc::Rc;
 use yew::prelude::*;
+
+mod pledge;
+mod receipt;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -40,6 +41,8 @@ struct Fs {
     filing: Option<(String, String)>,
     returned: bool,
     seq: u32,
+    /// The pledge `{version, zh, en}` from the server: `None` while loading, `Null` when that failed.
+    pledge: Option<Json>,
 }
 
 struct Edit(Rc<dyn Fn(&mut Fs)>);
@@ -101,9 +104,9 @@ fn problem_message(status: u16, text: &str, lang: Lang) -> (Vec<Problem>, String
     let c = lang.cat();
     let v = web::parse_json(text).unwrap_or_default();
     let code = v.get("code").and_then(Json::as_str).map(str::to_string);
-    let detail = match lang {
-        Lang::Zh => v.get("detail_zh").or_else(|| v.get("title_zh")),
-        Lang::En => v.get("detail").or_else(|| v.get("title")),
+    let detail = match lang.texts() {
+        Texts::Zh => v.get("detail_zh").or_else(|| v.get("title_zh")),
+        Texts::En => v.get("detail").or_else(|| v.get("title")),
     }
     .and_then(Json::as_str)
     .unwrap_or("")
@@ -122,18 +125,16 @@ pub fn filing_view(p: &Props) -> Html {
     let c = lang.cat();
     let key = p.storage_key.clone();
     let fs = use_reducer(move || restore(web::load(&key)));
-    let facts = s.facts_json();
     let needs = Needs {
-        today: Some(s.today),
-        ..Needs::of(&s.assessment, &facts)
+        engine: s.engine,
+        assessment: s.assessment.clone(),
+        facts: s.facts_json(),
+        today: s.today,
     };
-    let street = facts
-        .get("street")
-        .and_then(Json::as_str)
-        .unwrap_or("")
-        .to_string();
+    let street = needs.street().to_string();
     let api = p.api.clone().unwrap_or_default();
     let summary_ref = use_node_ref();
+    pledge::use_pledge(&api, fs.dispatcher());
 
     {
         let key = p.storage_key.clone();
@@ -202,91 +203,8 @@ pub fn filing_view(p: &Props) -> Html {
     };
     let f = &fs.form;
 
-    // --- receipt / acknowledgement
     if let Some(done) = fs.done.clone().filter(|_| !fs.returned) {
-        let status = done.get("status").and_then(Json::as_str).unwrap_or("");
-        let filing_no = done
-            .get("filing_no")
-            .and_then(Json::as_str)
-            .unwrap_or("")
-            .to_string();
-        let token = fs
-            .filing
-            .as_ref()
-            .map(|(_, t)| t.clone())
-            .unwrap_or_default();
-        let receipt = done.get("receipt").filter(|r| !r.is_null());
-        let due = done
-            .get("acceptance_due")
-            .and_then(Json::as_str)
-            .and_then(Date::parse);
-        let link = |path: Option<&Json>| path.and_then(Json::as_str).map(|u| format!("{api}{u}"));
-        let check = {
-            let d = d.clone();
-            let url = format!("{api}/api/v1/registrations/{filing_no}");
-            let token = token.clone();
-            Callback::from(move |_: MouseEvent| {
-                let d = d.clone();
-                web::send(
-                    "GET",
-                    &url,
-                    &[
-                        ("Authorization", format!("Bearer {token}")),
-                        ("Accept", "application/json".into()),
-                    ],
-                    Body::None,
-                    None,
-                    Box::new(move |st, text| {
-                        let v = web::parse_json(&text).unwrap_or_default();
-                        if st != 200 {
-                            return;
-                        }
-                        d.dispatch(edit(move |fs| {
-                            let status = v.get("status").and_then(Json::as_str).unwrap_or("");
-                            if status == "returned" {
-                                fs.problems = problems_from_server(v.get("requested_changes"));
-                                fs.returned = true;
-                                fs.seq += 1;
-                            } else if let Some(done) = fs.done.as_mut() {
-                                done.set("status", js(status));
-                                if let Some(r) = v.get("receipt").filter(|r| !r.is_null()) {
-                                    done.set("receipt", r.clone());
-                                }
-                            }
-                        }));
-                    }),
-                );
-            })
-        };
-        return html! {
-            <section class="aw-result aw-receipt" aria-labelledby="aw-receipt-h">
-                if let Some(r) = receipt {
-                    <h2 id="aw-receipt-h" class="aw-q" tabindex="-1" ref={p.heading.clone()}>{ c.receipt_title }</h2>
-                    <dl class="aw-dates">
-                        <dt>{ c.receipt_no }</dt><dd class="aw-receipt-no">{ r.get("receipt_no").and_then(Json::as_str).unwrap_or("").to_string() }</dd>
-                        <dt>{ c.filing_no }</dt><dd>{ filing_no.clone() }</dd>
-                        <dt>{ c.valid_to }</dt><dd>{ r.get("valid_until").and_then(Json::as_str).and_then(Date::parse).map(|d| fmt_date(lang, d)).unwrap_or_default() }</dd>
-                    </dl>
-                    { qr(r.get("qr_payload").and_then(Json::as_str).unwrap_or(""), c.qr_label) }
-                    <ul class="aw-list aw-noprint">
-                        if let Some(u) = link(r.get("print_url")) { <li><a class="aw-print-receipt" href={u} target="_blank" rel="noopener">{ c.print_receipt }</a></li> }
-                        if let Some(u) = link(r.get("notice_url")) { <li><a href={u} target="_blank" rel="noopener">{ c.site_notice }</a></li> }
-                        if let Some(u) = link(r.get("verify_url")) { <li><a href={u} target="_blank" rel="noopener">{ c.verify_link }</a></li> }
-                    </ul>
-                } else {
-                    <h2 id="aw-receipt-h" class="aw-q" tabindex="-1" ref={p.heading.clone()}>{ c.ack_title }</h2>
-                    <p>{ c.ack_body }</p>
-                    <dl class="aw-dates">
-                        <dt>{ c.filing_no }</dt><dd class="aw-filing-no">{ filing_no.clone() }</dd>
-                        <dt>{ c.status_filed }</dt><dd>{ status.to_string() }</dd>
-                        if let Some(due) = due { <dt>{ c.answer_due }</dt><dd class="aw-due">{ fmt_date(lang, due) }</dd> }
-                        if !token.is_empty() { <dt>{ c.access_token_note }</dt><dd><code>{ token.clone() }</code></dd> }
-                    </dl>
-                    <p>{ c.follow_up }</p>
-                    <button type="button" class="aw-btn aw-secondary aw-check-status aw-noprint" onclick={check}>{ c.check_status }</button>
-                }
-            </section>
-        };
+        return receipt::receipt(&fs, done, &d, &p.heading, &api, lang);
     }
 
     // --- the form
@@ -308,6 +226,7 @@ pub fn filing_view(p: &Props) -> Html {
                         .retain(|p| p.field != format!("documents.{code}"));
                     fs.problems.push(Problem {
                         field: format!("documents.{code}"),
+                        rule: "upload_type".into(),
                         zh: msg_type.into(),
                         en: msg_type.into(),
                     });
@@ -356,11 +275,13 @@ pub fn filing_view(p: &Props) -> Html {
             );
         })
     };
-    let uploads = needs.uploads.iter().map(|&code| {
+    let upload_codes = needs.uploads();
+    let uploads = upload_codes.iter().map(|&doc| {
+        let code = doc.as_str();
         let path = format!("documents.{code}");
         let id = format!("aw-f-documents-{code}");
         let err = problem(&path);
-        let title = crate::summary::code_title(s.engine, anbei_core::Code::from_str(code).unwrap_or(anbei_core::Code::D_BASIC_FORM), lang);
+        let title = crate::summary::code_title(s.engine, doc, lang);
         let (pct, failed) = fs.progress.get(code).copied().unwrap_or((if f.documents.contains_key(code) { 100 } else { 0 }, false));
         html! {
             <li class={classes!("aw-field", "aw-upload", err.is_some().then_some("aw-invalid"))} data-field={path.clone()}>
@@ -373,10 +294,12 @@ pub fn filing_view(p: &Props) -> Html {
             </li>
         }
     });
+    let specials = needs.special_operations();
     let workers = f.workers.iter().enumerate().map(|(i, w)| {
         let set_name: Setter = Rc::new(move |f, v| if let Some(w) = f.workers.get_mut(i) { w.name = v });
         let set_id: Setter = Rc::new(move |f, v| if let Some(w) = f.workers.get_mut(i) { w.id_number = v });
         let set_cert: Setter = Rc::new(move |f, v| if let Some(w) = f.workers.get_mut(i) { w.certificate_no = v });
+        let set_until: Setter = Rc::new(move |f, v| if let Some(w) = f.workers.get_mut(i) { w.certificate_valid_until = v });
         let op_change = {
             let d = d.clone();
             Callback::from(move |e: Event| {
@@ -389,7 +312,7 @@ pub fn filing_view(p: &Props) -> Html {
             Callback::from(move |_: MouseEvent| d.dispatch(edit(move |fs| { if i < fs.form.workers.len() { fs.form.workers.remove(i); } })))
         };
         let op_id = format!("aw-f-workers-{i}-operation");
-        let special = OPERATIONS.contains(&w.operation.as_str());
+        let special = specials.contains(&w.operation);
         html! {
             <fieldset class="aw-worker">
                 <legend>{ fill(c.worker, &[("n", &(i + 1).to_string())]) }</legend>
@@ -399,13 +322,16 @@ pub fn filing_view(p: &Props) -> Html {
                     <label for={op_id.clone()} class="aw-label">{ c.operation }</label>
                     <select id={op_id} onchange={op_change}>
                         <option value="" selected={!special}>{ c.op_none }</option>
-                        { for OPERATIONS.iter().map(|op| {
+                        { for specials.iter().map(|op| {
                             let name = s.engine.ruleset_view(s.today).fact_names.get(op).map(|n| lang.pick(&n.zh, &n.en).to_string()).unwrap_or_else(|| op.to_string());
                             html! { <option value={op.to_string()} selected={w.operation == *op}>{ name }</option> }
                         }) }
                     </select>
                 </div>
-                if special { { text_field(c.certificate_no, &format!("workers.{i}.certificate_no"), &w.certificate_no, set_cert, true, "id") } }
+                if special {
+                    { text_field(c.certificate_no, &format!("workers.{i}.certificate_no"), &w.certificate_no, set_cert, true, "id") }
+                    { text_field(c.certificate_valid_until, &format!("workers.{i}.certificate_valid_until"), &w.certificate_valid_until, set_until, true, "date") }
+                }
                 <button type="button" class="aw-link" onclick={remove}>{ c.remove_worker }</button>
             </fieldset>
         }
@@ -429,8 +355,6 @@ pub fn filing_view(p: &Props) -> Html {
         let d = d.clone();
         let fs2 = fs.clone();
         let needs = needs.clone();
-        let facts = facts.clone();
-        let street = street.clone();
         let api = api.clone();
         let host = p.host.clone();
         Callback::from(move |e: SubmitEvent| {
@@ -444,7 +368,7 @@ pub fn filing_view(p: &Props) -> Html {
                 }));
                 return;
             }
-            let b = body(&fs2.form, &needs, &facts, &street, lang);
+            let b = body(&fs2.form, &needs, lang);
             let fp = fingerprint(&b);
             let key = match &fs2.idem {
                 Some((k, f)) if *f == fp => k.clone(),
@@ -551,7 +475,12 @@ pub fn filing_view(p: &Props) -> Html {
             }
         </div>
     });
-    let odd = needs.odd_job;
+    let odd = needs.odd_job();
+    // whoever files affirms the pledge: the agent when there is one (nothing asked twice: their name is above)
+    let signer = match needs.via_agent() {
+        true => format!("{} {}", c.agent, f.agent.name.trim()),
+        false => format!("{} {}", c.applicant, f.applicant.name.trim()),
+    };
     // the form as data: one template renders every section (a leaner bundle than one per field)
     let office = crate::summary::street_office(s.engine, &street, lang).unwrap_or_default();
     let mut before_workers: Vec<Section> = vec![Section {
@@ -581,7 +510,7 @@ pub fn filing_view(p: &Props) -> Html {
             ),
         ],
     }];
-    if needs.via_agent {
+    if needs.via_agent() {
         before_workers.push(Section {
             legend: c.agent,
             extra: html! {},
@@ -654,7 +583,7 @@ pub fn filing_view(p: &Props) -> Html {
             |f, v| f.contractor_credit_code = v,
         ));
     }
-    if needs.high_risk {
+    if needs.high_risk() {
         contractor.push(def(
             c.qualification_no,
             "contractor.qualification_no",
@@ -763,12 +692,13 @@ pub fn filing_view(p: &Props) -> Html {
             </fieldset>
             { section(dates) }
             { text_field(c.waste_site, "waste_disposal_site", &f.waste_site, Rc::new(|f: &mut Form, v: String| f.waste_site = v), true, "text") }
-            if !needs.uploads.is_empty() {
+            if !upload_codes.is_empty() {
                 <fieldset><legend>{ c.uploads }</legend>
                     <p class="aw-small">{ c.upload_choose }{ " · " }{ c.not_needed_upload }</p>
                     <ul class="aw-uploads">{ for uploads }</ul>
                 </fieldset>
             }
+            { pledge::pledge_section(fs.pledge.as_ref(), f.pledge_affirmed, &signer, problem("pledge.affirmed").or_else(|| problem("pledge.version")), &d, lang) }
             <div class="aw-nav">
                 <button type="button" class="aw-btn aw-secondary" onclick={back}>{ "← " }{ c.back_to_result }</button>
                 <button type="submit" class="aw-btn aw-primary aw-submit" disabled={fs.submitting}>

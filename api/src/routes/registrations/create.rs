@@ -77,7 +77,7 @@ async fn check_body(s: &AppState, body: Value) -> Result<filing::Checked, ApiErr
                 .collect()
         })
         .unwrap_or_default();
-    match filing::check(&s.engine, body, s.today()) {
+    match filing::check(&s.engine, body, s.today(), &s.now()) {
         Ok(c) if upload_problems.is_empty() => Ok(c),
         Ok(_) => Err(ApiError::invalid(upload_problems)),
         Err(ApiError::Invalid {

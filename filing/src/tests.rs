@@ -1,0 +1,98 @@
+//! The shared fixtures hold: the complete filing passes and names exactly the uploads its facts need,
+//! and every corpus case gets exactly its expected problems from the shared check.
+
+use crate::fixtures::{self, TODAY};
+use crate::{Context, check, documents, ids};
+use anbei_core::{Code, Date, Engine};
+use serde_json::Value;
+
+fn engine() -> Engine {
+    Engine::embedded().unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn today() -> Date {
+    Date::parse(TODAY).unwrap_or_else(|| panic!("date"))
+}
+
+/// The problems of `body` as (field, rule), sorted.
+fn problems(engine: &Engine, body: &Value) -> Vec<(String, String)> {
+    let facts = body.get("facts");
+    let parsed = facts.and_then(|f| engine.parse_json(&f.to_string(), today()).ok());
+    let assessment = parsed.map(|f| engine.assess(&f));
+    let c = Context {
+        engine,
+        today: today(),
+        now: "2026-11-23T10:00:00.000+08:00",
+        facts,
+        decided: assessment.as_ref().filter(|a| a.is_decided()),
+        normalise: ids::as_given,
+    };
+    let mut out: Vec<(String, String)> = check(body, &c)
+        .problems
+        .into_iter()
+        .map(|p| (p.field, p.msg.rule().to_owned()))
+        .collect();
+    out.sort();
+    out
+}
+
+/// The complete filing passes, and its documents are exactly the uploads of its facts (第二十八条): when
+/// the rules change what is uploaded, this fails until `tests/fixtures/filings/complete.json` follows.
+#[test]
+fn the_complete_filing_is_complete() {
+    let engine = engine();
+    let body = fixtures::complete_filing().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(problems(&engine, &body), vec![]);
+    let facts = engine
+        .parse_json(&body["facts"].to_string(), today())
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let a = engine.assess(&facts);
+    assert_eq!(a.scope, Some(Code::SMALL_PROJECT));
+    assert_eq!(a.high_risk, Some(false));
+    let want: Vec<&str> = documents::uploads(&a).map(|d| d.code.as_str()).collect();
+    let mut have: Vec<&str> = body["documents"]
+        .as_object()
+        .map(|m| m.keys().map(String::as_str).collect())
+        .unwrap_or_default();
+    let mut want_sorted = want.clone();
+    want_sorted.sort_unstable();
+    have.sort_unstable();
+    assert_eq!(have, want_sorted);
+    for f in ["ordinary", "high_risk", "odd_job"] {
+        let facts = fixtures::facts(f).unwrap_or_else(|e| panic!("{e}"));
+        let a = engine.assess(
+            &engine
+                .parse_json(&facts.to_string(), today())
+                .unwrap_or_else(|e| panic!("{f}: {e:?}")),
+        );
+        assert!(a.is_decided(), "{f}: still needs {:?}", a.missing_facts);
+    }
+}
+
+/// Every case of the shared corpus gets exactly its problems, field by field.
+#[test]
+fn the_corpus_gets_its_verdicts() {
+    let engine = engine();
+    let cases = fixtures::corpus().unwrap_or_else(|e| panic!("{e}"));
+    assert!(cases.len() >= 30, "{} cases", cases.len());
+    let mut wrong = Vec::new();
+    for c in &cases {
+        let mut want = c.expect.clone();
+        want.sort();
+        let got = problems(&engine, &c.body);
+        if got != want {
+            wrong.push(format!("{}:\n  want {want:?}\n  got  {got:?}", c.name));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn merge_patch_follows_rfc_7396() {
+    let mut v = serde_json::json!({"a": {"b": 1, "c": 2}, "d": [1, 2], "e": 3});
+    fixtures::merge_patch(
+        &mut v,
+        &serde_json::json!({"a": {"b": null, "x": 9}, "d": [3], "e": null}),
+    );
+    assert_eq!(v, serde_json::json!({"a": {"c": 2, "x": 9}, "d": [3]}));
+}

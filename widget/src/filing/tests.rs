@@ -1,0 +1,270 @@
+use super::*;
+use anbei_filing::fixtures::{self, TODAY};
+use serde_json::Value;
+
+fn engine() -> &'static Engine {
+    Box::leak(Box::new(
+        Engine::embedded().unwrap_or_else(|e| panic!("{e}")),
+    ))
+}
+
+fn today() -> Date {
+    Date::parse(TODAY).unwrap_or_else(|| panic!("date"))
+}
+
+/// serde_json's value as the widget's (what `JSON.parse` gives the widget in the browser).
+fn json(v: &Value) -> Json {
+    match v {
+        Value::Null => Json::Null,
+        Value::Bool(b) => Json::Bool(*b),
+        Value::Number(n) => Json::Num(n.as_f64().unwrap_or(f64::NAN)),
+        Value::String(t) => Json::Str(t.clone()),
+        Value::Array(a) => Json::Arr(a.iter().map(json).collect()),
+        Value::Object(m) => Json::Obj(m.iter().map(|(k, x)| (k.clone(), json(x))).collect()),
+    }
+}
+
+/// The widget's JSON as serde_json's, to compare bodies whatever their key order.
+fn value(j: &Json) -> Value {
+    serde_json::from_str(&j.text()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// What the widget knows of `facts` once the interview is done: their assessment as of the fixtures' day.
+fn needs_of(engine: &'static Engine, facts: Option<&Value>) -> Needs {
+    let facts = facts.cloned().unwrap_or(Value::Object(Default::default()));
+    let parsed = engine
+        .parse_json(&facts.to_string(), today())
+        .or_else(|_| engine.parse_json("{}", today()))
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    Needs {
+        engine,
+        assessment: engine.assess(&parsed),
+        facts: json(&facts),
+        today: today(),
+    }
+}
+
+fn needs(facts: &str) -> Needs {
+    needs_of(
+        engine(),
+        Some(&fixtures::facts(facts).unwrap_or_else(|e| panic!("{e}"))),
+    )
+}
+
+/// 依据：第二十七条第（三）项 — the widget's checks give every case of the shared corpus exactly the
+/// problems the API gives it (api/src/filing.rs runs the same corpus), field by field.
+#[test]
+fn the_widget_and_the_corpus_agree_field_by_field() {
+    let engine = engine();
+    let mut wrong = Vec::new();
+    for c in fixtures::corpus().unwrap_or_else(|e| panic!("{e}")) {
+        let needs = needs_of(engine, c.body.get("facts"));
+        let mut got: Vec<(String, String)> = problems(&json(&c.body), &needs)
+            .into_iter()
+            .map(|p| (p.field, p.rule))
+            .collect();
+        got.sort();
+        let mut want = c.expect.clone();
+        want.sort();
+        if got != want {
+            wrong.push(format!("{}:\n  want {want:?}\n  got  {got:?}", c.name));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// The complete filing of tests/fixtures/, typed into the form.
+fn complete_form() -> Form {
+    let b = fixtures::complete_filing().unwrap_or_else(|e| panic!("{e}"));
+    let t = |v: &Value| v.as_str().unwrap_or("").to_string();
+    let person = |p: &Value| Person {
+        name: t(&p["name"]),
+        id_number: t(&p["id_number"]),
+        mobile: t(&p["mobile"]),
+    };
+    let mut f = Form {
+        applicant: person(&b["applicant"]),
+        address: t(&b["site"]["address"]),
+        community: t(&b["site"]["community"]),
+        contractor_name: t(&b["contractor"]["name"]),
+        contractor_credit_code: t(&b["contractor"]["credit_code"]),
+        qualification_no: t(&b["contractor"]["qualification_no"]),
+        safety_licence_no: t(&b["contractor"]["safety_licence_no"]),
+        lead_name: t(&b["project_lead"]["name"]),
+        lead_mobile: t(&b["project_lead"]["mobile"]),
+        safety_name: t(&b["safety_manager"]["name"]),
+        safety_mobile: t(&b["safety_manager"]["mobile"]),
+        planned_start: t(&b["planned_start"]),
+        planned_end: t(&b["planned_end"]),
+        waste_site: t(&b["waste_disposal_site"]),
+        pledge_affirmed: b["pledge"]["affirmed"] == Value::Bool(true),
+        pledge_version: t(&b["pledge"]["version"]),
+        ..Form::default()
+    };
+    for w in b["workers"].as_array().into_iter().flatten() {
+        f.workers.push(Worker {
+            name: t(&w["name"]),
+            id_number: t(&w["id_number"]),
+            operation: t(&w["operation"]),
+            certificate_no: t(&w["certificate_no"]),
+            certificate_valid_until: t(&w["certificate_valid_until"]),
+        });
+    }
+    for (k, v) in b["documents"].as_object().into_iter().flatten() {
+        f.documents.insert(k.clone(), t(v));
+    }
+    f
+}
+
+/// The form filled in with the fixture's values sends exactly the fixture's body: the widget and the
+/// corpus speak of the same filing.
+#[test]
+fn the_form_sends_the_complete_filing() {
+    let needs = needs("ordinary");
+    let f = complete_form();
+    assert_eq!(validate(&f, &needs), vec![]);
+    let sent = value(&body(&f, &needs, Lang::Zh));
+    assert_eq!(
+        sent,
+        fixtures::complete_filing().unwrap_or_else(|e| panic!("{e}"))
+    );
+}
+
+#[test]
+fn every_problem_is_reported_at_once_with_its_field() {
+    let mut needs = needs("high_risk");
+    needs.facts.set("welding", Json::Bool(true));
+    needs.facts.set("hot_work", Json::Bool(true));
+    let mut f = complete_form();
+    f.applicant.id_number = "440307199001010011".into();
+    f.applicant.mobile = "12345".into();
+    f.contractor_credit_code = "91440300MA5XXXXXXX".into();
+    f.qualification_no.clear();
+    f.workers[1].certificate_no.clear();
+    f.planned_start = "2026-11-20".into();
+    f.planned_end = "2026-11-01".into();
+    f.pledge_affirmed = false;
+    let fields: Vec<(String, String)> = validate(&f, &needs)
+        .into_iter()
+        .map(|p| (p.field, p.rule))
+        .collect();
+    let want = [
+        ("applicant.id_number", "checksum"),
+        ("applicant.mobile", "mobile"),
+        ("contractor.credit_code", "checksum"),
+        ("contractor.qualification_no", "required"),
+        ("workers.1.certificate_no", "required"),
+        ("workers", "special_operation_uncovered"),
+        ("planned_start", "before_filing"),
+        ("planned_end", "date_order"),
+        ("documents.D_SPECIAL_PLAN", "missing_document"),
+        ("documents.D_DRAWINGS", "missing_document"),
+        ("documents.D_CONTRACTOR_LICENCES", "missing_document"),
+        ("pledge.affirmed", "not_affirmed"),
+    ];
+    let want: Vec<(String, String)> = want
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+    assert_eq!(fields, want);
+    // in the server's words, in both languages
+    let p = validate(&f, &needs);
+    assert_eq!(p[0].text(Lang::Zh), "身份证号码校验位不对，请核对。");
+    assert!(p[0].text(Lang::En).contains("check digit"));
+}
+
+/// 依据：第二十八条 last paragraph — the hired party of an odd job may be a person, with an ID number.
+#[test]
+fn odd_job_hired_person_needs_an_id_not_a_credit_code() {
+    let needs = needs("odd_job");
+    assert!(needs.odd_job() && needs.uploads().is_empty());
+    let mut f = complete_form();
+    f.contractor_is_person = true;
+    f.contractor_credit_code.clear();
+    f.contractor_id_number = "440307199003071239".into();
+    f.lead_name.clear();
+    f.lead_mobile.clear();
+    f.safety_name.clear();
+    f.safety_mobile.clear();
+    assert_eq!(validate(&f, &needs), vec![]);
+    let b = body(&f, &needs, Lang::Zh);
+    let contractor = b.get("contractor").cloned().unwrap_or_default();
+    assert_eq!(contractor.get("id_number"), Some(&s("440307199003071239")));
+    assert!(contractor.get("credit_code").is_none());
+    assert!(b.get("project_lead").is_none());
+}
+
+/// 依据：spec v3 §3.4 — the worker list, the disposal site and the pledge are not uploads; the body
+/// carries the affirmed pledge's version and only the uploads of the checklist.
+#[test]
+fn body_follows_the_api_contract() {
+    let needs = needs("ordinary");
+    let mut f = complete_form();
+    f.documents
+        .insert("D_SAFETY_PLEDGE".into(), "sha256:stale".into());
+    let b = body(&f, &needs, Lang::En);
+    let docs: Vec<&str> = match b.get("documents") {
+        Some(Json::Obj(m)) => m.iter().map(|(k, _)| k.as_str()).collect(),
+        _ => vec![],
+    };
+    assert_eq!(
+        docs,
+        [
+            "D_APPLICANT_ID",
+            "D_PROPERTY_PROOF",
+            "D_CONTRACT",
+            "D_DECOR_PLAN"
+        ]
+    );
+    let pledge = b.get("pledge").cloned().unwrap_or_default();
+    assert_eq!(pledge.get("version"), Some(&s(pledge::current())));
+    assert_eq!(pledge.get("affirmed"), Some(&Json::Bool(true)));
+    assert_eq!(b.get("lang"), Some(&s("en")));
+    assert!(b.get("agent").is_none());
+    assert_eq!(fingerprint(&b), fingerprint(&b.clone()));
+    let mut f2 = f.clone();
+    f2.address.push('A');
+    assert_ne!(fingerprint(&b), fingerprint(&body(&f2, &needs, Lang::En)));
+}
+
+#[test]
+fn a_saved_draft_restores_every_field() {
+    let mut f = complete_form();
+    f.agent.mobile = "13600136000".into();
+    f.contractor_is_person = true;
+    assert!(f.pledge_affirmed && !f.workers[1].certificate_valid_until.is_empty());
+    assert_eq!(Form::from_json(&f.to_json()), f);
+    let old = obj(vec![
+        ("address", s("x")),
+        ("workers", Json::Arr(vec![obj(vec![("name", s("王五"))])])),
+        ("bogus", Json::Num(1.0)),
+    ]);
+    let back = Form::from_json(&old);
+    assert_eq!(
+        (
+            back.address.as_str(),
+            back.workers.len(),
+            back.workers[0].name.as_str(),
+            back.pledge_affirmed
+        ),
+        ("x", 1, "王五", false)
+    );
+}
+
+#[test]
+fn server_errors_map_to_fields() {
+    let v = Json::Arr(vec![obj(vec![
+        ("field", s("applicant.id_number")),
+        ("rule", s("checksum")),
+        (
+            "message",
+            obj(vec![("zh", s("校验位错误")), ("en", s("check digit"))]),
+        ),
+    ])]);
+    let p = problems_from_server(Some(&v));
+    assert_eq!(
+        (p[0].field.as_str(), p[0].rule.as_str()),
+        ("applicant.id_number", "checksum")
+    );
+    assert_eq!(p[0].text(Lang::En), "check digit");
+}
