@@ -41,6 +41,18 @@ pub struct Contractor {
     pub safety_licence_no: Option<String>,
 }
 
+impl Contractor {
+    /// The name a public page shows: a company's in full, a person's masked (`李*`) — a public page never
+    /// names a private person in full.
+    pub fn public_name(&self) -> String {
+        if self.credit_code.is_some() {
+            self.name.clone()
+        } else {
+            crate::ids::mask_name(&self.name)
+        }
+    }
+}
+
 /// A worker (施工人员). With a special operation (the certificate's type, one of the rule set's
 /// `hazards.special_operations`) come the certificate's number and validity — 第十条第（三）项,
 /// 第十三条第（六）项; the contractor may change the list later (第三十条第（一）项).

@@ -252,7 +252,13 @@ pub async fn notice_page(
             esc(&validate::mask_name(&w.name)),
             esc(&validate::mask_id(&w.id_number)),
             esc(&op),
-            esc(w.certificate_no.as_deref().unwrap_or(""))
+            // A special-operation certificate number is "T" + the holder's resident ID number: masked
+            // like one on a page anyone at the site gate can read.
+            esc(&w
+                .certificate_no
+                .as_deref()
+                .map(validate::mask_id)
+                .unwrap_or_default())
         );
     }
     workers.push_str("</table>");
@@ -271,7 +277,7 @@ pub async fn notice_page(
         pledge = pledge_html(&f),
         waste = esc(&f.waste_disposal_site),
         applicant = esc(&validate::mask_name(&f.applicant.name)),
-        contractor = esc(&f.contractor.name),
+        contractor = esc(&f.contractor.public_name()),
         obligations = obligations,
         risks = risks,
         workers = workers,

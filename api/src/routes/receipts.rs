@@ -50,11 +50,7 @@ pub fn verification(s: &AppState, rec: &FilingRecord) -> Result<Verification, Ap
     let f: Filing = serde_json::from_str(&rec.request).map_err(ApiError::internal)?;
     let signature_valid = r.kid == s.signer.kid() && s.signer.verify(&r.payload(), &r.signature);
     let status = effective_state(rec, s.today());
-    let contractor = if f.contractor.credit_code.is_some() {
-        f.contractor.name.clone()
-    } else {
-        validate::mask_name(&f.contractor.name)
-    };
+    let contractor = f.contractor.public_name();
     Ok(Verification {
         valid: signature_valid && status.in_force(),
         signature_valid,

@@ -229,6 +229,25 @@ pub(super) async fn service_endpoints_and_headers(b: Backend) {
             && notice.contains("安全风险告知书")
             && notice.contains("钱*")
     );
+    // Issue 16 (High): a special-operation certificate number is "T" + the holder's ID number; the notice
+    // at the site gate never prints it in full, nor any worker's ID number.
+    let workers = body["workers"].as_array().unwrap();
+    let certs: Vec<&str> = workers
+        .iter()
+        .filter_map(|w| w["certificate_no"].as_str())
+        .collect();
+    assert!(!certs.is_empty(), "the fixture has a certified worker");
+    for c in certs {
+        assert!(!notice.contains(c), "certificate {c} printed in full");
+        assert!(
+            notice.contains(&c[..6]),
+            "masked certificate keeps its first six"
+        );
+    }
+    for w in workers {
+        let id = w["id_number"].as_str().unwrap();
+        assert!(!notice.contains(id), "worker ID {id} printed in full");
+    }
     assert_eq!(
         app.status(Method::GET, "/receipts/LG-bantian-20000101-000001")
             .await,
