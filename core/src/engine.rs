@@ -45,6 +45,10 @@ pub struct Ruleset {
     /// Limits formatted for `because` texts: contract (¥…), area (… m²).
     pub(crate) limit_texts: (String, String),
     pub(crate) elevator_values: Vec<String>,
+    /// The wording (codes.json) as this rule set shows it.
+    pub(crate) texts: CodesFile,
+    /// `texts.codes` indexed by [`Code`].
+    pub(crate) code_texts: Vec<CodeText>,
 }
 
 /// Everything the engine knows: rule sets by effective date, wording, departments, streets, calendars.
@@ -52,7 +56,6 @@ pub struct Ruleset {
 pub struct Engine {
     pub(crate) rulesets: Vec<Ruleset>, // sorted by effective_from
     pub(crate) codes: CodesFile,
-    pub(crate) code_texts: Vec<CodeText>, // indexed by Code
     pub(crate) departments: Vec<Department>,
     pub(crate) streets: Vec<Street>,
     pub(crate) calendar: Calendar,
@@ -253,10 +256,23 @@ impl Ruleset {
             .filter(|f| fact_specs[**f as usize].ty == "number")
             .fold(0u64, |m, f| m | f.bit());
         let limit_texts = (
-            format!("¥{}", crate::assess::fmt_num(params.limit_contract_yuan)),
-            format!("{} m²", crate::assess::fmt_num(params.limit_area_m2)),
+            format!("¥{}", crate::text::fmt_num(params.limit_contract_yuan)),
+            format!("{} m²", crate::text::fmt_num(params.limit_area_m2)),
         );
+        let texts = codes.clone();
+        let code_texts = Code::ALL
+            .iter()
+            .map(|c| {
+                texts
+                    .codes
+                    .get(c.as_str())
+                    .cloned()
+                    .ok_or_else(|| DataError(format!("codes.json: no text for {}", c.as_str())))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(Ruleset {
+            texts,
+            code_texts,
             special_by_kind,
             dangerous_by_kind,
             numeric,
@@ -280,6 +296,11 @@ impl Ruleset {
 
     pub fn spec(&self, f: Fact) -> &FactSpec {
         &self.fact_specs[f as usize]
+    }
+
+    /// The wording and article of a code as this rule set shows it.
+    pub fn code_text(&self, c: Code) -> &CodeText {
+        &self.code_texts[c as usize]
     }
 
     /// Facts in interview order.
@@ -339,7 +360,21 @@ impl Engine {
         src: &DataSources<'_>,
         p: &P,
     ) -> Result<Engine, DataError> {
-        let codes: CodesFile = p.parse("codes.json", src.codes)?;
+        let mut codes: CodesFile = p.parse("codes.json", src.codes)?;
+        // The article of each code is its rule's (src/rules/): the citation lives beside the condition.
+        for c in Code::ALL {
+            let article = crate::rules::article_of(*c)
+                .ok_or_else(|| DataError(format!("no rule decides {}", c.as_str())))?;
+            if let Some(t) = codes.codes.get_mut(c.as_str()) {
+                if !t.article.is_empty() {
+                    return Err(DataError(format!(
+                        "codes.json: {} gives an article; a code's article is its rule's, in src/rules/",
+                        c.as_str()
+                    )));
+                }
+                t.article = article.to_owned();
+            }
+        }
         let departments = p
             .parse::<DepartmentsFile>("departments.json", src.departments)?
             .departments;
@@ -384,16 +419,6 @@ impl Engine {
         if rulesets.is_empty() {
             return Err(DataError("no rule set".into()));
         }
-        let code_texts = Code::ALL
-            .iter()
-            .map(|c| {
-                codes
-                    .codes
-                    .get(c.as_str())
-                    .cloned()
-                    .ok_or_else(|| DataError(format!("codes.json: no text for {}", c.as_str())))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
         for k in codes.codes.keys() {
             if Code::from_str(k).is_none() {
                 return Err(DataError(format!(
@@ -404,7 +429,6 @@ impl Engine {
         let engine = Engine {
             rulesets,
             codes,
-            code_texts,
             departments,
             streets,
             calendar,
@@ -449,8 +473,18 @@ impl Engine {
         &self.calendar
     }
 
+    /// The wording and article of a code as the newest rule set shows it. A result's own wording is its
+    /// rule set's: `engine.ruleset_for(date).code_text(code)` (titles quote the rule set's parameters).
     pub fn code_text(&self, c: Code) -> &CodeText {
-        &self.code_texts[c as usize]
+        match self.rulesets.last() {
+            Some(rs) => rs.code_text(c),
+            None => &self.rulesets[0].code_texts[c as usize], // never: load requires a rule set
+        }
+    }
+
+    /// The wording and article of a code under the rule set in force on `d`.
+    pub fn code_text_on(&self, d: Date, c: Code) -> &CodeText {
+        self.ruleset_for(d).code_text(c)
     }
 
     pub fn departments(&self) -> &[Department] {
@@ -762,7 +796,7 @@ fn check_date(f: Fact, v: &Raw) -> Result<Date, FieldError> {
 
 /// A number without a trailing `.0`, grouped by thousands when large.
 pub(crate) fn fmt_plain(x: f64) -> String {
-    crate::assess::fmt_num(x)
+    crate::text::fmt_num(x)
 }
 
 #[cfg(test)]

@@ -34,6 +34,8 @@ pub mod facts;
 pub mod json;
 pub mod model;
 pub mod result;
+mod rules;
+mod text;
 pub mod view;
 #[cfg(feature = "wasm")]
 pub mod wasm;
