@@ -28,6 +28,7 @@
 
 pub mod assess;
 pub mod calendar;
+mod check;
 pub mod date;
 pub mod engine;
 pub mod facts;
