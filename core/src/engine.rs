@@ -6,6 +6,7 @@ use crate::date::Date;
 use crate::facts::{Fact, N_FACTS};
 use crate::model::*;
 use crate::result::Code;
+use crate::text::{CASE_VALUES, hard_coded_parameter, i18n_params, unfilled};
 
 /// Named rule parameters of one rule set (rules.md §3), read from its data file.
 #[derive(Debug, Clone)]
@@ -43,8 +44,6 @@ pub struct Ruleset {
     pub(crate) dangerous_by_kind: [Vec<Fact>; 2],
     /// Facts of type number (bit set).
     pub(crate) numeric: u64,
-    /// Limits formatted for `because` texts: contract (¥…), area (… m²).
-    pub(crate) limit_texts: (String, String),
     pub(crate) elevator_values: Vec<String>,
     /// The wording (codes.json) as this rule set shows it.
     pub(crate) texts: CodesFile,
@@ -141,11 +140,12 @@ fn fact_list(what: &str, keys: &[String]) -> Result<Vec<Fact>, DataError> {
 
 impl Ruleset {
     fn build(
-        file: RulesetFile,
+        mut file: RulesetFile,
         codes: &CodesFile,
         departments: &[Department],
     ) -> Result<Ruleset, DataError> {
         let name = format!("{} {}", file.id, file.version);
+        let texts = render_wording(&name, codes, &mut file.facts, &file.parameters)?;
         let u = |n: &str| -> Result<u32, DataError> {
             let v = param(&file, n)?;
             if v.fract() != 0.0 || v > 1000.0 {
@@ -256,11 +256,6 @@ impl Ruleset {
             .iter()
             .filter(|f| fact_specs[**f as usize].ty == "number")
             .fold(0u64, |m, f| m | f.bit());
-        let limit_texts = (
-            format!("¥{}", crate::text::fmt_num(params.limit_contract_yuan)),
-            format!("{} m²", crate::text::fmt_num(params.limit_area_m2)),
-        );
-        let texts = codes.clone();
         let code_texts = Code::ALL
             .iter()
             .map(|c| {
@@ -277,7 +272,6 @@ impl Ruleset {
             special_by_kind,
             dangerous_by_kind,
             numeric,
-            limit_texts,
             hazards_engineering: fact_list(&name, &hz.engineering)?,
             hazards_odd_job: fact_list(&name, &hz.odd_job)?,
             special_operations: fact_list(&name, &hz.special_operations)?,
@@ -308,6 +302,65 @@ impl Ruleset {
     pub fn interview_order(&self) -> &[Fact] {
         &self.order
     }
+}
+
+/// The wording as a rule set shows it: its parameters filled into every text of codes.json and of its
+/// facts table. Each text is checked first: it must not write out a parameter's number ("3米" where
+/// `deep_excavation_m` is 3 — a rule set that changes the parameter would leave the text saying the
+/// old number), and no placeholder may be left that the engine does not fill with a case's values.
+fn render_wording(
+    name: &str,
+    codes: &CodesFile,
+    facts: &mut [FactSpec],
+    params: &SortedMap<Parameter>,
+) -> Result<CodesFile, DataError> {
+    let render = |what: &dyn Fn() -> String,
+                  t: &mut I18n,
+                  case: &[&str]|
+     -> Result<(), DataError> {
+        for s in [&t.zh, &t.en] {
+            if let Some((p, written)) = hard_coded_parameter(s, params) {
+                return Err(DataError(format!(
+                    "{name}: {} writes \"{written}\", which is {p}: write {{{p}}} so the text follows the rule set",
+                    what()
+                )));
+            }
+        }
+        *t = i18n_params(t, params);
+        for s in [&t.zh, &t.en] {
+            if let Some(ph) = unfilled(s, case) {
+                return Err(DataError(format!(
+                    "{name}: {}: {{{ph}}} is neither a parameter nor a value the engine fills here",
+                    what()
+                )));
+            }
+        }
+        Ok(())
+    };
+    let mut out = codes.clone();
+    for (code, ct) in out.codes.iter_mut() {
+        let what = |field: &str| format!("codes.json {code} {field}");
+        render(&|| what("title"), &mut ct.title, &[])?;
+        if let Some(t) = &mut ct.explain {
+            render(&|| what("explain"), t, &[])?;
+        }
+        if let Some(t) = &mut ct.because {
+            render(&|| what("because"), t, CASE_VALUES)?;
+        }
+        if let Some(t) = &mut ct.because_elevator {
+            render(&|| what("because_elevator"), t, CASE_VALUES)?;
+        }
+    }
+    for (kind, map) in [("notes", &mut out.notes), ("words", &mut out.words)] {
+        for (k, t) in map.iter_mut() {
+            render(&|| format!("codes.json {kind} {k}"), t, CASE_VALUES)?;
+        }
+    }
+    for f in facts {
+        render(&|| format!("fact {} question", f.key), &mut f.question, &[])?;
+        render(&|| format!("fact {} help", f.key), &mut f.help, &[])?;
+    }
+    Ok(out)
 }
 
 /// Fills in what an amending rule-set file leaves out from the file it amends.
@@ -393,28 +446,28 @@ impl Engine {
             .collect::<Result<_, _>>()?;
         files.sort_by_key(|f| f.effective_from);
         let mut rulesets: Vec<Ruleset> = Vec::with_capacity(files.len());
+        // The files as written (texts with their placeholders): an amendment takes its base's from here.
+        let mut resolved: Vec<RulesetFile> = Vec::with_capacity(files.len());
         for f in files {
             let f = match &f.amends {
                 Some(v) => {
-                    let base = rulesets
-                        .iter()
-                        .find(|r| &r.file.version == v)
-                        .ok_or_else(|| {
-                            DataError(format!("{} amends unknown version {v}", f.version))
-                        })?;
-                    resolve(f, &base.file)
+                    let base = resolved.iter().find(|r| &r.version == v).ok_or_else(|| {
+                        DataError(format!("{} amends unknown version {v}", f.version))
+                    })?;
+                    resolve(f, base)
                 }
                 None => f,
             };
-            if rulesets
+            if resolved
                 .iter()
-                .any(|r| r.file.effective_from == f.effective_from)
+                .any(|r| r.effective_from == f.effective_from)
             {
                 return Err(DataError(format!(
                     "two rule sets take effect on {}",
                     f.effective_from
                 )));
             }
+            resolved.push(f.clone());
             rulesets.push(Ruleset::build(f, &codes, &departments)?);
         }
         if rulesets.is_empty() {

@@ -67,6 +67,10 @@ impl<V> SortedMap<V> {
     pub fn iter(&self) -> impl Iterator<Item = (&String, &V)> {
         self.keys.iter().zip(&self.values)
     }
+    /// Entries in key order, values to change.
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = (&String, &mut V)> {
+        self.keys.iter().zip(&mut self.values)
+    }
 }
 
 impl<V> Extend<(String, V)> for SortedMap<V> {

@@ -102,7 +102,7 @@ const DEEP_EXCAVATION: Rule = Rule {
         cx.eng_in()
             .and(cx.ge(Fact::excavation_depth_m, cx.p().deep_excavation_m))
     },
-    because: Some(|cx, ct| measured(cx, ct, Fact::excavation_depth_m, cx.p().deep_excavation_m)),
+    because: Some(|cx, ct| measured(cx, ct, Fact::excavation_depth_m)),
 };
 
 /// 依据：第三条第（七）项 "涉及搭设高度24米及以上的落地式钢管脚手架工程（包括采光井、电梯井脚手架）的限额以下小型
@@ -114,7 +114,7 @@ const HIGH_SCAFFOLD: Rule = Rule {
         cx.eng_in()
             .and(cx.ge(Fact::scaffold_height_m, cx.p().high_scaffold_m))
     },
-    because: Some(|cx, ct| measured(cx, ct, Fact::scaffold_height_m, cx.p().high_scaffold_m)),
+    because: Some(|cx, ct| measured(cx, ct, Fact::scaffold_height_m)),
 };
 
 /// 依据：第三条第（八）项 "涉及起重吊装工程的限额以下小型工程"
@@ -192,11 +192,8 @@ fn reason(ct: &CodeText, name: &'static str, (zh, en): (String, String)) -> Text
     )
 }
 
-/// A measured depth or height against its threshold.
-fn measured(cx: &Cx<'_>, ct: &CodeText, f: Fact, limit: f64) -> Text<'static> {
-    let args = [
-        ("value", fmt_num(cx.num(f).unwrap_or(0.0))),
-        ("limit", fmt_num(limit)),
-    ];
-    render(ct.because.as_ref().unwrap_or(&EMPTY), &args, &args)
+/// A measured depth or height (its threshold is in the text, from the rule set's parameters).
+fn measured(cx: &Cx<'_>, ct: &CodeText, f: Fact) -> Text<'static> {
+    let value = fmt_num(cx.num(f).unwrap_or(0.0));
+    reason(ct, "value", (value.clone(), value))
 }

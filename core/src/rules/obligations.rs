@@ -3,8 +3,7 @@
 
 use super::{Cx, Rule, apply, scopes};
 use crate::facts::Fact;
-use crate::result::{Assessment, Code, Note, Obligation};
-use crate::text::{filled, fmt_num};
+use crate::result::{Assessment, Code, Obligation};
 
 /// 依据：第九条 "建设单位或业主应在限额以下小型工程或零星作业开工前……办理安全生产信息登记手续"; 第二十五条
 const REGISTER_BEFORE_START: Rule = in_scope(Code::O_REGISTER_BEFORE_START, "第九条、第二十五条");
@@ -258,12 +257,6 @@ pub(crate) fn decide<'e>(cx: &mut Cx<'e>, a: &mut Assessment<'e>) {
         })
     });
     if near_limit_policy(cx).is_true() {
-        if let Some(t) = cx.rs.texts.notes.get("N_NEAR_LIMIT_POLICY") {
-            let f = format!("{}%", fmt_num(cx.p().near_limit_fraction * 100.0));
-            a.notes.push(Note {
-                code: "N_NEAR_LIMIT_POLICY",
-                text: filled(t, &[("fraction", &f)], &[("fraction", &f)]),
-            });
-        }
+        a.notes.push(cx.note("N_NEAR_LIMIT_POLICY"));
     }
 }

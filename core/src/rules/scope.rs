@@ -252,21 +252,10 @@ pub(crate) fn size_word(cx: &Cx<'_>, word: &I18n) -> Text<'static> {
             }
             _ => (Cow::Borrowed(""), Cow::Borrowed("")),
         };
-    let (lc, la) = (&cx.rs.limit_texts.0, &cx.rs.limit_texts.1);
     filled(
         word,
-        &[
-            ("contract", &contract),
-            ("area", &area_zh),
-            ("limit_contract", lc),
-            ("limit_area", la),
-        ],
-        &[
-            ("contract", &contract),
-            ("area", &area_en),
-            ("limit_contract", lc),
-            ("limit_area", la),
-        ],
+        &[("contract", &contract), ("area", &area_zh)],
+        &[("contract", &contract), ("area", &area_en)],
     )
 }
 
