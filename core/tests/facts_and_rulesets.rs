@@ -298,3 +298,48 @@ fn nothing_irrelevant_is_asked() {
     );
     assert!(small.contains(&"investment_yuan"));
 }
+
+/// 依据：第三十二条第（一）至（七）项 (spec v3 §3.5) — the high-risk site-management obligation cites all seven items
+/// and says each of them, the street's inspection within `inspection_working_days` included.
+#[test]
+fn high_risk_site_management_covers_article_32_items_1_to_7() {
+    let engine = Engine::embedded().unwrap();
+    let f = engine
+        .parse_json(
+            r#"{"activity": "nonresidential_decoration", "contract_amount_yuan": 300000, "construction_area_m2": 100, "lifting": true, "emergency_rescue": false, "temporary_building": false, "illegal_addition": false}"#,
+            today(),
+        )
+        .unwrap();
+    let r = engine.assess(&f);
+    let o = r
+        .obligations
+        .iter()
+        .find(|o| o.code == Code::O_HIGH_RISK_SITE_MANAGEMENT)
+        .expect("high risk: site management applies");
+    assert_eq!(o.article, "第三十二条第（一）至（七）项");
+    let t = &engine.code_text(Code::O_HIGH_RISK_SITE_MANAGEMENT).title;
+    for item in [
+        "3个工作日内街道组织现场检查",
+        "现场安全管理人员",
+        "施工计划、工艺技术、安全保证措施、人员保障、应急处置措施",
+        "书面安全技术交底",
+        "注册建造师",
+        "撤离危险区域",
+        "不燃材料防火分隔",
+        "动火作业",
+    ] {
+        assert!(t.zh.contains(item), "{item}: {}", t.zh);
+    }
+    for item in [
+        "within 3 working days of registration",
+        "site safety managers",
+        "organisation plan",
+        "written safety briefing",
+        "registered constructor",
+        "evacuate",
+        "non-combustible separation",
+        "hot work",
+    ] {
+        assert!(t.en.contains(item), "{item}: {}", t.en);
+    }
+}
