@@ -11,103 +11,79 @@ use crate::result::{Assessment, Code};
 use crate::text::{borrowed, render};
 
 /// 依据：第二十八条第（一）项 "基本信息登记表，或者通过登记申报平台填写基本信息"
-const BASIC_FORM: Rule = Rule {
-    code: Code::D_BASIC_FORM,
-    article: "第二十八条第（一）项",
-    when: |cx| cx.eng_in(),
-    because: None,
-};
+const BASIC_FORM: Rule = Rule::new(Code::D_BASIC_FORM, "第二十八条第（一）项", |cx| {
+    cx.eng_in()
+});
 
 /// 依据：第二十八条第（二）项1 "申报登记人员的身份证"
-const APPLICANT_ID: Rule = Rule {
-    code: Code::D_APPLICANT_ID,
-    article: "第二十八条第（二）项",
-    when: |cx| cx.eng_in(),
-    because: None,
-};
+const APPLICANT_ID: Rule = Rule::new(
+    Code::D_APPLICANT_ID,
+    "第二十八条第（二）项",
+    |cx| cx.eng_in(),
+);
 
 /// 依据：第二十八条第（二）项1 "建设单位或业主授权他人办理的，应提供受委托人身份材料及授权委托书"
-const AGENT_AUTH: Rule = Rule {
-    code: Code::D_AGENT_AUTH,
-    article: "第二十八条第（二）项",
-    when: |cx| cx.eng_in().and(cx.b(Fact::via_agent)),
-    because: None,
-};
+const AGENT_AUTH: Rule = Rule::new(Code::D_AGENT_AUTH, "第二十八条第（二）项", |cx| {
+    cx.eng_in().and(cx.b(Fact::via_agent))
+});
 
 /// 依据：第二十八条第（二）项2 "房屋所有权证或者证明其合法权益的有效凭证"
-const PROPERTY_PROOF: Rule = Rule {
-    code: Code::D_PROPERTY_PROOF,
-    article: "第二十八条第（二）项",
-    when: |cx| cx.eng_in(),
-    because: None,
-};
+const PROPERTY_PROOF: Rule = Rule::new(
+    Code::D_PROPERTY_PROOF,
+    "第二十八条第（二）项",
+    |cx| cx.eng_in(),
+);
 
 /// 依据：第二十八条第（二）项2 "非房屋产权人申报登记的，应提供房屋产权人同意施工的书面材料"
-const OWNER_CONSENT: Rule = Rule {
-    code: Code::D_OWNER_CONSENT,
-    article: "第二十八条第（二）项",
-    when: |cx| cx.eng_in().and(cx.b(Fact::applicant_is_owner).not()),
-    because: None,
-};
+const OWNER_CONSENT: Rule = Rule::new(
+    Code::D_OWNER_CONSENT,
+    "第二十八条第（二）项",
+    |cx| cx.eng_in().and(cx.b(Fact::applicant_is_owner).not()),
+);
 
 /// 依据：第二十八条第（三）项 "安全生产承诺书"; 第二十七条第（四）项 "在受理登记时，应通过签署安全生产承诺书……告知
 /// ……有关注意事项" — odd jobs too.
-const SAFETY_PLEDGE: Rule = Rule {
-    code: Code::D_SAFETY_PLEDGE,
-    article: "第二十八条第（三）项、第二十七条第（四）项",
-    when: |cx| cx.in_scope(),
-    because: None,
-};
+const SAFETY_PLEDGE: Rule = Rule::new(
+    Code::D_SAFETY_PLEDGE,
+    "第二十八条第（三）项、第二十七条第（四）项",
+    |cx| cx.in_scope(),
+);
 
 /// 依据：第二十八条第（四）项 "工程委托合同或者协议书"
-const CONTRACT: Rule = Rule {
-    code: Code::D_CONTRACT,
-    article: "第二十八条第（四）项",
-    when: |cx| cx.eng_in(),
-    because: None,
-};
+const CONTRACT: Rule = Rule::new(Code::D_CONTRACT, "第二十八条第（四）项", |cx| {
+    cx.eng_in()
+});
 
 /// 依据：第十条第（三）项 "确保提交信息登记的单位资质、合同、图纸、造价、人员证件等信息真实有效"; 第十三条第（六）项
 /// "涉及特种作业的，应安排依法取得特种作业操作证人员从事相关特种作业"; 第三十条第（一）项 (workers on site match).
-const WORKER_LIST: Rule = Rule {
-    code: Code::D_WORKER_LIST,
-    article: "第十条第（三）项、第十三条第（六）项、第三十条第（一）项",
-    when: |cx| cx.eng_in(),
-    because: None,
-};
+const WORKER_LIST: Rule = Rule::new(
+    Code::D_WORKER_LIST,
+    "第十条第（三）项、第十三条第（六）项、第三十条第（一）项",
+    |cx| cx.eng_in(),
+);
 
 /// 依据：第十三条第（十一）项 "在登记纳管平台登记建筑废弃物拟去往的合法消纳场所名称"
-const WASTE_DESTINATION: Rule = Rule {
-    code: Code::D_WASTE_DESTINATION,
-    article: "第十三条第（十一）项",
-    when: |cx| cx.eng_in(),
-    because: None,
-};
+const WASTE_DESTINATION: Rule = Rule::new(
+    Code::D_WASTE_DESTINATION,
+    "第十三条第（十一）项",
+    |cx| cx.eng_in(),
+);
 
 /// 依据：第二十八条第（五）项 "属于高风险小型工程的，应提供施工、作业专项方案"
-const SPECIAL_PLAN: Rule = Rule {
-    code: Code::D_SPECIAL_PLAN,
-    article: "第二十八条第（五）项",
-    when: |cx| cx.hr,
-    because: None,
-};
+const SPECIAL_PLAN: Rule = Rule::new(Code::D_SPECIAL_PLAN, "第二十八条第（五）项", |cx| cx.hr);
 
 /// 依据：第十条第（三）项 "……图纸……等信息真实有效"; 第二十七条第（五）项 "对高风险小型工程可委托第三方专业力量，
 /// 对施工资质、施工图及施工方案进行审查"
-const DRAWINGS: Rule = Rule {
-    code: Code::D_DRAWINGS,
-    article: "第十条第（三）项、第二十七条第（五）项",
-    when: |cx| cx.hr,
-    because: None,
-};
+const DRAWINGS: Rule = Rule::new(
+    Code::D_DRAWINGS,
+    "第十条第（三）项、第二十七条第（五）项",
+    |cx| cx.hr,
+);
 
 /// 依据：第二十八条第（五）项 "属于装饰装修工程的，应提供装饰装修方案" (activities flagged `D`)
-const DECOR_PLAN: Rule = Rule {
-    code: Code::D_DECOR_PLAN,
-    article: "第二十八条第（五）项",
-    when: |cx| cx.eng_in().and(cx.has_flag('D')),
-    because: None,
-};
+const DECOR_PLAN: Rule = Rule::new(Code::D_DECOR_PLAN, "第二十八条第（五）项", |cx| {
+    cx.eng_in().and(cx.has_flag('D'))
+});
 
 /// 依据：第二十八条第（六）项 "属于高风险小型工程必须委托具有相应资质等级的施工企业情形的，应提供该企业在有效期内的
 /// 建筑业企业资质证书及安全生产许可证，以及企业法定代表人出具的项目负责人书面授权委托书" — for lifts also the
@@ -166,39 +142,34 @@ const STRUCTURAL_DOSSIER: Rule = Rule {
 };
 
 /// 依据：第二十八条第（七）项 "涉及拆改燃气管道和设施的，应提供管道燃气企业出具的意见材料"
-const GAS_OPINION: Rule = Rule {
-    code: Code::D_GAS_OPINION,
-    article: "第二十八条第（七）项",
-    when: |cx| cx.eng_in().and(cx.b(Fact::gas_pipeline_alteration)),
-    because: None,
-};
+const GAS_OPINION: Rule = Rule::new(Code::D_GAS_OPINION, "第二十八条第（七）项", |cx| {
+    cx.eng_in().and(cx.b(Fact::gas_pipeline_alteration))
+});
 
 /// 依据：第二十八条第（七）项 "涉及动土作业且经查明有地下管线的，应提供与地下管线权属或者运营管理等单位签订的安全
 /// 保护协议" — `underground_pipelines` is asked only after `earthwork`.
-const PIPELINE_AGREEMENT: Rule = Rule {
-    code: Code::D_PIPELINE_AGREEMENT,
-    article: "第二十八条第（七）项",
-    when: |cx| {
+const PIPELINE_AGREEMENT: Rule = Rule::new(
+    Code::D_PIPELINE_AGREEMENT,
+    "第二十八条第（七）项",
+    |cx| {
         cx.eng_in().and(
             cx.b(Fact::earthwork)
                 .and_then(|| cx.b(Fact::underground_pipelines)),
         )
     },
-    because: None,
-};
+);
 
 /// 依据：第二十八条第（七）项 "属于限额以下的合法、非单一产权、单元式既有住宅加装电梯的，应提供联合审查意见书等材料"
-const ELEVATOR_JOINT_REVIEW: Rule = Rule {
-    code: Code::D_ELEVATOR_JOINT_REVIEW,
-    article: "第二十八条第（七）项",
-    when: |cx| {
+const ELEVATOR_JOINT_REVIEW: Rule = Rule::new(
+    Code::D_ELEVATOR_JOINT_REVIEW,
+    "第二十八条第（七）项",
+    |cx| {
         cx.eng_in().and(cx.is_activity("elevator")).and(
             cx.elevator_is("add")
                 .and_then(|| cx.b(Fact::elevator_multi_owner_residential)),
         )
     },
-    because: None,
-};
+);
 
 /// 依据：第二十八条第（七）项 "其它限额以下电梯加装、改造工程，应提供相关部门审批同意或者审查通过的相关材料"
 const ELEVATOR_APPROVAL: Rule = Rule {
@@ -220,12 +191,11 @@ const ELEVATOR_APPROVAL: Rule = Rule {
 };
 
 /// 依据：第二十八条第（七）项 "涉及第十条第（二）项情形的，提供监理合同或监理员的资质证明文件"
-const SUPERVISION_CONTRACT: Rule = Rule {
-    code: Code::D_SUPERVISION_CONTRACT,
-    article: "第二十八条第（七）项",
-    when: |cx| cx.sup_req,
-    because: None,
-};
+const SUPERVISION_CONTRACT: Rule = Rule::new(
+    Code::D_SUPERVISION_CONTRACT,
+    "第二十八条第（七）项",
+    |cx| cx.sup_req,
+);
 
 /// 依据：第二十八条 "零星作业应当登记以下信息和材料：作业时间、地点、雇请单位或者人员、特种作业证件及其作业内容。"
 const WORK_TIME: Rule = odd_job_item(Code::S_WORK_TIME);
@@ -237,12 +207,7 @@ const HIRED_PARTY: Rule = odd_job_item(Code::S_HIRED_PARTY);
 const WORK_CONTENT: Rule = odd_job_item(Code::S_WORK_CONTENT);
 
 const fn odd_job_item(code: Code) -> Rule {
-    Rule {
-        code,
-        article: "第二十八条",
-        when: |cx| cx.odd_in(),
-        because: None,
-    }
+    Rule::new(code, "第二十八条", |cx| cx.odd_in())
 }
 
 /// 依据：第十一条第（二）项 "对于涉及高处作业……、电工作业、焊接与热切割作业等零星作业，应督促承揽业务的生产经营

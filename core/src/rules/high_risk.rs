@@ -86,12 +86,9 @@ const HOT_WORK_CROWDED: Rule = Rule {
 };
 
 /// 依据：第三条第（五）项 "涉及有限空间作业的限额以下小型工程"
-const CONFINED_SPACE: Rule = Rule {
-    code: Code::HR_CONFINED_SPACE,
-    article: "第三条第（五）项",
-    when: |cx| cx.eng_in().and(cx.b(Fact::confined_space)),
-    because: None,
-};
+const CONFINED_SPACE: Rule = Rule::new(Code::HR_CONFINED_SPACE, "第三条第（五）项", |cx| {
+    cx.eng_in().and(cx.b(Fact::confined_space))
+});
 
 /// 依据：第三条第（六）项 "涉及开挖深度超过3米（含3米）的基坑（槽）土方开挖的限额以下小型工程" — depth ≥
 /// `deep_excavation_m`.
@@ -118,21 +115,17 @@ const HIGH_SCAFFOLD: Rule = Rule {
 };
 
 /// 依据：第三条第（八）项 "涉及起重吊装工程的限额以下小型工程"
-const LIFTING: Rule = Rule {
-    code: Code::HR_LIFTING,
-    article: "第三条第（八）项",
-    when: |cx| cx.eng_in().and(cx.b(Fact::lifting)),
-    because: None,
-};
+const LIFTING: Rule = Rule::new(Code::HR_LIFTING, "第三条第（八）项", |cx| {
+    cx.eng_in().and(cx.b(Fact::lifting))
+});
 
 /// 依据：第三条第（九）项 "涉及《广东省住房和城乡建设厅关于房屋市政工程危险性较大的分部分项工程安全管理的实施细则》
 /// 明确的其他危险性较大的分部分项工程的限额以下小型工程"
-const DANGEROUS_SUBPROJECT: Rule = Rule {
-    code: Code::HR_DANGEROUS_SUBPROJECT,
-    article: "第三条第（九）项",
-    when: |cx| cx.eng_in().and(cx.b(Fact::other_dangerous_subproject)),
-    because: None,
-};
+const DANGEROUS_SUBPROJECT: Rule = Rule::new(
+    Code::HR_DANGEROUS_SUBPROJECT,
+    "第三条第（九）项",
+    |cx| cx.eng_in().and(cx.b(Fact::other_dangerous_subproject)),
+);
 
 /// 依据：第四条 "限额以上但未纳入施工许可范围的建设工程，应参照本办法，按照高风险小型工程纳入限额以下小型工程管理"
 const REFERENCE_MANAGED: Rule = Rule {

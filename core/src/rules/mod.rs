@@ -70,6 +70,16 @@ pub(crate) fn article_of(code: Code) -> Option<&'static str> {
 }
 
 impl Rule {
+    /// A rule whose reason is its code's `because` as written.
+    pub(crate) const fn new(code: Code, article: &'static str, when: fn(&Cx<'_>) -> Tri) -> Rule {
+        Rule {
+            code,
+            article,
+            when,
+            because: None,
+        }
+    }
+
     /// The code with its article and this case's reason.
     pub(crate) fn item<'a>(&self, cx: &Cx<'a>) -> Item<'a> {
         let ct = cx.rs.code_text(self.code);

@@ -31,104 +31,81 @@ const CANCEL_AFTER_COMPLETION: Rule = in_scope(Code::O_CANCEL_AFTER_COMPLETION, 
 const EXTEND_BEFORE_EXPIRY: Rule = in_scope(Code::O_EXTEND_BEFORE_EXPIRY, "第二十五条");
 
 const fn in_scope(code: Code, article: &'static str) -> Rule {
-    Rule {
-        code,
-        article,
-        when: |cx| cx.in_scope(),
-        because: None,
-    }
+    Rule::new(code, article, |cx| cx.in_scope())
 }
 
 /// 依据：第十条第（一）项 "依法将限额以下小型工程委托给具备相应资质等级或者安全生产条件的生产经营单位进行施工"
-const CAPABLE_CONTRACTOR: Rule = Rule {
-    code: Code::O_CAPABLE_CONTRACTOR,
-    article: "第十条第（一）项",
-    when: |cx| cx.eng_in(),
-    because: None,
-};
+const CAPABLE_CONTRACTOR: Rule = Rule::new(
+    Code::O_CAPABLE_CONTRACTOR,
+    "第十条第（一）项",
+    |cx| cx.eng_in(),
+);
 
 /// 依据：第十条第（三）项 "将限额以下小型工程信息登记回执、安全生产承诺书、风险告知书、施工人员信息等内容张贴在工程
 /// 主要入口处醒目位置"
-const POST_AT_ENTRANCE: Rule = Rule {
-    code: Code::O_POST_AT_ENTRANCE,
-    article: "第十条第（三）项",
-    when: |cx| cx.eng_in(),
-    because: None,
-};
+const POST_AT_ENTRANCE: Rule =
+    Rule::new(Code::O_POST_AT_ENTRANCE, "第十条第（三）项", |cx| {
+        cx.eng_in()
+    });
 
 /// 依据：第十条第（一）项 "高风险小型工程施工必须委托给具有相应资质的企业承担"
-const QUALIFIED_CONTRACTOR: Rule = Rule {
-    code: Code::O_QUALIFIED_CONTRACTOR,
-    article: "第十条第（一）项",
-    when: |cx| cx.hr,
-    because: None,
-};
+const QUALIFIED_CONTRACTOR: Rule =
+    Rule::new(Code::O_QUALIFIED_CONTRACTOR, "第十条第（一）项", |cx| cx.hr);
 
 /// 依据：第十条第（二）项 "……应委托监理单位实施现场监督"
-const SUPERVISION: Rule = Rule {
-    code: Code::O_SUPERVISION,
-    article: "第十条第（二）项",
-    when: |cx| cx.sup_req,
-    because: None,
-};
+const SUPERVISION: Rule = Rule::new(Code::O_SUPERVISION, "第十条第（二）项", |cx| {
+    cx.sup_req
+});
 
 /// 依据：第十条第（五）项 "对物业管理区域内的房屋装饰装修，应当与物业管理单位签订装饰装修管理服务协议"
-const DECORATION_AGREEMENT: Rule = Rule {
-    code: Code::O_DECORATION_AGREEMENT,
-    article: "第十条第（五）项",
-    when: |cx| {
+const DECORATION_AGREEMENT: Rule = Rule::new(
+    Code::O_DECORATION_AGREEMENT,
+    "第十条第（五）项",
+    |cx| {
         cx.eng_in()
             .and(cx.has_flag('D'))
             .and(cx.b(Fact::property_managed))
     },
-    because: None,
-};
+);
 
 /// 依据：第十条第（六）项 "确需变动的，应当在施工前委托原设计单位或者具有相应资质等级的设计单位提出设计方案……涉及
 /// 增加使用荷载、改变房屋使用功能……应当在施工前后委托鉴定机构开展房屋安全鉴定……经建设单位验收后投入使用";
 /// 第十条第（七）项 (lift additions and alterations outside the guidance case)
-const STRUCTURAL_PROCEDURE: Rule = Rule {
-    code: Code::O_STRUCTURAL_PROCEDURE,
-    article: "第十条第（六）（七）项",
-    when: |cx| cx.structural_procedure(),
-    because: None,
-};
+const STRUCTURAL_PROCEDURE: Rule = Rule::new(
+    Code::O_STRUCTURAL_PROCEDURE,
+    "第十条第（六）（七）项",
+    |cx| cx.structural_procedure(),
+);
 
 /// 依据：第十条第（七）项 "应依法依规落实工程规划、特种设备管理有关规定……对于电梯更换、拆除工程，应当依法依规落实
 /// 特种设备管理等有关规定"
-const ELEVATOR_SPECIAL_EQUIPMENT: Rule = Rule {
-    code: Code::O_ELEVATOR_SPECIAL_EQUIPMENT,
-    article: "第十条第（七）项",
-    when: |cx| cx.eng_in().and(cx.is_activity("elevator")),
-    because: None,
-};
+const ELEVATOR_SPECIAL_EQUIPMENT: Rule = Rule::new(
+    Code::O_ELEVATOR_SPECIAL_EQUIPMENT,
+    "第十条第（七）项",
+    |cx| cx.eng_in().and(cx.is_activity("elevator")),
+);
 
 /// 依据：第十条第（八）项 "涉及人员密集场所动火作业的，应严格落实人员密集场所动火作业安全管理的若干措施";
 /// 第十三条第（七）项 (the same, for the contractor)
-const HOT_WORK_CROWDED_MEASURES: Rule = Rule {
-    code: Code::O_HOT_WORK_CROWDED_MEASURES,
-    article: "第十条第（八）项、第十三条第（七）项",
-    when: |cx| cx.eng_in().and(cx.hot_work_crowded()),
-    because: None,
-};
+const HOT_WORK_CROWDED_MEASURES: Rule = Rule::new(
+    Code::O_HOT_WORK_CROWDED_MEASURES,
+    "第十条第（八）项、第十三条第（七）项",
+    |cx| cx.eng_in().and(cx.hot_work_crowded()),
+);
 
 /// 依据：第十条第（八）项 "涉及动土作业的，应查清地下管线情况，并按规定签订有关保护协议"; 第十三条第（八）项
 /// "涉及动土作业的，施工单位应根据查明的地下管线情况制定地下管线保护方案，落实保护措施"
-const PIPELINE_SURVEY: Rule = Rule {
-    code: Code::O_PIPELINE_SURVEY,
-    article: "第十条第（八）项、第十三条第（八）项",
-    when: |cx| cx.eng_in().and(cx.b(Fact::earthwork)),
-    because: None,
-};
+const PIPELINE_SURVEY: Rule = Rule::new(
+    Code::O_PIPELINE_SURVEY,
+    "第十条第（八）项、第十三条第（八）项",
+    |cx| cx.eng_in().and(cx.b(Fact::earthwork)),
+);
 
 /// 依据：第十条第（九）项 "涉及拆改燃气管道及设施的，应当事先征求管道燃气企业的意见，并委托具有相应资质的单位实施；
 /// 拆改施工完成后，经管道燃气企业安全检查合格后方可投入使用"
-const GAS_COMPANY: Rule = Rule {
-    code: Code::O_GAS_COMPANY,
-    article: "第十条第（九）项",
-    when: |cx| cx.eng_in().and(cx.b(Fact::gas_pipeline_alteration)),
-    because: None,
-};
+const GAS_COMPANY: Rule = Rule::new(Code::O_GAS_COMPANY, "第十条第（九）项", |cx| {
+    cx.eng_in().and(cx.b(Fact::gas_pipeline_alteration))
+});
 
 /// 依据：第三十二条第（一）至（七）项 "高风险小型工程施工应遵照以下管理要求：（一）高风险小型工程办理安全生产信息登记
 /// 后，街道办事处应于3个工作日内组织开展现场检查；（二）建设单位、施工单位必须配备现场安全管理人员；（三）施工单位
@@ -138,75 +115,64 @@ const GAS_COMPANY: Rule = Rule {
 /// 防护用品的穿戴使用；（六）……发生危及人身安全的险情时……立即组织施工人员停止作业、撤离危险区域；（七）施工单位
 /// 应严格划定作业区域，施工区域与其他区域必须采用不燃材料进行防火分隔；实施动火作业的要严格遵守相关规定……"
 /// (v3: all seven items; also for works escalated to high-risk management, 第三十条第（七）项).
-const HIGH_RISK_SITE_MANAGEMENT: Rule = Rule {
-    code: Code::O_HIGH_RISK_SITE_MANAGEMENT,
-    article: "第三十二条第（一）至（七）项",
-    when: |cx| cx.hr,
-    because: None,
-};
+const HIGH_RISK_SITE_MANAGEMENT: Rule = Rule::new(
+    Code::O_HIGH_RISK_SITE_MANAGEMENT,
+    "第三十二条第（一）至（七）项",
+    |cx| cx.hr,
+);
 
 /// 依据：第十条第（十一）项 "不得违法分解工程，规避申请办理施工许可证" — for works that need a permit, and (*product
 /// policy*, N_NEAR_LIMIT_POLICY) for small projects within `near_limit_fraction` below a limit.
-const NO_SPLITTING: Rule = Rule {
-    code: Code::O_NO_SPLITTING,
-    article: "第十条第（十一）项",
-    when: |cx| {
-        cx.scope_in(const { scopes(&[Code::NEEDS_PERMIT]) })
-            .or(near_limit_policy(cx))
-    },
-    because: None,
-};
+const NO_SPLITTING: Rule = Rule::new(Code::O_NO_SPLITTING, "第十条第（十一）项", |cx| {
+    cx.scope_in(const { scopes(&[Code::NEEDS_PERMIT]) })
+        .or(near_limit_policy(cx))
+});
 
 /// 依据：第十一条第（二）项 "应督促承揽业务的生产经营单位依法取得特种作业操作证"; 第十三条第（六）项 "涉及特种作业的，
 /// 应安排依法取得特种作业操作证人员从事相关特种作业"
-const SPECIAL_CERTIFICATES: Rule = Rule {
-    code: Code::O_SPECIAL_CERTIFICATES,
-    article: "第十一条第（二）项、第十三条第（六）项",
-    when: |cx| cx.in_scope().and(cx.special_operation()),
-    because: None,
-};
+const SPECIAL_CERTIFICATES: Rule = Rule::new(
+    Code::O_SPECIAL_CERTIFICATES,
+    "第十一条第（二）项、第十三条第（六）项",
+    |cx| cx.in_scope().and(cx.special_operation()),
+);
 
 /// 依据：第十一条第（二）项 "高处作业等特种作业地点在物业管理区域内的，在开展作业前应报物业服务企业知晓，并接受物业
 /// 服务企业的现场监督"; 第二十三条第（三）项 (the property company's watch)
-const NOTIFY_PROPERTY: Rule = Rule {
-    code: Code::O_NOTIFY_PROPERTY,
-    article: "第十一条第（二）项、第二十三条第（三）项",
-    when: |cx| {
+const NOTIFY_PROPERTY: Rule = Rule::new(
+    Code::O_NOTIFY_PROPERTY,
+    "第十一条第（二）项、第二十三条第（三）项",
+    |cx| {
         cx.in_scope()
             .and(cx.special_operation())
             .and(cx.b(Fact::property_managed))
     },
-    because: None,
-};
+);
 
 /// 依据：第十三条第（七）项 "涉及……吊装、动火、临时用电、悬吊、挖掘、拆除作业，有限空间作业，高处作业以及其他危险
 /// 作业的，应编制专项作业方案，经本单位主要技术负责人或者分管安全生产的负责人审查同意，确认现场符合安全作业条件和
 /// 要求后方可作业"
-const DANGEROUS_WORK_PLAN: Rule = Rule {
-    code: Code::O_DANGEROUS_WORK_PLAN,
-    article: "第十三条第（七）项",
-    when: |cx| cx.in_scope().and(cx.dangerous_work()),
-    because: None,
-};
+const DANGEROUS_WORK_PLAN: Rule = Rule::new(
+    Code::O_DANGEROUS_WORK_PLAN,
+    "第十三条第（七）项",
+    |cx| cx.in_scope().and(cx.dangerous_work()),
+);
 
 /// 依据：第十三条第（九）项 "施工现场涉及使用危险化学品的，应当严格按照危险化学品安全相关规定管理"
-const HAZARDOUS_CHEMICALS: Rule = Rule {
-    code: Code::O_HAZARDOUS_CHEMICALS,
-    article: "第十三条第（九）项",
-    when: |cx| cx.in_scope().and(cx.b(Fact::hazardous_chemicals)),
-    because: None,
-};
+const HAZARDOUS_CHEMICALS: Rule = Rule::new(
+    Code::O_HAZARDOUS_CHEMICALS,
+    "第十三条第（九）项",
+    |cx| cx.in_scope().and(cx.b(Fact::hazardous_chemicals)),
+);
 
 /// 依据：第二十七条第（三）项 "对于应当申请办理施工许可证的，告知其向有关部门申请办理施工许可手续"; 第十条第（十一）项
 /// — also for a public-safety structure (第二条第（六）项).
-const APPLY_FOR_PERMIT: Rule = Rule {
-    code: Code::O_APPLY_FOR_PERMIT,
-    article: "第二十七条第（三）项、第十条第（十一）项",
-    when: |cx| {
+const APPLY_FOR_PERMIT: Rule = Rule::new(
+    Code::O_APPLY_FOR_PERMIT,
+    "第二十七条第（三）项、第十条第（十一）项",
+    |cx| {
         cx.scope_in(const { scopes(&[Code::NEEDS_PERMIT, Code::EXCLUDED_PUBLIC_SAFETY_STRUCTURE]) })
     },
-    because: None,
-};
+);
 
 /// §3.5 in its order.
 pub(crate) const RULES: &[Rule] = &[

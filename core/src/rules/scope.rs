@@ -12,38 +12,32 @@ use crate::text::{fill, filled, m2, mid, render, yuan};
 use std::borrow::Cow;
 
 /// 依据：第六条第（三）项 "不适用本实施细则的情形：……（三）抢险救灾工程。"
-const EXCLUDED_EMERGENCY: Rule = Rule {
-    code: Code::EXCLUDED_EMERGENCY,
-    article: "第六条第（三）项",
-    when: |cx| Tri::of(!cx.odd).and(cx.b(Fact::emergency_rescue)),
-    because: None,
-};
+const EXCLUDED_EMERGENCY: Rule =
+    Rule::new(Code::EXCLUDED_EMERGENCY, "第六条第（三）项", |cx| {
+        Tri::of(!cx.odd).and(cx.b(Fact::emergency_rescue))
+    });
 
 /// 依据：第六条第（二）项 "临时建筑工程依据《深圳市临时用地和临时建筑管理规定》（深圳市人民政府令第149 号）等
 /// 相关规定进行监督管理"
-const EXCLUDED_TEMPORARY: Rule = Rule {
-    code: Code::EXCLUDED_TEMPORARY,
-    article: "第六条第（二）项",
-    when: |cx| Tri::of(!cx.odd).and(cx.b(Fact::temporary_building)),
-    because: None,
-};
+const EXCLUDED_TEMPORARY: Rule =
+    Rule::new(Code::EXCLUDED_TEMPORARY, "第六条第（二）项", |cx| {
+        Tri::of(!cx.odd).and(cx.b(Fact::temporary_building))
+    });
 
 /// 依据：第七条 "禁止非法加建、改建、扩建房屋，如擅自增加层数、扩建地下室、在屋顶违章搭建等"; 第二十七条第（三）项
 /// "对于依法依规应予禁止……的违法建设活动……依法告知登记申请人不得开工建设和生产作业，并转街道相关执法机构跟进处理"
-const PROHIBITED: Rule = Rule {
-    code: Code::PROHIBITED,
-    article: "第七条、第二十七条第（三）项",
-    when: |cx| cx.b(Fact::illegal_addition),
-    because: None,
-};
+const PROHIBITED: Rule = Rule::new(
+    Code::PROHIBITED,
+    "第七条、第二十七条第（三）项",
+    |cx| cx.b(Fact::illegal_addition),
+);
 
 /// 依据：第六条第（一）项 "在居民住宅、生产经营单位内部（不涉及公共区域）进行的零星作业安全监管，按照有关法律法规执行"
-const EXCLUDED_PRIVATE_ODD_JOB: Rule = Rule {
-    code: Code::EXCLUDED_PRIVATE_ODD_JOB,
-    article: "第六条第（一）项",
-    when: |cx| Tri::of(cx.odd).and(cx.b(Fact::public_area).not()),
-    because: None,
-};
+const EXCLUDED_PRIVATE_ODD_JOB: Rule = Rule::new(
+    Code::EXCLUDED_PRIVATE_ODD_JOB,
+    "第六条第（一）项",
+    |cx| Tri::of(cx.odd).and(cx.b(Fact::public_area).not()),
+);
 
 /// 依据：第五条 "零星作业，是指在公共区域进行的存在高处坠落、触电、物体打击、坍塌、窒息等特定安全风险且依法无需
 /// 许可审批的非工程建设类生产作业经营活动" (the item is the activity's: 第五条第（一）至（八）项, 分类表 第14行).
@@ -63,24 +57,22 @@ const SPORADIC_WORK: Rule = Rule {
 
 /// 依据：第二条第（四）项 "限额以下属于工程建设类（非局部且涉及土建、安装等复杂工序）的房屋保修、修缮、改造、加固" —
 /// a local, simple repair is not engineering-class work.
-const EXCLUDED_MINOR_REPAIR: Rule = Rule {
-    code: Code::EXCLUDED_MINOR_REPAIR,
-    article: "第二条第（四）项",
-    when: |cx| {
+const EXCLUDED_MINOR_REPAIR: Rule = Rule::new(
+    Code::EXCLUDED_MINOR_REPAIR,
+    "第二条第（四）项",
+    |cx| {
         cx.is_activity("building_repair")
             .and(cx.b(Fact::repair_is_complex).not())
     },
-    because: None,
-};
+);
 
 /// 依据：第二条第（六）项 "限额以下的各类市政基础设施工程（涉及公共安全的桥梁、隧道、地下通道、锅炉、压力容器和压力
 /// 管道等建设工程除外）" — asked only of the activities flagged `P` (第二条第（六）项's municipal works).
-const EXCLUDED_PUBLIC_SAFETY_STRUCTURE: Rule = Rule {
-    code: Code::EXCLUDED_PUBLIC_SAFETY_STRUCTURE,
-    article: "第二条第（六）项",
-    when: |cx| cx.has_flag('P').and(cx.b(Fact::public_safety_structure)),
-    because: None,
-};
+const EXCLUDED_PUBLIC_SAFETY_STRUCTURE: Rule = Rule::new(
+    Code::EXCLUDED_PUBLIC_SAFETY_STRUCTURE,
+    "第二条第（六）项",
+    |cx| cx.has_flag('P').and(cx.b(Fact::public_safety_structure)),
+);
 
 /// 依据：第二条 "按规定可以不申请办理施工许可证的施工承包合同金额≤100万元或者施工区域建筑面积≤500平方米（以下统称
 /// “限额以下”）的小型工程" (the limits are the rule set's `limit_contract_yuan` and `limit_area_m2`: "相关法律、法规、

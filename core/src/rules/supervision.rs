@@ -8,10 +8,10 @@ use crate::result::{Assessment, Code};
 /// 监督" — `supervision_investment_yuan`, `supervision_area_m2`. A contract that reaches the investment
 /// threshold settles it (the investment includes the contract), so `investment_yuan` is asked only when
 /// nothing else settles it.
-const SUPERVISION_REQUIRED: Rule = Rule {
-    code: Code::SUPERVISION_REQUIRED,
-    article: "第十条第（二）项",
-    when: |cx| {
+const SUPERVISION_REQUIRED: Rule = Rule::new(
+    Code::SUPERVISION_REQUIRED,
+    "第十条第（二）项",
+    |cx| {
         let p = cx.p();
         cx.eng_in().and(cx.hr.and_then(|| {
             cx.ge(Fact::contract_amount_yuan, p.supervision_investment_yuan)
@@ -21,25 +21,22 @@ const SUPERVISION_REQUIRED: Rule = Rule {
                 })
         }))
     },
-    because: None,
-};
+);
 
 /// 依据：第十条第（二）项 "对其他类型的限额以下小型工程，支持和鼓励建设单位委托监理单位进行工程监理"
-const SUPERVISION_ENCOURAGED: Rule = Rule {
-    code: Code::SUPERVISION_ENCOURAGED,
-    article: "第十条第（二）项",
-    when: |cx| cx.eng_in().and((SUPERVISION_REQUIRED.when)(cx).not()),
-    because: None,
-};
+const SUPERVISION_ENCOURAGED: Rule = Rule::new(
+    Code::SUPERVISION_ENCOURAGED,
+    "第十条第（二）项",
+    |cx| cx.eng_in().and((SUPERVISION_REQUIRED.when)(cx).not()),
+);
 
 /// 依据：第十条第（一）项 "高风险小型工程施工必须委托给具有相应资质的企业承担"; 第十三条第（二）项 "承接高风险小型
 /// 工程的，必须具有相应资质等级的企业资质证书及安全生产许可证"
-const QUALIFIED_CONTRACTOR_REQUIRED: Rule = Rule {
-    code: Code::QUALIFIED_CONTRACTOR_REQUIRED,
-    article: "第十条第（一）项、第十三条第（二）项",
-    when: |cx| cx.hr,
-    because: None,
-};
+const QUALIFIED_CONTRACTOR_REQUIRED: Rule = Rule::new(
+    Code::QUALIFIED_CONTRACTOR_REQUIRED,
+    "第十条第（一）项、第十三条第（二）项",
+    |cx| cx.hr,
+);
 
 pub(crate) const RULES: &[Rule] = &[
     SUPERVISION_REQUIRED,
