@@ -8,9 +8,9 @@
 //!   `{p:%}` a fraction as a percentage (`10%`).
 //! - **case values** — `{value}`, `{activity}`, … — filled when a case is assessed (see [`CASE_VALUES`]).
 //!
-//! Loading checks that nothing else is left (a title or a question has no placeholder left at all) and
-//! that no text writes a parameter's number itself ("3米" where `deep_excavation_m` is 3): see
-//! [`hard_coded_parameter`].
+//! Loading checks that nothing else is left (a title or a question has no placeholder left at all) and,
+//! in native builds, that no text writes a parameter's number itself ("3米" where `deep_excavation_m`
+//! is 3): see `hard_coded_parameter`.
 
 use crate::model::{I18n, Parameter, SortedMap};
 use crate::result::Text;
@@ -175,6 +175,7 @@ pub(crate) fn i18n_params(t: &I18n, params: &SortedMap<Parameter>) -> I18n {
 
 /// The placeholders a text still has after its parameters are filled, that the engine will not fill
 /// (`case_values`: those a case may fill here; none for titles, explanations and questions).
+#[cfg(not(target_arch = "wasm32"))]
 pub(crate) fn unfilled<'t>(text: &'t str, case_values: &[&str]) -> Option<&'t str> {
     let mut rest = text;
     while let Some(i) = rest.find('{') {
@@ -191,6 +192,7 @@ pub(crate) fn unfilled<'t>(text: &'t str, case_values: &[&str]) -> Option<&'t st
 
 /// Units a number in a text can carry, with the factor that turns the written number into the
 /// parameter's unit (`100万元` = 1,000,000 yuan). Longer spellings first; a Latin unit must end its word.
+#[cfg(not(target_arch = "wasm32"))]
 const UNITS: &[(&str, &str, f64)] = &[
     ("万元", "yuan", 10_000.0),
     ("元", "yuan", 1.0),
@@ -216,6 +218,7 @@ const UNITS: &[(&str, &str, f64)] = &[
 /// "100万元", "3 working days", "10%"): the text should say `{parameter}` instead, or a rule set that
 /// changes the parameter would leave it saying the old number. Returns (the parameters it equals, what
 /// was written). Article numbers ("Art. 3(6)", "第149号") carry no unit and are not numbers of this kind.
+#[cfg(not(target_arch = "wasm32"))]
 pub(crate) fn hard_coded_parameter(
     text: &str,
     params: &SortedMap<Parameter>,
