@@ -60,10 +60,12 @@ pub fn fmt_num(x: f64) -> String {
 /// the browser bundle.
 pub(crate) fn mid(s: &str) -> String {
     let mut c = s.chars();
-    match c.next() {
-        Some(f) => core::iter::once(f.to_ascii_lowercase()).chain(c).collect(),
-        None => String::new(),
+    let mut out = String::with_capacity(s.len());
+    if let Some(f) = c.next() {
+        out.push(f.to_ascii_lowercase());
+        out.push_str(c.as_str());
     }
+    out
 }
 
 pub(crate) fn yuan(x: f64) -> String {
@@ -74,15 +76,20 @@ pub(crate) fn m2(x: f64) -> String {
     format!("{} m²", fmt_num(x))
 }
 
+/// Where an ASCII byte first stands in `s` (a char boundary, since it is ASCII).
+fn byte_at(s: &str, b: u8) -> Option<usize> {
+    s.bytes().position(|x| x == b)
+}
+
 /// Replaces `{name}` placeholders: `value(name, out)` appends the value and says whether it had one; a
 /// placeholder without a value stays as it is.
 fn fill_with(tpl: &str, mut value: impl FnMut(&str, &mut String) -> bool) -> String {
     let mut out = String::with_capacity(tpl.len() + 32);
     let mut rest = tpl;
-    while let Some(i) = rest.find('{') {
+    while let Some(i) = byte_at(rest, b'{') {
         out.push_str(&rest[..i]);
         let after = &rest[i + 1..];
-        match after.find('}') {
+        match byte_at(after, b'}') {
             Some(j) => {
                 let name = &after[..j];
                 if !value(name, &mut out) {
