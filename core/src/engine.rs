@@ -376,24 +376,17 @@ fn resolve(mut f: RulesetFile, base: &RulesetFile) -> RulesetFile {
     let mut params = base.parameters.clone();
     params.extend(std::mem::take(&mut f.parameters));
     f.parameters = params;
-    if f.facts.is_empty() {
-        f.facts = base.facts.clone();
+    fn inherit<T: Clone>(own: &mut Vec<T>, base: &[T]) {
+        if own.is_empty() {
+            own.extend_from_slice(base);
+        }
     }
-    if f.activities.is_empty() {
-        f.activities = base.activities.clone();
-    }
-    if f.venues.is_empty() {
-        f.venues = base.venues.clone();
-    }
-    if f.hazards.is_none() {
-        f.hazards = base.hazards.clone();
-    }
-    if f.title.is_none() {
-        f.title = base.title.clone();
-    }
-    if f.notice.is_none() {
-        f.notice = base.notice.clone();
-    }
+    inherit(&mut f.facts, &base.facts);
+    inherit(&mut f.activities, &base.activities);
+    inherit(&mut f.venues, &base.venues);
+    f.hazards = f.hazards.or_else(|| base.hazards.clone());
+    f.title = f.title.or_else(|| base.title.clone());
+    f.notice = f.notice.or_else(|| base.notice.clone());
     f
 }
 

@@ -44,6 +44,13 @@ fn any_value() -> impl Strategy<Value = Value> {
     ]
 }
 
+/// One of the codes, as a JSON string.
+fn one_of<'a>(codes: impl Iterator<Item = &'a String>) -> BoxedStrategy<Value> {
+    proptest::sample::select(codes.cloned().collect::<Vec<_>>())
+        .prop_map(Value::String)
+        .boxed()
+}
+
 /// A plausible value for a fact (mostly of the right type), so deep branches get exercised.
 fn fact_value(f: Fact) -> BoxedStrategy<Value> {
     let e = engine();
@@ -61,35 +68,10 @@ fn fact_value(f: Fact) -> BoxedStrategy<Value> {
         ]
         .prop_map(|x| json!(x))
         .boxed(),
-        "activity" => proptest::sample::select(
-            rs.file
-                .activities
-                .iter()
-                .map(|a| a.code.clone())
-                .collect::<Vec<_>>(),
-        )
-        .prop_map(Value::String)
-        .boxed(),
-        "venue" => proptest::sample::select(
-            rs.file
-                .venues
-                .iter()
-                .map(|a| a.code.clone())
-                .collect::<Vec<_>>(),
-        )
-        .prop_map(Value::String)
-        .boxed(),
-        "street" => proptest::sample::select(
-            e.streets()
-                .iter()
-                .map(|a| a.code.clone())
-                .collect::<Vec<_>>(),
-        )
-        .prop_map(Value::String)
-        .boxed(),
-        "enum" => proptest::sample::select(spec.values.clone())
-            .prop_map(Value::String)
-            .boxed(),
+        "activity" => one_of(rs.file.activities.iter().map(|a| &a.code)),
+        "venue" => one_of(rs.file.venues.iter().map(|v| &v.code)),
+        "street" => one_of(e.streets().iter().map(|s| &s.code)),
+        "enum" => one_of(spec.values.iter()),
         _ => prop_oneof![
             Just("2026-05-06"),
             Just("2026-09-30"),
