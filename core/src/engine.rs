@@ -1,10 +1,14 @@
-//! Loading the rule data and checking facts against it.
+//! Loading the rule data: rule sets (resolved and indexed), wording, departments, streets, calendars —
+//! checked as a whole at load. Checking a facts object against it is in `check.rs`.
 
 use crate::calendar::Calendar;
 use crate::date::Date;
-use crate::facts::{Fact, Facts, FactsError, FieldError, Key, N_FACTS, Raw, RawFacts, Value};
+use crate::facts::{Fact, N_FACTS};
 use crate::model::*;
 use crate::result::Code;
+use crate::text::{CASE_VALUES, i18n_params};
+#[cfg(not(target_arch = "wasm32"))]
+use crate::text::{hard_coded_parameter, unfilled};
 
 /// Named rule parameters of one rule set (rules.md §3), read from its data file.
 #[derive(Debug, Clone)]
@@ -42,9 +46,11 @@ pub struct Ruleset {
     pub(crate) dangerous_by_kind: [Vec<Fact>; 2],
     /// Facts of type number (bit set).
     pub(crate) numeric: u64,
-    /// Limits formatted for `because` texts: contract (¥…), area (… m²).
-    pub(crate) limit_texts: (String, String),
     pub(crate) elevator_values: Vec<String>,
+    /// The wording (codes.json) as this rule set shows it.
+    pub(crate) texts: CodesFile,
+    /// `texts.codes` indexed by [`Code`].
+    pub(crate) code_texts: Vec<CodeText>,
 }
 
 /// Everything the engine knows: rule sets by effective date, wording, departments, streets, calendars.
@@ -52,7 +58,6 @@ pub struct Ruleset {
 pub struct Engine {
     pub(crate) rulesets: Vec<Ruleset>, // sorted by effective_from
     pub(crate) codes: CodesFile,
-    pub(crate) code_texts: Vec<CodeText>, // indexed by Code
     pub(crate) departments: Vec<Department>,
     pub(crate) streets: Vec<Street>,
     pub(crate) calendar: Calendar,
@@ -137,11 +142,12 @@ fn fact_list(what: &str, keys: &[String]) -> Result<Vec<Fact>, DataError> {
 
 impl Ruleset {
     fn build(
-        file: RulesetFile,
+        mut file: RulesetFile,
         codes: &CodesFile,
         departments: &[Department],
     ) -> Result<Ruleset, DataError> {
         let name = format!("{} {}", file.id, file.version);
+        let texts = render_wording(&name, codes, &mut file.facts, &file.parameters)?;
         let u = |n: &str| -> Result<u32, DataError> {
             let v = param(&file, n)?;
             if v.fract() != 0.0 || v > 1000.0 {
@@ -252,15 +258,22 @@ impl Ruleset {
             .iter()
             .filter(|f| fact_specs[**f as usize].ty == "number")
             .fold(0u64, |m, f| m | f.bit());
-        let limit_texts = (
-            format!("¥{}", crate::assess::fmt_num(params.limit_contract_yuan)),
-            format!("{} m²", crate::assess::fmt_num(params.limit_area_m2)),
-        );
+        let code_texts = Code::ALL
+            .iter()
+            .map(|c| {
+                texts
+                    .codes
+                    .get(c.as_str())
+                    .cloned()
+                    .ok_or_else(|| DataError(format!("codes.json: no text for {}", c.as_str())))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(Ruleset {
+            texts,
+            code_texts,
             special_by_kind,
             dangerous_by_kind,
             numeric,
-            limit_texts,
             hazards_engineering: fact_list(&name, &hz.engineering)?,
             hazards_odd_job: fact_list(&name, &hz.odd_job)?,
             special_operations: fact_list(&name, &hz.special_operations)?,
@@ -282,10 +295,80 @@ impl Ruleset {
         &self.fact_specs[f as usize]
     }
 
+    /// The wording and article of a code as this rule set shows it.
+    pub fn code_text(&self, c: Code) -> &CodeText {
+        &self.code_texts[c as usize]
+    }
+
     /// Facts in interview order.
     pub fn interview_order(&self) -> &[Fact] {
         &self.order
     }
+}
+
+/// The wording as a rule set shows it: its parameters filled into every text of codes.json and of its
+/// facts table. Each text is checked first: it must not write out a parameter's number ("3米" where
+/// `deep_excavation_m` is 3 — a rule set that changes the parameter would leave the text saying the
+/// old number), and no placeholder may be left that the engine does not fill with a case's values.
+fn render_wording(
+    name: &str,
+    codes: &CodesFile,
+    facts: &mut [FactSpec],
+    params: &SortedMap<Parameter>,
+) -> Result<CodesFile, DataError> {
+    let render = |what: &dyn Fn() -> String,
+                  t: &mut I18n,
+                  case: &[&str]|
+     -> Result<(), DataError> {
+        // Native builds (tests, the API, the CLI) check the data; the browser loads the same embedded
+        // data, already checked, and is spared the checks' code.
+        #[cfg(not(target_arch = "wasm32"))]
+        for s in [&t.zh, &t.en] {
+            if let Some((p, written)) = hard_coded_parameter(s, params) {
+                return Err(DataError(format!(
+                    "{name}: {} writes \"{written}\", which is {p}: write {{{p}}} so the text follows the rule set",
+                    what()
+                )));
+            }
+        }
+        *t = i18n_params(t, params);
+        #[cfg(not(target_arch = "wasm32"))]
+        for s in [&t.zh, &t.en] {
+            if let Some(ph) = unfilled(s, case) {
+                return Err(DataError(format!(
+                    "{name}: {}: {{{ph}}} is neither a parameter nor a value the engine fills here",
+                    what()
+                )));
+            }
+        }
+        #[cfg(target_arch = "wasm32")]
+        let _ = (what, case, name); // used by the native checks only
+        Ok(())
+    };
+    let mut out = codes.clone();
+    for (code, ct) in out.codes.iter_mut() {
+        let what = |field: &str| format!("codes.json {code} {field}");
+        render(&|| what("title"), &mut ct.title, &[])?;
+        if let Some(t) = &mut ct.explain {
+            render(&|| what("explain"), t, &[])?;
+        }
+        if let Some(t) = &mut ct.because {
+            render(&|| what("because"), t, CASE_VALUES)?;
+        }
+        if let Some(t) = &mut ct.because_elevator {
+            render(&|| what("because_elevator"), t, CASE_VALUES)?;
+        }
+    }
+    for (kind, map) in [("notes", &mut out.notes), ("words", &mut out.words)] {
+        for (k, t) in map.iter_mut() {
+            render(&|| format!("codes.json {kind} {k}"), t, CASE_VALUES)?;
+        }
+    }
+    for f in facts {
+        render(&|| format!("fact {} question", f.key), &mut f.question, &[])?;
+        render(&|| format!("fact {} help", f.key), &mut f.help, &[])?;
+    }
+    Ok(out)
 }
 
 /// Fills in what an amending rule-set file leaves out from the file it amends.
@@ -293,24 +376,17 @@ fn resolve(mut f: RulesetFile, base: &RulesetFile) -> RulesetFile {
     let mut params = base.parameters.clone();
     params.extend(std::mem::take(&mut f.parameters));
     f.parameters = params;
-    if f.facts.is_empty() {
-        f.facts = base.facts.clone();
+    fn inherit<T: Clone>(own: &mut Vec<T>, base: &[T]) {
+        if own.is_empty() {
+            own.extend_from_slice(base);
+        }
     }
-    if f.activities.is_empty() {
-        f.activities = base.activities.clone();
-    }
-    if f.venues.is_empty() {
-        f.venues = base.venues.clone();
-    }
-    if f.hazards.is_none() {
-        f.hazards = base.hazards.clone();
-    }
-    if f.title.is_none() {
-        f.title = base.title.clone();
-    }
-    if f.notice.is_none() {
-        f.notice = base.notice.clone();
-    }
+    inherit(&mut f.facts, &base.facts);
+    inherit(&mut f.activities, &base.activities);
+    inherit(&mut f.venues, &base.venues);
+    f.hazards = f.hazards.or_else(|| base.hazards.clone());
+    f.title = f.title.or_else(|| base.title.clone());
+    f.notice = f.notice.or_else(|| base.notice.clone());
     f
 }
 
@@ -339,7 +415,21 @@ impl Engine {
         src: &DataSources<'_>,
         p: &P,
     ) -> Result<Engine, DataError> {
-        let codes: CodesFile = p.parse("codes.json", src.codes)?;
+        let mut codes: CodesFile = p.parse("codes.json", src.codes)?;
+        // The article of each code is its rule's (src/rules/): the citation lives beside the condition.
+        for c in Code::ALL {
+            let article = crate::rules::article_of(*c)
+                .ok_or_else(|| DataError(format!("no rule decides {}", c.as_str())))?;
+            if let Some(t) = codes.codes.get_mut(c.as_str()) {
+                if !t.article.is_empty() {
+                    return Err(DataError(format!(
+                        "codes.json: {} gives an article; a code's article is its rule's, in src/rules/",
+                        c.as_str()
+                    )));
+                }
+                t.article = article.to_owned();
+            }
+        }
         let departments = p
             .parse::<DepartmentsFile>("departments.json", src.departments)?
             .departments;
@@ -357,43 +447,33 @@ impl Engine {
             .collect::<Result<_, _>>()?;
         files.sort_by_key(|f| f.effective_from);
         let mut rulesets: Vec<Ruleset> = Vec::with_capacity(files.len());
+        // The files as written (texts with their placeholders): an amendment takes its base's from here.
+        let mut resolved: Vec<RulesetFile> = Vec::with_capacity(files.len());
         for f in files {
             let f = match &f.amends {
                 Some(v) => {
-                    let base = rulesets
-                        .iter()
-                        .find(|r| &r.file.version == v)
-                        .ok_or_else(|| {
-                            DataError(format!("{} amends unknown version {v}", f.version))
-                        })?;
-                    resolve(f, &base.file)
+                    let base = resolved.iter().find(|r| &r.version == v).ok_or_else(|| {
+                        DataError(format!("{} amends unknown version {v}", f.version))
+                    })?;
+                    resolve(f, base)
                 }
                 None => f,
             };
-            if rulesets
+            if resolved
                 .iter()
-                .any(|r| r.file.effective_from == f.effective_from)
+                .any(|r| r.effective_from == f.effective_from)
             {
                 return Err(DataError(format!(
                     "two rule sets take effect on {}",
                     f.effective_from
                 )));
             }
+            resolved.push(f.clone());
             rulesets.push(Ruleset::build(f, &codes, &departments)?);
         }
         if rulesets.is_empty() {
             return Err(DataError("no rule set".into()));
         }
-        let code_texts = Code::ALL
-            .iter()
-            .map(|c| {
-                codes
-                    .codes
-                    .get(c.as_str())
-                    .cloned()
-                    .ok_or_else(|| DataError(format!("codes.json: no text for {}", c.as_str())))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
         for k in codes.codes.keys() {
             if Code::from_str(k).is_none() {
                 return Err(DataError(format!(
@@ -404,7 +484,6 @@ impl Engine {
         let engine = Engine {
             rulesets,
             codes,
-            code_texts,
             departments,
             streets,
             calendar,
@@ -449,8 +528,18 @@ impl Engine {
         &self.calendar
     }
 
+    /// The wording and article of a code as the newest rule set shows it. A result's own wording is its
+    /// rule set's: `engine.ruleset_for(date).code_text(code)` (titles quote the rule set's parameters).
     pub fn code_text(&self, c: Code) -> &CodeText {
-        &self.code_texts[c as usize]
+        match self.rulesets.last() {
+            Some(rs) => rs.code_text(c),
+            None => &self.rulesets[0].code_texts[c as usize], // never: load requires a rule set
+        }
+    }
+
+    /// The wording and article of a code under the rule set in force on `d`.
+    pub fn code_text_on(&self, d: Date, c: Code) -> &CodeText {
+        self.ruleset_for(d).code_text(c)
     }
 
     pub fn departments(&self) -> &[Department] {
@@ -464,305 +553,6 @@ impl Engine {
     pub fn street_index(&self, code: &str) -> Option<usize> {
         self.streets.iter().position(|s| s.code == code)
     }
-
-    /// Parses a facts object from JSON text and checks it. `today` is the caller's date in Asia/Shanghai,
-    /// used when `registration_date` is absent.
-    pub fn parse_json(&self, json: &str, today: Date) -> Result<Facts, FactsError> {
-        let raw: RawFacts =
-            serde_json::from_str(json).map_err(|e| FactsError::json(&e.to_string()))?;
-        self.parse_facts(raw, today)
-    }
-
-    /// Checks raw facts against the rule set in force on the filing date. Reports every problem at once.
-    pub fn parse_facts(&self, raw: RawFacts, today: Date) -> Result<Facts, FactsError> {
-        let entries = match raw {
-            RawFacts::Object(e) => e,
-            RawFacts::NotAnObject(r) => {
-                let k = r.kind();
-                return Err(FactsError::new(vec![FieldError {
-                    field: String::new(),
-                    rule: "not_an_object",
-                    message: I18n {
-                        zh: format!("事实数据应为一个 JSON 对象，收到的是{}", k.zh),
-                        en: format!("the facts must be one JSON object, got {}", k.en),
-                    },
-                }]));
-            }
-        };
-        let mut errors = Vec::new();
-        let mut seen = [false; N_FACTS];
-        let mut found: Vec<(Fact, &Raw)> = Vec::with_capacity(entries.len());
-        for (k, v) in &entries {
-            match k {
-                Key::Unknown(k) => errors.push(unknown_key(k)),
-                Key::Fact(f) if seen[*f as usize] => errors.push(FieldError {
-                    field: f.key().to_owned(),
-                    rule: "duplicate_key",
-                    message: I18n {
-                        zh: format!("“{}”出现了不止一次", f.key()),
-                        en: format!("\"{}\" appears more than once", f.key()),
-                    },
-                }),
-                Key::Fact(f) => {
-                    seen[*f as usize] = true;
-                    found.push((*f, v));
-                }
-            }
-        }
-        // The filing date picks the rule set, so read it first.
-        let mut values: [Option<Value>; N_FACTS] = [None; N_FACTS];
-        for &(f, v) in &found {
-            if matches!(
-                f,
-                Fact::registration_date | Fact::registered_date | Fact::completion_date
-            ) {
-                match check_date(f, v) {
-                    Ok(d) => values[f as usize] = Some(Value::Date(d)),
-                    Err(e) => errors.push(e),
-                }
-            }
-        }
-        let filing_date = match values[Fact::registration_date as usize] {
-            Some(Value::Date(d)) => d,
-            _ => today,
-        };
-        let ri = self.ruleset_index_for(filing_date);
-        let rs = &self.rulesets[ri];
-        for &(f, v) in &found {
-            if values[f as usize].is_some()
-                || matches!(
-                    f,
-                    Fact::registration_date | Fact::registered_date | Fact::completion_date
-                )
-            {
-                continue;
-            }
-            match self.check_value(rs, f, v) {
-                Ok(val) => values[f as usize] = Some(val),
-                Err(e) => errors.push(e),
-            }
-        }
-        // Cross-field rules.
-        if let (Some(Value::NoArea), Some(Value::Code(a))) = (
-            values[Fact::construction_area_m2 as usize],
-            values[Fact::activity as usize],
-        ) {
-            let act = &rs.file.activities[a as usize];
-            if !act.has_flag('L') {
-                errors.push(FieldError {
-                    field: "construction_area_m2".into(),
-                    rule: "null_area",
-                    message: I18n {
-                        zh: format!("“construction_area_m2”为 null（无建筑面积）只适用于道路、管线、公园等工程；“{}”有建筑面积，请填写面积", act.name.zh),
-                        en: format!("\"construction_area_m2\": null (no building area) is allowed only for roads, pipelines, parks and similar works; {} has a building area, so give it", act.name.en),
-                    },
-                });
-            }
-        }
-        if let Some(Value::Date(r)) = values[Fact::registered_date as usize] {
-            if r < filing_date {
-                errors.push(FieldError {
-                    field: "registered_date".into(),
-                    rule: "date_order",
-                    message: I18n {
-                        zh: format!("“registered_date”（{r}）不能早于申报日期（{filing_date}）"),
-                        en: format!("\"registered_date\" ({r}) cannot be before the filing date ({filing_date})"),
-                    },
-                });
-            }
-        }
-        if errors.is_empty() {
-            Ok(Facts {
-                values,
-                ruleset: ri,
-                filing_date,
-            })
-        } else {
-            Err(FactsError::new(errors))
-        }
-    }
-
-    fn check_value(&self, rs: &Ruleset, f: Fact, v: &Raw) -> Result<Value, FieldError> {
-        let spec = rs.spec(f);
-        let key = f.key();
-        let type_err = |want_zh: &str, want_en: &str| {
-            let got = v.kind();
-            FieldError {
-                field: key.into(),
-                rule: "type",
-                message: I18n {
-                    zh: format!("“{key}”应为{want_zh}，收到的是{}", got.zh),
-                    en: format!("\"{key}\" must be {want_en}, got {}", got.en),
-                },
-            }
-        };
-        match spec.ty.as_str() {
-            "bool" => match v {
-                Raw::Bool(b) => Ok(Value::Bool(*b)),
-                _ => Err(type_err(
-                    "布尔值 true 或 false（未知时请不填该项）",
-                    "true or false (leave the key out if unknown)",
-                )),
-            },
-            "number" => match v {
-                Raw::Null if f == Fact::construction_area_m2 => Ok(Value::NoArea),
-                Raw::Num(n) => {
-                    let max = spec.max.unwrap_or(f64::MAX);
-                    let (unit_zh, unit_en) = match spec.unit.as_deref() {
-                        Some("yuan") => ("元", "yuan"),
-                        Some("m2") => ("平方米", "m²"),
-                        Some("m") => ("米", "m"),
-                        _ => ("", ""),
-                    };
-                    if !n.is_finite() || *n < 0.0 || *n > max {
-                        Err(FieldError {
-                            field: key.into(),
-                            rule: "range",
-                            message: I18n {
-                                zh: format!(
-                                    "“{key}”应在 0 到 {} {unit_zh}之间，收到的是 {n}",
-                                    fmt_plain(max)
-                                ),
-                                en: format!(
-                                    "\"{key}\" must be between 0 and {} {unit_en}, got {n}",
-                                    fmt_plain(max)
-                                ),
-                            },
-                        })
-                    } else {
-                        Ok(Value::Num(*n))
-                    }
-                }
-                _ if f == Fact::construction_area_m2 => Err(type_err(
-                    "数字（平方米），或 null 表示无建筑面积",
-                    "a number of m², or null for no building area",
-                )),
-                _ => Err(type_err("数字", "a number")),
-            },
-            "activity" | "venue" | "street" | "enum" => {
-                let s = match v {
-                    Raw::Str(s) => s,
-                    _ => return Err(type_err("文本代码", "a code string")),
-                };
-                let codes: Vec<&str> = match spec.ty.as_str() {
-                    "activity" => rs.file.activities.iter().map(|a| a.code.as_str()).collect(),
-                    "venue" => rs.file.venues.iter().map(|a| a.code.as_str()).collect(),
-                    "street" => self.streets.iter().map(|a| a.code.as_str()).collect(),
-                    _ => spec.values.iter().map(String::as_str).collect(),
-                };
-                match codes.iter().position(|c| c == s) {
-                    Some(i) => Ok(Value::Code(i as u16)),
-                    None => {
-                        let shown: String = s.chars().take(40).collect();
-                        let list = codes.join(", ");
-                        Err(FieldError {
-                            field: key.into(),
-                            rule: "code",
-                            message: I18n {
-                                zh: format!("“{key}”没有“{shown}”这个取值；可选：{list}"),
-                                en: format!(
-                                    "\"{key}\" has no value \"{shown}\"; expected one of: {list}"
-                                ),
-                            },
-                        })
-                    }
-                }
-            }
-            other => Err(FieldError {
-                field: key.into(),
-                rule: "type",
-                message: I18n {
-                    zh: format!("“{key}”的类型 {other} 无法识别"),
-                    en: format!("\"{key}\" has unsupported type {other}"),
-                },
-            }),
-        }
-    }
-}
-
-fn unknown_key(k: &str) -> FieldError {
-    let shown: String = k.chars().take(60).collect();
-    let hint = Fact::ALL
-        .iter()
-        .map(|f| (edit_distance(k, f.key()), f.key()))
-        .filter(|(d, _)| *d <= 3)
-        .min()
-        .map(|(_, key)| key);
-    let (zh_hint, en_hint) = match hint {
-        Some(h) => (
-            format!("，是否想填“{h}”？"),
-            format!("; did you mean \"{h}\"?"),
-        ),
-        None => (String::new(), String::new()),
-    };
-    FieldError {
-        field: shown.clone(),
-        rule: "unknown_key",
-        message: I18n {
-            zh: format!("未知字段“{shown}”{zh_hint}"),
-            en: format!("unknown key \"{shown}\"{en_hint}"),
-        },
-    }
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    if a.len() > 64 {
-        return usize::MAX;
-    }
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
-fn check_date(f: Fact, v: &Raw) -> Result<Date, FieldError> {
-    let key = f.key();
-    let lo = Date::from_ymd(2000, 1, 1);
-    let hi = Date::from_ymd(2100, 12, 31);
-    match v {
-        Raw::Str(s) => match Date::parse(s) {
-            Some(d) if Some(d) >= lo && Some(d) <= hi => Ok(d),
-            _ => {
-                let shown: String = s.chars().take(40).collect();
-                Err(FieldError {
-                    field: key.into(),
-                    rule: "date",
-                    message: I18n {
-                        zh: format!(
-                            "“{key}”应为 2000-01-01 至 2100-12-31 之间真实存在的日期（YYYY-MM-DD），收到的是“{shown}”"
-                        ),
-                        en: format!(
-                            "\"{key}\" must be a real date YYYY-MM-DD between 2000-01-01 and 2100-12-31, got \"{shown}\""
-                        ),
-                    },
-                })
-            }
-        },
-        other => {
-            let k = other.kind();
-            Err(FieldError {
-                field: key.into(),
-                rule: "type",
-                message: I18n {
-                    zh: format!("“{key}”应为日期文本 YYYY-MM-DD，收到的是{}", k.zh),
-                    en: format!("\"{key}\" must be a date string YYYY-MM-DD, got {}", k.en),
-                },
-            })
-        }
-    }
-}
-
-/// A number without a trailing `.0`, grouped by thousands when large.
-pub(crate) fn fmt_plain(x: f64) -> String {
-    crate::assess::fmt_num(x)
 }
 
 #[cfg(test)]

@@ -23,17 +23,36 @@
 //! ```
 //!
 //! The crate is pure: no I/O, no clock, no global state. Rule parameters, activity and venue tables,
-//! wording and holiday calendars are versioned data files under `data/`, embedded at build time. With
-//! the `wasm` feature it exports `assess(facts)` and `ruleset()` to JavaScript.
+//! wording and holiday calendars are versioned data files under `data/`, embedded at build time and
+//! checked as a whole when loaded. With the `wasm` feature it exports `assess(facts)` and `ruleset()`
+//! to JavaScript.
+//!
+//! ## Where a change goes
+//!
+//! | to change … | edit … |
+//! |---|---|
+//! | a threshold or a day count (3 m, ¥1,000,000, 3 working days…) | its parameter in `data/rulesets/<rule set>.json`, or a new rule-set file that `amends` it from a date — every text that shows it says `{parameter}` and follows |
+//! | when a code applies, or the article it cites | its rule in `src/rules/<section>.rs` (`scope`, `high_risk`, `supervision`, `documents`, `obligations`, `channels`, `departments`, `deadlines`; find it by its article: `grep 第三条第（六）项 src/rules`) |
+//! | a code's wording (title, reason, explanation), a note, a question or its help | `data/codes.json`, or the facts table of the rule set — never write a parameter's number there (load refuses it) |
+//! | an activity (typical item) or a venue | the rule set's `activities` / `venues`: its article items, departments and flags (`D` decoration, `L` no building area, `P` asked `public_safety_structure`) |
+//! | a new code | `codes!` in `src/result.rs`, a rule in its section, its wording in `data/codes.json`, a golden scenario in `tests/data/scenarios.json` |
+//! | a year's public holidays | a file under `data/calendars/` and its line in `build.rs` and `embedded_sources` |
+//!
+//! Each rule in `src/rules/` is one named unit — code, article, condition, reason — with the article's
+//! wording quoted in its doc comment. Conditions are three-valued ([`Tri`]): an unknown fact makes a
+//! determination unknown, and what it still depends on is what the interview asks next (`missing_facts`).
 
 pub mod assess;
 pub mod calendar;
+mod check;
 pub mod date;
 pub mod engine;
 pub mod facts;
 pub mod json;
 pub mod model;
 pub mod result;
+mod rules;
+mod text;
 pub mod view;
 #[cfg(feature = "wasm")]
 pub mod wasm;

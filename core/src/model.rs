@@ -36,6 +36,9 @@ impl<V> SortedMap<V> {
     pub fn get(&self, k: &str) -> Option<&V> {
         search(&self.keys, k).ok().map(|i| &self.values[i])
     }
+    pub fn get_mut(&mut self, k: &str) -> Option<&mut V> {
+        search(&self.keys, k).ok().map(|i| &mut self.values[i])
+    }
     pub fn contains_key(&self, k: &str) -> bool {
         search(&self.keys, k).is_ok()
     }
@@ -63,6 +66,10 @@ impl<V> SortedMap<V> {
     /// Entries in key order.
     pub fn iter(&self) -> impl Iterator<Item = (&String, &V)> {
         self.keys.iter().zip(&self.values)
+    }
+    /// Entries in key order, values to change.
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = (&String, &mut V)> {
+        self.keys.iter().zip(&mut self.values)
     }
 }
 
@@ -253,9 +260,11 @@ pub struct RulesetFile {
     pub venues: Vec<Venue>,
 }
 
-/// Wording and citation of one code.
+/// Wording and citation of one code. The wording is data (codes.json); the article is the code's rule's
+/// (src/rules/), filled in at load.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct CodeText {
+    #[serde(default)]
     pub article: String,
     pub title: I18n,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -61,9 +61,9 @@ impl Engine {
             venues: &rs.file.venues,
             departments: &self.departments,
             streets: &self.streets,
-            codes: &self.codes.codes,
-            notes: &self.codes.notes,
-            fact_names: &self.codes.fact_names,
+            codes: &rs.texts.codes,
+            notes: &rs.texts.notes,
+            fact_names: &rs.texts.fact_names,
             calendar_years: self.calendar.years(),
             calendars: &self.calendar_years,
             rulesets: self

@@ -51,7 +51,7 @@ pub fn today_shanghai() -> Date {
 
 fn unreachable_date() -> Date {
     // 1970-01-01 and 2000-01-01 are valid dates; this is never reached.
-    Date::parse("1970-01-01").unwrap_or_else(|| unreachable_date())
+    Date::parse("1970-01-01").unwrap_or_else(unreachable_date)
 }
 
 fn to_js<T: Serialize>(v: &T) -> Result<JsValue, JsValue> {

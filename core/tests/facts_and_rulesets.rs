@@ -28,81 +28,41 @@ fn rejects(json: &str, field: &str, rule: &str) {
     }
 }
 
+/// Facts objects refused, with the field and the rule the refusal names.
+#[rustfmt::skip]
+const REFUSED: &[(&str, &str, &str)] = &[
+    (r#"{"activty": "odd_signage"}"#, "activty", "unknown_key"),
+    (r#"{"hot_work": "yes"}"#, "hot_work", "type"),
+    (r#"{"hot_work": null}"#, "hot_work", "type"),
+    (r#"{"hot_work": 1}"#, "hot_work", "type"),
+    (r#"{"contract_amount_yuan": -1}"#, "contract_amount_yuan", "range"),
+    (r#"{"contract_amount_yuan": 100000000001}"#, "contract_amount_yuan", "range"),
+    (r#"{"construction_area_m2": 10000001}"#, "construction_area_m2", "range"),
+    (r#"{"excavation_depth_m": 1000.5}"#, "excavation_depth_m", "range"),
+    (r#"{"contract_amount_yuan": 1e400}"#, "", "json"),
+    (r#"{"contract_amount_yuan": "1000"}"#, "contract_amount_yuan", "type"),
+    (r#"{"activity": "spaceship"}"#, "activity", "code"),
+    (r#"{"venue": 3}"#, "venue", "type"),
+    (r#"{"street": "futian"}"#, "street", "code"),
+    (r#"{"elevator_work": "paint"}"#, "elevator_work", "code"),
+    (r#"{"registration_date": "2026-02-30"}"#, "registration_date", "date"),
+    (r#"{"registration_date": "1999-12-31"}"#, "registration_date", "date"),
+    (r#"{"registration_date": "2101-01-01"}"#, "registration_date", "date"),
+    (r#"{"registration_date": "2026-5-6"}"#, "registration_date", "date"),
+    (r#"{"registration_date": "2026-05-06", "registered_date": "2026-05-05"}"#, "registered_date", "date_order"),
+    (r#"{"activity": "residential_decoration", "construction_area_m2": null}"#, "construction_area_m2", "null_area"),
+    (r#"{"hot_work": true, "hot_work": false}"#, "hot_work", "duplicate_key"),
+    (r#"{"lifting": {"a": 1}}"#, "lifting", "type"),
+    (r#"[1, 2]"#, "", "not_an_object"),
+    (r#""facts""#, "", "not_an_object"),
+    (r#"{"a": "#, "", "json"),
+];
+
 #[test]
 fn bad_facts_are_refused_with_the_key_and_the_rule() {
-    rejects(r#"{"activty": "odd_signage"}"#, "activty", "unknown_key");
-    rejects(r#"{"hot_work": "yes"}"#, "hot_work", "type");
-    rejects(r#"{"hot_work": null}"#, "hot_work", "type");
-    rejects(r#"{"hot_work": 1}"#, "hot_work", "type");
-    rejects(
-        r#"{"contract_amount_yuan": -1}"#,
-        "contract_amount_yuan",
-        "range",
-    );
-    rejects(
-        r#"{"contract_amount_yuan": 100000000001}"#,
-        "contract_amount_yuan",
-        "range",
-    );
-    rejects(
-        r#"{"construction_area_m2": 10000001}"#,
-        "construction_area_m2",
-        "range",
-    );
-    rejects(
-        r#"{"excavation_depth_m": 1000.5}"#,
-        "excavation_depth_m",
-        "range",
-    );
-    rejects(r#"{"contract_amount_yuan": 1e400}"#, "", "json");
-    rejects(
-        r#"{"contract_amount_yuan": "1000"}"#,
-        "contract_amount_yuan",
-        "type",
-    );
-    rejects(r#"{"activity": "spaceship"}"#, "activity", "code");
-    rejects(r#"{"venue": 3}"#, "venue", "type");
-    rejects(r#"{"street": "futian"}"#, "street", "code");
-    rejects(r#"{"elevator_work": "paint"}"#, "elevator_work", "code");
-    rejects(
-        r#"{"registration_date": "2026-02-30"}"#,
-        "registration_date",
-        "date",
-    );
-    rejects(
-        r#"{"registration_date": "1999-12-31"}"#,
-        "registration_date",
-        "date",
-    );
-    rejects(
-        r#"{"registration_date": "2101-01-01"}"#,
-        "registration_date",
-        "date",
-    );
-    rejects(
-        r#"{"registration_date": "2026-5-6"}"#,
-        "registration_date",
-        "date",
-    );
-    rejects(
-        r#"{"registration_date": "2026-05-06", "registered_date": "2026-05-05"}"#,
-        "registered_date",
-        "date_order",
-    );
-    rejects(
-        r#"{"activity": "residential_decoration", "construction_area_m2": null}"#,
-        "construction_area_m2",
-        "null_area",
-    );
-    rejects(
-        r#"{"hot_work": true, "hot_work": false}"#,
-        "hot_work",
-        "duplicate_key",
-    );
-    rejects(r#"{"lifting": {"a": 1}}"#, "lifting", "type");
-    rejects(r#"[1, 2]"#, "", "not_an_object");
-    rejects(r#""facts""#, "", "not_an_object");
-    rejects(r#"{"a": "#, "", "json");
+    for (json, field, rule) in REFUSED {
+        rejects(json, field, rule);
+    }
 }
 
 #[test]
@@ -297,4 +257,49 @@ fn nothing_irrelevant_is_asked() {
         r#"{"activity": "residential_decoration", "contract_amount_yuan": 300000, "construction_area_m2": 100, "lifting": true, "emergency_rescue": false, "temporary_building": false, "illegal_addition": false}"#,
     );
     assert!(small.contains(&"investment_yuan"));
+}
+
+/// 依据：第三十二条第（一）至（七）项 (spec v3 §3.5) — the high-risk site-management obligation cites all seven items
+/// and says each of them, the street's inspection within `inspection_working_days` included.
+#[test]
+fn high_risk_site_management_covers_article_32_items_1_to_7() {
+    let engine = Engine::embedded().unwrap();
+    let f = engine
+        .parse_json(
+            r#"{"activity": "nonresidential_decoration", "contract_amount_yuan": 300000, "construction_area_m2": 100, "lifting": true, "emergency_rescue": false, "temporary_building": false, "illegal_addition": false}"#,
+            today(),
+        )
+        .unwrap();
+    let r = engine.assess(&f);
+    let o = r
+        .obligations
+        .iter()
+        .find(|o| o.code == Code::O_HIGH_RISK_SITE_MANAGEMENT)
+        .expect("high risk: site management applies");
+    assert_eq!(o.article, "第三十二条第（一）至（七）项");
+    let t = &engine.code_text(Code::O_HIGH_RISK_SITE_MANAGEMENT).title;
+    for item in [
+        "3个工作日内街道组织现场检查",
+        "现场安全管理人员",
+        "施工计划、工艺技术、安全保证措施、人员保障、应急处置措施",
+        "书面安全技术交底",
+        "注册建造师",
+        "撤离危险区域",
+        "不燃材料防火分隔",
+        "动火作业",
+    ] {
+        assert!(t.zh.contains(item), "{item}: {}", t.zh);
+    }
+    for item in [
+        "within 3 working days of registration",
+        "site safety managers",
+        "organisation plan",
+        "written safety briefing",
+        "registered constructor",
+        "evacuate",
+        "non-combustible separation",
+        "hot work",
+    ] {
+        assert!(t.en.contains(item), "{item}: {}", t.en);
+    }
 }

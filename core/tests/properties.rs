@@ -44,6 +44,13 @@ fn any_value() -> impl Strategy<Value = Value> {
     ]
 }
 
+/// One of the codes, as a JSON string.
+fn one_of<'a>(codes: impl Iterator<Item = &'a String>) -> BoxedStrategy<Value> {
+    proptest::sample::select(codes.cloned().collect::<Vec<_>>())
+        .prop_map(Value::String)
+        .boxed()
+}
+
 /// A plausible value for a fact (mostly of the right type), so deep branches get exercised.
 fn fact_value(f: Fact) -> BoxedStrategy<Value> {
     let e = engine();
@@ -61,35 +68,10 @@ fn fact_value(f: Fact) -> BoxedStrategy<Value> {
         ]
         .prop_map(|x| json!(x))
         .boxed(),
-        "activity" => proptest::sample::select(
-            rs.file
-                .activities
-                .iter()
-                .map(|a| a.code.clone())
-                .collect::<Vec<_>>(),
-        )
-        .prop_map(Value::String)
-        .boxed(),
-        "venue" => proptest::sample::select(
-            rs.file
-                .venues
-                .iter()
-                .map(|a| a.code.clone())
-                .collect::<Vec<_>>(),
-        )
-        .prop_map(Value::String)
-        .boxed(),
-        "street" => proptest::sample::select(
-            e.streets()
-                .iter()
-                .map(|a| a.code.clone())
-                .collect::<Vec<_>>(),
-        )
-        .prop_map(Value::String)
-        .boxed(),
-        "enum" => proptest::sample::select(spec.values.clone())
-            .prop_map(Value::String)
-            .boxed(),
+        "activity" => one_of(rs.file.activities.iter().map(|a| &a.code)),
+        "venue" => one_of(rs.file.venues.iter().map(|v| &v.code)),
+        "street" => one_of(e.streets().iter().map(|s| &s.code)),
+        "enum" => one_of(spec.values.iter()),
         _ => prop_oneof![
             Just("2026-05-06"),
             Just("2026-09-30"),
@@ -159,7 +141,19 @@ proptest! {
                 let a = serde_json::to_string(&e.assess(&f)).unwrap();
                 prop_assert_eq!(&e.assess(&f).to_json(), &a, "the fast writer matches serde_json");
                 let b = serde_json::to_string(&e.assess(&e.parse_json(&text, today).unwrap())).unwrap();
-                prop_assert_eq!(a, b);
+                prop_assert_eq!(&a, &b);
+                // Every text is written out: no `{placeholder}` left for the reader.
+                let r: Value = serde_json::from_str(&a).unwrap();
+                let texts = r["high_risk_triggers"].as_array().into_iter().chain(r["documents"].as_array())
+                    .flatten().map(|i| &i["because"])
+                    .chain(r["notes"].as_array().into_iter().flatten().map(|n| &n["text"]))
+                    .chain([&r["scope_because"]]);
+                for t in texts {
+                    for lang in ["zh", "en"] {
+                        let s = t[lang].as_str().unwrap_or("");
+                        prop_assert!(!s.contains('{') && !s.contains('}'), "{}", s);
+                    }
+                }
             }
             Err(err) => {
                 prop_assert!(!err.fields.is_empty());

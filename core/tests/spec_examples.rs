@@ -1,9 +1,23 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers outside #[test] functions
-//! The worked examples of `shared/spec/examples.json` (copied verbatim to tests/data/spec_examples.json):
-//! facts → exact codes, required obligations and channels, and dates.
+//! The worked examples of `shared/spec/examples.json` (copied verbatim to tests/data/spec_examples.json;
+//! spec v3's file is the same five examples): facts → exact codes, required obligations and channels,
+//! and dates. Every example is run and every expectation it states is checked.
 
 use anbei_core::{Date, Engine};
 use serde_json::Value;
+
+/// The expectations an example may state (shared/spec/examples.json `about`).
+const EXPECTATIONS: &[&str] = &[
+    "scope",
+    "high_risk",
+    "high_risk_triggers",
+    "supervision",
+    "qualified_contractor_required",
+    "documents",
+    "obligations_at_least",
+    "channels_at_least",
+    "deadlines",
+];
 
 #[test]
 fn every_worked_example_of_the_spec_holds() {
@@ -13,6 +27,20 @@ fn every_worked_example_of_the_spec_holds() {
     assert!(examples.len() >= 5);
     for ex in examples {
         let name = ex["name"].as_str().unwrap();
+        // Every expectation the spec states is checked below: a kind this test does not know fails it
+        // rather than being skipped.
+        for key in ex.as_object().unwrap().keys() {
+            assert!(
+                ["name", "note", "facts", "expected_codes"].contains(&key.as_str()),
+                "{name}: unknown example key {key}"
+            );
+        }
+        for key in ex["expected_codes"].as_object().unwrap().keys() {
+            assert!(
+                EXPECTATIONS.contains(&key.as_str()),
+                "{name}: expectation {key} is not checked by this test"
+            );
+        }
         let facts = engine
             .parse_json(&ex["facts"].to_string(), Date::parse("2026-01-01").unwrap())
             .unwrap();
@@ -65,6 +93,12 @@ fn every_worked_example_of_the_spec_holds() {
             );
         }
         let dl = &exp["deadlines"];
+        for key in dl.as_object().unwrap().keys() {
+            assert!(
+                r["deadlines"].get(key).is_some(),
+                "{name}: deadline {key} is not in the result"
+            );
+        }
         for key in [
             "acceptance_due",
             "inspection_due",
