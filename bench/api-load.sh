@@ -12,33 +12,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SECS="${1:-10}"
 REPS="${2:-3}"
-BIN="${ANBEI_BENCH_BIN:-target/release/anbei}"  # ANBEI_BENCH_BIN: compare another build
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
+bench_init bench 18080
+trap bench_cleanup EXIT
 GEN=target/release/examples/loadgen
-PORT="${ANBEI_BENCH_PORT:-18080}"
-URL="http://127.0.0.1:$PORT"
-WORK="$(mktemp -d /tmp/anbei-bench.XXXXXX)"
-PG_URL="${ANBEI_BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}"
-SCHEMA="anbei_bench_$$"
-SERVER_PID=""
-
-cleanup() {
-  if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
-  if [ "${SKIP_PG:-0}" != 1 ]; then psql "$PG_URL" -qc "DROP SCHEMA IF EXISTS $SCHEMA CASCADE" >/dev/null 2>&1 || true; fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-start_server() { # $1 = label, rest = env assignments
-  local label="$1"; shift
-  env "$@" RUST_LOG=warn ANBEI_RATE_LIMIT=0 "$BIN" serve --listen "127.0.0.1:$PORT" --data-dir "$WORK/$label" --www-dir "$WORK/www" &
-  SERVER_PID=$!
-  for _ in $(seq 1 100); do
-    curl -fs "$URL/readyz" >/dev/null 2>&1 && return 0
-    sleep 0.1
-  done
-  echo "server did not become ready" >&2; exit 1
-}
-stop_server() { kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""; }
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$SERVER_PID/stat"; }
 
@@ -75,7 +53,7 @@ run_suite "SQLite"
 stop_server
 
 if [ "${SKIP_PG:-0}" != 1 ]; then
-  psql "$PG_URL" -qc "CREATE SCHEMA $SCHEMA" >/dev/null
+  create_pg_schema
   start_server pg DATABASE_URL="$PG_URL" ANBEI_DB_SCHEMA="$SCHEMA"
   run_suite "PostgreSQL"
   stop_server

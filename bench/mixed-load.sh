@@ -14,29 +14,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECS="${1:-60}"; PREFILL="${2:-100000}"; CONC="${3:-32}"; FSECS="${4:-10}"
-BIN="${ANBEI_BENCH_BIN:-target/release/anbei}"  # ANBEI_BENCH_BIN: compare another build
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
+bench_init mixed 18085
 GEN=target/release/examples/mixedload
 LOADGEN=target/release/examples/loadgen
 EXPORTER_PID=""
-PORT="${ANBEI_BENCH_PORT:-18085}"
-URL="http://127.0.0.1:$PORT"
-WORK="$(mktemp -d /tmp/anbei-mixed.XXXXXX)"
-PG_URL="${ANBEI_BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}"
-SCHEMA="anbei_mixed_$$"
-SERVER_PID=""
-cleanup() {
-  if [ -n "$EXPORTER_PID" ]; then kill "$EXPORTER_PID" 2>/dev/null || true; fi
-  if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
-  if [ "${SKIP_PG:-0}" != 1 ]; then psql "$PG_URL" -qc "DROP SCHEMA IF EXISTS $SCHEMA CASCADE" >/dev/null 2>&1 || true; fi
-  rm -rf "$WORK"
-}
+cleanup() { stop_pid "$EXPORTER_PID"; bench_cleanup; }
 trap cleanup EXIT
 status=0
 run() { # $1 = label, rest = env
   local label="$1"; shift
-  env "$@" RUST_LOG=warn ANBEI_RATE_LIMIT=0 "$BIN" serve --listen "127.0.0.1:$PORT" --data-dir "$WORK/$label" --www-dir "$WORK/www" &
-  SERVER_PID=$!
-  for _ in $(seq 1 100); do curl -fs "$URL/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
+  start_server "$label" "$@"
   local token
   token=$(env "$@" "$BIN" officer add --street bantian --name 压测 --data-dir "$WORK/$label" 2>/dev/null)
   echo "== $label: prefill $PREFILL, then ${SECS}s mixed traffic at concurrency $CONC with a continuous CSV export"
@@ -65,12 +54,12 @@ run() { # $1 = label, rest = env
     rm -f "$WORK/exports"
   fi
   echo "server peak RSS: $(grep VmHWM /proc/$SERVER_PID/status | awk '{print $2/1024 " MB"}')"
-  kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
+  stop_server
 }
 echo "machine: $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 [ "${SKIP_SQLITE:-0}" = 1 ] || run sqlite
 if [ "${SKIP_PG:-0}" != 1 ]; then
-  psql "$PG_URL" -qc "CREATE SCHEMA $SCHEMA" >/dev/null
+  create_pg_schema
   run pg DATABASE_URL="$PG_URL" ANBEI_DB_SCHEMA="$SCHEMA"
 fi
 exit $status

@@ -4,6 +4,7 @@
 
 use crate::error::{ApiError, FieldProblem, Msg};
 use crate::validate;
+use anbei_core::model::I18n;
 use anbei_core::{Assessment, Code, Date, Engine, RawFacts};
 use anbei_filing::msg::{Given, Msg as Words, Problem};
 use serde_json::{Map, Value};
@@ -233,6 +234,17 @@ pub fn check(
     })
 }
 
+/// A version of the safety pledge as the rule set in force on `on` shows it: the numbers it quotes
+/// (`{cancellation_working_days}`, 第三十三条) are that rule set's parameters.
+pub fn pledge_text(engine: &Engine, on: Date, version: &str) -> Option<I18n> {
+    let text = anbei_filing::pledge::text(version)?;
+    let rs = engine.ruleset_for(on);
+    Some(I18n {
+        zh: rs.fill_params(text.zh),
+        en: rs.fill_params(text.en),
+    })
+}
+
 /// SHA-256 (hex) of the body's [`canonical`] form: what an Idempotency-Key replay is compared by.
 pub fn request_hash(v: &Value) -> String {
     let mut out = String::with_capacity(8192);
@@ -285,6 +297,49 @@ mod tests {
             }
         }
         assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
+
+    /// 依据：第三十三条 "完工后3个工作日内申报注销" — the pledge quotes `cancellation_working_days` from the
+    /// rule set and writes out no parameter itself: every version is filled entirely under every rule
+    /// set, and a copy of the data with another value makes the pledge say that value, in zh and en.
+    #[test]
+    fn the_pledge_quotes_the_rule_sets_parameters() {
+        use anbei_filing::pledge::{VERSIONS, current, text};
+        let engine = Engine::embedded().unwrap();
+        for rs in engine.rulesets() {
+            for v in VERSIONS {
+                let raw = text(v).unwrap();
+                for t in [raw.zh, raw.en] {
+                    assert_eq!(rs.written_out_parameter(t), None, "{v}");
+                    assert!(!rs.fill_params(t).contains('{'), "{v}");
+                }
+            }
+        }
+        let shown = pledge_text(&engine, today(), current()).unwrap();
+        assert!(
+            shown.zh.contains("完工后 3 个工作日内申报注销"),
+            "{}",
+            shown.zh
+        );
+
+        let mut rs: Value =
+            serde_json::from_str(anbei_core::embedded_sources().rulesets[0]).unwrap();
+        rs["parameters"]["cancellation_working_days"]["value"] = json!(5);
+        let rs = rs.to_string();
+        let mut src = anbei_core::embedded_sources();
+        src.rulesets = vec![&rs];
+        let changed = Engine::from_sources(&src).unwrap();
+        let shown = pledge_text(&changed, today(), current()).unwrap();
+        assert!(
+            shown.zh.contains("完工后 5 个工作日内申报注销"),
+            "{}",
+            shown.zh
+        );
+        assert!(
+            shown.en.contains("within 5 working days of completion"),
+            "{}",
+            shown.en
+        );
     }
 
     /// 依据：第二十七条第（四）项 "签署" — the stored filing records who affirmed which pledge and when (the

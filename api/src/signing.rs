@@ -258,18 +258,27 @@ pub fn new_officer_token() -> Result<(String, String), String> {
 mod tests {
     use super::*;
 
+    /// A receipt as the store holds it, not yet sealed.
+    fn receipt() -> Receipt {
+        Receipt {
+            receipt_no: "LG-bantian-20261123-000001".into(),
+            filing_no: "F-bantian-20261123-000001".into(),
+            street: "bantian".into(),
+            ruleset: "r".into(),
+            scope: "SCOPE_SMALL_PROJECT".into(),
+            high_risk: false,
+            valid_until: "2027-05-23".into(),
+            issued_at: "t".into(),
+            signature: String::new(),
+            kid: String::new(),
+        }
+    }
+
     #[test]
     fn sign_and_verify_round_trip() {
         let s = Signer::from_seed([7; 32]);
-        let p = ReceiptPayload {
-            receipt_no: "LG-bantian-20261123-000001",
-            ruleset: "r",
-            scope: "SMALL_PROJECT",
-            high_risk: false,
-            street: "bantian",
-            valid_until: "2027-05-23",
-            issued_at: "t",
-        };
+        let r = receipt();
+        let p = r.payload();
         let sig = s.sign(&p);
         assert!(s.verify(&p, &sig));
         let q = ReceiptPayload {
@@ -286,18 +295,7 @@ mod tests {
     #[test]
     fn the_seal_the_store_asks_for_verifies_with_the_published_key() {
         let s = Signer::from_seed([7; 32]);
-        let mut r = Receipt {
-            receipt_no: "LG-bantian-20261123-000001".into(),
-            filing_no: "F-bantian-20261123-000001".into(),
-            street: "bantian".into(),
-            ruleset: "r".into(),
-            scope: "SCOPE_SMALL_PROJECT".into(),
-            high_risk: false,
-            valid_until: "2027-05-23".into(),
-            issued_at: "t".into(),
-            signature: String::new(),
-            kid: String::new(),
-        };
+        let mut r = receipt();
         let seal = s.seal(&r);
         assert_eq!(seal.kid, s.kid());
         assert!(verify_with(

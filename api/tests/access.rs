@@ -244,8 +244,7 @@ async fn receipt_numbers_lead_to_masked_data_only(b: Backend) {
 
 async fn tokens_are_stored_hashed_only(b: Backend) {
     let app = spawn(b).await;
-    let body = app.filing(ordinary_facts()).await;
-    let (_, v) = app.file("acc-h-1", &body).await;
+    let v = app.file_complete("acc-h-1", ordinary_facts()).await;
     let token = v["access_token"].as_str().unwrap().to_owned();
     let officer = app.officer("bantian", "officer").await;
     let no = v["filing_no"].as_str().unwrap();
@@ -341,8 +340,7 @@ async fn forwarded_for_believed_only_from_trusted_proxies(b: Backend) {
 
 async fn tampered_receipts_fail_verification(b: Backend) {
     let app = spawn(b).await;
-    let body = app.filing(ordinary_facts()).await;
-    let (_, v) = app.file("acc-t-1", &body).await;
+    let v = app.file_complete("acc-t-1", ordinary_facts()).await;
     let r = &v["receipt"];
     let rno = r["receipt_no"].as_str().unwrap().to_owned();
     let (_, keys) = app.get("/api/v1/keys", None).await;

@@ -46,9 +46,7 @@ both_backends!(
 /// 依据：第二十五条（有效期、延期）、第三十三条（注销）, rules.md §7.
 async fn lifecycle_registered_at_once_verify_extend_cancel(b: Backend) {
     let app = spawn(b).await;
-    let body = app.filing(ordinary_facts()).await;
-    let (st, v) = app.file("life-1", &body).await;
-    assert_eq!(st, 201, "{v}");
+    let v = app.file_complete("life-1", ordinary_facts()).await;
     assert_eq!(v["status"], "registered");
     let no = v["filing_no"].as_str().unwrap();
     assert!(no.starts_with("F-bantian-20261123-"), "{no}");
@@ -146,9 +144,7 @@ async fn lifecycle_registered_at_once_verify_extend_cancel(b: Backend) {
 /// 依据：第二十七条第（二）项（受理期限）, rules.md §7: high risk waits for an officer of its street.
 async fn high_risk_waits_for_an_officer_of_its_street(b: Backend) {
     let app = spawn(b).await;
-    let body = app.filing(high_risk_facts()).await;
-    let (st, v) = app.file("hr-1", &body).await;
-    assert_eq!(st, 201, "{v}");
+    let v = app.file_complete("hr-1", high_risk_facts()).await;
     assert_eq!(v["status"], "filed");
     assert!(v["receipt"].is_null());
     assert_eq!(v["acceptance_due"], "2026-11-26");
@@ -268,8 +264,7 @@ async fn return_with_changes_then_resubmit(b: Backend) {
 /// 依据：第二十七条第（三）项（不予登记）.
 async fn refusal(b: Backend) {
     let app = spawn(b).await;
-    let body = app.filing(high_risk_facts()).await;
-    let (_, v) = app.file("ref-1", &body).await;
+    let v = app.file_complete("ref-1", high_risk_facts()).await;
     let no = v["filing_no"].as_str().unwrap();
     let officer = app.officer("bantian", "officer").await;
     assert_eq!(
@@ -309,8 +304,7 @@ async fn refusal(b: Backend) {
 /// 依据：第二十五条（撤销：虚假申报、规避施工许可、超范围施工、违法建设）.
 async fn revocation(b: Backend) {
     let app = spawn(b).await;
-    let body = app.filing(ordinary_facts()).await;
-    let (_, v) = app.file("rev-1", &body).await;
+    let v = app.file_complete("rev-1", ordinary_facts()).await;
     let no = v["filing_no"].as_str().unwrap();
     let token = v["access_token"].as_str().unwrap();
     let rno = v["receipt"]["receipt_no"].as_str().unwrap();
@@ -352,8 +346,7 @@ async fn revocation(b: Backend) {
 /// future database) is an error when read, never shown as something else.
 async fn an_unknown_stored_action_is_an_error_not_a_default(b: Backend) {
     let app = spawn(b).await;
-    let body = app.filing(ordinary_facts()).await;
-    let (_, v) = app.file("unknown-1", &body).await;
+    let v = app.file_complete("unknown-1", ordinary_facts()).await;
     let (no, token) = (v["filing_no"].as_str().unwrap(), v["access_token"].as_str());
     assert_eq!(app.registration(no, token).await.0, 200);
     app.sql("UPDATE events SET action = 'approved' WHERE action = 'registered'")
@@ -372,9 +365,7 @@ async fn fast_acceptance_can_be_switched_off_per_street(b: Backend) {
         c.fast_accept_disabled_streets.insert("bantian".into());
     })
     .await;
-    let body = app.filing(ordinary_facts()).await;
-    let (st, v) = app.file("fast-off", &body).await;
-    assert_eq!(st, 201);
+    let v = app.file_complete("fast-off", ordinary_facts()).await;
     assert_eq!(v["status"], "filed");
     assert!(v["receipt"].is_null());
 }

@@ -3,16 +3,22 @@
 //! own line while processing continues; exit status 1 if any line was bad; answers stream as lines arrive.
 
 use std::io::{BufRead, BufReader, Write};
-use std::process::{Command, Stdio};
+use std::process::{Child, ChildStdin, Command, Stdio};
 
-fn run(input: &str) -> (Vec<serde_json::Value>, i32) {
+/// `anbei assess` on a fixed day, its stdin and stdout piped.
+fn spawn_assess() -> (Child, ChildStdin) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_anbei"))
         .args(["assess", "--today", "2026-11-23"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
+    let stdin = child.stdin.take().unwrap();
+    (child, stdin)
+}
+
+fn run(input: &str) -> (Vec<serde_json::Value>, i32) {
+    let (child, mut stdin) = spawn_assess();
     let text = input.to_owned();
     let writer = std::thread::spawn(move || stdin.write_all(text.as_bytes()));
     let out = child.wait_with_output().unwrap();
@@ -115,13 +121,7 @@ fn an_oversized_line_is_refused_without_stopping() {
 
 #[test]
 fn answers_stream_before_the_input_ends() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_anbei"))
-        .args(["assess", "--today", "2026-11-23"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
+    let (mut child, mut stdin) = spawn_assess();
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
     for street in ["buji", "pingdi"] {
         writeln!(

@@ -255,9 +255,7 @@ async fn second_server_on_the_same_sqlite_directory_refuses_to_start() {
         e.contains("in use by another") && e.contains("anbei.sqlite3.lock"),
         "unclear message: {e}"
     );
-    let body = app.filing(ordinary_facts()).await;
-    let (status, v) = app.file("after-second", &body).await;
-    assert_eq!(status, 201, "{v}");
+    let v = app.file_complete("after-second", ordinary_facts()).await;
     cfg.shared_access = true;
     let tool = anbei_api::app::state(cfg, std::sync::Arc::new(anbei_api::clock::SystemClock))
         .await

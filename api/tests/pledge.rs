@@ -39,6 +39,14 @@ async fn the_pledge_is_affirmed_in_the_form_and_printed(b: Backend) {
             .starts_with("龙岗区限额以下小型工程和零星作业安全生产承诺书")
     );
     assert!(pledge["en"].as_str().unwrap().contains("safety pledge"));
+    // 第三十三条: the number is the rule set's `cancellation_working_days`, filled in
+    assert!(
+        pledge["zh"]
+            .as_str()
+            .unwrap()
+            .contains("完工后 3 个工作日内申报注销"),
+        "{pledge}"
+    );
 
     let good = app.filing(ordinary_facts()).await;
     for (key, change, field, rule) in [
@@ -92,6 +100,7 @@ async fn the_pledge_is_affirmed_in_the_form_and_printed(b: Backend) {
         "{html}"
     );
     assert!(html.contains("一、如实登记。"));
+    assert!(html.contains("完工后 3 个工作日内申报注销"), "{html}");
     assert!(html.contains("承诺人（申报人）：张*"));
     assert!(html.contains(stored["signed_at"].as_str().unwrap()));
     assert!(!html.contains("张三"), "the public notice masks the signer");

@@ -6,7 +6,7 @@ use crate::date::Date;
 use crate::facts::{Fact, N_FACTS};
 use crate::model::*;
 use crate::result::Code;
-use crate::text::{CASE_VALUES, i18n_params};
+use crate::text::{CASE_VALUES, fill_params, i18n_params};
 #[cfg(not(target_arch = "wasm32"))]
 use crate::text::{hard_coded_parameter, unfilled};
 
@@ -303,6 +303,21 @@ impl Ruleset {
     /// Facts in interview order.
     pub fn interview_order(&self) -> &[Fact] {
         &self.order
+    }
+
+    /// A text kept outside the rule data (the safety pledge) as this rule set shows it: its parameter
+    /// placeholders filled (`{cancellation_working_days}` → `3`, formats as in `codes.json`), any other
+    /// placeholder left as it is.
+    pub fn fill_params(&self, text: &str) -> String {
+        fill_params(text, &self.file.parameters)
+    }
+
+    /// Where a text outside the rule data writes out one of this rule set's parameters instead of its
+    /// placeholder ("3 个工作日" where `cancellation_working_days` is 3): the parameter and what is
+    /// written. The rule data itself is checked at load.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn written_out_parameter(&self, text: &str) -> Option<(String, String)> {
+        hard_coded_parameter(text, &self.file.parameters)
     }
 }
 

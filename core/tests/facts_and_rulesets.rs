@@ -122,13 +122,10 @@ fn facts_that_do_not_matter_are_validated_and_ignored() {
         serde_json::to_value(engine.assess(&a)).unwrap(),
         serde_json::to_value(engine.assess(&b)).unwrap()
     );
-    assert!(
-        engine
-            .parse_json(
-                r#"{"activity": "odd_signage", "contract_amount_yuan": -3}"#,
-                today()
-            )
-            .is_err()
+    rejects(
+        r#"{"activity": "odd_signage", "contract_amount_yuan": -3}"#,
+        "contract_amount_yuan",
+        "range",
     );
 }
 

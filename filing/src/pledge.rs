@@ -8,6 +8,9 @@
 //! The versions are one list and the texts another function, so that code which only checks a version
 //! (the browser's form) does not carry the texts: the widget shows the text the server sends
 //! (`GET /api/v1/pledge`).
+//!
+//! A number the text quotes from the rules is a rule-set parameter placeholder
+//! (`{cancellation_working_days}`), filled by `Ruleset::fill_params` where the text is shown.
 
 /// One version of the pledge, in both languages.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,16 +1,14 @@
 //! Facts parsing + assessment (core/src/facts.rs, engine.rs `parse_json`/`parse_facts`, assess): any
 //! bytes → either a FactsError or an assessment whose JSON writer agrees with serde_json. No panic, no hang.
 #![no_main]
-use anbei_core::{Date, Engine};
 use libfuzzer_sys::fuzz_target;
-use std::sync::OnceLock;
 
-static ENGINE: OnceLock<Engine> = OnceLock::new();
+mod common;
 
 fuzz_target!(|data: &[u8]| {
-    let engine = ENGINE.get_or_init(|| Engine::embedded().expect("embedded rule data"));
+    let engine = common::engine();
     let Ok(text) = std::str::from_utf8(data) else { return };
-    let today = Date::parse("2026-11-23").expect("date");
+    let today = common::today();
     if let Ok(facts) = engine.parse_json(text, today) {
         let a = engine.assess(&facts);
         let fast = a.to_json();

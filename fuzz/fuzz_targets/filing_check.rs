@@ -3,16 +3,14 @@
 //! any bytes → a precise error or a checked filing. No panic, no hang; the hand-written JSON writers
 //! agree with serde_json.
 #![no_main]
-use anbei_core::{Date, Engine};
 use libfuzzer_sys::fuzz_target;
-use std::sync::OnceLock;
 
-static ENGINE: OnceLock<Engine> = OnceLock::new();
+mod common;
 
 fuzz_target!(|data: &[u8]| {
-    let engine = ENGINE.get_or_init(|| Engine::embedded().expect("embedded rule data"));
+    let engine = common::engine();
     let Ok(v) = anbei_api::error::parse_json_value(data) else { return };
-    let today = Date::parse("2026-11-23").expect("date");
+    let today = common::today();
     // The canonical form (Idempotency-Key hashes) is serde_json's output of the sorted tree.
     assert_eq!(anbei_api::filing::canonical(&v), serde_json::to_string(&v).expect("serialise"));
     if let Ok(c) = anbei_api::filing::check(engine, v.clone(), today, "2026-11-23T10:00:00.000+08:00") {

@@ -24,26 +24,17 @@ pub fn facts() -> Value {
 /// valid for three years): one PDF uploaded
 /// (marked with `tag`) serves every upload of the checklist the server returns for [`facts`].
 pub async fn filing_body(http: &reqwest::Client, url: &str, tag: &str) -> Vec<u8> {
-    let up: Value = http
+    let upload = http
         .post(format!("{url}/api/v1/uploads"))
         .header("Content-Type", "application/pdf")
-        .body(format!("%PDF-1.4\n% {tag}\n%%EOF\n").into_bytes())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .body(format!("%PDF-1.4\n% {tag}\n%%EOF\n").into_bytes());
+    let up = json_of(upload).await;
     let doc = up["upload_id"].as_str().unwrap().to_owned();
-    let a: Value = http
-        .post(format!("{url}/api/v1/assessments"))
-        .json(&facts())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let a = json_of(
+        http.post(format!("{url}/api/v1/assessments"))
+            .json(&facts()),
+    )
+    .await;
     let mut docs = serde_json::Map::new();
     for d in a["documents"].as_array().unwrap() {
         let code = d["code"].as_str().unwrap();
@@ -58,4 +49,9 @@ pub async fn filing_body(http: &reqwest::Client, url: &str, tag: &str) -> Vec<u8
     body["planned_end"] = json!(today.add_days(90).to_string());
     body["workers"][1]["certificate_valid_until"] = json!(today.add_days(3 * 365).to_string());
     serde_json::to_vec(&body).unwrap()
+}
+
+/// Sends a request and reads its JSON answer.
+async fn json_of(req: reqwest::RequestBuilder) -> Value {
+    req.send().await.unwrap().json().await.unwrap()
 }

@@ -57,13 +57,15 @@ pub async fn ruleset(State(s): State<AppState>) -> Response {
 }
 
 /// The safety pledge the filing form shows in full and a filing affirms (第二十七条第（四）项, spec v3): the
-/// current version and its text in zh and en (the title, a blank line, paragraphs between blank lines).
+/// current version and its text in zh and en (the title, a blank line, paragraphs between blank lines),
+/// quoting the parameters of the rule set in force today.
 #[utoipa::path(get, path = "/api/v1/pledge", tag = "rules", responses((status = 200, description = "{version, zh, en}", body = Object)))]
-pub async fn pledge() -> Response {
-    match anbei_filing::pledge::text(anbei_filing::pledge::current()) {
+pub async fn pledge(State(s): State<AppState>) -> Response {
+    let version = anbei_filing::pledge::current();
+    match crate::filing::pledge_text(&s.engine, s.today(), version) {
         Some(t) => (
             [(header::CACHE_CONTROL, "public, max-age=300")],
-            Json(serde_json::json!({ "version": t.version, "zh": t.zh, "en": t.en })),
+            Json(serde_json::json!({ "version": version, "zh": t.zh, "en": t.en })),
         )
             .into_response(),
         None => ApiError::internal("the current pledge has no text").into_response(),

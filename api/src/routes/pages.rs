@@ -8,7 +8,7 @@ use crate::filing::Filing;
 use crate::lifecycle::State;
 use crate::routes::Routes;
 use crate::routes::receipts::verification;
-use crate::routes::registrations::{ReceiptView, receipt_view};
+use crate::routes::registrations::{ReceiptView, filed_on, receipt_view};
 use crate::store::FilingRecord;
 use crate::validate;
 use anbei_core::Code;
@@ -274,7 +274,7 @@ pub async fn notice_page(
         no = esc(&no),
         table = table,
         qr = qr_svg(&rv.qr_payload),
-        pledge = pledge_html(&f),
+        pledge = pledge_html(&s, &rec, &f)?,
         waste = esc(&f.waste_disposal_site),
         applicant = esc(&validate::mask_name(&f.applicant.name)),
         contractor = esc(&f.contractor.public_name()),
@@ -286,19 +286,20 @@ pub async fn notice_page(
     Ok(Html(h))
 }
 
-/// The pledge as affirmed in the form, in full, with who affirmed it and when (第二十七条第（四）项, spec v3);
+/// The pledge as affirmed in the form, in full, with who affirmed it and when (第二十七条第（四）项, spec v3),
+/// quoting the parameters of the rule set in force on the filing date, as the form did;
 /// a filing from before v3 uploaded a signed paper pledge, which is what gets posted.
-fn pledge_html(f: &Filing) -> String {
+fn pledge_html(s: &AppState, rec: &FilingRecord, f: &Filing) -> Result<String, ApiError> {
     use anbei_filing::pledge;
-    let affirmed = f
-        .pledge
-        .as_ref()
-        .zip(f.pledge.as_ref().and_then(|p| pledge::text(&p.version)));
+    let filed_on = filed_on(rec)?;
+    let affirmed = f.pledge.as_ref().and_then(|p| {
+        crate::filing::pledge_text(&s.engine, filed_on, &p.version).map(|text| (p, text))
+    });
     let Some((p, text)) = affirmed else {
-        return "<h1>安全生产承诺书</h1><p>本登记的安全生产承诺书为申报时提交的书面承诺书，请将签字原件张贴于此。</p>".into();
+        return Ok("<h1>安全生产承诺书</h1><p>本登记的安全生产承诺书为申报时提交的书面承诺书，请将签字原件张贴于此。</p>".into());
     };
-    let mut h = format!("<h1>{}</h1>", esc(pledge::title(text.zh)));
-    for para in pledge::paragraphs(text.zh) {
+    let mut h = format!("<h1>{}</h1>", esc(pledge::title(&text.zh)));
+    for para in pledge::paragraphs(&text.zh) {
         let _ = write!(h, "<p>{}</p>", esc(para));
     }
     let role = match p.signer {
@@ -316,5 +317,5 @@ fn pledge_html(f: &Filing) -> String {
         esc(&p.signed_at),
         esc(&p.version)
     );
-    h
+    Ok(h)
 }

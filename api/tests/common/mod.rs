@@ -280,6 +280,15 @@ impl TestApp {
         body["documents"] = Value::Object(docs);
         body
     }
+
+    /// Files the complete filing for `facts` under the idempotency key `key`; returns the registration
+    /// created (201).
+    pub async fn file_complete(&self, key: &str, facts: Value) -> Value {
+        let body = self.filing(facts).await;
+        let (st, v) = self.file(key, &body).await;
+        assert_eq!(st, 201, "{v}");
+        v
+    }
 }
 
 /// A response's Content-Type ("" when it has none).

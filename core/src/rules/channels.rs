@@ -7,18 +7,13 @@ use crate::result::{Assessment, Code};
 
 /// 依据：第二十六条第（一）项 "网上安全生产信息登记：通过……登记申报平台提交电子信息材料"; 第二十七条第（二）项
 /// "通过网上申报或在街道设立的其他受理点现场申报的，原则上应在3个工作日内受理反馈" (`acceptance_working_days`)
-const ONLINE: Rule = Rule::new(
-    Code::C_ONLINE,
-    "第二十六条第（一）项、第二十七条第（二）项",
-    |cx| cx.in_scope(),
-);
+const ONLINE: Rule = Rule::in_scope(Code::C_ONLINE, "第二十六条第（一）项、第二十七条第（二）项");
 
 /// 依据：第二十六条第（二）项 "高风险小型工程前往属地街道办事处提交纸质信息材料"; 第二十七条第（二）项 "在街道办事处
 /// 现场申报的，原则上应当场受理反馈"; 第二十一条第（四）项 (high-risk filings are the street office's)
-const STREET_OFFICE: Rule = Rule::new(
+const STREET_OFFICE: Rule = Rule::high_risk(
     Code::C_STREET_OFFICE,
     "第二十六条第（二）项、第二十七条第（二）项",
-    |cx| cx.hr,
 );
 
 /// 依据：第二十六条第（二）项 "非高风险小型工程和零星作业前往属地街道办事处设立的现场受理点提交纸质信息材料";

@@ -11,16 +11,10 @@ use crate::result::{Assessment, Code};
 use crate::text::{borrowed, render};
 
 /// 依据：第二十八条第（一）项 "基本信息登记表，或者通过登记申报平台填写基本信息"
-const BASIC_FORM: Rule = Rule::new(Code::D_BASIC_FORM, "第二十八条第（一）项", |cx| {
-    cx.eng_in()
-});
+const BASIC_FORM: Rule = Rule::engineering(Code::D_BASIC_FORM, "第二十八条第（一）项");
 
 /// 依据：第二十八条第（二）项1 "申报登记人员的身份证"
-const APPLICANT_ID: Rule = Rule::new(
-    Code::D_APPLICANT_ID,
-    "第二十八条第（二）项",
-    |cx| cx.eng_in(),
-);
+const APPLICANT_ID: Rule = Rule::engineering(Code::D_APPLICANT_ID, "第二十八条第（二）项");
 
 /// 依据：第二十八条第（二）项1 "建设单位或业主授权他人办理的，应提供受委托人身份材料及授权委托书"
 const AGENT_AUTH: Rule = Rule::new(Code::D_AGENT_AUTH, "第二十八条第（二）项", |cx| {
@@ -28,11 +22,7 @@ const AGENT_AUTH: Rule = Rule::new(Code::D_AGENT_AUTH, "第二十八条第（二
 });
 
 /// 依据：第二十八条第（二）项2 "房屋所有权证或者证明其合法权益的有效凭证"
-const PROPERTY_PROOF: Rule = Rule::new(
-    Code::D_PROPERTY_PROOF,
-    "第二十八条第（二）项",
-    |cx| cx.eng_in(),
-);
+const PROPERTY_PROOF: Rule = Rule::engineering(Code::D_PROPERTY_PROOF, "第二十八条第（二）项");
 
 /// 依据：第二十八条第（二）项2 "非房屋产权人申报登记的，应提供房屋产权人同意施工的书面材料"
 const OWNER_CONSENT: Rule = Rule::new(
@@ -43,42 +33,31 @@ const OWNER_CONSENT: Rule = Rule::new(
 
 /// 依据：第二十八条第（三）项 "安全生产承诺书"; 第二十七条第（四）项 "在受理登记时，应通过签署安全生产承诺书……告知
 /// ……有关注意事项" — odd jobs too.
-const SAFETY_PLEDGE: Rule = Rule::new(
+const SAFETY_PLEDGE: Rule = Rule::in_scope(
     Code::D_SAFETY_PLEDGE,
     "第二十八条第（三）项、第二十七条第（四）项",
-    |cx| cx.in_scope(),
 );
 
 /// 依据：第二十八条第（四）项 "工程委托合同或者协议书"
-const CONTRACT: Rule = Rule::new(Code::D_CONTRACT, "第二十八条第（四）项", |cx| {
-    cx.eng_in()
-});
+const CONTRACT: Rule = Rule::engineering(Code::D_CONTRACT, "第二十八条第（四）项");
 
 /// 依据：第十条第（三）项 "确保提交信息登记的单位资质、合同、图纸、造价、人员证件等信息真实有效"; 第十三条第（六）项
 /// "涉及特种作业的，应安排依法取得特种作业操作证人员从事相关特种作业"; 第三十条第（一）项 (workers on site match).
-const WORKER_LIST: Rule = Rule::new(
+const WORKER_LIST: Rule = Rule::engineering(
     Code::D_WORKER_LIST,
     "第十条第（三）项、第十三条第（六）项、第三十条第（一）项",
-    |cx| cx.eng_in(),
 );
 
 /// 依据：第十三条第（十一）项 "在登记纳管平台登记建筑废弃物拟去往的合法消纳场所名称"
-const WASTE_DESTINATION: Rule = Rule::new(
-    Code::D_WASTE_DESTINATION,
-    "第十三条第（十一）项",
-    |cx| cx.eng_in(),
-);
+const WASTE_DESTINATION: Rule =
+    Rule::engineering(Code::D_WASTE_DESTINATION, "第十三条第（十一）项");
 
 /// 依据：第二十八条第（五）项 "属于高风险小型工程的，应提供施工、作业专项方案"
-const SPECIAL_PLAN: Rule = Rule::new(Code::D_SPECIAL_PLAN, "第二十八条第（五）项", |cx| cx.hr);
+const SPECIAL_PLAN: Rule = Rule::high_risk(Code::D_SPECIAL_PLAN, "第二十八条第（五）项");
 
 /// 依据：第十条第（三）项 "……图纸……等信息真实有效"; 第二十七条第（五）项 "对高风险小型工程可委托第三方专业力量，
 /// 对施工资质、施工图及施工方案进行审查"
-const DRAWINGS: Rule = Rule::new(
-    Code::D_DRAWINGS,
-    "第十条第（三）项、第二十七条第（五）项",
-    |cx| cx.hr,
-);
+const DRAWINGS: Rule = Rule::high_risk(Code::D_DRAWINGS, "第十条第（三）项、第二十七条第（五）项");
 
 /// 依据：第二十八条第（五）项 "属于装饰装修工程的，应提供装饰装修方案" (activities flagged `D`)
 const DECOR_PLAN: Rule = Rule::new(Code::D_DECOR_PLAN, "第二十八条第（五）项", |cx| {

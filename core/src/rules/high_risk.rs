@@ -13,6 +13,19 @@ use crate::model::CodeText;
 use crate::result::{Assessment, Code, Text};
 use crate::text::{fmt_num, mid, render};
 
+/// A trigger on a measured depth or height (第三条第（六）（七）项): engineering in scope where the fact is
+/// at least the rule set's parameter; the reason gives the measure (the threshold is in the wording).
+macro_rules! at_least {
+    ($code:ident, $article:literal, $fact:ident, $param:ident) => {
+        Rule {
+            code: Code::$code,
+            article: $article,
+            when: |cx| cx.eng_in().and(cx.ge(Fact::$fact, cx.p().$param)),
+            because: Some(|cx, ct| measured(cx, ct, Fact::$fact)),
+        }
+    };
+}
+
 /// 依据：第三条第（一）项 "施工承包合同金额＞100万元但施工区域建筑面积≤500平方米的限额以下小型工程；施工区域建筑
 /// 面积＞500平方米但施工承包合同金额≤100万元的限额以下小型工程" — exactly one side over its limit (a work with
 /// no building area has only one side).
@@ -92,27 +105,21 @@ const CONFINED_SPACE: Rule = Rule::new(Code::HR_CONFINED_SPACE, "第三条第（
 
 /// 依据：第三条第（六）项 "涉及开挖深度超过3米（含3米）的基坑（槽）土方开挖的限额以下小型工程" — depth ≥
 /// `deep_excavation_m`.
-const DEEP_EXCAVATION: Rule = Rule {
-    code: Code::HR_DEEP_EXCAVATION,
-    article: "第三条第（六）项",
-    when: |cx| {
-        cx.eng_in()
-            .and(cx.ge(Fact::excavation_depth_m, cx.p().deep_excavation_m))
-    },
-    because: Some(|cx, ct| measured(cx, ct, Fact::excavation_depth_m)),
-};
+const DEEP_EXCAVATION: Rule = at_least!(
+    HR_DEEP_EXCAVATION,
+    "第三条第（六）项",
+    excavation_depth_m,
+    deep_excavation_m
+);
 
 /// 依据：第三条第（七）项 "涉及搭设高度24米及以上的落地式钢管脚手架工程（包括采光井、电梯井脚手架）的限额以下小型
 /// 工程" — height ≥ `high_scaffold_m`.
-const HIGH_SCAFFOLD: Rule = Rule {
-    code: Code::HR_HIGH_SCAFFOLD,
-    article: "第三条第（七）项",
-    when: |cx| {
-        cx.eng_in()
-            .and(cx.ge(Fact::scaffold_height_m, cx.p().high_scaffold_m))
-    },
-    because: Some(|cx, ct| measured(cx, ct, Fact::scaffold_height_m)),
-};
+const HIGH_SCAFFOLD: Rule = at_least!(
+    HR_HIGH_SCAFFOLD,
+    "第三条第（七）项",
+    scaffold_height_m,
+    high_scaffold_m
+);
 
 /// 依据：第三条第（八）项 "涉及起重吊装工程的限额以下小型工程"
 const LIFTING: Rule = Rule::new(Code::HR_LIFTING, "第三条第（八）项", |cx| {

@@ -80,6 +80,21 @@ impl Rule {
         }
     }
 
+    /// A rule for every case in scope (第二条, 第四条, 第五条).
+    pub(crate) const fn in_scope(code: Code, article: &'static str) -> Rule {
+        Rule::new(code, article, |cx| cx.in_scope())
+    }
+
+    /// A rule for all engineering in scope (第二条, 第四条).
+    pub(crate) const fn engineering(code: Code, article: &'static str) -> Rule {
+        Rule::new(code, article, |cx| cx.eng_in())
+    }
+
+    /// A rule for every high-risk case (第三条, 第四条; decided by §3.2 before the sections after it).
+    pub(crate) const fn high_risk(code: Code, article: &'static str) -> Rule {
+        Rule::new(code, article, |cx| cx.hr)
+    }
+
     /// The code with its article and this case's reason.
     pub(crate) fn item<'a>(&self, cx: &Cx<'a>) -> Item<'a> {
         let ct = cx.rs.code_text(self.code);

@@ -6,51 +6,41 @@ use crate::facts::Fact;
 use crate::result::{Assessment, Code, Obligation};
 
 /// 依据：第九条 "建设单位或业主应在限额以下小型工程或零星作业开工前……办理安全生产信息登记手续"; 第二十五条
-const REGISTER_BEFORE_START: Rule = in_scope(Code::O_REGISTER_BEFORE_START, "第九条、第二十五条");
+const REGISTER_BEFORE_START: Rule =
+    Rule::in_scope(Code::O_REGISTER_BEFORE_START, "第九条、第二十五条");
 /// 依据：第二十八条 "建设单位或业主应遵循诚信原则申报登记安全生产信息和材料，并对登记信息和材料的真实性负责";
 /// 第十条第（三）项; 第二十五条 "凡涉及虚假申报……的，信息登记无效，予以撤销"
-const TRUTHFUL_FILING: Rule = in_scope(
+const TRUTHFUL_FILING: Rule = Rule::in_scope(
     Code::O_TRUTHFUL_FILING,
     "第二十八条、第十条第（三）项、第二十五条",
 );
 /// 依据：第八条 "安全生产信息登记为告知性登记……不视为对违法建设施工或违法生产作业的许可"; 第二十五条 "建设单位或者
 /// 业主应当按照有关法律法规规定在施工作业前自行完善其他有关合法性手续"; 第五条 last paragraph
-const OTHER_APPROVALS: Rule = in_scope(Code::O_OTHER_APPROVALS, "第八条、第二十五条、第五条");
+const OTHER_APPROVALS: Rule = Rule::in_scope(Code::O_OTHER_APPROVALS, "第八条、第二十五条、第五条");
 /// 依据：第十三条第（十）项 "依法为从业人员缴纳工伤保险费……限额以下小型工程的施工单位应按照法律法规有关规定投保
 /// 安全生产责任保险"
-const INSURANCE: Rule = in_scope(Code::O_INSURANCE, "第十三条第（十）项");
+const INSURANCE: Rule = Rule::in_scope(Code::O_INSURANCE, "第十三条第（十）项");
 /// 依据：第十三条第（十一）项 "通过合法途径开展清运消纳……在完工注销时录入建筑废弃物排放与处置信息"; 第三十条第（八）项
-const WASTE_DISPOSAL: Rule = in_scope(
+const WASTE_DISPOSAL: Rule = Rule::in_scope(
     Code::O_WASTE_DISPOSAL,
     "第十三条第（十一）项、第三十条第（八）项",
 );
 /// 依据：第三十三条 "建设单位或者业主应当在完工后3个工作日内及时申报注销" (`cancellation_working_days`)
-const CANCEL_AFTER_COMPLETION: Rule = in_scope(Code::O_CANCEL_AFTER_COMPLETION, "第三十三条");
+const CANCEL_AFTER_COMPLETION: Rule = Rule::in_scope(Code::O_CANCEL_AFTER_COMPLETION, "第三十三条");
 /// 依据：第二十五条 "信息登记有效期限为6个月，根据实际情况需要延期的，建设单位或者业主应在逾期前15日内申请延期"
 /// (`validity_months`, `extension_window_days`)
-const EXTEND_BEFORE_EXPIRY: Rule = in_scope(Code::O_EXTEND_BEFORE_EXPIRY, "第二十五条");
-
-const fn in_scope(code: Code, article: &'static str) -> Rule {
-    Rule::new(code, article, |cx| cx.in_scope())
-}
+const EXTEND_BEFORE_EXPIRY: Rule = Rule::in_scope(Code::O_EXTEND_BEFORE_EXPIRY, "第二十五条");
 
 /// 依据：第十条第（一）项 "依法将限额以下小型工程委托给具备相应资质等级或者安全生产条件的生产经营单位进行施工"
-const CAPABLE_CONTRACTOR: Rule = Rule::new(
-    Code::O_CAPABLE_CONTRACTOR,
-    "第十条第（一）项",
-    |cx| cx.eng_in(),
-);
+const CAPABLE_CONTRACTOR: Rule = Rule::engineering(Code::O_CAPABLE_CONTRACTOR, "第十条第（一）项");
 
 /// 依据：第十条第（三）项 "将限额以下小型工程信息登记回执、安全生产承诺书、风险告知书、施工人员信息等内容张贴在工程
 /// 主要入口处醒目位置"
-const POST_AT_ENTRANCE: Rule =
-    Rule::new(Code::O_POST_AT_ENTRANCE, "第十条第（三）项", |cx| {
-        cx.eng_in()
-    });
+const POST_AT_ENTRANCE: Rule = Rule::engineering(Code::O_POST_AT_ENTRANCE, "第十条第（三）项");
 
 /// 依据：第十条第（一）项 "高风险小型工程施工必须委托给具有相应资质的企业承担"
 const QUALIFIED_CONTRACTOR: Rule =
-    Rule::new(Code::O_QUALIFIED_CONTRACTOR, "第十条第（一）项", |cx| cx.hr);
+    Rule::high_risk(Code::O_QUALIFIED_CONTRACTOR, "第十条第（一）项");
 
 /// 依据：第十条第（二）项 "……应委托监理单位实施现场监督"
 const SUPERVISION: Rule = Rule::new(Code::O_SUPERVISION, "第十条第（二）项", |cx| {
@@ -115,10 +105,9 @@ const GAS_COMPANY: Rule = Rule::new(Code::O_GAS_COMPANY, "第十条第（九）�
 /// 防护用品的穿戴使用；（六）……发生危及人身安全的险情时……立即组织施工人员停止作业、撤离危险区域；（七）施工单位
 /// 应严格划定作业区域，施工区域与其他区域必须采用不燃材料进行防火分隔；实施动火作业的要严格遵守相关规定……"
 /// (v3: all seven items; also for works escalated to high-risk management, 第三十条第（七）项).
-const HIGH_RISK_SITE_MANAGEMENT: Rule = Rule::new(
+const HIGH_RISK_SITE_MANAGEMENT: Rule = Rule::high_risk(
     Code::O_HIGH_RISK_SITE_MANAGEMENT,
     "第三十二条第（一）至（七）项",
-    |cx| cx.hr,
 );
 
 /// 依据：第十条第（十一）项 "不得违法分解工程，规避申请办理施工许可证" — for works that need a permit, and (*product

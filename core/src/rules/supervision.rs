@@ -32,10 +32,9 @@ const SUPERVISION_ENCOURAGED: Rule = Rule::new(
 
 /// 依据：第十条第（一）项 "高风险小型工程施工必须委托给具有相应资质的企业承担"; 第十三条第（二）项 "承接高风险小型
 /// 工程的，必须具有相应资质等级的企业资质证书及安全生产许可证"
-const QUALIFIED_CONTRACTOR_REQUIRED: Rule = Rule::new(
+const QUALIFIED_CONTRACTOR_REQUIRED: Rule = Rule::high_risk(
     Code::QUALIFIED_CONTRACTOR_REQUIRED,
     "第十条第（一）项、第十三条第（二）项",
-    |cx| cx.hr,
 );
 
 pub(crate) const RULES: &[Rule] = &[

@@ -37,7 +37,7 @@ pub fn routes(r: Routes) -> Routes {
 }
 
 /// The date a registration was (last) filed.
-fn filed_on(rec: &FilingRecord) -> Result<Date, ApiError> {
+pub(crate) fn filed_on(rec: &FilingRecord) -> Result<Date, ApiError> {
     Date::parse(&rec.filed_on).ok_or_else(|| ApiError::internal("bad filed_on"))
 }
 
