@@ -17,8 +17,8 @@ SECS="${1:-60}"; PREFILL="${2:-100000}"; CONC="${3:-32}"; FSECS="${4:-10}"
 # shellcheck source=bench/lib.sh
 source bench/lib.sh
 bench_init mixed 18085
-GEN=target/release/examples/mixedload
-LOADGEN=target/release/examples/loadgen
+GEN="${ANBEI_BENCH_MIXEDGEN:-target/release/examples/mixedload}"
+LOADGEN="${ANBEI_BENCH_GEN:-target/release/examples/loadgen}"
 EXPORTER_PID=""
 cleanup() { stop_pid "$EXPORTER_PID"; bench_cleanup; }
 trap cleanup EXIT
