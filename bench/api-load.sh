@@ -16,7 +16,7 @@ REPS="${2:-3}"
 source bench/lib.sh
 bench_init bench 18080
 trap bench_cleanup EXIT
-GEN=target/release/examples/loadgen
+GEN="${ANBEI_BENCH_GEN:-target/release/examples/loadgen}"  # another build's load generator (its filing body)
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$SERVER_PID/stat"; }
 
