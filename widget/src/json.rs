@@ -55,13 +55,22 @@ impl Json {
     pub fn is_null(&self) -> bool {
         matches!(self, Json::Null)
     }
+    /// The member `k` of an object, added as null when absent (`None` for anything but an object).
+    pub fn entry(&mut self, k: &str) -> Option<&mut Json> {
+        let Json::Obj(m) = self else { return None };
+        let i = match m.iter().position(|(x, _)| x == k) {
+            Some(i) => i,
+            None => {
+                m.push((k.to_string(), Json::Null));
+                m.len() - 1
+            }
+        };
+        Some(&mut m[i].1)
+    }
     /// Sets member `k` of an object (replacing it if present); a no-op on anything else.
     pub fn set(&mut self, k: &str, v: Json) {
-        if let Json::Obj(m) = self {
-            match m.iter_mut().find(|(x, _)| x == k) {
-                Some(e) => e.1 = v,
-                None => m.push((k.to_string(), v)),
-            }
+        if let Some(e) = self.entry(k) {
+            *e = v;
         }
     }
     /// Compact JSON text.
