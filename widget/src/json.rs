@@ -111,15 +111,30 @@ impl Json {
     }
 }
 
-/// A number as JSON: whole numbers without a fraction, others in Rust's shortest form; not finite → null.
+/// A number as JSON: whole numbers without a fraction, others in their shortest form; not finite → null.
 pub fn num_text(n: f64) -> String {
     if !n.is_finite() {
         "null".into()
     } else if n.fract() == 0.0 && n.abs() < 1e15 {
         (n as i64).to_string()
     } else {
-        n.to_string()
+        shortest(n)
     }
+}
+
+/// The shortest decimal that reads back as `n`: the browser's (`Number.prototype.toString`, the same
+/// digits as Rust's), so the bundle carries no float formatter.
+#[cfg(target_arch = "wasm32")]
+fn shortest(n: f64) -> String {
+    js_sys::Number::from(n)
+        .to_string_with_radix(10)
+        .map(String::from)
+        .unwrap_or_default()
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn shortest(n: f64) -> String {
+    n.to_string()
 }
 
 fn write_str(out: &mut String, s: &str) {
@@ -202,8 +217,49 @@ impl<V> FromIterator<(String, V)> for StrMap<V> {
 /// `deserialize_any` per type instead of serde-wasm-bindgen's per-type struct readers and its JS calls.
 mod de {
     use super::Json;
-    use serde::de::value::{Error, MapDeserializer, SeqDeserializer};
+    use serde::de::value::{MapDeserializer, SeqDeserializer};
     use serde::de::{Deserializer, Error as _, Expected, IntoDeserializer, Unexpected, Visitor};
+    use std::fmt::{self, Display};
+
+    /// Why rule data did not read. serde's own error writes an unexpected number out, which brings the
+    /// float formatter (~4 KB gzip) into the bundle; this one says what kind of value it was.
+    #[derive(Debug)]
+    pub struct Error(String);
+
+    impl Display for Error {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(&self.0)
+        }
+    }
+
+    impl std::error::Error for Error {}
+
+    /// An unexpected value, numbers by their kind only.
+    fn what(u: &Unexpected<'_>) -> String {
+        match u {
+            Unexpected::Bool(b) => b.to_string(),
+            Unexpected::Unsigned(_) | Unexpected::Signed(_) | Unexpected::Float(_) => {
+                "a number".into()
+            }
+            Unexpected::Str(s) => format!("\"{s}\""),
+            Unexpected::Unit => "null".into(),
+            Unexpected::Seq => "an array".into(),
+            Unexpected::Map => "an object".into(),
+            _ => "a value".into(),
+        }
+    }
+
+    impl serde::de::Error for Error {
+        fn custom<T: Display>(msg: T) -> Error {
+            Error(msg.to_string())
+        }
+        fn invalid_type(u: Unexpected<'_>, exp: &dyn Expected) -> Error {
+            Error(format!("invalid type: {}, expected {exp}", what(&u)))
+        }
+        fn invalid_value(u: Unexpected<'_>, exp: &dyn Expected) -> Error {
+            Error(format!("invalid value: {}, expected {exp}", what(&u)))
+        }
+    }
 
     impl IntoDeserializer<'_, Error> for Json {
         type Deserializer = Json;

@@ -163,31 +163,9 @@ pub fn fmt_date(lang: Lang, d: Date) -> String {
     }
 }
 
-/// Digits grouped by thousands (both locales use the comma for grouping amounts in yuan).
-pub fn group_digits(x: f64) -> String {
-    let cents = (x.abs() * 100.0).round();
-    let whole = (cents / 100.0).trunc();
-    let frac = (cents - whole * 100.0) as u64;
-    let digits = format!("{whole:.0}");
-    let mut out = String::new();
-    if x < 0.0 {
-        out.push('-');
-    }
-    let n = digits.len();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (n - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    if frac > 0 {
-        out.push_str(&format!(".{frac:02}"));
-        while out.ends_with('0') {
-            out.pop();
-        }
-    }
-    out
-}
+/// Digits grouped by thousands, at most two decimals (both locales group amounts in yuan with the
+/// comma): the core's way of writing numbers, as its texts write them.
+pub use anbei_core::assess::fmt_num as group_digits;
 
 /// Money: zh "42万元（¥420,000）", en "¥420,000".
 pub fn fmt_money(lang: Lang, yuan: f64) -> String {
@@ -195,7 +173,7 @@ pub fn fmt_money(lang: Lang, yuan: f64) -> String {
         Texts::Zh if yuan >= 10_000.0 => {
             let wan = yuan / 10_000.0;
             let wan_s = if (wan * 100.0).round() % 100.0 == 0.0 {
-                format!("{wan:.0}")
+                (wan.round() as u64).to_string()
             } else {
                 group_digits(wan)
             };
