@@ -1,7 +1,7 @@
 //! Wording of a result, shared by the result page and "copy the result" (plain text). No DOM code.
 
-use crate::i18n::{Lang, Texts, article, fmt_date};
-use anbei_core::{Assessment, Code, Engine};
+use crate::i18n::{Lang, Texts, article, fill, fmt_date};
+use anbei_core::{Assessment, Code, Date, Engine};
 
 pub fn code_title(engine: &Engine, c: Code, lang: Lang) -> String {
     let t = &engine.code_text(c).title;
@@ -33,6 +33,16 @@ pub fn department_name(engine: &Engine, code: &str, lang: Lang) -> String {
             || code.to_string(),
             |d| lang.pick(&d.name.zh, &d.name.en).to_string(),
         )
+}
+
+/// When to cancel the registration while the completion date is not known ("完工后3个工作日内", 第三十三条):
+/// the working days are the rule set's parameter, like every text that shows a threshold.
+pub fn after_completion(engine: &Engine, date: Date, lang: Lang) -> String {
+    let days = engine.ruleset_for(date).params.cancellation_working_days;
+    fill(
+        lang.cat().after_completion,
+        &[("cancellation_working_days", &days.to_string())],
+    )
 }
 
 /// The scope in one sentence: the code's title, then why.
@@ -148,4 +158,32 @@ pub fn result_text(engine: &Engine, a: &Assessment<'_>, lang: Lang) -> String {
         out = out.replace('：', ": ").replace('；', "; ");
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// 依据：第三十三条 — the working days to cancel in come from the rule set: the same data with 5 says 5.
+    #[test]
+    fn the_cancellation_days_come_from_the_rule_set() {
+        let day = Date::parse("2026-12-01").unwrap_or_else(|| panic!("date"));
+        let engine = Engine::embedded().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            after_completion(&engine, day, Lang::Zh),
+            "完工后3个工作日内"
+        );
+        let mut src = anbei_core::embedded_sources();
+        let mut ruleset: serde_json::Value =
+            serde_json::from_str(src.rulesets[0]).unwrap_or_else(|e| panic!("{e}"));
+        ruleset["parameters"]["cancellation_working_days"]["value"] = 5.into();
+        let text = ruleset.to_string();
+        src.rulesets[0] = &text;
+        let five = Engine::from_sources(&src).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(after_completion(&five, day, Lang::Zh), "完工后5个工作日内");
+        assert_eq!(
+            after_completion(&five, day, Lang::En),
+            "within 5 working days after completion"
+        );
+    }
 }

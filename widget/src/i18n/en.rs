@@ -81,7 +81,7 @@ pub static CAT: Catalogue = Catalogue {
     resumed: "Your previous answers were restored.",
     shared_loaded: "The shared answers were loaded; continue from here.",
     share_bad: "The share link could not be read and was ignored.",
-    after_completion: "within 3 working days after completion",
+    after_completion: "within {cancellation_working_days} working days after completion",
     filing_title: "Register online",
     applicant: "Applicant",
     agent: "Authorised agent",

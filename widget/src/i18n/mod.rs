@@ -127,14 +127,9 @@ catalogue! {
     person, company, answer_these, check_status, schedule,
 }
 
-/// Replace `{name}` placeholders.
-pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
-    let mut out = template.to_string();
-    for (k, v) in args {
-        out = out.replace(&format!("{{{k}}}"), v);
-    }
-    out
-}
+/// Replaces `{name}` placeholders: the core's filler (one for the rule data, the filing's messages and
+/// the widget's strings).
+pub use anbei_core::assess::fill;
 
 /// A date for people: 2026年5月6日（星期三） / Wed 6 May 2026.
 pub fn fmt_date(lang: Lang, d: Date) -> String {

@@ -81,7 +81,7 @@ pub static CAT: Catalogue = Catalogue {
     resumed: "已恢复您上次的答案。",
     shared_loaded: "已载入分享的答案，可从这里继续。",
     share_bad: "分享链接无法识别，已忽略。",
-    after_completion: "完工后3个工作日内",
+    after_completion: "完工后{cancellation_working_days}个工作日内",
     filing_title: "网上登记",
     applicant: "申报人",
     agent: "受托人（代办人）",
