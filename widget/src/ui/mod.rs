@@ -38,7 +38,8 @@ pub fn engine() -> Result<&'static Engine, String> {
     })
 }
 
-const CSS: &str = include_str!("../style.css");
+/// The style sheet, without its comment and indentation (build.rs).
+const CSS: &str = include_str!(concat!(env!("OUT_DIR"), "/style.css"));
 
 fn opt_string(o: &JsValue, k: &str) -> Option<String> {
     js_sys::Reflect::get(o, &JsValue::from_str(k))
