@@ -114,17 +114,17 @@ catalogue! {
     documents, documents_none, what_is_it, why_needed, obligations, where_register, street_office, departments,
     primary_dept, co_dept, deadlines, acceptance_due, inspection_due, valid_until, extension_window_start,
     cancellation_due, calendar_provisional, notes, article, not_registrable, go_file, odd_job_mode,
-    odd_job_intro, intro, lang_name, resumed, shared_loaded, share_bad, after_completion,
+    lang_name, resumed, shared_loaded, share_bad, after_completion,
     filing_title, applicant, agent, name, id_number, mobile, site, address, street, community, contractor_unit,
     contractor_is_person, credit_code, qualification_no, safety_licence_no, project_lead, safety_manager,
     workers, worker, add_worker, remove_worker, operation, op_none, certificate_no, certificate_valid_until, planned_start, planned_end,
     waste_site, uploads, upload_choose, upload_done, upload_failed, upload_type, submit, submitting,
     errors_summary,
-    err_network, err_server, receipt_title, receipt_no, filing_no, status_registered, status_filed,
+    err_network, err_server, receipt_title, receipt_no, filing_no, status_filed,
     valid_to, print_receipt, site_notice, verify_link, ack_title, ack_body, answer_due, follow_up,
-    access_token_note, returned_title, returned_body, requested_change, resubmit, optional, back_to_result,
-    api_missing, qr_label, hazards_hint, answered_count, skip_link, close_summary, filing_intro, not_needed_upload, pledge, pledge_loading, pledge_affirm,
-    person, company, answer_these, check_status, schedule,
+    access_token_note, returned_title, returned_body, resubmit, back_to_result,
+    api_missing, qr_label, hazards_hint, answered_count, filing_intro, not_needed_upload, pledge, pledge_loading, pledge_affirm,
+    answer_these, check_status, schedule,
 }
 
 /// Replaces `{name}` placeholders: the core's filler (one for the rule data, the filing's messages and
