@@ -601,7 +601,8 @@ fn documents<D: Doc>(cx: &mut Cx, body: &D, c: &Context<'_, '_, D>) -> Option<Do
     }
     for (k, v) in members.into_iter().flatten() {
         let p = Field("documents", k);
-        if Code::from_str(k).is_none_or(|code| !code.as_str().starts_with("D_")) {
+        // a look-up in the list: `Code::from_str`'s match weighs 1.5 KB in the browser's bundle
+        if !k.starts_with("D_") || !Code::ALL.iter().any(|c| c.as_str() == k) {
             cx.push(&p, Msg::DocumentCode(k.to_owned()));
             continue;
         }

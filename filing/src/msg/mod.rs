@@ -234,37 +234,37 @@ impl Msg {
             Msg::Other { .. } => "",
         }
     }
-    /// The values the words take, by placeholder name, as `cat` writes them.
-    fn values(&self, cat: &Catalogue) -> Vec<(&'static str, String)> {
-        let one = |name, v: &str| vec![(name, v.to_owned())];
+    /// The values the words take (at most two), by placeholder name, as `cat` writes them.
+    fn values(&self, cat: &Catalogue) -> [(&'static str, String); 2] {
+        let none = || ("", String::new());
+        let one = |name, v: &str| [(name, v.to_owned()), none()];
         match self {
-            Msg::TooManyWorkers { max } => vec![("max", max.to_string())],
-            Msg::TooLong { max, got } => vec![("max", max.to_string()), ("got", got.to_string())],
+            Msg::TooManyWorkers { max } => [("max", max.to_string()), none()],
+            Msg::TooLong { max, got } => [("max", max.to_string()), ("got", got.to_string())],
             Msg::UnknownKey(k) => one("key", k),
             Msg::Street(s) | Msg::StreetMismatch(s) => one("street", s),
-            Msg::Operation { allowed } => vec![("allowed", allowed.join(cat.separator))],
+            Msg::Operation { allowed } => [("allowed", allowed.join(cat.separator)), none()],
             Msg::Uncovered { operation } => one("operation", cat.pick(operation)),
             Msg::CertificateExpired { until, on } => {
-                vec![("until", until.to_string()), ("on", on.to_string())]
+                [("until", until.to_string()), ("on", on.to_string())]
             }
             Msg::DocumentCode(c) => one("code", c),
-            Msg::MissingDocument { title, article } => vec![
+            Msg::MissingDocument { title, article } => [
                 ("title", cat.pick(title).to_owned()),
                 ("article", cat.article(article)),
             ],
             Msg::PledgeVersion(v) => one("version", v),
             Msg::FactsJson(e) => one("error", e),
             Msg::MissingFact(q) => one("question", cat.pick(q)),
-            _ => Vec::new(),
+            _ => [none(), none()],
         }
     }
     fn text(&self, cat: &Catalogue) -> String {
         if let Msg::Other { text, .. } = self {
             return cat.pick(text).to_owned();
         }
-        let values = self.values(cat);
-        let args: Vec<(&str, &str)> = values.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        anbei_core::assess::fill(self.words(cat.words), &args)
+        let [(a, x), (b, y)] = self.values(cat);
+        anbei_core::assess::fill(self.words(cat.words), &[(a, &x), (b, &y)])
     }
     /// 简体中文.
     pub fn zh(&self) -> String {
