@@ -411,13 +411,12 @@ pub fn problems_from_server(list: Option<&Json>) -> Vec<Problem> {
     items
         .iter()
         .map(|e| {
-            let s = |v: Option<&Json>| v.and_then(Json::as_str).unwrap_or("").to_string();
-            let msg = e.get("message");
+            let message = |lang| e.get("message").map_or("", |m| m.str_at(lang)).to_string();
             Problem {
-                field: s(e.get("field")),
-                rule: s(e.get("rule")),
-                zh: s(msg.and_then(|m| m.get("zh"))),
-                en: s(msg.and_then(|m| m.get("en"))),
+                field: e.str_at("field").to_string(),
+                rule: e.str_at("rule").to_string(),
+                zh: message("zh"),
+                en: message("en"),
             }
         })
         .collect()

@@ -34,6 +34,10 @@ impl Json {
             _ => None,
         }
     }
+    /// The member `k` of an object as a string ("" when it is not one).
+    pub fn str_at(&self, k: &str) -> &str {
+        self.get(k).and_then(Json::as_str).unwrap_or("")
+    }
     pub fn as_str(&self) -> Option<&str> {
         match self {
             Json::Str(s) => Some(s),
@@ -85,16 +89,7 @@ impl Json {
             Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
             Json::Num(n) => out.push_str(&num_text(*n)),
             Json::Str(s) => write_str(out, s),
-            Json::Arr(a) => {
-                out.push('[');
-                for (i, v) in a.iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    v.write(out);
-                }
-                out.push(']');
-            }
+            Json::Arr(a) => anbei_core::json::list(out, a, |out, v| v.write(out)),
             Json::Obj(m) => {
                 out.push('{');
                 for (i, (k, v)) in m.iter().enumerate() {
@@ -213,6 +208,21 @@ impl<V> FromIterator<(String, V)> for StrMap<V> {
     }
 }
 
+/// Reads the rule data through [`Json`]: the text into a value by the function it holds (the browser's
+/// `JSON.parse` in the widget, so no JSON parser is compiled in), then serde over the value.
+pub struct ViaJson(pub fn(&str) -> Option<Json>);
+
+impl anbei_core::DataParser for ViaJson {
+    fn parse<T: serde::de::DeserializeOwned>(
+        &self,
+        what: &str,
+        text: &str,
+    ) -> Result<T, anbei_core::DataError> {
+        let v = (self.0)(text).ok_or_else(|| anbei_core::DataError(format!("{what}: not JSON")))?;
+        T::deserialize(v).map_err(|e| anbei_core::DataError(format!("{what}: {e}")))
+    }
+}
+
 /// Rule data into the core's types: serde reads a [`Json`] (from `JSON.parse`) directly. One small
 /// `deserialize_any` per type instead of serde-wasm-bindgen's per-type struct readers and its JS calls.
 mod de {
@@ -281,41 +291,26 @@ mod de {
         Error::invalid_type(u, exp)
     }
 
+    /// A number: whole numbers as integers, so that integer fields (a calendar's year) read them.
+    fn number<'de, V: Visitor<'de>>(n: f64, v: V) -> Result<V::Value, Error> {
+        match n.fract() == 0.0 && n.abs() < 9e15 {
+            true if n >= 0.0 => v.visit_u64(n as u64),
+            true => v.visit_i64(n as i64),
+            false => v.visit_f64(n),
+        }
+    }
+
     // Each reader asks only for the shape its type wants (a struct: an object; a string: a string), so a
-    // type's reader carries one visit call, not all six.
-    macro_rules! num {
-        ($($m:ident)*) => {$(
-            fn $m<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Error> {
+    // type's reader carries one visit call, not all six: `readers! { v; methods: shape => visit; … }`.
+    macro_rules! readers {
+        ($v:ident; $($($m:ident)*: $shape:pat => $visit:expr;)*) => {$($(
+            fn $m<V: Visitor<'de>>(self, $v: V) -> Result<V::Value, Error> {
                 match self {
-                    // whole numbers as integers, so integer fields (a calendar's year) read them
-                    Json::Num(n) if n.fract() == 0.0 && n.abs() < 9e15 => {
-                        if n >= 0.0 { v.visit_u64(n as u64) } else { v.visit_i64(n as i64) }
-                    }
-                    Json::Num(n) => v.visit_f64(n),
-                    other => Err(mismatch(&other, &v)),
+                    $shape => $visit,
+                    other => Err(mismatch(&other, &$v)),
                 }
             }
-        )*};
-    }
-    macro_rules! string {
-        ($($m:ident)*) => {$(
-            fn $m<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Error> {
-                match self {
-                    Json::Str(s) => v.visit_string(s),
-                    other => Err(mismatch(&other, &v)),
-                }
-            }
-        )*};
-    }
-    macro_rules! seq {
-        ($($m:ident)*) => {$(
-            fn $m<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Error> {
-                match self {
-                    Json::Arr(a) => v.visit_seq(SeqDeserializer::new(a.into_iter())),
-                    other => Err(mismatch(&other, &v)),
-                }
-            }
-        )*};
+        )*)*};
     }
 
     impl<'de> Deserializer<'de> for Json {
@@ -332,17 +327,16 @@ mod de {
             }
         }
 
-        fn deserialize_bool<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Error> {
-            match self {
-                Json::Bool(b) => v.visit_bool(b),
-                other => Err(mismatch(&other, &v)),
-            }
+        readers! { v;
+            deserialize_bool: Json::Bool(b) => v.visit_bool(b);
+            deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i64 deserialize_u8 deserialize_u16
+            deserialize_u32 deserialize_u64 deserialize_f32 deserialize_f64: Json::Num(n) => number(n, v);
+            deserialize_char deserialize_str deserialize_string deserialize_identifier:
+                Json::Str(s) => v.visit_string(s);
+            deserialize_seq deserialize_bytes deserialize_byte_buf:
+                Json::Arr(a) => v.visit_seq(SeqDeserializer::new(a.into_iter()));
+            deserialize_map: Json::Obj(m) => v.visit_map(MapDeserializer::new(m.into_iter()));
         }
-
-        num! { deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i64 deserialize_u8 deserialize_u16
-        deserialize_u32 deserialize_u64 deserialize_f32 deserialize_f64 }
-        string! { deserialize_char deserialize_str deserialize_string deserialize_identifier }
-        seq! { deserialize_seq deserialize_bytes deserialize_byte_buf }
 
         fn deserialize_tuple<V: Visitor<'de>>(self, _len: usize, v: V) -> Result<V::Value, Error> {
             self.deserialize_seq(v)
@@ -355,13 +349,6 @@ mod de {
             v: V,
         ) -> Result<V::Value, Error> {
             self.deserialize_seq(v)
-        }
-
-        fn deserialize_map<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Error> {
-            match self {
-                Json::Obj(m) => v.visit_map(MapDeserializer::new(m.into_iter())),
-                other => Err(mismatch(&other, &v)),
-            }
         }
 
         fn deserialize_struct<V: Visitor<'de>>(
@@ -492,20 +479,10 @@ mod tests {
                 V::Object(m) => Json::Obj(m.into_iter().map(|(k, v)| (k, conv(v))).collect()),
             }
         }
-        struct ViaJson;
-        impl anbei_core::DataParser for ViaJson {
-            fn parse<T: serde::de::DeserializeOwned>(
-                &self,
-                what: &str,
-                text: &str,
-            ) -> Result<T, anbei_core::DataError> {
-                let v: serde_json::Value = serde_json::from_str(text)
-                    .map_err(|e| anbei_core::DataError(format!("{what}: {e}")))?;
-                T::deserialize(conv(v)).map_err(|e| anbei_core::DataError(format!("{what}: {e}")))
-            }
-        }
-        let via = anbei_core::Engine::from_sources_with(&anbei_core::embedded_sources(), &ViaJson)
-            .unwrap_or_else(|e| panic!("{e}"));
+        let parse = |t: &str| serde_json::from_str(t).ok().map(conv);
+        let via =
+            anbei_core::Engine::from_sources_with(&anbei_core::embedded_sources(), &ViaJson(parse))
+                .unwrap_or_else(|e| panic!("{e}"));
         let native = anbei_core::Engine::embedded().unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(format!("{via:?}"), format!("{native:?}"));
     }

@@ -102,25 +102,25 @@ pub fn result_text(engine: &Engine, a: &Assessment<'_>, lang: Lang) -> String {
             code_title(engine, s, lang)
         ));
     }
+    // the checklist and the obligations: a heading, then each code's title and article
+    let bullet = |code, art| {
+        format!(
+            "  · {} [{}]",
+            code_title(engine, code, lang),
+            article(lang, art)
+        )
+    };
     if !a.documents.is_empty() {
         line(format!("{}：", c.documents));
-        for d in &a.documents {
-            line(format!(
-                "  · {} [{}]",
-                code_title(engine, d.code, lang),
-                article(lang, d.article)
-            ));
-        }
+    }
+    for d in &a.documents {
+        line(bullet(d.code, d.article));
     }
     if !a.obligations.is_empty() {
         line(format!("{}：", c.obligations));
-        for o in &a.obligations {
-            line(format!(
-                "  · {} [{}]",
-                code_title(engine, o.code, lang),
-                article(lang, o.article)
-            ));
-        }
+    }
+    for o in &a.obligations {
+        line(bullet(o.code, o.article));
     }
     if !a.channels.is_empty() {
         let office = a
@@ -163,6 +163,46 @@ pub fn result_text(engine: &Engine, a: &Assessment<'_>, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// 依据：第二十八条 — the copied result lists every document of the checklist and every obligation,
+    /// each with its article, under its heading.
+    #[test]
+    fn the_copied_result_lists_documents_and_obligations_with_articles() {
+        let engine = Engine::embedded().unwrap_or_else(|e| panic!("{e}"));
+        let day = Date::parse(anbei_filing::fixtures::TODAY).unwrap_or_else(|| panic!("date"));
+        let facts = anbei_filing::fixtures::facts("ordinary").unwrap_or_else(|e| panic!("{e}"));
+        let facts = engine
+            .parse_json(&facts.to_string(), day)
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        let a = engine.assess(&facts);
+        assert!(!a.documents.is_empty() && !a.obligations.is_empty());
+        let text = result_text(&engine, &a, Lang::Zh);
+        let c = Lang::Zh.cat();
+        for (heading, items) in [
+            (
+                c.documents,
+                a.documents
+                    .iter()
+                    .map(|d| (d.code, d.article))
+                    .collect::<Vec<_>>(),
+            ),
+            (
+                c.obligations,
+                a.obligations.iter().map(|o| (o.code, o.article)).collect(),
+            ),
+        ] {
+            let at = text
+                .find(&format!("{heading}：\n"))
+                .unwrap_or_else(|| panic!("{heading}"));
+            for (code, art) in items {
+                let line = format!("  · {} [{art}]\n", code_title(&engine, code, Lang::Zh));
+                assert!(text[at..].contains(&line), "{line}");
+            }
+        }
+        assert!(
+            result_text(&engine, &a, Lang::En).contains(&format!("{}: ", Lang::En.cat().documents))
+        );
+    }
 
     /// 依据：第三十三条 — the working days to cancel in come from the rule set: the same data with 5 says 5.
     #[test]

@@ -370,16 +370,8 @@ pub fn filing_view(p: &Props) -> Html {
                 Box::new(move |st, text| {
                     if st == 200 || st == 201 {
                         let v = web::parse_json(&text).unwrap_or_default();
-                        let no = v
-                            .get("filing_no")
-                            .and_then(Json::as_str)
-                            .unwrap_or("")
-                            .to_string();
-                        let token = v
-                            .get("access_token")
-                            .and_then(Json::as_str)
-                            .unwrap_or("")
-                            .to_string();
+                        let no = v.str_at("filing_no").to_string();
+                        let token = v.str_at("access_token").to_string();
                         let member = |m: Option<&Json>| m.cloned().unwrap_or_default();
                         web::emit(
                             &host,
@@ -532,23 +524,31 @@ enum Kind {
     Date,
 }
 
-/// A field's label and kind, by its key in the body.
-fn describe(c: &Catalogue, key: &str) -> (&'static str, Kind) {
+/// How a field is typed in, by its key in the body.
+fn kind(key: &str) -> Kind {
     match key {
-        "name" => (c.name, Kind::Text),
-        "id_number" => (c.id_number, Kind::Id),
-        "mobile" => (c.mobile, Kind::Tel),
-        "address" => (c.address, Kind::Text),
-        "community" => (c.community, Kind::Text),
-        "credit_code" => (c.credit_code, Kind::Id),
-        "qualification_no" => (c.qualification_no, Kind::Id),
-        "safety_licence_no" => (c.safety_licence_no, Kind::Id),
-        "certificate_no" => (c.certificate_no, Kind::Id),
-        "certificate_valid_until" => (c.certificate_valid_until, Kind::Date),
-        "planned_start" => (c.planned_start, Kind::Date),
-        "planned_end" => (c.planned_end, Kind::Date),
-        _ => (c.waste_site, Kind::Text),
+        "mobile" => Kind::Tel,
+        "planned_start" | "planned_end" | "certificate_valid_until" => Kind::Date,
+        "name" | "address" | "community" | "waste_disposal_site" => Kind::Text,
+        _ => Kind::Id,
     }
+}
+
+macro_rules! labels {
+    ($($key:ident),*) => {
+        /// A field's label: the catalogue's string named like its key in the body.
+        fn label(c: &Catalogue, key: &str) -> &'static str {
+            match key {
+                $(stringify!($key) => c.$key,)*
+                _ => c.waste_site,
+            }
+        }
+    };
+}
+
+labels! {
+    name, id_number, mobile, address, community, credit_code, qualification_no, safety_licence_no,
+    certificate_no, certificate_valid_until, planned_start, planned_end
 }
 
 /// What every text field of the form reads: the form, its problems, the language, where edits go.
@@ -581,7 +581,7 @@ impl Fields<'_> {
     /// One labelled text input for the form's text at `path`, with its problem.
     fn field(&self, key: &str, path: String) -> Html {
         let c = self.lang.cat();
-        let (label, kind) = describe(c, key);
+        let (label, kind) = (label(c, key), kind(key));
         let id = format!("aw-f-{}", path.replace('.', "-"));
         let err = self.problem(&path);
         let value = self.fs.form.get(&path).to_string();

@@ -65,30 +65,17 @@ pub fn answer_text(s: &State, key: &str, v: &Json) -> String {
                 .unwrap_or_default();
             fmt_quantity(lang, *x, &unit)
         }
-        Json::Str(code) => match key {
-            "activity" => rs
-                .file
-                .activities
-                .iter()
-                .find(|a| &a.code == code)
-                .map(|a| lang.pick(&a.name.zh, &a.name.en).to_string()),
-            "venue" => rs
-                .file
-                .venues
-                .iter()
-                .find(|a| &a.code == code)
-                .map(|a| lang.pick(&a.name.zh, &a.name.en).to_string()),
-            "street" => s
-                .engine
-                .streets()
-                .iter()
-                .find(|a| &a.code == code)
-                .map(|a| lang.pick(&a.name.zh, &a.name.en).to_string()),
-            _ => spec(s, key)
-                .and_then(|sp| sp.value_names.get(code))
-                .map(|n| lang.pick(&n.zh, &n.en).to_string()),
+        Json::Str(code) => {
+            let (acts, venues, streets) =
+                (&rs.file.activities, &rs.file.venues, s.engine.streets());
+            let name = match key {
+                "activity" => acts.iter().find(|a| a.code == *code).map(|a| &a.name),
+                "venue" => venues.iter().find(|a| a.code == *code).map(|a| &a.name),
+                "street" => streets.iter().find(|a| a.code == *code).map(|a| &a.name),
+                _ => spec(s, key).and_then(|sp| sp.value_names.get(code)),
+            };
+            name.map_or_else(|| code.clone(), |n| lang.pick(&n.zh, &n.en).to_string())
         }
-        .unwrap_or_else(|| code.clone()),
         _ => String::new(),
     }
 }
@@ -399,29 +386,29 @@ pub fn question(p: &Props) -> Html {
             local.set(l);
         })
     };
-    let toggle = |k: &'static str| {
+    // a checkbox of `k`: `edit` changes the screen's state by whether it is ticked
+    let on_check = |k: &'static str, edit: fn(&mut Local, &'static str, bool)| {
         let local = local.clone();
         Callback::from(move |e: Event| {
             let on = e
                 .target_unchecked_into::<web_sys::HtmlInputElement>()
                 .checked();
             let mut l = (*local).clone();
-            l.values.insert(k.to_string(), Json::Bool(on));
+            edit(&mut l, k, on);
             local.set(l);
         })
     };
-    let tick = |k: &'static str| {
-        let local = local.clone();
-        Callback::from(move |e: Event| {
-            let on = e
-                .target_unchecked_into::<web_sys::HtmlInputElement>()
-                .checked();
-            let mut l = (*local).clone();
+    let toggle = |k| {
+        on_check(k, |l, k, on| {
+            l.values.insert(k.to_string(), Json::Bool(on));
+        })
+    };
+    let tick = |k| {
+        on_check(k, |l, k, on| {
             l.ticked.insert(k.to_string(), on);
             if !on {
                 l.errors.remove(k);
             }
-            local.set(l);
         })
     };
     let text_input = |k: &'static str| {
@@ -437,20 +424,15 @@ pub fn question(p: &Props) -> Html {
             local.set(l);
         })
     };
-    let no_area = |k: &'static str| {
-        let local = local.clone();
-        Callback::from(move |e: Event| {
-            let on = e
-                .target_unchecked_into::<web_sys::HtmlInputElement>()
-                .checked();
-            let mut l = (*local).clone();
-            if on {
+    let no_area = |k| {
+        on_check(k, |l, k, on| match on {
+            true => {
                 l.values.insert(k.to_string(), Json::Null);
                 l.errors.remove(k);
-            } else {
+            }
+            false => {
                 l.values.remove(k);
             }
-            local.set(l);
         })
     };
     let activity_allows_no_area = s
