@@ -160,7 +160,7 @@ pub fn fmt_date(lang: Lang, d: Date) -> String {
 
 /// Digits grouped by thousands, at most two decimals (both locales group amounts in yuan with the
 /// comma): the core's way of writing numbers, as its texts write them.
-pub use anbei_core::assess::fmt_num as group_digits;
+pub use anbei_core::assess::fmt_num;
 
 /// Money: zh "42万元（¥420,000）", en "¥420,000".
 pub fn fmt_money(lang: Lang, yuan: f64) -> String {
@@ -170,12 +170,12 @@ pub fn fmt_money(lang: Lang, yuan: f64) -> String {
             let wan_s = if (wan * 100.0).round() % 100.0 == 0.0 {
                 (wan.round() as u64).to_string()
             } else {
-                group_digits(wan)
+                fmt_num(wan)
             };
-            format!("{wan_s}万元（¥{}）", group_digits(yuan))
+            format!("{wan_s}万元（¥{}）", fmt_num(yuan))
         }
-        Texts::Zh => format!("{}元", group_digits(yuan)),
-        Texts::En => format!("¥{}", group_digits(yuan)),
+        Texts::Zh => format!("{}元", fmt_num(yuan)),
+        Texts::En => format!("¥{}", fmt_num(yuan)),
     }
 }
 
@@ -183,9 +183,9 @@ pub fn fmt_money(lang: Lang, yuan: f64) -> String {
 pub fn fmt_quantity(lang: Lang, x: f64, unit: &str) -> String {
     match unit {
         "yuan" => fmt_money(lang, x),
-        "m2" => format!("{} {}", group_digits(x), lang.cat().unit_m2),
-        "m" => format!("{} {}", group_digits(x), lang.cat().unit_m),
-        _ => group_digits(x),
+        "m2" => format!("{} {}", fmt_num(x), lang.cat().unit_m2),
+        "m" => format!("{} {}", fmt_num(x), lang.cat().unit_m),
+        _ => fmt_num(x),
     }
 }
 
@@ -206,7 +206,7 @@ mod tests {
         assert_eq!(fmt_money(Lang::Zh, 1_234_500.0), "123.45万元（¥1,234,500）");
         assert_eq!(fmt_money(Lang::Zh, 800.0), "800元");
         assert_eq!(fmt_money(Lang::En, 1_000_000.0), "¥1,000,000");
-        assert_eq!(group_digits(1234.5), "1,234.5");
+        assert_eq!(fmt_num(1234.5), "1,234.5");
     }
 
     /// The `lang` attribute falls back explicitly (README "Languages"): simplified Chinese tags and

@@ -3,7 +3,7 @@
 //! apply" checklist with the core's plain-language explanations; numbers come with their unit.
 
 use super::web;
-use crate::i18n::{Lang, fill, fmt_quantity, group_digits};
+use crate::i18n::{Lang, fill, fmt_num, fmt_quantity};
 use crate::json::{Json, StrMap};
 use crate::state::{Action, Mode, State};
 use anbei_core::Fact;
@@ -131,8 +131,7 @@ pub fn question(p: &Props) -> Html {
             for k in keys {
                 if let Some(v) = st.prefill(k) {
                     if let Some(x) = v.as_f64() {
-                        l.texts
-                            .insert(k.to_string(), group_digits(x).replace(',', ""));
+                        l.texts.insert(k.to_string(), fmt_num(x).replace(',', ""));
                         l.ticked.insert(k.to_string(), x > 0.0);
                     }
                     l.values.insert(k.to_string(), v);
@@ -355,7 +354,7 @@ pub fn question(p: &Props) -> Html {
                             Some(x) if x < 0.0 || x > max => {
                                 l.errors.insert(
                                     k.to_string(),
-                                    fill(c.err_range, &[("max", &group_digits(max))]),
+                                    fill(c.err_range, &[("max", &fmt_num(max))]),
                                 );
                             }
                             Some(x) => out.push((k.to_string(), Json::Num(x))),
