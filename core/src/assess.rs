@@ -13,7 +13,7 @@ use crate::result::*;
 use crate::rules::{self, Cx};
 use crate::text::filled;
 
-pub use crate::text::fmt_num;
+pub use crate::text::{fill, fmt_num};
 
 /// Three-valued truth; `U` carries the bit set of the unknown facts it depends on.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

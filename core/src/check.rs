@@ -162,12 +162,14 @@ impl Engine {
                             rule: "range",
                             message: I18n {
                                 zh: format!(
-                                    "“{key}”应在 0 到 {} {unit_zh}之间，收到的是 {n}",
-                                    fmt_plain(max)
+                                    "“{key}”应在 0 到 {} {unit_zh}之间，收到的是 {}",
+                                    fmt_plain(max),
+                                    received(*n)
                                 ),
                                 en: format!(
-                                    "\"{key}\" must be between 0 and {} {unit_en}, got {n}",
-                                    fmt_plain(max)
+                                    "\"{key}\" must be between 0 and {} {unit_en}, got {}",
+                                    fmt_plain(max),
+                                    received(*n)
                                 ),
                             },
                         })
@@ -305,4 +307,13 @@ fn check_date(f: Fact, v: &Raw) -> Result<Date, FieldError> {
 /// A number without a trailing `.0`, grouped by thousands when large.
 pub(crate) fn fmt_plain(x: f64) -> String {
     crate::text::fmt_num(x)
+}
+
+/// A number as received, for a message: as written; in the browser as [`fmt_plain`] writes it, since
+/// writing any float out brings the float formatter (~4 KB gzip) into the widget's bundle.
+fn received(n: f64) -> String {
+    #[cfg(not(target_arch = "wasm32"))]
+    return n.to_string();
+    #[cfg(target_arch = "wasm32")]
+    return fmt_plain(n);
 }

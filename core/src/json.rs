@@ -117,7 +117,8 @@ fn text(out: &mut String, t: &Text<'_>) {
     out.push('}');
 }
 
-fn list<T>(out: &mut String, items: &[T], mut each: impl FnMut(&mut String, &T)) {
+/// A JSON array: `[`, each item as `each` writes it, commas between, `]`.
+pub fn list<T>(out: &mut String, items: &[T], mut each: impl FnMut(&mut String, &T)) {
     out.push('[');
     for (i, it) in items.iter().enumerate() {
         if i > 0 {

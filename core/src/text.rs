@@ -32,7 +32,8 @@ pub fn fmt_num(x: f64) -> String {
     let digits = if whole < 1e18 {
         (whole as u64).to_string()
     } else {
-        format!("{whole:.0}")
+        // exact below 2^128 (3.4e38), far above any number of the data or a case; no float formatter
+        (whole as u128).to_string()
     };
     let mut out = String::with_capacity(digits.len() + 8);
     if neg {
@@ -110,7 +111,7 @@ fn fill_with(tpl: &str, mut value: impl FnMut(&str, &mut String) -> bool) -> Str
 }
 
 /// Replaces `{name}` placeholders with the case's values.
-pub(crate) fn fill(tpl: &str, args: &[(&str, &str)]) -> String {
+pub fn fill(tpl: &str, args: &[(&str, &str)]) -> String {
     fill_with(tpl, |name, out| {
         match args.iter().find(|(k, _)| *k == name) {
             Some((_, v)) => {

@@ -2,7 +2,7 @@
 //! level. Idempotency-Key replays are compared by its hash, and stored facts are written in it.
 
 use crate::schema::WriteJson;
-use anbei_core::json::write_str;
+use anbei_core::json::{list, write_str};
 use serde_json::{Map, Value};
 
 /// JSON with object keys sorted at every level.
@@ -50,16 +50,7 @@ pub fn write_canonical_object(m: &Map<String, Value>, out: &mut String) {
 pub fn write_canonical(v: &Value, out: &mut String) {
     match v {
         Value::Object(m) => write_canonical_object(m, out),
-        Value::Array(a) => {
-            out.push('[');
-            for (i, x) in a.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_canonical(x, out);
-            }
-            out.push(']');
-        }
+        Value::Array(a) => list(out, a, |out, x| write_canonical(x, out)),
         Value::String(s) => write_str(out, s),
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),

@@ -2,6 +2,11 @@
 //! the user before sending): every field parsed into its validated form, and **every** problem collected
 //! before answering (一次性告知, 第二十七条第（三）项). The facts themselves are the core's business: the
 //! caller decides them and passes the assessment.
+//!
+//! The body's objects and their members are tables below — a member's key, how its text is read
+//! ([`Kind`]) and when it must be given ([`Need`]) — read by one loop; what is more than one member's
+//! business (the workers' certificates, the dates' order, the documents, the pledge) is code after it.
+//! A new field is a row (and its place in [`Filing`] and the stored JSON).
 
 use crate::doc::Doc;
 use crate::documents::{needs_pledge, uploads};
@@ -11,6 +16,109 @@ use crate::pledge;
 use crate::schema::*;
 use anbei_core::{Assessment, Code, Date, Engine};
 use std::fmt::Display;
+
+/// How a member's text is read.
+#[derive(Clone, Copy)]
+enum Kind {
+    /// Free text of at most this many characters ([`text`]).
+    Text(usize),
+    /// A resident identity number (GB 11643).
+    Id,
+    Mobile,
+    /// A unified social credit code (GB 32100).
+    Credit,
+    Date,
+    /// A Longgang street code: the street of the facts.
+    Street,
+    /// One of the rule set's special operations.
+    Operation,
+    /// One of [`LANGS`].
+    Lang,
+    /// A version of the pledge this build knows.
+    PledgeVersion,
+    /// `true`: the pledge is affirmed (not a text).
+    Affirmed,
+}
+
+/// When a member, or an object, must be given.
+#[derive(Clone, Copy)]
+enum Need {
+    Always,
+    Optional,
+    /// For engineering work (not an odd job).
+    Engineering,
+    /// For high-risk work — 第十条第（一）项, 第二十八条第（六）项.
+    HighRisk,
+    /// When an agent files — 第二十八条第（二）项.
+    ViaAgent,
+    /// For a worker with a special operation — 第十一条第（二）项, 第十三条第（六）项.
+    Special,
+    /// Only for the hired person of an odd job, who has no credit code (第二十八条); not read otherwise.
+    HiredPerson,
+    /// When the assessment asks for the pledge (every in-scope case); not read otherwise.
+    Pledge,
+}
+
+use Kind as K;
+use Need as N;
+
+/// A member of an object: its key, how it is read, when it is needed.
+type Member = (&'static str, Kind, Need);
+
+const PERSON: &[Member] = &[
+    ("name", K::Text(50), N::Always),
+    ("id_number", K::Id, N::Always),
+    ("mobile", K::Mobile, N::Always),
+];
+const CONTACT: &[Member] = &[
+    ("name", K::Text(50), N::Always),
+    ("mobile", K::Mobile, N::Always),
+];
+const SITE: &[Member] = &[
+    ("address", K::Text(200), N::Always),
+    ("street", K::Street, N::Always),
+    ("community", K::Text(50), N::Always),
+];
+/// An enterprise with its credit code, or — for an odd job — a hired person with an ID number; for
+/// high-risk work its qualification and safety licence.
+const CONTRACTOR: &[Member] = &[
+    ("name", K::Text(100), N::Always),
+    ("credit_code", K::Credit, N::Engineering),
+    ("id_number", K::Id, N::HiredPerson),
+    ("qualification_no", K::Text(64), N::HighRisk),
+    ("safety_licence_no", K::Text(64), N::HighRisk),
+];
+/// A worker; with a special operation its certificate's number and validity.
+const WORKER: &[Member] = &[
+    ("name", K::Text(50), N::Always),
+    ("id_number", K::Id, N::Always),
+    ("operation", K::Operation, N::Optional),
+    ("certificate_no", K::Text(64), N::Special),
+    ("certificate_valid_until", K::Date, N::Special),
+];
+const PLEDGE: &[Member] = &[
+    ("version", K::PledgeVersion, N::Always),
+    ("affirmed", K::Affirmed, N::Always),
+];
+
+/// The body's people and companies, in the order they are checked: key, when needed, members.
+const OBJECTS: [(&str, Need, &[Member]); 6] = [
+    ("applicant", N::Always, PERSON),
+    ("agent", N::ViaAgent, PERSON),
+    ("site", N::Always, SITE),
+    ("contractor", N::Always, CONTRACTOR),
+    ("project_lead", N::Engineering, CONTACT),
+    ("safety_manager", N::Engineering, CONTACT),
+];
+/// The body's own texts: the planned dates, then the rest.
+const DATES: &[Member] = &[
+    ("planned_start", K::Date, N::Always),
+    ("planned_end", K::Date, N::Always),
+];
+const REST: &[Member] = &[
+    ("waste_disposal_site", K::Text(200), N::Always),
+    ("lang", K::Lang, N::Optional),
+];
 
 /// The members of a filing body.
 pub const TOP_KEYS: [&str; 14] = [
@@ -29,23 +137,6 @@ pub const TOP_KEYS: [&str; 14] = [
     "lang",
     "pledge",
 ];
-const PERSON_KEYS: [&str; 3] = ["name", "id_number", "mobile"];
-const SITE_KEYS: [&str; 3] = ["address", "street", "community"];
-const CONTRACTOR_KEYS: [&str; 5] = [
-    "name",
-    "credit_code",
-    "id_number",
-    "qualification_no",
-    "safety_licence_no",
-];
-const WORKER_KEYS: [&str; 5] = [
-    "name",
-    "id_number",
-    "operation",
-    "certificate_no",
-    "certificate_valid_until",
-];
-const PLEDGE_KEYS: [&str; 2] = ["version", "affirmed"];
 /// The languages a filing may ask its answers in.
 pub const LANGS: [&str; 2] = ["zh-CN", "en"];
 
@@ -96,36 +187,77 @@ fn fact_name(engine: &Engine, date: Date, key: &str) -> Given {
     }
 }
 
-/// A field's path `prefix.key`, written out only when a problem is reported there.
+/// A field's path `prefix.key` (`key` in the body itself), written out only when a problem is
+/// reported there.
 #[derive(Clone, Copy)]
 struct Field<'a>(&'a str, &'a str);
 
 impl Display for Field<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}.{}", self.0, self.1)
+        match self.0 {
+            "" => f.write_str(self.1),
+            prefix => write!(f, "{prefix}.{}", self.1),
+        }
     }
 }
 
-struct Cx {
-    problems: Vec<Problem>,
-    normalise: Normalise,
+/// What decides which members are needed: the case's, and the object's own.
+#[derive(Clone, Copy)]
+struct When {
+    engineering: bool,
+    high_risk: bool,
+    via_agent: bool,
+    pledge: bool,
+    /// The object names a special operation (a worker's `operation`).
+    special: bool,
+    /// The object gives a credit code (the contractor's).
+    credit_given: bool,
 }
 
-impl Cx {
+impl Need {
+    /// Whether the member must be given, or `None` when it is not read at all.
+    fn of(self, w: &When) -> Option<bool> {
+        match self {
+            N::Always => Some(true),
+            N::Optional => Some(false),
+            N::Engineering => Some(w.engineering),
+            N::HighRisk => Some(w.high_risk),
+            N::ViaAgent => Some(w.via_agent),
+            N::Special => Some(w.special),
+            N::HiredPerson => (!w.engineering && !w.credit_given).then_some(true),
+            N::Pledge => w.pledge.then_some(true),
+        }
+    }
+}
+
+/// The texts of an object's members as read (normalised), those given and without a problem.
+type Values = Vec<(&'static str, String)>;
+
+/// The value of `key`.
+fn value(v: &Values, key: &str) -> Option<String> {
+    v.iter().find(|(k, _)| *k == key).map(|(_, s)| s.clone())
+}
+
+struct Cx<'c> {
+    problems: Vec<Problem>,
+    normalise: Normalise,
+    engine: &'c Engine,
+    specials: &'c [String],
+    /// The street of the facts.
+    street: Option<&'c str>,
+}
+
+impl Cx<'_> {
     fn push(&mut self, field: &dyn Display, msg: Msg) {
         self.problems.push(Problem::new(field.to_string(), msg));
     }
 
-    /// `v`'s members that are not in `allowed`, reported.
-    fn unknown_keys<D: Doc>(&mut self, v: &D, path: &str, allowed: &[&str]) {
+    /// `v`'s members that are not in `known`, reported.
+    fn unknown_keys<D: Doc>(&mut self, v: &D, path: &str, known: &mut dyn Iterator<Item = &str>) {
+        let known: Vec<&str> = known.collect();
         for (k, _) in v.members().into_iter().flatten() {
-            if !allowed.contains(&k) {
-                let field = if path.is_empty() {
-                    k.to_owned()
-                } else {
-                    Field(path, k).to_string()
-                };
-                self.push(&field, Msg::UnknownKey(k.to_owned()));
+            if !known.contains(&k) {
+                self.push(&Field(path, k), Msg::UnknownKey(k.to_owned()));
             }
         }
     }
@@ -147,23 +279,6 @@ impl Cx {
                 None
             }
         }
-    }
-
-    /// The object at `key` (reported when absent or not an object), its unknown members reported.
-    fn object<'v, D: Doc>(
-        &mut self,
-        parent: &'v D,
-        key: &str,
-        required: bool,
-        allowed: &[&str],
-    ) -> Option<&'v D> {
-        let v = self.member(parent, key, &key, required)?;
-        if v.members().is_none() {
-            self.push(&key, Msg::NotAnObject);
-            return None;
-        }
-        self.unknown_keys(v, key, allowed);
-        Some(v)
     }
 
     /// The string at `key`; blank counts as absent.
@@ -190,81 +305,84 @@ impl Cx {
         }
     }
 
-    /// The string at `key`, parsed by `parse` (its refusal reported at `path`).
-    fn parsed<D: Doc, T>(
+    /// A text read as `kind`: its stored form, or why not.
+    fn parse(&self, kind: Kind, s: &str) -> Result<String, Msg> {
+        match kind {
+            K::Text(max) => text(s, max, self.normalise),
+            K::Id => IdNumber::parse(s).map(|v| v.as_str().to_owned()),
+            K::Mobile => Mobile::parse(s).map(|v| v.as_str().to_owned()),
+            K::Credit => CreditCode::parse(s).map(|v| v.as_str().to_owned()),
+            K::Date => Date::parse(s).map(|d| d.to_string()).ok_or(Msg::Date),
+            K::Street if self.engine.street_index(s).is_none() => Err(Msg::Street(s.to_owned())),
+            K::Street => match self.street.filter(|fs| *fs != s) {
+                Some(fs) => Err(Msg::StreetMismatch(fs.to_owned())),
+                None => Ok(s.to_owned()),
+            },
+            K::Operation if self.specials.iter().any(|x| x == s) => Ok(s.to_owned()),
+            K::Operation => Err(Msg::Operation {
+                allowed: self.specials.to_vec(),
+            }),
+            K::Lang if LANGS.contains(&s) => Ok(s.to_owned()),
+            K::Lang => Err(Msg::Lang),
+            K::PledgeVersion if pledge::is_known(s) => Ok(s.to_owned()),
+            K::PledgeVersion => Err(Msg::PledgeVersion(s.to_owned())),
+            K::Affirmed => Err(Msg::PledgeNotAffirmed),
+        }
+    }
+
+    /// The members of `table` in `o` (at `path`), each read as its kind when needed.
+    fn members<D: Doc>(&mut self, o: &D, path: &str, table: &[Member], when: &When) -> Values {
+        let when = When {
+            special: o
+                .member("operation")
+                .and_then(Doc::as_str)
+                .is_some_and(|s| !s.trim().is_empty()),
+            credit_given: o.member("credit_code").is_some_and(|v| !v.is_null()),
+            ..*when
+        };
+        let mut out = Values::new();
+        for &(key, kind, need) in table {
+            let Some(required) = need.of(&when) else {
+                continue;
+            };
+            let field = Field(path, key);
+            if let K::Affirmed = kind {
+                // 依据：第二十七条第（四）项 — affirmed is `true`, nothing else
+                match o.member(key).and_then(Doc::as_bool) {
+                    Some(true) => out.push((key, String::new())),
+                    _ => self.push(&field, Msg::PledgeNotAffirmed),
+                }
+                continue;
+            }
+            let Some(s) = self.string(o, key, &field, required) else {
+                continue;
+            };
+            match self.parse(kind, s) {
+                Ok(v) => out.push((key, v)),
+                Err(m) => self.push(&field, m),
+            }
+        }
+        out
+    }
+
+    /// The object at `key` of the body, when `need`ed (reported when absent or not an object), with its
+    /// unknown members reported and its members read.
+    fn object<D: Doc>(
         &mut self,
-        obj: &D,
+        body: &D,
         key: &str,
-        path: &dyn Display,
-        required: bool,
-        parse: &dyn Fn(&str) -> Result<T, Msg>,
-    ) -> Option<T> {
-        let s = self.string(obj, key, path, required)?;
-        parse(s).map_err(|m| self.push(path, m)).ok()
-    }
-
-    fn text<D: Doc>(
-        &mut self,
-        obj: &D,
-        key: &str,
-        path: &dyn Display,
-        max: usize,
-        required: bool,
-    ) -> Option<String> {
-        let normalise = self.normalise;
-        self.parsed(obj, key, path, required, &|s| text(s, max, normalise))
-    }
-
-    fn id<D: Doc>(
-        &mut self,
-        obj: &D,
-        key: &str,
-        path: &dyn Display,
-        required: bool,
-    ) -> Option<String> {
-        self.parsed(obj, key, path, required, &|s| {
-            IdNumber::parse(s).map(|v| v.as_str().to_owned())
-        })
-    }
-
-    fn mobile<D: Doc>(&mut self, obj: &D, key: &str, path: &dyn Display) -> Option<String> {
-        self.parsed(obj, key, path, true, &|s| {
-            Mobile::parse(s).map(|v| v.as_str().to_owned())
-        })
-    }
-
-    fn date<D: Doc>(
-        &mut self,
-        obj: &D,
-        key: &str,
-        path: &dyn Display,
-        required: bool,
-    ) -> Option<Date> {
-        self.parsed(obj, key, path, required, &|s| {
-            Date::parse(s).ok_or(Msg::Date)
-        })
-    }
-
-    fn person<D: Doc>(&mut self, parent: &D, key: &str) -> Option<Person> {
-        let o = self.object(parent, key, true, &PERSON_KEYS)?;
-        let name = self.text(o, "name", &Field(key, "name"), 50, true);
-        let id = self.id(o, "id_number", &Field(key, "id_number"), true);
-        let mobile = self.mobile(o, "mobile", &Field(key, "mobile"));
-        Some(Person {
-            name: name?,
-            id_number: id?,
-            mobile: mobile?,
-        })
-    }
-
-    fn contact<D: Doc>(&mut self, parent: &D, key: &str, required: bool) -> Option<Contact> {
-        let o = self.object(parent, key, required, &["name", "mobile"])?;
-        let name = self.text(o, "name", &Field(key, "name"), 50, true);
-        let mobile = self.mobile(o, "mobile", &Field(key, "mobile"));
-        Some(Contact {
-            name: name?,
-            mobile: mobile?,
-        })
+        need: Need,
+        table: &[Member],
+        when: &When,
+    ) -> Option<Values> {
+        let required = need.of(when)?;
+        let v = self.member(body, key, &key, required)?;
+        if v.members().is_none() {
+            self.push(&key, Msg::NotAnObject);
+            return None;
+        }
+        self.unknown_keys(v, key, &mut table.iter().map(|m| m.0));
+        Some(self.members(v, key, table, when))
     }
 }
 
@@ -281,9 +399,14 @@ pub fn problems<D: Doc>(body: &D, c: &Context<'_, '_, D>) -> Vec<Problem> {
 }
 
 fn run<D: Doc, const BUILD: bool>(body: &D, c: &Context<'_, '_, D>) -> Outcome {
+    let fact = |k: &str| c.facts.and_then(|f| f.member(k));
+    let fact_bool = |k: &str| fact(k).and_then(Doc::as_bool).unwrap_or(false);
     let mut cx = Cx {
         problems: Vec::new(),
         normalise: c.normalise,
+        engine: c.engine,
+        specials: special_operations(c.engine, c.today),
+        street: fact("street").and_then(Doc::as_str),
     };
     if body.members().is_none() {
         cx.push(&"", Msg::NotAFiling);
@@ -292,39 +415,33 @@ fn run<D: Doc, const BUILD: bool>(body: &D, c: &Context<'_, '_, D>) -> Outcome {
             filing: None,
         };
     }
-    cx.unknown_keys(body, "", &TOP_KEYS);
+    cx.unknown_keys(body, "", &mut TOP_KEYS.into_iter());
     let decided = c.decided;
-    let high_risk = decided.and_then(|a| a.high_risk).unwrap_or(false);
-    let engineering = decided.is_none_or(|a| a.scope != Some(Code::SPORADIC_WORK));
-    let fact = |k: &str| c.facts.and_then(|f| f.member(k));
-    let fact_bool = |k: &str| fact(k).and_then(Doc::as_bool).unwrap_or(false);
+    let when = When {
+        engineering: decided.is_none_or(|a| a.scope != Some(Code::SPORADIC_WORK)),
+        high_risk: decided.and_then(|a| a.high_risk).unwrap_or(false),
+        via_agent: fact_bool("via_agent"),
+        pledge: decided.is_none_or(needs_pledge),
+        special: false,
+        credit_given: false,
+    };
 
     // 1. People and companies.
-    let applicant = cx.person(body, "applicant");
-    let via_agent = fact_bool("via_agent");
-    let agent = match cx.member(body, "agent", &"agent", via_agent) {
-        Some(_) => cx.person(body, "agent").filter(|_| via_agent),
-        None => None,
-    };
-    let site = site(&mut cx, body, c, fact("street").and_then(Doc::as_str));
-    let contractor = contractor(&mut cx, body, engineering, high_risk);
-    let project_lead = cx.contact(body, "project_lead", engineering);
-    let safety_manager = cx.contact(body, "safety_manager", engineering);
+    let objects = OBJECTS.map(|(key, need, table)| cx.object(body, key, need, table, &when));
 
     // 2. Workers, with certificates for special operations — 第十一条第（二）项, 第十三条第（六）项 —
     // valid on the planned start.
-    let specials = special_operations(c.engine, c.today);
     let planned = body
         .member("planned_start")
         .and_then(Doc::as_str)
         .and_then(Date::parse);
     let valid_on = planned.unwrap_or(c.today).max(c.today);
-    let workers = workers(&mut cx, body, specials, valid_on);
+    let workers = workers(&mut cx, body, &when, valid_on);
     if let Some(ws) = &workers {
-        for op in specials.iter().filter(|op| fact_bool(op)) {
-            let covered = ws
-                .iter()
-                .any(|w| w.operation.as_deref() == Some(op.as_str()) && w.certificate_no.is_some());
+        for op in cx.specials.iter().filter(|op| fact_bool(op)) {
+            let covered = ws.iter().any(|w| {
+                value(w, "operation").as_ref() == Some(op) && value(w, "certificate_no").is_some()
+            });
             if !covered {
                 let operation = fact_name(c.engine, c.today, op);
                 cx.push(&"workers", Msg::Uncovered { operation });
@@ -333,8 +450,9 @@ fn run<D: Doc, const BUILD: bool>(body: &D, c: &Context<'_, '_, D>) -> Outcome {
     }
 
     // 3. Dates, waste, language.
-    let start = cx.date(body, "planned_start", &"planned_start", true);
-    let end = cx.date(body, "planned_end", &"planned_end", true);
+    let dates = cx.members(body, "", DATES, &when);
+    let date = |k| value(&dates, k).and_then(|d| Date::parse(&d));
+    let (start, end) = (date("planned_start"), date("planned_end"));
     if start.is_some_and(|s| s < c.today) {
         cx.push(&"planned_start", Msg::StartBeforeToday);
     }
@@ -343,131 +461,91 @@ fn run<D: Doc, const BUILD: bool>(body: &D, c: &Context<'_, '_, D>) -> Outcome {
             cx.push(&"planned_end", Msg::EndBeforeStart);
         }
     }
-    let waste = cx.text(
-        body,
-        "waste_disposal_site",
-        &"waste_disposal_site",
-        200,
-        true,
-    );
-    let lang = cx.parsed(body, "lang", &"lang", false, &|l| {
-        LANGS.contains(&l).then(|| l.to_owned()).ok_or(Msg::Lang)
-    });
+    let rest = cx.members(body, "", REST, &when);
 
     // 4. Documents: one upload per required item the form does not satisfy (第二十八条).
     let documents = documents(&mut cx, body, c);
 
     // 5. The pledge, affirmed by whoever files — 第二十七条第（四）项, 第二十八条第（三）项.
-    let pledge = match decided.is_none_or(needs_pledge) {
-        true => affirmed_pledge(&mut cx, body, c.now, via_agent),
-        false => None,
-    };
+    let pledge = cx.object(body, "pledge", N::Pledge, PLEDGE, &when);
 
-    if !cx.problems.is_empty() {
+    if !cx.problems.is_empty() || !BUILD {
         return Outcome {
             problems: cx.problems,
             filing: None,
         };
     }
-    let filing = BUILD
-        .then(|| {
-            Some(Filing {
-                facts: (),
-                applicant: applicant?,
-                agent,
-                site: site?,
-                contractor: contractor?,
-                project_lead,
-                safety_manager,
-                workers: workers?,
-                planned_start: start?.to_string(),
-                planned_end: end?.to_string(),
-                waste_disposal_site: waste?,
-                documents: documents?,
-                lang,
-                pledge,
-            })
+    let [applicant, agent, site, contractor, lead, safety] = objects;
+    let person = |v: Values| {
+        Some(Person {
+            name: value(&v, "name")?,
+            id_number: value(&v, "id_number")?,
+            mobile: value(&v, "mobile")?,
         })
-        .flatten();
+    };
+    let contact = |v: Values| {
+        Some(Contact {
+            name: value(&v, "name")?,
+            mobile: value(&v, "mobile")?,
+        })
+    };
+    let build = || {
+        let site = site?;
+        let contractor = contractor?;
+        let workers = workers?.into_iter().map(|w| {
+            Some(Worker {
+                name: value(&w, "name")?,
+                id_number: value(&w, "id_number")?,
+                operation: value(&w, "operation"),
+                certificate_no: value(&w, "certificate_no"),
+                certificate_valid_until: value(&w, "certificate_valid_until"),
+            })
+        });
+        Some(Filing {
+            facts: (),
+            applicant: person(applicant?)?,
+            agent: agent.filter(|_| when.via_agent).and_then(person),
+            site: Site {
+                address: value(&site, "address")?,
+                street: value(&site, "street")?,
+                community: value(&site, "community")?,
+            },
+            contractor: Contractor {
+                name: value(&contractor, "name")?,
+                credit_code: value(&contractor, "credit_code"),
+                id_number: value(&contractor, "id_number"),
+                qualification_no: value(&contractor, "qualification_no"),
+                safety_licence_no: value(&contractor, "safety_licence_no"),
+            },
+            project_lead: lead.and_then(contact),
+            safety_manager: safety.and_then(contact),
+            workers: workers.collect::<Option<_>>()?,
+            planned_start: start?.to_string(),
+            planned_end: end?.to_string(),
+            waste_disposal_site: value(&rest, "waste_disposal_site")?,
+            documents: documents?,
+            lang: value(&rest, "lang"),
+            pledge: pledge.and_then(|p| {
+                Some(Pledge {
+                    version: value(&p, "version")?,
+                    signer: if when.via_agent {
+                        Signer::Agent
+                    } else {
+                        Signer::Applicant
+                    },
+                    signed_at: c.now.to_owned(),
+                })
+            }),
+        })
+    };
     Outcome {
         problems: cx.problems,
-        filing,
+        filing: build(),
     }
 }
 
-fn site<D: Doc>(
-    cx: &mut Cx,
-    body: &D,
-    c: &Context<'_, '_, D>,
-    facts_street: Option<&str>,
-) -> Option<Site> {
-    let o = cx.object(body, "site", true, &SITE_KEYS)?;
-    let address = cx.text(o, "address", &"site.address", 200, true);
-    let street = cx.string(o, "street", &"site.street", true);
-    let community = cx.text(o, "community", &"site.community", 50, true);
-    if let Some(s) = street {
-        if c.engine.street_index(s).is_none() {
-            cx.push(&"site.street", Msg::Street(s.to_owned()));
-        } else if let Some(fs) = facts_street.filter(|fs| *fs != s) {
-            cx.push(&"site.street", Msg::StreetMismatch(fs.to_owned()));
-        }
-    }
-    Some(Site {
-        address: address?,
-        street: street?.to_owned(),
-        community: community?,
-    })
-}
-
-/// The contractor: an enterprise with its credit code, or — for an odd job — a hired person with an ID
-/// number; for high-risk work its qualification and safety licence (第十条第（一）项, 第二十八条第（六）项).
-fn contractor<D: Doc>(
-    cx: &mut Cx,
-    body: &D,
-    engineering: bool,
-    high_risk: bool,
-) -> Option<Contractor> {
-    let o = cx.object(body, "contractor", true, &CONTRACTOR_KEYS)?;
-    let path = |k| Field("contractor", k);
-    let name = cx.text(o, "name", &path("name"), 100, true);
-    let credit_given = o.member("credit_code").is_some_and(|v| !v.is_null());
-    let credit_code = cx.parsed(o, "credit_code", &path("credit_code"), engineering, &|s| {
-        CreditCode::parse(s).map(|v| v.as_str().to_owned())
-    });
-    let id_number = match !engineering && !credit_given {
-        true => cx.id(o, "id_number", &path("id_number"), true),
-        false => None,
-    };
-    let qualification_no = cx.text(
-        o,
-        "qualification_no",
-        &path("qualification_no"),
-        64,
-        high_risk,
-    );
-    let safety_licence_no = cx.text(
-        o,
-        "safety_licence_no",
-        &path("safety_licence_no"),
-        64,
-        high_risk,
-    );
-    Some(Contractor {
-        name: name?,
-        credit_code,
-        id_number,
-        qualification_no,
-        safety_licence_no,
-    })
-}
-
-/// The workers; `None` when the list or one of them has a problem.
-fn workers<D: Doc>(
-    cx: &mut Cx,
-    body: &D,
-    specials: &[String],
-    valid_on: Date,
-) -> Option<Vec<Worker>> {
+/// The workers' values; `None` when the list or one of them is not a worker with a name and an ID.
+fn workers<D: Doc>(cx: &mut Cx, body: &D, when: &When, valid_on: Date) -> Option<Vec<Values>> {
     let list = cx.member(body, "workers", &"workers", true)?;
     let Some(items) = list.items() else {
         cx.push(&"workers", Msg::NotAnArray);
@@ -490,54 +568,16 @@ fn workers<D: Doc>(
             ok = false;
             continue;
         }
-        cx.unknown_keys(w, &p, &WORKER_KEYS);
-        let name = cx.text(w, "name", &Field(&p, "name"), 50, true);
-        let id = cx.id(w, "id_number", &Field(&p, "id_number"), true);
-        let operation =
-            cx.parsed(
-                w,
-                "operation",
-                &Field(&p, "operation"),
-                false,
-                &|op| match specials.iter().any(|s| s == op) {
-                    true => Ok(op.to_owned()),
-                    false => Err(Msg::Operation {
-                        allowed: specials.to_vec(),
-                    }),
-                },
-            );
-        let special = w
-            .member("operation")
-            .and_then(Doc::as_str)
-            .is_some_and(|s| !s.trim().is_empty());
-        let cert = cx.text(
-            w,
-            "certificate_no",
-            &Field(&p, "certificate_no"),
-            64,
-            special,
-        );
-        let until_path = Field(&p, "certificate_valid_until");
-        let until = cx.date(w, "certificate_valid_until", &until_path, special);
+        cx.unknown_keys(w, &p, &mut WORKER.iter().map(|m| m.0));
+        let v = cx.members(w, &p, WORKER, when);
+        let until = value(&v, "certificate_valid_until").and_then(|d| Date::parse(&d));
         if let Some(until) = until.filter(|u| *u < valid_on) {
-            cx.push(
-                &until_path,
-                Msg::CertificateExpired {
-                    until,
-                    on: valid_on,
-                },
-            );
+            let on = valid_on;
+            let field = Field(&p, "certificate_valid_until");
+            cx.push(&field, Msg::CertificateExpired { until, on });
         }
-        match (name, id) {
-            (Some(name), Some(id_number)) => out.push(Worker {
-                name,
-                id_number,
-                operation,
-                certificate_no: cert,
-                certificate_valid_until: until.map(|d| d.to_string()),
-            }),
-            _ => ok = false,
-        }
+        ok &= value(&v, "name").is_some() && value(&v, "id_number").is_some();
+        out.push(v);
     }
     ok.then_some(out)
 }
@@ -561,7 +601,8 @@ fn documents<D: Doc>(cx: &mut Cx, body: &D, c: &Context<'_, '_, D>) -> Option<Do
     }
     for (k, v) in members.into_iter().flatten() {
         let p = Field("documents", k);
-        if Code::from_str(k).is_none_or(|code| !code.as_str().starts_with("D_")) {
+        // a look-up in the list: `Code::from_str`'s match weighs 1.5 KB in the browser's bundle
+        if !k.starts_with("D_") || !Code::ALL.iter().any(|c| c.as_str() == k) {
             cx.push(&p, Msg::DocumentCode(k.to_owned()));
             continue;
         }
@@ -588,32 +629,4 @@ fn documents<D: Doc>(cx: &mut Cx, body: &D, c: &Context<'_, '_, D>) -> Option<Do
         }
     }
     Some(out)
-}
-
-/// The pledge as affirmed: a known version, `affirmed: true`; signed by the agent when one files.
-fn affirmed_pledge<D: Doc>(cx: &mut Cx, body: &D, now: &str, via_agent: bool) -> Option<Pledge> {
-    let o = cx.object(body, "pledge", true, &PLEDGE_KEYS)?;
-    let version = cx.parsed(
-        o,
-        "version",
-        &"pledge.version",
-        true,
-        &|v| match pledge::is_known(v) {
-            true => Ok(v.to_owned()),
-            false => Err(Msg::PledgeVersion(v.to_owned())),
-        },
-    );
-    if o.member("affirmed").and_then(Doc::as_bool) != Some(true) {
-        cx.push(&"pledge.affirmed", Msg::PledgeNotAffirmed);
-        return None;
-    }
-    Some(Pledge {
-        version: version?,
-        signer: if via_agent {
-            Signer::Agent
-        } else {
-            Signer::Applicant
-        },
-        signed_at: now.to_owned(),
-    })
 }

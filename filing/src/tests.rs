@@ -69,6 +69,48 @@ fn the_complete_filing_is_complete() {
     }
 }
 
+/// The complete filing is kept as it was sent — its texts are in their stored form already — with who
+/// affirmed the pledge and when (依据：第二十七条第（四）项 "签署"); an agent who files signs it.
+#[test]
+fn the_complete_filing_is_kept_as_sent() {
+    let engine = engine();
+    let now = "2026-11-23T10:00:00.000+08:00";
+    let mut body = fixtures::complete_filing().unwrap_or_else(|e| panic!("{e}"));
+    for via_agent in [false, true] {
+        if via_agent {
+            body["facts"]["via_agent"] = Value::Bool(true);
+            body["agent"] = serde_json::json!(
+                {"name": "李四", "id_number": "11010519491231002X", "mobile": "13600136000"}
+            );
+            body["documents"]["D_AGENT_AUTH"] = body["documents"]["D_CONTRACT"].clone();
+        }
+        let facts = engine
+            .parse_json(&body["facts"].to_string(), today())
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        let a = engine.assess(&facts);
+        let c = Context {
+            engine: &engine,
+            today: today(),
+            now,
+            facts: body.get("facts"),
+            decided: Some(&a),
+            normalise: ids::as_given,
+        };
+        let outcome = check(&body, &c);
+        assert_eq!(outcome.problems, vec![]);
+        let mut want = body.clone();
+        want["facts"] = Value::Null;
+        want["pledge"] = serde_json::json!({
+            "version": body["pledge"]["version"],
+            "signer": if via_agent { "agent" } else { "applicant" },
+            "signed_at": now,
+        });
+        let want: crate::Filing<()> =
+            serde_json::from_value(want).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(outcome.filing, Some(want), "via agent: {via_agent}");
+    }
+}
+
 /// Every case of the shared corpus gets exactly its problems, field by field.
 #[test]
 fn the_corpus_gets_its_verdicts() {

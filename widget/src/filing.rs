@@ -8,156 +8,166 @@ use anbei_core::{Assessment, Code, Date, Engine};
 use anbei_filing::check::problems as check;
 use anbei_filing::{Context, Doc, documents, ids, pledge};
 
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Person {
-    pub name: String,
-    pub id_number: String,
-    pub mobile: String,
-}
+/// The form's text fields: (path in the request body, name in a saved draft). The path is what the
+/// server's problems name (`errors[].field`), so one key finds a field's value, its input and its
+/// problem. Drafts keep the names of the earlier form — a person's fields under `applicant` / `agent`
+/// — so a draft saved before an update still opens.
+pub const TEXT: [(&str, &str); 21] = [
+    ("applicant.name", "applicant.name"),
+    ("applicant.id_number", "applicant.id_number"),
+    ("applicant.mobile", "applicant.mobile"),
+    ("agent.name", "agent.name"),
+    ("agent.id_number", "agent.id_number"),
+    ("agent.mobile", "agent.mobile"),
+    ("site.address", "address"),
+    ("site.community", "community"),
+    ("contractor.name", "contractor_name"),
+    ("contractor.credit_code", "contractor_credit_code"),
+    ("contractor.id_number", "contractor_id_number"),
+    ("contractor.qualification_no", "qualification_no"),
+    ("contractor.safety_licence_no", "safety_licence_no"),
+    ("project_lead.name", "lead_name"),
+    ("project_lead.mobile", "lead_mobile"),
+    ("safety_manager.name", "safety_name"),
+    ("safety_manager.mobile", "safety_mobile"),
+    ("planned_start", "planned_start"),
+    ("planned_end", "planned_end"),
+    ("waste_disposal_site", "waste_site"),
+    // the version of the pledge shown when it was affirmed (the server's current one then)
+    ("pledge.version", "pledge_version"),
+];
 
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Worker {
-    pub name: String,
-    pub id_number: String,
-    pub operation: String,
-    pub certificate_no: String,
-    pub certificate_valid_until: String,
-}
+/// A worker's fields (`workers.{i}.{key}` in the body; the same names in a draft).
+pub const WORKER: [&str; 5] = [
+    "name",
+    "id_number",
+    "operation",
+    "certificate_no",
+    "certificate_valid_until",
+];
+
+/// A worker: its fields in the order of [`WORKER`].
+pub type Worker = [String; WORKER.len()];
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Form {
-    pub applicant: Person,
-    pub agent: Person,
-    pub address: String,
-    pub community: String,
-    pub contractor_is_person: bool,
-    pub contractor_name: String,
-    pub contractor_credit_code: String,
-    pub contractor_id_number: String,
-    pub qualification_no: String,
-    pub safety_licence_no: String,
-    pub lead_name: String,
-    pub lead_mobile: String,
-    pub safety_name: String,
-    pub safety_mobile: String,
+    /// The text fields in the order of [`TEXT`]: [`Form::get`] and [`Form::set`] by path.
+    text: [String; TEXT.len()],
     pub workers: Vec<Worker>,
-    pub planned_start: String,
-    pub planned_end: String,
-    pub waste_site: String,
+    pub contractor_is_person: bool,
     /// Checklist code → upload id.
     pub documents: StrMap<String>,
-    /// The safety pledge shown in full was affirmed (第二十七条第（四）项)…
+    /// The safety pledge shown in full was affirmed (第二十七条第（四）项).
     pub pledge_affirmed: bool,
-    /// …in this version (the server's current one when it was shown).
-    pub pledge_version: String,
 }
 
-/// The text fields of the form as (saved name, field): one table for saving and restoring a draft.
-fn text_fields(f: &mut Form) -> [(&'static str, &mut String); 15] {
-    [
-        ("address", &mut f.address),
-        ("community", &mut f.community),
-        ("contractor_name", &mut f.contractor_name),
-        ("contractor_credit_code", &mut f.contractor_credit_code),
-        ("contractor_id_number", &mut f.contractor_id_number),
-        ("qualification_no", &mut f.qualification_no),
-        ("safety_licence_no", &mut f.safety_licence_no),
-        ("lead_name", &mut f.lead_name),
-        ("lead_mobile", &mut f.lead_mobile),
-        ("safety_name", &mut f.safety_name),
-        ("safety_mobile", &mut f.safety_mobile),
-        ("planned_start", &mut f.planned_start),
-        ("planned_end", &mut f.planned_end),
-        ("waste_site", &mut f.waste_site),
-        ("pledge_version", &mut f.pledge_version),
-    ]
+/// Where the text at `path` is kept: `(None, i)` for `TEXT[i]`, `(Some(w), k)` for worker `w`'s
+/// `WORKER[k]`.
+fn slot(path: &str) -> Option<(Option<usize>, usize)> {
+    match path
+        .strip_prefix("workers.")
+        .and_then(|r| r.split_once('.'))
+    {
+        Some((w, key)) => Some((
+            Some(w.parse().ok()?),
+            WORKER.iter().position(|k| *k == key)?,
+        )),
+        None => Some((None, TEXT.iter().position(|(p, _)| *p == path)?)),
+    }
 }
 
-fn person_fields(p: &mut Person) -> [(&'static str, &mut String); 3] {
-    [
-        ("name", &mut p.name),
-        ("id_number", &mut p.id_number),
-        ("mobile", &mut p.mobile),
-    ]
-}
-
-fn worker_fields(w: &mut Worker) -> [(&'static str, &mut String); 5] {
-    [
-        ("name", &mut w.name),
-        ("id_number", &mut w.id_number),
-        ("operation", &mut w.operation),
-        ("certificate_no", &mut w.certificate_no),
-        ("certificate_valid_until", &mut w.certificate_valid_until),
-    ]
-}
-
-fn strings_to_json(fields: &mut [(&'static str, &mut String)]) -> Vec<(String, Json)> {
-    fields
-        .iter()
-        .map(|(k, v)| ((*k).to_string(), s(v)))
-        .collect()
-}
-
-fn strings_from_json(fields: &mut [(&'static str, &mut String)], j: Option<&Json>) {
-    for (k, v) in fields.iter_mut() {
-        if let Some(x) = j.and_then(|j| j.get(k)).and_then(Json::as_str) {
-            **v = x.to_string();
-        }
+/// The member `saved` of a draft, `outer.inner` one level down.
+fn saved_member<'j>(j: &'j Json, saved: &str) -> Option<&'j Json> {
+    match saved.split_once('.') {
+        Some((outer, inner)) => j.get(outer)?.get(inner),
+        None => j.get(saved),
     }
 }
 
 impl Form {
-    /// The draft as saved in localStorage (the field names of the earlier serde form, so drafts survive).
+    /// The text at `path` (`applicant.name`, `workers.0.operation`; "" for no such field).
+    pub fn get(&self, path: &str) -> &str {
+        match slot(path) {
+            Some((None, i)) => &self.text[i],
+            Some((Some(w), k)) => self.workers.get(w).map_or("", |x| &x[k]),
+            None => "",
+        }
+    }
+
+    /// Sets the text at `path` (nothing for no such field).
+    pub fn set(&mut self, path: &str, v: String) {
+        let at = match slot(path) {
+            Some((None, i)) => self.text.get_mut(i),
+            Some((Some(w), k)) => self.workers.get_mut(w).map(|x| &mut x[k]),
+            None => None,
+        };
+        if let Some(at) = at {
+            *at = v;
+        }
+    }
+
+    /// The draft as saved in localStorage.
     pub fn to_json(&self) -> Json {
-        let mut f = self.clone();
-        let mut m = strings_to_json(&mut text_fields(&mut f));
-        m.push((
-            "applicant".into(),
-            Json::Obj(strings_to_json(&mut person_fields(&mut f.applicant))),
-        ));
-        m.push((
-            "agent".into(),
-            Json::Obj(strings_to_json(&mut person_fields(&mut f.agent))),
-        ));
-        m.push((
-            "contractor_is_person".into(),
-            Json::Bool(f.contractor_is_person),
-        ));
-        m.push((
-            "workers".into(),
-            Json::Arr(
-                f.workers
-                    .iter_mut()
-                    .map(|w| Json::Obj(strings_to_json(&mut worker_fields(w))))
+        let mut j = Json::Obj(Vec::new());
+        for ((_, saved), v) in TEXT.iter().zip(&self.text) {
+            let at = match saved.split_once('.') {
+                Some((outer, inner)) => j
+                    .entry(outer)
+                    .map(|o| {
+                        if !matches!(o, Json::Obj(_)) {
+                            *o = Json::Obj(Vec::new());
+                        }
+                        o
+                    })
+                    .and_then(|o| o.entry(inner)),
+                None => j.entry(saved),
+            };
+            if let Some(at) = at {
+                *at = s(v);
+            }
+        }
+        let worker = |w: &Worker| {
+            Json::Obj(
+                WORKER
+                    .iter()
+                    .zip(w)
+                    .map(|(k, v)| (k.to_string(), s(v)))
+                    .collect(),
+            )
+        };
+        j.set(
+            "contractor_is_person",
+            Json::Bool(self.contractor_is_person),
+        );
+        j.set(
+            "workers",
+            Json::Arr(self.workers.iter().map(worker).collect()),
+        );
+        j.set(
+            "documents",
+            Json::Obj(
+                self.documents
+                    .iter()
+                    .map(|(k, v)| (k.clone(), s(v)))
                     .collect(),
             ),
-        ));
-        m.push((
-            "documents".into(),
-            Json::Obj(f.documents.iter().map(|(k, v)| (k.clone(), s(v))).collect()),
-        ));
-        m.push(("pledge_affirmed".into(), Json::Bool(f.pledge_affirmed)));
-        Json::Obj(m)
+        );
+        j.set("pledge_affirmed", Json::Bool(self.pledge_affirmed));
+        j
     }
 
     /// A saved draft; missing or mistyped fields are left empty.
     pub fn from_json(j: &Json) -> Form {
-        let mut f = Form::default();
-        strings_from_json(&mut text_fields(&mut f), Some(j));
-        strings_from_json(&mut person_fields(&mut f.applicant), j.get("applicant"));
-        strings_from_json(&mut person_fields(&mut f.agent), j.get("agent"));
+        let text = |v: Option<&Json>| v.and_then(Json::as_str).unwrap_or("").to_string();
+        let mut f = Form {
+            text: TEXT.map(|(_, saved)| text(saved_member(j, saved))),
+            ..Form::default()
+        };
         let flag = |k: &str| j.get(k).and_then(Json::as_bool).unwrap_or(false);
         f.contractor_is_person = flag("contractor_is_person");
         f.pledge_affirmed = flag("pledge_affirmed");
         if let Some(Json::Arr(ws)) = j.get("workers") {
-            f.workers = ws
-                .iter()
-                .map(|x| {
-                    let mut w = Worker::default();
-                    strings_from_json(&mut worker_fields(&mut w), Some(x));
-                    w
-                })
-                .collect();
+            f.workers = ws.iter().map(|w| WORKER.map(|k| text(w.get(k)))).collect();
         }
         if let Some(Json::Obj(d)) = j.get("documents") {
             f.documents = d
@@ -281,102 +291,92 @@ pub fn validate(f: &Form, needs: &Needs) -> Vec<Problem> {
     problems(&body(f, needs, Lang::default()), needs)
 }
 
+/// A blank text as null, any other trimmed.
 fn opt(v: &str) -> Json {
-    if v.trim().is_empty() {
-        Json::Null
-    } else {
-        s(v.trim())
+    match v.trim() {
+        "" => Json::Null,
+        v => s(v),
     }
 }
 
-/// Names and numbers as the form sends them: trimmed, identity numbers in capitals.
-fn upper(v: &str) -> Json {
-    s(&v.trim().to_ascii_uppercase())
+/// An object of `keys`, their texts from `get` as the form sends them: trimmed, identity numbers and
+/// credit codes in capitals.
+fn members(keys: &[&str], get: &dyn Fn(&str) -> String) -> Json {
+    let member = |k: &&str| {
+        let v = get(k);
+        let v = match *k {
+            "id_number" | "credit_code" => v.trim().to_ascii_uppercase(),
+            _ => v.trim().to_string(),
+        };
+        (k.to_string(), Json::Str(v))
+    };
+    Json::Obj(keys.iter().map(member).collect())
 }
 
-/// `{"name": …, "mobile": …}` when either was filled in.
-fn contact(name: &str, mobile: &str) -> Option<Json> {
-    (!name.trim().is_empty() || !mobile.trim().is_empty())
-        .then(|| obj(vec![("name", s(name.trim())), ("mobile", s(mobile.trim()))]))
-}
-
-/// The version of the pledge the form affirms: the one shown (this build's current one before any was).
-fn pledge_version(f: &Form) -> &str {
-    match f.pledge_version.trim() {
-        "" => pledge::current(),
-        v => v,
-    }
+/// A worker's field by its key ([`WORKER`]).
+pub fn field<'w>(w: &'w Worker, key: &str) -> &'w str {
+    WORKER.iter().position(|k| *k == key).map_or("", |i| &w[i])
 }
 
 /// The request body of `POST /api/v1/registrations`.
 pub fn body(f: &Form, needs: &Needs, lang: Lang) -> Json {
-    let person = |x: &Person| {
-        obj(vec![
-            ("name", s(x.name.trim())),
-            ("id_number", upper(&x.id_number)),
-            ("mobile", s(x.mobile.trim())),
-        ])
-    };
-    let mut contractor = obj(vec![("name", s(f.contractor_name.trim()))]);
-    if needs.odd_job() && f.contractor_is_person {
-        contractor.set("id_number", upper(&f.contractor_id_number));
-    } else {
-        contractor.set("credit_code", upper(&f.contractor_credit_code));
-    }
-    for (k, v) in [
-        ("qualification_no", &f.qualification_no),
-        ("safety_licence_no", &f.safety_licence_no),
-    ] {
-        if !v.trim().is_empty() {
-            contractor.set(k, s(v.trim()));
-        }
-    }
+    let under = |prefix: &'static str| move |k: &str| f.get(&format!("{prefix}.{k}")).to_string();
+    let filled = |path: &str| !f.get(path).trim().is_empty();
     let mut b = obj(vec![
         ("facts", needs.facts.clone()),
-        ("applicant", person(&f.applicant)),
+        (
+            "applicant",
+            members(&["name", "id_number", "mobile"], &under("applicant")),
+        ),
     ]);
     if needs.via_agent() {
-        b.set("agent", person(&f.agent));
+        b.set(
+            "agent",
+            members(&["name", "id_number", "mobile"], &under("agent")),
+        );
     }
-    let mut site = obj(vec![
-        ("address", s(f.address.trim())),
-        ("street", s(needs.street())),
-    ]);
-    if !f.community.trim().is_empty() {
-        site.set("community", s(f.community.trim()));
+    let mut site = members(&["address"], &under("site"));
+    site.set("street", s(needs.street()));
+    if filled("site.community") {
+        site.set("community", opt(f.get("site.community")));
     }
     b.set("site", site);
+    // an odd job's hired party may be a person, with an ID number (第二十八条)
+    let party = match needs.odd_job() && f.contractor_is_person {
+        true => "id_number",
+        false => "credit_code",
+    };
+    let mut contractor = members(&["name", party], &under("contractor"));
+    for k in ["qualification_no", "safety_licence_no"] {
+        let path = format!("contractor.{k}");
+        if filled(&path) {
+            contractor.set(k, opt(f.get(&path)));
+        }
+    }
     b.set("contractor", contractor);
-    for (k, c) in [
-        ("project_lead", contact(&f.lead_name, &f.lead_mobile)),
-        ("safety_manager", contact(&f.safety_name, &f.safety_mobile)),
-    ] {
-        if let Some(c) = c {
-            b.set(k, c);
+    for contact in ["project_lead", "safety_manager"] {
+        if filled(&format!("{contact}.name")) || filled(&format!("{contact}.mobile")) {
+            b.set(contact, members(&["name", "mobile"], &under(contact)));
         }
     }
     let specials = needs.special_operations();
-    let workers: Vec<Json> = f
-        .workers
-        .iter()
-        .map(|w| {
-            let mut o = obj(vec![
-                ("name", s(w.name.trim())),
-                ("id_number", upper(&w.id_number)),
-            ]);
-            if specials.contains(&w.operation) {
-                o.set("operation", s(&w.operation));
-                o.set("certificate_no", opt(&w.certificate_no));
-                o.set("certificate_valid_until", opt(&w.certificate_valid_until));
+    let worker = |w: &Worker| {
+        let mut o = members(&["name", "id_number"], &|k| field(w, k).to_string());
+        let op = field(w, "operation");
+        if specials.iter().any(|x| x == op) {
+            o.set("operation", s(op));
+            for k in ["certificate_no", "certificate_valid_until"] {
+                o.set(k, opt(field(w, k)));
             }
-            o
-        })
-        .collect();
-    b.set("workers", Json::Arr(workers));
-    b.set("planned_start", s(f.planned_start.trim()));
-    b.set("planned_end", s(f.planned_end.trim()));
-    if !f.waste_site.trim().is_empty() {
-        b.set("waste_disposal_site", s(f.waste_site.trim()));
+        }
+        o
+    };
+    b.set("workers", Json::Arr(f.workers.iter().map(worker).collect()));
+    for k in ["planned_start", "planned_end"] {
+        b.set(k, s(f.get(k).trim()));
+    }
+    if filled("waste_disposal_site") {
+        b.set("waste_disposal_site", opt(f.get("waste_disposal_site")));
     }
     let docs: Vec<(String, Json)> = needs
         .uploads()
@@ -387,10 +387,15 @@ pub fn body(f: &Form, needs: &Needs, lang: Lang) -> Json {
         })
         .collect();
     b.set("documents", Json::Obj(docs));
+    // the version shown (this build's current one before any was)
+    let version = match f.get("pledge.version").trim() {
+        "" => pledge::current(),
+        v => v,
+    };
     b.set(
         "pledge",
         obj(vec![
-            ("version", s(pledge_version(f))),
+            ("version", s(version)),
             ("affirmed", Json::Bool(f.pledge_affirmed)),
         ]),
     );
@@ -406,13 +411,12 @@ pub fn problems_from_server(list: Option<&Json>) -> Vec<Problem> {
     items
         .iter()
         .map(|e| {
-            let s = |v: Option<&Json>| v.and_then(Json::as_str).unwrap_or("").to_string();
-            let msg = e.get("message");
+            let message = |lang| e.get("message").map_or("", |m| m.str_at(lang)).to_string();
             Problem {
-                field: s(e.get("field")),
-                rule: s(e.get("rule")),
-                zh: s(msg.and_then(|m| m.get("zh"))),
-                en: s(msg.and_then(|m| m.get("en"))),
+                field: e.str_at("field").to_string(),
+                rule: e.str_at("rule").to_string(),
+                zh: message("zh"),
+                en: message("en"),
             }
         })
         .collect()

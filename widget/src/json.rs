@@ -34,6 +34,10 @@ impl Json {
             _ => None,
         }
     }
+    /// The member `k` of an object as a string ("" when it is not one).
+    pub fn str_at(&self, k: &str) -> &str {
+        self.get(k).and_then(Json::as_str).unwrap_or("")
+    }
     pub fn as_str(&self) -> Option<&str> {
         match self {
             Json::Str(s) => Some(s),
@@ -55,13 +59,22 @@ impl Json {
     pub fn is_null(&self) -> bool {
         matches!(self, Json::Null)
     }
+    /// The member `k` of an object, added as null when absent (`None` for anything but an object).
+    pub fn entry(&mut self, k: &str) -> Option<&mut Json> {
+        let Json::Obj(m) = self else { return None };
+        let i = match m.iter().position(|(x, _)| x == k) {
+            Some(i) => i,
+            None => {
+                m.push((k.to_string(), Json::Null));
+                m.len() - 1
+            }
+        };
+        Some(&mut m[i].1)
+    }
     /// Sets member `k` of an object (replacing it if present); a no-op on anything else.
     pub fn set(&mut self, k: &str, v: Json) {
-        if let Json::Obj(m) = self {
-            match m.iter_mut().find(|(x, _)| x == k) {
-                Some(e) => e.1 = v,
-                None => m.push((k.to_string(), v)),
-            }
+        if let Some(e) = self.entry(k) {
+            *e = v;
         }
     }
     /// Compact JSON text.
@@ -76,16 +89,7 @@ impl Json {
             Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
             Json::Num(n) => out.push_str(&num_text(*n)),
             Json::Str(s) => write_str(out, s),
-            Json::Arr(a) => {
-                out.push('[');
-                for (i, v) in a.iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    v.write(out);
-                }
-                out.push(']');
-            }
+            Json::Arr(a) => anbei_core::json::list(out, a, |out, v| v.write(out)),
             Json::Obj(m) => {
                 out.push('{');
                 for (i, (k, v)) in m.iter().enumerate() {
@@ -102,15 +106,30 @@ impl Json {
     }
 }
 
-/// A number as JSON: whole numbers without a fraction, others in Rust's shortest form; not finite → null.
+/// A number as JSON: whole numbers without a fraction, others in their shortest form; not finite → null.
 pub fn num_text(n: f64) -> String {
     if !n.is_finite() {
         "null".into()
     } else if n.fract() == 0.0 && n.abs() < 1e15 {
         (n as i64).to_string()
     } else {
-        n.to_string()
+        shortest(n)
     }
+}
+
+/// The shortest decimal that reads back as `n`: the browser's (`Number.prototype.toString`, the same
+/// digits as Rust's), so the bundle carries no float formatter.
+#[cfg(target_arch = "wasm32")]
+fn shortest(n: f64) -> String {
+    js_sys::Number::from(n)
+        .to_string_with_radix(10)
+        .map(String::from)
+        .unwrap_or_default()
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn shortest(n: f64) -> String {
+    n.to_string()
 }
 
 fn write_str(out: &mut String, s: &str) {
@@ -189,12 +208,68 @@ impl<V> FromIterator<(String, V)> for StrMap<V> {
     }
 }
 
+/// Reads the rule data through [`Json`]: the text into a value by the function it holds (the browser's
+/// `JSON.parse` in the widget, so no JSON parser is compiled in), then serde over the value.
+pub struct ViaJson(pub fn(&str) -> Option<Json>);
+
+impl anbei_core::DataParser for ViaJson {
+    fn parse<T: serde::de::DeserializeOwned>(
+        &self,
+        what: &str,
+        text: &str,
+    ) -> Result<T, anbei_core::DataError> {
+        let v = (self.0)(text).ok_or_else(|| anbei_core::DataError(format!("{what}: not JSON")))?;
+        T::deserialize(v).map_err(|e| anbei_core::DataError(format!("{what}: {e}")))
+    }
+}
+
 /// Rule data into the core's types: serde reads a [`Json`] (from `JSON.parse`) directly. One small
 /// `deserialize_any` per type instead of serde-wasm-bindgen's per-type struct readers and its JS calls.
 mod de {
     use super::Json;
-    use serde::de::value::{Error, MapDeserializer, SeqDeserializer};
+    use serde::de::value::{MapDeserializer, SeqDeserializer};
     use serde::de::{Deserializer, Error as _, Expected, IntoDeserializer, Unexpected, Visitor};
+    use std::fmt::{self, Display};
+
+    /// Why rule data did not read. serde's own error writes an unexpected number out, which brings the
+    /// float formatter (~4 KB gzip) into the bundle; this one says what kind of value it was.
+    #[derive(Debug)]
+    pub struct Error(String);
+
+    impl Display for Error {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(&self.0)
+        }
+    }
+
+    impl std::error::Error for Error {}
+
+    /// An unexpected value, numbers by their kind only.
+    fn what(u: &Unexpected<'_>) -> String {
+        match u {
+            Unexpected::Bool(b) => b.to_string(),
+            Unexpected::Unsigned(_) | Unexpected::Signed(_) | Unexpected::Float(_) => {
+                "a number".into()
+            }
+            Unexpected::Str(s) => format!("\"{s}\""),
+            Unexpected::Unit => "null".into(),
+            Unexpected::Seq => "an array".into(),
+            Unexpected::Map => "an object".into(),
+            _ => "a value".into(),
+        }
+    }
+
+    impl serde::de::Error for Error {
+        fn custom<T: Display>(msg: T) -> Error {
+            Error(msg.to_string())
+        }
+        fn invalid_type(u: Unexpected<'_>, exp: &dyn Expected) -> Error {
+            Error(format!("invalid type: {}, expected {exp}", what(&u)))
+        }
+        fn invalid_value(u: Unexpected<'_>, exp: &dyn Expected) -> Error {
+            Error(format!("invalid value: {}, expected {exp}", what(&u)))
+        }
+    }
 
     impl IntoDeserializer<'_, Error> for Json {
         type Deserializer = Json;
@@ -216,41 +291,26 @@ mod de {
         Error::invalid_type(u, exp)
     }
 
+    /// A number: whole numbers as integers, so that integer fields (a calendar's year) read them.
+    fn number<'de, V: Visitor<'de>>(n: f64, v: V) -> Result<V::Value, Error> {
+        match n.fract() == 0.0 && n.abs() < 9e15 {
+            true if n >= 0.0 => v.visit_u64(n as u64),
+            true => v.visit_i64(n as i64),
+            false => v.visit_f64(n),
+        }
+    }
+
     // Each reader asks only for the shape its type wants (a struct: an object; a string: a string), so a
-    // type's reader carries one visit call, not all six.
-    macro_rules! num {
-        ($($m:ident)*) => {$(
-            fn $m<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Error> {
+    // type's reader carries one visit call, not all six: `readers! { v; methods: shape => visit; … }`.
+    macro_rules! readers {
+        ($v:ident; $($($m:ident)*: $shape:pat => $visit:expr;)*) => {$($(
+            fn $m<V: Visitor<'de>>(self, $v: V) -> Result<V::Value, Error> {
                 match self {
-                    // whole numbers as integers, so integer fields (a calendar's year) read them
-                    Json::Num(n) if n.fract() == 0.0 && n.abs() < 9e15 => {
-                        if n >= 0.0 { v.visit_u64(n as u64) } else { v.visit_i64(n as i64) }
-                    }
-                    Json::Num(n) => v.visit_f64(n),
-                    other => Err(mismatch(&other, &v)),
+                    $shape => $visit,
+                    other => Err(mismatch(&other, &$v)),
                 }
             }
-        )*};
-    }
-    macro_rules! string {
-        ($($m:ident)*) => {$(
-            fn $m<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Error> {
-                match self {
-                    Json::Str(s) => v.visit_string(s),
-                    other => Err(mismatch(&other, &v)),
-                }
-            }
-        )*};
-    }
-    macro_rules! seq {
-        ($($m:ident)*) => {$(
-            fn $m<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Error> {
-                match self {
-                    Json::Arr(a) => v.visit_seq(SeqDeserializer::new(a.into_iter())),
-                    other => Err(mismatch(&other, &v)),
-                }
-            }
-        )*};
+        )*)*};
     }
 
     impl<'de> Deserializer<'de> for Json {
@@ -267,17 +327,16 @@ mod de {
             }
         }
 
-        fn deserialize_bool<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Error> {
-            match self {
-                Json::Bool(b) => v.visit_bool(b),
-                other => Err(mismatch(&other, &v)),
-            }
+        readers! { v;
+            deserialize_bool: Json::Bool(b) => v.visit_bool(b);
+            deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i64 deserialize_u8 deserialize_u16
+            deserialize_u32 deserialize_u64 deserialize_f32 deserialize_f64: Json::Num(n) => number(n, v);
+            deserialize_char deserialize_str deserialize_string deserialize_identifier:
+                Json::Str(s) => v.visit_string(s);
+            deserialize_seq deserialize_bytes deserialize_byte_buf:
+                Json::Arr(a) => v.visit_seq(SeqDeserializer::new(a.into_iter()));
+            deserialize_map: Json::Obj(m) => v.visit_map(MapDeserializer::new(m.into_iter()));
         }
-
-        num! { deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i64 deserialize_u8 deserialize_u16
-        deserialize_u32 deserialize_u64 deserialize_f32 deserialize_f64 }
-        string! { deserialize_char deserialize_str deserialize_string deserialize_identifier }
-        seq! { deserialize_seq deserialize_bytes deserialize_byte_buf }
 
         fn deserialize_tuple<V: Visitor<'de>>(self, _len: usize, v: V) -> Result<V::Value, Error> {
             self.deserialize_seq(v)
@@ -290,13 +349,6 @@ mod de {
             v: V,
         ) -> Result<V::Value, Error> {
             self.deserialize_seq(v)
-        }
-
-        fn deserialize_map<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Error> {
-            match self {
-                Json::Obj(m) => v.visit_map(MapDeserializer::new(m.into_iter())),
-                other => Err(mismatch(&other, &v)),
-            }
         }
 
         fn deserialize_struct<V: Visitor<'de>>(
@@ -427,20 +479,10 @@ mod tests {
                 V::Object(m) => Json::Obj(m.into_iter().map(|(k, v)| (k, conv(v))).collect()),
             }
         }
-        struct ViaJson;
-        impl anbei_core::DataParser for ViaJson {
-            fn parse<T: serde::de::DeserializeOwned>(
-                &self,
-                what: &str,
-                text: &str,
-            ) -> Result<T, anbei_core::DataError> {
-                let v: serde_json::Value = serde_json::from_str(text)
-                    .map_err(|e| anbei_core::DataError(format!("{what}: {e}")))?;
-                T::deserialize(conv(v)).map_err(|e| anbei_core::DataError(format!("{what}: {e}")))
-            }
-        }
-        let via = anbei_core::Engine::from_sources_with(&anbei_core::embedded_sources(), &ViaJson)
-            .unwrap_or_else(|e| panic!("{e}"));
+        let parse = |t: &str| serde_json::from_str(t).ok().map(conv);
+        let via =
+            anbei_core::Engine::from_sources_with(&anbei_core::embedded_sources(), &ViaJson(parse))
+                .unwrap_or_else(|e| panic!("{e}"));
         let native = anbei_core::Engine::embedded().unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(format!("{via:?}"), format!("{native:?}"));
     }

@@ -7,7 +7,7 @@
 //! Optionally a mode item `~m:o` (odd-job pre-screen). The table is frozen: new facts are appended, never
 //! reordered, so old links keep working; a new version number is used for anything incompatible.
 
-use crate::json::Json;
+use crate::json::{Json, num_text};
 
 pub const PREFIX: &str = "anbei=";
 const VERSION: &str = "1";
@@ -70,14 +70,6 @@ pub enum ShareError {
     Malformed(String),
 }
 
-fn fmt_number(x: f64) -> String {
-    if x.fract() == 0.0 && x.abs() < 1e15 {
-        format!("{x:.0}")
-    } else {
-        format!("{x}")
-    }
-}
-
 /// Encodes answers (in the order given) into the fragment payload, without the `#`.
 pub fn encode(answers: &[(String, Json)], odd_job_mode: bool) -> String {
     let mut out = format!("{PREFIX}{VERSION}");
@@ -87,7 +79,7 @@ pub fn encode(answers: &[(String, Json)], odd_job_mode: bool) -> String {
         };
         let val = match v {
             Json::Bool(b) => (if *b { "1" } else { "0" }).to_string(),
-            Json::Num(x) if x.is_finite() => fmt_number(*x),
+            Json::Num(x) if x.is_finite() => num_text(*x),
             Json::Null => "-".to_string(),
             Json::Str(s) if s.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_') => s.clone(),
             _ => continue,

@@ -422,6 +422,17 @@ mod tests {
         s.reduce(Action::Answer(vals))
     }
 
+    /// Non-residential decoration for ¥420,000 on 260 m², then `more`.
+    fn decoration(more: &[(&'static str, Json)]) -> Vec<(&'static str, Json)> {
+        let mut t = vec![
+            ("activity", js("nonresidential_decoration")),
+            ("contract_amount_yuan", n(420000.0)),
+            ("construction_area_m2", n(260.0)),
+        ];
+        t.extend_from_slice(more);
+        t
+    }
+
     fn run(table: &[(&str, Json)]) -> Rc<State> {
         let mut s = start();
         for _ in 0..40 {
@@ -444,11 +455,7 @@ mod tests {
     #[test]
     fn hazards_are_one_screen() {
         let mut s = start();
-        let table = [
-            ("activity", js("nonresidential_decoration")),
-            ("contract_amount_yuan", n(420000.0)),
-            ("construction_area_m2", n(260.0)),
-        ];
+        let table = decoration(&[]);
         for _ in 0..10 {
             if s.screen_group().as_deref() == Some("hazards") {
                 break;
@@ -462,14 +469,11 @@ mod tests {
 
     #[test]
     fn high_risk_deep_excavation_ends_on_the_result_with_the_trigger() {
-        let s = run(&[
-            ("activity", js("nonresidential_decoration")),
-            ("contract_amount_yuan", n(420000.0)),
-            ("construction_area_m2", n(260.0)),
+        let s = run(&decoration(&[
             ("excavation_depth_m", n(3.2)),
             ("investment_yuan", n(500000.0)),
             ("applicant_is_owner", Json::Bool(true)),
-        ]);
+        ]));
         assert_eq!(s.view, View::Result);
         assert_eq!(s.assessment.high_risk, Some(true));
         assert!(
@@ -511,11 +515,7 @@ mod tests {
 
     #[test]
     fn changing_an_answer_replays_the_rest_and_drops_irrelevant_ones() {
-        let eng = run(&[
-            ("activity", js("nonresidential_decoration")),
-            ("contract_amount_yuan", n(420000.0)),
-            ("construction_area_m2", n(260.0)),
-        ]);
+        let eng = run(&decoration(&[]));
         assert!(eng.answers.contains_key("contract_amount_yuan"));
         // change the activity to an odd job: engineering-only facts must go, shared ones are re-applied
         let s = eng.reduce(Action::Change("activity".into()));

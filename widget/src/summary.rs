@@ -1,7 +1,7 @@
 //! Wording of a result, shared by the result page and "copy the result" (plain text). No DOM code.
 
-use crate::i18n::{Lang, Texts, article, fmt_date};
-use anbei_core::{Assessment, Code, Engine};
+use crate::i18n::{Lang, Texts, article, fill, fmt_date};
+use anbei_core::{Assessment, Code, Date, Engine};
 
 pub fn code_title(engine: &Engine, c: Code, lang: Lang) -> String {
     let t = &engine.code_text(c).title;
@@ -33,6 +33,16 @@ pub fn department_name(engine: &Engine, code: &str, lang: Lang) -> String {
             || code.to_string(),
             |d| lang.pick(&d.name.zh, &d.name.en).to_string(),
         )
+}
+
+/// When to cancel the registration while the completion date is not known ("完工后3个工作日内", 第三十三条):
+/// the working days are the rule set's parameter, like every text that shows a threshold.
+pub fn after_completion(engine: &Engine, date: Date, lang: Lang) -> String {
+    let days = engine.ruleset_for(date).params.cancellation_working_days;
+    fill(
+        lang.cat().after_completion,
+        &[("cancellation_working_days", &days.to_string())],
+    )
 }
 
 /// The scope in one sentence: the code's title, then why.
@@ -92,25 +102,25 @@ pub fn result_text(engine: &Engine, a: &Assessment<'_>, lang: Lang) -> String {
             code_title(engine, s, lang)
         ));
     }
+    // the checklist and the obligations: a heading, then each code's title and article
+    let bullet = |code, art| {
+        format!(
+            "  · {} [{}]",
+            code_title(engine, code, lang),
+            article(lang, art)
+        )
+    };
     if !a.documents.is_empty() {
         line(format!("{}：", c.documents));
-        for d in &a.documents {
-            line(format!(
-                "  · {} [{}]",
-                code_title(engine, d.code, lang),
-                article(lang, d.article)
-            ));
-        }
+    }
+    for d in &a.documents {
+        line(bullet(d.code, d.article));
     }
     if !a.obligations.is_empty() {
         line(format!("{}：", c.obligations));
-        for o in &a.obligations {
-            line(format!(
-                "  · {} [{}]",
-                code_title(engine, o.code, lang),
-                article(lang, o.article)
-            ));
-        }
+    }
+    for o in &a.obligations {
+        line(bullet(o.code, o.article));
     }
     if !a.channels.is_empty() {
         let office = a
@@ -148,4 +158,72 @@ pub fn result_text(engine: &Engine, a: &Assessment<'_>, lang: Lang) -> String {
         out = out.replace('：', ": ").replace('；', "; ");
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// 依据：第二十八条 — the copied result lists every document of the checklist and every obligation,
+    /// each with its article, under its heading.
+    #[test]
+    fn the_copied_result_lists_documents_and_obligations_with_articles() {
+        let engine = Engine::embedded().unwrap_or_else(|e| panic!("{e}"));
+        let day = Date::parse(anbei_filing::fixtures::TODAY).unwrap_or_else(|| panic!("date"));
+        let facts = anbei_filing::fixtures::facts("ordinary").unwrap_or_else(|e| panic!("{e}"));
+        let facts = engine
+            .parse_json(&facts.to_string(), day)
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        let a = engine.assess(&facts);
+        assert!(!a.documents.is_empty() && !a.obligations.is_empty());
+        let text = result_text(&engine, &a, Lang::Zh);
+        let c = Lang::Zh.cat();
+        for (heading, items) in [
+            (
+                c.documents,
+                a.documents
+                    .iter()
+                    .map(|d| (d.code, d.article))
+                    .collect::<Vec<_>>(),
+            ),
+            (
+                c.obligations,
+                a.obligations.iter().map(|o| (o.code, o.article)).collect(),
+            ),
+        ] {
+            let at = text
+                .find(&format!("{heading}：\n"))
+                .unwrap_or_else(|| panic!("{heading}"));
+            for (code, art) in items {
+                let line = format!("  · {} [{art}]\n", code_title(&engine, code, Lang::Zh));
+                assert!(text[at..].contains(&line), "{line}");
+            }
+        }
+        assert!(
+            result_text(&engine, &a, Lang::En).contains(&format!("{}: ", Lang::En.cat().documents))
+        );
+    }
+
+    /// 依据：第三十三条 — the working days to cancel in come from the rule set: the same data with 5 says 5.
+    #[test]
+    fn the_cancellation_days_come_from_the_rule_set() {
+        let day = Date::parse("2026-12-01").unwrap_or_else(|| panic!("date"));
+        let engine = Engine::embedded().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            after_completion(&engine, day, Lang::Zh),
+            "完工后3个工作日内"
+        );
+        let mut src = anbei_core::embedded_sources();
+        let mut ruleset: serde_json::Value =
+            serde_json::from_str(src.rulesets[0]).unwrap_or_else(|e| panic!("{e}"));
+        ruleset["parameters"]["cancellation_working_days"]["value"] = 5.into();
+        let text = ruleset.to_string();
+        src.rulesets[0] = &text;
+        let five = Engine::from_sources(&src).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(after_completion(&five, day, Lang::Zh), "完工后5个工作日内");
+        assert_eq!(
+            after_completion(&five, day, Lang::En),
+            "within 5 working days after completion"
+        );
+    }
 }

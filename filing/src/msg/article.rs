@@ -1,23 +1,32 @@
 //! Article citations for English readers (the regulation is cited in Chinese in the data).
 
+/// A number written in Chinese (一 … 九十九) or in digits.
 fn zh_number(s: &str) -> Option<u32> {
+    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
+        return s.parse().ok();
+    }
     let d = |c: char| {
         "零一二三四五六七八九"
             .chars()
             .position(|x| x == c)
             .map(|p| p as u32)
     };
-    let chars: Vec<char> = s.chars().collect();
-    if chars.iter().all(char::is_ascii_digit) {
-        return s.parse().ok();
-    }
-    match chars.as_slice() {
-        ['十'] => Some(10),
-        ['十', u] => Some(10 + d(*u)?),
-        [t, '十'] => Some(d(*t)? * 10),
-        [t, '十', u] => Some(d(*t)? * 10 + d(*u)?),
-        [u] => d(*u),
+    let mut c = s.chars();
+    match (c.next()?, c.next(), c.next(), c.next()) {
+        ('十', None, ..) => Some(10),
+        ('十', Some(u), None, _) => Some(10 + d(u)?),
+        (t, Some('十'), None, _) => Some(d(t)? * 10),
+        (t, Some('十'), Some(u), None) => Some(d(t)? * 10 + d(u)?),
+        (u, None, ..) => d(u),
         _ => None,
+    }
+}
+
+/// `s` as a number if it is one, else as it is.
+fn push_number(out: &mut String, s: &str) {
+    match zh_number(s) {
+        Some(n) => out.push_str(&n.to_string()),
+        None => out.push_str(s),
     }
 }
 
@@ -25,55 +34,45 @@ fn zh_number(s: &str) -> Option<u32> {
 pub fn article_en(zh: &str) -> String {
     let mut out = String::new();
     let mut rest = zh;
-    while !rest.is_empty() {
-        if let Some(r) = rest.strip_prefix('第') {
-            // 第N条 / 第N行 / 第N项 / 第（k）项
-            if let Some(r2) = r.strip_prefix('（') {
-                if let Some(end) = r2.find('）') {
-                    let n = zh_number(&r2[..end])
-                        .map_or_else(|| r2[..end].to_string(), |n| n.to_string());
-                    out.push_str(&format!("({n})"));
-                    rest = r2[end + '）'.len_utf8()..]
-                        .strip_prefix('项')
-                        .unwrap_or(&r2[end + '）'.len_utf8()..]);
-                    continue;
-                }
-            }
-            let end = r.find(['条', '行', '项']).unwrap_or(r.len());
-            let unit = r[end..].chars().next();
-            let n = zh_number(&r[..end]).map_or_else(|| r[..end].to_string(), |n| n.to_string());
-            match unit {
-                Some('条') => out.push_str(&format!("Art. {n}")),
-                Some('行') => out.push_str(&format!("row {n}")),
-                Some('项') => out.push_str(&format!(" item {n}")),
-                _ => out.push_str(&n),
-            }
-            rest = unit.map_or("", |u| &r[end + u.len_utf8()..]);
+    while let Some(ch) = rest.chars().next() {
+        let after = &rest[ch.len_utf8()..];
+        // （k）, after 第 or not: "(k)", and the 项 that may follow is implied
+        let paren = after.strip_prefix('（').filter(|_| ch == '第');
+        if let Some((n, r)) = paren
+            .or((ch == '（').then_some(after))
+            .and_then(|r| r.split_once('）'))
+        {
+            out.push('(');
+            push_number(&mut out, n);
+            out.push(')');
+            rest = r.strip_prefix('项').unwrap_or(r);
             continue;
         }
-        if let Some(r) = rest.strip_prefix('（') {
-            if let Some(end) = r.find('）') {
-                let n =
-                    zh_number(&r[..end]).map_or_else(|| r[..end].to_string(), |n| n.to_string());
-                out.push_str(&format!("({n})"));
-                let after = &r[end + '）'.len_utf8()..];
-                rest = after.strip_prefix('项').unwrap_or(after);
-                continue;
-            }
+        if ch == '第' {
+            // 第N条 / 第N行 / 第N项
+            let end = after.find(['条', '行', '项']).unwrap_or(after.len());
+            let unit = after[end..].chars().next();
+            out.push_str(match unit {
+                Some('条') => "Art. ",
+                Some('行') => "row ",
+                Some('项') => " item ",
+                _ => "",
+            });
+            push_number(&mut out, &after[..end]);
+            rest = unit.map_or("", |u| &after[end + u.len_utf8()..]);
+            continue;
         }
-        let mut chars = rest.chars();
-        let Some(ch) = chars.next() else { break };
+        if let Some(r) = rest.strip_prefix("分类表") {
+            out.push_str("Classification table");
+            rest = r;
+            continue;
+        }
         match ch {
             '、' | '，' => out.push_str(", "),
             '及' | '和' => out.push_str(" and "),
-            _ if rest.starts_with("分类表") => {
-                out.push_str("Classification table");
-                rest = &rest["分类表".len()..];
-                continue;
-            }
             c => out.push(c),
         }
-        rest = chars.as_str();
+        rest = after;
     }
     out.replace("  ", " ").trim().to_string()
 }

@@ -1,7 +1,8 @@
 //! Every problem a filing can have, and its words: one catalogue, one file per language (`zh.rs`,
-//! `en.rs`). The server's problem documents and the widget's form errors both come from here, so the
-//! browser and the server say the same words. A new language is one more file with a `text` function
-//! and one more method below.
+//! `en.rs`: the words of every message, `{name}` where a value goes in — a missing one is a compile
+//! error). The server's problem documents and the widget's form errors both come from here, so the
+//! browser and the server say the same words. A new language is one more file and one more
+//! [`Catalogue`] line below.
 
 use anbei_core::Date;
 
@@ -10,6 +11,65 @@ mod en;
 mod zh;
 
 pub use article::article_en;
+
+macro_rules! words {
+    ($($name:ident),* $(,)?) => {
+        /// Every message's words in one language.
+        struct Words { $($name: &'static str),* }
+    };
+}
+
+words! {
+    required, no_workers, too_many_workers, not_an_object, not_a_string, not_an_array, unknown_key,
+    too_long, control_character, id_format, id_region, id_birth_date, id_checksum, credit_format,
+    credit_region, credit_checksum, mobile, date, start_before_today, end_before_start, street,
+    street_mismatch, operation, uncovered, certificate_expired, lang, document_code, upload_id,
+    unknown_upload, missing_document, pledge_not_affirmed, pledge_version, not_a_filing, facts_json,
+    missing_fact,
+}
+
+/// Which half of a bilingual text (rule data, [`Given`]) a catalogue shows: the data is written in zh
+/// and en.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Half {
+    Zh,
+    En,
+}
+
+/// One language: its words, the half of the bilingual data it shows, what stands between the items of
+/// a list.
+struct Catalogue {
+    words: &'static Words,
+    half: Half,
+    separator: &'static str,
+}
+
+const ZH: Catalogue = Catalogue {
+    words: &zh::WORDS,
+    half: Half::Zh,
+    separator: "、",
+};
+const EN: Catalogue = Catalogue {
+    words: &en::WORDS,
+    half: Half::En,
+    separator: ", ",
+};
+
+impl Catalogue {
+    fn pick<'a>(&self, g: &'a Given) -> &'a str {
+        match self.half {
+            Half::Zh => &g.zh,
+            Half::En => &g.en,
+        }
+    }
+    /// An article citation as this language writes it ("第二十八条第（二）项" / "Art. 28(2)").
+    fn article(&self, zh: &str) -> String {
+        match self.half {
+            Half::Zh => zh.to_owned(),
+            Half::En => article_en(zh),
+        }
+    }
+}
 
 /// A text in both languages that the catalogue takes as it is (rule data: a document's title, a
 /// question; or words written elsewhere, such as the core's facts errors).
@@ -133,13 +193,86 @@ impl Msg {
             Msg::Other { rule, .. } => rule,
         }
     }
+    /// The message's words in `w` (`""` for words given as they are).
+    fn words(&self, w: &Words) -> &'static str {
+        match self {
+            Msg::Required => w.required,
+            Msg::NoWorkers => w.no_workers,
+            Msg::TooManyWorkers { .. } => w.too_many_workers,
+            Msg::NotAnObject => w.not_an_object,
+            Msg::NotAString => w.not_a_string,
+            Msg::NotAnArray => w.not_an_array,
+            Msg::UnknownKey(_) => w.unknown_key,
+            Msg::TooLong { .. } => w.too_long,
+            Msg::ControlCharacter => w.control_character,
+            Msg::IdFormat => w.id_format,
+            Msg::IdRegion => w.id_region,
+            Msg::IdBirthDate => w.id_birth_date,
+            Msg::IdChecksum => w.id_checksum,
+            Msg::CreditFormat => w.credit_format,
+            Msg::CreditRegion => w.credit_region,
+            Msg::CreditChecksum => w.credit_checksum,
+            Msg::Mobile => w.mobile,
+            Msg::Date => w.date,
+            Msg::StartBeforeToday => w.start_before_today,
+            Msg::EndBeforeStart => w.end_before_start,
+            Msg::Street(_) => w.street,
+            Msg::StreetMismatch(_) => w.street_mismatch,
+            Msg::Operation { .. } => w.operation,
+            Msg::Uncovered { .. } => w.uncovered,
+            Msg::CertificateExpired { .. } => w.certificate_expired,
+            Msg::Lang => w.lang,
+            Msg::DocumentCode(_) => w.document_code,
+            Msg::UploadId => w.upload_id,
+            Msg::UnknownUpload => w.unknown_upload,
+            Msg::MissingDocument { .. } => w.missing_document,
+            Msg::PledgeNotAffirmed => w.pledge_not_affirmed,
+            Msg::PledgeVersion(_) => w.pledge_version,
+            Msg::NotAFiling => w.not_a_filing,
+            Msg::FactsJson(_) => w.facts_json,
+            Msg::MissingFact(_) => w.missing_fact,
+            Msg::Other { .. } => "",
+        }
+    }
+    /// The values the words take (at most two), by placeholder name, as `cat` writes them.
+    fn values(&self, cat: &Catalogue) -> [(&'static str, String); 2] {
+        let none = || ("", String::new());
+        let one = |name, v: &str| [(name, v.to_owned()), none()];
+        match self {
+            Msg::TooManyWorkers { max } => [("max", max.to_string()), none()],
+            Msg::TooLong { max, got } => [("max", max.to_string()), ("got", got.to_string())],
+            Msg::UnknownKey(k) => one("key", k),
+            Msg::Street(s) | Msg::StreetMismatch(s) => one("street", s),
+            Msg::Operation { allowed } => [("allowed", allowed.join(cat.separator)), none()],
+            Msg::Uncovered { operation } => one("operation", cat.pick(operation)),
+            Msg::CertificateExpired { until, on } => {
+                [("until", until.to_string()), ("on", on.to_string())]
+            }
+            Msg::DocumentCode(c) => one("code", c),
+            Msg::MissingDocument { title, article } => [
+                ("title", cat.pick(title).to_owned()),
+                ("article", cat.article(article)),
+            ],
+            Msg::PledgeVersion(v) => one("version", v),
+            Msg::FactsJson(e) => one("error", e),
+            Msg::MissingFact(q) => one("question", cat.pick(q)),
+            _ => [none(), none()],
+        }
+    }
+    fn text(&self, cat: &Catalogue) -> String {
+        if let Msg::Other { text, .. } = self {
+            return cat.pick(text).to_owned();
+        }
+        let [(a, x), (b, y)] = self.values(cat);
+        anbei_core::assess::fill(self.words(cat.words), &[(a, &x), (b, &y)])
+    }
     /// 简体中文.
     pub fn zh(&self) -> String {
-        zh::text(self)
+        self.text(&ZH)
     }
     /// English.
     pub fn en(&self) -> String {
-        en::text(self)
+        self.text(&EN)
     }
 }
 
@@ -216,10 +349,24 @@ mod tests {
             Msg::FactsJson("x".into()),
             Msg::MissingFact(g()),
         ];
+        /// The `{name}`s of a text.
+        fn placeholders(t: &str) -> Vec<&str> {
+            t.split('{')
+                .skip(1)
+                .filter_map(|p| p.split_once('}'))
+                .map(|p| p.0)
+                .collect()
+        }
         for m in all {
             assert!(!m.zh().is_empty() && !m.en().is_empty(), "{m:?}");
             assert!(!m.rule().is_empty());
             assert_ne!(m.zh(), m.en(), "{m:?}");
+            // every language has the same placeholders, and each is filled
+            let zh = m.words(ZH.words);
+            for cat in [&ZH, &EN] {
+                assert_eq!(placeholders(m.words(cat.words)), placeholders(zh), "{m:?}");
+                assert!(!m.text(cat).contains('{'), "{}", m.text(cat));
+            }
         }
         assert_eq!(Msg::IdChecksum.rule(), "checksum");
         assert_eq!(Msg::NoWorkers.rule(), "required");

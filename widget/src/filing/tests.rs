@@ -73,45 +73,27 @@ fn the_widget_and_the_corpus_agree_field_by_field() {
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
 
-/// The complete filing of tests/fixtures/, typed into the form.
+/// The complete filing of tests/fixtures/, typed into the form: every text field at its path.
 fn complete_form() -> Form {
     let b = fixtures::complete_filing().unwrap_or_else(|e| panic!("{e}"));
-    let t = |v: &Value| v.as_str().unwrap_or("").to_string();
-    let person = |p: &Value| Person {
-        name: t(&p["name"]),
-        id_number: t(&p["id_number"]),
-        mobile: t(&p["mobile"]),
+    let at = |path: &str| {
+        let v = path.split('.').fold(&b, |v, k| &v[k]);
+        v.as_str().unwrap_or("").to_string()
     };
     let mut f = Form {
-        applicant: person(&b["applicant"]),
-        address: t(&b["site"]["address"]),
-        community: t(&b["site"]["community"]),
-        contractor_name: t(&b["contractor"]["name"]),
-        contractor_credit_code: t(&b["contractor"]["credit_code"]),
-        qualification_no: t(&b["contractor"]["qualification_no"]),
-        safety_licence_no: t(&b["contractor"]["safety_licence_no"]),
-        lead_name: t(&b["project_lead"]["name"]),
-        lead_mobile: t(&b["project_lead"]["mobile"]),
-        safety_name: t(&b["safety_manager"]["name"]),
-        safety_mobile: t(&b["safety_manager"]["mobile"]),
-        planned_start: t(&b["planned_start"]),
-        planned_end: t(&b["planned_end"]),
-        waste_site: t(&b["waste_disposal_site"]),
         pledge_affirmed: b["pledge"]["affirmed"] == Value::Bool(true),
-        pledge_version: t(&b["pledge"]["version"]),
         ..Form::default()
     };
+    for (path, _) in TEXT {
+        f.set(path, at(path));
+    }
     for w in b["workers"].as_array().into_iter().flatten() {
-        f.workers.push(Worker {
-            name: t(&w["name"]),
-            id_number: t(&w["id_number"]),
-            operation: t(&w["operation"]),
-            certificate_no: t(&w["certificate_no"]),
-            certificate_valid_until: t(&w["certificate_valid_until"]),
-        });
+        f.workers
+            .push(WORKER.map(|k| w[k].as_str().unwrap_or("").to_string()));
     }
     for (k, v) in b["documents"].as_object().into_iter().flatten() {
-        f.documents.insert(k.clone(), t(v));
+        f.documents
+            .insert(k.clone(), v.as_str().unwrap_or("").to_string());
     }
     f
 }
@@ -136,13 +118,17 @@ fn every_problem_is_reported_at_once_with_its_field() {
     needs.facts.set("welding", Json::Bool(true));
     needs.facts.set("hot_work", Json::Bool(true));
     let mut f = complete_form();
-    f.applicant.id_number = "440307199001010011".into();
-    f.applicant.mobile = "12345".into();
-    f.contractor_credit_code = "91440300MA5XXXXXXX".into();
-    f.qualification_no.clear();
-    f.workers[1].certificate_no.clear();
-    f.planned_start = "2026-11-20".into();
-    f.planned_end = "2026-11-01".into();
+    for (path, v) in [
+        ("applicant.id_number", "440307199001010011"),
+        ("applicant.mobile", "12345"),
+        ("contractor.credit_code", "91440300MA5XXXXXXX"),
+        ("contractor.qualification_no", ""),
+        ("workers.1.certificate_no", ""),
+        ("planned_start", "2026-11-20"),
+        ("planned_end", "2026-11-01"),
+    ] {
+        f.set(path, v.into());
+    }
     f.pledge_affirmed = false;
     let fields: Vec<(String, String)> = validate(&f, &needs)
         .into_iter()
@@ -180,12 +166,16 @@ fn odd_job_hired_person_needs_an_id_not_a_credit_code() {
     assert!(needs.odd_job() && needs.uploads().is_empty());
     let mut f = complete_form();
     f.contractor_is_person = true;
-    f.contractor_credit_code.clear();
-    f.contractor_id_number = "440307199003071239".into();
-    f.lead_name.clear();
-    f.lead_mobile.clear();
-    f.safety_name.clear();
-    f.safety_mobile.clear();
+    for (path, v) in [
+        ("contractor.credit_code", ""),
+        ("contractor.id_number", "440307199003071239"),
+        ("project_lead.name", ""),
+        ("project_lead.mobile", ""),
+        ("safety_manager.name", ""),
+        ("safety_manager.mobile", ""),
+    ] {
+        f.set(path, v.into());
+    }
     assert_eq!(validate(&f, &needs), vec![]);
     let b = body(&f, &needs, Lang::Zh);
     let contractor = b.get("contractor").cloned().unwrap_or_default();
@@ -223,17 +213,24 @@ fn body_follows_the_api_contract() {
     assert!(b.get("agent").is_none());
     assert_eq!(fingerprint(&b), fingerprint(&b.clone()));
     let mut f2 = f.clone();
-    f2.address.push('A');
+    f2.set("site.address", format!("{}A", f.get("site.address")));
     assert_ne!(fingerprint(&b), fingerprint(&body(&f2, &needs, Lang::En)));
 }
 
 #[test]
 fn a_saved_draft_restores_every_field() {
     let mut f = complete_form();
-    f.agent.mobile = "13600136000".into();
+    f.set("agent.mobile", "13600136000".into());
     f.contractor_is_person = true;
-    assert!(f.pledge_affirmed && !f.workers[1].certificate_valid_until.is_empty());
+    assert!(f.pledge_affirmed && !f.get("workers.1.certificate_valid_until").is_empty());
     assert_eq!(Form::from_json(&f.to_json()), f);
+    // drafts keep the names of the earlier form
+    let saved = f.to_json();
+    assert_eq!(saved.get("lead_name"), Some(&s(f.get("project_lead.name"))));
+    assert_eq!(
+        saved.get("agent").and_then(|a| a.get("mobile")),
+        Some(&s("13600136000"))
+    );
     let old = obj(vec![
         ("address", s("x")),
         ("workers", Json::Arr(vec![obj(vec![("name", s("王五"))])])),
@@ -242,9 +239,9 @@ fn a_saved_draft_restores_every_field() {
     let back = Form::from_json(&old);
     assert_eq!(
         (
-            back.address.as_str(),
+            back.get("site.address"),
             back.workers.len(),
-            back.workers[0].name.as_str(),
+            back.get("workers.0.name"),
             back.pledge_affirmed
         ),
         ("x", 1, "王五", false)

@@ -114,27 +114,22 @@ catalogue! {
     documents, documents_none, what_is_it, why_needed, obligations, where_register, street_office, departments,
     primary_dept, co_dept, deadlines, acceptance_due, inspection_due, valid_until, extension_window_start,
     cancellation_due, calendar_provisional, notes, article, not_registrable, go_file, odd_job_mode,
-    odd_job_intro, intro, lang_name, resumed, shared_loaded, share_bad, after_completion,
+    lang_name, resumed, shared_loaded, share_bad, after_completion,
     filing_title, applicant, agent, name, id_number, mobile, site, address, street, community, contractor_unit,
     contractor_is_person, credit_code, qualification_no, safety_licence_no, project_lead, safety_manager,
     workers, worker, add_worker, remove_worker, operation, op_none, certificate_no, certificate_valid_until, planned_start, planned_end,
     waste_site, uploads, upload_choose, upload_done, upload_failed, upload_type, submit, submitting,
     errors_summary,
-    err_network, err_server, receipt_title, receipt_no, filing_no, status_registered, status_filed,
+    err_network, err_server, receipt_title, receipt_no, filing_no, status_filed,
     valid_to, print_receipt, site_notice, verify_link, ack_title, ack_body, answer_due, follow_up,
-    access_token_note, returned_title, returned_body, requested_change, resubmit, optional, back_to_result,
-    api_missing, qr_label, hazards_hint, answered_count, skip_link, close_summary, filing_intro, not_needed_upload, pledge, pledge_loading, pledge_affirm,
-    person, company, answer_these, check_status, schedule,
+    access_token_note, returned_title, returned_body, resubmit, back_to_result,
+    api_missing, qr_label, hazards_hint, answered_count, filing_intro, not_needed_upload, pledge, pledge_loading, pledge_affirm,
+    answer_these, check_status, schedule,
 }
 
-/// Replace `{name}` placeholders.
-pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
-    let mut out = template.to_string();
-    for (k, v) in args {
-        out = out.replace(&format!("{{{k}}}"), v);
-    }
-    out
-}
+/// Replaces `{name}` placeholders: the core's filler (one for the rule data, the filing's messages and
+/// the widget's strings).
+pub use anbei_core::assess::fill;
 
 /// A date for people: 2026年5月6日（星期三） / Wed 6 May 2026.
 pub fn fmt_date(lang: Lang, d: Date) -> String {
@@ -163,31 +158,9 @@ pub fn fmt_date(lang: Lang, d: Date) -> String {
     }
 }
 
-/// Digits grouped by thousands (both locales use the comma for grouping amounts in yuan).
-pub fn group_digits(x: f64) -> String {
-    let cents = (x.abs() * 100.0).round();
-    let whole = (cents / 100.0).trunc();
-    let frac = (cents - whole * 100.0) as u64;
-    let digits = format!("{whole:.0}");
-    let mut out = String::new();
-    if x < 0.0 {
-        out.push('-');
-    }
-    let n = digits.len();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (n - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    if frac > 0 {
-        out.push_str(&format!(".{frac:02}"));
-        while out.ends_with('0') {
-            out.pop();
-        }
-    }
-    out
-}
+/// Digits grouped by thousands, at most two decimals (both locales group amounts in yuan with the
+/// comma): the core's way of writing numbers, as its texts write them.
+pub use anbei_core::assess::fmt_num;
 
 /// Money: zh "42万元（¥420,000）", en "¥420,000".
 pub fn fmt_money(lang: Lang, yuan: f64) -> String {
@@ -195,14 +168,14 @@ pub fn fmt_money(lang: Lang, yuan: f64) -> String {
         Texts::Zh if yuan >= 10_000.0 => {
             let wan = yuan / 10_000.0;
             let wan_s = if (wan * 100.0).round() % 100.0 == 0.0 {
-                format!("{wan:.0}")
+                (wan.round() as u64).to_string()
             } else {
-                group_digits(wan)
+                fmt_num(wan)
             };
-            format!("{wan_s}万元（¥{}）", group_digits(yuan))
+            format!("{wan_s}万元（¥{}）", fmt_num(yuan))
         }
-        Texts::Zh => format!("{}元", group_digits(yuan)),
-        Texts::En => format!("¥{}", group_digits(yuan)),
+        Texts::Zh => format!("{}元", fmt_num(yuan)),
+        Texts::En => format!("¥{}", fmt_num(yuan)),
     }
 }
 
@@ -210,9 +183,9 @@ pub fn fmt_money(lang: Lang, yuan: f64) -> String {
 pub fn fmt_quantity(lang: Lang, x: f64, unit: &str) -> String {
     match unit {
         "yuan" => fmt_money(lang, x),
-        "m2" => format!("{} {}", group_digits(x), lang.cat().unit_m2),
-        "m" => format!("{} {}", group_digits(x), lang.cat().unit_m),
-        _ => group_digits(x),
+        "m2" => format!("{} {}", fmt_num(x), lang.cat().unit_m2),
+        "m" => format!("{} {}", fmt_num(x), lang.cat().unit_m),
+        _ => fmt_num(x),
     }
 }
 
@@ -233,7 +206,7 @@ mod tests {
         assert_eq!(fmt_money(Lang::Zh, 1_234_500.0), "123.45万元（¥1,234,500）");
         assert_eq!(fmt_money(Lang::Zh, 800.0), "800元");
         assert_eq!(fmt_money(Lang::En, 1_000_000.0), "¥1,000,000");
-        assert_eq!(group_digits(1234.5), "1,234.5");
+        assert_eq!(fmt_num(1234.5), "1,234.5");
     }
 
     /// The `lang` attribute falls back explicitly (README "Languages"): simplified Chinese tags and

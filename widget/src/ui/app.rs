@@ -12,27 +12,25 @@ use anbei_core::{Engine, Fact};
 use std::rc::Rc;
 use yew::prelude::*;
 
-#[derive(Properties, Clone)]
+/// The engine, compared by address: one per page (comparing rule sets would be slow).
+#[derive(Clone, Copy)]
+pub struct EngineRef(pub &'static Engine);
+
+impl PartialEq for EngineRef {
+    fn eq(&self, o: &Self) -> bool {
+        std::ptr::eq(self.0, o.0)
+    }
+}
+
+#[derive(Properties, Clone, PartialEq)]
 pub struct Props {
-    pub engine: &'static Engine,
+    pub engine: EngineRef,
     pub host: web_sys::HtmlElement,
     pub api: Option<String>,
     pub lang: Lang,
     pub street: Option<String>,
     pub mode: Mode,
     pub storage_key: String,
-}
-
-impl PartialEq for Props {
-    fn eq(&self, o: &Self) -> bool {
-        std::ptr::eq(self.engine, o.engine)
-            && self.host == o.host
-            && self.api == o.api
-            && self.lang == o.lang
-            && self.street == o.street
-            && self.mode == o.mode
-            && self.storage_key == o.storage_key
-    }
 }
 
 /// Saved in localStorage under the widget's key.
@@ -89,7 +87,7 @@ fn parse_saved(text: &str) -> Option<Saved> {
 /// The first state: a shared link wins over saved answers, which win over a fresh start.
 fn initial(p: &Props) -> State {
     let mut s = State::new(
-        p.engine,
+        p.engine.0,
         web::today_shanghai(),
         p.lang,
         p.mode,
@@ -169,7 +167,7 @@ pub fn app(p: &Props) -> Html {
     // once the first screen is up: compile and warm the code of the screens to come, in idle time, in a
     // detached element (ui/warm.rs)
     {
-        let (engine, lang) = (p.engine, lang);
+        let (engine, lang) = (p.engine.0, lang);
         use_effect_with((), move |_| super::warm::schedule(engine, lang));
     }
     // tell the host page about a result (portal analytics), once per decided set of answers

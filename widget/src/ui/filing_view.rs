@@ -5,9 +5,9 @@
 
 use super::web::{self, Body};
 use crate::filing::{
-    Form, Needs, Problem, Worker, body, fingerprint, problems_from_server, validate,
+    Form, Needs, Problem, Worker, body, field, fingerprint, problems_from_server, validate,
 };
-use crate::i18n::{Lang, Texts, fill};
+use crate::i18n::{Catalogue, Lang, Texts, fill};
 use crate::json::{Json, StrMap, obj, s as js};
 use crate::state::{Action, State, View};
 use std::rc::Rc;
@@ -46,9 +46,6 @@ struct Fs {
 }
 
 struct Edit(Rc<dyn Fn(&mut Fs)>);
-
-/// Writes one text field of the form.
-type Setter = Rc<dyn Fn(&mut Form, String)>;
 
 impl Reducible for Fs {
     type Action = Edit;
@@ -164,43 +161,12 @@ pub fn filing_view(p: &Props) -> Html {
         });
     }
     let d = fs.dispatcher();
-    let problem = |field: &str| {
-        fs.problems
-            .iter()
-            .find(|p| p.field == field)
-            .map(|p| p.text(lang).to_string())
+    let fx = Fields {
+        fs: &fs,
+        d: &d,
+        lang,
     };
-    let text_field = |label: &str,
-                      path: &str,
-                      value: &str,
-                      set: Setter,
-                      required: bool,
-                      kind: &str| {
-        let id = format!("aw-f-{}", path.replace('.', "-"));
-        let err = problem(path);
-        let d = d.clone();
-        let oninput = Callback::from(move |e: InputEvent| {
-            let v = e
-                .target_unchecked_into::<web_sys::HtmlInputElement>()
-                .value();
-            let set = set.clone();
-            d.dispatch(edit(move |fs| set(&mut fs.form, v.clone())));
-        });
-        let (ty, mode, ac) = match kind {
-            "tel" => ("tel", "tel", "tel"),
-            "date" => ("date", "text", "off"),
-            "id" => ("text", "text", "off"),
-            _ => ("text", "text", "on"),
-        };
-        html! {
-            <div class={classes!("aw-field", err.is_some().then_some("aw-invalid"))} data-field={path.to_string()}>
-                <label for={id.clone()} class="aw-label">{ label.to_string() }{ if required { " *" } else { c.optional } }</label>
-                <input id={id.clone()} type={ty} inputmode={mode} autocomplete={ac} value={value.to_string()} oninput={oninput}
-                    aria-invalid={if err.is_some() { "true" } else { "false" }} aria-describedby={format!("{id}-err")} required={required} />
-                <p class="aw-field-error" id={format!("{id}-err")}>{ err.unwrap_or_default() }</p>
-            </div>
-        }
-    };
+    let problem = |field: &str| fx.problem(field);
     let f = &fs.form;
 
     if let Some(done) = fs.done.clone().filter(|_| !fs.returned) {
@@ -296,15 +262,11 @@ pub fn filing_view(p: &Props) -> Html {
     });
     let specials = needs.special_operations();
     let workers = f.workers.iter().enumerate().map(|(i, w)| {
-        let set_name: Setter = Rc::new(move |f, v| if let Some(w) = f.workers.get_mut(i) { w.name = v });
-        let set_id: Setter = Rc::new(move |f, v| if let Some(w) = f.workers.get_mut(i) { w.id_number = v });
-        let set_cert: Setter = Rc::new(move |f, v| if let Some(w) = f.workers.get_mut(i) { w.certificate_no = v });
-        let set_until: Setter = Rc::new(move |f, v| if let Some(w) = f.workers.get_mut(i) { w.certificate_valid_until = v });
         let op_change = {
             let d = d.clone();
             Callback::from(move |e: Event| {
                 let v = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
-                d.dispatch(edit(move |fs| if let Some(w) = fs.form.workers.get_mut(i) { w.operation = v.clone() }));
+                d.dispatch(edit(move |fs| fs.form.set(&format!("workers.{i}.operation"), v.clone())));
             })
         };
         let remove = {
@@ -312,26 +274,24 @@ pub fn filing_view(p: &Props) -> Html {
             Callback::from(move |_: MouseEvent| d.dispatch(edit(move |fs| { if i < fs.form.workers.len() { fs.form.workers.remove(i); } })))
         };
         let op_id = format!("aw-f-workers-{i}-operation");
-        let special = specials.contains(&w.operation);
+        let operation = field(w, "operation");
+        let special = specials.iter().any(|op| op == operation);
+        let prefix = format!("workers.{i}");
         html! {
             <fieldset class="aw-worker">
                 <legend>{ fill(c.worker, &[("n", &(i + 1).to_string())]) }</legend>
-                { text_field(c.name, &format!("workers.{i}.name"), &w.name, set_name, true, "text") }
-                { text_field(c.id_number, &format!("workers.{i}.id_number"), &w.id_number, set_id, true, "id") }
+                { fx.fields(&prefix, &["name", "id_number"]) }
                 <div class="aw-field">
                     <label for={op_id.clone()} class="aw-label">{ c.operation }</label>
                     <select id={op_id} onchange={op_change}>
                         <option value="" selected={!special}>{ c.op_none }</option>
                         { for specials.iter().map(|op| {
                             let name = s.engine.ruleset_view(s.today).fact_names.get(op).map(|n| lang.pick(&n.zh, &n.en).to_string()).unwrap_or_else(|| op.to_string());
-                            html! { <option value={op.to_string()} selected={w.operation == *op}>{ name }</option> }
+                            html! { <option value={op.to_string()} selected={operation == op}>{ name }</option> }
                         }) }
                     </select>
                 </div>
-                if special {
-                    { text_field(c.certificate_no, &format!("workers.{i}.certificate_no"), &w.certificate_no, set_cert, true, "id") }
-                    { text_field(c.certificate_valid_until, &format!("workers.{i}.certificate_valid_until"), &w.certificate_valid_until, set_until, true, "date") }
-                }
+                if special { { fx.fields(&prefix, &["certificate_no", "certificate_valid_until"]) } }
                 <button type="button" class="aw-link" onclick={remove}>{ c.remove_worker }</button>
             </fieldset>
         }
@@ -410,16 +370,8 @@ pub fn filing_view(p: &Props) -> Html {
                 Box::new(move |st, text| {
                     if st == 200 || st == 201 {
                         let v = web::parse_json(&text).unwrap_or_default();
-                        let no = v
-                            .get("filing_no")
-                            .and_then(Json::as_str)
-                            .unwrap_or("")
-                            .to_string();
-                        let token = v
-                            .get("access_token")
-                            .and_then(Json::as_str)
-                            .unwrap_or("")
-                            .to_string();
+                        let no = v.str_at("filing_no").to_string();
+                        let token = v.str_at("access_token").to_string();
                         let member = |m: Option<&Json>| m.cloned().unwrap_or_default();
                         web::emit(
                             &host,
@@ -478,205 +430,58 @@ pub fn filing_view(p: &Props) -> Html {
     let odd = needs.odd_job();
     // whoever files affirms the pledge: the agent when there is one (nothing asked twice: their name is above)
     let signer = match needs.via_agent() {
-        true => format!("{} {}", c.agent, f.agent.name.trim()),
-        false => format!("{} {}", c.applicant, f.applicant.name.trim()),
+        true => format!("{} {}", c.agent, f.get("agent.name").trim()),
+        false => format!("{} {}", c.applicant, f.get("applicant.name").trim()),
     };
-    // the form as data: one template renders every section (a leaner bundle than one per field)
+    // the form as data: (legend, the body's object, its fields, anything before them)
     let office = crate::summary::street_office(s.engine, &street, lang).unwrap_or_default();
-    let mut before_workers: Vec<Section> = vec![Section {
-        legend: c.applicant,
-        extra: html! {},
-        fields: vec![
-            def(
-                c.name,
-                "applicant.name",
-                "text",
-                |f| &f.applicant.name,
-                |f, v| f.applicant.name = v,
-            ),
-            def(
-                c.id_number,
-                "applicant.id_number",
-                "id",
-                |f| &f.applicant.id_number,
-                |f, v| f.applicant.id_number = v,
-            ),
-            def(
-                c.mobile,
-                "applicant.mobile",
-                "tel",
-                |f| &f.applicant.mobile,
-                |f, v| f.applicant.mobile = v,
-            ),
-        ],
-    }];
+    let person = ["name", "id_number", "mobile"];
+    let mut sections = vec![(c.applicant, "applicant", &person[..], html! {})];
     if needs.via_agent() {
-        before_workers.push(Section {
-            legend: c.agent,
-            extra: html! {},
-            fields: vec![
-                def(
-                    c.name,
-                    "agent.name",
-                    "text",
-                    |f| &f.agent.name,
-                    |f, v| f.agent.name = v,
-                ),
-                def(
-                    c.id_number,
-                    "agent.id_number",
-                    "id",
-                    |f| &f.agent.id_number,
-                    |f, v| f.agent.id_number = v,
-                ),
-                def(
-                    c.mobile,
-                    "agent.mobile",
-                    "tel",
-                    |f| &f.agent.mobile,
-                    |f, v| f.agent.mobile = v,
-                ),
-            ],
-        });
+        sections.push((c.agent, "agent", &person, html! {}));
     }
-    before_workers.push(Section {
-        legend: c.site,
-        extra: html! { <p class="aw-small">{ c.street }{ crate::i18n::colon(lang) }{ office }</p> },
-        fields: vec![
-            def(
-                c.address,
-                "site.address",
-                "text",
-                |f| &f.address,
-                |f, v| f.address = v,
-            ),
-            def(
-                c.community,
-                "site.community",
-                "text",
-                |f| &f.community,
-                |f, v| f.community = v,
-            ),
-        ],
-    });
-    let mut contractor = vec![def(
-        c.name,
-        "contractor.name",
-        "text",
-        |f| &f.contractor_name,
-        |f, v| f.contractor_name = v,
-    )];
-    if odd && f.contractor_is_person {
-        contractor.push(def(
-            c.id_number,
-            "contractor.id_number",
-            "id",
-            |f| &f.contractor_id_number,
-            |f, v| f.contractor_id_number = v,
-        ));
-    } else {
-        contractor.push(def(
-            c.credit_code,
-            "contractor.credit_code",
-            "id",
-            |f| &f.contractor_credit_code,
-            |f, v| f.contractor_credit_code = v,
-        ));
-    }
-    if needs.high_risk() {
-        contractor.push(def(
-            c.qualification_no,
-            "contractor.qualification_no",
-            "id",
-            |f| &f.qualification_no,
-            |f, v| f.qualification_no = v,
-        ));
-        contractor.push(def(
-            c.safety_licence_no,
-            "contractor.safety_licence_no",
-            "id",
-            |f| &f.safety_licence_no,
-            |f, v| f.safety_licence_no = v,
-        ));
-    }
-    before_workers.push(Section {
-        legend: c.contractor_unit,
-        extra: if odd {
-            html! { <label class="aw-check"><input type="checkbox" checked={f.contractor_is_person} onchange={person_toggle} /><span>{ c.contractor_is_person }</span></label> }
-        } else {
-            html! {}
-        },
-        fields: contractor,
-    });
-    if !odd {
-        before_workers.push(Section {
-            legend: c.project_lead,
-            extra: html! {},
-            fields: vec![
-                def(
-                    c.name,
-                    "project_lead.name",
-                    "text",
-                    |f| &f.lead_name,
-                    |f, v| f.lead_name = v,
-                ),
-                def(
-                    c.mobile,
-                    "project_lead.mobile",
-                    "tel",
-                    |f| &f.lead_mobile,
-                    |f, v| f.lead_mobile = v,
-                ),
-            ],
-        });
-        before_workers.push(Section {
-            legend: c.safety_manager,
-            extra: html! {},
-            fields: vec![
-                def(
-                    c.name,
-                    "safety_manager.name",
-                    "text",
-                    |f| &f.safety_name,
-                    |f, v| f.safety_name = v,
-                ),
-                def(
-                    c.mobile,
-                    "safety_manager.mobile",
-                    "tel",
-                    |f| &f.safety_mobile,
-                    |f, v| f.safety_mobile = v,
-                ),
-            ],
-        });
-    }
-    let dates = Section {
-        legend: c.schedule,
-        extra: html! {},
-        fields: vec![
-            def(
-                c.planned_start,
-                "planned_start",
-                "date",
-                |f| &f.planned_start,
-                |f, v| f.planned_start = v,
-            ),
-            def(
-                c.planned_end,
-                "planned_end",
-                "date",
-                |f| &f.planned_end,
-                |f, v| f.planned_end = v,
-            ),
+    sections.push((
+        c.site,
+        "site",
+        &["address", "community"],
+        html! { <p class="aw-small">{ c.street }{ crate::i18n::colon(lang) }{ office }</p> },
+    ));
+    // the hired party of an odd job may be a person, with an ID number (第二十八条); high-risk work
+    // needs the contractor's qualification and safety licence (第十条第（一）项)
+    let contractor: &[&str] = match (odd && f.contractor_is_person, needs.high_risk()) {
+        (true, false) => &["name", "id_number"],
+        (true, true) => &["name", "id_number", "qualification_no", "safety_licence_no"],
+        (false, false) => &["name", "credit_code"],
+        (false, true) => &[
+            "name",
+            "credit_code",
+            "qualification_no",
+            "safety_licence_no",
         ],
     };
-    let section = |sec: Section| {
-        html! {
-            <fieldset><legend>{ sec.legend }</legend>
-                { sec.extra }
-                { for sec.fields.into_iter().map(|x| { let set = x.set; text_field(x.label, x.path, (x.get)(f), Rc::new(move |form: &mut Form, v: String| set(form, v)), true, x.kind) }) }
-            </fieldset>
-        }
+    let toggle = odd.then(|| html! { <label class="aw-check"><input type="checkbox" checked={f.contractor_is_person} onchange={person_toggle} /><span>{ c.contractor_is_person }</span></label> });
+    sections.push((
+        c.contractor_unit,
+        "contractor",
+        contractor,
+        html! { { for toggle } },
+    ));
+    if !odd {
+        sections.push((
+            c.project_lead,
+            "project_lead",
+            &["name", "mobile"],
+            html! {},
+        ));
+        sections.push((
+            c.safety_manager,
+            "safety_manager",
+            &["name", "mobile"],
+            html! {},
+        ));
+    }
+    let section = |(legend, prefix, keys, extra): (&str, &str, &[&str], Html)| {
+        html! { <fieldset><legend>{ legend }</legend>{ extra }{ fx.fields(prefix, keys) }</fieldset> }
     };
     html! {
         <form class="aw-screen aw-filing" aria-labelledby="aw-filing-h" onsubmit={submit} novalidate=true>
@@ -684,14 +489,14 @@ pub fn filing_view(p: &Props) -> Html {
             if fs.returned { <div class="aw-error" role="alert"><p><strong>{ c.returned_title }</strong></p><p>{ c.returned_body }</p></div> }
             <p class="aw-help">{ c.filing_intro }</p>
             { summary }
-            { for before_workers.into_iter().map(&section) }
+            { for sections.into_iter().map(section) }
             <fieldset class={classes!(problem("workers").is_some().then_some("aw-invalid"))} data-field="workers" id="aw-f-workers" tabindex="-1"><legend>{ c.workers }{ " *" }</legend>
                 <p class="aw-field-error">{ problem("workers").unwrap_or_default() }</p>
                 { for workers }
                 <button type="button" class="aw-btn aw-secondary aw-add-worker" onclick={add_worker}>{ "+ " }{ c.add_worker }</button>
             </fieldset>
-            { section(dates) }
-            { text_field(c.waste_site, "waste_disposal_site", &f.waste_site, Rc::new(|f: &mut Form, v: String| f.waste_site = v), true, "text") }
+            { section((c.schedule, "", &["planned_start", "planned_end"], html! {})) }
+            { fx.fields("", &["waste_disposal_site"]) }
             if !upload_codes.is_empty() {
                 <fieldset><legend>{ c.uploads }</legend>
                     <p class="aw-small">{ c.upload_choose }{ " · " }{ c.not_needed_upload }</p>
@@ -709,36 +514,101 @@ pub fn filing_view(p: &Props) -> Html {
     }
 }
 
-/// One text field of the form, as data.
-struct Def {
-    label: &'static str,
-    path: &'static str,
-    kind: &'static str,
-    get: fn(&Form) -> &String,
-    set: fn(&mut Form, String),
+/// How a text is typed in.
+#[derive(Clone, Copy)]
+enum Kind {
+    Text,
+    /// Identity numbers and codes: no autocompletion.
+    Id,
+    Tel,
+    Date,
 }
 
-fn def(
-    label: &'static str,
-    path: &'static str,
-    kind: &'static str,
-    get: fn(&Form) -> &String,
-    set: fn(&mut Form, String),
-) -> Def {
-    Def {
-        label,
-        path,
-        kind,
-        get,
-        set,
+/// How a field is typed in, by its key in the body.
+fn kind(key: &str) -> Kind {
+    match key {
+        "mobile" => Kind::Tel,
+        "planned_start" | "planned_end" | "certificate_valid_until" => Kind::Date,
+        "name" | "address" | "community" | "waste_disposal_site" => Kind::Text,
+        _ => Kind::Id,
     }
 }
 
-/// A fieldset of text fields, with optional content before them.
-struct Section {
-    legend: &'static str,
-    extra: Html,
-    fields: Vec<Def>,
+macro_rules! labels {
+    ($($key:ident),*) => {
+        /// A field's label: the catalogue's string named like its key in the body.
+        fn label(c: &Catalogue, key: &str) -> &'static str {
+            match key {
+                $(stringify!($key) => c.$key,)*
+                _ => c.waste_site,
+            }
+        }
+    };
+}
+
+labels! {
+    name, id_number, mobile, address, community, credit_code, qualification_no, safety_licence_no,
+    certificate_no, certificate_valid_until, planned_start, planned_end
+}
+
+/// What every text field of the form reads: the form, its problems, the language, where edits go.
+struct Fields<'a> {
+    fs: &'a Fs,
+    d: &'a UseReducerDispatcher<Fs>,
+    lang: Lang,
+}
+
+impl Fields<'_> {
+    /// The problem reported at `path`, in the form's language.
+    fn problem(&self, path: &str) -> Option<String> {
+        self.fs
+            .problems
+            .iter()
+            .find(|p| p.field == path)
+            .map(|p| p.text(self.lang).to_string())
+    }
+
+    /// The text fields `keys` of the body's object `prefix` (`""`: the body itself).
+    fn fields(&self, prefix: &str, keys: &[&str]) -> Html {
+        keys.iter()
+            .map(|key| match prefix {
+                "" => self.field(key, key.to_string()),
+                _ => self.field(key, format!("{prefix}.{key}")),
+            })
+            .collect()
+    }
+
+    /// One labelled text input for the form's text at `path`, with its problem.
+    fn field(&self, key: &str, path: String) -> Html {
+        let c = self.lang.cat();
+        let (label, kind) = (label(c, key), kind(key));
+        let id = format!("aw-f-{}", path.replace('.', "-"));
+        let err = self.problem(&path);
+        let value = self.fs.form.get(&path).to_string();
+        let (ty, mode, ac) = match kind {
+            Kind::Tel => ("tel", "tel", "tel"),
+            Kind::Date => ("date", "text", "off"),
+            Kind::Id => ("text", "text", "off"),
+            Kind::Text => ("text", "text", "on"),
+        };
+        let field_path = path.clone();
+        let d = self.d.clone();
+        let oninput = Callback::from(move |e: InputEvent| {
+            let v = e
+                .target_unchecked_into::<web_sys::HtmlInputElement>()
+                .value();
+            let path = path.clone();
+            d.dispatch(edit(move |fs| fs.form.set(&path, v.clone())));
+        });
+        html! {
+            <div class={classes!("aw-field", err.is_some().then_some("aw-invalid"))} data-field={field_path}>
+                <label for={id.clone()} class="aw-label">{ label }{ " *" }</label>
+                <input id={id.clone()} type={ty} inputmode={mode} autocomplete={ac} value={value} oninput={oninput}
+                    aria-invalid={if err.is_some() { "true" } else { "false" }} aria-describedby={format!("{id}-err")} required=true />
+                <p class="aw-field-error" id={format!("{id}-err")}>{ err.unwrap_or_default() }</p>
+            </div>
+        }
+    }
 }
 
 fn title_progress(label: &str, code: &str) -> String {

@@ -10,13 +10,14 @@ mod warm;
 pub mod web;
 
 use crate::i18n::Lang;
+use crate::json::ViaJson;
 use crate::state::Mode;
 use anbei_core::Engine;
 use std::cell::RefCell;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
-pub use app::{App, Props};
+pub use app::{App, EngineRef, Props};
 
 thread_local! {
     static ENGINE: RefCell<Option<&'static Engine>> = const { RefCell::new(None) };
@@ -30,15 +31,17 @@ pub fn engine() -> Result<&'static Engine, String> {
         if let Some(eng) = *e.borrow() {
             return Ok(eng);
         }
-        let built = Engine::from_sources_with(&anbei_core::embedded_sources(), &web::JsJson)
-            .map_err(|err| err.to_string())?;
+        let built =
+            Engine::from_sources_with(&anbei_core::embedded_sources(), &ViaJson(web::parse_json))
+                .map_err(|err| err.to_string())?;
         let eng: &'static Engine = Box::leak(Box::new(built));
         *e.borrow_mut() = Some(eng);
         Ok(eng)
     })
 }
 
-const CSS: &str = include_str!("../style.css");
+/// The style sheet, without its comment and indentation (build.rs).
+const CSS: &str = include_str!(concat!(env!("OUT_DIR"), "/style.css"));
 
 fn opt_string(o: &JsValue, k: &str) -> Option<String> {
     js_sys::Reflect::get(o, &JsValue::from_str(k))
@@ -82,7 +85,7 @@ pub fn mount(
         )
     });
     let props = Props {
-        engine,
+        engine: EngineRef(engine),
         host: host.clone(),
         api,
         lang: Lang::from_tag(&opt_string(&options, "lang").unwrap_or_default()),

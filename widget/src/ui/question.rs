@@ -3,7 +3,7 @@
 //! apply" checklist with the core's plain-language explanations; numbers come with their unit.
 
 use super::web;
-use crate::i18n::{Lang, fill, fmt_quantity, group_digits};
+use crate::i18n::{Lang, fill, fmt_num, fmt_quantity};
 use crate::json::{Json, StrMap};
 use crate::state::{Action, Mode, State};
 use anbei_core::Fact;
@@ -65,30 +65,17 @@ pub fn answer_text(s: &State, key: &str, v: &Json) -> String {
                 .unwrap_or_default();
             fmt_quantity(lang, *x, &unit)
         }
-        Json::Str(code) => match key {
-            "activity" => rs
-                .file
-                .activities
-                .iter()
-                .find(|a| &a.code == code)
-                .map(|a| lang.pick(&a.name.zh, &a.name.en).to_string()),
-            "venue" => rs
-                .file
-                .venues
-                .iter()
-                .find(|a| &a.code == code)
-                .map(|a| lang.pick(&a.name.zh, &a.name.en).to_string()),
-            "street" => s
-                .engine
-                .streets()
-                .iter()
-                .find(|a| &a.code == code)
-                .map(|a| lang.pick(&a.name.zh, &a.name.en).to_string()),
-            _ => spec(s, key)
-                .and_then(|sp| sp.value_names.get(code))
-                .map(|n| lang.pick(&n.zh, &n.en).to_string()),
+        Json::Str(code) => {
+            let (acts, venues, streets) =
+                (&rs.file.activities, &rs.file.venues, s.engine.streets());
+            let name = match key {
+                "activity" => acts.iter().find(|a| a.code == *code).map(|a| &a.name),
+                "venue" => venues.iter().find(|a| a.code == *code).map(|a| &a.name),
+                "street" => streets.iter().find(|a| a.code == *code).map(|a| &a.name),
+                _ => spec(s, key).and_then(|sp| sp.value_names.get(code)),
+            };
+            name.map_or_else(|| code.clone(), |n| lang.pick(&n.zh, &n.en).to_string())
         }
-        .unwrap_or_else(|| code.clone()),
         _ => String::new(),
     }
 }
@@ -144,8 +131,7 @@ pub fn question(p: &Props) -> Html {
             for k in keys {
                 if let Some(v) = st.prefill(k) {
                     if let Some(x) = v.as_f64() {
-                        l.texts
-                            .insert(k.to_string(), group_digits(x).replace(',', ""));
+                        l.texts.insert(k.to_string(), fmt_num(x).replace(',', ""));
                         l.ticked.insert(k.to_string(), x > 0.0);
                     }
                     l.values.insert(k.to_string(), v);
@@ -368,7 +354,7 @@ pub fn question(p: &Props) -> Html {
                             Some(x) if x < 0.0 || x > max => {
                                 l.errors.insert(
                                     k.to_string(),
-                                    fill(c.err_range, &[("max", &group_digits(max))]),
+                                    fill(c.err_range, &[("max", &fmt_num(max))]),
                                 );
                             }
                             Some(x) => out.push((k.to_string(), Json::Num(x))),
@@ -399,29 +385,29 @@ pub fn question(p: &Props) -> Html {
             local.set(l);
         })
     };
-    let toggle = |k: &'static str| {
+    // a checkbox of `k`: `edit` changes the screen's state by whether it is ticked
+    let on_check = |k: &'static str, edit: fn(&mut Local, &'static str, bool)| {
         let local = local.clone();
         Callback::from(move |e: Event| {
             let on = e
                 .target_unchecked_into::<web_sys::HtmlInputElement>()
                 .checked();
             let mut l = (*local).clone();
-            l.values.insert(k.to_string(), Json::Bool(on));
+            edit(&mut l, k, on);
             local.set(l);
         })
     };
-    let tick = |k: &'static str| {
-        let local = local.clone();
-        Callback::from(move |e: Event| {
-            let on = e
-                .target_unchecked_into::<web_sys::HtmlInputElement>()
-                .checked();
-            let mut l = (*local).clone();
+    let toggle = |k| {
+        on_check(k, |l, k, on| {
+            l.values.insert(k.to_string(), Json::Bool(on));
+        })
+    };
+    let tick = |k| {
+        on_check(k, |l, k, on| {
             l.ticked.insert(k.to_string(), on);
             if !on {
                 l.errors.remove(k);
             }
-            local.set(l);
         })
     };
     let text_input = |k: &'static str| {
@@ -437,20 +423,15 @@ pub fn question(p: &Props) -> Html {
             local.set(l);
         })
     };
-    let no_area = |k: &'static str| {
-        let local = local.clone();
-        Callback::from(move |e: Event| {
-            let on = e
-                .target_unchecked_into::<web_sys::HtmlInputElement>()
-                .checked();
-            let mut l = (*local).clone();
-            if on {
+    let no_area = |k| {
+        on_check(k, |l, k, on| match on {
+            true => {
                 l.values.insert(k.to_string(), Json::Null);
                 l.errors.remove(k);
-            } else {
+            }
+            false => {
                 l.values.remove(k);
             }
-            local.set(l);
         })
     };
     let activity_allows_no_area = s

@@ -7,7 +7,8 @@ use crate::i18n::{article, colon, fmt_date};
 use crate::share;
 use crate::state::{Action, Mode, State, View};
 use crate::summary::{
-    code_explain, code_title, department_name, result_text, scope_sentence, street_office,
+    after_completion, code_explain, code_title, department_name, result_text, scope_sentence,
+    street_office,
 };
 use anbei_core::Code;
 use yew::prelude::*;
@@ -127,7 +128,7 @@ pub fn result_view(p: &Props) -> Html {
     .filter_map(|(l, d)| d.map(|d| (l, fmt_date(lang, d))))
     .chain(
         in_scope
-            .then(|| (c.cancellation_due, c.after_completion.to_string()))
+            .then(|| (c.cancellation_due, after_completion(e, s.today, lang)))
             .filter(|_| dl.cancellation_due.is_none()),
     )
     .collect();

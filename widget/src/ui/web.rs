@@ -7,21 +7,6 @@ use anbei_core::Date;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
-/// The browser's `JSON.parse`, then serde over the [`Json`] value: no JSON parser in the module.
-pub struct JsJson;
-
-impl anbei_core::DataParser for JsJson {
-    fn parse<T: serde::de::DeserializeOwned>(
-        &self,
-        what: &str,
-        text: &str,
-    ) -> Result<T, anbei_core::DataError> {
-        let v =
-            parse_json(text).ok_or_else(|| anbei_core::DataError(format!("{what}: not JSON")))?;
-        T::deserialize(v).map_err(|e| anbei_core::DataError(format!("{what}: {e}")))
-    }
-}
-
 /// JSON text (saved state, API answers) → a value, through the browser's `JSON.parse` (`None` if not JSON).
 pub fn parse_json(text: &str) -> Option<Json> {
     Some(from_js(&js_sys::JSON::parse(text).ok()?, 0))

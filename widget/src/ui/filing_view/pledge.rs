@@ -51,7 +51,7 @@ pub(super) fn pledge_section(
             let version = version.clone();
             d.dispatch(edit(move |fs| {
                 fs.form.pledge_affirmed = on;
-                fs.form.pledge_version = version.clone();
+                fs.form.set("pledge.version", version.clone());
             }));
         })
     };

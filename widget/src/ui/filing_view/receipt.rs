@@ -19,12 +19,8 @@ pub(super) fn receipt(
     lang: Lang,
 ) -> Html {
     let c = lang.cat();
-    let status = done.get("status").and_then(Json::as_str).unwrap_or("");
-    let filing_no = done
-        .get("filing_no")
-        .and_then(Json::as_str)
-        .unwrap_or("")
-        .to_string();
+    let status = done.str_at("status");
+    let filing_no = done.str_at("filing_no").to_string();
     let token = fs
         .filing
         .as_ref()
@@ -57,7 +53,7 @@ pub(super) fn receipt(
                         return;
                     }
                     d.dispatch(edit(move |fs| {
-                        let status = v.get("status").and_then(Json::as_str).unwrap_or("");
+                        let status = v.str_at("status");
                         if status == "returned" {
                             fs.problems = problems_from_server(v.get("requested_changes"));
                             fs.returned = true;
@@ -78,11 +74,11 @@ pub(super) fn receipt(
             if let Some(r) = receipt {
                 <h2 id="aw-receipt-h" class="aw-q" tabindex="-1" ref={heading.clone()}>{ c.receipt_title }</h2>
                 <dl class="aw-dates">
-                    <dt>{ c.receipt_no }</dt><dd class="aw-receipt-no">{ r.get("receipt_no").and_then(Json::as_str).unwrap_or("").to_string() }</dd>
+                    <dt>{ c.receipt_no }</dt><dd class="aw-receipt-no">{ r.str_at("receipt_no").to_string() }</dd>
                     <dt>{ c.filing_no }</dt><dd>{ filing_no.clone() }</dd>
                     <dt>{ c.valid_to }</dt><dd>{ r.get("valid_until").and_then(Json::as_str).and_then(Date::parse).map(|d| fmt_date(lang, d)).unwrap_or_default() }</dd>
                 </dl>
-                { qr(r.get("qr_payload").and_then(Json::as_str).unwrap_or(""), c.qr_label) }
+                { qr(r.str_at("qr_payload"), c.qr_label) }
                 <ul class="aw-list aw-noprint">
                     if let Some(u) = link(r.get("print_url")) { <li><a class="aw-print-receipt" href={u} target="_blank" rel="noopener">{ c.print_receipt }</a></li> }
                     if let Some(u) = link(r.get("notice_url")) { <li><a href={u} target="_blank" rel="noopener">{ c.site_notice }</a></li> }
