@@ -309,11 +309,56 @@ pub(crate) fn fmt_plain(x: f64) -> String {
     crate::text::fmt_num(x)
 }
 
-/// A number as received, for a message: as written; in the browser as [`fmt_plain`] writes it, since
-/// writing any float out brings the float formatter (~4 KB gzip) into the widget's bundle.
+/// A number as received, for a message, written the same way natively and in the browser (the parity
+/// test holds them equal): thousands grouped, up to six decimals, without `f64`'s `Display`, which would
+/// bring the float formatter (~4 KB gzip) into the widget's bundle.
 fn received(n: f64) -> String {
-    #[cfg(not(target_arch = "wasm32"))]
-    return n.to_string();
-    #[cfg(target_arch = "wasm32")]
-    return fmt_plain(n);
+    const SCALE: f64 = 1e6;
+    let scaled = (n.abs() * SCALE).round();
+    if !n.is_finite() || scaled >= 1e18 || scaled.fract() != 0.0 {
+        // too large for six decimals: the whole part, grouped
+        return fmt_plain(n);
+    }
+    let micros = scaled as u64;
+    let (whole, frac) = (micros / 1_000_000, micros % 1_000_000);
+    let mut out = fmt_plain(if n < 0.0 {
+        -(whole as f64)
+    } else {
+        whole as f64
+    });
+    if n < 0.0 && whole == 0 {
+        out.insert(0, '-');
+    }
+    if frac != 0 {
+        let mut digits = [b'0'; 6];
+        let mut f = frac;
+        for d in digits.iter_mut().rev() {
+            *d = b'0' + (f % 10) as u8;
+            f /= 10;
+        }
+        let keep = digits.iter().rposition(|d| *d != b'0').map_or(0, |i| i + 1);
+        out.push('.');
+        out.extend(digits[..keep].iter().map(|d| char::from(*d)));
+    }
+    out
+}
+
+#[cfg(test)]
+mod received_tests {
+    use super::received;
+
+    /// A rejected number is quoted as received, the same natively and in the browser.
+    #[test]
+    fn numbers_are_quoted_as_received() {
+        for (n, want) in [
+            (-5.0, "-5"),
+            (1e12, "1,000,000,000,000"),
+            (23.9, "23.9"),
+            (-0.5, "-0.5"),
+            (1000.000001, "1,000.000001"),
+            (0.25, "0.25"),
+        ] {
+            assert_eq!(received(n), want, "{n}");
+        }
+    }
 }
