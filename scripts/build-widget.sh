@@ -62,5 +62,5 @@ for f in anbei-widget.js anbei-widget_bg.wasm; do
   printf '%-26s %9d %9d %9d\n' "$f" "$raw" "$gz" "$br"
   total_raw=$((total_raw+raw)); total_gz=$((total_gz+gz)); total_br=$((total_br+br))
 done
-printf '%-26s %9d %9d %9d  (bytes; budget: gzip ≤ 256000)\n' total "$total_raw" "$total_gz" "$total_br"
-if [ "$total_gz" -gt 256000 ]; then echo "build-widget: WARNING: bundle is over the 250 KB gzip budget (see BENCHMARKS.md)" >&2; fi
+printf '%-26s %9d %9d %9d  (bytes; budget: gzip ≤ 250000)\n' total "$total_raw" "$total_gz" "$total_br"
+if [ "$total_gz" -gt 250000 ]; then echo "build-widget: WARNING: bundle is over the 250 KB gzip budget (see BENCHMARKS.md)" >&2; fi
