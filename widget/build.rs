@@ -38,6 +38,8 @@ fn minify(css: &str) -> String {
 fn main() {
     let out_dir = std::env::var("OUT_DIR").unwrap_or_else(|_| panic!("OUT_DIR is set by cargo"));
     println!("cargo:rerun-if-changed=src/style.css");
+    // `--cfg anbei_console` (RUSTFLAGS of scripts/build-console.sh) leaves out `mount` / `unmount`
+    println!("cargo::rustc-check-cfg=cfg(anbei_console)");
     let css =
         std::fs::read_to_string("src/style.css").unwrap_or_else(|e| panic!("src/style.css: {e}"));
     let dst = Path::new(&out_dir).join("style.css");
