@@ -1,0 +1,107 @@
+//! Where the console is: the address's fragment (`#/queue`, `#/filing/<no>`, …). A fragment needs no
+//! server route beyond `/console/` and survives a reload; Back and Forward move between screens.
+
+/// A screen of the console.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub enum Route {
+    /// What awaits this account's decision (the start screen).
+    #[default]
+    Queue,
+    /// One filing by its number.
+    Filing(String),
+    Ledger,
+    /// Admins only.
+    Accounts,
+    /// Admins only.
+    Audit,
+}
+
+/// A filing number as it may appear in a path: letters, digits and `-` (the API's numbers are
+/// `2026-BT-0001`-like), so nothing from the address bar reaches a request path unchecked.
+pub fn is_filing_no(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 64 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
+
+impl Route {
+    /// The route of a fragment (`#/filing/2026-BT-0001`); anything unknown is the queue.
+    pub fn parse(hash: &str) -> Route {
+        let path = hash.trim_start_matches('#').trim_start_matches('/');
+        let path = path.split('?').next().unwrap_or("");
+        let mut parts = path.split('/');
+        match (parts.next(), parts.next(), parts.next()) {
+            (Some("filing"), Some(no), None) if is_filing_no(no) => Route::Filing(no.to_string()),
+            (Some("ledger"), None, None) => Route::Ledger,
+            (Some("accounts"), None, None) => Route::Accounts,
+            (Some("audit"), None, None) => Route::Audit,
+            _ => Route::Queue,
+        }
+    }
+
+    /// The fragment that leads here.
+    pub fn hash(&self) -> String {
+        match self {
+            Route::Queue => "#/queue".to_string(),
+            Route::Filing(no) => format!("#/filing/{no}"),
+            Route::Ledger => "#/ledger".to_string(),
+            Route::Accounts => "#/accounts".to_string(),
+            Route::Audit => "#/audit".to_string(),
+        }
+    }
+
+    /// Screens only an admin may open.
+    pub fn admin_only(&self) -> bool {
+        matches!(self, Route::Accounts | Route::Audit)
+    }
+
+    /// The navigation entry this screen belongs to (a filing belongs to the queue).
+    pub fn section(&self) -> Route {
+        match self {
+            Route::Filing(_) => Route::Queue,
+            r => r.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fragments_round_trip() {
+        for r in [
+            Route::Queue,
+            Route::Filing("2026-BT-0001".into()),
+            Route::Ledger,
+            Route::Accounts,
+            Route::Audit,
+        ] {
+            assert_eq!(Route::parse(&r.hash()), r, "{}", r.hash());
+        }
+    }
+
+    #[test]
+    fn unknown_or_unsafe_fragments_are_the_queue() {
+        for h in [
+            "",
+            "#",
+            "#/",
+            "#/nowhere",
+            "#/filing/",
+            "#/filing/../../api/v1/accounts",
+            "#/filing/a b",
+            "#/filing/x/y",
+            "#/ledger/extra",
+        ] {
+            assert_eq!(Route::parse(h), Route::Queue, "{h}");
+        }
+        assert_eq!(Route::parse("#/ledger?x=1"), Route::Ledger);
+        assert_eq!(Route::parse("filing/N-1"), Route::Filing("N-1".into()));
+    }
+
+    #[test]
+    fn sections_and_admin_screens() {
+        assert_eq!(Route::Filing("A".into()).section(), Route::Queue);
+        assert!(Route::Accounts.admin_only() && Route::Audit.admin_only());
+        assert!(!Route::Ledger.admin_only() && !Route::Filing("A".into()).admin_only());
+    }
+}
