@@ -87,7 +87,7 @@ catalogue! {
     revoke_token, no_tokens, done_added, done_disabled, done_enabled, done_reset, done_token_revoked,
     done_token_issued, totp_on, totp_off,
     // the audit log
-    audit_title, audit_intro, f_account, f_action, col_target, col_client, col_outcome,
+    audit_title, audit_intro, f_account, f_action, f_date_from, f_date_to, col_target, col_client, col_outcome, err_days,
 }
 
 /// A role's name (`officer` → 街道工作人员); the code itself when unknown.
