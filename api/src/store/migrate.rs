@@ -1,5 +1,5 @@
 //! Numbered migrations (`api/migrations/NNNN_name.sql` for both backends, `api/migrations/postgres/`
-//! for PostgreSQL only), embedded at build time and applied in order at start; applied ones are
+//! and `api/migrations/sqlite/` for one only, where the dialects' JSON functions differ), embedded at build time and applied in order at start; applied ones are
 //! recorded in `anbei_migrations`. A shared migration is written once, with `{word}` where the
 //! dialects need different words ([`WORDS`]).
 
@@ -9,8 +9,21 @@ use super::sql::Dialect;
 pub type Migration = (i64, &'static str, &'static str);
 
 const INIT: Migration = (1, "init", include_str!("../../migrations/0001_init.sql"));
+const ACCOUNTS: Migration = (
+    3,
+    "accounts",
+    include_str!("../../migrations/0003_accounts.sql"),
+);
 
-pub const SQLITE: &[Migration] = &[INIT];
+pub const SQLITE: &[Migration] = &[
+    INIT,
+    ACCOUNTS,
+    (
+        4,
+        "backfill",
+        include_str!("../../migrations/sqlite/0004_backfill.sql"),
+    ),
+];
 
 pub const POSTGRES: &[Migration] = &[
     INIT,
@@ -18,6 +31,12 @@ pub const POSTGRES: &[Migration] = &[
         2,
         "ledger_order",
         include_str!("../../migrations/postgres/0002_ledger_order.sql"),
+    ),
+    ACCOUNTS,
+    (
+        4,
+        "backfill",
+        include_str!("../../migrations/postgres/0004_backfill.sql"),
     ),
 ];
 

@@ -4,7 +4,9 @@
 
 use super::create::receipt_draft;
 use super::views::RegistrationView;
-use super::{applicant_step, commit, filed_on, officer_step, optional_body, reason, text};
+use super::{
+    applicant_step, commit, commit_staff, filed_on, officer_step, optional_body, reason, text,
+};
 use crate::app::AppState;
 use crate::auth::{Applicant, StreetOfficer};
 use crate::error::{ApiBody, ApiError, ApiJson, FieldProblem, Msg};
@@ -89,7 +91,7 @@ pub async fn accept(
     )?);
     u.assessment = Some(serde_json::to_string(&a).map_err(ApiError::internal)?);
     u.event.reason = note;
-    commit(&s, u).await
+    commit_staff(&s, &o, u).await
 }
 
 /// An officer returns a filing with every requested change at once (一次性告知, 第二十七条第（三）项).
@@ -132,7 +134,7 @@ pub async fn return_filing(
     let changes = Value::Array(changes);
     u.requested_changes = Some(Some(changes.to_string()));
     u.event.data = Some(json!({ "changes": changes }));
-    commit(&s, u).await
+    commit_staff(&s, &o, u).await
 }
 
 /// An officer refuses a filing (it needs a permit, or is prohibited), with the reason
@@ -148,7 +150,7 @@ pub async fn refuse(
     let why = reason(&b.reason, "reason")?;
     let mut u = officer_step(&s, &o, Action::Refuse)?;
     u.event.reason = Some(why);
-    commit(&s, u).await
+    commit_staff(&s, &o, u).await
 }
 
 /// An officer revokes a registration (信息登记无效，予以撤销, 第二十五条), with the reason.
@@ -179,7 +181,7 @@ pub async fn revoke(
     let mut u = officer_step(&s, &o, Action::Revoke)?;
     u.event.reason = Some(why);
     u.event.data = ground.map(|g| json!({ "ground": g }));
-    commit(&s, u).await
+    commit_staff(&s, &o, u).await
 }
 
 /// Extend a registration: only inside the window (the 15 days ending on `valid_until`, 第二十五条),
@@ -189,7 +191,7 @@ pub async fn revoke(
     responses((status = 200, body = RegistrationView), (status = 409, description = "outside the window", body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn extend(
     State(s): State<AppState>,
-    Applicant { rec }: Applicant,
+    Applicant { rec, client }: Applicant,
     ApiJson(b): ApiJson<ExtensionBody>,
 ) -> Result<Json<RegistrationView>, ApiError> {
     let new = Date::parse(&b.new_valid_until)
@@ -215,6 +217,12 @@ pub async fn extend(
         valid_until: new.to_string(),
     };
     u.event.data = Some(json!({ "from": current.to_string(), "to": new.to_string() }));
+    u.audit = vec![crate::auth::applicant_audit(
+        &s,
+        &client,
+        "extended",
+        &rec.filing_no,
+    )];
     commit(&s, u).await
 }
 
@@ -224,7 +232,7 @@ pub async fn extend(
     responses((status = 200, body = RegistrationView), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn cancel(
     State(s): State<AppState>,
-    Applicant { rec }: Applicant,
+    Applicant { rec, client }: Applicant,
     ApiJson(b): ApiJson<CancellationBody>,
 ) -> Result<Json<RegistrationView>, ApiError> {
     let (mut u, cx) = applicant_step(&s, &rec, Action::Cancel)?;
@@ -271,5 +279,11 @@ pub async fn cancel(
         "completion_date": completion.to_string(), "waste_disposal_record": record,
         "cancellation_due": due.date.to_string(), "calendar_provisional": due.provisional, "late": today > due.date,
     }));
+    u.audit = vec![crate::auth::applicant_audit(
+        &s,
+        &client,
+        "cancelled",
+        &rec.filing_no,
+    )];
     commit(&s, u).await
 }
