@@ -59,6 +59,17 @@ pub fn check(secret_b32: &str, code: &str, now_ms: i64, last_used: Option<i64>) 
     })
 }
 
+/// The code of `secret_b32` at `now_ms` (what an authenticator app shows; tests and scripts use it).
+pub fn code_at(secret_b32: &str, now_ms: i64) -> Option<String> {
+    let secret = unbase32(secret_b32)?;
+    let step = now_ms.div_euclid(1000 * STEP_S);
+    Some(format!(
+        "{:0width$}",
+        hotp(&secret, step as u64),
+        width = DIGITS as usize
+    ))
+}
+
 const B32: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
 fn base32(data: &[u8]) -> String {

@@ -178,6 +178,12 @@ impl TestApp {
         format!("{}{p}", self.base)
     }
 
+    /// The injected clock, in milliseconds since the epoch.
+    pub fn clock_ms(&self) -> i64 {
+        use anbei_api::clock::Clock;
+        self.clock.now_ms()
+    }
+
     pub fn set_today(&self, d: &str) {
         self.clock.set_date(Date::parse(d).unwrap());
     }
