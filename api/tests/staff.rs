@@ -24,6 +24,7 @@ both_backends!(
     a_disabled_account_stops_at_once,
     every_change_and_read_is_audited_and_the_chain_detects_tampering,
     same_display_names_are_told_apart,
+    the_queue_orders_by_due_date_and_marks_overdue,
 );
 
 const PW: &str = "初始密码 initial-2026";
@@ -536,4 +537,131 @@ async fn same_display_names_are_told_apart(b: Backend) {
         names.push(last_event(&r)["actor_name"].as_str().unwrap().to_owned());
     }
     assert_eq!(names, ["李伟（li.wei）", "李伟（li.wei2）"]);
+}
+
+/// The queue (第二十七条第（二）项: an answer within 3 working days): what awaits a decision, by due date,
+/// overdue first and marked; counts per status; search by filing number, receipt number or name; a
+/// community workstation sees its community only and may not decide a high-risk filing.
+async fn the_queue_orders_by_due_date_and_marks_overdue(b: Backend) {
+    let app = spawn_with(b, |c| {
+        c.fast_accept_disabled_streets.insert("bantian".into());
+    })
+    .await;
+    let officer = app.officer("bantian", "officer").await;
+    let first = app.file_complete("q-1", high_risk_facts()).await;
+    app.set_today("2026-11-30");
+    let second = app.file_complete("q-2", ordinary_facts()).await;
+    let mut facts = ordinary_facts();
+    facts["street"] = json!("bantian");
+    let mut other = app.filing(facts).await;
+    other["site"]["community"] = json!("五和社区");
+    let (st, third) = app.file("q-3", &other).await;
+    assert_eq!(st, 201, "{third}");
+    app.set_today("2026-12-02");
+    let (st, q) = app.get("/api/v1/queue", Some(&officer)).await;
+    assert_eq!(st, 200, "{q}");
+    let items = q["items"].as_array().unwrap();
+    let nos: Vec<&str> = items
+        .iter()
+        .map(|i| i["filing_no"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        nos[0],
+        first["filing_no"].as_str().unwrap(),
+        "the oldest due date first"
+    );
+    assert_eq!(items.len(), 3);
+    assert_eq!(items[0]["overdue"], true, "{}", items[0]);
+    assert_eq!(items[1]["overdue"], false);
+    assert!(items[0]["acceptance_due"].as_str() <= items[1]["acceptance_due"].as_str());
+    assert_eq!(q["counts"]["filed"], 3);
+    assert_eq!(items[0]["applicant_name"], "张三");
+    assert!(
+        items[0]["site_address"].as_str().unwrap().contains("坂田"),
+        "{}",
+        items[0]
+    );
+    // Search and filters.
+    let second_no = second["filing_no"].as_str().unwrap();
+    let (_, found) = app
+        .get(&format!("/api/v1/queue?q={second_no}"), Some(&officer))
+        .await;
+    assert_eq!(found["items"].as_array().unwrap().len(), 1);
+    let (_, hr) = app
+        .get("/api/v1/queue?high_risk=true", Some(&officer))
+        .await;
+    assert_eq!(hr["items"].as_array().unwrap().len(), 1);
+    let (_, page) = app.get("/api/v1/queue?limit=2", Some(&officer)).await;
+    let next = page["next"].as_str().unwrap();
+    let (_, rest) = app
+        .get(
+            &format!("/api/v1/queue?limit=2&after={}", urlencode(next)),
+            Some(&officer),
+        )
+        .await;
+    assert_eq!(rest["items"].as_array().unwrap().len(), 1);
+    assert_eq!(rest["items"][0]["filing_no"], third["filing_no"]);
+    let (st, p) = app
+        .get("/api/v1/queue?status=archived", Some(&officer))
+        .await;
+    assert_eq!(
+        (st, p["errors"][0]["field"].as_str()),
+        (422, Some("status"))
+    );
+    // The community workstation of 岗头社区: two of the three, the high-risk one not its to decide.
+    let community = app
+        .account(NewAccount {
+            name: "社区".into(),
+            role: "community".into(),
+            street: Some("bantian".into()),
+            community: Some("岗头社区".into()),
+            ..NewAccount::default()
+        })
+        .await;
+    let (_, cq) = app.get("/api/v1/queue", Some(&community)).await;
+    let items = cq["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2, "{cq}");
+    assert_eq!(cq["counts"]["filed"], 2);
+    assert_eq!(
+        (
+            items[0]["high_risk"].as_bool(),
+            items[0]["can_decide"].as_bool()
+        ),
+        (Some(true), Some(false))
+    );
+    assert_eq!(items[1]["can_decide"], true);
+    let no = items[0]["filing_no"].as_str().unwrap();
+    let (st, p) = app
+        .act(no, "acceptance", Some(&community), &json!({}))
+        .await;
+    assert_eq!(st, 409, "{p}");
+    assert!(
+        p["detail_zh"]
+            .as_str()
+            .unwrap()
+            .contains("第二十一条第（四）项"),
+        "{p}"
+    );
+    let (st, r) = app
+        .act(second_no, "acceptance", Some(&community), &json!({}))
+        .await;
+    assert_eq!((st, r["status"].as_str()), (200, Some("registered")), "{r}");
+    let third_no = third["filing_no"].as_str().unwrap();
+    assert_eq!(
+        app.registration(third_no, Some(&community)).await.0,
+        403,
+        "another community"
+    );
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }

@@ -9,7 +9,7 @@ use super::{
 };
 use crate::app::AppState;
 use crate::auth::{Applicant, StreetOfficer};
-use crate::error::{ApiBody, ApiError, ApiJson, FieldProblem, Msg};
+use crate::error::{ApiBody, ApiError, ApiJson, FieldProblem, Msg, parse_json};
 use crate::filing::{self, Filing};
 use crate::lifecycle::{Action, RevocationGround};
 use crate::messages::Key;
@@ -38,7 +38,15 @@ pub struct ReasonBody {
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct ChangeIn {
     pub field: String,
-    pub message: Msg,
+    pub message: ChangeMessage,
+}
+
+/// Why a field must change: Chinese is enough (the English falls back to it).
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct ChangeMessage {
+    pub zh: String,
+    #[serde(default)]
+    pub en: String,
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -73,9 +81,9 @@ pub async fn accept(
     o: StreetOfficer,
     ApiBody(body): ApiBody,
 ) -> Result<Json<RegistrationView>, ApiError> {
+    let mut u = officer_step(&s, &o, Action::Accept)?;
     let b: NoteBody = optional_body(&body)?;
     let note = b.note.map(|n| reason(&n, "note")).transpose()?;
-    let mut u = officer_step(&s, &o, Action::Accept)?;
     let rec = &o.rec;
     let f: Filing = serde_json::from_str(&rec.request).map_err(ApiError::internal)?;
     let filed_on = filed_on(rec)?;
@@ -101,8 +109,11 @@ pub async fn accept(
 pub async fn return_filing(
     State(s): State<AppState>,
     o: StreetOfficer,
-    ApiJson(b): ApiJson<ReturnBody>,
+    ApiBody(body): ApiBody,
 ) -> Result<Json<RegistrationView>, ApiError> {
+    // Whether this account may return it at all comes before what it asks for.
+    let mut u = officer_step(&s, &o, Action::Return)?;
+    let b: ReturnBody = parse_json(&body)?;
     let mut problems = Vec::new();
     let mut changes = Vec::new();
     if b.changes.is_empty() || b.changes.len() > 100 {
@@ -130,7 +141,6 @@ pub async fn return_filing(
     if !problems.is_empty() {
         return Err(ApiError::invalid_request(problems));
     }
-    let mut u = officer_step(&s, &o, Action::Return)?;
     let changes = Value::Array(changes);
     u.requested_changes = Some(Some(changes.to_string()));
     u.event.data = Some(json!({ "changes": changes }));
@@ -145,10 +155,11 @@ pub async fn return_filing(
 pub async fn refuse(
     State(s): State<AppState>,
     o: StreetOfficer,
-    ApiJson(b): ApiJson<ReasonBody>,
+    ApiBody(body): ApiBody,
 ) -> Result<Json<RegistrationView>, ApiError> {
-    let why = reason(&b.reason, "reason")?;
     let mut u = officer_step(&s, &o, Action::Refuse)?;
+    let b: ReasonBody = parse_json(&body)?;
+    let why = reason(&b.reason, "reason")?;
     u.event.reason = Some(why);
     commit_staff(&s, &o, u).await
 }
@@ -160,8 +171,10 @@ pub async fn refuse(
 pub async fn revoke(
     State(s): State<AppState>,
     o: StreetOfficer,
-    ApiJson(b): ApiJson<ReasonBody>,
+    ApiBody(body): ApiBody,
 ) -> Result<Json<RegistrationView>, ApiError> {
+    let mut u = officer_step(&s, &o, Action::Revoke)?;
+    let b: ReasonBody = parse_json(&body)?;
     let why = reason(&b.reason, "reason")?;
     let ground = b
         .ground
@@ -178,7 +191,6 @@ pub async fn revoke(
                 }),
             )])
         })?;
-    let mut u = officer_step(&s, &o, Action::Revoke)?;
     u.event.reason = Some(why);
     u.event.data = ground.map(|g| json!({ "ground": g }));
     commit_staff(&s, &o, u).await
