@@ -55,8 +55,6 @@ const EVERYONE: &[Caller] = &[
     Viewer,
     ViewerElsewhere,
 ];
-/// Staff whose scope covers the filing (and may read it).
-const COVERING: &[Caller] = &[Admin, Officer, Community, Patrol, Viewer];
 /// Who may accept or return the (non-high-risk) filing: the street office and its community.
 const DECIDING: &[Caller] = &[Admin, Officer, Community];
 const STREET_OFFICE: &[Caller] = &[Admin, Officer];
@@ -161,7 +159,6 @@ fn table() -> BTreeMap<(&'static str, &'static str), &'static [Caller]> {
 struct Filed {
     no: String,
     token: String,
-    receipt_no: String,
     document: String,
 }
 
@@ -178,7 +175,6 @@ async fn file(app: &TestApp, key: &str) -> Filed {
     Filed {
         no: v["filing_no"].as_str().unwrap().into(),
         token: v["access_token"].as_str().unwrap().into(),
-        receipt_no: String::new(),
         document,
     }
 }
@@ -400,7 +396,6 @@ fn clone(f: &Filed) -> Filed {
     Filed {
         no: f.no.clone(),
         token: f.token.clone(),
-        receipt_no: f.receipt_no.clone(),
         document: f.document.clone(),
     }
 }
