@@ -214,6 +214,12 @@ struct ServeArgs {
         default_value = "http://127.0.0.1:8080"
     )]
     public_url: String,
+    /// A console session ends after this many minutes without a request.
+    #[arg(long, env = "ANBEI_SESSION_IDLE_MINUTES", default_value_t = 30)]
+    session_idle_minutes: i64,
+    /// … and this many hours after sign-in, whatever happens.
+    #[arg(long, env = "ANBEI_SESSION_HOURS", default_value_t = 12)]
+    session_hours: i64,
 }
 
 fn database(db: &DbArgs) -> Result<Database, String> {
@@ -308,6 +314,11 @@ async fn serve(a: ServeArgs) -> Result<(), String> {
     cfg.rate_limit_per_s = a.rate_limit;
     cfg.rate_limit_burst = a.rate_limit_burst;
     cfg.public_url = a.public_url;
+    if a.session_idle_minutes < 1 || a.session_hours < 1 {
+        return Err("--session-idle-minutes and --session-hours must be at least 1".into());
+    }
+    cfg.session_idle_ms = a.session_idle_minutes * 60_000;
+    cfg.session_absolute_ms = a.session_hours * 3_600_000;
     let app = Application::build(cfg).await?;
     tracing::info!(addr = %app.local_addr(), "anbei serving");
     app.run_until(async {
