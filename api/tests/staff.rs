@@ -25,6 +25,7 @@ both_backends!(
     every_change_and_read_is_audited_and_the_chain_detects_tampering,
     same_display_names_are_told_apart,
     the_queue_orders_by_due_date_and_marks_overdue,
+    an_upgrade_keeps_old_officer_tokens_and_fills_the_new_columns,
 );
 
 const PW: &str = "初始密码 initial-2026";
@@ -664,4 +665,91 @@ fn urlencode(s: &str) -> String {
             }
         })
         .collect()
+}
+
+/// A database from before accounts (migration 3): its officer tokens keep working as token-only
+/// accounts that expire 90 days after the upgrade, and its filings get the columns the queue and the
+/// scopes filter on, from their stored JSON.
+async fn an_upgrade_keeps_old_officer_tokens_and_fills_the_new_columns(b: Backend) {
+    let token = "anb_o_legacy-token-of-before-accounts";
+    let hash = anbei_api::signing::sha256_hex(token.as_bytes());
+    let request = json!({ "applicant": { "name": "旧申报人" }, "site": { "community": "岗头社区", "address": "x" } });
+    let assessment = json!({ "departments": { "primary": ["housing"], "co": ["fire"] } });
+    let mut stmts: Vec<String> = vec![anbei_api::store::migrate::CREATE_TABLE.to_owned()];
+    for (v, sql) in anbei_api::store::migrate::rendered_before(b == Backend::Postgres, 3).unwrap() {
+        stmts.push(sql);
+        stmts.push(format!(
+            "INSERT INTO anbei_migrations (version, name, applied_at) VALUES ({v}, 'old', '2026-11-01')"
+        ));
+    }
+    stmts.push(format!(
+        "INSERT INTO officers (token_hash, name, street, role, created_at) VALUES ('{hash}', '王五', 'bantian', 'officer', '2026-11-01')"
+    ));
+    let flag = if b == Backend::Postgres { "FALSE" } else { "0" };
+    stmts.push(format!(
+        "INSERT INTO filings (filing_no, street, status, version, created_at, updated_at, filed_on, high_risk, scope, \
+         acceptance_due, access_token_hash, idempotency_key, request_hash, request, assessment) VALUES \
+         ('F-bantian-20261101-000001', 'bantian', 'filed', 1, 't', 't', '2026-11-01', {flag}, 'SCOPE_SMALL_PROJECT', \
+         '2026-11-04', 'h', 'k', 'r', '{request}', '{assessment}')"
+    ));
+    let app = spawn_with(b, move |cfg| {
+        // the key the old version made beside its database
+        anbei_api::signing::Signer::load_or_create(&cfg.data_dir).unwrap();
+        match &cfg.database {
+            anbei_api::config::Database::Sqlite => {
+                std::fs::create_dir_all(&cfg.data_dir).unwrap();
+                let c = rusqlite::Connection::open(cfg.data_dir.join("anbei.sqlite3")).unwrap();
+                for s in &stmts {
+                    c.execute_batch(s).unwrap();
+                }
+            }
+            anbei_api::config::Database::Postgres { url, schema } => {
+                let (url, schema) = (url.clone(), schema.clone().unwrap());
+                std::thread::spawn(move || {
+                    let rt = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .unwrap();
+                    rt.block_on(async move {
+                        let pool = sqlx::PgPool::connect(&url).await.unwrap();
+                        let mut c = pool.acquire().await.unwrap();
+                        sqlx::query(&format!("SET search_path TO {schema}"))
+                            .execute(&mut *c)
+                            .await
+                            .unwrap();
+                        for s in &stmts {
+                            sqlx::raw_sql(s).execute(&mut *c).await.unwrap();
+                        }
+                    });
+                })
+                .join()
+                .unwrap();
+            }
+        }
+    })
+    .await;
+    let (st, q) = app.get("/api/v1/queue", Some(token)).await;
+    assert_eq!(st, 200, "the old token still works: {q}");
+    assert_eq!(q["items"][0]["community"], "岗头社区");
+    assert_eq!(q["items"][0]["applicant_name"], "旧申报人");
+    assert_eq!(
+        app.sql("SELECT departments FROM filings").await,
+        [" housing fire "]
+    );
+    let accounts = cli::list(&app.state).await.unwrap();
+    assert_eq!(accounts.len(), 1);
+    assert!(accounts[0].login.starts_with("token-"), "{:?}", accounts[0]);
+    let tokens = cli::tokens(&app.state, &accounts[0].login).await.unwrap();
+    let expires = tokens[0].expires_at.clone();
+    assert!(
+        expires.as_str() > "2027-02-01" && expires.as_str() < "2027-04-01",
+        "{expires}"
+    );
+    // A token-only account cannot sign in to the console.
+    assert_eq!(
+        Console::sign_in(&app, &accounts[0].login, "anything at all", None)
+            .await
+            .0,
+        401
+    );
 }

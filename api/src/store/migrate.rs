@@ -78,6 +78,21 @@ pub fn render(sql: &str, d: Dialect) -> Result<String, String> {
     }
 }
 
+/// The migrations of one backend older than `version`, rendered: what a database made by an earlier
+/// version of the service holds (upgrade tests build one with it).
+pub fn rendered_before(postgres: bool, version: i64) -> Result<Vec<(i64, String)>, String> {
+    let d = if postgres {
+        Dialect::Postgres
+    } else {
+        Dialect::Sqlite
+    };
+    migrations(d)
+        .iter()
+        .filter(|(v, _, _)| *v < version)
+        .map(|(v, _, sql)| render(sql, d).map(|t| (*v, t)))
+        .collect()
+}
+
 pub const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS anbei_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)";
 
 #[cfg(test)]
