@@ -1,79 +1,182 @@
 //! Who is calling, as extractors a handler cannot forget: it names the caller it needs in its signature
-//! and gets the registration only through it. [`Officer`]: a staff account's bearer token (`anb_o_…`);
-//! per registration (the `{filing_no}` of the path): [`StreetOfficer`] (an officer whose scope covers
-//! its street), [`Applicant`] (its access token) and [`Reader`] (either). Whether an account's scope
-//! covers a street is decided in one place, [`Officer::covers`].
+//! and gets the registration only through it.
+//! - [`Officer`]: a staff account (rules.md §10), by its console session (cookie `anbei_session`, with
+//!   `X-CSRF-Token` on every change) or by a bearer token issued to it (`anb_o_…`, machine clients).
+//! - [`StreetOfficer`]: an account whose scope covers the registration in the path (`{filing_no}`).
+//! - [`Applicant`]: the registration's access token; [`Reader`]: either.
+//! - [`SessionAccount`]: the session alone, for `/api/v1/session/*` (a password still to change or a
+//!   second factor still to enrol does not stop it).
+//!
+//! What an account's scope covers is decided in one place, [`Officer::covers`], and the same scope
+//! filters the queue and the ledger ([`Officer::coverage`]).
 
+use crate::accounts::session;
 use crate::app::AppState;
 use crate::error::{ApiError, ApiPath};
 use crate::lifecycle::{Actor, Role};
 use crate::messages::Key;
 use crate::signing::{ct_eq, sha256_hex};
-use crate::store::FilingRecord;
-use axum::extract::FromRequestParts;
-use axum::http::{header, request::Parts};
+use crate::store::{AccountRow, AuditDraft, Coverage, FilingRecord, SessionRow};
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::{Method, header, request::Parts};
+use std::net::{IpAddr, SocketAddr};
 
-/// Officer tokens start with this; anything else is an applicant's access token.
+/// Staff tokens start with this; anything else is an applicant's access token.
 pub const OFFICER_TOKEN_PREFIX: &str = "anb_o_";
+pub const SESSION_COOKIE: &str = "anbei_session";
+pub const CSRF_HEADER: &str = "x-csrf-token";
 
-/// What a staff account covers (rules.md §10): one street, or every street (admins only).
+/// What a staff account covers (rules.md §10).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Scope {
-    Street(String),
-    Every,
-}
-
-impl Scope {
-    /// As stored: a street code, or `*`.
-    pub fn parse(s: &str) -> Scope {
-        if s == "*" {
-            Scope::Every
-        } else {
-            Scope::Street(s.to_owned())
-        }
-    }
-    pub fn as_str(&self) -> &str {
-        match self {
-            Scope::Street(s) => s,
-            Scope::Every => "*",
-        }
-    }
+pub struct Scope {
+    /// `None`: every street (admin), or a viewer's department across streets.
+    pub street: Option<String>,
+    pub community: Option<String>,
+    /// Property: `|a|b|`.
+    pub areas: Option<String>,
+    pub department: Option<String>,
 }
 
 /// A staff account, authenticated.
 #[derive(Clone, Debug)]
 pub struct Officer {
+    pub login: String,
     pub name: String,
     pub role: Role,
     pub scope: Scope,
+    /// The client's address, as the audit trail records it.
+    pub client: String,
 }
 
 impl Officer {
+    pub fn of(a: &AccountRow, client: String) -> Result<Officer, ApiError> {
+        let role: Role = a
+            .role
+            .parse()
+            .map_err(|e| ApiError::internal(format!("accounts table: {e}")))?;
+        if a.street.is_none() && !matches!(role, Role::Admin | Role::Viewer) {
+            return Err(ApiError::internal(
+                "accounts table: only an admin or a department may cover every street",
+            ));
+        }
+        Ok(Officer {
+            login: a.login.clone(),
+            name: a.name.clone(),
+            role,
+            scope: Scope {
+                street: a.street.clone(),
+                community: a.community.clone(),
+                areas: (role == Role::Property).then(|| a.areas.clone()),
+                department: a.department.as_ref().map(|d| format!(" {d} ")),
+            },
+            client,
+        })
+    }
     pub fn actor(&self) -> Actor {
         Actor::Staff(self.role)
     }
-    /// Whether this account may see and act on the registrations of `street`.
-    pub fn covers(&self, street: &str) -> bool {
-        match &self.scope {
-            Scope::Street(s) => s == street,
-            Scope::Every => true,
+    /// The name a history event records: two accounts with the same display name stay apart.
+    pub fn signature(&self) -> String {
+        format!("{}（{}）", self.name, self.login)
+    }
+    /// Whether this account may see the registration `rec` (and act on it, as its role allows).
+    pub fn covers(&self, rec: &FilingRecord) -> bool {
+        let sc = &self.scope;
+        sc.street.as_ref().is_none_or(|s| *s == rec.street)
+            && sc
+                .community
+                .as_ref()
+                .is_none_or(|c| *c == rec.columns.community)
+            && sc.areas.as_ref().is_none_or(|a| {
+                !rec.columns.area.is_empty() && a.contains(&format!("|{}|", rec.columns.area))
+            })
+            && sc
+                .department
+                .as_ref()
+                .is_none_or(|d| rec.columns.departments.contains(d.as_str()))
+    }
+    /// The filter of every listing this account reads (queue, ledger).
+    pub fn coverage(&self) -> Coverage {
+        Coverage {
+            street: self.scope.street.clone(),
+            community: self.scope.community.clone(),
+            areas: self.scope.areas.clone(),
+            department: self.scope.department.clone(),
         }
     }
-    fn check(&self, street: &str, refused: Key) -> Result<(), ApiError> {
-        if self.covers(street) {
+    /// The street a listing reads: the one asked for, if this account covers it; else its own
+    /// (`None`: every street it covers).
+    pub fn listing_street(&self, asked: Option<String>) -> Result<Option<String>, ApiError> {
+        match (asked, &self.scope.street) {
+            (Some(st), Some(own)) if st != *own => Err(ApiError::forbidden(Key::ListOwnStreet)),
+            (Some(st), _) => Ok(Some(st)),
+            (None, own) => Ok(own.clone()),
+        }
+    }
+    /// An audit entry for something this account did now.
+    pub fn audit(
+        &self,
+        s: &AppState,
+        action: &str,
+        target: &str,
+        outcome: &str,
+        detail: Option<String>,
+    ) -> AuditDraft {
+        AuditDraft {
+            at: s.now(),
+            account: self.login.clone(),
+            name: self.name.clone(),
+            role: self.role.as_str().to_owned(),
+            action: action.to_owned(),
+            target: crate::audit::clean(target),
+            client: self.client.clone(),
+            outcome: outcome.to_owned(),
+            detail: detail.map(|d| crate::audit::clean(&d)),
+        }
+    }
+    /// Records `action` on `target` (its own transaction): for reads, which change nothing else.
+    pub async fn record(
+        &self,
+        s: &AppState,
+        action: &str,
+        target: &str,
+        detail: Option<String>,
+    ) -> Result<(), ApiError> {
+        s.store
+            .staff_write(vec![], vec![self.audit(s, action, target, "ok", detail)])
+            .await?;
+        Ok(())
+    }
+    pub fn require_admin(&self) -> Result<(), ApiError> {
+        if self.role == Role::Admin {
             Ok(())
         } else {
-            Err(ApiError::forbidden(refused))
+            Err(ApiError::forbidden(Key::AdminOnly))
         }
     }
-    /// The street a ledger listing reads: the one asked for, if covered; else the account's own
-    /// (`None`: every street).
-    pub fn ledger_street(&self, asked: Option<String>) -> Result<Option<String>, ApiError> {
-        match (asked, &self.scope) {
-            (Some(st), _) => self.check(&st, Key::ListOwnStreet).map(|()| Some(st)),
-            (None, Scope::Street(st)) => Ok(Some(st.clone())),
-            (None, Scope::Every) => Ok(None),
-        }
+}
+
+/// The client's address: the peer, or `X-Forwarded-For` from a trusted proxy.
+pub fn client(parts: &Parts, s: &AppState) -> String {
+    let peer = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip())
+        .unwrap_or(IpAddr::from([127, 0, 0, 1]));
+    let xff = parts
+        .headers
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok());
+    crate::ratelimit::client_ip(peer, xff, &s.cfg.trusted_proxies).to_string()
+}
+
+/// The client's address, for handlers without an account (sign-in).
+pub struct ClientAddr(pub String);
+
+impl FromRequestParts<AppState> for ClientAddr {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, s: &AppState) -> Result<Self, ApiError> {
+        Ok(ClientAddr(client(parts, s)))
     }
 }
 
@@ -87,48 +190,134 @@ fn bearer(parts: &Parts) -> Option<String> {
         .map(|t| t.trim().to_owned())
 }
 
-async fn officer_by_token(s: &AppState, token: &str) -> Result<Officer, ApiError> {
-    if !token.starts_with(OFFICER_TOKEN_PREFIX) {
-        return Err(ApiError::forbidden(Key::OfficersOnly));
-    }
-    let o = s
-        .store
-        .officer_by_token_hash(&sha256_hex(token.as_bytes()))
-        .await?
-        .ok_or(ApiError::Unauthorized)?;
-    let role: Role = o
-        .role
-        .parse()
-        .map_err(|e| ApiError::internal(format!("officers table: {e}")))?;
-    let scope = Scope::parse(&o.street);
-    if scope == Scope::Every && role != Role::Admin {
-        return Err(ApiError::internal(
-            "officers table: only an admin may cover every street",
-        ));
-    }
-    Ok(Officer {
-        name: o.name,
-        role,
-        scope,
-    })
+/// The value of the session cookie, if the request has one.
+pub fn session_cookie(parts: &Parts) -> Option<String> {
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|c| {
+            let (k, v) = c.trim().split_once('=')?;
+            (k == SESSION_COOKIE && !v.is_empty()).then(|| v.to_owned())
+        })
 }
 
-/// Any staff account (401 without a known token, 403 for an applicant's token).
+/// The account a staff bearer token was issued to: unknown, revoked and expired tokens and disabled
+/// accounts all answer 401.
+async fn by_token(s: &AppState, token: &str, client: String) -> Result<Officer, ApiError> {
+    let t = s
+        .store
+        .token_by_hash(&sha256_hex(token.as_bytes()))
+        .await?
+        .ok_or(ApiError::Unauthorized)?;
+    if t.revoked_at.is_some() || t.expires_ms <= s.now_ms() {
+        return Err(ApiError::Unauthorized);
+    }
+    let a = s
+        .store
+        .get_account(&t.login)
+        .await?
+        .filter(|a| !a.disabled)
+        .ok_or(ApiError::Unauthorized)?;
+    Officer::of(&a, client)
+}
+
+/// A live session of an enabled account, its CSRF token checked on every change.
+async fn by_session(
+    parts: &Parts,
+    s: &AppState,
+    cookie: &str,
+) -> Result<(SessionRow, AccountRow), ApiError> {
+    let (sess, account) = session::live(s, cookie).await?;
+    let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+    if !safe {
+        let sent = parts
+            .headers
+            .get(CSRF_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        if !ct_eq(sent.as_bytes(), sess.csrf_token.as_bytes()) {
+            return Err(ApiError::csrf());
+        }
+    }
+    Ok((sess, account))
+}
+
+/// Any staff account (401 without valid credentials, 403 for an applicant's token).
 impl FromRequestParts<AppState> for Officer {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, s: &AppState) -> Result<Officer, ApiError> {
-        let t = bearer(parts).ok_or(ApiError::Unauthorized)?;
-        officer_by_token(s, &t).await
+        let client = client(parts, s);
+        if let Some(t) = bearer(parts) {
+            if !t.starts_with(OFFICER_TOKEN_PREFIX) {
+                return Err(ApiError::forbidden(Key::OfficersOnly));
+            }
+            return by_token(s, &t, client).await;
+        }
+        let cookie = session_cookie(parts).ok_or(ApiError::Unauthorized)?;
+        let (_, a) = by_session(parts, s, &cookie).await?;
+        if a.must_change_password {
+            return Err(ApiError::password_change_required());
+        }
+        if a.role == Role::Admin.as_str() && a.totp_secret.is_none() {
+            return Err(ApiError::totp_enrolment_required());
+        }
+        Officer::of(&a, client)
+    }
+}
+
+/// The console session itself (for `/api/v1/session/*`).
+pub struct SessionAccount {
+    pub session: SessionRow,
+    pub account: AccountRow,
+    pub client: String,
+}
+
+impl FromRequestParts<AppState> for SessionAccount {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, s: &AppState) -> Result<Self, ApiError> {
+        let cookie = session_cookie(parts).ok_or(ApiError::Unauthorized)?;
+        let (session, account) = by_session(parts, s, &cookie).await?;
+        Ok(SessionAccount {
+            session,
+            account,
+            client: client(parts, s),
+        })
     }
 }
 
 /// The registration named by the path's `{filing_no}` (404 when there is none).
 async fn filing(parts: &mut Parts, s: &AppState) -> Result<FilingRecord, ApiError> {
-    let ApiPath(no) = ApiPath::<String>::from_request_parts(parts, s).await?;
-    s.store.get_filing(&no).await?.ok_or(ApiError::NotFound)
+    let ApiPath(params) =
+        ApiPath::<std::collections::HashMap<String, String>>::from_request_parts(parts, s).await?;
+    let no = params
+        .get("filing_no")
+        .ok_or_else(|| ApiError::internal("route without {filing_no}"))?;
+    s.store.get_filing(no).await?.ok_or(ApiError::NotFound)
 }
 
-/// An officer of the street of the registration in the path, and that registration.
+/// Refuses `o` the registration `rec` unless its scope covers it; a refusal is recorded.
+async fn check(s: &AppState, o: &Officer, rec: &FilingRecord) -> Result<(), ApiError> {
+    if o.covers(rec) {
+        return Ok(());
+    }
+    s.store
+        .staff_write(
+            vec![],
+            vec![o.audit(s, "access_denied", &rec.filing_no, "denied", None)],
+        )
+        .await?;
+    let other_street = o.scope.street.as_ref().is_some_and(|st| *st != rec.street);
+    Err(ApiError::forbidden(if other_street {
+        Key::OtherStreet
+    } else {
+        Key::OutsideScope
+    }))
+}
+
+/// A staff account whose scope covers the registration in the path, and that registration.
 pub struct StreetOfficer {
     pub officer: Officer,
     pub rec: FilingRecord,
@@ -139,48 +328,80 @@ impl FromRequestParts<AppState> for StreetOfficer {
     async fn from_request_parts(parts: &mut Parts, s: &AppState) -> Result<Self, ApiError> {
         let officer = Officer::from_request_parts(parts, s).await?;
         let rec = filing(parts, s).await?;
-        officer.check(&rec.street, Key::OtherStreet)?;
+        check(s, &officer, &rec).await?;
         Ok(StreetOfficer { officer, rec })
     }
 }
 
-/// The applicant or an officer of its street, for the registration in the path.
-async fn caller(parts: &Parts, s: &AppState, rec: &FilingRecord) -> Result<Actor, ApiError> {
-    let t = bearer(parts).ok_or(ApiError::Unauthorized)?;
-    if t.starts_with(OFFICER_TOKEN_PREFIX) {
-        let o = officer_by_token(s, &t).await?;
-        o.check(&rec.street, Key::OtherStreet)?;
-        return Ok(o.actor());
-    }
-    if ct_eq(
-        sha256_hex(t.as_bytes()).as_bytes(),
-        rec.access_token_hash.as_bytes(),
-    ) {
-        Ok(Actor::Applicant)
-    } else {
-        Err(ApiError::Unauthorized)
+/// Who reads a registration: its applicant, or a staff account covering it.
+#[derive(Clone, Debug)]
+pub enum Caller {
+    Applicant { client: String },
+    Staff(Officer),
+}
+
+impl Caller {
+    pub fn actor(&self) -> Actor {
+        match self {
+            Caller::Applicant { .. } => Actor::Applicant,
+            Caller::Staff(o) => o.actor(),
+        }
     }
 }
 
-/// The registration in the path, read by its applicant or by an officer of its street.
+/// The applicant (by the registration's access token) or a staff account covering it.
+async fn caller(parts: &mut Parts, s: &AppState, rec: &FilingRecord) -> Result<Caller, ApiError> {
+    let client = client(parts, s);
+    match bearer(parts) {
+        Some(t) if !t.starts_with(OFFICER_TOKEN_PREFIX) => {
+            if ct_eq(
+                sha256_hex(t.as_bytes()).as_bytes(),
+                rec.access_token_hash.as_bytes(),
+            ) {
+                Ok(Caller::Applicant { client })
+            } else {
+                Err(ApiError::Unauthorized)
+            }
+        }
+        Some(t) => {
+            let o = by_token(s, &t, client).await?;
+            check(s, &o, rec).await?;
+            Ok(Caller::Staff(o))
+        }
+        None => {
+            let o = Officer::from_request_parts(parts, s).await?;
+            check(s, &o, rec).await?;
+            Ok(Caller::Staff(o))
+        }
+    }
+}
+
+/// The registration in the path, read by its applicant or by a staff account covering it.
 pub struct Reader {
     pub rec: FilingRecord,
-    pub actor: Actor,
+    pub caller: Caller,
+}
+
+impl Reader {
+    pub fn actor(&self) -> Actor {
+        self.caller.actor()
+    }
 }
 
 impl FromRequestParts<AppState> for Reader {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, s: &AppState) -> Result<Self, ApiError> {
         let rec = filing(parts, s).await?;
-        let actor = caller(parts, s, &rec).await?;
-        Ok(Reader { rec, actor })
+        let caller = caller(parts, s, &rec).await?;
+        Ok(Reader { rec, caller })
     }
 }
 
-/// The registration in the path, opened by its applicant's access token (an officer of its street is
-/// refused with 403: the action is the applicant's).
+/// The registration in the path, opened by its applicant's access token (a staff account is refused
+/// with 403: the action is the applicant's).
 pub struct Applicant {
     pub rec: FilingRecord,
+    pub client: String,
 }
 
 impl FromRequestParts<AppState> for Applicant {
@@ -189,9 +410,24 @@ impl FromRequestParts<AppState> for Applicant {
         match Reader::from_request_parts(parts, s).await? {
             Reader {
                 rec,
-                actor: Actor::Applicant,
-            } => Ok(Applicant { rec }),
+                caller: Caller::Applicant { client },
+            } => Ok(Applicant { rec, client }),
             _ => Err(ApiError::forbidden(Key::ApplicantOnly)),
         }
+    }
+}
+
+/// The audit entry of something the applicant of `filing_no` did.
+pub fn applicant_audit(s: &AppState, client: &str, action: &str, filing_no: &str) -> AuditDraft {
+    AuditDraft {
+        at: s.now(),
+        account: "applicant".into(),
+        name: String::new(),
+        role: "applicant".into(),
+        action: action.to_owned(),
+        target: filing_no.to_owned(),
+        client: client.to_owned(),
+        outcome: "ok".into(),
+        detail: None,
     }
 }

@@ -38,8 +38,19 @@ pub struct Config {
     pub rate_limit_burst: u32,
     /// Absolute base URL printed in QR codes (`https://anbei.example.gov.cn`).
     pub public_url: String,
-    /// Open the data directory beside a running server (`anbei officer add`): no lock, no filing.
+    /// Open the data directory beside a running server (`anbei account …`): no lock, no filing.
     pub shared_access: bool,
+    /// A console session ends after this long without a request (default 30 minutes) …
+    pub session_idle_ms: i64,
+    /// … and this long after sign-in whatever happens (default 12 hours).
+    pub session_absolute_ms: i64,
+}
+
+impl Config {
+    /// Whether cookies are marked `Secure`: whenever the public URL is https.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
 }
 
 impl Config {
@@ -57,6 +68,8 @@ impl Config {
             rate_limit_burst: 0,
             public_url: "http://127.0.0.1:8080".into(),
             shared_access: false,
+            session_idle_ms: 30 * 60 * 1000,
+            session_absolute_ms: 12 * 3600 * 1000,
         }
     }
 }

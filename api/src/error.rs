@@ -85,6 +85,14 @@ pub enum ApiError {
     Forbidden {
         msg: Msg,
     },
+    /// 401 or 403 with a code of its own, for a client that acts on it (sign in again, ask for the
+    /// verification code, change the password first, send the CSRF header).
+    Denied {
+        status: StatusCode,
+        code: &'static str,
+        title: Key,
+        detail: Key,
+    },
     NotFound,
     MethodNotAllowed,
     PayloadTooLarge {
@@ -125,6 +133,51 @@ impl ApiError {
     pub fn forbidden(k: Key) -> ApiError {
         ApiError::Forbidden { msg: Msg::of(k) }
     }
+    /// 401 `SIGN_IN_FAILED`: wrong login or password, unknown or disabled login, or locked — alike.
+    pub fn sign_in_failed() -> ApiError {
+        ApiError::Denied {
+            status: StatusCode::UNAUTHORIZED,
+            code: "SIGN_IN_FAILED",
+            title: Key::SignInFailed,
+            detail: Key::SignInFailedDetail,
+        }
+    }
+    /// 401 `TOTP_REQUIRED`: the password was right; the verification code is missing or wrong.
+    pub fn totp_required() -> ApiError {
+        ApiError::Denied {
+            status: StatusCode::UNAUTHORIZED,
+            code: "TOTP_REQUIRED",
+            title: Key::TotpRequired,
+            detail: Key::TotpRequiredDetail,
+        }
+    }
+    /// 403 `CSRF`: a change made with a session cookie without its `X-CSRF-Token`.
+    pub fn csrf() -> ApiError {
+        ApiError::Denied {
+            status: StatusCode::FORBIDDEN,
+            code: "CSRF",
+            title: Key::CsrfFailed,
+            detail: Key::CsrfFailedDetail,
+        }
+    }
+    /// 403 `PASSWORD_CHANGE_REQUIRED`.
+    pub fn password_change_required() -> ApiError {
+        ApiError::Denied {
+            status: StatusCode::FORBIDDEN,
+            code: "PASSWORD_CHANGE_REQUIRED",
+            title: Key::PasswordChangeRequired,
+            detail: Key::PasswordChangeRequiredDetail,
+        }
+    }
+    /// 403 `TOTP_ENROLMENT_REQUIRED`: an admin without a second factor.
+    pub fn totp_enrolment_required() -> ApiError {
+        ApiError::Denied {
+            status: StatusCode::FORBIDDEN,
+            code: "TOTP_ENROLMENT_REQUIRED",
+            title: Key::TotpEnrolmentRequired,
+            detail: Key::TotpEnrolmentRequiredDetail,
+        }
+    }
 
     pub fn status(&self) -> StatusCode {
         match self {
@@ -135,6 +188,7 @@ impl ApiError {
             ApiError::IdempotencyInFlight | ApiError::State { .. } => StatusCode::CONFLICT,
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden { .. } => StatusCode::FORBIDDEN,
+            ApiError::Denied { status, .. } => *status,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
@@ -274,6 +328,12 @@ impl ApiError {
                 Said::fixed("UNAUTHORIZED", Key::Unauthorized, Key::UnauthorizedDetail)
             }
             ApiError::Forbidden { msg } => Said::new("FORBIDDEN", Key::Forbidden, msg),
+            ApiError::Denied {
+                code,
+                title,
+                detail,
+                ..
+            } => Said::fixed(code, title, detail),
             ApiError::NotFound => Said::fixed("NOT_FOUND", Key::NotFound, Key::NotFoundDetail),
             ApiError::MethodNotAllowed => Said::fixed(
                 "METHOD_NOT_ALLOWED",
@@ -305,7 +365,7 @@ impl ApiError {
 
     /// The problem document: `title`/`detail` in English (the RFC's members), `title_zh`/`detail_zh`
     /// in Chinese (API.md, "Languages").
-    fn problem(self) -> Problem {
+    pub fn problem(self) -> Problem {
         let status = self.status().as_u16();
         let s = self.said();
         Problem {

@@ -28,6 +28,8 @@ pub struct Checked {
     pub ruleset_id: String,
     pub acceptance_due: Option<String>,
     pub valid_until: Option<String>,
+    /// What the queue and the scoped roles filter it on.
+    pub columns: crate::store::FilterColumns,
 }
 
 /// A problem of the shared catalogue, as the API reports it.
@@ -222,7 +224,19 @@ pub fn check(
     };
     // `facts` already carries the server's dates (decide_in_place): registration_date = today, no
     // registered_date or completion_date.
+    let mut departments = String::from(" ");
+    for d in a.departments.primary.iter().chain(&a.departments.co) {
+        departments.push_str(d);
+        departments.push(' ');
+    }
+    let columns = crate::store::FilterColumns {
+        community: filing.site.community.clone(),
+        area: String::new(), // AREA: site.property_area once the filing has it (branch i13-area)
+        departments,
+        applicant_name: filing.applicant.name.clone(),
+    };
     Ok(Checked {
+        columns,
         high_risk: a.high_risk.unwrap_or(false),
         scope: a.scope.map(Code::as_str).unwrap_or(""),
         street: filing.site.street.clone(),

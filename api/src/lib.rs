@@ -15,7 +15,9 @@
 //! # }
 //! ```
 
+pub mod accounts;
 pub mod app;
+pub mod audit;
 pub mod auth;
 pub mod body;
 pub mod bulk;
@@ -25,7 +27,6 @@ pub mod error;
 pub mod filing;
 pub mod lifecycle;
 pub mod messages;
-pub mod officers;
 pub mod openapi;
 pub mod ratelimit;
 pub mod routes;

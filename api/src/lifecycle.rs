@@ -116,10 +116,16 @@ impl Action {
 }
 
 named_enum! {
-    /// The role of a staff account (rules.md §10). `admin` covers every street (or one); `officer` one.
+    /// The role of a staff account (rules.md §10). `admin` covers every street (or one); `officer` one
+    /// street; `community` one community of one street; `property` its property-management areas of one
+    /// street; `patrol` one street (or one community of it); `viewer` the works of one department.
     pub enum Role {
         Officer = "officer",
         Admin = "admin",
+        Community = "community",
+        Property = "property",
+        Patrol = "patrol",
+        Viewer = "viewer",
     }
 }
 
@@ -227,6 +233,8 @@ pub enum Guard {
     FastAcceptance,
     /// Inside the 15 days ending on `valid_until` ("逾期前15日内", 第二十五条), and not past it.
     ExtensionWindow,
+    /// Not high risk: high-risk acceptance stays with the street office (第二十一条第（四）项).
+    NotHighRisk,
 }
 
 /// How long a registration is valid, for [`Guard::ExtensionWindow`].
@@ -263,6 +271,8 @@ impl Guard {
             Guard::Always => Ok(()),
             Guard::FastAcceptance if !cx.high_risk && cx.street_fast_accept => Ok(()),
             Guard::FastAcceptance => Err(Msg::of(Key::NoFastAcceptance)),
+            Guard::NotHighRisk if !cx.high_risk => Ok(()),
+            Guard::NotHighRisk => Err(Msg::of(Key::HighRiskStaysWithStreet)),
             Guard::ExtensionWindow => {
                 let Some(v) = cx.validity else {
                     return Err(Msg::of(Key::NotInForce));
@@ -301,6 +311,9 @@ const APPLICANT: &[Actor] = &[Actor::Applicant];
 const SYSTEM: &[Actor] = &[Actor::System];
 /// The street office: its officers, and admins (rules.md §10: "everything below").
 const STREET_OFFICE: &[Actor] = &[Actor::Staff(Role::Officer), Actor::Staff(Role::Admin)];
+/// Community workstations and commissioned property companies: non-high-risk filings of their
+/// community or areas (rules.md §10, 第二十一条第（四）项, 第二十三条第（一）项).
+const DELEGATED: &[Actor] = &[Actor::Staff(Role::Community), Actor::Staff(Role::Property)];
 const NEW: &[Status] = &[];
 const IN_FORCE: &[Status] = &[Status::Registered, Status::Extended];
 
@@ -329,9 +342,23 @@ pub static TRANSITIONS: &[Transition] = &[
     },
     Transition {
         from: &[Status::Filed],
+        action: Action::Accept,
+        by: DELEGATED,
+        when: Guard::NotHighRisk,
+        to: Status::Registered,
+    },
+    Transition {
+        from: &[Status::Filed],
         action: Action::Return,
         by: STREET_OFFICE,
         when: Guard::Always,
+        to: Status::Returned,
+    },
+    Transition {
+        from: &[Status::Filed],
+        action: Action::Return,
+        by: DELEGATED,
+        when: Guard::NotHighRisk,
         to: Status::Returned,
     },
     Transition {

@@ -1,5 +1,6 @@
 //! `anbei` — the Anbei command line: `anbei assess` (batch pre-screening), `anbei serve` (the HTTP
-//! service) and `anbei officer add` (officer tokens).
+//! service), `anbei account …` (staff accounts and their tokens), `anbei audit verify` (the audit
+//! trail's hash chain) and `anbei officer add` (a token-only account, for scripts).
 
 use anbei_api::config::{self, Config, Database};
 use anbei_api::{Application, clock};
@@ -18,7 +19,9 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn usage() -> &'static str {
     "usage:\n  anbei assess [--today YYYY-MM-DD]   one facts object per stdin line → one result per stdout line\n  \
      anbei serve [--listen ADDR] [--data-dir DIR] [--database-url URL] …   run the service (see anbei serve --help)\n  \
-     anbei officer add --street STREET --name NAME [--role officer|admin]   create an officer token\n"
+     anbei account add --login L --name N --role R [--street S] …   create a staff account (see anbei account --help)\n  \
+     anbei audit verify   check the audit trail's hash chain (exit 0 only when intact)\n  \
+     anbei officer add --street STREET --name NAME [--role officer|admin]   a token-only account; prints its token\n"
 }
 
 #[derive(Parser)]
@@ -32,10 +35,124 @@ struct Cli {
 enum Cmd {
     /// Run the HTTP service.
     Serve(ServeArgs),
-    /// Manage officer tokens.
+    /// A token-only staff account for scripts (prints its bearer token).
     Officer {
         #[command(subcommand)]
         cmd: OfficerCmd,
+    },
+    /// Staff accounts (rules.md §10) and their bearer tokens.
+    Account {
+        #[command(subcommand)]
+        cmd: AccountCmd,
+    },
+    /// The audit trail.
+    Audit {
+        #[command(subcommand)]
+        cmd: AuditCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum AccountCmd {
+    /// Create an account; prints its initial password once (to be changed at first sign-in), unless
+    /// --password-stdin gives one.
+    Add {
+        #[arg(long)]
+        login: String,
+        #[arg(long)]
+        name: String,
+        /// admin, officer, community, property, patrol or viewer.
+        #[arg(long)]
+        role: String,
+        /// The street (every role but viewer; '*' for an admin of every street).
+        #[arg(long)]
+        street: Option<String>,
+        /// community: its community; patrol: optionally one community.
+        #[arg(long)]
+        community: Option<String>,
+        /// property: a property-management area (repeat for several).
+        #[arg(long = "area")]
+        areas: Vec<String>,
+        /// viewer: its department code.
+        #[arg(long)]
+        department: Option<String>,
+        /// Read the password from the first line of stdin (for scripts).
+        #[arg(long)]
+        password_stdin: bool,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Disable an account: its sessions end and its tokens stop at once.
+    Disable {
+        #[arg(long)]
+        login: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Enable a disabled account again.
+    Enable {
+        #[arg(long)]
+        login: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// A new initial password (printed once), to be changed at the next sign-in.
+    Password {
+        #[arg(long)]
+        login: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Every account, one per line (tab-separated).
+    List {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Bearer tokens of an account, for machine clients.
+    Token {
+        #[command(subcommand)]
+        cmd: TokenCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCmd {
+    /// Issue a token (printed once; only its SHA-256 is kept).
+    Issue {
+        #[arg(long)]
+        login: String,
+        #[arg(long, default_value = "script")]
+        label: String,
+        /// Days until it expires (1–365).
+        #[arg(long, default_value_t = 90)]
+        days: i64,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// The tokens of an account.
+    List {
+        #[arg(long)]
+        login: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Revoke a token by its id (it stops at once).
+    Revoke {
+        #[arg(long)]
+        login: String,
+        #[arg(long)]
+        id: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCmd {
+    /// Check every entry's hash and link; exit status 0 only when the chain is intact.
+    Verify {
+        #[command(flatten)]
+        db: DbArgs,
     },
 }
 
@@ -97,6 +214,12 @@ struct ServeArgs {
         default_value = "http://127.0.0.1:8080"
     )]
     public_url: String,
+    /// A console session ends after this many minutes without a request.
+    #[arg(long, env = "ANBEI_SESSION_IDLE_MINUTES", default_value_t = 30)]
+    session_idle_minutes: i64,
+    /// … and this many hours after sign-in, whatever happens.
+    #[arg(long, env = "ANBEI_SESSION_HOURS", default_value_t = 12)]
+    session_hours: i64,
 }
 
 fn database(db: &DbArgs) -> Result<Database, String> {
@@ -119,7 +242,10 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
     match args.get(1).map(String::as_str) {
         Some("assess") => return assess_cmd::run(&args[2..]),
-        Some("serve" | "officer" | "help" | "--help" | "-h" | "--version" | "-V") => {}
+        Some(
+            "serve" | "officer" | "account" | "audit" | "help" | "--help" | "-h" | "--version"
+            | "-V",
+        ) => {}
         _ => {
             eprint!("{}", usage());
             return ExitCode::from(2);
@@ -154,6 +280,10 @@ fn main() -> ExitCode {
                         db,
                     },
             } => officer_add(street, name, role, db).await,
+            Cmd::Account { cmd } => account(cmd).await,
+            Cmd::Audit {
+                cmd: AuditCmd::Verify { db },
+            } => audit_verify(db).await,
         }
     });
     match result {
@@ -184,6 +314,11 @@ async fn serve(a: ServeArgs) -> Result<(), String> {
     cfg.rate_limit_per_s = a.rate_limit;
     cfg.rate_limit_burst = a.rate_limit_burst;
     cfg.public_url = a.public_url;
+    if a.session_idle_minutes < 1 || a.session_hours < 1 {
+        return Err("--session-idle-minutes and --session-hours must be at least 1".into());
+    }
+    cfg.session_idle_ms = a.session_idle_minutes * 60_000;
+    cfg.session_absolute_ms = a.session_hours * 3_600_000;
     let app = Application::build(cfg).await?;
     tracing::info!(addr = %app.local_addr(), "anbei serving");
     app.run_until(async {
@@ -194,21 +329,168 @@ async fn serve(a: ServeArgs) -> Result<(), String> {
     .map_err(|e| e.to_string())
 }
 
-async fn officer_add(street: String, name: String, role: String, db: DbArgs) -> Result<(), String> {
+/// The service's state on the data directory or database of `db`, opened beside a running server.
+async fn shared_state(db: &DbArgs) -> Result<anbei_api::AppState, String> {
     let mut cfg = Config::new(db.data_dir.clone());
-    cfg.database = database(&db)?;
+    cfg.database = database(db)?;
     cfg.shared_access = true;
-    let state = anbei_api::app::state(cfg, Arc::new(clock::SystemClock)).await?;
-    let token = anbei_api::officers::add(
-        state.store.as_ref(),
-        &state.engine,
-        &name,
-        &street,
-        &role,
-        state.now(),
-    )
-    .await?;
+    anbei_api::app::state(cfg, Arc::new(clock::SystemClock)).await
+}
+
+/// A token-only account (no password; it cannot sign in to the console) with one token, printed.
+async fn officer_add(street: String, name: String, role: String, db: DbArgs) -> Result<(), String> {
+    use anbei_api::accounts::{NewAccount, cli};
+    let s = shared_state(&db).await?;
+    let suffix = anbei_api::signing::hex(&anbei_api::signing::random_bytes::<3>()?);
+    let n = NewAccount {
+        login: format!("token-{suffix}"),
+        name: name.clone(),
+        role: role.clone(),
+        street: Some(street.clone()),
+        ..NewAccount::default()
+    };
+    let (a, _) = cli::add(&s, &n, None).await?;
+    let (_, token) = cli::issue_token(&s, &a.login, "anbei officer add", None).await?;
     println!("{token}");
-    eprintln!("officer {name} ({role}, {street}) created; the token above is shown only once");
+    eprintln!(
+        "account {} ({name}, {role}, {street}) created with a token valid for 90 days; the token above is shown only once",
+        a.login
+    );
+    Ok(())
+}
+
+async fn account(cmd: AccountCmd) -> Result<(), String> {
+    use anbei_api::accounts::{NewAccount, cli};
+    match cmd {
+        AccountCmd::Add {
+            login,
+            name,
+            role,
+            street,
+            community,
+            areas,
+            department,
+            password_stdin,
+            db,
+        } => {
+            let s = shared_state(&db).await?;
+            let password = if password_stdin {
+                let mut line = String::new();
+                std::io::stdin()
+                    .read_line(&mut line)
+                    .map_err(|e| format!("cannot read the password from stdin: {e}"))?;
+                Some(line.trim_end_matches(['\r', '\n']).to_owned())
+            } else {
+                None
+            };
+            let n = NewAccount {
+                login,
+                name,
+                role,
+                street,
+                community,
+                areas: (!areas.is_empty()).then_some(areas),
+                department,
+            };
+            let (a, shown) = cli::add(&s, &n, password.as_deref()).await?;
+            if let Some(p) = shown {
+                println!("{p}");
+                eprintln!(
+                    "account {} created; the initial password above is shown only once and must be changed at first sign-in",
+                    a.login
+                );
+            } else {
+                eprintln!(
+                    "account {} created; the password must be changed at first sign-in",
+                    a.login
+                );
+            }
+            Ok(())
+        }
+        AccountCmd::Disable { login, db } => {
+            let s = shared_state(&db).await?;
+            cli::set_disabled(&s, &login, true).await?;
+            eprintln!("account {login} disabled: its sessions ended and its tokens stopped");
+            Ok(())
+        }
+        AccountCmd::Enable { login, db } => {
+            let s = shared_state(&db).await?;
+            cli::set_disabled(&s, &login, false).await?;
+            eprintln!("account {login} enabled");
+            Ok(())
+        }
+        AccountCmd::Password { login, db } => {
+            let s = shared_state(&db).await?;
+            println!("{}", cli::reset_password(&s, &login).await?);
+            eprintln!("new initial password for {login} above, shown only once");
+            Ok(())
+        }
+        AccountCmd::List { db } => {
+            let s = shared_state(&db).await?;
+            println!("login\tname\trole\tstreet\tcommunity\tareas\tdepartment\tstate\ttotp");
+            for a in cli::list(&s).await? {
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                    a.login,
+                    a.name,
+                    a.role,
+                    a.street.as_deref().unwrap_or("*"),
+                    a.community.as_deref().unwrap_or(""),
+                    a.areas.join("|"),
+                    a.department.as_deref().unwrap_or(""),
+                    if a.disabled { "disabled" } else { "enabled" },
+                    if a.totp_enabled { "on" } else { "off" },
+                );
+            }
+            Ok(())
+        }
+        AccountCmd::Token { cmd } => match cmd {
+            TokenCmd::Issue {
+                login,
+                label,
+                days,
+                db,
+            } => {
+                let s = shared_state(&db).await?;
+                let (t, token) = cli::issue_token(&s, &login, &label, Some(days)).await?;
+                println!("{token}");
+                eprintln!(
+                    "token {} for {login}, expires {}; shown only once",
+                    t.id, t.expires_at
+                );
+                Ok(())
+            }
+            TokenCmd::List { login, db } => {
+                let s = shared_state(&db).await?;
+                println!("id\tlabel\tcreated_at\texpires_at\trevoked_at");
+                for t in cli::tokens(&s, &login).await? {
+                    println!(
+                        "{}\t{}\t{}\t{}\t{}",
+                        t.id,
+                        t.label,
+                        t.created_at,
+                        t.expires_at,
+                        t.revoked_at.as_deref().unwrap_or("")
+                    );
+                }
+                Ok(())
+            }
+            TokenCmd::Revoke { login, id, db } => {
+                let s = shared_state(&db).await?;
+                cli::revoke_token(&s, &login, &id).await?;
+                eprintln!("token {id} of {login} revoked");
+                Ok(())
+            }
+        },
+    }
+}
+
+async fn audit_verify(db: DbArgs) -> Result<(), String> {
+    let s = shared_state(&db).await?;
+    let v = anbei_api::accounts::cli::verify(&s).await?;
+    println!(
+        "audit trail intact: {} entries, last hash {}",
+        v.rows, v.head
+    );
     Ok(())
 }

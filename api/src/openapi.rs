@@ -17,10 +17,16 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         registrations::actions::refuse, registrations::actions::revoke, registrations::actions::extend,
         registrations::actions::cancel,
         routes::receipts::verify, routes::pages::receipt_page, routes::pages::notice_page,
+        registrations::documents::open, routes::queue::queue,
+        routes::session::sign_in, routes::session::current, routes::session::sign_out,
+        routes::session::change_password, routes::session::totp_begin, routes::session::totp_confirm,
+        routes::accounts::list, routes::accounts::create, routes::accounts::disable, routes::accounts::enable,
+        routes::accounts::reset_password, routes::accounts::tokens, routes::accounts::issue_token,
+        routes::accounts::revoke_token, routes::audit::list,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldProblem, crate::error::Msg)),
     modifiers(&Bearer),
-    tags((name = "registrations"), (name = "officers"), (name = "receipts"), (name = "rules"), (name = "uploads"), (name = "meta"))
+    tags((name = "registrations"), (name = "officers"), (name = "receipts"), (name = "rules"), (name = "uploads"), (name = "meta"), (name = "session"), (name = "accounts"))
 )]
 struct ApiDoc;
 
@@ -35,7 +41,7 @@ impl Modify for Bearer {
                     HttpBuilder::new()
                         .scheme(HttpAuthScheme::Bearer)
                         .description(Some(
-                            "applicant access token (anb_a_…) or officer token (anb_o_…)",
+                            "applicant access token (anb_a_…) or a staff account's token (anb_o_…); the console uses the session cookie anbei_session with X-CSRF-Token instead",
                         ))
                         .build(),
                 ),

@@ -255,7 +255,7 @@ async fn tokens_are_stored_hashed_only(b: Backend) {
         [anbei_api::signing::sha256_hex(token.as_bytes())],
         "only the SHA-256 of the applicant token is stored"
     );
-    let officers = app.sql("SELECT token_hash FROM officers").await;
+    let officers = app.sql("SELECT token_hash FROM tokens").await;
     assert_eq!(
         officers,
         [anbei_api::signing::sha256_hex(officer.as_bytes())]
@@ -267,7 +267,9 @@ async fn tokens_are_stored_hashed_only(b: Backend) {
             "filing_no || request || assessment || access_token_hash || idempotency_key",
         ),
         ("events", "filing_no || action || COALESCE(data, '')"),
-        ("officers", "token_hash || name"),
+        ("tokens", "token_hash || label || login"),
+        ("sessions", "id_hash || csrf_token"),
+        ("audit", "account || target || COALESCE(detail, '')"),
     ] {
         for row in app.sql(&format!("SELECT {cols} FROM {table}")).await {
             assert!(!row.contains(&token) && !row.contains(&officer), "{table}");

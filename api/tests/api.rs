@@ -181,7 +181,17 @@ async fn high_risk_waits_for_an_officer_of_its_street(b: Backend) {
     );
     let last = last_event(&r).clone();
     assert_eq!(last["action"], "accepted");
-    assert_eq!(last["actor_name"], "王五");
+    // Staff see who did it, told apart by login; the applicant sees only the street office (issue 13).
+    let who = last["actor_name"].as_str().unwrap();
+    assert!(who.starts_with("王五（") && who.ends_with('）'), "{who}");
+    let (_, seen) = app
+        .get(&format!("/api/v1/registrations/{no}"), Some(token))
+        .await;
+    let seen = seen.to_string();
+    assert!(
+        !seen.contains("actor_name") && !seen.contains("王五"),
+        "{seen}"
+    );
     assert_eq!(
         app.post(&accept, Some(&mine), &json!({})).await.0,
         409,

@@ -260,16 +260,20 @@ async fn second_server_on_the_same_sqlite_directory_refuses_to_start() {
     let tool = anbei_api::app::state(cfg, std::sync::Arc::new(anbei_api::clock::SystemClock))
         .await
         .expect("officer add opens the directory beside the server");
-    let token = anbei_api::officers::add(
-        tool.store.as_ref(),
-        &tool.engine,
-        "李四",
-        "bantian",
-        "officer",
-        tool.now(),
-    )
-    .await
-    .expect("officer created beside the running server");
+    let n = anbei_api::accounts::NewAccount {
+        login: "li.si".into(),
+        name: "李四".into(),
+        role: "officer".into(),
+        street: Some("bantian".into()),
+        ..Default::default()
+    };
+    anbei_api::accounts::cli::add(&tool, &n, None)
+        .await
+        .expect("account created beside the running server");
+    let token = anbei_api::accounts::cli::issue_token(&tool, "li.si", "t", None)
+        .await
+        .expect("token issued beside the running server")
+        .1;
     let (status, _) = app
         .get(
             &format!("/api/v1/registrations/{}", v["filing_no"].as_str().unwrap()),

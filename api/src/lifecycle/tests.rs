@@ -54,13 +54,16 @@ fn origins() -> Vec<Option<Status>> {
 /// every condition holds (not high risk, 快速受理 on, inside the extension window).
 fn expected(from: Option<Status>, action: Action, actor: Actor) -> Option<Status> {
     use Status::*;
-    let staff = matches!(actor, Actor::Staff(_));
+    // rules.md §10: the street office decides; community workstations and property companies accept
+    // and return (non-high-risk) filings; patrol staff and district departments take no lifecycle action.
+    let staff = matches!(actor, Actor::Staff(Role::Officer | Role::Admin));
+    let delegated = matches!(actor, Actor::Staff(Role::Community | Role::Property));
     let applicant = actor == Actor::Applicant;
     match (from, action) {
         (None, Action::File) if applicant => Some(Filed),
         (Some(Filed), Action::Register) if actor == Actor::System => Some(Registered),
-        (Some(Filed), Action::Accept) if staff => Some(Registered),
-        (Some(Filed), Action::Return) if staff => Some(Returned),
+        (Some(Filed), Action::Accept) if staff || delegated => Some(Registered),
+        (Some(Filed), Action::Return) if staff || delegated => Some(Returned),
         (Some(Returned), Action::Resubmit) if applicant => Some(Registered),
         (Some(Filed | Returned), Action::Refuse) if staff => Some(Refused),
         (Some(Registered | Extended), Action::Extend) if applicant => Some(Extended),
@@ -84,6 +87,42 @@ fn the_table_allows_exactly_the_lifecycle_of_rules_7() {
                     "{from:?} {action:?} by {actor:?}"
                 );
             }
+        }
+    }
+}
+
+/// High-risk acceptance stays with the street office (第二十一条第（四）项): a community workstation or a
+/// property company may neither accept nor return a high-risk filing; an officer may.
+#[test]
+fn high_risk_filings_are_decided_by_the_street_office_only() {
+    let high = cx("2027-05-10", true, true);
+    for role in [Role::Community, Role::Property] {
+        for action in [Action::Accept, Action::Return] {
+            assert!(
+                matches!(
+                    decide(Some(Status::Filed), action, Actor::Staff(role), &high),
+                    Err(Refusal::Condition { .. })
+                ),
+                "{role:?} {action:?}"
+            );
+        }
+        assert!(matches!(
+            decide(
+                Some(Status::Filed),
+                Action::Refuse,
+                Actor::Staff(role),
+                &high
+            ),
+            Err(Refusal::NotPermitted { .. })
+        ));
+    }
+    assert_eq!(
+        decide(Some(Status::Filed), Action::Accept, OFFICER, &high),
+        Ok(Status::Registered)
+    );
+    for role in [Role::Patrol, Role::Viewer] {
+        for action in Action::ALL {
+            assert!(decide(Some(Status::Filed), *action, Actor::Staff(role), &high).is_err());
         }
     }
 }

@@ -64,6 +64,54 @@ fn text(k: Key) -> &'static str {
         Key::OtherStreet => "this registration belongs to another street",
         Key::ApplicantOnly => "only the applicant can do this",
         Key::ListOwnStreet => "you can only list your own street",
+        Key::NotPermittedLedger => {
+            "a patrol account cannot read the ledger, only the registrations it inspects"
+        }
+        Key::OutsideScope => "this registration is outside your account's area",
+        Key::AdminOnly => "district administrators only",
+        Key::HighRiskStaysWithStreet => {
+            "a high-risk filing is accepted by the street office, not by a community workstation or property company (第二十一条第（四）项)"
+        }
+        Key::SignInFailed => "Sign-in failed",
+        Key::SignInFailedDetail => {
+            "The login or password is wrong. After 5 failures in a row the login is paused for 15 minutes."
+        }
+        Key::TotpRequired => "Verification code needed",
+        Key::TotpRequiredDetail => "Enter the 6-digit code your authenticator app shows",
+        Key::CsrfFailed => "Request check failed",
+        Key::CsrfFailedDetail => {
+            "a change made with a sign-in session needs the X-CSRF-Token header; reload the page and try again"
+        }
+        Key::PasswordChangeRequired => "Change your password first",
+        Key::PasswordChangeRequiredDetail => {
+            "after the first sign-in or a password reset, set a new password before anything else"
+        }
+        Key::TotpEnrolmentRequired => "Turn on verification codes first",
+        Key::TotpEnrolmentRequiredDetail => {
+            "administrator accounts must turn on verification codes (two-factor sign-in) before use"
+        }
+        Key::PasswordLength => "the password must be {min} to {max} characters long",
+        Key::PasswordCommon => "this password is too common or easy to guess; choose another",
+        Key::PasswordSame => "the new password must differ from the current one",
+        Key::PasswordWrong => "the current password is wrong",
+        Key::TotpWrong => "the verification code is wrong or was used already",
+        Key::TotpNotStarted => "start turning on verification codes first",
+        Key::AccountExists => "this login is taken",
+        Key::UnknownRole => "the role must be one of {roles}",
+        Key::UnknownStreet => "unknown street; one of: {streets}",
+        Key::StreetRequired => "a {role} account needs its street",
+        Key::CommunityRequired => "a community account needs its community",
+        Key::AreasRequired => {
+            "a property account lists its property-management areas (without | % _ characters)"
+        }
+        Key::DepartmentRequired => "a department account needs its department",
+        Key::UnknownDepartment => "unknown department; one of: {departments}",
+        Key::EveryStreetAdminOnly => "only an administrator account may cover every street",
+        Key::LoginFormat => {
+            "the login must be 3 to 40 lower-case letters, digits or . _ - characters"
+        }
+        Key::TokenDays => "the number of days must be 1 to 365",
+        Key::OwnAccount => "you cannot disable your own account",
         Key::NotPermitted => "the {actor} cannot {action} a registration",
         Key::WrongState => {
             "cannot {action} a registration that is {state}; only one that is {allowed} ({article})"
@@ -120,6 +168,10 @@ fn actor(a: Actor) -> &'static str {
         Actor::Applicant => "applicant",
         Actor::Staff(Role::Officer) => "street officer",
         Actor::Staff(Role::Admin) => "district administrator",
+        Actor::Staff(Role::Community) => "community workstation",
+        Actor::Staff(Role::Property) => "property company",
+        Actor::Staff(Role::Patrol) => "patrol inspector",
+        Actor::Staff(Role::Viewer) => "district department",
         Actor::System => "system",
     }
 }

@@ -83,6 +83,44 @@ keys! {
     ListOwnStreet,
     /// `{actor}`, `{action}`.
     NotPermitted,
+    OutsideScope,
+    NotPermittedLedger,
+    AdminOnly,
+    HighRiskStaysWithStreet,
+    // Accounts and sessions.
+    SignInFailed,
+    SignInFailedDetail,
+    TotpRequired,
+    TotpRequiredDetail,
+    CsrfFailed,
+    CsrfFailedDetail,
+    PasswordChangeRequired,
+    PasswordChangeRequiredDetail,
+    TotpEnrolmentRequired,
+    TotpEnrolmentRequiredDetail,
+    /// `{min}`, `{max}`.
+    PasswordLength,
+    PasswordCommon,
+    PasswordSame,
+    PasswordWrong,
+    TotpWrong,
+    TotpNotStarted,
+    AccountExists,
+    /// `{roles}`.
+    UnknownRole,
+    /// `{streets}`.
+    UnknownStreet,
+    /// `{role}`.
+    StreetRequired,
+    CommunityRequired,
+    AreasRequired,
+    DepartmentRequired,
+    /// `{departments}`.
+    UnknownDepartment,
+    EveryStreetAdminOnly,
+    LoginFormat,
+    TokenDays,
+    OwnAccount,
     // The lifecycle (409).
     /// `{action}`, `{state}`, `{allowed}`, `{article}`.
     WrongState,

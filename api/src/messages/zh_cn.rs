@@ -59,6 +59,44 @@ fn text(k: Key) -> &'static str {
         Key::OtherStreet => "该登记不属于您所在街道",
         Key::ApplicantOnly => "此操作由申报人办理",
         Key::ListOwnStreet => "只能查看本街道的登记",
+        Key::NotPermittedLedger => "巡查人员账户不能查看台账，只能查看其巡查的登记",
+        Key::OutsideScope => "该登记不在您的管辖范围内",
+        Key::AdminOnly => "仅限区级管理员",
+        Key::HighRiskStaysWithStreet => {
+            "高风险作业的登记由街道办事处受理，社区工作站和物业服务企业不能受理（第二十一条第（四）项）"
+        }
+        Key::SignInFailed => "登录失败",
+        Key::SignInFailedDetail => {
+            "登录名或密码不正确。连续失败 5 次后该登录名将暂停登录 15 分钟。"
+        }
+        Key::TotpRequired => "需要动态验证码",
+        Key::TotpRequiredDetail => "请输入身份验证器应用显示的 6 位动态验证码",
+        Key::CsrfFailed => "请求校验失败",
+        Key::CsrfFailedDetail => {
+            "使用登录会话提交的操作须带有 X-CSRF-Token 请求头；请刷新页面后重试"
+        }
+        Key::PasswordChangeRequired => "请先修改密码",
+        Key::PasswordChangeRequiredDetail => "首次登录或密码被重置后，须先设置新密码",
+        Key::TotpEnrolmentRequired => "请先启用动态验证码",
+        Key::TotpEnrolmentRequiredDetail => "管理员账户须启用动态验证码（双因素认证）后才能使用",
+        Key::PasswordLength => "密码长度须为 {min} 至 {max} 个字符",
+        Key::PasswordCommon => "该密码过于常见或容易猜到，请换一个",
+        Key::PasswordSame => "新密码不能与当前密码相同",
+        Key::PasswordWrong => "当前密码不正确",
+        Key::TotpWrong => "动态验证码不正确或已使用过",
+        Key::TotpNotStarted => "请先开始启用动态验证码",
+        Key::AccountExists => "该登录名已被使用",
+        Key::UnknownRole => "角色须为以下之一：{roles}",
+        Key::UnknownStreet => "未知街道；可选：{streets}",
+        Key::StreetRequired => "{role}账户须指定所属街道",
+        Key::CommunityRequired => "社区账户须指定所属社区",
+        Key::AreasRequired => "物业账户须列出其物业管理区域（不含 | % _ 字符）",
+        Key::DepartmentRequired => "部门账户须指定所属部门",
+        Key::UnknownDepartment => "未知部门；可选：{departments}",
+        Key::EveryStreetAdminOnly => "只有管理员账户可以覆盖全部街道",
+        Key::LoginFormat => "登录名须为 3 至 40 个小写字母、数字或 . _ - 字符",
+        Key::TokenDays => "有效天数须为 1 至 365",
+        Key::OwnAccount => "不能停用自己的账户",
         Key::NotPermitted => "{actor}不能{action}登记",
         Key::WrongState => {
             "当前状态为“{state}”，不能{action}；只有“{allowed}”的登记才能{action}（{article}）"
@@ -119,6 +157,10 @@ fn actor(a: Actor) -> &'static str {
         Actor::Applicant => "申报人",
         Actor::Staff(Role::Officer) => "街道工作人员",
         Actor::Staff(Role::Admin) => "区级管理员",
+        Actor::Staff(Role::Community) => "社区工作站",
+        Actor::Staff(Role::Property) => "物业服务企业",
+        Actor::Staff(Role::Patrol) => "巡查人员",
+        Actor::Staff(Role::Viewer) => "区级部门",
         Actor::System => "系统",
     }
 }

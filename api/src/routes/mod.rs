@@ -3,11 +3,15 @@
 //! (`openapi.rs`): a route without its OpenAPI entry fails it. The static files (`statics.rs`) are
 //! files, not operations, and are merged outside it.
 
+pub mod accounts;
 pub mod assess;
+pub mod audit;
 pub mod meta;
 pub mod pages;
+pub mod queue;
 pub mod receipts;
 pub mod registrations;
+pub mod session;
 pub mod statics;
 pub mod uploads;
 
@@ -15,7 +19,7 @@ use crate::app::AppState;
 use axum::Router;
 use axum::handler::Handler;
 use axum::http::Method;
-use axum::routing::{MethodRouter, get, post};
+use axum::routing::{MethodRouter, delete, get, post};
 
 /// The router being built, and the (method, path) of every route added to it.
 #[derive(Default)]
@@ -30,6 +34,9 @@ impl Routes {
     }
     pub fn post<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, h: H) -> Routes {
         self.add(Method::POST, path, post(h))
+    }
+    pub fn delete<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, h: H) -> Routes {
+        self.add(Method::DELETE, path, delete(h))
     }
     /// `post`, with `wrap` applied to that one route (e.g. its own body limit).
     pub fn post_with<H: Handler<T, AppState>, T: 'static>(
@@ -62,5 +69,9 @@ pub fn all() -> Routes {
     let r = uploads::routes(r);
     let r = registrations::routes(r);
     let r = receipts::routes(r);
+    let r = session::routes(r);
+    let r = accounts::routes(r);
+    let r = audit::routes(r);
+    let r = queue::routes(r);
     pages::routes(r)
 }

@@ -3,7 +3,10 @@
 //! not know — an unknown status, unreadable event data — is [`StoreError::BadValue`] naming the column
 //! and the value, never a guess.
 
-use super::{Event, FilingRecord, LedgerEntry, Officer, Receipt, Status, StoreError, UploadMeta};
+use super::staff::{AccountRow, AuditRow, QueueEntry, SessionRow, TokenRow};
+use super::{
+    Event, FilingRecord, FilterColumns, LedgerEntry, Receipt, Status, StoreError, UploadMeta,
+};
 use crate::lifecycle::{Action, Actor};
 
 /// Reads one named column of a row.
@@ -11,6 +14,7 @@ pub trait Columns {
     fn text(&self, col: &'static str) -> Result<String, StoreError>;
     fn maybe_text(&self, col: &'static str) -> Result<Option<String>, StoreError>;
     fn int(&self, col: &'static str) -> Result<i64, StoreError>;
+    fn maybe_int(&self, col: &'static str) -> Result<Option<i64>, StoreError>;
     fn flag(&self, col: &'static str) -> Result<bool, StoreError>;
 
     /// A column that holds one of a fixed set of values (`parse` knows them); anything else is an
@@ -64,6 +68,12 @@ macro_rules! columns_by_name {
             fn int(&self, col: &'static str) -> Result<i64, $crate::store::StoreError> {
                 self.$get(col).map_err($crate::store::db)
             }
+            fn maybe_int(
+                &self,
+                col: &'static str,
+            ) -> Result<Option<i64>, $crate::store::StoreError> {
+                self.$get(col).map_err($crate::store::db)
+            }
             fn flag(&self, col: &'static str) -> Result<bool, $crate::store::StoreError> {
                 self.$get(col).map_err($crate::store::db)
             }
@@ -111,6 +121,12 @@ impl Decode for FilingRecord {
             request: r.text("request")?,
             assessment: r.text("assessment")?,
             requested_changes: r.maybe_text("requested_changes")?,
+            columns: FilterColumns {
+                community: r.text("community")?,
+                area: r.text("area")?,
+                departments: r.text("departments")?,
+                applicant_name: r.text("applicant_name")?,
+            },
             filing_no,
             street,
             receipt,
@@ -162,12 +178,94 @@ decode_columns!(UploadMeta {
     created_at: text("created_at"),
 });
 
-decode_columns!(Officer {
-    token_hash: text("token_hash"),
+decode_columns!(AccountRow {
+    login: text("login"),
     name: text("name"),
-    street: text("street"),
     role: text("role"),
+    street: maybe_text("street"),
+    community: maybe_text("community"),
+    areas: text("areas"),
+    department: maybe_text("department"),
+    password_hash: maybe_text("password_hash"),
+    must_change_password: flag("must_change_password"),
+    totp_secret: maybe_text("totp_secret"),
+    totp_pending: maybe_text("totp_pending"),
+    totp_last_step: maybe_int("totp_last_step"),
+    disabled: flag("disabled"),
+    failed_count: int("failed_count"),
+    locked_until_ms: int("locked_until_ms"),
     created_at: text("created_at"),
+    last_sign_in_at: maybe_text("last_sign_in_at"),
+});
+
+decode_columns!(SessionRow {
+    id_hash: text("id_hash"),
+    login: text("login"),
+    csrf_token: text("csrf_token"),
+    created_ms: int("created_ms"),
+    last_seen_ms: int("last_seen_ms"),
+    ended: flag("ended"),
+});
+
+decode_columns!(TokenRow {
+    id: text("id"),
+    token_hash: text("token_hash"),
+    login: text("login"),
+    label: text("label"),
+    created_at: text("created_at"),
+    expires_ms: int("expires_ms"),
+    revoked_at: maybe_text("revoked_at"),
+});
+
+decode_columns!(AuditRow {
+    seq: int("seq"),
+    at: text("at"),
+    account: text("account"),
+    name: text("name"),
+    role: text("role"),
+    action: text("action"),
+    target: text("target"),
+    client: text("client"),
+    outcome: text("outcome"),
+    detail: maybe_text("detail"),
+    prev: text("prev"),
+    hash: text("hash"),
+});
+
+decode_columns!(QueueEntry {
+    filing_no: text("filing_no"),
+    street: text("street"),
+    status: status("status"),
+    community: text("community"),
+    scope: text("scope"),
+    high_risk: flag("high_risk"),
+    filed_on: text("filed_on"),
+    acceptance_due: maybe_text("acceptance_due"),
+    applicant_name: text("applicant_name"),
+    receipt_no: maybe_text("receipt_no"),
+    request: text("request"),
+});
+
+/// The last audit row's number and hash.
+pub struct AuditHead {
+    pub seq: i64,
+    pub hash: String,
+}
+
+decode_columns!(AuditHead {
+    seq: int("seq"),
+    hash: text("hash"),
+});
+
+/// A status and how many filings have it.
+pub struct StatusCount {
+    pub status: String,
+    pub n: i64,
+}
+
+decode_columns!(StatusCount {
+    status: text("status"),
+    n: int("n"),
 });
 
 /// The filing an Idempotency-Key was stored with.
@@ -228,6 +326,11 @@ mod tests {
             self.text(col)?
                 .parse()
                 .map_err(|_| StoreError::Db(col.into()))
+        }
+        fn maybe_int(&self, col: &'static str) -> Result<Option<i64>, StoreError> {
+            self.maybe_text(col)?
+                .map(|t| t.parse().map_err(|_| StoreError::Db(col.into())))
+                .transpose()
         }
         fn flag(&self, col: &'static str) -> Result<bool, StoreError> {
             Ok(self.int(col)? != 0)

@@ -1,5 +1,5 @@
 //! Numbered migrations (`api/migrations/NNNN_name.sql` for both backends, `api/migrations/postgres/`
-//! for PostgreSQL only), embedded at build time and applied in order at start; applied ones are
+//! and `api/migrations/sqlite/` for one only, where the dialects' JSON functions differ), embedded at build time and applied in order at start; applied ones are
 //! recorded in `anbei_migrations`. A shared migration is written once, with `{word}` where the
 //! dialects need different words ([`WORDS`]).
 
@@ -9,8 +9,21 @@ use super::sql::Dialect;
 pub type Migration = (i64, &'static str, &'static str);
 
 const INIT: Migration = (1, "init", include_str!("../../migrations/0001_init.sql"));
+const ACCOUNTS: Migration = (
+    3,
+    "accounts",
+    include_str!("../../migrations/0003_accounts.sql"),
+);
 
-pub const SQLITE: &[Migration] = &[INIT];
+pub const SQLITE: &[Migration] = &[
+    INIT,
+    ACCOUNTS,
+    (
+        4,
+        "backfill",
+        include_str!("../../migrations/sqlite/0004_backfill.sql"),
+    ),
+];
 
 pub const POSTGRES: &[Migration] = &[
     INIT,
@@ -18,6 +31,12 @@ pub const POSTGRES: &[Migration] = &[
         2,
         "ledger_order",
         include_str!("../../migrations/postgres/0002_ledger_order.sql"),
+    ),
+    ACCOUNTS,
+    (
+        4,
+        "backfill",
+        include_str!("../../migrations/postgres/0004_backfill.sql"),
     ),
 ];
 
@@ -57,6 +76,21 @@ pub fn render(sql: &str, d: Dialect) -> Result<String, String> {
         )),
         None => Ok(out),
     }
+}
+
+/// The migrations of one backend older than `version`, rendered: what a database made by an earlier
+/// version of the service holds (upgrade tests build one with it).
+pub fn rendered_before(postgres: bool, version: i64) -> Result<Vec<(i64, String)>, String> {
+    let d = if postgres {
+        Dialect::Postgres
+    } else {
+        Dialect::Sqlite
+    };
+    migrations(d)
+        .iter()
+        .filter(|(v, _, _)| *v < version)
+        .map(|(v, _, sql)| render(sql, d).map(|t| (*v, t)))
+        .collect()
 }
 
 pub const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS anbei_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)";

@@ -14,6 +14,12 @@ pub mod pg_batch;
 pub mod postgres;
 pub(crate) mod sql;
 pub mod sqlite;
+pub mod staff;
+
+pub use staff::{
+    AccountRow, AuditDraft, AuditFilter, AuditRow, Coverage, QueueEntry, QueueFilter, SessionRow,
+    StaffOp, TokenRow,
+};
 
 use serde::Serialize;
 use std::future::Future;
@@ -192,6 +198,8 @@ pub struct FilingRecord {
     pub receipt: Option<Receipt>,
     /// Filled by `get_filing` only.
     pub events: Vec<Event>,
+    /// Community, area, departments and applicant name, as the scopes filter them.
+    pub columns: FilterColumns,
 }
 
 /// What a new receipt says (the store adds number, signature and key id).
@@ -223,6 +231,22 @@ pub struct NewFiling {
     pub assessment: String,
     pub events: Vec<Event>,
     pub receipt: Option<ReceiptDraft>,
+    /// Copied into columns for the queue and the roles' scopes.
+    pub columns: FilterColumns,
+    /// Written in the same transaction (the filing's audit entry).
+    pub audit: Vec<AuditDraft>,
+}
+
+/// What the queue and the scoped roles filter a filing on, copied from it into columns when it is
+/// stored (and again when a resubmission changes it).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FilterColumns {
+    pub community: String,
+    /// The property-management area the filing names (`site.property_area`), or empty.
+    pub area: String,
+    /// ` primary… co… `: each department code between spaces.
+    pub departments: String,
+    pub applicant_name: String,
 }
 
 impl NewFiling {
@@ -261,6 +285,13 @@ impl NewFiling {
                 issued_at: at.into(),
                 day: "20261123".into(),
             }),
+            columns: FilterColumns {
+                community: "岗头社区".into(),
+                area: String::new(),
+                departments: " housing ".into(),
+                applicant_name: "张三".into(),
+            },
+            audit: vec![],
         }
     }
 
@@ -290,6 +321,7 @@ impl NewFiling {
             requested_changes: None,
             receipt,
             events: self.events.clone(),
+            columns: self.columns.clone(),
         }
     }
 }
@@ -326,8 +358,12 @@ pub struct FilingUpdate {
     pub scope: Option<String>,
     pub acceptance_due: Option<Option<String>>,
     pub requested_changes: Option<Option<String>>,
+    /// Set when the filing itself changes (a resubmission).
+    pub columns: Option<FilterColumns>,
     pub event: Event,
     pub receipt: ReceiptOp,
+    /// Written in the same transaction.
+    pub audit: Vec<AuditDraft>,
 }
 
 impl FilingUpdate {
@@ -350,8 +386,10 @@ impl FilingUpdate {
             scope: None,
             acceptance_due: None,
             requested_changes: None,
+            columns: None,
             event,
             receipt: ReceiptOp::Keep,
+            audit: Vec::new(),
         }
     }
 }
@@ -409,6 +447,13 @@ pub struct ListFilter {
     /// Inclusive `YYYY-MM-DD` bounds on `filed_on`.
     pub from: Option<String>,
     pub to: Option<String>,
+    /// A stored status (`expired` is derived, filtered after reading).
+    pub status: Option<String>,
+    pub community: Option<String>,
+    /// `|a|b|`: the filing's property-management area is one of these (a property account's).
+    pub areas: Option<String>,
+    /// ` code `: one of the filing's departments (a viewer's).
+    pub department: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -417,17 +462,6 @@ pub struct UploadMeta {
     pub sha256: String,
     pub size: i64,
     pub content_type: String,
-    pub created_at: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Officer {
-    pub token_hash: String,
-    pub name: String,
-    /// A street code, or `*` (admins only): every street.
-    pub street: String,
-    /// `officer` or `admin`.
-    pub role: String,
     pub created_at: String,
 }
 
@@ -462,8 +496,46 @@ pub trait Store: Send + Sync {
     ) -> Fut<'_, LedgerPage>;
     fn put_upload(&self, u: UploadMeta) -> Fut<'_, ()>;
     fn get_upload(&self, id: &str) -> Fut<'_, Option<UploadMeta>>;
-    fn add_officer(&self, o: Officer) -> Fut<'_, ()>;
-    fn officer_by_token_hash(&self, hash: &str) -> Fut<'_, Option<Officer>>;
+    /// Applies `ops` and appends `audit` (numbered and chained) in one transaction.
+    fn staff_write(&self, ops: Vec<StaffOp>, audit: Vec<AuditDraft>) -> Fut<'_, ()>;
+    fn get_account(&self, login: &str) -> Fut<'_, Option<AccountRow>>;
+    fn list_accounts(&self) -> Fut<'_, Vec<AccountRow>>;
+    fn get_session(&self, id_hash: &str) -> Fut<'_, Option<SessionRow>>;
+    fn token_by_hash(&self, hash: &str) -> Fut<'_, Option<TokenRow>>;
+    fn tokens_of(&self, login: &str) -> Fut<'_, Vec<TokenRow>>;
+    /// One page of the audit trail after `after` (a seq), oldest first.
+    fn audit_page(&self, filter: AuditFilter, after: i64, limit: u32) -> Fut<'_, Vec<AuditRow>>;
+    /// How many filings of each status `cover` covers.
+    fn status_counts(&self, cover: Coverage) -> Fut<'_, Vec<(String, i64)>>;
+    fn queue_page(&self, q: QueueFilter) -> Fut<'_, Vec<QueueEntry>>;
+}
+
+/// `drafts` with an empty target given `filing_no` (a new filing's entry, before it had a number).
+pub(crate) fn with_target(drafts: &[AuditDraft], filing_no: &str) -> Vec<AuditDraft> {
+    drafts
+        .iter()
+        .map(|d| {
+            let mut d = d.clone();
+            if d.target.is_empty() {
+                d.target = filing_no.to_owned();
+            }
+            d
+        })
+        .collect()
+}
+
+/// The audit rows `drafts` become after `head` (the last row's seq and hash, `None`: the first).
+pub(crate) fn chained(head: Option<(i64, String)>, drafts: &[AuditDraft]) -> Vec<AuditRow> {
+    let (mut seq, mut prev) = head.unwrap_or((0, crate::audit::GENESIS.to_owned()));
+    drafts
+        .iter()
+        .map(|d| {
+            seq += 1;
+            let row = crate::audit::seal(seq, &prev, d);
+            prev = row.hash.clone();
+            row
+        })
+        .collect()
 }
 
 /// Makes the receipt for a newly allocated number and has it signed.

@@ -99,12 +99,15 @@ async fn write_group(
     let col = |pick: fn(&NewFiling) -> &str| fs.iter().map(pick).collect::<Vec<_>>();
     let inserted: HashSet<String> = sqlx::query_scalar(
         "INSERT INTO filings (filing_no, street, status, version, created_at, updated_at, filed_on, high_risk, scope, \
-         acceptance_due, access_token_hash, idempotency_key, request_hash, request, assessment, requested_changes) \
+         acceptance_due, access_token_hash, idempotency_key, request_hash, request, assessment, requested_changes, \
+         community, area, departments, applicant_name) \
          SELECT u.no, u.street, u.status, 1, u.created_at, u.created_at, u.filed_on, u.high_risk, u.scope, u.due, \
-                u.token, u.key, u.hash, u.request, u.assessment, NULL \
+                u.token, u.key, u.hash, u.request, u.assessment, NULL, u.community, u.area, u.departments, u.applicant \
          FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::boolean[], $7::text[], $8::text[], \
-                     $9::text[], $10::text[], $11::text[], $12::text[], $13::text[]) \
-              AS u (no, street, status, created_at, filed_on, high_risk, scope, due, token, key, hash, request, assessment) \
+                     $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], \
+                     $16::text[], $17::text[]) \
+              AS u (no, street, status, created_at, filed_on, high_risk, scope, due, token, key, hash, request, assessment, \
+                    community, area, departments, applicant) \
          ON CONFLICT (idempotency_key) DO NOTHING RETURNING filing_no",
     )
     .bind(&nos)
@@ -120,6 +123,10 @@ async fn write_group(
     .bind(col(|f| &f.request_hash))
     .bind(col(|f| &f.request))
     .bind(col(|f| &f.assessment))
+    .bind(col(|f| &f.columns.community))
+    .bind(col(|f| &f.columns.area))
+    .bind(col(|f| &f.columns.departments))
+    .bind(col(|f| &f.columns.applicant_name))
     .fetch_all(&mut *tx)
     .await
     .map_err(db)?
@@ -131,12 +138,14 @@ async fn write_group(
     // Columns borrowed from the filings (only the events' JSON is written out).
     let mut ev: [Vec<Option<&str>>; 6] = Default::default();
     let mut ev_data = Vec::new();
+    let mut audit = Vec::new();
     let mut rc: [Vec<&str>; 9] = Default::default();
     let mut rc_hr = Vec::new();
     for (i, f) in fs.iter().enumerate() {
         if !inserted.contains(&nos[i]) {
             continue;
         }
+        audit.extend(with_target(&f.audit, &nos[i]));
         for e in &f.events {
             for (v, s) in ev.iter_mut().zip([
                 Some(nos[i].as_str()),
@@ -199,6 +208,8 @@ async fn write_group(
             .await
             .map_err(db)?;
     }
+    // Last: the chain's lock is held only for the end of the transaction.
+    super::postgres::append_audit(&mut tx, &audit).await?;
     tx.commit().await.map_err(db)?;
 
     let mut out = Vec::with_capacity(fs.len());

@@ -4,8 +4,8 @@
 //! The statements are `sql.rs`'s, the records `decode.rs`'s; here: the pool, numbering and
 //! (in [`super::pg_batch`]) group commit of new filings.
 
-use super::decode::{Decode, Earlier, columns_by_name};
-use super::sql::{self, Arg, Dialect, Query};
+use super::decode::{AuditHead, Decode, Earlier, StatusCount, columns_by_name};
+use super::sql::{self, Arg, Dialect, Query, staff as ssql};
 use super::*;
 use sqlx::postgres::{PgArguments, PgConnectOptions, PgPool, PgPoolOptions, PgRow};
 use sqlx::{PgConnection, Postgres, Row};
@@ -74,6 +74,7 @@ pub(super) fn bind<'q>(
         Arg::Text(s) => q.bind(s),
         Arg::MaybeText(s) => q.bind(s),
         Arg::Int(i) => q.bind(i),
+        Arg::MaybeInt(i) => q.bind(i),
         Arg::Flag(b) => q.bind(b),
         Arg::MaybeFlag(b) => q.bind(b),
     })
@@ -293,6 +294,81 @@ async fn insert_event(c: &mut PgConnection, filing_no: &str, e: &Event) -> Resul
         .map(|_| ())
 }
 
+/// Numbers and chains `drafts` after the last audit row and inserts them, holding the chain's lock
+/// until the transaction ends (instances sharing the database append one at a time, in commit order).
+pub(super) async fn append_audit(
+    c: &mut PgConnection,
+    drafts: &[AuditDraft],
+) -> Result<(), StoreError> {
+    if drafts.is_empty() {
+        return Ok(());
+    }
+    execute(c, ssql::lock_audit(crate::audit::CHAIN_LOCK)).await?;
+    let head = fetch::<AuditHead, 0>(c, ssql::audit_head())
+        .await?
+        .map(|h| (h.seq, h.hash));
+    let rows = chained(head, drafts);
+    let text = |pick: fn(&AuditRow) -> &str| rows.iter().map(pick).collect::<Vec<_>>();
+    sqlx::query(
+        "INSERT INTO audit (seq, at, account, name, role, action, target, client, outcome, detail, prev, hash) \
+         SELECT * FROM UNNEST($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], \
+                              $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])",
+    )
+    .bind(rows.iter().map(|r| r.seq).collect::<Vec<_>>())
+    .bind(text(|r| &r.at))
+    .bind(text(|r| &r.account))
+    .bind(text(|r| &r.name))
+    .bind(text(|r| &r.role))
+    .bind(text(|r| &r.action))
+    .bind(text(|r| &r.target))
+    .bind(text(|r| &r.client))
+    .bind(text(|r| &r.outcome))
+    .bind(rows.iter().map(|r| r.detail.as_deref()).collect::<Vec<_>>())
+    .bind(text(|r| &r.prev))
+    .bind(text(|r| &r.hash))
+    .execute(c)
+    .await
+    .map_err(db)?;
+    Ok(())
+}
+
+/// One change of the staff side.
+async fn apply(c: &mut PgConnection, op: &StaffOp) -> Result<(), StoreError> {
+    let changed = match op {
+        StaffOp::AddAccount(a) => execute(c, ssql::insert_account(a)).await?,
+        StaffOp::PutAccount(a) => execute(c, ssql::update_account(a)).await?,
+        StaffOp::AddSession(x) => execute(c, ssql::insert_session(x)).await?,
+        StaffOp::TouchSession {
+            id_hash,
+            last_seen_ms,
+        } => {
+            execute(c, ssql::touch_session(id_hash, *last_seen_ms)).await?;
+            1
+        }
+        StaffOp::EndSession { id_hash } => {
+            execute(c, ssql::end_session(id_hash)).await?;
+            1
+        }
+        StaffOp::EndSessionsOf { login } => {
+            execute(c, ssql::end_sessions_of(login)).await?;
+            1
+        }
+        StaffOp::AddToken(t) => execute(c, ssql::insert_token(t)).await?,
+        StaffOp::RevokeToken { login, id, at } => {
+            execute(c, ssql::revoke_token(login, id, at)).await?
+        }
+        StaffOp::RevokeTokensOf { login, at } => {
+            execute(c, ssql::revoke_tokens_of(login, at)).await?;
+            1
+        }
+    };
+    match (changed, op) {
+        (0, StaffOp::AddAccount(_)) => Err(StoreError::Conflict),
+        (0, _) => Err(StoreError::NotFound),
+        _ => Ok(()),
+    }
+}
+
 /// The earlier filing of an Idempotency-Key.
 pub(super) async fn existing(pool: &PgPool, key: &str) -> Result<Option<Earlier>, StoreError> {
     let mut c = pool.acquire().await.map_err(db)?;
@@ -334,6 +410,7 @@ pub(super) async fn create_one(
     if let Some(r) = &receipt {
         execute(&mut tx, sql::insert_receipt(r)).await?;
     }
+    append_audit(&mut tx, &with_target(&f.audit, &no)).await?;
     tx.commit().await.map_err(db)?;
     Ok(Created::New(Box::new(f.record(no, token_hash, receipt))))
 }
@@ -363,6 +440,8 @@ impl PgStore {
         let rec = load(&mut tx, sql::filing_by_no(&u.filing_no))
             .await?
             .ok_or(StoreError::NotFound)?;
+        // Last: the chain's lock is held only for the end of the transaction.
+        append_audit(&mut tx, &u.audit).await?;
         tx.commit().await.map_err(db)?;
         Ok(rec)
     }
@@ -374,6 +453,21 @@ impl PgStore {
     ) -> Result<Option<T>, StoreError> {
         let mut c = self.pool.acquire().await.map_err(db)?;
         fetch(&mut c, q).await
+    }
+
+    /// Every row of `q`, decoded, on a pooled connection.
+    async fn fetch_all_pooled<T: Decode, const N: usize>(
+        &self,
+        q: Query<'_, N>,
+    ) -> Result<Vec<T>, StoreError> {
+        let mut c = self.pool.acquire().await.map_err(db)?;
+        query(q)
+            .fetch_all(&mut *c)
+            .await
+            .map_err(db)?
+            .iter()
+            .map(T::decode)
+            .collect()
     }
 
     async fn execute_pooled<const N: usize>(&self, q: Query<'_, N>) -> Result<(), StoreError> {
@@ -449,12 +543,60 @@ impl Store for PgStore {
         Box::pin(async move { self.fetch_pooled(sql::upload_by_id(&id)).await })
     }
 
-    fn add_officer(&self, o: Officer) -> Fut<'_, ()> {
-        Box::pin(async move { self.execute_pooled(sql::insert_officer(&o)).await })
+    fn staff_write(&self, ops: Vec<StaffOp>, audit: Vec<AuditDraft>) -> Fut<'_, ()> {
+        Box::pin(async move {
+            let mut tx = self.pool.begin().await.map_err(db)?;
+            for op in &ops {
+                apply(&mut tx, op).await?;
+            }
+            append_audit(&mut tx, &audit).await?;
+            tx.commit().await.map_err(db)
+        })
     }
 
-    fn officer_by_token_hash(&self, hash: &str) -> Fut<'_, Option<Officer>> {
-        let h = hash.to_owned();
-        Box::pin(async move { self.fetch_pooled(sql::officer_by_token_hash(&h)).await })
+    fn get_account(&self, login: &str) -> Fut<'_, Option<AccountRow>> {
+        let k = login.to_owned();
+        Box::pin(async move { self.fetch_pooled(ssql::account_by_login(&k)).await })
+    }
+
+    fn list_accounts(&self) -> Fut<'_, Vec<AccountRow>> {
+        Box::pin(async move { self.fetch_all_pooled(ssql::all_accounts()).await })
+    }
+
+    fn get_session(&self, id_hash: &str) -> Fut<'_, Option<SessionRow>> {
+        let k = id_hash.to_owned();
+        Box::pin(async move { self.fetch_pooled(ssql::session_by_hash(&k)).await })
+    }
+
+    fn token_by_hash(&self, hash: &str) -> Fut<'_, Option<TokenRow>> {
+        let k = hash.to_owned();
+        Box::pin(async move { self.fetch_pooled(ssql::token_by_hash(&k)).await })
+    }
+
+    fn tokens_of(&self, login: &str) -> Fut<'_, Vec<TokenRow>> {
+        let k = login.to_owned();
+        Box::pin(async move { self.fetch_all_pooled(ssql::tokens_of(&k)).await })
+    }
+
+    fn audit_page(&self, filter: AuditFilter, after: i64, limit: u32) -> Fut<'_, Vec<AuditRow>> {
+        Box::pin(async move {
+            self.fetch_all_pooled(ssql::audit_page(&filter, after, limit))
+                .await
+        })
+    }
+
+    fn status_counts(&self, cover: Coverage) -> Fut<'_, Vec<(String, i64)>> {
+        Box::pin(async move {
+            Ok(self
+                .fetch_all_pooled::<StatusCount, 4>(ssql::status_counts(&cover))
+                .await?
+                .into_iter()
+                .map(|x| (x.status, x.n))
+                .collect())
+        })
+    }
+
+    fn queue_page(&self, q: QueueFilter) -> Fut<'_, Vec<QueueEntry>> {
+        Box::pin(async move { self.fetch_all_pooled(ssql::queue_page(&q)).await })
     }
 }

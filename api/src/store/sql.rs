@@ -5,7 +5,7 @@
 //! plan) both forms stand here side by side. What only one backend does — numbering (SQLite in memory,
 //! PostgreSQL's counter rows) and PostgreSQL's `UNNEST` group inserts — stays with that backend.
 
-use super::{Event, FilingUpdate, ListFilter, NewFiling, Officer, Receipt, UploadMeta};
+use super::{Event, FilingUpdate, ListFilter, NewFiling, Receipt, UploadMeta};
 use std::sync::OnceLock;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -20,6 +20,7 @@ pub enum Arg<'a> {
     Text(&'a str),
     MaybeText(Option<&'a str>),
     Int(i64),
+    MaybeInt(Option<i64>),
     Flag(bool),
     MaybeFlag(Option<bool>),
 }
@@ -83,7 +84,7 @@ macro_rules! select_filing {
     () => {
         "SELECT f.filing_no, f.street, f.status, f.version, f.created_at, f.updated_at, f.filed_on, \
          f.high_risk, f.scope, f.acceptance_due, f.access_token_hash, f.idempotency_key, f.request_hash, \
-         f.request, f.assessment, f.requested_changes, r.receipt_no, r.ruleset, r.scope AS receipt_scope, \
+         f.request, f.assessment, f.requested_changes, f.community, f.area, f.departments, f.applicant_name, r.receipt_no, r.ruleset, r.scope AS receipt_scope, \
          r.high_risk AS receipt_high_risk, r.valid_until, r.issued_at, r.signature, r.kid \
          FROM filings f LEFT JOIN receipts r ON r.filing_no = f.filing_no"
     };
@@ -96,6 +97,8 @@ macro_rules! select_ledger {
          f.request, r.receipt_no, r.valid_until, r.ruleset FROM filings f"
     };
 }
+
+pub mod staff;
 
 query!(ping() -> 0 = ["SELECT 1"] []);
 
@@ -114,11 +117,11 @@ query!(find_idempotent(key: &'a str) -> 1 =
 
 query!(
     /// A key stored before (perhaps by a concurrent request or instance) inserts nothing: 0 rows.
-    insert_filing(filing_no: &'a str, access_token_hash: &'a str, f: &'a NewFiling) -> 13 = [
+    insert_filing(filing_no: &'a str, access_token_hash: &'a str, f: &'a NewFiling) -> 17 = [
         "INSERT INTO filings (filing_no, street, status, version, created_at, updated_at, filed_on, \
          high_risk, scope, acceptance_due, access_token_hash, idempotency_key, request_hash, request, \
-         assessment, requested_changes) \
-         VALUES ($1, $2, $3, 1, $4, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, NULL) \
+         assessment, requested_changes, community, area, departments, applicant_name) \
+         VALUES ($1, $2, $3, 1, $4, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, NULL, $14, $15, $16, $17) \
          ON CONFLICT (idempotency_key) DO NOTHING"
     ] [
         Arg::Text(filing_no),
@@ -134,6 +137,10 @@ query!(
         Arg::Text(&f.request_hash),
         Arg::Text(&f.request),
         Arg::Text(&f.assessment),
+        Arg::Text(&f.columns.community),
+        Arg::Text(&f.columns.area),
+        Arg::Text(&f.columns.departments),
+        Arg::Text(&f.columns.applicant_name),
     ]
 );
 
@@ -186,9 +193,11 @@ fn set_to(v: &Option<Option<String>>) -> Option<&str> {
 query!(
     /// Applied only at the expected version (0 rows: changed meanwhile). The argument types come with
     /// the arguments (sqlx declares them), so PostgreSQL needs no casts on COALESCE/CASE parameters.
-    update_filing(u: &'a FilingUpdate) -> 14 = [
+    update_filing(u: &'a FilingUpdate) -> 18 = [
         "UPDATE filings SET status = $1, version = version + 1, updated_at = $2, \
          filed_on = COALESCE($3, filed_on), request = COALESCE($4, request), \
+         community = COALESCE($15, community), area = COALESCE($16, area), \
+         departments = COALESCE($17, departments), applicant_name = COALESCE($18, applicant_name), \
          request_hash = COALESCE($5, request_hash), assessment = COALESCE($6, assessment), \
          high_risk = COALESCE($7, high_risk), scope = COALESCE($8, scope), \
          acceptance_due = CASE WHEN $9 THEN $10 ELSE acceptance_due END, \
@@ -209,6 +218,10 @@ query!(
         Arg::MaybeText(set_to(&u.requested_changes)),
         Arg::Text(&u.filing_no),
         Arg::Int(u.expected_version),
+        Arg::MaybeText(u.columns.as_ref().map(|c| c.community.as_str())),
+        Arg::MaybeText(u.columns.as_ref().map(|c| c.area.as_str())),
+        Arg::MaybeText(u.columns.as_ref().map(|c| c.departments.as_str())),
+        Arg::MaybeText(u.columns.as_ref().map(|c| c.applicant_name.as_str())),
     ]
 );
 
@@ -227,14 +240,6 @@ query!(
 
 query!(upload_by_id(id: &'a str) -> 1 =
     ["SELECT id, sha256, size, content_type, created_at FROM uploads WHERE id = $1"] [Arg::Text(id)]);
-
-query!(insert_officer(o: &'a Officer) -> 5 =
-    ["INSERT INTO officers (token_hash, name, street, role, created_at) VALUES ($1, $2, $3, $4, $5)"]
-    [Arg::Text(&o.token_hash), Arg::Text(&o.name), Arg::Text(&o.street), Arg::Text(&o.role), Arg::Text(&o.created_at)]);
-
-query!(officer_by_token_hash(hash: &'a str) -> 1 =
-    ["SELECT token_hash, name, street, role, created_at FROM officers WHERE token_hash = $1"]
-    [Arg::Text(hash)]);
 
 query!(migration_done(version: i64) -> 1 =
     ["SELECT version FROM anbei_migrations WHERE version = $1"] [Arg::Int(version)]);
@@ -255,11 +260,13 @@ query!(
 query!(
     /// SQLite: one page of at most `limit` rows of `filter` after `after`, up to the window's end
     /// (one prepared statement whatever the filter).
-    ledger_window(filter: &'a ListFilter, after: &'a str, end: Option<&'a str>, limit: u32) -> 6 = [
+    ledger_window(filter: &'a ListFilter, after: &'a str, end: Option<&'a str>, limit: u32) -> 10 = [
         select_ledger!(),
         " LEFT JOIN receipts r ON r.filing_no = f.filing_no WHERE f.filing_no > $4 \
          AND ($5 IS NULL OR f.filing_no <= $5) AND ($1 IS NULL OR f.street = $1) \
          AND ($2 IS NULL OR f.filed_on >= $2) AND ($3 IS NULL OR f.filed_on <= $3) \
+         AND ($7 IS NULL OR f.community = $7) AND ($8 IS NULL OR $8 LIKE '%|' || f.area || '|%') \
+         AND ($9 IS NULL OR f.departments LIKE '%' || $9 || '%') AND ($10 IS NULL OR f.status = $10) \
          ORDER BY f.filing_no LIMIT $6"
     ] [
         Arg::MaybeText(filter.street.as_deref()),
@@ -268,6 +275,10 @@ query!(
         Arg::Text(after),
         Arg::MaybeText(end),
         Arg::Int(i64::from(limit)),
+        Arg::MaybeText(filter.community.as_deref()),
+        Arg::MaybeText(filter.areas.as_deref()),
+        Arg::MaybeText(filter.department.as_deref()),
+        Arg::MaybeText(filter.status.as_deref()),
     ]
 );
 
@@ -286,14 +297,27 @@ pub fn ledger_range<'a>(
     .to_owned();
     let mut args = vec![Arg::Text(after)];
     for (cond, v) in [
-        ("f.street = ", &filter.street),
-        ("f.filed_on >= ", &filter.from),
-        ("f.filed_on <= ", &filter.to),
+        ("f.street = $", &filter.street),
+        ("f.filed_on >= $", &filter.from),
+        ("f.filed_on <= $", &filter.to),
+        ("f.community = $", &filter.community),
+        ("f.status = $", &filter.status),
     ] {
         if let Some(v) = v {
             args.push(Arg::Text(v));
-            sql.push_str(&format!(" AND {cond}${}", args.len()));
+            sql.push_str(&format!(" AND {cond}{}", args.len()));
         }
+    }
+    if let Some(v) = &filter.areas {
+        args.push(Arg::Text(v));
+        sql.push_str(&format!(" AND ${} LIKE '%|' || f.area || '|%'", args.len()));
+    }
+    if let Some(v) = &filter.department {
+        args.push(Arg::Text(v));
+        sql.push_str(&format!(
+            " AND f.departments LIKE '%' || ${} || '%'",
+            args.len()
+        ));
     }
     args.push(Arg::Int(i64::from(limit)));
     sql.push_str(&format!(" ORDER BY f.filing_no LIMIT ${}", args.len()));
@@ -321,13 +345,17 @@ mod tests {
     }
 
     fn check<const N: usize>(q: Query<'_, N>) {
-        let sql = q.stmt.text(Dialect::Postgres);
+        check_stmt(q.stmt, N);
+    }
+
+    fn check_stmt(stmt: &'static Stmt, n: usize) {
+        let sql = stmt.text(Dialect::Postgres);
         assert_eq!(
             placeholders(sql),
-            (1..=N).collect::<Vec<_>>(),
+            (1..=n).collect::<Vec<_>>(),
             "{sql}: every argument is used, none is missing"
         );
-        let lite = q.stmt.text(Dialect::Sqlite);
+        let lite = stmt.text(Dialect::Sqlite);
         assert!(!lite.contains('$'), "{lite}");
         assert_eq!(lite.matches('?').count(), sql.matches('$').count());
     }
@@ -360,13 +388,6 @@ mod tests {
             content_type: "application/pdf".into(),
             created_at: "t".into(),
         };
-        let o = Officer {
-            token_hash: "h".into(),
-            name: "n".into(),
-            street: "*".into(),
-            role: "admin".into(),
-            created_at: "t".into(),
-        };
         let filter = ListFilter::default();
         check(ping());
         check(filing_by_no("F-1"));
@@ -380,12 +401,11 @@ mod tests {
         check(update_filing(&u));
         check(insert_upload(&up));
         check(upload_by_id("u"));
-        check(insert_officer(&o));
-        check(officer_by_token_hash("h"));
         check(migration_done(1));
         check(record_migration(1, "init"));
         check(ledger_window_end("", 1000));
         check(ledger_window(&filter, "", None, 100));
+        staff::check_all(&mut check_stmt);
     }
 
     #[test]
@@ -393,7 +413,7 @@ mod tests {
         let all = ListFilter {
             street: Some("bantian".into()),
             from: Some("2026-11-01".into()),
-            to: None,
+            ..ListFilter::default()
         };
         let (sql, args) = ledger_range(&all, "F-1", 100);
         assert_eq!(placeholders(&sql), vec![1, 2, 3, 4]);

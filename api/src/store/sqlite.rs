@@ -12,8 +12,8 @@ mod tests;
 
 pub use group::MAX_BATCH;
 
-use super::decode::{Decode, Earlier, FilingNo, columns_by_name};
-use super::sql::{self, Arg, Dialect, Query};
+use super::decode::{AuditHead, Decode, Earlier, FilingNo, StatusCount, columns_by_name};
+use super::sql::{self, Arg, Dialect, Query, staff as ssql};
 use super::*;
 use group::{Job, Pending, checkpointer, writer};
 use numbers::{Kind, Numbers, committed_max, lock_data_dir, not_numbering};
@@ -42,6 +42,7 @@ impl ToSql for Arg<'_> {
             Arg::Text(s) => s.to_sql(),
             Arg::MaybeText(s) => s.to_sql(),
             Arg::Int(i) => i.to_sql(),
+            Arg::MaybeInt(i) => i.to_sql(),
             Arg::Flag(b) => b.to_sql(),
             Arg::MaybeFlag(b) => b.to_sql(),
         }
@@ -261,6 +262,54 @@ fn load(c: &Connection, q: Query<'_, 1>) -> Result<Option<FilingRecord>, StoreEr
     Ok(Some(rec))
 }
 
+/// Numbers and chains `drafts` after the last audit row and inserts them (the writer thread is the
+/// chain's only writer).
+fn append_audit(c: &Connection, drafts: &[AuditDraft]) -> Result<(), StoreError> {
+    if drafts.is_empty() {
+        return Ok(());
+    }
+    let head = fetch::<AuditHead, 0>(c, ssql::audit_head())?.map(|h| (h.seq, h.hash));
+    for row in chained(head, drafts) {
+        execute(c, ssql::insert_audit(&row))?;
+    }
+    Ok(())
+}
+
+/// One change of the staff side.
+fn apply(c: &Connection, op: &StaffOp) -> Result<(), StoreError> {
+    let changed = match op {
+        StaffOp::AddAccount(a) => execute(c, ssql::insert_account(a))?,
+        StaffOp::PutAccount(a) => execute(c, ssql::update_account(a))?,
+        StaffOp::AddSession(x) => execute(c, ssql::insert_session(x))?,
+        StaffOp::TouchSession {
+            id_hash,
+            last_seen_ms,
+        } => {
+            execute(c, ssql::touch_session(id_hash, *last_seen_ms))?;
+            1
+        }
+        StaffOp::EndSession { id_hash } => {
+            execute(c, ssql::end_session(id_hash))?;
+            1
+        }
+        StaffOp::EndSessionsOf { login } => {
+            execute(c, ssql::end_sessions_of(login))?;
+            1
+        }
+        StaffOp::AddToken(t) => execute(c, ssql::insert_token(t))?,
+        StaffOp::RevokeToken { login, id, at } => execute(c, ssql::revoke_token(login, id, at))?,
+        StaffOp::RevokeTokensOf { login, at } => {
+            execute(c, ssql::revoke_tokens_of(login, at))?;
+            1
+        }
+    };
+    match (changed, op) {
+        (0, StaffOp::AddAccount(_)) => Err(StoreError::Conflict),
+        (0, _) => Err(StoreError::NotFound),
+        _ => Ok(()),
+    }
+}
+
 fn insert_event(c: &Connection, filing_no: &str, e: &Event) -> Result<(), StoreError> {
     let data = e.data.as_ref().map(|d| d.to_string());
     execute(c, sql::insert_event(filing_no, e, data.as_deref())).map(|_| ())
@@ -306,6 +355,7 @@ impl Store for SqliteStore {
                     if let Some(r) = &receipt {
                         execute(c, sql::insert_receipt(r))?;
                     }
+                    append_audit(c, &with_target(&f.audit, &no))?;
                     Ok(None)
                 })
                 .await?
@@ -354,6 +404,7 @@ impl Store for SqliteStore {
                 return Err(StoreError::Conflict);
             }
             insert_event(c, &u.filing_no, &u.event)?;
+            append_audit(c, &u.audit)?;
             match &u.receipt {
                 ReceiptOp::Keep => {}
                 ReceiptOp::Issue(d) => {
@@ -416,11 +467,49 @@ impl Store for SqliteStore {
         self.read_now(|c| fetch(c, sql::upload_by_id(id)))
     }
 
-    fn add_officer(&self, o: Officer) -> Fut<'_, ()> {
-        self.write(move |c| execute(c, sql::insert_officer(&o)).map(|_| ()))
+    fn staff_write(&self, ops: Vec<StaffOp>, audit: Vec<AuditDraft>) -> Fut<'_, ()> {
+        self.write(move |c| {
+            for op in &ops {
+                apply(c, op)?;
+            }
+            append_audit(c, &audit)
+        })
     }
 
-    fn officer_by_token_hash(&self, hash: &str) -> Fut<'_, Option<Officer>> {
-        self.read_now(|c| fetch(c, sql::officer_by_token_hash(hash)))
+    fn get_account(&self, login: &str) -> Fut<'_, Option<AccountRow>> {
+        self.read_now(|c| fetch(c, ssql::account_by_login(login)))
+    }
+
+    fn list_accounts(&self) -> Fut<'_, Vec<AccountRow>> {
+        self.read_now(|c| fetch_all(c, ssql::all_accounts()))
+    }
+
+    fn get_session(&self, id_hash: &str) -> Fut<'_, Option<SessionRow>> {
+        self.read_now(|c| fetch(c, ssql::session_by_hash(id_hash)))
+    }
+
+    fn token_by_hash(&self, hash: &str) -> Fut<'_, Option<TokenRow>> {
+        self.read_now(|c| fetch(c, ssql::token_by_hash(hash)))
+    }
+
+    fn tokens_of(&self, login: &str) -> Fut<'_, Vec<TokenRow>> {
+        self.read_now(|c| fetch_all(c, ssql::tokens_of(login)))
+    }
+
+    fn audit_page(&self, filter: AuditFilter, after: i64, limit: u32) -> Fut<'_, Vec<AuditRow>> {
+        self.read_now(move |c| fetch_all(c, ssql::audit_page(&filter, after, limit)))
+    }
+
+    fn status_counts(&self, cover: Coverage) -> Fut<'_, Vec<(String, i64)>> {
+        self.read_now(move |c| {
+            Ok(fetch_all::<StatusCount, 4>(c, ssql::status_counts(&cover))?
+                .into_iter()
+                .map(|x| (x.status, x.n))
+                .collect())
+        })
+    }
+
+    fn queue_page(&self, q: QueueFilter) -> Fut<'_, Vec<QueueEntry>> {
+        self.read_now(move |c| fetch_all(c, ssql::queue_page(&q)))
     }
 }

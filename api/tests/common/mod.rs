@@ -178,21 +178,42 @@ impl TestApp {
         format!("{}{p}", self.base)
     }
 
+    /// The injected clock, in milliseconds since the epoch.
+    pub fn clock_ms(&self) -> i64 {
+        use anbei_api::clock::Clock;
+        self.clock.now_ms()
+    }
+
     pub fn set_today(&self, d: &str) {
         self.clock.set_date(Date::parse(d).unwrap());
     }
 
+    /// A token of a new account of `role` on `street` (`*`: every street).
     pub async fn officer(&self, street: &str, role: &str) -> String {
-        anbei_api::officers::add(
-            self.state.store.as_ref(),
-            &self.state.engine,
-            "王五",
-            street,
-            role,
-            self.state.now(),
-        )
+        self.account(anbei_api::accounts::NewAccount {
+            login: String::new(),
+            name: "王五".into(),
+            role: role.into(),
+            street: Some(street.into()),
+            ..Default::default()
+        })
         .await
-        .expect("officer added")
+    }
+
+    /// A token of a new account as `n` describes it (an empty login: a fresh one).
+    pub async fn account(&self, mut n: anbei_api::accounts::NewAccount) -> String {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static NEXT: AtomicUsize = AtomicUsize::new(1);
+        if n.login.is_empty() {
+            n.login = format!("{}-{}", n.role, NEXT.fetch_add(1, Ordering::Relaxed));
+        }
+        let (a, _) = anbei_api::accounts::cli::add(&self.state, &n, None)
+            .await
+            .expect("account added");
+        anbei_api::accounts::cli::issue_token(&self.state, &a.login, "test", None)
+            .await
+            .expect("token issued")
+            .1
     }
 
     /// GET `p` as CSV with an officer's token: (status, content type, body).

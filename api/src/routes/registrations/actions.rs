@@ -4,10 +4,12 @@
 
 use super::create::receipt_draft;
 use super::views::RegistrationView;
-use super::{applicant_step, commit, filed_on, officer_step, optional_body, reason, text};
+use super::{
+    applicant_step, commit, commit_staff, filed_on, officer_step, optional_body, reason, text,
+};
 use crate::app::AppState;
 use crate::auth::{Applicant, StreetOfficer};
-use crate::error::{ApiBody, ApiError, ApiJson, FieldProblem, Msg};
+use crate::error::{ApiBody, ApiError, ApiJson, FieldProblem, Msg, parse_json};
 use crate::filing::{self, Filing};
 use crate::lifecycle::{Action, RevocationGround};
 use crate::messages::Key;
@@ -36,7 +38,15 @@ pub struct ReasonBody {
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct ChangeIn {
     pub field: String,
-    pub message: Msg,
+    pub message: ChangeMessage,
+}
+
+/// Why a field must change: Chinese is enough (the English falls back to it).
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct ChangeMessage {
+    pub zh: String,
+    #[serde(default)]
+    pub en: String,
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -71,9 +81,9 @@ pub async fn accept(
     o: StreetOfficer,
     ApiBody(body): ApiBody,
 ) -> Result<Json<RegistrationView>, ApiError> {
+    let mut u = officer_step(&s, &o, Action::Accept)?;
     let b: NoteBody = optional_body(&body)?;
     let note = b.note.map(|n| reason(&n, "note")).transpose()?;
-    let mut u = officer_step(&s, &o, Action::Accept)?;
     let rec = &o.rec;
     let f: Filing = serde_json::from_str(&rec.request).map_err(ApiError::internal)?;
     let filed_on = filed_on(rec)?;
@@ -89,7 +99,7 @@ pub async fn accept(
     )?);
     u.assessment = Some(serde_json::to_string(&a).map_err(ApiError::internal)?);
     u.event.reason = note;
-    commit(&s, u).await
+    commit_staff(&s, &o, u).await
 }
 
 /// An officer returns a filing with every requested change at once (一次性告知, 第二十七条第（三）项).
@@ -99,8 +109,11 @@ pub async fn accept(
 pub async fn return_filing(
     State(s): State<AppState>,
     o: StreetOfficer,
-    ApiJson(b): ApiJson<ReturnBody>,
+    ApiBody(body): ApiBody,
 ) -> Result<Json<RegistrationView>, ApiError> {
+    // Whether this account may return it at all comes before what it asks for.
+    let mut u = officer_step(&s, &o, Action::Return)?;
+    let b: ReturnBody = parse_json(&body)?;
     let mut problems = Vec::new();
     let mut changes = Vec::new();
     if b.changes.is_empty() || b.changes.len() > 100 {
@@ -128,11 +141,10 @@ pub async fn return_filing(
     if !problems.is_empty() {
         return Err(ApiError::invalid_request(problems));
     }
-    let mut u = officer_step(&s, &o, Action::Return)?;
     let changes = Value::Array(changes);
     u.requested_changes = Some(Some(changes.to_string()));
     u.event.data = Some(json!({ "changes": changes }));
-    commit(&s, u).await
+    commit_staff(&s, &o, u).await
 }
 
 /// An officer refuses a filing (it needs a permit, or is prohibited), with the reason
@@ -143,12 +155,13 @@ pub async fn return_filing(
 pub async fn refuse(
     State(s): State<AppState>,
     o: StreetOfficer,
-    ApiJson(b): ApiJson<ReasonBody>,
+    ApiBody(body): ApiBody,
 ) -> Result<Json<RegistrationView>, ApiError> {
-    let why = reason(&b.reason, "reason")?;
     let mut u = officer_step(&s, &o, Action::Refuse)?;
+    let b: ReasonBody = parse_json(&body)?;
+    let why = reason(&b.reason, "reason")?;
     u.event.reason = Some(why);
-    commit(&s, u).await
+    commit_staff(&s, &o, u).await
 }
 
 /// An officer revokes a registration (信息登记无效，予以撤销, 第二十五条), with the reason.
@@ -158,8 +171,10 @@ pub async fn refuse(
 pub async fn revoke(
     State(s): State<AppState>,
     o: StreetOfficer,
-    ApiJson(b): ApiJson<ReasonBody>,
+    ApiBody(body): ApiBody,
 ) -> Result<Json<RegistrationView>, ApiError> {
+    let mut u = officer_step(&s, &o, Action::Revoke)?;
+    let b: ReasonBody = parse_json(&body)?;
     let why = reason(&b.reason, "reason")?;
     let ground = b
         .ground
@@ -176,10 +191,9 @@ pub async fn revoke(
                 }),
             )])
         })?;
-    let mut u = officer_step(&s, &o, Action::Revoke)?;
     u.event.reason = Some(why);
     u.event.data = ground.map(|g| json!({ "ground": g }));
-    commit(&s, u).await
+    commit_staff(&s, &o, u).await
 }
 
 /// Extend a registration: only inside the window (the 15 days ending on `valid_until`, 第二十五条),
@@ -189,7 +203,7 @@ pub async fn revoke(
     responses((status = 200, body = RegistrationView), (status = 409, description = "outside the window", body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn extend(
     State(s): State<AppState>,
-    Applicant { rec }: Applicant,
+    Applicant { rec, client }: Applicant,
     ApiJson(b): ApiJson<ExtensionBody>,
 ) -> Result<Json<RegistrationView>, ApiError> {
     let new = Date::parse(&b.new_valid_until)
@@ -215,6 +229,12 @@ pub async fn extend(
         valid_until: new.to_string(),
     };
     u.event.data = Some(json!({ "from": current.to_string(), "to": new.to_string() }));
+    u.audit = vec![crate::auth::applicant_audit(
+        &s,
+        &client,
+        "extended",
+        &rec.filing_no,
+    )];
     commit(&s, u).await
 }
 
@@ -224,7 +244,7 @@ pub async fn extend(
     responses((status = 200, body = RegistrationView), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn cancel(
     State(s): State<AppState>,
-    Applicant { rec }: Applicant,
+    Applicant { rec, client }: Applicant,
     ApiJson(b): ApiJson<CancellationBody>,
 ) -> Result<Json<RegistrationView>, ApiError> {
     let (mut u, cx) = applicant_step(&s, &rec, Action::Cancel)?;
@@ -271,5 +291,11 @@ pub async fn cancel(
         "completion_date": completion.to_string(), "waste_disposal_record": record,
         "cancellation_due": due.date.to_string(), "calendar_provisional": due.provisional, "late": today > due.date,
     }));
+    u.audit = vec![crate::auth::applicant_audit(
+        &s,
+        &client,
+        "cancelled",
+        &rec.filing_no,
+    )];
     commit(&s, u).await
 }

@@ -3,7 +3,7 @@
 use super::views::{RegistrationView, filed_response, view};
 use super::{commit, context, step};
 use crate::app::AppState;
-use crate::auth::{Applicant, Reader};
+use crate::auth::{Applicant, Caller, ClientAddr, Reader};
 use crate::clock::compact;
 use crate::error::{ApiBody, ApiError, FieldProblem, Msg};
 use crate::filing;
@@ -145,6 +145,7 @@ fn fast_acceptance() -> String {
               (status = 422, description = "INVALID_FILING (every problem), NOT_REGISTRABLE, IDEMPOTENCY_MISMATCH", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn create(
     State(s): State<AppState>,
+    ClientAddr(client): ClientAddr,
     headers: HeaderMap,
     ApiBody(body): ApiBody,
 ) -> Result<Response, ApiError> {
@@ -219,6 +220,8 @@ pub async fn create(
         assessment: c.assessment.to_string(),
         events,
         receipt,
+        columns: c.columns.clone(),
+        audit: vec![crate::auth::applicant_audit(&s, &client, "filed", "")],
     };
     match s.store.create_filing(nf).await? {
         Created::New(rec) => {
@@ -259,9 +262,30 @@ async fn replay(
     responses((status = 200, body = RegistrationView), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
 pub async fn show(
     State(s): State<AppState>,
-    Reader { rec, .. }: Reader,
+    Reader { rec, caller }: Reader,
 ) -> Result<Json<RegistrationView>, ApiError> {
-    Ok(Json(view(&s, &rec)?))
+    let v = match &caller {
+        Caller::Applicant { client } => {
+            s.store
+                .staff_write(
+                    vec![],
+                    vec![crate::auth::applicant_audit(
+                        &s,
+                        client,
+                        "registration_read",
+                        &rec.filing_no,
+                    )],
+                )
+                .await?;
+            view(&s, &rec)?
+        }
+        Caller::Staff(o) => {
+            o.record(&s, "registration_read", &rec.filing_no, None)
+                .await?;
+            super::views::staff_view(&s, &rec, o)?
+        }
+    };
+    Ok(Json(v))
 }
 
 /// The applicant answers a return with the whole corrected filing (第二十七条第（三）项).
@@ -270,7 +294,7 @@ pub async fn show(
     responses((status = 200, body = RegistrationView), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn resubmit(
     State(s): State<AppState>,
-    Applicant { rec }: Applicant,
+    Applicant { rec, client }: Applicant,
     ApiBody(body): ApiBody,
 ) -> Result<Json<RegistrationView>, ApiError> {
     // Asked first as the stored filing stands (409 before the body is checked); again below with the
@@ -299,6 +323,13 @@ pub async fn resubmit(
     u.scope = Some(c.scope.to_owned());
     u.acceptance_due = Some(c.acceptance_due.clone());
     u.requested_changes = Some(None);
+    u.columns = Some(c.columns.clone());
+    u.audit = vec![crate::auth::applicant_audit(
+        &s,
+        &client,
+        "resubmitted",
+        &rec.filing_no,
+    )];
     if registered {
         u.receipt = ReceiptOp::Issue(checked_receipt(&s, &c)?);
     }

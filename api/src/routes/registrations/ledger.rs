@@ -30,6 +30,10 @@ pub struct ListQuery {
     pub after: Option<String>,
     /// JSON only: page size (≤ 500, default 100).
     pub limit: Option<u32>,
+    /// Only this community's filings.
+    pub community: Option<String>,
+    /// `csv`: the whole ledger as CSV (like `Accept: text/csv`; for a plain download link).
+    pub format: Option<String>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -154,7 +158,7 @@ const CSV_HEADER: &str = "登记编号 filing_no,回执编号 receipt_no,状态 
 计划开工 planned_start,计划完工 planned_end,受理期限 acceptance_due,有效期至 valid_until,规则版本 ruleset\r\n";
 
 /// One CSV field: quoted when needed; cells that a spreadsheet would run as a formula are defused.
-fn csv_field(out: &mut String, v: &str) {
+pub(crate) fn csv_field(out: &mut String, v: &str) {
     let formula = v.starts_with(['=', '+', '-', '@', '\t', '\r']);
     let quote = v.contains([',', '"', '\n', '\r']);
     if quote {
@@ -218,7 +222,10 @@ pub async fn list(
     headers: HeaderMap,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> Result<Response, ApiError> {
-    let street = officer.ledger_street(q.street.clone())?;
+    if officer.role == crate::lifecycle::Role::Patrol {
+        return Err(ApiError::forbidden(Key::NotPermittedLedger));
+    }
+    let street = officer.listing_street(q.street.clone())?;
     let mut problems = Vec::new();
     for (name, v) in [("from", &q.from), ("to", &q.to)] {
         if v.as_deref().is_some_and(|d| Date::parse(d).is_none()) {
@@ -239,16 +246,47 @@ pub async fn list(
     if !problems.is_empty() {
         return Err(ApiError::invalid_request(problems));
     }
+    let cover = officer.coverage();
     let filter = ListFilter {
         street,
         from: q.from.clone(),
         to: q.to.clone(),
+        // a stored status narrows the read; `expired` is derived from `registered`/`extended` below
+        status: status
+            .filter(|st| *st != State::Expired)
+            .map(|st| st.as_str().to_owned()),
+        community: cover
+            .community
+            .or_else(|| q.community.clone().filter(|c| !c.is_empty())),
+        areas: cover.areas,
+        department: cover.department,
     };
     let today = s.today();
-    let wants_csv = headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|a| a.contains("text/csv"));
+    let wants_csv = q.format.as_deref() == Some("csv")
+        || headers
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|a| a.contains("text/csv"));
+    let what = format!(
+        "street={} community={} status={} from={} to={}",
+        filter.street.as_deref().unwrap_or("*"),
+        filter.community.as_deref().unwrap_or("*"),
+        q.status.as_deref().unwrap_or("*"),
+        q.from.as_deref().unwrap_or(""),
+        q.to.as_deref().unwrap_or("")
+    );
+    officer
+        .record(
+            &s,
+            if wants_csv {
+                "ledger_exported"
+            } else {
+                "ledger_read"
+            },
+            "ledger",
+            Some(what),
+        )
+        .await?;
     let keep = move |e: &LedgerEntry| {
         status.is_none_or(|st| state_on(e.status, e.valid_until.as_deref(), today) == st)
     };

@@ -9,6 +9,7 @@ pub mod views;
 
 use views::view;
 pub use views::{FiledView, ReceiptView, RegistrationView, effective_state, receipt_view};
+pub mod documents;
 
 use crate::app::AppState;
 use crate::auth::StreetOfficer;
@@ -34,6 +35,10 @@ pub fn routes(r: Routes) -> Routes {
         .post("/api/v1/registrations/{filing_no}/revocation", revoke)
         .post("/api/v1/registrations/{filing_no}/extension", extend)
         .post("/api/v1/registrations/{filing_no}/cancellation", cancel)
+        .get(
+            "/api/v1/registrations/{filing_no}/documents/{upload_id}",
+            documents::open,
+        )
 }
 
 /// The date a registration was (last) filed.
@@ -42,7 +47,7 @@ pub(crate) fn filed_on(rec: &FilingRecord) -> Result<Date, ApiError> {
 }
 
 /// What the lifecycle table's guards look at for `rec` today.
-fn context(s: &AppState, rec: &FilingRecord) -> Result<Context, ApiError> {
+pub(crate) fn context(s: &AppState, rec: &FilingRecord) -> Result<Context, ApiError> {
     let window_days = s
         .engine
         .ruleset_for(filed_on(rec)?)
@@ -80,17 +85,22 @@ fn step(
     Ok(FilingUpdate::new(rec, next, now, event))
 }
 
-/// [`step`] for an officer of the registration's street.
+/// [`step`] for a staff account covering the registration, with the audit entry of the action.
 fn officer_step(s: &AppState, o: &StreetOfficer, action: Action) -> Result<FilingUpdate, ApiError> {
     let actor = o.officer.actor();
-    step(
+    let mut u = step(
         s,
         &o.rec,
         action,
         actor,
-        Some(&o.officer.name),
+        Some(&o.officer.signature()),
         &context(s, &o.rec)?,
-    )
+    )?;
+    u.audit = vec![
+        o.officer
+            .audit(s, action.as_str(), &o.rec.filing_no, "ok", None),
+    ];
+    Ok(u)
 }
 
 /// [`step`] for the applicant, and the context it was decided in.
@@ -103,10 +113,20 @@ fn applicant_step(
     Ok((step(s, rec, action, Actor::Applicant, None, &cx)?, cx))
 }
 
-/// Stores `u` and answers with the registration as it now is.
+/// Stores `u` and answers with the registration as it now is, as the applicant sees it.
 async fn commit(s: &AppState, u: FilingUpdate) -> Result<Json<RegistrationView>, ApiError> {
     let rec = s.store.update_filing(u).await?;
     Ok(Json(view(s, &rec)?))
+}
+
+/// Stores `u` (an action of `o`'s) and answers with the registration as `o` now sees it.
+async fn commit_staff(
+    s: &AppState,
+    o: &StreetOfficer,
+    u: FilingUpdate,
+) -> Result<Json<RegistrationView>, ApiError> {
+    let rec = s.store.update_filing(u).await?;
+    Ok(Json(views::staff_view(s, &rec, &o.officer)?))
 }
 
 /// An optional JSON body: empty (or only whitespace) reads as the default.

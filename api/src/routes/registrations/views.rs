@@ -97,6 +97,9 @@ pub struct RegistrationView {
     pub request: Value,
     #[schema(value_type = Vec<Object>)]
     pub history: Vec<Event>,
+    /// Staff only: what this account may do to it now (`accept`, `return`, `refuse`, `revoke`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowed_actions: Option<Vec<&'static str>>,
 }
 
 /// The state a registration is in now: a registration past `valid_until` has expired.
@@ -113,7 +116,71 @@ pub fn state_on(status: Status, valid_until: Option<&str>, today: Date) -> State
     State::on(status, valid_until.and_then(Date::parse), today)
 }
 
+/// A registration as its applicant sees it: the history names the street office, never an officer's
+/// account (rules.md §10, issue 13).
 pub fn view(s: &AppState, rec: &FilingRecord) -> Result<RegistrationView, ApiError> {
+    let mut v = full_view(s, rec)?;
+    for e in &mut v.history {
+        e.actor_name = None;
+    }
+    Ok(v)
+}
+
+/// A registration as a staff account covering it sees it: who did what, and what it may do now. A
+/// patrol account reads it masked (rules.md §10: "masked except what the checklist needs").
+pub fn staff_view(
+    s: &AppState,
+    rec: &FilingRecord,
+    o: &crate::auth::Officer,
+) -> Result<RegistrationView, ApiError> {
+    use crate::lifecycle::{Action, decide};
+    let mut v = full_view(s, rec)?;
+    let cx = super::context(s, rec)?;
+    v.allowed_actions = Some(
+        [
+            Action::Accept,
+            Action::Return,
+            Action::Refuse,
+            Action::Revoke,
+        ]
+        .into_iter()
+        .filter(|a| decide(Some(rec.status), *a, o.actor(), &cx).is_ok())
+        .map(|a| match a {
+            Action::Accept => "accept",
+            Action::Return => "return",
+            Action::Refuse => "refuse",
+            _ => "revoke",
+        })
+        .collect(),
+    );
+    if o.role == crate::lifecycle::Role::Patrol {
+        mask_people(&mut v.request);
+    }
+    Ok(v)
+}
+
+/// ID numbers and mobiles of every person in a stored filing, masked as the public pages mask them.
+fn mask_people(request: &mut Value) {
+    use anbei_filing::ids::{mask_id, mask_mobile};
+    fn walk(v: &mut Value) {
+        match v {
+            Value::Object(m) => {
+                for (k, x) in m.iter_mut() {
+                    match (k.as_str(), x.as_str()) {
+                        ("id_number" | "certificate_no", Some(t)) => *x = Value::from(mask_id(t)),
+                        ("mobile", Some(t)) => *x = Value::from(mask_mobile(t)),
+                        _ => walk(x),
+                    }
+                }
+            }
+            Value::Array(a) => a.iter_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    walk(request);
+}
+
+fn full_view(s: &AppState, rec: &FilingRecord) -> Result<RegistrationView, ApiError> {
     Ok(RegistrationView {
         filing_no: rec.filing_no.clone(),
         status: effective_state(rec, s.today()),
@@ -134,6 +201,7 @@ pub fn view(s: &AppState, rec: &FilingRecord) -> Result<RegistrationView, ApiErr
         assessment: serde_json::from_str(&rec.assessment).map_err(ApiError::internal)?,
         request: serde_json::from_str(&rec.request).map_err(ApiError::internal)?,
         history: rec.events.clone(),
+        allowed_actions: None,
     })
 }
 
