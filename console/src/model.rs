@@ -32,6 +32,15 @@ fn id_text(j: &Json, k: &str) -> String {
     }
 }
 
+/// The cursor of the next page: `next` (the queue, the audit log — a number there) or `next_after`
+/// (the ledger); `None` at the end.
+fn next(j: &Json) -> Option<String> {
+    ["next", "next_after"]
+        .into_iter()
+        .map(|k| id_text(j, k))
+        .find(|t| !t.is_empty())
+}
+
 fn items<T>(j: &Json, read: impl Fn(&Json) -> T) -> Vec<T> {
     match j.get("items") {
         Some(Json::Arr(a)) => a.iter().map(read).collect(),
@@ -202,7 +211,7 @@ impl QueuePage {
                 receipt_no: opt(i, "receipt_no"),
                 can_decide: flag(i, "can_decide"),
             }),
-            next: opt(j, "next"),
+            next: next(j),
         }
     }
 }
@@ -249,14 +258,14 @@ pub fn ledger_page(j: &Json) -> Page<LedgerRow> {
             planned_end: st(i, "planned_end"),
             valid_until: st(i, "valid_until"),
         }),
-        next: opt(j, "next"),
+        next: next(j),
     }
 }
 
-/// An entry of the audit log.
+/// An entry of the audit log (numbered without gaps: `seq`).
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct AuditRow {
-    pub id: String,
+    pub seq: String,
     pub at: String,
     pub account: String,
     pub account_name: String,
@@ -265,22 +274,32 @@ pub struct AuditRow {
     pub target: String,
     pub client: String,
     pub outcome: String,
+    pub detail: String,
+}
+
+/// The first of these members that is a non-empty string or a number.
+fn first(j: &Json, keys: &[&str]) -> String {
+    keys.iter()
+        .map(|k| id_text(j, k))
+        .find(|t| !t.is_empty())
+        .unwrap_or_default()
 }
 
 pub fn audit_page(j: &Json) -> Page<AuditRow> {
     Page {
         items: items(j, |i| AuditRow {
-            id: id_text(i, "id"),
+            seq: first(i, &["seq", "id"]),
             at: st(i, "at"),
             account: st(i, "account"),
-            account_name: st(i, "account_name"),
+            account_name: first(i, &["name", "account_name"]),
             role: st(i, "role"),
             action: st(i, "action"),
             target: st(i, "target"),
             client: st(i, "client"),
             outcome: st(i, "outcome"),
+            detail: st(i, "detail"),
         }),
-        next: opt(j, "next"),
+        next: next(j),
     }
 }
 
@@ -521,6 +540,19 @@ pub mod tests {
     }
 
     #[test]
+    fn the_ledger_pages_on_next_after() {
+        let l = ledger_page(&json(
+            r#"{"items":[{"filing_no":"A-1","receipt_no":null,"status":"registered","high_risk":false}],"next_after":"A-1"}"#,
+        ));
+        assert_eq!(l.next.as_deref(), Some("A-1"));
+        assert_eq!(l.items[0].receipt_no, None);
+        assert_eq!(
+            ledger_page(&json(r#"{"items":[],"next_after":null}"#)).next,
+            None
+        );
+    }
+
+    #[test]
     fn ids_may_be_numbers_or_strings() {
         let t = tokens(&json(
             r#"{"items":[{"id":7,"label":"ci","created_at":"x","expires_at":null,"revoked_at":null,"last_used_at":null},
@@ -530,10 +562,11 @@ pub mod tests {
         assert_eq!(t[1].id, "tok_2");
         assert_eq!(t[1].revoked_at.as_deref(), Some("z"));
         let a = audit_page(&json(
-            r#"{"items":[{"id":3,"at":"t","account":"li.wei","account_name":"李伟","role":"officer","action":"sign_in",
-                "target":"","client":"127.0.0.1","outcome":"ok"}],"next":null}"#,
+            r#"{"items":[{"seq":3,"at":"t","account":"li.wei","name":"李伟","role":"officer","action":"sign_in",
+                "target":"","client":"127.0.0.1","outcome":"ok","detail":null,"prev":"x","hash":"y"}],"next":4}"#,
         ));
-        assert_eq!(a.items[0].id, "3");
+        assert_eq!(a.items[0].seq, "3");
+        assert_eq!(a.next.as_deref(), Some("4"));
         assert_eq!(
             display_name(&a.items[0].account_name, &a.items[0].account, Lang::Zh),
             "李伟（li.wei）"

@@ -87,7 +87,7 @@ catalogue! {
     revoke_token, no_tokens, done_added, done_disabled, done_enabled, done_reset, done_token_revoked,
     done_token_issued, totp_on, totp_off,
     // the audit log
-    audit_title, audit_intro, f_account, f_action, f_date_from, f_date_to, col_target, col_client, col_outcome, err_days,
+    audit_title, audit_intro, f_account, f_action, f_date_from, f_date_to, col_target, col_client, col_outcome, col_seq, col_detail, err_days, org_name, scope_small, scope_sporadic,
 }
 
 /// A role's name (`officer` → 街道工作人员); the code itself when unknown.
@@ -186,6 +186,16 @@ pub fn code_title(engine: &Engine, code: &str, lang: Lang) -> String {
     }
 }
 
+/// A scope in a few words for a table (`SCOPE_SMALL_PROJECT` → 小型工程); its title when unknown.
+pub fn scope_short(engine: &Engine, code: &str, lang: Lang) -> String {
+    let c = cat(lang);
+    match code.trim_start_matches("SCOPE_") {
+        "SMALL_PROJECT" => c.scope_small.to_string(),
+        "SPORADIC_WORK" => c.scope_sporadic.to_string(),
+        _ => code_title(engine, code, lang),
+    }
+}
+
 /// A street's name (`bantian` → 坂田街道).
 pub fn street_name(engine: &Engine, code: &str, lang: Lang) -> String {
     engine
@@ -234,6 +244,8 @@ pub fn field_label(engine: &Engine, path: &str, lang: Lang) -> String {
     let parts: Vec<&str> = path.split('.').collect();
     match parts.as_slice() {
         ["documents", code] => code_title(engine, code, lang),
+        // a company's name, not a person's
+        ["contractor", "name"] => format!("{} · {}", w.contractor_unit, cat(lang).org_name),
         ["workers"] => cat(lang).worker_list.to_string(),
         ["workers", i, k] => {
             let n = i.parse::<usize>().map_or(0, |n| n + 1).to_string();
@@ -391,6 +403,12 @@ mod tests {
             "{contract}"
         );
         assert_eq!(code_title(&e, "NOT_A_CODE", Lang::Zh), "NOT_A_CODE");
+        assert_eq!(
+            field_label(&e, "contractor.name", Lang::Zh),
+            "施工单位（受雇方） · 单位名称"
+        );
+        assert_eq!(scope_short(&e, "SCOPE_SMALL_PROJECT", Lang::Zh), "小型工程");
+        assert_eq!(scope_short(&e, "SPORADIC_WORK", Lang::En), "Odd job");
         assert_eq!(street_name(&e, "bantian", Lang::Zh), "坂田街道");
     }
 

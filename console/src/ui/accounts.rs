@@ -4,7 +4,7 @@
 
 use super::ctx::{Ctx, spawn};
 use super::filing::fail_errors;
-use super::form::{Input, error_summary, input, on_submit, select, setter};
+use super::form::{Input, error_summary, input, on_submit, required, select, setter};
 use super::table::table;
 use super::web;
 use crate::i18n::{self, fill};
@@ -21,6 +21,7 @@ pub struct Props {
 #[derive(Properties, PartialEq)]
 struct SecretProps {
     ctx: Ctx,
+    id: &'static str,
     title: String,
     value: String,
     on_close: Callback<()>,
@@ -40,7 +41,7 @@ fn secret_box(p: &SecretProps) -> Html {
         Callback::from(move |_: MouseEvent| f.emit(()))
     };
     html! {
-        <div id="cn-secret" class="cn-secret-box" role="status" tabindex="-1">
+        <div id={p.id} class="cn-secret-box" role="status" tabindex="-1">
             <p>{ p.title.clone() }</p>
             <p><code class="cn-secret">{ p.value.clone() }</code></p>
             <div class="cn-actions">
@@ -53,13 +54,13 @@ fn secret_box(p: &SecretProps) -> Html {
 }
 
 /// The secret box of a state handle (nothing when there is no secret to show).
-fn secret(ctx: &Ctx, shown: &UseStateHandle<Option<(String, String)>>) -> Html {
+fn secret(ctx: &Ctx, id: &'static str, shown: &UseStateHandle<Option<(String, String)>>) -> Html {
     let Some((title, value)) = (**shown).clone() else {
         return html! {};
     };
     let shown = shown.clone();
     let on_close = Callback::from(move |()| shown.set(None));
-    html! { <SecretBox ctx={ctx.clone()} {title} {value} {on_close} /> }
+    html! { <SecretBox ctx={ctx.clone()} {id} {title} {value} {on_close} /> }
 }
 
 #[function_component(Accounts)]
@@ -125,10 +126,10 @@ pub fn accounts_page(p: &Props) -> Html {
             let (login, name, role, street, community, areas, department) = fields.clone();
             let mut errs = Vec::new();
             if login.trim().is_empty() {
-                errs.push(("ac-login".to_string(), c.err_required.to_string()));
+                errs.push(("ac-login".to_string(), required(c, c.a_login)));
             }
             if name.trim().is_empty() {
-                errs.push(("ac-name".to_string(), c.err_required.to_string()));
+                errs.push(("ac-name".to_string(), required(c, c.a_name)));
             }
             if !errs.is_empty() {
                 errors.set(errs);
@@ -247,6 +248,7 @@ pub fn accounts_page(p: &Props) -> Html {
                             };
                             flash.set(fill(msg, &[("account", &who)]));
                             error.set(String::new());
+                            shown.set(None);
                             if what == "password" {
                                 shown.set(Some((
                                     c.initial_password.to_string(),
@@ -278,7 +280,9 @@ pub fn accounts_page(p: &Props) -> Html {
                 .join(" · ");
                 let open_tokens = {
                     let (tokens_for, login) = (tokens_for.clone(), a.login.clone());
+                    let shown = shown.clone();
                     Callback::from(move |_: MouseEvent| {
+                        shown.set(None);
                         tokens_for.set(Some(login.clone()));
                         web::focus_soon("cn-tokens-h");
                     })
@@ -328,7 +332,7 @@ pub fn accounts_page(p: &Props) -> Html {
         <section aria-labelledby="cn-h1">
             <h1 id="cn-h1" tabindex="-1">{ c.accounts_title }</h1>
             <p class="cn-done" role="status">{ (*flash).clone() }</p>
-            { secret(ctx, &shown) }
+            { secret(ctx, "cn-secret", &shown) }
             if !error.is_empty() { <p class="cn-error" role="alert">{ (*error).clone() }</p> }
             if let Some(rows) = rows {
                 { table("cn-accounts", c.accounts_title, &[c.col_account, c.col_role, c.col_area, c.col_state, c.col_totp, c.col_last, c.col_actions], rows) }
@@ -406,7 +410,7 @@ fn tokens_panel(p: &TokensProps) -> Html {
         on_submit(move || {
             let mut errs = Vec::new();
             if label.trim().is_empty() {
-                errs.push(("tk-label".to_string(), c.err_required.to_string()));
+                errs.push(("tk-label".to_string(), required(c, c.t_label)));
             }
             let d = days.trim();
             let n = (!d.is_empty()).then(|| d.parse::<u32>().ok().filter(|n| *n > 0));
@@ -445,7 +449,7 @@ fn tokens_panel(p: &TokensProps) -> Html {
                         days.set(String::new());
                         errors.set(Vec::new());
                         reload.set(*reload + 1);
-                        web::focus_soon("cn-secret");
+                        web::focus_soon("cn-token-secret");
                     }
                     Err(f) => {
                         let e =
@@ -459,6 +463,10 @@ fn tokens_panel(p: &TokensProps) -> Html {
             });
         })
     };
+    // the API may not tell when a token was last used: then no such column
+    let any_used = list
+        .as_ref()
+        .is_some_and(|l| l.iter().any(|t| t.last_used_at.is_some()));
     let rows = list.as_ref().map(|l| {
         l.iter()
             .map(|t| {
@@ -479,12 +487,13 @@ fn tokens_panel(p: &TokensProps) -> Html {
                     })
                 };
                 let opt = |x: &Option<String>| x.as_deref().map(i18n::fmt_time).unwrap_or_default();
+                let used = opt(&t.last_used_at);
                 html! {
                     <tr>
                         <td>{ t.label.clone() }</td>
                         <td class="cn-nowrap">{ i18n::fmt_time(&t.created_at) }</td>
                         <td class="cn-nowrap">{ opt(&t.expires_at) }</td>
-                        <td class="cn-nowrap">{ opt(&t.last_used_at) }</td>
+                        if any_used { <td class="cn-nowrap">{ used }</td> }
                         <td class="cn-nowrap">{ opt(&t.revoked_at) }</td>
                         <td>
                             if t.revoked_at.is_none() {
@@ -504,11 +513,18 @@ fn tokens_panel(p: &TokensProps) -> Html {
         <section class="cn-card" aria-labelledby="cn-tokens-h">
             <h2 id="cn-tokens-h" tabindex="-1">{ title.clone() }</h2>
             <p class="cn-done" role="status">{ (*flash).clone() }</p>
-            { secret(ctx, &shown) }
+            { secret(ctx, "cn-token-secret", &shown) }
             if !error.is_empty() { <p class="cn-error" role="alert">{ (*error).clone() }</p> }
             { match (rows, list.as_ref().map(Vec::len)) {
                 (Some(_), Some(0)) => html! { <p>{ c.no_tokens }</p> },
-                (Some(rows), _) => table("cn-tokens", &title, &[c.t_label, c.t_created, c.t_expires, c.t_last_used, c.t_revoked, c.col_actions], rows),
+                (Some(rows), _) => {
+                    let mut head = vec![c.t_label, c.t_created, c.t_expires];
+                    if any_used {
+                        head.push(c.t_last_used);
+                    }
+                    head.extend([c.t_revoked, c.col_actions]);
+                    table("cn-tokens", &title, &head, rows)
+                }
                 _ => html! {},
             } }
             <h3>{ c.issue_token }</h3>

@@ -64,13 +64,15 @@ pub fn audit(p: &Props) -> Html {
             .map(|r| {
                 html! {
                     <tr>
+                        <td>{ r.seq.clone() }</td>
                         <td class="cn-nowrap">{ i18n::fmt_time(&r.at) }</td>
                         <td>{ display_name(&r.account_name, &r.account, lang) }</td>
-                        <td>{ i18n::role(c, &r.role) }</td>
+                        <td class="cn-nowrap">{ i18n::role(c, &r.role) }</td>
                         <td><code>{ r.action.clone() }</code></td>
-                        <td>{ r.target.clone() }</td>
+                        <td class="cn-nowrap">{ r.target.clone() }</td>
                         <td>{ r.client.clone() }</td>
                         <td>{ r.outcome.clone() }</td>
+                        <td class="cn-break">{ r.detail.clone() }</td>
                     </tr>
                 }
             })
@@ -102,7 +104,7 @@ pub fn audit(p: &Props) -> Html {
             { status_line(c, *loading, n) }
             if let Some(rows) = rows {
                 if n.unwrap_or(0) > 0 {
-                    { table("cn-audit", c.audit_title, &[c.col_at, c.col_account, c.col_role, c.f_action, c.col_target, c.col_client, c.col_outcome], rows) }
+                    { table("cn-audit", c.audit_title, &[c.col_seq, c.col_at, c.col_account, c.col_role, c.f_action, c.col_target, c.col_client, c.col_outcome, c.col_detail], rows) }
                 }
             }
             { pager(c, &cursor, next) }

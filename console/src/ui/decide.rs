@@ -4,11 +4,13 @@
 
 use super::ctx::{Ctx, spawn};
 use super::filing::fail_errors;
-use super::form::{Input, error_summary, input, on_submit, select, setter, textarea};
+use super::form::{Input, error_summary, input, on_submit, required, select, setter, textarea};
 use super::web;
 use crate::i18n::{self, fill};
 use crate::query::segment;
 use crate::returns::{COMMON_REASONS, Draft, DraftError, Reason, at, common_reason, returnable};
+use anbei_core::Date;
+use anbei_filing::ids::mask_id;
 use anbei_widget::json::{Json, obj, s};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -109,9 +111,6 @@ pub fn decide(p: &Props) -> Html {
             open.set(if *open == Some(a) { None } else { Some(a) });
             errors.set(Vec::new());
             confirming.set(false);
-            if *open != Some(a) {
-                web::focus_soon(&format!("cn-act-{a}-h"));
-            }
         });
         html! {
             <button type="button" class={classes!("cn-btn", if a == "refuse" || a == "revoke" { "cn-danger-outline" } else { "cn-secondary" })}
@@ -162,10 +161,20 @@ pub fn decide(p: &Props) -> Html {
                 on_submit(move || {
                     let mut errs = Vec::new();
                     if !refuse && ground.is_empty() {
-                        errs.push(("act-ground".to_string(), c.err_required.to_string()));
+                        errs.push(("act-ground".to_string(), required(c, c.revoke_ground)));
                     }
                     if reason.trim().is_empty() {
-                        errs.push(("act-reason".to_string(), c.err_required.to_string()));
+                        errs.push((
+                            "act-reason".to_string(),
+                            required(
+                                c,
+                                if refuse {
+                                    c.refuse_reason
+                                } else {
+                                    c.revoke_reason
+                                },
+                            ),
+                        ));
                     }
                     if errs.is_empty() {
                         errors.set(Vec::new());
@@ -285,13 +294,24 @@ fn return_panel(
 ) -> Html {
     let (c, lang, e) = (ctx.c(), ctx.lang, ctx.engine());
     let request = view.get("request").cloned().unwrap_or_default();
+    let day =
+        Date::parse(view.str_at("filed_on")).unwrap_or_else(anbei_widget::ui::web::today_shanghai);
+    let names = e.ruleset_view(day).fact_names;
     let item = |i: usize, f: &String| -> Html {
         let chosen = draft.is_chosen(f);
         let label = i18n::field_label(e, f, lang);
-        let current = at(&request, f)
-            .and_then(Json::as_str)
-            .unwrap_or("")
-            .to_string();
+        let current = at(&request, f).and_then(Json::as_str).unwrap_or("");
+        // identity numbers stay masked here; a special operation by its name
+        let current = if f.ends_with("id_number") {
+            mask_id(current)
+        } else if f.ends_with(".operation") && !current.is_empty() {
+            names.get(current).map_or_else(
+                || current.to_string(),
+                |n| lang.pick(&n.zh, &n.en).to_string(),
+            )
+        } else {
+            current.to_string()
+        };
         let toggle = {
             let (draft, f) = (draft.clone(), f.clone());
             Callback::from(move |ev: Event| {

@@ -82,16 +82,19 @@ pub fn filing_page(p: &Props) -> Html {
             <h1 id="cn-h1" tabindex="-1">{ title }</h1>
         </>
     };
+    // the heading stays one element whatever comes below it (it has the focus after navigating here)
     let Some(v) = (*view).clone() else {
         return html! {
-            <section aria-labelledby="cn-h1">
+            <section aria-labelledby="cn-h1" class="cn-filing">
                 { head }
-                if error.is_empty() {
-                    <p class="cn-status" role="status">{ c.loading }</p>
-                } else {
-                    <p class="cn-error" role="alert">{ (*error).clone() }</p>
-                    <button type="button" class="cn-btn cn-secondary" onclick={retry}>{ c.retry }</button>
-                }
+                <div>
+                    if error.is_empty() {
+                        <p class="cn-status" role="status">{ c.loading }</p>
+                    } else {
+                        <p class="cn-error" role="alert">{ (*error).clone() }</p>
+                        <button type="button" class="cn-btn cn-secondary" onclick={retry}>{ c.retry }</button>
+                    }
+                </div>
             </section>
         };
     };
@@ -110,6 +113,7 @@ pub fn filing_page(p: &Props) -> Html {
     html! {
         <section aria-labelledby="cn-h1" class="cn-filing">
             { head }
+            <div>
             <p id="cn-done" class="cn-done" role="status" tabindex="-1">{ (*done).clone() }</p>
             if !error.is_empty() { <p class="cn-error" role="alert">{ (*error).clone() }</p> }
             { summary(ctx, &v) }
@@ -123,6 +127,7 @@ pub fn filing_page(p: &Props) -> Html {
             </section>
             { documents(ctx, &p.no, &request) }
             { history(ctx, &v) }
+            </div>
         </section>
     }
 }
@@ -295,7 +300,7 @@ fn request_view(ctx: &Ctx, r: &Json, show_ids: bool) -> Html {
             </dl>
             <h3>{ w.contractor_unit }</h3>
             <dl class="cn-dl">
-                { row(w.name, text("contractor.name")) }
+                { row(c.org_name, text("contractor.name")) }
                 { row(w.credit_code, text("contractor.credit_code")) }
                 { row(w.id_number, id("contractor.id_number")) }
                 { row(w.qualification_no, text("contractor.qualification_no")) }
@@ -458,10 +463,11 @@ fn history(ctx: &Ctx, v: &Json) -> Html {
     let rows = events
         .iter()
         .map(|ev| {
+            // staff see the name as "李伟（li.wei）" already; the role after it
             let role = i18n::actor(c, ev.str_at("actor"));
             let who = match ev.str_at("actor_name") {
                 "" => role,
-                name => format!("{name}{}", lang.pick(&format!("（{role}）"), &format!(" ({role})"))),
+                name => format!("{name} · {role}"),
             };
             let changes: Vec<Html> = match ev.get("data").and_then(|d| d.get("changes")) {
                 Some(Json::Arr(a)) => a

@@ -4,7 +4,13 @@
 //! components.
 
 use super::web;
+use crate::i18n::{Catalogue, fill};
 use yew::prelude::*;
+
+/// "请填写“账号”。": the error of an empty required field names it (in the summary too).
+pub fn required(c: &Catalogue, label: &str) -> String {
+    fill(c.err_required, &[("field", label)])
+}
 
 /// A text-like input.
 pub struct Input<'a> {

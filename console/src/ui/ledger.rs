@@ -70,12 +70,12 @@ pub fn ledger(p: &Props) -> Html {
                     <tr>
                         <td class="cn-nowrap"><a href={Route::Filing(r.filing_no.clone()).hash()}>{ r.filing_no.clone() }</a></td>
                         <td class="cn-nowrap">{ r.receipt_no.clone().unwrap_or_default() }</td>
-                        <td>{ i18n::status(c, &r.status) }</td>
-                        <td>{ r.applicant_name.clone() }</td>
-                        <td>{ r.site_address.clone() }</td>
+                        <td class="cn-nowrap">{ i18n::status(c, &r.status) }</td>
+                        <td class="cn-nowrap">{ r.applicant_name.clone() }</td>
+                        <td class="cn-wide">{ r.site_address.clone() }</td>
                         <td>{ r.community.clone() }</td>
                         <td>{ r.contractor_name.clone() }</td>
-                        <td>{ i18n::code_title(engine, &r.scope, lang) }</td>
+                        <td class="cn-nowrap">{ i18n::scope_short(engine, &r.scope, lang) }</td>
                         <td>{ if r.high_risk { c.yes } else { c.no } }</td>
                         <td class="cn-nowrap">{ r.filed_on.clone() }</td>
                         <td class="cn-nowrap">{ format!("{} – {}", r.planned_start, r.planned_end) }</td>

@@ -140,13 +140,13 @@ pub fn queue(p: &Props) -> Html {
             .map(|i| {
                 html! {
                     <tr class={classes!(i.overdue.then_some("cn-row-overdue"))}>
-                        <td><a href={Route::Filing(i.filing_no.clone()).hash()}>{ i.filing_no.clone() }</a>
+                        <td class="cn-nowrap"><a href={Route::Filing(i.filing_no.clone()).hash()}>{ i.filing_no.clone() }</a>
                             if !i.can_decide { <span class="cn-small">{ " " }{ c.not_yours }</span> }</td>
-                        <td>{ i18n::status(c, &i.status) }</td>
-                        <td>{ i.applicant_name.clone() }</td>
-                        <td>{ i.site_address.clone() }</td>
+                        <td class="cn-nowrap">{ i18n::status(c, &i.status) }</td>
+                        <td class="cn-nowrap">{ i.applicant_name.clone() }</td>
+                        <td class="cn-wide">{ i.site_address.clone() }</td>
                         <td>{ i.community.clone() }</td>
-                        <td>{ i18n::code_title(engine, &i.scope, lang) }</td>
+                        <td class="cn-nowrap">{ i18n::scope_short(engine, &i.scope, lang) }</td>
                         <td>{ if i.high_risk { c.yes } else { c.no } }</td>
                         <td class="cn-nowrap">{ i.filed_on.clone() }</td>
                         <td class="cn-nowrap">{ i.acceptance_due.clone().unwrap_or_else(|| c.due_none.to_string()) }

@@ -2,7 +2,7 @@
 //! the change-password form (`must_change_password`) and TOTP enrolment (admins without one).
 
 use super::ctx::{Ctx, Fail, spawn};
-use super::form::{Input, error_summary, input, on_submit, setter};
+use super::form::{Input, error_summary, input, on_submit, required, setter};
 use super::web;
 use crate::i18n::{cat, fill};
 use crate::model::{Problem, Session};
@@ -62,10 +62,10 @@ pub fn sign_in(p: &SignInProps) -> Html {
             }
             let mut errs = Vec::new();
             if login.trim().is_empty() {
-                errs.push(("cn-login".to_string(), c.err_required.to_string()));
+                errs.push(("cn-login".to_string(), required(c, c.login)));
             }
             if password.is_empty() {
-                errs.push(("cn-password".to_string(), c.err_required.to_string()));
+                errs.push(("cn-password".to_string(), required(c, c.password)));
             }
             let code = totp_code(&totp);
             if *need_totp && code.is_none() {
@@ -182,7 +182,7 @@ pub fn change_password(p: &CtxProps) -> Html {
             }
             let mut errs = Vec::new();
             if current.is_empty() {
-                errs.push(("cn-current".to_string(), c.err_required.to_string()));
+                errs.push(("cn-current".to_string(), required(c, c.current_password)));
             }
             if new.chars().count() < 12 {
                 errs.push(("cn-new".to_string(), c.err_pw_short.to_string()));
