@@ -256,13 +256,14 @@ mod tests {
             after_no: "F-1".into(),
             limit: 50,
         };
+        let (none, nobody) = (QueueFilter::default(), Coverage::default());
         for (sql, n) in [
             {
                 let (s, a) = queue_page(&every);
                 (s, a.len())
             },
             {
-                let (s, a) = queue_page(&QueueFilter::default());
+                let (s, a) = queue_page(&none);
                 (s, a.len())
             },
             {
@@ -270,7 +271,7 @@ mod tests {
                 (s, a.len())
             },
             {
-                let (s, a) = status_counts(&Coverage::default());
+                let (s, a) = status_counts(&nobody);
                 (s, a.len())
             },
         ] {
