@@ -232,73 +232,6 @@ pub fn status_counts(c: &Coverage) -> (String, Vec<Arg<'_>>) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// With every filter set, the queue's statement numbers its arguments 1..n, once each, in order.
-    #[test]
-    fn the_queue_numbers_exactly_the_filters_that_are_set() {
-        let every = QueueFilter {
-            cover: Coverage {
-                street: Some("bantian".into()),
-                community: Some("岗头社区".into()),
-                areas: Some("|万科城|".into()),
-                department: Some(" housing ".into()),
-            },
-            status: "filed".into(),
-            community: Some("岗头社区".into()),
-            scope: Some("SCOPE_SMALL_PROJECT".into()),
-            high_risk: Some(false),
-            from: Some("2026-11-01".into()),
-            to: Some("2026-12-01".into()),
-            q: Some("张三".into()),
-            after_due: "2026-12-03".into(),
-            after_no: "F-1".into(),
-            limit: 50,
-        };
-        let (none, nobody) = (QueueFilter::default(), Coverage::default());
-        for (sql, n) in [
-            {
-                let (s, a) = queue_page(&every);
-                (s, a.len())
-            },
-            {
-                let (s, a) = queue_page(&none);
-                (s, a.len())
-            },
-            {
-                let (s, a) = status_counts(&every.cover);
-                (s, a.len())
-            },
-            {
-                let (s, a) = status_counts(&nobody);
-                (s, a.len())
-            },
-        ] {
-            let mut used: Vec<usize> = sql
-                .split('$')
-                .skip(1)
-                .filter_map(|x| {
-                    x.chars()
-                        .take_while(char::is_ascii_digit)
-                        .collect::<String>()
-                        .parse()
-                        .ok()
-                })
-                .collect();
-            used.sort_unstable();
-            used.dedup();
-            assert_eq!(used, (1..=n).collect::<Vec<_>>(), "{sql}");
-        }
-        assert_eq!(
-            queue_page(&QueueFilter::default()).1.len(),
-            2,
-            "status and limit"
-        );
-    }
-}
-
-#[cfg(test)]
 pub(super) fn check_all(check: &mut dyn FnMut(&'static Stmt, usize)) {
     let a = AccountRow {
         login: "l".into(),
@@ -374,4 +307,71 @@ pub(super) fn check_all(check: &mut dyn FnMut(&'static Stmt, usize)) {
         insert_audit(&r),
         audit_page(&f, 0, 10)
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// With every filter set, the queue's statement numbers its arguments 1..n, once each, in order.
+    #[test]
+    fn the_queue_numbers_exactly_the_filters_that_are_set() {
+        let every = QueueFilter {
+            cover: Coverage {
+                street: Some("bantian".into()),
+                community: Some("岗头社区".into()),
+                areas: Some("|万科城|".into()),
+                department: Some(" housing ".into()),
+            },
+            status: "filed".into(),
+            community: Some("岗头社区".into()),
+            scope: Some("SCOPE_SMALL_PROJECT".into()),
+            high_risk: Some(false),
+            from: Some("2026-11-01".into()),
+            to: Some("2026-12-01".into()),
+            q: Some("张三".into()),
+            after_due: "2026-12-03".into(),
+            after_no: "F-1".into(),
+            limit: 50,
+        };
+        let (none, nobody) = (QueueFilter::default(), Coverage::default());
+        for (sql, n) in [
+            {
+                let (s, a) = queue_page(&every);
+                (s, a.len())
+            },
+            {
+                let (s, a) = queue_page(&none);
+                (s, a.len())
+            },
+            {
+                let (s, a) = status_counts(&every.cover);
+                (s, a.len())
+            },
+            {
+                let (s, a) = status_counts(&nobody);
+                (s, a.len())
+            },
+        ] {
+            let mut used: Vec<usize> = sql
+                .split('$')
+                .skip(1)
+                .filter_map(|x| {
+                    x.chars()
+                        .take_while(char::is_ascii_digit)
+                        .collect::<String>()
+                        .parse()
+                        .ok()
+                })
+                .collect();
+            used.sort_unstable();
+            used.dedup();
+            assert_eq!(used, (1..=n).collect::<Vec<_>>(), "{sql}");
+        }
+        assert_eq!(
+            queue_page(&QueueFilter::default()).1.len(),
+            2,
+            "status and limit"
+        );
+    }
 }
