@@ -90,6 +90,8 @@ pub static CAT: Catalogue = Catalogue {
     address: "Full address",
     street: "Street office area",
     community: "Community",
+    property_area: "Property-management area",
+    property_area_hint: "Property-management area: the estate or park's name, e.g. 万科城.",
     contractor_unit: "Contractor (hired party)",
     contractor_is_person: "The hired party is a person",
     credit_code: "Unified social credit code",

@@ -90,6 +90,8 @@ pub static CAT: Catalogue = Catalogue {
     address: "详细地址",
     street: "街道",
     community: "社区",
+    property_area: "物业管理区域",
+    property_area_hint: "物业管理区域：填小区或园区名称，如“万科城”。",
     contractor_unit: "施工单位（受雇方）",
     contractor_is_person: "受雇方为个人",
     credit_code: "统一社会信用代码",
