@@ -5,7 +5,6 @@ pub static CAT: Catalogue = Catalogue {
     widget_title: "Safety registration self-check for small works and odd jobs",
     ruleset_draft: "based on the draft for comment",
     progress: "Progress",
-    step_of: "{a} answered",
     back: "Back",
     next: "Next",
     yes: "Yes",

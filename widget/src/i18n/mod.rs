@@ -105,7 +105,7 @@ macro_rules! catalogue {
 }
 
 catalogue! {
-    widget_title, ruleset_draft, progress, step_of, back, next, yes, no, continue_, start_again, start_again_confirm,
+    widget_title, ruleset_draft, progress, back, next, yes, no, continue_, start_again, start_again_confirm,
     change, change_answer, your_answers, none_apply, which_apply, search_activity, no_match, group_engineering,
     group_odd_job, no_building_area, unit_yuan, unit_m2, unit_m, err_required, err_number, err_range, err_choose,
     hazard_has_excavation, hazard_has_scaffold, depth_label, height_label, offline_note, share, share_copied,

@@ -5,7 +5,6 @@ pub static CAT: Catalogue = Catalogue {
     widget_title: "小型工程和零星作业安全生产登记自查",
     ruleset_draft: "依据征求意见稿",
     progress: "进度",
-    step_of: "已回答 {a} 题",
     back: "上一步",
     next: "下一步",
     yes: "是",
