@@ -68,4 +68,7 @@ ALTER TABLE filings ADD COLUMN community TEXT NOT NULL DEFAULT '';
 ALTER TABLE filings ADD COLUMN area TEXT NOT NULL DEFAULT '';
 ALTER TABLE filings ADD COLUMN departments TEXT NOT NULL DEFAULT '';
 ALTER TABLE filings ADD COLUMN applicant_name TEXT NOT NULL DEFAULT '';
-CREATE INDEX filings_queue ON filings (street, status, acceptance_due, filing_no);
+-- The queue: one street's filings of one status by due date (none last), walked in order from the index;
+-- and the same across streets (admins, departments).
+CREATE INDEX filings_queue ON filings (street, status, (COALESCE(acceptance_due, '9999-12-31')), filing_no);
+CREATE INDEX filings_queue_all ON filings (status, (COALESCE(acceptance_due, '9999-12-31')), filing_no);

@@ -231,7 +231,7 @@ pub fn check(
     }
     let columns = crate::store::FilterColumns {
         community: filing.site.community.clone(),
-        area: String::new(), // AREA: site.property_area once the filing has it (branch i13-area)
+        area: filing.site.property_area.clone().unwrap_or_default(),
         departments,
         applicant_name: filing.applicant.name.clone(),
     };

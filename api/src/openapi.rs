@@ -3,7 +3,7 @@
 use crate::routes::{self, registrations};
 use utoipa::Modify;
 use utoipa::OpenApi;
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -45,6 +45,13 @@ impl Modify for Bearer {
                         ))
                         .build(),
                 ),
+            );
+            c.add_security_scheme(
+                "session",
+                SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                    "anbei_session",
+                    "the console's session (POST /api/v1/session); changes also need X-CSRF-Token",
+                ))),
             );
         }
     }

@@ -26,6 +26,7 @@ both_backends!(
     same_display_names_are_told_apart,
     the_queue_orders_by_due_date_and_marks_overdue,
     an_upgrade_keeps_old_officer_tokens_and_fills_the_new_columns,
+    a_property_company_works_its_own_areas_only,
 );
 
 const PW: &str = "初始密码 initial-2026";
@@ -752,4 +753,54 @@ async fn an_upgrade_keeps_old_officer_tokens_and_fills_the_new_columns(b: Backen
             .0,
         401
     );
+}
+
+/// A property company commissioned by the street (第二十三条第（一）项, rules.md §10) accepts a
+/// non-high-risk filing in its property-management area, and neither sees nor decides one elsewhere.
+async fn a_property_company_works_its_own_areas_only(b: Backend) {
+    let app = spawn_with(b, |c| {
+        c.fast_accept_disabled_streets.insert("bantian".into());
+    })
+    .await;
+    let property = app
+        .account(NewAccount {
+            name: "万科物业".into(),
+            role: "property".into(),
+            street: Some("bantian".into()),
+            areas: Some(vec!["万科城".into(), "星河丹堤".into()]),
+            ..NewAccount::default()
+        })
+        .await;
+    let mut nos = Vec::new();
+    for (key, area) in [("p-in", "万科城"), ("p-out", "佳兆业城市广场")] {
+        let mut facts = ordinary_facts();
+        facts["property_managed"] = json!(true);
+        let mut body = app.filing(facts).await;
+        body["site"]["property_area"] = json!(area);
+        let (st, v) = app.file(key, &body).await;
+        assert_eq!(st, 201, "{v}");
+        nos.push(v["filing_no"].as_str().unwrap().to_owned());
+    }
+    let (_, q) = app.get("/api/v1/queue", Some(&property)).await;
+    let listed: Vec<&str> = q["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["filing_no"].as_str().unwrap())
+        .collect();
+    assert_eq!(listed, [nos[0].as_str()], "{q}");
+    let (_, ledger) = app.get("/api/v1/registrations", Some(&property)).await;
+    assert!(!ledger.to_string().contains(&nos[1]), "{ledger}");
+    assert_eq!(app.registration(&nos[1], Some(&property)).await.0, 403);
+    assert_eq!(
+        app.act(&nos[1], "acceptance", Some(&property), &json!({}))
+            .await
+            .0,
+        403
+    );
+    let (st, r) = app
+        .act(&nos[0], "acceptance", Some(&property), &json!({}))
+        .await;
+    assert_eq!((st, r["status"].as_str()), (200, Some("registered")), "{r}");
+    assert!(r["receipt"]["receipt_no"].is_string());
 }

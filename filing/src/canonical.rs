@@ -110,6 +110,7 @@ mod tests {
                 address: "龙岗区坂田街道\t5 楼".into(),
                 street: "bantian".into(),
                 community: "岗头社区".into(),
+                property_area: Some("万科城".into()),
             },
             contractor: Contractor {
                 name: "深圳市某某建设有限公司".into(),
@@ -168,6 +169,7 @@ mod tests {
             qualification_no: None,
             safety_licence_no: None,
         };
+        bare.site.property_area = None;
         bare.project_lead = None;
         bare.safety_manager = None;
         bare.workers.truncate(0);
@@ -177,6 +179,9 @@ mod tests {
         assert_eq!(bare.to_json(), serde(&bare));
         // A filing stored before spec v3 (no pledge, no certificate validity) still reads.
         let old: Result<Filing<Map<String, Value>>, _> = serde_json::from_str(&bare.to_json());
-        assert_eq!(old.ok().map(|f| f.pledge), Some(None));
+        let old = old.ok();
+        assert_eq!(old.as_ref().map(|f| &f.pledge), Some(&None));
+        // …and one stored before the property-management area
+        assert_eq!(old.map(|f| f.site.property_area), Some(None));
     }
 }

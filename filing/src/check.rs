@@ -57,6 +57,10 @@ enum Need {
     HiredPerson,
     /// When the assessment asks for the pledge (every in-scope case); not read otherwise.
     Pledge,
+    /// When the facts say `property_managed`: the property-management area names the property service
+    /// company that accepts the filing (第二十三条第（一）项, rules.md §10). Not read otherwise, so a
+    /// filing outside one never names an area (nor falls in a property company's scope).
+    PropertyManaged,
 }
 
 use Kind as K;
@@ -78,6 +82,7 @@ const SITE: &[Member] = &[
     ("address", K::Text(200), N::Always),
     ("street", K::Street, N::Always),
     ("community", K::Text(50), N::Always),
+    ("property_area", K::Text(50), N::PropertyManaged),
 ];
 /// An enterprise with its credit code, or — for an odd job — a hired person with an ID number; for
 /// high-risk work its qualification and safety licence.
@@ -147,7 +152,8 @@ pub struct Context<'a, 'e, D> {
     pub today: Date,
     /// The time recorded for the pledge (the server's clock; the browser passes "").
     pub now: &'a str,
-    /// The facts as given: `via_agent`, the special operations answered yes, the street.
+    /// The facts as given: `via_agent`, `property_managed`, the special operations answered yes, the
+    /// street.
     pub facts: Option<&'a D>,
     /// The assessment of those facts once decided; `None` while facts are missing or invalid.
     pub decided: Option<&'a Assessment<'e>>,
@@ -208,6 +214,7 @@ struct When {
     high_risk: bool,
     via_agent: bool,
     pledge: bool,
+    property_managed: bool,
     /// The object names a special operation (a worker's `operation`).
     special: bool,
     /// The object gives a credit code (the contractor's).
@@ -226,6 +233,7 @@ impl Need {
             N::Special => Some(w.special),
             N::HiredPerson => (!w.engineering && !w.credit_given).then_some(true),
             N::Pledge => w.pledge.then_some(true),
+            N::PropertyManaged => w.property_managed.then_some(true),
         }
     }
 }
@@ -422,6 +430,7 @@ fn run<D: Doc, const BUILD: bool>(body: &D, c: &Context<'_, '_, D>) -> Outcome {
         high_risk: decided.and_then(|a| a.high_risk).unwrap_or(false),
         via_agent: fact_bool("via_agent"),
         pledge: decided.is_none_or(needs_pledge),
+        property_managed: fact_bool("property_managed"),
         special: false,
         credit_given: false,
     };
@@ -509,6 +518,7 @@ fn run<D: Doc, const BUILD: bool>(body: &D, c: &Context<'_, '_, D>) -> Outcome {
                 address: value(&site, "address")?,
                 street: value(&site, "street")?,
                 community: value(&site, "community")?,
+                property_area: value(&site, "property_area"),
             },
             contractor: Contractor {
                 name: value(&contractor, "name")?,

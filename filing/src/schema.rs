@@ -25,6 +25,11 @@ pub struct Site {
     pub address: String,
     pub street: String,
     pub community: String,
+    /// The property-management area (物业管理区域) the site lies in, by name ("万科城"): given exactly
+    /// when the facts say `property_managed` — its property service company accepts the filing there
+    /// (第二十三条第（一）项, rules.md §10). Filings before it have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub property_area: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
@@ -298,6 +303,7 @@ impl<F: WriteJson> Filing<F> {
         write_str(&mut out, &self.site.street);
         out.push_str(",\"community\":");
         write_str(&mut out, &self.site.community);
+        opt(&mut out, "property_area", &self.site.property_area);
         out.push_str("},\"contractor\":");
         let c = &self.contractor;
         named(&mut out, &c.name, &[]);

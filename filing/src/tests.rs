@@ -111,6 +111,49 @@ fn the_complete_filing_is_kept_as_sent() {
     }
 }
 
+/// 依据：第二十三条第（一）项 (rules.md §10 `property`) — the property service company accepts filings in
+/// its property-management areas, so a property-managed site names its area: refused without it, kept
+/// with it; a site outside one keeps no area, whatever the body says.
+#[test]
+fn a_property_managed_site_names_its_area() {
+    let engine = engine();
+    let filed = |managed: bool, area: Option<&str>| {
+        let mut body = fixtures::complete_filing().unwrap_or_else(|e| panic!("{e}"));
+        body["facts"]["property_managed"] = Value::Bool(managed);
+        if let Some(a) = area {
+            body["site"]["property_area"] = Value::String(a.into());
+        }
+        let facts = engine
+            .parse_json(&body["facts"].to_string(), today())
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        let a = engine.assess(&facts);
+        let c = Context {
+            engine: &engine,
+            today: today(),
+            now: "2026-11-23T10:00:00.000+08:00",
+            facts: body.get("facts"),
+            decided: Some(&a),
+            normalise: ids::as_given,
+        };
+        let o = check(&body, &c);
+        let problems: Vec<(String, &str)> = o
+            .problems
+            .iter()
+            .map(|p| (p.field.clone(), p.rule()))
+            .collect();
+        (problems, o.filing.map(|f| f.site.property_area))
+    };
+    let required = vec![("site.property_area".to_owned(), "required")];
+    assert_eq!(filed(true, None), (required.clone(), None));
+    assert_eq!(filed(true, Some("  ")), (required, None));
+    assert_eq!(
+        filed(true, Some("万科城")),
+        (vec![], Some(Some("万科城".into())))
+    );
+    assert_eq!(filed(false, None), (vec![], Some(None)));
+    assert_eq!(filed(false, Some("万科城")), (vec![], Some(None)));
+}
+
 /// Every case of the shared corpus gets exactly its problems, field by field.
 #[test]
 fn the_corpus_gets_its_verdicts() {

@@ -12,7 +12,7 @@ use anbei_filing::{Context, Doc, documents, ids, pledge};
 /// server's problems name (`errors[].field`), so one key finds a field's value, its input and its
 /// problem. Drafts keep the names of the earlier form — a person's fields under `applicant` / `agent`
 /// — so a draft saved before an update still opens.
-pub const TEXT: [(&str, &str); 21] = [
+pub const TEXT: [(&str, &str); 22] = [
     ("applicant.name", "applicant.name"),
     ("applicant.id_number", "applicant.id_number"),
     ("applicant.mobile", "applicant.mobile"),
@@ -21,6 +21,7 @@ pub const TEXT: [(&str, &str); 21] = [
     ("agent.mobile", "agent.mobile"),
     ("site.address", "address"),
     ("site.community", "community"),
+    ("site.property_area", "property_area"),
     ("contractor.name", "contractor_name"),
     ("contractor.credit_code", "contractor_credit_code"),
     ("contractor.id_number", "contractor_id_number"),
@@ -49,7 +50,7 @@ pub const WORKER: [&str; 5] = [
 /// A worker: its fields in the order of [`WORKER`].
 pub type Worker = [String; WORKER.len()];
 
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Form {
     /// The text fields in the order of [`TEXT`]: [`Form::get`] and [`Form::set`] by path.
     text: [String; TEXT.len()],
@@ -59,6 +60,20 @@ pub struct Form {
     pub documents: StrMap<String>,
     /// The safety pledge shown in full was affirmed (第二十七条第（四）项).
     pub pledge_affirmed: bool,
+}
+
+/// An empty form. (Not derived: the derived default writes each of [`TEXT`]'s strings out one by one,
+/// ~0.6 KB of the bundle.)
+impl Default for Form {
+    fn default() -> Form {
+        Form {
+            text: std::array::from_fn(|_| String::new()),
+            workers: Vec::new(),
+            contractor_is_person: false,
+            documents: StrMap::default(),
+            pledge_affirmed: false,
+        }
+    }
 }
 
 /// Where the text at `path` is kept: `(None, i)` for `TEXT[i]`, `(Some(w), k)` for worker `w`'s
@@ -225,6 +240,10 @@ impl Needs {
     pub fn via_agent(&self) -> bool {
         self.flag("via_agent")
     }
+    /// The site is in a property-management area: the form asks which (第二十三条第（一）项).
+    pub fn property_managed(&self) -> bool {
+        self.flag("property_managed")
+    }
     pub fn high_risk(&self) -> bool {
         self.assessment.high_risk == Some(true)
     }
@@ -339,6 +358,10 @@ pub fn body(f: &Form, needs: &Needs, lang: Lang) -> Json {
     site.set("street", s(needs.street()));
     if filled("site.community") {
         site.set("community", opt(f.get("site.community")));
+    }
+    // only when the answers say there is one: a hidden field's old text is not sent
+    if needs.property_managed() && filled("site.property_area") {
+        site.set("property_area", opt(f.get("site.property_area")));
     }
     b.set("site", site);
     // an odd job's hired party may be a person, with an ID number (第二十八条)

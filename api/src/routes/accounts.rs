@@ -34,7 +34,7 @@ pub struct AccountList {
 }
 
 /// Every account (admins).
-#[utoipa::path(get, path = "/api/v1/accounts", tag = "accounts", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/accounts", tag = "accounts", security(("bearer" = []), ("session" = [])),
     responses((status = 200, body = AccountList), (status = 403, body = crate::error::Problem)))]
 pub async fn list(State(s): State<AppState>, o: Officer) -> Result<Json<AccountList>, ApiError> {
     admin(&o)?;
@@ -57,7 +57,7 @@ pub struct Created {
 }
 
 /// Add an account (admins): its initial password is in the answer, once.
-#[utoipa::path(post, path = "/api/v1/accounts", tag = "accounts", security(("bearer" = [])), request_body(content = NewAccount),
+#[utoipa::path(post, path = "/api/v1/accounts", tag = "accounts", security(("bearer" = []), ("session" = [])), request_body(content = NewAccount),
     responses((status = 201, body = Created), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn create(
     State(s): State<AppState>,
@@ -78,7 +78,7 @@ pub async fn create(
 }
 
 /// Disable an account: its sessions end and its tokens stop at once (admins).
-#[utoipa::path(post, path = "/api/v1/accounts/{login}/disable", tag = "accounts", security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/v1/accounts/{login}/disable", tag = "accounts", security(("bearer" = []), ("session" = [])),
     params(("login" = String, Path)),
     responses((status = 200, body = AccountView), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
 pub async fn disable(
@@ -99,7 +99,7 @@ pub async fn disable(
 }
 
 /// Enable a disabled account again (admins).
-#[utoipa::path(post, path = "/api/v1/accounts/{login}/enable", tag = "accounts", security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/v1/accounts/{login}/enable", tag = "accounts", security(("bearer" = []), ("session" = [])),
     params(("login" = String, Path)),
     responses((status = 200, body = AccountView), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
 pub async fn enable(
@@ -119,7 +119,7 @@ pub struct Reset {
 }
 
 /// A new password for an account (admins): shown once, to be changed at the next sign-in.
-#[utoipa::path(post, path = "/api/v1/accounts/{login}/password", tag = "accounts", security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/v1/accounts/{login}/password", tag = "accounts", security(("bearer" = []), ("session" = [])),
     params(("login" = String, Path)),
     responses((status = 200, body = Reset), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
 pub async fn reset_password(
@@ -139,7 +139,7 @@ pub struct TokenList {
 }
 
 /// The bearer tokens of an account (admins; never the tokens themselves).
-#[utoipa::path(get, path = "/api/v1/accounts/{login}/tokens", tag = "accounts", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/accounts/{login}/tokens", tag = "accounts", security(("bearer" = []), ("session" = [])),
     params(("login" = String, Path)),
     responses((status = 200, body = TokenList), (status = 403, body = crate::error::Problem)))]
 pub async fn tokens(
@@ -176,7 +176,7 @@ pub struct Issued {
 }
 
 /// Issue a bearer token to an account, for a machine client (admins).
-#[utoipa::path(post, path = "/api/v1/accounts/{login}/tokens", tag = "accounts", security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/v1/accounts/{login}/tokens", tag = "accounts", security(("bearer" = []), ("session" = [])),
     params(("login" = String, Path)), request_body(content = NewToken),
     responses((status = 201, body = Issued), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn issue_token(
@@ -199,7 +199,7 @@ pub async fn issue_token(
 }
 
 /// Revoke a token: it stops at once (admins).
-#[utoipa::path(delete, path = "/api/v1/accounts/{login}/tokens/{id}", tag = "accounts", security(("bearer" = [])),
+#[utoipa::path(delete, path = "/api/v1/accounts/{login}/tokens/{id}", tag = "accounts", security(("bearer" = []), ("session" = [])),
     params(("login" = String, Path), ("id" = String, Path)),
     responses((status = 204, description = "revoked"), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
 pub async fn revoke_token(

@@ -71,7 +71,7 @@ fn csv_line(out: &mut String, r: &AuditRow) {
 }
 
 /// The audit trail, oldest first, filtered (admins). `format=csv` or `Accept: text/csv`: all of it.
-#[utoipa::path(get, path = "/api/v1/audit", tag = "accounts", params(AuditQuery), security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/audit", tag = "accounts", params(AuditQuery), security(("bearer" = []), ("session" = [])),
     responses((status = 200, body = AuditPage), (status = 403, body = crate::error::Problem)))]
 pub async fn list(
     State(s): State<AppState>,

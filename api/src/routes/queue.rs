@@ -69,7 +69,7 @@ pub struct QueuePage {
 }
 
 /// The queue of what awaits this account's decision (staff; scoped like every listing).
-#[utoipa::path(get, path = "/api/v1/queue", tag = "officers", params(QueueQuery), security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/queue", tag = "officers", params(QueueQuery), security(("bearer" = []), ("session" = [])),
     responses((status = 200, body = QueuePage), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn queue(
     State(s): State<AppState>,

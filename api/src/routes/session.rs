@@ -62,14 +62,14 @@ pub async fn sign_in(
 }
 
 /// Who is signed in, with the session's CSRF token (a reloaded console page asks this first).
-#[utoipa::path(get, path = "/api/v1/session", tag = "session",
+#[utoipa::path(get, path = "/api/v1/session", security(("session" = [])), tag = "session",
     responses((status = 200, body = SignedIn), (status = 401, body = crate::error::Problem)))]
 pub async fn current(State(s): State<AppState>, sa: SessionAccount) -> Json<SignedIn> {
     Json(session::signed_in(&s, &sa.account, &sa.session))
 }
 
 /// Sign out: the session ends and its cookie is cleared.
-#[utoipa::path(delete, path = "/api/v1/session", tag = "session",
+#[utoipa::path(delete, path = "/api/v1/session", security(("session" = [])), tag = "session",
     responses((status = 204, description = "signed out"), (status = 401, body = crate::error::Problem)))]
 pub async fn sign_out(State(s): State<AppState>, sa: SessionAccount) -> Result<Response, ApiError> {
     s.store
@@ -107,7 +107,7 @@ pub fn password_problem(field: &str, rule: &'static str) -> FieldProblem {
 
 /// Change the password (required at first sign-in and after a reset). Every other session of the
 /// account ends; this one is replaced by a new one (new cookie, new CSRF token).
-#[utoipa::path(post, path = "/api/v1/session/password", tag = "session", request_body(content = PasswordChange),
+#[utoipa::path(post, path = "/api/v1/session/password", security(("session" = [])), tag = "session", request_body(content = PasswordChange),
     responses((status = 200, body = SignedIn), (status = 422, body = crate::error::Problem)))]
 pub async fn change_password(
     State(s): State<AppState>,
@@ -168,7 +168,7 @@ pub struct TotpStart {
 
 /// Start turning on the TOTP second factor: a new secret, kept pending until a code from it is
 /// confirmed.
-#[utoipa::path(post, path = "/api/v1/session/totp", tag = "session",
+#[utoipa::path(post, path = "/api/v1/session/totp", security(("session" = [])), tag = "session",
     responses((status = 200, body = TotpStart), (status = 401, body = crate::error::Problem)))]
 pub async fn totp_begin(
     State(s): State<AppState>,
@@ -195,7 +195,7 @@ pub struct TotpConfirm {
 }
 
 /// Confirm the pending secret with a code from it: from now on sign-in asks for a code.
-#[utoipa::path(post, path = "/api/v1/session/totp/confirm", tag = "session", request_body(content = TotpConfirm),
+#[utoipa::path(post, path = "/api/v1/session/totp/confirm", security(("session" = [])), tag = "session", request_body(content = TotpConfirm),
     responses((status = 204, description = "on"), (status = 422, body = crate::error::Problem)))]
 pub async fn totp_confirm(
     State(s): State<AppState>,

@@ -587,16 +587,21 @@ impl Store for PgStore {
 
     fn status_counts(&self, cover: Coverage) -> Fut<'_, Vec<(String, i64)>> {
         Box::pin(async move {
-            Ok(self
-                .fetch_all_pooled::<StatusCount, 4>(ssql::status_counts(&cover))
-                .await?
-                .into_iter()
-                .map(|x| (x.status, x.n))
-                .collect())
+            let (text, args) = ssql::status_counts(&cover);
+            let mut c = self.pool.acquire().await.map_err(db)?;
+            let rows = bind(&text, args).fetch_all(&mut *c).await.map_err(db)?;
+            rows.iter()
+                .map(|r| StatusCount::decode(r).map(|x| (x.status, x.n)))
+                .collect()
         })
     }
 
     fn queue_page(&self, q: QueueFilter) -> Fut<'_, Vec<QueueEntry>> {
-        Box::pin(async move { self.fetch_all_pooled(ssql::queue_page(&q)).await })
+        Box::pin(async move {
+            let (text, args) = ssql::queue_page(&q);
+            let mut c = self.pool.acquire().await.map_err(db)?;
+            let rows = bind(&text, args).fetch_all(&mut *c).await.map_err(db)?;
+            rows.iter().map(QueueEntry::decode).collect()
+        })
     }
 }

@@ -48,7 +48,7 @@ impl Stmt {
 }
 
 /// `$1` → `?1` (SQLite would take `$1` as a *named* parameter, numbered by first appearance).
-fn sqlite_placeholders(sql: &str) -> String {
+pub(crate) fn sqlite_placeholders(sql: &str) -> String {
     let mut out = String::with_capacity(sql.len());
     let mut chars = sql.chars().peekable();
     while let Some(c) = chars.next() {

@@ -84,6 +84,22 @@ fn fetch_all<T: Decode, const N: usize>(
     })
 }
 
+/// Every row of a statement built for its filters (`$n` numbering), decoded.
+fn fetch_all_dyn<T: Decode>(
+    c: &Connection,
+    pg_text: &str,
+    args: &[Arg<'_>],
+) -> Result<Vec<T>, StoreError> {
+    let text = sql::sqlite_placeholders(pg_text);
+    let mut st = c.prepare_cached(&text).map_err(db)?;
+    let mut rows = st.query(rusqlite::params_from_iter(args)).map_err(db)?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next().map_err(db)? {
+        out.push(T::decode(r)?);
+    }
+    Ok(out)
+}
+
 /// The first row of a query, decoded.
 fn fetch<T: Decode, const N: usize>(
     c: &Connection,
@@ -502,7 +518,8 @@ impl Store for SqliteStore {
 
     fn status_counts(&self, cover: Coverage) -> Fut<'_, Vec<(String, i64)>> {
         self.read_now(move |c| {
-            Ok(fetch_all::<StatusCount, 4>(c, ssql::status_counts(&cover))?
+            let (text, args) = ssql::status_counts(&cover);
+            Ok(fetch_all_dyn::<StatusCount>(c, &text, &args)?
                 .into_iter()
                 .map(|x| (x.status, x.n))
                 .collect())
@@ -510,6 +527,9 @@ impl Store for SqliteStore {
     }
 
     fn queue_page(&self, q: QueueFilter) -> Fut<'_, Vec<QueueEntry>> {
-        self.read_now(move |c| fetch_all(c, ssql::queue_page(&q)))
+        self.read_now(move |c| {
+            let (text, args) = ssql::queue_page(&q);
+            fetch_all_dyn(c, &text, &args)
+        })
     }
 }

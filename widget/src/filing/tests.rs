@@ -217,10 +217,40 @@ fn body_follows_the_api_contract() {
     assert_ne!(fingerprint(&b), fingerprint(&body(&f2, &needs, Lang::En)));
 }
 
+/// 依据：第二十三条第（一）项 (rules.md §10 `property`) — when the answers say the site is property-managed
+/// the form asks for its property-management area, as the server does; otherwise it sends none, even
+/// if one was typed before the answer changed.
+#[test]
+fn a_property_managed_site_sends_its_area() {
+    let mut needs = needs("ordinary");
+    let mut f = complete_form();
+    f.set("site.property_area", " 万科城 ".into());
+    let area = |f: &Form, needs: &Needs| {
+        body(f, needs, Lang::Zh)
+            .get("site")
+            .and_then(|s| s.get("property_area"))
+            .cloned()
+    };
+    assert!(!needs.property_managed());
+    assert_eq!(area(&f, &needs), None);
+    assert_eq!(validate(&f, &needs), vec![]);
+    needs.facts.set("property_managed", Json::Bool(true));
+    assert_eq!(area(&f, &needs), Some(s("万科城")));
+    assert_eq!(validate(&f, &needs), vec![]);
+    f.set("site.property_area", "".into());
+    let p = validate(&f, &needs);
+    let fields: Vec<(&str, &str)> = p
+        .iter()
+        .map(|p| (p.field.as_str(), p.rule.as_str()))
+        .collect();
+    assert_eq!(fields, [("site.property_area", "required")]);
+}
+
 #[test]
 fn a_saved_draft_restores_every_field() {
     let mut f = complete_form();
     f.set("agent.mobile", "13600136000".into());
+    f.set("site.property_area", "万科城".into());
     f.contractor_is_person = true;
     assert!(f.pledge_affirmed && !f.get("workers.1.certificate_valid_until").is_empty());
     assert_eq!(Form::from_json(&f.to_json()), f);

@@ -105,7 +105,7 @@ macro_rules! catalogue {
 }
 
 catalogue! {
-    widget_title, ruleset_draft, progress, step_of, back, next, yes, no, continue_, start_again, start_again_confirm,
+    widget_title, ruleset_draft, progress, back, next, yes, no, continue_, start_again, start_again_confirm,
     change, change_answer, your_answers, none_apply, which_apply, search_activity, no_match, group_engineering,
     group_odd_job, no_building_area, unit_yuan, unit_m2, unit_m, err_required, err_number, err_range, err_choose,
     hazard_has_excavation, hazard_has_scaffold, depth_label, height_label, offline_note, share, share_copied,
@@ -115,7 +115,7 @@ catalogue! {
     primary_dept, co_dept, deadlines, acceptance_due, inspection_due, valid_until, extension_window_start,
     cancellation_due, calendar_provisional, notes, article, not_registrable, go_file, odd_job_mode,
     lang_name, resumed, shared_loaded, share_bad, after_completion,
-    filing_title, applicant, agent, name, id_number, mobile, site, address, street, community, contractor_unit,
+    filing_title, applicant, agent, name, id_number, mobile, site, address, street, community, property_area, property_area_hint, contractor_unit,
     contractor_is_person, credit_code, qualification_no, safety_licence_no, project_lead, safety_manager,
     workers, worker, add_worker, remove_worker, operation, op_none, certificate_no, certificate_valid_until, planned_start, planned_end,
     waste_site, uploads, upload_choose, upload_done, upload_failed, upload_type, submit, submitting,

@@ -226,7 +226,7 @@ pub fn app(p: &Props) -> Html {
         })
     };
 
-    let (answered, missing, pct) = s.progress();
+    let (answered, _, pct) = s.progress();
     let status = match s.origin {
         Origin::Resumed if !s.answers.is_empty() => c.resumed,
         Origin::Shared => c.shared_loaded,
@@ -271,7 +271,7 @@ pub fn app(p: &Props) -> Html {
             if s.view == View::Interview {
                 <div class="aw-progress">
                     <progress max="100" value={pct.to_string()} aria-label={c.progress}></progress>
-                    <span class="aw-progress-text">{ fill(c.step_of, &[("a", &answered.to_string()), ("b", &missing.to_string())]) }</span>
+                    <span class="aw-progress-text">{ fill(c.answered_count, &[("n", &answered.to_string())]) }</span>
                 </div>
             }
             <p class="aw-status" role="status">{ status }</p>

@@ -440,11 +440,15 @@ pub fn filing_view(p: &Props) -> Html {
     if needs.via_agent() {
         sections.push((c.agent, "agent", &person, html! {}));
     }
+    // a property-managed site names its area: its property company accepts the filing (第二十三条第（一）项)
+    let managed = needs.property_managed();
+    let site = ["address", "community", "property_area"];
     sections.push((
         c.site,
         "site",
-        &["address", "community"],
-        html! { <p class="aw-small">{ c.street }{ crate::i18n::colon(lang) }{ office }</p> },
+        &site[..if managed { 3 } else { 2 }],
+        html! { <p class="aw-small">{ c.street }{ crate::i18n::colon(lang) }{ office }
+        if managed { <br />{ c.property_area_hint } }</p> },
     ));
     // the hired party of an odd job may be a person, with an ID number (第二十八条); high-risk work
     // needs the contractor's qualification and safety licence (第十条第（一）项)
@@ -529,7 +533,7 @@ fn kind(key: &str) -> Kind {
     match key {
         "mobile" => Kind::Tel,
         "planned_start" | "planned_end" | "certificate_valid_until" => Kind::Date,
-        "name" | "address" | "community" | "waste_disposal_site" => Kind::Text,
+        "name" | "address" | "community" | "property_area" | "waste_disposal_site" => Kind::Text,
         _ => Kind::Id,
     }
 }
@@ -547,7 +551,7 @@ macro_rules! labels {
 }
 
 labels! {
-    name, id_number, mobile, address, community, credit_code, qualification_no, safety_licence_no,
+    name, id_number, mobile, address, community, property_area, credit_code, qualification_no, safety_licence_no,
     certificate_no, certificate_valid_until, planned_start, planned_end
 }
 

@@ -74,7 +74,7 @@ fn bad_date(field: &str) -> FieldProblem {
 /// An officer of the street accepts a filed registration (第二十七条第（二）（三）项): it becomes
 /// `registered` and the receipt is issued.
 #[utoipa::path(post, path = "/api/v1/registrations/{filing_no}/acceptance", tag = "officers",
-    params(("filing_no" = String, Path)), security(("bearer" = [])), request_body(content = NoteBody),
+    params(("filing_no" = String, Path)), security(("bearer" = []), ("session" = [])), request_body(content = NoteBody),
     responses((status = 200, body = RegistrationView), (status = 403, body = crate::error::Problem), (status = 409, body = crate::error::Problem)))]
 pub async fn accept(
     State(s): State<AppState>,
@@ -104,7 +104,7 @@ pub async fn accept(
 
 /// An officer returns a filing with every requested change at once (一次性告知, 第二十七条第（三）项).
 #[utoipa::path(post, path = "/api/v1/registrations/{filing_no}/return", tag = "officers",
-    params(("filing_no" = String, Path)), security(("bearer" = [])), request_body(content = ReturnBody),
+    params(("filing_no" = String, Path)), security(("bearer" = []), ("session" = [])), request_body(content = ReturnBody),
     responses((status = 200, body = RegistrationView), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn return_filing(
     State(s): State<AppState>,
@@ -150,7 +150,7 @@ pub async fn return_filing(
 /// An officer refuses a filing (it needs a permit, or is prohibited), with the reason
 /// (第二十七条第（三）项).
 #[utoipa::path(post, path = "/api/v1/registrations/{filing_no}/refusal", tag = "officers",
-    params(("filing_no" = String, Path)), security(("bearer" = [])), request_body(content = ReasonBody),
+    params(("filing_no" = String, Path)), security(("bearer" = []), ("session" = [])), request_body(content = ReasonBody),
     responses((status = 200, body = RegistrationView), (status = 409, body = crate::error::Problem)))]
 pub async fn refuse(
     State(s): State<AppState>,
@@ -166,7 +166,7 @@ pub async fn refuse(
 
 /// An officer revokes a registration (信息登记无效，予以撤销, 第二十五条), with the reason.
 #[utoipa::path(post, path = "/api/v1/registrations/{filing_no}/revocation", tag = "officers",
-    params(("filing_no" = String, Path)), security(("bearer" = [])), request_body(content = ReasonBody),
+    params(("filing_no" = String, Path)), security(("bearer" = []), ("session" = [])), request_body(content = ReasonBody),
     responses((status = 200, body = RegistrationView), (status = 409, body = crate::error::Problem)))]
 pub async fn revoke(
     State(s): State<AppState>,

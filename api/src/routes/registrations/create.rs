@@ -258,7 +258,7 @@ async fn replay(
 
 /// The registration with its history, receipt, assessment and the request as filed.
 #[utoipa::path(get, path = "/api/v1/registrations/{filing_no}", tag = "registrations",
-    params(("filing_no" = String, Path)), security(("bearer" = [])),
+    params(("filing_no" = String, Path)), security(("bearer" = []), ("session" = [])),
     responses((status = 200, body = RegistrationView), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
 pub async fn show(
     State(s): State<AppState>,

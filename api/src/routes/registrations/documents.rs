@@ -24,7 +24,7 @@ fn names(rec: &crate::store::FilingRecord, upload_id: &str) -> bool {
 
 /// One document of the registration (PDF, JPEG or PNG), shown inline.
 #[utoipa::path(get, path = "/api/v1/registrations/{filing_no}/documents/{upload_id}", tag = "officers",
-    params(("filing_no" = String, Path), ("upload_id" = String, Path)), security(("bearer" = [])),
+    params(("filing_no" = String, Path), ("upload_id" = String, Path)), security(("bearer" = []), ("session" = [])),
     responses((status = 200, description = "the document's bytes", content_type = "application/pdf"),
               (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
 pub async fn open(

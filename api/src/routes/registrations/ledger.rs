@@ -214,7 +214,7 @@ fn csv_line(s: &mut String, r: &LedgerRow) {
 }
 
 /// The officers' ledger (台账), scoped to their street. `Accept: text/csv` streams the whole ledger.
-#[utoipa::path(get, path = "/api/v1/registrations", tag = "officers", params(ListQuery), security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/registrations", tag = "officers", params(ListQuery), security(("bearer" = []), ("session" = [])),
     responses((status = 200, description = "JSON page `{items, next_after}` or CSV (Accept: text/csv)", body = Object)))]
 pub async fn list(
     axum::extract::State(s): axum::extract::State<AppState>,
