@@ -27,6 +27,7 @@ both_backends!(
     the_queue_orders_by_due_date_and_marks_overdue,
     an_upgrade_keeps_old_officer_tokens_and_fills_the_new_columns,
     a_property_company_works_its_own_areas_only,
+    documents_open_inline_and_refusals_keep_their_article,
 );
 
 const PW: &str = "初始密码 initial-2026";
@@ -803,4 +804,79 @@ async fn a_property_company_works_its_own_areas_only(b: Backend) {
         .await;
     assert_eq!((st, r["status"].as_str()), (200, Some("registered")), "{r}");
     assert!(r["receipt"]["receipt_no"].is_string());
+}
+
+/// A document of a filing opens inline for staff covering it, typed as stored and never sniffed; a GET
+/// is recorded, a HEAD (the console asks the type first) is not; an upload the filing does not name is
+/// 404 even for staff. A refusal keeps the article it rests on.
+async fn documents_open_inline_and_refusals_keep_their_article(b: Backend) {
+    let app = spawn(b).await;
+    let officer = app.officer("bantian", "officer").await;
+    let body = app.filing(high_risk_facts()).await;
+    let doc = body["documents"]
+        .as_object()
+        .unwrap()
+        .values()
+        .next()
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (_, v) = app.file("doc-1", &body).await;
+    let no = v["filing_no"].as_str().unwrap();
+    let url = app.url(&format!("/api/v1/registrations/{no}/documents/{doc}"));
+    let head = app
+        .http
+        .head(&url)
+        .bearer_auth(&officer)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(head.status(), 200);
+    let r = app
+        .http
+        .get(&url)
+        .bearer_auth(&officer)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let h = r.headers().clone();
+    assert_eq!(h["content-type"], "application/pdf");
+    assert!(
+        h["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("inline;")
+    );
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert!(
+        h["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .starts_with("default-src 'none'")
+    );
+    assert!(r.bytes().await.unwrap().starts_with(b"%PDF-"));
+    let other = app.upload_pdf("not-in-the-filing").await;
+    let (st, _) = app
+        .get(
+            &format!("/api/v1/registrations/{no}/documents/{other}"),
+            Some(&officer),
+        )
+        .await;
+    assert_eq!(st, 404);
+    let opened = app
+        .sql("SELECT detail FROM audit WHERE action = 'document_opened'")
+        .await;
+    assert_eq!(opened, [doc.clone()], "one GET, one entry");
+    let (st, r) = app
+        .act(
+            no,
+            "refusal",
+            Some(&officer),
+            &json!({ "reason": "需办理施工许可证", "article": "第六条" }),
+        )
+        .await;
+    assert_eq!(st, 200, "{r}");
+    assert_eq!(last_event(&r)["data"]["article"], "第六条");
 }

@@ -33,6 +33,9 @@ pub struct ReasonBody {
     /// `beyond_scope` (超出登记范围施工), `illegal_construction` (违法建设) — 第二十五条.
     #[serde(default)]
     pub ground: Option<String>,
+    /// Refusal: the article the refusal rests on (e.g. 第六条 for work needing a construction permit).
+    #[serde(default)]
+    pub article: Option<String>,
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -160,7 +163,15 @@ pub async fn refuse(
     let mut u = officer_step(&s, &o, Action::Refuse)?;
     let b: ReasonBody = parse_json(&body)?;
     let why = reason(&b.reason, "reason")?;
+    let article = b
+        .article
+        .as_deref()
+        .filter(|a| !a.trim().is_empty())
+        .map(|a| text(a, "article", 100))
+        .transpose()
+        .map_err(|p| ApiError::invalid_request(vec![p]))?;
     u.event.reason = Some(why);
+    u.event.data = article.map(|a| json!({ "article": a }));
     commit_staff(&s, &o, u).await
 }
 

@@ -29,6 +29,7 @@ fn names(rec: &crate::store::FilingRecord, upload_id: &str) -> bool {
               (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
 pub async fn open(
     State(s): State<AppState>,
+    method: axum::http::Method,
     Reader { rec, caller }: Reader,
     ApiPath((_, upload_id)): ApiPath<(String, String)>,
 ) -> Result<Response, ApiError> {
@@ -63,7 +64,10 @@ pub async fn open(
             d
         }
     };
-    s.store.staff_write(vec![], vec![draft]).await?;
+    // A HEAD (the console asks the type before it shows a document) opens nothing: only GET is recorded.
+    if method != axum::http::Method::HEAD {
+        s.store.staff_write(vec![], vec![draft]).await?;
+    }
     let ext = match meta.content_type.as_str() {
         "application/pdf" => "pdf",
         "image/jpeg" => "jpg",
