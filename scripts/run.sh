@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The one command that runs Anbei: installs what is missing, builds the widget and the server, and serves
-# the demo portal with the embedded widget on SQLite (./data). Ctrl-C stops it.
+# the demo portal with the embedded widget and the street office's console on SQLite (./data). Ctrl-C stops it.
 #   ANBEI_LISTEN=127.0.0.1:8080 (default)   ANBEI_DATA_DIR=./data (default)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,6 +8,7 @@ listen=${ANBEI_LISTEN:-127.0.0.1:8080}
 data=${ANBEI_DATA_DIR:-./data}
 scripts/setup.sh --no-browser
 scripts/build-widget.sh
+scripts/build-console.sh
 cargo build --release --locked -p anbei-api --bin anbei
 mkdir -p "$data"
 cat <<MSG
@@ -15,7 +16,10 @@ cat <<MSG
   Anbei is starting on SQLite ($data/).
   Open:      http://$listen/
   API:       http://$listen/api/openapi.json
-  Officers:  target/release/anbei officer add --street bantian --name 王五 --data-dir $data   (prints a token)
+  Console:   http://$listen/console/   (the street office: queue, filings, ledger, accounts, audit)
+  First admin (prints an initial password once; TOTP is set up at first sign-in):
+             target/release/anbei account add --login admin --name 管理员 --role admin --street '*' --data-dir $data
+  An officer: target/release/anbei account add --login li.wei --name 李伟 --role officer --street bantian --data-dir $data
 
 MSG
 exec target/release/anbei serve --listen "$listen" --data-dir "$data" --www-dir www

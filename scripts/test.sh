@@ -5,7 +5,8 @@
 #   3. cargo test --workspace: core (scenarios, deadlines, interview exploration, properties), API (lifecycle on
 #      SQLite and PostgreSQL), widget (reducer, checks, share links)
 #   4. the core's WASM module: build, then native/WASM parity in Node
-#   5. the widget bundle: build, then the browser tests in headless Chromium against a real `anbei serve`
+#   5. the widget and console bundles: build, then the browser tests in headless Chromium against a real
+#      `anbei serve` (the applicant's interview and filing, the street office's console)
 #   6. short fault runs (tests/faults/run.sh short) and a short fuzz run of every fuzz target (scripts/fuzz.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,8 +38,9 @@ step "core WASM: build and native/WASM parity"
 scripts/build-core-wasm.sh
 node --test tests/wasm/
 
-step "widget: build and browser tests (headless Chromium, real anbei serve)"
+step "widget and console: build, then the browser tests (headless Chromium, real anbei serve)"
 scripts/build-widget.sh
+scripts/build-console.sh
 node --test --test-concurrency=1 tests/browser/
 
 step "faults (short runs): kill -9 under load, database loss, disk full, slowloris, signing key, schemathesis"

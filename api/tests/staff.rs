@@ -868,7 +868,7 @@ async fn documents_open_inline_and_refusals_keep_their_article(b: Backend) {
     let opened = app
         .sql("SELECT detail FROM audit WHERE action = 'document_opened'")
         .await;
-    assert_eq!(opened, [doc.clone()], "one GET, one entry");
+    assert_eq!(opened, [doc], "one GET, one entry");
     let (st, r) = app
         .act(
             no,
