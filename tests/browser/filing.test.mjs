@@ -3,6 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { startServer, launch, newPage, shots, screenInfo, answerUntil, sel, officerToken, recordEvents, ROOT } from './harness.mjs';
@@ -11,8 +12,15 @@ import { startServer, launch, newPage, shots, screenInfo, answerUntil, sel, offi
 const FILING = JSON.parse(readFileSync(join(ROOT, 'tests', 'fixtures', 'filings', 'complete.json'), 'utf8'));
 
 let server, browser, officer;
+const BIN = process.env.ANBEI_BIN || join(ROOT, 'target', 'release', 'anbei');
 before(async () => {
-  server = await startServer({ beforeStart: (dir) => { officer = officerToken(dir, 'bantian'); } });
+  server = await startServer({ beforeStart: (dir) => {
+    officer = officerToken(dir, 'bantian');
+    // a named officer of the street office, for the console (issue 13)
+    const r = spawnSync(BIN, ['account', 'add', '--login', 'wang.wu', '--name', '王五', '--role', 'officer', '--street', 'bantian',
+      '--password-stdin', '--data-dir', dir], { input: 'initial password 0002\n', encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(r.stderr);
+  } });
   browser = await launch();
 });
 after(async () => { await browser?.close(); await server?.stop(); });
@@ -184,4 +192,89 @@ test('a returned filing reopens with every requested change marked, and resubmit
   const reg = await (await fetch(`${server.base}/api/v1/registrations/${filingNo}`, { headers: { authorization: `Bearer ${officer}` } })).json();
   assert.equal(reg.status, 'filed');
   await shots(page, 'returned', 'resubmitted');
+});
+
+/** Moves a filing's acceptance due date back, as if it had been filed days ago (the server's clock is real). */
+function makeOverdue(filingNo) {
+  const py = `import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("UPDATE filings SET acceptance_due='2026-11-20' WHERE filing_no=?", (sys.argv[2],)); c.commit()`;
+  const r = spawnSync('python3', ['-c', py, join(server.dataDir, 'anbei.sqlite3'), filingNo], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+}
+
+test('the street office works it in the console: overdue first, a PDF opened, returned with two changes; the applicant answers in the widget; accepted; the receipt', async () => {
+  // the applicant files a high-risk job in the widget
+  const applicant = await newPage(browser, 1280);
+  await toFiling(applicant, HIGH_RISK);
+  await fillForm(applicant);
+  await applicant.locator(`${W} .aw-submit`).click();
+  await applicant.locator(`${W} .aw-filing-no`).waitFor({ timeout: 10000 });
+  const filingNo = (await applicant.locator(`${W} .aw-filing-no`).innerText()).trim();
+  makeOverdue(filingNo);
+
+  // the officer signs in to the console (first: a new password) and finds it at the top of the queue, marked overdue
+  const console_ = await newPage(browser, 1280);
+  await console_.goto(`${server.base}/console/`);
+  await console_.locator('#cn-login').fill('wang.wu');
+  await console_.locator('#cn-password').fill('initial password 0002');
+  await console_.locator('button[type="submit"]').click();
+  await console_.locator('#cn-current').fill('initial password 0002');
+  await console_.locator('#cn-new').fill('wang wu street office 2026');
+  await console_.locator('#cn-again').fill('wang wu street office 2026');
+  await console_.locator('button[type="submit"]').click();
+  const first = console_.locator('#cn-queue tbody tr').first();
+  await first.waitFor();
+  assert.match(await first.innerText(), new RegExp(filingNo));
+  assert.match(await first.innerText(), /已逾期/);
+  await shots(console_, 'console-story', 'queue-overdue');
+
+  // opens it and a PDF document in the page
+  await console_.locator(`#cn-queue a[href="#/filing/${filingNo}"]`).click();
+  await console_.locator('#cn-h1').filter({ hasText: filingNo }).waitFor();
+  await console_.locator('.cn-doc').first().locator('button').press('Enter');
+  await console_.locator('.cn-doc-frame').first().waitFor();
+  const src = await console_.locator('.cn-doc-frame').first().getAttribute('src');
+  const doc = await console_.evaluate(async (u) => { const r = await fetch(u); return [r.status, r.headers.get('content-type')]; }, src);
+  assert.deepEqual(doc, [200, 'application/pdf']);
+  await console_.locator('.cn-doc').first().locator('button').press('Enter');
+
+  // returns it with two field changes, each with its reason, at once
+  await console_.locator('.cn-decide button').filter({ hasText: '退回补正' }).click();
+  const item = (label) => console_.locator('.cn-ret-item').filter({ hasText: label }).first();
+  for (const [label, why] of [['申报人 · 手机号码', '手机号码无法接通，请核对。'], ['工地 · 详细地址', '请写明门牌号和房号。']]) {
+    await item(label).locator('input[type="checkbox"]').check();
+    await item(label).locator('select').selectOption('other');
+    await item(label).locator('input[type="text"]').fill(why);
+  }
+  const sent = console_.waitForRequest((r) => r.url().endsWith(`/registrations/${filingNo}/return`));
+  await console_.locator('.cn-decide form button[type="submit"]').click();
+  const body = JSON.parse((await sent).postData());
+  assert.deepEqual(body.changes.map((c) => c.field).sort(), ['applicant.mobile', 'site.address']);
+  await console_.locator('#cn-done').filter({ hasText: '已退回补正' }).waitFor();
+
+  // the applicant sees both changes marked in the widget, corrects them and resubmits
+  await applicant.locator(`${W} .aw-check-status`).click();
+  await applicant.locator(`${W} form.aw-filing`).waitFor();
+  assert.match(await fieldError(applicant, 'applicant.mobile'), /无法接通/);
+  assert.match(await fieldError(applicant, 'site.address'), /门牌号/);
+  await f(applicant, 'applicant.mobile').fill('13912345678');
+  await f(applicant, 'site.address').fill('龙岗区坂田街道岗头社区风门路1号A栋201');
+  await applicant.locator(`${W} .aw-submit`).click();
+  await applicant.locator(`${W} .aw-filing-no`).waitFor({ timeout: 10000 });
+
+  // a returned high-risk filing comes back to the officer (never accepted by itself); accepted in the console
+  await console_.reload();
+  await console_.locator('#cn-h1').filter({ hasText: filingNo }).waitFor();
+  await console_.locator('.cn-decide button').filter({ hasText: /^受理$/ }).click();
+  await console_.locator('.cn-decide form button[type="submit"]').click();
+  await console_.locator('#cn-done').filter({ hasText: '当前状态：已登记' }).waitFor();
+  await shots(console_, 'console-story', 'accepted');
+
+  // the applicant's page shows the receipt; the history names the street office, not the officer
+  await applicant.locator(`${W} .aw-check-status`).click();
+  await applicant.locator(`${W} .aw-receipt-no`).waitFor();
+  assert.match(await applicant.locator(`${W} .aw-receipt-no`).innerText(), /^LG-bantian-/);
+  await shots(applicant, 'console-story', 'applicant-receipt');
+  const reg = await (await fetch(`${server.base}/api/v1/registrations/${filingNo}`, { headers: { authorization: `Bearer ${officer}` } })).json();
+  assert.deepEqual(reg.history.map((e) => e.action), ['filed', 'returned', 'resubmitted', 'accepted']);
+  assert.equal(reg.history[3].actor_name, '王五（wang.wu）');
 });
