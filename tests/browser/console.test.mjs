@@ -451,3 +451,66 @@ test('an admin: TOTP enrolment, accounts (initial password once), tokens, the au
   await heading(page).filter({ hasText: '待办' }).waitFor();
   assert.deepEqual(page.__errors, []);
 });
+
+/** Signs in a new account and sets its password (the first sign-in asks for a new one). */
+async function firstSignIn(page, login, initial, chosen) {
+  await signIn(page, login, initial);
+  await heading(page).filter({ hasText: '修改密码' }).waitFor();
+  await page.locator('#cn-current').fill(initial);
+  await page.locator('#cn-new').fill(chosen);
+  await page.locator('#cn-again').fill(chosen);
+  await page.locator('button[type="submit"]').click();
+  await heading(page).filter({ hasText: '待办' }).waitFor();
+}
+
+test('scoped accounts: a community workstation cannot accept a high-risk filing; a property company accepts an odd job in its area, cannot see one outside it, with the keyboard only', async () => {
+  const ODD = JSON.parse(readFileSync(join(ROOT, 'tests', 'fixtures', 'facts', 'odd_job.json'), 'utf8'));
+  const highRisk = await file({ applicant: { ...FILING.applicant, name: '高风险' } });
+  const oddJob = (area) => file({ applicant: { ...FILING.applicant, name: `零星${area}` }, site: { ...FILING.site, property_area: area } }, { ...ODD, property_managed: true });
+  const inArea = await oddJob('万科城');
+  const outside = await oddJob('星河丹堤');
+  account(['--login', 'gangtou', '--name', '岗头社区工作站', '--role', 'community', '--street', 'bantian', '--community', '岗头社区'], 'initial password 0003');
+  account(['--login', 'vanke.wy', '--name', '万科物业', '--role', 'property', '--street', 'bantian', '--area', '万科城'], 'initial password 0004');
+
+  // the community workstation sees the high-risk filing of its community but is not offered its acceptance
+  const community = await newPage(1280);
+  await firstSignIn(community, 'gangtou', 'initial password 0003', 'gangtou community 2026');
+  await community.locator(`#cn-queue a[href="#/filing/${highRisk}"]`).click();
+  await heading(community).filter({ hasText: highRisk }).waitFor();
+  await community.locator('.cn-assessment .aw-result[data-complete="true"]').waitFor();
+  assert.equal(await community.locator('.cn-decide button').filter({ hasText: /^受理$/ }).count(), 0, 'no acceptance offered');
+  const tried = await community.evaluate(async (no) => {
+    const s = await (await fetch('/api/v1/session')).json();
+    const r = await fetch(`/api/v1/registrations/${no}/acceptance`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': s.csrf_token }, body: '{}' });
+    return [r.status, (await r.json()).detail_zh];
+  }, highRisk);
+  assert.equal(tried[0], 409);
+  assert.match(tried[1], /第二十一条第（四）项/);
+  await shot(community, '15-community-high-risk');
+
+  // the property company: only the odd job of its area, accepted with Tab and Enter alone
+  const property = await newPage(768);
+  await firstSignIn(property, 'vanke.wy', 'initial password 0004', 'vanke property 2026');
+  await property.locator('#cn-queue tbody tr').first().waitFor();
+  const rows = await property.locator('#cn-queue tbody tr').allInnerTexts();
+  assert.equal(rows.length, 1, rows.join('\n'));
+  assert.match(rows[0], new RegExp(inArea));
+  await tabTo(property, property.locator(`#cn-queue a[href="#/filing/${inArea}"]`));
+  await property.keyboard.press('Enter');
+  await heading(property).filter({ hasText: inArea }).waitFor();
+  const accept = property.locator('.cn-decide button').filter({ hasText: /^受理$/ });
+  await tabTo(property, accept);
+  await property.keyboard.press('Enter');
+  await property.locator('#act-note').waitFor();
+  await tabTo(property, property.locator('.cn-decide form button[type="submit"]'));
+  await property.keyboard.press('Enter');
+  await property.locator('#cn-done').filter({ hasText: '当前状态：已登记' }).waitFor();
+  await shot(property, '16-property-accepted');
+  await noAxe(property, 'property: accepted');
+  // the odd job outside its areas: refused, and said so
+  await property.goto(`${server.base}/console/#/filing/${outside}`);
+  await property.locator('.cn-error-summary, [role="alert"]').filter({ hasText: /管辖范围|权限|不在/ }).first().waitFor();
+  const seen = await property.evaluate(async (no) => (await fetch(`/api/v1/registrations/${no}`)).status, outside);
+  assert.equal(seen, 403);
+  assert.deepEqual(community.__errors.filter((e) => !/409/.test(e)), []);
+});

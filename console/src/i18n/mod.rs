@@ -137,6 +137,8 @@ pub fn actor(c: &Catalogue, code: &str) -> String {
         "officer" => c.actor_officer,
         "admin" => c.actor_admin,
         "system" => c.actor_system,
+        // the roles of rules.md §10 that act on a filing besides the street office
+        "community" | "property" | "patrol" | "viewer" => return role(c, code),
         other => return other.to_string(),
     }
     .to_string()
@@ -303,6 +305,17 @@ pub fn fmt_time(t: &str) -> String {
 mod tests {
     use super::*;
     use anbei_widget::i18n::LANGS;
+
+    /// A history entry by a community workstation or a property company names its role in words, never
+    /// its code (rules.md §10: they accept and return filings too).
+    #[test]
+    fn every_role_that_acts_on_a_filing_is_named() {
+        for (_, c) in CATS {
+            for code in ["applicant", "officer", "admin", "system", "community", "property"] {
+                assert_ne!(actor(c, code), code, "{code}");
+            }
+        }
+    }
 
     fn placeholders(s: &str) -> Vec<&str> {
         let mut out: Vec<&str> = s
