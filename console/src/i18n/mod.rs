@@ -311,7 +311,14 @@ mod tests {
     #[test]
     fn every_role_that_acts_on_a_filing_is_named() {
         for (_, c) in CATS {
-            for code in ["applicant", "officer", "admin", "system", "community", "property"] {
+            for code in [
+                "applicant",
+                "officer",
+                "admin",
+                "system",
+                "community",
+                "property",
+            ] {
                 assert_ne!(actor(c, code), code, "{code}");
             }
         }
