@@ -523,6 +523,19 @@ async fn every_change_and_read_is_audited_and_the_chain_detects_tampering(b: Bac
     assert!(e.contains("entry 6") && e.contains("missing"), "{e}");
 }
 
+/// `anbei audit verify` on this test's database: (exit status, whether it said the trail is intact).
+fn verify_command(app: &TestApp) -> (i32, bool) {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_anbei"));
+    cmd.args(["audit", "verify", "--data-dir"])
+        .arg(app.data_dir());
+    if let Some(schema) = app.schema() {
+        cmd.args(["--database-url", &pg_url(), "--database-schema", schema]);
+    }
+    let out = cmd.output().unwrap();
+    let said = String::from_utf8_lossy(&out.stdout).contains("audit trail intact");
+    (out.status.code().unwrap_or(-1), said)
+}
+
 async fn same_display_names_are_told_apart(b: Backend) {
     let app = spawn(b).await;
     let a = officer(&app, "li.wei").await;
