@@ -510,10 +510,16 @@ async fn every_change_and_read_is_audited_and_the_chain_detects_tampering(b: Bac
         403
     );
     // A changed row is found, and so is a deleted one.
+    assert_eq!(verify_command(&app), (0, true));
     app.sql("UPDATE audit SET outcome = 'denied' WHERE action = 'accepted'")
         .await;
     let e = cli::verify(&app.state).await.err().unwrap();
     assert!(e.contains("entry 6") && e.contains("changed"), "{e}");
+    assert_eq!(
+        verify_command(&app),
+        (1, false),
+        "`anbei audit verify` fails on a changed row"
+    );
     app.sql("UPDATE audit SET outcome = 'ok' WHERE action = 'accepted'")
         .await;
     assert!(cli::verify(&app.state).await.is_ok());
