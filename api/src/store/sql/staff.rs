@@ -139,25 +139,12 @@ query!(
     ]
 );
 
-/// One page of the queue, by due date (none last), then filing number: only the filters that are set,
-/// each as an equality or range the planner walks an index with (`filings_queue` for one street,
-/// `filings_queue_all` across streets) — `($n IS NULL OR …)` would make SQLite scan the street.
-/// PostgreSQL `$n` numbering (SQLite renders it).
-pub fn queue_page(q: &QueueFilter) -> (String, Vec<Arg<'_>>) {
-    let mut sql = String::from(
-        "SELECT f.filing_no, f.street, f.status, f.community, f.scope, f.high_risk, f.filed_on, f.acceptance_due, \
-         f.applicant_name, f.request, r.receipt_no FROM filings f LEFT JOIN receipts r ON r.filing_no = f.filing_no \
-         WHERE f.status = $1",
-    );
-    let mut args = vec![Arg::Text(&q.status)];
-    let c = &q.cover;
+/// Appends what an account's [`Coverage`] asks of `filings f`: equalities first (the index's columns),
+/// then its areas (property) and department (viewer).
+fn covered<'a>(c: &'a Coverage, sql: &mut String, args: &mut Vec<Arg<'a>>) {
     for (cond, v) in [
         ("f.street = $", &c.street),
         ("f.community = $", &c.community),
-        ("f.community = $", &q.community),
-        ("f.scope = $", &q.scope),
-        ("f.filed_on >= $", &q.from),
-        ("f.filed_on <= $", &q.to),
     ] {
         if let Some(v) = v {
             args.push(Arg::Text(v));
@@ -174,6 +161,31 @@ pub fn queue_page(q: &QueueFilter) -> (String, Vec<Arg<'_>>) {
             " AND f.departments LIKE '%' || ${} || '%'",
             args.len()
         ));
+    }
+}
+
+/// One page of the queue, by due date (none last), then filing number: only the filters that are set,
+/// each as an equality or range the planner walks an index with (`filings_queue` for one street,
+/// `filings_queue_all` across streets) — `($n IS NULL OR …)` would make SQLite scan the street.
+/// PostgreSQL `$n` numbering (SQLite renders it).
+pub fn queue_page(q: &QueueFilter) -> (String, Vec<Arg<'_>>) {
+    let mut sql = String::from(
+        "SELECT f.filing_no, f.street, f.status, f.community, f.scope, f.high_risk, f.filed_on, f.acceptance_due, \
+         f.applicant_name, f.request, r.receipt_no FROM filings f LEFT JOIN receipts r ON r.filing_no = f.filing_no \
+         WHERE f.status = $1",
+    );
+    let mut args = vec![Arg::Text(&q.status)];
+    covered(&q.cover, &mut sql, &mut args);
+    for (cond, v) in [
+        ("f.community = $", &q.community),
+        ("f.scope = $", &q.scope),
+        ("f.filed_on >= $", &q.from),
+        ("f.filed_on <= $", &q.to),
+    ] {
+        if let Some(v) = v {
+            args.push(Arg::Text(v));
+            sql.push_str(&format!(" AND {cond}{}", args.len()));
+        }
     }
     if let Some(h) = q.high_risk {
         args.push(Arg::Flag(h));
@@ -207,26 +219,7 @@ pub fn queue_page(q: &QueueFilter) -> (String, Vec<Arg<'_>>) {
 pub fn status_counts(c: &Coverage) -> (String, Vec<Arg<'_>>) {
     let mut sql = String::from("SELECT status, COUNT(*) AS n FROM filings f WHERE TRUE");
     let mut args = Vec::new();
-    for (cond, v) in [
-        ("f.street = $", &c.street),
-        ("f.community = $", &c.community),
-    ] {
-        if let Some(v) = v {
-            args.push(Arg::Text(v));
-            sql.push_str(&format!(" AND {cond}{}", args.len()));
-        }
-    }
-    if let Some(a) = &c.areas {
-        args.push(Arg::Text(a));
-        sql.push_str(&format!(" AND ${} LIKE '%|' || f.area || '|%'", args.len()));
-    }
-    if let Some(d) = &c.department {
-        args.push(Arg::Text(d));
-        sql.push_str(&format!(
-            " AND f.departments LIKE '%' || ${} || '%'",
-            args.len()
-        ));
-    }
+    covered(c, &mut sql, &mut args);
     sql.push_str(" GROUP BY status");
     (sql, args)
 }
