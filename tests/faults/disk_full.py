@@ -8,7 +8,9 @@ Method: the data directory is a small tmpfs (`mount -t tmpfs -o size=32m`, needs
   4. read-only: stop, `mount -o remount,ro` the tmpfs (a busy filesystem cannot be remounted ro),
      start on it: refuses with a clear message or answers writes 503; remount rw, start: works again.
 Pass criterion (exit 0): during 2 and 4 every filing and upload answers 503 with Retry-After (never
-500, never a hang > 15 s), reads (registration, verify) still answer 200; after each recovery a new
+500, never a hang > 15 s); a public read (verify) still answers 200, while a read of personal data (the
+registration) answers 503 with Retry-After too: its audit entry cannot be stored, and a read that cannot be
+recorded is refused (fail closed, issue 13); after each recovery a new
 filing gets 201 with the next number; every filing acknowledged before is intact (token opens it,
 receipt verifies) and `PRAGMA integrity_check` is ok.
 """
@@ -61,10 +63,10 @@ def main():
                 if ust != 503 or "retry-after" not in uh:
                     failures.append("%s upload: %s %s" % (phase, ust, uv))
             a = acked[0]
-            st, _, _ = crash.request(port, "GET", "/api/v1/registrations/" + a["filing_no"], headers={"Authorization": "Bearer " + a["access_token"]})
+            st, _, rh = crash.request(port, "GET", "/api/v1/registrations/" + a["filing_no"], headers={"Authorization": "Bearer " + a["access_token"]})
             st2, _, _ = crash.request(port, "GET", "/api/v1/receipts/%s/verify" % a["receipt"]["receipt_no"])
-            if (st, st2) != (200, 200):
-                failures.append("%s reads: %s %s" % (phase, st, st2))
+            if (st, st2) != (503, 200) or "retry-after" not in rh:
+                failures.append("%s reads: %s %s (want 503 with Retry-After: the read's audit entry cannot be stored; 200)" % (phase, st, st2))
             facts[phase] = out
 
         def recovered(phase):
