@@ -134,6 +134,11 @@ impl Officer {
             detail: detail.map(|d| crate::audit::clean(&d)),
         }
     }
+    /// This account as the doer of an account or token change (`accounts::manage` fills in the action
+    /// and target).
+    pub fn by(&self, s: &AppState) -> AuditDraft {
+        self.audit(s, "", "", "ok", None)
+    }
     /// Records `action` on `target` (its own transaction): for reads, which change nothing else.
     pub async fn record(
         &self,

@@ -65,7 +65,7 @@ pub async fn create(
     ApiJson(n): ApiJson<NewAccount>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
     admin(&o)?;
-    let by = o.audit(&s, "", "", "ok", None);
+    let by = o.by(&s);
     let (account, pw) = manage::create(&s, &n, None, &by).await?;
     let initial_password = pw.ok_or_else(|| ApiError::internal("no password generated"))?;
     Ok((
@@ -94,7 +94,7 @@ pub async fn disable(
             Msg::of(Key::OwnAccount),
         )]));
     }
-    let by = o.audit(&s, "", "", "ok", None);
+    let by = o.by(&s);
     Ok(Json(manage::set_disabled(&s, &login, true, &by).await?))
 }
 
@@ -108,7 +108,7 @@ pub async fn enable(
     ApiPath(login): ApiPath<String>,
 ) -> Result<Json<AccountView>, ApiError> {
     admin(&o)?;
-    let by = o.audit(&s, "", "", "ok", None);
+    let by = o.by(&s);
     Ok(Json(manage::set_disabled(&s, &login, false, &by).await?))
 }
 
@@ -128,7 +128,7 @@ pub async fn reset_password(
     ApiPath(login): ApiPath<String>,
 ) -> Result<Json<Reset>, ApiError> {
     admin(&o)?;
-    let by = o.audit(&s, "", "", "ok", None);
+    let by = o.by(&s);
     let initial_password = manage::reset_password(&s, &login, &by).await?;
     Ok(Json(Reset { initial_password }))
 }
@@ -186,7 +186,7 @@ pub async fn issue_token(
     ApiJson(b): ApiJson<NewToken>,
 ) -> Result<(StatusCode, Json<Issued>), ApiError> {
     admin(&o)?;
-    let by = o.audit(&s, "", "", "ok", None);
+    let by = o.by(&s);
     let (row, token) = manage::issue_token(&s, &login, &b.label, b.days, &by).await?;
     Ok((
         StatusCode::CREATED,
@@ -208,7 +208,7 @@ pub async fn revoke_token(
     ApiPath((login, id)): ApiPath<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
     admin(&o)?;
-    let by = o.audit(&s, "", "", "ok", None);
+    let by = o.by(&s);
     manage::revoke_token(&s, &login, &id, &by).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -2,12 +2,10 @@
 
 use crate::app::AppState;
 use crate::auth::Officer;
-use crate::error::{ApiError, ApiQuery, FieldProblem, Msg};
-use crate::messages::Key;
+use crate::error::{ApiError, ApiQuery};
 use crate::routes::Routes;
 use crate::routes::registrations::ledger::csv_field;
 use crate::store::{AuditFilter, AuditRow};
-use anbei_core::Date;
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, header};
@@ -81,15 +79,11 @@ pub async fn list(
 ) -> Result<Response, ApiError> {
     o.require_admin()?;
     let mut problems = Vec::new();
-    for (name, v) in [("from", &q.from), ("to", &q.to)] {
-        if v.as_deref().is_some_and(|d| Date::parse(d).is_none()) {
-            problems.push(FieldProblem::msg(name, "date", Msg::of(Key::Date)));
-        }
-    }
+    problems.extend(crate::routes::date_bounds(&q.from, &q.to));
     if !problems.is_empty() {
         return Err(ApiError::invalid_request(problems));
     }
-    let nonempty = |v: &Option<String>| v.clone().filter(|x| !x.trim().is_empty());
+    let nonempty = crate::routes::given;
     let filter = AuditFilter {
         account: nonempty(&q.account),
         action: nonempty(&q.action),

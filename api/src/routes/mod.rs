@@ -21,6 +21,27 @@ use axum::handler::Handler;
 use axum::http::Method;
 use axum::routing::{MethodRouter, delete, get, post};
 
+/// The problems of a listing's `from` / `to` query dates that are not real dates (ledger, queue, audit).
+pub(crate) fn date_bounds(
+    from: &Option<String>,
+    to: &Option<String>,
+) -> Vec<crate::error::FieldProblem> {
+    use crate::error::{FieldProblem, Msg};
+    [("from", from), ("to", to)]
+        .into_iter()
+        .filter(|(_, v)| {
+            v.as_deref()
+                .is_some_and(|d| anbei_core::Date::parse(d).is_none())
+        })
+        .map(|(name, _)| FieldProblem::msg(name, "date", Msg::of(crate::messages::Key::Date)))
+        .collect()
+}
+
+/// A query value, `None` when absent or blank.
+pub(crate) fn given(v: &Option<String>) -> Option<String> {
+    v.clone().filter(|x| !x.trim().is_empty())
+}
+
 /// The router being built, and the (method, path) of every route added to it.
 #[derive(Default)]
 pub struct Routes {

@@ -8,7 +8,6 @@ use crate::lifecycle::{self, Action, Context, Role, Status};
 use crate::messages::Key;
 use crate::routes::Routes;
 use crate::store::QueueFilter;
-use anbei_core::Date;
 use axum::Json;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
@@ -80,11 +79,7 @@ pub async fn queue(
         return Err(ApiError::forbidden(Key::NotPermittedLedger));
     }
     let mut problems = Vec::new();
-    for (name, v) in [("from", &q.from), ("to", &q.to)] {
-        if v.as_deref().is_some_and(|d| Date::parse(d).is_none()) {
-            problems.push(FieldProblem::msg(name, "date", Msg::of(Key::Date)));
-        }
-    }
+    problems.extend(crate::routes::date_bounds(&q.from, &q.to));
     let status = q.status.clone().unwrap_or_else(|| "filed".into());
     if Status::parse(&status).is_none() {
         problems.push(FieldProblem::msg(
@@ -103,7 +98,7 @@ pub async fn queue(
         .map(|(d, n)| (d.to_owned(), n.to_owned()))
         .unwrap_or_default();
     let limit = q.limit.unwrap_or(50).clamp(1, 200);
-    let nonempty = |v: &Option<String>| v.clone().filter(|x| !x.trim().is_empty());
+    let nonempty = crate::routes::given;
     let filter = QueueFilter {
         cover: o.coverage(),
         status: status.clone(),

@@ -227,11 +227,7 @@ pub async fn list(
     }
     let street = officer.listing_street(q.street.clone())?;
     let mut problems = Vec::new();
-    for (name, v) in [("from", &q.from), ("to", &q.to)] {
-        if v.as_deref().is_some_and(|d| Date::parse(d).is_none()) {
-            problems.push(FieldProblem::msg(name, "date", Msg::of(Key::Date)));
-        }
-    }
+    problems.extend(crate::routes::date_bounds(&q.from, &q.to));
     let mut status = None;
     if let Some(st) = &q.status {
         status = st.parse::<State>().ok();
