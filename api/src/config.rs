@@ -82,3 +82,141 @@ pub fn list(s: &str) -> Vec<String> {
         .map(str::to_owned)
         .collect()
 }
+
+/// The public URL `anbei serve` prints in QR codes, decided from `--listen` and `--public-url`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PublicUrl {
+    pub url: String,
+    /// Said in the log at start: the QR codes would point at this machine only.
+    pub warning: Option<String>,
+}
+
+/// Whether `listen` (`host:port`) accepts connections from this machine only.
+pub fn listen_is_loopback(listen: &str) -> bool {
+    if let Ok(a) = listen.parse::<std::net::SocketAddr>() {
+        return a.ip().is_loopback();
+    }
+    let host = listen.rsplit_once(':').map_or(listen, |(h, _)| h);
+    host_is_loopback(host)
+}
+
+fn host_is_loopback(host: &str) -> bool {
+    let h = host.trim_start_matches('[').trim_end_matches(']');
+    let h = h.to_ascii_lowercase();
+    match h.parse::<IpAddr>() {
+        Ok(ip) => ip.is_loopback(),
+        Err(_) => h == "localhost" || h.ends_with(".localhost"),
+    }
+}
+
+/// The host of an `http(s)://host[:port][/…]` URL, `None` when it is not one.
+fn url_host(url: &str) -> Option<&str> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))?;
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let authority = authority.rsplit_once('@').map_or(authority, |(_, a)| a);
+    let host = if authority.starts_with('[') {
+        authority.split_inclusive(']').next().unwrap_or_default()
+    } else {
+        authority.split(':').next().unwrap_or_default()
+    };
+    (!host.is_empty()).then_some(host)
+}
+
+/// The URL printed in QR codes. Without `--public-url` it is this machine's address, which only
+/// works while the service listens on loopback: listening on another address without it is refused,
+/// because every QR code printed would point at an address the inspector's phone cannot reach.
+/// A loopback public URL is allowed (development, tests) with a warning.
+pub fn public_url(listen: &str, given: Option<&str>) -> Result<PublicUrl, String> {
+    let given = given.map(str::trim).filter(|u| !u.is_empty());
+    let Some(url) = given else {
+        if !listen_is_loopback(listen) {
+            return Err(format!(
+                "--listen {listen} accepts connections from other machines, but no --public-url (ANBEI_PUBLIC_URL) \
+                 is set: the QR codes on receipts and site notices would point at this machine's loopback address, \
+                 which an inspector's phone cannot reach. Set --public-url to the address people open \
+                 (e.g. https://anbei.example.gov.cn), or listen on 127.0.0.1 behind a proxy that has one"
+            ));
+        }
+        return Ok(PublicUrl {
+            url: format!("http://{listen}"),
+            warning: Some(format!(
+                "no --public-url: QR codes point at http://{listen}, reachable from this machine only"
+            )),
+        });
+    };
+    let Some(host) = url_host(url) else {
+        return Err(format!(
+            "--public-url {url} is not an http:// or https:// address: the QR codes could not be opened"
+        ));
+    };
+    let warning = host_is_loopback(host).then(|| {
+        format!(
+            "--public-url {url} is a loopback address: QR codes on receipts and notices will not open on a phone"
+        )
+    });
+    Ok(PublicUrl {
+        url: url.trim_end_matches('/').to_owned(),
+        warning,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serve_refuses_a_public_listen_address_without_a_public_url() {
+        for listen in [
+            "0.0.0.0:8080",
+            "[::]:8080",
+            "192.168.1.20:80",
+            "anbei.internal:8080",
+        ] {
+            let e = public_url(listen, None).unwrap_err();
+            assert!(e.contains("--public-url") && e.contains("phone"), "{e}");
+            assert!(public_url(listen, Some("  ")).is_err(), "blank is unset");
+            let ok = public_url(listen, Some("https://anbei.example.gov.cn/")).unwrap();
+            assert_eq!(ok.url, "https://anbei.example.gov.cn");
+            assert_eq!(ok.warning, None);
+        }
+    }
+
+    #[test]
+    fn loopback_is_allowed_and_a_loopback_public_url_warned_about() {
+        for listen in [
+            "127.0.0.1:8080",
+            "127.0.0.1:0",
+            "[::1]:8080",
+            "localhost:8080",
+        ] {
+            let p = public_url(listen, None).unwrap();
+            assert_eq!(p.url, format!("http://{listen}"));
+            assert!(p.warning.is_some());
+        }
+        for url in [
+            "http://127.0.0.1:8080",
+            "http://localhost:8080/",
+            "http://[::1]:8080",
+            "https://user@127.0.0.2",
+        ] {
+            let p = public_url("0.0.0.0:8080", Some(url)).unwrap();
+            assert!(p.warning.unwrap().contains("loopback"), "{url}");
+        }
+        assert!(
+            public_url("127.0.0.1:8080", Some("anbei.example.gov.cn"))
+                .unwrap_err()
+                .contains("http")
+        );
+        assert_eq!(
+            public_url(
+                "127.0.0.1:8080",
+                Some("https://anbei.example.gov.cn:8443/x")
+            )
+            .unwrap()
+            .warning,
+            None
+        );
+    }
+}

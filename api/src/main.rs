@@ -207,13 +207,10 @@ struct ServeArgs {
     rate_limit: u32,
     #[arg(long, env = "ANBEI_RATE_LIMIT_BURST", default_value_t = 40)]
     rate_limit_burst: u32,
-    /// Absolute base URL printed in receipt QR codes.
-    #[arg(
-        long,
-        env = "ANBEI_PUBLIC_URL",
-        default_value = "http://127.0.0.1:8080"
-    )]
-    public_url: String,
+    /// Absolute base URL printed in receipt QR codes (required when --listen is not loopback:
+    /// phones cannot open this machine's loopback address).
+    #[arg(long, env = "ANBEI_PUBLIC_URL")]
+    public_url: Option<String>,
     /// A console session ends after this many minutes without a request.
     #[arg(long, env = "ANBEI_SESSION_IDLE_MINUTES", default_value_t = 30)]
     session_idle_minutes: i64,
@@ -297,7 +294,7 @@ fn main() -> ExitCode {
 
 async fn serve(a: ServeArgs) -> Result<(), String> {
     let mut cfg = Config::new(a.db.data_dir.clone());
-    cfg.listen = a.listen;
+    cfg.listen = a.listen.clone();
     cfg.database = database(&a.db)?;
     cfg.www_dir = a.www_dir;
     cfg.cors_origins = config::list(&a.cors_origins);
@@ -313,7 +310,11 @@ async fn serve(a: ServeArgs) -> Result<(), String> {
         .collect::<Result<_, _>>()?;
     cfg.rate_limit_per_s = a.rate_limit;
     cfg.rate_limit_burst = a.rate_limit_burst;
-    cfg.public_url = a.public_url;
+    let public = config::public_url(&a.listen, a.public_url.as_deref())?;
+    if let Some(w) = &public.warning {
+        tracing::warn!("{w}");
+    }
+    cfg.public_url = public.url;
     if a.session_idle_minutes < 1 || a.session_hours < 1 {
         return Err("--session-idle-minutes and --session-hours must be at least 1".into());
     }
