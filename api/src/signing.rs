@@ -2,8 +2,9 @@
 //!
 //! The signed payload is canonical text (fields never contain `;`):
 //! `ANBEI1;<receipt_no>;<ruleset id>;<scope>;<high_risk 0|1>;<street>;<valid_until>;<issued_at>`.
-//! The QR code carries `<verify url>#<payload>;<key id>;<signature base64url>`, so a verifier with the
-//! published key (`GET /api/v1/keys`) can check a printed receipt offline.
+//! The QR code carries `<public url>/v/<receipt_no>#<payload>;<key id>;<signature base64url>` (the scan
+//! page), so a verifier with the published key (`GET /api/v1/keys`) can check a printed receipt offline
+//! — and the scan page checks it in the phone's browser with the keys inlined into it.
 //!
 //! The store numbers and keeps receipts but holds no key: it asks a [`Sealer`] — [`Signer`] here — to
 //! sign each receipt and to hash each access token, so that keys (and, later, their rotation) live
@@ -206,7 +207,7 @@ impl Signer {
             }],
             "payload_format": "ANBEI1;<receipt_no>;<ruleset>;<scope>;<high_risk 0|1>;<street>;<valid_until>;<issued_at>",
             "signature_encoding": "base64url, no padding, Ed25519 over the UTF-8 payload",
-            "qr_format": "<verify url>#<payload>;<kid>;<signature>",
+            "qr_format": "<public url>/v/<receipt_no>#<payload>;<kid>;<signature>",
         })
     }
 }

@@ -141,6 +141,78 @@ fn text(k: Key) -> &'static str {
         Key::NotAPermit => {
             "Registration is a notification, not a permit: every other approval must still be obtained (Art. 8)"
         }
+        Key::ScanTitle => "Receipt check",
+        Key::ScanValid => "Valid",
+        Key::ScanValidDetail => "Registered and in force until {until}",
+        Key::ScanExtendedDetail => "Extended and in force until {until}",
+        Key::ScanExpired => "Expired",
+        Key::ScanExpiredDetail => "It was valid until {until}; this receipt is no longer valid",
+        Key::ScanRevoked => "Revoked",
+        Key::ScanRevokedDetail => {
+            "The street office revoked this registration on {date}; this receipt is void"
+        }
+        Key::ScanCancelled => "Cancelled",
+        Key::ScanCancelledDetail => {
+            "This registration was closed on {date} (works completed); this receipt is void"
+        }
+        Key::ScanRefused => "Refused",
+        Key::ScanRefusedDetail => "This filing was not registered; there is no valid receipt",
+        Key::ScanPending => "Not registered",
+        Key::ScanPendingDetail => "Still being processed; there is no valid receipt yet",
+        Key::ScanNotFound => "No such receipt",
+        Key::ScanNotFoundDetail => {
+            "There is no receipt numbered {no}. Check the number; the QR code may be forged"
+        }
+        Key::ScanBadSignature => "Signature invalid",
+        Key::ScanBadSignatureDetail => {
+            "The receipt's signature does not check on the server; it is not a valid receipt"
+        }
+        Key::ScanStreet => "Street",
+        Key::ScanSite => "Site",
+        Key::ScanScope => "Scope",
+        Key::ScanHighRisk => "High risk",
+        Key::ScanHighRiskYes => "Yes (high-risk works)",
+        Key::ScanHighRiskNo => "No",
+        Key::ScanValidUntil => "Valid until",
+        Key::ScanApplicant => "Applicant",
+        Key::ScanContractor => "Contractor",
+        Key::ScanProjectLead => "Project lead",
+        Key::ScanReceiptNo => "Receipt no.",
+        Key::ScanFilingNo => "Filing no.",
+        Key::ScanCheckedAt => "Checked at",
+        Key::ScanCheckedAtValue => "{date}, {time} (Beijing time)",
+        Key::ScanSignature => "Signature",
+        Key::SigPending => "Checking the signature on this device… ({server})",
+        Key::SigOk => {
+            "Signature valid: checked on this device with the published key; the receipt has not been altered"
+        }
+        Key::SigOld => {
+            "Signature valid, but the QR code carries an earlier version of the receipt (e.g. before an extension); the state above is what counts"
+        }
+        Key::SigBad => {
+            "Signature invalid: the QR code's content does not match its signature; it may have been altered or forged"
+        }
+        Key::SigOther => "Signature invalid: the QR code's signature belongs to another receipt",
+        Key::SigForged => "QR code signature invalid",
+        Key::SigForgedDetail => {
+            "This QR code was altered or forged and proves nothing; below is what the system holds for this number — compare it with the notice at the site"
+        }
+        Key::SigGenuineNotInForce => {
+            "The receipt is genuine but no longer in force: the state above is what counts"
+        }
+        Key::SigUnsupported => {
+            "This device cannot check signatures; the server's result stands: {server}"
+        }
+        Key::SigServerOk => "the server found the signature valid",
+        Key::SigServerBad => "the server found the signature invalid",
+        Key::Void => "VOID",
+        Key::VoidRevokedOn => "Revoked · {date}",
+        Key::VoidCancelledOn => "Cancelled · {date}",
+        Key::VoidExpiredAfter => "Expired · valid until {until}",
+        Key::VoidNotInForce => "Not in force",
+        Key::VoidBanner => {
+            "This receipt is void ({what}) and no longer proves registration at the site; scan the QR code for the current state."
+        }
     }
 }
 

@@ -152,6 +152,70 @@ keys! {
     // Texts of answers.
     /// Registration is a notification, not a permit (第八条).
     NotAPermit,
+    // The inspector's scan page (`/v/{receipt_no}`) and the void mark of printed pages.
+    ScanTitle,
+    ScanValid,
+    /// `{until}`.
+    ScanValidDetail,
+    /// `{until}`.
+    ScanExtendedDetail,
+    ScanExpired,
+    /// `{until}`.
+    ScanExpiredDetail,
+    ScanRevoked,
+    /// `{date}`.
+    ScanRevokedDetail,
+    ScanCancelled,
+    /// `{date}`.
+    ScanCancelledDetail,
+    ScanRefused,
+    ScanRefusedDetail,
+    ScanPending,
+    ScanPendingDetail,
+    ScanNotFound,
+    /// `{no}`.
+    ScanNotFoundDetail,
+    ScanBadSignature,
+    ScanBadSignatureDetail,
+    ScanStreet,
+    ScanSite,
+    ScanScope,
+    ScanHighRisk,
+    ScanHighRiskYes,
+    ScanHighRiskNo,
+    ScanValidUntil,
+    ScanApplicant,
+    ScanContractor,
+    ScanProjectLead,
+    ScanReceiptNo,
+    ScanFilingNo,
+    ScanCheckedAt,
+    /// `{date}`, `{time}`.
+    ScanCheckedAtValue,
+    ScanSignature,
+    /// `{server}`.
+    SigPending,
+    SigOk,
+    SigOld,
+    SigBad,
+    SigOther,
+    SigForged,
+    SigForgedDetail,
+    SigGenuineNotInForce,
+    /// `{server}`.
+    SigUnsupported,
+    SigServerOk,
+    SigServerBad,
+    Void,
+    /// `{date}`.
+    VoidRevokedOn,
+    /// `{date}`.
+    VoidCancelledOn,
+    /// `{until}`.
+    VoidExpiredAfter,
+    VoidNotInForce,
+    /// `{what}`.
+    VoidBanner,
 }
 
 /// One language's catalogue.

@@ -11,6 +11,7 @@ pub mod pages;
 pub mod queue;
 pub mod receipts;
 pub mod registrations;
+pub mod scan;
 pub mod session;
 pub mod statics;
 pub mod uploads;
@@ -94,5 +95,6 @@ pub fn all() -> Routes {
     let r = accounts::routes(r);
     let r = audit::routes(r);
     let r = queue::routes(r);
+    let r = scan::routes(r);
     pages::routes(r)
 }

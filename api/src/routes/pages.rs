@@ -59,7 +59,12 @@ max-width:180mm;margin:0 auto;color:#111;font-size:11pt}h1{font-size:17pt;text-a
 margin-top:6mm}table{border-collapse:collapse;width:100%}td,th{border:1px solid #777;padding:1.6mm 2.4mm;text-align:left;vertical-align:top}\
 th{width:32%;background:#f2f2f2;font-weight:normal}.qr{text-align:center;margin-top:4mm}.qr svg{width:45mm;height:45mm}.small{font-size:8.5pt;color:#444;\
 word-break:break-all}.state{font-weight:bold}.warn{border:2px solid #b00;padding:2mm;color:#600}.page{page-break-after:always}\
-@media print{.noprint{display:none}}</style>";
+@media print{.noprint{display:none}}\
+.void{position:fixed;top:0;left:0;right:0;bottom:0;display:flex;align-items:center;justify-content:center;pointer-events:none;z-index:10}\
+.void div{transform:rotate(-35deg);text-align:center;color:rgba(176,0,26,.42);border:2.5mm solid rgba(176,0,26,.42);padding:2mm 8mm;\
+font-weight:800;line-height:1.1;background:rgba(255,255,255,.35)}.void b{display:block;font-size:84pt;letter-spacing:6mm}.void span{display:block;font-size:20pt}\
+.void-banner{border:1mm solid #b0001a;color:#8c0014;font-weight:bold;padding:2mm 3mm;margin:2mm 0;font-size:12pt}\
+.void-banner span{display:block;font-weight:normal;font-size:10pt}</style>";
 
 /// What both printed pages show: the registration, its filing, its receipt and the receipt's table.
 struct Printed {
@@ -67,6 +72,8 @@ struct Printed {
     f: Filing,
     rv: ReceiptView,
     table: String,
+    /// The void mark of a registration no longer in force (empty when in force).
+    void: String,
 }
 
 async fn load(s: &AppState, no: &str) -> Result<Printed, ApiError> {
@@ -78,7 +85,37 @@ async fn load(s: &AppState, no: &str) -> Result<Printed, ApiError> {
     let f: Filing = serde_json::from_str(&rec.request).map_err(ApiError::internal)?;
     let rv = receipt_view(s, rec.receipt.as_ref().ok_or(ApiError::NotFound)?);
     let table = receipt_table(s, &rec, &f)?;
-    Ok(Printed { rec, f, rv, table })
+    let void = void_mark(s, &rec)?;
+    Ok(Printed {
+        rec,
+        f,
+        rv,
+        table,
+        void,
+    })
+}
+
+/// A revoked, cancelled or expired registration's printed receipt and notice are void on every printed
+/// page: a large diagonal 作废 / VOID with the state and its date, `position: fixed` (which the browser
+/// repeats on each printed page), and a banner at the top.
+fn void_mark(s: &AppState, rec: &FilingRecord) -> Result<String, ApiError> {
+    use crate::messages::{Key, Lang};
+    use crate::routes::scan::void_line;
+    let v = verification(s, rec)?;
+    let (Some(zh), Some(en)) = (void_line(Lang::ZhCn, &v, rec), void_line(Lang::En, &v, rec))
+    else {
+        return Ok(String::new());
+    };
+    Ok(format!(
+        "<div class=\"void\" aria-hidden=\"true\"><div><b>{void_zh}</b><b>{void_en}</b><span>{zh}</span><span>{en}</span></div></div>\
+         <p class=\"void-banner\" role=\"alert\">{banner_zh}<span lang=\"en\">{banner_en}</span></p>",
+        void_zh = esc(Lang::ZhCn.text(Key::Void)),
+        void_en = esc(Lang::En.text(Key::Void)),
+        zh = esc(&zh),
+        en = esc(&en),
+        banner_zh = esc(&Lang::ZhCn.fill(Key::VoidBanner, &[("what", &zh)])),
+        banner_en = esc(&Lang::En.fill(Key::VoidBanner, &[("what", &en)])),
+    ))
 }
 
 /// The state as the printed receipt says it.
@@ -155,11 +192,13 @@ pub async fn receipt_page(
     axum::extract::State(s): axum::extract::State<AppState>,
     ApiPath(no): ApiPath<String>,
 ) -> Result<Html<String>, ApiError> {
-    let Printed { rv, table, .. } = load(&s, &no).await?;
+    let Printed {
+        rv, table, void, ..
+    } = load(&s, &no).await?;
     let mut h = String::with_capacity(16 * 1024);
     let _ = write!(
         h,
-        "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>登记回执 {no}</title>{STYLE}</head><body>\
+        "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>登记回执 {no}</title>{STYLE}</head><body>{void}\
          <h1>龙岗区限额以下小型工程和零星作业<br>安全生产纳管登记回执</h1>{table}\
          <p class=\"warn\">本回执为安全生产纳管登记（备案告知），不是行政许可；其他审批手续须依法另行办理（第八条）。\
          请将本回执与安全生产承诺书、风险告知书、施工人员名单张贴于施工现场主要出入口（第十条第（三）项）。</p>\
@@ -168,12 +207,13 @@ pub async fn receipt_page(
          <p class=\"noprint\"><a href=\"/receipts/{no_e}/notice\">打印现场公示材料</a></p></body></html>",
         no = esc(&no),
         no_e = esc(&no),
+        void = void,
         table = table,
         qr = qr_svg(&rv.qr_payload),
         verify = esc(&format!(
-            "{}{}",
+            "{}/v/{}",
             s.cfg.public_url.trim_end_matches('/'),
-            rv.verify_url
+            rv.receipt_no
         )),
         kid = esc(&rv.kid),
         sig = esc(&rv.signature),
@@ -190,7 +230,13 @@ pub async fn notice_page(
     axum::extract::State(s): axum::extract::State<AppState>,
     ApiPath(no): ApiPath<String>,
 ) -> Result<Html<String>, ApiError> {
-    let Printed { rec, f, rv, table } = load(&s, &no).await?;
+    let Printed {
+        rec,
+        f,
+        rv,
+        table,
+        void,
+    } = load(&s, &no).await?;
     let assessment: serde_json::Value =
         serde_json::from_str(&rec.assessment).map_err(ApiError::internal)?;
     let view = s.engine.ruleset_view(s.today());
@@ -265,13 +311,14 @@ pub async fn notice_page(
     let mut h = String::with_capacity(32 * 1024);
     let _ = write!(
         h,
-        "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>现场公示 {no}</title>{STYLE}</head><body>\
+        "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>现场公示 {no}</title>{STYLE}</head><body>{void}\
          <section class=\"page\"><h1>安全生产纳管登记回执</h1>{table}<div class=\"qr\">{qr}<div>扫码核验</div></div></section>\
          <section class=\"page\">{pledge}<p>建筑废弃物消纳场所：{waste}</p><p>申报人：{applicant}　　施工单位：{contractor}</p>\
          <h2>应履行的义务</h2><ul>{obligations}</ul></section>\
          <section class=\"page\"><h1>安全风险告知书</h1><p>本工程存在以下主要安全风险，请无关人员远离作业区域，注意安全：</p>\
          <ul>{risks}</ul><h2>施工人员名单</h2>{workers}</section>{draft}</body></html>",
         no = esc(&no),
+        void = void,
         table = table,
         qr = qr_svg(&rv.qr_payload),
         pledge = pledge_html(&s, &rec, &f)?,

@@ -11,6 +11,8 @@ use crate::routes::registrations::effective_state;
 use crate::store::FilingRecord;
 use crate::validate;
 use axum::Json;
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 pub fn routes(r: Routes) -> Routes {
@@ -83,17 +85,27 @@ pub fn verification(s: &AppState, rec: &FilingRecord) -> Result<Verification, Ap
     })
 }
 
-/// Public: is this receipt genuine and in force?
+/// Public: is this receipt genuine and in force? A browser (`Accept` preferring `text/html`: a phone
+/// opening a QR code printed before `/v/{receipt_no}` existed) gets the scan page instead, at this URL.
 #[utoipa::path(get, path = "/api/v1/receipts/{receipt_no}/verify", tag = "receipts", params(("receipt_no" = String, Path)),
-    responses((status = 200, body = Verification), (status = 404, body = crate::error::Problem)))]
+    responses((status = 200, description = "the verification (JSON); with `Accept: text/html` the scan page of /v/{receipt_no} (HTML)",
+               content((Verification = "application/json"), (String = "text/html"))),
+              (status = 404, body = crate::error::Problem)))]
 pub async fn verify(
     axum::extract::State(s): axum::extract::State<AppState>,
     ApiPath(no): ApiPath<String>,
-) -> Result<Json<Verification>, ApiError> {
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    if crate::routes::scan::wants_html(&headers) {
+        return crate::routes::scan::page(&s, &no).await;
+    }
     let rec = s
         .store
         .get_by_receipt(&no)
         .await?
         .ok_or(ApiError::NotFound)?;
-    Ok(Json(verification(&s, &rec)?))
+    let mut r = Json(verification(&s, &rec)?).into_response();
+    r.headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("Accept"));
+    Ok(r)
 }

@@ -36,9 +36,12 @@ pub fn receipt_view(s: &AppState, r: &Receipt) -> ReceiptView {
     let verify_url = format!("/api/v1/receipts/{}/verify", r.receipt_no);
     let payload = r.payload().canonical();
     ReceiptView {
+        // The scan page (`/v/…`, HTML for the inspector's phone); the fragment stays on the phone and
+        // lets the page check the printed signature itself.
         qr_payload: format!(
-            "{}{verify_url}#{payload};{};{}",
+            "{}/v/{}#{payload};{};{}",
             s.cfg.public_url.trim_end_matches('/'),
+            r.receipt_no,
             r.kid,
             r.signature
         ),

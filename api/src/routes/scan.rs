@@ -1,0 +1,575 @@
+//! The inspector's scan (issue 15): `GET /v/{receipt_no}`, the page a receipt's QR code opens on a
+//! phone — and what `GET /api/v1/receipts/{receipt_no}/verify` answers a browser (`Accept: text/html`),
+//! so that QR codes printed before this page existed open it too.
+//!
+//! One glance, 360 px first, zh-CN with English beneath: a large banner (有效 / 已过期 / 已撤销 / 已注销 …,
+//! colour, icon and words), street, scope, high risk, valid until (in words), masked names, the numbers,
+//! when it was checked (server time), and whether the signature checks — checked in the page itself
+//! with WebCrypto Ed25519 against the published keys inlined into it: the QR fragment's signed payload
+//! when there is one (what is printed), else the server's receipt. One small self-contained response:
+//! inline CSS and script allowed by their hashes in its own CSP, no other request, `no-store`.
+
+use crate::app::AppState;
+use crate::error::{ApiError, ApiPath};
+use crate::filing::Filing;
+use crate::lifecycle::State;
+use crate::messages::{Key, Lang};
+use crate::routes::Routes;
+use crate::routes::pages::esc;
+use crate::routes::receipts::{Verification, verification};
+use crate::store::FilingRecord;
+use anbei_core::{Code, Date};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use base64::Engine as _;
+use sha2::{Digest, Sha256};
+use std::fmt::Write;
+use std::sync::LazyLock;
+
+pub fn routes(r: Routes) -> Routes {
+    r.get("/v/{receipt_no}", scan_page)
+}
+
+/// The scan page of a receipt (HTML; 404 is an HTML page too).
+#[utoipa::path(get, path = "/v/{receipt_no}", tag = "receipts", params(("receipt_no" = String, Path)),
+    responses((status = 200, description = "the scan page (HTML): state, what the receipt covers, names masked, signature checked in the page", content_type = "text/html"),
+              (status = 404, description = "the scan page saying there is no such receipt (HTML)", content_type = "text/html")))]
+pub async fn scan_page(
+    axum::extract::State(s): axum::extract::State<AppState>,
+    ApiPath(no): ApiPath<String>,
+) -> Result<Response, ApiError> {
+    page(&s, &no).await
+}
+
+/// The scan page of receipt `no`: 200, or 404 saying there is none.
+pub async fn page(s: &AppState, no: &str) -> Result<Response, ApiError> {
+    let found = match s.store.get_by_receipt(no).await? {
+        Some(rec) if rec.receipt.is_some() => Some(rec),
+        _ => None,
+    };
+    let (status, html) = match found {
+        Some(rec) => (StatusCode::OK, render(s, &rec)?),
+        None => (StatusCode::NOT_FOUND, render_not_found(s, no)),
+    };
+    Ok(html_response(s, status, html))
+}
+
+/// Whether a request's `Accept` prefers HTML to JSON (a browser opening a printed QR code):
+/// `text/html` (or XHTML) weighted above `application/json`; `*/*` alone is JSON.
+pub fn wants_html(headers: &HeaderMap) -> bool {
+    let Some(accept) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let (mut html, mut json) = (0u16, 0u16);
+    for item in accept.split(',') {
+        let mut parts = item.split(';');
+        let ty = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
+        let q = parts
+            .filter_map(|p| p.trim().strip_prefix("q="))
+            .next()
+            .map_or(1000, |q| {
+                q.trim()
+                    .parse::<f32>()
+                    .map_or(0, |f| (f.clamp(0.0, 1.0) * 1000.0) as u16)
+            });
+        match ty.as_str() {
+            "text/html" | "application/xhtml+xml" => html = html.max(q),
+            "application/json" | "application/problem+json" => json = json.max(q),
+            _ => {}
+        }
+    }
+    html > 0 && html > json
+}
+
+/// A date in words: `2026年12月2日` / `2 December 2026`.
+pub fn date_words(lang: Lang, d: Date) -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let (y, m, dd) = d.ymd();
+    match lang {
+        Lang::ZhCn => format!("{y}年{m}月{dd}日"),
+        Lang::En => format!(
+            "{dd} {} {y}",
+            MONTHS.get(m as usize - 1).copied().unwrap_or_default()
+        ),
+    }
+}
+
+/// A stored `YYYY-MM-DD…` (a date or an RFC 3339 time) in words; as stored when it is not one.
+pub fn words_of(lang: Lang, stored: &str) -> String {
+    match stored.get(..10).and_then(Date::parse) {
+        Some(d) => date_words(lang, d),
+        None => stored.to_owned(),
+    }
+}
+
+/// How a registration's state is shown: banner class, icon, words.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Look {
+    Valid,
+    Expired,
+    Revoked,
+    Cancelled,
+    Refused,
+    Pending,
+    BadSignature,
+    NotFound,
+}
+
+impl Look {
+    pub fn of(v: &Verification) -> Look {
+        match v.status {
+            State::Registered | State::Extended if v.signature_valid => Look::Valid,
+            State::Registered | State::Extended => Look::BadSignature,
+            State::Expired => Look::Expired,
+            State::Revoked => Look::Revoked,
+            State::Cancelled => Look::Cancelled,
+            State::Refused => Look::Refused,
+            State::Filed | State::Returned => Look::Pending,
+        }
+    }
+    fn class(self) -> &'static str {
+        match self {
+            Look::Valid => "ok",
+            Look::Expired => "exp",
+            Look::Revoked => "rev",
+            Look::Cancelled => "can",
+            Look::Refused | Look::Pending | Look::BadSignature | Look::NotFound => "bad",
+        }
+    }
+    fn key(self) -> Key {
+        match self {
+            Look::Valid => Key::ScanValid,
+            Look::Expired => Key::ScanExpired,
+            Look::Revoked => Key::ScanRevoked,
+            Look::Cancelled => Key::ScanCancelled,
+            Look::Refused => Key::ScanRefused,
+            Look::Pending => Key::ScanPending,
+            Look::BadSignature => Key::ScanBadSignature,
+            Look::NotFound => Key::ScanNotFound,
+        }
+    }
+    /// A 64 px icon (white on the banner): a tick, a clock, a cross, a barred circle, a warning sign.
+    fn icon(self) -> &'static str {
+        match self {
+            Look::Valid => {
+                "<svg viewBox=\"0 0 64 64\" aria-hidden=\"true\"><circle cx=\"32\" cy=\"32\" r=\"29\" fill=\"none\" stroke=\"#fff\" stroke-width=\"5\"/><path d=\"M18 33l10 10 19-21\" fill=\"none\" stroke=\"#fff\" stroke-width=\"7\" stroke-linecap=\"round\" stroke-linejoin=\"round\"/></svg>"
+            }
+            Look::Expired => {
+                "<svg viewBox=\"0 0 64 64\" aria-hidden=\"true\"><circle cx=\"32\" cy=\"32\" r=\"29\" fill=\"none\" stroke=\"#fff\" stroke-width=\"5\"/><path d=\"M32 14v19l12 8\" fill=\"none\" stroke=\"#fff\" stroke-width=\"6\" stroke-linecap=\"round\" stroke-linejoin=\"round\"/></svg>"
+            }
+            Look::Cancelled => {
+                "<svg viewBox=\"0 0 64 64\" aria-hidden=\"true\"><circle cx=\"32\" cy=\"32\" r=\"29\" fill=\"none\" stroke=\"#fff\" stroke-width=\"5\"/><path d=\"M12 52L52 12\" stroke=\"#fff\" stroke-width=\"6\"/></svg>"
+            }
+            Look::Revoked | Look::Refused | Look::BadSignature | Look::NotFound => {
+                "<svg viewBox=\"0 0 64 64\" aria-hidden=\"true\"><circle cx=\"32\" cy=\"32\" r=\"29\" fill=\"none\" stroke=\"#fff\" stroke-width=\"5\"/><path d=\"M20 20l24 24M44 20L20 44\" stroke=\"#fff\" stroke-width=\"7\" stroke-linecap=\"round\"/></svg>"
+            }
+            Look::Pending => {
+                "<svg viewBox=\"0 0 64 64\" aria-hidden=\"true\"><circle cx=\"32\" cy=\"32\" r=\"29\" fill=\"none\" stroke=\"#fff\" stroke-width=\"5\"/><path d=\"M32 15v22\" stroke=\"#fff\" stroke-width=\"7\" stroke-linecap=\"round\"/><circle cx=\"32\" cy=\"47\" r=\"4.5\" fill=\"#fff\"/></svg>"
+            }
+        }
+    }
+}
+
+/// The day a registration left force (revoked, cancelled: its last change), in words.
+fn changed_on(lang: Lang, rec: &FilingRecord) -> String {
+    words_of(lang, &rec.updated_at)
+}
+
+/// The sentence under the banner.
+fn detail(lang: Lang, look: Look, v: &Verification, rec: &FilingRecord) -> String {
+    let until = words_of(lang, &v.valid_until);
+    match look {
+        Look::Valid if v.status == State::Extended => {
+            lang.fill(Key::ScanExtendedDetail, &[("until", &until)])
+        }
+        Look::Valid => lang.fill(Key::ScanValidDetail, &[("until", &until)]),
+        Look::Expired => lang.fill(Key::ScanExpiredDetail, &[("until", &until)]),
+        Look::Revoked => lang.fill(Key::ScanRevokedDetail, &[("date", &changed_on(lang, rec))]),
+        Look::Cancelled => lang.fill(
+            Key::ScanCancelledDetail,
+            &[("date", &changed_on(lang, rec))],
+        ),
+        Look::Refused => lang.text(Key::ScanRefusedDetail).to_owned(),
+        Look::Pending => lang.text(Key::ScanPendingDetail).to_owned(),
+        Look::BadSignature => lang.text(Key::ScanBadSignatureDetail).to_owned(),
+        Look::NotFound => lang.fill(Key::ScanNotFoundDetail, &[("no", &v.receipt_no)]),
+    }
+}
+
+/// What a void printed receipt says of its state and date (`已撤销 · 2026年12月2日`), or `None` when the
+/// registration is in force.
+pub fn void_line(lang: Lang, v: &Verification, rec: &FilingRecord) -> Option<String> {
+    Some(match v.status {
+        State::Registered | State::Extended => return None,
+        State::Revoked => lang.fill(Key::VoidRevokedOn, &[("date", &changed_on(lang, rec))]),
+        State::Cancelled => lang.fill(Key::VoidCancelledOn, &[("date", &changed_on(lang, rec))]),
+        State::Expired => lang.fill(
+            Key::VoidExpiredAfter,
+            &[("until", &words_of(lang, &v.valid_until))],
+        ),
+        State::Filed | State::Returned | State::Refused => {
+            lang.text(Key::VoidNotInForce).to_owned()
+        }
+    })
+}
+
+/// Chinese, with the English beneath.
+fn both(zh: &str, en: &str) -> String {
+    format!(
+        "{}<span class=\"en\" lang=\"en\">{}</span>",
+        esc(zh),
+        esc(en)
+    )
+}
+
+fn text2(k: Key) -> String {
+    both(Lang::ZhCn.text(k), Lang::En.text(k))
+}
+
+const STYLE: &str = "*{box-sizing:border-box}\
+html{-webkit-text-size-adjust:100%}\
+body{margin:0;font:16px/1.45 system-ui,-apple-system,'PingFang SC','Noto Sans CJK SC','Microsoft YaHei',sans-serif;color:#111;background:#eef0f2}\
+.en{display:block;font-size:.8125rem;color:#4a4f55;font-weight:400;letter-spacing:0}\
+.b{color:#fff;padding:16px 14px 14px}\
+.b .in{max-width:40rem;margin:0 auto;display:flex;gap:14px;align-items:center}\
+.b svg{width:64px;height:64px;flex:none}\
+.b h1{margin:0;font-size:2.75rem;line-height:1.05;letter-spacing:.08em;font-weight:800}\
+.b h1 .en{color:#fff;font-size:1.25rem;font-weight:700;letter-spacing:.02em;margin-top:2px}\
+.b p{max-width:40rem;margin:10px auto 0;font-size:1rem;font-weight:600}\
+.b p .en{color:#fff;opacity:.92;font-weight:400}\
+.ok{background:#0b6b2e}\
+.exp{background:#9c4300}\
+.rev{background:repeating-linear-gradient(135deg,#b0001a 0 18px,#8c0014 18px 36px)}\
+.can{background:#3c4550}\
+.bad{background:#b0001a}\
+main{max-width:40rem;margin:0 auto;padding:12px}\
+dl{margin:0;background:#fff;border:1px solid #d5d8dc;border-radius:8px}\
+dl div{display:flex;flex-wrap:wrap;gap:0 10px;padding:8px 12px;border-top:1px solid #eceef0}\
+dl div:first-child{border-top:0}\
+dt{flex:0 0 5.4em;color:#33383d}\
+dd{margin:0;flex:1 1 12em;font-weight:600;overflow-wrap:anywhere}\
+.hr{color:#9c4300}.num{font-size:.875rem;font-variant-numeric:tabular-nums}\
+.sig{margin:12px 0;background:#fff;border:2px solid #8a9096;border-radius:8px;padding:8px 12px}\
+.sig h2{margin:0 0 4px;font-size:1rem}\
+.sig p{display:none;margin:0;font-weight:600}\
+.sig[data-state=pending] .s-pending,.sig[data-state=ok] .s-ok,.sig[data-state=old] .s-old,.sig[data-state=bad] .s-bad,\
+.sig[data-state=other] .s-other,.sig[data-state=na] .s-na{display:block}\
+.sig[data-state=ok],.sig[data-state=old]{border-color:#0b6b2e}\
+.sig[data-state=ok] p,.sig[data-state=old] p{color:#0b6b2e}\
+.sig[data-state=bad],.sig[data-state=other]{border-color:#b0001a;background:#fff0f1}\
+.sig[data-state=bad] p,.sig[data-state=other] p{color:#9a0017}\
+.sig p .en{color:inherit}\
+.sig[data-state=ok] .s-note,.sig[data-state=old] .s-note{display:block}\
+.sig[data-live=\"0\"][data-state=ok],.sig[data-live=\"0\"][data-state=old]{border-color:#5b6168}\
+.sig[data-live=\"0\"][data-state=ok] p,.sig[data-live=\"0\"][data-state=old] p{color:#262a2e}\
+.alarm{display:none}.alarm h2{margin:0;font-size:1.75rem;line-height:1.15}.alarm h2 .en{color:#fff;font-size:1rem}\
+body[data-sig=bad] .alarm,body[data-sig=other] .alarm{display:block}\
+body[data-sig=bad] .b.ok,body[data-sig=other] .b.ok{background:#5b6168}\
+.kid{font-size:.75rem;color:#4a4f55;overflow-wrap:anywhere;margin-top:4px}\
+footer{font-size:.875rem;color:#33383d;margin-top:12px}";
+
+/// Reads the QR fragment (`#<payload>;<kid>;<signature>`), else the server's receipt values, and
+/// checks the Ed25519 signature with the inlined public keys. States: ok (signed, this receipt, as
+/// now), old (signed, this receipt, an earlier version), other (signed, another receipt), bad
+/// (not signed by a published key), na (this browser has no Ed25519 in WebCrypto).
+const SCRIPT: &str = "(async()=>{const e=document.getElementById('sig');if(!e)return;const d=e.dataset,s=k=>{e.dataset.state=k;document.body.dataset.sig=k};\
+const b=t=>{t=t.replace(/-/g,'+').replace(/_/g,'/');while(t.length%4)t+='=';const r=atob(t),u=new Uint8Array(r.length);\
+for(let i=0;i<r.length;i++)u[i]=r.charCodeAt(i);return u};let p=d.payload,k=d.kid,g=d.sig,h=location.hash.slice(1);\
+if(h){try{h=decodeURIComponent(h)}catch(x){}const a=h.lastIndexOf(';'),c=a>0?h.lastIndexOf(';',a-1):-1;\
+if(c<1)return s('bad');p=h.slice(0,c);k=h.slice(c+1,a);g=h.slice(a+1)}\
+const K=JSON.parse(d.keys||'{}');let key;try{const c=window.crypto&&crypto.subtle;if(!c)return s('na');\
+const x=Object.values(K)[0];if(!x)return s('na');key=await c.importKey('raw',b(K[k]||x),{name:'Ed25519'},false,['verify'])}catch(x){return s('na')}\
+if(!K[k])return s('bad');let ok=false;try{ok=await crypto.subtle.verify({name:'Ed25519'},key,b(g),new TextEncoder().encode(p))}catch(x){}\
+if(!ok)return s('bad');const f=p.split(';');if(f[0]!=='ANBEI1'||f[1]!==d.no)return s('other');s(p===d.payload?'ok':'old')})();";
+
+fn sha256_b64(s: &str) -> String {
+    base64::engine::general_purpose::STANDARD.encode(Sha256::digest(s.as_bytes()))
+}
+
+/// The page's CSP: nothing but its own inline style and script (by hash) and data: images.
+static CSP_SOURCES: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "default-src 'none'; script-src 'sha256-{}'; style-src 'sha256-{}'; img-src data:; base-uri 'none'; form-action 'none'",
+        sha256_b64(SCRIPT),
+        sha256_b64(STYLE)
+    )
+});
+
+fn html_response(s: &AppState, status: StatusCode, html: String) -> Response {
+    let frame = if s.cfg.cors_origins.is_empty() {
+        "'self'".to_owned()
+    } else {
+        format!("'self' {}", s.cfg.cors_origins.join(" "))
+    };
+    let mut r = (status, html).into_response();
+    let h = r.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(header::VARY, HeaderValue::from_static("Accept"));
+    h.insert(
+        header::HeaderName::from_static("x-robots-tag"),
+        HeaderValue::from_static("noindex"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "{}; frame-ancestors {frame}",
+        CSP_SOURCES.as_str()
+    )) {
+        h.insert(header::CONTENT_SECURITY_POLICY, v);
+    }
+    r
+}
+
+fn head(title: &str) -> String {
+    format!(
+        "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><meta name=\"robots\" content=\"noindex\">\
+         <link rel=\"icon\" href=\"data:,\"><title>{}</title><style>{STYLE}</style></head><body>",
+        esc(title)
+    )
+}
+
+fn banner(look: Look, zh_detail: &str, en_detail: &str) -> String {
+    let k = look.key();
+    format!(
+        "<header class=\"b {cls}\" role=\"status\" data-look=\"{cls}\"><div class=\"in\">{icon}<h1>{title}</h1></div><p>{detail}</p></header>",
+        cls = look.class(),
+        icon = look.icon(),
+        title = text2(k),
+        detail = both(zh_detail, en_detail),
+    )
+}
+
+fn row(out: &mut String, label: Key, zh: &str, en: Option<&str>) {
+    let value = match en {
+        Some(en) if en != zh => both(zh, en),
+        _ => esc(zh),
+    };
+    let _ = write!(out, "<div><dt>{}</dt><dd>{value}</dd></div>", text2(label));
+}
+
+fn checked_at(s: &AppState) -> (String, String) {
+    let now = crate::clock::rfc3339(s.now_ms());
+    let time = now.get(11..16).unwrap_or_default().to_owned();
+    let at = |lang: Lang| {
+        lang.fill(
+            Key::ScanCheckedAtValue,
+            &[("date", &words_of(lang, &now)), ("time", &time)],
+        )
+    };
+    (at(Lang::ZhCn), at(Lang::En))
+}
+
+fn render(s: &AppState, rec: &FilingRecord) -> Result<String, ApiError> {
+    let v = verification(s, rec)?;
+    let f: Filing = serde_json::from_str(&rec.request).map_err(ApiError::internal)?;
+    let look = Look::of(&v);
+    let mut h = head(&format!(
+        "{} {} · {}",
+        Lang::ZhCn.text(Key::ScanTitle),
+        v.receipt_no,
+        Lang::ZhCn.text(look.key())
+    ));
+    // Shown by the page's own check when the QR code's signature fails: the printed code is forged,
+    // whatever the number's registration says.
+    let _ = write!(
+        h,
+        "<div class=\"b bad alarm\" role=\"alert\"><div class=\"in\">{icon}<h2>{title}</h2></div><p>{detail}</p></div>",
+        icon = Look::NotFound.icon(),
+        title = text2(Key::SigForged),
+        detail = text2(Key::SigForgedDetail),
+    );
+    h.push_str(&banner(
+        look,
+        &detail(Lang::ZhCn, look, &v, rec),
+        &detail(Lang::En, look, &v, rec),
+    ));
+    h.push_str("<main><dl>");
+    let street = s
+        .engine
+        .street_index(&v.street)
+        .and_then(|i| s.engine.streets().get(i));
+    row(
+        &mut h,
+        Key::ScanStreet,
+        street.map_or(v.street.as_str(), |st| st.name.zh.as_str()),
+        street.map(|st| st.name.en.as_str()),
+    );
+    let site = format!("{} {}", f.site.address, f.site.community);
+    row(&mut h, Key::ScanSite, site.trim(), None);
+    let scope = Code::from_str(&v.scope).map(|c| &s.engine.code_text(c).title);
+    row(
+        &mut h,
+        Key::ScanScope,
+        scope.map_or(v.scope.as_str(), |t| t.zh.as_str()),
+        scope.map(|t| t.en.as_str()),
+    );
+    let risk = if v.high_risk {
+        Key::ScanHighRiskYes
+    } else {
+        Key::ScanHighRiskNo
+    };
+    let _ = write!(
+        h,
+        "<div><dt>{}</dt><dd{}>{}</dd></div>",
+        text2(Key::ScanHighRisk),
+        if v.high_risk { " class=\"hr\"" } else { "" },
+        text2(risk)
+    );
+    row(
+        &mut h,
+        Key::ScanValidUntil,
+        &words_of(Lang::ZhCn, &v.valid_until),
+        Some(&words_of(Lang::En, &v.valid_until)),
+    );
+    row(&mut h, Key::ScanApplicant, &v.applicant, None);
+    row(&mut h, Key::ScanContractor, &v.contractor, None);
+    if let Some(p) = &v.project_lead {
+        row(&mut h, Key::ScanProjectLead, p, None);
+    }
+    for (label, no) in [
+        (Key::ScanReceiptNo, &v.receipt_no),
+        (Key::ScanFilingNo, &v.filing_no),
+    ] {
+        let _ = write!(
+            h,
+            "<div><dt>{}</dt><dd class=\"num\">{}</dd></div>",
+            text2(label),
+            esc(no)
+        );
+    }
+    let (zh, en) = checked_at(s);
+    row(&mut h, Key::ScanCheckedAt, &zh, Some(&en));
+    h.push_str("</dl>");
+    h.push_str(&signature_section(s, &v, look == Look::Valid));
+    let _ = write!(
+        h,
+        "<footer>{}</footer></main><script>{SCRIPT}</script></body></html>",
+        both(&v.notice.zh, &v.notice.en)
+    );
+    Ok(h)
+}
+
+/// The signature's part: every outcome's words are here (the script only picks one), so the script
+/// carries no text and the page says the server's result when the script cannot run.
+fn signature_section(s: &AppState, v: &Verification, live: bool) -> String {
+    let server = if v.signature_valid {
+        Key::SigServerOk
+    } else {
+        Key::SigServerBad
+    };
+    let with_server = |k: Key| {
+        both(
+            &Lang::ZhCn.fill(k, &[("server", &Lang::ZhCn.text(server))]),
+            &Lang::En.fill(k, &[("server", &Lang::En.text(server))]),
+        )
+    };
+    let jwks = s.signer.jwks();
+    let keys: serde_json::Map<String, serde_json::Value> = jwks["keys"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|k| Some((k["kid"].as_str()?.to_owned(), k["x"].clone())))
+        .collect();
+    format!(
+        "<section class=\"sig\" id=\"sig\" data-state=\"pending\" data-live=\"{live}\" aria-live=\"polite\" data-no=\"{no}\" data-payload=\"{payload}\" \
+         data-kid=\"{kid}\" data-sig=\"{sig}\" data-keys=\"{keys}\"><h2>{title}</h2>\
+         <p class=\"s-pending\">{pending}</p><p class=\"s-ok\">✓ {ok}</p><p class=\"s-old\">✓ {old}</p>{note}\
+         <p class=\"s-bad\">✕ {bad}</p><p class=\"s-other\">✕ {other}</p><p class=\"s-na\">{na}</p>\
+         <div class=\"kid\">Ed25519 · {kid}</div></section>",
+        live = u8::from(live),
+        note = if live {
+            String::new()
+        } else {
+            format!(
+                "<p class=\"s-note\">{}</p>",
+                text2(Key::SigGenuineNotInForce)
+            )
+        },
+        no = esc(&v.receipt_no),
+        payload = esc(&v.payload),
+        kid = esc(&v.kid),
+        sig = esc(&v.signature),
+        keys = esc(&serde_json::Value::Object(keys).to_string()),
+        title = text2(Key::ScanSignature),
+        pending = with_server(Key::SigPending),
+        ok = text2(Key::SigOk),
+        old = text2(Key::SigOld),
+        bad = text2(Key::SigBad),
+        other = text2(Key::SigOther),
+        na = with_server(Key::SigUnsupported),
+    )
+}
+
+fn render_not_found(_s: &AppState, no: &str) -> String {
+    let look = Look::NotFound;
+    let mut h = head(&format!(
+        "{} · {}",
+        Lang::ZhCn.text(Key::ScanTitle),
+        Lang::ZhCn.text(look.key())
+    ));
+    h.push_str(&banner(
+        look,
+        &Lang::ZhCn.fill(Key::ScanNotFoundDetail, &[("no", &no)]),
+        &Lang::En.fill(Key::ScanNotFoundDetail, &[("no", &no)]),
+    ));
+    let _ = write!(
+        h,
+        "<main><footer>{}</footer></main></body></html>",
+        text2(Key::NotAPermit)
+    );
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn accept(v: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(header::ACCEPT, HeaderValue::from_str(v).unwrap());
+        h
+    }
+
+    #[test]
+    fn browsers_get_html_machines_json() {
+        // Chromium, Firefox and Safari opening a link.
+        assert!(wants_html(&accept(
+            "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
+        )));
+        assert!(wants_html(&accept("text/html")));
+        assert!(!wants_html(&HeaderMap::new()));
+        assert!(!wants_html(&accept("*/*")));
+        assert!(!wants_html(&accept("application/json")));
+        assert!(!wants_html(&accept("text/html;q=0.5, application/json")));
+        assert!(!wants_html(&accept("text/html;q=0")));
+        assert!(wants_html(&accept("application/json;q=0.5, text/html")));
+    }
+
+    #[test]
+    fn dates_in_words() {
+        let d = Date::parse("2026-12-02").unwrap();
+        assert_eq!(date_words(Lang::ZhCn, d), "2026年12月2日");
+        assert_eq!(date_words(Lang::En, d), "2 December 2026");
+        assert_eq!(
+            words_of(Lang::ZhCn, "2027-05-23T10:00:00.000+08:00"),
+            "2027年5月23日"
+        );
+        assert_eq!(words_of(Lang::En, "soon"), "soon");
+    }
+}
