@@ -99,6 +99,8 @@ fn table() -> BTreeMap<(&'static str, &'static str), &'static [Caller]> {
         (("GET", "/api/v1/receipts/{receipt_no}/verify"), EVERYONE),
         (("GET", "/receipts/{receipt_no}"), EVERYONE),
         (("GET", "/receipts/{receipt_no}/notice"), EVERYONE),
+        // The inspector's scan page (issue 15): public, like the verification it shows.
+        (("GET", "/v/{receipt_no}"), EVERYONE),
         (("POST", "/api/v1/session"), EVERYONE),
         (("GET", "/api/v1/registrations"), LISTING),
         (("GET", "/api/v1/registrations/{filing_no}"), READERS),

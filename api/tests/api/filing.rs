@@ -300,7 +300,7 @@ pub(super) async fn receipt_signature_verifies_with_the_published_key(b: Backend
     // The QR string alone carries everything needed.
     let qr = r["qr_payload"].as_str().unwrap();
     assert!(qr.starts_with(&format!(
-        "https://anbei.test/api/v1/receipts/{}/verify#",
+        "https://anbei.test/v/{}#",
         r["receipt_no"].as_str().unwrap()
     )));
     let frag = qr.split_once('#').unwrap().1;
