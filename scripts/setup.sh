@@ -44,12 +44,14 @@ if [ ! -x tools/node_modules/.bin/wasm-opt ] || [ tools/package-lock.json -nt to
   (cd tools && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.stamp)
 fi
 
-# 4. Chromium, chromedriver and CJK fonts from Debian for the browser tests and screenshots
+# 4. Chromium, chromedriver, CJK fonts and faketime from Debian for the browser tests and screenshots
 if [ "$want_browser" = 1 ]; then
   missing=()
   command -v chromium >/dev/null || missing+=(chromium)
   command -v chromedriver >/dev/null || missing+=(chromium-driver)
   [ -d /usr/share/fonts/opentype/noto ] || missing+=(fonts-noto-cjk)
+  # libfaketime: the scan test moves a real server's clock past valid_until from outside (no test hook)
+  command -v faketime >/dev/null || missing+=(faketime)
   if [ ${#missing[@]} -gt 0 ]; then
     log "apt-get install ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive

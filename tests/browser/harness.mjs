@@ -40,7 +40,8 @@ export async function startServer(opts = {}) {
   // Developer convenience: reuse a server that is already running (the test command never sets this).
   if (process.env.ANBEI_TEST_BASE) return { base: process.env.ANBEI_TEST_BASE, dataDir: process.env.ANBEI_TEST_DATA_DIR, async stop() {} };
   if (!existsSync(BIN)) throw new Error(`${BIN} missing: cargo build --release -p anbei-api`);
-  if (!existsSync(join(WWW, 'dist', 'anbei-widget.js'))) throw new Error(`${WWW}/dist missing: scripts/build-widget.sh`);
+  // widget: false — a test of server pages only (the scan page) runs without the widget bundle
+  if (opts.widget !== false && !existsSync(join(WWW, 'dist', 'anbei-widget.js'))) throw new Error(`${WWW}/dist missing: scripts/build-widget.sh`);
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'anbei-browser-'));
   if (opts.beforeStart) opts.beforeStart(dataDir);

@@ -1,0 +1,209 @@
+// The inspector's scan (issue 15) against a real `anbei serve`, in headless Chromium at 360×740: the QR
+// code of a valid, a revoked and an expired registration opens a page that says so in one glance, checks
+// the signature in the page itself (WebCrypto Ed25519, keys inlined), shows no personal number in full,
+// and says so when the QR fragment was tampered with or the browser cannot check Ed25519. Printed pages
+// of a revoked registration are void. Registrations are made through the API; the officer revokes through
+// the API with a token from `anbei officer add`; "expired" is the real server on a clock moved past
+// valid_until from outside (libfaketime, Debian package faketime), with no test hook in the service.
+// Screenshots at 360 and 1280 px: tests/browser/screenshots/scan-<step>-<width>.png.
+// Needs: cargo build --release -p anbei-api (no widget bundle).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync, mkdtempSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT, startServer, launch, newPage, shots, officerToken } from './harness.mjs';
+
+const FILING = JSON.parse(readFileSync(join(ROOT, 'tests', 'fixtures', 'filings', 'complete.json'), 'utf8'));
+const FACTS = JSON.parse(readFileSync(join(ROOT, 'tests', 'fixtures', 'facts', 'ordinary.json'), 'utf8'));
+const FAKETIME_LIB = ['/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1', '/usr/lib/faketime/libfaketime.so.1'].find(existsSync);
+
+let server, browser, officer;
+before(async () => {
+  server = await startServer({ widget: false, beforeStart: (dir) => { officer = officerToken(dir, 'bantian'); } });
+  browser = await launch();
+});
+after(async () => { await browser?.close(); await server?.stop(); });
+
+function isoDays(n) { return new Date(Date.now() + 8 * 3600e3 + n * 86400e3).toISOString().slice(0, 10); }
+
+/** Files the complete fixture on `base` (every document the server asks for: one small PDF); returns the 201 body. */
+async function file(base) {
+  const body = structuredClone(FILING);
+  Object.assign(body, { facts: FACTS, planned_start: isoDays(7), planned_end: isoDays(60), documents: {} });
+  const up = await fetch(`${base}/api/v1/uploads`, { method: 'POST', headers: { 'content-type': 'application/pdf' },
+    body: `%PDF-1.4\n% scan test ${Math.random()}\n%%EOF\n` });
+  assert.equal(up.status, 201);
+  const doc = (await up.json()).upload_id;
+  for (let round = 0; round < 2; round++) {
+    const r = await fetch(`${base}/api/v1/registrations`, {
+      method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': crypto.randomUUID() }, body: JSON.stringify(body),
+    });
+    const j = await r.json();
+    if (r.status === 201) { assert.equal(j.status, 'registered', 'not high risk: registered at once'); return j; }
+    const missing = (j.errors || []).filter((e) => e.rule === 'missing_document').map((e) => e.field.replace('documents.', ''));
+    assert.ok(r.status === 422 && missing.length === j.errors.length, JSON.stringify(j));
+    for (const d of missing) body.documents[d] = doc;
+  }
+  throw new Error('could not file');
+}
+
+/** Opens `url` at 360×740 and waits for the page's own signature check to finish; counts requests. */
+async function scan(url, { init } = {}) {
+  const page = await newPage(browser, 360);
+  if (init) await page.addInitScript(init);
+  const requests = [];
+  page.on('request', (r) => requests.push(r.url()));
+  const resp = await page.goto(url);
+  await page.locator('header.b h1').waitFor();
+  if (await page.locator('#sig').count()) await page.waitForFunction(() => document.getElementById('sig').dataset.state !== 'pending');
+  return { page, resp, requests };
+}
+
+const banner = (page) => page.locator('header.b h1').innerText();
+const sigState = (page) => page.locator('#sig').getAttribute('data-state');
+const sigText = async (page) => (await page.locator('#sig p:visible').allInnerTexts()).join('\n');
+
+/** Nothing personal in full: the filing's ID numbers, mobiles, certificate numbers, unmasked names. */
+async function nothingPersonal(page) {
+  const html = await page.content();
+  const numbers = [FILING.applicant.id_number, FILING.applicant.mobile, FILING.project_lead.mobile, FILING.safety_manager.mobile,
+    ...FILING.workers.flatMap((w) => [w.id_number, w.certificate_no].filter(Boolean))];
+  for (const n of numbers) assert.ok(!html.includes(n), `${n} in the scan page`);
+  for (const name of [FILING.applicant.name, FILING.project_lead.name]) assert.ok(!html.includes(name), `${name} unmasked`);
+  // fits 360 px: no sideways scrolling
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 360, `page is ${width}px wide at 360`);
+}
+
+test('valid: the QR code opens 有效 with the signature checked in the page, one request, nothing personal in full', async () => {
+  const reg = await file(server.base);
+  const r = reg.receipt;
+  assert.ok(r.qr_payload.startsWith(`${server.base}/v/${r.receipt_no}#ANBEI1;${r.receipt_no};`), r.qr_payload);
+  const { page, resp, requests } = await scan(r.qr_payload);
+  assert.equal(resp.status(), 200);
+  assert.deepEqual(requests, [r.qr_payload.split('#')[0]], 'one request: keys, style and script are inline');
+  assert.match(await banner(page), /^有效\s*Valid$/);
+  assert.equal(await page.locator('header.b').getAttribute('data-look'), 'ok');
+  assert.equal(await sigState(page), 'ok');
+  assert.match(await sigText(page), /签名有效/);
+  assert.equal(await page.locator('.alarm').isVisible(), false);
+  const text = await page.locator('main').innerText();
+  for (const words of ['坂田街道', '否', `${r.receipt_no}`, reg.filing_no, '张*', '（北京时间）']) assert.ok(text.includes(words), `${words} missing`);
+  assert.match(text, /有效期至\s*Valid until\s*\d{4}年\d{1,2}月\d{1,2}日/);
+  assert.ok(!/\d{4}-\d{2}-\d{2}/.test(await page.locator('header.b').innerText() + text), 'no ISO dates shown');
+  assert.ok(!text.replaceAll(r.receipt_no, '').replaceAll(reg.filing_no, '').includes('bantian'), 'no street code shown (but in the numbers)');
+  await nothingPersonal(page);
+  assert.deepEqual(page.__errors || [], []);
+  await shots(page, 'scan', 'valid');
+
+  // without the fragment the page checks the server's receipt values
+  const plain = await scan(`${server.base}/v/${r.receipt_no}`);
+  assert.equal(await sigState(plain.page), 'ok');
+
+  // a QR code printed before /v/ existed: the verify URL answers the browser the same page, fragment kept
+  const old = `${server.base}/api/v1/receipts/${r.receipt_no}/verify#${r.qr_payload.split('#')[1]}`;
+  const legacy = await scan(old);
+  assert.match(await banner(legacy.page), /^有效/);
+  assert.equal(await sigState(legacy.page), 'ok');
+  assert.equal(legacy.page.url(), old);
+  await shots(legacy.page, 'scan', 'legacy-verify-url');
+
+  // a tampered fragment (high risk 0 → 1): the page says the signature fails
+  const forged = r.qr_payload.replace(`;${r.scope};0;bantian;`, `;${r.scope};1;bantian;`);
+  assert.notEqual(forged, r.qr_payload);
+  const bad = await scan(forged);
+  assert.equal(await sigState(bad.page), 'bad');
+  assert.match(await sigText(bad.page), /签名无效/);
+  assert.ok(!(await sigText(bad.page)).includes('签名有效'));
+  // and says so at the top, above the number's registration: the printed code is forged
+  assert.match(await bad.page.locator('.alarm').innerText(), /二维码签名无效/);
+  const top = await bad.page.locator('.alarm').boundingBox();
+  assert.ok(top.y < 10 && top.height > 80, JSON.stringify(top));
+  await shots(bad.page, 'scan', 'tampered');
+  // a signature of this key over another receipt's payload
+  const other = (await file(server.base)).receipt;
+  const swapped = `${server.base}/v/${r.receipt_no}#${other.qr_payload.split('#')[1]}`;
+  const sw = await scan(swapped);
+  assert.equal(await sigState(sw.page), 'other');
+  assert.match(await sigText(sw.page), /签名无效/);
+  assert.ok(await sw.page.locator('.alarm').isVisible());
+
+  // a browser without Ed25519 in WebCrypto says so plainly and gives the server's result
+  const na = await scan(r.qr_payload, { init: () => {
+    const orig = crypto.subtle.importKey.bind(crypto.subtle);
+    crypto.subtle.importKey = (fmt, key, alg, ...rest) => (alg && alg.name === 'Ed25519'
+      ? Promise.reject(new DOMException('Unrecognized name', 'NotSupportedError')) : orig(fmt, key, alg, ...rest));
+  } });
+  assert.equal(await sigState(na.page), 'na');
+  assert.match(await sigText(na.page), /本机无法核验签名，以服务器结果为准：服务器核验签名有效/);
+  await shots(na.page, 'scan', 'no-ed25519');
+});
+
+test('revoked: 已撤销 in red with the date; the signature still checks (a genuine receipt, revoked); printed pages void', async () => {
+  const reg = await file(server.base);
+  const r = await fetch(`${server.base}/api/v1/registrations/${reg.filing_no}/revocation`, {
+    method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${officer}` },
+    body: JSON.stringify({ reason: '现场超出登记范围施工', ground: 'beyond_scope' }),
+  });
+  assert.equal(r.status, 200, await r.clone().text());
+  const { page } = await scan(reg.receipt.qr_payload);
+  assert.match(await banner(page), /^已撤销\s*Revoked$/);
+  assert.equal(await page.locator('header.b').getAttribute('data-look'), 'rev');
+  assert.match(await page.locator('header.b p').innerText(), /街道办事处已于\d{4}年\d{1,2}月\d{1,2}日撤销本登记，本回执作废/);
+  assert.equal(await sigState(page), 'ok');
+  assert.match(await sigText(page), /签名有效[\s\S]*回执是真实的，但已不再有效/);
+  await nothingPersonal(page);
+  await shots(page, 'scan', 'revoked');
+
+  // the printable receipt and site notice: 作废 / VOID over every page, and a banner
+  for (const [path, step] of [[reg.receipt.print_url, 'void-receipt'], [reg.receipt.notice_url, 'void-notice']]) {
+    const p = await newPage(browser, 1280);
+    await p.goto(server.base + path);
+    assert.match(await p.locator('.void').innerText(), /作废[\s\S]*VOID[\s\S]*已撤销 · \d{4}年/);
+    assert.equal(await p.locator('.void').evaluate((e) => getComputedStyle(e).position), 'fixed');
+    assert.match(await p.locator('.void-banner').innerText(), /本回执已作废/);
+    await p.emulateMedia({ media: 'print' });
+    await shots(p, 'scan', step);
+    const pdf = await p.pdf({ format: 'A4' });
+    assert.ok(pdf.length > 1000);
+    writeFileSync(join(ROOT, 'tests', 'browser', 'screenshots', `scan-${step}.pdf`), pdf);
+  }
+});
+
+test('expired: 已过期 once the server\'s clock is past valid_until', { skip: !FAKETIME_LIB && 'faketime missing (scripts/setup.sh installs it)' }, async () => {
+  // A server of its own whose clock is moved from outside: libfaketime reads the offset from a file.
+  const dir = mkdtempSync(join(tmpdir(), 'anbei-faketime-'));
+  const offset = join(dir, 'offset');
+  writeFileSync(offset, '+0d\n');
+  const saved = globalThis.ANBEI_SERVER_ENV;
+  globalThis.ANBEI_SERVER_ENV = { LD_PRELOAD: FAKETIME_LIB, FAKETIME_TIMESTAMP_FILE: offset, FAKETIME_CACHE_DURATION: '1', DONT_FAKE_MONOTONIC: '1' };
+  const late = await startServer({ widget: false });
+  globalThis.ANBEI_SERVER_ENV = saved;
+  try {
+    const reg = await file(late.base);
+    const until = reg.receipt.valid_until;
+    const days = Math.ceil((Date.parse(until) - Date.now()) / 86400e3) + 2;
+    writeFileSync(offset, `+${days}d\n`);
+    await new Promise((res) => setTimeout(res, 1500)); // libfaketime re-reads the file after 1 s
+    const v = await (await fetch(`${late.base}/api/v1/receipts/${reg.receipt.receipt_no}/verify`)).json();
+    assert.equal(v.status, 'expired');
+    const { page } = await scan(reg.receipt.qr_payload);
+    assert.match(await banner(page), /^已过期\s*Expired$/);
+    assert.equal(await page.locator('header.b').getAttribute('data-look'), 'exp');
+    const [y, m, d] = until.split('-').map(Number);
+    assert.ok((await page.locator('header.b p').innerText()).includes(`有效期至${y}年${m}月${d}日，已届满`));
+    assert.equal(await sigState(page), 'ok');
+    await nothingPersonal(page);
+    await shots(page, 'scan', 'expired');
+  } finally {
+    await late.stop();
+  }
+});
+
+test('an unknown receipt number: an HTML page saying there is none', async () => {
+  const { page, resp } = await scan(`${server.base}/v/LG-bantian-20000101-000001#ANBEI1;x;y`);
+  assert.equal(resp.status(), 404);
+  assert.match(await banner(page), /^查无此回执\s*No such receipt$/);
+  await shots(page, 'scan', 'not-found');
+});
