@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdtempSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, startServer, launch, newPage, shots, officerToken } from './harness.mjs';
+import { ROOT, startServer, launch, newPage, shots, officerToken, axe } from './harness.mjs';
 
 const FILING = JSON.parse(readFileSync(join(ROOT, 'tests', 'fixtures', 'filings', 'complete.json'), 'utf8'));
 const FACTS = JSON.parse(readFileSync(join(ROOT, 'tests', 'fixtures', 'facts', 'ordinary.json'), 'utf8'));
@@ -95,6 +95,7 @@ test('valid: the QR code opens 有效 with the signature checked in the page, on
   assert.ok(!text.replaceAll(r.receipt_no, '').replaceAll(reg.filing_no, '').includes('bantian'), 'no street code shown (but in the numbers)');
   await nothingPersonal(page);
   assert.deepEqual(page.__errors || [], []);
+  assert.deepEqual(await axe(page), [], 'axe: no serious or critical violation');
   await shots(page, 'scan', 'valid');
 
   // without the fragment the page checks the server's receipt values
@@ -120,6 +121,7 @@ test('valid: the QR code opens 有效 with the signature checked in the page, on
   assert.match(await bad.page.locator('.alarm').innerText(), /二维码签名无效/);
   const top = await bad.page.locator('.alarm').boundingBox();
   assert.ok(top.y < 10 && top.height > 80, JSON.stringify(top));
+  assert.deepEqual(await axe(bad.page), [], 'axe: no serious or critical violation');
   await shots(bad.page, 'scan', 'tampered');
   // a signature of this key over another receipt's payload
   const other = (await file(server.base)).receipt;
@@ -154,6 +156,7 @@ test('revoked: 已撤销 in red with the date; the signature still checks (a gen
   assert.equal(await sigState(page), 'ok');
   assert.match(await sigText(page), /签名有效[\s\S]*回执是真实的，但已不再有效/);
   await nothingPersonal(page);
+  assert.deepEqual(await axe(page), [], 'axe: no serious or critical violation');
   await shots(page, 'scan', 'revoked');
 
   // the printable receipt and site notice: 作废 / VOID over every page, and a banner
@@ -177,7 +180,7 @@ test('expired: 已过期 once the server\'s clock is past valid_until', { skip: 
   const offset = join(dir, 'offset');
   writeFileSync(offset, '+0d\n');
   const saved = globalThis.ANBEI_SERVER_ENV;
-  globalThis.ANBEI_SERVER_ENV = { LD_PRELOAD: FAKETIME_LIB, FAKETIME_TIMESTAMP_FILE: offset, FAKETIME_CACHE_DURATION: '1', DONT_FAKE_MONOTONIC: '1' };
+  globalThis.ANBEI_SERVER_ENV = { LD_PRELOAD: FAKETIME_LIB, FAKETIME_TIMESTAMP_FILE: offset, FAKETIME_NO_CACHE: '1', DONT_FAKE_MONOTONIC: '1' };
   const late = await startServer({ widget: false });
   globalThis.ANBEI_SERVER_ENV = saved;
   try {
@@ -185,8 +188,13 @@ test('expired: 已过期 once the server\'s clock is past valid_until', { skip: 
     const until = reg.receipt.valid_until;
     const days = Math.ceil((Date.parse(until) - Date.now()) / 86400e3) + 2;
     writeFileSync(offset, `+${days}d\n`);
-    await new Promise((res) => setTimeout(res, 1500)); // libfaketime re-reads the file after 1 s
-    const v = await (await fetch(`${late.base}/api/v1/receipts/${reg.receipt.receipt_no}/verify`)).json();
+    // libfaketime reads the file at each clock call (FAKETIME_NO_CACHE); wait until the server sees the new day
+    let v;
+    for (let i = 0; i < 50; i++) {
+      v = await (await fetch(`${late.base}/api/v1/receipts/${reg.receipt.receipt_no}/verify`)).json();
+      if (v.status === 'expired') break;
+      await new Promise((res) => setTimeout(res, 200));
+    }
     assert.equal(v.status, 'expired');
     const { page } = await scan(reg.receipt.qr_payload);
     assert.match(await banner(page), /^已过期\s*Expired$/);
@@ -195,6 +203,7 @@ test('expired: 已过期 once the server\'s clock is past valid_until', { skip: 
     assert.ok((await page.locator('header.b p').innerText()).includes(`有效期至${y}年${m}月${d}日，已届满`));
     assert.equal(await sigState(page), 'ok');
     await nothingPersonal(page);
+    assert.deepEqual(await axe(page), [], 'axe: no serious or critical violation');
     await shots(page, 'scan', 'expired');
   } finally {
     await late.stop();
