@@ -90,7 +90,8 @@ pub fn verification(s: &AppState, rec: &FilingRecord) -> Result<Verification, Ap
 #[utoipa::path(get, path = "/api/v1/receipts/{receipt_no}/verify", tag = "receipts", params(("receipt_no" = String, Path)),
     responses((status = 200, description = "the verification (JSON); with `Accept: text/html` the scan page of /v/{receipt_no} (HTML)",
                content((Verification = "application/json"), (String = "text/html"))),
-              (status = 404, body = crate::error::Problem)))]
+              (status = 404, description = "no such receipt: a problem; with `Accept: text/html` the scan page saying so (HTML)",
+               content((crate::error::Problem = "application/json"), (String = "text/html")))))]
 pub async fn verify(
     axum::extract::State(s): axum::extract::State<AppState>,
     ApiPath(no): ApiPath<String>,
