@@ -183,10 +183,35 @@ test('expired: 已过期 once the server\'s clock is past valid_until', { skip: 
   globalThis.ANBEI_SERVER_ENV = { LD_PRELOAD: FAKETIME_LIB, FAKETIME_TIMESTAMP_FILE: offset, FAKETIME_NO_CACHE: '1', DONT_FAKE_MONOTONIC: '1' };
   const late = await startServer({ widget: false });
   globalThis.ANBEI_SERVER_ENV = saved;
+  const moveTo = async (days, check) => { // moves the server's clock and waits until it shows
+    writeFileSync(offset, `${days >= 0 ? '+' : ''}${days}d\n`);
+    let ok = false;
+    for (let i = 0; i < 50 && !(ok = await check()); i++) await new Promise((res) => setTimeout(res, 200));
+    assert.ok(ok, `server clock moved ${days} days`);
+  };
   try {
     const reg = await file(late.base);
+    const extended = await file(late.base);
     const until = reg.receipt.valid_until;
-    const days = Math.ceil((Date.parse(until) - Date.now()) / 86400e3) + 2;
+    const daysTo = Math.ceil((Date.parse(until) - Date.now()) / 86400e3);
+
+    // Inside the extension window (第二十五条): extended; the QR code printed before is an earlier version
+    // of the receipt — its signature checks and the page says the state on the page is what counts.
+    const extend = () => fetch(`${late.base}/api/v1/registrations/${extended.filing_no}/extension`, {
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${extended.access_token}` },
+      body: JSON.stringify({ new_valid_until: isoDays(daysTo + 60) }) });
+    let ext;
+    await moveTo(daysTo - 5, async () => { ext = await extend(); return ext.status === 200; });
+    assert.equal((await ext.json()).status, 'extended');
+    const old = await scan(extended.receipt.qr_payload);
+    assert.match(await banner(old.page), /^有效\s*Valid$/);
+    assert.match(await old.page.locator('header.b p').innerText(), /^已延期，在有效期内/);
+    assert.equal(await sigState(old.page), 'old');
+    assert.match(await sigText(old.page), /签名有效，但二维码所载为此前版本的回执/);
+    assert.equal(await old.page.locator('.alarm').isVisible(), false);
+    await shots(old.page, 'scan', 'extended-old-qr');
+
+    const days = daysTo + 2;
     writeFileSync(offset, `+${days}d\n`);
     // libfaketime reads the file at each clock call (FAKETIME_NO_CACHE); wait until the server sees the new day
     let v;

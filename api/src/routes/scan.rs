@@ -261,7 +261,7 @@ dl div{display:flex;flex-wrap:wrap;gap:0 10px;padding:8px 12px;border-top:1px so
 dl div:first-child{border-top:0}\
 dt{flex:0 0 5.4em;color:#33383d}\
 dd{margin:0;flex:1 1 12em;font-weight:600;overflow-wrap:anywhere}\
-.hr{color:#9c4300}.num{font-size:.8125rem;font-variant-numeric:tabular-nums}\
+.hr{color:#9c4300}.num{font-size:.9375rem;flex-basis:16em;white-space:nowrap;font-variant-numeric:tabular-nums}\
 .sig{margin:12px 0;background:#fff;border:2px solid #8a9096;border-radius:8px;padding:8px 12px}\
 .sig h2{margin:0 0 4px;font-size:1rem}\
 .sig p{display:none;margin:0;font-weight:600}\
