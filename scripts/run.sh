@@ -2,6 +2,8 @@
 # The one command that runs Anbei: installs what is missing, builds the widget and the server, and serves
 # the demo portal with the embedded widget and the street office's console on SQLite (./data). Ctrl-C stops it.
 #   ANBEI_LISTEN=127.0.0.1:8080 (default)   ANBEI_DATA_DIR=./data (default)
+#   ANBEI_PUBLIC_URL=https://… — the address printed in receipt QR codes; required when ANBEI_LISTEN is not
+#   loopback (anbei serve refuses to start without it: phones could not open the codes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 listen=${ANBEI_LISTEN:-127.0.0.1:8080}
@@ -17,6 +19,7 @@ cat <<MSG
   Open:      http://$listen/
   API:       http://$listen/api/openapi.json
   Console:   http://$listen/console/   (the street office: queue, filings, ledger, accounts, audit)
+  Scan page: http://$listen/v/<receipt number>   (what a receipt's QR code opens on a phone)
   First admin (prints an initial password once; TOTP is set up at first sign-in):
              target/release/anbei account add --login admin --name 管理员 --role admin --street '*' --data-dir $data
   An officer: target/release/anbei account add --login li.wei --name 李伟 --role officer --street bantian --data-dir $data
