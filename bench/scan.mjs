@@ -6,7 +6,8 @@
 //   - scan page    /v/{no}#<payload>;<kid>;<signature>  (what new QR codes open)
 //   - legacy HTML  /api/v1/receipts/{no}/verify#…         (old QR codes: a browser's Accept gets the same page)
 //   - JSON         /api/v1/receipts/{no}/verify           with Accept: application/json (what old QR codes showed)
-// Reported per variant, median of `runs` (default 5): FCP (performance.getEntriesByType('paint')), the
+// Loads are interleaved (one of each variant per round, after one discarded warm-up round). Reported per
+// variant, median of `runs` (default 5): FCP (performance.getEntriesByType('paint')), the
 // navigation's response end, and for the scan page the moment the in-page signature verdict is shown
 // (#sig data-state set, polled every animation frame from an init script); and the response's bytes
 // (body as sent, and gzip -9 of it for comparison: the service does not compress).
@@ -49,44 +50,46 @@ try {
     { name: 'legacy verify URL, HTML', url: `${server.base}/api/v1/receipts/${receipt.receipt_no}/verify#${fragment}` },
     { name: 'JSON verify (before)', url: `${server.base}/api/v1/receipts/${receipt.receipt_no}/verify`, headers: { accept: 'application/json' } },
   ];
-  const rows = [];
-  for (const v of variants) {
-    const fcp = [], end = [], verdict = [];
-    let bytes = 0, gz = 0, state = '';
-    for (let i = 0; i < runs; i++) {
-      const ctx = await browser.newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' });
-      const page = await ctx.newPage();
-      // Chromium sets a navigation's Accept itself: the JSON variant's is replaced in flight; every variant
-      // goes through the same interception so each pays its (small) cost.
-      await page.route('**/*', (route) => route.continue(v.headers ? { headers: { ...route.request().headers(), ...v.headers } } : undefined));
-      const cdp = await ctx.newCDPSession(page);
-      await cdp.send('Network.enable');
-      await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 150, downloadThroughput: 1.6e6 / 8, uploadThroughput: 750e3 / 8 });
-      await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
-      await page.addInitScript(() => {
-        const tick = () => {
-          const s = document.getElementById('sig');
-          if (s && s.dataset.state !== 'pending') { window.__verdict = performance.now(); window.__state = s.dataset.state; return; }
-          requestAnimationFrame(tick);
-        };
+  // One load of one variant, cold (fresh context), on the throttled profile.
+  async function load(v) {
+    const ctx = await browser.newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' });
+    const page = await ctx.newPage();
+    // Chromium sets a navigation's Accept itself: the JSON variant's is replaced in flight; every variant
+    // goes through the same interception so each pays its (small) cost.
+    await page.route('**/*', (route) => route.continue(v.headers ? { headers: { ...route.request().headers(), ...v.headers } } : undefined));
+    const cdp = await ctx.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 150, downloadThroughput: 1.6e6 / 8, uploadThroughput: 750e3 / 8 });
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+    await page.addInitScript(() => {
+      const tick = () => {
+        const s = document.getElementById('sig');
+        if (s && s.dataset.state !== 'pending') { window.__verdict = performance.now(); window.__state = s.dataset.state; return; }
         requestAnimationFrame(tick);
-      });
-      const resp = await page.goto(v.url, { waitUntil: 'load' });
-      const body = await resp.body();
-      bytes = body.length; gz = gzipSync(body, { level: 9 }).length;
-      await page.waitForFunction(() => performance.getEntriesByType('paint').some((e) => e.name === 'first-contentful-paint'), null, { timeout: 15000 });
-      if (!v.headers) await page.waitForFunction(() => window.__verdict !== undefined, null, { timeout: 15000 });
-      const m = await page.evaluate(() => ({
-        fcp: performance.getEntriesByType('paint').find((e) => e.name === 'first-contentful-paint')?.startTime,
-        end: performance.getEntriesByType('navigation')[0]?.responseEnd,
-        verdict: window.__verdict, state: window.__state,
-      }));
-      fcp.push(m.fcp); end.push(m.end); if (m.verdict !== undefined) verdict.push(m.verdict);
-      state = m.state || state;
-      await ctx.close();
-    }
-    rows.push({ name: v.name, fcp: median(fcp), fcpAll: fcp, end: median(end), verdict: verdict.length ? median(verdict) : undefined, state, bytes, gz });
+      };
+      requestAnimationFrame(tick);
+    });
+    const resp = await page.goto(v.url, { waitUntil: 'load' });
+    const body = await resp.body();
+    await page.waitForFunction(() => performance.getEntriesByType('paint').some((e) => e.name === 'first-contentful-paint'), null, { timeout: 15000 });
+    if (!v.headers) await page.waitForFunction(() => window.__verdict !== undefined, null, { timeout: 15000 });
+    const m = await page.evaluate(() => ({
+      fcp: performance.getEntriesByType('paint').find((e) => e.name === 'first-contentful-paint')?.startTime,
+      end: performance.getEntriesByType('navigation')[0]?.responseEnd,
+      verdict: window.__verdict, state: window.__state,
+    }));
+    await ctx.close();
+    return { ...m, bytes: body.length, gz: gzipSync(body, { level: 9 }).length };
   }
+  for (const v of variants) await load(v); // warm-up, discarded (the browser's first contexts are slower)
+  const results = variants.map(() => []);
+  for (let i = 0; i < runs; i++) for (const [k, v] of variants.entries()) results[k].push(await load(v)); // interleaved
+  const rows = variants.map((v, k) => {
+    const r = results[k];
+    const verdict = r.map((x) => x.verdict).filter((x) => x !== undefined);
+    return { name: v.name, fcp: median(r.map((x) => x.fcp)), fcpAll: r.map((x) => x.fcp), end: median(r.map((x) => x.end)),
+      verdict: verdict.length ? median(verdict) : undefined, state: r.find((x) => x.state)?.state || '', bytes: r[0].bytes, gz: r[0].gz };
+  });
   console.log(`scan page vs JSON, ${runs} cold loads each, 360×740, 1.6 Mbps / 150 ms RTT / CPU ×4 (Chromium CDP)`);
   console.log('variant'.padEnd(28) + 'FCP median ms'.padStart(15) + 'response end'.padStart(14) + 'verdict shown'.padStart(15) + 'body B'.padStart(9) + 'gzip -9 B'.padStart(11) + '  FCP runs');
   for (const r of rows) {
