@@ -62,7 +62,7 @@ word-break:break-all}.state{font-weight:bold}.warn{border:2px solid #b00;padding
 @media print{.noprint{display:none}}\
 .void{position:fixed;top:0;left:0;right:0;bottom:0;display:flex;align-items:center;justify-content:center;pointer-events:none;z-index:10}\
 .void div{transform:rotate(-35deg);text-align:center;color:rgba(176,0,26,.42);border:2.5mm solid rgba(176,0,26,.42);padding:2mm 8mm;\
-font-weight:800;line-height:1.1;background:rgba(255,255,255,.35)}.void b{display:block;font-size:84pt;letter-spacing:6mm}.void span{display:block;font-size:20pt}\
+font-weight:800;line-height:1.1;background:rgba(255,255,255,.35)}.void b{display:block;font-size:min(84pt,19vw);letter-spacing:.3em}.void span{display:block;font-size:min(20pt,4.6vw)}\
 .void-banner{border:1mm solid #b0001a;color:#8c0014;font-weight:bold;padding:2mm 3mm;margin:2mm 0;font-size:12pt}\
 .void-banner span{display:block;font-weight:normal;font-size:10pt}</style>";
 
