@@ -174,7 +174,9 @@ test('revoked: 已撤销 in red with the date; the signature still checks (a gen
   }
 });
 
-test('expired: 已过期 once the server\'s clock is past valid_until', { skip: !FAKETIME_LIB && 'faketime missing (scripts/setup.sh installs it)' }, async () => {
+test('expired: 已过期 once the server\'s clock is past valid_until', async () => {
+  // Never skipped: a missing libfaketime fails the test (scripts/setup.sh installs the Debian package).
+  assert.ok(FAKETIME_LIB, 'libfaketime missing: run scripts/setup.sh (Debian package faketime)');
   // A server of its own whose clock is moved from outside: libfaketime reads the offset from a file.
   const dir = mkdtempSync(join(tmpdir(), 'anbei-faketime-'));
   const offset = join(dir, 'offset');
