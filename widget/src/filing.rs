@@ -171,6 +171,35 @@ impl Form {
         j
     }
 
+    /// The form refilled from a filing's request body as the server keeps it (`GET` a registration:
+    /// `request`), to make a returned filing's changes on any device.
+    pub fn from_body(b: &Json) -> Form {
+        let text = |v: Option<&Json>| v.and_then(Json::as_str).unwrap_or("").to_string();
+        let mut f = Form {
+            text: TEXT.map(|(path, _)| text(saved_member(b, path))),
+            ..Form::default()
+        };
+        f.contractor_is_person = b
+            .get("contractor")
+            .and_then(|c| c.get("id_number"))
+            .is_some_and(|v| !v.is_null());
+        f.pledge_affirmed = b
+            .get("pledge")
+            .and_then(|p| p.get("affirmed"))
+            .and_then(Json::as_bool)
+            .unwrap_or(false);
+        if let Some(Json::Arr(ws)) = b.get("workers") {
+            f.workers = ws.iter().map(|w| WORKER.map(|k| text(w.get(k)))).collect();
+        }
+        if let Some(Json::Obj(d)) = b.get("documents") {
+            f.documents = d
+                .iter()
+                .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+                .collect();
+        }
+        f
+    }
+
     /// A saved draft; missing or mistyped fields are left empty.
     pub fn from_json(j: &Json) -> Form {
         let text = |v: Option<&Json>| v.and_then(Json::as_str).unwrap_or("").to_string();
@@ -443,6 +472,20 @@ pub fn problems_from_server(list: Option<&Json>) -> Vec<Problem> {
             }
         })
         .collect()
+}
+
+/// Why an upload was refused, from the API's answer (API.md "Uploads"): too large (413), not the file
+/// it claims to be (415: the bytes are not a PDF, JPG or PNG), empty (400), the network (0) — in words a
+/// person can act on.
+pub fn upload_refusal(status: u16, lang: Lang) -> &'static str {
+    let c = lang.cat();
+    match status {
+        0 => c.err_network,
+        413 => c.upload_too_big,
+        415 => c.upload_not_real,
+        400 => c.upload_empty,
+        _ => c.upload_failed,
+    }
 }
 
 /// A stable fingerprint of a request body (FNV-1a 64): the same body keeps its Idempotency-Key, so a

@@ -295,3 +295,26 @@ fn server_errors_map_to_fields() {
     );
     assert_eq!(p[0].text(Lang::En), "check digit");
 }
+
+/// A returned filing is refilled from the server's copy of its request (any device): the same body again.
+#[test]
+fn a_returned_filing_refills_the_form_from_its_request() {
+    let needs = needs("ordinary");
+    let b = fixtures::complete_filing().unwrap_or_else(|e| panic!("{e}"));
+    let f = Form::from_body(&json(&b));
+    assert_eq!(f, complete_form());
+    assert_eq!(value(&body(&f, &needs, Lang::Zh)), b);
+}
+
+/// An upload refused for its content says why, never "please retry".
+#[test]
+fn upload_refusals_say_why() {
+    for lang in [Lang::Zh, Lang::En] {
+        let c = lang.cat();
+        assert_eq!(upload_refusal(413, lang), c.upload_too_big);
+        assert_eq!(upload_refusal(415, lang), c.upload_not_real);
+        assert_eq!(upload_refusal(400, lang), c.upload_empty);
+        assert_eq!(upload_refusal(0, lang), c.err_network);
+    }
+    assert!(upload_refusal(415, Lang::Zh).contains("PDF"));
+}
