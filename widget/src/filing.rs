@@ -183,11 +183,14 @@ impl Form {
             .get("contractor")
             .and_then(|c| c.get("id_number"))
             .is_some_and(|v| !v.is_null());
-        f.pledge_affirmed = b
-            .get("pledge")
+        // affirmed in the body sent, or recorded as signed by the server (it keeps `signer` and `signed_at`):
+        // the box stays ticked, in view, for the resubmission
+        let pledge = b.get("pledge");
+        f.pledge_affirmed = pledge
             .and_then(|p| p.get("affirmed"))
             .and_then(Json::as_bool)
-            .unwrap_or(false);
+            .unwrap_or(false)
+            || pledge.is_some_and(|p| !p.str_at("signer").is_empty());
         if let Some(Json::Arr(ws)) = b.get("workers") {
             f.workers = ws.iter().map(|w| WORKER.map(|k| text(w.get(k)))).collect();
         }

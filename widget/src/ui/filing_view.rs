@@ -789,8 +789,13 @@ impl Fields<'_> {
                         .into_iter()
                         .filter(|p| p.field == path)
                         .collect();
+                    // in place: the error summary's lines do not move under the pointer
+                    let at = fs.problems.iter().position(|p| p.field == path);
                     fs.problems.retain(|p| p.field != path);
-                    fs.problems.extend(now);
+                    let at = at.unwrap_or(fs.problems.len()).min(fs.problems.len());
+                    for (i, p) in now.into_iter().enumerate() {
+                        fs.problems.insert(at + i, p);
+                    }
                 }));
             })
         };

@@ -369,12 +369,18 @@ pub fn track_view(p: &Props) -> Html {
         .unwrap_or_default();
     let print_links = (!receipt_no.is_empty() && phase.in_force()).then(|| {
         let enc = String::from(js_sys::encode_uri_component(&receipt_no));
-        html! {
+        let r = receipt.clone().unwrap_or_default();
+        let url = |member: &str, fallback: String| match r.str_at(member) {
+            "" => link(&fallback),
+            u => link(u),
+        };
+        html! {<>
+            if !r.str_at("qr_payload").is_empty() { { super::qr::qr(r.str_at("qr_payload"), c.qr_label) } }
             <ul class="aw-list aw-noprint">
-                <li><a class="aw-print-receipt" href={link(&format!("/receipts/{enc}"))} target="_blank" rel="noopener">{ c.print_receipt }</a></li>
-                <li><a class="aw-print-notice" href={link(&format!("/receipts/{enc}/notice"))} target="_blank" rel="noopener">{ c.site_notice }</a></li>
+                <li><a class="aw-print-receipt" href={url("print_url", format!("/receipts/{enc}"))} target="_blank" rel="noopener">{ c.print_receipt }</a></li>
+                <li><a class="aw-print-notice" href={url("notice_url", format!("/receipts/{enc}/notice"))} target="_blank" rel="noopener">{ c.site_notice }</a></li>
             </ul>
-        }
+        </>}
     });
     let today = s.today;
     let params = &s.engine.ruleset_for(today).params;
@@ -427,6 +433,9 @@ pub fn track_view(p: &Props) -> Html {
         }
         Phase::Refused => html! {<>
             if let Some(r) = reason_of("refused") { <p><strong>{ c.reason }{ colon(lang) }</strong>{ r }</p> }
+            if let Some(a) = last("refused").and_then(|e| e.get("data").map(|d| d.str_at("article").to_string())).filter(|a| !a.is_empty()) {
+                <p><strong>{ c.article }{ colon(lang) }</strong>{ crate::i18n::article(lang, &a) }</p>
+            }
             <p>{ c.refused_body }</p>
             <p>{ fill(c.refused_next, &[("office", &office)]) }</p>
         </>},

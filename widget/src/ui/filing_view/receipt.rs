@@ -72,7 +72,7 @@ pub(super) fn receipt(
         <div class="aw-code-panel" role="region" aria-labelledby="aw-code-h">
             <h3 id="aw-code-h">{ c.code_title }</h3>
             <dl class="aw-dates">
-                <dt>{ c.filing_no }</dt><dd class="aw-filing-no">{ filing_no.clone() }</dd>
+                <dt>{ c.filing_no }</dt><dd class="aw-code-no">{ filing_no.clone() }</dd>
                 <dt>{ c.access_code }</dt><dd><code class="aw-access-code">{ token.clone() }</code></dd>
             </dl>
             <p class="aw-small">{ c.code_body }</p>
