@@ -172,7 +172,14 @@ test('filed in the widget: the access code shown once, nothing personal left on 
   await third.locator(`${T} .aw-track-go`).click();
   await third.locator(`${T} .aw-track-error`).waitFor();
   assert.match(await third.locator(`${T} .aw-track-error`).innerText(), /No application was found/);
-  await lookUp(third, no, code);
+  // keyboard only: Tab to the code, type it, Enter
+  await tabTo(third, third.locator(`${T} #aw-t-code`));
+  await third.keyboard.press('Control+A');
+  await third.keyboard.type(code);
+  await third.keyboard.press('Enter');
+  await third.locator(`${T} .aw-track[data-status]`).waitFor({ timeout: 10000 });
+  // focus moves to the state, so a screen reader reads it first
+  assert.match(await third.evaluate(() => document.querySelector('#track').shadowRoot.activeElement?.className || ''), /aw-banner/);
   const en = await widgetText(third);
   assert.match(en, /Registered/);
   assert.match(en, /Bantian Subdistrict/);
@@ -333,6 +340,7 @@ test('error summary: each field named, its link moves focus to it; a field is ch
   await summary.locator('a').filter({ hasText: /^工地 · 详细地址：/ }).click();
   assert.equal(await page.evaluate(() => document.querySelector('#anbei-main').shadowRoot.activeElement?.id), 'aw-f-site-address');
   await shots(page, 'track', 'error-summary');
+  await summary.screenshot({ path: join(ROOT, 'tests', 'browser', 'screenshots', 'track-error-summary-box-360.png') });
 });
 
 test('a share link lands on the widget that restores it: scrolled into view and focused', async () => {

@@ -132,6 +132,36 @@ pub fn date_words(v: Option<&Json>, lang: Lang) -> String {
         .unwrap_or_default()
 }
 
+/// A text from the server (a problem's message) with every `YYYY-MM-DD` in it in words.
+pub fn dates_in_words(text: &str, lang: Lang) -> String {
+    let b = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    let mut copied = 0;
+    while i + 10 <= b.len() {
+        let w = &b[i..i + 10];
+        let shape = w.iter().enumerate().all(|(k, c)| match k {
+            4 | 7 => *c == b'-',
+            _ => c.is_ascii_digit(),
+        });
+        let edge = |j: usize| b.get(j).is_none_or(|c| !c.is_ascii_digit());
+        let date = (shape && (i == 0 || edge(i - 1)) && edge(i + 10))
+            .then(|| text.get(i..i + 10).and_then(Date::parse))
+            .flatten();
+        match date {
+            Some(d) => {
+                out.push_str(&text[copied..i]);
+                out.push_str(&fmt_day(lang, d));
+                i += 10;
+                copied = i;
+            }
+            None => i += 1,
+        }
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
 /// "在 2026年11月19日 前不能申请延期" and the like: the window's sentence for today.
 pub fn window_sentence(w: &Window, today: Date, lang: Lang) -> String {
     let c = lang.cat();
@@ -220,6 +250,21 @@ mod tests {
         assert_eq!(street_name(e, "bantian", Lang::Zh), "坂田街道");
         assert!(!street_name(e, "bantian", Lang::En).contains("bantian"));
         assert_eq!(street_name(e, "nowhere", Lang::Zh), "—");
+    }
+
+    #[test]
+    fn server_dates_read_as_words() {
+        assert_eq!(
+            dates_in_words("应晚于 2027-06-02，且不超过 2027-12-02（延长）", Lang::Zh),
+            "应晚于 2027年6月2日，且不超过 2027年12月2日（延长）"
+        );
+        assert_eq!(
+            dates_in_words("after 2027-06-02.", Lang::En),
+            "after 2 June 2027."
+        );
+        // not a date, or part of a longer number: left alone
+        assert_eq!(dates_in_words("T2027-06-021", Lang::Zh), "T2027-06-021");
+        assert_eq!(dates_in_words("2027-13-02", Lang::Zh), "2027-13-02");
     }
 
     #[test]

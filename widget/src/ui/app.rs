@@ -306,7 +306,7 @@ pub fn app(p: &Props) -> Html {
             <footer class="aw-foot">
                 { for open_track }
                 if s.mode != Mode::Track { <button type="button" class="aw-link aw-restart" onclick={restart}>{ c.start_again }</button> }
-                <p class="aw-small">{ c.offline_note }</p>
+                if s.view != View::Track { <p class="aw-small">{ c.offline_note }</p> }
             </footer>
         </div>
     }

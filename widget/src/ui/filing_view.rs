@@ -723,7 +723,7 @@ pub(crate) fn problem_text(
         "{}{}{}",
         field_label(&p.field, lang, engine, today),
         crate::i18n::colon(lang),
-        p.text(lang)
+        crate::track::dates_in_words(p.text(lang), lang)
     );
     let target = id.to_string();
     let onclick = Callback::from(move |e: MouseEvent| {
@@ -742,7 +742,7 @@ impl Fields<'_> {
             .problems
             .iter()
             .find(|p| p.field == path)
-            .map(|p| p.text(self.lang).to_string())
+            .map(|p| crate::track::dates_in_words(p.text(self.lang), self.lang))
     }
 
     /// The text fields `keys` of the body's object `prefix` (`""`: the body itself).

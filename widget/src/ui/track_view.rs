@@ -468,7 +468,7 @@ pub fn track_view(p: &Props) -> Html {
         ts.problems
             .iter()
             .find(|p| p.field == field)
-            .map(|p| p.text(lang).to_string())
+            .map(|p| crate::track::dates_in_words(p.text(lang), lang))
     };
     let date_field = |id: &str, label: &str, value: &str, field: &str, set: fn(&mut Ts, String)| {
         let err = field_error(field);
@@ -587,7 +587,7 @@ pub fn track_view(p: &Props) -> Html {
     };
     let refusal_box = (!ts.action_msg.is_empty() || !ts.problems.is_empty()).then(|| html! {
         <div class="aw-error aw-error-summary" role="alert" tabindex="-1" ref={banner.clone()}>
-            <p><strong>{ c.action_failed }</strong>{ ts.action_msg.clone() }</p>
+            <p><strong>{ c.action_failed }</strong>{ crate::track::dates_in_words(&ts.action_msg, lang) }</p>
             if !ts.problems.is_empty() {
                 <ul>{ for ts.problems.iter().map(|p| problem_text(p, lang, s.engine, today, &format!("aw-t-{}", p.field))) }</ul>
             }
