@@ -12,7 +12,7 @@ use anbei_filing::{Context, Doc, documents, ids, pledge};
 /// server's problems name (`errors[].field`), so one key finds a field's value, its input and its
 /// problem. Drafts keep the names of the earlier form — a person's fields under `applicant` / `agent`
 /// — so a draft saved before an update still opens.
-pub const TEXT: [(&str, &str); 22] = [
+pub const TEXT: [(&str, &str); 23] = [
     ("applicant.name", "applicant.name"),
     ("applicant.id_number", "applicant.id_number"),
     ("applicant.mobile", "applicant.mobile"),
@@ -34,6 +34,8 @@ pub const TEXT: [(&str, &str); 22] = [
     ("planned_start", "planned_start"),
     ("planned_end", "planned_end"),
     ("waste_disposal_site", "waste_site"),
+    // an odd job's 作业内容 (S_WORK_CONTENT)
+    ("work_description", "work_description"),
     // the version of the pledge shown when it was affirmed (the server's current one then)
     ("pledge.version", "pledge_version"),
 ];
@@ -432,6 +434,10 @@ pub fn body(f: &Form, needs: &Needs, lang: Lang) -> Json {
     }
     if filled("waste_disposal_site") {
         b.set("waste_disposal_site", opt(f.get("waste_disposal_site")));
+    }
+    // only an odd job says what it does here (第二十八条 last paragraph)
+    if needs.odd_job() && filled("work_description") {
+        b.set("work_description", opt(f.get("work_description")));
     }
     let docs: Vec<(String, Json)> = needs
         .uploads()

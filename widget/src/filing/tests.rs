@@ -176,8 +176,25 @@ fn odd_job_hired_person_needs_an_id_not_a_credit_code() {
     ] {
         f.set(path, v.into());
     }
+    // an odd job says what it does (作业内容, S_WORK_CONTENT, 第二十八条 last paragraph)
+    let missing = validate(&f, &needs);
+    assert_eq!(
+        missing
+            .iter()
+            .map(|p| (p.field.as_str(), p.rule.as_str()))
+            .collect::<Vec<_>>(),
+        vec![("work_description", "required")]
+    );
+    f.set("work_description", "更换临街商铺招牌".into());
     assert_eq!(validate(&f, &needs), vec![]);
     let b = body(&f, &needs, Lang::Zh);
+    assert_eq!(b.get("work_description"), Some(&s("更换临街商铺招牌")));
+    // engineering work does not send it
+    assert!(
+        body(&f, &self::needs("ordinary"), Lang::Zh)
+            .get("work_description")
+            .is_none()
+    );
     let contractor = b.get("contractor").cloned().unwrap_or_default();
     assert_eq!(contractor.get("id_number"), Some(&s("440307199003071239")));
     assert!(contractor.get("credit_code").is_none());

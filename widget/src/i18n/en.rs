@@ -215,4 +215,5 @@ pub static CAT: Catalogue = Catalogue {
     upload_empty: "The file is empty: choose it again.",
     wiped_note: "To protect personal data, the names, ID numbers and other details of the form were removed from this device.",
     track_other: "Look up another application",
+    work_description: "Work to be done",
 };

@@ -215,4 +215,5 @@ pub static CAT: Catalogue = Catalogue {
     upload_empty: "文件是空的，请重新选择。",
     wiped_note: "为保护个人信息，申报表中的姓名、身份证号码等已从本设备清除。",
     track_other: "查询另一份申报",
+    work_description: "作业内容",
 };

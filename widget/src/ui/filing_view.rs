@@ -577,6 +577,7 @@ pub fn filing_view(p: &Props) -> Html {
                 { for workers }
                 <button type="button" class="aw-btn aw-secondary aw-add-worker" onclick={add_worker}>{ "+ " }{ c.add_worker }</button>
             </fieldset>
+            if odd { { fx.fields("", &["work_description"]) } }
             { section((c.schedule, "", &["planned_start", "planned_end"], html! {})) }
             { fx.fields("", &["waste_disposal_site"]) }
             if !upload_codes.is_empty() {
@@ -611,7 +612,12 @@ fn kind(key: &str) -> Kind {
     match key {
         "mobile" => Kind::Tel,
         "planned_start" | "planned_end" | "certificate_valid_until" => Kind::Date,
-        "name" | "address" | "community" | "property_area" | "waste_disposal_site" => Kind::Text,
+        "name"
+        | "address"
+        | "community"
+        | "property_area"
+        | "waste_disposal_site"
+        | "work_description" => Kind::Text,
         _ => Kind::Id,
     }
 }
@@ -630,7 +636,7 @@ macro_rules! labels {
 
 labels! {
     name, id_number, mobile, address, community, property_area, credit_code, qualification_no, safety_licence_no,
-    certificate_no, certificate_valid_until, planned_start, planned_end
+    certificate_no, certificate_valid_until, planned_start, planned_end, work_description
 }
 
 /// What every text field of the form reads: the form, its problems, the language, where edits go.
@@ -700,6 +706,7 @@ pub(crate) fn field_label(
         "pledge" => c.pledge.to_string(),
         "planned_start" | "planned_end" => label(c, head).to_string(),
         "waste_disposal_site" => c.waste_site.to_string(),
+        "work_description" => c.work_description.to_string(),
         "new_valid_until" => c.new_valid_until.to_string(),
         "completion_date" => c.completion_date.to_string(),
         "waste_disposal_record" => c.waste_record.to_string(),
