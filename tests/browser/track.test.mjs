@@ -360,3 +360,19 @@ test('a share link lands on the widget that restores it: scrolled into view and 
   assert.ok(box && box.y >= 0 && box.y < 740, `the restored widget's heading is not in view: ${JSON.stringify(box)}`);
   await shots(other, 'track', 'share-link-focused');
 });
+
+test('the odd-job form asks its 作业内容, and its labels fit the hired party', async () => {
+  const page = await newPage(browser, 360);
+  await page.goto(server.base + '/');
+  await page.locator(`${W} h2.aw-q`).waitFor();
+  await answerUntil(page, W, { activity: 'odd_signage', venue: 'shop' });
+  await page.locator(`${W} .aw-go-file`).click();
+  await page.locator(`${W} form.aw-filing`).waitFor();
+  assert.match(await page.locator(`${W} label[for="aw-f-work_description"]`).innerText(), /作业内容/);
+  assert.match(await page.locator(`${W} label[for="aw-f-contractor-name"]`).innerText(), /单位名称/);
+  await page.locator(`${W} form.aw-filing .aw-check input[type="checkbox"]`).first().check();
+  assert.match(await page.locator(`${W} label[for="aw-f-contractor-name"]`).innerText(), /^姓名/);
+  await page.locator(`${W} .aw-submit`).click();
+  await page.locator(`${W} .aw-error-summary a`).filter({ hasText: /^作业内容：/ }).waitFor();
+  await shots(page, 'track', 'odd-job-form');
+});
