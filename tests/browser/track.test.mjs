@@ -2,7 +2,7 @@
 // nothing personal left in localStorage; "查询办理进度" by number and code in a fresh browser context (also
 // mode="track" for portals); returned → fixed → registered; refused and revoked in words; extension inside its
 // window (the server's clock moved with the hidden --clock-offset-days, the browser's with page.clock: no stored
-// data edited); cancellation with a waste record; error summary links that focus their fields; fields checked on
+// data edited); cancellation with a waste record; expiry; error summary links that focus their fields; fields checked on
 // blur; a share link that lands on (scrolls to and focuses) the widget that restores it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -135,6 +135,7 @@ test('filed in the widget: the access code shown once, nothing personal left on 
   await page.locator(`${W} .aw-copy-code`).click();
   assert.match(await page.evaluate(() => navigator.clipboard.readText()), new RegExp(code));
   plainWords(await page.locator(`${W} .aw-receipt`).innerText());
+  assert.deepEqual(await axe(page), []);
   await shots(page, 'track', 'code-shown-once');
 
   // a reload never shows the old receipt as if current: it opens the track view, which asks for the code
@@ -258,12 +259,13 @@ test('refused and revoked: the reason and the article in words, and what to do n
   await shots(page, 'track', 'revoked');
 });
 
-test('extension inside the window (server and browser clocks moved), then cancellation with a waste record', async () => {
+test('extension inside the window (server and browser clocks moved), then cancellation with a waste record; expiry', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'anbei-track-clock-'));
   let s = await startServer({ dataDir });
-  let filed;
+  let filed, later;
   try {
     filed = await fileByApi(s.base, 'bantian');
+    later = await fileByApi(s.base, 'bantian');
     assert.equal(filed.status, 'registered');
   } finally { await s.stop(); }
   const vu = filed.receipt.valid_until;
@@ -312,6 +314,25 @@ test('extension inside the window (server and browser clocks moved), then cancel
     assert.match(text, /已注销/);
     assert.equal(await page.locator(`${T} .aw-cancel`).count(), 0);
     await shots(page, 'track', 'cancelled');
+  } finally { await s.stop(); }
+  // a day after valid_until, never extended: expired, in words, with what to do
+  const past = daysBetween(today, vu) + 1;
+  s = await startServer({ dataDir, extraArgs: ['--clock-offset-days', String(past)] });
+  try {
+    const page = await newPage(browser, 360);
+    await page.clock.setFixedTime(new Date(Date.now() + past * 86400e3));
+    await page.route(s.base + '/track.html', (r) => r.fulfill({ contentType: 'text/html', body:
+      '<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>查询办理进度</title><meta name="viewport" content="width=device-width">' +
+      '<script type="module" src="/widget/anbei-widget.js"></script><anbei-widget id="track" api="/" mode="track"></anbei-widget></html>' }));
+    await page.goto(s.base + '/track.html');
+    await lookUp(page, later.filing_no, later.access_token);
+    assert.equal(await statusOf(page), 'expired');
+    const text = await widgetText(page);
+    plainWords(text);
+    assert.match(text, /登记已到期/);
+    assert.match(text, /重新申报/);
+    assert.equal(await page.locator(`${T} .aw-extend, ${T} .aw-cancel`).count(), 0);
+    await shots(page, 'track', 'expired');
   } finally { await s.stop({ keep: false }); }
 });
 
