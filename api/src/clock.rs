@@ -24,6 +24,17 @@ impl Clock for SystemClock {
     }
 }
 
+/// The system clock moved by a whole number of days: `anbei serve --clock-offset-days N`, for browser
+/// tests and demonstrations that need a registration near its end (the extension window, §3.7) without
+/// editing stored data. Never set in production (the server logs a warning when it is).
+pub struct OffsetClock(pub i64);
+
+impl Clock for OffsetClock {
+    fn now_ms(&self) -> i64 {
+        SystemClock.now_ms() + self.0 * 86_400_000
+    }
+}
+
 /// A clock the tests set by hand.
 #[derive(Clone, Default)]
 pub struct FixedClock(Arc<AtomicI64>);
@@ -95,5 +106,12 @@ mod tests {
         assert_eq!(rfc3339(ms), "2026-11-23T00:00:00.000+08:00");
         let c = FixedClock::at(Date::parse("2026-11-23").unwrap());
         assert_eq!(rfc3339(c.now_ms()), "2026-11-23T10:00:00.000+08:00");
+    }
+
+    #[test]
+    fn offset_clock_moves_whole_days() {
+        let (a, b) = (SystemClock.now_ms(), OffsetClock(170).now_ms());
+        let days = (b - a) as f64 / 86_400_000.0;
+        assert!((days - 170.0).abs() < 0.01, "{days}");
     }
 }

@@ -217,6 +217,10 @@ struct ServeArgs {
     /// … and this many hours after sign-in, whatever happens.
     #[arg(long, env = "ANBEI_SESSION_HOURS", default_value_t = 12)]
     session_hours: i64,
+    /// Run the clock this many days ahead (tests and demonstrations only: e.g. a registration's
+    /// extension window, months after it was filed). 0 in production.
+    #[arg(long, default_value_t = 0, hide = true)]
+    clock_offset_days: i64,
 }
 
 fn database(db: &DbArgs) -> Result<Database, String> {
@@ -320,7 +324,16 @@ async fn serve(a: ServeArgs) -> Result<(), String> {
     }
     cfg.session_idle_ms = a.session_idle_minutes * 60_000;
     cfg.session_absolute_ms = a.session_hours * 3_600_000;
-    let app = Application::build(cfg).await?;
+    let app = if a.clock_offset_days == 0 {
+        Application::build(cfg).await?
+    } else {
+        tracing::warn!(
+            days = a.clock_offset_days,
+            "clock moved by --clock-offset-days: for tests only"
+        );
+        Application::build_with_clock(cfg, Arc::new(clock::OffsetClock(a.clock_offset_days)))
+            .await?
+    };
     tracing::info!(addr = %app.local_addr(), "anbei serving");
     app.run_until(async {
         let _ = tokio::signal::ctrl_c().await;

@@ -140,6 +140,7 @@ mod tests {
             planned_start: "2026-12-01".into(),
             planned_end: "2026-12-31".into(),
             waste_disposal_site: "龙岗区建筑废弃物消纳场".into(),
+            work_description: None,
             documents: [
                 ("D_B".to_owned(), "sha256:cd".to_owned()),
                 ("D_A".to_owned(), "sha256:ab".to_owned()),

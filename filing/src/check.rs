@@ -61,6 +61,8 @@ enum Need {
     /// company that accepts the filing (第二十三条第（一）项, rules.md §10). Not read otherwise, so a
     /// filing outside one never names an area (nor falls in a property company's scope).
     PropertyManaged,
+    /// For an odd job: its 作业内容 (`S_WORK_CONTENT`, 第二十八条 last paragraph); optional otherwise.
+    OddJob,
 }
 
 use Kind as K;
@@ -122,11 +124,12 @@ const DATES: &[Member] = &[
 ];
 const REST: &[Member] = &[
     ("waste_disposal_site", K::Text(200), N::Always),
+    ("work_description", K::Text(200), N::OddJob),
     ("lang", K::Lang, N::Optional),
 ];
 
 /// The members of a filing body.
-pub const TOP_KEYS: [&str; 14] = [
+pub const TOP_KEYS: [&str; 15] = [
     "facts",
     "applicant",
     "agent",
@@ -138,6 +141,7 @@ pub const TOP_KEYS: [&str; 14] = [
     "planned_start",
     "planned_end",
     "waste_disposal_site",
+    "work_description",
     "documents",
     "lang",
     "pledge",
@@ -234,6 +238,7 @@ impl Need {
             N::HiredPerson => (!w.engineering && !w.credit_given).then_some(true),
             N::Pledge => w.pledge.then_some(true),
             N::PropertyManaged => w.property_managed.then_some(true),
+            N::OddJob => Some(!w.engineering),
         }
     }
 }
@@ -533,6 +538,7 @@ fn run<D: Doc, const BUILD: bool>(body: &D, c: &Context<'_, '_, D>) -> Outcome {
             planned_start: start?.to_string(),
             planned_end: end?.to_string(),
             waste_disposal_site: value(&rest, "waste_disposal_site")?,
+            work_description: value(&rest, "work_description"),
             documents: documents?,
             lang: value(&rest, "lang"),
             pledge: pledge.and_then(|p| {

@@ -172,6 +172,10 @@ pub struct Filing<F> {
     pub planned_start: String,
     pub planned_end: String,
     pub waste_disposal_site: String,
+    /// 作业内容: what an odd job does (`S_WORK_CONTENT`, 第二十八条 last paragraph); engineering work says it
+    /// through its documents. Filings before it was asked have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub work_description: Option<String>,
     /// Checklist code → upload id. Filings before spec v3 also hold uploads for `D_WORKER_LIST`,
     /// `D_WASTE_DESTINATION` and `D_SAFETY_PLEDGE`.
     pub documents: Documents,
@@ -197,6 +201,7 @@ impl<F> Filing<F> {
             planned_start: self.planned_start,
             planned_end: self.planned_end,
             waste_disposal_site: self.waste_disposal_site,
+            work_description: self.work_description,
             documents: self.documents,
             lang: self.lang,
             pledge: self.pledge,
@@ -335,6 +340,7 @@ impl<F: WriteJson> Filing<F> {
         write_str(&mut out, &self.planned_end);
         out.push_str(",\"waste_disposal_site\":");
         write_str(&mut out, &self.waste_disposal_site);
+        opt(&mut out, "work_description", &self.work_description);
         out.push_str(",\"documents\":{");
         for (i, (k, v)) in self.documents.iter().enumerate() {
             if i > 0 {

@@ -466,7 +466,7 @@ async function firstSignIn(page, login, initial, chosen) {
 test('scoped accounts: a community workstation cannot accept a high-risk filing; a property company accepts an odd job in its area, cannot see one outside it, with the keyboard only', async () => {
   const ODD = JSON.parse(readFileSync(join(ROOT, 'tests', 'fixtures', 'facts', 'odd_job.json'), 'utf8'));
   const highRisk = await file({ applicant: { ...FILING.applicant, name: '高风险' } });
-  const oddJob = (area) => file({ applicant: { ...FILING.applicant, name: `零星${area}` }, site: { ...FILING.site, property_area: area } }, { ...ODD, property_managed: true });
+  const oddJob = (area) => file({ applicant: { ...FILING.applicant, name: `零星${area}` }, site: { ...FILING.site, property_area: area }, work_description: '更换临街商铺招牌' }, { ...ODD, property_managed: true });
   const inArea = await oddJob('万科城');
   const outside = await oddJob('星河丹堤');
   account(['--login', 'gangtou', '--name', '岗头社区工作站', '--role', 'community', '--street', 'bantian', '--community', '岗头社区'], 'initial password 0003');

@@ -144,7 +144,8 @@ test('high-risk filing: first question → filed → officer accepts → receipt
   // the street's officer accepts; the applicant checks the status and gets the receipt
   const acc = await fetch(`${server.base}/api/v1/registrations/${filingNo}/acceptance`, { method: 'POST', headers: { authorization: `Bearer ${officer}`, 'content-type': 'application/json' }, body: '{}' });
   assert.ok(acc.ok, `acceptance answered ${acc.status}: ${await acc.text()}`);
-  await page.locator(`${W} .aw-check-status`).click();
+  // the applicant opens 查询办理进度 (the number and the code just shown) and gets the receipt
+  await page.locator(`${W} .aw-track-open`).click();
   await page.locator(`${W} .aw-receipt-no`).waitFor();
   assert.match(await page.locator(`${W} .aw-receipt-no`).innerText(), /^LG-bantian-/);
   assert.equal(await page.locator(`${W} svg.aw-qr`).count(), 1);
@@ -177,7 +178,8 @@ test('a returned filing reopens with every requested change marked, and resubmit
   ];
   const ret = await fetch(`${server.base}/api/v1/registrations/${filingNo}/return`, { method: 'POST', headers: { authorization: `Bearer ${officer}`, 'content-type': 'application/json' }, body: JSON.stringify({ changes }) });
   assert.ok(ret.ok, `return answered ${ret.status}: ${await ret.text()}`);
-  await page.locator(`${W} .aw-check-status`).click();
+  await page.locator(`${W} .aw-track-open`).click();
+  await page.locator(`${W} .aw-fix`).click();
   await page.locator(`${W} form.aw-filing`).waitFor();
   assert.match(await fieldError(page, 'site.address'), /门牌号/);
   assert.match(await fieldError(page, 'documents.D_DRAWINGS'), /重新上传/);
@@ -252,7 +254,8 @@ test('the street office works it in the console: overdue first, a PDF opened, re
   await console_.locator('#cn-done').filter({ hasText: '已退回补正' }).waitFor();
 
   // the applicant sees both changes marked in the widget, corrects them and resubmits
-  await applicant.locator(`${W} .aw-check-status`).click();
+  await applicant.locator(`${W} .aw-track-open`).click();
+  await applicant.locator(`${W} .aw-fix`).click();
   await applicant.locator(`${W} form.aw-filing`).waitFor();
   assert.match(await fieldError(applicant, 'applicant.mobile'), /无法接通/);
   assert.match(await fieldError(applicant, 'site.address'), /门牌号/);
@@ -270,7 +273,7 @@ test('the street office works it in the console: overdue first, a PDF opened, re
   await shots(console_, 'console-story', 'accepted');
 
   // the applicant's page shows the receipt; the history names the street office, not the officer
-  await applicant.locator(`${W} .aw-check-status`).click();
+  await applicant.locator(`${W} .aw-track-open`).click();
   await applicant.locator(`${W} .aw-receipt-no`).waitFor();
   assert.match(await applicant.locator(`${W} .aw-receipt-no`).innerText(), /^LG-bantian-/);
   await shots(applicant, 'console-story', 'applicant-receipt');

@@ -35,7 +35,8 @@ async function waitHttp(url, ms = 15000) {
   throw new Error(`server did not answer ${url} within ${ms} ms`);
 }
 
-/** Starts `anbei serve` on a free port with a fresh data dir. */
+/** Starts `anbei serve` on a free port with a fresh data dir (or `opts.dataDir`, kept when stopped: a restart
+ * with other flags, e.g. `--clock-offset-days`, on the same data). */
 export async function startServer(opts = {}) {
   // Developer convenience: reuse a server that is already running (the test command never sets this).
   if (process.env.ANBEI_TEST_BASE) return { base: process.env.ANBEI_TEST_BASE, dataDir: process.env.ANBEI_TEST_DATA_DIR, async stop() {} };
@@ -43,7 +44,7 @@ export async function startServer(opts = {}) {
   // widget: false — a test of server pages only (the scan page) runs without the widget bundle
   if (opts.widget !== false && !existsSync(join(WWW, 'dist', 'anbei-widget.js'))) throw new Error(`${WWW}/dist missing: scripts/build-widget.sh`);
   const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), 'anbei-browser-'));
+  const dataDir = opts.dataDir || mkdtempSync(join(tmpdir(), 'anbei-browser-'));
   if (opts.beforeStart) opts.beforeStart(dataDir);
   const args = ['serve', '--listen', `127.0.0.1:${port}`, '--data-dir', dataDir, '--www-dir', WWW, '--rate-limit', '0',
     '--public-url', `http://127.0.0.1:${port}`, ...(opts.extraArgs || [])];
@@ -59,7 +60,10 @@ export async function startServer(opts = {}) {
   } catch (e) { proc.kill(); throw e; }
   return {
     base, dataDir, proc,
-    async stop() { proc.kill('SIGTERM'); await new Promise((r) => proc.once('exit', r)); rmSync(dataDir, { recursive: true, force: true }); },
+    async stop({ keep = !!opts.dataDir } = {}) {
+      if (proc.exitCode === null) { proc.kill('SIGTERM'); await new Promise((r) => proc.once('exit', r)); }
+      if (!keep) rmSync(dataDir, { recursive: true, force: true });
+    },
   };
 }
 

@@ -1,6 +1,6 @@
 // Anbei widget entry: one <script type="module" src=".../anbei-widget.js"> defines <anbei-widget>.
 // Attributes: api (API base URL, never compiled in), lang (zh-CN | en), street (preselected street code),
-// mode ("odd-job" for the property managers' pre-screen), storage-key (optional; defaults per mode and
+// mode ("odd-job" for the property managers' pre-screen, "track" for a portal's "track an application" page), storage-key (optional; defaults per mode and
 // position so several widgets on a page never share saved answers).
 // Events (bubbling, composed) on the element: anbei:result {scope, high_risk, ...}, anbei:submitted {filing_no, receipt_no}.
 // For frameworks: AnbeiWidget.mount(element, {api, lang, street, mode}) → {unmount()}. The only global.
@@ -17,7 +17,7 @@ const used = new Map();
 
 function storageKey(el, mode, explicit) {
   if (explicit) return explicit;
-  const base = 'anbei.v1.' + (el.id || (mode === 'odd-job' ? 'odd-job' : 'full'));
+  const base = 'anbei.v1.' + (el.id || (mode === 'odd-job' || mode === 'track' ? mode : 'full'));
   const n = used.get(base) || 0;
   used.set(base, n + 1);
   return n === 0 ? base : base + '.' + n;

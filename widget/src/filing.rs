@@ -12,7 +12,7 @@ use anbei_filing::{Context, Doc, documents, ids, pledge};
 /// server's problems name (`errors[].field`), so one key finds a field's value, its input and its
 /// problem. Drafts keep the names of the earlier form — a person's fields under `applicant` / `agent`
 /// — so a draft saved before an update still opens.
-pub const TEXT: [(&str, &str); 22] = [
+pub const TEXT: [(&str, &str); 23] = [
     ("applicant.name", "applicant.name"),
     ("applicant.id_number", "applicant.id_number"),
     ("applicant.mobile", "applicant.mobile"),
@@ -34,6 +34,8 @@ pub const TEXT: [(&str, &str); 22] = [
     ("planned_start", "planned_start"),
     ("planned_end", "planned_end"),
     ("waste_disposal_site", "waste_site"),
+    // an odd job's 作业内容 (S_WORK_CONTENT)
+    ("work_description", "work_description"),
     // the version of the pledge shown when it was affirmed (the server's current one then)
     ("pledge.version", "pledge_version"),
 ];
@@ -169,6 +171,38 @@ impl Form {
         );
         j.set("pledge_affirmed", Json::Bool(self.pledge_affirmed));
         j
+    }
+
+    /// The form refilled from a filing's request body as the server keeps it (`GET` a registration:
+    /// `request`), to make a returned filing's changes on any device.
+    pub fn from_body(b: &Json) -> Form {
+        let text = |v: Option<&Json>| v.and_then(Json::as_str).unwrap_or("").to_string();
+        let mut f = Form {
+            text: TEXT.map(|(path, _)| text(saved_member(b, path))),
+            ..Form::default()
+        };
+        f.contractor_is_person = b
+            .get("contractor")
+            .and_then(|c| c.get("id_number"))
+            .is_some_and(|v| !v.is_null());
+        // affirmed in the body sent, or recorded as signed by the server (it keeps `signer` and `signed_at`):
+        // the box stays ticked, in view, for the resubmission
+        let pledge = b.get("pledge");
+        f.pledge_affirmed = pledge
+            .and_then(|p| p.get("affirmed"))
+            .and_then(Json::as_bool)
+            .unwrap_or(false)
+            || pledge.is_some_and(|p| !p.str_at("signer").is_empty());
+        if let Some(Json::Arr(ws)) = b.get("workers") {
+            f.workers = ws.iter().map(|w| WORKER.map(|k| text(w.get(k)))).collect();
+        }
+        if let Some(Json::Obj(d)) = b.get("documents") {
+            f.documents = d
+                .iter()
+                .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+                .collect();
+        }
+        f
     }
 
     /// A saved draft; missing or mistyped fields are left empty.
@@ -401,6 +435,10 @@ pub fn body(f: &Form, needs: &Needs, lang: Lang) -> Json {
     if filled("waste_disposal_site") {
         b.set("waste_disposal_site", opt(f.get("waste_disposal_site")));
     }
+    // only an odd job says what it does here (第二十八条 last paragraph)
+    if needs.odd_job() && filled("work_description") {
+        b.set("work_description", opt(f.get("work_description")));
+    }
     let docs: Vec<(String, Json)> = needs
         .uploads()
         .into_iter()
@@ -443,6 +481,20 @@ pub fn problems_from_server(list: Option<&Json>) -> Vec<Problem> {
             }
         })
         .collect()
+}
+
+/// Why an upload was refused, from the API's answer (API.md "Uploads"): too large (413), not the file
+/// it claims to be (415: the bytes are not a PDF, JPG or PNG), empty (400), the network (0) — in words a
+/// person can act on.
+pub fn upload_refusal(status: u16, lang: Lang) -> &'static str {
+    let c = lang.cat();
+    match status {
+        0 => c.err_network,
+        413 => c.upload_too_big,
+        415 => c.upload_not_real,
+        400 => c.upload_empty,
+        _ => c.upload_failed,
+    }
 }
 
 /// A stable fingerprint of a request body (FNV-1a 64): the same body keeps its Idempotency-Key, so a

@@ -18,4 +18,5 @@ pub mod json;
 pub mod share;
 pub mod state;
 pub mod summary;
+pub mod track;
 pub mod ui;

@@ -19,6 +19,8 @@ pub enum Mode {
     Full,
     /// Property managers' pre-screen: odd-job activities only.
     OddJob,
+    /// A portal's "track an application" page: opens on the track view (`mode="track"`).
+    Track,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -27,6 +29,8 @@ pub enum View {
     Interview,
     Result,
     Filing,
+    /// "查询办理进度": a filing's state by its number and access code.
+    Track,
 }
 
 /// How the current state came about, for the status line.
@@ -62,6 +66,9 @@ pub struct State {
     pub screen_seq: u32,
     /// After "change answer": re-apply drafts after each answer while the engine asks for them.
     pub replaying: bool,
+    /// The filing number and access code the track view opens with (just filed, or kept on this
+    /// device by choice). Never saved with the answers.
+    pub track: Option<(String, String)>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -80,6 +87,8 @@ pub enum Action {
         origin: Origin,
     },
     Show(View),
+    /// Open the track view, with a filing number and access code to look up.
+    Track(Option<(String, String)>),
 }
 
 impl PartialEq for State {
@@ -132,7 +141,11 @@ impl State {
             assessment: engine.assess(&empty_facts(engine, today)),
             screen_seq: 0,
             replaying: false,
+            track: None,
         };
+        if mode == Mode::Track {
+            s.view = View::Track;
+        }
         s.reassess();
         s
     }
@@ -278,7 +291,9 @@ impl State {
     }
 
     fn settle_view(&mut self) {
-        self.view = if self.is_decided() {
+        self.view = if self.view == View::Track {
+            View::Track
+        } else if self.is_decided() {
             if self.view == View::Filing {
                 View::Filing
             } else {
@@ -362,8 +377,19 @@ impl Reducible for State {
                 fresh.settle_view();
                 return Rc::new(fresh);
             }
+            Action::Track(prefill) => {
+                s.view = View::Track;
+                if prefill.is_some() {
+                    s.track = prefill;
+                }
+                s.screen_seq = s.screen_seq.wrapping_add(1);
+            }
             Action::Show(v) => {
-                s.view = if s.is_decided() { v } else { View::Interview };
+                s.view = if s.is_decided() || v == View::Track {
+                    v
+                } else {
+                    View::Interview
+                };
                 s.screen_seq = s.screen_seq.wrapping_add(1);
             }
         }

@@ -176,8 +176,25 @@ fn odd_job_hired_person_needs_an_id_not_a_credit_code() {
     ] {
         f.set(path, v.into());
     }
+    // an odd job says what it does (作业内容, S_WORK_CONTENT, 第二十八条 last paragraph)
+    let missing = validate(&f, &needs);
+    assert_eq!(
+        missing
+            .iter()
+            .map(|p| (p.field.as_str(), p.rule.as_str()))
+            .collect::<Vec<_>>(),
+        vec![("work_description", "required")]
+    );
+    f.set("work_description", "更换临街商铺招牌".into());
     assert_eq!(validate(&f, &needs), vec![]);
     let b = body(&f, &needs, Lang::Zh);
+    assert_eq!(b.get("work_description"), Some(&s("更换临街商铺招牌")));
+    // engineering work does not send it
+    assert!(
+        body(&f, &self::needs("ordinary"), Lang::Zh)
+            .get("work_description")
+            .is_none()
+    );
     let contractor = b.get("contractor").cloned().unwrap_or_default();
     assert_eq!(contractor.get("id_number"), Some(&s("440307199003071239")));
     assert!(contractor.get("credit_code").is_none());
@@ -294,4 +311,27 @@ fn server_errors_map_to_fields() {
         ("applicant.id_number", "checksum")
     );
     assert_eq!(p[0].text(Lang::En), "check digit");
+}
+
+/// A returned filing is refilled from the server's copy of its request (any device): the same body again.
+#[test]
+fn a_returned_filing_refills_the_form_from_its_request() {
+    let needs = needs("ordinary");
+    let b = fixtures::complete_filing().unwrap_or_else(|e| panic!("{e}"));
+    let f = Form::from_body(&json(&b));
+    assert_eq!(f, complete_form());
+    assert_eq!(value(&body(&f, &needs, Lang::Zh)), b);
+}
+
+/// An upload refused for its content says why, never "please retry".
+#[test]
+fn upload_refusals_say_why() {
+    for lang in [Lang::Zh, Lang::En] {
+        let c = lang.cat();
+        assert_eq!(upload_refusal(413, lang), c.upload_too_big);
+        assert_eq!(upload_refusal(415, lang), c.upload_not_real);
+        assert_eq!(upload_refusal(400, lang), c.upload_empty);
+        assert_eq!(upload_refusal(0, lang), c.err_network);
+    }
+    assert!(upload_refusal(415, Lang::Zh).contains("PDF"));
 }

@@ -120,16 +120,43 @@ catalogue! {
     workers, worker, add_worker, remove_worker, operation, op_none, certificate_no, certificate_valid_until, planned_start, planned_end,
     waste_site, uploads, upload_choose, upload_done, upload_failed, upload_type, submit, submitting,
     errors_summary,
-    err_network, err_server, receipt_title, receipt_no, filing_no, status_filed,
+    err_network, err_server, receipt_title, receipt_no, filing_no,
     valid_to, print_receipt, site_notice, verify_link, ack_title, ack_body, answer_due, follow_up,
-    access_token_note, returned_title, returned_body, resubmit, back_to_result,
+    returned_title, returned_body, resubmit, back_to_result,
     api_missing, qr_label, hazards_hint, answered_count, filing_intro, not_needed_upload, pledge, pledge_loading, pledge_affirm,
-    answer_these, check_status, schedule,
+    answer_these, schedule,
+    track_title, track_intro, access_code, track_go, track_loading, track_need, track_not_found, track_keep, track_back, status_label, st_filed, st_returned, st_registered, st_extended, st_refused, st_revoked, st_expired, st_cancelled, st_other, act_filed, act_resubmitted, act_registered, act_returned, act_refused, act_extended, act_cancelled, act_revoked, history, filed_body, filed_on, returned_list, returned_fix, reason, refused_body, refused_next, revoked_body, revoked_next, ground_any, ground_false_filing, ground_permit_evasion, ground_beyond_scope, ground_illegal_construction, expired_body, cancelled_body, ext_window, ext_not_yet, ext_open, ext_closed, extend_title, new_valid_until, extend_submit, extend_done, at_completion, at_completion_body, cancel_title, completion_date, waste_record, cancel_submit, action_failed, code_title, code_body, code_mailed, copy_code, code_copied, unit_name, upload_too_big, upload_not_real, upload_empty, wiped_note, track_other, work_description,
 }
 
 /// Replaces `{name}` placeholders: the core's filler (one for the rule data, the filing's messages and
 /// the widget's strings).
 pub use anbei_core::assess::fill;
+
+/// A date in words, without the weekday: 2026年12月2日 / 2 December 2026.
+pub fn fmt_day(lang: Lang, d: Date) -> String {
+    let (y, m, day) = d.ymd();
+    match lang.texts() {
+        Texts::Zh => format!("{y}年{m}月{day}日"),
+        Texts::En => {
+            const M: [&str; 12] = [
+                "January",
+                "February",
+                "March",
+                "April",
+                "May",
+                "June",
+                "July",
+                "August",
+                "September",
+                "October",
+                "November",
+                "December",
+            ];
+            let mi = (m as usize).saturating_sub(1);
+            format!("{day} {} {y}", M.get(mi).copied().unwrap_or(""))
+        }
+    }
+}
 
 /// A date for people: 2026年5月6日（星期三） / Wed 6 May 2026.
 pub fn fmt_date(lang: Lang, d: Date) -> String {

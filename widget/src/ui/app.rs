@@ -3,6 +3,7 @@
 use super::filing_view::FilingView;
 use super::question::Question;
 use super::result_view::ResultView;
+use super::track_view::{KEPT, TrackView};
 use super::web;
 use crate::i18n::{Lang, fill};
 use crate::json::{Json, obj, s as js};
@@ -39,6 +40,7 @@ fn saved_json(s: &State) -> String {
         View::Interview => "interview",
         View::Result => "result",
         View::Filing => "filing",
+        View::Track => "track",
     };
     let answers: Vec<Json> = s
         .ordered_answers()
@@ -75,6 +77,7 @@ fn parse_saved(text: &str) -> Option<Saved> {
     let view = match v.get("view").and_then(Json::as_str) {
         Some("result") => View::Result,
         Some("filing") => View::Filing,
+        Some("track") => View::Track,
         _ => View::Interview,
     };
     Some((
@@ -156,9 +159,15 @@ pub fn app(p: &Props) -> Html {
     {
         let heading = heading.clone();
         let first = first_render.clone();
+        // …except a shared link, which lands on the widget that restores it: scrolled to and focused
+        let shared = (s.origin == Origin::Shared).then(|| p.host.clone());
         use_effect_with((s.screen_seq, s.view), move |_| {
             if *first.borrow() {
                 *first.borrow_mut() = false;
+                if let (Some(host), Some(el)) = (shared, heading.cast::<web_sys::HtmlElement>()) {
+                    web::scroll_to(&host);
+                    web::focus(&el);
+                }
             } else if let Some(el) = heading.cast::<web_sys::HtmlElement>() {
                 web::focus(&el);
             }
@@ -221,6 +230,7 @@ pub fn app(p: &Props) -> Html {
             if web::confirm(msg) {
                 web::remove(&key);
                 web::remove(&format!("{key}.filing"));
+                web::remove(KEPT);
                 d.dispatch(Action::Restart);
             }
         })
@@ -244,11 +254,15 @@ pub fn app(p: &Props) -> Html {
     } else {
         String::new()
     };
-    let title = if s.mode == Mode::OddJob {
-        c.odd_job_mode
-    } else {
-        c.widget_title
+    let title = match s.mode {
+        Mode::OddJob => c.odd_job_mode,
+        Mode::Track => c.track_title,
+        Mode::Full => c.widget_title,
     };
+    let open_track = (s.view != View::Track).then(|| {
+        let d = dispatch.clone();
+        html! { <button type="button" class="aw-link aw-track-link" onclick={Callback::from(move |_: MouseEvent| d.dispatch(Action::Track(None)))}>{ c.track_title }</button> }
+    });
     let body = match s.view {
         View::Interview => html! {
             <Question key={s.screen_seq} state={state.clone()} heading={heading.clone()} />
@@ -260,9 +274,13 @@ pub fn app(p: &Props) -> Html {
             <FilingView state={state.clone()} heading={heading.clone()} api={p.api.clone()}
                 host={p.host.clone()} storage_key={format!("{}.filing", p.storage_key)} />
         },
+        View::Track => html! {
+            <TrackView state={state.clone()} heading={heading.clone()} api={p.api.clone()}
+                storage_key={p.storage_key.clone()} />
+        },
     };
     html! {
-        <div class="aw" lang={lang.tag()} data-seq={s.screen_seq.to_string()} data-view={match s.view { View::Interview => "interview", View::Result => "result", View::Filing => "filing" }}>
+        <div class="aw" lang={lang.tag()} data-seq={s.screen_seq.to_string()} data-view={match s.view { View::Interview => "interview", View::Result => "result", View::Filing => "filing", View::Track => "track" }}>
             <header class="aw-head">
                 <p class="aw-title">{ title }</p>
                 <button type="button" class="aw-link aw-lang" lang={lang.next().tag()}
@@ -284,10 +302,11 @@ pub fn app(p: &Props) -> Html {
                 <p class="aw-visually-hidden" aria-hidden="true"><strong>{ "登记范围高风险" }</strong><code class="aw-code">{ "HR_LIFTING" }</code></p>
             }
             { body }
-            { answer_list(&state, &answers_open) }
+            if s.view != View::Track { { answer_list(&state, &answers_open) } }
             <footer class="aw-foot">
-                <button type="button" class="aw-link aw-restart" onclick={restart}>{ c.start_again }</button>
-                <p class="aw-small">{ c.offline_note }</p>
+                { for open_track }
+                if s.mode != Mode::Track { <button type="button" class="aw-link aw-restart" onclick={restart}>{ c.start_again }</button> }
+                if s.view != View::Track { <p class="aw-small">{ c.offline_note }</p> }
             </footer>
         </div>
     }

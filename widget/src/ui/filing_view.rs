@@ -5,7 +5,8 @@
 
 use super::web::{self, Body};
 use crate::filing::{
-    Form, Needs, Problem, Worker, body, field, fingerprint, problems_from_server, validate,
+    Form, Needs, Problem, Worker, body, field, fingerprint, problems_from_server, upload_refusal,
+    validate,
 };
 use crate::i18n::{Catalogue, Lang, Texts, fill};
 use crate::json::{Json, StrMap, obj, s as js};
@@ -43,6 +44,11 @@ struct Fs {
     seq: u32,
     /// The pledge `{version, zh, en}` from the server: `None` while loading, `Null` when that failed.
     pledge: Option<Json>,
+    /// The person chose to keep the filing number and access code on this device.
+    keep: bool,
+    /// The filing was restored from storage already filed: its state is the server's, shown by the track
+    /// view (a stored receipt would go on saying 登记成功 after a revocation).
+    restored_done: bool,
 }
 
 struct Edit(Rc<dyn Fn(&mut Fs)>);
@@ -74,25 +80,59 @@ fn unpair(v: Option<&Json>) -> Option<(String, String)> {
     }
 }
 
+/// What is kept in localStorage: the draft while it is being filled in; once filed, only the filing
+/// number — the access code only when the person chose to keep it, and no personal data.
 fn saved(fs: &Fs) -> String {
-    obj(vec![
+    let mut done = fs.done.clone().unwrap_or_default();
+    if let Json::Obj(m) = &mut done {
+        m.retain(|(k, _)| k != "access_token");
+    }
+    let filing = fs.filing.as_ref().map(|(no, code)| {
+        (
+            no.clone(),
+            if fs.keep { code.clone() } else { String::new() },
+        )
+    });
+    let mut v = obj(vec![
         ("form", fs.form.to_json()),
         ("idem", pair(&fs.idem)),
-        ("done", fs.done.clone().unwrap_or_default()),
-        ("filing", pair(&fs.filing)),
+        ("done", done),
+        ("filing", pair(&filing)),
         ("returned", Json::Bool(fs.returned)),
-    ])
-    .text()
+    ]);
+    if fs.returned {
+        let changes = fs
+            .problems
+            .iter()
+            .map(|p| {
+                obj(vec![
+                    ("field", js(&p.field)),
+                    ("rule", js(&p.rule)),
+                    ("message", obj(vec![("zh", js(&p.zh)), ("en", js(&p.en))])),
+                ])
+            })
+            .collect();
+        v.set("requested", Json::Arr(changes));
+    }
+    v.text()
 }
 
 fn restore(text: Option<String>) -> Fs {
     let s = text.and_then(|t| web::parse_json(&t)).unwrap_or_default();
+    let returned = s.get("returned").and_then(Json::as_bool).unwrap_or(false);
+    let done = s.get("done").filter(|d| matches!(d, Json::Obj(_))).cloned();
     Fs {
         form: s.get("form").map(Form::from_json).unwrap_or_default(),
         idem: unpair(s.get("idem")),
-        done: s.get("done").filter(|d| matches!(d, Json::Obj(_))).cloned(),
+        restored_done: done.is_some() && !returned,
+        done,
         filing: unpair(s.get("filing")),
-        returned: s.get("returned").and_then(Json::as_bool).unwrap_or(false),
+        returned,
+        problems: if returned {
+            problems_from_server(s.get("requested"))
+        } else {
+            vec![]
+        },
         ..Fs::default()
     }
 }
@@ -160,17 +200,44 @@ pub fn filing_view(p: &Props) -> Html {
             }
         });
     }
+    // a filing restored already filed: its current state is the server's (the track view), and the
+    // form starts empty for another one
+    {
+        let (restored, filing) = (fs.restored_done, fs.filing.clone());
+        let (sd, key, d) = (p.state.dispatcher(), p.storage_key.clone(), fs.dispatcher());
+        use_effect_with((), move |_| {
+            if restored {
+                web::remove(&key);
+                d.dispatch(edit(|fs| *fs = Fs::default()));
+                let kept = super::track_view::kept();
+                let prefill = filing.map(|(no, code)| {
+                    let code = match kept {
+                        Some((n, c)) if code.is_empty() && n == no => c,
+                        _ => code,
+                    };
+                    (no, code)
+                });
+                sd.dispatch(Action::Track(prefill));
+            }
+        });
+    }
     let d = fs.dispatcher();
+    let needs_rc = Rc::new(needs.clone());
     let fx = Fields {
         fs: &fs,
         d: &d,
         lang,
+        needs: needs_rc,
+        person: f_is_person(&fs.form, &needs),
     };
     let problem = |field: &str| fx.problem(field);
     let f = &fs.form;
 
+    if fs.restored_done {
+        return html! {};
+    }
     if let Some(done) = fs.done.clone().filter(|_| !fs.returned) {
-        return receipt::receipt(&fs, done, &d, &p.heading, &api, lang);
+        return receipt::receipt(&fs, done, &d, &p.state, &p.heading, &api, lang);
     }
 
     // --- the form
@@ -184,9 +251,9 @@ pub fn filing_view(p: &Props) -> Html {
                 return;
             };
             let ty = file.type_();
-            if !matches!(ty.as_str(), "application/pdf" | "image/jpeg" | "image/png")
-                || file.size() > 10.0 * 1024.0 * 1024.0
-            {
+            let too_big = file.size() > 10.0 * 1024.0 * 1024.0;
+            if !matches!(ty.as_str(), "application/pdf" | "image/jpeg" | "image/png") || too_big {
+                let msg_type = if too_big { c.upload_too_big } else { msg_type };
                 d.dispatch(edit(move |fs| {
                     fs.problems
                         .retain(|p| p.field != format!("documents.{code}"));
@@ -234,7 +301,17 @@ pub fn filing_view(p: &Props) -> Html {
                                 .retain(|p| p.field != format!("documents.{code}"));
                         }
                         _ => {
+                            // refused for its content (type, size, not a real PDF): say why, next to it
                             fs.progress.insert(code.into(), (0, true));
+                            let why = upload_refusal(st, lang);
+                            fs.problems
+                                .retain(|p| p.field != format!("documents.{code}"));
+                            fs.problems.push(Problem {
+                                field: format!("documents.{code}"),
+                                rule: "upload".into(),
+                                zh: why.into(),
+                                en: why.into(),
+                            });
                         }
                     }));
                 }),
@@ -255,7 +332,7 @@ pub fn filing_view(p: &Props) -> Html {
                 <input id={id.clone()} type="file" accept="application/pdf,image/jpeg,image/png" onchange={on_upload(code)}
                     aria-describedby={format!("{id}-err {id}-st")} aria-invalid={if err.is_some() { "true" } else { "false" }} />
                 <progress max="100" value={pct.to_string()} aria-label={title_progress(c.uploads, code)}></progress>
-                <span id={format!("{id}-st")} class="aw-small">{ if failed { c.upload_failed } else if pct >= 100 { c.upload_done } else { "" } }</span>
+                <span id={format!("{id}-st")} class="aw-small">{ if failed { "" } else if pct >= 100 { c.upload_done } else { "" } }</span>
                 <p class="aw-field-error" id={format!("{id}-err")}>{ err.unwrap_or_default() }</p>
             </li>
         }
@@ -394,6 +471,9 @@ pub fn filing_view(p: &Props) -> Html {
                             fs.done = Some(v.clone());
                             fs.returned = false;
                             fs.problems.clear();
+                            // filed: the personal data of the form leaves this device
+                            fs.form = Form::default();
+                            fs.idem = None;
                         }));
                     } else {
                         let (problems, message, code) = problem_message(st, &text, lang);
@@ -421,9 +501,7 @@ pub fn filing_view(p: &Props) -> Html {
             if !fs.message.is_empty() { <p>{ fs.message.clone() }</p> }
             if n > 0 {
                 <p>{ fill(c.errors_summary, &[("n", &n.to_string())]) }</p>
-                <ul>{ for fs.problems.iter().map(|p| html! {
-                    <li><a href={format!("#aw-f-{}", p.field.replace('.', "-"))}>{ p.text(lang).to_string() }</a></li>
-                }) }</ul>
+                <ul>{ for fs.problems.iter().map(|p| problem_text(p, lang, s.engine, s.today, &format!("aw-f-{}", p.field.replace('.', "-")))) }</ul>
             }
         </div>
     });
@@ -499,6 +577,7 @@ pub fn filing_view(p: &Props) -> Html {
                 { for workers }
                 <button type="button" class="aw-btn aw-secondary aw-add-worker" onclick={add_worker}>{ "+ " }{ c.add_worker }</button>
             </fieldset>
+            if odd { { fx.fields("", &["work_description"]) } }
             { section((c.schedule, "", &["planned_start", "planned_end"], html! {})) }
             { fx.fields("", &["waste_disposal_site"]) }
             if !upload_codes.is_empty() {
@@ -533,7 +612,12 @@ fn kind(key: &str) -> Kind {
     match key {
         "mobile" => Kind::Tel,
         "planned_start" | "planned_end" | "certificate_valid_until" => Kind::Date,
-        "name" | "address" | "community" | "property_area" | "waste_disposal_site" => Kind::Text,
+        "name"
+        | "address"
+        | "community"
+        | "property_area"
+        | "waste_disposal_site"
+        | "work_description" => Kind::Text,
         _ => Kind::Id,
     }
 }
@@ -552,7 +636,7 @@ macro_rules! labels {
 
 labels! {
     name, id_number, mobile, address, community, property_area, credit_code, qualification_no, safety_licence_no,
-    certificate_no, certificate_valid_until, planned_start, planned_end
+    certificate_no, certificate_valid_until, planned_start, planned_end, work_description
 }
 
 /// What every text field of the form reads: the form, its problems, the language, where edits go.
@@ -560,6 +644,102 @@ struct Fields<'a> {
     fs: &'a Fs,
     d: &'a UseReducerDispatcher<Fs>,
     lang: Lang,
+    /// What the answers require: a field is checked when it is left (blur), as on submit.
+    needs: Rc<Needs>,
+    /// The hired party is a person (odd jobs): its name is a person's name, not a company's.
+    person: bool,
+}
+
+/// The hired party of an odd job is a person (第二十八条).
+fn f_is_person(f: &Form, needs: &Needs) -> bool {
+    needs.odd_job() && f.contractor_is_person
+}
+
+/// A field's name as a person reads it in a list of problems: its part of the form, then its label
+/// ("申请人 · 身份证号码"). Problems of the facts (`facts.*`) and unknown paths read as the form itself.
+pub(crate) fn field_label(
+    path: &str,
+    lang: Lang,
+    engine: &anbei_core::Engine,
+    today: anbei_core::Date,
+) -> String {
+    let c = lang.cat();
+    let mut parts = path.split('.');
+    let head = parts.next().unwrap_or("");
+    let key = parts.next().unwrap_or("");
+    let sep = " · ";
+    let with = |section: &str, k: &str| match k {
+        "" => section.to_string(),
+        "name" if head == "contractor" => format!("{section}{sep}{}", c.unit_name),
+        k => format!("{section}{sep}{}", label(c, k)),
+    };
+    match head {
+        "applicant" => with(c.applicant, key),
+        "agent" => with(c.agent, key),
+        "site" => with(c.site, key),
+        "contractor" => with(c.contractor_unit, key),
+        "project_lead" => with(c.project_lead, key),
+        "safety_manager" => with(c.safety_manager, key),
+        "workers" => match key.parse::<usize>() {
+            Ok(i) => {
+                let who = format!(
+                    "{}{sep}{}",
+                    c.workers,
+                    fill(c.worker, &[("n", &(i + 1).to_string())])
+                );
+                match parts.next() {
+                    Some("operation") => format!("{who}{sep}{}", c.operation),
+                    Some(k) => format!("{who}{sep}{}", label(c, k)),
+                    None => who,
+                }
+            }
+            Err(_) => c.workers.to_string(),
+        },
+        "documents" => match anbei_core::Code::from_str(key) {
+            Some(code) if !key.is_empty() => format!(
+                "{}{sep}{}",
+                c.uploads,
+                crate::summary::code_title(engine, code, lang)
+            ),
+            _ => c.uploads.to_string(),
+        },
+        "pledge" => c.pledge.to_string(),
+        "planned_start" | "planned_end" => label(c, head).to_string(),
+        "waste_disposal_site" => c.waste_site.to_string(),
+        "work_description" => c.work_description.to_string(),
+        "new_valid_until" => c.new_valid_until.to_string(),
+        "completion_date" => c.completion_date.to_string(),
+        "waste_disposal_record" => c.waste_record.to_string(),
+        _ => {
+            let _ = today;
+            c.filing_title.to_string()
+        }
+    }
+}
+
+/// One line of an error summary: the field's name and its problem, a link that moves focus to the field
+/// (a fragment link cannot reach into the widget's shadow root).
+pub(crate) fn problem_text(
+    p: &Problem,
+    lang: Lang,
+    engine: &anbei_core::Engine,
+    today: anbei_core::Date,
+    id: &str,
+) -> Html {
+    let text = format!(
+        "{}{}{}",
+        field_label(&p.field, lang, engine, today),
+        crate::i18n::colon(lang),
+        crate::track::dates_in_words(p.text(lang), lang)
+    );
+    let target = id.to_string();
+    let onclick = Callback::from(move |e: MouseEvent| {
+        e.prevent_default();
+        if let Some(t) = e.target() {
+            web::focus_id(&t, &target);
+        }
+    });
+    html! { <li><a href={format!("#{id}")} {onclick}>{ text }</a></li> }
 }
 
 impl Fields<'_> {
@@ -569,7 +749,7 @@ impl Fields<'_> {
             .problems
             .iter()
             .find(|p| p.field == path)
-            .map(|p| p.text(self.lang).to_string())
+            .map(|p| crate::track::dates_in_words(p.text(self.lang), self.lang))
     }
 
     /// The text fields `keys` of the body's object `prefix` (`""`: the body itself).
@@ -597,6 +777,35 @@ impl Fields<'_> {
         };
         let field_path = path.clone();
         let d = self.d.clone();
+        let label = match (path.as_str(), self.person) {
+            ("contractor.name", false) => c.unit_name,
+            _ => label,
+        };
+        // checked when left: the problems of this field, as the submit would find them (an empty field
+        // just passed over is not flagged until it is submitted)
+        let onblur = {
+            let (d, needs, path) = (self.d.clone(), self.needs.clone(), path.clone());
+            Callback::from(move |_: FocusEvent| {
+                let (needs, path) = (needs.clone(), path.clone());
+                d.dispatch(edit(move |fs| {
+                    let had = fs.problems.iter().any(|p| p.field == path);
+                    if fs.form.get(&path).trim().is_empty() && !had {
+                        return;
+                    }
+                    let now: Vec<Problem> = validate(&fs.form, &needs)
+                        .into_iter()
+                        .filter(|p| p.field == path)
+                        .collect();
+                    // in place: the error summary's lines do not move under the pointer
+                    let at = fs.problems.iter().position(|p| p.field == path);
+                    fs.problems.retain(|p| p.field != path);
+                    let at = at.unwrap_or(fs.problems.len()).min(fs.problems.len());
+                    for (i, p) in now.into_iter().enumerate() {
+                        fs.problems.insert(at + i, p);
+                    }
+                }));
+            })
+        };
         let oninput = Callback::from(move |e: InputEvent| {
             let v = e
                 .target_unchecked_into::<web_sys::HtmlInputElement>()
@@ -607,7 +816,7 @@ impl Fields<'_> {
         html! {
             <div class={classes!("aw-field", err.is_some().then_some("aw-invalid"))} data-field={field_path}>
                 <label for={id.clone()} class="aw-label">{ label }{ " *" }</label>
-                <input id={id.clone()} type={ty} inputmode={mode} autocomplete={ac} value={value} oninput={oninput}
+                <input id={id.clone()} type={ty} inputmode={mode} autocomplete={ac} value={value} oninput={oninput} onblur={onblur}
                     aria-invalid={if err.is_some() { "true" } else { "false" }} aria-describedby={format!("{id}-err")} required=true />
                 <p class="aw-field-error" id={format!("{id}-err")}>{ err.unwrap_or_default() }</p>
             </div>

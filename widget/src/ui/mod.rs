@@ -10,6 +10,7 @@ mod filing_view;
 mod qr;
 mod question;
 mod result_view;
+mod track_view;
 mod warm;
 pub mod web;
 
@@ -88,19 +89,19 @@ pub fn mount(
     let div = doc.create_element("div")?;
     div.set_class_name("aw-root");
     root.append_child(&div)?;
-    let mode = if opt_string(&options, "mode").as_deref() == Some("odd-job") {
-        Mode::OddJob
-    } else {
-        Mode::Full
+    let mode = match opt_string(&options, "mode").as_deref() {
+        Some("odd-job") => Mode::OddJob,
+        Some("track") => Mode::Track,
+        _ => Mode::Full,
     };
     let api = opt_string(&options, "api").map(|a| a.trim_end_matches('/').to_string());
     let storage_key = opt_string(&options, "storageKey").unwrap_or_else(|| {
         format!(
             "anbei.v1.{}",
-            if mode == Mode::OddJob {
-                "odd-job"
-            } else {
-                "full"
+            match mode {
+                Mode::OddJob => "odd-job",
+                Mode::Track => "track",
+                Mode::Full => "full",
             }
         )
     });

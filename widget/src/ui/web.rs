@@ -320,3 +320,27 @@ pub fn send(
         // onreadystatechange still fires with status 0 for most failures
     }
 }
+
+/// Move focus to the element `id` in the same document or shadow root as `from` (an error summary's
+/// link: a fragment link cannot reach into a shadow root), scrolled into view.
+pub fn focus_id(from: &web_sys::EventTarget, id: &str) {
+    let Some(node) = from.dyn_ref::<web_sys::Node>() else {
+        return;
+    };
+    let root = node.get_root_node();
+    let el = match root.dyn_ref::<web_sys::ShadowRoot>() {
+        Some(sr) => sr.get_element_by_id(id),
+        None => root
+            .dyn_ref::<web_sys::Document>()
+            .and_then(|d| d.get_element_by_id(id)),
+    };
+    if let Some(el) = el.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+        el.scroll_into_view();
+        let _ = el.focus();
+    }
+}
+
+/// Bring the host element into view (a shared link opens on the widget that restores it).
+pub fn scroll_to(el: &web_sys::HtmlElement) {
+    el.scroll_into_view();
+}
