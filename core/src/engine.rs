@@ -5,7 +5,7 @@ use crate::calendar::Calendar;
 use crate::date::Date;
 use crate::facts::{Fact, N_FACTS};
 use crate::model::*;
-use crate::result::Code;
+use crate::result::{Code, ManageCode};
 use crate::text::{CASE_VALUES, fill_params, i18n_params};
 #[cfg(not(target_arch = "wasm32"))]
 use crate::text::{hard_coded_parameter, unfilled};
@@ -26,6 +26,13 @@ pub struct Params {
     pub inspection_working_days: u32,
     pub cancellation_working_days: u32,
     pub near_limit_fraction: f64,
+    /// §9.1: a work escalated by `F_MAJOR_HAZARD` is inspected within this many working days of the
+    /// escalation (*product policy*).
+    pub escalation_inspection_working_days: u32,
+    /// §9.1: the completion check falls due this many working days after the declaration (*product policy*).
+    pub completion_inspection_working_days: u32,
+    /// §9.3: the default `rectify_by` is the finding's date + this many working days (*product policy*).
+    pub rectify_working_days: u32,
 }
 
 /// One rule set, resolved and indexed for fast assessment.
@@ -51,6 +58,8 @@ pub struct Ruleset {
     pub(crate) texts: CodesFile,
     /// `texts.codes` indexed by [`Code`].
     pub(crate) code_texts: Vec<CodeText>,
+    /// `texts.codes` indexed by [`ManageCode`] (§9).
+    pub(crate) manage_texts: Vec<CodeText>,
 }
 
 /// Everything the engine knows: rule sets by effective date, wording, departments, streets, calendars.
@@ -171,6 +180,9 @@ impl Ruleset {
             inspection_working_days: u("inspection_working_days")?,
             cancellation_working_days: u("cancellation_working_days")?,
             near_limit_fraction: param(&file, "near_limit_fraction")?,
+            escalation_inspection_working_days: u("escalation_inspection_working_days")?,
+            completion_inspection_working_days: u("completion_inspection_working_days")?,
+            rectify_working_days: u("rectify_working_days")?,
         };
         if params.extension_window_days == 0 {
             return Err(DataError(format!(
@@ -268,9 +280,20 @@ impl Ruleset {
                     .ok_or_else(|| DataError(format!("codes.json: no text for {}", c.as_str())))
             })
             .collect::<Result<Vec<_>, _>>()?;
+        let manage_texts = ManageCode::ALL
+            .iter()
+            .map(|c| {
+                texts
+                    .codes
+                    .get(c.as_str())
+                    .cloned()
+                    .ok_or_else(|| DataError(format!("codes.json: no text for {}", c.as_str())))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(Ruleset {
             texts,
             code_texts,
+            manage_texts,
             special_by_kind,
             dangerous_by_kind,
             numeric,
@@ -298,6 +321,11 @@ impl Ruleset {
     /// The wording and article of a code as this rule set shows it.
     pub fn code_text(&self, c: Code) -> &CodeText {
         &self.code_texts[c as usize]
+    }
+
+    /// The wording and article of a §9 code as this rule set shows it.
+    pub fn manage_text(&self, c: ManageCode) -> &CodeText {
+        &self.manage_texts[c as usize]
     }
 
     /// Facts in interview order.
@@ -445,6 +473,20 @@ impl Engine {
                 t.article = article.to_owned();
             }
         }
+        // §9 codes likewise: the article is the rule's, in src/rules/inspections.rs.
+        for c in ManageCode::ALL {
+            let article = crate::rules::inspections::article_of(*c)
+                .ok_or_else(|| DataError(format!("no rule decides {}", c.as_str())))?;
+            if let Some(t) = codes.codes.get_mut(c.as_str()) {
+                if !t.article.is_empty() {
+                    return Err(DataError(format!(
+                        "codes.json: {} gives an article; a code's article is its rule's, in src/rules/",
+                        c.as_str()
+                    )));
+                }
+                t.article = article.to_owned();
+            }
+        }
         let departments = p
             .parse::<DepartmentsFile>("departments.json", src.departments)?
             .departments;
@@ -490,7 +532,7 @@ impl Engine {
             return Err(DataError("no rule set".into()));
         }
         for k in codes.codes.keys() {
-            if Code::from_str(k).is_none() {
+            if Code::from_str(k).is_none() && ManageCode::from_str(k).is_none() {
                 return Err(DataError(format!(
                     "codes.json: {k} is not a code of the contract"
                 )));
@@ -514,7 +556,7 @@ impl Engine {
                 return Err(DataError(format!("codes.json: no text for note {n}")));
             }
         }
-        for w in crate::assess::WORDS {
+        for w in crate::assess::WORDS.iter().chain(crate::manage::WORDS) {
             if !self.codes.words.contains_key(w) {
                 return Err(DataError(format!("codes.json: no word {w}")));
             }

@@ -49,6 +49,7 @@ pub mod date;
 pub mod engine;
 pub mod facts;
 pub mod json;
+pub mod manage;
 pub mod model;
 pub mod result;
 mod rules;
@@ -63,4 +64,5 @@ pub use engine::{
     DataError, DataParser, DataSources, Engine, Ruleset, SerdeJson, embedded_sources,
 };
 pub use facts::{Fact, Facts, FactsError, FieldError, RawFacts};
+pub use manage::{ChecklistItem, Finding, InspectionKind, ManageCode, Referral};
 pub use result::{Assessment, Code};

@@ -32,6 +32,10 @@ pub struct RulesetView<'a> {
     pub calendars: &'a [CalendarYear],
     /// Every rule set this build knows, oldest first.
     pub rulesets: Vec<RulesetSummary<'a>>,
+    /// §9: `inspection_kinds`, `checklist_items`, `findings` (with their handling) and
+    /// `referral_targets`; their texts are in `codes`.
+    #[serde(flatten)]
+    pub manage: crate::manage::ManageView,
 }
 
 #[derive(Serialize)]
@@ -76,6 +80,7 @@ impl Engine {
                     effective_from: r.file.effective_from,
                 })
                 .collect(),
+            manage: crate::manage::manage_view(),
         }
     }
 

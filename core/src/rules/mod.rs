@@ -24,6 +24,7 @@ pub(crate) mod departments;
 pub(crate) mod documents;
 pub(crate) mod high_risk;
 pub(crate) mod implied;
+pub(crate) mod inspections;
 pub(crate) mod obligations;
 pub(crate) mod scope;
 pub(crate) mod supervision;
