@@ -1,4 +1,4 @@
-//! JavaScript bindings (feature `wasm`): `assess(facts)` and `ruleset()`.
+//! JavaScript bindings (feature `wasm`): `assess(facts)`, `ruleset()` and `checklist(kind, facts, escalated)`.
 //!
 //! This shell is the only place that touches the outside world: it reads "today" in Asia/Shanghai from the
 //! JavaScript clock and keeps one parsed engine per instance; the core stays pure.
@@ -82,6 +82,26 @@ fn assess_with_today(facts: JsValue, today: Date) -> Result<JsValue, JsValue> {
         };
         match engine.parse_facts(raw, today) {
             Ok(f) => to_js(&engine.assess(&f)),
+            Err(e) => to_js(&ErrorBody { error: e }),
+        }
+    })
+}
+
+/// The checklist of an inspection (rules.md §9.2) of a work with these facts: `[{code, article, text,
+/// because: [{on, text}]}]`, offline. `kind` is an `INSPECTION_*` code; `escalated`: an officer confirmed
+/// `F_MAJOR_HAZARD` on this engineering work. Bad facts give `{error: {...}}` like `assess`.
+#[wasm_bindgen]
+pub fn checklist(kind: &str, facts: JsValue, escalated: bool) -> Result<JsValue, JsValue> {
+    let Some(kind) = crate::manage::InspectionKind::from_code(kind) else {
+        return Err(JsValue::from_str("kind must be an INSPECTION_* code"));
+    };
+    with_engine(|engine| {
+        let raw: RawFacts = match serde_wasm_bindgen::from_value(facts) {
+            Ok(r) => r,
+            Err(e) => return to_js(&serde_json_error(&e.to_string())),
+        };
+        match engine.parse_facts(raw, today_shanghai()) {
+            Ok(f) => to_js(&engine.checklist(kind, &f, &engine.assess(&f), escalated)),
             Err(e) => to_js(&ErrorBody { error: e }),
         }
     })
