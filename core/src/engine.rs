@@ -5,7 +5,7 @@ use crate::calendar::Calendar;
 use crate::date::Date;
 use crate::facts::{Fact, N_FACTS};
 use crate::model::*;
-use crate::result::{Code, ManageCode};
+use crate::result::Code;
 use crate::text::{CASE_VALUES, fill_params, i18n_params};
 #[cfg(not(target_arch = "wasm32"))]
 use crate::text::{hard_coded_parameter, unfilled};
@@ -58,8 +58,6 @@ pub struct Ruleset {
     pub(crate) texts: CodesFile,
     /// `texts.codes` indexed by [`Code`].
     pub(crate) code_texts: Vec<CodeText>,
-    /// `texts.codes` indexed by [`ManageCode`] (§9).
-    pub(crate) manage_texts: Vec<CodeText>,
 }
 
 /// Everything the engine knows: rule sets by effective date, wording, departments, streets, calendars.
@@ -71,6 +69,8 @@ pub struct Engine {
     pub(crate) streets: Vec<Street>,
     pub(crate) calendar: Calendar,
     pub(crate) calendar_years: Vec<CalendarYear>,
+    /// §9's wording, loaded on first use ([`Engine::manage_data`]): the widget never loads it.
+    pub(crate) manage: std::sync::OnceLock<Result<crate::manage::ManageData, DataError>>,
 }
 
 /// Rule data that does not hold together (a bug in a data file, caught by the tests and at start-up).
@@ -107,6 +107,12 @@ pub fn embedded_sources() -> DataSources<'static> {
         streets: data!("streets.json"),
         calendars: vec![data!("calendars-2025.json"), data!("calendars-2026.json")],
     }
+}
+
+/// The wording of rules.md §9 (codes.json's `manage_codes` and `manage_words`), embedded apart from
+/// [`embedded_sources`] so that a build that never shows an inspection (the widget) does not carry it.
+pub fn embedded_manage_source() -> &'static str {
+    include_str!(concat!(env!("OUT_DIR"), "/codes-manage.json"))
 }
 
 /// Turns a data file's text into its typed form. Native builds use serde_json; the wasm shell uses the
@@ -280,20 +286,9 @@ impl Ruleset {
                     .ok_or_else(|| DataError(format!("codes.json: no text for {}", c.as_str())))
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let manage_texts = ManageCode::ALL
-            .iter()
-            .map(|c| {
-                texts
-                    .codes
-                    .get(c.as_str())
-                    .cloned()
-                    .ok_or_else(|| DataError(format!("codes.json: no text for {}", c.as_str())))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
         Ok(Ruleset {
             texts,
             code_texts,
-            manage_texts,
             special_by_kind,
             dangerous_by_kind,
             numeric,
@@ -321,11 +316,6 @@ impl Ruleset {
     /// The wording and article of a code as this rule set shows it.
     pub fn code_text(&self, c: Code) -> &CodeText {
         &self.code_texts[c as usize]
-    }
-
-    /// The wording and article of a §9 code as this rule set shows it.
-    pub fn manage_text(&self, c: ManageCode) -> &CodeText {
-        &self.manage_texts[c as usize]
     }
 
     /// Facts in interview order.
@@ -473,20 +463,6 @@ impl Engine {
                 t.article = article.to_owned();
             }
         }
-        // §9 codes likewise: the article is the rule's, in src/rules/inspections.rs.
-        for c in ManageCode::ALL {
-            let article = crate::rules::inspections::article_of(*c)
-                .ok_or_else(|| DataError(format!("no rule decides {}", c.as_str())))?;
-            if let Some(t) = codes.codes.get_mut(c.as_str()) {
-                if !t.article.is_empty() {
-                    return Err(DataError(format!(
-                        "codes.json: {} gives an article; a code's article is its rule's, in src/rules/",
-                        c.as_str()
-                    )));
-                }
-                t.article = article.to_owned();
-            }
-        }
         let departments = p
             .parse::<DepartmentsFile>("departments.json", src.departments)?
             .departments;
@@ -532,7 +508,7 @@ impl Engine {
             return Err(DataError("no rule set".into()));
         }
         for k in codes.codes.keys() {
-            if Code::from_str(k).is_none() && ManageCode::from_str(k).is_none() {
+            if Code::from_str(k).is_none() {
                 return Err(DataError(format!(
                     "codes.json: {k} is not a code of the contract"
                 )));
@@ -545,6 +521,7 @@ impl Engine {
             streets,
             calendar,
             calendar_years,
+            manage: std::sync::OnceLock::new(),
         };
         engine.check_wording()?;
         Ok(engine)
@@ -556,7 +533,7 @@ impl Engine {
                 return Err(DataError(format!("codes.json: no text for note {n}")));
             }
         }
-        for w in crate::assess::WORDS.iter().chain(crate::manage::WORDS) {
+        for w in crate::assess::WORDS {
             if !self.codes.words.contains_key(w) {
                 return Err(DataError(format!("codes.json: no word {w}")));
             }
@@ -623,7 +600,6 @@ mod tests {
                 src.rulesets[0],
                 include_str!("../data/rulesets/longgang-2026.1-draft.json"),
             ),
-            (src.codes, include_str!("../data/codes.json")),
             (src.departments, include_str!("../data/departments.json")),
             (src.streets, include_str!("../data/streets.json")),
             (
@@ -635,6 +611,17 @@ mod tests {
                 include_str!("../data/calendars/2026.json"),
             ),
         ];
+        // codes.json is embedded in two pieces: the assessment's wording and §9's.
+        let mut codes: serde_json::Value = serde_json::from_str(src.codes).unwrap();
+        assert!(codes.get("manage_codes").is_none() && !src.codes.contains("IC_WORKERS_MATCH"));
+        let manage: serde_json::Value =
+            serde_json::from_str(super::embedded_manage_source()).unwrap();
+        for (k, v) in manage.as_object().unwrap() {
+            codes[k] = v.clone();
+        }
+        let file: serde_json::Value =
+            serde_json::from_str(include_str!("../data/codes.json")).unwrap();
+        assert_eq!(codes, file);
         for (embedded, file) in files {
             let a: serde_json::Value = serde_json::from_str(embedded).unwrap();
             let b: serde_json::Value = serde_json::from_str(file).unwrap();

@@ -27,16 +27,182 @@
 
 use crate::calendar::Counted;
 use crate::date::Date;
-use crate::engine::{Engine, Ruleset};
+use crate::engine::{DataError, DataParser, Engine, Ruleset};
 use crate::facts::{Fact, Facts, Value};
-use crate::model::{I18n, Kind};
+use crate::model::{CodeText, I18n, Kind, SortedMap};
 use crate::result::{Assessment, Code, Text};
 use crate::rules::EMPTY;
 use crate::rules::inspections::{CHECKLIST, FINDINGS, KINDS, REFERRALS};
 use crate::text::borrowed;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use crate::result::ManageCode;
+
+/// codes.json's §9 part, as embedded ([`crate::engine::embedded_manage_source`]).
+#[derive(Deserialize)]
+struct ManageFile {
+    manage_codes: SortedMap<CodeText>,
+    manage_words: SortedMap<I18n>,
+}
+
+/// §9's wording as each rule set shows it (parameters filled, articles from the rules), checked when
+/// loaded: every §9 code has wording, no other key is there, every word the reasons use exists, no
+/// text writes a parameter's number.
+#[derive(Debug, Clone)]
+pub struct ManageData {
+    /// Indexed like the engine's rule sets.
+    per_ruleset: Vec<ManageTexts>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct ManageTexts {
+    pub codes: SortedMap<CodeText>,
+    /// `codes` indexed by [`ManageCode`].
+    by_code: Vec<CodeText>,
+    pub words: SortedMap<I18n>,
+}
+
+impl ManageTexts {
+    fn code(&self, c: ManageCode) -> &CodeText {
+        &self.by_code[c as usize]
+    }
+}
+
+fn build_manage<P: DataParser>(engine: &Engine, p: &P) -> Result<ManageData, DataError> {
+    let mut file: ManageFile = p.parse(
+        "codes.json manage_codes",
+        crate::engine::embedded_manage_source(),
+    )?;
+    for k in file.manage_codes.keys() {
+        if ManageCode::from_str(k).is_none() {
+            return Err(DataError(format!("codes.json: {k} is not a §9 code")));
+        }
+    }
+    for c in ManageCode::ALL {
+        let t = file
+            .manage_codes
+            .get_mut(c.as_str())
+            .ok_or_else(|| DataError(format!("codes.json: no text for {}", c.as_str())))?;
+        if !t.article.is_empty() {
+            return Err(DataError(format!(
+                "codes.json: {} gives an article; a code's article is its rule's, in src/rules/",
+                c.as_str()
+            )));
+        }
+        t.article = crate::rules::inspections::article_of(*c)
+            .ok_or_else(|| DataError(format!("no rule decides {}", c.as_str())))?
+            .to_owned();
+    }
+    for w in WORDS {
+        if !file.manage_words.contains_key(w) {
+            return Err(DataError(format!("codes.json: no word {w}")));
+        }
+    }
+    let mut per_ruleset = Vec::with_capacity(engine.rulesets.len());
+    for rs in &engine.rulesets {
+        let params = &rs.file.parameters;
+        let name = format!("{} {}", rs.file.id, rs.file.version);
+        let render = |what: &str, t: &I18n, case: &[&str]| -> Result<I18n, DataError> {
+            #[cfg(not(target_arch = "wasm32"))]
+            for s in [&t.zh, &t.en] {
+                if let Some((p, written)) = crate::text::hard_coded_parameter(s, params) {
+                    return Err(DataError(format!(
+                        "{name}: codes.json {what} writes \"{written}\", which is {p}: write {{{p}}}"
+                    )));
+                }
+            }
+            let out = crate::text::i18n_params(t, params);
+            #[cfg(not(target_arch = "wasm32"))]
+            for s in [&out.zh, &out.en] {
+                if let Some(ph) = crate::text::unfilled(s, case) {
+                    return Err(DataError(format!(
+                        "{name}: codes.json {what}: {{{ph}}} is neither a parameter nor a value filled here"
+                    )));
+                }
+            }
+            #[cfg(target_arch = "wasm32")]
+            let _ = (what, case, &name);
+            Ok(out)
+        };
+        let mut codes = file.manage_codes.clone();
+        for (k, t) in codes.iter_mut() {
+            t.title = render(k, &t.title, &[])?;
+            if let Some(x) = &t.explain {
+                t.explain = Some(render(k, x, &[])?);
+            }
+        }
+        let mut words = file.manage_words.clone();
+        for (k, t) in words.iter_mut() {
+            *t = render(k, t, &["venue"])?;
+        }
+        let by_code = ManageCode::ALL
+            .iter()
+            .map(|c| {
+                codes.get(c.as_str()).cloned().unwrap_or_else(|| CodeText {
+                    article: String::new(),
+                    title: I18n::default(),
+                    because: None,
+                    because_elevator: None,
+                    explain: None,
+                })
+            })
+            .collect();
+        per_ruleset.push(ManageTexts {
+            codes,
+            by_code,
+            words,
+        });
+    }
+    Ok(ManageData { per_ruleset })
+}
+
+impl Engine {
+    /// Loads §9's wording with this JSON parser (once; later calls return it). The browser shell loads
+    /// it with `JSON.parse`; native builds need not call this ([`Engine::manage_data`] does).
+    pub fn load_manage_with<P: DataParser>(&self, p: &P) -> Result<&ManageData, DataError> {
+        match self.manage.get_or_init(|| build_manage(self, p)) {
+            Ok(m) => Ok(m),
+            Err(e) => Err(e.clone()),
+        }
+    }
+
+    /// §9's wording, loaded and checked on first use (native builds: serde_json). Call it at start-up
+    /// to fail early; the embedded data is checked by the tests. In a wasm32 build, call
+    /// [`Engine::load_manage_with`] first (the shell's parser keeps serde_json out of the module).
+    pub fn manage_data(&self) -> Result<&ManageData, DataError> {
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            self.load_manage_with(&crate::engine::SerdeJson)
+        }
+        #[cfg(target_arch = "wasm32")]
+        match self.manage.get() {
+            Some(Ok(m)) => Ok(m),
+            Some(Err(e)) => Err(e.clone()),
+            None => Err(DataError(
+                "§9 wording not loaded: call Engine::load_manage_with first".into(),
+            )),
+        }
+    }
+
+    /// §9's texts as the rule set at `index` shows them; `None` only if they failed to load (see
+    /// [`Engine::manage_data`]), and then texts are empty while codes and articles stay.
+    fn manage_texts(&self, index: usize) -> Option<&ManageTexts> {
+        self.manage_data()
+            .ok()
+            .and_then(|m| m.per_ruleset.get(index))
+    }
+}
+
+static NO_TEXT: CodeText = CodeText {
+    article: String::new(),
+    title: I18n {
+        zh: String::new(),
+        en: String::new(),
+    },
+    because: None,
+    because_elevator: None,
+    explain: None,
+};
 
 macro_rules! coded {
     ($(#[$m:meta])* $ty:ident { $($v:ident = $code:ident),* $(,)? }) => {
@@ -286,6 +452,7 @@ pub(crate) const WORDS: &[&str] = &[
 
 struct Ck<'r, 'e> {
     rs: &'e Ruleset,
+    mt: Option<&'e ManageTexts>,
     facts: &'r Facts,
     result: &'r Assessment<'e>,
     odd: bool,
@@ -298,8 +465,11 @@ impl<'e> Ck<'_, 'e> {
     fn word(&self, k: &'static str) -> Reason<'e> {
         Reason {
             on: k.strip_prefix("ic_").unwrap_or(k),
-            text: borrowed(self.rs.texts.words.get(k).unwrap_or(&EMPTY)), // checked at load
+            text: borrowed(self.w(k)),
         }
+    }
+    fn w(&self, k: &str) -> &'e I18n {
+        self.mt.and_then(|m| m.words.get(k)).unwrap_or(&EMPTY) // checked at load
     }
     fn named(&self, on: &'static str, t: &'e I18n) -> Reason<'e> {
         Reason {
@@ -373,11 +543,7 @@ impl<'e> Ck<'_, 'e> {
                     Reason {
                         on: Fact::venue.key(),
                         text: crate::text::filled(
-                            self.rs
-                                .texts
-                                .words
-                                .get("ic_crowded_venue")
-                                .unwrap_or(&EMPTY),
+                            self.w("ic_crowded_venue"),
                             &[("venue", &v.zh)],
                             &[("venue", &v.en)],
                         ),
@@ -419,8 +585,11 @@ impl Engine {
         escalated: bool,
     ) -> Vec<ChecklistItem<'e>> {
         let rs = &self.rulesets[facts.ruleset];
+        let mt = self.manage_texts(facts.ruleset);
+        let text = |c: ManageCode| mt.map_or(&NO_TEXT, |m| m.code(c));
         let ck = Ck {
             rs,
+            mt,
             facts,
             result,
             odd: result.kind == Some(Kind::OddJob),
@@ -440,7 +609,7 @@ impl Engine {
                     if r.code == ManageCode::IC_PROPERTY_WATCH {
                         vec![ck.named(
                             "INSPECTION_PROPERTY_WATCH",
-                            &rs.manage_text(ManageCode::INSPECTION_PROPERTY_WATCH).title,
+                            &text(ManageCode::INSPECTION_PROPERTY_WATCH).title,
                         )]
                     } else {
                         ck.reasons(r.when)
@@ -451,11 +620,10 @@ impl Engine {
             if because.is_empty() {
                 continue;
             }
-            let t = rs.manage_text(r.code);
             out.push(ChecklistItem {
                 code: r.code,
-                article: &t.article,
-                text: borrowed(&t.title),
+                article: r.article,
+                text: borrowed(&text(r.code).title),
                 because,
             });
         }
@@ -507,11 +675,11 @@ impl Engine {
         finding: Finding,
         result: &Assessment<'e>,
     ) -> Referral<'e> {
-        let rs = self.ruleset_of(result);
+        let mt = self.manage_texts(self.ruleset_index_of(result));
         // A composed reason naming what it rests on: `engineering`, `odd_job`, `hot_work`, the finding.
         let on_word = |on: &'static str, k: &'static str| Reason {
             on,
-            text: borrowed(rs.texts.words.get(k).unwrap_or(&EMPTY)),
+            text: borrowed(mt.and_then(|m| m.words.get(k)).unwrap_or(&EMPTY)),
         };
         let f = finding.code().as_str();
         let odd = result.kind == Some(Kind::OddJob);
@@ -577,19 +745,24 @@ impl Engine {
         };
         Referral {
             code,
-            article: &rs.manage_text(code).article,
+            article: REFERRALS
+                .iter()
+                .find(|r| r.code == code)
+                .map_or("", |r| r.article),
             department,
             candidates,
             because,
         }
     }
 
-    /// The rule set a result was decided under.
-    pub fn ruleset_of(&self, result: &Assessment<'_>) -> &Ruleset {
+    /// The index of the rule set a result was decided under.
+    fn ruleset_index_of(&self, result: &Assessment<'_>) -> usize {
         self.rulesets
             .iter()
-            .find(|r| r.file.version == result.ruleset.version && r.file.id == result.ruleset.id)
-            .unwrap_or_else(|| self.ruleset_for(result.ruleset.effective_from))
+            .position(|r| {
+                r.file.version == result.ruleset.version && r.file.id == result.ruleset.id
+            })
+            .unwrap_or_else(|| self.ruleset_index_for(result.ruleset.effective_from))
     }
 }
 
@@ -611,14 +784,18 @@ fn domain_department<'e>(result: &Assessment<'e>) -> Option<&'e str> {
     }
 }
 
-/// The published tables of §9 (part of [`crate::view::RulesetView`]): what the console and the widget
-/// need to show inspections, checklists, findings and referrals offline. Texts are in `codes`.
+/// The published tables and wording of §9 (part of [`crate::view::RulesetView`]): what the console and
+/// the widget need to show inspections, checklists, findings and referrals offline.
 #[derive(Serialize)]
-pub struct ManageView {
+pub struct ManageView<'a> {
     pub inspection_kinds: Vec<KindView>,
     pub checklist_items: Vec<CheckItemView>,
     pub findings: &'static [Handling],
     pub referral_targets: Vec<RefView>,
+    /// Every §9 code's title, explanation and article, as the rule set shows them.
+    pub manage_codes: &'a SortedMap<CodeText>,
+    /// The words checklist and referral reasons are composed from.
+    pub manage_words: &'a SortedMap<I18n>,
 }
 
 #[derive(Serialize)]
@@ -644,34 +821,43 @@ pub struct RefView {
     pub article: &'static str,
 }
 
-/// The §9 tables.
-pub fn manage_view() -> ManageView {
-    ManageView {
-        inspection_kinds: KINDS
-            .iter()
-            .map(|k| KindView {
-                code: k.kind.code(),
-                article: k.article,
-                due_parameter: k.due_parameter,
-            })
-            .collect(),
-        checklist_items: CHECKLIST
-            .iter()
-            .map(|r| CheckItemView {
-                code: r.code,
-                article: r.article,
-                group: r.group,
-                in_property_watch: r.watch,
-                applies_when: r.when,
-            })
-            .collect(),
-        findings: FINDINGS,
-        referral_targets: REFERRALS
-            .iter()
-            .map(|r| RefView {
-                code: r.code,
-                article: r.article,
-            })
-            .collect(),
+impl Engine {
+    /// The §9 tables with the wording of the rule set at `index`.
+    pub(crate) fn manage_view(&self, index: usize) -> Result<ManageView<'_>, DataError> {
+        let m = self.manage_data()?;
+        let t = m
+            .per_ruleset
+            .get(index)
+            .ok_or_else(|| DataError(format!("no rule set {index}")))?;
+        Ok(ManageView {
+            inspection_kinds: KINDS
+                .iter()
+                .map(|k| KindView {
+                    code: k.kind.code(),
+                    article: k.article,
+                    due_parameter: k.due_parameter,
+                })
+                .collect(),
+            checklist_items: CHECKLIST
+                .iter()
+                .map(|r| CheckItemView {
+                    code: r.code,
+                    article: r.article,
+                    group: r.group,
+                    in_property_watch: r.watch,
+                    applies_when: r.when,
+                })
+                .collect(),
+            findings: FINDINGS,
+            referral_targets: REFERRALS
+                .iter()
+                .map(|r| RefView {
+                    code: r.code,
+                    article: r.article,
+                })
+                .collect(),
+            manage_codes: &t.codes,
+            manage_words: &t.words,
+        })
     }
 }

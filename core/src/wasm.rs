@@ -101,16 +101,29 @@ pub fn checklist(kind: &str, facts: JsValue, escalated: bool) -> Result<JsValue,
             Err(e) => return to_js(&serde_json_error(&e.to_string())),
         };
         match engine.parse_facts(raw, today_shanghai()) {
-            Ok(f) => to_js(&engine.checklist(kind, &f, &engine.assess(&f), escalated)),
+            Ok(f) => {
+                engine
+                    .load_manage_with(&JsJson)
+                    .map_err(|e| JsValue::from_str(&e.to_string()))?;
+                to_js(&engine.checklist(kind, &f, &engine.assess(&f), escalated))
+            }
             Err(e) => to_js(&ErrorBody { error: e }),
         }
     })
 }
 
-/// The rule set in force today: questions, tables, wording, parameters.
+/// The rule set in force today: questions, tables, wording, parameters, and §9's tables and wording.
 #[wasm_bindgen]
 pub fn ruleset() -> Result<JsValue, JsValue> {
-    with_engine(|engine| to_js(&engine.ruleset_view(today_shanghai())))
+    with_engine(|engine| {
+        engine
+            .load_manage_with(&JsJson)
+            .map_err(|e| JsValue::from_str(&e.to_string()))?;
+        match engine.ruleset_view_with_manage(today_shanghai()) {
+            Ok(v) => to_js(&v),
+            Err(e) => Err(JsValue::from_str(&e.to_string())),
+        }
+    })
 }
 
 #[derive(Serialize)]

@@ -1010,7 +1010,10 @@ fn referral_targets() {
 #[test]
 fn ruleset_view_has_the_tables() {
     let engine = Engine::embedded().unwrap();
-    let v = serde_json::to_value(engine.ruleset_view(d("2026-05-06"))).unwrap();
+    let plain = serde_json::to_value(engine.ruleset_view(d("2026-05-06"))).unwrap();
+    assert!(plain.get("checklist_items").is_none() && plain.get("manage_codes").is_none());
+    let v =
+        serde_json::to_value(engine.ruleset_view_with_manage(d("2026-05-06")).unwrap()).unwrap();
     assert_eq!(v["inspection_kinds"].as_array().unwrap().len(), 6);
     assert_eq!(
         v["inspection_kinds"][0]["due_parameter"],
@@ -1030,7 +1033,7 @@ fn ruleset_view_has_the_tables() {
         json!({"type": "any_fact", "of": ["earthwork", "excavation_depth_m"]})
     );
     for c in ManageCode::ALL {
-        let t = &v["codes"][c.as_str()];
+        let t = &v["manage_codes"][c.as_str()];
         assert!(
             t["title"]["zh"].is_string() && t["title"]["en"].is_string(),
             "{c:?}"
@@ -1039,7 +1042,7 @@ fn ruleset_view_has_the_tables() {
     }
     // Texts take their numbers from the rule set's parameters.
     assert!(
-        v["codes"]["F_UNREGISTERED"]["explain"]["en"]
+        v["manage_codes"]["F_UNREGISTERED"]["explain"]["en"]
             .as_str()
             .unwrap()
             .contains("3 working days")
