@@ -68,11 +68,12 @@ impl ManageTexts {
     }
 }
 
-fn build_manage<P: DataParser>(engine: &Engine, p: &P) -> Result<ManageData, DataError> {
-    let mut file: ManageFile = p.parse(
-        "codes.json manage_codes",
-        crate::engine::embedded_manage_source(),
-    )?;
+fn build_manage<P: DataParser>(
+    engine: &Engine,
+    text: &str,
+    p: &P,
+) -> Result<ManageData, DataError> {
+    let mut file: ManageFile = p.parse("codes.json manage_codes", text)?;
     for k in file.manage_codes.keys() {
         if ManageCode::from_str(k).is_none() {
             return Err(DataError(format!("codes.json: {k} is not a §9 code")));
@@ -160,7 +161,17 @@ impl Engine {
     /// Loads §9's wording with this JSON parser (once; later calls return it). The browser shell loads
     /// it with `JSON.parse`; native builds need not call this ([`Engine::manage_data`] does).
     pub fn load_manage_with<P: DataParser>(&self, p: &P) -> Result<&ManageData, DataError> {
-        match self.manage.get_or_init(|| build_manage(self, p)) {
+        self.load_manage_from(crate::engine::embedded_manage_source(), p)
+    }
+
+    /// Like [`Engine::load_manage_with`], from other text (`{"manage_codes": …, "manage_words": …}`:
+    /// tests and previews of a wording change). Only the first load of an engine counts.
+    pub fn load_manage_from<P: DataParser>(
+        &self,
+        text: &str,
+        p: &P,
+    ) -> Result<&ManageData, DataError> {
+        match self.manage.get_or_init(|| build_manage(self, text, p)) {
             Ok(m) => Ok(m),
             Err(e) => Err(e.clone()),
         }

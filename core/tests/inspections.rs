@@ -1052,3 +1052,75 @@ fn ruleset_view_has_the_tables() {
         true
     );
 }
+
+// ── data checked at load; texts follow the rule set ───────────────────────────────────────────────
+
+/// §9's wording is checked when loaded: every code has wording, no text writes a parameter's number.
+#[test]
+fn manage_wording_is_checked_at_load() {
+    let engine = Engine::embedded().unwrap();
+    assert!(engine.manage_data().is_ok());
+    let good: Value = serde_json::from_str(anbei_core::engine::embedded_manage_source()).unwrap();
+    let load = |v: &Value| {
+        let e = Engine::embedded().unwrap();
+        e.load_manage_from(&v.to_string(), &anbei_core::SerdeJson)
+            .err()
+            .map(|e| e.0)
+    };
+    assert_eq!(load(&good), None);
+    let mut missing = good.clone();
+    missing["manage_codes"]
+        .as_object_mut()
+        .unwrap()
+        .remove("IC_GAS_WORK");
+    assert!(load(&missing).unwrap().contains("IC_GAS_WORK"));
+    let mut stranger = good.clone();
+    stranger["manage_codes"]["IC_NOT_IN_SPEC"] = good["manage_codes"]["IC_GAS_WORK"].clone();
+    assert!(load(&stranger).unwrap().contains("IC_NOT_IN_SPEC"));
+    let mut number = good.clone();
+    number["manage_codes"]["F_UNREGISTERED"]["explain"]["zh"] = json!("督促在3个工作日内办理登记");
+    assert!(
+        load(&number).unwrap().contains("working_days"),
+        "{:?}",
+        load(&number)
+    );
+    let mut article = good.clone();
+    article["manage_codes"]["IC_GAS_WORK"]["article"] = json!("第十条");
+    assert!(load(&article).unwrap().contains("article"));
+    let mut word = good;
+    word["manage_words"]
+        .as_object_mut()
+        .unwrap()
+        .remove("ic_high_risk");
+    assert!(load(&word).unwrap().contains("ic_high_risk"));
+}
+
+/// Day counts are the rule set's parameters: a rule set with `rectify_working_days` 5 and
+/// `inspection_working_days` 2 moves the dates, and the texts quote the new numbers.
+#[test]
+fn day_counts_follow_the_rule_set() {
+    let mut rs: Value =
+        serde_json::from_str(include_str!("../data/rulesets/longgang-2026.1-draft.json")).unwrap();
+    rs["parameters"]["rectify_working_days"]["value"] = json!(5);
+    rs["parameters"]["inspection_working_days"]["value"] = json!(2);
+    let rs = rs.to_string();
+    let mut src = anbei_core::embedded_sources();
+    src.rulesets = vec![&rs];
+    let engine = Engine::from_sources(&src).unwrap();
+    // Fri 05-08 + 5: Sat 05-09 (worked), Mon 05-11 … Thu 05-14.
+    assert_eq!(
+        engine.rectify_by(d("2026-05-08")).date.to_string(),
+        "2026-05-14"
+    );
+    // Wed 09-30 + 2: Thu 10-08, Fri 10-09.
+    let due = engine
+        .inspection_due(K::HighRisk, d("2026-09-30"), false)
+        .unwrap();
+    assert_eq!(due.date.to_string(), "2026-10-09");
+    let v =
+        serde_json::to_value(engine.ruleset_view_with_manage(d("2026-05-06")).unwrap()).unwrap();
+    let explain = v["manage_codes"]["F_UNREGISTERED"]["explain"]["en"]
+        .as_str()
+        .unwrap();
+    assert!(explain.contains("within 5 working days"), "{explain}");
+}
