@@ -444,7 +444,7 @@ pub fn referral_late(due_on: Date, referred_on: Option<Date>, today: Date) -> bo
     }
 }
 
-/// The words the checklist and the referral reasons are composed from (codes.json `words`).
+/// The words the checklist and the referral reasons are composed from (codes.json `manage_words`).
 pub(crate) const WORDS: &[&str] = &[
     "ic_always",
     "ic_engineering",
@@ -646,7 +646,8 @@ impl Engine {
     /// - `INSPECTION_HIGH_RISK`: `from` = the registration's effective date, + `inspection_working_days`
     ///   (第三十二条第（一）项); with `escalated`, `from` = the escalation date, +
     ///   `escalation_inspection_working_days` (*product policy*, 第三十条第（七）项);
-    /// - `INSPECTION_COMPLETION`: `from` = the completion declaration, + `completion_inspection_working_days`
+    /// - `INSPECTION_COMPLETION`: `from` = the completion declaration (or, for a registration that
+    ///   expires undeclared, its expiry: *product policy*), + `completion_inspection_working_days`
     ///   (*product policy*, 第三十三条);
     /// - the others: no due date (`None`).
     ///

@@ -1124,3 +1124,17 @@ fn day_counts_follow_the_rule_set() {
         .unwrap();
     assert!(explain.contains("within 5 working days"), "{explain}");
 }
+
+/// The §8 result's `inspection_due` and §9's agree (依据：第三十二条第（一）项): one count, one calendar.
+#[test]
+fn result_and_schedule_agree() {
+    let engine = Engine::embedded().unwrap();
+    for day in ["2026-02-13", "2026-09-30", "2026-12-30"] {
+        let facts = engineering(json!({"lifting": true, "registration_date": day}));
+        let f = engine.parse_json(&facts.to_string(), d(day)).unwrap();
+        let r = engine.assess(&f);
+        assert_eq!(r.high_risk, Some(true));
+        let due = engine.inspection_due(K::HighRisk, d(day), false).unwrap();
+        assert_eq!(r.deadlines.inspection_due, Some(due.date), "{day}");
+    }
+}
