@@ -176,6 +176,14 @@ fn text(k: Key) -> &'static str {
             "Your registration ends today ({date}). If the work is not finished, file again; if it is, declare its completion within 3 working days of finishing (Article 33)."
         }
         Key::NotifyFooter => "This message was sent automatically by Anbei; please do not reply.",
+        Key::NotifyStateFiled => "awaiting the street office's answer",
+        Key::NotifyStateReturned => "returned for changes",
+        Key::NotifyStateRegistered => "registered",
+        Key::NotifyStateExtended => "registered (extended)",
+        Key::NotifyStateRefused => "refused",
+        Key::NotifyStateCancelled => "cancelled",
+        Key::NotifyStateRevoked => "revoked",
+        Key::NotifyStateExpired => "expired",
         Key::NotAPermit => {
             "Registration is a notification, not a permit: every other approval must still be obtained (Art. 8)"
         }

@@ -186,6 +186,15 @@ keys! {
     /// `{date}`.
     NotifyValidUntil,
     NotifyFooter,
+    // A registration's state in a notification's plain words.
+    NotifyStateFiled,
+    NotifyStateReturned,
+    NotifyStateRegistered,
+    NotifyStateExtended,
+    NotifyStateRefused,
+    NotifyStateCancelled,
+    NotifyStateRevoked,
+    NotifyStateExpired,
     // Texts of answers.
     /// Registration is a notification, not a permit (第八条).
     NotAPermit,

@@ -153,6 +153,14 @@ fn text(k: Key) -> &'static str {
             "登记有效期今日（{date}）届满。仍未完工的，请重新申报；已完工的，请在完工后 3 个工作日内申报注销（第三十三条）。"
         }
         Key::NotifyFooter => "本邮件由安备系统自动发送，请勿直接回复。",
+        Key::NotifyStateFiled => "待受理",
+        Key::NotifyStateReturned => "已退回，待补正",
+        Key::NotifyStateRegistered => "已登记",
+        Key::NotifyStateExtended => "已延期",
+        Key::NotifyStateRefused => "不予登记",
+        Key::NotifyStateCancelled => "已注销",
+        Key::NotifyStateRevoked => "已撤销",
+        Key::NotifyStateExpired => "已过期",
         Key::NotAPermit => "登记是备案告知，不是行政许可；其他审批手续须另行办理（第八条）",
     }
 }

@@ -33,6 +33,19 @@ fn event_key(k: Kind) -> Key {
     }
 }
 
+fn state_key(s: State) -> Key {
+    match s {
+        State::Filed => Key::NotifyStateFiled,
+        State::Returned => Key::NotifyStateReturned,
+        State::Registered => Key::NotifyStateRegistered,
+        State::Extended => Key::NotifyStateExtended,
+        State::Refused => Key::NotifyStateRefused,
+        State::Cancelled => Key::NotifyStateCancelled,
+        State::Revoked => Key::NotifyStateRevoked,
+        State::Expired => Key::NotifyStateExpired,
+    }
+}
+
 /// `YYYY-MM-DD` as people read it (left as it is if it is not a date).
 fn date(l: Lang, d: &str) -> String {
     Date::parse(d.get(..10).unwrap_or(d)).map_or_else(|| d.to_owned(), |d| l.date(d))
@@ -70,10 +83,10 @@ pub fn render(
         Key::NotifySubject,
         &[("event", &event), ("filing_no", &row.filing_no)],
     );
-    let status = row
-        .status
-        .parse::<State>()
-        .map_or_else(|_| row.status.clone(), |st| l.state(st).to_owned());
+    let status = row.status.parse::<State>().map_or_else(
+        |_| row.status.clone(),
+        |st| l.text(state_key(st)).to_owned(),
+    );
     let mut lines = vec![
         l.text(Key::NotifyGreeting).to_owned(),
         String::new(),
