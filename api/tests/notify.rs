@@ -27,6 +27,7 @@ both_backends!(
     the_webhook_gets_each_event_signed,
     a_failed_delivery_is_retried_with_the_same_id,
     reminders_follow_the_clock_and_drop_when_they_no_longer_apply,
+    concurrent_claims_never_share_a_row_and_an_expired_lease_is_claimed_again,
 );
 
 const SECRET: &str = "test-webhook-secret-0123456789";
@@ -438,6 +439,57 @@ async fn reminders_follow_the_clock_and_drop_when_they_no_longer_apply(b: Backen
         r.events()
             .iter()
             .all(|e| e["type"] != "valid_until_reached")
+    );
+}
+
+/// Several workers (instances) claiming at once never get the same row (PostgreSQL: `FOR UPDATE SKIP
+/// LOCKED`); a row whose worker died is claimed again once its lease has expired, its attempt counted.
+async fn concurrent_claims_never_share_a_row_and_an_expired_lease_is_claimed_again(b: Backend) {
+    let app = spawn(b).await; // no channel, no worker: the test claims by hand
+    for i in 0..6 {
+        app.file_complete(&format!("cl-{i}"), ordinary_facts())
+            .await;
+    }
+    let now = app.clock_ms();
+    let lease = now + anbei_api::notify::LEASE_MS;
+    let mut set = tokio::task::JoinSet::new();
+    for _ in 0..8 {
+        let store = app.state.store.clone();
+        set.spawn(async move { store.outbox_claim(now, lease, 2).await.unwrap() });
+    }
+    let mut ids = Vec::new();
+    while let Some(r) = set.join_next().await {
+        ids.extend(r.unwrap().into_iter().map(|r| (r.id, r.attempts)));
+    }
+    let distinct: std::collections::HashSet<_> = ids.iter().map(|(i, _)| i.clone()).collect();
+    assert_eq!(
+        ids.len(),
+        6,
+        "the six due rows (reminders are not due): {ids:?}"
+    );
+    assert_eq!(distinct.len(), 6, "no row claimed twice");
+    assert!(ids.iter().all(|(_, a)| *a == 1));
+    // Leased: nobody else gets them …
+    assert!(
+        app.state
+            .store
+            .outbox_claim(now + 1000, lease, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // … until the lease expires (the worker holding them died): claimed again, second attempt.
+    let again = app
+        .state
+        .store
+        .outbox_claim(lease, lease + anbei_api::notify::LEASE_MS, 10)
+        .await
+        .unwrap();
+    assert_eq!(again.len(), 6);
+    assert!(
+        again
+            .iter()
+            .all(|r| r.attempts == 2 && distinct.contains(&r.id))
     );
 }
 

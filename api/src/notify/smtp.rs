@@ -123,15 +123,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Conn<S> {
         if ok.contains(&code) {
             Ok((code, text))
         } else {
+            // The code only: a server's text may echo an address (personal data) into the log.
             let verb = line.split([' ', ':']).next().unwrap_or("");
-            let why: String = text
-                .lines()
-                .next()
-                .unwrap_or("")
-                .chars()
-                .take(120)
-                .collect();
-            Err(format!("SMTP {verb}: {code} {why}"))
+            Err(format!("SMTP {verb}: {code}"))
         }
     }
 
@@ -228,8 +222,7 @@ impl Mailer {
 
     /// Sends `msg` to `to` (each address checked first).
     pub async fn send(&self, event_id: &str, to: &[String], msg: &Rendered) -> Result<(), String> {
-        if let Some(bad) = to.iter().find(|a| !is_address(a)) {
-            let _ = bad;
+        if !to.iter().all(|a| is_address(a)) {
             return Err("a recipient is not a plain e-mail address".into());
         }
         let now = std::time::SystemTime::now()
@@ -286,12 +279,9 @@ impl Mailer {
         }
         c.cmd("DATA", &[354]).await?;
         c.send(data).await?;
-        let (code, text) = c.reply().await?;
+        let (code, _) = c.reply().await?;
         if code != 250 {
-            return Err(format!(
-                "SMTP DATA: {code} {}",
-                text.lines().next().unwrap_or("")
-            ));
+            return Err(format!("SMTP DATA: {code}"));
         }
         let _ = c.cmd("QUIT", &[221]).await;
         Ok(())
