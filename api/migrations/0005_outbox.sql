@@ -1,6 +1,8 @@
 -- 0005: the notification outbox (rules.md §11, issue 15). One row per notification event, inserted in
 -- the same transaction as the state change that causes it, so an acknowledged change always has its
--- notification; the delivery worker (notify.rs) sends it at least once and records each channel.
+-- notification; the delivery worker (notify.rs) sends it at least once and records each channel. A
+-- registration's reminders are one row: once `extension_window_opens` is sent, the row becomes its
+-- `valid_until_reached` under a new id (two events never share an id).
 
 CREATE TABLE outbox (
     id                TEXT PRIMARY KEY,     -- evt_<32 hex>: the delivery id receivers de-duplicate on
@@ -20,6 +22,7 @@ CREATE TABLE outbox (
     next_attempt_ms   {int} NOT NULL,       -- not before (backoff)
     lease_until_ms    {int} NOT NULL,       -- claimed by a worker until then (0: free)
     last_error        TEXT                  -- the last failure, without bodies or tokens
-);
+){without_rowid};
+-- The worker's claim. (No index on filing_no: `anbei outbox list --filing-no` may scan; every index here is
+-- paid by every filing, inside its transaction.)
 CREATE INDEX outbox_due ON outbox (state, next_attempt_ms);
-CREATE INDEX outbox_filing ON outbox (filing_no);

@@ -171,15 +171,8 @@ async fn a_state_change_writes_its_outbox_row_in_its_transaction(b: Backend) {
     let a = app.file_complete("ob-1", ordinary_facts()).await;
     let no = a["filing_no"].as_str().unwrap();
     let rows = outbox(&app, no).await;
-    // 快速受理: registered, with the two reminders of its validity.
-    assert_eq!(
-        kinds(&rows),
-        [
-            "extension_window_opens",
-            "registered",
-            "valid_until_reached"
-        ]
-    );
+    // 快速受理: registered, with its reminders (one row: the window's opening, then the last day).
+    assert_eq!(kinds(&rows), ["extension_window_opens", "registered"]);
     for r in &rows {
         assert!(r.id.starts_with("evt_") && r.id.len() == 36, "{}", r.id);
         assert_eq!((r.state.as_str(), r.attempts), ("pending", 0));
@@ -255,7 +248,7 @@ async fn a_state_change_writes_its_outbox_row_in_its_transaction(b: Backend) {
     let body = app.filing(ordinary_facts()).await;
     let (st, _) = app.file("ob-1", &body).await;
     assert!(st == 201 || st == 422, "{st}");
-    assert_eq!(outbox(&app, no).await.len(), 3);
+    assert_eq!(outbox(&app, no).await.len(), 2);
 }
 
 /// 依据：rules.md §11 — a signed webhook: `Anbei-Signature: t=…,v1=HMAC-SHA256("t.body")`, the
@@ -418,6 +411,14 @@ async fn reminders_follow_the_clock_and_drop_when_they_no_longer_apply(b: Backen
             .unwrap()
             .contains("自 2027年5月9日起可以申请延期"),
         "{e}"
+    );
+    // Sent, the reminder row becomes the last day's: a new event, a new id.
+    let next = wait_row(&app, no, "valid_until_reached", |_| true).await;
+    assert_ne!(next.id, e["id"].as_str().unwrap());
+    assert_eq!((next.state.as_str(), next.attempts), ("pending", 0));
+    assert_eq!(
+        anbei_api::clock::rfc3339(next.deliver_after_ms),
+        "2027-05-23T09:00:00.000+08:00"
     );
     // Revoked: the last-day reminder no longer applies.
     let officer = app.officer("bantian", "officer").await;

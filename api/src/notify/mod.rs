@@ -130,8 +130,8 @@ impl Draft<'_> {
         })
     }
 
-    /// The reminders of a registration valid until `valid_until` (filed on `filed_on`): the extension
-    /// window opening and the last day.
+    /// The reminders of a registration valid until `valid_until` (filed on `filed_on`): one row, the
+    /// extension window opening, which once sent becomes the last day's (see [`next_reminder`]).
     fn reminders(
         &self,
         status: Status,
@@ -149,20 +149,12 @@ impl Draft<'_> {
             .extension_window_days;
         let start = end.add_days(1 - days as i32);
         let p = json!({ "valid_until": valid_until, "extension_window_start": start.to_string() });
-        Ok(vec![
-            self.event(
-                Kind::ExtensionWindowOpens,
-                status,
-                p.clone(),
-                morning_of(start).max(self.now_ms),
-            )?,
-            self.event(
-                Kind::ValidUntilReached,
-                status,
-                p,
-                morning_of(end).max(self.now_ms),
-            )?,
-        ])
+        Ok(vec![self.event(
+            Kind::ExtensionWindowOpens,
+            status,
+            p,
+            morning_of(start).max(self.now_ms),
+        )?])
     }
 }
 
@@ -316,9 +308,19 @@ pub async fn run(s: AppState, channels: Arc<Channels>) {
         let mut set = tokio::task::JoinSet::new();
         for row in rows {
             let (s, senders) = (s.clone(), senders.clone());
-            set.spawn(async move { deliver(&s, &senders, row).await });
+            set.spawn(async move { attempt(&s, &senders, &row).await });
         }
-        while set.join_next().await.is_some() {}
+        // The batch's outcomes in one transaction (one commit, not one per event).
+        let mut outcomes = Vec::new();
+        while let Some(r) = set.join_next().await {
+            if let Ok(o) = r {
+                outcomes.push(o);
+            }
+        }
+        let ids: Vec<String> = outcomes.iter().map(|o| o.id.clone()).collect();
+        if let Err(e) = s.store.outbox_finish(outcomes).await {
+            tracing::warn!(event_ids = ?ids, error = %e, "notifications: cannot record deliveries");
+        }
     }
 }
 
@@ -355,19 +357,27 @@ pub fn recipients(request: &str) -> Vec<String> {
     out
 }
 
+/// The reminder a sent reminder row becomes: the window's opening is followed by the last day.
+fn next_reminder(kind: Kind, payload: &Value) -> Option<crate::store::OutboxNext> {
+    if kind != Kind::ExtensionWindowOpens {
+        return None;
+    }
+    let end = payload
+        .get("valid_until")
+        .and_then(Value::as_str)
+        .and_then(Date::parse)?;
+    Some(crate::store::OutboxNext {
+        id: new_id().ok()?,
+        kind: Kind::ValidUntilReached.as_str().to_owned(),
+        deliver_after_ms: morning_of(end),
+    })
+}
+
 /// Whether a reminder still applies to the registration as it now stands: in force, and still
 /// ending on the day the reminder was scheduled for (not extended past it, cancelled or revoked).
 fn still_applies(rec: &FilingRecord, payload: &Value) -> bool {
     let vu = payload.get("valid_until").and_then(Value::as_str);
     rec.status.is_live() && rec.receipt.as_ref().map(|r| r.valid_until.as_str()) == vu
-}
-
-/// One attempt at one row; its outcome recorded.
-async fn deliver(s: &AppState, senders: &Senders, row: OutboxRow) {
-    let outcome = attempt(s, senders, &row).await;
-    if let Err(e) = s.store.outbox_finish(outcome).await {
-        tracing::warn!(event_id = %row.id, error = %e, "notifications: cannot record a delivery");
-    }
 }
 
 async fn attempt(s: &AppState, senders: &Senders, row: &OutboxRow) -> OutboxOutcome {
@@ -379,6 +389,7 @@ async fn attempt(s: &AppState, senders: &Senders, row: &OutboxRow) -> OutboxOutc
         webhook_state: row.webhook_state.clone(),
         next_attempt_ms: row.next_attempt_ms,
         last_error: None,
+        then: None,
     };
     let rec = match s.store.get_filing(&row.filing_no).await {
         Ok(Some(r)) => r,
@@ -411,7 +422,10 @@ async fn attempt(s: &AppState, senders: &Senders, row: &OutboxRow) -> OutboxOutc
         };
     }
     if out.email_state == "pending" {
-        let to = recipients(&rec.request);
+        let to = match &senders.smtp {
+            Some(_) => recipients(&rec.request),
+            None => Vec::new(),
+        };
         out.email_state = match &senders.smtp {
             Some(m) if !to.is_empty() => match m.send(&row.id, &to, &msg).await {
                 Ok(()) => "sent".into(),
@@ -426,6 +440,7 @@ async fn attempt(s: &AppState, senders: &Senders, row: &OutboxRow) -> OutboxOutc
     }
     if errors.is_empty() {
         out.state = "done".into();
+        out.then = next_reminder(kind, &payload);
         out
     } else {
         failed_attempt(out, errors.join("; "), s.now_ms())

@@ -528,6 +528,16 @@ pub struct OutboxOutcome {
     pub webhook_state: String,
     pub next_attempt_ms: i64,
     pub last_error: Option<String>,
+    /// A reminder sent: the row becomes the registration's next reminder (a new event, its own id).
+    pub then: Option<OutboxNext>,
+}
+
+/// The next event a row becomes once sent (a reminder chain).
+#[derive(Clone, Debug)]
+pub struct OutboxNext {
+    pub id: String,
+    pub kind: String,
+    pub deliver_after_ms: i64,
 }
 
 /// Which outbox rows to list.
@@ -586,8 +596,8 @@ pub trait Store: Send + Sync {
     /// at once (PostgreSQL: `FOR UPDATE SKIP LOCKED`; SQLite: one writer).
     fn outbox_claim(&self, now_ms: i64, lease_until_ms: i64, limit: u32)
     -> Fut<'_, Vec<OutboxRow>>;
-    /// Records an attempt's outcome (nothing if the row was claimed again meanwhile).
-    fn outbox_finish(&self, o: OutboxOutcome) -> Fut<'_, ()>;
+    /// Records the outcomes of attempts, in one transaction (nothing for a row claimed again meanwhile).
+    fn outbox_finish(&self, o: Vec<OutboxOutcome>) -> Fut<'_, ()>;
     /// Outbox rows, oldest first.
     fn outbox_list(&self, f: OutboxFilter) -> Fut<'_, Vec<OutboxRow>>;
     /// Puts failed rows (one, or all with `None`) back to pending, due at `now_ms`; how many.

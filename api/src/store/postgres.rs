@@ -623,8 +623,17 @@ impl Store for PgStore {
         })
     }
 
-    fn outbox_finish(&self, o: OutboxOutcome) -> Fut<'_, ()> {
-        Box::pin(async move { self.execute_pooled(osql::finish_outbox(&o)).await })
+    fn outbox_finish(&self, outcomes: Vec<OutboxOutcome>) -> Fut<'_, ()> {
+        Box::pin(async move {
+            let mut tx = self.pool.begin().await.map_err(db)?;
+            for o in &outcomes {
+                match &o.then {
+                    Some(n) => execute(&mut tx, osql::chain_outbox(o, n)).await?,
+                    None => execute(&mut tx, osql::finish_outbox(o)).await?,
+                };
+            }
+            tx.commit().await.map_err(db)
+        })
     }
 
     fn outbox_list(&self, f: OutboxFilter) -> Fut<'_, Vec<OutboxRow>> {

@@ -552,8 +552,16 @@ impl Store for SqliteStore {
         self.write(move |c| fetch_all(c, osql::claim_sqlite(now_ms, lease_until_ms, limit)))
     }
 
-    fn outbox_finish(&self, o: OutboxOutcome) -> Fut<'_, ()> {
-        self.write(move |c| execute(c, osql::finish_outbox(&o)).map(|_| ()))
+    fn outbox_finish(&self, outcomes: Vec<OutboxOutcome>) -> Fut<'_, ()> {
+        self.write(move |c| {
+            for o in &outcomes {
+                match &o.then {
+                    Some(n) => execute(c, osql::chain_outbox(o, n))?,
+                    None => execute(c, osql::finish_outbox(o))?,
+                };
+            }
+            Ok(())
+        })
     }
 
     fn outbox_list(&self, f: OutboxFilter) -> Fut<'_, Vec<OutboxRow>> {

@@ -3,7 +3,7 @@
 //! SQLite has one writer, which makes the claim atomic by itself.
 
 use super::{Arg, Query, Stmt};
-use crate::store::{OutboxDraft, OutboxFilter, OutboxOutcome};
+use crate::store::{OutboxDraft, OutboxFilter, OutboxNext, OutboxOutcome};
 
 /// The columns of an [`crate::store::OutboxRow`].
 macro_rules! outbox_columns {
@@ -69,6 +69,21 @@ query!(
 );
 
 query!(
+    /// A reminder sent: the row becomes the next reminder, a new event (new id), pending on both channels.
+    chain_outbox(o: &'a OutboxOutcome, n: &'a OutboxNext) -> 5 = [
+        "UPDATE outbox SET id = $1, type = $2, deliver_after_ms = $3, next_attempt_ms = $3, state = 'pending', \
+         email_state = 'pending', webhook_state = 'pending', attempts = 0, lease_until_ms = 0, last_error = NULL \
+         WHERE id = $4 AND attempts = $5"
+    ] [
+        Arg::Text(&n.id),
+        Arg::Text(&n.kind),
+        Arg::Int(n.deliver_after_ms),
+        Arg::Text(&o.id),
+        Arg::Int(o.attempts),
+    ]
+);
+
+query!(
     list_outbox(f: &'a OutboxFilter) -> 3 = [
         "SELECT ", outbox_columns!(), " FROM outbox WHERE ($1 IS NULL OR state = $1) \
          AND ($2 IS NULL OR filing_no = $2) ORDER BY deliver_after_ms, id LIMIT $3"
@@ -116,7 +131,15 @@ pub(crate) fn check_all(check: &mut dyn FnMut(&'static Stmt, usize)) {
         webhook_state: "sent".into(),
         next_attempt_ms: 0,
         last_error: None,
+        then: None,
     };
+    let n = OutboxNext {
+        id: "evt_2".into(),
+        kind: "valid_until_reached".into(),
+        deliver_after_ms: 0,
+    };
+    let q = chain_outbox(&o, &n);
+    check(q.stmt, q.args.len());
     let f = OutboxFilter::default();
     let q = insert_outbox(&d, "F-1");
     check(q.stmt, q.args.len());
