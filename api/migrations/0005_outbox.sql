@@ -1,8 +1,8 @@
 -- 0005: the notification outbox (rules.md §11, issue 15). One row per notification event, inserted in
 -- the same transaction as the state change that causes it, so an acknowledged change always has its
 -- notification; the delivery worker (notify.rs) sends it at least once and records each channel. A
--- registration's reminders are one row: once `extension_window_opens` is sent, the row becomes its
--- `valid_until_reached` under a new id (two events never share an id).
+-- registration's reminders add no row: once its `registered` (or `extended`) event is sent, the row becomes
+-- its `extension_window_opens` reminder, then its `valid_until_reached`, each under a new id.
 
 CREATE TABLE outbox (
     id                TEXT PRIMARY KEY,     -- evt_<32 hex>: the delivery id receivers de-duplicate on

@@ -171,8 +171,8 @@ async fn a_state_change_writes_its_outbox_row_in_its_transaction(b: Backend) {
     let a = app.file_complete("ob-1", ordinary_facts()).await;
     let no = a["filing_no"].as_str().unwrap();
     let rows = outbox(&app, no).await;
-    // 快速受理: registered, with its reminders (one row: the window's opening, then the last day).
-    assert_eq!(kinds(&rows), ["extension_window_opens", "registered"]);
+    // 快速受理: registered (its reminders follow in the same row once it is sent).
+    assert_eq!(kinds(&rows), ["registered"]);
     for r in &rows {
         assert!(r.id.starts_with("evt_") && r.id.len() == 36, "{}", r.id);
         assert_eq!((r.state.as_str(), r.attempts), ("pending", 0));
@@ -248,7 +248,7 @@ async fn a_state_change_writes_its_outbox_row_in_its_transaction(b: Backend) {
     let body = app.filing(ordinary_facts()).await;
     let (st, _) = app.file("ob-1", &body).await;
     assert!(st == 201 || st == 422, "{st}");
-    assert_eq!(outbox(&app, no).await.len(), 2);
+    assert_eq!(outbox(&app, no).await.len(), 1);
 }
 
 /// 依据：rules.md §11 — a signed webhook: `Anbei-Signature: t=…,v1=HMAC-SHA256("t.body")`, the
@@ -295,12 +295,13 @@ async fn the_webhook_gets_each_event_signed(b: Backend) {
         !text.contains("：bantian") && !text.contains("registered"),
         "{text}"
     );
-    let row = wait_row(&app, no, "registered", |r| r.state == "done").await;
+    // Sent, the row becomes the extension window's reminder: a new event with its own id, due later.
+    let row = wait_row(&app, no, "extension_window_opens", |_| true).await;
     assert_eq!(
-        (row.webhook_state.as_str(), row.email_state.as_str()),
-        ("sent", "none")
+        (row.state.as_str(), row.webhook_state.as_str(), row.attempts),
+        ("pending", "pending", 0)
     );
-    assert_eq!(row.id, e["id"].as_str().unwrap());
+    assert_ne!(row.id, e["id"].as_str().unwrap());
 
     // In English when the filing asks for it; a refusal says its reason and article.
     let mut body = app.filing(high_risk_facts()).await;
@@ -363,8 +364,7 @@ async fn a_failed_delivery_is_retried_with_the_same_id(b: Backend) {
     assert!(row.next_attempt_ms > app.clock_ms(), "backed off");
     // The backoff passes (the injected clock): delivered on the next look, same id.
     app.clock.advance_ms(2_000);
-    let row = wait_row(&app, no, "registered", |r| r.state == "done").await;
-    assert_eq!(row.attempts, 2);
+    wait_row(&app, no, "extension_window_opens", |_| true).await;
     let got: Vec<Value> = r
         .events()
         .into_iter()
@@ -375,7 +375,11 @@ async fn a_failed_delivery_is_retried_with_the_same_id(b: Backend) {
         got[0]["id"], got[1]["id"],
         "a redelivery reuses the event id"
     );
-    assert_eq!(got[0]["id"].as_str(), Some(row.id.as_str()));
+    assert_eq!(
+        got[0]["id"].as_str(),
+        Some(row.id.as_str()),
+        "attempt 1's row"
+    );
 }
 
 /// 依据：第二十五条, rules.md §3.7 and §11 — the extension window opens on valid_until − 14 days; a
@@ -612,12 +616,13 @@ async fn mail_test(tls: bool) {
         "the access code: {text}"
     );
     assert_eq!(m["tls"], json!(tls));
-    let row = wait_row(&app, no, "registered", |r| r.state == "done").await;
-    assert_eq!(m["message_id"], format!("<{}@anbei.invalid>", row.id));
-    assert_eq!(
-        (row.email_state.as_str(), row.webhook_state.as_str()),
-        ("sent", "none")
+    let mid = m["message_id"].as_str().unwrap();
+    assert!(
+        mid.starts_with("<evt_") && mid.ends_with("@anbei.invalid>"),
+        "{mid}"
     );
+    // Sent: the row went on to the window's reminder.
+    wait_row(&app, no, "extension_window_opens", |_| true).await;
     // The e-mail address is masked where the public sees the registration.
     let (_, v) = app
         .get(

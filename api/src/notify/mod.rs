@@ -130,14 +130,16 @@ impl Draft<'_> {
         })
     }
 
-    /// The reminders of a registration valid until `valid_until` (filed on `filed_on`): one row, the
-    /// extension window opening, which once sent becomes the last day's (see [`next_reminder`]).
-    fn reminders(
+    /// `payload` with what a registration's reminders need: its `valid_until` and the day its extension
+    /// window opens (`valid_until` − 14 days, rules.md §3.7). The event's row, once sent, becomes the
+    /// window's reminder and then the last day's (see [`next_reminder`]): no row of its own inside the
+    /// change's transaction.
+    fn with_reminders(
         &self,
-        status: Status,
+        mut payload: Value,
         valid_until: &str,
         filed_on: Date,
-    ) -> Result<Vec<OutboxDraft>, ApiError> {
+    ) -> Result<Value, ApiError> {
         let Some(end) = Date::parse(valid_until) else {
             return Err(ApiError::internal("bad valid_until"));
         };
@@ -148,18 +150,19 @@ impl Draft<'_> {
             .params
             .extension_window_days;
         let start = end.add_days(1 - days as i32);
-        let p = json!({ "valid_until": valid_until, "extension_window_start": start.to_string() });
-        Ok(vec![self.event(
-            Kind::ExtensionWindowOpens,
-            status,
-            p,
-            morning_of(start).max(self.now_ms),
-        )?])
+        if let Value::Object(m) = &mut payload {
+            m.insert("valid_until".into(), Value::String(valid_until.to_owned()));
+            m.insert(
+                "extension_window_start".into(),
+                Value::String(start.to_string()),
+            );
+        }
+        Ok(payload)
     }
 }
 
-/// The events of a new filing in `status`: `filed`, or `registered` (快速受理) with its reminders.
-/// Both carry the access code (derived again at delivery, never stored in the outbox).
+/// The event of a new filing in `status`: `filed`, or `registered` (快速受理, its reminders to follow).
+/// Either carries the access code (derived again at delivery, never stored in the outbox).
 pub fn for_new(
     s: &AppState,
     street: &str,
@@ -178,9 +181,8 @@ pub fn for_new(
     let with_code = json!({ "access_code": true });
     match (status, valid_until) {
         (Status::Registered, Some(vu)) => {
-            let mut v = vec![d.event(Kind::Registered, status, with_code, d.now_ms)?];
-            v.extend(d.reminders(status, vu, s.today())?);
-            Ok(v)
+            let p = d.with_reminders(with_code, vu, s.today())?;
+            Ok(vec![d.event(Kind::Registered, status, p, d.now_ms)?])
         }
         _ => Ok(vec![d.event(Kind::Filed, status, with_code, d.now_ms)?]),
     }
@@ -219,29 +221,23 @@ pub fn for_update(
         crate::store::ReceiptOp::Resign { valid_until } => Some(valid_until.as_str()),
         crate::store::ReceiptOp::Keep => None,
     };
-    let one = |k: Kind| d.event(k, u.status, payload.clone(), d.now_ms);
-    let mut out = Vec::new();
-    match (u.event.action, u.status) {
-        (Action::Return, _) => out.push(one(Kind::Returned)?),
-        (Action::Refuse, _) => out.push(one(Kind::Refused)?),
-        (Action::Revoke, _) => out.push(one(Kind::Revoked)?),
-        (Action::Cancel, _) => out.push(one(Kind::Cancelled)?),
-        (Action::Extend, _) => {
-            out.push(one(Kind::Extended)?);
-            if let Some(vu) = new_valid_until {
-                out.extend(d.reminders(u.status, vu, filed_on)?);
-            }
-        }
+    let kind = match (u.event.action, u.status) {
+        (Action::Return, _) => Kind::Returned,
+        (Action::Refuse, _) => Kind::Refused,
+        (Action::Revoke, _) => Kind::Revoked,
+        (Action::Cancel, _) => Kind::Cancelled,
+        (Action::Extend, _) => Kind::Extended,
         (Action::Accept | Action::Register | Action::Resubmit, Status::Registered) => {
-            out.push(one(Kind::Registered)?);
-            if let Some(vu) = new_valid_until {
-                out.extend(d.reminders(u.status, vu, filed_on)?);
-            }
+            Kind::Registered
         }
-        (Action::Resubmit, _) => out.push(one(Kind::Filed)?),
-        _ => {}
-    }
-    Ok(out)
+        (Action::Resubmit, _) => Kind::Filed,
+        _ => return Ok(Vec::new()),
+    };
+    let payload = match (kind, new_valid_until) {
+        (Kind::Registered | Kind::Extended, Some(vu)) => d.with_reminders(payload, vu, filed_on)?,
+        _ => payload,
+    };
+    Ok(vec![d.event(kind, u.status, payload, d.now_ms)?])
 }
 
 /// Where notifications go: configured by `anbei serve --smtp-url … --webhook-url …`.
@@ -357,19 +353,21 @@ pub fn recipients(request: &str) -> Vec<String> {
     out
 }
 
-/// The reminder a sent reminder row becomes: the window's opening is followed by the last day.
+/// What a sent row becomes: a registration's event (`registered`, `extended`) its extension window's
+/// reminder, and that reminder the last day's — each a new event with its own id.
 fn next_reminder(kind: Kind, payload: &Value) -> Option<crate::store::OutboxNext> {
-    if kind != Kind::ExtensionWindowOpens {
-        return None;
-    }
-    let end = payload
-        .get("valid_until")
-        .and_then(Value::as_str)
-        .and_then(Date::parse)?;
+    let day = |k: &str| payload.get(k).and_then(Value::as_str).and_then(Date::parse);
+    let (next, on) = match kind {
+        Kind::Registered | Kind::Extended => {
+            (Kind::ExtensionWindowOpens, day("extension_window_start")?)
+        }
+        Kind::ExtensionWindowOpens => (Kind::ValidUntilReached, day("valid_until")?),
+        _ => return None,
+    };
     Some(crate::store::OutboxNext {
         id: new_id().ok()?,
-        kind: Kind::ValidUntilReached.as_str().to_owned(),
-        deliver_after_ms: morning_of(end),
+        kind: next.as_str().to_owned(),
+        deliver_after_ms: morning_of(on),
     })
 }
 

@@ -192,7 +192,9 @@ pub fn render(
     }
     // The access code: derived again from the filing (never stored in the outbox), on the events of a
     // new filing only.
-    if payload.get("access_code") == Some(&Value::Bool(true)) {
+    if matches!(kind, Kind::Filed | Kind::Registered)
+        && payload.get("access_code") == Some(&Value::Bool(true))
+    {
         let code = s.signer.access_token(&rec.filing_no, &rec.idempotency_key);
         lines.push(String::new());
         lines.push(l.fill(Key::NotifyAccessCode, &[("code", &code)]));
