@@ -5,7 +5,10 @@
 -- its `extension_window_opens` reminder, then its `valid_until_reached`, each under a new id.
 
 CREATE TABLE outbox (
-    id                TEXT PRIMARY KEY,     -- evt_<32 hex>: the delivery id receivers de-duplicate on
+    seq               {id},                 -- the row's key: appended in order (a random key would dirty a
+                                            -- different page per row in every group commit)
+    id                TEXT NOT NULL,        -- evt_<32 hex>: the delivery id receivers de-duplicate on (128
+                                            -- random bits: unique without an index)
     type              TEXT NOT NULL,        -- filed | returned | registered | refused | revoked | extended
                                             -- | cancelled | extension_window_opens | valid_until_reached
     occurred_at       TEXT NOT NULL,        -- RFC 3339, Asia/Shanghai
@@ -22,7 +25,7 @@ CREATE TABLE outbox (
     next_attempt_ms   {int} NOT NULL,       -- not before (backoff)
     lease_until_ms    {int} NOT NULL,       -- claimed by a worker until then (0: free)
     last_error        TEXT                  -- the last failure, without bodies or tokens
-){without_rowid};
--- The worker's claim. (No index on filing_no: `anbei outbox list --filing-no` may scan; every index here is
+);
+-- The worker's claim. (No index on id or filing_no: `anbei outbox list/retry` may scan; every index here is
 -- paid by every filing, inside its transaction.)
 CREATE INDEX outbox_due ON outbox (state, next_attempt_ms);

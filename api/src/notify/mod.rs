@@ -380,6 +380,7 @@ fn still_applies(rec: &FilingRecord, payload: &Value) -> bool {
 
 async fn attempt(s: &AppState, senders: &Senders, row: &OutboxRow) -> OutboxOutcome {
     let mut out = OutboxOutcome {
+        seq: row.seq,
         id: row.id.clone(),
         attempts: row.attempts,
         state: "pending".into(),

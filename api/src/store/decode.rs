@@ -172,6 +172,7 @@ decode_columns!(LedgerEntry {
 });
 
 decode_columns!(OutboxRow {
+    seq: int("seq"),
     id: text("id"),
     kind: text("type"),
     occurred_at: text("occurred_at"),

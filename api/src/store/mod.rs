@@ -493,6 +493,9 @@ pub struct OutboxDraft {
 /// An outbox row as stored, with its delivery state.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct OutboxRow {
+    /// The row's key (the order rows were written in).
+    #[serde(skip)]
+    pub seq: i64,
     pub id: String,
     #[serde(rename = "type")]
     pub kind: String,
@@ -521,6 +524,8 @@ pub struct OutboxRow {
 /// nothing.
 #[derive(Clone, Debug)]
 pub struct OutboxOutcome {
+    pub seq: i64,
+    /// The event's id (for logs).
     pub id: String,
     pub attempts: i64,
     pub state: String,

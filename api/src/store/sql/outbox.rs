@@ -8,7 +8,7 @@ use crate::store::{OutboxDraft, OutboxFilter, OutboxNext, OutboxOutcome};
 /// The columns of an [`crate::store::OutboxRow`].
 macro_rules! outbox_columns {
     () => {
-        "id, type, occurred_at, filing_no, street, status, lang, payload, state, email_state, \
+        "seq, id, type, occurred_at, filing_no, street, status, lang, payload, state, email_state, \
          webhook_state, attempts, deliver_after_ms, next_attempt_ms, lease_until_ms, last_error"
     };
 }
@@ -38,8 +38,8 @@ macro_rules! claim {
         query!(
             /// Leases up to `limit` due rows whose lease has expired and counts the attempt.
             $name(now_ms: i64, lease_until_ms: i64, limit: u32) -> 3 = [
-                "UPDATE outbox SET lease_until_ms = $1, attempts = attempts + 1 WHERE id IN \
-                 (SELECT id FROM outbox WHERE state = 'pending' AND next_attempt_ms <= $2 \
+                "UPDATE outbox SET lease_until_ms = $1, attempts = attempts + 1 WHERE seq IN \
+                 (SELECT seq FROM outbox WHERE state = 'pending' AND next_attempt_ms <= $2 \
                   AND lease_until_ms <= $2 ORDER BY next_attempt_ms LIMIT $3",
                 $lock,
                 ") RETURNING ",
@@ -56,14 +56,14 @@ query!(
     /// Applied only while the row is at the claim's attempt count (its fencing token).
     finish_outbox(o: &'a OutboxOutcome) -> 7 = [
         "UPDATE outbox SET state = $1, email_state = $2, webhook_state = $3, next_attempt_ms = $4, \
-         last_error = $5, lease_until_ms = 0 WHERE id = $6 AND attempts = $7"
+         last_error = $5, lease_until_ms = 0 WHERE seq = $6 AND attempts = $7"
     ] [
         Arg::Text(&o.state),
         Arg::Text(&o.email_state),
         Arg::Text(&o.webhook_state),
         Arg::Int(o.next_attempt_ms),
         Arg::MaybeText(o.last_error.as_deref()),
-        Arg::Text(&o.id),
+        Arg::Int(o.seq),
         Arg::Int(o.attempts),
     ]
 );
@@ -73,12 +73,12 @@ query!(
     chain_outbox(o: &'a OutboxOutcome, n: &'a OutboxNext) -> 5 = [
         "UPDATE outbox SET id = $1, type = $2, deliver_after_ms = $3, next_attempt_ms = $3, state = 'pending', \
          email_state = 'pending', webhook_state = 'pending', attempts = 0, lease_until_ms = 0, last_error = NULL \
-         WHERE id = $4 AND attempts = $5"
+         WHERE seq = $4 AND attempts = $5"
     ] [
         Arg::Text(&n.id),
         Arg::Text(&n.kind),
         Arg::Int(n.deliver_after_ms),
-        Arg::Text(&o.id),
+        Arg::Int(o.seq),
         Arg::Int(o.attempts),
     ]
 );
@@ -86,7 +86,7 @@ query!(
 query!(
     list_outbox(f: &'a OutboxFilter) -> 3 = [
         "SELECT ", outbox_columns!(), " FROM outbox WHERE ($1 IS NULL OR state = $1) \
-         AND ($2 IS NULL OR filing_no = $2) ORDER BY deliver_after_ms, id LIMIT $3"
+         AND ($2 IS NULL OR filing_no = $2) ORDER BY deliver_after_ms, seq LIMIT $3"
     ] [
         Arg::MaybeText(f.state.as_deref()),
         Arg::MaybeText(f.filing_no.as_deref()),
@@ -124,6 +124,7 @@ pub(crate) fn check_all(check: &mut dyn FnMut(&'static Stmt, usize)) {
         deliver_after_ms: 0,
     };
     let o = OutboxOutcome {
+        seq: 1,
         id: "evt_1".into(),
         attempts: 1,
         state: "done".into(),
