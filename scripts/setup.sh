@@ -44,6 +44,14 @@ if [ ! -x tools/node_modules/.bin/wasm-opt ] || [ tools/package-lock.json -nt to
   (cd tools && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.stamp)
 fi
 
+# 3b. aiosmtpd (PyPI) in a venv under tools/: the real SMTP server the notification tests send to
+AIOSMTPD_VERSION=1.4.6
+if ! tools/venv/bin/python -c "import aiosmtpd, sys; sys.exit(aiosmtpd.__version__ != '$AIOSMTPD_VERSION')" 2>/dev/null; then
+  log "installing aiosmtpd $AIOSMTPD_VERSION into tools/venv"
+  python3 -m venv tools/venv
+  tools/venv/bin/pip install -q "aiosmtpd==$AIOSMTPD_VERSION"
+fi
+
 # 4. Chromium, chromedriver, CJK fonts and faketime from Debian for the browser tests and screenshots
 if [ "$want_browser" = 1 ]; then
   missing=()

@@ -32,6 +32,8 @@ pub struct Inner {
     /// Formats ledger exports at low priority (see [`crate::bulk`]).
     pub bulk: crate::bulk::Bulk,
     csp: HeaderValue,
+    /// Wakes the notification worker when a change with notifications commits (see `notify.rs`).
+    pub outbox_wake: tokio::sync::Notify,
 }
 
 /// Shared by every handler.
@@ -168,6 +170,15 @@ impl Application {
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         use axum::serve::ListenerExt;
+        // The notification worker runs while the service does (when a channel is configured).
+        let channels = self.state.cfg.notify.clone();
+        let worker = channels.any().then(|| {
+            tokio::spawn(crate::notify::run(
+                self.state.clone(),
+                std::sync::Arc::new(channels),
+            ))
+        });
+        let _stop_worker = AbortOnDrop(worker);
         axum::serve(
             crate::slowguard::GuardedListener(self.listener).tap_io(|_| {}),
             self.router
@@ -175,6 +186,17 @@ impl Application {
         )
         .with_graceful_shutdown(shutdown)
         .await
+    }
+}
+
+/// Aborts a task when dropped.
+struct AbortOnDrop(Option<tokio::task::JoinHandle<()>>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        if let Some(t) = &self.0 {
+            t.abort();
+        }
     }
 }
 
@@ -229,6 +251,7 @@ pub async fn state(cfg: Config, clock: Arc<dyn Clock>) -> Result<AppState, Strin
         limiter,
         bulk: crate::bulk::Bulk::start("anbei-export")?,
         csp,
+        outbox_wake: tokio::sync::Notify::new(),
     })))
 }
 

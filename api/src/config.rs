@@ -44,6 +44,8 @@ pub struct Config {
     pub session_idle_ms: i64,
     /// … and this long after sign-in whatever happens (default 12 hours).
     pub session_absolute_ms: i64,
+    /// Where notifications go (e-mail, webhook); none: they wait in the outbox.
+    pub notify: crate::notify::Channels,
 }
 
 impl Config {
@@ -70,6 +72,7 @@ impl Config {
             shared_access: false,
             session_idle_ms: 30 * 60 * 1000,
             session_absolute_ms: 12 * 3600 * 1000,
+            notify: crate::notify::Channels::default(),
         }
     }
 }

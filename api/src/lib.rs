@@ -27,6 +27,7 @@ pub mod error;
 pub mod filing;
 pub mod lifecycle;
 pub mod messages;
+pub mod notify;
 pub mod openapi;
 pub mod ratelimit;
 pub mod routes;

@@ -21,6 +21,7 @@ fn usage() -> &'static str {
      anbei serve [--listen ADDR] [--data-dir DIR] [--database-url URL] …   run the service (see anbei serve --help)\n  \
      anbei account add --login L --name N --role R [--street S] …   create a staff account (see anbei account --help)\n  \
      anbei audit verify   check the audit trail's hash chain (exit 0 only when intact)\n  \
+     anbei outbox list|retry   notifications waiting, failed or sent (see anbei outbox --help)\n  \
      anbei officer add --street STREET --name NAME [--role officer|admin]   a token-only account; prints its token\n"
 }
 
@@ -49,6 +50,35 @@ enum Cmd {
     Audit {
         #[command(subcommand)]
         cmd: AuditCmd,
+    },
+    /// Notifications in the outbox (rules.md §11).
+    Outbox {
+        #[command(subcommand)]
+        cmd: OutboxCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum OutboxCmd {
+    /// Notification events, one per line (tab-separated): id, type, filing, state, e-mail, webhook,
+    /// attempts, next attempt, last error.
+    List {
+        /// pending, done, dropped or failed (default: every state).
+        #[arg(long)]
+        state: Option<String>,
+        #[arg(long)]
+        filing_no: Option<String>,
+        #[arg(long, default_value_t = 100)]
+        limit: u32,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Put failed notifications back to pending (one with --id, else every failed one).
+    Retry {
+        #[arg(long)]
+        id: Option<String>,
+        #[command(flatten)]
+        db: DbArgs,
     },
 }
 
@@ -221,6 +251,25 @@ struct ServeArgs {
     /// extension window, months after it was filed). 0 in production.
     #[arg(long, default_value_t = 0, hide = true)]
     clock_offset_days: i64,
+    /// Notifications by e-mail: smtp://[user:password@]host[:port] (STARTTLS when offered; a password
+    /// is only ever sent over TLS).
+    #[arg(long, env = "ANBEI_SMTP_URL")]
+    smtp_url: Option<String>,
+    /// The From address of notification e-mails.
+    #[arg(long, env = "ANBEI_SMTP_FROM", default_value = "noreply@anbei.invalid")]
+    smtp_from: String,
+    /// PEM file of a private CA the SMTP server's certificate is checked against (TLS then required).
+    #[arg(long, env = "ANBEI_SMTP_CA_FILE")]
+    smtp_ca_file: Option<PathBuf>,
+    /// Notifications to a signed webhook: http(s)://… (POST JSON, header Anbei-Signature).
+    #[arg(long, env = "ANBEI_WEBHOOK_URL")]
+    webhook_url: Option<String>,
+    /// The webhook's HMAC-SHA256 secret (at least 16 characters).
+    #[arg(long, env = "ANBEI_WEBHOOK_SECRET")]
+    webhook_secret: Option<String>,
+    /// PEM file of a private CA for an https webhook.
+    #[arg(long, env = "ANBEI_WEBHOOK_CA_FILE")]
+    webhook_ca_file: Option<PathBuf>,
 }
 
 fn database(db: &DbArgs) -> Result<Database, String> {
@@ -244,8 +293,8 @@ fn main() -> ExitCode {
     match args.get(1).map(String::as_str) {
         Some("assess") => return assess_cmd::run(&args[2..]),
         Some(
-            "serve" | "officer" | "account" | "audit" | "help" | "--help" | "-h" | "--version"
-            | "-V",
+            "serve" | "officer" | "account" | "audit" | "outbox" | "help" | "--help" | "-h"
+            | "--version" | "-V",
         ) => {}
         _ => {
             eprint!("{}", usage());
@@ -285,6 +334,7 @@ fn main() -> ExitCode {
             Cmd::Audit {
                 cmd: AuditCmd::Verify { db },
             } => audit_verify(db).await,
+            Cmd::Outbox { cmd } => outbox(cmd).await,
         }
     });
     match result {
@@ -324,6 +374,24 @@ async fn serve(a: ServeArgs) -> Result<(), String> {
     }
     cfg.session_idle_ms = a.session_idle_minutes * 60_000;
     cfg.session_absolute_ms = a.session_hours * 3_600_000;
+    if let Some(u) = &a.smtp_url {
+        cfg.notify.smtp = Some(anbei_api::notify::smtp::SmtpConfig::parse(
+            u,
+            &a.smtp_from,
+            a.smtp_ca_file.clone(),
+        )?);
+    }
+    match (&a.webhook_url, &a.webhook_secret) {
+        (Some(u), Some(secret)) => {
+            cfg.notify.webhook = Some(anbei_api::notify::webhook::WebhookConfig::parse(
+                u,
+                secret,
+                a.webhook_ca_file.clone(),
+            )?);
+        }
+        (Some(_), None) => return Err("--webhook-url needs --webhook-secret".into()),
+        _ => {}
+    }
     let app = if a.clock_offset_days == 0 {
         Application::build(cfg).await?
     } else {
@@ -507,4 +575,52 @@ async fn audit_verify(db: DbArgs) -> Result<(), String> {
         v.rows, v.head
     );
     Ok(())
+}
+
+/// `anbei outbox list|retry`.
+async fn outbox(cmd: OutboxCmd) -> Result<(), String> {
+    match cmd {
+        OutboxCmd::List {
+            state,
+            filing_no,
+            limit,
+            db,
+        } => {
+            let s = shared_state(&db).await?;
+            let rows = s
+                .store
+                .outbox_list(anbei_api::store::OutboxFilter {
+                    state,
+                    filing_no,
+                    limit,
+                })
+                .await
+                .map_err(|e| e.to_string())?;
+            for r in rows {
+                println!(
+                    "{}\t{}\t{}\t{}\temail={}\twebhook={}\t{}\t{}\t{}",
+                    r.id,
+                    r.kind,
+                    r.filing_no,
+                    r.state,
+                    r.email_state,
+                    r.webhook_state,
+                    r.attempts,
+                    clock::rfc3339(r.next_attempt_ms),
+                    r.last_error.unwrap_or_default()
+                );
+            }
+            Ok(())
+        }
+        OutboxCmd::Retry { id, db } => {
+            let s = shared_state(&db).await?;
+            let n = s
+                .store
+                .outbox_retry(id, s.now_ms())
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("{n} notification(s) back to pending");
+            Ok(())
+        }
+    }
 }

@@ -54,6 +54,7 @@ async fn store(tag: &str) -> (Arc<PgStore>, Schema, std::path::PathBuf) {
 /// The store's own fixture with this request (and a hash of it).
 fn filing(key: &str, request: &str) -> NewFiling {
     NewFiling {
+        outbox: vec![],
         request_hash: format!("hash-{request}"),
         request: request.into(),
         ..NewFiling::example(key)

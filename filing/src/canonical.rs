@@ -92,6 +92,7 @@ mod tests {
     #[test]
     fn filing_json_is_serde_jsons() {
         let person = |n: &str| Person {
+            email: n.starts_with('张').then(|| "zhang.san@example.com".into()),
             name: n.into(),
             id_number: "11010519491231002X".into(),
             mobile: "13800138000".into(),

@@ -10,7 +10,7 @@
 
 use crate::doc::Doc;
 use crate::documents::{needs_pledge, uploads};
-use crate::ids::{CreditCode, IdNumber, Mobile, Normalise, text};
+use crate::ids::{CreditCode, Email, IdNumber, Mobile, Normalise, text};
 use crate::msg::{Given, Msg, Problem};
 use crate::pledge;
 use crate::schema::*;
@@ -25,6 +25,8 @@ enum Kind {
     /// A resident identity number (GB 11643).
     Id,
     Mobile,
+    /// An e-mail address for notifications.
+    Email,
     /// A unified social credit code (GB 32100).
     Credit,
     Date,
@@ -75,6 +77,8 @@ const PERSON: &[Member] = &[
     ("name", K::Text(50), N::Always),
     ("id_number", K::Id, N::Always),
     ("mobile", K::Mobile, N::Always),
+    // Notifications by e-mail (rules.md §11), when given.
+    ("email", K::Email, N::Optional),
 ];
 const CONTACT: &[Member] = &[
     ("name", K::Text(50), N::Always),
@@ -324,6 +328,7 @@ impl Cx<'_> {
             K::Text(max) => text(s, max, self.normalise),
             K::Id => IdNumber::parse(s).map(|v| v.as_str().to_owned()),
             K::Mobile => Mobile::parse(s).map(|v| v.as_str().to_owned()),
+            K::Email => Email::parse(s).map(|v| v.as_str().to_owned()),
             K::Credit => CreditCode::parse(s).map(|v| v.as_str().to_owned()),
             K::Date => Date::parse(s).map(|d| d.to_string()).ok_or(Msg::Date),
             K::Street if self.engine.street_index(s).is_none() => Err(Msg::Street(s.to_owned())),
@@ -495,6 +500,7 @@ fn run<D: Doc, const BUILD: bool>(body: &D, c: &Context<'_, '_, D>) -> Outcome {
             name: value(&v, "name")?,
             id_number: value(&v, "id_number")?,
             mobile: value(&v, "mobile")?,
+            email: value(&v, "email"),
         })
     };
     let contact = |v: Values| {

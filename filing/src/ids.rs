@@ -172,6 +172,55 @@ impl Mobile {
     }
 }
 
+/// An e-mail address for notifications: `local@domain.tld`, ASCII, at most 254 characters, nothing
+/// that could break out of an SMTP command or a mail header; the domain lower-cased.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(s: &str) -> Result<Email, Msg> {
+        let s = s.trim();
+        let ok = |c: char| {
+            c.is_ascii_graphic()
+                && !matches!(
+                    c,
+                    '<' | '>' | '(' | ')' | ',' | ';' | ':' | '"' | '\\' | '[' | ']' | '@'
+                )
+        };
+        let Some((local, domain)) = s.split_once('@') else {
+            return Err(Msg::Email);
+        };
+        let labels_ok = domain
+            .split('.')
+            .all(|l| !l.is_empty() && !l.starts_with('-') && !l.ends_with('-'));
+        if local.is_empty()
+            || local.len() > 64
+            || s.len() > 254
+            || !domain.contains('.')
+            || !labels_ok
+            || !local.chars().all(ok)
+            || !domain
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+        {
+            return Err(Msg::Email);
+        }
+        Ok(Email(format!("{local}@{}", domain.to_ascii_lowercase())))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Masks an e-mail address like a mobile: the local part's first character and the domain
+/// (`z***@example.com`).
+pub fn mask_email(e: &str) -> String {
+    match e.split_once('@') {
+        Some((l, d)) => format!("{}***@{d}", l.chars().next().unwrap_or('*')),
+        None => mask_id(e),
+    }
+}
+
 /// Masks a mobile number (`138****8000`), or anything else like an identity number.
 pub fn mask_mobile(m: &str) -> String {
     Mobile::parse(m)
@@ -266,6 +315,21 @@ mod tests {
         let first = "91440300MA5F12345";
         let c = credit_check_char(first).unwrap_or('?');
         assert!(CreditCode::parse(&format!("{first}{c}")).is_ok());
+    }
+
+    #[test]
+    fn emails_and_masks() {
+        assert_eq!(
+            Email::parse(" Zhang.San@Example.COM ").unwrap().as_str(),
+            "Zhang.San@example.com"
+        );
+        for bad in [
+            "", "a", "a@b", "a@b.", "a b@c.cn", "a@b.c>", "<a@b.cn>", "a@@b.cn", "a@-b.cn",
+            "张@b.cn",
+        ] {
+            assert_eq!(Email::parse(bad), Err(Msg::Email), "{bad}");
+        }
+        assert_eq!(mask_email("zhang.san@example.com"), "z***@example.com");
     }
 
     #[test]

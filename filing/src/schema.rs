@@ -12,6 +12,9 @@ pub struct Person {
     pub name: String,
     pub id_number: String,
     pub mobile: String,
+    /// Where notifications are e-mailed (rules.md §11); optional. Filings before it have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
@@ -220,11 +223,14 @@ impl<F> Filing<F> {
 impl<F: Clone> Filing<F> {
     /// The same filing with identity numbers and mobiles masked — for anyone but the applicant and officers.
     pub fn masked(&self) -> Filing<F> {
-        use crate::ids::{mask_id, mask_mobile};
+        use crate::ids::{mask_email, mask_id, mask_mobile};
         let mut f = self.clone();
         let person = |p: &mut Person| {
             p.id_number = mask_id(&p.id_number);
             p.mobile = mask_mobile(&p.mobile);
+            if let Some(e) = p.email.as_mut() {
+                *e = mask_email(e);
+            }
         };
         person(&mut f.applicant);
         if let Some(a) = f.agent.as_mut() {
@@ -282,6 +288,7 @@ impl<F: WriteJson> Filing<F> {
                 &p.name,
                 &[("id_number", &p.id_number), ("mobile", &p.mobile)],
             );
+            opt(out, "email", &p.email);
             out.push('}');
         }
         fn contact(out: &mut String, key: &str, c: &Option<Contact>) {

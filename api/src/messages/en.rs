@@ -138,6 +138,52 @@ fn text(k: Key) -> &'static str {
             "the new end must be after {current} and no later than {max} (at most {months} months more)"
         }
         Key::UnknownStatus => "unknown status",
+        Key::NotifySubject => "[Anbei] {event}: {filing_no}",
+        Key::NotifyFiled => "filing received",
+        Key::NotifyReturned => "changes requested",
+        Key::NotifyRegistered => "registered",
+        Key::NotifyRefused => "registration refused",
+        Key::NotifyRevoked => "registration revoked",
+        Key::NotifyExtended => "registration extended",
+        Key::NotifyCancelled => "registration cancelled",
+        Key::NotifyExtensionWindowOpens => "you can now extend your registration",
+        Key::NotifyValidUntilReached => "your registration ends today",
+        Key::NotifyGreeting => "Hello,",
+        Key::NotifyFiling => "Filing number: {filing_no}\nStreet: {street}\nStatus: {status}",
+        Key::NotifyAcceptanceDue => {
+            "The street office will answer your filing by {date} (Article 27, item 2)."
+        }
+        Key::NotifyAccessCode => {
+            "Access code: {code}\nKeep it safe: with the filing number and this code you can follow the filing, extend it and cancel it."
+        }
+        Key::NotifyChanges => {
+            "Please make all of the following changes and submit the filing again (Article 27, item 3):"
+        }
+        Key::NotifyChange => "- {field}: {message}",
+        Key::NotifyReceipt => {
+            "Receipt number: {receipt_no}\nValid until: {date}\nPrint the receipt and the notice: {url}"
+        }
+        Key::NotifyReason => "Reason: {reason}",
+        Key::NotifyArticle => "Under: {article}",
+        Key::NotifyExtendedTo => "It is now valid until {date} (Article 25).",
+        Key::NotifyCancelledOn => {
+            "Completion date: {date}. The registration is cancelled (Article 33)."
+        }
+        Key::NotifyWindowOpens => {
+            "Your registration is valid until {date}. From {start} you can apply to extend it, before it ends (Article 25)."
+        }
+        Key::NotifyValidUntil => {
+            "Your registration ends today ({date}). If the work is not finished, file again; if it is, declare its completion within 3 working days of finishing (Article 33)."
+        }
+        Key::NotifyFooter => "This message was sent automatically by Anbei; please do not reply.",
+        Key::NotifyStateFiled => "awaiting the street office's answer",
+        Key::NotifyStateReturned => "returned for changes",
+        Key::NotifyStateRegistered => "registered",
+        Key::NotifyStateExtended => "registered (extended)",
+        Key::NotifyStateRefused => "refused",
+        Key::NotifyStateCancelled => "cancelled",
+        Key::NotifyStateRevoked => "revoked",
+        Key::NotifyStateExpired => "expired",
         Key::NotAPermit => {
             "Registration is a notification, not a permit: every other approval must still be obtained (Art. 8)"
         }

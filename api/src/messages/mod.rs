@@ -149,6 +149,52 @@ keys! {
     /// `{current}`, `{max}`, `{months}`.
     ExtensionRange,
     UnknownStatus,
+    // Notifications (notify/texts.rs): subject "{event}", then lines.
+    /// `{event}`, `{filing_no}`.
+    NotifySubject,
+    NotifyFiled,
+    NotifyReturned,
+    NotifyRegistered,
+    NotifyRefused,
+    NotifyRevoked,
+    NotifyExtended,
+    NotifyCancelled,
+    NotifyExtensionWindowOpens,
+    NotifyValidUntilReached,
+    NotifyGreeting,
+    /// `{filing_no}`, `{street}`, `{status}`.
+    NotifyFiling,
+    /// `{date}`.
+    NotifyAcceptanceDue,
+    /// `{code}`.
+    NotifyAccessCode,
+    NotifyChanges,
+    /// `{field}`, `{message}`.
+    NotifyChange,
+    /// `{receipt_no}`, `{date}`, `{url}`.
+    NotifyReceipt,
+    /// `{reason}`.
+    NotifyReason,
+    /// `{article}`.
+    NotifyArticle,
+    /// `{date}`.
+    NotifyExtendedTo,
+    /// `{date}`.
+    NotifyCancelledOn,
+    /// `{date}`, `{start}`.
+    NotifyWindowOpens,
+    /// `{date}`.
+    NotifyValidUntil,
+    NotifyFooter,
+    // A registration's state in a notification's plain words.
+    NotifyStateFiled,
+    NotifyStateReturned,
+    NotifyStateRegistered,
+    NotifyStateExtended,
+    NotifyStateRefused,
+    NotifyStateCancelled,
+    NotifyStateRevoked,
+    NotifyStateExpired,
     // Texts of answers.
     /// Registration is a notification, not a permit (第八条).
     NotAPermit,
@@ -265,6 +311,32 @@ impl Lang {
             .into_iter()
             .collect::<Vec<_>>()
             .join(self.catalogue().list_separator)
+    }
+
+    /// A date as people read it: 2026年12月2日, 2 December 2026.
+    pub fn date(self, d: anbei_core::Date) -> String {
+        let (y, m, day) = d.ymd();
+        match self {
+            Lang::ZhCn => format!("{y}年{m}月{day}日"),
+            Lang::En => {
+                const MONTHS: [&str; 12] = [
+                    "January",
+                    "February",
+                    "March",
+                    "April",
+                    "May",
+                    "June",
+                    "July",
+                    "August",
+                    "September",
+                    "October",
+                    "November",
+                    "December",
+                ];
+                let name = MONTHS.get(m as usize - 1).copied().unwrap_or_default();
+                format!("{day} {name} {y}")
+            }
+        }
     }
 
     /// The message `k` with its `{name}` placeholders replaced.

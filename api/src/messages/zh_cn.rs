@@ -121,6 +121,46 @@ fn text(k: Key) -> &'static str {
             "新的有效期应晚于 {current}，且不超过 {max}（延长不超过 {months} 个月）"
         }
         Key::UnknownStatus => "未知的状态",
+        Key::NotifySubject => "【安备】{event}：{filing_no}",
+        Key::NotifyFiled => "登记申报已收到",
+        Key::NotifyReturned => "登记申报需补正",
+        Key::NotifyRegistered => "登记成功",
+        Key::NotifyRefused => "不予登记",
+        Key::NotifyRevoked => "登记已撤销",
+        Key::NotifyExtended => "登记已延期",
+        Key::NotifyCancelled => "登记已注销",
+        Key::NotifyExtensionWindowOpens => "现在可以申请延期",
+        Key::NotifyValidUntilReached => "登记今日到期",
+        Key::NotifyGreeting => "您好：",
+        Key::NotifyFiling => "申报编号：{filing_no}\n街道：{street}\n当前状态：{status}",
+        Key::NotifyAcceptanceDue => "街道将于 {date}前答复您的申报（第二十七条第（二）项）。",
+        Key::NotifyAccessCode => {
+            "查询码：{code}\n请妥善保存：凭申报编号和查询码可查询办理进度、申请延期和注销。"
+        }
+        Key::NotifyChanges => "请一次性补正以下全部内容后重新提交（第二十七条第（三）项）：",
+        Key::NotifyChange => "· {field}：{message}",
+        Key::NotifyReceipt => {
+            "登记回执编号：{receipt_no}\n有效期至：{date}\n打印回执和告知书：{url}"
+        }
+        Key::NotifyReason => "理由：{reason}",
+        Key::NotifyArticle => "依据：{article}",
+        Key::NotifyExtendedTo => "有效期已延长至 {date}（第二十五条）。",
+        Key::NotifyCancelledOn => "完工日期：{date}。登记已注销（第三十三条）。",
+        Key::NotifyWindowOpens => {
+            "登记有效期至 {date}。自 {start}起可以申请延期，须在有效期届满前提出（第二十五条）。"
+        }
+        Key::NotifyValidUntil => {
+            "登记有效期今日（{date}）届满。仍未完工的，请重新申报；已完工的，请在完工后 3 个工作日内申报注销（第三十三条）。"
+        }
+        Key::NotifyFooter => "本邮件由安备系统自动发送，请勿直接回复。",
+        Key::NotifyStateFiled => "待受理",
+        Key::NotifyStateReturned => "已退回，待补正",
+        Key::NotifyStateRegistered => "已登记",
+        Key::NotifyStateExtended => "已延期",
+        Key::NotifyStateRefused => "不予登记",
+        Key::NotifyStateCancelled => "已注销",
+        Key::NotifyStateRevoked => "已撤销",
+        Key::NotifyStateExpired => "已过期",
         Key::NotAPermit => "登记是备案告知，不是行政许可；其他审批手续须另行办理（第八条）",
         Key::ScanTitle => "回执核验",
         Key::ScanValid => "有效",

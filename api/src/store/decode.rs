@@ -5,7 +5,8 @@
 
 use super::staff::{AccountRow, AuditRow, QueueEntry, SessionRow, TokenRow};
 use super::{
-    Event, FilingRecord, FilterColumns, LedgerEntry, Receipt, Status, StoreError, UploadMeta,
+    Event, FilingRecord, FilterColumns, LedgerEntry, OutboxRow, Receipt, Status, StoreError,
+    UploadMeta,
 };
 use crate::lifecycle::{Action, Actor};
 
@@ -168,6 +169,26 @@ decode_columns!(LedgerEntry {
     receipt_no: maybe_text("receipt_no"),
     valid_until: maybe_text("valid_until"),
     ruleset: maybe_text("ruleset"),
+});
+
+decode_columns!(OutboxRow {
+    seq: int("seq"),
+    id: text("id"),
+    kind: text("type"),
+    occurred_at: text("occurred_at"),
+    filing_no: text("filing_no"),
+    street: text("street"),
+    status: text("status"),
+    lang: text("lang"),
+    payload: text("payload"),
+    state: text("state"),
+    email_state: text("email_state"),
+    webhook_state: text("webhook_state"),
+    attempts: int("attempts"),
+    deliver_after_ms: int("deliver_after_ms"),
+    next_attempt_ms: int("next_attempt_ms"),
+    lease_until_ms: int("lease_until_ms"),
+    last_error: maybe_text("last_error"),
 });
 
 decode_columns!(UploadMeta {

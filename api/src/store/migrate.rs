@@ -15,6 +15,12 @@ const ACCOUNTS: Migration = (
     include_str!("../../migrations/0003_accounts.sql"),
 );
 
+const OUTBOX: Migration = (
+    5,
+    "outbox",
+    include_str!("../../migrations/0005_outbox.sql"),
+);
+
 pub const SQLITE: &[Migration] = &[
     INIT,
     ACCOUNTS,
@@ -23,6 +29,7 @@ pub const SQLITE: &[Migration] = &[
         "backfill",
         include_str!("../../migrations/sqlite/0004_backfill.sql"),
     ),
+    OUTBOX,
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -38,6 +45,7 @@ pub const POSTGRES: &[Migration] = &[
         "backfill",
         include_str!("../../migrations/postgres/0004_backfill.sql"),
     ),
+    OUTBOX,
 ];
 
 /// The words of the schema that differ: `(placeholder, PostgreSQL, SQLite)`.

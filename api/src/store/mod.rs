@@ -235,6 +235,8 @@ pub struct NewFiling {
     pub columns: FilterColumns,
     /// Written in the same transaction (the filing's audit entry).
     pub audit: Vec<AuditDraft>,
+    /// Notification events, written in the same transaction (under the number the store allocates).
+    pub outbox: Vec<OutboxDraft>,
 }
 
 /// What the queue and the scoped roles filter a filing on, copied from it into columns when it is
@@ -292,6 +294,7 @@ impl NewFiling {
                 applicant_name: "张三".into(),
             },
             audit: vec![],
+            outbox: vec![],
         }
     }
 
@@ -364,6 +367,8 @@ pub struct FilingUpdate {
     pub receipt: ReceiptOp,
     /// Written in the same transaction.
     pub audit: Vec<AuditDraft>,
+    /// Notification events, written in the same transaction.
+    pub outbox: Vec<OutboxDraft>,
 }
 
 impl FilingUpdate {
@@ -390,6 +395,7 @@ impl FilingUpdate {
             event,
             receipt: ReceiptOp::Keep,
             audit: Vec::new(),
+            outbox: Vec::new(),
         }
     }
 }
@@ -465,6 +471,88 @@ pub struct UploadMeta {
     pub created_at: String,
 }
 
+/// A notification event, stored with the change that causes it (rules.md §11; `notify.rs` makes
+/// them and delivers them).
+#[derive(Clone, Debug)]
+pub struct OutboxDraft {
+    /// `evt_…`: the delivery id, unique, reused by every redelivery.
+    pub id: String,
+    /// `filed`, `returned`, `registered`, … (`notify::Kind`).
+    pub kind: String,
+    pub occurred_at: String,
+    pub street: String,
+    pub status: Status,
+    /// `zh-CN` or `en`.
+    pub lang: String,
+    /// JSON: what the event says beyond the filing (reason, article, requested changes, dates).
+    pub payload: String,
+    /// Not delivered before (ms since the epoch): a reminder's day, else when it occurred.
+    pub deliver_after_ms: i64,
+}
+
+/// An outbox row as stored, with its delivery state.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct OutboxRow {
+    /// The row's key (the order rows were written in).
+    #[serde(skip)]
+    pub seq: i64,
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub occurred_at: String,
+    pub filing_no: String,
+    pub street: String,
+    pub status: String,
+    pub lang: String,
+    #[serde(skip)]
+    pub payload: String,
+    /// `pending`, `done`, `dropped` (a reminder that no longer applies) or `failed` (gave up).
+    pub state: String,
+    /// `pending`, `sent` or `none` (no address, or no channel configured).
+    pub email_state: String,
+    pub webhook_state: String,
+    pub attempts: i64,
+    pub deliver_after_ms: i64,
+    pub next_attempt_ms: i64,
+    #[serde(skip)]
+    pub lease_until_ms: i64,
+    pub last_error: Option<String>,
+}
+
+/// What one delivery attempt of a claimed row came to. Applied only while the row is still at
+/// `attempts` (the claim's fencing token): a worker whose lease expired and was claimed again writes
+/// nothing.
+#[derive(Clone, Debug)]
+pub struct OutboxOutcome {
+    pub seq: i64,
+    /// The event's id (for logs).
+    pub id: String,
+    pub attempts: i64,
+    pub state: String,
+    pub email_state: String,
+    pub webhook_state: String,
+    pub next_attempt_ms: i64,
+    pub last_error: Option<String>,
+    /// A reminder sent: the row becomes the registration's next reminder (a new event, its own id).
+    pub then: Option<OutboxNext>,
+}
+
+/// The next event a row becomes once sent (a reminder chain).
+#[derive(Clone, Debug)]
+pub struct OutboxNext {
+    pub id: String,
+    pub kind: String,
+    pub deliver_after_ms: i64,
+}
+
+/// Which outbox rows to list.
+#[derive(Clone, Debug, Default)]
+pub struct OutboxFilter {
+    pub state: Option<String>,
+    pub filing_no: Option<String>,
+    pub limit: u32,
+}
+
 pub trait Store: Send + Sync {
     /// The database answers.
     fn ping(&self) -> Fut<'_, ()>;
@@ -508,6 +596,17 @@ pub trait Store: Send + Sync {
     /// How many filings of each status `cover` covers.
     fn status_counts(&self, cover: Coverage) -> Fut<'_, Vec<(String, i64)>>;
     fn queue_page(&self, q: QueueFilter) -> Fut<'_, Vec<QueueEntry>>;
+    /// Claims up to `limit` pending outbox rows due at `now_ms` whose lease has expired, leasing them
+    /// until `lease_until_ms` and counting the attempt; several instances never claim the same row
+    /// at once (PostgreSQL: `FOR UPDATE SKIP LOCKED`; SQLite: one writer).
+    fn outbox_claim(&self, now_ms: i64, lease_until_ms: i64, limit: u32)
+    -> Fut<'_, Vec<OutboxRow>>;
+    /// Records the outcomes of attempts, in one transaction (nothing for a row claimed again meanwhile).
+    fn outbox_finish(&self, o: Vec<OutboxOutcome>) -> Fut<'_, ()>;
+    /// Outbox rows, oldest first.
+    fn outbox_list(&self, f: OutboxFilter) -> Fut<'_, Vec<OutboxRow>>;
+    /// Puts failed rows (one, or all with `None`) back to pending, due at `now_ms`; how many.
+    fn outbox_retry(&self, id: Option<String>, now_ms: i64) -> Fut<'_, u64>;
 }
 
 /// `drafts` with an empty target given `filing_no` (a new filing's entry, before it had a number).

@@ -141,11 +141,28 @@ async fn write_group(
     let mut audit = Vec::new();
     let mut rc: [Vec<&str>; 9] = Default::default();
     let mut rc_hr = Vec::new();
+    let mut ob: [Vec<&str>; 8] = Default::default();
+    let mut ob_after = Vec::new();
     for (i, f) in fs.iter().enumerate() {
         if !inserted.contains(&nos[i]) {
             continue;
         }
         audit.extend(with_target(&f.audit, &nos[i]));
+        for d in &f.outbox {
+            for (v, s) in ob.iter_mut().zip([
+                d.id.as_str(),
+                &d.kind,
+                &d.occurred_at,
+                &nos[i],
+                &d.street,
+                d.status.as_str(),
+                &d.lang,
+                &d.payload,
+            ]) {
+                v.push(s);
+            }
+            ob_after.push(d.deliver_after_ms);
+        }
         for e in &f.events {
             for (v, s) in ev.iter_mut().zip([
                 Some(nos[i].as_str()),
@@ -204,6 +221,24 @@ async fn write_group(
                 |q, column| q.bind(column),
             )
             .bind(&rc_hr)
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+    }
+    if !ob_after.is_empty() {
+        ob.iter()
+            .fold(
+                sqlx::query(
+                    "INSERT INTO outbox (id, type, occurred_at, filing_no, street, status, lang, payload, state, \
+                     email_state, webhook_state, attempts, deliver_after_ms, next_attempt_ms, lease_until_ms) \
+                     SELECT u.id, u.type, u.at, u.no, u.street, u.status, u.lang, u.payload, 'pending', 'pending', \
+                            'pending', 0, u.after, u.after, 0 \
+                     FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], \
+                                 $8::text[], $9::bigint[]) AS u (id, type, at, no, street, status, lang, payload, after)",
+                ),
+                |q, column| q.bind(column),
+            )
+            .bind(&ob_after)
             .execute(&mut *tx)
             .await
             .map_err(db)?;

@@ -5,7 +5,7 @@
 //! (in [`super::pg_batch`]) group commit of new filings.
 
 use super::decode::{AuditHead, Decode, Earlier, StatusCount, columns_by_name};
-use super::sql::{self, Arg, Dialect, Query, staff as ssql};
+use super::sql::{self, Arg, Dialect, Query, outbox as osql, staff as ssql};
 use super::*;
 use sqlx::postgres::{PgArguments, PgConnectOptions, PgPool, PgPoolOptions, PgRow};
 use sqlx::{PgConnection, Postgres, Row};
@@ -410,6 +410,9 @@ pub(super) async fn create_one(
     if let Some(r) = &receipt {
         execute(&mut tx, sql::insert_receipt(r)).await?;
     }
+    for d in &f.outbox {
+        execute(&mut tx, osql::insert_outbox(d, &no)).await?;
+    }
     append_audit(&mut tx, &with_target(&f.audit, &no)).await?;
     tx.commit().await.map_err(db)?;
     Ok(Created::New(Box::new(f.record(no, token_hash, receipt))))
@@ -425,6 +428,9 @@ impl PgStore {
             return Err(StoreError::Conflict);
         }
         insert_event(&mut tx, &u.filing_no, &u.event).await?;
+        for d in &u.outbox {
+            execute(&mut tx, osql::insert_outbox(d, &u.filing_no)).await?;
+        }
         match &u.receipt {
             ReceiptOp::Keep => {}
             ReceiptOp::Issue(d) => {
@@ -602,6 +608,42 @@ impl Store for PgStore {
             let mut c = self.pool.acquire().await.map_err(db)?;
             let rows = bind(&text, args).fetch_all(&mut *c).await.map_err(db)?;
             rows.iter().map(QueueEntry::decode).collect()
+        })
+    }
+
+    fn outbox_claim(
+        &self,
+        now_ms: i64,
+        lease_until_ms: i64,
+        limit: u32,
+    ) -> Fut<'_, Vec<OutboxRow>> {
+        Box::pin(async move {
+            self.fetch_all_pooled(osql::claim_postgres(now_ms, lease_until_ms, limit))
+                .await
+        })
+    }
+
+    fn outbox_finish(&self, outcomes: Vec<OutboxOutcome>) -> Fut<'_, ()> {
+        Box::pin(async move {
+            let mut tx = self.pool.begin().await.map_err(db)?;
+            for o in &outcomes {
+                match &o.then {
+                    Some(n) => execute(&mut tx, osql::chain_outbox(o, n)).await?,
+                    None => execute(&mut tx, osql::finish_outbox(o)).await?,
+                };
+            }
+            tx.commit().await.map_err(db)
+        })
+    }
+
+    fn outbox_list(&self, f: OutboxFilter) -> Fut<'_, Vec<OutboxRow>> {
+        Box::pin(async move { self.fetch_all_pooled(osql::list_outbox(&f)).await })
+    }
+
+    fn outbox_retry(&self, id: Option<String>, now_ms: i64) -> Fut<'_, u64> {
+        Box::pin(async move {
+            let mut c = self.pool.acquire().await.map_err(db)?;
+            execute(&mut c, osql::retry_outbox(id.as_deref(), now_ms)).await
         })
     }
 }

@@ -98,6 +98,7 @@ macro_rules! select_ledger {
     };
 }
 
+pub mod outbox;
 pub mod staff;
 
 query!(ping() -> 0 = ["SELECT 1"] []);
@@ -406,6 +407,7 @@ mod tests {
         check(ledger_window_end("", 1000));
         check(ledger_window(&filter, "", None, 100));
         staff::check_all(&mut check_stmt);
+        outbox::check_all(&mut check_stmt);
     }
 
     #[test]

@@ -13,7 +13,7 @@ mod tests;
 pub use group::MAX_BATCH;
 
 use super::decode::{AuditHead, Decode, Earlier, FilingNo, StatusCount, columns_by_name};
-use super::sql::{self, Arg, Dialect, Query, staff as ssql};
+use super::sql::{self, Arg, Dialect, Query, outbox as osql, staff as ssql};
 use super::*;
 use group::{Job, Pending, checkpointer, writer};
 use numbers::{Kind, Numbers, committed_max, lock_data_dir, not_numbering};
@@ -157,6 +157,10 @@ impl SqliteStore {
         w.pragma_update(None, "synchronous", sync)
             .map_err(|e| e.to_string())?;
         migrate(&w)?;
+        // The data directory's lock says no other instance runs: leases a killed process left are free.
+        if lock.is_some() {
+            execute(&w, osql::release_leases()).map_err(|e| e.to_string())?;
+        }
         // Each job of a group runs in a savepoint: keep its statement journal in memory rather than in
         // a temporary file, and keep the indexes' hot pages cached between groups.
         w.pragma_update(None, "temp_store", "MEMORY")
@@ -372,6 +376,9 @@ impl Store for SqliteStore {
                         execute(c, sql::insert_receipt(r))?;
                     }
                     append_audit(c, &with_target(&f.audit, &no))?;
+                    for d in &f.outbox {
+                        execute(c, osql::insert_outbox(d, &no))?;
+                    }
                     Ok(None)
                 })
                 .await?
@@ -421,6 +428,9 @@ impl Store for SqliteStore {
             }
             insert_event(c, &u.filing_no, &u.event)?;
             append_audit(c, &u.audit)?;
+            for d in &u.outbox {
+                execute(c, osql::insert_outbox(d, &u.filing_no))?;
+            }
             match &u.receipt {
                 ReceiptOp::Keep => {}
                 ReceiptOp::Issue(d) => {
@@ -531,5 +541,34 @@ impl Store for SqliteStore {
             let (text, args) = ssql::queue_page(&q);
             fetch_all_dyn(c, &text, &args)
         })
+    }
+
+    fn outbox_claim(
+        &self,
+        now_ms: i64,
+        lease_until_ms: i64,
+        limit: u32,
+    ) -> Fut<'_, Vec<OutboxRow>> {
+        self.write(move |c| fetch_all(c, osql::claim_sqlite(now_ms, lease_until_ms, limit)))
+    }
+
+    fn outbox_finish(&self, outcomes: Vec<OutboxOutcome>) -> Fut<'_, ()> {
+        self.write(move |c| {
+            for o in &outcomes {
+                match &o.then {
+                    Some(n) => execute(c, osql::chain_outbox(o, n))?,
+                    None => execute(c, osql::finish_outbox(o))?,
+                };
+            }
+            Ok(())
+        })
+    }
+
+    fn outbox_list(&self, f: OutboxFilter) -> Fut<'_, Vec<OutboxRow>> {
+        self.read_now(move |c| fetch_all(c, osql::list_outbox(&f)))
+    }
+
+    fn outbox_retry(&self, id: Option<String>, now_ms: i64) -> Fut<'_, u64> {
+        self.write(move |c| execute(c, osql::retry_outbox(id.as_deref(), now_ms)).map(|n| n as u64))
     }
 }

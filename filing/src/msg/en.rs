@@ -19,6 +19,7 @@ pub(super) const WORDS: Words = Words {
     credit_region: "Characters 3–8 of a unified social credit code are the region code.",
     credit_checksum: "The check character of the unified social credit code is wrong; please check it.",
     mobile: "A mobile number is an 11-digit mainland China number starting 13–19.",
+    email: "An e-mail address looks like name@example.com.",
     date: "Must be a real date (YYYY-MM-DD).",
     start_before_today: "Register before starting: the planned start cannot be before today (Art. 9).",
     end_before_start: "The planned end cannot be before the planned start.",

@@ -22,7 +22,7 @@ macro_rules! words {
 words! {
     required, no_workers, too_many_workers, not_an_object, not_a_string, not_an_array, unknown_key,
     too_long, control_character, id_format, id_region, id_birth_date, id_checksum, credit_format,
-    credit_region, credit_checksum, mobile, date, start_before_today, end_before_start, street,
+    credit_region, credit_checksum, mobile, email, date, start_before_today, end_before_start, street,
     street_mismatch, operation, uncovered, certificate_expired, lang, document_code, upload_id,
     unknown_upload, missing_document, pledge_not_affirmed, pledge_version, not_a_filing, facts_json,
     missing_fact,
@@ -110,6 +110,8 @@ pub enum Msg {
     CreditRegion,
     CreditChecksum,
     Mobile,
+    /// Not an e-mail address.
+    Email,
     /// Not a real date `YYYY-MM-DD`.
     Date,
     /// 依据：第九条 — register before starting.
@@ -175,6 +177,7 @@ impl Msg {
             Msg::IdBirthDate => "birth_date",
             Msg::IdChecksum | Msg::CreditChecksum => "checksum",
             Msg::Mobile => "mobile",
+            Msg::Email => "email",
             Msg::Date => "date",
             Msg::StartBeforeToday => "before_filing",
             Msg::EndBeforeStart => "date_order",
@@ -213,6 +216,7 @@ impl Msg {
             Msg::CreditRegion => w.credit_region,
             Msg::CreditChecksum => w.credit_checksum,
             Msg::Mobile => w.mobile,
+            Msg::Email => w.email,
             Msg::Date => w.date,
             Msg::StartBeforeToday => w.start_before_today,
             Msg::EndBeforeStart => w.end_before_start,
@@ -325,6 +329,7 @@ mod tests {
             Msg::CreditRegion,
             Msg::CreditChecksum,
             Msg::Mobile,
+            Msg::Email,
             Msg::Date,
             Msg::StartBeforeToday,
             Msg::EndBeforeStart,

@@ -19,6 +19,7 @@ pub(super) const WORDS: Words = Words {
     credit_region: "统一社会信用代码第 3—8 位应为行政区划代码。",
     credit_checksum: "统一社会信用代码校验码不对，请核对。",
     mobile: "手机号码应为 11 位中国大陆手机号（以 13—19 开头）。",
+    email: "电子邮箱地址格式不对，应类似 name@example.com。",
     date: "应为有效日期（年-月-日）。",
     start_before_today: "应先登记后开工：计划开工日期不能早于今天（第九条）。",
     end_before_start: "计划完工日期不能早于计划开工日期。",

@@ -246,7 +246,7 @@ pub async fn extend(
         "extended",
         &rec.filing_no,
     )];
-    commit(&s, u).await
+    commit(&s, &rec, u).await
 }
 
 /// 注销: after completion, with the waste-disposal record, due within 3 working days (第三十三条).
@@ -308,5 +308,5 @@ pub async fn cancel(
         "cancelled",
         &rec.filing_no,
     )];
-    commit(&s, u).await
+    commit(&s, &rec, u).await
 }

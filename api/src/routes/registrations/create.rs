@@ -205,6 +205,16 @@ pub async fn create(
         ));
         receipt = Some(checked_receipt(&s, &c)?);
     }
+    let outbox = crate::notify::for_new(
+        &s,
+        &c.street,
+        c.filing.lang.as_deref(),
+        &now,
+        status,
+        receipt
+            .as_ref()
+            .map(|r: &ReceiptDraft| r.valid_until.as_str()),
+    )?;
     let nf = NewFiling {
         street: c.street.clone(),
         day: compact(today),
@@ -222,9 +232,11 @@ pub async fn create(
         receipt,
         columns: c.columns.clone(),
         audit: vec![crate::auth::applicant_audit(&s, &client, "filed", "")],
+        outbox,
     };
     match s.store.create_filing(nf).await? {
         Created::New(rec) => {
+            s.outbox_wake.notify_one();
             tracing::debug!(filing_no = %rec.filing_no, status = rec.status.as_str(), "filing stored");
             filed_response(&s, &rec, &key)
         }
@@ -333,5 +345,5 @@ pub async fn resubmit(
     if registered {
         u.receipt = ReceiptOp::Issue(checked_receipt(&s, &c)?);
     }
-    commit(&s, u).await
+    commit(&s, &rec, u).await
 }

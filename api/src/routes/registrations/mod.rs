@@ -113,9 +113,29 @@ fn applicant_step(
     Ok((step(s, rec, action, Actor::Applicant, None, &cx)?, cx))
 }
 
-/// Stores `u` and answers with the registration as it now is, as the applicant sees it.
-async fn commit(s: &AppState, u: FilingUpdate) -> Result<Json<RegistrationView>, ApiError> {
+/// Stores `u` (a change of `rec`) with its notifications — in the same transaction — and wakes the
+/// notification worker once it has committed.
+async fn store_update(
+    s: &AppState,
+    rec: &FilingRecord,
+    mut u: FilingUpdate,
+) -> Result<FilingRecord, ApiError> {
+    u.outbox = crate::notify::for_update(s, rec, &u)?;
+    let notify = !u.outbox.is_empty();
     let rec = s.store.update_filing(u).await?;
+    if notify {
+        s.outbox_wake.notify_one();
+    }
+    Ok(rec)
+}
+
+/// Stores `u` and answers with the registration as it now is, as the applicant sees it.
+async fn commit(
+    s: &AppState,
+    rec: &FilingRecord,
+    u: FilingUpdate,
+) -> Result<Json<RegistrationView>, ApiError> {
+    let rec = store_update(s, rec, u).await?;
     Ok(Json(view(s, &rec)?))
 }
 
@@ -125,7 +145,7 @@ async fn commit_staff(
     o: &StreetOfficer,
     u: FilingUpdate,
 ) -> Result<Json<RegistrationView>, ApiError> {
-    let rec = s.store.update_filing(u).await?;
+    let rec = store_update(s, &o.rec, u).await?;
     Ok(Json(views::staff_view(s, &rec, &o.officer)?))
 }
 

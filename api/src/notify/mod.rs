@@ -1,0 +1,500 @@
+//! Notifications (rules.md §11): an outbox row per event, written in the same transaction as the state
+//! change that causes it ([`for_new`], [`for_update`] make them; the store writes them with the
+//! change), and a worker ([`run`]) that delivers each at least once — to a signed webhook
+//! ([`webhook`]) and by e-mail ([`smtp`]) when the filing gives an address — with retries and capped,
+//! jittered exponential backoff. A row is claimed under a lease (several instances never send it at
+//! once; a crashed worker's rows are claimed again once the lease expires); its id (`evt_…`) is the
+//! delivery id, the same for every redelivery, so receivers de-duplicate. Texts come from the
+//! catalogue in the applicant's language ([`texts`]).
+//!
+//! # Adding an event type
+//! 1. a variant of [`Kind`] and the row that makes it in [`for_update`] (or [`for_new`]);
+//! 2. its subject and lines in `messages/` (both languages) and its details in [`texts::render`];
+//! 3. a test in `api/tests/notify.rs`.
+
+pub mod net;
+pub mod smtp;
+pub mod texts;
+pub mod webhook;
+
+use crate::app::AppState;
+use crate::error::ApiError;
+use crate::lifecycle::Action;
+use crate::messages::Lang;
+use crate::store::{FilingRecord, FilingUpdate, OutboxDraft, OutboxOutcome, OutboxRow, Status};
+use anbei_core::Date;
+use serde_json::{Map, Value, json};
+use std::sync::Arc;
+
+/// What happened, as the outbox row's `type` and the webhook's `type` name it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Filed,
+    Returned,
+    Registered,
+    Refused,
+    Revoked,
+    Extended,
+    Cancelled,
+    /// Reminder: the extension window opens (`valid_until` − 14 days, 第二十五条, rules.md §3.7).
+    ExtensionWindowOpens,
+    /// Reminder: the registration's `valid_until` is today.
+    ValidUntilReached,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 9] = [
+        Kind::Filed,
+        Kind::Returned,
+        Kind::Registered,
+        Kind::Refused,
+        Kind::Revoked,
+        Kind::Extended,
+        Kind::Cancelled,
+        Kind::ExtensionWindowOpens,
+        Kind::ValidUntilReached,
+    ];
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Kind::Filed => "filed",
+            Kind::Returned => "returned",
+            Kind::Registered => "registered",
+            Kind::Refused => "refused",
+            Kind::Revoked => "revoked",
+            Kind::Extended => "extended",
+            Kind::Cancelled => "cancelled",
+            Kind::ExtensionWindowOpens => "extension_window_opens",
+            Kind::ValidUntilReached => "valid_until_reached",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+    /// A reminder is scheduled ahead and dropped at delivery when it no longer applies.
+    pub const fn is_reminder(self) -> bool {
+        matches!(self, Kind::ExtensionWindowOpens | Kind::ValidUntilReached)
+    }
+}
+
+/// A new event id: `evt_` and 128 random bits.
+pub fn new_id() -> Result<String, ApiError> {
+    let b = crate::signing::random_bytes::<16>().map_err(ApiError::internal)?;
+    Ok(format!("evt_{}", crate::signing::hex(&b)))
+}
+
+/// The catalogue tag of a filing's `lang` (`zh-CN` unless it asks for English).
+pub fn lang_tag(lang: Option<&str>) -> &'static str {
+    lang.and_then(Lang::from_tag)
+        .unwrap_or(Lang::FALLBACK)
+        .catalogue()
+        .tag
+}
+
+/// The filing's `lang` from its stored JSON.
+fn lang_of(request: &str) -> &'static str {
+    let v: Value = serde_json::from_str(request).unwrap_or(Value::Null);
+    lang_tag(v.get("lang").and_then(Value::as_str))
+}
+
+/// 09:00 Asia/Shanghai on `d`, in ms since the epoch: when a reminder for that day goes out.
+pub fn morning_of(d: Date) -> i64 {
+    let epoch = Date::from_ymd(1970, 1, 1).unwrap_or(d);
+    (i64::from(d.days_since(epoch)) * 86_400 + 3600) * 1000
+}
+
+struct Draft<'a> {
+    s: &'a AppState,
+    street: &'a str,
+    lang: &'static str,
+    at: &'a str,
+    now_ms: i64,
+}
+
+impl Draft<'_> {
+    fn event(
+        &self,
+        kind: Kind,
+        status: Status,
+        payload: Value,
+        after_ms: i64,
+    ) -> Result<OutboxDraft, ApiError> {
+        Ok(OutboxDraft {
+            id: new_id()?,
+            kind: kind.as_str().to_owned(),
+            occurred_at: self.at.to_owned(),
+            street: self.street.to_owned(),
+            status,
+            lang: self.lang.to_owned(),
+            payload: payload.to_string(),
+            deliver_after_ms: after_ms,
+        })
+    }
+
+    /// `payload` with what a registration's reminders need: its `valid_until` and the day its extension
+    /// window opens (`valid_until` − 14 days, rules.md §3.7). The event's row, once sent, becomes the
+    /// window's reminder and then the last day's (see [`next_reminder`]): no row of its own inside the
+    /// change's transaction.
+    fn with_reminders(
+        &self,
+        mut payload: Value,
+        valid_until: &str,
+        filed_on: Date,
+    ) -> Result<Value, ApiError> {
+        let Some(end) = Date::parse(valid_until) else {
+            return Err(ApiError::internal("bad valid_until"));
+        };
+        let days = self
+            .s
+            .engine
+            .ruleset_for(filed_on)
+            .params
+            .extension_window_days;
+        let start = end.add_days(1 - days as i32);
+        if let Value::Object(m) = &mut payload {
+            m.insert("valid_until".into(), Value::String(valid_until.to_owned()));
+            m.insert(
+                "extension_window_start".into(),
+                Value::String(start.to_string()),
+            );
+        }
+        Ok(payload)
+    }
+}
+
+/// The event of a new filing in `status`: `filed`, or `registered` (快速受理, its reminders to follow).
+/// Either carries the access code (derived again at delivery, never stored in the outbox).
+pub fn for_new(
+    s: &AppState,
+    street: &str,
+    lang: Option<&str>,
+    at: &str,
+    status: Status,
+    valid_until: Option<&str>,
+) -> Result<Vec<OutboxDraft>, ApiError> {
+    let d = Draft {
+        s,
+        street,
+        lang: lang_tag(lang),
+        at,
+        now_ms: s.now_ms(),
+    };
+    let with_code = json!({ "access_code": true });
+    match (status, valid_until) {
+        (Status::Registered, Some(vu)) => {
+            let p = d.with_reminders(with_code, vu, s.today())?;
+            Ok(vec![d.event(Kind::Registered, status, p, d.now_ms)?])
+        }
+        _ => Ok(vec![d.event(Kind::Filed, status, with_code, d.now_ms)?]),
+    }
+}
+
+/// The events of a state change `u` of `rec` (its reason and data as the handler set them).
+pub fn for_update(
+    s: &AppState,
+    rec: &FilingRecord,
+    u: &FilingUpdate,
+) -> Result<Vec<OutboxDraft>, ApiError> {
+    let lang = lang_of(u.request.as_deref().unwrap_or(&rec.request));
+    let d = Draft {
+        s,
+        street: &rec.street,
+        lang,
+        at: &u.updated_at,
+        now_ms: s.now_ms(),
+    };
+    let mut payload = match &u.event.data {
+        Some(Value::Object(m)) => m.clone(),
+        _ => Map::new(),
+    };
+    if let Some(r) = &u.event.reason {
+        payload.insert("reason".into(), Value::String(r.clone()));
+    }
+    let payload = Value::Object(payload);
+    let filed_on = u
+        .filed_on
+        .as_deref()
+        .and_then(Date::parse)
+        .or_else(|| Date::parse(&rec.filed_on))
+        .unwrap_or_else(|| s.today());
+    let new_valid_until = match &u.receipt {
+        crate::store::ReceiptOp::Issue(r) => Some(r.valid_until.as_str()),
+        crate::store::ReceiptOp::Resign { valid_until } => Some(valid_until.as_str()),
+        crate::store::ReceiptOp::Keep => None,
+    };
+    let kind = match (u.event.action, u.status) {
+        (Action::Return, _) => Kind::Returned,
+        (Action::Refuse, _) => Kind::Refused,
+        (Action::Revoke, _) => Kind::Revoked,
+        (Action::Cancel, _) => Kind::Cancelled,
+        (Action::Extend, _) => Kind::Extended,
+        (Action::Accept | Action::Register | Action::Resubmit, Status::Registered) => {
+            Kind::Registered
+        }
+        (Action::Resubmit, _) => Kind::Filed,
+        _ => return Ok(Vec::new()),
+    };
+    let payload = match (kind, new_valid_until) {
+        (Kind::Registered | Kind::Extended, Some(vu)) => d.with_reminders(payload, vu, filed_on)?,
+        _ => payload,
+    };
+    Ok(vec![d.event(kind, u.status, payload, d.now_ms)?])
+}
+
+/// Where notifications go: configured by `anbei serve --smtp-url … --webhook-url …`.
+#[derive(Clone, Debug, Default)]
+pub struct Channels {
+    pub smtp: Option<smtp::SmtpConfig>,
+    pub webhook: Option<webhook::WebhookConfig>,
+}
+
+impl Channels {
+    pub fn any(&self) -> bool {
+        self.smtp.is_some() || self.webhook.is_some()
+    }
+}
+
+/// How long a claimed row is a worker's before another may claim it again.
+pub const LEASE_MS: i64 = 60_000;
+/// Rows claimed at once (delivered concurrently).
+const BATCH: u32 = 32;
+/// How often the outbox is looked at without a wake-up (other instances' events, retries, reminders).
+pub const POLL: std::time::Duration = std::time::Duration::from_millis(500);
+/// Attempts before a row is marked `failed` (an admin puts it back: `anbei outbox retry`).
+pub const MAX_ATTEMPTS: i64 = 15;
+/// Backoff: 1 s, 2 s, 4 s … capped at 10 minutes, each a random 50–100 % of that (jitter).
+const BACKOFF_BASE_MS: i64 = 1000;
+const BACKOFF_CAP_MS: i64 = 600_000;
+
+/// The wait before attempt `attempts + 1`.
+pub fn backoff_ms(attempts: i64) -> i64 {
+    let exp = attempts.clamp(1, 20) - 1;
+    let full = (BACKOFF_BASE_MS << exp).min(BACKOFF_CAP_MS);
+    let r = crate::signing::random_bytes::<2>()
+        .map(u16::from_le_bytes)
+        .unwrap_or(u16::MAX);
+    full / 2 + full / 2 * i64::from(r) / i64::from(u16::MAX)
+}
+
+/// The delivery worker: claims due rows, delivers them, records the outcome; sleeps until woken by a
+/// commit in this process or until [`POLL`]. Runs until the task is aborted.
+pub async fn run(s: AppState, channels: Arc<Channels>) {
+    let senders = match Senders::new(&channels) {
+        Ok(x) => Arc::new(x),
+        Err(e) => {
+            tracing::error!(error = %e, "notifications: cannot start the delivery worker");
+            return;
+        }
+    };
+    loop {
+        let now = s.now_ms();
+        let rows = match s.store.outbox_claim(now, now + LEASE_MS, BATCH).await {
+            Ok(r) => r,
+            Err(e) => {
+                tracing::warn!(error = %e, "notifications: cannot claim outbox rows");
+                Vec::new()
+            }
+        };
+        if rows.is_empty() {
+            tokio::select! {
+                _ = s.outbox_wake.notified() => {}
+                _ = tokio::time::sleep(POLL) => {}
+            }
+            continue;
+        }
+        let mut set = tokio::task::JoinSet::new();
+        for row in rows {
+            let (s, senders) = (s.clone(), senders.clone());
+            set.spawn(async move { attempt(&s, &senders, &row).await });
+        }
+        // The batch's outcomes in one transaction (one commit, not one per event).
+        let mut outcomes = Vec::new();
+        while let Some(r) = set.join_next().await {
+            if let Ok(o) = r {
+                outcomes.push(o);
+            }
+        }
+        let ids: Vec<String> = outcomes.iter().map(|o| o.id.clone()).collect();
+        if let Err(e) = s.store.outbox_finish(outcomes).await {
+            tracing::warn!(event_ids = ?ids, error = %e, "notifications: cannot record deliveries");
+        }
+    }
+}
+
+/// The channels, ready to send (TLS configurations built once).
+pub struct Senders {
+    smtp: Option<smtp::Mailer>,
+    webhook: Option<webhook::Poster>,
+}
+
+impl Senders {
+    pub fn new(c: &Channels) -> Result<Senders, String> {
+        Ok(Senders {
+            smtp: c.smtp.clone().map(smtp::Mailer::new).transpose()?,
+            webhook: c.webhook.clone().map(webhook::Poster::new).transpose()?,
+        })
+    }
+}
+
+/// E-mail addresses the filing gives (applicant's, agent's), without repeats.
+pub fn recipients(request: &str) -> Vec<String> {
+    let v: Value = serde_json::from_str(request).unwrap_or(Value::Null);
+    let mut out: Vec<String> = Vec::new();
+    for who in ["applicant", "agent"] {
+        if let Some(e) = v
+            .get(who)
+            .and_then(|p| p.get("email"))
+            .and_then(Value::as_str)
+        {
+            if !e.is_empty() && !out.iter().any(|x| x.eq_ignore_ascii_case(e)) {
+                out.push(e.to_owned());
+            }
+        }
+    }
+    out
+}
+
+/// What a sent row becomes: a registration's event (`registered`, `extended`) its extension window's
+/// reminder, and that reminder the last day's — each a new event with its own id.
+fn next_reminder(kind: Kind, payload: &Value) -> Option<crate::store::OutboxNext> {
+    let day = |k: &str| payload.get(k).and_then(Value::as_str).and_then(Date::parse);
+    let (next, on) = match kind {
+        Kind::Registered | Kind::Extended => {
+            (Kind::ExtensionWindowOpens, day("extension_window_start")?)
+        }
+        Kind::ExtensionWindowOpens => (Kind::ValidUntilReached, day("valid_until")?),
+        _ => return None,
+    };
+    Some(crate::store::OutboxNext {
+        id: new_id().ok()?,
+        kind: next.as_str().to_owned(),
+        deliver_after_ms: morning_of(on),
+    })
+}
+
+/// Whether a reminder still applies to the registration as it now stands: in force, and still
+/// ending on the day the reminder was scheduled for (not extended past it, cancelled or revoked).
+fn still_applies(rec: &FilingRecord, payload: &Value) -> bool {
+    let vu = payload.get("valid_until").and_then(Value::as_str);
+    rec.status.is_live() && rec.receipt.as_ref().map(|r| r.valid_until.as_str()) == vu
+}
+
+async fn attempt(s: &AppState, senders: &Senders, row: &OutboxRow) -> OutboxOutcome {
+    let mut out = OutboxOutcome {
+        seq: row.seq,
+        id: row.id.clone(),
+        attempts: row.attempts,
+        state: "pending".into(),
+        email_state: row.email_state.clone(),
+        webhook_state: row.webhook_state.clone(),
+        next_attempt_ms: row.next_attempt_ms,
+        last_error: None,
+        then: None,
+    };
+    let rec = match s.store.get_filing(&row.filing_no).await {
+        Ok(Some(r)) => r,
+        Ok(None) => return failed_attempt(out, "the filing is not found".into(), s.now_ms()),
+        Err(e) => return failed_attempt(out, format!("store: {e}"), s.now_ms()),
+    };
+    let payload: Value = serde_json::from_str(&row.payload).unwrap_or(Value::Null);
+    let Some(kind) = Kind::parse(&row.kind) else {
+        out.state = "failed".into();
+        out.last_error = Some(format!("unknown event type {:?}", row.kind));
+        return out;
+    };
+    if kind.is_reminder() && !still_applies(&rec, &payload) {
+        out.state = "dropped".into();
+        return out;
+    }
+    let msg = texts::render(s, kind, row, &rec, &payload);
+    let mut errors = Vec::new();
+    if out.webhook_state == "pending" {
+        out.webhook_state = match &senders.webhook {
+            None => "none".into(),
+            Some(w) => match w.post(&webhook::body(row, &msg)).await {
+                Ok(()) => "sent".into(),
+                Err(e) => {
+                    tracing::warn!(event_id = %row.id, channel = "webhook", attempt = row.attempts, error = %e, "notification not delivered");
+                    errors.push(format!("webhook: {e}"));
+                    "pending".into()
+                }
+            },
+        };
+    }
+    if out.email_state == "pending" {
+        let to = match &senders.smtp {
+            Some(_) => recipients(&rec.request),
+            None => Vec::new(),
+        };
+        out.email_state = match &senders.smtp {
+            Some(m) if !to.is_empty() => match m.send(&row.id, &to, &msg).await {
+                Ok(()) => "sent".into(),
+                Err(e) => {
+                    tracing::warn!(event_id = %row.id, channel = "email", attempt = row.attempts, error = %e, "notification not delivered");
+                    errors.push(format!("email: {e}"));
+                    "pending".into()
+                }
+            },
+            _ => "none".into(),
+        };
+    }
+    if errors.is_empty() {
+        out.state = "done".into();
+        out.then = next_reminder(kind, &payload);
+        out
+    } else {
+        failed_attempt(out, errors.join("; "), s.now_ms())
+    }
+}
+
+/// A failed attempt: retried after the backoff, or `failed` after [`MAX_ATTEMPTS`].
+fn failed_attempt(mut out: OutboxOutcome, why: String, now_ms: i64) -> OutboxOutcome {
+    let why: String = why.chars().take(300).collect();
+    out.state = if out.attempts >= MAX_ATTEMPTS {
+        tracing::error!(event_id = %out.id, attempts = out.attempts, "notification given up (anbei outbox retry puts it back)");
+        "failed".into()
+    } else {
+        "pending".into()
+    };
+    out.next_attempt_ms = now_ms + backoff_ms(out.attempts);
+    out.last_error = Some(why);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_round_trip() {
+        for k in Kind::ALL {
+            assert_eq!(Kind::parse(k.as_str()), Some(k));
+        }
+    }
+
+    #[test]
+    fn backoff_grows_is_jittered_and_capped() {
+        for a in 1..30 {
+            let full = (BACKOFF_BASE_MS << (a.min(20) - 1)).min(BACKOFF_CAP_MS);
+            let b = backoff_ms(a);
+            assert!(b >= full / 2 && b <= full, "{a}: {b}");
+        }
+        assert!(backoff_ms(30) <= BACKOFF_CAP_MS);
+    }
+
+    #[test]
+    fn reminders_go_out_in_the_morning_in_shanghai() {
+        // 2026-12-02 09:00+08:00 = 01:00Z
+        let d = Date::parse("2026-12-02").unwrap();
+        assert_eq!(
+            crate::clock::rfc3339(morning_of(d)),
+            "2026-12-02T09:00:00.000+08:00"
+        );
+    }
+
+    #[test]
+    fn recipients_are_the_given_addresses_once() {
+        let r = r#"{"applicant":{"email":"a@example.com"},"agent":{"email":"A@example.com"}}"#;
+        assert_eq!(recipients(r), vec!["a@example.com".to_owned()]);
+        assert!(recipients(r#"{"applicant":{}}"#).is_empty());
+    }
+}

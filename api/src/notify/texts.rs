@@ -1,0 +1,211 @@
+//! A notification's words, from the catalogue (`messages/`) in the applicant's language: a subject
+//! and a plain-text body in plain words (status names, street names, dates as people read them), and
+//! the same facts as data for the webhook.
+
+use super::Kind;
+use crate::app::AppState;
+use crate::lifecycle::State;
+use crate::messages::{Key, Lang};
+use crate::store::{FilingRecord, OutboxRow};
+use anbei_core::Date;
+use serde_json::{Map, Value};
+
+/// What a notification says.
+pub struct Rendered {
+    pub lang: Lang,
+    pub subject: String,
+    pub text: String,
+    /// The event's facts beyond the common fields (dates, receipt, reason, changes, access code).
+    pub details: Map<String, Value>,
+}
+
+fn event_key(k: Kind) -> Key {
+    match k {
+        Kind::Filed => Key::NotifyFiled,
+        Kind::Returned => Key::NotifyReturned,
+        Kind::Registered => Key::NotifyRegistered,
+        Kind::Refused => Key::NotifyRefused,
+        Kind::Revoked => Key::NotifyRevoked,
+        Kind::Extended => Key::NotifyExtended,
+        Kind::Cancelled => Key::NotifyCancelled,
+        Kind::ExtensionWindowOpens => Key::NotifyExtensionWindowOpens,
+        Kind::ValidUntilReached => Key::NotifyValidUntilReached,
+    }
+}
+
+fn state_key(s: State) -> Key {
+    match s {
+        State::Filed => Key::NotifyStateFiled,
+        State::Returned => Key::NotifyStateReturned,
+        State::Registered => Key::NotifyStateRegistered,
+        State::Extended => Key::NotifyStateExtended,
+        State::Refused => Key::NotifyStateRefused,
+        State::Cancelled => Key::NotifyStateCancelled,
+        State::Revoked => Key::NotifyStateRevoked,
+        State::Expired => Key::NotifyStateExpired,
+    }
+}
+
+/// `YYYY-MM-DD` as people read it (left as it is if it is not a date).
+fn date(l: Lang, d: &str) -> String {
+    Date::parse(d.get(..10).unwrap_or(d)).map_or_else(|| d.to_owned(), |d| l.date(d))
+}
+
+/// The street's name in `l` (its code if unknown).
+pub fn street_name(s: &AppState, l: Lang, code: &str) -> String {
+    s.engine
+        .street_index(code)
+        .and_then(|i| s.engine.streets().get(i))
+        .map_or_else(
+            || code.to_owned(),
+            |st| match l {
+                Lang::ZhCn => st.name.zh.clone(),
+                Lang::En => st.name.en.clone(),
+            },
+        )
+}
+
+fn text_of<'a>(v: &'a Value, k: &str) -> Option<&'a str> {
+    v.get(k).and_then(Value::as_str).filter(|x| !x.is_empty())
+}
+
+/// The notification of `row` about `rec` (as it now stands), `payload` being the row's.
+pub fn render(
+    s: &AppState,
+    kind: Kind,
+    row: &OutboxRow,
+    rec: &FilingRecord,
+    payload: &Value,
+) -> Rendered {
+    let l = Lang::from_tag(&row.lang).unwrap_or(Lang::FALLBACK);
+    let event = l.text(event_key(kind));
+    let subject = l.fill(
+        Key::NotifySubject,
+        &[("event", &event), ("filing_no", &row.filing_no)],
+    );
+    let status = row.status.parse::<State>().map_or_else(
+        |_| row.status.clone(),
+        |st| l.text(state_key(st)).to_owned(),
+    );
+    let mut lines = vec![
+        l.text(Key::NotifyGreeting).to_owned(),
+        String::new(),
+        l.fill(
+            Key::NotifyFiling,
+            &[
+                ("filing_no", &row.filing_no),
+                ("street", &street_name(s, l, &row.street)),
+                ("status", &status),
+            ],
+        ),
+        String::new(),
+    ];
+    let mut details = Map::new();
+    let mut put = |k: &str, v: Value| {
+        details.insert(k.to_owned(), v);
+    };
+    match kind {
+        Kind::Filed => {
+            if let Some(due) = &rec.acceptance_due {
+                lines.push(l.fill(Key::NotifyAcceptanceDue, &[("date", &date(l, due))]));
+                put("acceptance_due", Value::String(due.clone()));
+            }
+        }
+        Kind::Registered => {
+            if let Some(r) = &rec.receipt {
+                let url = format!(
+                    "{}/receipts/{}",
+                    s.cfg.public_url.trim_end_matches('/'),
+                    r.receipt_no
+                );
+                lines.push(l.fill(
+                    Key::NotifyReceipt,
+                    &[
+                        ("receipt_no", &r.receipt_no),
+                        ("date", &date(l, &r.valid_until)),
+                        ("url", &url),
+                    ],
+                ));
+                put("receipt_no", Value::String(r.receipt_no.clone()));
+                put("valid_until", Value::String(r.valid_until.clone()));
+                put("print_url", Value::String(url));
+            }
+        }
+        Kind::Returned => {
+            lines.push(l.text(Key::NotifyChanges).to_owned());
+            let changes = payload.get("changes").cloned().unwrap_or(Value::Null);
+            for c in changes.as_array().into_iter().flatten() {
+                let msg = c.get("message").unwrap_or(&Value::Null);
+                let m = match l {
+                    Lang::En => text_of(msg, "en").or_else(|| text_of(msg, "zh")),
+                    Lang::ZhCn => text_of(msg, "zh"),
+                }
+                .unwrap_or_default();
+                let field = text_of(c, "field").unwrap_or_default();
+                lines.push(l.fill(Key::NotifyChange, &[("field", &field), ("message", &m)]));
+            }
+            put("changes", changes);
+        }
+        Kind::Refused | Kind::Revoked => {
+            if let Some(r) = text_of(payload, "reason") {
+                lines.push(l.fill(Key::NotifyReason, &[("reason", &r)]));
+                put("reason", Value::String(r.to_owned()));
+            }
+            let action = if kind == Kind::Refused {
+                crate::lifecycle::Action::Refuse
+            } else {
+                crate::lifecycle::Action::Revoke
+            };
+            let article = text_of(payload, "article").unwrap_or(action.article());
+            lines.push(l.fill(Key::NotifyArticle, &[("article", &article)]));
+            put("article", Value::String(article.to_owned()));
+            if let Some(g) = text_of(payload, "ground") {
+                put("ground", Value::String(g.to_owned()));
+            }
+        }
+        Kind::Extended => {
+            if let Some(to) = text_of(payload, "to") {
+                lines.push(l.fill(Key::NotifyExtendedTo, &[("date", &date(l, to))]));
+                put("valid_until", Value::String(to.to_owned()));
+            }
+        }
+        Kind::Cancelled => {
+            if let Some(d) = text_of(payload, "completion_date") {
+                lines.push(l.fill(Key::NotifyCancelledOn, &[("date", &date(l, d))]));
+                put("completion_date", Value::String(d.to_owned()));
+            }
+        }
+        Kind::ExtensionWindowOpens | Kind::ValidUntilReached => {
+            let vu = text_of(payload, "valid_until").unwrap_or_default();
+            let start = text_of(payload, "extension_window_start").unwrap_or_default();
+            lines.push(if kind == Kind::ExtensionWindowOpens {
+                l.fill(
+                    Key::NotifyWindowOpens,
+                    &[("date", &date(l, vu)), ("start", &date(l, start))],
+                )
+            } else {
+                l.fill(Key::NotifyValidUntil, &[("date", &date(l, vu))])
+            });
+            put("valid_until", Value::String(vu.to_owned()));
+            put("extension_window_start", Value::String(start.to_owned()));
+        }
+    }
+    // The access code: derived again from the filing (never stored in the outbox), on the events of a
+    // new filing only.
+    if matches!(kind, Kind::Filed | Kind::Registered)
+        && payload.get("access_code") == Some(&Value::Bool(true))
+    {
+        let code = s.signer.access_token(&rec.filing_no, &rec.idempotency_key);
+        lines.push(String::new());
+        lines.push(l.fill(Key::NotifyAccessCode, &[("code", &code)]));
+        put("access_code", Value::String(code));
+    }
+    lines.push(String::new());
+    lines.push(l.text(Key::NotifyFooter).to_owned());
+    Rendered {
+        lang: l,
+        subject,
+        text: lines.join("\n"),
+        details,
+    }
+}

@@ -1,0 +1,774 @@
+//! Notifications (issue 15, rules.md §11) on SQLite and PostgreSQL against real components: the outbox
+//! row commits with its state change (and a change that fails writes none), the worker delivers to a
+//! webhook receiver running here on 127.0.0.1:0 with a signature checked independently, retries after
+//! the receiver fails (same id, attempts counted), reminders follow the injected clock, and e-mail goes
+//! to a real SMTP server (aiosmtpd, `tests/notify/smtp_sink.py`), in plain text and under STARTTLS.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[macro_use]
+mod common;
+
+use anbei_api::notify::webhook::WebhookConfig;
+use anbei_api::store::{FilingUpdate, OutboxDraft, OutboxFilter, OutboxRow, Status, StoreError};
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use common::*;
+use hmac::{Hmac, Mac};
+use serde_json::{Value, json};
+use sha2::Sha256;
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+both_backends!(
+    a_state_change_writes_its_outbox_row_in_its_transaction,
+    the_webhook_gets_each_event_signed,
+    a_failed_delivery_is_retried_with_the_same_id,
+    reminders_follow_the_clock_and_drop_when_they_no_longer_apply,
+    concurrent_claims_never_share_a_row_and_an_expired_lease_is_claimed_again,
+);
+
+const SECRET: &str = "test-webhook-secret-0123456789";
+
+/// What the receiver got: the signature header and the body.
+#[derive(Clone, Default)]
+struct Receiver {
+    got: Arc<Mutex<Vec<(String, Bytes)>>>,
+    /// Statuses to answer with, in order; 200 once they run out.
+    answers: Arc<Mutex<VecDeque<u16>>>,
+}
+
+async fn hook(State(r): State<Receiver>, h: HeaderMap, body: Bytes) -> StatusCode {
+    let sig = h
+        .get("anbei-signature")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    r.got.lock().unwrap().push((sig, body));
+    let code = r.answers.lock().unwrap().pop_front().unwrap_or(200);
+    StatusCode::from_u16(code).unwrap()
+}
+
+impl Receiver {
+    /// A receiver on 127.0.0.1:0; its URL.
+    async fn start(answers: &[u16]) -> (Receiver, String) {
+        let r = Receiver::default();
+        r.answers.lock().unwrap().extend(answers);
+        let app = axum::Router::new()
+            .route("/hook", axum::routing::post(hook))
+            .with_state(r.clone());
+        let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/hook", l.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(l, app).await });
+        (r, url)
+    }
+
+    /// The events received so far, each checked against its signature.
+    fn events(&self) -> Vec<Value> {
+        self.got
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(sig, body)| {
+                verify(sig, body);
+                serde_json::from_slice(body).unwrap()
+            })
+            .collect()
+    }
+
+    /// Waits (up to 10 s) for an event of `kind` and returns it.
+    async fn wait_for(&self, kind: &str) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(e) = self.events().into_iter().find(|e| e["type"] == kind) {
+                return e;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no {kind} event: {:?}",
+                self.events()
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}
+
+/// Checks `Anbei-Signature: t=…,v1=…` as a receiver would: HMAC-SHA256 of "t.body" under the secret.
+fn verify(sig: &str, body: &[u8]) {
+    let (t, v1) = sig
+        .strip_prefix("t=")
+        .and_then(|s| s.split_once(",v1="))
+        .unwrap_or_else(|| panic!("signature header {sig:?}"));
+    let mut m = Hmac::<Sha256>::new_from_slice(SECRET.as_bytes()).unwrap();
+    m.update(t.as_bytes());
+    m.update(b".");
+    m.update(body);
+    let want: String = m
+        .finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(v1, want, "signature of {}", String::from_utf8_lossy(body));
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    assert!((now - t.parse::<i64>().unwrap()).abs() < 300, "t is now");
+}
+
+async fn with_webhook(b: Backend, answers: &[u16]) -> (TestApp, Receiver) {
+    let (r, url) = Receiver::start(answers).await;
+    let app = spawn_with(b, |cfg| {
+        cfg.notify.webhook = Some(WebhookConfig::parse(&url, SECRET, None).unwrap());
+    })
+    .await;
+    (app, r)
+}
+
+async fn outbox(app: &TestApp, filing_no: &str) -> Vec<OutboxRow> {
+    app.state
+        .store
+        .outbox_list(OutboxFilter {
+            filing_no: Some(filing_no.into()),
+            limit: 100,
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+}
+
+/// Waits (up to 10 s) until the row of `kind` satisfies `ok`.
+async fn wait_row(
+    app: &TestApp,
+    no: &str,
+    kind: &str,
+    ok: impl Fn(&OutboxRow) -> bool,
+) -> OutboxRow {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let rows = outbox(app, no).await;
+        if let Some(r) = rows.iter().find(|r| r.kind == kind && ok(r)) {
+            return r.clone();
+        }
+        assert!(Instant::now() < deadline, "{kind}: {rows:?}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+fn kinds(rows: &[OutboxRow]) -> Vec<&str> {
+    let mut v: Vec<&str> = rows.iter().map(|r| r.kind.as_str()).collect();
+    v.sort_unstable();
+    v
+}
+
+/// 依据：rules.md §11 ("delivery is at least once through an outbox"): the row commits with the change
+/// and only with it.
+async fn a_state_change_writes_its_outbox_row_in_its_transaction(b: Backend) {
+    let app = spawn(b).await; // no channel: rows stay pending, nothing is sent
+    let a = app.file_complete("ob-1", ordinary_facts()).await;
+    let no = a["filing_no"].as_str().unwrap();
+    let rows = outbox(&app, no).await;
+    // 快速受理: registered (its reminders follow in the same row once it is sent).
+    assert_eq!(kinds(&rows), ["registered"]);
+    for r in &rows {
+        assert!(r.id.starts_with("evt_") && r.id.len() == 36, "{}", r.id);
+        assert_eq!((r.state.as_str(), r.attempts), ("pending", 0));
+        assert_eq!(
+            (r.street.as_str(), r.status.as_str(), r.lang.as_str()),
+            ("bantian", "registered", "zh-CN")
+        );
+    }
+    let reg = rows.iter().find(|r| r.kind == "registered").unwrap();
+    assert!(
+        !reg.payload.contains("anb_a_"),
+        "the access code is never stored in the outbox"
+    );
+
+    // A high-risk filing waits for the street: `filed`; the officer returns it: `returned`.
+    let h = app.file_complete("ob-2", high_risk_facts()).await;
+    let hno = h["filing_no"].as_str().unwrap();
+    assert_eq!(kinds(&outbox(&app, hno).await), ["filed"]);
+    let officer = app.officer("bantian", "officer").await;
+    let changes = json!({"changes": [{"field": "workers.0.certificate_no", "message": {"zh": "证书编号看不清"}}]});
+    let (st, _) = app
+        .post(
+            &format!("/api/v1/registrations/{hno}/return"),
+            Some(&officer),
+            &changes,
+        )
+        .await;
+    assert_eq!(st, 200);
+    assert_eq!(kinds(&outbox(&app, hno).await), ["filed", "returned"]);
+
+    // A change refused by the lifecycle (409) writes nothing.
+    let (st, _) = app
+        .post(
+            &format!("/api/v1/registrations/{hno}/return"),
+            Some(&officer),
+            &changes,
+        )
+        .await;
+    assert_eq!(st, 409);
+    assert_eq!(outbox(&app, hno).await.len(), 2);
+
+    // A change the store rolls back (a concurrent update: stale version) takes its outbox row with it.
+    let rec = app.state.store.get_filing(hno).await.unwrap().unwrap();
+    let event = rec.events.last().unwrap().clone();
+    let mut u = FilingUpdate::new(
+        &rec,
+        Status::Refused,
+        "2026-11-23T10:00:00+08:00".into(),
+        event,
+    );
+    u.expected_version = rec.version - 1;
+    u.outbox = vec![OutboxDraft {
+        id: "evt_rolled_back".into(),
+        kind: "refused".into(),
+        occurred_at: "2026-11-23T10:00:00+08:00".into(),
+        street: "bantian".into(),
+        status: Status::Refused,
+        lang: "zh-CN".into(),
+        payload: "{}".into(),
+        deliver_after_ms: 0,
+    }];
+    assert!(matches!(
+        app.state.store.update_filing(u).await,
+        Err(StoreError::Conflict)
+    ));
+    assert!(
+        app.sql("SELECT id FROM outbox WHERE id = 'evt_rolled_back'")
+            .await
+            .is_empty()
+    );
+
+    // A replayed Idempotency-Key stores nothing new, outbox included.
+    let body = app.filing(ordinary_facts()).await;
+    let (st, _) = app.file("ob-1", &body).await;
+    assert!(st == 201 || st == 422, "{st}");
+    assert_eq!(outbox(&app, no).await.len(), 1);
+}
+
+/// 依据：rules.md §11 — a signed webhook: `Anbei-Signature: t=…,v1=HMAC-SHA256("t.body")`, the
+/// event's fields, its texts in the applicant's language, the access code on the first one.
+async fn the_webhook_gets_each_event_signed(b: Backend) {
+    let (app, r) = with_webhook(b, &[]).await;
+    let t0 = Instant::now();
+    let a = app.file_complete("wh-1", ordinary_facts()).await;
+    let no = a["filing_no"].as_str().unwrap();
+    let e = r.wait_for("registered").await;
+    assert!(
+        t0.elapsed() < Duration::from_secs(2),
+        "delivered within 2 s: {:?}",
+        t0.elapsed()
+    );
+    assert!(e["id"].as_str().unwrap().starts_with("evt_"));
+    assert_eq!(e["filing_no"], no);
+    assert_eq!(e["street"], "bantian");
+    assert_eq!(e["status"], "registered");
+    assert_eq!(e["lang"], "zh-CN");
+    assert_eq!(e["receipt_no"], a["receipt"]["receipt_no"]);
+    assert_eq!(
+        e["access_code"], a["access_token"],
+        "the access code, sent by notification"
+    );
+    assert!(
+        e["print_url"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://anbei.test/receipts/LG-bantian-")
+    );
+    let subject = e["subject"].as_str().unwrap();
+    assert_eq!(subject, format!("【安备】登记成功：{no}"));
+    let text = e["text"].as_str().unwrap();
+    assert!(
+        text.contains("坂田") && text.contains("当前状态：已登记"),
+        "{text}"
+    );
+    assert!(
+        text.contains("有效期至：2027年5月23日"),
+        "dates as people read them: {text}"
+    );
+    assert!(
+        !text.contains("：bantian") && !text.contains("registered"),
+        "{text}"
+    );
+    // Sent, the row becomes the extension window's reminder: a new event with its own id, due later.
+    let row = wait_row(&app, no, "extension_window_opens", |_| true).await;
+    assert_eq!(
+        (row.state.as_str(), row.webhook_state.as_str(), row.attempts),
+        ("pending", "pending", 0)
+    );
+    assert_ne!(row.id, e["id"].as_str().unwrap());
+
+    // In English when the filing asks for it; a refusal says its reason and article.
+    let mut body = app.filing(high_risk_facts()).await;
+    body["lang"] = json!("en");
+    let (st, h) = app.file("wh-2", &body).await;
+    assert_eq!(st, 201, "{h}");
+    let hno = h["filing_no"].as_str().unwrap();
+    let filed = r.wait_for("filed").await;
+    assert_eq!(filed["lang"], "en");
+    assert_eq!(filed["subject"], format!("[Anbei] filing received: {hno}"));
+    assert!(filed["acceptance_due"].is_string());
+    let text = filed["text"].as_str().unwrap();
+    assert!(
+        text.contains("Status: awaiting the street office's answer"),
+        "{text}"
+    );
+    assert!(text.contains("Street: Bantian Subdistrict"), "{text}");
+    let officer = app.officer("bantian", "officer").await;
+    let (st, _) = app
+        .post(
+            &format!("/api/v1/registrations/{hno}/refusal"),
+            Some(&officer),
+            &json!({"reason": "需要施工许可证", "article": "第六条"}),
+        )
+        .await;
+    assert_eq!(st, 200);
+    let refused = r.wait_for("refused").await;
+    assert_eq!(refused["reason"], "需要施工许可证");
+    assert_eq!(refused["article"], "第六条");
+    assert!(
+        refused["text"]
+            .as_str()
+            .unwrap()
+            .contains("Reason: 需要施工许可证")
+    );
+    assert!(
+        refused.get("access_code").is_none(),
+        "only the first notification carries it"
+    );
+    let ids: std::collections::HashSet<String> = r
+        .events()
+        .iter()
+        .map(|e| e["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(ids.len(), r.events().len(), "distinct events, distinct ids");
+}
+
+/// 依据：rules.md §11 — at least once: a receiver that fails gets the same event again, same id.
+async fn a_failed_delivery_is_retried_with_the_same_id(b: Backend) {
+    let (app, r) = with_webhook(b, &[500]).await;
+    let a = app.file_complete("rt-1", ordinary_facts()).await;
+    let no = a["filing_no"].as_str().unwrap();
+    let row = wait_row(&app, no, "registered", |r| {
+        r.attempts == 1 && r.lease_until_ms == 0
+    })
+    .await;
+    assert_eq!(row.state, "pending");
+    assert_eq!(row.webhook_state, "pending");
+    assert_eq!(row.last_error.as_deref(), Some("webhook: HTTP status 500"));
+    assert!(row.next_attempt_ms > app.clock_ms(), "backed off");
+    // The backoff passes (the injected clock): delivered on the next look, same id.
+    app.clock.advance_ms(2_000);
+    wait_row(&app, no, "extension_window_opens", |_| true).await;
+    let got: Vec<Value> = r
+        .events()
+        .into_iter()
+        .filter(|e| e["type"] == "registered")
+        .collect();
+    assert_eq!(got.len(), 2);
+    assert_eq!(
+        got[0]["id"], got[1]["id"],
+        "a redelivery reuses the event id"
+    );
+    assert_eq!(
+        got[0]["id"].as_str(),
+        Some(row.id.as_str()),
+        "attempt 1's row"
+    );
+}
+
+/// 依据：第二十五条, rules.md §3.7 and §11 — the extension window opens on valid_until − 14 days; a
+/// reminder that no longer applies (revoked) is dropped, not sent.
+async fn reminders_follow_the_clock_and_drop_when_they_no_longer_apply(b: Backend) {
+    let (app, r) = with_webhook(b, &[]).await;
+    let a = app.file_complete("rm-1", ordinary_facts()).await;
+    let no = a["filing_no"].as_str().unwrap();
+    assert_eq!(a["receipt"]["valid_until"], "2027-05-23");
+    r.wait_for("registered").await;
+    let window = wait_row(&app, no, "extension_window_opens", |_| true).await;
+    assert_eq!(window.state, "pending");
+    assert_eq!(
+        anbei_api::clock::rfc3339(window.deliver_after_ms),
+        "2027-05-09T09:00:00.000+08:00"
+    );
+    // The day before: nothing yet.
+    app.set_today("2027-05-08");
+    tokio::time::sleep(anbei_api::notify::POLL * 2).await;
+    assert!(
+        r.events()
+            .iter()
+            .all(|e| e["type"] != "extension_window_opens")
+    );
+    // The day it opens (10:00 in Shanghai): sent.
+    app.set_today("2027-05-09");
+    let e = r.wait_for("extension_window_opens").await;
+    assert_eq!(e["valid_until"], "2027-05-23");
+    assert_eq!(e["extension_window_start"], "2027-05-09");
+    assert!(
+        e["text"]
+            .as_str()
+            .unwrap()
+            .contains("自 2027年5月9日起可以申请延期"),
+        "{e}"
+    );
+    // Sent, the reminder row becomes the last day's: a new event, a new id.
+    let next = wait_row(&app, no, "valid_until_reached", |_| true).await;
+    assert_ne!(next.id, e["id"].as_str().unwrap());
+    assert_eq!((next.state.as_str(), next.attempts), ("pending", 0));
+    assert_eq!(
+        anbei_api::clock::rfc3339(next.deliver_after_ms),
+        "2027-05-23T09:00:00.000+08:00"
+    );
+    // Revoked: the last-day reminder no longer applies.
+    let officer = app.officer("bantian", "officer").await;
+    let (st, _) = app
+        .post(
+            &format!("/api/v1/registrations/{no}/revocation"),
+            Some(&officer),
+            &json!({"reason": "超出登记范围施工", "ground": "beyond_scope"}),
+        )
+        .await;
+    assert_eq!(st, 200);
+    let revoked = r.wait_for("revoked").await;
+    assert_eq!(revoked["ground"], "beyond_scope");
+    assert_eq!(revoked["article"], "第二十五条");
+    app.set_today("2027-05-23");
+    let last = wait_row(&app, no, "valid_until_reached", |r| r.state != "pending").await;
+    assert_eq!(last.state, "dropped");
+    assert!(
+        r.events()
+            .iter()
+            .all(|e| e["type"] != "valid_until_reached")
+    );
+}
+
+/// Several workers (instances) claiming at once never get the same row (PostgreSQL: `FOR UPDATE SKIP
+/// LOCKED`); a row whose worker died is claimed again once its lease has expired, its attempt counted.
+async fn concurrent_claims_never_share_a_row_and_an_expired_lease_is_claimed_again(b: Backend) {
+    let app = spawn(b).await; // no channel, no worker: the test claims by hand
+    for i in 0..6 {
+        app.file_complete(&format!("cl-{i}"), ordinary_facts())
+            .await;
+    }
+    let now = app.clock_ms();
+    let lease = now + anbei_api::notify::LEASE_MS;
+    let mut set = tokio::task::JoinSet::new();
+    for _ in 0..8 {
+        let store = app.state.store.clone();
+        set.spawn(async move { store.outbox_claim(now, lease, 2).await.unwrap() });
+    }
+    let mut ids = Vec::new();
+    while let Some(r) = set.join_next().await {
+        ids.extend(r.unwrap().into_iter().map(|r| (r.id, r.attempts)));
+    }
+    let distinct: std::collections::HashSet<_> = ids.iter().map(|(i, _)| i.clone()).collect();
+    assert_eq!(
+        ids.len(),
+        6,
+        "the six due rows (reminders are not due): {ids:?}"
+    );
+    assert_eq!(distinct.len(), 6, "no row claimed twice");
+    assert!(ids.iter().all(|(_, a)| *a == 1));
+    // Leased: nobody else gets them …
+    assert!(
+        app.state
+            .store
+            .outbox_claim(now + 1000, lease, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // … until the lease expires (the worker holding them died): claimed again, second attempt.
+    let again = app
+        .state
+        .store
+        .outbox_claim(lease, lease + anbei_api::notify::LEASE_MS, 10)
+        .await
+        .unwrap();
+    assert_eq!(again.len(), 6);
+    assert!(
+        again
+            .iter()
+            .all(|r| r.attempts == 2 && distinct.contains(&r.id))
+    );
+}
+
+// E-mail: a real SMTP server (aiosmtpd), SQLite only (the delivery path does not depend on the backend).
+
+/// The SMTP sink: its port, its output file, and the process (ended when dropped).
+struct Sink {
+    port: u16,
+    out: std::path::PathBuf,
+    child: std::process::Child,
+}
+
+impl Drop for Sink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn python() -> std::path::PathBuf {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let venv = root.join("tools/venv/bin/python");
+    assert!(
+        venv.exists(),
+        "aiosmtpd is needed for the e-mail tests: run scripts/setup.sh (it installs tools/venv)"
+    );
+    venv
+}
+
+fn start_sink(dir: &std::path::Path, tls: Option<(&std::path::Path, &std::path::Path)>) -> Sink {
+    use std::io::BufRead;
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let out = dir.join("mail.jsonl");
+    let mut cmd = std::process::Command::new(python());
+    cmd.arg(root.join("tests/notify/smtp_sink.py")).arg(&out);
+    if let Some((cert, key)) = tls {
+        cmd.arg("--cert").arg(cert).arg("--key").arg(key);
+    }
+    let mut child = cmd
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let port = line.trim().strip_prefix("PORT ").unwrap().parse().unwrap();
+    Sink { port, out, child }
+}
+
+impl Sink {
+    async fn wait_mail(&self, n: usize) -> Vec<Value> {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let text = std::fs::read_to_string(&self.out).unwrap_or_default();
+            let mails: Vec<Value> = text
+                .lines()
+                .map(|l| serde_json::from_str(l).unwrap())
+                .collect();
+            if mails.len() >= n {
+                return mails;
+            }
+            assert!(Instant::now() < deadline, "no mail: {text}");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}
+
+fn temp_dir(tag: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!(
+        "anbei-notify-{tag}-{}-{}",
+        std::process::id(),
+        Instant::now().elapsed().as_nanos()
+    ));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+async fn mail_test(tls: bool) {
+    let dir = temp_dir(if tls { "tls" } else { "plain" });
+    let (sink, host, ca) = if tls {
+        let ca = make_certs(&dir);
+        let s = start_sink(
+            &dir,
+            Some((&dir.join("server.pem"), &dir.join("server.key"))),
+        );
+        (s, "localhost", Some(ca))
+    } else {
+        (start_sink(&dir, None), "127.0.0.1", None)
+    };
+    let url = format!("smtp://{host}:{}", sink.port);
+    let app = spawn_with(Backend::Sqlite, |cfg| {
+        cfg.notify.smtp = Some(
+            anbei_api::notify::smtp::SmtpConfig::parse(&url, "noreply@anbei.example.cn", ca)
+                .unwrap(),
+        );
+    })
+    .await;
+    let mut body = app.filing(ordinary_facts()).await;
+    body["applicant"]["email"] = json!("Zhang.San@Example.com");
+    let (st, a) = app.file("mail-1", &body).await;
+    assert_eq!(st, 201, "{a}");
+    let no = a["filing_no"].as_str().unwrap();
+    let mails = sink.wait_mail(1).await;
+    let m = &mails[0];
+    assert_eq!(m["rcpt_tos"], json!(["Zhang.San@example.com"]));
+    assert_eq!(m["mail_from"], "noreply@anbei.example.cn");
+    assert_eq!(m["subject"], format!("【安备】登记成功：{no}"));
+    assert_eq!(
+        (m["content_type"].as_str(), m["charset"].as_str()),
+        (Some("text/plain"), Some("utf-8"))
+    );
+    let text = m["body"].as_str().unwrap();
+    assert!(text.contains("登记回执编号：LG-bantian-"), "{text}");
+    assert!(text.contains("有效期至：2027年5月23日"), "{text}");
+    assert!(
+        text.contains(a["access_token"].as_str().unwrap()),
+        "the access code: {text}"
+    );
+    assert_eq!(m["tls"], json!(tls));
+    let mid = m["message_id"].as_str().unwrap();
+    assert!(
+        mid.starts_with("<evt_") && mid.ends_with("@anbei.invalid>"),
+        "{mid}"
+    );
+    // Sent: the row went on to the window's reminder.
+    wait_row(&app, no, "extension_window_opens", |_| true).await;
+    // The e-mail address is masked where the public sees the registration.
+    let (_, v) = app
+        .get(
+            &format!(
+                "/api/v1/receipts/{}/verify",
+                a["receipt"]["receipt_no"].as_str().unwrap()
+            ),
+            None,
+        )
+        .await;
+    assert_eq!(v["filing_no"], no);
+    assert!(!v.to_string().contains("Zhang.San@"), "{v}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A private CA and a server certificate for `localhost` signed by it (openssl at test time); the CA's
+/// PEM path.
+fn make_certs(dir: &std::path::Path) -> std::path::PathBuf {
+    let run = |args: &[&str]| {
+        let st = std::process::Command::new("openssl")
+            .args(args)
+            .current_dir(dir)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .unwrap();
+        assert!(st.success(), "openssl {args:?}");
+    };
+    run(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=Anbei test CA",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+    ]);
+    std::fs::write(
+        dir.join("ext.cnf"),
+        "subjectAltName=DNS:localhost\nbasicConstraints=CA:FALSE\n",
+    )
+    .unwrap();
+    run(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-subj",
+        "/CN=localhost",
+        "-keyout",
+        "server.key",
+        "-out",
+        "server.csr",
+    ]);
+    run(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-days",
+        "2",
+        "-extfile",
+        "ext.cnf",
+        "-out",
+        "server.pem",
+    ]);
+    dir.join("ca.pem")
+}
+
+/// 依据：rules.md §11 — e-mail (SMTP) when the filing carries an address: recipient, subject and the
+/// Chinese text arrive at a real SMTP server.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_email_reaches_a_real_smtp_server() {
+    mail_test(false).await;
+}
+
+/// STARTTLS when the server offers it, the server's certificate checked against --smtp-ca-file.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_email_goes_under_starttls_to_a_server_of_a_private_ca() {
+    mail_test(true).await;
+}
+
+/// A password is never sent to a server that does not offer STARTTLS.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn credentials_are_refused_over_plain_text() {
+    let dir = temp_dir("creds");
+    let sink = start_sink(&dir, None);
+    let url = format!("smtp://user:secret@127.0.0.1:{}", sink.port);
+    let app = spawn_with(Backend::Sqlite, |cfg| {
+        cfg.notify.smtp = Some(
+            anbei_api::notify::smtp::SmtpConfig::parse(&url, "noreply@anbei.example.cn", None)
+                .unwrap(),
+        );
+    })
+    .await;
+    let mut body = app.filing(ordinary_facts()).await;
+    body["applicant"]["email"] = json!("zhang.san@example.com");
+    let (_, a) = app.file("creds-1", &body).await;
+    let no = a["filing_no"].as_str().unwrap();
+    let row = wait_row(&app, no, "registered", |r| {
+        r.attempts >= 1 && r.lease_until_ms == 0
+    })
+    .await;
+    assert_eq!(row.state, "pending");
+    assert!(
+        row.last_error
+            .as_deref()
+            .unwrap()
+            .contains("does not offer STARTTLS"),
+        "{row:?}"
+    );
+    assert!(
+        std::fs::read_to_string(&sink.out)
+            .unwrap_or_default()
+            .is_empty()
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// An e-mail address the filing gives is checked, and the problem names the field.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bad_email_address_is_named_in_both_languages() {
+    let app = spawn(Backend::Sqlite).await;
+    let mut body = app.filing(ordinary_facts()).await;
+    body["applicant"]["email"] = json!("zhang.san@");
+    let (st, p) = app.file("bad-mail", &body).await;
+    assert_eq!(st, 422, "{p}");
+    assert_eq!(fields(&p), ["applicant.email"]);
+    let e = &p["errors"][0];
+    assert_eq!(e["rule"], "email");
+    assert!(
+        e["message"]["zh"].as_str().unwrap().contains("电子邮箱"),
+        "{e}"
+    );
+    assert!(
+        e["message"]["en"].as_str().unwrap().contains("e-mail"),
+        "{e}"
+    );
+}
