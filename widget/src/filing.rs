@@ -12,13 +12,16 @@ use anbei_filing::{Context, Doc, documents, ids, pledge};
 /// server's problems name (`errors[].field`), so one key finds a field's value, its input and its
 /// problem. Drafts keep the names of the earlier form — a person's fields under `applicant` / `agent`
 /// — so a draft saved before an update still opens.
-pub const TEXT: [(&str, &str); 23] = [
+pub const TEXT: [(&str, &str); 25] = [
     ("applicant.name", "applicant.name"),
     ("applicant.id_number", "applicant.id_number"),
     ("applicant.mobile", "applicant.mobile"),
+    // optional: where notifications are e-mailed (rules.md §11)
+    ("applicant.email", "applicant.email"),
     ("agent.name", "agent.name"),
     ("agent.id_number", "agent.id_number"),
     ("agent.mobile", "agent.mobile"),
+    ("agent.email", "agent.email"),
     ("site.address", "address"),
     ("site.community", "community"),
     ("site.property_area", "property_area"),
@@ -375,18 +378,21 @@ pub fn field<'w>(w: &'w Worker, key: &str) -> &'w str {
 pub fn body(f: &Form, needs: &Needs, lang: Lang) -> Json {
     let under = |prefix: &'static str| move |k: &str| f.get(&format!("{prefix}.{k}")).to_string();
     let filled = |path: &str| !f.get(path).trim().is_empty();
+    // a person, with the optional e-mail only when given (an empty one is not an address)
+    let person = |who: &'static str| {
+        let mut p = members(&["name", "id_number", "mobile"], &under(who));
+        let email = format!("{who}.email");
+        if filled(&email) {
+            p.set("email", opt(f.get(&email)));
+        }
+        p
+    };
     let mut b = obj(vec![
         ("facts", needs.facts.clone()),
-        (
-            "applicant",
-            members(&["name", "id_number", "mobile"], &under("applicant")),
-        ),
+        ("applicant", person("applicant")),
     ]);
     if needs.via_agent() {
-        b.set(
-            "agent",
-            members(&["name", "id_number", "mobile"], &under("agent")),
-        );
+        b.set("agent", person("agent"));
     }
     let mut site = members(&["address"], &under("site"));
     site.set("street", s(needs.street()));

@@ -234,6 +234,35 @@ fn body_follows_the_api_contract() {
     assert_ne!(fingerprint(&b), fingerprint(&body(&f2, &needs, Lang::En)));
 }
 
+/// rules.md §11 — notifications are e-mailed when the filing carries an address: the applicant's e-mail
+/// is sent only when given (an empty field is no address), and a malformed one is named by the same check
+/// the server runs.
+#[test]
+fn email_is_sent_only_when_given_and_checked_like_the_server() {
+    let needs = needs("ordinary");
+    let mut f = complete_form();
+    let applicant = |f: &Form| {
+        body(f, &needs, Lang::Zh)
+            .get("applicant")
+            .cloned()
+            .unwrap_or_default()
+    };
+    assert!(applicant(&f).get("email").is_none());
+    f.set("applicant.email", "  zhang.san@example.cn ".to_string());
+    assert_eq!(applicant(&f).get("email"), Some(&s("zhang.san@example.cn")));
+    assert!(
+        validate(&f, &needs)
+            .iter()
+            .all(|p| p.field != "applicant.email")
+    );
+    f.set("applicant.email", "zhang.san-at-example".to_string());
+    assert!(
+        validate(&f, &needs)
+            .iter()
+            .any(|p| p.field == "applicant.email")
+    );
+}
+
 /// 依据：第二十三条第（一）项 (rules.md §10 `property`) — when the answers say the site is property-managed
 /// the form asks for its property-management area, as the server does; otherwise it sends none, even
 /// if one was typed before the answer changed.

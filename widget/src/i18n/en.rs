@@ -85,6 +85,7 @@ pub static CAT: Catalogue = Catalogue {
     name: "Name",
     id_number: "ID card number",
     mobile: "Mobile number",
+    email: "E-mail (optional: to be told every outcome)",
     site: "Site",
     address: "Full address",
     street: "Street office area",

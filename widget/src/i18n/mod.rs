@@ -115,7 +115,7 @@ catalogue! {
     primary_dept, co_dept, deadlines, acceptance_due, inspection_due, valid_until, extension_window_start,
     cancellation_due, calendar_provisional, notes, article, not_registrable, go_file, odd_job_mode,
     lang_name, resumed, shared_loaded, share_bad, after_completion,
-    filing_title, applicant, agent, name, id_number, mobile, site, address, street, community, property_area, property_area_hint, contractor_unit,
+    filing_title, applicant, agent, name, id_number, mobile, email, site, address, street, community, property_area, property_area_hint, contractor_unit,
     contractor_is_person, credit_code, qualification_no, safety_licence_no, project_lead, safety_manager,
     workers, worker, add_worker, remove_worker, operation, op_none, certificate_no, certificate_valid_until, planned_start, planned_end,
     waste_site, uploads, upload_choose, upload_done, upload_failed, upload_type, submit, submitting,

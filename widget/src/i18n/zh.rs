@@ -85,6 +85,7 @@ pub static CAT: Catalogue = Catalogue {
     name: "姓名",
     id_number: "身份证号码",
     mobile: "手机号码",
+    email: "电子邮箱（选填，用于接收办理结果通知）",
     site: "工地",
     address: "详细地址",
     street: "街道",

@@ -513,7 +513,7 @@ pub fn filing_view(p: &Props) -> Html {
     };
     // the form as data: (legend, the body's object, its fields, anything before them)
     let office = crate::summary::street_office(s.engine, &street, lang).unwrap_or_default();
-    let person = ["name", "id_number", "mobile"];
+    let person = ["name", "id_number", "mobile", "email"];
     let mut sections = vec![(c.applicant, "applicant", &person[..], html! {})];
     if needs.via_agent() {
         sections.push((c.agent, "agent", &person, html! {}));
@@ -604,6 +604,8 @@ enum Kind {
     /// Identity numbers and codes: no autocompletion.
     Id,
     Tel,
+    /// Optional: the only field a filing may leave empty (notifications by e-mail, rules.md §11).
+    Email,
     Date,
 }
 
@@ -611,6 +613,7 @@ enum Kind {
 fn kind(key: &str) -> Kind {
     match key {
         "mobile" => Kind::Tel,
+        "email" => Kind::Email,
         "planned_start" | "planned_end" | "certificate_valid_until" => Kind::Date,
         "name"
         | "address"
@@ -635,7 +638,7 @@ macro_rules! labels {
 }
 
 labels! {
-    name, id_number, mobile, address, community, property_area, credit_code, qualification_no, safety_licence_no,
+    name, id_number, mobile, email, address, community, property_area, credit_code, qualification_no, safety_licence_no,
     certificate_no, certificate_valid_until, planned_start, planned_end, work_description
 }
 
@@ -766,11 +769,13 @@ impl Fields<'_> {
     fn field(&self, key: &str, path: String) -> Html {
         let c = self.lang.cat();
         let (label, kind) = (label(c, key), kind(key));
+        let required = !matches!(kind, Kind::Email);
         let id = format!("aw-f-{}", path.replace('.', "-"));
         let err = self.problem(&path);
         let value = self.fs.form.get(&path).to_string();
         let (ty, mode, ac) = match kind {
             Kind::Tel => ("tel", "tel", "tel"),
+            Kind::Email => ("email", "email", "email"),
             Kind::Date => ("date", "text", "off"),
             Kind::Id => ("text", "text", "off"),
             Kind::Text => ("text", "text", "on"),
@@ -815,9 +820,9 @@ impl Fields<'_> {
         });
         html! {
             <div class={classes!("aw-field", err.is_some().then_some("aw-invalid"))} data-field={field_path}>
-                <label for={id.clone()} class="aw-label">{ label }{ " *" }</label>
+                <label for={id.clone()} class="aw-label">{ label }if required { { " *" } }</label>
                 <input id={id.clone()} type={ty} inputmode={mode} autocomplete={ac} value={value} oninput={oninput} onblur={onblur}
-                    aria-invalid={if err.is_some() { "true" } else { "false" }} aria-describedby={format!("{id}-err")} required=true />
+                    aria-invalid={if err.is_some() { "true" } else { "false" }} aria-describedby={format!("{id}-err")} {required} />
                 <p class="aw-field-error" id={format!("{id}-err")}>{ err.unwrap_or_default() }</p>
             </div>
         }
