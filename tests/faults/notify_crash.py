@@ -2,7 +2,8 @@
 """Notification crash test: nothing acknowledged goes unnotified, and a delivery id names one event only
 (issue 15, rules.md §11 "delivery is at least once through an outbox").
 
-Runs `anbei serve` (release binary, SQLite) on 127.0.0.1 with a signed webhook pointing at a receiver
+Runs `anbei serve` (release binary; SQLite, or with --backend postgres a private PostgreSQL cluster started
+by crash.py's helper on 127.0.0.1:25432, never the shared one) on 127.0.0.1 with a signed webhook pointing at a receiver
 in this script (127.0.0.1, which also answers 500 to a share of deliveries, so retries happen), files
 under concurrent load (the clients of crash.py: a failed request is retried with the same
 Idempotency-Key) and `kill -9`s the server every few seconds, restarting it each time. Then it lets the
@@ -18,10 +19,10 @@ outbox drain and checks:
 Exit status 0 = pass. Loopback only; bounded by --seconds plus a drain of at most --drain seconds.
 Needs: cargo build --release -p anbei-api --bin anbei.
 """
-import argparse, hashlib, hmac, http.server, json, os, random, shutil, sys, tempfile, threading, time
+import argparse, hashlib, hmac, http.server, json, os, random, shutil, subprocess, sys, tempfile, threading, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from crash import BIN, Load, Server, filing_body, log  # noqa: E402
+from crash import BIN, Load, Server, filing_body, log, pg_private, pg_start  # noqa: E402
 
 SECRET = "notify-crash-test-secret-0123456789"
 
@@ -80,14 +81,18 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 def main():
     ap = argparse.ArgumentParser()
+    ap.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite")
     ap.add_argument("--seconds", type=int, default=30)
     ap.add_argument("--kill-every", type=float, default=3)
     ap.add_argument("--clients", type=int, default=8)
-    ap.add_argument("--drain", type=int, default=60)
+    ap.add_argument("--drain", type=int, default=None,
+                    help="seconds to let the outbox drain (default 60; PostgreSQL 100: rows a killed instance had\n                    claimed wait for their lease, notify::LEASE_MS = 60 s, since another live instance may hold them)")
     ap.add_argument("--fail-share", type=float, default=0.1, help="share of deliveries answered 500")
     ap.add_argument("--port", type=int, default=18391)
     ap.add_argument("--keep", action="store_true")
     args = ap.parse_args()
+    if args.drain is None:
+        args.drain = 100 if args.backend == "postgres" else 60
     if not os.path.exists(BIN):
         print("build first: cargo build --release -p anbei-api --bin anbei", file=sys.stderr)
         return 2
@@ -97,7 +102,13 @@ def main():
     rcv = Receiver(args.fail_share)
     threading.Thread(target=rcv.serve_forever, daemon=True).start()
     url = "http://127.0.0.1:%d/hook" % rcv.server_address[1]
-    srv = Server(args.port, data, {"ANBEI_WEBHOOK_URL": url, "ANBEI_WEBHOOK_SECRET": SECRET})
+    env, pg = {"ANBEI_WEBHOOK_URL": url, "ANBEI_WEBHOOK_SECRET": SECRET}, None
+    if args.backend == "postgres":
+        bindir, pgdata, pg_url, run = pg_private(work)
+        pg = (bindir, pgdata, run)
+        pg_start(*pg)
+        env["DATABASE_URL"] = pg_url
+    srv = Server(args.port, data, env)
     try:
         srv.start()
         body = filing_body(args.port)
@@ -143,7 +154,7 @@ def main():
             problems.append("nothing was acknowledged")
         if load.non_2xx_final:
             problems.append("%d client errors" % load.non_2xx_final)
-        result = dict(acknowledged=len(acked), server_kills=kills, server_starts=srv.starts,
+        result = dict(backend=args.backend, acknowledged=len(acked), server_kills=kills, server_starts=srv.starts,
                       deliveries=len(deliveries), distinct_events=len(by_id), redeliveries=redelivered,
                       answered_500=rcv.failed_answers, never_notified=len(missing),
                       ids_shared_by_two_events=len(shared), problems=problems,
@@ -153,6 +164,9 @@ def main():
     finally:
         srv.stop()
         rcv.shutdown()
+        if pg:
+            subprocess.run(["runuser", "-u", "postgres", "--", pg[0] + "/pg_ctl", "-D", pg[1], "-m", "immediate", "stop"],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
 

@@ -14,6 +14,7 @@ t python3 tests/faults/crash.py --backend sqlite --seconds "$CRASH" --kill-every
 t python3 tests/faults/crash.py --backend sqlite --seconds "$NEG" --negative-control
 t python3 tests/faults/crash.py --backend postgres --seconds "$CRASH" --kill-every 4 --kill-db-once
 t python3 tests/faults/notify_crash.py --seconds "$CRASH" --kill-every 3
+t python3 tests/faults/notify_crash.py --backend postgres --seconds "$CRASH" --kill-every 4
 t python3 tests/faults/db_unavailable.py
 t python3 tests/faults/disk_full.py
 t python3 tests/faults/slowloris.py --seconds "$SLOW"
