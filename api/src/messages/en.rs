@@ -188,6 +188,9 @@ fn text(k: Key) -> &'static str {
             "Registration is a notification, not a permit: every other approval must still be obtained (Art. 8)"
         }
         Key::ScanTitle => "Receipt check",
+        Key::PrintedDraftNotice => {
+            "The rule set this registration rests on follows the Rules' consultation draft (rule version above); once the final text is in force, it governs."
+        }
         Key::ScanValid => "Valid",
         Key::ScanValidDetail => "Registered and in force until {until}",
         Key::ScanExtendedDetail => "Extended and in force until {until}",

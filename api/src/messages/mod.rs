@@ -200,6 +200,9 @@ keys! {
     NotAPermit,
     // The inspector's scan page (`/v/{receipt_no}`) and the void mark of printed pages.
     ScanTitle,
+    /// Printed on a receipt and a site notice while the rule set is a draft: the self-check's
+    /// "仅供自查参考" does not belong on a registration.
+    PrintedDraftNotice,
     ScanValid,
     /// `{until}`.
     ScanValidDetail,
@@ -336,6 +339,30 @@ impl Lang {
                 let name = MONTHS.get(m as usize - 1).copied().unwrap_or_default();
                 format!("{day} {name} {y}")
             }
+        }
+    }
+
+    /// A stored `YYYY-MM-DD…` (a date, or an RFC 3339 time in Asia/Shanghai as the service writes them)
+    /// as people read its date; the text as it is when it is not one.
+    pub fn date_of(self, stored: &str) -> String {
+        match stored.get(..10).and_then(anbei_core::Date::parse) {
+            Some(d) => self.date(d),
+            None => stored.to_owned(),
+        }
+    }
+
+    /// A stored RFC 3339 time (Asia/Shanghai, as the service writes them) as people read it:
+    /// 2026年12月2日 14:05 / 2 December 2026, 14:05; the text as it is when it is not one.
+    pub fn time_of(self, stored: &str) -> String {
+        match (
+            stored.get(..10).and_then(anbei_core::Date::parse),
+            stored.get(11..16),
+        ) {
+            (Some(d), Some(hm)) if stored.get(10..11) == Some("T") => match self {
+                Lang::ZhCn => format!("{} {hm}", self.date(d)),
+                Lang::En => format!("{}, {hm}", self.date(d)),
+            },
+            _ => self.date_of(stored),
         }
     }
 

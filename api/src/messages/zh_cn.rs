@@ -163,6 +163,9 @@ fn text(k: Key) -> &'static str {
         Key::NotifyStateExpired => "已过期",
         Key::NotAPermit => "登记是备案告知，不是行政许可；其他审批手续须另行办理（第八条）",
         Key::ScanTitle => "回执核验",
+        Key::PrintedDraftNotice => {
+            "本登记依据的规则集按细则征求意见稿编制（规则版本见上）；细则正式文本施行后，按正式文本管理。"
+        }
         Key::ScanValid => "有效",
         Key::ScanValidDetail => "已登记，在有效期内（至{until}）",
         Key::ScanExtendedDetail => "已延期，在有效期内（至{until}）",

@@ -7,7 +7,6 @@ use crate::app::AppState;
 use crate::lifecycle::State;
 use crate::messages::{Key, Lang};
 use crate::store::{FilingRecord, OutboxRow};
-use anbei_core::Date;
 use serde_json::{Map, Value};
 
 /// What a notification says.
@@ -48,7 +47,7 @@ fn state_key(s: State) -> Key {
 
 /// `YYYY-MM-DD` as people read it (left as it is if it is not a date).
 fn date(l: Lang, d: &str) -> String {
-    Date::parse(d.get(..10).unwrap_or(d)).map_or_else(|| d.to_owned(), |d| l.date(d))
+    l.date_of(d)
 }
 
 /// The street's name in `l` (its code if unknown).

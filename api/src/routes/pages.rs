@@ -131,6 +131,8 @@ fn state_zh(st: State) -> &'static str {
 }
 
 fn receipt_table(s: &AppState, rec: &FilingRecord, f: &Filing) -> Result<String, ApiError> {
+    // dates as people read them (2026年12月2日), never ISO: the printed receipt is read at the site gate
+    let zh = crate::messages::Lang::ZhCn;
     let v = verification(s, rec)?;
     let scope = Code::from_str(&v.scope)
         .map(|c| s.engine.code_text(c).title.zh.clone())
@@ -153,11 +155,8 @@ fn receipt_table(s: &AppState, rec: &FilingRecord, f: &Filing) -> Result<String,
     );
     row(
         "所属街道",
-        &format!(
-            "{}（{}）",
-            v.street_name.clone().unwrap_or_default(),
-            v.street
-        ),
+        // the street in words (its code only if the data has no name): people read this page
+        &v.street_name.clone().unwrap_or_else(|| v.street.clone()),
     );
     row("工程地址", &format!("{} {}", v.site_address, v.community));
     row("申报人", &v.applicant);
@@ -167,11 +166,15 @@ fn receipt_table(s: &AppState, rec: &FilingRecord, f: &Filing) -> Result<String,
     }
     row(
         "计划工期",
-        &format!("{} 至 {}", f.planned_start, f.planned_end),
+        &format!(
+            "{} 至 {}",
+            zh.date_of(&f.planned_start),
+            zh.date_of(&f.planned_end)
+        ),
     );
     row("建筑废弃物消纳场所", &f.waste_disposal_site);
-    row("登记时间", &v.issued_at);
-    row("有效期至", &v.valid_until);
+    row("登记时间", &zh.time_of(&v.issued_at));
+    row("有效期至", &zh.date_of(&v.valid_until));
     row("规则版本", &v.ruleset);
     t.push_str("</table>");
     Ok(t)
@@ -179,9 +182,13 @@ fn receipt_table(s: &AppState, rec: &FilingRecord, f: &Filing) -> Result<String,
 
 fn draft_notice(s: &AppState) -> String {
     let view = s.engine.ruleset_view(s.today());
-    match (view.status == "draft", view.notice) {
-        (true, Some(n)) => format!("<p class=\"small\">{}</p>", esc(&n.zh)),
-        _ => String::new(),
+    // the rule set's own notice ends "结果仅供自查参考", which is the self-check's; a registration is not one
+    match view.status == "draft" {
+        true => format!(
+            "<p class=\"small\">{}</p>",
+            esc(&crate::messages::Lang::ZhCn.text(crate::messages::Key::PrintedDraftNotice))
+        ),
+        false => String::new(),
     }
 }
 
@@ -361,7 +368,7 @@ fn pledge_html(s: &AppState, rec: &FilingRecord, f: &Filing) -> Result<String, A
         h,
         "<p class=\"pledge-signed\">承诺人（{role}）：{}（已在网上登记时阅读并勾选承诺）　确认时间：{}　承诺书版本：{}</p>",
         esc(&name),
-        esc(&p.signed_at),
+        esc(&crate::messages::Lang::ZhCn.time_of(&p.signed_at)),
         esc(&p.version)
     );
     Ok(h)

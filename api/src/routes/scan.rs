@@ -81,38 +81,14 @@ pub fn wants_html(headers: &HeaderMap) -> bool {
     html > 0 && html > json
 }
 
-/// A date in words: `2026年12月2日` / `2 December 2026`.
+/// A date in words: `2026年12月2日` / `2 December 2026` (the catalogue's [`Lang::date`]).
 pub fn date_words(lang: Lang, d: Date) -> String {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    let (y, m, dd) = d.ymd();
-    match lang {
-        Lang::ZhCn => format!("{y}年{m}月{dd}日"),
-        Lang::En => format!(
-            "{dd} {} {y}",
-            MONTHS.get(m as usize - 1).copied().unwrap_or_default()
-        ),
-    }
+    lang.date(d)
 }
 
 /// A stored `YYYY-MM-DD…` (a date or an RFC 3339 time) in words; as stored when it is not one.
 pub fn words_of(lang: Lang, stored: &str) -> String {
-    match stored.get(..10).and_then(Date::parse) {
-        Some(d) => date_words(lang, d),
-        None => stored.to_owned(),
-    }
+    lang.date_of(stored)
 }
 
 /// How a registration's state is shown: banner class, icon, words.

@@ -223,7 +223,34 @@ pub(super) async fn service_endpoints_and_headers(b: Backend) {
         !html.contains(&id_number(1)) && !html.contains("张三"),
         "personal data masked on public pages"
     );
+    // Issue 15 "plain words, never raw values": the printed receipt gives its dates as people read them
+    // and the street by name — no ISO date or time, no street code, no self-check disclaimer.
+    let until = v["receipt"]["valid_until"].as_str().unwrap();
+    let (y, m, d) = (
+        &until[..4],
+        until[5..7].trim_start_matches('0'),
+        until[8..10].trim_start_matches('0'),
+    );
+    assert!(
+        html.contains(&format!("{y}年{m}月{d}日")),
+        "valid until in words"
+    );
+    let iso = |h: &str| {
+        h.split(|c: char| !(c.is_ascii_digit() || c == '-'))
+            .any(|w| w.len() == 10 && w.as_bytes()[4] == b'-' && w.as_bytes()[7] == b'-')
+    };
+    let text_only = |h: &str| h.split("<svg").next().unwrap_or(h).replace(rno, "");
+    assert!(
+        !iso(&text_only(&html)),
+        "no ISO date on the printed receipt"
+    );
+    assert!(
+        html.contains("坂田街道") && !html.contains("（bantian）"),
+        "the street by name"
+    );
+    assert!(!html.contains("仅供自查参考"));
     let notice = app.text(&format!("/receipts/{rno}/notice")).await;
+    assert!(!iso(&text_only(&notice)), "no ISO date on the site notice");
     assert!(
         notice.contains("安全生产承诺书")
             && notice.contains("安全风险告知书")
