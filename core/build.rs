@@ -44,6 +44,21 @@ fn main() {
         let text =
             std::fs::read_to_string(&src).unwrap_or_else(|e| panic!("{}: {e}", src.display()));
         let dst = Path::new(&out_dir).join(f.replace('/', "-"));
+        let text = if *f == "codes.json" {
+            // §9's wording (the last keys, `manage_codes` and `manage_words`) is embedded apart, so
+            // the widget, which never shows an inspection, carries none of it (the linker drops data
+            // no live code reads). One catalogue to edit; two embedded pieces.
+            let cut = text
+                .find(",\n  \"manage_codes\":")
+                .unwrap_or_else(|| panic!("codes.json: manage_codes must follow fact_names"));
+            let manage = format!("{{{}", &text[cut + 1..]);
+            let dst = Path::new(&out_dir).join("codes-manage.json");
+            std::fs::write(&dst, compact(&manage))
+                .unwrap_or_else(|e| panic!("{}: {e}", dst.display()));
+            format!("{}\n}}", &text[..cut])
+        } else {
+            text
+        };
         std::fs::write(&dst, compact(&text)).unwrap_or_else(|e| panic!("{}: {e}", dst.display()));
     }
 }

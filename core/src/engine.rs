@@ -26,6 +26,13 @@ pub struct Params {
     pub inspection_working_days: u32,
     pub cancellation_working_days: u32,
     pub near_limit_fraction: f64,
+    /// §9.1: a work escalated by `F_MAJOR_HAZARD` is inspected within this many working days of the
+    /// escalation (*product policy*).
+    pub escalation_inspection_working_days: u32,
+    /// §9.1: the completion check falls due this many working days after the declaration (*product policy*).
+    pub completion_inspection_working_days: u32,
+    /// §9.3: the default `rectify_by` is the finding's date + this many working days (*product policy*).
+    pub rectify_working_days: u32,
 }
 
 /// One rule set, resolved and indexed for fast assessment.
@@ -62,6 +69,8 @@ pub struct Engine {
     pub(crate) streets: Vec<Street>,
     pub(crate) calendar: Calendar,
     pub(crate) calendar_years: Vec<CalendarYear>,
+    /// §9's wording, loaded on first use ([`Engine::manage_data`]): the widget never loads it.
+    pub(crate) manage: std::sync::OnceLock<Result<crate::manage::ManageData, DataError>>,
 }
 
 /// Rule data that does not hold together (a bug in a data file, caught by the tests and at start-up).
@@ -98,6 +107,12 @@ pub fn embedded_sources() -> DataSources<'static> {
         streets: data!("streets.json"),
         calendars: vec![data!("calendars-2025.json"), data!("calendars-2026.json")],
     }
+}
+
+/// The wording of rules.md §9 (codes.json's `manage_codes` and `manage_words`), embedded apart from
+/// [`embedded_sources`] so that a build that never shows an inspection (the widget) does not carry it.
+pub fn embedded_manage_source() -> &'static str {
+    include_str!(concat!(env!("OUT_DIR"), "/codes-manage.json"))
 }
 
 /// Turns a data file's text into its typed form. Native builds use serde_json; the wasm shell uses the
@@ -171,6 +186,9 @@ impl Ruleset {
             inspection_working_days: u("inspection_working_days")?,
             cancellation_working_days: u("cancellation_working_days")?,
             near_limit_fraction: param(&file, "near_limit_fraction")?,
+            escalation_inspection_working_days: u("escalation_inspection_working_days")?,
+            completion_inspection_working_days: u("completion_inspection_working_days")?,
+            rectify_working_days: u("rectify_working_days")?,
         };
         if params.extension_window_days == 0 {
             return Err(DataError(format!(
@@ -503,6 +521,7 @@ impl Engine {
             streets,
             calendar,
             calendar_years,
+            manage: std::sync::OnceLock::new(),
         };
         engine.check_wording()?;
         Ok(engine)
@@ -581,7 +600,6 @@ mod tests {
                 src.rulesets[0],
                 include_str!("../data/rulesets/longgang-2026.1-draft.json"),
             ),
-            (src.codes, include_str!("../data/codes.json")),
             (src.departments, include_str!("../data/departments.json")),
             (src.streets, include_str!("../data/streets.json")),
             (
@@ -593,6 +611,17 @@ mod tests {
                 include_str!("../data/calendars/2026.json"),
             ),
         ];
+        // codes.json is embedded in two pieces: the assessment's wording and §9's.
+        let mut codes: serde_json::Value = serde_json::from_str(src.codes).unwrap();
+        assert!(codes.get("manage_codes").is_none() && !src.codes.contains("IC_WORKERS_MATCH"));
+        let manage: serde_json::Value =
+            serde_json::from_str(super::embedded_manage_source()).unwrap();
+        for (k, v) in manage.as_object().unwrap() {
+            codes[k] = v.clone();
+        }
+        let file: serde_json::Value =
+            serde_json::from_str(include_str!("../data/codes.json")).unwrap();
+        assert_eq!(codes, file);
         for (embedded, file) in files {
             let a: serde_json::Value = serde_json::from_str(embedded).unwrap();
             let b: serde_json::Value = serde_json::from_str(file).unwrap();

@@ -5,25 +5,32 @@ use serde::Serialize;
 use std::borrow::Cow;
 
 macro_rules! codes {
-    ($($name:ident),* $(,)?) => {
-        /// A stable code of the public contract (rules.md). Never renamed.
+    ($(#[$m:meta])* $ty:ident { $($name:ident),* $(,)? }) => {
+        $(#[$m])*
         #[allow(non_camel_case_types)]
         #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
-        pub enum Code { $($name),* }
-        impl Code {
-            pub const ALL: &'static [Code] = &[$(Code::$name),*];
+        pub enum $ty { $($name),* }
+        impl $ty {
+            pub const ALL: &'static [$ty] = &[$($ty::$name),*];
             pub const fn as_str(self) -> &'static str {
-                match self { $(Code::$name => stringify!($name)),* }
+                match self { $($ty::$name => stringify!($name)),* }
             }
             #[allow(clippy::should_implement_trait)]
-            pub fn from_str(s: &str) -> Option<Code> {
-                match s { $(stringify!($name) => Some(Code::$name),)* _ => None }
+            pub fn from_str(s: &str) -> Option<$ty> {
+                match s { $(stringify!($name) => Some($ty::$name),)* _ => None }
+            }
+        }
+        impl Serialize for $ty {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
             }
         }
     };
 }
 
 codes! {
+    /// A stable code of the assessment contract (rules.md §3). Never renamed.
+    Code {
     // §3.1 scope
     EXCLUDED_EMERGENCY, EXCLUDED_TEMPORARY, PROHIBITED, EXCLUDED_PRIVATE_ODD_JOB, SPORADIC_WORK,
     EXCLUDED_MINOR_REPAIR, EXCLUDED_PUBLIC_SAFETY_STRUCTURE, SMALL_PROJECT, REFERENCE_MANAGED, NEEDS_PERMIT,
@@ -47,13 +54,31 @@ codes! {
     O_DANGEROUS_WORK_PLAN, O_HAZARDOUS_CHEMICALS, O_APPLY_FOR_PERMIT,
     // §3.6 channels
     C_ONLINE, C_STREET_OFFICE, C_COMMUNITY, C_PROPERTY, C_FACILITY_MANAGER,
-}
+}}
 
-impl Serialize for Code {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
+codes! {
+    /// A stable code of management after registration (rules.md §9): inspection kinds, checklist items,
+    /// findings and referral targets. Never renamed. Decided by `src/rules/inspections.rs`, not by the
+    /// assessment, so it is a type of its own: an [`Assessment`] never carries one.
+    ManageCode {
+    // §9.1 inspection kinds
+    INSPECTION_HIGH_RISK, INSPECTION_COMPLETION, INSPECTION_PATROL, INSPECTION_PROPERTY_WATCH,
+    INSPECTION_FOLLOW_UP, INSPECTION_UNREGISTERED,
+    // §9.2 checklist items: site inspections
+    IC_POSTED_AT_ENTRANCE, IC_WORKERS_MATCH, IC_PRE_WORK_BRIEFING, IC_SPECIAL_CERTS, IC_SAFETY_MANAGERS,
+    IC_ORGANISATION_PLAN, IC_SAFETY_BRIEFING, IC_FIRE_SEPARATION, IC_HOT_WORK_CROWDED,
+    IC_DANGEROUS_WORK_PLAN, IC_SUPERVISOR_ON_SITE, IC_PROTECTIVE_EQUIPMENT, IC_PIPELINE_PROTECTION,
+    IC_GAS_WORK, IC_HAZARDOUS_CHEMICALS, IC_WASTE_AND_SITE, IC_SCOPE_MATCH, IC_PROPERTY_WATCH,
+    IC_PROPERTY_NOTIFIED,
+    // §9.2 checklist items: completion checks
+    IC_WORK_COMPLETED, IC_WASTE_RECORD_MATCHES, IC_GAS_SAFETY_CHECK,
+    // §9.3 findings
+    F_WORKERS_MISMATCH, F_UNCERTIFIED_PERSONNEL, F_UNSAFE_PRACTICE, F_UNREGISTERED,
+    F_REGISTRATION_MISMATCH, F_SERIOUS_VIOLATION, F_ILLEGAL_CONSTRUCTION, F_PERMIT_EVASION,
+    F_MAJOR_HAZARD, F_WASTE_VIOLATION,
+    // §9.3 referral targets (第三十六条)
+    REF_STREET_ENFORCEMENT, REF_INDUSTRY_SAFETY, REF_DEPARTMENT, REF_LAND_PLANNING,
+}}
 
 impl Code {
     /// Scope codes that bring the work under these Rules.

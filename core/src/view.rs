@@ -32,6 +32,12 @@ pub struct RulesetView<'a> {
     pub calendars: &'a [CalendarYear],
     /// Every rule set this build knows, oldest first.
     pub rulesets: Vec<RulesetSummary<'a>>,
+    /// §9 ([`Engine::ruleset_view_with_manage`] only): `inspection_kinds`, `checklist_items`,
+    /// `findings` (with their handling), `referral_targets`, and their wording `manage_codes` (title,
+    /// explanation, article) and `manage_words`. Absent from [`Engine::ruleset_view`], so a build that
+    /// never shows an inspection (the widget) carries none of it.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub manage: Option<crate::manage::ManageView<'a>>,
 }
 
 #[derive(Serialize)]
@@ -76,7 +82,19 @@ impl Engine {
                     effective_from: r.file.effective_from,
                 })
                 .collect(),
+            manage: None,
         }
+    }
+
+    /// [`Engine::ruleset_view`] with §9's tables and wording (the API's `GET /api/v1/ruleset`, the
+    /// console, the core's `ruleset()` in JavaScript). Fails only if §9's wording does not load.
+    pub fn ruleset_view_with_manage(
+        &self,
+        date: Date,
+    ) -> Result<RulesetView<'_>, crate::engine::DataError> {
+        let mut v = self.ruleset_view(date);
+        v.manage = Some(self.manage_view(self.ruleset_index_for(date))?);
+        Ok(v)
     }
 
     /// The question group of a fact (facts in one group are asked on one screen).

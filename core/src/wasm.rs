@@ -1,4 +1,4 @@
-//! JavaScript bindings (feature `wasm`): `assess(facts)` and `ruleset()`.
+//! JavaScript bindings (feature `wasm`): `assess(facts)`, `ruleset()` and `checklist(kind, facts, escalated)`.
 //!
 //! This shell is the only place that touches the outside world: it reads "today" in Asia/Shanghai from the
 //! JavaScript clock and keeps one parsed engine per instance; the core stays pure.
@@ -87,10 +87,43 @@ fn assess_with_today(facts: JsValue, today: Date) -> Result<JsValue, JsValue> {
     })
 }
 
-/// The rule set in force today: questions, tables, wording, parameters.
+/// The checklist of an inspection (rules.md §9.2) of a work with these facts: `[{code, article, text,
+/// because: [{on, text}]}]`, offline. `kind` is an `INSPECTION_*` code; `escalated`: an officer confirmed
+/// `F_MAJOR_HAZARD` on this engineering work. Bad facts give `{error: {...}}` like `assess`.
+#[wasm_bindgen]
+pub fn checklist(kind: &str, facts: JsValue, escalated: bool) -> Result<JsValue, JsValue> {
+    let Some(kind) = crate::manage::InspectionKind::from_code(kind) else {
+        return Err(JsValue::from_str("kind must be an INSPECTION_* code"));
+    };
+    with_engine(|engine| {
+        let raw: RawFacts = match serde_wasm_bindgen::from_value(facts) {
+            Ok(r) => r,
+            Err(e) => return to_js(&serde_json_error(&e.to_string())),
+        };
+        match engine.parse_facts(raw, today_shanghai()) {
+            Ok(f) => {
+                engine
+                    .load_manage_with(&JsJson)
+                    .map_err(|e| JsValue::from_str(&e.to_string()))?;
+                to_js(&engine.checklist(kind, &f, &engine.assess(&f), escalated))
+            }
+            Err(e) => to_js(&ErrorBody { error: e }),
+        }
+    })
+}
+
+/// The rule set in force today: questions, tables, wording, parameters, and §9's tables and wording.
 #[wasm_bindgen]
 pub fn ruleset() -> Result<JsValue, JsValue> {
-    with_engine(|engine| to_js(&engine.ruleset_view(today_shanghai())))
+    with_engine(|engine| {
+        engine
+            .load_manage_with(&JsJson)
+            .map_err(|e| JsValue::from_str(&e.to_string()))?;
+        match engine.ruleset_view_with_manage(today_shanghai()) {
+            Ok(v) => to_js(&v),
+            Err(e) => Err(JsValue::from_str(&e.to_string())),
+        }
+    })
 }
 
 #[derive(Serialize)]

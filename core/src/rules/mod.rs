@@ -11,6 +11,7 @@
 //! | §3.6 channels | [`channels`] | the `C_*` list and the street office |
 //! | §5 departments | [`departments`] | primary and co-departments, the site's risk factors |
 //! | §3.7 deadlines | [`deadlines`] | the dates |
+//! | §9 management | [`inspections`] | inspection kinds, checklist items, findings' handling, referral targets (read by `crate::manage`, not by the assessment) |
 //!
 //! A determination is a [`Rule`]: its code, the article it cites, when it applies (a three-valued
 //! condition over the case, [`Cx`]) and how its reason (`because`) is written. The wording of each code
@@ -24,6 +25,7 @@ pub(crate) mod departments;
 pub(crate) mod documents;
 pub(crate) mod high_risk;
 pub(crate) mod implied;
+pub(crate) mod inspections;
 pub(crate) mod obligations;
 pub(crate) mod scope;
 pub(crate) mod supervision;
