@@ -149,6 +149,33 @@ keys! {
     /// `{current}`, `{max}`, `{months}`.
     ExtensionRange,
     UnknownStatus,
+    // Inspections, findings, rectification and referral (issue 14, rules.md §9).
+    /// `{kinds}`.
+    InspectionKind,
+    /// `{items}`.
+    ChecklistItem,
+    ItemAnswer,
+    NoteRequired,
+    /// `{codes}`.
+    FindingCode,
+    NotAnImage,
+    /// `{item}`.
+    ItemMissing,
+    ItemTwice,
+    RectifyByRange,
+    InspectedAt,
+    InspectedInFuture,
+    InspectOnlyStaff,
+    PropertyWatchOnly,
+    InspectNotInForce,
+    FindingNotOpen,
+    RejectNeedsReason,
+    NothingToDecide,
+    NoEscalation,
+    OfficerOnly,
+    /// `{targets}`.
+    ReferralTarget,
+    AddressRequired,
     // Notifications (notify/texts.rs): subject "{event}", then lines.
     /// `{event}`, `{filing_no}`.
     NotifySubject,
@@ -161,6 +188,14 @@ keys! {
     NotifyCancelled,
     NotifyExtensionWindowOpens,
     NotifyValidUntilReached,
+    NotifyFinding,
+    NotifyRectificationAccepted,
+    NotifyRectificationRejected,
+    NotifyEscalated,
+    /// `{finding}`, `{date}`.
+    NotifyFindingLine,
+    /// `{date}`.
+    NotifyEscalatedLine,
     NotifyGreeting,
     /// `{filing_no}`, `{street}`, `{status}`.
     NotifyFiling,

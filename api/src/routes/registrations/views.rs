@@ -100,6 +100,10 @@ pub struct RegistrationView {
     /// Staff only: what this account may do to it now (`accept`, `return`, `refuse`, `revoke`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_actions: Option<Vec<&'static str>>,
+    /// `GET` only: its inspections with their checklists and findings (rules.md §9; the inspector's
+    /// name for staff only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inspections: Option<Vec<crate::inspections::InspectionView>>,
 }
 
 /// The state a registration is in now: a registration past `valid_until` has expired.
@@ -202,6 +206,7 @@ fn full_view(s: &AppState, rec: &FilingRecord) -> Result<RegistrationView, ApiEr
         request: serde_json::from_str(&rec.request).map_err(ApiError::internal)?,
         history: rec.events.clone(),
         allowed_actions: None,
+        inspections: None,
     })
 }
 
