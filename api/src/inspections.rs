@@ -301,7 +301,7 @@ pub fn views(
     Ok(out)
 }
 
-fn finding_view(f: &FindingRow, m: &ManageRecord, today: Date, staff: bool) -> FindingView {
+pub fn finding_view(f: &FindingRow, m: &ManageRecord, today: Date, staff: bool) -> FindingView {
     FindingView {
         id: f.id.clone(),
         inspection_id: f.inspection_id.clone(),

@@ -23,7 +23,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
         routes::accounts::list, routes::accounts::create, routes::accounts::disable, routes::accounts::enable,
         routes::accounts::reset_password, routes::accounts::tokens, routes::accounts::issue_token,
         routes::accounts::revoke_token, routes::audit::list,
-        routes::inspections::list, routes::inspections::record, routes::inspections::escalate,
+        routes::inspections::list, routes::inspections::record_unregistered, routes::inspections::record, routes::inspections::escalate,
         routes::inspections::rectify, routes::inspections::decide, routes::inspections::refer,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldProblem, crate::error::Msg)),

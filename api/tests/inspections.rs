@@ -527,7 +527,8 @@ async fn a_major_hazard_escalates_and_findings_are_referred(b: Backend) {
 }
 
 /// 依据：第二十一条第（四）项 (acceptance of high-risk work stays with the street), 第二十九条
-/// (patrols record), 第三十一条 (departments read and give feedback, they do not inspect), rules.md §10.
+/// (patrols record), 第三十一条 (departments read and give feedback, they do not inspect), 第三十条第（三）项
+/// (work without registration, recorded against its address), rules.md §10.
 async fn roles_record_and_decide_only_within_rules_10(b: Backend) {
     let app = spawn(b).await;
     let officer = app.officer("bantian", "officer").await;
@@ -608,11 +609,111 @@ async fn roles_record_and_decide_only_within_rules_10(b: Backend) {
     // A property company outside its areas: 403.
     let (st, _) = app.post(&path, Some(&property), &body).await;
     assert_eq!(st, 403);
+    // In its areas a property company records its watch (第二十三条第（三）项), and nothing else.
+    let mut facts = ordinary_facts();
+    facts["property_managed"] = json!(true);
+    let mut body = app.filing(facts).await;
+    body["site"]["property_area"] = json!("某某花园");
+    let (st, w) = app.file("ins-roles-watch", &body).await;
+    assert_eq!(st, 201, "{w}");
+    let watched = w["filing_no"].as_str().unwrap();
+    let wpath = format!("/api/v1/registrations/{watched}/inspections");
+    let (st, p) = app
+        .post(
+            &wpath,
+            Some(&property),
+            &json!({ "kind": "INSPECTION_PATROL" }),
+        )
+        .await;
+    assert_eq!(st, 403, "{p}");
+    let (st, p) = app
+        .post(
+            &wpath,
+            Some(&property),
+            &json!({ "kind": "INSPECTION_PROPERTY_WATCH" }),
+        )
+        .await;
+    assert_eq!(st, 422, "{p}");
+    let items: Vec<Value> = p["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let m = e["message"]["en"].as_str().unwrap();
+            let code = m.split_whitespace().find(|w| w.starts_with("IC_")).unwrap();
+            json!({ "code": code, "answer": "ok" })
+        })
+        .collect();
+    assert!(
+        items.iter().any(|i| i["code"] == "IC_PROPERTY_WATCH"),
+        "{items:?}"
+    );
+    let (st, r) = app
+        .post(
+            &wpath,
+            Some(&property),
+            &json!({ "kind": "INSPECTION_PROPERTY_WATCH", "items": items }),
+        )
+        .await;
+    assert_eq!(st, 201, "{r}");
+    assert_eq!(r["inspection"]["kind"], "INSPECTION_PROPERTY_WATCH");
+    let (_, l) = app
+        .get("/api/v1/inspections?status=done", Some(&property))
+        .await;
+    assert_eq!(
+        l["items"].as_array().unwrap().len(),
+        1,
+        "its areas only: {l}"
+    );
     // A viewer lists only its department's works' inspections; the patrol its street's.
     let (st, l) = app.get("/api/v1/inspections", Some(&viewer)).await;
     assert_eq!(st, 200, "{l}");
     let (st, _) = app.get("/api/v1/inspections", Some(&patrol)).await;
     assert_eq!(st, 200);
+    // Work without registration (第三十条第（三）项): recorded against its address.
+    let found = json!({ "street": "bantian", "address": "坂田街道某路 8 号", "note": "正在拆除隔墙",
+                        "findings": [{ "code": "F_UNREGISTERED", "note": "未登记施工" }] });
+    let (st, p) = app
+        .post(
+            "/api/v1/inspections",
+            Some(&patrol),
+            &json!({ "street": "bantian", "address": " " }),
+        )
+        .await;
+    assert_eq!(st, 422, "{p}");
+    assert_eq!(fields(&p), vec!["address"]);
+    let (st, _) = app.post("/api/v1/inspections", Some(&viewer), &found).await;
+    assert_eq!(st, 403);
+    let pinghu = app.officer("pinghu", "officer").await;
+    let (st, _) = app.post("/api/v1/inspections", Some(&pinghu), &found).await;
+    assert_eq!(st, 403);
+    let (st, u) = app.post("/api/v1/inspections", Some(&patrol), &found).await;
+    assert_eq!(st, 201, "{u}");
+    assert_eq!(u["inspection"]["kind"], "INSPECTION_UNREGISTERED");
+    assert!(u["inspection"]["filing_no"].is_null());
+    assert_eq!(u["findings"][0]["rectify_by"], "2026-11-26");
+    let (_, l) = app
+        .get("/api/v1/inspections?status=done", Some(&officer))
+        .await;
+    assert!(
+        l["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["address"] == "坂田街道某路 8 号"),
+        "{l}"
+    );
+    let (_, l) = app
+        .get("/api/v1/inspections?status=done", Some(&viewer))
+        .await;
+    assert!(
+        l["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["filing_no"].is_string()),
+        "work without registration concerns no department: {l}"
+    );
     // Without credentials: 401.
     let (st, _) = app.get("/api/v1/inspections", None).await;
     assert_eq!(st, 401);

@@ -82,6 +82,15 @@ const ADMIN: &[Caller] = &[Admin];
 /// Who records inspections and verifies rectifications of the (Bantian, 岗头社区) filing (rules.md §10);
 /// the property company outside its areas and the viewer may not.
 const INSPECTING: &[Caller] = &[Admin, Officer, Community, Patrol];
+/// Who records work found without registration (against an address in the street it covers).
+const RECORDING_UNREGISTERED: &[Caller] = &[
+    Admin,
+    Officer,
+    OfficerElsewhere,
+    Community,
+    CommunityElsewhere,
+    Patrol,
+];
 /// Who lists inspections: every staff account, each within its own scope.
 const STAFF: &[Caller] = &[
     Admin,
@@ -168,6 +177,7 @@ fn table() -> BTreeMap<(&'static str, &'static str), &'static [Caller]> {
         (("DELETE", "/api/v1/accounts/{login}/tokens/{id}"), ADMIN),
         (("GET", "/api/v1/audit"), ADMIN),
         (("GET", "/api/v1/inspections"), STAFF),
+        (("POST", "/api/v1/inspections"), RECORDING_UNREGISTERED),
         (
             ("POST", "/api/v1/registrations/{filing_no}/inspections"),
             INSPECTING,

@@ -27,6 +27,7 @@ use serde_json::{Value, json};
 
 pub fn routes(r: Routes) -> Routes {
     r.get("/api/v1/inspections", list)
+        .post("/api/v1/inspections", record_unregistered)
         .post("/api/v1/registrations/{filing_no}/inspections", record)
         .post("/api/v1/registrations/{filing_no}/escalation", escalate)
         .post(
@@ -209,6 +210,210 @@ pub struct ReferralDue {
     pub suggested: Value,
 }
 
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct UnregisteredIn {
+    /// The street's code (one this account covers).
+    #[serde(default)]
+    pub street: String,
+    /// The community, when known (a community account: its own).
+    #[serde(default)]
+    pub community: Option<String>,
+    /// Where the work was found.
+    #[serde(default)]
+    pub address: String,
+    #[serde(default)]
+    pub inspected_at: Option<String>,
+    /// What was seen.
+    #[serde(default)]
+    pub note: Option<String>,
+    /// Upload ids of images (JPEG, PNG).
+    #[serde(default)]
+    pub photos: Vec<String>,
+    /// Usually `F_UNREGISTERED` (guided to register by `rectify_by`, 第三十条第（三）项).
+    #[serde(default)]
+    pub findings: Vec<FindingIn>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct UnregisteredRecorded {
+    pub inspection: InspectionEntry,
+    pub findings: Vec<crate::inspections::FindingView>,
+}
+
+/// Work found on patrol or reported at an address with no registration (第三十条第（三）项,
+/// 第二十一条第（八）项): recorded against the address (`INSPECTION_UNREGISTERED`, no checklist), with
+/// its findings.
+#[utoipa::path(post, path = "/api/v1/inspections", tag = "inspections",
+    security(("bearer" = []), ("session" = [])), request_body(content = UnregisteredIn),
+    responses((status = 201, body = UnregisteredRecorded), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn record_unregistered(
+    State(s): State<AppState>,
+    o: Officer,
+    ApiBody(body): ApiBody,
+) -> Result<(StatusCode, Json<UnregisteredRecorded>), ApiError> {
+    if o.role == Role::Property {
+        return Err(ApiError::forbidden(Key::PropertyWatchOnly));
+    }
+    may_inspect(&o, None)?;
+    let b: UnregisteredIn = parse_json(&body)?;
+    let mut problems = Vec::new();
+    if s.engine.street_index(&b.street).is_none() || b.address.trim().is_empty() {
+        problems.push(FieldProblem::msg(
+            if b.address.trim().is_empty() && s.engine.street_index(&b.street).is_some() {
+                "address"
+            } else {
+                "street"
+            },
+            "required",
+            Msg::of(Key::AddressRequired),
+        ));
+    } else {
+        o.listing_street(Some(b.street.clone()))?;
+    }
+    let address = if b.address.trim().is_empty() {
+        None
+    } else {
+        text(&b.address, "address", 300)
+            .map_err(|p| problems.push(p))
+            .ok()
+    };
+    let community = o
+        .scope
+        .community
+        .clone()
+        .or_else(|| given(&b.community))
+        .unwrap_or_default();
+    let note = match b.note.as_deref().filter(|n| !n.trim().is_empty()) {
+        Some(n) => text(n, "note", 1000).map_err(|p| problems.push(p)).ok(),
+        None => None,
+    };
+    photos(&s, "photos", &b.photos, &mut problems).await?;
+    let today = s.today();
+    let now = s.now();
+    let (inspected_at, day) = match b.inspected_at.as_deref().filter(|v| !v.trim().is_empty()) {
+        None => (now.clone(), today),
+        Some(v) => match inspected_on(v) {
+            Some(d) if d <= today => (v.to_owned(), d),
+            _ => {
+                problems.push(FieldProblem::msg(
+                    "inspected_at",
+                    "date",
+                    Msg::of(Key::InspectedAt),
+                ));
+                (now.clone(), today)
+            }
+        },
+    };
+    let id = ins::new_id("ins")?;
+    let finding_base = ins::new_id("fnd")?;
+    let mut findings = Vec::new();
+    for (i, f) in b.findings.iter().enumerate() {
+        let field = |x: &str| format!("findings.{i}.{x}");
+        let Some(code) = Finding::from_code(&f.code) else {
+            let all = Finding::ALL
+                .iter()
+                .map(|f| f.code().as_str())
+                .collect::<Vec<_>>()
+                .join(", ");
+            problems.push(FieldProblem::msg(
+                field("code"),
+                "code",
+                Msg::with(Key::FindingCode, &[("codes", &all)]),
+            ));
+            continue;
+        };
+        let note = text(&f.note, &field("note"), 1000)
+            .map_err(|p| problems.push(p))
+            .ok();
+        let h = handling(code, WorkKind::Engineering);
+        let rectify_by = match f.rectify_by.as_deref().filter(|v| !v.trim().is_empty()) {
+            Some(v) => match Date::parse(v) {
+                Some(d) if d >= day => Some(d),
+                _ => {
+                    problems.push(FieldProblem::msg(
+                        field("rectify_by"),
+                        "date",
+                        Msg::of(Key::RectifyByRange),
+                    ));
+                    None
+                }
+            },
+            None if h.asks_rectification => Some(s.engine.rectify_by(day).date),
+            None => None,
+        };
+        findings.push(FindingRow {
+            id: format!("{finding_base}{i:02}"),
+            inspection_id: id.clone(),
+            filing_no: None,
+            street: b.street.clone(),
+            code: f.code.clone(),
+            item: None,
+            note: note.unwrap_or_default(),
+            found_on: day.to_string(),
+            rectify_by: rectify_by.map(|d| d.to_string()),
+            status: "open".into(),
+            escalation: None,
+            created_at: now.clone(),
+            updated_at: now.clone(),
+            version: 1,
+        });
+    }
+    let Some(address) = address.filter(|_| problems.is_empty()) else {
+        return Err(ApiError::invalid_request(problems));
+    };
+    let row = InspectionRow {
+        id: id.clone(),
+        filing_no: None,
+        street: b.street.clone(),
+        community,
+        area: String::new(),
+        departments: String::new(),
+        address: Some(address),
+        kind: InspectionKind::Unregistered.code().as_str().to_owned(),
+        due: None,
+        status: "done".into(),
+        created_at: now.clone(),
+        inspected_at: Some(inspected_at),
+        done_at: Some(now.clone()),
+        inspector_login: Some(o.login.clone()),
+        inspector_name: Some(o.name.clone()),
+        answers: Some(json!([{ "note": note, "photos": b.photos }]).to_string()),
+    };
+    let mut audit = vec![o.audit(
+        &s,
+        "inspection_recorded",
+        &id,
+        "ok",
+        Some("INSPECTION_UNREGISTERED".into()),
+    )];
+    let mut ops = vec![ManageOp::AddInspection(row.clone())];
+    for f in &findings {
+        audit.push(o.audit(
+            &s,
+            "finding_recorded",
+            &id,
+            "ok",
+            Some(format!("{} {}", f.id, f.code)),
+        ));
+        ops.push(ManageOp::AddFinding(f.clone()));
+    }
+    s.store.manage_write(ops, audit, vec![]).await?;
+    let m = crate::store::ManageRecord {
+        findings: findings.clone(),
+        ..Default::default()
+    };
+    Ok((
+        StatusCode::CREATED,
+        Json(UnregisteredRecorded {
+            inspection: ins::entry(&row, today),
+            findings: findings
+                .iter()
+                .map(|f| ins::finding_view(f, &m, today, true))
+                .collect(),
+        }),
+    ))
+}
+
 /// The date of an `inspected_at`: YYYY-MM-DD or an RFC 3339 time.
 fn inspected_on(v: &str) -> Option<Date> {
     if v.len() != 10 && (v.len() < 20 || v.as_bytes().get(10) != Some(&b'T')) {
@@ -380,6 +585,7 @@ pub async fn record(
         Some(id) => (id, true),
         None => (ins::new_id("ins")?, false),
     };
+    let finding_base = ins::new_id("fnd")?;
     let mut findings = Vec::new();
     let mut suggested_revocation = None;
     let mut escalation_pending = false;
@@ -429,7 +635,9 @@ pub async fn record(
             None if h.asks_rectification => Some(s.engine.rectify_by(day).date),
             None => None,
         };
-        let id = ins::new_id("fnd")?;
+        // One random base per recording, numbered in the order given: findings read back in that
+        // order (`ORDER BY created_at, id`).
+        let id = format!("{finding_base}{i:02}");
         if let Some(g) = h.revocation_ground {
             suggested_revocation.get_or_insert(RevocationSuggested {
                 finding_id: id.clone(),
