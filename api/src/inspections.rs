@@ -221,18 +221,6 @@ pub fn escalated(m: &ManageRecord) -> bool {
         .any(|f| f.escalation.as_deref() == Some("confirmed"))
 }
 
-/// The checklist of an inspection of `kind` on `rec` (§9.2), as JSON.
-pub fn checklist(
-    s: &AppState,
-    rec: &FilingRecord,
-    kind: InspectionKind,
-    escalated: bool,
-) -> Result<Value, ApiError> {
-    let (facts, result) = facts_of(s, rec)?;
-    let items = s.engine.checklist(kind, &facts, &result, escalated);
-    serde_json::to_value(items).map_err(ApiError::internal)
-}
-
 /// The stored facts of `rec` and their determination.
 pub fn facts_of<'e>(
     s: &'e AppState,
@@ -260,13 +248,21 @@ pub fn views(
     let today = s.today();
     let esc = escalated(m);
     let mut out = Vec::with_capacity(m.inspections.len());
+    // The determination once for all the registration's checklists (none without an inspection).
+    let decided = if m.inspections.is_empty() {
+        None
+    } else {
+        Some(facts_of(s, rec)?)
+    };
     for i in &m.inspections {
         let kind = InspectionKind::from_code(&i.kind)
             .ok_or_else(|| ApiError::internal(format!("inspections.kind {:?}", i.kind)))?;
-        let checklist = if kind == InspectionKind::Unregistered {
-            Value::Array(vec![])
-        } else {
-            checklist(s, rec, kind, esc)?
+        let checklist = match &decided {
+            Some((facts, result)) if kind != InspectionKind::Unregistered => {
+                serde_json::to_value(s.engine.checklist(kind, facts, result, esc))
+                    .map_err(ApiError::internal)?
+            }
+            _ => Value::Array(vec![]),
         };
         let answers = match &i.answers {
             Some(a) => serde_json::from_str(a).map_err(ApiError::internal)?,
