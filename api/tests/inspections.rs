@@ -16,7 +16,8 @@ both_backends!(
     a_high_risk_registration_taking_effect_schedules_its_site_inspection,
     an_inspection_is_recorded_with_photos_and_its_finding_rectified,
     a_major_hazard_escalates_and_findings_are_referred,
-    roles_record_and_decide_only_within_rules_10
+    roles_record_and_decide_only_within_rules_10,
+    a_management_change_that_fails_writes_nothing
 );
 
 /// A PNG upload (its signature is what the service sniffs).
@@ -719,4 +720,96 @@ async fn roles_record_and_decide_only_within_rules_10(b: Backend) {
     assert_eq!(st, 401);
     let (st, _) = app.post(&path, None, &body).await;
     assert_eq!(st, 401);
+}
+
+/// 依据：第三十四条 ("如实记录") and rules.md §11: an inspection, its audit entry and its notification
+/// commit together or not at all — an op whose row moved on (here: completing an inspection that is no
+/// longer due) rolls back the ops before it, the audit entry and the outbox row.
+async fn a_management_change_that_fails_writes_nothing(b: Backend) {
+    use anbei_api::store::{AuditDraft, InspectionRow, ManageOp, OutboxDraft, Status, StoreError};
+    let app = spawn(b).await;
+    let officer = app.officer("bantian", "officer").await;
+    let (no, _) = registered(&app, "ins-atomic", ordinary_facts(), &officer).await;
+    let row = |id: &str, status: &str| InspectionRow {
+        id: id.into(),
+        filing_no: Some(no.clone()),
+        street: "bantian".into(),
+        community: "岗头社区".into(),
+        area: String::new(),
+        departments: String::new(),
+        address: None,
+        kind: "INSPECTION_PATROL".into(),
+        due: None,
+        status: status.into(),
+        created_at: "2026-11-23T10:00:00+08:00".into(),
+        inspected_at: None,
+        done_at: None,
+        inspector_login: None,
+        inspector_name: None,
+        answers: None,
+    };
+    let audit = AuditDraft {
+        at: "2026-11-23T10:00:00+08:00".into(),
+        account: "x".into(),
+        name: "x".into(),
+        role: "officer".into(),
+        action: "atomic_probe".into(),
+        target: no.clone(),
+        client: "127.0.0.1".into(),
+        outcome: "ok".into(),
+        detail: None,
+    };
+    let event = OutboxDraft {
+        id: "evt_atomic_probe".into(),
+        kind: "finding".into(),
+        occurred_at: "2026-11-23T10:00:00+08:00".into(),
+        street: "bantian".into(),
+        status: Status::Registered,
+        lang: "zh-CN".into(),
+        payload: "{}".into(),
+        deliver_after_ms: 0,
+    };
+    let r = app
+        .state
+        .store
+        .manage_write(
+            vec![
+                ManageOp::AddInspection(row("ins_atomic_1", "done")),
+                ManageOp::CompleteInspection(row("ins_not_due", "done")),
+            ],
+            vec![audit.clone()],
+            vec![(no.clone(), event.clone())],
+        )
+        .await;
+    assert!(matches!(r, Err(StoreError::Conflict)), "{r:?}");
+    let count = |t: &'static str, w: String| {
+        let app = &app;
+        async move {
+            app.sql(&format!("SELECT COUNT(*) FROM {t} WHERE {w}"))
+                .await[0]
+                .clone()
+        }
+    };
+    assert_eq!(
+        count("inspections", format!("filing_no = '{no}'")).await,
+        "0"
+    );
+    assert_eq!(count("audit", "action = 'atomic_probe'".into()).await, "0");
+    assert_eq!(count("outbox", "id = 'evt_atomic_probe'".into()).await, "0");
+    // The same write without the failing op commits all three.
+    app.state
+        .store
+        .manage_write(
+            vec![ManageOp::AddInspection(row("ins_atomic_1", "done"))],
+            vec![audit],
+            vec![(no.clone(), event)],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        count("inspections", format!("filing_no = '{no}'")).await,
+        "1"
+    );
+    assert_eq!(count("audit", "action = 'atomic_probe'".into()).await, "1");
+    assert_eq!(count("outbox", "id = 'evt_atomic_probe'".into()).await, "1");
 }
