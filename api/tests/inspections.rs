@@ -212,6 +212,7 @@ async fn an_inspection_is_recorded_with_photos_and_its_finding_rectified(b: Back
         "inspected_at",
         "items.0.note",
         "items.0.photos.0",
+        "items.0.answer",
         "items",
         "findings.0.code",
         "findings.1.note",

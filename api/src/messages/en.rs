@@ -142,6 +142,9 @@ fn text(k: Key) -> &'static str {
         Key::ChecklistItem => "must be an item of this inspection's checklist: {items}",
         Key::ItemAnswer => "the answer must be ok, finding or not_applicable",
         Key::NoteRequired => "a note is required when the answer is finding or not_applicable",
+        Key::FindingForItem => {
+            "an item answered finding needs at least one finding naming it (its item in findings)"
+        }
         Key::FindingCode => "the finding code must be one of: {codes}",
         Key::NotAnImage => "a photo must be an uploaded image (JPEG or PNG)",
         Key::ItemMissing => {

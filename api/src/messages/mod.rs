@@ -156,6 +156,7 @@ keys! {
     ChecklistItem,
     ItemAnswer,
     NoteRequired,
+    FindingForItem,
     /// `{codes}`.
     FindingCode,
     NotAnImage,

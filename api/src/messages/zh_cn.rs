@@ -125,6 +125,9 @@ fn text(k: Key) -> &'static str {
         Key::ChecklistItem => "应为本次检查清单中的一项：{items}",
         Key::ItemAnswer => "答复应为 ok（符合）、finding（发现问题）或 not_applicable（不适用）",
         Key::NoteRequired => "答复为“发现问题”或“不适用”时须填写说明",
+        Key::FindingForItem => {
+            "答复为“发现问题”的检查项须至少有一条问题记录（findings 中 item 为该项）"
+        }
         Key::FindingCode => "问题代码应为以下之一：{codes}",
         Key::NotAnImage => "照片应为已上传的图片（JPEG 或 PNG）",
         Key::ItemMissing => "检查清单中的 {item} 尚未答复（第三十四条：检查情况须如实记录）",

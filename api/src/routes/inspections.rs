@@ -672,6 +672,21 @@ pub async fn record(
             version: 1,
         });
     }
+    // §9.2: "a `finding` names one or more finding codes".
+    for (i, it) in b.items.iter().enumerate() {
+        if it.answer == "finding"
+            && !b
+                .findings
+                .iter()
+                .any(|f| f.item.as_deref() == Some(&it.code))
+        {
+            problems.push(FieldProblem::msg(
+                format!("items.{i}.answer"),
+                "finding_required",
+                Msg::of(Key::FindingForItem),
+            ));
+        }
+    }
     if !problems.is_empty() {
         return Err(ApiError::invalid_request(problems));
     }
