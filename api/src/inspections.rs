@@ -214,6 +214,23 @@ pub fn finding_overdue(f: &FindingRow, today: Date) -> bool {
             .is_some_and(|d| is_overdue(d, today))
 }
 
+/// What the public and the registration show of its management (issue 14): `referred` once a finding
+/// still unresolved was referred (第三十六条), `under_rectification` while one is open or awaits the
+/// street's decision, else `None`.
+pub fn management(m: &ManageRecord) -> Option<&'static str> {
+    if m.findings.iter().any(|f| f.status == "referred") {
+        Some("referred")
+    } else if m
+        .findings
+        .iter()
+        .any(|f| matches!(f.status.as_str(), "open" | "rectified"))
+    {
+        Some("under_rectification")
+    } else {
+        None
+    }
+}
+
 /// Whether an officer confirmed a major-hazard escalation of this registration.
 pub fn escalated(m: &ManageRecord) -> bool {
     m.findings

@@ -145,6 +145,10 @@ async fn a_high_risk_registration_taking_effect_schedules_its_site_inspection(b:
         .await;
     assert_eq!(l["items"].as_array().unwrap().len(), 1, "{l}");
     assert_eq!(l["items"][0]["overdue"], true);
+    // …and heads the officer's queue (rules.md §9.1).
+    let (st, q) = app.get("/api/v1/queue", Some(&officer)).await;
+    assert_eq!(st, 200, "{q}");
+    assert_eq!(q["inspections_overdue"][0]["filing_no"], no.as_str(), "{q}");
     let (st, p) = app
         .get("/api/v1/inspections?status=late", Some(&officer))
         .await;
@@ -258,6 +262,20 @@ async fn an_inspection_is_recorded_with_photos_and_its_finding_rectified(b: Back
     assert!(r["revocation_suggested"].is_null());
     let fid = findings[0]["id"].as_str().unwrap().to_owned();
     let other = findings[1]["id"].as_str().unwrap().to_owned();
+    // The registration and the public verify page say so, without personal data.
+    let (_, v) = app
+        .get(&format!("/api/v1/registrations/{no}"), Some(&token))
+        .await;
+    assert_eq!(v["management"], "under_rectification");
+    let receipt = v["receipt"]["receipt_no"].as_str().unwrap().to_owned();
+    let (_, pv) = app
+        .get(&format!("/api/v1/receipts/{receipt}/verify"), None)
+        .await;
+    assert_eq!(pv["management"], "under_rectification", "{pv}");
+    assert!(
+        !pv.to_string().contains("未系安全带"),
+        "no finding notes in public: {pv}"
+    );
     // The applicant sees it, without the inspector's name.
     let seen = inspections(&app, &no, &token).await;
     assert!(seen[0].get("inspector").is_none(), "{:?}", seen[0]);
@@ -514,6 +532,8 @@ async fn a_major_hazard_escalates_and_findings_are_referred(b: Backend) {
     assert_eq!(x["referrals"][0]["target"], "REF_STREET_ENFORCEMENT");
     assert_eq!(x["referrals"][0]["late"], true);
     assert_eq!(x["referrals"][0]["referred_on"], "2026-11-24");
+    let (_, v) = app.get(&path, Some(&token)).await;
+    assert_eq!(v["management"], "referred");
     let (st, _) = app
         .post(&fpath, Some(&officer), &json!({ "reason": "again" }))
         .await;

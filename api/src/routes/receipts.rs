@@ -43,6 +43,9 @@ pub struct Verification {
     pub signature: String,
     /// Registration is a notification, not an approval (第八条).
     pub notice: crate::error::Msg,
+    /// After an inspection (rules.md §9, issue 14): `referred` when a finding was referred (第三十六条),
+    /// `under_rectification` while one awaits rectification; `null` otherwise. No personal data.
+    pub management: Option<&'static str>,
 }
 
 pub fn verification(s: &AppState, rec: &FilingRecord) -> Result<Verification, ApiError> {
@@ -80,6 +83,7 @@ pub fn verification(s: &AppState, rec: &FilingRecord) -> Result<Verification, Ap
         payload: r.payload().canonical(),
         signature: r.signature.clone(),
         notice: crate::error::Msg::of(Key::NotAPermit),
+        management: None,
     })
 }
 
@@ -95,5 +99,7 @@ pub async fn verify(
         .get_by_receipt(&no)
         .await?
         .ok_or(ApiError::NotFound)?;
-    Ok(Json(verification(&s, &rec)?))
+    let mut v = verification(&s, &rec)?;
+    v.management = crate::inspections::management(&s.store.manage_of(&rec.filing_no).await?);
+    Ok(Json(v))
 }

@@ -300,6 +300,7 @@ pub async fn show(
     };
     let staff = matches!(caller, Caller::Staff(_));
     v.inspections = Some(crate::inspections::views(&s, &rec, &m, staff)?);
+    v.management = Some(crate::inspections::management(&m));
     Ok(Json(v))
 }
 

@@ -104,6 +104,9 @@ pub struct RegistrationView {
     /// name for staff only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub inspections: Option<Vec<crate::inspections::InspectionView>>,
+    /// `GET` only: `referred`, `under_rectification` or `null` (see `inspections`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub management: Option<Option<&'static str>>,
 }
 
 /// The state a registration is in now: a registration past `valid_until` has expired.
@@ -207,6 +210,7 @@ fn full_view(s: &AppState, rec: &FilingRecord) -> Result<RegistrationView, ApiEr
         history: rec.events.clone(),
         allowed_actions: None,
         inspections: None,
+        management: None,
     })
 }
 
