@@ -17,7 +17,8 @@ both_backends!(
     an_inspection_is_recorded_with_photos_and_its_finding_rectified,
     a_major_hazard_escalates_and_findings_are_referred,
     roles_record_and_decide_only_within_rules_10,
-    a_management_change_that_fails_writes_nothing
+    a_management_change_that_fails_writes_nothing,
+    a_major_hazard_on_an_odd_job_is_referred_the_same_day
 );
 
 /// A PNG upload (its signature is what the service sniffs).
@@ -833,4 +834,63 @@ async fn a_management_change_that_fails_writes_nothing(b: Backend) {
     );
     assert_eq!(count("audit", "action = 'atomic_probe'".into()).await, "1");
     assert_eq!(count("outbox", "id = 'evt_atomic_probe'".into()).await, "1");
+}
+
+/// 依据：第三十条第（四）项 and §9.3: `F_MAJOR_HAZARD` escalates engineering work only; on an odd job the
+/// work is stopped and referred the same day (第三十六条第（二）项: the body with the industry safety duty),
+/// and a referral made that day is not late.
+async fn a_major_hazard_on_an_odd_job_is_referred_the_same_day(b: Backend) {
+    let app = spawn(b).await;
+    let officer = app.officer("bantian", "officer").await;
+    let patrol = app.officer("bantian", "patrol").await;
+    let odd = anbei_filing::fixtures::facts("odd_job").unwrap();
+    let (no, _) = registered(&app, "ins-odd", odd, &officer).await;
+    let path = format!("/api/v1/registrations/{no}");
+    let (_, p) = app
+        .post(
+            &format!("{path}/inspections"),
+            Some(&patrol),
+            &json!({ "kind": "INSPECTION_PATROL" }),
+        )
+        .await;
+    let items: Vec<Value> = p["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let m = e["message"]["en"].as_str().unwrap();
+            json!({ "code": m.split_whitespace().find(|w| w.starts_with("IC_")).unwrap(), "answer": "ok" })
+        })
+        .collect();
+    let (st, r) = app
+        .post(
+            &format!("{path}/inspections"),
+            Some(&patrol),
+            &json!({ "kind": "INSPECTION_PATROL", "items": items,
+                     "findings": [{ "code": "F_MAJOR_HAZARD", "note": "临时用电严重隐患" }] }),
+        )
+        .await;
+    assert_eq!(st, 201, "{r}");
+    assert_eq!(r["escalation_pending"], false);
+    assert!(r["inspection"]["findings"][0]["escalation"].is_null());
+    assert_eq!(r["referrals_due"][0]["same_day"], true, "{r}");
+    assert_eq!(
+        r["referrals_due"][0]["suggested"]["code"],
+        "REF_INDUSTRY_SAFETY"
+    );
+    let (st, _) = app
+        .post(&format!("{path}/escalation"), Some(&officer), &json!({}))
+        .await;
+    assert_eq!(st, 409, "odd jobs are not escalated");
+    let fid = r["inspection"]["findings"][0]["id"].as_str().unwrap();
+    let (st, x) = app
+        .post(
+            &format!("{path}/findings/{fid}/referral"),
+            Some(&officer),
+            &json!({ "reason": "当日移交" }),
+        )
+        .await;
+    assert_eq!(st, 201, "{x}");
+    assert_eq!(x["referrals"][0]["target"], "REF_INDUSTRY_SAFETY");
+    assert_eq!(x["referrals"][0]["late"], false);
 }
