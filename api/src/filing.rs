@@ -106,6 +106,35 @@ fn decide_in_place<'e>(
     Ok(engine.assess(&facts))
 }
 
+/// The facts of a stored filing and their determination, as [`decide`] reads them: what an inspection
+/// checklist is generated from (rules.md §9.2, `Engine::checklist`).
+pub fn facts_and_result<'e>(
+    engine: &'e Engine,
+    facts: &Map<String, Value>,
+    filing_date: Date,
+    registered: Option<Date>,
+) -> Result<(anbei_core::Facts, Assessment<'e>), Vec<FieldProblem>> {
+    let mut m = Value::Object(facts.clone());
+    if let Value::Object(o) = &mut m {
+        o.insert(
+            "registration_date".into(),
+            Value::String(filing_date.to_string()),
+        );
+        o.remove("completion_date");
+        match registered {
+            Some(r) => o.insert("registered_date".into(), Value::String(r.to_string())),
+            None => o.remove("registered_date"),
+        };
+    }
+    let raw: RawFacts = serde::Deserialize::deserialize(&m)
+        .map_err(|e| vec![problem("facts", Words::FactsJson(e.to_string()))])?;
+    let facts = engine
+        .parse_facts(raw, filing_date)
+        .map_err(facts_problems)?;
+    let result = engine.assess(&facts);
+    Ok((facts, result))
+}
+
 /// Where to go instead, for work that cannot be registered here.
 pub fn go_to(engine: &Engine, a: &Assessment<'_>) -> Vec<Msg> {
     let mut v = Vec::new();

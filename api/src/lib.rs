@@ -25,6 +25,7 @@ pub mod clock;
 pub mod config;
 pub mod error;
 pub mod filing;
+pub mod inspections;
 pub mod lifecycle;
 pub mod messages;
 pub mod notify;

@@ -23,10 +23,12 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
         routes::accounts::list, routes::accounts::create, routes::accounts::disable, routes::accounts::enable,
         routes::accounts::reset_password, routes::accounts::tokens, routes::accounts::issue_token,
         routes::accounts::revoke_token, routes::audit::list,
+        routes::inspections::list, routes::inspections::record_unregistered, routes::inspections::record, routes::inspections::escalate,
+        routes::inspections::rectify, routes::inspections::decide, routes::inspections::refer,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldProblem, crate::error::Msg)),
     modifiers(&Bearer),
-    tags((name = "registrations"), (name = "officers"), (name = "receipts"), (name = "rules"), (name = "uploads"), (name = "meta"), (name = "session"), (name = "accounts"))
+    tags((name = "registrations"), (name = "officers"), (name = "receipts"), (name = "rules"), (name = "uploads"), (name = "meta"), (name = "session"), (name = "accounts"), (name = "inspections"))
 )]
 struct ApiDoc;
 

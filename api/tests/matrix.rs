@@ -79,6 +79,30 @@ const QUEUE: &[Caller] = &[
     PropertyElsewhere,
 ];
 const ADMIN: &[Caller] = &[Admin];
+/// Who records inspections and verifies rectifications of the (Bantian, 岗头社区) filing (rules.md §10);
+/// the property company outside its areas and the viewer may not.
+const INSPECTING: &[Caller] = &[Admin, Officer, Community, Patrol];
+/// Who records work found without registration (against an address in the street it covers).
+const RECORDING_UNREGISTERED: &[Caller] = &[
+    Admin,
+    Officer,
+    OfficerElsewhere,
+    Community,
+    CommunityElsewhere,
+    Patrol,
+];
+/// Who lists inspections: every staff account, each within its own scope.
+const STAFF: &[Caller] = &[
+    Admin,
+    Officer,
+    OfficerElsewhere,
+    Community,
+    CommunityElsewhere,
+    PropertyElsewhere,
+    Patrol,
+    Viewer,
+    ViewerElsewhere,
+];
 const APPLICANT: &[Caller] = &[Applicant];
 const READERS: &[Caller] = &[Applicant, Admin, Officer, Community, Patrol, Viewer];
 /// Only a console session (cookie): no bearer token opens these.
@@ -154,6 +178,37 @@ fn table() -> BTreeMap<(&'static str, &'static str), &'static [Caller]> {
         (("POST", "/api/v1/accounts/{login}/tokens"), ADMIN),
         (("DELETE", "/api/v1/accounts/{login}/tokens/{id}"), ADMIN),
         (("GET", "/api/v1/audit"), ADMIN),
+        (("GET", "/api/v1/inspections"), STAFF),
+        (("POST", "/api/v1/inspections"), RECORDING_UNREGISTERED),
+        (
+            ("POST", "/api/v1/registrations/{filing_no}/inspections"),
+            INSPECTING,
+        ),
+        (
+            ("POST", "/api/v1/registrations/{filing_no}/escalation"),
+            STREET_OFFICE,
+        ),
+        (
+            (
+                "POST",
+                "/api/v1/registrations/{filing_no}/findings/{id}/rectification",
+            ),
+            APPLICANT,
+        ),
+        (
+            (
+                "POST",
+                "/api/v1/registrations/{filing_no}/findings/{id}/decision",
+            ),
+            INSPECTING,
+        ),
+        (
+            (
+                "POST",
+                "/api/v1/registrations/{filing_no}/findings/{id}/referral",
+            ),
+            STREET_OFFICE,
+        ),
     ])
 }
 

@@ -28,6 +28,7 @@ both_backends!(
     a_failed_delivery_is_retried_with_the_same_id,
     reminders_follow_the_clock_and_drop_when_they_no_longer_apply,
     concurrent_claims_never_share_a_row_and_an_expired_lease_is_claimed_again,
+    a_finding_and_the_decision_on_its_rectification_reach_the_applicant,
 );
 
 const SECRET: &str = "test-webhook-secret-0123456789";
@@ -771,4 +772,76 @@ async fn a_bad_email_address_is_named_in_both_languages() {
         e["message"]["en"].as_str().unwrap().contains("e-mail"),
         "{e}"
     );
+}
+
+/// 依据：rules.md §11 ("each finding with its `rectify_by`, rectification accepted or rejected"),
+/// 第三十条, 第三十四条: the management events of issue 14 go out like the others, in plain words.
+async fn a_finding_and_the_decision_on_its_rectification_reach_the_applicant(b: Backend) {
+    let (app, r) = with_webhook(b, &[]).await;
+    let a = app.file_complete("wh-finding", ordinary_facts()).await;
+    let no = a["filing_no"].as_str().unwrap();
+    let token = a["access_token"].as_str().unwrap();
+    let patrol = app.officer("bantian", "patrol").await;
+    let path = format!("/api/v1/registrations/{no}/inspections");
+    // The 422 of an empty record names every checklist item; answer them all `ok`.
+    let (_, p) = app
+        .post(
+            &path,
+            Some(&patrol),
+            &json!({ "kind": "INSPECTION_PATROL" }),
+        )
+        .await;
+    let items: Vec<Value> = p["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let m = e["message"]["en"].as_str().unwrap();
+            json!({ "code": m.split_whitespace().find(|w| w.starts_with("IC_")).unwrap(), "answer": "ok" })
+        })
+        .collect();
+    let (st, rec) = app
+        .post(
+            &path,
+            Some(&patrol),
+            &json!({ "kind": "INSPECTION_PATROL", "items": items,
+                     "findings": [{ "code": "F_UNSAFE_PRACTICE", "note": "临边无防护" }] }),
+        )
+        .await;
+    assert_eq!(st, 201, "{rec}");
+    let fid = rec["inspection"]["findings"][0]["id"].as_str().unwrap();
+    let e = r.wait_for("finding").await;
+    assert_eq!(e["filing_no"], no);
+    assert_eq!(e["rectify_by"], "2026-11-26");
+    assert_eq!(e["finding_id"], fid);
+    let text = e["text"].as_str().unwrap();
+    assert!(text.contains("2026年11月26日前完成整改"), "{text}");
+    assert!(
+        !text.contains("F_UNSAFE_PRACTICE"),
+        "the finding in words: {text}"
+    );
+    let fpath = format!("/api/v1/registrations/{no}/findings/{fid}");
+    let (st, _) = app
+        .post(
+            &format!("{fpath}/rectification"),
+            Some(token),
+            &json!({ "note": "已加装护栏" }),
+        )
+        .await;
+    assert_eq!(st, 201);
+    let (st, _) = app
+        .post(
+            &format!("{fpath}/decision"),
+            Some(&patrol),
+            &json!({ "accept": false, "reason": "护栏高度不足" }),
+        )
+        .await;
+    assert_eq!(st, 200);
+    let e = r.wait_for("rectification_rejected").await;
+    assert_eq!(e["reason"], "护栏高度不足");
+    assert!(
+        e["text"].as_str().unwrap().contains("理由：护栏高度不足"),
+        "{e}"
+    );
+    wait_row(&app, no, "rectification_rejected", |r| r.state == "done").await;
 }

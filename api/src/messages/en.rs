@@ -138,6 +138,40 @@ fn text(k: Key) -> &'static str {
             "the new end must be after {current} and no later than {max} (at most {months} months more)"
         }
         Key::UnknownStatus => "unknown status",
+        Key::InspectionKind => "the inspection kind must be one of: {kinds}",
+        Key::ChecklistItem => "must be an item of this inspection's checklist: {items}",
+        Key::ItemAnswer => "the answer must be ok, finding or not_applicable",
+        Key::NoteRequired => "a note is required when the answer is finding or not_applicable",
+        Key::FindingForItem => {
+            "an item answered finding needs at least one finding naming it (its item in findings)"
+        }
+        Key::FindingCode => "the finding code must be one of: {codes}",
+        Key::NotAnImage => "a photo must be an uploaded image (JPEG or PNG)",
+        Key::ItemMissing => {
+            "checklist item {item} has no answer (Art. 34: inspections are recorded as found)"
+        }
+        Key::ItemTwice => "each checklist item is answered once",
+        Key::RectifyByRange => {
+            "the rectification date must be a real date no earlier than the inspection"
+        }
+        Key::InspectedAt => "the inspection time must be YYYY-MM-DD or an RFC 3339 time",
+        Key::InspectedInFuture => "the inspection time cannot be after today",
+        Key::InspectOnlyStaff => {
+            "only the street office, communities, property companies and patrol staff record inspections and verify rectifications (Art. 29, 34)"
+        }
+        Key::PropertyWatchOnly => "a property company records property watches only (Art. 23 (3))",
+        Key::InspectNotInForce => {
+            "this registration is not under management now: this inspection cannot be recorded"
+        }
+        Key::FindingNotOpen => "this finding is not awaiting rectification",
+        Key::RejectNeedsReason => "a rejection needs a reason",
+        Key::NothingToDecide => "no rectification awaits a decision",
+        Key::NoEscalation => "no major-hazard escalation awaits confirmation (Art. 30 (7))",
+        Key::OfficerOnly => "the street office does this (Art. 21, 36)",
+        Key::ReferralTarget => "the referral target must be one of: {targets}",
+        Key::AddressRequired => {
+            "an inspection of unregistered work needs the street and the address (Art. 30 (3))"
+        }
         Key::NotifySubject => "[Anbei] {event}: {filing_no}",
         Key::NotifyFiled => "filing received",
         Key::NotifyReturned => "changes requested",
@@ -148,6 +182,16 @@ fn text(k: Key) -> &'static str {
         Key::NotifyCancelled => "registration cancelled",
         Key::NotifyExtensionWindowOpens => "you can now extend your registration",
         Key::NotifyValidUntilReached => "your registration ends today",
+        Key::NotifyFinding => "inspection finding: please rectify",
+        Key::NotifyRectificationAccepted => "rectification accepted",
+        Key::NotifyRectificationRejected => "rectification not accepted",
+        Key::NotifyEscalated => "now under high-risk management",
+        Key::NotifyFindingLine => {
+            "The inspection found: {finding}. Please rectify it by {date} and upload photos and a note (Art. 30, 34)."
+        }
+        Key::NotifyEscalatedLine => {
+            "The street office confirmed a major hazard on site: the work is now under high-risk management and the street will inspect it by {date} (Art. 30 (7))."
+        }
         Key::NotifyGreeting => "Hello,",
         Key::NotifyFiling => "Filing number: {filing_no}\nStreet: {street}\nStatus: {status}",
         Key::NotifyAcceptanceDue => {
@@ -188,6 +232,9 @@ fn text(k: Key) -> &'static str {
             "Registration is a notification, not a permit: every other approval must still be obtained (Art. 8)"
         }
         Key::ScanTitle => "Receipt check",
+        Key::ScanManagement => "Site management",
+        Key::ScanUnderRectification => "Inspection findings under rectification",
+        Key::ScanReferred => "Inspection findings referred for enforcement",
         Key::PrintedDraftNotice => {
             "The rule set this registration rests on follows the Rules' consultation draft (rule version above); once the final text is in force, it governs."
         }

@@ -149,6 +149,34 @@ keys! {
     /// `{current}`, `{max}`, `{months}`.
     ExtensionRange,
     UnknownStatus,
+    // Inspections, findings, rectification and referral (issue 14, rules.md §9).
+    /// `{kinds}`.
+    InspectionKind,
+    /// `{items}`.
+    ChecklistItem,
+    ItemAnswer,
+    NoteRequired,
+    FindingForItem,
+    /// `{codes}`.
+    FindingCode,
+    NotAnImage,
+    /// `{item}`.
+    ItemMissing,
+    ItemTwice,
+    RectifyByRange,
+    InspectedAt,
+    InspectedInFuture,
+    InspectOnlyStaff,
+    PropertyWatchOnly,
+    InspectNotInForce,
+    FindingNotOpen,
+    RejectNeedsReason,
+    NothingToDecide,
+    NoEscalation,
+    OfficerOnly,
+    /// `{targets}`.
+    ReferralTarget,
+    AddressRequired,
     // Notifications (notify/texts.rs): subject "{event}", then lines.
     /// `{event}`, `{filing_no}`.
     NotifySubject,
@@ -161,6 +189,14 @@ keys! {
     NotifyCancelled,
     NotifyExtensionWindowOpens,
     NotifyValidUntilReached,
+    NotifyFinding,
+    NotifyRectificationAccepted,
+    NotifyRectificationRejected,
+    NotifyEscalated,
+    /// `{finding}`, `{date}`.
+    NotifyFindingLine,
+    /// `{date}`.
+    NotifyEscalatedLine,
     NotifyGreeting,
     /// `{filing_no}`, `{street}`, `{status}`.
     NotifyFiling,
@@ -200,6 +236,10 @@ keys! {
     NotAPermit,
     // The inspector's scan page (`/v/{receipt_no}`) and the void mark of printed pages.
     ScanTitle,
+    /// The scan page's row on management (issue 14): a finding open or referred, never its text.
+    ScanManagement,
+    ScanUnderRectification,
+    ScanReferred,
     /// Printed on a receipt and a site notice while the rule set is a draft: the self-check's
     /// "仅供自查参考" does not belong on a registration.
     PrintedDraftNotice,

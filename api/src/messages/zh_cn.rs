@@ -121,6 +121,32 @@ fn text(k: Key) -> &'static str {
             "新的有效期应晚于 {current}，且不超过 {max}（延长不超过 {months} 个月）"
         }
         Key::UnknownStatus => "未知的状态",
+        Key::InspectionKind => "检查类型应为以下之一：{kinds}",
+        Key::ChecklistItem => "应为本次检查清单中的一项：{items}",
+        Key::ItemAnswer => "答复应为 ok（符合）、finding（发现问题）或 not_applicable（不适用）",
+        Key::NoteRequired => "答复为“发现问题”或“不适用”时须填写说明",
+        Key::FindingForItem => {
+            "答复为“发现问题”的检查项须至少有一条问题记录（findings 中 item 为该项）"
+        }
+        Key::FindingCode => "问题代码应为以下之一：{codes}",
+        Key::NotAnImage => "照片应为已上传的图片（JPEG 或 PNG）",
+        Key::ItemMissing => "检查清单中的 {item} 尚未答复（第三十四条：检查情况须如实记录）",
+        Key::ItemTwice => "同一检查项只能答复一次",
+        Key::RectifyByRange => "整改期限应为不早于检查之日的有效日期",
+        Key::InspectedAt => "检查时间应为 YYYY-MM-DD 或 RFC 3339 时间",
+        Key::InspectedInFuture => "检查时间不能晚于今天",
+        Key::InspectOnlyStaff => {
+            "只有街道、社区、物业和巡查人员可以记录检查和核实整改（第二十九条、第三十四条）"
+        }
+        Key::PropertyWatchOnly => "物业服务企业只能记录物业旁站检查（第二十三条第（三）项）",
+        Key::InspectNotInForce => "该登记当前不在施工管理中，不能记录此类检查",
+        Key::FindingNotOpen => "该问题当前不待整改",
+        Key::RejectNeedsReason => "不予通过时须说明理由",
+        Key::NothingToDecide => "没有待核实的整改答复",
+        Key::NoEscalation => "没有待确认的重大隐患升级（第三十条第（七）项）",
+        Key::OfficerOnly => "此操作由街道办事处办理（第二十一条、第三十六条）",
+        Key::ReferralTarget => "移交对象应为以下之一：{targets}",
+        Key::AddressRequired => "未登记施工的检查须填写街道和地址（第三十条第（三）项）",
         Key::NotifySubject => "【安备】{event}：{filing_no}",
         Key::NotifyFiled => "登记申报已收到",
         Key::NotifyReturned => "登记申报需补正",
@@ -131,6 +157,16 @@ fn text(k: Key) -> &'static str {
         Key::NotifyCancelled => "登记已注销",
         Key::NotifyExtensionWindowOpens => "现在可以申请延期",
         Key::NotifyValidUntilReached => "登记今日到期",
+        Key::NotifyFinding => "检查发现问题，请按期整改",
+        Key::NotifyRectificationAccepted => "整改已核实通过",
+        Key::NotifyRectificationRejected => "整改未通过核实",
+        Key::NotifyEscalated => "已纳入高风险施工管理",
+        Key::NotifyFindingLine => {
+            "检查发现：{finding}。请于 {date}前完成整改，并上传整改照片和说明（第三十条、第三十四条）。"
+        }
+        Key::NotifyEscalatedLine => {
+            "街道确认现场存在重大隐患，本工程纳入高风险施工管理，街道将于 {date}前到现场检查（第三十条第（七）项）。"
+        }
         Key::NotifyGreeting => "您好：",
         Key::NotifyFiling => "申报编号：{filing_no}\n街道：{street}\n当前状态：{status}",
         Key::NotifyAcceptanceDue => "街道将于 {date}前答复您的申报（第二十七条第（二）项）。",
@@ -163,6 +199,9 @@ fn text(k: Key) -> &'static str {
         Key::NotifyStateExpired => "已过期",
         Key::NotAPermit => "登记是备案告知，不是行政许可；其他审批手续须另行办理（第八条）",
         Key::ScanTitle => "回执核验",
+        Key::ScanManagement => "现场管理",
+        Key::ScanUnderRectification => "检查发现问题，整改中",
+        Key::ScanReferred => "检查发现问题，已移交处理",
         Key::PrintedDraftNotice => {
             "本登记依据的规则集按细则征求意见稿编制（规则版本见上）；细则正式文本施行后，按正式文本管理。"
         }

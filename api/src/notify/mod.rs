@@ -40,10 +40,18 @@ pub enum Kind {
     ExtensionWindowOpens,
     /// Reminder: the registration's `valid_until` is today.
     ValidUntilReached,
+    /// An inspection's finding that asks for rectification, with its `rectify_by` (rules.md §11, 第三十条).
+    Finding,
+    /// The street accepted a rectification (第三十四条).
+    RectificationAccepted,
+    /// The street rejected a rectification, with its reason.
+    RectificationRejected,
+    /// The work was escalated to high-risk management (`F_MAJOR_HAZARD`, 第三十条第（七）项).
+    Escalated,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 9] = [
+    pub const ALL: [Kind; 13] = [
         Kind::Filed,
         Kind::Returned,
         Kind::Registered,
@@ -53,6 +61,10 @@ impl Kind {
         Kind::Cancelled,
         Kind::ExtensionWindowOpens,
         Kind::ValidUntilReached,
+        Kind::Finding,
+        Kind::RectificationAccepted,
+        Kind::RectificationRejected,
+        Kind::Escalated,
     ];
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -65,6 +77,10 @@ impl Kind {
             Kind::Cancelled => "cancelled",
             Kind::ExtensionWindowOpens => "extension_window_opens",
             Kind::ValidUntilReached => "valid_until_reached",
+            Kind::Finding => "finding",
+            Kind::RectificationAccepted => "rectification_accepted",
+            Kind::RectificationRejected => "rectification_rejected",
+            Kind::Escalated => "escalated",
         }
     }
     pub fn parse(s: &str) -> Option<Kind> {
@@ -238,6 +254,28 @@ pub fn for_update(
         _ => payload,
     };
     Ok(vec![d.event(kind, u.status, payload, d.now_ms)?])
+}
+
+/// An event of the management after registration (a finding, a decision on a rectification, an
+/// escalation) about `rec`, to be stored with the change that causes it.
+pub fn for_manage(
+    s: &AppState,
+    rec: &FilingRecord,
+    kind: Kind,
+    payload: Value,
+) -> Result<(String, OutboxDraft), ApiError> {
+    let at = s.now();
+    let d = Draft {
+        s,
+        street: &rec.street,
+        lang: lang_of(&rec.request),
+        at: &at,
+        now_ms: s.now_ms(),
+    };
+    Ok((
+        rec.filing_no.clone(),
+        d.event(kind, rec.status, payload, d.now_ms)?,
+    ))
 }
 
 /// Where notifications go: configured by `anbei serve --smtp-url … --webhook-url …`.

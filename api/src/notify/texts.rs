@@ -29,6 +29,10 @@ fn event_key(k: Kind) -> Key {
         Kind::Cancelled => Key::NotifyCancelled,
         Kind::ExtensionWindowOpens => Key::NotifyExtensionWindowOpens,
         Kind::ValidUntilReached => Key::NotifyValidUntilReached,
+        Kind::Finding => Key::NotifyFinding,
+        Kind::RectificationAccepted => Key::NotifyRectificationAccepted,
+        Kind::RectificationRejected => Key::NotifyRectificationRejected,
+        Kind::Escalated => Key::NotifyEscalated,
     }
 }
 
@@ -187,6 +191,34 @@ pub fn render(
             });
             put("valid_until", Value::String(vu.to_owned()));
             put("extension_window_start", Value::String(start.to_owned()));
+        }
+        Kind::Finding => {
+            let code = text_of(payload, "finding").unwrap_or_default();
+            let by = text_of(payload, "rectify_by").unwrap_or_default();
+            let title = crate::inspections::code_title(s, code, l);
+            lines.push(l.fill(
+                Key::NotifyFindingLine,
+                &[("finding", &title), ("date", &date(l, by))],
+            ));
+            put("finding", Value::String(code.to_owned()));
+            put("rectify_by", Value::String(by.to_owned()));
+            if let Some(id) = text_of(payload, "finding_id") {
+                put("finding_id", Value::String(id.to_owned()));
+            }
+        }
+        Kind::RectificationAccepted | Kind::RectificationRejected => {
+            if let Some(r) = text_of(payload, "reason") {
+                lines.push(l.fill(Key::NotifyReason, &[("reason", &r)]));
+                put("reason", Value::String(r.to_owned()));
+            }
+            if let Some(id) = text_of(payload, "finding_id") {
+                put("finding_id", Value::String(id.to_owned()));
+            }
+        }
+        Kind::Escalated => {
+            let due = text_of(payload, "due").unwrap_or_default();
+            lines.push(l.fill(Key::NotifyEscalatedLine, &[("date", &date(l, due))]));
+            put("due", Value::String(due.to_owned()));
         }
     }
     // The access code: derived again from the filing (never stored in the outbox), on the events of a

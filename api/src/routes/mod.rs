@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod assess;
 pub mod audit;
+pub mod inspections;
 pub mod meta;
 pub mod pages;
 pub mod queue;
@@ -96,5 +97,6 @@ pub fn all() -> Routes {
     let r = audit::routes(r);
     let r = queue::routes(r);
     let r = scan::routes(r);
+    let r = inspections::routes(r);
     pages::routes(r)
 }

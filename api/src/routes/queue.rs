@@ -65,6 +65,9 @@ pub struct QueuePage {
     pub items: Vec<QueueItem>,
     /// `after` for the next page; `null` at the end.
     pub next: Option<String>,
+    /// Inspections this account covers that are overdue (rules.md §9.1: "overdue inspections head
+    /// the officers' queue"), earliest due first, at most 50.
+    pub inspections_overdue: Vec<crate::inspections::InspectionEntry>,
 }
 
 /// The queue of what awaits this account's decision (staff; scoped like every listing).
@@ -112,11 +115,19 @@ pub async fn queue(
         after_no,
         limit,
     };
-    let (counts, entries) = tokio::try_join!(
-        s.store.status_counts(o.coverage()),
-        s.store.queue_page(filter)
-    )?;
     let today = s.today();
+    let overdue = crate::store::InspectionFilter {
+        cover: o.coverage(),
+        status: Some("due".into()),
+        due_lt: Some(today.to_string()),
+        due_le: None,
+        limit: 50,
+    };
+    let (counts, entries, overdue) = tokio::try_join!(
+        s.store.status_counts(o.coverage()),
+        s.store.queue_page(filter),
+        s.store.inspection_list(overdue)
+    )?;
     let today_s = today.to_string();
     let next = (entries.len() as u32 == limit)
         .then(|| {
@@ -171,5 +182,9 @@ pub async fn queue(
         counts: counts.into_iter().collect(),
         items,
         next,
+        inspections_overdue: overdue
+            .iter()
+            .map(|i| crate::inspections::entry(i, today))
+            .collect(),
     }))
 }

@@ -45,6 +45,9 @@ pub struct Verification {
     pub signature: String,
     /// Registration is a notification, not an approval (第八条).
     pub notice: crate::error::Msg,
+    /// After an inspection (rules.md §9, issue 14): `referred` when a finding was referred (第三十六条),
+    /// `under_rectification` while one awaits rectification; `null` otherwise. No personal data.
+    pub management: Option<&'static str>,
 }
 
 pub fn verification(s: &AppState, rec: &FilingRecord) -> Result<Verification, ApiError> {
@@ -82,6 +85,7 @@ pub fn verification(s: &AppState, rec: &FilingRecord) -> Result<Verification, Ap
         payload: r.payload().canonical(),
         signature: r.signature.clone(),
         notice: crate::error::Msg::of(Key::NotAPermit),
+        management: None,
     })
 }
 
@@ -105,7 +109,9 @@ pub async fn verify(
         .get_by_receipt(&no)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let mut r = Json(verification(&s, &rec)?).into_response();
+    let mut v = verification(&s, &rec)?;
+    v.management = crate::inspections::management(&s.store.manage_of(&rec.filing_no).await?);
+    let mut r = Json(v).into_response();
     r.headers_mut()
         .insert(header::VARY, HeaderValue::from_static("Accept"));
     Ok(r)

@@ -48,7 +48,12 @@ pub async fn page(s: &AppState, no: &str) -> Result<Response, ApiError> {
         _ => None,
     };
     let (status, html) = match found {
-        Some(rec) => (StatusCode::OK, render(s, &rec)?),
+        Some(rec) => {
+            // under rectification / referred (issue 14), as the JSON verify says it: no finding's text
+            let management =
+                crate::inspections::management(&s.store.manage_of(&rec.filing_no).await?);
+            (StatusCode::OK, render(s, &rec, management)?)
+        }
         None => (StatusCode::NOT_FOUND, render_not_found(s, no)),
     };
     Ok(html_response(s, status, html))
@@ -351,8 +356,13 @@ fn checked_at(s: &AppState) -> (String, String) {
     (at(Lang::ZhCn), at(Lang::En))
 }
 
-fn render(s: &AppState, rec: &FilingRecord) -> Result<String, ApiError> {
-    let v = verification(s, rec)?;
+fn render(
+    s: &AppState,
+    rec: &FilingRecord,
+    management: Option<&'static str>,
+) -> Result<String, ApiError> {
+    let mut v = verification(s, rec)?;
+    v.management = management;
     let f: Filing = serde_json::from_str(&rec.request).map_err(ApiError::internal)?;
     let look = Look::of(&v);
     let mut h = head(&format!(
@@ -407,6 +417,18 @@ fn render(s: &AppState, rec: &FilingRecord) -> Result<String, ApiError> {
         if v.high_risk { " class=\"hr\"" } else { "" },
         text2(risk)
     );
+    if let Some(m) = v.management {
+        let k = match m {
+            "referred" => Key::ScanReferred,
+            _ => Key::ScanUnderRectification,
+        };
+        let _ = write!(
+            h,
+            "<div class=\"mg\" data-management=\"{m}\"><dt>{}</dt><dd class=\"hr\">{}</dd></div>",
+            text2(Key::ScanManagement),
+            text2(k)
+        );
+    }
     row(
         &mut h,
         Key::ScanValidUntil,

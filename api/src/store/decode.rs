@@ -3,6 +3,7 @@
 //! not know — an unknown status, unreadable event data — is [`StoreError::BadValue`] naming the column
 //! and the value, never a guess.
 
+use super::manage::{FindingRow, InspectionRow, RectificationRow, ReferralRow};
 use super::staff::{AccountRow, AuditRow, QueueEntry, SessionRow, TokenRow};
 use super::{
     Event, FilingRecord, FilterColumns, LedgerEntry, OutboxRow, Receipt, Status, StoreError,
@@ -189,6 +190,70 @@ decode_columns!(OutboxRow {
     next_attempt_ms: int("next_attempt_ms"),
     lease_until_ms: int("lease_until_ms"),
     last_error: maybe_text("last_error"),
+});
+
+decode_columns!(InspectionRow {
+    id: text("id"),
+    filing_no: maybe_text("filing_no"),
+    street: text("street"),
+    community: text("community"),
+    area: text("area"),
+    departments: text("departments"),
+    address: maybe_text("address"),
+    kind: text("kind"),
+    due: maybe_text("due"),
+    status: text("status"),
+    created_at: text("created_at"),
+    inspected_at: maybe_text("inspected_at"),
+    done_at: maybe_text("done_at"),
+    inspector_login: maybe_text("inspector_login"),
+    inspector_name: maybe_text("inspector_name"),
+    answers: maybe_text("answers"),
+});
+
+decode_columns!(FindingRow {
+    id: text("id"),
+    inspection_id: text("inspection_id"),
+    filing_no: maybe_text("filing_no"),
+    street: text("street"),
+    code: text("code"),
+    item: maybe_text("item"),
+    note: text("note"),
+    found_on: text("found_on"),
+    rectify_by: maybe_text("rectify_by"),
+    status: text("status"),
+    escalation: maybe_text("escalation"),
+    created_at: text("created_at"),
+    updated_at: text("updated_at"),
+    version: int("version"),
+});
+
+decode_columns!(RectificationRow {
+    id: text("id"),
+    finding_id: text("finding_id"),
+    filing_no: text("filing_no"),
+    at: text("at"),
+    by_role: text("by_role"),
+    note: text("note"),
+    photos: text("photos"),
+    decision: maybe_text("decision"),
+    reason: maybe_text("reason"),
+    decided_by: maybe_text("decided_by"),
+    decided_at: maybe_text("decided_at"),
+});
+
+decode_columns!(ReferralRow {
+    id: text("id"),
+    finding_id: text("finding_id"),
+    filing_no: maybe_text("filing_no"),
+    target: text("target"),
+    department: maybe_text("department"),
+    reason: text("reason"),
+    referred_on: text("referred_on"),
+    at: text("at"),
+    by_login: text("by_login"),
+    by_name: text("by_name"),
+    late: flag("late"),
 });
 
 decode_columns!(UploadMeta {

@@ -21,6 +21,12 @@ const OUTBOX: Migration = (
     include_str!("../../migrations/0005_outbox.sql"),
 );
 
+const INSPECTIONS: Migration = (
+    6,
+    "inspections",
+    include_str!("../../migrations/0006_inspections.sql"),
+);
+
 pub const SQLITE: &[Migration] = &[
     INIT,
     ACCOUNTS,
@@ -30,6 +36,7 @@ pub const SQLITE: &[Migration] = &[
         include_str!("../../migrations/sqlite/0004_backfill.sql"),
     ),
     OUTBOX,
+    INSPECTIONS,
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -46,6 +53,7 @@ pub const POSTGRES: &[Migration] = &[
         include_str!("../../migrations/postgres/0004_backfill.sql"),
     ),
     OUTBOX,
+    INSPECTIONS,
 ];
 
 /// The words of the schema that differ: `(placeholder, PostgreSQL, SQLite)`.

@@ -9,6 +9,7 @@
 //! [`Sealer`] (the service's signing key, `signing.rs`) to sign a receipt and to hash an access token.
 
 pub(crate) mod decode;
+pub mod manage;
 pub mod migrate;
 pub mod pg_batch;
 pub mod postgres;
@@ -16,6 +17,10 @@ pub(crate) mod sql;
 pub mod sqlite;
 pub mod staff;
 
+pub use manage::{
+    FindingRow, InspectionFilter, InspectionRow, ManageOp, ManageRecord, RectificationRow,
+    ReferralRow,
+};
 pub use staff::{
     AccountRow, AuditDraft, AuditFilter, AuditRow, Coverage, QueueEntry, QueueFilter, SessionRow,
     StaffOp, TokenRow,
@@ -369,6 +374,9 @@ pub struct FilingUpdate {
     pub audit: Vec<AuditDraft>,
     /// Notification events, written in the same transaction.
     pub outbox: Vec<OutboxDraft>,
+    /// Inspections the change makes due (a high-risk registration taking effect), in the same
+    /// transaction.
+    pub inspections: Vec<InspectionRow>,
 }
 
 impl FilingUpdate {
@@ -396,6 +404,7 @@ impl FilingUpdate {
             receipt: ReceiptOp::Keep,
             audit: Vec::new(),
             outbox: Vec::new(),
+            inspections: Vec::new(),
         }
     }
 }
@@ -607,6 +616,19 @@ pub trait Store: Send + Sync {
     fn outbox_list(&self, f: OutboxFilter) -> Fut<'_, Vec<OutboxRow>>;
     /// Puts failed rows (one, or all with `None`) back to pending, due at `now_ms`; how many.
     fn outbox_retry(&self, id: Option<String>, now_ms: i64) -> Fut<'_, u64>;
+    /// Applies `ops`, appends `audit` and inserts `outbox` (each event with its filing number) in one
+    /// transaction; a failed op (`Conflict`, `NotFound`) changes nothing.
+    fn manage_write(
+        &self,
+        ops: Vec<ManageOp>,
+        audit: Vec<AuditDraft>,
+        outbox: Vec<(String, OutboxDraft)>,
+    ) -> Fut<'_, ()>;
+    /// A registration's inspections, findings, rectification answers and referrals.
+    fn manage_of(&self, filing_no: &str) -> Fut<'_, ManageRecord>;
+    fn get_finding(&self, id: &str) -> Fut<'_, Option<FindingRow>>;
+    /// Inspections an account covers, by due date.
+    fn inspection_list(&self, f: InspectionFilter) -> Fut<'_, Vec<InspectionRow>>;
 }
 
 /// `drafts` with an empty target given `filing_no` (a new filing's entry, before it had a number).

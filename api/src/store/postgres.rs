@@ -5,7 +5,7 @@
 //! (in [`super::pg_batch`]) group commit of new filings.
 
 use super::decode::{AuditHead, Decode, Earlier, StatusCount, columns_by_name};
-use super::sql::{self, Arg, Dialect, Query, outbox as osql, staff as ssql};
+use super::sql::{self, Arg, Dialect, Query, manage as msql, outbox as osql, staff as ssql};
 use super::*;
 use sqlx::postgres::{PgArguments, PgConnectOptions, PgPool, PgPoolOptions, PgRow};
 use sqlx::{PgConnection, Postgres, Row};
@@ -332,6 +332,23 @@ pub(super) async fn append_audit(
     Ok(())
 }
 
+/// One change of the management side (`Conflict` when its row moved on).
+async fn apply_manage(c: &mut PgConnection, op: &ManageOp) -> Result<(), StoreError> {
+    let changed = match op {
+        ManageOp::AddInspection(i) => execute(c, msql::insert_inspection(i)).await?,
+        ManageOp::CompleteInspection(i) => execute(c, msql::complete_inspection(i)).await?,
+        ManageOp::AddFinding(f) => execute(c, msql::insert_finding(f)).await?,
+        ManageOp::PutFinding(f) => execute(c, msql::put_finding(f)).await?,
+        ManageOp::AddRectification(r) => execute(c, msql::insert_rectification(r)).await?,
+        ManageOp::DecideRectification(r) => execute(c, msql::decide_rectification(r)).await?,
+        ManageOp::AddReferral(r) => execute(c, msql::insert_referral(r)).await?,
+    };
+    if changed == 0 {
+        return Err(StoreError::Conflict);
+    }
+    Ok(())
+}
+
 /// One change of the staff side.
 async fn apply(c: &mut PgConnection, op: &StaffOp) -> Result<(), StoreError> {
     let changed = match op {
@@ -430,6 +447,9 @@ impl PgStore {
         insert_event(&mut tx, &u.filing_no, &u.event).await?;
         for d in &u.outbox {
             execute(&mut tx, osql::insert_outbox(d, &u.filing_no)).await?;
+        }
+        for i in &u.inspections {
+            execute(&mut tx, msql::insert_inspection(i)).await?;
         }
         match &u.receipt {
             ReceiptOp::Keep => {}
@@ -645,5 +665,46 @@ impl Store for PgStore {
             let mut c = self.pool.acquire().await.map_err(db)?;
             execute(&mut c, osql::retry_outbox(id.as_deref(), now_ms)).await
         })
+    }
+
+    fn manage_write(
+        &self,
+        ops: Vec<ManageOp>,
+        audit: Vec<AuditDraft>,
+        outbox: Vec<(String, OutboxDraft)>,
+    ) -> Fut<'_, ()> {
+        Box::pin(async move {
+            let mut tx = self.pool.begin().await.map_err(db)?;
+            for op in &ops {
+                apply_manage(&mut tx, op).await?;
+            }
+            for (no, d) in &outbox {
+                execute(&mut tx, osql::insert_outbox(d, no)).await?;
+            }
+            // Last: the chain's lock is held only for the end of the transaction.
+            append_audit(&mut tx, &audit).await?;
+            tx.commit().await.map_err(db)
+        })
+    }
+
+    fn manage_of(&self, filing_no: &str) -> Fut<'_, ManageRecord> {
+        let no = filing_no.to_owned();
+        Box::pin(async move {
+            Ok(ManageRecord {
+                inspections: self.fetch_all_pooled(msql::inspections_of(&no)).await?,
+                findings: self.fetch_all_pooled(msql::findings_of(&no)).await?,
+                rectifications: self.fetch_all_pooled(msql::rectifications_of(&no)).await?,
+                referrals: self.fetch_all_pooled(msql::referrals_of(&no)).await?,
+            })
+        })
+    }
+
+    fn get_finding(&self, id: &str) -> Fut<'_, Option<FindingRow>> {
+        let id = id.to_owned();
+        Box::pin(async move { self.fetch_pooled(msql::finding_by_id(&id)).await })
+    }
+
+    fn inspection_list(&self, f: InspectionFilter) -> Fut<'_, Vec<InspectionRow>> {
+        Box::pin(async move { self.fetch_all_pooled(msql::inspection_list(&f)).await })
     }
 }

@@ -98,6 +98,7 @@ macro_rules! select_ledger {
     };
 }
 
+pub mod manage;
 pub mod outbox;
 pub mod staff;
 
@@ -408,6 +409,7 @@ mod tests {
         check(ledger_window(&filter, "", None, 100));
         staff::check_all(&mut check_stmt);
         outbox::check_all(&mut check_stmt);
+        manage::check_all(&mut check_stmt);
     }
 
     #[test]

@@ -13,7 +13,7 @@ mod tests;
 pub use group::MAX_BATCH;
 
 use super::decode::{AuditHead, Decode, Earlier, FilingNo, StatusCount, columns_by_name};
-use super::sql::{self, Arg, Dialect, Query, outbox as osql, staff as ssql};
+use super::sql::{self, Arg, Dialect, Query, manage as msql, outbox as osql, staff as ssql};
 use super::*;
 use group::{Job, Pending, checkpointer, writer};
 use numbers::{Kind, Numbers, committed_max, lock_data_dir, not_numbering};
@@ -330,6 +330,23 @@ fn apply(c: &Connection, op: &StaffOp) -> Result<(), StoreError> {
     }
 }
 
+/// One change of the management side (`Conflict` when its row moved on).
+fn apply_manage(c: &Connection, op: &ManageOp) -> Result<(), StoreError> {
+    let changed = match op {
+        ManageOp::AddInspection(i) => execute(c, msql::insert_inspection(i))?,
+        ManageOp::CompleteInspection(i) => execute(c, msql::complete_inspection(i))?,
+        ManageOp::AddFinding(f) => execute(c, msql::insert_finding(f))?,
+        ManageOp::PutFinding(f) => execute(c, msql::put_finding(f))?,
+        ManageOp::AddRectification(r) => execute(c, msql::insert_rectification(r))?,
+        ManageOp::DecideRectification(r) => execute(c, msql::decide_rectification(r))?,
+        ManageOp::AddReferral(r) => execute(c, msql::insert_referral(r))?,
+    };
+    if changed == 0 {
+        return Err(StoreError::Conflict);
+    }
+    Ok(())
+}
+
 fn insert_event(c: &Connection, filing_no: &str, e: &Event) -> Result<(), StoreError> {
     let data = e.data.as_ref().map(|d| d.to_string());
     execute(c, sql::insert_event(filing_no, e, data.as_deref())).map(|_| ())
@@ -430,6 +447,9 @@ impl Store for SqliteStore {
             append_audit(c, &u.audit)?;
             for d in &u.outbox {
                 execute(c, osql::insert_outbox(d, &u.filing_no))?;
+            }
+            for i in &u.inspections {
+                execute(c, msql::insert_inspection(i))?;
             }
             match &u.receipt {
                 ReceiptOp::Keep => {}
@@ -570,5 +590,41 @@ impl Store for SqliteStore {
 
     fn outbox_retry(&self, id: Option<String>, now_ms: i64) -> Fut<'_, u64> {
         self.write(move |c| execute(c, osql::retry_outbox(id.as_deref(), now_ms)).map(|n| n as u64))
+    }
+
+    fn manage_write(
+        &self,
+        ops: Vec<ManageOp>,
+        audit: Vec<AuditDraft>,
+        outbox: Vec<(String, OutboxDraft)>,
+    ) -> Fut<'_, ()> {
+        self.write(move |c| {
+            for op in &ops {
+                apply_manage(c, op)?;
+            }
+            for (no, d) in &outbox {
+                execute(c, osql::insert_outbox(d, no))?;
+            }
+            append_audit(c, &audit)
+        })
+    }
+
+    fn manage_of(&self, filing_no: &str) -> Fut<'_, ManageRecord> {
+        self.read_now(|c| {
+            Ok(ManageRecord {
+                inspections: fetch_all(c, msql::inspections_of(filing_no))?,
+                findings: fetch_all(c, msql::findings_of(filing_no))?,
+                rectifications: fetch_all(c, msql::rectifications_of(filing_no))?,
+                referrals: fetch_all(c, msql::referrals_of(filing_no))?,
+            })
+        })
+    }
+
+    fn get_finding(&self, id: &str) -> Fut<'_, Option<FindingRow>> {
+        self.read_now(|c| fetch(c, msql::finding_by_id(id)))
+    }
+
+    fn inspection_list(&self, f: InspectionFilter) -> Fut<'_, Vec<InspectionRow>> {
+        self.read_now(move |c| fetch_all(c, msql::inspection_list(&f)))
     }
 }

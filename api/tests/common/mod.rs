@@ -345,6 +345,13 @@ pub fn high_risk_facts() -> Value {
 pub fn base_filing(facts: Value) -> Value {
     let mut body = fixtures::complete_filing().unwrap();
     body["facts"] = facts;
+    // an odd job's 作业内容 is required (S_WORK_CONTENT, 第二十八条); optional for engineering work
+    if body["facts"]["activity"]
+        .as_str()
+        .is_some_and(|a| a.starts_with("odd_"))
+    {
+        body["work_description"] = Value::from("临街商铺空调外机更换");
+    }
     body.as_object_mut().unwrap().remove("documents");
     body
 }

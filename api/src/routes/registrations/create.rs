@@ -276,7 +276,8 @@ pub async fn show(
     State(s): State<AppState>,
     Reader { rec, caller }: Reader,
 ) -> Result<Json<RegistrationView>, ApiError> {
-    let v = match &caller {
+    let m = s.store.manage_of(&rec.filing_no).await?;
+    let mut v = match &caller {
         Caller::Applicant { client } => {
             s.store
                 .staff_write(
@@ -297,6 +298,9 @@ pub async fn show(
             super::views::staff_view(&s, &rec, o)?
         }
     };
+    let staff = matches!(caller, Caller::Staff(_));
+    v.inspections = Some(crate::inspections::views(&s, &rec, &m, staff)?);
+    v.management = Some(crate::inspections::management(&m));
     Ok(Json(v))
 }
 

@@ -121,6 +121,7 @@ async fn store_update(
     mut u: FilingUpdate,
 ) -> Result<FilingRecord, ApiError> {
     u.outbox = crate::notify::for_update(s, rec, &u)?;
+    u.inspections = crate::inspections::for_update(s, rec, &u)?;
     let notify = !u.outbox.is_empty();
     let rec = s.store.update_filing(u).await?;
     if notify {

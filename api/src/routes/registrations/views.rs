@@ -103,6 +103,13 @@ pub struct RegistrationView {
     /// Staff only: what this account may do to it now (`accept`, `return`, `refuse`, `revoke`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_actions: Option<Vec<&'static str>>,
+    /// `GET` only: its inspections with their checklists and findings (rules.md §9; the inspector's
+    /// name for staff only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inspections: Option<Vec<crate::inspections::InspectionView>>,
+    /// `GET` only: `referred`, `under_rectification` or `null` (see `inspections`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub management: Option<Option<&'static str>>,
 }
 
 /// The state a registration is in now: a registration past `valid_until` has expired.
@@ -205,6 +212,8 @@ fn full_view(s: &AppState, rec: &FilingRecord) -> Result<RegistrationView, ApiEr
         request: serde_json::from_str(&rec.request).map_err(ApiError::internal)?,
         history: rec.events.clone(),
         allowed_actions: None,
+        inspections: None,
+        management: None,
     })
 }
 

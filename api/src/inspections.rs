@@ -1,0 +1,367 @@
+//! The management after registration (rules.md §9, issue 14), between the core's pure rules
+//! (`anbei_core::manage`: due dates, checklists, the handling of findings, referral targets) and the
+//! store's rows (`store::manage`): which inspections a change of a registration makes due (scheduled in
+//! that change's transaction), and how inspections and findings are shown to the applicant and to staff.
+//! The handlers are `routes/inspections.rs`.
+
+use crate::app::AppState;
+use crate::error::ApiError;
+use crate::lifecycle::{Action, Status};
+use crate::messages::Lang;
+use crate::store::{
+    FilingRecord, FilingUpdate, FilterColumns, FindingRow, InspectionRow, ManageRecord,
+    RectificationRow, ReferralRow,
+};
+use anbei_core::manage::is_overdue;
+use anbei_core::{Date, InspectionKind};
+use serde::Serialize;
+use serde_json::Value;
+
+/// A new id: `prefix_` and 128 random bits.
+pub fn new_id(prefix: &str) -> Result<String, ApiError> {
+    let b = crate::signing::random_bytes::<16>().map_err(ApiError::internal)?;
+    Ok(format!("{prefix}_{}", crate::signing::hex(&b)))
+}
+
+/// A §9 code's title in `l` (the code itself when the wording is not loaded), for notifications.
+pub fn code_title(s: &AppState, code: &str, l: Lang) -> String {
+    s.engine
+        .ruleset_view_with_manage(s.today())
+        .ok()
+        .and_then(|v| {
+            v.manage.and_then(|m| {
+                m.manage_codes.get(code).map(|t| match l {
+                    Lang::ZhCn => t.title.zh.clone(),
+                    Lang::En => t.title.en.clone(),
+                })
+            })
+        })
+        .unwrap_or_else(|| code.to_owned())
+}
+
+/// A scheduled inspection of `kind` of the registration `rec` (scope columns `cols`), due on `due`.
+pub fn scheduled(
+    rec: &FilingRecord,
+    cols: &FilterColumns,
+    kind: InspectionKind,
+    due: Option<Date>,
+    now: &str,
+) -> Result<InspectionRow, ApiError> {
+    Ok(InspectionRow {
+        id: new_id("ins")?,
+        filing_no: Some(rec.filing_no.clone()),
+        street: rec.street.clone(),
+        community: cols.community.clone(),
+        area: cols.area.clone(),
+        departments: cols.departments.clone(),
+        address: None,
+        kind: kind.code().as_str().to_owned(),
+        due: due.map(|d| d.to_string()),
+        status: "due".into(),
+        created_at: now.to_owned(),
+        inspected_at: None,
+        done_at: None,
+        inspector_login: None,
+        inspector_name: None,
+        answers: None,
+    })
+}
+
+/// The inspections a state change `u` of `rec` makes due, stored in its transaction (rules.md §9.1):
+/// a high-risk registration taking effect (by an officer's acceptance, or at once) gets
+/// `INSPECTION_HIGH_RISK` within `inspection_working_days` working days (第三十二条第（一）项); a
+/// cancellation (注销申报) gets `INSPECTION_COMPLETION` (第三十三条; *product policy*: 3 working days).
+pub fn for_update(
+    s: &AppState,
+    rec: &FilingRecord,
+    u: &FilingUpdate,
+) -> Result<Vec<InspectionRow>, ApiError> {
+    let today = s.today();
+    let takes_effect = u.status == Status::Registered && !rec.status.is_live();
+    let high_risk = u.high_risk.unwrap_or(rec.high_risk);
+    let kind = if takes_effect && high_risk {
+        InspectionKind::HighRisk
+    } else if u.event.action == Action::Cancel {
+        InspectionKind::Completion
+    } else {
+        return Ok(Vec::new());
+    };
+    let due = s.engine.inspection_due(kind, today, false).map(|c| c.date);
+    let cols = u.columns.as_ref().unwrap_or(&rec.columns);
+    Ok(vec![scheduled(rec, cols, kind, due, &u.updated_at)?])
+}
+
+/// An answer to a finding (第三十四条) and the decision on it.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct RectificationView {
+    pub id: String,
+    pub at: String,
+    pub note: String,
+    pub photos: Vec<String>,
+    /// `null` (awaiting the street), `accepted` or `rejected`.
+    pub decision: Option<String>,
+    pub reason: Option<String>,
+    /// Staff only: who decided, `name（login）`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decided_by: Option<String>,
+    pub decided_at: Option<String>,
+}
+
+/// A referral (第三十六条).
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ReferralView {
+    pub id: String,
+    pub target: String,
+    pub department: Option<String>,
+    pub reason: String,
+    pub referred_on: String,
+    /// A same-day referral (第三十条) made after its day.
+    pub late: bool,
+    /// Staff only: who referred it, `name（login）`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+}
+
+/// A finding (§9.3) with its rectification loop and referrals.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct FindingView {
+    pub id: String,
+    pub inspection_id: String,
+    pub code: String,
+    pub item: Option<String>,
+    pub note: String,
+    pub found_on: String,
+    pub rectify_by: Option<String>,
+    /// `open`, `rectified` (an answer awaits the street's decision), `closed` or `referred`.
+    pub status: String,
+    /// Open past `rectify_by` (the day after it, by the service's clock).
+    pub overdue: bool,
+    /// `F_MAJOR_HAZARD` on engineering work: `pending` until an officer confirms, then `confirmed`.
+    pub escalation: Option<String>,
+    pub rectifications: Vec<RectificationView>,
+    pub referrals: Vec<ReferralView>,
+}
+
+/// An inspection as a registration shows it.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct InspectionView {
+    pub id: String,
+    /// `INSPECTION_*` (§9.1).
+    pub kind: String,
+    pub due: Option<String>,
+    /// `due` or `done`.
+    pub status: String,
+    /// Still due after its due date (*product policy*: overdue the day after).
+    pub overdue: bool,
+    pub inspected_at: Option<String>,
+    /// Staff only: the inspector, `name（login）`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inspector: Option<String>,
+    /// The generated checklist (§9.2): `[{code, article, text{zh,en}, because[{on, text}]}]`.
+    #[schema(value_type = Vec<Object>)]
+    pub checklist: Value,
+    /// The recorded answers, `[{code, answer, note, photos}]` (empty while due).
+    #[schema(value_type = Vec<Object>)]
+    pub answers: Value,
+    pub findings: Vec<FindingView>,
+}
+
+/// An inspection as the inspections list shows it (no checklist, no personal data).
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct InspectionEntry {
+    pub id: String,
+    pub kind: String,
+    pub filing_no: Option<String>,
+    pub street: String,
+    pub community: String,
+    pub address: Option<String>,
+    pub due: Option<String>,
+    pub status: String,
+    pub overdue: bool,
+    pub inspected_at: Option<String>,
+}
+
+pub fn entry(i: &InspectionRow, today: Date) -> InspectionEntry {
+    InspectionEntry {
+        id: i.id.clone(),
+        kind: i.kind.clone(),
+        filing_no: i.filing_no.clone(),
+        street: i.street.clone(),
+        community: i.community.clone(),
+        address: i.address.clone(),
+        due: i.due.clone(),
+        overdue: inspection_overdue(i, today),
+        status: i.status.clone(),
+        inspected_at: i.inspected_at.clone(),
+    }
+}
+
+/// Due and past its due date.
+pub fn inspection_overdue(i: &InspectionRow, today: Date) -> bool {
+    i.status == "due"
+        && i.due
+            .as_deref()
+            .and_then(Date::parse)
+            .is_some_and(|d| is_overdue(d, today))
+}
+
+/// Open and past its `rectify_by`.
+pub fn finding_overdue(f: &FindingRow, today: Date) -> bool {
+    f.status == "open"
+        && f.rectify_by
+            .as_deref()
+            .and_then(Date::parse)
+            .is_some_and(|d| is_overdue(d, today))
+}
+
+/// What the public and the registration show of its management (issue 14): `referred` once a finding
+/// still unresolved was referred (第三十六条), `under_rectification` while one is open or awaits the
+/// street's decision, else `None`.
+pub fn management(m: &ManageRecord) -> Option<&'static str> {
+    if m.findings.iter().any(|f| f.status == "referred") {
+        Some("referred")
+    } else if m
+        .findings
+        .iter()
+        .any(|f| matches!(f.status.as_str(), "open" | "rectified"))
+    {
+        Some("under_rectification")
+    } else {
+        None
+    }
+}
+
+/// Whether an officer confirmed a major-hazard escalation of this registration.
+pub fn escalated(m: &ManageRecord) -> bool {
+    m.findings
+        .iter()
+        .any(|f| f.escalation.as_deref() == Some("confirmed"))
+}
+
+/// The stored facts of `rec` and their determination.
+pub fn facts_of<'e>(
+    s: &'e AppState,
+    rec: &FilingRecord,
+) -> Result<(anbei_core::Facts, anbei_core::Assessment<'e>), ApiError> {
+    let f: crate::filing::Filing =
+        serde_json::from_str(&rec.request).map_err(ApiError::internal)?;
+    let filed_on = crate::routes::registrations::filed_on(rec)?;
+    let registered = rec
+        .receipt
+        .as_ref()
+        .and_then(|r| r.issued_at.get(..10))
+        .and_then(Date::parse);
+    crate::filing::facts_and_result(&s.engine, &f.facts, filed_on, registered)
+        .map_err(|_| ApiError::internal("stored facts no longer decide"))
+}
+
+/// A registration's inspections with their findings, as `staff` (or the applicant) sees them.
+pub fn views(
+    s: &AppState,
+    rec: &FilingRecord,
+    m: &ManageRecord,
+    staff: bool,
+) -> Result<Vec<InspectionView>, ApiError> {
+    let today = s.today();
+    let esc = escalated(m);
+    let mut out = Vec::with_capacity(m.inspections.len());
+    // The determination once for all the registration's checklists (none without an inspection).
+    let decided = if m.inspections.is_empty() {
+        None
+    } else {
+        Some(facts_of(s, rec)?)
+    };
+    for i in &m.inspections {
+        let kind = InspectionKind::from_code(&i.kind)
+            .ok_or_else(|| ApiError::internal(format!("inspections.kind {:?}", i.kind)))?;
+        let checklist = match &decided {
+            Some((facts, result)) if kind != InspectionKind::Unregistered => {
+                serde_json::to_value(s.engine.checklist(kind, facts, result, esc))
+                    .map_err(ApiError::internal)?
+            }
+            _ => Value::Array(vec![]),
+        };
+        let answers = match &i.answers {
+            Some(a) => serde_json::from_str(a).map_err(ApiError::internal)?,
+            None => Value::Array(vec![]),
+        };
+        let findings = m
+            .findings
+            .iter()
+            .filter(|f| f.inspection_id == i.id)
+            .map(|f| finding_view(f, m, today, staff))
+            .collect();
+        out.push(InspectionView {
+            id: i.id.clone(),
+            kind: i.kind.clone(),
+            due: i.due.clone(),
+            status: i.status.clone(),
+            overdue: inspection_overdue(i, today),
+            inspected_at: i.inspected_at.clone(),
+            inspector: if staff {
+                match (&i.inspector_name, &i.inspector_login) {
+                    (Some(n), Some(l)) => Some(format!("{n}（{l}）")),
+                    _ => None,
+                }
+            } else {
+                None
+            },
+            checklist,
+            answers,
+            findings,
+        });
+    }
+    Ok(out)
+}
+
+pub fn finding_view(f: &FindingRow, m: &ManageRecord, today: Date, staff: bool) -> FindingView {
+    FindingView {
+        id: f.id.clone(),
+        inspection_id: f.inspection_id.clone(),
+        code: f.code.clone(),
+        item: f.item.clone(),
+        note: f.note.clone(),
+        found_on: f.found_on.clone(),
+        rectify_by: f.rectify_by.clone(),
+        status: f.status.clone(),
+        overdue: finding_overdue(f, today),
+        escalation: f.escalation.clone(),
+        rectifications: m
+            .rectifications
+            .iter()
+            .filter(|r| r.finding_id == f.id)
+            .map(|r| rectification_view(r, staff))
+            .collect(),
+        referrals: m
+            .referrals
+            .iter()
+            .filter(|r| r.finding_id == f.id)
+            .map(|r| referral_view(r, staff))
+            .collect(),
+    }
+}
+
+fn rectification_view(r: &RectificationRow, staff: bool) -> RectificationView {
+    RectificationView {
+        id: r.id.clone(),
+        at: r.at.clone(),
+        note: r.note.clone(),
+        photos: serde_json::from_str(&r.photos).unwrap_or_default(),
+        decision: r.decision.clone(),
+        reason: r.reason.clone(),
+        decided_by: r.decided_by.clone().filter(|_| staff),
+        decided_at: r.decided_at.clone(),
+    }
+}
+
+fn referral_view(r: &ReferralRow, staff: bool) -> ReferralView {
+    ReferralView {
+        id: r.id.clone(),
+        target: r.target.clone(),
+        department: r.department.clone(),
+        reason: r.reason.clone(),
+        referred_on: r.referred_on.clone(),
+        late: r.late,
+        by: staff.then(|| format!("{}（{}）", r.by_name, r.by_login)),
+    }
+}

@@ -1,0 +1,235 @@
+//! The statements of inspections, findings, rectifications and referrals
+//! (`migrations/0006_inspections.sql`), under the rules of `sql.rs`.
+
+use super::{Arg, Query, Stmt};
+use crate::store::manage::{
+    FindingRow, InspectionFilter, InspectionRow, RectificationRow, ReferralRow,
+};
+
+macro_rules! inspection_columns {
+    () => {
+        "id, filing_no, street, community, area, departments, address, kind, due, status, created_at, \
+         inspected_at, done_at, inspector_login, inspector_name, answers"
+    };
+}
+
+query!(
+    insert_inspection(i: &'a InspectionRow) -> 16 = [
+        "INSERT INTO inspections (", inspection_columns!(), ") VALUES \
+         ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
+    ] [
+        Arg::Text(&i.id), Arg::MaybeText(i.filing_no.as_deref()), Arg::Text(&i.street), Arg::Text(&i.community),
+        Arg::Text(&i.area), Arg::Text(&i.departments), Arg::MaybeText(i.address.as_deref()), Arg::Text(&i.kind),
+        Arg::MaybeText(i.due.as_deref()), Arg::Text(&i.status), Arg::Text(&i.created_at),
+        Arg::MaybeText(i.inspected_at.as_deref()), Arg::MaybeText(i.done_at.as_deref()),
+        Arg::MaybeText(i.inspector_login.as_deref()), Arg::MaybeText(i.inspector_name.as_deref()),
+        Arg::MaybeText(i.answers.as_deref()),
+    ]
+);
+
+query!(
+    /// 0 rows unless it is still due.
+    complete_inspection(i: &'a InspectionRow) -> 7 = [
+        "UPDATE inspections SET status = $2, inspected_at = $3, done_at = $4, inspector_login = $5, \
+         inspector_name = $6, answers = $7 WHERE id = $1 AND status = 'due'"
+    ] [
+        Arg::Text(&i.id), Arg::Text(&i.status), Arg::MaybeText(i.inspected_at.as_deref()),
+        Arg::MaybeText(i.done_at.as_deref()), Arg::MaybeText(i.inspector_login.as_deref()),
+        Arg::MaybeText(i.inspector_name.as_deref()), Arg::MaybeText(i.answers.as_deref()),
+    ]
+);
+
+query!(inspections_of(filing_no: &'a str) -> 1 = [
+    "SELECT ", inspection_columns!(), " FROM inspections WHERE filing_no = $1 ORDER BY created_at, id"
+] [Arg::Text(filing_no)]);
+
+query!(
+    /// An account's inspections by due date (none last), filtered.
+    inspection_list(f: &'a InspectionFilter) -> 8 = [
+        "SELECT ", inspection_columns!(), " FROM inspections WHERE ($1 IS NULL OR street = $1) \
+         AND ($2 IS NULL OR community = $2) AND ($3 IS NULL OR $3 LIKE '%|' || area || '|%') \
+         AND ($4 IS NULL OR departments LIKE '%' || $4 || '%') AND ($5 IS NULL OR status = $5) \
+         AND ($6 IS NULL OR due < $6) AND ($7 IS NULL OR due <= $7) \
+         ORDER BY COALESCE(due, '9999-12-31'), id LIMIT $8"
+    ] [
+        Arg::MaybeText(f.cover.street.as_deref()), Arg::MaybeText(f.cover.community.as_deref()),
+        Arg::MaybeText(f.cover.areas.as_deref()), Arg::MaybeText(f.cover.department.as_deref()),
+        Arg::MaybeText(f.status.as_deref()), Arg::MaybeText(f.due_lt.as_deref()),
+        Arg::MaybeText(f.due_le.as_deref()),
+        Arg::Int(i64::from(f.limit)),
+    ]
+);
+
+macro_rules! finding_columns {
+    () => {
+        "id, inspection_id, filing_no, street, code, item, note, found_on, rectify_by, status, escalation, \
+         created_at, updated_at, version"
+    };
+}
+
+query!(
+    insert_finding(f: &'a FindingRow) -> 14 = [
+        "INSERT INTO findings (", finding_columns!(), ") VALUES \
+         ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+    ] [
+        Arg::Text(&f.id), Arg::Text(&f.inspection_id), Arg::MaybeText(f.filing_no.as_deref()), Arg::Text(&f.street),
+        Arg::Text(&f.code), Arg::MaybeText(f.item.as_deref()), Arg::Text(&f.note), Arg::Text(&f.found_on),
+        Arg::MaybeText(f.rectify_by.as_deref()), Arg::Text(&f.status), Arg::MaybeText(f.escalation.as_deref()),
+        Arg::Text(&f.created_at), Arg::Text(&f.updated_at), Arg::Int(f.version),
+    ]
+);
+
+query!(
+    /// 0 rows unless the finding is still at `version`.
+    put_finding(f: &'a FindingRow) -> 6 = [
+        "UPDATE findings SET status = $3, escalation = $4, rectify_by = $5, updated_at = $6, version = version + 1 \
+         WHERE id = $1 AND version = $2"
+    ] [
+        Arg::Text(&f.id), Arg::Int(f.version), Arg::Text(&f.status), Arg::MaybeText(f.escalation.as_deref()),
+        Arg::MaybeText(f.rectify_by.as_deref()), Arg::Text(&f.updated_at),
+    ]
+);
+
+query!(findings_of(filing_no: &'a str) -> 1 = [
+    "SELECT ", finding_columns!(), " FROM findings WHERE filing_no = $1 ORDER BY created_at, id"
+] [Arg::Text(filing_no)]);
+
+query!(finding_by_id(id: &'a str) -> 1 = [
+    "SELECT ", finding_columns!(), " FROM findings WHERE id = $1"
+] [Arg::Text(id)]);
+
+macro_rules! rectification_columns {
+    () => {
+        "id, finding_id, filing_no, at, by_role, note, photos, decision, reason, decided_by, decided_at"
+    };
+}
+
+query!(
+    insert_rectification(r: &'a RectificationRow) -> 11 = [
+        "INSERT INTO rectifications (", rectification_columns!(), ") VALUES \
+         ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+    ] [
+        Arg::Text(&r.id), Arg::Text(&r.finding_id), Arg::Text(&r.filing_no), Arg::Text(&r.at), Arg::Text(&r.by_role),
+        Arg::Text(&r.note), Arg::Text(&r.photos), Arg::MaybeText(r.decision.as_deref()),
+        Arg::MaybeText(r.reason.as_deref()), Arg::MaybeText(r.decided_by.as_deref()),
+        Arg::MaybeText(r.decided_at.as_deref()),
+    ]
+);
+
+query!(
+    /// 0 rows unless the answer still awaits a decision.
+    decide_rectification(r: &'a RectificationRow) -> 5 = [
+        "UPDATE rectifications SET decision = $2, reason = $3, decided_by = $4, decided_at = $5 \
+         WHERE id = $1 AND decision IS NULL"
+    ] [
+        Arg::Text(&r.id), Arg::MaybeText(r.decision.as_deref()), Arg::MaybeText(r.reason.as_deref()),
+        Arg::MaybeText(r.decided_by.as_deref()), Arg::MaybeText(r.decided_at.as_deref()),
+    ]
+);
+
+query!(rectifications_of(filing_no: &'a str) -> 1 = [
+    "SELECT ", rectification_columns!(), " FROM rectifications WHERE filing_no = $1 ORDER BY at, id"
+] [Arg::Text(filing_no)]);
+
+macro_rules! referral_columns {
+    () => {
+        "id, finding_id, filing_no, target, department, reason, referred_on, at, by_login, by_name, late"
+    };
+}
+
+query!(
+    insert_referral(r: &'a ReferralRow) -> 11 = [
+        "INSERT INTO referrals (", referral_columns!(), ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+    ] [
+        Arg::Text(&r.id), Arg::Text(&r.finding_id), Arg::MaybeText(r.filing_no.as_deref()), Arg::Text(&r.target),
+        Arg::MaybeText(r.department.as_deref()), Arg::Text(&r.reason), Arg::Text(&r.referred_on), Arg::Text(&r.at),
+        Arg::Text(&r.by_login), Arg::Text(&r.by_name), Arg::Flag(r.late),
+    ]
+);
+
+query!(referrals_of(filing_no: &'a str) -> 1 = [
+    "SELECT ", referral_columns!(), " FROM referrals WHERE filing_no = $1 ORDER BY at, id"
+] [Arg::Text(filing_no)]);
+
+#[cfg(test)]
+pub(super) fn check_all(check: &mut dyn FnMut(&'static Stmt, usize)) {
+    let i = InspectionRow {
+        id: "i".into(),
+        filing_no: None,
+        street: "s".into(),
+        community: "c".into(),
+        area: String::new(),
+        departments: String::new(),
+        address: None,
+        kind: "k".into(),
+        due: None,
+        status: "due".into(),
+        created_at: "t".into(),
+        inspected_at: None,
+        done_at: None,
+        inspector_login: None,
+        inspector_name: None,
+        answers: None,
+    };
+    let f = FindingRow {
+        id: "f".into(),
+        inspection_id: "i".into(),
+        filing_no: None,
+        street: "s".into(),
+        code: "F".into(),
+        item: None,
+        note: "n".into(),
+        found_on: "d".into(),
+        rectify_by: None,
+        status: "open".into(),
+        escalation: None,
+        created_at: "t".into(),
+        updated_at: "t".into(),
+        version: 1,
+    };
+    let r = RectificationRow {
+        id: "r".into(),
+        finding_id: "f".into(),
+        filing_no: "F-1".into(),
+        at: "t".into(),
+        by_role: "applicant".into(),
+        note: "n".into(),
+        photos: "[]".into(),
+        decision: None,
+        reason: None,
+        decided_by: None,
+        decided_at: None,
+    };
+    let x = ReferralRow {
+        id: "x".into(),
+        finding_id: "f".into(),
+        filing_no: None,
+        target: "REF".into(),
+        department: None,
+        reason: "r".into(),
+        referred_on: "d".into(),
+        at: "t".into(),
+        by_login: "l".into(),
+        by_name: "n".into(),
+        late: false,
+    };
+    let filter = InspectionFilter::default();
+    macro_rules! each {
+        ($($q:expr),*) => {$( { let q = $q; check(q.stmt, q.args.len()); } )*};
+    }
+    each!(
+        insert_inspection(&i),
+        complete_inspection(&i),
+        inspections_of("F"),
+        inspection_list(&filter),
+        insert_finding(&f),
+        put_finding(&f),
+        findings_of("F"),
+        finding_by_id("f"),
+        insert_rectification(&r),
+        decide_rectification(&r),
+        rectifications_of("F"),
+        insert_referral(&x),
+        referrals_of("F")
+    );
+}

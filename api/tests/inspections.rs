@@ -1,0 +1,903 @@
+//! Inspections, findings, rectification and referral (issue 14, rules.md §9, §10) on both backends:
+//! scheduling in the transaction that makes an inspection due, recording with photos, the
+//! rectification loop on the injected clock, escalation, referral with its late flag, and the roles.
+//! 2026-11-23 (the fixed "today") is a Monday: 3 working days later is Thursday 2026-11-26.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[macro_use]
+mod common;
+
+use anbei_api::accounts::NewAccount;
+use common::*;
+use serde_json::{Value, json};
+
+both_backends!(
+    a_high_risk_registration_taking_effect_schedules_its_site_inspection,
+    an_inspection_is_recorded_with_photos_and_its_finding_rectified,
+    a_major_hazard_escalates_and_findings_are_referred,
+    roles_record_and_decide_only_within_rules_10,
+    a_management_change_that_fails_writes_nothing,
+    a_major_hazard_on_an_odd_job_is_referred_the_same_day
+);
+
+/// A PNG upload (its signature is what the service sniffs).
+async fn upload_png(app: &TestApp, tag: &str) -> String {
+    let mut bytes = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
+    bytes.extend_from_slice(tag.as_bytes());
+    let resp = app
+        .http
+        .post(app.url("/api/v1/uploads"))
+        .header("Content-Type", "image/png")
+        .body(bytes)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 201);
+    let v: Value = resp.json().await.unwrap();
+    v["upload_id"].as_str().unwrap().to_owned()
+}
+
+/// A registration in force: `(filing_no, access token)`. High-risk work is accepted by `officer`.
+async fn registered(app: &TestApp, key: &str, facts: Value, officer: &str) -> (String, String) {
+    let v = app.file_complete(key, facts).await;
+    let no = v["filing_no"].as_str().unwrap().to_owned();
+    let token = v["access_token"].as_str().unwrap().to_owned();
+    if v["status"] == "filed" {
+        let (st, a) = app
+            .post(
+                &format!("/api/v1/registrations/{no}/acceptance"),
+                Some(officer),
+                &json!({}),
+            )
+            .await;
+        assert_eq!(st, 200, "{a}");
+    }
+    (no, token)
+}
+
+async fn inspections(app: &TestApp, no: &str, token: &str) -> Vec<Value> {
+    let (st, v) = app
+        .get(&format!("/api/v1/registrations/{no}"), Some(token))
+        .await;
+    assert_eq!(st, 200, "{v}");
+    v["inspections"].as_array().unwrap().clone()
+}
+
+/// Every checklist item of `inspection` answered `ok`.
+fn all_ok(inspection: &Value) -> Vec<Value> {
+    inspection["checklist"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| json!({ "code": i["code"], "answer": "ok" }))
+        .collect()
+}
+
+/// 依据：第三十二条第（一）项 (the street inspects a high-risk site within 3 working days of
+/// registration) and 第三十三条 (the completion check after 注销).
+async fn a_high_risk_registration_taking_effect_schedules_its_site_inspection(b: Backend) {
+    let app = spawn(b).await;
+    let officer = app.officer("bantian", "officer").await;
+    // Filed: nothing is due yet.
+    let v = app.file_complete("ins-hr", high_risk_facts()).await;
+    let no = v["filing_no"].as_str().unwrap().to_owned();
+    let token = v["access_token"].as_str().unwrap().to_owned();
+    assert_eq!(v["status"], "filed");
+    assert!(inspections(&app, &no, &token).await.is_empty());
+    // The officer's acceptance makes it due, in the same transaction.
+    let (st, a) = app
+        .post(
+            &format!("/api/v1/registrations/{no}/acceptance"),
+            Some(&officer),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(st, 200, "{a}");
+    let list = inspections(&app, &no, &token).await;
+    assert_eq!(list.len(), 1, "{list:?}");
+    let i = &list[0];
+    assert_eq!(i["kind"], "INSPECTION_HIGH_RISK");
+    assert_eq!(i["due"], "2026-11-26");
+    assert_eq!(i["status"], "due");
+    assert_eq!(i["overdue"], false);
+    let codes: Vec<&str> = i["checklist"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"IC_SAFETY_MANAGERS"), "{codes:?}");
+    assert!(
+        i["checklist"][0]["article"]
+            .as_str()
+            .unwrap()
+            .starts_with('第')
+    );
+    assert!(i["checklist"][0]["text"]["zh"].is_string());
+    // Fast-accepted ordinary work is not high risk: nothing due.
+    let (plain, plain_token) = registered(&app, "ins-plain", ordinary_facts(), &officer).await;
+    assert!(inspections(&app, &plain, &plain_token).await.is_empty());
+    // The street's list, by the injected clock: due, then overdue the day after its due date.
+    let (st, l) = app
+        .get("/api/v1/inspections?status=due", Some(&officer))
+        .await;
+    assert_eq!(st, 200, "{l}");
+    assert_eq!(l["items"].as_array().unwrap().len(), 1, "{l}");
+    assert_eq!(l["items"][0]["filing_no"], no.as_str());
+    let (_, l) = app
+        .get("/api/v1/inspections?status=overdue", Some(&officer))
+        .await;
+    assert!(l["items"].as_array().unwrap().is_empty(), "{l}");
+    app.set_today("2026-11-26");
+    let (_, l) = app
+        .get("/api/v1/inspections?status=overdue", Some(&officer))
+        .await;
+    assert!(
+        l["items"].as_array().unwrap().is_empty(),
+        "due today is not overdue: {l}"
+    );
+    app.set_today("2026-11-27");
+    let (_, l) = app
+        .get(
+            "/api/v1/inspections?status=overdue&due_before=2026-11-30",
+            Some(&officer),
+        )
+        .await;
+    assert_eq!(l["items"].as_array().unwrap().len(), 1, "{l}");
+    assert_eq!(l["items"][0]["overdue"], true);
+    // …and heads the officer's queue (rules.md §9.1).
+    let (st, q) = app.get("/api/v1/queue", Some(&officer)).await;
+    assert_eq!(st, 200, "{q}");
+    assert_eq!(q["inspections_overdue"][0]["filing_no"], no.as_str(), "{q}");
+    let (st, p) = app
+        .get("/api/v1/inspections?status=late", Some(&officer))
+        .await;
+    assert_eq!(st, 422, "{p}");
+    assert_eq!(fields(&p), vec!["status"]);
+    // An officer of another street reads none of Bantian's.
+    let pinghu = app.officer("pinghu", "officer").await;
+    let (_, l) = app.get("/api/v1/inspections", Some(&pinghu)).await;
+    assert!(l["items"].as_array().unwrap().is_empty(), "{l}");
+    let (st, _) = app
+        .get("/api/v1/inspections?street=bantian", Some(&pinghu))
+        .await;
+    assert_eq!(st, 403);
+    // 注销 schedules the completion check, due 3 working days after the declaration.
+    let record = app.upload_pdf("waste").await;
+    let (st, c) = app
+        .post(
+            &format!("/api/v1/registrations/{plain}/cancellation"),
+            Some(&plain_token),
+            &json!({ "completion_date": "2026-11-27", "waste_disposal_record": record }),
+        )
+        .await;
+    assert_eq!(st, 200, "{c}");
+    let list = inspections(&app, &plain, &plain_token).await;
+    assert_eq!(list.len(), 1, "{list:?}");
+    assert_eq!(list[0]["kind"], "INSPECTION_COMPLETION");
+    assert_eq!(list[0]["due"], "2026-12-02");
+    let codes: Vec<&str> = list[0]["checklist"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"IC_WORK_COMPLETED"), "{codes:?}");
+}
+
+/// 依据：第三十四条 (inspections recorded, rectification verified), 第三十条第（二）项 (rectification of
+/// unsafe practice by a date), 第十三条第（一）项 (the site's photos).
+async fn an_inspection_is_recorded_with_photos_and_its_finding_rectified(b: Backend) {
+    let app = spawn(b).await;
+    let officer = app.officer("bantian", "officer").await;
+    let patrol = app.officer("bantian", "patrol").await;
+    let (no, token) = registered(&app, "ins-rec", high_risk_facts(), &officer).await;
+    let due = inspections(&app, &no, &token).await.remove(0);
+    let photo = upload_png(&app, "site").await;
+    let pdf = app.upload_pdf("not-a-photo").await;
+    let path = format!("/api/v1/registrations/{no}/inspections");
+    // Everything wrong at once: 422 naming every field, nothing stored.
+    let mut items = all_ok(&due);
+    let first = items[0]["code"].clone();
+    items.pop();
+    items[0] = json!({ "code": first, "answer": "finding", "photos": [pdf] });
+    items.push(json!({ "code": "IC_NOT_AN_ITEM", "answer": "maybe" }));
+    let (st, p) = app
+        .post(
+            &path,
+            Some(&patrol),
+            &json!({ "kind": "INSPECTION_HIGH_RISK", "inspected_at": "2026-11-30", "items": items,
+                     "findings": [{ "code": "F_NOPE", "note": "x" }, { "code": "F_UNSAFE_PRACTICE", "note": "", "rectify_by": "2026-11-01" }] }),
+        )
+        .await;
+    assert_eq!(st, 422, "{p}");
+    let f = fields(&p);
+    for want in [
+        "inspected_at",
+        "items.0.note",
+        "items.0.photos.0",
+        "items.0.answer",
+        "items",
+        "findings.0.code",
+        "findings.1.note",
+        "findings.1.rectify_by",
+    ] {
+        assert!(f.iter().any(|x| x == want), "{want} not in {f:?}");
+    }
+    assert!(
+        f.iter()
+            .any(|x| x.ends_with(".code") && x.starts_with("items.")),
+        "{f:?}"
+    );
+    assert!(p["errors"][0]["message"]["zh"].is_string(), "{p}");
+    assert_eq!(inspections(&app, &no, &token).await[0]["status"], "due");
+    // Recorded: the scheduled inspection is done, the finding open until the default date.
+    let mut items = all_ok(&due);
+    items[0] =
+        json!({ "code": first, "answer": "finding", "note": "未系安全带", "photos": [photo] });
+    let (st, r) = app
+        .post(
+            &path,
+            Some(&patrol),
+            &json!({ "kind": "INSPECTION_HIGH_RISK", "items": items,
+                     "findings": [{ "code": "F_UNSAFE_PRACTICE", "item": first, "note": "高处作业未系安全带" },
+                                  { "code": "F_UNCERTIFIED_PERSONNEL", "note": "电焊工无证", "rectify_by": "2026-11-24" }] }),
+        )
+        .await;
+    assert_eq!(st, 201, "{r}");
+    assert_eq!(r["inspection"]["id"], due["id"]);
+    assert_eq!(r["inspection"]["status"], "done");
+    assert!(
+        r["inspection"]["inspector"]
+            .as_str()
+            .unwrap()
+            .contains("（"),
+        "{r}"
+    );
+    assert_eq!(r["inspection"]["answers"][0]["photos"][0], photo.as_str());
+    let findings = r["inspection"]["findings"].as_array().unwrap().clone();
+    assert_eq!(findings.len(), 2);
+    assert_eq!(findings[0]["rectify_by"], "2026-11-26");
+    assert_eq!(findings[0]["status"], "open");
+    assert!(r["revocation_suggested"].is_null());
+    let fid = findings[0]["id"].as_str().unwrap().to_owned();
+    let other = findings[1]["id"].as_str().unwrap().to_owned();
+    // The registration and the public verify page say so, without personal data.
+    let (_, v) = app
+        .get(&format!("/api/v1/registrations/{no}"), Some(&token))
+        .await;
+    assert_eq!(v["management"], "under_rectification");
+    let receipt = v["receipt"]["receipt_no"].as_str().unwrap().to_owned();
+    let (_, pv) = app
+        .get(&format!("/api/v1/receipts/{receipt}/verify"), None)
+        .await;
+    assert_eq!(pv["management"], "under_rectification", "{pv}");
+    // the inspector's scan page (issue 15) says it too, without the finding's text
+    let (_, scan) = app.page(&format!("/v/{receipt}")).await;
+    assert!(
+        scan.contains("data-management=\"under_rectification\"") && scan.contains("整改中"),
+        "{scan}"
+    );
+    assert!(!scan.contains("未系安全带"));
+    assert!(
+        !pv.to_string().contains("未系安全带"),
+        "no finding notes in public: {pv}"
+    );
+    // The applicant sees it, without the inspector's name.
+    let seen = inspections(&app, &no, &token).await;
+    assert!(seen[0].get("inspector").is_none(), "{:?}", seen[0]);
+    assert_eq!(seen[0]["findings"][0]["id"], fid.as_str());
+    // Audit and notifications, written with it.
+    let audit = app
+        .sql(&format!(
+            "SELECT action FROM audit WHERE target = '{no}' ORDER BY seq"
+        ))
+        .await;
+    assert!(
+        audit.contains(&"inspection_recorded".to_owned()),
+        "{audit:?}"
+    );
+    assert_eq!(audit.iter().filter(|a| *a == "finding_recorded").count(), 2);
+    let events = app
+        .sql(&format!(
+            "SELECT type FROM outbox WHERE filing_no = '{no}' AND type = 'finding'"
+        ))
+        .await;
+    assert_eq!(events.len(), 2, "{events:?}");
+    // The rectification loop: answer, reject (with a reason), answer again, accept.
+    let fpath = format!("/api/v1/registrations/{no}/findings/{fid}");
+    let (st, x) = app
+        .post(
+            &format!("{fpath}/rectification"),
+            Some(&token),
+            &json!({ "note": "", "photos": [pdf] }),
+        )
+        .await;
+    assert_eq!(st, 422, "{x}");
+    assert_eq!(fields(&x), vec!["note", "photos.0"]);
+    let (st, x) = app
+        .post(
+            &format!("{fpath}/rectification"),
+            Some(&token),
+            &json!({ "note": "已配发安全带", "photos": [photo] }),
+        )
+        .await;
+    assert_eq!(st, 201, "{x}");
+    assert_eq!(x["status"], "rectified");
+    let (st, _) = app
+        .post(
+            &format!("{fpath}/rectification"),
+            Some(&token),
+            &json!({ "note": "again" }),
+        )
+        .await;
+    assert_eq!(st, 409, "one answer awaits a decision");
+    let (st, x) = app
+        .post(
+            &format!("{fpath}/decision"),
+            Some(&patrol),
+            &json!({ "accept": false }),
+        )
+        .await;
+    assert_eq!(st, 422, "{x}");
+    assert_eq!(fields(&x), vec!["reason"]);
+    let (st, x) = app
+        .post(
+            &format!("{fpath}/decision"),
+            Some(&patrol),
+            &json!({ "accept": false, "reason": "照片看不清" }),
+        )
+        .await;
+    assert_eq!(st, 200, "{x}");
+    assert_eq!(x["status"], "open");
+    assert_eq!(x["rectifications"][0]["decision"], "rejected");
+    app.post(
+        &format!("{fpath}/rectification"),
+        Some(&token),
+        &json!({ "note": "重新拍照", "photos": [photo] }),
+    )
+    .await;
+    let (st, x) = app
+        .post(
+            &format!("{fpath}/decision"),
+            Some(&officer),
+            &json!({ "accept": true }),
+        )
+        .await;
+    assert_eq!(st, 200, "{x}");
+    assert_eq!(x["status"], "closed");
+    let (st, _) = app
+        .post(
+            &format!("{fpath}/decision"),
+            Some(&officer),
+            &json!({ "accept": true }),
+        )
+        .await;
+    assert_eq!(st, 409);
+    let decided = app
+        .sql(&format!("SELECT type FROM outbox WHERE filing_no = '{no}' AND type LIKE 'rectification%' ORDER BY occurred_at"))
+        .await;
+    assert_eq!(decided.len(), 2, "{decided:?}");
+    // The other finding, past its date by the injected clock: overdue.
+    let (_, v) = app
+        .get(&format!("/api/v1/registrations/{no}"), Some(&token))
+        .await;
+    let find = |v: &Value| {
+        v["inspections"][0]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["id"] == other.as_str())
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(find(&v)["overdue"], false);
+    app.set_today("2026-11-25");
+    let (_, v) = app
+        .get(&format!("/api/v1/registrations/{no}"), Some(&token))
+        .await;
+    assert_eq!(find(&v)["overdue"], true);
+    // A finding of another registration is not found through this one.
+    let (st, _) = app
+        .post(
+            &format!("/api/v1/registrations/{no}/findings/fnd_0/rectification"),
+            Some(&token),
+            &json!({ "note": "x" }),
+        )
+        .await;
+    assert_eq!(st, 404);
+}
+
+/// 依据：第三十条第（七）项 (a major hazard: escalation to high-risk management), 第三十六条 (referral),
+/// 第三十条第（六）项 and 第二十五条 (permit evasion: referral at once; a ground to revoke).
+async fn a_major_hazard_escalates_and_findings_are_referred(b: Backend) {
+    let app = spawn(b).await;
+    let officer = app.officer("bantian", "officer").await;
+    let patrol = app.officer("bantian", "patrol").await;
+    let community = app
+        .account(NewAccount {
+            name: "社区".into(),
+            role: "community".into(),
+            street: Some("bantian".into()),
+            community: Some("岗头社区".into()),
+            ..NewAccount::default()
+        })
+        .await;
+    let (no, token) = registered(&app, "ins-esc", ordinary_facts(), &officer).await;
+    let path = format!("/api/v1/registrations/{no}");
+    let (st, _) = app
+        .post(&format!("{path}/escalation"), Some(&officer), &json!({}))
+        .await;
+    assert_eq!(st, 409, "nothing to escalate yet");
+    // A patrol without a scheduled one: its checklist is generated now.
+    let (_, v) = app.get(&path, Some(&token)).await;
+    assert!(v["inspections"].as_array().unwrap().is_empty());
+    let items: Vec<Value> = {
+        // Recording nothing: 422 names every item of the patrol's checklist still unanswered.
+        let (st, p) = app
+            .post(
+                &format!("{path}/inspections"),
+                Some(&patrol),
+                &json!({ "kind": "INSPECTION_PATROL" }),
+            )
+            .await;
+        assert_eq!(st, 422, "{p}");
+        p["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                let m = e["message"]["en"].as_str().unwrap();
+                let code = m.split_whitespace().find(|w| w.starts_with("IC_")).unwrap();
+                json!({ "code": code, "answer": "ok" })
+            })
+            .collect()
+    };
+    assert!(!items.is_empty());
+    let (st, r) = app
+        .post(
+            &format!("{path}/inspections"),
+            Some(&patrol),
+            &json!({ "kind": "INSPECTION_PATROL", "items": items,
+                     "findings": [{ "code": "F_MAJOR_HAZARD", "note": "脚手架严重变形" },
+                                  { "code": "F_PERMIT_EVASION", "note": "拆分工程规避施工许可" }] }),
+        )
+        .await;
+    assert_eq!(st, 201, "{r}");
+    assert_eq!(r["escalation_pending"], true);
+    assert_eq!(r["revocation_suggested"]["ground"], "permit_evasion");
+    let due: Vec<&Value> = r["referrals_due"].as_array().unwrap().iter().collect();
+    let evasion = r["inspection"]["findings"][1]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let d = due
+        .iter()
+        .find(|d| d["finding_id"] == evasion.as_str())
+        .unwrap();
+    assert_eq!(d["same_day"], true);
+    assert_eq!(d["suggested"]["code"], "REF_STREET_ENFORCEMENT");
+    // Only the street office confirms the escalation.
+    let (st, _) = app
+        .post(&format!("{path}/escalation"), Some(&community), &json!({}))
+        .await;
+    assert_eq!(st, 403);
+    app.set_today("2026-11-24");
+    let (st, e) = app
+        .post(&format!("{path}/escalation"), Some(&officer), &json!({}))
+        .await;
+    assert_eq!(st, 200, "{e}");
+    assert_eq!(e["due"], "2026-11-27");
+    let (_, v) = app.get(&path, Some(&officer)).await;
+    let high = v["inspections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["kind"] == "INSPECTION_HIGH_RISK")
+        .unwrap()
+        .clone();
+    assert_eq!(high["status"], "due");
+    let codes = high["checklist"].to_string();
+    assert!(
+        codes.contains("IC_SAFETY_MANAGERS"),
+        "escalated: the high-risk items apply"
+    );
+    assert_eq!(
+        v["inspections"][0]["findings"][0]["escalation"],
+        "confirmed"
+    );
+    let told = app
+        .sql(&format!(
+            "SELECT type FROM outbox WHERE filing_no = '{no}' AND type = 'escalated'"
+        ))
+        .await;
+    assert_eq!(told.len(), 1);
+    // Referral: the community may not; the officer's, a day after the finding, is late (第三十条 "当日").
+    let fpath = format!("{path}/findings/{evasion}/referral");
+    let (st, _) = app
+        .post(&fpath, Some(&community), &json!({ "reason": "x" }))
+        .await;
+    assert_eq!(st, 403);
+    let (st, p) = app
+        .post(
+            &fpath,
+            Some(&officer),
+            &json!({ "target": "REF_MOON", "reason": "" }),
+        )
+        .await;
+    assert_eq!(st, 422, "{p}");
+    assert_eq!(fields(&p), vec!["target", "reason"]);
+    let (st, x) = app
+        .post(
+            &fpath,
+            Some(&officer),
+            &json!({ "reason": "涉嫌规避施工许可" }),
+        )
+        .await;
+    assert_eq!(st, 201, "{x}");
+    assert_eq!(x["status"], "referred");
+    assert_eq!(x["referrals"][0]["target"], "REF_STREET_ENFORCEMENT");
+    assert_eq!(x["referrals"][0]["late"], true);
+    assert_eq!(x["referrals"][0]["referred_on"], "2026-11-24");
+    let (_, v) = app.get(&path, Some(&token)).await;
+    assert_eq!(v["management"], "referred");
+    let (st, _) = app
+        .post(&fpath, Some(&officer), &json!({ "reason": "again" }))
+        .await;
+    assert_eq!(st, 409);
+    let audit = app
+        .sql(&format!(
+            "SELECT action FROM audit WHERE target = '{no}' ORDER BY seq"
+        ))
+        .await;
+    for a in ["escalation_confirmed", "referred"] {
+        assert!(audit.contains(&a.to_owned()), "{a}: {audit:?}");
+    }
+}
+
+/// 依据：第二十一条第（四）项 (acceptance of high-risk work stays with the street), 第二十九条
+/// (patrols record), 第三十一条 (departments read and give feedback, they do not inspect), 第三十条第（三）项
+/// (work without registration, recorded against its address), rules.md §10.
+async fn roles_record_and_decide_only_within_rules_10(b: Backend) {
+    let app = spawn(b).await;
+    let officer = app.officer("bantian", "officer").await;
+    let patrol = app.officer("bantian", "patrol").await;
+    let elsewhere = app
+        .account(NewAccount {
+            name: "别的社区".into(),
+            role: "community".into(),
+            street: Some("bantian".into()),
+            community: Some("五和社区".into()),
+            ..NewAccount::default()
+        })
+        .await;
+    // A patrol account cannot accept filings.
+    let filed = app
+        .file_complete("ins-roles-filed", high_risk_facts())
+        .await;
+    let filed_no = filed["filing_no"].as_str().unwrap();
+    let (st, _) = app
+        .post(
+            &format!("/api/v1/registrations/{filed_no}/acceptance"),
+            Some(&patrol),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(st, 403);
+    // Inspections only of work under management.
+    let (st, _) = app
+        .post(
+            &format!("/api/v1/registrations/{filed_no}/inspections"),
+            Some(&patrol),
+            &json!({ "kind": "INSPECTION_PATROL" }),
+        )
+        .await;
+    assert_eq!(st, 409);
+    let (no, token) = registered(&app, "ins-roles", ordinary_facts(), &officer).await;
+    let (_, v) = app
+        .get(&format!("/api/v1/registrations/{no}"), Some(&token))
+        .await;
+    let department = v["assessment"]["departments"]["primary"][0]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let viewer = app
+        .account(NewAccount {
+            name: "部门".into(),
+            role: "viewer".into(),
+            department: Some(department),
+            ..NewAccount::default()
+        })
+        .await;
+    let property = app
+        .account(NewAccount {
+            name: "物业".into(),
+            role: "property".into(),
+            street: Some("bantian".into()),
+            areas: Some(vec!["某某花园".into()]),
+            ..NewAccount::default()
+        })
+        .await;
+    let path = format!("/api/v1/registrations/{no}/inspections");
+    let body = json!({ "kind": "INSPECTION_PATROL" });
+    // A viewer reads the registration but never records an inspection.
+    let (st, _) = app
+        .get(&format!("/api/v1/registrations/{no}"), Some(&viewer))
+        .await;
+    assert_eq!(st, 200);
+    let (st, p) = app.post(&path, Some(&viewer), &body).await;
+    assert_eq!(st, 403, "{p}");
+    assert!(
+        p["detail_zh"].as_str().unwrap_or_default().contains("检查")
+            || p.to_string().contains("检查"),
+        "{p}"
+    );
+    // A community account outside the work's community: 403, as the other routes answer.
+    let (st, _) = app.post(&path, Some(&elsewhere), &body).await;
+    assert_eq!(st, 403);
+    // A property company outside its areas: 403.
+    let (st, _) = app.post(&path, Some(&property), &body).await;
+    assert_eq!(st, 403);
+    // In its areas a property company records its watch (第二十三条第（三）项), and nothing else.
+    let mut facts = ordinary_facts();
+    facts["property_managed"] = json!(true);
+    let mut body = app.filing(facts).await;
+    body["site"]["property_area"] = json!("某某花园");
+    let (st, w) = app.file("ins-roles-watch", &body).await;
+    assert_eq!(st, 201, "{w}");
+    let watched = w["filing_no"].as_str().unwrap();
+    let wpath = format!("/api/v1/registrations/{watched}/inspections");
+    let (st, p) = app
+        .post(
+            &wpath,
+            Some(&property),
+            &json!({ "kind": "INSPECTION_PATROL" }),
+        )
+        .await;
+    assert_eq!(st, 403, "{p}");
+    let (st, p) = app
+        .post(
+            &wpath,
+            Some(&property),
+            &json!({ "kind": "INSPECTION_PROPERTY_WATCH" }),
+        )
+        .await;
+    assert_eq!(st, 422, "{p}");
+    let items: Vec<Value> = p["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let m = e["message"]["en"].as_str().unwrap();
+            let code = m.split_whitespace().find(|w| w.starts_with("IC_")).unwrap();
+            json!({ "code": code, "answer": "ok" })
+        })
+        .collect();
+    assert!(
+        items.iter().any(|i| i["code"] == "IC_PROPERTY_WATCH"),
+        "{items:?}"
+    );
+    let (st, r) = app
+        .post(
+            &wpath,
+            Some(&property),
+            &json!({ "kind": "INSPECTION_PROPERTY_WATCH", "items": items }),
+        )
+        .await;
+    assert_eq!(st, 201, "{r}");
+    assert_eq!(r["inspection"]["kind"], "INSPECTION_PROPERTY_WATCH");
+    let (_, l) = app
+        .get("/api/v1/inspections?status=done", Some(&property))
+        .await;
+    assert_eq!(
+        l["items"].as_array().unwrap().len(),
+        1,
+        "its areas only: {l}"
+    );
+    // A viewer lists only its department's works' inspections; the patrol its street's.
+    let (st, l) = app.get("/api/v1/inspections", Some(&viewer)).await;
+    assert_eq!(st, 200, "{l}");
+    let (st, _) = app.get("/api/v1/inspections", Some(&patrol)).await;
+    assert_eq!(st, 200);
+    // Work without registration (第三十条第（三）项): recorded against its address.
+    let found = json!({ "street": "bantian", "address": "坂田街道某路 8 号", "note": "正在拆除隔墙",
+                        "findings": [{ "code": "F_UNREGISTERED", "note": "未登记施工" }] });
+    let (st, p) = app
+        .post(
+            "/api/v1/inspections",
+            Some(&patrol),
+            &json!({ "street": "bantian", "address": " " }),
+        )
+        .await;
+    assert_eq!(st, 422, "{p}");
+    assert_eq!(fields(&p), vec!["address"]);
+    let (st, _) = app.post("/api/v1/inspections", Some(&viewer), &found).await;
+    assert_eq!(st, 403);
+    let pinghu = app.officer("pinghu", "officer").await;
+    let (st, _) = app.post("/api/v1/inspections", Some(&pinghu), &found).await;
+    assert_eq!(st, 403);
+    let (st, u) = app.post("/api/v1/inspections", Some(&patrol), &found).await;
+    assert_eq!(st, 201, "{u}");
+    assert_eq!(u["inspection"]["kind"], "INSPECTION_UNREGISTERED");
+    assert!(u["inspection"]["filing_no"].is_null());
+    assert_eq!(u["findings"][0]["rectify_by"], "2026-11-26");
+    let (_, l) = app
+        .get("/api/v1/inspections?status=done", Some(&officer))
+        .await;
+    assert!(
+        l["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["address"] == "坂田街道某路 8 号"),
+        "{l}"
+    );
+    let (_, l) = app
+        .get("/api/v1/inspections?status=done", Some(&viewer))
+        .await;
+    assert!(
+        l["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["filing_no"].is_string()),
+        "work without registration concerns no department: {l}"
+    );
+    // Without credentials: 401.
+    let (st, _) = app.get("/api/v1/inspections", None).await;
+    assert_eq!(st, 401);
+    let (st, _) = app.post(&path, None, &body).await;
+    assert_eq!(st, 401);
+}
+
+/// 依据：第三十四条 ("如实记录") and rules.md §11: an inspection, its audit entry and its notification
+/// commit together or not at all — an op whose row moved on (here: completing an inspection that is no
+/// longer due) rolls back the ops before it, the audit entry and the outbox row.
+async fn a_management_change_that_fails_writes_nothing(b: Backend) {
+    use anbei_api::store::{AuditDraft, InspectionRow, ManageOp, OutboxDraft, Status, StoreError};
+    let app = spawn(b).await;
+    let officer = app.officer("bantian", "officer").await;
+    let (no, _) = registered(&app, "ins-atomic", ordinary_facts(), &officer).await;
+    let row = |id: &str, status: &str| InspectionRow {
+        id: id.into(),
+        filing_no: Some(no.clone()),
+        street: "bantian".into(),
+        community: "岗头社区".into(),
+        area: String::new(),
+        departments: String::new(),
+        address: None,
+        kind: "INSPECTION_PATROL".into(),
+        due: None,
+        status: status.into(),
+        created_at: "2026-11-23T10:00:00+08:00".into(),
+        inspected_at: None,
+        done_at: None,
+        inspector_login: None,
+        inspector_name: None,
+        answers: None,
+    };
+    let audit = AuditDraft {
+        at: "2026-11-23T10:00:00+08:00".into(),
+        account: "x".into(),
+        name: "x".into(),
+        role: "officer".into(),
+        action: "atomic_probe".into(),
+        target: no.clone(),
+        client: "127.0.0.1".into(),
+        outcome: "ok".into(),
+        detail: None,
+    };
+    let event = OutboxDraft {
+        id: "evt_atomic_probe".into(),
+        kind: "finding".into(),
+        occurred_at: "2026-11-23T10:00:00+08:00".into(),
+        street: "bantian".into(),
+        status: Status::Registered,
+        lang: "zh-CN".into(),
+        payload: "{}".into(),
+        deliver_after_ms: 0,
+    };
+    let r = app
+        .state
+        .store
+        .manage_write(
+            vec![
+                ManageOp::AddInspection(row("ins_atomic_1", "done")),
+                ManageOp::CompleteInspection(row("ins_not_due", "done")),
+            ],
+            vec![audit.clone()],
+            vec![(no.clone(), event.clone())],
+        )
+        .await;
+    assert!(matches!(r, Err(StoreError::Conflict)), "{r:?}");
+    let count = |t: &'static str, w: String| {
+        let app = &app;
+        async move {
+            app.sql(&format!("SELECT COUNT(*) FROM {t} WHERE {w}"))
+                .await[0]
+                .clone()
+        }
+    };
+    assert_eq!(
+        count("inspections", format!("filing_no = '{no}'")).await,
+        "0"
+    );
+    assert_eq!(count("audit", "action = 'atomic_probe'".into()).await, "0");
+    assert_eq!(count("outbox", "id = 'evt_atomic_probe'".into()).await, "0");
+    // The same write without the failing op commits all three.
+    app.state
+        .store
+        .manage_write(
+            vec![ManageOp::AddInspection(row("ins_atomic_1", "done"))],
+            vec![audit],
+            vec![(no.clone(), event)],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        count("inspections", format!("filing_no = '{no}'")).await,
+        "1"
+    );
+    assert_eq!(count("audit", "action = 'atomic_probe'".into()).await, "1");
+    assert_eq!(count("outbox", "id = 'evt_atomic_probe'".into()).await, "1");
+}
+
+/// 依据：第三十条第（四）项 and §9.3: `F_MAJOR_HAZARD` escalates engineering work only; on an odd job the
+/// work is stopped and referred the same day (第三十六条第（二）项: the body with the industry safety duty),
+/// and a referral made that day is not late.
+async fn a_major_hazard_on_an_odd_job_is_referred_the_same_day(b: Backend) {
+    let app = spawn(b).await;
+    let officer = app.officer("bantian", "officer").await;
+    let patrol = app.officer("bantian", "patrol").await;
+    let odd = anbei_filing::fixtures::facts("odd_job").unwrap();
+    let (no, _) = registered(&app, "ins-odd", odd, &officer).await;
+    let path = format!("/api/v1/registrations/{no}");
+    let (_, p) = app
+        .post(
+            &format!("{path}/inspections"),
+            Some(&patrol),
+            &json!({ "kind": "INSPECTION_PATROL" }),
+        )
+        .await;
+    let items: Vec<Value> = p["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let m = e["message"]["en"].as_str().unwrap();
+            json!({ "code": m.split_whitespace().find(|w| w.starts_with("IC_")).unwrap(), "answer": "ok" })
+        })
+        .collect();
+    let (st, r) = app
+        .post(
+            &format!("{path}/inspections"),
+            Some(&patrol),
+            &json!({ "kind": "INSPECTION_PATROL", "items": items,
+                     "findings": [{ "code": "F_MAJOR_HAZARD", "note": "临时用电严重隐患" }] }),
+        )
+        .await;
+    assert_eq!(st, 201, "{r}");
+    assert_eq!(r["escalation_pending"], false);
+    assert!(r["inspection"]["findings"][0]["escalation"].is_null());
+    assert_eq!(r["referrals_due"][0]["same_day"], true, "{r}");
+    assert_eq!(
+        r["referrals_due"][0]["suggested"]["code"],
+        "REF_INDUSTRY_SAFETY"
+    );
+    let (st, _) = app
+        .post(&format!("{path}/escalation"), Some(&officer), &json!({}))
+        .await;
+    assert_eq!(st, 409, "odd jobs are not escalated");
+    let fid = r["inspection"]["findings"][0]["id"].as_str().unwrap();
+    let (st, x) = app
+        .post(
+            &format!("{path}/findings/{fid}/referral"),
+            Some(&officer),
+            &json!({ "reason": "当日移交" }),
+        )
+        .await;
+    assert_eq!(st, 201, "{x}");
+    assert_eq!(x["referrals"][0]["target"], "REF_INDUSTRY_SAFETY");
+    assert_eq!(x["referrals"][0]["late"], false);
+}
