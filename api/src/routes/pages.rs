@@ -186,7 +186,7 @@ fn draft_notice(s: &AppState) -> String {
     match view.status == "draft" {
         true => format!(
             "<p class=\"small\">{}</p>",
-            esc(&crate::messages::Lang::ZhCn.text(crate::messages::Key::PrintedDraftNotice))
+            esc(crate::messages::Lang::ZhCn.text(crate::messages::Key::PrintedDraftNotice))
         ),
         false => String::new(),
     }
