@@ -29,6 +29,8 @@ both_backends!(
     reminders_follow_the_clock_and_drop_when_they_no_longer_apply,
     concurrent_claims_never_share_a_row_and_an_expired_lease_is_claimed_again,
     a_finding_and_the_decision_on_its_rectification_reach_the_applicant,
+    the_completion_reminder_goes_out_on_planned_end_unless_cancelled,
+    the_rectification_reminder_goes_out_on_rectify_by_unless_answered,
 );
 
 const SECRET: &str = "test-webhook-secret-0123456789";
@@ -81,9 +83,18 @@ impl Receiver {
 
     /// Waits (up to 10 s) for an event of `kind` and returns it.
     async fn wait_for(&self, kind: &str) -> Value {
+        self.wait_for_where(kind, |_| true).await
+    }
+
+    /// Waits (up to 10 s) for an event of `kind` satisfying `ok` and returns it.
+    async fn wait_for_where(&self, kind: &str, ok: impl Fn(&Value) -> bool) -> Value {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
-            if let Some(e) = self.events().into_iter().find(|e| e["type"] == kind) {
+            if let Some(e) = self
+                .events()
+                .into_iter()
+                .find(|e| e["type"] == kind && ok(e))
+            {
                 return e;
             }
             assert!(
@@ -296,8 +307,9 @@ async fn the_webhook_gets_each_event_signed(b: Backend) {
         !text.contains("：bantian") && !text.contains("registered"),
         "{text}"
     );
-    // Sent, the row becomes the extension window's reminder: a new event with its own id, due later.
-    let row = wait_row(&app, no, "extension_window_opens", |_| true).await;
+    // Sent, the row becomes the first reminder (the planned completion, 2027-02-28, comes before the
+    // extension window): a new event with its own id, due later.
+    let row = wait_row(&app, no, "cancellation_due", |_| true).await;
     assert_eq!(
         (row.state.as_str(), row.webhook_state.as_str(), row.attempts),
         ("pending", "pending", 0)
@@ -365,7 +377,7 @@ async fn a_failed_delivery_is_retried_with_the_same_id(b: Backend) {
     assert!(row.next_attempt_ms > app.clock_ms(), "backed off");
     // The backoff passes (the injected clock): delivered on the next look, same id.
     app.clock.advance_ms(2_000);
-    wait_row(&app, no, "extension_window_opens", |_| true).await;
+    wait_row(&app, no, "cancellation_due", |_| true).await;
     let got: Vec<Value> = r
         .events()
         .into_iter()
@@ -383,11 +395,15 @@ async fn a_failed_delivery_is_retried_with_the_same_id(b: Backend) {
     );
 }
 
-/// 依据：第二十五条, rules.md §3.7 and §11 — the extension window opens on valid_until − 14 days; a
-/// reminder that no longer applies (revoked) is dropped, not sent.
+/// 依据：第二十五条, 第三十三条, rules.md §3.7 and §11 — the extension window opens on valid_until − 14
+/// days; a planned completion inside the window is reminded in date order between the window and the
+/// last day; a reminder that no longer applies (revoked) is dropped, not sent.
 async fn reminders_follow_the_clock_and_drop_when_they_no_longer_apply(b: Backend) {
     let (app, r) = with_webhook(b, &[]).await;
-    let a = app.file_complete("rm-1", ordinary_facts()).await;
+    let mut body = app.filing(ordinary_facts()).await;
+    body["planned_end"] = json!("2027-05-15");
+    let (st, a) = app.file("rm-1", &body).await;
+    assert_eq!(st, 201, "{a}");
     let no = a["filing_no"].as_str().unwrap();
     assert_eq!(a["receipt"]["valid_until"], "2027-05-23");
     r.wait_for("registered").await;
@@ -417,9 +433,22 @@ async fn reminders_follow_the_clock_and_drop_when_they_no_longer_apply(b: Backen
             .contains("自 2027年5月9日起可以申请延期"),
         "{e}"
     );
-    // Sent, the reminder row becomes the last day's: a new event, a new id.
+    // Sent, the reminder row becomes the planned completion's (2027-05-15, inside the window): a new
+    // event, a new id.
+    let done = wait_row(&app, no, "cancellation_due", |_| true).await;
+    assert_ne!(done.id, e["id"].as_str().unwrap());
+    assert_eq!(
+        anbei_api::clock::rfc3339(done.deliver_after_ms),
+        "2027-05-15T09:00:00.000+08:00"
+    );
+    app.set_today("2027-05-15");
+    let c = r.wait_for("cancellation_due").await;
+    // 2027-05-15 is a Saturday: Monday to Wednesday (no 2027 holiday table yet: provisional).
+    assert_eq!(c["cancellation_due"], "2027-05-19");
+    assert_eq!(c["calendar_provisional"], true);
+    // Then the last day's.
     let next = wait_row(&app, no, "valid_until_reached", |_| true).await;
-    assert_ne!(next.id, e["id"].as_str().unwrap());
+    assert_ne!(next.id, c["id"].as_str().unwrap());
     assert_eq!((next.state.as_str(), next.attempts), ("pending", 0));
     assert_eq!(
         anbei_api::clock::rfc3339(next.deliver_after_ms),
@@ -622,8 +651,8 @@ async fn mail_test(tls: bool) {
         mid.starts_with("<evt_") && mid.ends_with("@anbei.invalid>"),
         "{mid}"
     );
-    // Sent: the row went on to the window's reminder.
-    wait_row(&app, no, "extension_window_opens", |_| true).await;
+    // Sent: the row went on to the first reminder (the planned completion's).
+    wait_row(&app, no, "cancellation_due", |_| true).await;
     // The e-mail address is masked where the public sees the registration.
     let (_, v) = app
         .get(
@@ -844,4 +873,251 @@ async fn a_finding_and_the_decision_on_its_rectification_reach_the_applicant(b: 
         "{e}"
     );
     wait_row(&app, no, "rectification_rejected", |r| r.state == "done").await;
+}
+
+/// Answers the checklist of a patrol of `no` all `ok` (the 422 of an empty record names every item)
+/// and records `findings`; the recorded inspection.
+async fn record_patrol(app: &TestApp, no: &str, findings: Value) -> Value {
+    let patrol = app.officer("bantian", "patrol").await;
+    let path = format!("/api/v1/registrations/{no}/inspections");
+    let (_, p) = app
+        .post(
+            &path,
+            Some(&patrol),
+            &json!({ "kind": "INSPECTION_PATROL" }),
+        )
+        .await;
+    let items: Vec<Value> = p["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let m = e["message"]["en"].as_str().unwrap();
+            json!({ "code": m.split_whitespace().find(|w| w.starts_with("IC_")).unwrap(), "answer": "ok" })
+        })
+        .collect();
+    let (st, rec) = app
+        .post(
+            &path,
+            Some(&patrol),
+            &json!({ "kind": "INSPECTION_PATROL", "items": items, "findings": findings }),
+        )
+        .await;
+    assert_eq!(st, 201, "{rec}");
+    rec
+}
+
+/// 依据：第三十三条 ("完工后3个工作日内及时申报注销"), rules.md §3.7 and §11 (`cancellation_due`): at 09:00 on
+/// the planned completion the applicant is told to declare completion and cancel within the rule set's
+/// working days, with the date in words, in the filing's language and without the access code — not
+/// the day before, and not at all once the registration was cancelled.
+async fn the_completion_reminder_goes_out_on_planned_end_unless_cancelled(b: Backend) {
+    let (app, r) = with_webhook(b, &[]).await;
+    // The fixture's planned_end: 2027-02-28 (a Sunday), before the extension window (2027-05-09).
+    let zh = app.file_complete("cd-zh", ordinary_facts()).await;
+    let zh_no = zh["filing_no"].as_str().unwrap();
+    let mut body = app.filing(ordinary_facts()).await;
+    body["lang"] = json!("en");
+    let (st, en) = app.file("cd-en", &body).await;
+    assert_eq!(st, 201, "{en}");
+    let en_no = en["filing_no"].as_str().unwrap();
+    let gone = app.file_complete("cd-gone", ordinary_facts()).await;
+    let gone_no = gone["filing_no"].as_str().unwrap();
+    for no in [zh_no, en_no, gone_no] {
+        let row = wait_row(&app, no, "cancellation_due", |_| true).await;
+        assert_eq!((row.state.as_str(), row.attempts), ("pending", 0));
+        assert_eq!(
+            anbei_api::clock::rfc3339(row.deliver_after_ms),
+            "2027-02-28T09:00:00.000+08:00"
+        );
+    }
+    // One of them finishes early and cancels (注销) now: its reminder no longer applies.
+    let record = app.upload_pdf("waste").await;
+    let (st, c) = app
+        .post(
+            &format!("/api/v1/registrations/{gone_no}/cancellation"),
+            Some(gone["access_token"].as_str().unwrap()),
+            &json!({ "completion_date": "2026-11-23", "waste_disposal_record": record }),
+        )
+        .await;
+    assert_eq!(st, 200, "{c}");
+    r.wait_for("cancelled").await;
+    // The day before: nothing yet.
+    app.set_today("2027-02-27");
+    tokio::time::sleep(anbei_api::notify::POLL * 2).await;
+    assert!(r.events().iter().all(|e| e["type"] != "cancellation_due"));
+    // On the day (10:00 in Shanghai): sent.
+    app.set_today("2027-02-28");
+    let e = r
+        .wait_for_where("cancellation_due", |e| e["filing_no"] == zh_no)
+        .await;
+    assert_eq!(e["lang"], "zh-CN");
+    assert_eq!(e["planned_end"], "2027-02-28");
+    // Monday 1 … Wednesday 3 March (2027 has no holiday table yet: counted Monday–Friday, and said so).
+    assert_eq!(e["cancellation_due"], "2027-03-03");
+    assert_eq!(e["cancellation_working_days"], 3);
+    assert_eq!(e["calendar_provisional"], true);
+    assert_eq!(
+        e["subject"],
+        format!("【安备】完工后请及时申报注销：{zh_no}")
+    );
+    let text = e["text"].as_str().unwrap();
+    assert!(
+        text.contains("计划完工日期是今天（2027年2月28日）")
+            && text.contains("3 个工作日内")
+            && text.contains("请于 2027年3月3日前办理")
+            && text.contains("建筑废弃物处置记录"),
+        "{text}"
+    );
+    assert!(!text.contains("2027-0"), "dates in words: {text}");
+    assert!(e.get("access_code").is_none(), "{e}");
+    assert!(!text.contains(zh["access_token"].as_str().unwrap()));
+    let e = r
+        .wait_for_where("cancellation_due", |e| e["filing_no"] == en_no)
+        .await;
+    assert_eq!(
+        e["subject"],
+        format!("[Anbei] declare completion and cancel your registration: {en_no}")
+    );
+    let text = e["text"].as_str().unwrap();
+    assert!(
+        text.contains("today (28 February 2027)") && text.contains("by 3 March 2027"),
+        "{text}"
+    );
+    assert!(!text.contains(en["access_token"].as_str().unwrap()));
+    // The cancelled one: dropped, never sent.
+    let dropped = wait_row(&app, gone_no, "cancellation_due", |r| r.state != "pending").await;
+    assert_eq!(dropped.state, "dropped");
+    assert!(
+        r.events()
+            .iter()
+            .all(|e| !(e["type"] == "cancellation_due" && e["filing_no"] == gone_no))
+    );
+    // The others go on to the window's reminder, a new event with its own id.
+    let next = wait_row(&app, zh_no, "extension_window_opens", |_| true).await;
+    assert_eq!(
+        anbei_api::clock::rfc3339(next.deliver_after_ms),
+        "2027-05-09T09:00:00.000+08:00"
+    );
+    let ids: std::collections::HashSet<String> = r
+        .events()
+        .iter()
+        .map(|e| e["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(ids.len(), r.events().len(), "distinct events, distinct ids");
+}
+
+/// 依据：第三十条, 第三十四条, rules.md §9.3 and §11: at 09:00 on an open finding's `rectify_by` the
+/// applicant is reminded what to fix, by when and how to answer — not the day before; not once the
+/// finding was answered; not at all when `rectify_by` is the finding's own day (its notice says it).
+async fn the_rectification_reminder_goes_out_on_rectify_by_unless_answered(b: Backend) {
+    let (app, r) = with_webhook(b, &[]).await;
+    let a = app.file_complete("rd-1", ordinary_facts()).await;
+    let no = a["filing_no"].as_str().unwrap();
+    let token = a["access_token"].as_str().unwrap();
+    let rec = record_patrol(
+        &app,
+        no,
+        json!([
+            { "code": "F_UNSAFE_PRACTICE", "note": "临边无防护" },
+            { "code": "F_UNSAFE_PRACTICE", "note": "配电箱未上锁", "rectify_by": "2026-11-26" },
+            { "code": "F_UNSAFE_PRACTICE", "note": "灭火器缺失", "rectify_by": "2026-11-23" },
+        ]),
+    )
+    .await;
+    let f: Vec<&str> = rec["inspection"]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(f.len(), 3);
+    // Each finding's event, once sent, becomes its reminder on rectify_by (2026-11-26: three working
+    // days after 2026-11-23 by default) — except the one due the day it was found.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let rows = outbox(&app, no).await;
+        let due: Vec<&OutboxRow> = rows
+            .iter()
+            .filter(|r| r.kind == "rectification_due")
+            .collect();
+        let findings_done = rows
+            .iter()
+            .filter(|r| r.kind == "finding" && r.state == "done")
+            .count();
+        if due.len() == 2 && findings_done == 1 {
+            for row in due {
+                assert_eq!((row.state.as_str(), row.attempts), ("pending", 0));
+                assert_eq!(
+                    anbei_api::clock::rfc3339(row.deliver_after_ms),
+                    "2026-11-26T09:00:00.000+08:00"
+                );
+            }
+            break;
+        }
+        assert!(Instant::now() < deadline, "{rows:?}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // The applicant answers the second finding (photos and a note): its reminder no longer applies.
+    let (st, v) = app
+        .post(
+            &format!("/api/v1/registrations/{no}/findings/{}/rectification", f[1]),
+            Some(token),
+            &json!({ "note": "已上锁" }),
+        )
+        .await;
+    assert_eq!(st, 201, "{v}");
+    // The day before: nothing yet.
+    app.set_today("2026-11-25");
+    tokio::time::sleep(anbei_api::notify::POLL * 2).await;
+    assert!(r.events().iter().all(|e| e["type"] != "rectification_due"));
+    // On the day (10:00 in Shanghai): the open one is reminded.
+    app.set_today("2026-11-26");
+    let e = r.wait_for("rectification_due").await;
+    assert_eq!(e["filing_no"], no);
+    assert_eq!(e["finding_id"], f[0]);
+    assert_eq!(e["finding"], "F_UNSAFE_PRACTICE");
+    assert_eq!(e["rectify_by"], "2026-11-26");
+    assert_eq!(e["note"], "临边无防护");
+    assert_eq!(e["subject"], format!("【安备】今日为整改期限：{no}"));
+    let text = e["text"].as_str().unwrap();
+    assert!(
+        text.contains("整改期限为今天（2026年11月26日）")
+            && text.contains("查询办理进度")
+            && text.contains("整改照片")
+            && text.contains("检查记录：临边无防护"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("F_UNSAFE_PRACTICE"),
+        "the finding in words: {text}"
+    );
+    assert!(
+        e.get("access_code").is_none() && !text.contains(token),
+        "{e}"
+    );
+    // The answered one: dropped, never sent; the sent one's row is done (no further reminder).
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let rows = outbox(&app, no).await;
+        let states: Vec<&str> = rows
+            .iter()
+            .filter(|r| r.kind == "rectification_due")
+            .map(|r| r.state.as_str())
+            .collect();
+        if states.iter().all(|s| *s != "pending") {
+            let mut states = states;
+            states.sort_unstable();
+            assert_eq!(states, ["done", "dropped"]);
+            break;
+        }
+        assert!(Instant::now() < deadline, "{rows:?}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let sent: Vec<Value> = r
+        .events()
+        .into_iter()
+        .filter(|e| e["type"] == "rectification_due")
+        .collect();
+    assert_eq!(sent.len(), 1, "{sent:?}");
 }

@@ -186,6 +186,15 @@ fn text(k: Key) -> &'static str {
         Key::NotifyRectificationAccepted => "rectification accepted",
         Key::NotifyRectificationRejected => "rectification not accepted",
         Key::NotifyEscalated => "now under high-risk management",
+        Key::NotifyCancellationDue => "declare completion and cancel your registration",
+        Key::NotifyRectificationDue => "rectification due today",
+        Key::NotifyCancellationDueLine => {
+            "Your planned completion date is today ({date}). Within {days} working days of completing the work you must declare its completion and cancel (注销) the registration online, uploading the waste-disposal record (Article 33): by {due} if you complete it today. Do it under \"Track an application\" with the filing number and your access code. If the work is not finished yet, cancel once it is."
+        }
+        Key::NotifyRectificationDueLine => {
+            "The inspection found: {finding}. The rectification is due today ({date}). Please rectify it and answer with photos and a note under \"Track an application\" (Art. 30, 34)."
+        }
+        Key::NotifyFindingNote => "Inspector's note: {note}",
         Key::NotifyFindingLine => {
             "The inspection found: {finding}. Please rectify it by {date} and upload photos and a note (Art. 30, 34)."
         }

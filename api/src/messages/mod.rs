@@ -193,8 +193,16 @@ keys! {
     NotifyRectificationAccepted,
     NotifyRectificationRejected,
     NotifyEscalated,
+    NotifyCancellationDue,
+    NotifyRectificationDue,
     /// `{finding}`, `{date}`.
     NotifyFindingLine,
+    /// `{date}` (planned end), `{days}`, `{due}` (cancellation due).
+    NotifyCancellationDueLine,
+    /// `{finding}`, `{date}`.
+    NotifyRectificationDueLine,
+    /// `{note}`.
+    NotifyFindingNote,
     /// `{date}`.
     NotifyEscalatedLine,
     NotifyGreeting,

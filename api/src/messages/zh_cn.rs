@@ -161,6 +161,15 @@ fn text(k: Key) -> &'static str {
         Key::NotifyRectificationAccepted => "整改已核实通过",
         Key::NotifyRectificationRejected => "整改未通过核实",
         Key::NotifyEscalated => "已纳入高风险施工管理",
+        Key::NotifyCancellationDue => "完工后请及时申报注销",
+        Key::NotifyRectificationDue => "今日为整改期限",
+        Key::NotifyCancellationDueLine => {
+            "您申报的计划完工日期是今天（{date}）。完工后 {days} 个工作日内须在线申报注销，并上传建筑废弃物处置记录（第三十三条）；今天完工的，请于 {due}前办理。请在“查询办理进度”中凭申报编号和查询码办理。尚未完工的，完工后再申报注销。"
+        }
+        Key::NotifyRectificationDueLine => {
+            "检查发现：{finding}。整改期限为今天（{date}）。请完成整改，并在“查询办理进度”中上传整改照片和说明作答（第三十条、第三十四条）。"
+        }
+        Key::NotifyFindingNote => "检查记录：{note}",
         Key::NotifyFindingLine => {
             "检查发现：{finding}。请于 {date}前完成整改，并上传整改照片和说明（第三十条、第三十四条）。"
         }

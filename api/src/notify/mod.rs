@@ -40,6 +40,9 @@ pub enum Kind {
     ExtensionWindowOpens,
     /// Reminder: the registration's `valid_until` is today.
     ValidUntilReached,
+    /// Reminder: the planned completion (`planned_end`) is today — declare completion and cancel (注销)
+    /// within `cancellation_working_days` working days, by `cancellation_due` (第三十三条, rules.md §3.7).
+    CancellationDue,
     /// An inspection's finding that asks for rectification, with its `rectify_by` (rules.md §11, 第三十条).
     Finding,
     /// The street accepted a rectification (第三十四条).
@@ -48,10 +51,12 @@ pub enum Kind {
     RectificationRejected,
     /// The work was escalated to high-risk management (`F_MAJOR_HAZARD`, 第三十条第（七）项).
     Escalated,
+    /// Reminder: an open finding's `rectify_by` is today (第三十条, 第三十四条).
+    RectificationDue,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 13] = [
+    pub const ALL: [Kind; 15] = [
         Kind::Filed,
         Kind::Returned,
         Kind::Registered,
@@ -65,6 +70,8 @@ impl Kind {
         Kind::RectificationAccepted,
         Kind::RectificationRejected,
         Kind::Escalated,
+        Kind::CancellationDue,
+        Kind::RectificationDue,
     ];
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -81,6 +88,8 @@ impl Kind {
             Kind::RectificationAccepted => "rectification_accepted",
             Kind::RectificationRejected => "rectification_rejected",
             Kind::Escalated => "escalated",
+            Kind::CancellationDue => "cancellation_due",
+            Kind::RectificationDue => "rectification_due",
         }
     }
     pub fn parse(s: &str) -> Option<Kind> {
@@ -88,7 +97,13 @@ impl Kind {
     }
     /// A reminder is scheduled ahead and dropped at delivery when it no longer applies.
     pub const fn is_reminder(self) -> bool {
-        matches!(self, Kind::ExtensionWindowOpens | Kind::ValidUntilReached)
+        matches!(
+            self,
+            Kind::ExtensionWindowOpens
+                | Kind::ValidUntilReached
+                | Kind::CancellationDue
+                | Kind::RectificationDue
+        )
     }
 }
 
@@ -106,10 +121,15 @@ pub fn lang_tag(lang: Option<&str>) -> &'static str {
         .tag
 }
 
-/// The filing's `lang` from its stored JSON.
-fn lang_of(request: &str) -> &'static str {
+/// The filing's `lang` and `planned_end` from its stored JSON.
+fn lang_and_end_of(request: &str) -> (&'static str, Option<String>) {
     let v: Value = serde_json::from_str(request).unwrap_or(Value::Null);
-    lang_tag(v.get("lang").and_then(Value::as_str))
+    (
+        lang_tag(v.get("lang").and_then(Value::as_str)),
+        v.get("planned_end")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+    )
 }
 
 /// 09:00 Asia/Shanghai on `d`, in ms since the epoch: when a reminder for that day goes out.
@@ -146,32 +166,51 @@ impl Draft<'_> {
         })
     }
 
-    /// `payload` with what a registration's reminders need: its `valid_until` and the day its extension
-    /// window opens (`valid_until` − 14 days, rules.md §3.7). The event's row, once sent, becomes the
-    /// window's reminder and then the last day's (see [`next_reminder`]): no row of its own inside the
-    /// change's transaction.
+    /// `payload` with what a registration's reminders need: its `valid_until`, the day its extension
+    /// window opens (`valid_until` − 14 days, rules.md §3.7) and — when the planned completion
+    /// (`planned_end`) falls between today and `valid_until` — that day with its `cancellation_due`
+    /// (`planned_end` + `cancellation_working_days` working days, 第三十三条). The event's row, once
+    /// sent, becomes these reminders one after the other in date order (see [`next_reminder`]): no row
+    /// of its own inside the change's transaction.
     fn with_reminders(
         &self,
         mut payload: Value,
         valid_until: &str,
         filed_on: Date,
+        planned_end: Option<&str>,
     ) -> Result<Value, ApiError> {
         let Some(end) = Date::parse(valid_until) else {
             return Err(ApiError::internal("bad valid_until"));
         };
-        let days = self
-            .s
-            .engine
-            .ruleset_for(filed_on)
-            .params
-            .extension_window_days;
-        let start = end.add_days(1 - days as i32);
+        let params = &self.s.engine.ruleset_for(filed_on).params;
+        let start = end.add_days(1 - params.extension_window_days as i32);
+        let today = self.s.today();
+        let completion = planned_end
+            .and_then(Date::parse)
+            .filter(|d| *d >= today && *d <= end);
         if let Value::Object(m) = &mut payload {
             m.insert("valid_until".into(), Value::String(valid_until.to_owned()));
             m.insert(
                 "extension_window_start".into(),
                 Value::String(start.to_string()),
             );
+            if let Some(c) = completion {
+                let due = self
+                    .s
+                    .engine
+                    .calendar()
+                    .add_working_days(c, params.cancellation_working_days);
+                m.insert("planned_end".into(), Value::String(c.to_string()));
+                m.insert(
+                    "cancellation_due".into(),
+                    Value::String(due.date.to_string()),
+                );
+                m.insert(
+                    "cancellation_working_days".into(),
+                    Value::from(params.cancellation_working_days),
+                );
+                m.insert("calendar_provisional".into(), Value::Bool(due.provisional));
+            }
         }
         Ok(payload)
     }
@@ -186,6 +225,7 @@ pub fn for_new(
     at: &str,
     status: Status,
     valid_until: Option<&str>,
+    planned_end: Option<&str>,
 ) -> Result<Vec<OutboxDraft>, ApiError> {
     let d = Draft {
         s,
@@ -197,7 +237,7 @@ pub fn for_new(
     let with_code = json!({ "access_code": true });
     match (status, valid_until) {
         (Status::Registered, Some(vu)) => {
-            let p = d.with_reminders(with_code, vu, s.today())?;
+            let p = d.with_reminders(with_code, vu, s.today(), planned_end)?;
             Ok(vec![d.event(Kind::Registered, status, p, d.now_ms)?])
         }
         _ => Ok(vec![d.event(Kind::Filed, status, with_code, d.now_ms)?]),
@@ -210,7 +250,7 @@ pub fn for_update(
     rec: &FilingRecord,
     u: &FilingUpdate,
 ) -> Result<Vec<OutboxDraft>, ApiError> {
-    let lang = lang_of(u.request.as_deref().unwrap_or(&rec.request));
+    let (lang, planned_end) = lang_and_end_of(u.request.as_deref().unwrap_or(&rec.request));
     let d = Draft {
         s,
         street: &rec.street,
@@ -250,7 +290,9 @@ pub fn for_update(
         _ => return Ok(Vec::new()),
     };
     let payload = match (kind, new_valid_until) {
-        (Kind::Registered | Kind::Extended, Some(vu)) => d.with_reminders(payload, vu, filed_on)?,
+        (Kind::Registered | Kind::Extended, Some(vu)) => {
+            d.with_reminders(payload, vu, filed_on, planned_end.as_deref())?
+        }
         _ => payload,
     };
     Ok(vec![d.event(kind, u.status, payload, d.now_ms)?])
@@ -268,7 +310,7 @@ pub fn for_manage(
     let d = Draft {
         s,
         street: &rec.street,
-        lang: lang_of(&rec.request),
+        lang: lang_and_end_of(&rec.request).0,
         at: &at,
         now_ms: s.now_ms(),
     };
@@ -391,15 +433,57 @@ pub fn recipients(request: &str) -> Vec<String> {
     out
 }
 
-/// What a sent row becomes: a registration's event (`registered`, `extended`) its extension window's
-/// reminder, and that reminder the last day's — each a new event with its own id.
-fn next_reminder(kind: Kind, payload: &Value) -> Option<crate::store::OutboxNext> {
+/// A registration's reminders in the order they go out: by day, and on the same day the window's,
+/// then the planned completion's, then the last day's. The planned completion's is there only when the
+/// event that started the chain gave it (`planned_end` between that day and `valid_until`); rows
+/// written before it existed have none, and go window → last day as before.
+fn registration_reminders(payload: &Value) -> Vec<(Kind, Date)> {
     let day = |k: &str| payload.get(k).and_then(Value::as_str).and_then(Date::parse);
+    let mut chain: Vec<(Kind, Date)> = [
+        (Kind::ExtensionWindowOpens, "extension_window_start"),
+        (Kind::CancellationDue, "planned_end"),
+        (Kind::ValidUntilReached, "valid_until"),
+    ]
+    .into_iter()
+    .filter_map(|(k, field)| day(field).map(|d| (k, d)))
+    .collect();
+    chain.sort_by_key(|(_, d)| *d); // stable: same-day reminders keep the order above
+    chain
+}
+
+/// What a sent row becomes: a registration's event (`registered`, `extended`) its first reminder,
+/// and each reminder the next one in date order ([`registration_reminders`]); a `finding` the
+/// reminder on its `rectify_by` (none when that is the finding's own day: the finding's notice says
+/// it) — each a new event with its own id.
+fn next_reminder(
+    kind: Kind,
+    payload: &Value,
+    occurred_at: &str,
+) -> Option<crate::store::OutboxNext> {
     let (next, on) = match kind {
-        Kind::Registered | Kind::Extended => {
-            (Kind::ExtensionWindowOpens, day("extension_window_start")?)
+        Kind::Registered
+        | Kind::Extended
+        | Kind::ExtensionWindowOpens
+        | Kind::CancellationDue
+        | Kind::ValidUntilReached => {
+            let chain = registration_reminders(payload);
+            let at = chain
+                .iter()
+                .position(|(k, _)| *k == kind)
+                .map_or(0, |i| i + 1);
+            *chain.get(at)?
         }
-        Kind::ExtensionWindowOpens => (Kind::ValidUntilReached, day("valid_until")?),
+        Kind::Finding => {
+            let by = payload
+                .get("rectify_by")
+                .and_then(Value::as_str)
+                .and_then(Date::parse)?;
+            let found = occurred_at.get(..10).and_then(Date::parse);
+            if found.is_some_and(|f| by <= f) {
+                return None;
+            }
+            (Kind::RectificationDue, by)
+        }
         _ => return None,
     };
     Some(crate::store::OutboxNext {
@@ -409,11 +493,44 @@ fn next_reminder(kind: Kind, payload: &Value) -> Option<crate::store::OutboxNext
     })
 }
 
-/// Whether a reminder still applies to the registration as it now stands: in force, and still
-/// ending on the day the reminder was scheduled for (not extended past it, cancelled or revoked).
-fn still_applies(rec: &FilingRecord, payload: &Value) -> bool {
+/// Whether a reminder still applies as things now stand. A registration's (window, planned
+/// completion, last day): in force — not cancelled, revoked, or past its `valid_until` — and still
+/// ending on the day the reminder was scheduled for (not extended past it: the `extended` event starts
+/// a chain of its own). A finding's: the finding is still `open` with the same `rectify_by` (not
+/// answered, closed or referred); its note is added to `payload` (what to fix).
+async fn still_applies(
+    s: &AppState,
+    kind: Kind,
+    rec: &FilingRecord,
+    payload: &mut Value,
+) -> Result<bool, String> {
+    if kind == Kind::RectificationDue {
+        let Some(id) = payload.get("finding_id").and_then(Value::as_str) else {
+            return Ok(false);
+        };
+        let f = s
+            .store
+            .get_finding(id)
+            .await
+            .map_err(|e| format!("store: {e}"))?;
+        let by = payload.get("rectify_by").and_then(Value::as_str);
+        let Some(f) = f.filter(|f| {
+            f.status == "open"
+                && f.rectify_by.as_deref() == by
+                && f.filing_no.as_deref() == Some(rec.filing_no.as_str())
+        }) else {
+            return Ok(false);
+        };
+        if let Value::Object(m) = payload {
+            m.insert("note".into(), Value::String(f.note));
+        }
+        return Ok(true);
+    }
     let vu = payload.get("valid_until").and_then(Value::as_str);
-    rec.status.is_live() && rec.receipt.as_ref().map(|r| r.valid_until.as_str()) == vu
+    let not_past = vu.and_then(Date::parse).is_some_and(|d| s.today() <= d);
+    Ok(rec.status.is_live()
+        && not_past
+        && rec.receipt.as_ref().map(|r| r.valid_until.as_str()) == vu)
 }
 
 async fn attempt(s: &AppState, senders: &Senders, row: &OutboxRow) -> OutboxOutcome {
@@ -433,15 +550,21 @@ async fn attempt(s: &AppState, senders: &Senders, row: &OutboxRow) -> OutboxOutc
         Ok(None) => return failed_attempt(out, "the filing is not found".into(), s.now_ms()),
         Err(e) => return failed_attempt(out, format!("store: {e}"), s.now_ms()),
     };
-    let payload: Value = serde_json::from_str(&row.payload).unwrap_or(Value::Null);
+    let mut payload: Value = serde_json::from_str(&row.payload).unwrap_or(Value::Null);
     let Some(kind) = Kind::parse(&row.kind) else {
         out.state = "failed".into();
         out.last_error = Some(format!("unknown event type {:?}", row.kind));
         return out;
     };
-    if kind.is_reminder() && !still_applies(&rec, &payload) {
-        out.state = "dropped".into();
-        return out;
+    if kind.is_reminder() {
+        match still_applies(s, kind, &rec, &mut payload).await {
+            Ok(true) => {}
+            Ok(false) => {
+                out.state = "dropped".into();
+                return out;
+            }
+            Err(e) => return failed_attempt(out, e, s.now_ms()),
+        }
     }
     let msg = texts::render(s, kind, row, &rec, &payload);
     let mut errors = Vec::new();
@@ -477,7 +600,7 @@ async fn attempt(s: &AppState, senders: &Senders, row: &OutboxRow) -> OutboxOutc
     }
     if errors.is_empty() {
         out.state = "done".into();
-        out.then = next_reminder(kind, &payload);
+        out.then = next_reminder(kind, &payload, &row.occurred_at);
         out
     } else {
         failed_attempt(out, errors.join("; "), s.now_ms())

@@ -33,6 +33,8 @@ fn event_key(k: Kind) -> Key {
         Kind::RectificationAccepted => Key::NotifyRectificationAccepted,
         Kind::RectificationRejected => Key::NotifyRectificationRejected,
         Kind::Escalated => Key::NotifyEscalated,
+        Kind::CancellationDue => Key::NotifyCancellationDue,
+        Kind::RectificationDue => Key::NotifyRectificationDue,
     }
 }
 
@@ -191,6 +193,53 @@ pub fn render(
             });
             put("valid_until", Value::String(vu.to_owned()));
             put("extension_window_start", Value::String(start.to_owned()));
+        }
+        Kind::CancellationDue => {
+            let end = text_of(payload, "planned_end").unwrap_or_default();
+            let due = text_of(payload, "cancellation_due").unwrap_or_default();
+            let days = payload
+                .get("cancellation_working_days")
+                .and_then(Value::as_u64)
+                .unwrap_or_else(|| {
+                    u64::from(
+                        s.engine
+                            .ruleset_for(s.today())
+                            .params
+                            .cancellation_working_days,
+                    )
+                });
+            lines.push(l.fill(
+                Key::NotifyCancellationDueLine,
+                &[
+                    ("date", &date(l, end)),
+                    ("days", &days),
+                    ("due", &date(l, due)),
+                ],
+            ));
+            put("planned_end", Value::String(end.to_owned()));
+            put("cancellation_due", Value::String(due.to_owned()));
+            put("cancellation_working_days", Value::from(days));
+            if let Some(p) = payload.get("calendar_provisional").and_then(Value::as_bool) {
+                put("calendar_provisional", Value::Bool(p));
+            }
+        }
+        Kind::RectificationDue => {
+            let code = text_of(payload, "finding").unwrap_or_default();
+            let by = text_of(payload, "rectify_by").unwrap_or_default();
+            let title = crate::inspections::code_title(s, code, l);
+            lines.push(l.fill(
+                Key::NotifyRectificationDueLine,
+                &[("finding", &title), ("date", &date(l, by))],
+            ));
+            if let Some(n) = text_of(payload, "note") {
+                lines.push(l.fill(Key::NotifyFindingNote, &[("note", &n)]));
+                put("note", Value::String(n.to_owned()));
+            }
+            put("finding", Value::String(code.to_owned()));
+            put("rectify_by", Value::String(by.to_owned()));
+            if let Some(id) = text_of(payload, "finding_id") {
+                put("finding_id", Value::String(id.to_owned()));
+            }
         }
         Kind::Finding => {
             let code = text_of(payload, "finding").unwrap_or_default();

@@ -214,6 +214,7 @@ pub async fn create(
         receipt
             .as_ref()
             .map(|r: &ReceiptDraft| r.valid_until.as_str()),
+        Some(c.filing.planned_end.as_str()),
     )?;
     let nf = NewFiling {
         street: c.street.clone(),
