@@ -652,6 +652,84 @@ mod tests {
         );
     }
 
+    /// The kinds a row goes through after `first`, with their days.
+    fn chain(first: Kind, payload: &Value, at: &str) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        let mut kind = first;
+        while let Some(n) = next_reminder(kind, payload, at) {
+            kind = Kind::parse(&n.kind).unwrap();
+            out.push((kind.as_str(), crate::clock::rfc3339(n.deliver_after_ms)));
+            assert!(out.len() < 10);
+        }
+        out
+    }
+
+    #[test]
+    fn a_registrations_reminders_go_in_date_order() {
+        let at = "2026-11-23T10:00:00.000+08:00";
+        let p = |end: Option<&str>| {
+            let mut v =
+                json!({ "extension_window_start": "2027-05-09", "valid_until": "2027-05-23" });
+            if let Some(e) = end {
+                v["planned_end"] = json!(e);
+            }
+            v
+        };
+        let days = |c: Vec<(&'static str, String)>| -> Vec<String> {
+            c.into_iter()
+                .map(|(k, t)| format!("{k} {}", &t[..10]))
+                .collect()
+        };
+        // Before the window, inside it, on the last day, none (rows written before it existed).
+        assert_eq!(
+            days(chain(Kind::Registered, &p(Some("2027-02-28")), at)),
+            [
+                "cancellation_due 2027-02-28",
+                "extension_window_opens 2027-05-09",
+                "valid_until_reached 2027-05-23"
+            ]
+        );
+        assert_eq!(
+            days(chain(Kind::Extended, &p(Some("2027-05-15")), at)),
+            [
+                "extension_window_opens 2027-05-09",
+                "cancellation_due 2027-05-15",
+                "valid_until_reached 2027-05-23"
+            ]
+        );
+        assert_eq!(
+            days(chain(Kind::Registered, &p(Some("2027-05-23")), at)),
+            [
+                "extension_window_opens 2027-05-09",
+                "cancellation_due 2027-05-23",
+                "valid_until_reached 2027-05-23"
+            ]
+        );
+        assert_eq!(
+            days(chain(Kind::Registered, &p(None), at)),
+            [
+                "extension_window_opens 2027-05-09",
+                "valid_until_reached 2027-05-23"
+            ]
+        );
+        // Events of no registration chain start none.
+        assert!(chain(Kind::Cancelled, &p(Some("2027-02-28")), at).is_empty());
+    }
+
+    #[test]
+    fn a_finding_is_reminded_on_its_rectify_by_unless_that_is_its_own_day() {
+        let at = "2026-11-23T10:00:00.000+08:00";
+        assert_eq!(
+            chain(Kind::Finding, &json!({ "rectify_by": "2026-11-26" }), at),
+            [(
+                "rectification_due",
+                "2026-11-26T09:00:00.000+08:00".to_owned()
+            )]
+        );
+        assert!(chain(Kind::Finding, &json!({ "rectify_by": "2026-11-23" }), at).is_empty());
+        assert!(chain(Kind::Finding, &json!({}), at).is_empty());
+    }
+
     #[test]
     fn recipients_are_the_given_addresses_once() {
         let r = r#"{"applicant":{"email":"a@example.com"},"agent":{"email":"A@example.com"}}"#;
