@@ -102,7 +102,17 @@ async fn the_pledge_is_affirmed_in_the_form_and_printed(b: Backend) {
     assert!(html.contains("一、如实登记。"));
     assert!(html.contains("完工后 3 个工作日内申报注销"), "{html}");
     assert!(html.contains("承诺人（申报人）：张*"));
-    assert!(html.contains(stored["signed_at"].as_str().unwrap()));
+    // the time of the affirmation as people read it (issue 15: no ISO timestamps on printed pages)
+    let at = stored["signed_at"].as_str().unwrap();
+    let (y, m, d) = (
+        &at[..4],
+        at[5..7].trim_start_matches('0'),
+        at[8..10].trim_start_matches('0'),
+    );
+    assert!(
+        html.contains(&format!("确认时间：{y}年{m}月{d}日 {}", &at[11..16])),
+        "{html}"
+    );
     assert!(!html.contains("张三"), "the public notice masks the signer");
 }
 
