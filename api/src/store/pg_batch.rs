@@ -193,18 +193,29 @@ async fn write_group(
             rc_hr.push(r.high_risk);
         }
     }
-    if !ev_data.is_empty() {
-        ev.iter()
-            .fold(
-                sqlx::query(
-                    "INSERT INTO events (filing_no, at, actor, actor_name, action, reason, data) \
-                     SELECT u.no, u.at, u.actor, u.actor_name, u.action, u.reason, u.data \
-                     FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) \
-                     WITH ORDINALITY AS u (no, at, actor, actor_name, action, reason, data, ord) ORDER BY u.ord",
-                ),
-                |q, column| q.bind(column),
-            )
-            .bind(&ev_data)
+    // The history events and the outbox rows of the group in one statement (a data-modifying CTE): one
+    // round trip fewer per group commit than two INSERTs — the outbox's cost on receipts/s (BENCHMARKS.md).
+    // Empty arrays insert nothing.
+    if !ev_data.is_empty() || !ob_after.is_empty() {
+        let q = ev.iter().fold(
+            sqlx::query(
+                "WITH e AS (INSERT INTO events (filing_no, at, actor, actor_name, action, reason, data) \
+                 SELECT u.no, u.at, u.actor, u.actor_name, u.action, u.reason, u.data \
+                 FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) \
+                 WITH ORDINALITY AS u (no, at, actor, actor_name, action, reason, data, ord) ORDER BY u.ord) \
+                 INSERT INTO outbox (id, type, occurred_at, filing_no, street, status, lang, payload, state, \
+                 email_state, webhook_state, attempts, deliver_after_ms, next_attempt_ms, lease_until_ms) \
+                 SELECT o.id, o.type, o.at, o.no, o.street, o.status, o.lang, o.payload, 'pending', 'pending', \
+                        'pending', 0, o.after, o.after, 0 \
+                 FROM UNNEST($8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], \
+                             $14::text[], $15::text[], $16::bigint[]) \
+                      AS o (id, type, at, no, street, status, lang, payload, after)",
+            ),
+            |q, column| q.bind(column),
+        );
+        ob.iter()
+            .fold(q.bind(&ev_data), |q, column| q.bind(column))
+            .bind(&ob_after)
             .execute(&mut *tx)
             .await
             .map_err(db)?;
@@ -221,24 +232,6 @@ async fn write_group(
                 |q, column| q.bind(column),
             )
             .bind(&rc_hr)
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?;
-    }
-    if !ob_after.is_empty() {
-        ob.iter()
-            .fold(
-                sqlx::query(
-                    "INSERT INTO outbox (id, type, occurred_at, filing_no, street, status, lang, payload, state, \
-                     email_state, webhook_state, attempts, deliver_after_ms, next_attempt_ms, lease_until_ms) \
-                     SELECT u.id, u.type, u.at, u.no, u.street, u.status, u.lang, u.payload, 'pending', 'pending', \
-                            'pending', 0, u.after, u.after, 0 \
-                     FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], \
-                                 $8::text[], $9::bigint[]) AS u (id, type, at, no, street, status, lang, payload, after)",
-                ),
-                |q, column| q.bind(column),
-            )
-            .bind(&ob_after)
             .execute(&mut *tx)
             .await
             .map_err(db)?;
