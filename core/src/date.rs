@@ -74,6 +74,37 @@ impl Date {
     }
 
     /// Parses exactly `YYYY-MM-DD`.
+    /// The date as people read it in Chinese: `2026年12月2日` (one writer for the widget, the console,
+    /// the API's pages and notifications).
+    pub fn words_zh(self) -> String {
+        let (y, m, d) = self.ymd();
+        format!("{y}年{m}月{d}日")
+    }
+
+    /// The date as people read it in English: `2 December 2026`.
+    pub fn words_en(self) -> String {
+        const MONTHS: [&str; 12] = [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ];
+        let (y, m, d) = self.ymd();
+        let name = MONTHS
+            .get((m as usize).saturating_sub(1))
+            .copied()
+            .unwrap_or_default();
+        format!("{d} {name} {y}")
+    }
+
     pub fn parse(s: &str) -> Option<Date> {
         let b = s.as_bytes();
         if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {

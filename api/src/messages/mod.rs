@@ -366,27 +366,9 @@ impl Lang {
 
     /// A date as people read it: 2026年12月2日, 2 December 2026.
     pub fn date(self, d: anbei_core::Date) -> String {
-        let (y, m, day) = d.ymd();
         match self {
-            Lang::ZhCn => format!("{y}年{m}月{day}日"),
-            Lang::En => {
-                const MONTHS: [&str; 12] = [
-                    "January",
-                    "February",
-                    "March",
-                    "April",
-                    "May",
-                    "June",
-                    "July",
-                    "August",
-                    "September",
-                    "October",
-                    "November",
-                    "December",
-                ];
-                let name = MONTHS.get(m as usize - 1).copied().unwrap_or_default();
-                format!("{day} {name} {y}")
-            }
+            Lang::ZhCn => d.words_zh(),
+            Lang::En => d.words_en(),
         }
     }
 

@@ -134,27 +134,9 @@ pub use anbei_core::assess::fill;
 
 /// A date in words, without the weekday: 2026年12月2日 / 2 December 2026.
 pub fn fmt_day(lang: Lang, d: Date) -> String {
-    let (y, m, day) = d.ymd();
     match lang.texts() {
-        Texts::Zh => format!("{y}年{m}月{day}日"),
-        Texts::En => {
-            const M: [&str; 12] = [
-                "January",
-                "February",
-                "March",
-                "April",
-                "May",
-                "June",
-                "July",
-                "August",
-                "September",
-                "October",
-                "November",
-                "December",
-            ];
-            let mi = (m as usize).saturating_sub(1);
-            format!("{day} {} {y}", M.get(mi).copied().unwrap_or(""))
-        }
+        Texts::Zh => d.words_zh(),
+        Texts::En => d.words_en(),
     }
 }
 
