@@ -18,7 +18,7 @@ use crate::routes::Routes;
 use crate::routes::pages::esc;
 use crate::routes::receipts::{Verification, verification};
 use crate::store::FilingRecord;
-use anbei_core::{Code, Date};
+use anbei_core::Code;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
@@ -84,16 +84,6 @@ pub fn wants_html(headers: &HeaderMap) -> bool {
         }
     }
     html > 0 && html > json
-}
-
-/// A date in words: `2026年12月2日` / `2 December 2026` (the catalogue's [`Lang::date`]).
-pub fn date_words(lang: Lang, d: Date) -> String {
-    lang.date(d)
-}
-
-/// A stored `YYYY-MM-DD…` (a date or an RFC 3339 time) in words; as stored when it is not one.
-pub fn words_of(lang: Lang, stored: &str) -> String {
-    lang.date_of(stored)
 }
 
 /// How a registration's state is shown: banner class, icon, words.
@@ -166,12 +156,12 @@ impl Look {
 
 /// The day a registration left force (revoked, cancelled: its last change), in words.
 fn changed_on(lang: Lang, rec: &FilingRecord) -> String {
-    words_of(lang, &rec.updated_at)
+    lang.date_of(&rec.updated_at)
 }
 
 /// The sentence under the banner.
 fn detail(lang: Lang, look: Look, v: &Verification, rec: &FilingRecord) -> String {
-    let until = words_of(lang, &v.valid_until);
+    let until = lang.date_of(&v.valid_until);
     match look {
         Look::Valid if v.status == State::Extended => {
             lang.fill(Key::ScanExtendedDetail, &[("until", &until)])
@@ -199,7 +189,7 @@ pub fn void_line(lang: Lang, v: &Verification, rec: &FilingRecord) -> Option<Str
         State::Cancelled => lang.fill(Key::VoidCancelledOn, &[("date", &changed_on(lang, rec))]),
         State::Expired => lang.fill(
             Key::VoidExpiredAfter,
-            &[("until", &words_of(lang, &v.valid_until))],
+            &[("until", &lang.date_of(&v.valid_until))],
         ),
         State::Filed | State::Returned | State::Refused => {
             lang.text(Key::VoidNotInForce).to_owned()
@@ -350,7 +340,7 @@ fn checked_at(s: &AppState) -> (String, String) {
     let at = |lang: Lang| {
         lang.fill(
             Key::ScanCheckedAtValue,
-            &[("date", &words_of(lang, &now)), ("time", &time)],
+            &[("date", &lang.date_of(&now)), ("time", &time)],
         )
     };
     (at(Lang::ZhCn), at(Lang::En))
@@ -432,8 +422,8 @@ fn render(
     row(
         &mut h,
         Key::ScanValidUntil,
-        &words_of(Lang::ZhCn, &v.valid_until),
-        Some(&words_of(Lang::En, &v.valid_until)),
+        &Lang::ZhCn.date_of(&v.valid_until),
+        Some(&Lang::En.date_of(&v.valid_until)),
     );
     row(&mut h, Key::ScanApplicant, &v.applicant, None);
     row(&mut h, Key::ScanContractor, &v.contractor, None);
@@ -561,13 +551,13 @@ mod tests {
 
     #[test]
     fn dates_in_words() {
-        let d = Date::parse("2026-12-02").unwrap();
-        assert_eq!(date_words(Lang::ZhCn, d), "2026年12月2日");
-        assert_eq!(date_words(Lang::En, d), "2 December 2026");
+        let d = anbei_core::Date::parse("2026-12-02").unwrap();
+        assert_eq!(Lang::ZhCn.date(d), "2026年12月2日");
+        assert_eq!(Lang::En.date(d), "2 December 2026");
         assert_eq!(
-            words_of(Lang::ZhCn, "2027-05-23T10:00:00.000+08:00"),
+            Lang::ZhCn.date_of("2027-05-23T10:00:00.000+08:00"),
             "2027年5月23日"
         );
-        assert_eq!(words_of(Lang::En, "soon"), "soon");
+        assert_eq!(Lang::En.date_of("soon"), "soon");
     }
 }
