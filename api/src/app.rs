@@ -16,6 +16,8 @@ use axum::response::Response;
 use std::collections::HashSet;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
+use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 pub struct Inner {
@@ -270,7 +272,20 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(
             state.clone(),
             security_headers,
-        ));
+        ))
+        // Transport only (issue 17): JSON, pages and CSV over 1 KB are gzip-compressed when the client
+        // accepts it; what is signed or stored does not change. Precompressed assets (statics.rs) carry
+        // their own Content-Encoding and pass through; images and PDFs (uploads) are compressed already.
+        .layer(
+            CompressionLayer::new().compress_when(
+                SizeAbove::new(1024)
+                    .and(NotForContentType::GRPC)
+                    .and(NotForContentType::IMAGES)
+                    .and(NotForContentType::SSE)
+                    .and(NotForContentType::const_new("application/pdf"))
+                    .and(NotForContentType::const_new("application/wasm")),
+            ),
+        );
     if !state.cfg.cors_origins.is_empty() {
         let origins: Vec<HeaderValue> = state
             .cfg
