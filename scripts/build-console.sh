@@ -63,17 +63,22 @@ install -m 644 "$cache/$key.wasm" "$out/anbei-console_bg.wasm"
 grep -q "__wbg_init as default" "$out/anbei-console.js" || die "the glue no longer exports __wbg_init"
 install -m 644 console/www/index.html console/www/console.css "$out/"
 
+# Content names, precompressed copies and manifest.json (scripts/assets.mjs; served by statics.rs):
+# index.html (revalidated on every visit) loads anbei-console.<hash>.js, console.<hash>.css and
+# anbei-console_bg.<hash>.wasm, each cached for a year. anbei-console.js stays under its own name too.
+node scripts/assets.mjs "$out" --name anbei-console_bg.wasm console.css \
+  --rewrite anbei-console.js index.html --pin anbei-console.js
+grep -q 'anbei-console\.[0-9a-f]\{16\}\.js' "$out/index.html" || die "index.html does not load a content-named entry"
+files=(index.html $(grep -o 'anbei-console\.[0-9a-f]\{16\}\.js\|console\.[0-9a-f]\{16\}\.css' "$out/index.html" | sort -u)
+       $(grep -o 'anbei-console_bg\.[0-9a-f]\{16\}\.wasm' "$out/anbei-console.js" | head -n1))
+
 size() { wc -c <"$1" | tr -d ' '; }
-brotli_size() {
-  if command -v brotli >/dev/null; then brotli -q 11 -c "$1" | wc -c
-  else node -e 'const z=require("zlib");process.stdout.write(String(z.brotliCompressSync(require("fs").readFileSync(process.argv[1]),{params:{[z.constants.BROTLI_PARAM_QUALITY]:11}}).length))' "$1"; fi
-}
 total_raw=0; total_gz=0; total_br=0
-printf '%-26s %9s %9s %9s\n' file raw gzip brotli
-for f in index.html console.css anbei-console.js anbei-console_bg.wasm; do
-  raw=$(size "$out/$f"); gz=$(gzip -9 -c "$out/$f" | wc -c); br=$(brotli_size "$out/$f")
-  printf '%-26s %9d %9d %9d\n' "$f" "$raw" "$gz" "$br"
+printf '%-42s %9s %9s %9s\n' file raw gzip brotli
+for f in "${files[@]}"; do
+  raw=$(size "$out/$f"); gz=$(size "$out/$f.gz"); br=$(size "$out/$f.br")
+  printf '%-42s %9d %9d %9d\n' "$f" "$raw" "$gz" "$br"
   total_raw=$((total_raw+raw)); total_gz=$((total_gz+gz)); total_br=$((total_br+br))
 done
-printf '%-26s %9d %9d %9d  (bytes; budget: gzip ≤ 300000)\n' total "$total_raw" "$total_gz" "$total_br"
+printf '%-42s %9d %9d %9d  (bytes; budget: gzip ≤ 300000)\n' total "$total_raw" "$total_gz" "$total_br"
 if [ "$total_gz" -gt 300000 ]; then echo "build-console: WARNING: bundle is over the 300 KB gzip budget" >&2; fi

@@ -2,7 +2,8 @@
 # Builds the widget's release bundle into www/dist/ (not committed) with locally installed tools only:
 #   cargo (wasm32-unknown-unknown, profile wasm-release, std rebuilt for size) → wasm-bindgen (--target web)
 #   → wasm-opt -Oz, then the entry module anbei-widget.js (custom element + AnbeiWidget.mount) next to its
-# glue and wasm. Prints raw / gzip / brotli sizes. Idempotent. Missing tools: run scripts/setup.sh.
+# glue and wasm; then content names and brotli/gzip copies (scripts/assets.mjs). Prints raw / gzip /
+# brotli sizes. Idempotent. Missing tools: run scripts/setup.sh.
 # Honours CARGO_TARGET_DIR (default target/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -60,15 +61,20 @@ fi
 grep -q "customElements.define('anbei-widget'" "$out/anbei-widget.js" || die "the entry module lost its custom element"
 rm -f "$out/anbei-widget-glue.js"
 
+# Content names, precompressed copies and manifest.json (scripts/assets.mjs; served by statics.rs): the
+# wasm becomes anbei-widget_bg.<hash>.wasm (cached for a year), the entry keeps its stable URL (short
+# cache + ETag) and gets a content-named copy for portals that pin it with Subresource Integrity.
+node scripts/assets.mjs "$out" --name anbei-widget_bg.wasm --rewrite anbei-widget.js --pin anbei-widget.js
+wasm=$(grep -o 'anbei-widget_bg\.[0-9a-f]\{16\}\.wasm' "$out/anbei-widget.js" | head -n1)
+[ -n "$wasm" ] || die "the entry module does not load a content-named wasm"
+
 size() { wc -c <"$1" | tr -d ' '; }
 total_raw=0; total_gz=0; total_br=0
-printf '%-26s %9s %9s %9s\n' file raw gzip brotli
-for f in anbei-widget.js anbei-widget_bg.wasm; do
-  raw=$(size "$out/$f"); gz=$(gzip -9 -c "$out/$f" | wc -c)
-  if command -v brotli >/dev/null; then br=$(brotli -q 11 -c "$out/$f" | wc -c)
-  else br=$(node -e 'const z=require("zlib");process.stdout.write(String(z.brotliCompressSync(require("fs").readFileSync(process.argv[1]),{params:{[z.constants.BROTLI_PARAM_QUALITY]:11}}).length))' "$out/$f"); fi
-  printf '%-26s %9d %9d %9d\n' "$f" "$raw" "$gz" "$br"
+printf '%-42s %9s %9s %9s\n' file raw gzip brotli
+for f in anbei-widget.js "$wasm"; do
+  raw=$(size "$out/$f"); gz=$(size "$out/$f.gz"); br=$(size "$out/$f.br")
+  printf '%-42s %9d %9d %9d\n' "$f" "$raw" "$gz" "$br"
   total_raw=$((total_raw+raw)); total_gz=$((total_gz+gz)); total_br=$((total_br+br))
 done
-printf '%-26s %9d %9d %9d  (bytes; budget: gzip ≤ 250000)\n' total "$total_raw" "$total_gz" "$total_br"
+printf '%-42s %9d %9d %9d  (bytes; budget: gzip ≤ 250000)\n' total "$total_raw" "$total_gz" "$total_br"
 if [ "$total_gz" -gt 250000 ]; then echo "build-widget: WARNING: bundle is over the 250 KB gzip budget (see BENCHMARKS.md)" >&2; fi

@@ -10,7 +10,9 @@ use crate::{ratelimit, routes};
 use anbei_core::{Date, Engine};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::http::{HeaderName, HeaderValue, Method, header};
+use axum::http::{
+    Extensions, HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Version, header,
+};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use std::collections::HashSet;
@@ -283,7 +285,12 @@ pub fn router(state: AppState) -> Router {
                     .and(NotForContentType::IMAGES)
                     .and(NotForContentType::SSE)
                     .and(NotForContentType::const_new("application/pdf"))
-                    .and(NotForContentType::const_new("application/wasm")),
+                    .and(NotForContentType::const_new("application/wasm"))
+                    // an asset with a validator (statics.rs) is sent as built: compressing it here
+                    // would send two representations under one strong ETag
+                    .and(|_: StatusCode, _: Version, h: &HeaderMap, _: &Extensions| {
+                        !h.contains_key(header::ETAG)
+                    }),
             ),
         );
     if !state.cfg.cors_origins.is_empty() {

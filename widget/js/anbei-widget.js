@@ -4,7 +4,8 @@
 // position so several widgets on a page never share saved answers).
 // Events (bubbling, composed) on the element: anbei:result {scope, high_risk, ...}, anbei:submitted {filing_no, receipt_no}.
 // For frameworks: AnbeiWidget.mount(element, {api, lang, street, mode}) → {unmount()}. The only global.
-// Optional speed-up for a portal: <link rel="preload" href=".../anbei-widget_bg.wasm" as="fetch" type="application/wasm" crossorigin>.
+// Optional speed-up for a portal: preload the wasm by the content name /widget/manifest.json gives (README).
+// The build renames anbei-widget_bg.wasm below to that content name (scripts/assets.mjs).
 // Styles live in the shadow root; theme with custom properties on the element (--anbei-accent, --anbei-font,
 // --anbei-radius, --anbei-ink, --anbei-bg, --anbei-error, --anbei-focus, --anbei-font-size).
 // scripts/build-widget.sh appends this file to the wasm-bindgen glue (one request less before the wasm
