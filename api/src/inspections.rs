@@ -70,7 +70,8 @@ pub fn scheduled(
 /// The inspections a state change `u` of `rec` makes due, stored in its transaction (rules.md §9.1):
 /// a high-risk registration taking effect (by an officer's acceptance, or at once) gets
 /// `INSPECTION_HIGH_RISK` within `inspection_working_days` working days (第三十二条第（一）项); a
-/// cancellation (注销申报) gets `INSPECTION_COMPLETION` (第三十三条; *product policy*: 3 working days).
+/// declaration of completion (注销申报) gets `INSPECTION_COMPLETION` (第三十三条; *product policy*: 3
+/// working days).
 pub fn for_update(
     s: &AppState,
     rec: &FilingRecord,
@@ -81,7 +82,7 @@ pub fn for_update(
     let high_risk = u.high_risk.unwrap_or(rec.high_risk);
     let kind = if takes_effect && high_risk {
         InspectionKind::HighRisk
-    } else if u.event.action == Action::Cancel {
+    } else if u.event.action == Action::DeclareCompletion {
         InspectionKind::Completion
     } else {
         return Ok(Vec::new());

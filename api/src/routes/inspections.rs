@@ -4,7 +4,7 @@
 //! referral. Every change is one store transaction with its audit entries and notifications.
 
 use crate::app::AppState;
-use crate::auth::{Applicant, Officer, StreetOfficer};
+use crate::auth::{Officer, Party, StreetOfficer};
 use crate::error::ApiBody;
 use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, FieldProblem, Msg, parse_json};
 use crate::inspections::{self as ins, InspectionEntry, InspectionView};
@@ -486,7 +486,11 @@ pub async fn record(
             )])
         })?;
     may_inspect(&o, Some(kind))?;
+    // A declared completion stays under management until its completion check closes it (a patrol or a
+    // follow-up may still find something); a registration cancelled before v3 (closed at once) may
+    // still get the completion check it was scheduled.
     let in_management = rec.status.is_live()
+        || rec.status == Status::CompletionDeclared
         || (kind == InspectionKind::Completion && rec.status == Status::Cancelled);
     if !in_management {
         return Err(ApiError::State {
@@ -734,10 +738,77 @@ pub async fn record(
         }
         ops.push(ManageOp::AddFinding(f.clone()));
     }
-    let wake = !outbox.is_empty();
-    s.store.manage_write(ops, audit, outbox).await?;
-    if wake {
-        s.outbox_wake.notify_one();
+    // The completion check closes the loop (rules.md §7 v3, 第三十三条 "现场核实确认，实现闭环管理"): with
+    // `IC_WORK_COMPLETED` ok, no finding in it and none left open or awaiting the street's decision, a
+    // declared completion becomes `cancelled` — in the same transaction as the inspection, with its
+    // history event, audit entry and the applicant's `cancelled` notification. With findings it stays
+    // `completion_declared`; the next completion check falls due when they are to be rectified.
+    let closes = kind == InspectionKind::Completion
+        && rec.status == Status::CompletionDeclared
+        && findings.is_empty()
+        && b.items
+            .iter()
+            .any(|it| it.code == "IC_WORK_COMPLETED" && it.answer == "ok")
+        && !m
+            .findings
+            .iter()
+            .any(|f| matches!(f.status.as_str(), "open" | "rectified"));
+    if kind == InspectionKind::Completion
+        && rec.status == Status::CompletionDeclared
+        && !findings.is_empty()
+    {
+        // *Product policy*: the re-check is due on the latest `rectify_by` (or the usual 3 working
+        // days when none asks for rectification).
+        let due = findings
+            .iter()
+            .filter_map(|f| f.rectify_by.as_deref().and_then(Date::parse))
+            .max()
+            .or_else(|| {
+                s.engine
+                    .inspection_due(InspectionKind::Completion, day, false)
+                    .map(|c| c.date)
+            });
+        ops.push(ManageOp::AddInspection(ins::scheduled(
+            &rec,
+            &rec.columns,
+            InspectionKind::Completion,
+            due,
+            &now,
+        )?));
+    }
+    if closes {
+        let mut u = crate::routes::registrations::staff_step(
+            &s,
+            &rec,
+            &o,
+            crate::lifecycle::Action::Cancel,
+        )?;
+        let declared = rec
+            .events
+            .iter()
+            .rev()
+            .find(|e| e.action == crate::lifecycle::Action::DeclareCompletion)
+            .and_then(|e| e.data.as_ref());
+        u.event.data = Some(json!({
+            "inspection_id": inspection_id.0,
+            "completion_date": declared.and_then(|d| d.get("completion_date")).cloned(),
+        }));
+        audit.push(o.audit(
+            &s,
+            "cancelled",
+            &rec.filing_no,
+            "ok",
+            Some(inspection_id.0.clone()),
+        ));
+        u.audit = audit;
+        u.manage = ops;
+        crate::routes::registrations::store_update(&s, &rec, u).await?;
+    } else {
+        let wake = !outbox.is_empty();
+        s.store.manage_write(ops, audit, outbox).await?;
+        if wake {
+            s.outbox_wake.notify_one();
+        }
     }
     let m = s.store.manage_of(&rec.filing_no).await?;
     let inspection = ins::views(&s, &rec, &m, true)?
@@ -841,18 +912,20 @@ pub struct RectificationIn {
     pub photos: Vec<String>,
 }
 
-/// The applicant answers a finding with what was done (第三十四条, 第十三条第（一）项): a note and
-/// photos. The finding awaits the street's decision (`rectified`).
+/// The applicant or the contractor named in the filing (its own access code, rules.md §10: "the
+/// contractor uploads evidence") answers a finding with what was done (第三十四条, 第十三条第（一）项): a
+/// note and photos. The finding awaits the street's decision (`rectified`).
 #[utoipa::path(post, path = "/api/v1/registrations/{filing_no}/findings/{id}/rectification", tag = "inspections",
     params(("filing_no" = String, Path), ("id" = String, Path)), security(("bearer" = [])), request_body(content = RectificationIn),
     responses((status = 201, body = crate::inspections::FindingView), (status = 404, body = crate::error::Problem),
               (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn rectify(
     State(s): State<AppState>,
-    Applicant { rec, client }: Applicant,
+    party: Party,
     ApiPath((_, id)): ApiPath<(String, String)>,
     ApiJson(b): ApiJson<RectificationIn>,
 ) -> Result<(StatusCode, Json<crate::inspections::FindingView>), ApiError> {
+    let rec = &party.rec;
     let f = finding_of(&s, &rec.filing_no, &id).await?;
     if f.status != "open" {
         return Err(ApiError::State {
@@ -873,7 +946,7 @@ pub async fn rectify(
         finding_id: f.id.clone(),
         filing_no: rec.filing_no.clone(),
         at: now.clone(),
-        by_role: "applicant".into(),
+        by_role: party.actor.as_str().into(),
         note,
         photos: Value::from(b.photos.clone()).to_string(),
         decision: None,
@@ -881,8 +954,7 @@ pub async fn rectify(
         decided_by: None,
         decided_at: None,
     };
-    let mut audit =
-        crate::auth::applicant_audit(&s, &client, "rectification_submitted", &rec.filing_no);
+    let mut audit = party.audit(&s, "rectification_submitted");
     audit.detail = Some(f.id.clone());
     let ops = vec![
         ManageOp::PutFinding(FindingRow {
@@ -895,7 +967,7 @@ pub async fn rectify(
     s.store.manage_write(ops, vec![audit], vec![]).await?;
     Ok((
         StatusCode::CREATED,
-        Json(view_of(&s, &rec, &f.id, false).await?),
+        Json(view_of(&s, rec, &f.id, false).await?),
     ))
 }
 
