@@ -88,7 +88,10 @@ pub struct InspectionList {
 
 /// The inspections this account covers, by due date (rules.md §9.1; scoped like the ledger: officer
 /// its street, community its community, patrol its street or communities, property its areas, viewer
-/// its department's works, admin any street).
+/// its department's works, admin any street). A property account also gets its property watches due
+/// today (`INSPECTION_PROPERTY_WATCH`, one per working day of work at height in its areas, §9.1),
+/// generated as the list is read: their `id` is `watch_<filing_no>_<yyyymmdd>` and is not stored —
+/// record one with `POST /api/v1/registrations/{filing_no}/inspections`.
 #[utoipa::path(get, path = "/api/v1/inspections", tag = "inspections", params(InspectionQuery),
     security(("bearer" = []), ("session" = [])),
     responses((status = 200, body = InspectionList), (status = 422, body = crate::error::Problem)))]
@@ -123,6 +126,21 @@ pub async fn list(
     }
     let mut cover = o.coverage();
     cover.street = street;
+    // A property company's watches due today (§9.1), generated as the list is read (see
+    // `property_watches_today`); only where the list asks for what is due today.
+    let watches = if o.role == Role::Property
+        && matches!(status, None | Some("due"))
+        && due_lt.is_none()
+        && due_le
+            .as_deref()
+            .and_then(Date::parse)
+            .is_none_or(|d| d >= today)
+    {
+        ins::property_watches_today(&s, &cover).await?
+    } else {
+        Vec::new()
+    };
+    let limit = q.limit.unwrap_or(200).clamp(1, 500);
     let rows = s
         .store
         .inspection_list(InspectionFilter {
@@ -130,12 +148,20 @@ pub async fn list(
             status: status.map(str::to_owned),
             due_lt,
             due_le,
-            limit: q.limit.unwrap_or(200).clamp(1, 500),
+            limit,
         })
         .await?;
-    Ok(Json(InspectionList {
-        items: rows.iter().map(|i| ins::entry(i, today)).collect(),
-    }))
+    let mut items: Vec<InspectionEntry> = rows.iter().map(|i| ins::entry(i, today)).collect();
+    items.extend(watches);
+    // By due date, earliest first, those without one last (as the store orders them).
+    items.sort_by(|a, b| match (&a.due, &b.due) {
+        (Some(x), Some(y)) => x.cmp(y),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => std::cmp::Ordering::Equal,
+    });
+    items.truncate(limit as usize);
+    Ok(Json(InspectionList { items }))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
