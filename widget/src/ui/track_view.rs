@@ -459,6 +459,7 @@ pub fn track_view(p: &Props) -> Html {
         Phase::Expired => html! {
             <p>{ fill(c.expired_body, &[("date", &valid_until.map(|d| fmt_day(lang, d)).unwrap_or_default()), ("office", &office)]) }</p>
         },
+        Phase::Declared => html! { <p>{ c.declared_body }</p> },
         Phase::Cancelled => html! { <p>{ c.cancelled_body }</p> },
         Phase::Registered | Phase::Extended | Phase::Other => html! {},
     };
