@@ -192,6 +192,7 @@ pub static CAT: Catalogue = Catalogue {
     ground_illegal_construction: "illegal construction",
     expired_body: "The registration ran out on {date} and can no longer be extended. To keep working, file a new registration; if the work is finished, contact {office}.",
     declared_body: "Completion was declared. The street will confirm the completion on site and then close the registration; the receipt no longer admits new work. Anything to put right after the check is listed here.",
+    declare_done: "Your declaration of completion was received; the street will check the site.",
     cancelled_body: "Completion was declared and the registration is closed: nothing more to do.",
     ext_window: "Extension window",
     ext_not_yet: "You can apply for an extension from {opens} to {closes} (Art. 25): come back here then.",

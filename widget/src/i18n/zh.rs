@@ -192,6 +192,7 @@ pub static CAT: Catalogue = Catalogue {
     ground_illegal_construction: "违法建设",
     expired_body: "登记有效期已于 {date} 届满，不能再延期。仍需施工的，请重新申报登记；已完工的，请联系{office}。",
     declared_body: "已申报完工注销。街道将到现场核实完工，核实后登记注销；本回执不再作为开始新施工的凭证。如核实时发现问题，会在这里列出需要整改的事项。",
+    declare_done: "已收到完工申报，街道将到现场核实。",
     cancelled_body: "已申报完工注销，登记已关闭，无需再做什么。",
     ext_window: "可申请延期期间",
     ext_not_yet: "可在 {opens} 至 {closes} 期间申请延期（第二十五条），届时回到这里办理。",

@@ -197,7 +197,7 @@ fn act(api: &str, t: &Ts, what: &'static str, body: Json, d: UseReducerDispatche
                         t.reg = Some(reg.clone());
                         t.done_msg = match what {
                             "extension" => c.extend_done,
-                            _ => c.cancelled_body,
+                            _ => c.declare_done,
                         }
                         .to_string();
                         t.new_until.clear();
