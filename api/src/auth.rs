@@ -341,7 +341,13 @@ impl FromRequestParts<AppState> for StreetOfficer {
 /// Who reads a registration: its applicant, or a staff account covering it.
 #[derive(Clone, Debug)]
 pub enum Caller {
-    Applicant { client: String },
+    Applicant {
+        client: String,
+    },
+    /// The contractor named in the filing, by its own access code (rules.md §10, *product policy*).
+    Contractor {
+        client: String,
+    },
     Staff(Officer),
 }
 
@@ -349,15 +355,27 @@ impl Caller {
     pub fn actor(&self) -> Actor {
         match self {
             Caller::Applicant { .. } => Actor::Applicant,
+            Caller::Contractor { .. } => Actor::Contractor,
             Caller::Staff(o) => o.actor(),
         }
     }
 }
 
-/// The applicant (by the registration's access token) or a staff account covering it.
+/// The applicant (by the registration's access token), its contractor (by the contractor's code,
+/// derived again and compared: it is stored in no form), or a staff account covering it.
 async fn caller(parts: &mut Parts, s: &AppState, rec: &FilingRecord) -> Result<Caller, ApiError> {
     let client = client(parts, s);
     match bearer(parts) {
+        Some(t) if t.starts_with(crate::signing::CONTRACTOR_TOKEN_PREFIX) => {
+            let expected = s
+                .signer
+                .contractor_token(&rec.filing_no, &rec.idempotency_key);
+            if ct_eq(t.as_bytes(), expected.as_bytes()) {
+                Ok(Caller::Contractor { client })
+            } else {
+                Err(ApiError::Unauthorized)
+            }
+        }
         Some(t) if !t.starts_with(OFFICER_TOKEN_PREFIX) => {
             if ct_eq(
                 sha256_hex(t.as_bytes()).as_bytes(),
@@ -422,13 +440,56 @@ impl FromRequestParts<AppState> for Applicant {
     }
 }
 
+/// The registration in the path, opened by its applicant's or its contractor's access code — what
+/// either may do (a declaration of completion, an answer to a finding: rules.md §10). A staff account
+/// is refused with 403.
+pub struct Party {
+    pub rec: FilingRecord,
+    pub client: String,
+    /// [`Actor::Applicant`] or [`Actor::Contractor`].
+    pub actor: Actor,
+}
+
+impl Party {
+    /// The audit entry of `action` by this party.
+    pub fn audit(&self, s: &AppState, action: &str) -> AuditDraft {
+        party_audit(s, &self.client, self.actor, action, &self.rec.filing_no)
+    }
+}
+
+impl FromRequestParts<AppState> for Party {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, s: &AppState) -> Result<Self, ApiError> {
+        let Reader { rec, caller } = Reader::from_request_parts(parts, s).await?;
+        let actor = caller.actor();
+        match caller {
+            Caller::Applicant { client } | Caller::Contractor { client } => {
+                Ok(Party { rec, client, actor })
+            }
+            Caller::Staff(_) => Err(ApiError::forbidden(Key::ApplicantOrContractorOnly)),
+        }
+    }
+}
+
 /// The audit entry of something the applicant of `filing_no` did.
 pub fn applicant_audit(s: &AppState, client: &str, action: &str, filing_no: &str) -> AuditDraft {
+    party_audit(s, client, Actor::Applicant, action, filing_no)
+}
+
+/// The audit entry of something the applicant or the contractor (`who`) of `filing_no` did: the
+/// account and role are `applicant` or `contractor` (no personal name).
+pub fn party_audit(
+    s: &AppState,
+    client: &str,
+    who: Actor,
+    action: &str,
+    filing_no: &str,
+) -> AuditDraft {
     AuditDraft {
         at: s.now(),
-        account: "applicant".into(),
+        account: who.as_str().into(),
         name: String::new(),
-        role: "applicant".into(),
+        role: who.as_str().into(),
         action: action.to_owned(),
         target: filing_no.to_owned(),
         client: client.to_owned(),

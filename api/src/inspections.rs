@@ -70,7 +70,8 @@ pub fn scheduled(
 /// The inspections a state change `u` of `rec` makes due, stored in its transaction (rules.md §9.1):
 /// a high-risk registration taking effect (by an officer's acceptance, or at once) gets
 /// `INSPECTION_HIGH_RISK` within `inspection_working_days` working days (第三十二条第（一）项); a
-/// cancellation (注销申报) gets `INSPECTION_COMPLETION` (第三十三条; *product policy*: 3 working days).
+/// declaration of completion (注销申报) gets `INSPECTION_COMPLETION` (第三十三条; *product policy*: 3
+/// working days).
 pub fn for_update(
     s: &AppState,
     rec: &FilingRecord,
@@ -81,7 +82,7 @@ pub fn for_update(
     let high_risk = u.high_risk.unwrap_or(rec.high_risk);
     let kind = if takes_effect && high_risk {
         InspectionKind::HighRisk
-    } else if u.event.action == Action::Cancel {
+    } else if u.event.action == Action::DeclareCompletion {
         InspectionKind::Completion
     } else {
         return Ok(Vec::new());
@@ -364,4 +365,94 @@ fn referral_view(r: &ReferralRow, staff: bool) -> ReferralView {
         late: r.late,
         by: staff.then(|| format!("{}（{}）", r.by_name, r.by_login)),
     }
+}
+
+/// Whether a property watch (`INSPECTION_PROPERTY_WATCH`, rules.md §9.1, 第二十三条第（三）项) is due on
+/// `day` for a registration whose filing says `facts`, planned from `start` to `end`: work at height
+/// inside a property-management area, on a working day (`working`) of the planned work.
+pub fn property_watch_due(facts: &Value, start: Date, end: Date, day: Date, working: bool) -> bool {
+    let yes = |k: &str| facts.get(k).and_then(Value::as_bool) == Some(true);
+    working && yes("work_at_height") && yes("property_managed") && start <= day && day <= end
+}
+
+/// The property watches due today for the registrations in force in a property account's areas
+/// (`cover`), not yet recorded today. Generated when the list is read, never stored: a watch is due
+/// each working day of the work (possibly months of rows per registration), recorded the same day or
+/// not at all (a 旁站 record cannot be made afterwards), so only today's are listed — materialising every
+/// day would write rows nobody can complete and need cleaning up when the work ends early or is
+/// extended. Recording one (`POST …/inspections`, kind `INSPECTION_PROPERTY_WATCH`) stores it.
+pub async fn property_watches_today(
+    s: &AppState,
+    cover: &crate::store::Coverage,
+) -> Result<Vec<InspectionEntry>, ApiError> {
+    let today = s.today();
+    let working = s.engine.calendar().is_working_day(today).0;
+    let mut out = Vec::new();
+    if !working || cover.areas.is_none() {
+        return Ok(out);
+    }
+    let kind = InspectionKind::PropertyWatch.code().as_str();
+    for status in [Status::Registered, Status::Extended] {
+        let filter = crate::store::ListFilter {
+            street: cover.street.clone(),
+            status: Some(status.as_str().to_owned()),
+            areas: cover.areas.clone(),
+            ..Default::default()
+        };
+        let mut after = None;
+        loop {
+            let page = s
+                .store
+                .ledger_page(filter.clone(), after.clone(), crate::store::LEDGER_PAGE)
+                .await?;
+            for e in &page.entries {
+                if e.valid_until
+                    .as_deref()
+                    .and_then(Date::parse)
+                    .is_some_and(|v| v < today)
+                {
+                    continue;
+                }
+                let req: Value = serde_json::from_str(&e.request).unwrap_or(Value::Null);
+                let date = |k: &str| req.get(k).and_then(Value::as_str).and_then(Date::parse);
+                let (Some(start), Some(end)) = (date("planned_start"), date("planned_end")) else {
+                    continue;
+                };
+                let facts = req.get("facts").unwrap_or(&Value::Null);
+                if !property_watch_due(facts, start, end, today, working) {
+                    continue;
+                }
+                let m = s.store.manage_of(&e.filing_no).await?;
+                let day = today.to_string();
+                if m.inspections.iter().any(|i| {
+                    i.kind == kind
+                        && i.status == "done"
+                        && i.inspected_at.as_deref().and_then(|t| t.get(..10)) == Some(day.as_str())
+                }) {
+                    continue;
+                }
+                out.push(InspectionEntry {
+                    id: format!("watch_{}_{}", e.filing_no, day.replace('-', "")),
+                    kind: kind.to_owned(),
+                    filing_no: Some(e.filing_no.clone()),
+                    street: e.street.clone(),
+                    community: req
+                        .pointer("/site/community")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_owned(),
+                    address: None,
+                    due: Some(day),
+                    status: "due".into(),
+                    overdue: false,
+                    inspected_at: None,
+                });
+            }
+            match page.next {
+                Some(n) => after = Some(n),
+                None => break,
+            }
+        }
+    }
+    Ok(out)
 }

@@ -94,7 +94,11 @@ named_enum! {
         Refuse = "refused",
         /// The applicant extends it, inside the 15 days before it expires — 第二十五条.
         Extend = "extended",
-        /// The applicant cancels it after completion (注销) — 第三十三条.
+        /// The applicant or the contractor declares completion (注销申报, within 3 working days of
+        /// completion, with the waste-disposal record) — 第三十三条.
+        DeclareCompletion = "completion_declared",
+        /// The completion check confirms it on site and closes it (注销; "现场核实确认，实现闭环管理")
+        /// — 第三十三条. Events stored before v3 record the applicant's own 注销 under this name.
         Cancel = "cancelled",
         /// An officer revokes it (信息登记无效，予以撤销) — 第二十五条.
         Revoke = "revoked",
@@ -110,7 +114,7 @@ impl Action {
             Action::Accept => "第二十七条第（二）（三）项",
             Action::Return | Action::Resubmit | Action::Refuse => "第二十七条第（三）项",
             Action::Extend | Action::Revoke => "第二十五条",
-            Action::Cancel => "第三十三条",
+            Action::DeclareCompletion | Action::Cancel => "第三十三条",
         }
     }
 }
@@ -129,10 +133,12 @@ named_enum! {
     }
 }
 
-/// Who takes an action: the applicant (the filing's access token), a staff account, or the system.
+/// Who takes an action: the applicant (the filing's access token), the contractor named in the filing
+/// (its own access code, rules.md §10, *product policy*), a staff account, or the system.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Actor {
     Applicant,
+    Contractor,
     Staff(Role),
     System,
 }
@@ -141,13 +147,14 @@ impl Actor {
     pub const fn as_str(self) -> &'static str {
         match self {
             Actor::Applicant => "applicant",
+            Actor::Contractor => "contractor",
             Actor::Staff(r) => r.as_str(),
             Actor::System => "system",
         }
     }
     /// Every actor, for walking the table.
     pub fn all() -> Vec<Actor> {
-        let mut v = vec![Actor::Applicant, Actor::System];
+        let mut v = vec![Actor::Applicant, Actor::Contractor, Actor::System];
         v.extend(Role::ALL.iter().map(|r| Actor::Staff(*r)));
         v
     }
@@ -158,6 +165,7 @@ impl std::str::FromStr for Actor {
     fn from_str(s: &str) -> Result<Actor, UnknownValue> {
         match s {
             "applicant" => Ok(Actor::Applicant),
+            "contractor" => Ok(Actor::Contractor),
             "system" => Ok(Actor::System),
             _ => s.parse().map(Actor::Staff).map_err(|_| UnknownValue {
                 kind: "Actor",
@@ -177,6 +185,8 @@ named_enum! {
         Returned = "returned",
         Registered = "registered",
         Extended = "extended",
+        /// 注销申报 made; awaiting the street's completion check (rules.md §7 v3, 第三十三条).
+        CompletionDeclared = "completion_declared",
         Refused = "refused",
         Cancelled = "cancelled",
         Revoked = "revoked",
@@ -203,6 +213,7 @@ impl From<Status> for State {
             Status::Returned => State::Returned,
             Status::Registered => State::Registered,
             Status::Extended => State::Extended,
+            Status::CompletionDeclared => State::CompletionDeclared,
             Status::Refused => State::Refused,
             Status::Cancelled => State::Cancelled,
             Status::Revoked => State::Revoked,
@@ -219,7 +230,10 @@ impl State {
             status.into()
         }
     }
-    /// A registration in force: what a receipt verifies as valid.
+    /// A registration in force: what a receipt verifies as valid. Not `completion_declared`: the
+    /// applicant has declared the work finished (第三十三条), so the receipt no longer admits work on the
+    /// site — it must not be used to start new work while the street confirms completion; the scan
+    /// page says "completion declared, awaiting the street's check" instead of "void".
     pub const fn in_force(self) -> bool {
         matches!(self, State::Registered | State::Extended)
     }
@@ -308,6 +322,15 @@ pub struct Transition {
 }
 
 const APPLICANT: &[Actor] = &[Actor::Applicant];
+/// The applicant or the contractor named in the filing (rules.md §10: the contractor's own access code).
+const APPLICANT_OR_CONTRACTOR: &[Actor] = &[Actor::Applicant, Actor::Contractor];
+/// Who records a completion check (rules.md §10): the street office, its communities and patrols.
+const INSPECTORS: &[Actor] = &[
+    Actor::Staff(Role::Officer),
+    Actor::Staff(Role::Admin),
+    Actor::Staff(Role::Community),
+    Actor::Staff(Role::Patrol),
+];
 const SYSTEM: &[Actor] = &[Actor::System];
 /// The street office: its officers, and admins (rules.md §10: "everything below").
 const STREET_OFFICE: &[Actor] = &[Actor::Staff(Role::Officer), Actor::Staff(Role::Admin)];
@@ -391,13 +414,26 @@ pub static TRANSITIONS: &[Transition] = &[
     },
     Transition {
         from: IN_FORCE,
+        action: Action::DeclareCompletion,
+        by: APPLICANT_OR_CONTRACTOR,
+        when: Guard::Always,
+        to: Status::CompletionDeclared,
+    },
+    // Taken only by recording an `INSPECTION_COMPLETION` with `IC_WORK_COMPLETED` ok and no finding
+    // left open (routes/inspections.rs): the completion check closes the registration.
+    Transition {
+        from: &[Status::CompletionDeclared],
         action: Action::Cancel,
-        by: APPLICANT,
+        by: INSPECTORS,
         when: Guard::Always,
         to: Status::Cancelled,
     },
     Transition {
-        from: IN_FORCE,
+        from: &[
+            Status::Registered,
+            Status::Extended,
+            Status::CompletionDeclared,
+        ],
         action: Action::Revoke,
         by: STREET_OFFICE,
         when: Guard::Always,

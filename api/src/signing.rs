@@ -19,6 +19,8 @@ use sha2::{Digest, Sha256};
 use std::io::Write;
 use std::path::Path;
 
+/// The contractor's access code starts with this (the applicant's with `anb_a_`).
+pub const CONTRACTOR_TOKEN_PREFIX: &str = "anb_c_";
 const KEY_FILE: &str = "receipt-signing.key";
 const KEY_PREFIX: &str = "anbei-ed25519-seed-v1:";
 
@@ -26,6 +28,8 @@ pub struct Signer {
     key: SigningKey,
     kid: String,
     token_key: [u8; 32],
+    /// Derives the contractors' access codes ([`Signer::contractor_token`]).
+    contractor_key: [u8; 32],
 }
 
 /// The fields of a receipt that are signed.
@@ -154,10 +158,14 @@ impl Signer {
         let mut h = Sha256::new();
         h.update(b"anbei access-token key v1\0");
         h.update(seed);
+        let mut c = Sha256::new();
+        c.update(b"anbei contractor-token key v1\0");
+        c.update(seed);
         Signer {
             key,
             kid,
             token_key: h.finalize().into(),
+            contractor_key: c.finalize().into(),
         }
     }
 
@@ -191,6 +199,24 @@ impl Signer {
         m.update(idempotency_key.as_bytes());
         format!(
             "anb_a_{}",
+            URL_SAFE_NO_PAD.encode(m.finalize().into_bytes())
+        )
+    }
+
+    /// The access code of the contractor named in a filing (rules.md §10, *product policy*): derived
+    /// like the applicant's, from the filing number and the Idempotency-Key, under a key of its own
+    /// (so neither code can be computed from the other), and with its own prefix `anb_c_`. It is not
+    /// stored at all, not even hashed: a request bearing it is checked by deriving it again.
+    pub fn contractor_token(&self, filing_no: &str, idempotency_key: &str) -> String {
+        let mut m = match Hmac::<Sha256>::new_from_slice(&self.contractor_key) {
+            Ok(m) => m,
+            Err(_) => return String::new(), // unreachable: HMAC takes any key length
+        };
+        m.update(filing_no.as_bytes());
+        m.update(b"\0");
+        m.update(idempotency_key.as_bytes());
+        format!(
+            "{CONTRACTOR_TOKEN_PREFIX}{}",
             URL_SAFE_NO_PAD.encode(m.finalize().into_bytes())
         )
     }
@@ -289,6 +315,12 @@ mod tests {
         assert!(!s.verify(&q, &sig));
         assert_eq!(s.access_token("F-1", "k"), s.access_token("F-1", "k"));
         assert_ne!(s.access_token("F-1", "k"), s.access_token("F-1", "k2"));
+        // The contractor's code: stable, its own prefix, and neither code derivable from the other.
+        let c = s.contractor_token("F-1", "k");
+        assert_eq!(c, s.contractor_token("F-1", "k"));
+        assert!(c.starts_with(CONTRACTOR_TOKEN_PREFIX), "{c}");
+        assert_ne!(c[6..], s.access_token("F-1", "k")[6..]);
+        assert_ne!(c, s.contractor_token("F-2", "k"));
     }
 
     /// The store's seal is this key's signature over the receipt's payload, under this key's id; the

@@ -113,7 +113,8 @@ async fn lifecycle_registered_at_once_verify_extend_cancel(b: Backend) {
     assert_eq!(ver["signature_valid"], true, "re-signed after extension");
     assert_eq!(ver["valid_until"], "2027-11-23");
 
-    // Cancellation (注销) after completion, with the waste-disposal record.
+    // 注销申报 after completion, with the waste-disposal record (第三十三条): declared, awaiting the
+    // street's completion check (rules.md §7 v3; the check closing it: tests/inspections.rs).
     app.set_today("2027-06-03");
     let record = app.upload_pdf("waste record").await;
     let cancel = |d: &str| {
@@ -125,20 +126,26 @@ async fn lifecycle_registered_at_once_verify_extend_cancel(b: Backend) {
     assert_eq!(st, 422, "future completion refused: {p}");
     let (st, r) = cancel("2027-06-01").await;
     assert_eq!(st, 200, "{r}");
-    assert_eq!(r["status"], "cancelled");
+    assert_eq!(r["status"], "completion_declared");
     let last = last_event(&r).clone();
-    assert_eq!(last["action"], "cancelled");
+    assert_eq!(last["action"], "completion_declared");
     assert_eq!(last["data"]["late"], false);
     let (_, ver) = app.verify(&rno).await;
-    assert_eq!(ver["status"], "cancelled");
-    assert_eq!(ver["valid"], false);
+    assert_eq!(ver["status"], "completion_declared");
+    assert_eq!(
+        ver["valid"], false,
+        "the receipt admits no new work once declared"
+    );
     let actions: Vec<&str> = r["history"]
         .as_array()
         .unwrap()
         .iter()
         .map(|e| e["action"].as_str().unwrap())
         .collect();
-    assert_eq!(actions, ["filed", "registered", "extended", "cancelled"]);
+    assert_eq!(
+        actions,
+        ["filed", "registered", "extended", "completion_declared"]
+    );
 }
 
 /// 依据：第二十七条第（二）项（受理期限）, rules.md §7: high risk waits for an officer of its street.

@@ -18,7 +18,10 @@ both_backends!(
     a_major_hazard_escalates_and_findings_are_referred,
     roles_record_and_decide_only_within_rules_10,
     a_management_change_that_fails_writes_nothing,
-    a_major_hazard_on_an_odd_job_is_referred_the_same_day
+    a_major_hazard_on_an_odd_job_is_referred_the_same_day,
+    a_declared_completion_is_closed_by_the_completion_check,
+    the_contractor_code_answers_and_declares_but_never_extends,
+    property_watches_fall_due_each_working_day_in_the_areas
 );
 
 /// A PNG upload (its signature is what the service sniffs).
@@ -900,4 +903,456 @@ async fn a_major_hazard_on_an_odd_job_is_referred_the_same_day(b: Backend) {
     assert_eq!(st, 201, "{x}");
     assert_eq!(x["referrals"][0]["target"], "REF_INDUSTRY_SAFETY");
     assert_eq!(x["referrals"][0]["late"], false);
+}
+
+/// The completion check's answers: `IC_WORK_COMPLETED` as `work`, every other item ok.
+fn completion_items(inspection: &Value, work: &str) -> Vec<Value> {
+    inspection["checklist"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            if i["code"] == "IC_WORK_COMPLETED" && work != "ok" {
+                json!({ "code": i["code"], "answer": work, "note": "脚手架未拆除" })
+            } else {
+                json!({ "code": i["code"], "answer": "ok" })
+            }
+        })
+        .collect()
+}
+
+/// `action:role` of the audit rows about `no`, in order.
+async fn audit_of(app: &TestApp, no: &str) -> Vec<String> {
+    app.sql(&format!(
+        "SELECT action || ':' || role FROM audit WHERE target = '{no}' ORDER BY seq"
+    ))
+    .await
+}
+
+/// 依据：第三十三条 ("完工后3个工作日内及时申报注销" and "现场核实确认，实现闭环管理"), rules.md §7 v3: 注销申报
+/// leaves the registration `completion_declared` (the receipt no longer valid for new work); a
+/// completion check with a finding keeps it there with the finding open and the next check due; once
+/// rectified, a completion check with `IC_WORK_COMPLETED` ok closes it (`cancelled`), with the history
+/// event, the audit entry and the applicant's `cancelled` notification.
+async fn a_declared_completion_is_closed_by_the_completion_check(b: Backend) {
+    let app = spawn(b).await;
+    let officer = app.officer("bantian", "officer").await;
+    let patrol = app.officer("bantian", "patrol").await;
+    let (no, token) = registered(&app, "ins-close", ordinary_facts(), &officer).await;
+    let path = format!("/api/v1/registrations/{no}/inspections");
+    // Not declared yet: a completion check cannot close what is in force.
+    let record = app.upload_pdf("waste-close").await;
+    let (st, c) = app
+        .post(
+            &format!("/api/v1/registrations/{no}/cancellation"),
+            Some(&token),
+            &json!({ "completion_date": "2026-11-23", "waste_disposal_record": record }),
+        )
+        .await;
+    assert_eq!(st, 200, "{c}");
+    assert_eq!(c["status"], "completion_declared");
+    let last = c["history"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["action"], "completion_declared");
+    assert_eq!(last["actor"], "applicant");
+    // Declared again: 409, the registration is no longer in force.
+    let (st, _) = app
+        .post(
+            &format!("/api/v1/registrations/{no}/cancellation"),
+            Some(&token),
+            &json!({ "completion_date": "2026-11-23", "waste_disposal_record": record }),
+        )
+        .await;
+    assert_eq!(st, 409);
+    // The receipt verifies as not valid, saying completion was declared; the scan page says it in words.
+    let receipt_no = c["receipt"]["receipt_no"].as_str().unwrap().to_owned();
+    let (st, ver) = app
+        .get(&format!("/api/v1/receipts/{receipt_no}/verify"), None)
+        .await;
+    assert_eq!(st, 200, "{ver}");
+    assert_eq!(ver["status"], "completion_declared");
+    assert_eq!(ver["valid"], false);
+    let scan = app
+        .http
+        .get(app.url(&format!("/v/{receipt_no}")))
+        .header("Accept", "text/html")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(scan.contains("已申报完工"), "{scan}");
+    assert!(scan.contains("Completion declared"), "{scan}");
+    // Past its valid_until a declared completion does not turn into `expired`: it awaits the check.
+    app.set_today("2027-06-30");
+    let (_, v) = app
+        .get(&format!("/api/v1/registrations/{no}"), Some(&token))
+        .await;
+    assert_eq!(v["status"], "completion_declared", "{v}");
+    app.set_today("2026-11-23");
+    let list = inspections(&app, &no, &token).await;
+    assert_eq!(list.len(), 1, "{list:?}");
+    assert_eq!(list[0]["kind"], "INSPECTION_COMPLETION");
+    assert_eq!(list[0]["due"], "2026-11-26");
+    // The first check finds the scaffold still standing: a finding, the registration stays declared.
+    let mut items = completion_items(&list[0], "finding");
+    items.iter_mut().for_each(|i| {
+        if i["answer"] == "finding" {
+            i["note"] = json!("脚手架未拆除");
+        }
+    });
+    let (st, r) = app
+        .post(
+            &path,
+            Some(&patrol),
+            &json!({ "kind": "INSPECTION_COMPLETION", "items": items,
+                     "findings": [{ "code": "F_UNSAFE_PRACTICE", "item": "IC_WORK_COMPLETED",
+                                    "note": "脚手架未拆除", "rectify_by": "2026-11-25" }] }),
+        )
+        .await;
+    assert_eq!(st, 201, "{r}");
+    let fid = r["inspection"]["findings"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (_, v) = app
+        .get(&format!("/api/v1/registrations/{no}"), Some(&token))
+        .await;
+    assert_eq!(v["status"], "completion_declared", "{v}");
+    assert_eq!(v["management"], "under_rectification");
+    let next: Vec<&Value> = v["inspections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["status"] == "due")
+        .collect();
+    assert_eq!(next.len(), 1, "the re-check is due: {v}");
+    assert_eq!(next[0]["kind"], "INSPECTION_COMPLETION");
+    assert_eq!(next[0]["due"], "2026-11-25", "on the finding's rectify_by");
+    // A check with IC_WORK_COMPLETED ok while the finding is still open does not close it either.
+    let recheck = next[0].clone();
+    let (st, r) = app
+        .post(
+            &path,
+            Some(&patrol),
+            &json!({ "kind": "INSPECTION_COMPLETION", "items": completion_items(&recheck, "ok") }),
+        )
+        .await;
+    assert_eq!(st, 201, "{r}");
+    let (_, v) = app
+        .get(&format!("/api/v1/registrations/{no}"), Some(&token))
+        .await;
+    assert_eq!(
+        v["status"], "completion_declared",
+        "finding still open: {v}"
+    );
+    // Rectified (the applicant answers, the street accepts), then the check closes the loop.
+    let fpath = format!("/api/v1/registrations/{no}/findings/{fid}");
+    let (st, x) = app
+        .post(
+            &format!("{fpath}/rectification"),
+            Some(&token),
+            &json!({ "note": "脚手架已拆除" }),
+        )
+        .await;
+    assert_eq!(st, 201, "{x}");
+    let (st, x) = app
+        .post(
+            &format!("{fpath}/decision"),
+            Some(&officer),
+            &json!({ "accept": true }),
+        )
+        .await;
+    assert_eq!(st, 200, "{x}");
+    app.set_today("2026-11-25");
+    let (st, r) = app
+        .post(
+            &path,
+            Some(&patrol),
+            &json!({ "kind": "INSPECTION_COMPLETION", "items": completion_items(&recheck, "ok") }),
+        )
+        .await;
+    assert_eq!(st, 201, "{r}");
+    let (_, v) = app
+        .get(&format!("/api/v1/registrations/{no}"), Some(&token))
+        .await;
+    assert_eq!(v["status"], "cancelled", "{v}");
+    let last = v["history"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["action"], "cancelled");
+    assert_eq!(last["actor"], "patrol");
+    assert_eq!(last["data"]["completion_date"], "2026-11-23");
+    assert!(
+        last.get("actor_name").is_none(),
+        "the applicant sees no names"
+    );
+    let (_, ver) = app
+        .get(&format!("/api/v1/receipts/{receipt_no}/verify"), None)
+        .await;
+    assert_eq!(ver["status"], "cancelled");
+    // Audit and notifications, in the transactions that made them.
+    let audit = audit_of(&app, &no).await;
+    assert!(
+        audit.contains(&"completion_declared:applicant".to_owned()),
+        "{audit:?}"
+    );
+    assert!(audit.contains(&"cancelled:patrol".to_owned()), "{audit:?}");
+    let events = app
+        .sql(&format!(
+            "SELECT type || ':' || status FROM outbox WHERE filing_no = '{no}' ORDER BY seq"
+        ))
+        .await;
+    assert!(
+        events.contains(&"completion_declared:completion_declared".to_owned()),
+        "{events:?}"
+    );
+    assert!(
+        events.contains(&"cancelled:cancelled".to_owned()),
+        "{events:?}"
+    );
+    // Closed: nothing more to declare, and an officer cannot close it again.
+    let (st, _) = app
+        .post(
+            &path,
+            Some(&patrol),
+            &json!({ "kind": "INSPECTION_PATROL", "items": [] }),
+        )
+        .await;
+    assert_eq!(st, 409);
+}
+
+/// rules.md §10 (*product policy*): the contractor named in the filing has its own access code — it
+/// answers findings (第三十四条) and declares completion (第三十三条), reads the registration with ID
+/// numbers and mobiles masked, cannot extend (第二十五条: the applicant's); every use is audited as
+/// `contractor`. Neither code works as the other.
+async fn the_contractor_code_answers_and_declares_but_never_extends(b: Backend) {
+    let app = spawn(b).await;
+    let officer = app.officer("bantian", "officer").await;
+    let v = app.file_complete("ins-contractor", ordinary_facts()).await;
+    let no = v["filing_no"].as_str().unwrap().to_owned();
+    let token = v["access_token"].as_str().unwrap().to_owned();
+    let code = v["contractor_access_token"].as_str().unwrap().to_owned();
+    assert!(code.starts_with("anb_c_"), "{code}");
+    assert_ne!(code, token);
+    // Shown again on a replay of the same filing (derived, never stored).
+    let again = app.file_complete("ins-contractor", ordinary_facts()).await;
+    assert_eq!(again["contractor_access_token"], code.as_str());
+    // It reads the registration, masked.
+    let (st, seen) = app
+        .get(&format!("/api/v1/registrations/{no}"), Some(&code))
+        .await;
+    assert_eq!(st, 200, "{seen}");
+    let (_, full) = app
+        .get(&format!("/api/v1/registrations/{no}"), Some(&token))
+        .await;
+    let id_full = full["request"]["applicant"]["id_number"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let id_seen = seen["request"]["applicant"]["id_number"].as_str().unwrap();
+    assert_ne!(id_seen, id_full);
+    assert!(id_seen.contains('*'), "{id_seen}");
+    assert!(
+        !seen.to_string().contains(&id_full),
+        "no ID in full anywhere"
+    );
+    // A wrong contractor code is 401; the applicant's token on the contractor's prefix is not a way in.
+    let (st, _) = app
+        .get(
+            &format!("/api/v1/registrations/{no}"),
+            Some(&format!("anb_c_{}", &token[6..])),
+        )
+        .await;
+    assert_eq!(st, 401);
+    // Extension is the applicant's: 403 for the contractor (inside the window or not).
+    app.set_today("2027-05-15");
+    let (st, p) = app
+        .post(
+            &format!("/api/v1/registrations/{no}/extension"),
+            Some(&code),
+            &json!({ "new_valid_until": "2027-08-23" }),
+        )
+        .await;
+    assert_eq!(st, 403, "{p}");
+    app.set_today("2026-11-23");
+    // It answers a finding.
+    let patrol = app.officer("bantian", "patrol").await;
+    let path = format!("/api/v1/registrations/{no}/inspections");
+    let (st, p) = app
+        .post(
+            &path,
+            Some(&patrol),
+            &json!({ "kind": "INSPECTION_PATROL" }),
+        )
+        .await;
+    assert_eq!(st, 422, "{p}");
+    let items: Vec<Value> = p["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let m = e["message"]["en"].as_str().unwrap();
+            let code = m.split_whitespace().find(|w| w.starts_with("IC_")).unwrap();
+            let code = code.trim_end_matches(|c: char| !c.is_ascii_alphanumeric() && c != '_');
+            if code == "IC_PROTECTIVE_EQUIPMENT" {
+                json!({ "code": code, "answer": "finding", "note": "未戴安全帽" })
+            } else {
+                json!({ "code": code, "answer": "ok" })
+            }
+        })
+        .collect();
+    let (st, r) = app
+        .post(
+            &path,
+            Some(&patrol),
+            &json!({ "kind": "INSPECTION_PATROL", "items": items,
+                     "findings": [{ "code": "F_UNSAFE_PRACTICE", "item": "IC_PROTECTIVE_EQUIPMENT",
+                                    "note": "未戴安全帽" }] }),
+        )
+        .await;
+    assert_eq!(st, 201, "{r}");
+    let fid = r["inspection"]["findings"][0]["id"].as_str().unwrap();
+    let photo = upload_png(&app, "helmet").await;
+    let (st, x) = app
+        .post(
+            &format!("/api/v1/registrations/{no}/findings/{fid}/rectification"),
+            Some(&code),
+            &json!({ "note": "已全员佩戴安全帽", "photos": [photo] }),
+        )
+        .await;
+    assert_eq!(st, 201, "{x}");
+    assert_eq!(x["status"], "rectified");
+    // A staff account cannot act as the applicant or the contractor.
+    let record = app.upload_pdf("waste-contractor").await;
+    let body = json!({ "completion_date": "2026-11-23", "waste_disposal_record": record });
+    let cpath = format!("/api/v1/registrations/{no}/cancellation");
+    let (st, _) = app.post(&cpath, Some(&officer), &body).await;
+    assert_eq!(st, 403);
+    // It declares completion with the waste-disposal record.
+    let (st, c) = app.post(&cpath, Some(&code), &body).await;
+    assert_eq!(st, 200, "{c}");
+    assert_eq!(c["status"], "completion_declared");
+    assert!(
+        !c.to_string().contains(&id_full),
+        "masked in the answer too"
+    );
+    let last = c["history"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["actor"], "contractor");
+    let audit = audit_of(&app, &no).await;
+    for want in [
+        "registration_read:contractor",
+        "rectification_submitted:contractor",
+        "completion_declared:contractor",
+    ] {
+        assert!(audit.contains(&want.to_owned()), "{want}: {audit:?}");
+    }
+    // The contractor's code of one filing opens no other.
+    let other = app
+        .file_complete("ins-contractor-2", ordinary_facts())
+        .await;
+    let other_no = other["filing_no"].as_str().unwrap();
+    let (st, _) = app
+        .get(&format!("/api/v1/registrations/{other_no}"), Some(&code))
+        .await;
+    assert_eq!(st, 401);
+}
+
+/// rules.md §9.1 (第二十三条第（三）项): a property company's list shows one property watch due each
+/// working day of work at height in its areas — generated for today, gone once recorded — and none for
+/// work elsewhere or without work at height.
+async fn property_watches_fall_due_each_working_day_in_the_areas(b: Backend) {
+    let app = spawn(b).await;
+    let property = app
+        .account(NewAccount {
+            name: "物业".into(),
+            role: "property".into(),
+            street: Some("bantian".into()),
+            areas: Some(vec!["某某花园".into()]),
+            ..NewAccount::default()
+        })
+        .await;
+    let file = |key: &'static str, height: bool, area: &'static str| {
+        let app = &app;
+        async move {
+            let mut facts = ordinary_facts();
+            facts["property_managed"] = json!(true);
+            facts["work_at_height"] = json!(height);
+            let mut body = app.filing(facts).await;
+            body["site"]["property_area"] = json!(area);
+            if height {
+                body["workers"][1]["operation"] = json!("work_at_height");
+            }
+            let (st, v) = app.file(key, &body).await;
+            assert_eq!(st, 201, "{v}");
+            v
+        }
+    };
+    let at_height = file("watch-1", true, "某某花园").await;
+    let no = at_height["filing_no"].as_str().unwrap().to_owned();
+    assert_eq!(at_height["status"], "registered", "{at_height}");
+    file("watch-2", false, "某某花园").await;
+    file("watch-3", true, "别的花园").await;
+    let watches = |l: &Value| -> Vec<String> {
+        l["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| i["kind"] == "INSPECTION_PROPERTY_WATCH" && i["status"] == "due")
+            .map(|i| i["filing_no"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    // Before the planned start (2026-12-01) nothing is due.
+    let (st, l) = app.get("/api/v1/inspections", Some(&property)).await;
+    assert_eq!(st, 200, "{l}");
+    assert!(watches(&l).is_empty(), "{l}");
+    app.set_today("2026-12-01");
+    let (st, l) = app.get("/api/v1/inspections", Some(&property)).await;
+    assert_eq!(st, 200, "{l}");
+    assert_eq!(watches(&l), vec![no.clone()], "{l}");
+    assert_eq!(l["items"][0]["due"], "2026-12-01");
+    let (_, l) = app
+        .get("/api/v1/inspections?status=overdue", Some(&property))
+        .await;
+    assert!(watches(&l).is_empty(), "a watch is never overdue: {l}");
+    // An officer's list does not carry the property company's watches.
+    let officer = app.officer("bantian", "officer").await;
+    let (_, l) = app.get("/api/v1/inspections", Some(&officer)).await;
+    assert!(watches(&l).is_empty(), "{l}");
+    // Not on a day off (Saturday 2026-12-05).
+    app.set_today("2026-12-05");
+    let (_, l) = app.get("/api/v1/inspections", Some(&property)).await;
+    assert!(watches(&l).is_empty(), "{l}");
+    // Recorded today: no longer due today; due again the next working day.
+    app.set_today("2026-12-02");
+    let wpath = format!("/api/v1/registrations/{no}/inspections");
+    let (st, p) = app
+        .post(
+            &wpath,
+            Some(&property),
+            &json!({ "kind": "INSPECTION_PROPERTY_WATCH" }),
+        )
+        .await;
+    assert_eq!(st, 422, "{p}");
+    let items: Vec<Value> = p["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let m = e["message"]["en"].as_str().unwrap();
+            let code = m.split_whitespace().find(|w| w.starts_with("IC_")).unwrap();
+            json!({ "code": code, "answer": "ok" })
+        })
+        .collect();
+    let (st, r) = app
+        .post(
+            &wpath,
+            Some(&property),
+            &json!({ "kind": "INSPECTION_PROPERTY_WATCH", "items": items }),
+        )
+        .await;
+    assert_eq!(st, 201, "{r}");
+    let (_, l) = app.get("/api/v1/inspections", Some(&property)).await;
+    assert!(watches(&l).is_empty(), "recorded today: {l}");
+    app.set_today("2026-12-03");
+    let (_, l) = app.get("/api/v1/inspections", Some(&property)).await;
+    assert_eq!(watches(&l), vec![no.clone()], "{l}");
 }

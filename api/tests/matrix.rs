@@ -1,5 +1,5 @@
 //! Role by endpoint (issue 13, rules.md §10): every route of the service, called by every kind of
-//! caller — no credentials, the filing's applicant, and a token of each staff role in and out of its
+//! caller — no credentials, the filing's applicant, its contractor's code, and a token of each staff role in and out of its
 //! scope — answers 401/403 exactly where the table below says the caller may not. A route missing from
 //! the table fails the test, so a new endpoint cannot ship without its row.
 
@@ -23,6 +23,8 @@ enum Caller {
     Nobody,
     /// The access token of the filing in the path.
     Applicant,
+    /// The contractor's access code of the filing in the path (rules.md §10, *product policy*).
+    Contractor,
     Admin,
     Officer,
     /// An officer of another street (Pinghu).
@@ -45,6 +47,7 @@ use Caller::*;
 const EVERYONE: &[Caller] = &[
     Nobody,
     Applicant,
+    Contractor,
     Admin,
     Officer,
     OfficerElsewhere,
@@ -104,7 +107,11 @@ const STAFF: &[Caller] = &[
     ViewerElsewhere,
 ];
 const APPLICANT: &[Caller] = &[Applicant];
-const READERS: &[Caller] = &[Applicant, Admin, Officer, Community, Patrol, Viewer];
+/// What the contractor named in the filing may do too: declare completion, answer a finding (§10).
+const APPLICANT_OR_CONTRACTOR: &[Caller] = &[Applicant, Contractor];
+const READERS: &[Caller] = &[
+    Applicant, Contractor, Admin, Officer, Community, Patrol, Viewer,
+];
 /// Only a console session (cookie): no bearer token opens these.
 const SESSION_ONLY: &[Caller] = &[];
 
@@ -161,7 +168,7 @@ fn table() -> BTreeMap<(&'static str, &'static str), &'static [Caller]> {
         ),
         (
             ("POST", "/api/v1/registrations/{filing_no}/cancellation"),
-            APPLICANT,
+            APPLICANT_OR_CONTRACTOR,
         ),
         (("GET", "/api/v1/queue"), QUEUE),
         (("GET", "/api/v1/session"), SESSION_ONLY),
@@ -193,7 +200,7 @@ fn table() -> BTreeMap<(&'static str, &'static str), &'static [Caller]> {
                 "POST",
                 "/api/v1/registrations/{filing_no}/findings/{id}/rectification",
             ),
-            APPLICANT,
+            APPLICANT_OR_CONTRACTOR,
         ),
         (
             (
@@ -216,6 +223,7 @@ fn table() -> BTreeMap<(&'static str, &'static str), &'static [Caller]> {
 struct Filed {
     no: String,
     token: String,
+    contractor: String,
     document: String,
 }
 
@@ -232,6 +240,7 @@ async fn file(app: &TestApp, key: &str) -> Filed {
     Filed {
         no: v["filing_no"].as_str().unwrap().into(),
         token: v["access_token"].as_str().unwrap().into(),
+        contractor: v["contractor_access_token"].as_str().unwrap().into(),
         document,
     }
 }
@@ -398,6 +407,7 @@ async fn every_route_refuses_exactly_the_callers_rules_10_refuses(b: Backend) {
             r = match caller {
                 Nobody => r,
                 Applicant => r.bearer_auth(&f.token),
+                Contractor => r.bearer_auth(&f.contractor),
                 c => r.bearer_auth(&tokens[c]),
             };
             if *method != "GET" && *method != "DELETE" {
@@ -446,13 +456,14 @@ async fn every_route_refuses_exactly_the_callers_rules_10_refuses(b: Backend) {
         wrong.len(),
         wrong.join("\n")
     );
-    assert!(n >= 38 * 11, "{n} calls");
+    assert!(n >= 38 * 12, "{n} calls");
 }
 
 fn clone(f: &Filed) -> Filed {
     Filed {
         no: f.no.clone(),
         token: f.token.clone(),
+        contractor: f.contractor.clone(),
         document: f.document.clone(),
     }
 }

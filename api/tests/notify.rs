@@ -941,7 +941,14 @@ async fn the_completion_reminder_goes_out_on_planned_end_unless_cancelled(b: Bac
         )
         .await;
     assert_eq!(st, 200, "{c}");
-    r.wait_for("cancelled").await;
+    let d = r.wait_for("completion_declared").await;
+    assert_eq!(d["status"], "completion_declared");
+    let text = d["text"].as_str().unwrap();
+    assert!(
+        text.contains("已申报完工，待街道核实") && text.contains("现场核实完工"),
+        "{text}"
+    );
+    assert!(!text.contains("2026-1"), "dates in words: {text}");
     // The day before: nothing yet.
     app.set_today("2027-02-27");
     tokio::time::sleep(anbei_api::notify::POLL * 2).await;

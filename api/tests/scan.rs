@@ -218,6 +218,34 @@ async fn scan_page_for_each_state(b: Backend) {
     assert_eq!(st, 200);
     assert_scan_page(&h, &html, &filing);
     let (look, words) = banner(&html);
+    assert_eq!(look, "dec");
+    assert!(
+        words.starts_with("已申报完工") && words.contains("Completion declared"),
+        "{words}"
+    );
+    assert!(html.contains("已于2026年12月2日申报完工，待街道现场核实"));
+    // The street's completion check closes it: cancelled.
+    let officer = app.officer("bantian", "officer").await;
+    let no3 = r3["filing_no"].as_str().unwrap();
+    let (_, v) = app
+        .get(&format!("/api/v1/registrations/{no3}"), Some(&officer))
+        .await;
+    let items: Vec<Value> = v["inspections"][0]["checklist"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| json!({ "code": i["code"], "answer": "ok" }))
+        .collect();
+    let (st, x) = app
+        .post(
+            &format!("/api/v1/registrations/{no3}/inspections"),
+            Some(&officer),
+            &json!({ "kind": "INSPECTION_COMPLETION", "items": items }),
+        )
+        .await;
+    assert_eq!(st, 201, "{x}");
+    let (_, _, html) = browse(&app, &format!("/v/{rno3}")).await;
+    let (look, words) = banner(&html);
     assert_eq!(look, "can");
     assert!(words.starts_with("已注销") && words.contains("Cancelled"));
     assert!(html.contains("2026年12月2日注销"));

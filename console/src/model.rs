@@ -136,12 +136,13 @@ impl Session {
 }
 
 /// The statuses of a filing, in the order the queue's tabs and the filters show them.
-pub const STATUSES: [&str; 8] = [
+pub const STATUSES: [&str; 9] = [
     "filed",
     "returned",
     "registered",
     "extended",
     "expired",
+    "completion_declared",
     "refused",
     "cancelled",
     "revoked",

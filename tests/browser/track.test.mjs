@@ -308,12 +308,13 @@ test('extension inside the window (server and browser clocks moved), then cancel
     await page.locator(`${T} .aw-record-state`).filter({ hasText: '已上传' }).waitFor();
     await page.locator(`${T} #aw-t-completion_date`).fill(isoDays(offset - 1));
     await page.locator(`${T} .aw-cancel-go`).click();
-    await page.locator(`${T} .aw-track[data-status="cancelled"]`).waitFor({ timeout: 10000 });
+    // 注销申报 (rules.md §7 v3): declared, awaiting the street's on-site check, which closes it
+    await page.locator(`${T} .aw-track[data-status="completion_declared"]`).waitFor({ timeout: 10000 });
     const text = await widgetText(page);
     plainWords(text);
-    assert.match(text, /已注销/);
+    assert.match(text, /已申报完工，待街道核实/);
     assert.equal(await page.locator(`${T} .aw-cancel`).count(), 0);
-    await shots(page, 'track', 'cancelled');
+    await shots(page, 'track', 'completion-declared');
   } finally { await s.stop(); }
   // a day after valid_until, never extended: expired, in words, with what to do
   const past = daysBetween(today, vu) + 1;

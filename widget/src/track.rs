@@ -15,6 +15,8 @@ pub enum Phase {
     Refused,
     Revoked,
     Expired,
+    /// 注销申报 made; the street confirms completion on site before it is closed (rules.md §7 v3).
+    Declared,
     Cancelled,
     /// A status this build does not know (a newer server): shown as "being handled", never raw.
     Other,
@@ -30,7 +32,8 @@ impl Phase {
             "refused" => Phase::Refused,
             "revoked" => Phase::Revoked,
             "expired" => Phase::Expired,
-            "cancelled" | "completion_declared" => Phase::Cancelled,
+            "completion_declared" => Phase::Declared,
+            "cancelled" => Phase::Cancelled,
             _ => Phase::Other,
         }
     }
@@ -46,6 +49,7 @@ impl Phase {
             Phase::Refused => c.st_refused,
             Phase::Revoked => c.st_revoked,
             Phase::Expired => c.st_expired,
+            Phase::Declared => c.st_declared,
             Phase::Cancelled => c.st_cancelled,
             Phase::Other => c.st_other,
         }
@@ -66,6 +70,7 @@ impl Phase {
             "returned" => c.act_returned,
             "refused" => c.act_refused,
             "extended" => c.act_extended,
+            "completion_declared" => c.act_declared,
             "cancelled" => c.act_cancelled,
             "revoked" => c.act_revoked,
             _ => c.st_other,

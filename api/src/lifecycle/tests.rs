@@ -6,10 +6,17 @@ fn d(s: &str) -> Date {
 }
 
 /// Every stored status (`statuses_are_all_there` checks none is missing).
-const STATUSES: [Status; 7] = {
+const STATUSES: [Status; 8] = {
     use Status::*;
     [
-        Filed, Returned, Registered, Extended, Refused, Cancelled, Revoked,
+        Filed,
+        Returned,
+        Registered,
+        Extended,
+        CompletionDeclared,
+        Refused,
+        Cancelled,
+        Revoked,
     ]
 };
 
@@ -59,6 +66,12 @@ fn expected(from: Option<Status>, action: Action, actor: Actor) -> Option<Status
     let staff = matches!(actor, Actor::Staff(Role::Officer | Role::Admin));
     let delegated = matches!(actor, Actor::Staff(Role::Community | Role::Property));
     let applicant = actor == Actor::Applicant;
+    let contractor = actor == Actor::Contractor;
+    // rules.md §10: the street office, community workstations and patrols record completion checks.
+    let inspector = matches!(
+        actor,
+        Actor::Staff(Role::Officer | Role::Admin | Role::Community | Role::Patrol)
+    );
     match (from, action) {
         (None, Action::File) if applicant => Some(Filed),
         (Some(Filed), Action::Register) if actor == Actor::System => Some(Registered),
@@ -67,8 +80,14 @@ fn expected(from: Option<Status>, action: Action, actor: Actor) -> Option<Status
         (Some(Returned), Action::Resubmit) if applicant => Some(Registered),
         (Some(Filed | Returned), Action::Refuse) if staff => Some(Refused),
         (Some(Registered | Extended), Action::Extend) if applicant => Some(Extended),
-        (Some(Registered | Extended), Action::Cancel) if applicant => Some(Cancelled),
-        (Some(Registered | Extended), Action::Revoke) if staff => Some(Revoked),
+        // §7 v3: 注销申报 by the applicant or the contractor; the completion check closes it.
+        (Some(Registered | Extended), Action::DeclareCompletion) if applicant || contractor => {
+            Some(CompletionDeclared)
+        }
+        (Some(CompletionDeclared), Action::Cancel) if inspector => Some(Cancelled),
+        (Some(Registered | Extended | CompletionDeclared), Action::Revoke) if staff => {
+            Some(Revoked)
+        }
         _ => None,
     }
 }
@@ -341,19 +360,57 @@ fn revocation_article_25() {
     );
 }
 
-/// 依据：第三十三条 (完工后申报注销): the applicant cancels a registration in force after completion.
+/// 依据：第三十三条 (完工后申报注销, "现场核实确认，实现闭环管理"): the applicant or the contractor declares
+/// completion of a registration in force; only the street's completion check closes it; the contractor
+/// may never extend.
 #[test]
 fn cancellation_article_33() {
     assert!(Action::Cancel.article().contains("第三十三条"));
+    assert!(Action::DeclareCompletion.article().contains("第三十三条"));
     let c = cx("2027-05-01", false, true);
+    for who in [Actor::Applicant, Actor::Contractor] {
+        assert_eq!(
+            decide(Some(Status::Extended), Action::DeclareCompletion, who, &c),
+            Ok(Status::CompletionDeclared)
+        );
+        assert!(matches!(
+            decide(Some(Status::CompletionDeclared), Action::Cancel, who, &c),
+            Err(Refusal::NotPermitted { .. })
+        ));
+    }
+    assert!(matches!(
+        decide(Some(Status::Registered), Action::Cancel, OFFICER, &c),
+        Err(Refusal::WrongState { .. })
+    ));
     assert_eq!(
-        decide(Some(Status::Extended), Action::Cancel, Actor::Applicant, &c),
+        decide(
+            Some(Status::CompletionDeclared),
+            Action::Cancel,
+            OFFICER,
+            &c
+        ),
         Ok(Status::Cancelled)
     );
     assert!(matches!(
-        decide(Some(Status::Registered), Action::Cancel, OFFICER, &c),
+        decide(
+            Some(Status::Registered),
+            Action::Extend,
+            Actor::Contractor,
+            &cx("2027-05-10", false, true)
+        ),
         Err(Refusal::NotPermitted { .. })
     ));
+    // A declared completion is no longer in force (the receipt admits no new work), and it does not
+    // expire while the street's check is pending.
+    assert!(!State::from(Status::CompletionDeclared).in_force());
+    assert_eq!(
+        State::on(
+            Status::CompletionDeclared,
+            Some(d("2027-05-23")),
+            d("2027-06-01")
+        ),
+        State::CompletionDeclared
+    );
     for terminal in [Status::Cancelled, Status::Revoked, Status::Refused] {
         for action in Action::ALL {
             for actor in Actor::all() {

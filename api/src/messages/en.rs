@@ -62,6 +62,9 @@ fn text(k: Key) -> &'static str {
         Key::IdempotencyKeyInvalid => "the Idempotency-Key must be 1–255 visible ASCII characters",
         Key::OfficersOnly => "officers only",
         Key::OtherStreet => "this registration belongs to another street",
+        Key::ApplicantOrContractorOnly => {
+            "only the applicant or the contractor named in the filing can do this"
+        }
         Key::ApplicantOnly => "only the applicant can do this",
         Key::ListOwnStreet => "you can only list your own street",
         Key::NotPermittedLedger => {
@@ -235,6 +238,11 @@ fn text(k: Key) -> &'static str {
         Key::NotifyStateExtended => "registered (extended)",
         Key::NotifyStateRefused => "refused",
         Key::NotifyStateCancelled => "cancelled",
+        Key::NotifyStateCompletionDeclared => "completion declared, awaiting the street's check",
+        Key::NotifyCompletionDeclared => "completion declared",
+        Key::NotifyCompletionDeclaredLine => {
+            "Completion date: {date}. The street confirms the completion on site by {due}; the registration is then cancelled (Article 33). The receipt no longer admits new work on the site."
+        }
         Key::NotifyStateRevoked => "revoked",
         Key::NotifyStateExpired => "expired",
         Key::NotAPermit => {
@@ -255,6 +263,10 @@ fn text(k: Key) -> &'static str {
         Key::ScanRevoked => "Revoked",
         Key::ScanRevokedDetail => {
             "The street office revoked this registration on {date}; this receipt is void"
+        }
+        Key::ScanDeclared => "Completion declared",
+        Key::ScanDeclaredDetail => {
+            "Completion was declared on {date}, awaiting the street's on-site check; this receipt no longer admits new work on the site"
         }
         Key::ScanCancelled => "Cancelled",
         Key::ScanCancelledDetail => {
@@ -312,6 +324,7 @@ fn text(k: Key) -> &'static str {
         Key::SigServerBad => "the server found the signature invalid",
         Key::Void => "VOID",
         Key::VoidRevokedOn => "Revoked · {date}",
+        Key::VoidDeclaredOn => "Completion declared, awaiting the street's check · {date}",
         Key::VoidCancelledOn => "Cancelled · {date}",
         Key::VoidExpiredAfter => "Expired · valid until {until}",
         Key::VoidNotInForce => "Not in force",
@@ -323,7 +336,10 @@ fn text(k: Key) -> &'static str {
 
 /// In English a state is called by its code.
 fn state(s: State) -> &'static str {
-    s.as_str()
+    match s {
+        State::CompletionDeclared => "completion declared",
+        _ => s.as_str(),
+    }
 }
 
 fn action(a: Action) -> &'static str {
@@ -335,7 +351,8 @@ fn action(a: Action) -> &'static str {
         Action::Resubmit => "resubmit",
         Action::Refuse => "refuse",
         Action::Extend => "extend",
-        Action::Cancel => "cancel",
+        Action::DeclareCompletion => "declare completion",
+        Action::Cancel => "close after the completion check",
         Action::Revoke => "revoke",
     }
 }
@@ -343,6 +360,7 @@ fn action(a: Action) -> &'static str {
 fn actor(a: Actor) -> &'static str {
     match a {
         Actor::Applicant => "applicant",
+        Actor::Contractor => "contractor",
         Actor::Staff(Role::Officer) => "street officer",
         Actor::Staff(Role::Admin) => "district administrator",
         Actor::Staff(Role::Community) => "community workstation",

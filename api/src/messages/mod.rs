@@ -80,6 +80,7 @@ keys! {
     OfficersOnly,
     OtherStreet,
     ApplicantOnly,
+    ApplicantOrContractorOnly,
     ListOwnStreet,
     /// `{actor}`, `{action}`.
     NotPermitted,
@@ -237,6 +238,9 @@ keys! {
     NotifyStateExtended,
     NotifyStateRefused,
     NotifyStateCancelled,
+    NotifyStateCompletionDeclared,
+    NotifyCompletionDeclared,
+    NotifyCompletionDeclaredLine,
     NotifyStateRevoked,
     NotifyStateExpired,
     // Texts of answers.
@@ -262,6 +266,8 @@ keys! {
     ScanRevoked,
     /// `{date}`.
     ScanRevokedDetail,
+    ScanDeclared,
+    ScanDeclaredDetail,
     ScanCancelled,
     /// `{date}`.
     ScanCancelledDetail,
@@ -307,6 +313,7 @@ keys! {
     /// `{date}`.
     VoidRevokedOn,
     /// `{date}`.
+    VoidDeclaredOn,
     VoidCancelledOn,
     /// `{until}`.
     VoidExpiredAfter,

@@ -57,6 +57,7 @@ fn text(k: Key) -> &'static str {
         Key::IdempotencyKeyInvalid => "Idempotency-Key 应为 1—255 个可见 ASCII 字符",
         Key::OfficersOnly => "仅限街道工作人员",
         Key::OtherStreet => "该登记不属于您所在街道",
+        Key::ApplicantOrContractorOnly => "此操作由申报人或登记的施工单位办理",
         Key::ApplicantOnly => "此操作由申报人办理",
         Key::ListOwnStreet => "只能查看本街道的登记",
         Key::NotPermittedLedger => "巡查人员账户不能查看台账，只能查看其巡查的登记",
@@ -204,6 +205,11 @@ fn text(k: Key) -> &'static str {
         Key::NotifyStateExtended => "已延期",
         Key::NotifyStateRefused => "不予登记",
         Key::NotifyStateCancelled => "已注销",
+        Key::NotifyStateCompletionDeclared => "已申报完工，待街道核实",
+        Key::NotifyCompletionDeclared => "已申报完工",
+        Key::NotifyCompletionDeclaredLine => {
+            "完工日期：{date}。街道将于{due}前到现场核实完工，核实后登记注销（第三十三条）。本回执不再作为开始新施工的凭证。"
+        }
         Key::NotifyStateRevoked => "已撤销",
         Key::NotifyStateExpired => "已过期",
         Key::NotAPermit => "登记是备案告知，不是行政许可；其他审批手续须另行办理（第八条）",
@@ -221,6 +227,10 @@ fn text(k: Key) -> &'static str {
         Key::ScanExpiredDetail => "有效期至{until}，已届满；本回执不再有效",
         Key::ScanRevoked => "已撤销",
         Key::ScanRevokedDetail => "街道办事处已于{date}撤销本登记，本回执作废",
+        Key::ScanDeclared => "已申报完工",
+        Key::ScanDeclaredDetail => {
+            "已于{date}申报完工，待街道现场核实；本回执不再作为开始新施工的凭证"
+        }
         Key::ScanCancelled => "已注销",
         Key::ScanCancelledDetail => "本登记已于{date}注销（工程已完工），本回执作废",
         Key::ScanRefused => "不予登记",
@@ -261,6 +271,7 @@ fn text(k: Key) -> &'static str {
         Key::SigServerBad => "服务器核验签名无效",
         Key::Void => "作废",
         Key::VoidRevokedOn => "已撤销 · {date}",
+        Key::VoidDeclaredOn => "已申报完工，待街道核实 · {date}",
         Key::VoidCancelledOn => "已注销 · {date}",
         Key::VoidExpiredAfter => "已过期 · 有效期至{until}",
         Key::VoidNotInForce => "未生效",
@@ -276,6 +287,7 @@ fn state(s: State) -> &'static str {
         State::Returned => "已退回",
         State::Registered => "已登记",
         State::Extended => "已延期",
+        State::CompletionDeclared => "已申报完工，待街道核实",
         State::Refused => "不予登记",
         State::Cancelled => "已注销",
         State::Revoked => "已撤销",
@@ -292,7 +304,8 @@ fn action(a: Action) -> &'static str {
         Action::Resubmit => "补正后重新提交",
         Action::Refuse => "不予登记",
         Action::Extend => "延期",
-        Action::Cancel => "注销",
+        Action::DeclareCompletion => "申报完工注销",
+        Action::Cancel => "完工核实后注销",
         Action::Revoke => "撤销",
     }
 }
@@ -300,6 +313,7 @@ fn action(a: Action) -> &'static str {
 fn actor(a: Actor) -> &'static str {
     match a {
         Actor::Applicant => "申报人",
+        Actor::Contractor => "施工单位",
         Actor::Staff(Role::Officer) => "街道工作人员",
         Actor::Staff(Role::Admin) => "区级管理员",
         Actor::Staff(Role::Community) => "社区工作站",

@@ -35,6 +35,9 @@ pub enum Kind {
     Refused,
     Revoked,
     Extended,
+    /// 注销申报 received: the street's completion check follows (第三十三条, rules.md §7 v3).
+    CompletionDeclared,
+    /// The completion check closed the registration (注销).
     Cancelled,
     /// Reminder: the extension window opens (`valid_until` − 14 days, 第二十五条, rules.md §3.7).
     ExtensionWindowOpens,
@@ -56,13 +59,14 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 15] = [
+    pub const ALL: [Kind; 16] = [
         Kind::Filed,
         Kind::Returned,
         Kind::Registered,
         Kind::Refused,
         Kind::Revoked,
         Kind::Extended,
+        Kind::CompletionDeclared,
         Kind::Cancelled,
         Kind::ExtensionWindowOpens,
         Kind::ValidUntilReached,
@@ -81,6 +85,7 @@ impl Kind {
             Kind::Refused => "refused",
             Kind::Revoked => "revoked",
             Kind::Extended => "extended",
+            Kind::CompletionDeclared => "completion_declared",
             Kind::Cancelled => "cancelled",
             Kind::ExtensionWindowOpens => "extension_window_opens",
             Kind::ValidUntilReached => "valid_until_reached",
@@ -281,6 +286,7 @@ pub fn for_update(
         (Action::Return, _) => Kind::Returned,
         (Action::Refuse, _) => Kind::Refused,
         (Action::Revoke, _) => Kind::Revoked,
+        (Action::DeclareCompletion, _) => Kind::CompletionDeclared,
         (Action::Cancel, _) => Kind::Cancelled,
         (Action::Extend, _) => Kind::Extended,
         (Action::Accept | Action::Register | Action::Resubmit, Status::Registered) => {

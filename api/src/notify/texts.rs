@@ -26,6 +26,7 @@ fn event_key(k: Kind) -> Key {
         Kind::Refused => Key::NotifyRefused,
         Kind::Revoked => Key::NotifyRevoked,
         Kind::Extended => Key::NotifyExtended,
+        Kind::CompletionDeclared => Key::NotifyCompletionDeclared,
         Kind::Cancelled => Key::NotifyCancelled,
         Kind::ExtensionWindowOpens => Key::NotifyExtensionWindowOpens,
         Kind::ValidUntilReached => Key::NotifyValidUntilReached,
@@ -45,6 +46,7 @@ fn state_key(s: State) -> Key {
         State::Registered => Key::NotifyStateRegistered,
         State::Extended => Key::NotifyStateExtended,
         State::Refused => Key::NotifyStateRefused,
+        State::CompletionDeclared => Key::NotifyStateCompletionDeclared,
         State::Cancelled => Key::NotifyStateCancelled,
         State::Revoked => Key::NotifyStateRevoked,
         State::Expired => Key::NotifyStateExpired,
@@ -173,6 +175,16 @@ pub fn render(
                 lines.push(l.fill(Key::NotifyExtendedTo, &[("date", &date(l, to))]));
                 put("valid_until", Value::String(to.to_owned()));
             }
+        }
+        Kind::CompletionDeclared => {
+            let d = text_of(payload, "completion_date").unwrap_or_default();
+            let due = text_of(payload, "completion_check_due").unwrap_or_default();
+            lines.push(l.fill(
+                Key::NotifyCompletionDeclaredLine,
+                &[("date", &date(l, d)), ("due", &date(l, due))],
+            ));
+            put("completion_date", Value::String(d.to_owned()));
+            put("completion_check_due", Value::String(due.to_owned()));
         }
         Kind::Cancelled => {
             if let Some(d) = text_of(payload, "completion_date") {

@@ -4,7 +4,7 @@
 //! referral. Every change is one store transaction with its audit entries and notifications.
 
 use crate::app::AppState;
-use crate::auth::{Applicant, Officer, StreetOfficer};
+use crate::auth::{Officer, Party, StreetOfficer};
 use crate::error::ApiBody;
 use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, FieldProblem, Msg, parse_json};
 use crate::inspections::{self as ins, InspectionEntry, InspectionView};
@@ -88,7 +88,10 @@ pub struct InspectionList {
 
 /// The inspections this account covers, by due date (rules.md §9.1; scoped like the ledger: officer
 /// its street, community its community, patrol its street or communities, property its areas, viewer
-/// its department's works, admin any street).
+/// its department's works, admin any street). A property account also gets its property watches due
+/// today (`INSPECTION_PROPERTY_WATCH`, one per working day of work at height in its areas, §9.1),
+/// generated as the list is read: their `id` is `watch_<filing_no>_<yyyymmdd>` and is not stored —
+/// record one with `POST /api/v1/registrations/{filing_no}/inspections`.
 #[utoipa::path(get, path = "/api/v1/inspections", tag = "inspections", params(InspectionQuery),
     security(("bearer" = []), ("session" = [])),
     responses((status = 200, body = InspectionList), (status = 422, body = crate::error::Problem)))]
@@ -123,6 +126,21 @@ pub async fn list(
     }
     let mut cover = o.coverage();
     cover.street = street;
+    // A property company's watches due today (§9.1), generated as the list is read (see
+    // `property_watches_today`); only where the list asks for what is due today.
+    let watches = if o.role == Role::Property
+        && matches!(status, None | Some("due"))
+        && due_lt.is_none()
+        && due_le
+            .as_deref()
+            .and_then(Date::parse)
+            .is_none_or(|d| d >= today)
+    {
+        ins::property_watches_today(&s, &cover).await?
+    } else {
+        Vec::new()
+    };
+    let limit = q.limit.unwrap_or(200).clamp(1, 500);
     let rows = s
         .store
         .inspection_list(InspectionFilter {
@@ -130,12 +148,20 @@ pub async fn list(
             status: status.map(str::to_owned),
             due_lt,
             due_le,
-            limit: q.limit.unwrap_or(200).clamp(1, 500),
+            limit,
         })
         .await?;
-    Ok(Json(InspectionList {
-        items: rows.iter().map(|i| ins::entry(i, today)).collect(),
-    }))
+    let mut items: Vec<InspectionEntry> = rows.iter().map(|i| ins::entry(i, today)).collect();
+    items.extend(watches);
+    // By due date, earliest first, those without one last (as the store orders them).
+    items.sort_by(|a, b| match (&a.due, &b.due) {
+        (Some(x), Some(y)) => x.cmp(y),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => std::cmp::Ordering::Equal,
+    });
+    items.truncate(limit as usize);
+    Ok(Json(InspectionList { items }))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -486,7 +512,11 @@ pub async fn record(
             )])
         })?;
     may_inspect(&o, Some(kind))?;
+    // A declared completion stays under management until its completion check closes it (a patrol or a
+    // follow-up may still find something); a registration cancelled before v3 (closed at once) may
+    // still get the completion check it was scheduled.
     let in_management = rec.status.is_live()
+        || rec.status == Status::CompletionDeclared
         || (kind == InspectionKind::Completion && rec.status == Status::Cancelled);
     if !in_management {
         return Err(ApiError::State {
@@ -734,10 +764,77 @@ pub async fn record(
         }
         ops.push(ManageOp::AddFinding(f.clone()));
     }
-    let wake = !outbox.is_empty();
-    s.store.manage_write(ops, audit, outbox).await?;
-    if wake {
-        s.outbox_wake.notify_one();
+    // The completion check closes the loop (rules.md §7 v3, 第三十三条 "现场核实确认，实现闭环管理"): with
+    // `IC_WORK_COMPLETED` ok, no finding in it and none left open or awaiting the street's decision, a
+    // declared completion becomes `cancelled` — in the same transaction as the inspection, with its
+    // history event, audit entry and the applicant's `cancelled` notification. With findings it stays
+    // `completion_declared`; the next completion check falls due when they are to be rectified.
+    let closes = kind == InspectionKind::Completion
+        && rec.status == Status::CompletionDeclared
+        && findings.is_empty()
+        && b.items
+            .iter()
+            .any(|it| it.code == "IC_WORK_COMPLETED" && it.answer == "ok")
+        && !m
+            .findings
+            .iter()
+            .any(|f| matches!(f.status.as_str(), "open" | "rectified"));
+    if kind == InspectionKind::Completion
+        && rec.status == Status::CompletionDeclared
+        && !findings.is_empty()
+    {
+        // *Product policy*: the re-check is due on the latest `rectify_by` (or the usual 3 working
+        // days when none asks for rectification).
+        let due = findings
+            .iter()
+            .filter_map(|f| f.rectify_by.as_deref().and_then(Date::parse))
+            .max()
+            .or_else(|| {
+                s.engine
+                    .inspection_due(InspectionKind::Completion, day, false)
+                    .map(|c| c.date)
+            });
+        ops.push(ManageOp::AddInspection(ins::scheduled(
+            &rec,
+            &rec.columns,
+            InspectionKind::Completion,
+            due,
+            &now,
+        )?));
+    }
+    if closes {
+        let mut u = crate::routes::registrations::staff_step(
+            &s,
+            &rec,
+            &o,
+            crate::lifecycle::Action::Cancel,
+        )?;
+        let declared = rec
+            .events
+            .iter()
+            .rev()
+            .find(|e| e.action == crate::lifecycle::Action::DeclareCompletion)
+            .and_then(|e| e.data.as_ref());
+        u.event.data = Some(json!({
+            "inspection_id": inspection_id.0,
+            "completion_date": declared.and_then(|d| d.get("completion_date")).cloned(),
+        }));
+        audit.push(o.audit(
+            &s,
+            "cancelled",
+            &rec.filing_no,
+            "ok",
+            Some(inspection_id.0.clone()),
+        ));
+        u.audit = audit;
+        u.manage = ops;
+        crate::routes::registrations::store_update(&s, &rec, u).await?;
+    } else {
+        let wake = !outbox.is_empty();
+        s.store.manage_write(ops, audit, outbox).await?;
+        if wake {
+            s.outbox_wake.notify_one();
+        }
     }
     let m = s.store.manage_of(&rec.filing_no).await?;
     let inspection = ins::views(&s, &rec, &m, true)?
@@ -841,18 +938,20 @@ pub struct RectificationIn {
     pub photos: Vec<String>,
 }
 
-/// The applicant answers a finding with what was done (第三十四条, 第十三条第（一）项): a note and
-/// photos. The finding awaits the street's decision (`rectified`).
+/// The applicant or the contractor named in the filing (its own access code, rules.md §10: "the
+/// contractor uploads evidence") answers a finding with what was done (第三十四条, 第十三条第（一）项): a
+/// note and photos. The finding awaits the street's decision (`rectified`).
 #[utoipa::path(post, path = "/api/v1/registrations/{filing_no}/findings/{id}/rectification", tag = "inspections",
     params(("filing_no" = String, Path), ("id" = String, Path)), security(("bearer" = [])), request_body(content = RectificationIn),
     responses((status = 201, body = crate::inspections::FindingView), (status = 404, body = crate::error::Problem),
               (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn rectify(
     State(s): State<AppState>,
-    Applicant { rec, client }: Applicant,
+    party: Party,
     ApiPath((_, id)): ApiPath<(String, String)>,
     ApiJson(b): ApiJson<RectificationIn>,
 ) -> Result<(StatusCode, Json<crate::inspections::FindingView>), ApiError> {
+    let rec = &party.rec;
     let f = finding_of(&s, &rec.filing_no, &id).await?;
     if f.status != "open" {
         return Err(ApiError::State {
@@ -873,7 +972,7 @@ pub async fn rectify(
         finding_id: f.id.clone(),
         filing_no: rec.filing_no.clone(),
         at: now.clone(),
-        by_role: "applicant".into(),
+        by_role: party.actor.as_str().into(),
         note,
         photos: Value::from(b.photos.clone()).to_string(),
         decision: None,
@@ -881,8 +980,7 @@ pub async fn rectify(
         decided_by: None,
         decided_at: None,
     };
-    let mut audit =
-        crate::auth::applicant_audit(&s, &client, "rectification_submitted", &rec.filing_no);
+    let mut audit = party.audit(&s, "rectification_submitted");
     audit.detail = Some(f.id.clone());
     let ops = vec![
         ManageOp::PutFinding(FindingRow {
@@ -895,7 +993,7 @@ pub async fn rectify(
     s.store.manage_write(ops, vec![audit], vec![]).await?;
     Ok((
         StatusCode::CREATED,
-        Json(view_of(&s, &rec, &f.id, false).await?),
+        Json(view_of(&s, rec, &f.id, false).await?),
     ))
 }
 

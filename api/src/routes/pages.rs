@@ -124,6 +124,7 @@ fn state_zh(st: State) -> &'static str {
         State::Registered => "已登记（有效）",
         State::Extended => "已延期（有效）",
         State::Expired => "已过期",
+        State::CompletionDeclared => "已申报完工，待街道核实",
         State::Cancelled => "已注销",
         State::Revoked => "已撤销",
         State::Filed | State::Returned | State::Refused => "无效",

@@ -92,6 +92,9 @@ pub enum Look {
     Valid,
     Expired,
     Revoked,
+    /// Completion declared, awaiting the street's check (rules.md §7 v3): the receipt no longer admits
+    /// new work on the site (see `State::in_force`).
+    Declared,
     Cancelled,
     Refused,
     Pending,
@@ -106,6 +109,7 @@ impl Look {
             State::Registered | State::Extended => Look::BadSignature,
             State::Expired => Look::Expired,
             State::Revoked => Look::Revoked,
+            State::CompletionDeclared => Look::Declared,
             State::Cancelled => Look::Cancelled,
             State::Refused => Look::Refused,
             State::Filed | State::Returned => Look::Pending,
@@ -116,6 +120,7 @@ impl Look {
             Look::Valid => "ok",
             Look::Expired => "exp",
             Look::Revoked => "rev",
+            Look::Declared => "dec",
             Look::Cancelled => "can",
             Look::Refused | Look::Pending | Look::BadSignature | Look::NotFound => "bad",
         }
@@ -125,6 +130,7 @@ impl Look {
             Look::Valid => Key::ScanValid,
             Look::Expired => Key::ScanExpired,
             Look::Revoked => Key::ScanRevoked,
+            Look::Declared => Key::ScanDeclared,
             Look::Cancelled => Key::ScanCancelled,
             Look::Refused => Key::ScanRefused,
             Look::Pending => Key::ScanPending,
@@ -138,7 +144,7 @@ impl Look {
             Look::Valid => {
                 "<svg viewBox=\"0 0 64 64\" aria-hidden=\"true\"><circle cx=\"32\" cy=\"32\" r=\"29\" fill=\"none\" stroke=\"#fff\" stroke-width=\"5\"/><path d=\"M18 33l10 10 19-21\" fill=\"none\" stroke=\"#fff\" stroke-width=\"7\" stroke-linecap=\"round\" stroke-linejoin=\"round\"/></svg>"
             }
-            Look::Expired => {
+            Look::Expired | Look::Declared => {
                 "<svg viewBox=\"0 0 64 64\" aria-hidden=\"true\"><circle cx=\"32\" cy=\"32\" r=\"29\" fill=\"none\" stroke=\"#fff\" stroke-width=\"5\"/><path d=\"M32 14v19l12 8\" fill=\"none\" stroke=\"#fff\" stroke-width=\"6\" stroke-linecap=\"round\" stroke-linejoin=\"round\"/></svg>"
             }
             Look::Cancelled => {
@@ -169,6 +175,7 @@ fn detail(lang: Lang, look: Look, v: &Verification, rec: &FilingRecord) -> Strin
         Look::Valid => lang.fill(Key::ScanValidDetail, &[("until", &until)]),
         Look::Expired => lang.fill(Key::ScanExpiredDetail, &[("until", &until)]),
         Look::Revoked => lang.fill(Key::ScanRevokedDetail, &[("date", &changed_on(lang, rec))]),
+        Look::Declared => lang.fill(Key::ScanDeclaredDetail, &[("date", &changed_on(lang, rec))]),
         Look::Cancelled => lang.fill(
             Key::ScanCancelledDetail,
             &[("date", &changed_on(lang, rec))],
@@ -186,6 +193,9 @@ pub fn void_line(lang: Lang, v: &Verification, rec: &FilingRecord) -> Option<Str
     Some(match v.status {
         State::Registered | State::Extended => return None,
         State::Revoked => lang.fill(Key::VoidRevokedOn, &[("date", &changed_on(lang, rec))]),
+        State::CompletionDeclared => {
+            lang.fill(Key::VoidDeclaredOn, &[("date", &changed_on(lang, rec))])
+        }
         State::Cancelled => lang.fill(Key::VoidCancelledOn, &[("date", &changed_on(lang, rec))]),
         State::Expired => lang.fill(
             Key::VoidExpiredAfter,
@@ -225,6 +235,7 @@ body{margin:0;font:16px/1.45 system-ui,-apple-system,'PingFang SC','Noto Sans CJ
 .exp{background:#9c4300}\
 .rev{background:repeating-linear-gradient(135deg,#b0001a 0 18px,#8c0014 18px 36px)}\
 .can{background:#3c4550}\
+.dec{background:#5a4a00}\
 .bad{background:#b0001a}\
 main{max-width:40rem;margin:0 auto;padding:12px}\
 dl{margin:0;background:#fff;border:1px solid #d5d8dc;border-radius:8px}\

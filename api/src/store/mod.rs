@@ -85,6 +85,8 @@ pub enum Status {
     Returned,
     Registered,
     Extended,
+    /// 注销申报 made, awaiting the completion check (rules.md §7 v3).
+    CompletionDeclared,
     Refused,
     Cancelled,
     Revoked,
@@ -97,6 +99,7 @@ impl Status {
             Status::Returned => "returned",
             Status::Registered => "registered",
             Status::Extended => "extended",
+            Status::CompletionDeclared => "completion_declared",
             Status::Refused => "refused",
             Status::Cancelled => "cancelled",
             Status::Revoked => "revoked",
@@ -108,6 +111,7 @@ impl Status {
             "returned" => Status::Returned,
             "registered" => Status::Registered,
             "extended" => Status::Extended,
+            "completion_declared" => Status::CompletionDeclared,
             "refused" => Status::Refused,
             "cancelled" => Status::Cancelled,
             "revoked" => Status::Revoked,
@@ -377,6 +381,9 @@ pub struct FilingUpdate {
     /// Inspections the change makes due (a high-risk registration taking effect), in the same
     /// transaction.
     pub inspections: Vec<InspectionRow>,
+    /// Management rows changed with it (the completion check that closes a registration), in the
+    /// same transaction.
+    pub manage: Vec<ManageOp>,
 }
 
 impl FilingUpdate {
@@ -405,6 +412,7 @@ impl FilingUpdate {
             audit: Vec::new(),
             outbox: Vec::new(),
             inspections: Vec::new(),
+            manage: Vec::new(),
         }
     }
 }

@@ -451,6 +451,9 @@ impl PgStore {
         for i in &u.inspections {
             execute(&mut tx, msql::insert_inspection(i)).await?;
         }
+        for op in &u.manage {
+            apply_manage(&mut tx, op).await?;
+        }
         match &u.receipt {
             ReceiptOp::Keep => {}
             ReceiptOp::Issue(d) => {

@@ -451,6 +451,9 @@ impl Store for SqliteStore {
             for i in &u.inspections {
                 execute(c, msql::insert_inspection(i))?;
             }
+            for op in &u.manage {
+                apply_manage(c, op)?;
+            }
             match &u.receipt {
                 ReceiptOp::Keep => {}
                 ReceiptOp::Issue(d) => {

@@ -49,10 +49,10 @@ catalogue! {
     // roles, statuses, actors, actions, grounds
     role_officer, role_admin, role_community, role_property, role_patrol, role_viewer,
     status_filed, status_returned, status_registered, status_extended, status_expired, status_refused,
-    status_cancelled, status_revoked,
-    actor_applicant, actor_officer, actor_admin, actor_system,
+    status_completion_declared, status_cancelled, status_revoked,
+    actor_applicant, actor_contractor, actor_officer, actor_admin, actor_system,
     action_filed, action_registered, action_accepted, action_returned, action_resubmitted, action_refused,
-    action_extended, action_cancelled, action_revoked,
+    action_extended, action_completion_declared, action_cancelled, action_revoked,
     ground_false_filing, ground_permit_evasion, ground_beyond_scope, ground_illegal_construction,
     // sign-in, password, TOTP
     signin_title, signin_intro, login, password, totp, totp_help, signin_submit, signin_failed, totp_wrong,
@@ -123,6 +123,7 @@ pub fn status(c: &Catalogue, code: &str) -> String {
         "extended" => c.status_extended,
         "expired" => c.status_expired,
         "refused" => c.status_refused,
+        "completion_declared" => c.status_completion_declared,
         "cancelled" => c.status_cancelled,
         "revoked" => c.status_revoked,
         other => return other.to_string(),
@@ -134,6 +135,7 @@ pub fn status(c: &Catalogue, code: &str) -> String {
 pub fn actor(c: &Catalogue, code: &str) -> String {
     match code {
         "applicant" => c.actor_applicant,
+        "contractor" => c.actor_contractor,
         "officer" => c.actor_officer,
         "admin" => c.actor_admin,
         "system" => c.actor_system,
@@ -154,6 +156,7 @@ pub fn action(c: &Catalogue, code: &str) -> String {
         "resubmitted" => c.action_resubmitted,
         "refused" => c.action_refused,
         "extended" => c.action_extended,
+        "completion_declared" => c.action_completion_declared,
         "cancelled" => c.action_cancelled,
         "revoked" => c.action_revoked,
         other => return other.to_string(),
@@ -387,12 +390,13 @@ mod tests {
             "resubmitted",
             "refused",
             "extended",
+            "completion_declared",
             "cancelled",
             "revoked",
         ] {
             assert_ne!(action(c, a), a);
         }
-        for a in ["applicant", "officer", "admin", "system"] {
+        for a in ["applicant", "contractor", "officer", "admin", "system"] {
             assert_ne!(actor(c, a), a);
         }
     }

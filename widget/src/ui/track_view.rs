@@ -197,7 +197,7 @@ fn act(api: &str, t: &Ts, what: &'static str, body: Json, d: UseReducerDispatche
                         t.reg = Some(reg.clone());
                         t.done_msg = match what {
                             "extension" => c.extend_done,
-                            _ => c.cancelled_body,
+                            _ => c.declare_done,
                         }
                         .to_string();
                         t.new_until.clear();
@@ -459,6 +459,7 @@ pub fn track_view(p: &Props) -> Html {
         Phase::Expired => html! {
             <p>{ fill(c.expired_body, &[("date", &valid_until.map(|d| fmt_day(lang, d)).unwrap_or_default()), ("office", &office)]) }</p>
         },
+        Phase::Declared => html! { <p>{ c.declared_body }</p> },
         Phase::Cancelled => html! { <p>{ c.cancelled_body }</p> },
         Phase::Registered | Phase::Extended | Phase::Other => html! {},
     };

@@ -5,10 +5,11 @@
 use super::create::receipt_draft;
 use super::views::RegistrationView;
 use super::{
-    applicant_step, commit, commit_staff, filed_on, officer_step, optional_body, reason, text,
+    applicant_step, commit, commit_staff, filed_on, officer_step, optional_body, party_step,
+    reason, store_update, text,
 };
 use crate::app::AppState;
-use crate::auth::{Applicant, StreetOfficer};
+use crate::auth::{Applicant, Party, StreetOfficer};
 use crate::error::{ApiBody, ApiError, ApiJson, FieldProblem, Msg, parse_json};
 use crate::filing::{self, Filing};
 use crate::lifecycle::{Action, RevocationGround};
@@ -249,16 +250,20 @@ pub async fn extend(
     commit(&s, &rec, u).await
 }
 
-/// 注销: after completion, with the waste-disposal record, due within 3 working days (第三十三条).
+/// 注销申报: after completion, with the waste-disposal record, due within 3 working days (第三十三条).
+/// By the applicant or the contractor named in the filing (its own access code, rules.md §10). The
+/// registration becomes `completion_declared` and an `INSPECTION_COMPLETION` falls due; the
+/// completion check closes it (`cancelled`) or records findings (rules.md §7 v3).
 #[utoipa::path(post, path = "/api/v1/registrations/{filing_no}/cancellation", tag = "registrations",
     params(("filing_no" = String, Path)), security(("bearer" = [])), request_body(content = CancellationBody),
-    responses((status = 200, body = RegistrationView), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+    responses((status = 200, description = "`status` is `completion_declared`", body = RegistrationView), (status = 403, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn cancel(
     State(s): State<AppState>,
-    Applicant { rec, client }: Applicant,
+    party: Party,
     ApiJson(b): ApiJson<CancellationBody>,
 ) -> Result<Json<RegistrationView>, ApiError> {
-    let (mut u, cx) = applicant_step(&s, &rec, Action::Cancel)?;
+    let rec = &party.rec;
+    let (mut u, cx) = party_step(&s, rec, Action::DeclareCompletion, party.actor)?;
     let today = cx.today;
     let registered_on = rec
         .receipt
@@ -293,20 +298,24 @@ pub async fn cancel(
     let Some(completion) = completion.filter(|_| problems.is_empty()) else {
         return Err(ApiError::invalid_request(problems));
     };
-    let p = &s.engine.ruleset_for(filed_on(&rec)?).params;
+    let p = &s.engine.ruleset_for(filed_on(rec)?).params;
     let due = s
         .engine
         .calendar()
         .add_working_days(completion, p.cancellation_working_days);
+    let check_due = s
+        .engine
+        .inspection_due(anbei_core::InspectionKind::Completion, today, false)
+        .map(|c| c.date.to_string());
     u.event.data = Some(json!({
         "completion_date": completion.to_string(), "waste_disposal_record": record,
         "cancellation_due": due.date.to_string(), "calendar_provisional": due.provisional, "late": today > due.date,
+        "completion_check_due": check_due,
     }));
-    u.audit = vec![crate::auth::applicant_audit(
-        &s,
-        &client,
-        "cancelled",
-        &rec.filing_no,
-    )];
-    commit(&s, &rec, u).await
+    u.audit = vec![party.audit(&s, "completion_declared")];
+    let rec = store_update(&s, rec, u).await?;
+    Ok(Json(match party.actor {
+        crate::lifecycle::Actor::Contractor => super::views::contractor_view(&s, &rec)?,
+        _ => super::views::view(&s, &rec)?,
+    }))
 }

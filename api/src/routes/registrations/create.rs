@@ -293,6 +293,21 @@ pub async fn show(
                 .await?;
             view(&s, &rec)?
         }
+        Caller::Contractor { client } => {
+            s.store
+                .staff_write(
+                    vec![],
+                    vec![crate::auth::party_audit(
+                        &s,
+                        client,
+                        crate::lifecycle::Actor::Contractor,
+                        "registration_read",
+                        &rec.filing_no,
+                    )],
+                )
+                .await?;
+            super::views::contractor_view(&s, &rec)?
+        }
         Caller::Staff(o) => {
             o.record(&s, "registration_read", &rec.filing_no, None)
                 .await?;

@@ -58,8 +58,14 @@ pub async fn open(
             "ok",
             Some(upload_id.clone()),
         ),
-        Caller::Applicant { client } => {
-            let mut d = crate::auth::applicant_audit(&s, client, "document_opened", &rec.filing_no);
+        Caller::Applicant { client } | Caller::Contractor { client } => {
+            let mut d = crate::auth::party_audit(
+                &s,
+                client,
+                caller.actor(),
+                "document_opened",
+                &rec.filing_no,
+            );
             d.detail = Some(upload_id.clone());
             d
         }

@@ -109,13 +109,41 @@ fn applicant_step(
     rec: &FilingRecord,
     action: Action,
 ) -> Result<(FilingUpdate, Context), ApiError> {
+    party_step(s, rec, action, Actor::Applicant)
+}
+
+/// [`step`] for the applicant or the contractor (`actor`), and the context it was decided in.
+fn party_step(
+    s: &AppState,
+    rec: &FilingRecord,
+    action: Action,
+    actor: Actor,
+) -> Result<(FilingUpdate, Context), ApiError> {
     let cx = context(s, rec)?;
-    Ok((step(s, rec, action, Actor::Applicant, None, &cx)?, cx))
+    Ok((step(s, rec, action, actor, None, &cx)?, cx))
+}
+
+/// [`step`] for a staff account `o` acting on `rec` by recording something else (the completion
+/// check that closes a registration): the update, without an audit entry (the caller writes its own).
+pub(crate) fn staff_step(
+    s: &AppState,
+    rec: &FilingRecord,
+    o: &crate::auth::Officer,
+    action: Action,
+) -> Result<FilingUpdate, ApiError> {
+    step(
+        s,
+        rec,
+        action,
+        o.actor(),
+        Some(&o.signature()),
+        &context(s, rec)?,
+    )
 }
 
 /// Stores `u` (a change of `rec`) with its notifications — in the same transaction — and wakes the
 /// notification worker once it has committed.
-async fn store_update(
+pub(crate) async fn store_update(
     s: &AppState,
     rec: &FilingRecord,
     mut u: FilingUpdate,

@@ -70,6 +70,10 @@ pub struct FiledView {
     pub status: State,
     /// Shown here only: the applicant's bearer token for this filing (stored as a hash).
     pub access_token: String,
+    /// Shown here only, for the applicant to hand to the contractor named in the filing: its own
+    /// access code (rules.md §10, *product policy*) — it answers findings, declares completion and
+    /// reads the registration with ID numbers masked; it cannot extend. Derived, never stored.
+    pub contractor_access_token: String,
     /// Stored JSON text, passed through as it is (no parse and re-serialisation per answer).
     #[schema(value_type = Object)]
     pub assessment: Box<serde_json::value::RawValue>,
@@ -133,6 +137,15 @@ pub fn view(s: &AppState, rec: &FilingRecord) -> Result<RegistrationView, ApiErr
     for e in &mut v.history {
         e.actor_name = None;
     }
+    Ok(v)
+}
+
+/// A registration as the contractor named in it sees it (its own access code, rules.md §10): the
+/// applicant's view with every ID number, certificate number and mobile masked — the contractor needs
+/// the work and its findings, not the applicant's personal data.
+pub fn contractor_view(s: &AppState, rec: &FilingRecord) -> Result<RegistrationView, ApiError> {
+    let mut v = view(s, rec)?;
+    mask_people(&mut v.request);
     Ok(v)
 }
 
@@ -223,6 +236,7 @@ struct FiledHead<'a> {
     filing_no: &'a str,
     status: State,
     access_token: String,
+    contractor_access_token: String,
     acceptance_due: Option<&'a str>,
     receipt: Option<ReceiptView>,
 }
@@ -235,6 +249,7 @@ pub fn filed_response(s: &AppState, rec: &FilingRecord, key: &str) -> Result<Res
         filing_no: &rec.filing_no,
         status: rec.status.into(),
         access_token: s.signer.access_token(&rec.filing_no, key),
+        contractor_access_token: s.signer.contractor_token(&rec.filing_no, key),
         acceptance_due: rec.acceptance_due.as_deref(),
         receipt: rec.receipt.as_ref().map(|r| receipt_view(s, r)),
     };
