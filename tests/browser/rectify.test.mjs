@@ -209,5 +209,12 @@ test('a finding to put right: seen in words, answered with a note and a photo (k
   assert.equal(await card.locator('form.aw-rectify').count(), 0);
   assert.deepEqual(await axe(page), []);
   await shots(page, 'rectify', '5-closed');
+  // the same in English: the finding's own words, the state, the date in words
+  await page.locator(`${T} .aw-lang`).click();
+  await card.locator('.aw-fnd-state').filter({ hasText: 'Put right: the street accepted it' }).waitFor();
+  const en = await card.innerText();
+  assert.ok(en.includes(CODES.manage_codes.F_UNSAFE_PRACTICE.title.en), en);
+  assert.doesNotMatch(en, /\d{4}-\d{2}-\d{2}/);
+  await shots(page, 'rectify', '6-closed-en');
   assert.deepEqual(page.__errors || [], []);
 });

@@ -131,24 +131,24 @@ pub fn findings(p: &Props) -> Html {
         let by = rectify_by_words(f, lang);
         let overdue = f.get("overdue").and_then(Json::as_bool) == Some(true);
         let (words, tone) = match &state {
-            FindingState::Open => (c.fnd_open.to_string(), "aw-fnd-open"),
-            FindingState::Rejected(_) => (c.fnd_rejected.to_string(), "aw-fnd-open"),
-            FindingState::Answered => (c.fnd_answered.to_string(), "aw-fnd-answered"),
-            FindingState::Closed => (c.fnd_closed.to_string(), "aw-fnd-closed"),
+            FindingState::Open => (c.fnd_open.to_string(), "aw-finding"),
+            FindingState::Rejected(_) => (c.fnd_rejected.to_string(), "aw-finding"),
+            FindingState::Answered => (c.fnd_answered.to_string(), "aw-finding aw-fnd-answered"),
+            FindingState::Closed => (c.fnd_closed.to_string(), "aw-finding aw-fnd-closed"),
             FindingState::Referred { body, on } => (
                 fill(c.fnd_referred, &[("date", on), ("body", body)]),
-                "aw-fnd-referred",
+                "aw-finding aw-fnd-closed",
             ),
         };
         let form = state.answerable().then(|| answer_form(p, &id, &a, &d));
         html! {
-            <li class={classes!("aw-finding", tone)} data-finding={id.clone()} data-status={f.str_at("status").to_string()}>
+            <li class={tone} data-finding={id.clone()} data-status={f.str_at("status").to_string()}>
                 <h4>{ title.to_string() }</h4>
                 if let Some(stop) = stop { <p class="aw-stop"><strong>{ stop }</strong></p> }
                 <dl class="aw-dates">
                     if !f.str_at("note").is_empty() { <dt>{ c.fnd_note }</dt><dd class="aw-fnd-note">{ f.str_at("note").to_string() }</dd> }
                     <dt>{ c.fnd_found_on }</dt><dd>{ date_words(f.get("found_on"), lang) }</dd>
-                    if !by.is_empty() { <dt>{ c.fnd_by }</dt><dd class={classes!("aw-fnd-by", overdue.then_some("aw-overdue"))}>{ by }</dd> }
+                    if !by.is_empty() { <dt>{ c.fnd_by }</dt><dd class={if overdue { "aw-fnd-by aw-overdue" } else { "aw-fnd-by" }}>{ by }</dd> }
                 </dl>
                 <p class="aw-fnd-state" id={format!("aw-fnd-{id}-state")} tabindex="-1">
                     <span class="aw-k">{ c.fnd_state }{ colon(lang) }</span><strong>{ words }</strong>
@@ -257,17 +257,24 @@ fn answer_form(p: &Props, id: &str, a: &Answer, d: &UseReducerDispatcher<Rs>) ->
         }
     });
     let invalid = |e: &Option<String>| if e.is_some() { "true" } else { "false" };
+    let field = |e: &Option<String>| {
+        if e.is_some() {
+            "aw-field aw-invalid"
+        } else {
+            "aw-field"
+        }
+    };
     html! {
         <form class="aw-rectify" onsubmit={submit} novalidate=true>
             { for summary }
-            <div class={classes!("aw-field", note_err.is_some().then_some("aw-invalid"))} data-field="note">
+            <div class={field(&note_err)} data-field="note">
                 <label class="aw-label" for={note_id.clone()}>{ c.rect_note }{ " *" }</label>
                 <p class="aw-small" id={format!("{note_id}-hint")}>{ fill(c.rect_note_hint, &[("max", &NOTE_MAX.to_string())]) }</p>
                 <textarea id={note_id.clone()} rows="4" maxlength={NOTE_MAX.to_string()} value={a.note.clone()} oninput={on_note}
                     aria-invalid={invalid(&note_err)} aria-describedby={format!("{note_id}-hint {note_id}-err")} />
                 <p class="aw-field-error" id={format!("{note_id}-err")}>{ note_err.clone().unwrap_or_default() }</p>
             </div>
-            <div class={classes!("aw-field", photo_err.is_some().then_some("aw-invalid"))} data-field="photos">
+            <div class={field(&photo_err)} data-field="photos">
                 <label class="aw-label" for={photos_id.clone()}>{ c.rect_photos }</label>
                 <p class="aw-small" id={format!("{photos_id}-hint")}>{ c.rect_photos_hint }</p>
                 <input id={photos_id.clone()} type="file" accept="image/*" capture="environment" onchange={on_photo}
