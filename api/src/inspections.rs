@@ -6,14 +6,16 @@
 
 use crate::app::AppState;
 use crate::error::ApiError;
+use crate::error::Msg;
 use crate::lifecycle::{Action, Status};
 use crate::messages::Lang;
 use crate::store::{
     FilingRecord, FilingUpdate, FilterColumns, FindingRow, InspectionRow, ManageRecord,
     RectificationRow, ReferralRow,
 };
-use anbei_core::manage::is_overdue;
-use anbei_core::{Date, InspectionKind};
+use anbei_core::manage::{Finding, StopWork, handling, is_overdue};
+use anbei_core::model::Kind as WorkKind;
+use anbei_core::{Date, InspectionKind, ManageCode};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -113,6 +115,8 @@ pub struct RectificationView {
 pub struct ReferralView {
     pub id: String,
     pub target: String,
+    /// The body it went to, in words (the target's title): what the applicant reads as "已移交…处理".
+    pub title: Msg,
     pub department: Option<String>,
     pub reason: String,
     pub referred_on: String,
@@ -129,6 +133,12 @@ pub struct FindingView {
     pub id: String,
     pub inspection_id: String,
     pub code: String,
+    /// What was found, in words (the finding code's title in both languages): so the applicant's
+    /// widget needs none of §9's wording tables.
+    pub title: Msg,
+    /// Whether the work found is stopped (第三十条, §9.3): `at_once` (立即制止), `uncertified_work`
+    /// (the person without a certificate stops that work) or `no`.
+    pub stop_work: &'static str,
     pub item: Option<String>,
     pub note: String,
     pub found_on: String,
@@ -272,6 +282,10 @@ pub fn views(
     } else {
         Some(facts_of(s, rec)?)
     };
+    let work = decided
+        .as_ref()
+        .and_then(|(_, r)| r.kind)
+        .unwrap_or(WorkKind::Engineering);
     for i in &m.inspections {
         let kind = InspectionKind::from_code(&i.kind)
             .ok_or_else(|| ApiError::internal(format!("inspections.kind {:?}", i.kind)))?;
@@ -290,7 +304,7 @@ pub fn views(
             .findings
             .iter()
             .filter(|f| f.inspection_id == i.id)
-            .map(|f| finding_view(f, m, today, staff))
+            .map(|f| finding_view(s, f, m, work, staff))
             .collect();
         out.push(InspectionView {
             id: i.id.clone(),
@@ -315,11 +329,40 @@ pub fn views(
     Ok(out)
 }
 
-pub fn finding_view(f: &FindingRow, m: &ManageRecord, today: Date, staff: bool) -> FindingView {
+/// A §9 code's title in both languages, as the rule set in force on `on` words it (the code itself
+/// for a code this build does not know: never an empty line).
+pub fn title_of(s: &AppState, code: &str, on: &str) -> Msg {
+    let on = Date::parse(on).unwrap_or_else(|| s.today());
+    match ManageCode::from_str(code) {
+        Some(c) => {
+            let t = s.engine.manage_title(c, on);
+            Msg::new(t.zh, t.en)
+        }
+        None => Msg::new(code, code),
+    }
+}
+
+/// A finding as `staff` (or the applicant) sees it, on work of kind `work` (which decides whether
+/// it is stopped: `F_MAJOR_HAZARD` stops odd jobs only).
+pub fn finding_view(
+    s: &AppState,
+    f: &FindingRow,
+    m: &ManageRecord,
+    work: WorkKind,
+    staff: bool,
+) -> FindingView {
+    let today = s.today();
+    let stop_work = match Finding::from_code(&f.code).map(|c| handling(c, work).stop_work) {
+        Some(StopWork::AtOnce) => "at_once",
+        Some(StopWork::UncertifiedWork) => "uncertified_work",
+        Some(StopWork::No) | None => "no",
+    };
     FindingView {
         id: f.id.clone(),
         inspection_id: f.inspection_id.clone(),
         code: f.code.clone(),
+        title: title_of(s, &f.code, &f.found_on),
+        stop_work,
         item: f.item.clone(),
         note: f.note.clone(),
         found_on: f.found_on.clone(),
@@ -337,7 +380,7 @@ pub fn finding_view(f: &FindingRow, m: &ManageRecord, today: Date, staff: bool) 
             .referrals
             .iter()
             .filter(|r| r.finding_id == f.id)
-            .map(|r| referral_view(r, staff))
+            .map(|r| referral_view(s, r, staff))
             .collect(),
     }
 }
@@ -355,10 +398,11 @@ fn rectification_view(r: &RectificationRow, staff: bool) -> RectificationView {
     }
 }
 
-fn referral_view(r: &ReferralRow, staff: bool) -> ReferralView {
+fn referral_view(s: &AppState, r: &ReferralRow, staff: bool) -> ReferralView {
     ReferralView {
         id: r.id.clone(),
         target: r.target.clone(),
+        title: title_of(s, &r.target, &r.referred_on),
         department: r.department.clone(),
         reason: r.reason.clone(),
         referred_on: r.referred_on.clone(),

@@ -67,6 +67,15 @@ async fn inspections(app: &TestApp, no: &str, token: &str) -> Vec<Value> {
     v["inspections"].as_array().unwrap().clone()
 }
 
+/// A §9 code's title as `core/data/codes.json` words it (read here, apart from the service).
+fn title(code: &str) -> Value {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../core/data/codes.json");
+    let codes: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let t = codes["manage_codes"][code]["title"].clone();
+    assert!(t["zh"].is_string() && t["en"].is_string(), "{code}: {t}");
+    t
+}
+
 /// Every checklist item of `inspection` answered `ok`.
 fn all_ok(inspection: &Value) -> Vec<Value> {
     inspection["checklist"]
@@ -291,6 +300,16 @@ async fn an_inspection_is_recorded_with_photos_and_its_finding_rectified(b: Back
     let seen = inspections(&app, &no, &token).await;
     assert!(seen[0].get("inspector").is_none(), "{:?}", seen[0]);
     assert_eq!(seen[0]["findings"][0]["id"], fid.as_str());
+    // …in words: what was found (the code's title, both languages, so the widget carries no §9
+    // tables), and whether the work is stopped (§9.3: unsafe practice at once, 第三十条第（二）项; the
+    // uncertified person stops that work, 第三十条第（一）项).
+    assert_eq!(seen[0]["findings"][0]["title"], title("F_UNSAFE_PRACTICE"));
+    assert_eq!(seen[0]["findings"][0]["stop_work"], "at_once");
+    assert_eq!(
+        seen[0]["findings"][1]["title"],
+        title("F_UNCERTIFIED_PERSONNEL")
+    );
+    assert_eq!(seen[0]["findings"][1]["stop_work"], "uncertified_work");
     // Audit and notifications, written with it.
     let audit = app
         .sql(&format!(
@@ -319,6 +338,18 @@ async fn an_inspection_is_recorded_with_photos_and_its_finding_rectified(b: Back
         .await;
     assert_eq!(st, 422, "{x}");
     assert_eq!(fields(&x), vec!["note", "photos.0"]);
+    // the note's limit is the one the widget counts against
+    let long = "整".repeat(anbei_filing::RECTIFICATION_NOTE_MAX + 1);
+    let (st, x) = app
+        .post(
+            &format!("{fpath}/rectification"),
+            Some(&token),
+            &json!({ "note": long, "photos": [photo] }),
+        )
+        .await;
+    assert_eq!(st, 422, "{x}");
+    assert_eq!(x["errors"][0]["field"], "note");
+    assert_eq!(x["errors"][0]["rule"], "length");
     let (st, x) = app
         .post(
             &format!("{fpath}/rectification"),
@@ -469,6 +500,10 @@ async fn a_major_hazard_escalates_and_findings_are_referred(b: Backend) {
         .await;
     assert_eq!(st, 201, "{r}");
     assert_eq!(r["escalation_pending"], true);
+    // a major hazard on engineering work is escalated, not stopped (第三十条第（七）项); evading the
+    // permit is stopped (第三十条第（六）项)
+    assert_eq!(r["inspection"]["findings"][0]["stop_work"], "no");
+    assert_eq!(r["inspection"]["findings"][1]["stop_work"], "at_once");
     assert_eq!(r["revocation_suggested"]["ground"], "permit_evasion");
     let due: Vec<&Value> = r["referrals_due"].as_array().unwrap().iter().collect();
     let evasion = r["inspection"]["findings"][1]["id"]
@@ -541,6 +576,7 @@ async fn a_major_hazard_escalates_and_findings_are_referred(b: Backend) {
     assert_eq!(st, 201, "{x}");
     assert_eq!(x["status"], "referred");
     assert_eq!(x["referrals"][0]["target"], "REF_STREET_ENFORCEMENT");
+    assert_eq!(x["referrals"][0]["title"], title("REF_STREET_ENFORCEMENT"));
     assert_eq!(x["referrals"][0]["late"], true);
     assert_eq!(x["referrals"][0]["referred_on"], "2026-11-24");
     let (_, v) = app.get(&path, Some(&token)).await;
@@ -883,6 +919,9 @@ async fn a_major_hazard_on_an_odd_job_is_referred_the_same_day(b: Backend) {
     assert_eq!(st, 201, "{r}");
     assert_eq!(r["escalation_pending"], false);
     assert!(r["inspection"]["findings"][0]["escalation"].is_null());
+    // …and is stopped (§9.3): the same code, another kind of work
+    let (_, v) = app.get(&path, Some(&officer)).await;
+    assert_eq!(v["inspections"][0]["findings"][0]["stop_work"], "at_once");
     assert_eq!(r["referrals_due"][0]["same_day"], true, "{r}");
     assert_eq!(
         r["referrals_due"][0]["suggested"]["code"],

@@ -195,6 +195,14 @@ impl Engine {
         }
     }
 
+    /// A §9 code's title (a finding's "what was found", a referral target's body) as the rule set in
+    /// force on `on` words it — what the applicant reads of a finding without loading all of §9's
+    /// tables. Empty texts if §9's wording failed to load (see [`Engine::manage_data`]).
+    pub fn manage_title(&self, code: ManageCode, on: Date) -> Text<'_> {
+        let mt = self.manage_texts(self.ruleset_index_for(on));
+        borrowed(&mt.map_or(&NO_TEXT, |m| m.code(code)).title)
+    }
+
     /// §9's texts as the rule set at `index` shows them; `None` only if they failed to load (see
     /// [`Engine::manage_data`]), and then texts are empty while codes and articles stay.
     fn manage_texts(&self, index: usize) -> Option<&ManageTexts> {

@@ -743,6 +743,27 @@ fn checklist_texts_and_articles() {
     assert!(json[0]["because"][0]["text"]["en"].is_string());
 }
 
+/// What the applicant reads of a finding (issues 14, 15): its title as codes.json words it, the same as
+/// the checklist's text for an item — one title per §9 code, read without building all of §9's tables.
+#[test]
+fn a_codes_title_for_the_applicant() {
+    let engine = Engine::embedded().unwrap();
+    let codes: Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/codes.json")).unwrap(),
+    )
+    .unwrap();
+    for code in [
+        ManageCode::F_UNSAFE_PRACTICE,
+        ManageCode::F_MAJOR_HAZARD,
+        ManageCode::REF_STREET_ENFORCEMENT,
+    ] {
+        let t = engine.manage_title(code, d("2026-12-03"));
+        let want = &codes["manage_codes"][code.as_str()]["title"];
+        assert_eq!(t.zh, want["zh"].as_str().unwrap(), "{code:?}");
+        assert_eq!(t.en, want["en"].as_str().unwrap(), "{code:?}");
+    }
+}
+
 // ── due dates (§9.1, §3.7 calendar) ────────────────────────────────────────────────────────────────
 
 #[track_caller]

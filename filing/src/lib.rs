@@ -36,6 +36,10 @@ pub mod canonical;
 pub mod fixtures;
 
 pub use check::{Context, Outcome, check};
+
+/// The most characters of an applicant's answer to a finding (its `note`, 第三十四条): the API refuses
+/// a longer one and the widget counts against the same number.
+pub const RECTIFICATION_NOTE_MAX: usize = 1000;
 pub use doc::Doc;
 pub use msg::{Given, Msg, Problem};
 pub use schema::{Contact, Contractor, Filing, Person, Pledge, Signer, Site, Worker};

@@ -503,6 +503,26 @@ pub fn upload_refusal(status: u16, lang: Lang) -> &'static str {
     }
 }
 
+/// Why an upload gave no id: refused here before sending (its type is not one of those asked for, or it
+/// is over 10 MB, the API's limit), or the API's status (0: the network).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UploadError {
+    Type,
+    TooBig,
+    Status(u16),
+}
+
+impl UploadError {
+    /// In words a person can act on; `type_words` says which files are taken here.
+    pub fn words(self, type_words: &'static str, lang: Lang) -> &'static str {
+        match self {
+            UploadError::Type => type_words,
+            UploadError::TooBig => lang.cat().upload_too_big,
+            UploadError::Status(st) => upload_refusal(st, lang),
+        }
+    }
+}
+
 /// A stable fingerprint of a request body (FNV-1a 64): the same body keeps its Idempotency-Key, so a
 /// retried submit can never file twice; an edited body gets a new key.
 pub fn fingerprint(body: &Json) -> String {

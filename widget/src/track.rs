@@ -182,6 +182,97 @@ pub fn window_sentence(w: &Window, today: Date, lang: Lang) -> String {
     }
 }
 
+/// Where a finding stands for the applicant (rules.md §9.3; API.md: a finding's `status` and its
+/// `rectifications`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FindingState {
+    /// To put right, no answer yet.
+    Open,
+    /// The street rejected the last answer, with this reason: to put right again.
+    Rejected(String),
+    /// An answer awaits the street's check.
+    Answered,
+    /// The street accepted the answer (or closed it).
+    Closed,
+    /// Handed over (第三十六条): the body's words and the date.
+    Referred { body: String, on: String },
+}
+
+impl FindingState {
+    pub fn of(f: &Json, lang: Lang) -> FindingState {
+        let last = |key: &str| match f.get(key) {
+            Some(Json::Arr(a)) => a.last().cloned(),
+            _ => None,
+        };
+        match f.str_at("status") {
+            "rectified" => FindingState::Answered,
+            "closed" => FindingState::Closed,
+            "referred" => {
+                let r = last("referrals").unwrap_or_default();
+                let body = r
+                    .get("title")
+                    .map_or("", |t| t.str_at(lang.pick("zh", "en")));
+                FindingState::Referred {
+                    body: body.to_string(),
+                    on: date_words(r.get("referred_on"), lang),
+                }
+            }
+            _ => match last("rectifications") {
+                Some(r) if r.str_at("decision") == "rejected" => {
+                    FindingState::Rejected(r.str_at("reason").to_string())
+                }
+                _ => FindingState::Open,
+            },
+        }
+    }
+
+    /// An answer may be sent (第三十四条): open, or open again after a rejection.
+    pub fn answerable(&self) -> bool {
+        matches!(self, FindingState::Open | FindingState::Rejected(_))
+    }
+}
+
+/// Every finding of a registration's inspections, in the order found.
+pub fn findings(reg: &Json) -> Vec<Json> {
+    let mut out = Vec::new();
+    if let Some(Json::Arr(ins)) = reg.get("inspections") {
+        for i in ins {
+            if let Some(Json::Arr(f)) = i.get("findings") {
+                out.extend(f.iter().cloned());
+            }
+        }
+    }
+    out
+}
+
+/// Puts the finding `f` (as the API answers an action on it) in place of the one with its id.
+pub fn replace_finding(reg: &mut Json, f: Json) -> bool {
+    let id = f.str_at("id").to_string();
+    if let Some(Json::Arr(ins)) = reg.entry("inspections") {
+        for i in ins {
+            if let Some(Json::Arr(list)) = i.entry("findings") {
+                if let Some(slot) = list.iter_mut().find(|x| x.str_at("id") == id) {
+                    *slot = f;
+                    return true;
+                }
+            }
+        }
+    }
+    false
+}
+
+/// A finding's `rectify_by` in words, overdue said in words too ("2026年11月26日（已逾期）").
+pub fn rectify_by_words(f: &Json, lang: Lang) -> String {
+    let by = date_words(f.get("rectify_by"), lang);
+    if by.is_empty() {
+        return by;
+    }
+    match f.get("overdue").and_then(Json::as_bool) {
+        Some(true) => fill(lang.cat().fnd_overdue, &[("date", &by)]),
+        _ => by,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -270,6 +361,101 @@ mod tests {
         // not a date, or part of a longer number: left alone
         assert_eq!(dates_in_words("T2027-06-021", Lang::Zh), "T2027-06-021");
         assert_eq!(dates_in_words("2027-13-02", Lang::Zh), "2027-13-02");
+    }
+
+    fn finding(status: &str, rect: Vec<Json>, refs: Vec<Json>) -> Json {
+        crate::json::obj(vec![
+            ("id", Json::Str("fnd_1".into())),
+            ("status", Json::Str(status.into())),
+            ("rectify_by", Json::Str("2026-11-26".into())),
+            ("overdue", Json::Bool(false)),
+            ("rectifications", Json::Arr(rect)),
+            ("referrals", Json::Arr(refs)),
+        ])
+    }
+
+    /// 第三十四条 and §9.3: open → answered → rejected with its reason → answered → closed; referred
+    /// (第三十六条) names the body in the reader's language.
+    #[test]
+    fn a_findings_state_in_the_applicants_words() {
+        use crate::json::obj;
+        let st = |f: &Json| FindingState::of(f, Lang::Zh);
+        assert_eq!(st(&finding("open", vec![], vec![])), FindingState::Open);
+        let answer =
+            |decision: Json, reason: Json| obj(vec![("decision", decision), ("reason", reason)]);
+        let f = finding("rectified", vec![answer(Json::Null, Json::Null)], vec![]);
+        assert_eq!(st(&f), FindingState::Answered);
+        assert!(!st(&f).answerable());
+        let f = finding(
+            "open",
+            vec![answer(
+                Json::Str("rejected".into()),
+                Json::Str("照片看不清".into()),
+            )],
+            vec![],
+        );
+        assert_eq!(st(&f), FindingState::Rejected("照片看不清".into()));
+        assert!(st(&f).answerable());
+        let f = finding(
+            "closed",
+            vec![answer(Json::Str("accepted".into()), Json::Null)],
+            vec![],
+        );
+        assert_eq!(st(&f), FindingState::Closed);
+        let title = obj(vec![
+            ("zh", Json::Str("转街道综合执法机构".into())),
+            ("en", Json::Str("the street's law-enforcement body".into())),
+        ]);
+        let f = finding(
+            "referred",
+            vec![],
+            vec![obj(vec![
+                ("title", title),
+                ("referred_on", Json::Str("2026-11-24".into())),
+            ])],
+        );
+        assert_eq!(
+            FindingState::of(&f, Lang::En),
+            FindingState::Referred {
+                body: "the street's law-enforcement body".into(),
+                on: "24 November 2026".into()
+            }
+        );
+    }
+
+    #[test]
+    fn rectify_by_in_words_overdue_said_so() {
+        let mut f = finding("open", vec![], vec![]);
+        assert_eq!(rectify_by_words(&f, Lang::Zh), "2026年11月26日");
+        f.set("overdue", Json::Bool(true));
+        let w = rectify_by_words(&f, Lang::Zh);
+        assert!(w.starts_with("2026年11月26日") && w.contains("逾期"), "{w}");
+        let w = rectify_by_words(&f, Lang::En);
+        assert!(
+            w.contains("26 November 2026") && w.contains("overdue"),
+            "{w}"
+        );
+    }
+
+    #[test]
+    fn an_answered_finding_replaces_its_old_self() {
+        use crate::json::obj;
+        let mut reg = obj(vec![(
+            "inspections",
+            Json::Arr(vec![obj(vec![(
+                "findings",
+                Json::Arr(vec![finding("open", vec![], vec![])]),
+            )])]),
+        )]);
+        assert_eq!(findings(&reg).len(), 1);
+        assert!(replace_finding(
+            &mut reg,
+            finding("rectified", vec![], vec![])
+        ));
+        assert_eq!(findings(&reg)[0].str_at("status"), "rectified");
+        let mut other = finding("closed", vec![], vec![]);
+        other.set("id", Json::Str("fnd_2".into()));
+        assert!(!replace_finding(&mut reg, other));
     }
 
     #[test]

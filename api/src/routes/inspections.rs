@@ -434,7 +434,7 @@ pub async fn record_unregistered(
             inspection: ins::entry(&row, today),
             findings: findings
                 .iter()
-                .map(|f| ins::finding_view(f, &m, today, true))
+                .map(|f| ins::finding_view(&s, f, &m, WorkKind::Engineering, true))
                 .collect(),
         }),
     ))
@@ -959,7 +959,7 @@ pub async fn rectify(
         });
     }
     let mut problems = Vec::new();
-    let note = text(&b.note, "note", 1000)
+    let note = text(&b.note, "note", anbei_filing::RECTIFICATION_NOTE_MAX)
         .map_err(|p| problems.push(p))
         .ok();
     photos(&s, "photos", &b.photos, &mut problems).await?;

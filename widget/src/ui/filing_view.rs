@@ -5,8 +5,7 @@
 
 use super::web::{self, Body};
 use crate::filing::{
-    Form, Needs, Problem, Worker, body, field, fingerprint, problems_from_server, upload_refusal,
-    validate,
+    Form, Needs, Problem, Worker, body, field, fingerprint, problems_from_server, validate,
 };
 use crate::i18n::{Catalogue, Lang, Texts, fill};
 use crate::json::{Json, StrMap, obj, s as js};
@@ -242,76 +241,44 @@ pub fn filing_view(p: &Props) -> Html {
 
     // --- the form
     let on_upload = |code: &'static str| {
-        let d = d.clone();
-        let url = format!("{api}/api/v1/uploads");
-        let msg_type = c.upload_type;
+        let (d, api) = (d.clone(), api.clone());
         Callback::from(move |e: Event| {
-            let input = e.target_unchecked_into::<web_sys::HtmlInputElement>();
-            let Some(file) = input.files().and_then(|l| l.get(0)) else {
+            let Some(file) = web::chosen_file(&e) else {
                 return;
             };
-            let ty = file.type_();
-            let too_big = file.size() > 10.0 * 1024.0 * 1024.0;
-            if !matches!(ty.as_str(), "application/pdf" | "image/jpeg" | "image/png") || too_big {
-                let msg_type = if too_big { c.upload_too_big } else { msg_type };
-                d.dispatch(edit(move |fs| {
-                    fs.problems
-                        .retain(|p| p.field != format!("documents.{code}"));
-                    fs.problems.push(Problem {
-                        field: format!("documents.{code}"),
-                        rule: "upload_type".into(),
-                        zh: msg_type.into(),
-                        en: msg_type.into(),
-                    });
-                }));
-                return;
-            }
-            let name: String = js_sys::encode_uri_component(&file.name()).into();
-            let d1 = d.clone();
-            let d2 = d.clone();
+            let (d1, d2) = (d.clone(), d.clone());
             d.dispatch(edit(move |fs| {
                 fs.progress.insert(code.into(), (0, false));
             }));
-            web::send(
-                "POST",
-                &url,
-                &[("Content-Type", ty), ("X-Filename", name)],
-                Body::File(file),
-                Some(Box::new(move |loaded, total| {
-                    let pct = if total > 0.0 {
-                        (loaded * 100.0 / total) as u32
-                    } else {
-                        0
-                    };
+            web::upload(
+                &api,
+                file,
+                &["application/pdf", "image/jpeg", "image/png"],
+                Some(Box::new(move |pct| {
                     d1.dispatch(edit(move |fs| {
                         fs.progress.insert(code.into(), (pct.min(99), false));
                     }));
                 })),
-                Box::new(move |st, text| {
-                    let id = web::parse_json(&text).and_then(|v| {
-                        v.get("upload_id")
-                            .and_then(Json::as_str)
-                            .map(str::to_string)
-                    });
-                    d2.dispatch(edit(move |fs| match (&id, st) {
-                        (Some(id), 200 | 201) => {
-                            fs.form.documents.insert(code.into(), id.clone());
-                            fs.progress.insert(code.into(), (100, false));
-                            fs.problems
-                                .retain(|p| p.field != format!("documents.{code}"));
-                        }
-                        _ => {
+                Box::new(move |r| {
+                    d2.dispatch(edit(move |fs| {
+                        let field = format!("documents.{code}");
+                        fs.problems.retain(|p| p.field != field);
+                        match &r {
+                            Ok(id) => {
+                                fs.form.documents.insert(code.into(), id.clone());
+                                fs.progress.insert(code.into(), (100, false));
+                            }
                             // refused for its content (type, size, not a real PDF): say why, next to it
-                            fs.progress.insert(code.into(), (0, true));
-                            let why = upload_refusal(st, lang);
-                            fs.problems
-                                .retain(|p| p.field != format!("documents.{code}"));
-                            fs.problems.push(Problem {
-                                field: format!("documents.{code}"),
-                                rule: "upload".into(),
-                                zh: why.into(),
-                                en: why.into(),
-                            });
+                            Err(e) => {
+                                fs.progress.insert(code.into(), (0, true));
+                                let why = e.words(c.upload_type, lang);
+                                fs.problems.push(Problem {
+                                    field: field.clone(),
+                                    rule: "upload".into(),
+                                    zh: why.into(),
+                                    en: why.into(),
+                                });
+                            }
                         }
                     }));
                 }),
@@ -713,6 +680,9 @@ pub(crate) fn field_label(
         "new_valid_until" => c.new_valid_until.to_string(),
         "completion_date" => c.completion_date.to_string(),
         "waste_disposal_record" => c.waste_record.to_string(),
+        // an answer to a finding (track view)
+        "note" => c.rect_note.to_string(),
+        "photos" => c.rect_photos.to_string(),
         _ => {
             let _ = today;
             c.filing_title.to_string()

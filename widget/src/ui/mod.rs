@@ -7,6 +7,7 @@
 
 mod app;
 mod filing_view;
+mod findings;
 mod qr;
 mod question;
 mod result_view;

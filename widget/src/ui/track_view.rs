@@ -5,11 +5,13 @@
 
 use super::filing_view::{field_label, problem_text};
 use super::web::{self, Body};
-use crate::filing::{Form, Problem, problems_from_server, upload_refusal};
+use crate::filing::{Form, Problem, problems_from_server};
 use crate::i18n::{Lang, colon, fill, fmt_day};
 use crate::json::{Json, obj, s as js};
 use crate::state::{Action, Mode, Origin, State, View};
-use crate::track::{Phase, WindowNow, date_words, street_name, window, window_sentence};
+use crate::track::{
+    Phase, WindowNow, date_words, findings, replace_finding, street_name, window, window_sentence,
+};
 use anbei_core::Date;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -88,7 +90,7 @@ fn edit(f: impl Fn(&mut Ts) + 'static) -> Edit {
 }
 
 /// The server's refusal of an action (problem+json) as (detail, problems), in `lang`.
-fn refusal(status: u16, text: &str, lang: Lang) -> (String, Vec<Problem>) {
+pub(super) fn refusal(status: u16, text: &str, lang: Lang) -> (String, Vec<Problem>) {
     let c = lang.cat();
     if status == 0 {
         return (c.err_network.to_string(), vec![]);
@@ -503,8 +505,7 @@ pub fn track_view(p: &Props) -> Html {
             let on_record = {
                 let (api, d) = (api.clone(), d.clone());
                 Callback::from(move |e: Event| {
-                    let input = e.target_unchecked_into::<web_sys::HtmlInputElement>();
-                    let Some(file) = input.files().and_then(|l| l.get(0)) else {
+                    let Some(file) = web::chosen_file(&e) else {
                         return;
                     };
                     let d2 = d.clone();
@@ -513,34 +514,23 @@ pub fn track_view(p: &Props) -> Html {
                         t.record_failed = false;
                         t.record_note.clear();
                     }));
-                    let name: String = js_sys::encode_uri_component(&file.name()).into();
-                    let ty = file.type_();
-                    let ty = if ty.is_empty() {
-                        "application/octet-stream".to_string()
-                    } else {
-                        ty
-                    };
-                    web::send(
-                        "POST",
-                        &format!("{api}/api/v1/uploads"),
-                        &[("Content-Type", ty), ("X-Filename", name)],
-                        Body::File(file),
+                    web::upload(
+                        &api,
+                        file,
+                        &["application/pdf", "image/jpeg", "image/png"],
                         None,
-                        Box::new(move |st, text| {
-                            let id = web::parse_json(&text)
-                                .map(|v| v.str_at("upload_id").to_string())
-                                .filter(|id| !id.is_empty() && matches!(st, 200 | 201));
-                            d2.dispatch(edit(move |t| match &id {
-                                Some(id) => {
+                        Box::new(move |r| {
+                            d2.dispatch(edit(move |t| match &r {
+                                Ok(id) => {
                                     t.record = Some(id.clone());
                                     t.record_failed = false;
                                     t.record_note = c.upload_done.to_string();
                                     t.problems.retain(|p| p.field != "waste_disposal_record");
                                 }
-                                None => {
+                                Err(e) => {
                                     t.record = None;
                                     t.record_failed = true;
-                                    t.record_note = upload_refusal(st, lang).to_string();
+                                    t.record_note = e.words(c.upload_type, lang).to_string();
                                 }
                             }));
                         }),
@@ -599,6 +589,27 @@ pub fn track_view(p: &Props) -> Html {
     } else {
         banner.clone()
     };
+    // --- the street's findings (rules.md §9.3) and the answer to each
+    let found = findings(&reg);
+    let stopped = found.iter().any(|f| {
+        f.str_at("stop_work") != "no"
+            && !f.str_at("stop_work").is_empty()
+            && matches!(f.str_at("status"), "open" | "rectified")
+    });
+    let on_update = {
+        let d = d.clone();
+        Callback::from(move |f: Json| {
+            d.dispatch(edit(move |t| {
+                if let Some(reg) = t.reg.as_mut() {
+                    replace_finding(reg, f.clone());
+                }
+            }))
+        })
+    };
+    let findings_view = html! {
+        <super::findings::Findings state={p.state.clone()} api={api.clone()} no={ts.no.trim().to_string()}
+            code={ts.code.trim().to_string()} findings={found} {on_update} />
+    };
     let tone = match phase {
         Phase::Refused | Phase::Revoked | Phase::Expired => "aw-banner aw-banner-bad",
         Phase::Returned => "aw-banner aw-banner-warn",
@@ -623,6 +634,7 @@ pub fn track_view(p: &Props) -> Html {
             <div class={tone} tabindex="-1" ref={banner_ref}>
                 <p class="aw-banner-title"><span class="aw-k">{ c.status_label }{ colon(lang) }</span><strong class="aw-status-words">{ phase.words(lang) }</strong></p>
                 if !ts.done_msg.is_empty() { <p class="aw-done">{ ts.done_msg.clone() }</p> }
+                if stopped { <p class="aw-stop"><strong>{ c.fnd_stop_banner }</strong></p> }
             </div>
             <dl class="aw-dates">
                 { row(c.filing_no, reg.str_at("filing_no").to_string(), "aw-filing-no") }
@@ -635,6 +647,7 @@ pub fn track_view(p: &Props) -> Html {
                 }
             </dl>
             { what }
+            { findings_view }
             { for print_links }
             { manage }
             if !history.is_empty() {

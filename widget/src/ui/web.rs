@@ -321,6 +321,58 @@ pub fn send(
     }
 }
 
+pub use crate::filing::UploadError;
+
+/// The one upload of the widget (`POST /api/v1/uploads`, API.md "Uploads"): a filing's documents, the
+/// waste-disposal record, a rectification's photos. `types` are the content types accepted; `progress`
+/// gets whole percents; `done` the upload id, or why there is none.
+pub fn upload(
+    api: &str,
+    file: web_sys::File,
+    types: &'static [&'static str],
+    progress: Option<Box<dyn Fn(u32)>>,
+    done: Box<dyn FnOnce(Result<String, UploadError>)>,
+) {
+    let ty = file.type_();
+    if !types.contains(&ty.as_str()) {
+        return done(Err(UploadError::Type));
+    }
+    if file.size() > 10.0 * 1024.0 * 1024.0 {
+        return done(Err(UploadError::TooBig));
+    }
+    let name: String = js_sys::encode_uri_component(&file.name()).into();
+    send(
+        "POST",
+        &format!("{api}/api/v1/uploads"),
+        &[("Content-Type", ty), ("X-Filename", name)],
+        Body::File(file),
+        progress.map(|p| -> Box<dyn Fn(f64, f64)> {
+            Box::new(move |loaded, total| {
+                p(if total > 0.0 {
+                    (loaded * 100.0 / total) as u32
+                } else {
+                    0
+                })
+            })
+        }),
+        Box::new(move |st, text| {
+            let id = parse_json(&text)
+                .map(|v| v.str_at("upload_id").to_string())
+                .filter(|id| !id.is_empty() && matches!(st, 200 | 201));
+            done(id.ok_or(UploadError::Status(st)))
+        }),
+    );
+}
+
+/// The file chosen in a file input's change event, if any.
+pub fn chosen_file(e: &web_sys::Event) -> Option<web_sys::File> {
+    e.target()?
+        .dyn_into::<web_sys::HtmlInputElement>()
+        .ok()?
+        .files()?
+        .get(0)
+}
+
 /// Move focus to the element `id` in the same document or shadow root as `from` (an error summary's
 /// link: a fragment link cannot reach into a shadow root), scrolled into view.
 pub fn focus_id(from: &web_sys::EventTarget, id: &str) {
