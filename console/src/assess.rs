@@ -4,7 +4,7 @@
 //! compared with the one the server stored; a difference is shown, never hidden. No DOM code.
 
 use anbei_core::facts::{Key, Raw};
-use anbei_core::{Assessment, Date, Engine, RawFacts};
+use anbei_core::{Assessment, Date, Engine, Facts, RawFacts};
 use anbei_widget::json::Json;
 
 fn raw(v: &Json) -> Raw {
@@ -25,6 +25,15 @@ pub fn regenerate(
     facts: &Json,
     filed_on: Date,
 ) -> Option<Assessment<'static>> {
+    decide(engine, facts, filed_on).map(|(_, a)| a)
+}
+
+/// The parsed facts of a filing and their assessment (the inspection checklist needs both).
+pub fn decide(
+    engine: &'static Engine,
+    facts: &Json,
+    filed_on: Date,
+) -> Option<(Facts, Assessment<'static>)> {
     let Json::Obj(m) = facts else { return None };
     let raw = RawFacts::Object(
         m.iter()
@@ -32,7 +41,8 @@ pub fn regenerate(
             .collect(),
     );
     let f = engine.parse_facts(raw, filed_on).ok()?;
-    Some(engine.assess(&f))
+    let a = engine.assess(&f);
+    Some((f, a))
 }
 
 /// What differs between the stored assessment (the server's JSON) and `a`: any of `scope`,

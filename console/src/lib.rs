@@ -21,6 +21,7 @@
 
 pub mod assess;
 pub mod i18n;
+pub mod inspect;
 pub mod model;
 pub mod query;
 pub mod returns;

@@ -14,6 +14,10 @@ pub enum Route {
     Accounts,
     /// Admins only.
     Audit,
+    /// Inspections due, overdue and done in the account's scope (rules.md §9.1).
+    Inspections,
+    /// Recording an inspection of this kind (`INSPECTION_*`) of a registration.
+    Record(String, String),
 }
 
 /// A filing number as it may appear in a path: letters, digits and `-` (the API's numbers are
@@ -28,11 +32,21 @@ impl Route {
         let path = hash.trim_start_matches('#').trim_start_matches('/');
         let path = path.split('?').next().unwrap_or("");
         let mut parts = path.split('/');
-        match (parts.next(), parts.next(), parts.next()) {
+        let all = (parts.next(), parts.next(), parts.next());
+        if parts.next().is_some() {
+            return Route::Queue;
+        }
+        match all {
             (Some("filing"), Some(no), None) if is_filing_no(no) => Route::Filing(no.to_string()),
             (Some("ledger"), None, None) => Route::Ledger,
             (Some("accounts"), None, None) => Route::Accounts,
             (Some("audit"), None, None) => Route::Audit,
+            (Some("inspections"), None, None) => Route::Inspections,
+            (Some("inspect"), Some(no), Some(kind))
+                if is_filing_no(no) && crate::inspect::is_recordable(kind) =>
+            {
+                Route::Record(no.to_string(), kind.to_string())
+            }
             _ => Route::Queue,
         }
     }
@@ -45,6 +59,8 @@ impl Route {
             Route::Ledger => "#/ledger".to_string(),
             Route::Accounts => "#/accounts".to_string(),
             Route::Audit => "#/audit".to_string(),
+            Route::Inspections => "#/inspections".to_string(),
+            Route::Record(no, kind) => format!("#/inspect/{no}/{kind}"),
         }
     }
 
@@ -57,6 +73,7 @@ impl Route {
     pub fn section(&self) -> Route {
         match self {
             Route::Filing(_) => Route::Queue,
+            Route::Record(..) => Route::Inspections,
             r => r.clone(),
         }
     }
@@ -74,6 +91,8 @@ mod tests {
             Route::Ledger,
             Route::Accounts,
             Route::Audit,
+            Route::Inspections,
+            Route::Record("2026-BT-0001".into(), "INSPECTION_PATROL".into()),
         ] {
             assert_eq!(Route::parse(&r.hash()), r, "{}", r.hash());
         }
@@ -91,6 +110,11 @@ mod tests {
             "#/filing/a b",
             "#/filing/x/y",
             "#/ledger/extra",
+            "#/inspect/2026-BT-0001",
+            "#/inspect/2026-BT-0001/INSPECTION_UNREGISTERED",
+            "#/inspect/2026-BT-0001/nonsense",
+            "#/inspect/../x/INSPECTION_PATROL",
+            "#/inspect/A/INSPECTION_PATROL/x",
         ] {
             assert_eq!(Route::parse(h), Route::Queue, "{h}");
         }
@@ -101,6 +125,10 @@ mod tests {
     #[test]
     fn sections_and_admin_screens() {
         assert_eq!(Route::Filing("A".into()).section(), Route::Queue);
+        assert_eq!(
+            Route::Record("A".into(), "INSPECTION_PATROL".into()).section(),
+            Route::Inspections
+        );
         assert!(Route::Accounts.admin_only() && Route::Audit.admin_only());
         assert!(!Route::Ledger.admin_only() && !Route::Filing("A".into()).admin_only());
     }

@@ -5,6 +5,7 @@
 //! a catalogue here too (a test says so).
 
 mod en;
+pub mod inspect;
 mod zh;
 
 use anbei_core::{Code, Engine};

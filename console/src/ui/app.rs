@@ -5,10 +5,13 @@ use super::accounts::Accounts;
 use super::audit::Audit;
 use super::ctx::{Ctx, spawn};
 use super::filing::FilingPage;
+use super::inspections::Inspections;
 use super::ledger::Ledger;
 use super::queue::Queue;
+use super::record::Record;
 use super::signin::{ChangePassword, EnrolTotp, SignIn};
 use super::web;
+use crate::i18n::inspect::ins;
 use crate::i18n::{self, cat};
 use crate::model::{Outcome, Session, classify};
 use crate::route::Route;
@@ -113,6 +116,10 @@ pub fn app(p: &Props) -> Html {
             Route::Ledger => html! { <Ledger ctx={ctx.clone()} /> },
             Route::Accounts => html! { <Accounts ctx={ctx.clone()} /> },
             Route::Audit => html! { <Audit ctx={ctx.clone()} /> },
+            Route::Inspections => html! { <Inspections ctx={ctx.clone()} /> },
+            Route::Record(no, kind) => html! {
+                <Record key={format!("{no}/{kind}")} ctx={ctx.clone()} no={no.clone()} kind={kind.clone()} />
+            },
         },
     };
     let head = header(s, &ctx);
@@ -141,6 +148,8 @@ fn screen_title(s: &State) -> String {
         (Phase::Ready, Route::Ledger) => c.ledger_title.to_string(),
         (Phase::Ready, Route::Accounts) => c.accounts_title.to_string(),
         (Phase::Ready, Route::Audit) => c.audit_title.to_string(),
+        (Phase::Ready, Route::Inspections) => ins(s.lang).title.to_string(),
+        (Phase::Ready, Route::Record(no, _)) => i18n::fill(ins(s.lang).rec_title, &[("no", no)]),
     }
 }
 
@@ -186,6 +195,7 @@ fn header(s: &State, ctx: &Ctx) -> Html {
     let ready = s.phase == Phase::Ready;
     let section = s.route.section();
     let mut links = vec![(Route::Queue, c.nav_queue), (Route::Ledger, c.nav_ledger)];
+    links.insert(1, (Route::Inspections, ins(lang).nav));
     if s.is_admin() {
         links.push((Route::Accounts, c.nav_accounts));
         links.push((Route::Audit, c.nav_audit));

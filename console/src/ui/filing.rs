@@ -75,6 +75,10 @@ pub fn filing_page(p: &Props) -> Html {
         let reload = reload.clone();
         Callback::from(move |_: MouseEvent| reload.set(*reload + 1))
     };
+    let reload_cb = {
+        let reload = reload.clone();
+        Callback::from(move |()| reload.set(*reload + 1))
+    };
     let title = fill(c.filing_title, &[("no", &p.no)]);
     let head = html! {
         <>
@@ -118,6 +122,7 @@ pub fn filing_page(p: &Props) -> Html {
             if !error.is_empty() { <p class="cn-error" role="alert">{ (*error).clone() }</p> }
             { summary(ctx, &v) }
             <Decide key={v.str_at("updated_at").to_string()} ctx={ctx.clone()} no={p.no.clone()} view={v.clone()} allowed={allowed} on_done={on_done} />
+            <super::findings::Inspections ctx={ctx.clone()} no={p.no.clone()} view={v.clone()} on_change={reload_cb} />
             <AssessmentView engine={ctx.engine} lang={ctx.lang} facts={Rc::new(request.get("facts").cloned().unwrap_or_default())}
                 stored={Rc::new(v.get("assessment").cloned().unwrap_or_default())} filed_on={v.str_at("filed_on").to_string()} />
             <section class="cn-card" aria-labelledby="cn-request-h">
@@ -379,11 +384,11 @@ fn documents(ctx: &Ctx, no: &str, r: &Json) -> Html {
 }
 
 #[derive(Properties, PartialEq)]
-struct DocProps {
-    ctx: Ctx,
-    n: usize,
-    url: String,
-    label: String,
+pub struct DocProps {
+    pub ctx: Ctx,
+    pub n: usize,
+    pub url: String,
+    pub label: String,
 }
 
 /// What a document is, once asked: PDF, image, or neither (opened as a link).
@@ -398,7 +403,7 @@ enum Kind {
 /// One document: its name, a button to view it in the page (a PDF in a frame, an image as an image;
 /// its type is asked with a HEAD request first) and a link to open it alone.
 #[function_component(DocView)]
-fn doc_view(p: &DocProps) -> Html {
+pub fn doc_view(p: &DocProps) -> Html {
     let c = p.ctx.c();
     let open = use_state(|| false);
     let kind = use_state(|| None::<Kind>);

@@ -22,6 +22,21 @@ fn names(rec: &crate::store::FilingRecord, upload_id: &str) -> bool {
             .any(|d| d.to_string().contains(&quoted))
 }
 
+/// Whether `upload_id` is a photo of the registration's management (rules.md §9): of an inspection's
+/// answers, or of a rectification the applicant sent (opened by the console like a document).
+async fn names_in_management(
+    s: &AppState,
+    rec: &crate::store::FilingRecord,
+    upload_id: &str,
+) -> Result<bool, ApiError> {
+    let quoted = format!("\"{upload_id}\"");
+    let m = s.store.manage_of(&rec.filing_no).await?;
+    Ok(m.rectifications.iter().any(|r| r.photos.contains(&quoted))
+        || m.inspections
+            .iter()
+            .any(|i| i.answers.as_deref().is_some_and(|a| a.contains(&quoted))))
+}
+
 /// One document of the registration (PDF, JPEG or PNG), shown inline.
 #[utoipa::path(get, path = "/api/v1/registrations/{filing_no}/documents/{upload_id}", tag = "officers",
     params(("filing_no" = String, Path), ("upload_id" = String, Path)), security(("bearer" = []), ("session" = [])),
@@ -33,7 +48,9 @@ pub async fn open(
     Reader { rec, caller }: Reader,
     ApiPath((_, upload_id)): ApiPath<(String, String)>,
 ) -> Result<Response, ApiError> {
-    if !crate::filing::is_upload_id(&upload_id) || !names(&rec, &upload_id) {
+    if !crate::filing::is_upload_id(&upload_id)
+        || !(names(&rec, &upload_id) || names_in_management(&s, &rec, &upload_id).await?)
+    {
         return Err(ApiError::NotFound);
     }
     let meta = s

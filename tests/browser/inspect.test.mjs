@@ -1,0 +1,289 @@
+// The console's inspection screens (issue 14, rules.md §9) against a real `anbei serve`: a patrol account
+// on a phone (360 px) finds the high-risk inspection due in its list, records it — one finding with a photo
+// taken by the "camera" (a real PNG file), another to be referred, the rest OK — after the form has named
+// what is missing; the applicant answers the first finding through the API with the access code; an officer
+// at 1280 px opens the rectification photo, accepts the rectification with the keyboard only, and refers the
+// other finding (the suggested target preselected). axe-core on every screen; screenshots at 360, 768 and
+// 1280 px: tests/browser/screenshots/inspect-<step>-<width>.png.
+// Needs: cargo build --release -p anbei-api, scripts/build-widget.sh, scripts/build-console.sh.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, existsSync, mkdirSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { deflateSync } from 'node:zlib';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT, startServer, launch, axe, tabTo, officerToken } from './harness.mjs';
+
+const BIN = process.env.ANBEI_BIN || join(ROOT, 'target', 'release', 'anbei');
+const SHOTS = join(ROOT, 'tests', 'browser', 'screenshots');
+const FILING = JSON.parse(readFileSync(join(ROOT, 'tests', 'fixtures', 'filings', 'complete.json'), 'utf8'));
+const FACTS = JSON.parse(readFileSync(join(ROOT, 'tests', 'fixtures', 'facts', 'high_risk.json'), 'utf8'));
+
+let server, browser;
+before(async () => {
+  if (!existsSync(join(ROOT, 'www', 'console', 'anbei-console.js'))) throw new Error('www/console missing: scripts/build-console.sh');
+  server = await startServer();
+  browser = await launch();
+});
+after(async () => { await browser?.close(); await server?.stop(); });
+
+function isoDays(n) { return new Date(Date.now() + 8 * 3600e3 + n * 86400e3).toISOString().slice(0, 10); }
+
+function pdf(text) {
+  const objs = ['<< /Type /Catalog /Pages 2 0 R >>', '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 420 300] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>', null,
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>'];
+  const stream = `BT /F1 22 Tf 40 200 Td (${text}) Tj ET`;
+  objs[3] = `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`;
+  let out = '%PDF-1.4\n';
+  const offs = [];
+  objs.forEach((o, i) => { offs.push(out.length); out += `${i + 1} 0 obj\n${o}\nendobj\n`; });
+  const x = out.length;
+  out += `xref\n0 ${objs.length + 1}\n0000000000 65535 f \n` + offs.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('');
+  out += `trailer << /Size ${objs.length + 1} /Root 1 0 R >>\nstartxref\n${x}\n%%EOF\n`;
+  return Buffer.from(out, 'latin1');
+}
+
+/** A small PNG "site photo": sky, a grey wall, an orange barrier (`w` × `h`). */
+function png(w = 200, h = 120) {
+  const crcTable = Array.from({ length: 256 }, (_, n) => { let c = n; for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1; return c >>> 0; });
+  const crc = (b) => { let c = 0xffffffff; for (const x of b) c = crcTable[(c ^ x) & 255] ^ (c >>> 8); return (c ^ 0xffffffff) >>> 0; };
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4); len.writeUInt32BE(data.length);
+    const td = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const c = Buffer.alloc(4); c.writeUInt32BE(crc(td));
+    return Buffer.concat([len, td, c]);
+  };
+  const ihdr = Buffer.alloc(13); ihdr.writeUInt32BE(w, 0); ihdr.writeUInt32BE(h, 4); ihdr[8] = 8; ihdr[9] = 2;
+  const raw = Buffer.alloc((w * 3 + 1) * h);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+    const i = y * (w * 3 + 1) + 1 + x * 3;
+    const c = y < h / 3 ? [150, 190, 230] : (y > h * 0.7 && x % 40 < 20) ? [235, 120, 20] : [160, 160, 160];
+    raw[i] = c[0]; raw[i + 1] = c[1]; raw[i + 2] = c[2];
+  }
+  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+}
+
+async function api(path, { token, body, method = 'POST', type } = {}) {
+  const r = await fetch(`${server.base}${path}`, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(type ? { 'content-type': type } : body ? { 'content-type': 'application/json' } : {}), 'idempotency-key': crypto.randomUUID() },
+    body: type ? body : body ? JSON.stringify(body) : undefined,
+  });
+  const text = await r.text();
+  return { status: r.status, json: text ? JSON.parse(text) : null };
+}
+
+async function upload(bytes, type) {
+  const r = await api('/api/v1/uploads', { body: bytes, type });
+  assert.equal(r.status, 201, JSON.stringify(r.json));
+  return r.json.upload_id;
+}
+
+/** Files a high-risk registration (every document uploaded) and lets an officer accept it. */
+async function registered(officer) {
+  const body = structuredClone(FILING);
+  Object.assign(body, { facts: FACTS, planned_start: isoDays(7), planned_end: isoDays(60), documents: {} });
+  for (let round = 0; round < 3; round++) {
+    const r = await api('/api/v1/registrations', { body });
+    if (r.status === 201) {
+      const a = await api(`/api/v1/registrations/${r.json.filing_no}/acceptance`, { token: officer, body: {} });
+      assert.equal(a.status, 200, JSON.stringify(a.json));
+      return r.json;
+    }
+    const missing = (r.json.errors || []).filter((e) => e.rule === 'missing_document').map((e) => e.field.replace('documents.', ''));
+    assert.ok(r.status === 422 && missing.length > 0, JSON.stringify(r.json));
+    for (const d of missing) body.documents[d] = d === 'D_APPLICANT_ID' ? await upload(png(), 'image/png') : await upload(pdf(`${d}`), 'application/pdf');
+  }
+  throw new Error('could not file');
+}
+
+function account(args, password) {
+  const r = spawnSync(BIN, ['account', 'add', ...args, '--password-stdin', '--data-dir', server.dataDir], { input: password + '\n', encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+}
+
+async function shot(page, step) {
+  mkdirSync(SHOTS, { recursive: true });
+  const vp = page.viewportSize();
+  for (const w of [360, 768, 1280]) {
+    await page.setViewportSize({ width: w, height: w < 500 ? 740 : 900 });
+    await page.waitForTimeout(60);
+    await page.screenshot({ path: join(SHOTS, `inspect-${step}-${w}.png`), fullPage: true });
+  }
+  await page.setViewportSize(vp);
+}
+
+async function noAxe(page, where) {
+  const v = await axe(page);
+  assert.deepEqual(v, [], `${where}: ${JSON.stringify(v, null, 1)}`);
+}
+
+async function newPage(width) {
+  const ctx = await browser.newContext({ viewport: { width, height: width < 500 ? 740 : 900 }, locale: 'zh-CN' });
+  const page = await ctx.newPage();
+  page.__errors = [];
+  page.on('pageerror', (e) => page.__errors.push(e.message));
+  return page;
+}
+
+const heading = (page) => page.locator('#cn-h1');
+
+/** Signs in and changes the initial password. */
+async function signIn(page, login, password) {
+  await page.goto(`${server.base}/console/`);
+  await page.locator('#cn-login').fill(login);
+  await page.locator('#cn-password').fill(password);
+  await page.locator('button[type="submit"]').click();
+  await heading(page).filter({ hasText: '修改密码' }).waitFor();
+  await page.locator('#cn-current').fill(password);
+  await page.locator('#cn-new').fill(`${login} new password 2026`);
+  await page.locator('#cn-again').fill(`${login} new password 2026`);
+  await page.locator('button[type="submit"]').click();
+  await heading(page).filter({ hasText: '待办' }).waitFor();
+}
+
+test('patrol records at 360 px with a photo; the applicant answers; an officer accepts (keyboard) and refers', async () => {
+  const bearer = officerToken(server.dataDir, 'bantian');
+  const reg = await registered(bearer);
+  const no = reg.filing_no;
+  account(['--login', 'zhang.xun', '--name', '张巡', '--role', 'patrol', '--street', 'bantian'], 'initial password 0002');
+  account(['--login', 'li.wei', '--name', '李伟', '--role', 'officer', '--street', 'bantian'], 'initial password 0001');
+
+  // ── the patrol, on a phone ─────────────────────────────────────────────────────────────────────
+  const phone = await newPage(360);
+  await signIn(phone, 'zhang.xun', 'initial password 0002');
+  await phone.locator('nav a').filter({ hasText: '巡查检查' }).click();
+  await heading(phone).filter({ hasText: '巡查检查' }).waitFor();
+  const row = phone.locator('#cn-inspections tbody tr').filter({ hasText: no });
+  await row.waitFor();
+  const rowText = await row.innerText();
+  assert.match(rowText, /高风险/, 'the kind in words');
+  assert.match(rowText, /\d{4}年\d{1,2}月\d{1,2}日前/, 'the due date in words');
+  assert.doesNotMatch(rowText, /INSPECTION_|\d{4}-\d{2}-\d{2}/, 'no codes, no ISO dates');
+  await shot(phone, '01-list');
+  await noAxe(phone, 'inspections list');
+
+  await row.locator('a').filter({ hasText: '记录检查' }).click();
+  await heading(phone).filter({ hasText: `记录检查：${no}` }).waitFor();
+  const items = phone.locator('fieldset.cn-item');
+  await items.first().waitFor();
+  const n = await items.count();
+  assert.ok(n >= 8, `${n} checklist items`);
+  const form = await phone.locator('.cn-record').innerText();
+  assert.match(form, /第[一二三四五六七八九十]+条/, 'each item cites its article');
+  assert.match(form, /适用原因/, 'and why it applies');
+  assert.doesNotMatch(form, /IC_|F_[A-Z]/, 'no codes');
+  await shot(phone, '02-record-empty');
+  await noAxe(phone, 'record form');
+
+  // nothing answered: every item is named in the summary, linked to its field
+  await phone.locator('#ins-submit').click();
+  await phone.locator('#ins-errors a[href="#ins-0-a-ok"]').waitFor();
+  assert.equal(await phone.locator('#ins-errors li').count(), n);
+
+  // the first item a finding with a photo; the waste item a finding to refer; the rest OK
+  const texts = await items.locator('legend').allInnerTexts();
+  const waste = texts.findIndex((t) => /垃圾|废弃物|渣土|扬尘/.test(t));
+  assert.ok(waste > 0, `a waste item among ${texts.join(' | ')}`);
+  for (let i = 0; i < n; i++) await phone.locator(`label[for="ins-${i}-a-${i === 0 || i === waste ? 'finding' : 'ok'}"]`).click();
+  // a finding without its note and kind is named
+  await phone.locator('#ins-submit').click();
+  await phone.locator('#ins-errors a[href="#ins-0-note"]').waitFor();
+  await phone.locator('#ins-errors a[href="#ins-0-finding"]').waitFor();
+  await phone.locator('#ins-0-note').fill('现场张贴的登记回执已过期，未更新。');
+  const kinds = await phone.locator('#ins-0-finding option').allInnerTexts();
+  assert.ok(kinds.length >= 3 && kinds.every((k) => !/F_/.test(k)), kinds.join(' | '));
+  await phone.locator('#ins-0-finding').selectOption('F_UNSAFE_PRACTICE');
+  // the default rectification date, in words
+  await phone.locator('#ins-0-rectify').waitFor();
+  assert.match(await phone.locator('#ins-0-rectify-hint').innerText(), /默认为\d{4}年\d{1,2}月\d{1,2}日/);
+  const dir = mkdtempSync(join(tmpdir(), 'anbei-photo-'));
+  const photo = join(dir, 'site.png');
+  writeFileSync(photo, png());
+  assert.equal(await phone.locator('#ins-0-photo').getAttribute('capture'), 'environment');
+  assert.equal(await phone.locator('#ins-0-photo').getAttribute('accept'), 'image/*');
+  await phone.locator('#ins-0-photo').setInputFiles(photo);
+  await phone.locator('#ins-0 .cn-photos li').filter({ hasText: '已添加第1张照片' }).waitFor();
+  await phone.locator(`#ins-${waste}-note`).fill('装修垃圾与生活垃圾混放在楼道。');
+  await phone.locator(`#ins-${waste}-finding`).selectOption('F_WASTE_VIOLATION');
+  await phone.locator(`#ins-${waste}`).locator('.cn-hint').filter({ hasText: '不设整改期限' }).waitFor();
+  await shot(phone, '03-record-filled');
+  await noAxe(phone, 'record form filled');
+  await phone.locator('#ins-submit').click();
+  await phone.locator('#ins-confirm').filter({ hasText: '发现问题2项' }).waitFor();
+  await shot(phone, '04-record-confirm');
+  const sent = phone.waitForRequest((r) => r.url().endsWith(`/registrations/${no}/inspections`) && r.method() === 'POST');
+  await phone.locator('#ins-send').click();
+  const body = JSON.parse((await sent).postData());
+  assert.equal(body.kind, 'INSPECTION_HIGH_RISK');
+  assert.equal(body.items.length, n);
+  assert.equal(body.items[0].photos.length, 1);
+  assert.deepEqual(body.findings.map((f) => f.code), ['F_UNSAFE_PRACTICE', 'F_WASTE_VIOLATION']);
+  await phone.locator('.cn-done').filter({ hasText: '检查记录已保存' }).waitFor();
+  assert.match(await phone.locator('.cn-record').innerText(), /当日转办/, 'the same-day referral duty of the waste finding');
+  await shot(phone, '05-recorded');
+  await noAxe(phone, 'recorded');
+  assert.deepEqual(phone.__errors, []);
+
+  // ── the applicant answers the first finding (the widget's side is built apart) ─────────────────
+  const view = await api(`/api/v1/registrations/${no}`, { method: 'GET', token: reg.access_token });
+  const ins = view.json.inspections.find((i) => i.kind === 'INSPECTION_HIGH_RISK');
+  assert.equal(ins.status, 'done');
+  const [unsafe, wasteF] = ins.findings;
+  assert.equal(unsafe.code, 'F_UNSAFE_PRACTICE');
+  const evidence = await upload(png(180, 100), 'image/png');
+  const ans = await api(`/api/v1/registrations/${no}/findings/${unsafe.id}/rectification`, { token: reg.access_token, body: { note: '已更新张贴新的登记回执。', photos: [evidence] } });
+  assert.equal(ans.status, 201, JSON.stringify(ans.json));
+
+  // ── the officer, at a desk ──────────────────────────────────────────────────────────────────
+  const desk = await newPage(1280);
+  await signIn(desk, 'li.wei', 'initial password 0001');
+  await desk.goto(`${server.base}/console/#/filing/${no}`);
+  await heading(desk).filter({ hasText: no }).waitFor();
+  const f1 = desk.locator(`#f-${unsafe.id}`);
+  await f1.locator('.cn-badge').filter({ hasText: '已答复，待核实' }).waitFor();
+  assert.match(await f1.innerText(), /已更新张贴新的登记回执/);
+  // the rectification photo opens in the page, like a document
+  await f1.locator('.cn-doc button').first().press('Enter');
+  await desk.waitForFunction((id) => { const i = document.querySelector(`#f-${id} img.cn-doc-img`); return i && i.complete && i.naturalWidth === 180; }, unsafe.id);
+  await desk.locator('#cn-ins-h').scrollIntoViewIfNeeded();
+  await shot(desk, '06-filing-answered');
+  await noAxe(desk, 'filing with findings');
+
+  // accept, keyboard only
+  const accept = f1.locator('button').filter({ hasText: '通过整改' });
+  await tabTo(desk, accept);
+  await desk.keyboard.press('Enter');
+  await f1.locator('.cn-badge').filter({ hasText: '整改已通过' }).waitFor();
+  await f1.locator('.cn-done').filter({ hasText: '整改已通过' }).waitFor();
+
+  // refer the waste finding: the suggested target preselected, the reason, today's date, the same-day duty
+  const f2 = desk.locator(`#f-${wasteF.id}`);
+  await f2.locator('button').filter({ hasText: '转办' }).click();
+  const target = f2.locator(`#f-${wasteF.id}-target`);
+  await target.waitFor();
+  const chosen = await target.evaluate((s) => s.options[s.selectedIndex].text);
+  assert.match(chosen, /（建议）/, chosen);
+  assert.equal(await target.locator('option').count(), 4);
+  assert.match(await f2.innerText(), /第三十条要求此问题当日转办/);
+  assert.match(await f2.innerText(), /转办日期：\d{4}年\d{1,2}月\d{1,2}日（今天）/);
+  await f2.locator('button[type="submit"]').click();
+  await f2.locator(`#f-${wasteF.id}-reason-err`).waitFor();
+  await f2.locator(`#f-${wasteF.id}-reason`).fill('建筑垃圾未经合法渠道清运，转区城管部门处理。');
+  await shot(desk, '07-refer-form');
+  await noAxe(desk, 'referral form');
+  await f2.locator('button[type="submit"]').click();
+  await f2.locator('.cn-badge').filter({ hasText: '已转办' }).waitFor();
+  assert.match(await f2.innerText(), /已于\d{4}年\d{1,2}月\d{1,2}日转办至.*按时转办/s);
+  await shot(desk, '08-referred');
+  await noAxe(desk, 'referred');
+  assert.deepEqual(desk.__errors, []);
+
+  const after = await api(`/api/v1/registrations/${no}`, { method: 'GET', token: bearer });
+  const fs = after.json.inspections.find((i) => i.kind === 'INSPECTION_HIGH_RISK').findings;
+  assert.equal(fs[0].status, 'closed');
+  assert.equal(fs[1].status, 'referred');
+  assert.equal(fs[1].referrals[0].late, false);
+});
