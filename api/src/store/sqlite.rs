@@ -624,6 +624,16 @@ impl Store for SqliteStore {
         self.read_now(|c| fetch(c, msql::finding_by_id(id)))
     }
 
+    fn statistics(&self, f: super::stats::StatsFilter) -> Fut<'_, super::stats::StatsRows> {
+        self.read_now(move |c| {
+            let mut out = Vec::new();
+            for (text, args) in sql::stats::statements(&f) {
+                out.push(fetch_all_dyn::<super::stats::StatRow>(c, &text, &args)?);
+            }
+            Ok(super::stats::StatsRows::from_vec(out))
+        })
+    }
+
     fn inspection_list(&self, f: InspectionFilter) -> Fut<'_, Vec<InspectionRow>> {
         self.read_now(move |c| fetch_all(c, msql::inspection_list(&f)))
     }
