@@ -14,6 +14,8 @@ pub enum Route {
     Accounts,
     /// Admins only.
     Audit,
+    /// Statistics (`ui/stats.rs`); not for patrols.
+    Statistics,
 }
 
 /// A filing number as it may appear in a path: letters, digits and `-` (the API's numbers are
@@ -33,6 +35,7 @@ impl Route {
             (Some("ledger"), None, None) => Route::Ledger,
             (Some("accounts"), None, None) => Route::Accounts,
             (Some("audit"), None, None) => Route::Audit,
+            (Some("statistics"), None, None) => Route::Statistics,
             _ => Route::Queue,
         }
     }
@@ -45,6 +48,7 @@ impl Route {
             Route::Ledger => "#/ledger".to_string(),
             Route::Accounts => "#/accounts".to_string(),
             Route::Audit => "#/audit".to_string(),
+            Route::Statistics => "#/statistics".to_string(),
         }
     }
 
@@ -74,6 +78,7 @@ mod tests {
             Route::Ledger,
             Route::Accounts,
             Route::Audit,
+            Route::Statistics,
         ] {
             assert_eq!(Route::parse(&r.hash()), r, "{}", r.hash());
         }

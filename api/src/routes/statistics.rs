@@ -19,6 +19,7 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 pub fn routes(r: Routes) -> Routes {
     r.get("/api/v1/statistics", statistics)
@@ -76,6 +77,8 @@ pub struct Statistics {
     pub streets: Vec<StreetOut>,
     /// Over every street answered.
     pub total: Section,
+    /// What each code in the figures (scope, inspection kind, finding, referral target) is called.
+    pub labels: BTreeMap<String, Label>,
 }
 
 /// The statistics of a period for this account's scope (not for patrols).
@@ -178,6 +181,7 @@ pub async fn statistics(
     )
     .await?;
     let (streets, total) = fold(&rows, s.engine.calendar());
+    let labels = labels(&s, today, &total);
     let out = Statistics {
         from: from.to_string(),
         to: to.to_string(),
@@ -188,6 +192,7 @@ pub async fn statistics(
             .map(|st| street_out(&s, group_by, today, st))
             .collect(),
         total,
+        labels,
     };
     if csv {
         let name = format!("statistics-{from}-{to}.csv");
@@ -236,6 +241,35 @@ fn street_out(s: &AppState, by: GroupBy, today: Date, st: StreetStats) -> Street
             .collect(),
         street: st.street,
     }
+}
+
+/// The names of the codes `total` counts by: §3.1 scopes from the rule data, §9 codes from its wording.
+fn labels(s: &AppState, today: Date, total: &Section) -> BTreeMap<String, Label> {
+    let view = s.engine.ruleset_view_with_manage(today).ok();
+    let manage = view.as_ref().and_then(|v| v.manage.as_ref());
+    let keys = total
+        .registrations
+        .by_scope
+        .keys()
+        .chain(total.inspections.by_kind.keys())
+        .chain(total.findings.by_code.keys())
+        .chain(total.referrals.by_target.keys());
+    let mut out = BTreeMap::new();
+    for k in keys {
+        let title = anbei_core::Code::from_str(k)
+            .map(|c| &s.engine.code_text(c).title)
+            .or_else(|| manage.and_then(|m| m.manage_codes.get(k.as_str())).map(|t| &t.title));
+        if let Some(t) = title {
+            out.insert(
+                k.clone(),
+                Label {
+                    zh: t.zh.clone(),
+                    en: t.en.clone(),
+                },
+            );
+        }
+    }
+    out
 }
 
 const MONTHS: [&str; 12] = [

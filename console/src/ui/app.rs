@@ -113,6 +113,7 @@ pub fn app(p: &Props) -> Html {
             Route::Ledger => html! { <Ledger ctx={ctx.clone()} /> },
             Route::Accounts => html! { <Accounts ctx={ctx.clone()} /> },
             Route::Audit => html! { <Audit ctx={ctx.clone()} /> },
+            Route::Statistics => html! { <super::stats::Statistics ctx={ctx.clone()} /> },
         },
     };
     let head = header(s, &ctx);
@@ -141,6 +142,7 @@ fn screen_title(s: &State) -> String {
         (Phase::Ready, Route::Ledger) => c.ledger_title.to_string(),
         (Phase::Ready, Route::Accounts) => c.accounts_title.to_string(),
         (Phase::Ready, Route::Audit) => c.audit_title.to_string(),
+        (Phase::Ready, Route::Statistics) => super::stats::title(s.lang).to_string(),
     }
 }
 
@@ -186,6 +188,13 @@ fn header(s: &State, ctx: &Ctx) -> Html {
     let ready = s.phase == Phase::Ready;
     let section = s.route.section();
     let mut links = vec![(Route::Queue, c.nav_queue), (Route::Ledger, c.nav_ledger)];
+    if s
+        .session
+        .as_ref()
+        .is_some_and(|x| x.account.role != "patrol")
+    {
+        links.push((Route::Statistics, super::stats::title(lang)));
+    }
     if s.is_admin() {
         links.push((Route::Accounts, c.nav_accounts));
         links.push((Route::Audit, c.nav_audit));

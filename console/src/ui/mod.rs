@@ -11,6 +11,7 @@ mod form;
 mod ledger;
 mod queue;
 mod signin;
+mod stats;
 mod table;
 pub mod web;
 
