@@ -78,5 +78,5 @@ if [ "${SKIP_PG:-0}" != 1 ]; then
   q() { PGOPTIONS="-c search_path=$SCHEMA" psql "$PG_URL" -tAc "$1"; }
   echo "PostgreSQL: generated in $(( $(date +%s) - t0 )) s: $(q "SELECT COUNT(*) FROM filings") filings, \
 $(q "SELECT COUNT(*) FROM inspections") inspections, $(q "SELECT COUNT(*) FROM findings") findings"
-  measure pg --database-url "$PG_URL" --database-schema "$SCHEMA"
+  measure pg --data-dir "$WORK/pg" --database-url "$PG_URL" --database-schema "$SCHEMA"
 fi

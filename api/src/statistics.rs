@@ -238,9 +238,7 @@ pub fn fold(rows: &StatsRows, cal: &Calendar) -> (Vec<StreetStats>, Section) {
         add(&mut a.registrations.by_status, j, r.n);
         if j == "filed" {
             a.acceptance.awaiting += r.n;
-            if flag(r.y) {
-                a.acceptance.awaiting_overdue += r.n;
-            }
+            a.acceptance.awaiting_overdue += r.y.unwrap_or(0);
         }
     }
     for r in &rows.answers {

@@ -16,8 +16,10 @@ UPDATE filings SET answered_on = (
 -- and count filings by, in the order the period is walked. See BENCHMARKS.md (Session 9).
 CREATE INDEX filings_stats ON filings (street, filed_on, status, scope, high_risk, community, activity,
     acceptance_due, answered_on, answer_days, answer_minutes, area, departments);
--- Inspections by due date, findings by the day found (the statistics' periods).
-CREATE INDEX inspections_stats ON inspections (street, due);
-CREATE INDEX findings_stats ON findings (street, found_on);
-CREATE INDEX referrals_finding ON referrals (finding_id);
-CREATE INDEX rectifications_finding ON rectifications (finding_id);
+-- Inspections by due date, findings by the day found (the statistics' periods), covering too: what
+-- the statements count, group and scope by is in the index.
+CREATE INDEX inspections_stats ON inspections (street, due, status, kind, done_at, inspected_at, community, area,
+    departments, filing_no);
+CREATE INDEX findings_stats ON findings (street, found_on, code, status, rectify_by, inspection_id, id, filing_no);
+CREATE INDEX rectifications_finding ON rectifications (finding_id, decision, decided_at);
+CREATE INDEX referrals_finding ON referrals (finding_id, target, late);

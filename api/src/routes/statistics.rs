@@ -258,7 +258,11 @@ fn labels(s: &AppState, today: Date, total: &Section) -> BTreeMap<String, Label>
     for k in keys {
         let title = anbei_core::Code::from_str(k)
             .map(|c| &s.engine.code_text(c).title)
-            .or_else(|| manage.and_then(|m| m.manage_codes.get(k.as_str())).map(|t| &t.title));
+            .or_else(|| {
+                manage
+                    .and_then(|m| m.manage_codes.get(k.as_str()))
+                    .map(|t| &t.title)
+            });
         if let Some(t) = title {
             out.insert(
                 k.clone(),

@@ -721,6 +721,11 @@ impl Store for PgStore {
     }
 
     fn inspection_list(&self, f: InspectionFilter) -> Fut<'_, Vec<InspectionRow>> {
-        Box::pin(async move { self.fetch_all_pooled(msql::inspection_list(&f)).await })
+        Box::pin(async move {
+            let (text, args) = msql::inspection_list(&f);
+            let mut c = self.pool.acquire().await.map_err(db)?;
+            let rows = bind(&text, args).fetch_all(&mut *c).await.map_err(db)?;
+            rows.iter().map(InspectionRow::decode).collect()
+        })
     }
 }

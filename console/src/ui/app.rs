@@ -188,8 +188,7 @@ fn header(s: &State, ctx: &Ctx) -> Html {
     let ready = s.phase == Phase::Ready;
     let section = s.route.section();
     let mut links = vec![(Route::Queue, c.nav_queue), (Route::Ledger, c.nav_ledger)];
-    if s
-        .session
+    if s.session
         .as_ref()
         .is_some_and(|x| x.account.role != "patrol")
     {

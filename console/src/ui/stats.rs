@@ -167,7 +167,11 @@ fn words(ctx: &Ctx) -> &'static Words {
 
 /// The page's name (navigation, page title).
 pub fn title(lang: anbei_widget::i18n::Lang) -> &'static str {
-    if lang.tag() == "en" { EN.title } else { ZH.title }
+    if lang.tag() == "en" {
+        EN.title
+    } else {
+        ZH.title
+    }
 }
 
 fn en(ctx: &Ctx) -> bool {
@@ -265,7 +269,10 @@ fn spread(j: &Json, path: &[&str]) -> String {
 
 fn label(j: &Json, ctx: &Ctx) -> String {
     let l = if en(ctx) { "en" } else { "zh" };
-    j.get(l).and_then(Json::as_str).unwrap_or_default().to_string()
+    j.get(l)
+        .and_then(Json::as_str)
+        .unwrap_or_default()
+        .to_string()
 }
 
 fn date_words(d: &str, ctx: &Ctx) -> String {
@@ -326,6 +333,11 @@ fn figures_head(w: &Words, first: &'static str) -> Vec<&'static str> {
     ]
 }
 
+/// An SVG coordinate, whole (no float formatter in the bundle: `anbei_widget::json::num_text`).
+fn px(v: f64) -> String {
+    format!("{}", v.round() as i64)
+}
+
 /// Vertical bars of `values` (labels under them), scaled to the largest; decorative.
 pub fn bars(values: &[(String, f64)], title: &str) -> Html {
     let (w, h, pad) = (640.0_f64, 200.0_f64, 24.0_f64);
@@ -336,15 +348,15 @@ pub fn bars(values: &[(String, f64)], title: &str) -> Html {
     html! {
         <figure class="cn-chart" aria-hidden="true">
             <figcaption>{ title.to_string() }</figcaption>
-            <svg viewBox={format!("0 0 {w} {}", h + 40.0)} width="100%" role="presentation" focusable="false">
-                <line x1={pad.to_string()} y1={h.to_string()} x2={(w - pad).to_string()} y2={h.to_string()} class="cn-axis" />
+            <svg viewBox={format!("0 0 {} {}", px(w), px(h + 40.0))} width="100%" role="presentation" focusable="false">
+                <line x1={px(pad)} y1={px(h)} x2={px(w - pad)} y2={px(h)} class="cn-axis" />
                 { for values.iter().enumerate().map(|(i, (l, v))| {
                     let bh = (v / max) * (h - 20.0);
                     let x = pad + slot * i as f64 + (slot - bw) / 2.0;
                     html! { <g>
-                        <rect x={x.to_string()} y={(h - bh).to_string()} width={bw.to_string()} height={bh.to_string()} class="cn-bar" />
-                        <text x={(x + bw / 2.0).to_string()} y={(h - bh - 4.0).to_string()} text-anchor="middle" class="cn-val">{ anbei_widget::json::num_text(*v) }</text>
-                        <text x={(x + bw / 2.0).to_string()} y={(h + 16.0).to_string()} text-anchor="middle" class="cn-lab">{ l.clone() }</text>
+                        <rect x={px(x)} y={px(h - bh)} width={px(bw)} height={px(bh)} class="cn-bar" />
+                        <text x={px(x + bw / 2.0)} y={px(h - bh - 4.0)} text-anchor="middle" class="cn-val">{ anbei_widget::json::num_text(*v) }</text>
+                        <text x={px(x + bw / 2.0)} y={px(h + 16.0)} text-anchor="middle" class="cn-lab">{ l.clone() }</text>
                     </g> }
                 }) }
             </svg>
@@ -374,7 +386,12 @@ pub fn line(values: &[(String, Option<f64>)], title: &str) -> Html {
         match v {
             Some(v) => {
                 let (x, y) = pt(i, *v);
-                path.push_str(&format!("{}{x:.1},{y:.1} ", if pen_up { "M" } else { "L" }));
+                path.push_str(&format!(
+                    "{}{},{} ",
+                    if pen_up { "M" } else { "L" },
+                    px(x),
+                    px(y)
+                ));
                 pen_up = false;
             }
             None => pen_up = true,
@@ -383,17 +400,17 @@ pub fn line(values: &[(String, Option<f64>)], title: &str) -> Html {
     html! {
         <figure class="cn-chart" aria-hidden="true">
             <figcaption>{ title.to_string() }</figcaption>
-            <svg viewBox={format!("0 0 {w} {}", h + 40.0)} width="100%" role="presentation" focusable="false">
-                <line x1={pad.to_string()} y1={h.to_string()} x2={(w - pad).to_string()} y2={h.to_string()} class="cn-axis" />
+            <svg viewBox={format!("0 0 {} {}", px(w), px(h + 40.0))} width="100%" role="presentation" focusable="false">
+                <line x1={px(pad)} y1={px(h)} x2={px(w - pad)} y2={px(h)} class="cn-axis" />
                 <path d={path} class="cn-line" fill="none" />
                 { for values.iter().enumerate().map(|(i, (l, v))| {
                     let x = pt(i, 0.0).0;
                     html! { <g>
                         if let Some(v) = v {
-                            <circle cx={x.to_string()} cy={pt(i, *v).1.to_string()} r="4" class="cn-dot" />
-                            <text x={x.to_string()} y={(pt(i, *v).1 - 8.0).to_string()} text-anchor="middle" class="cn-val">{ anbei_widget::json::num_text(*v) }</text>
+                            <circle cx={px(x)} cy={px(pt(i, *v).1)} r="4" class="cn-dot" />
+                            <text x={px(x)} y={px(pt(i, *v).1 - 8.0)} text-anchor="middle" class="cn-val">{ anbei_widget::json::num_text(*v) }</text>
                         }
-                        <text x={x.to_string()} y={(h + 16.0).to_string()} text-anchor="middle" class="cn-lab">{ l.clone() }</text>
+                        <text x={px(x)} y={px(h + 16.0)} text-anchor="middle" class="cn-lab">{ l.clone() }</text>
                     </g> }
                 }) }
             </svg>

@@ -13,7 +13,7 @@ use crate::store::staff::Coverage;
 use crate::store::stats::{GroupBy, StatsFilter};
 
 /// Appends `cover`'s conditions on table alias `t` (equalities first, then areas and department).
-fn covered<'a>(t: &str, c: &'a Coverage, sql: &mut String, args: &mut Vec<Arg<'a>>) {
+pub(crate) fn covered<'a>(t: &str, c: &'a Coverage, sql: &mut String, args: &mut Vec<Arg<'a>>) {
     for (col, v) in [("street", &c.street), ("community", &c.community)] {
         if let Some(v) = v {
             args.push(Arg::Text(v));
@@ -63,19 +63,23 @@ pub fn statements(f: &StatsFilter) -> Vec<(String, Vec<Arg<'_>>)> {
     let by = f.group_by;
     let mut out = Vec::new();
 
-    // 1. Registrations filed in the period: k scope, j status, x high risk (0/1), y awaiting an
-    //    answer past acceptance_due (0/1).
+    // 1. Registrations filed in the period: k scope, j status, x high risk (0/1), y how many of the
+    //    n await an answer past acceptance_due. By month the rows are grouped in the index's own order
+    //    (street, day, status, scope, risk: no sort; several rows a month, summed by the fold).
     let mut args = vec![Arg::Text(&f.today)];
     let mut sql = format!(
         "SELECT f.street AS street, {g} AS g, f.scope AS k, f.status AS j, \
          CAST(CASE WHEN f.high_risk THEN 1 ELSE 0 END AS BIGINT) AS x, \
-         CAST(CASE WHEN f.status = 'filed' AND f.acceptance_due < $1 THEN 1 ELSE 0 END AS BIGINT) AS y, \
+         SUM(CASE WHEN f.status = 'filed' AND f.acceptance_due < $1 THEN 1 ELSE 0 END) AS y, \
          COUNT(*) AS n FROM filings f WHERE TRUE",
         g = group(by, "f", "f.filed_on")
     );
     covered("f", &f.cover, &mut sql, &mut args);
     period("f.filed_on", f, &mut sql, &mut args);
-    sql.push_str(TAIL);
+    sql.push_str(match by {
+        GroupBy::Month => " GROUP BY f.street, f.filed_on, f.status, f.scope, f.high_risk",
+        _ => " GROUP BY 1, 2, 3, 4, 5",
+    });
     out.push((sql, args));
 
     // 2. Answers given by the street (accepted, returned, refused): k 'late' when given after
@@ -123,58 +127,74 @@ pub fn statements(f: &StatsFilter) -> Vec<(String, Vec<Arg<'_>>)> {
     sql.push_str(TAIL);
     out.push((sql, args));
 
-    // Findings found in the period, with their inspection (scope) and registration (activity).
+    // Findings found in the period, with their inspection when the scope or the grouping needs its
+    // copied columns (community, area, departments), and their registration for the activity.
+    let with_i = f.cover.community.is_some()
+        || f.cover.areas.is_some()
+        || f.cover.department.is_some()
+        || by == GroupBy::Community;
     let findings_from = format!(
-        " FROM findings d JOIN inspections i ON i.id = d.inspection_id{}",
+        " FROM findings d{}{}",
+        if with_i {
+            " JOIN inspections i ON i.id = d.inspection_id"
+        } else {
+            ""
+        },
         join_f("d.filing_no")
     );
+    let fg = if by == GroupBy::Community {
+        group(by, "i", "d.found_on")
+    } else {
+        group(by, "d", "d.found_on")
+    };
     // 4. Findings: k code, j status, x open past rectify_by (0/1).
     let mut args = vec![Arg::Text(&f.today)];
     let mut sql = format!(
-        "SELECT i.street AS street, {g} AS g, d.code AS k, d.status AS j, \
+        "SELECT d.street AS street, {fg} AS g, d.code AS k, d.status AS j, \
          CAST(CASE WHEN d.status = 'open' AND d.rectify_by < $1 THEN 1 ELSE 0 END AS BIGINT) AS x, \
          CAST(CASE WHEN d.rectify_by IS NOT NULL THEN 1 ELSE 0 END AS BIGINT) AS y, \
          COUNT(*) AS n{findings_from} WHERE TRUE",
-        g = group(by, "i", "d.found_on"),
     );
-    finding_scope(f, &mut sql, &mut args);
+    finding_scope(f, with_i, &mut sql, &mut args);
     sql.push_str(TAIL);
     out.push((sql, args));
 
     // 5. Rectifications accepted (the finding closed): k the day found, j the day accepted.
     let mut args = Vec::new();
     let mut sql = format!(
-        "SELECT i.street AS street, {g} AS g, d.found_on AS k, substr(r.decided_at, 1, 10) AS j, \
+        "SELECT d.street AS street, {fg} AS g, d.found_on AS k, substr(r.decided_at, 1, 10) AS j, \
          CAST(NULL AS BIGINT) AS x, CAST(NULL AS BIGINT) AS y, COUNT(*) AS n{findings_from} \
          JOIN rectifications r ON r.finding_id = d.id AND r.decision = 'accepted' WHERE TRUE",
-        g = group(by, "i", "d.found_on"),
     );
-    finding_scope(f, &mut sql, &mut args);
+    finding_scope(f, with_i, &mut sql, &mut args);
     sql.push_str(TAIL);
     out.push((sql, args));
 
     // 6. Referrals of those findings: k target, x late (0/1).
     let mut args = Vec::new();
     let mut sql = format!(
-        "SELECT i.street AS street, {g} AS g, x.target AS k, CAST(NULL AS TEXT) AS j, \
+        "SELECT d.street AS street, {fg} AS g, x.target AS k, CAST(NULL AS TEXT) AS j, \
          CAST(CASE WHEN x.late THEN 1 ELSE 0 END AS BIGINT) AS x, CAST(NULL AS BIGINT) AS y, \
          COUNT(*) AS n{findings_from} JOIN referrals x ON x.finding_id = d.id WHERE TRUE",
-        g = group(by, "i", "d.found_on"),
     );
-    finding_scope(f, &mut sql, &mut args);
+    finding_scope(f, with_i, &mut sql, &mut args);
     sql.push_str(TAIL);
     out.push((sql, args));
     out
 }
 
-/// Findings `d` of inspections `i` in `f`'s scope and period (the street also on `d`, whose index
-/// `findings_stats` walks the period).
-fn finding_scope<'a>(f: &'a StatsFilter, sql: &mut String, args: &mut Vec<Arg<'a>>) {
-    if let Some(st) = &f.cover.street {
-        args.push(Arg::Text(st));
-        sql.push_str(&format!(" AND d.street = ${}", args.len()));
+/// Findings `d` in `f`'s scope and period: by their own street (`findings_stats` walks the period),
+/// and by their inspection `i`'s copied columns when `with_i`.
+fn finding_scope<'a>(f: &'a StatsFilter, with_i: bool, sql: &mut String, args: &mut Vec<Arg<'a>>) {
+    if with_i {
+        if let Some(st) = &f.cover.street {
+            args.push(Arg::Text(st));
+            sql.push_str(&format!(" AND d.street = ${}", args.len()));
+        }
+        covered("i", &f.cover, sql, args);
+    } else {
+        covered("d", &f.cover, sql, args);
     }
-    covered("i", &f.cover, sql, args);
     period("d.found_on", f, sql, args);
 }
 
