@@ -23,3 +23,5 @@ CREATE INDEX inspections_stats ON inspections (street, due, status, kind, done_a
 CREATE INDEX findings_stats ON findings (street, found_on, code, status, rectify_by, inspection_id, id, filing_no);
 CREATE INDEX rectifications_finding ON rectifications (finding_id, decision, decided_at);
 CREATE INDEX referrals_finding ON referrals (finding_id, target, late);
+-- group_by=activity: an inspection's or finding's registration's activity, from an index too.
+CREATE INDEX filings_activity ON filings (filing_no, activity);

@@ -7,7 +7,6 @@
 use super::ctx::{Ctx, spawn};
 use super::form::{Input, input, on_submit, select};
 use super::queue::edit;
-use super::table::table;
 use crate::i18n;
 use anbei_core::Date;
 use anbei_widget::json::Json;
@@ -54,13 +53,9 @@ pub struct Words {
     pub chart_hours: &'static str,
     pub chart_note: &'static str,
     pub nothing: &'static str,
-    pub month: &'static str,
     pub report_open: &'static str,
     pub print: &'static str,
     pub median_p90: &'static str,
-    pub acceptance: &'static str,
-    pub inspections: &'static str,
-    pub err_month: &'static str,
 }
 
 pub const ZH: Words = Words {
@@ -103,13 +98,9 @@ pub const ZH: Words = Words {
     chart_hours: "答复用时中位数（小时）",
     chart_note: "图表内容与下表相同。",
     nothing: "本期间没有数据。",
-    month: "月报月份",
-    report_open: "生成月报",
+    report_open: "生成月报：",
     print: "打印月报",
     median_p90: "中位数 / 90%分位",
-    acceptance: "受理时效",
-    inspections: "现场检查",
-    err_month: "请选择月份",
 };
 
 pub const EN: Words = Words {
@@ -152,13 +143,9 @@ pub const EN: Words = Words {
     chart_hours: "Median time to answer (hours)",
     chart_note: "The chart shows the table below.",
     nothing: "Nothing in this period.",
-    month: "Month of the report",
-    report_open: "Make the monthly report",
+    report_open: "Make the monthly report: ",
     print: "Print the monthly report",
     median_p90: "median / 90th percentile",
-    acceptance: "Answers",
-    inspections: "Site inspections",
-    err_month: "Choose a month",
 };
 
 fn words(ctx: &Ctx) -> &'static Words {
@@ -275,6 +262,21 @@ fn label(j: &Json, ctx: &Ctx) -> String {
         .to_string()
 }
 
+/// `2026-11` as 2026年11月 / November 2026.
+fn month_words(m: &str, ctx: &Ctx) -> String {
+    let Some(d) = Date::parse(&format!("{m}-01")) else {
+        return String::new();
+    };
+    let (y, mo, _) = d.ymd();
+    if en(ctx) {
+        d.words_en()
+            .split_once(' ')
+            .map_or_else(String::new, |x| x.1.to_string())
+    } else {
+        format!("{y}年{mo}月")
+    }
+}
+
 fn date_words(d: &str, ctx: &Ctx) -> String {
     match Date::parse(d) {
         Some(x) if en(ctx) => x.words_en(),
@@ -283,8 +285,64 @@ fn date_words(d: &str, ctx: &Ctx) -> String {
     }
 }
 
+/// Text for HTML: `&`, `<`, `>` and `"` escaped (names come from filings).
+pub fn esc(t: &str) -> String {
+    let mut o = String::with_capacity(t.len());
+    for c in t.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+/// Markup made here as text (tables and charts: far lighter in the bundle than a node tree each).
+fn raw(html: String) -> Html {
+    Html::from_html_unchecked(AttrValue::from(html))
+}
+
+/// A table like `table::table` (caption, column heads, rows), as markup.
+fn table_html(id: &str, caption: &str, head: &[&str], rows: &str) -> String {
+    let mut o = format!(
+        "<div class=\"cn-table-wrap\" role=\"region\" aria-labelledby=\"{id}-cap\" tabindex=\"0\"><table id=\"{id}\" class=\"cn-table\"><caption id=\"{id}-cap\">{}</caption><thead><tr>",
+        esc(caption)
+    );
+    for h in head {
+        o.push_str("<th scope=\"col\">");
+        o.push_str(&esc(h));
+        o.push_str("</th>");
+    }
+    o.push_str("</tr></thead><tbody>");
+    o.push_str(rows);
+    o.push_str("</tbody></table></div>");
+    o
+}
+
+/// One row: its name, then numbers.
+fn row_html(name: &str, cells: &[String], strong: bool) -> String {
+    let mut o = String::from(if strong {
+        "<tr class=\"cn-total\">"
+    } else {
+        "<tr>"
+    });
+    o.push_str("<th scope=\"row\">");
+    o.push_str(&esc(name));
+    o.push_str("</th>");
+    for c in cells {
+        o.push_str("<td class=\"cn-num\">");
+        o.push_str(&esc(c));
+        o.push_str("</td>");
+    }
+    o.push_str("</tr>");
+    o
+}
+
 /// One row of the figures table: label, then the numbers people compare.
-fn figures_row(name: Html, x: &Json, strong: bool) -> Html {
+fn figures_row(name: &str, x: &Json, strong: bool) -> String {
     let cells = [
         int(x, &["registrations", "total"]),
         int(x, &["registrations", "high_risk"]),
@@ -303,16 +361,11 @@ fn figures_row(name: Html, x: &Json, strong: bool) -> Html {
         int(x, &["referrals", "total"]),
         int(x, &["referrals", "late"]),
     ];
-    html! {
-        <tr class={classes!(strong.then_some("cn-total"))}>
-            <th scope="row">{ name }</th>
-            { for cells.into_iter().map(|c| html! { <td class="cn-num">{ c }</td> }) }
-        </tr>
-    }
+    row_html(name, &cells, strong)
 }
 
-fn figures_head(w: &Words, first: &'static str) -> Vec<&'static str> {
-    vec![
+fn figures_head(w: &Words, first: &'static str) -> [&'static str; 17] {
+    [
         first,
         w.registrations,
         w.high_risk,
@@ -338,97 +391,80 @@ fn px(v: f64) -> String {
     format!("{}", v.round() as i64)
 }
 
-/// Vertical bars of `values` (labels under them), scaled to the largest; decorative.
-pub fn bars(values: &[(String, f64)], title: &str) -> Html {
-    let (w, h, pad) = (640.0_f64, 200.0_f64, 24.0_f64);
-    let max = values.iter().map(|v| v.1).fold(0.0, f64::max).max(1.0);
-    let n = values.len().max(1) as f64;
-    let slot = (w - 2.0 * pad) / n;
-    let bw = (slot * 0.7).max(2.0);
-    html! {
-        <figure class="cn-chart" aria-hidden="true">
-            <figcaption>{ title.to_string() }</figcaption>
-            <svg viewBox={format!("0 0 {} {}", px(w), px(h + 40.0))} width="100%" role="presentation" focusable="false">
-                <line x1={px(pad)} y1={px(h)} x2={px(w - pad)} y2={px(h)} class="cn-axis" />
-                { for values.iter().enumerate().map(|(i, (l, v))| {
-                    let bh = (v / max) * (h - 20.0);
-                    let x = pad + slot * i as f64 + (slot - bw) / 2.0;
-                    html! { <g>
-                        <rect x={px(x)} y={px(h - bh)} width={px(bw)} height={px(bh)} class="cn-bar" />
-                        <text x={px(x + bw / 2.0)} y={px(h - bh - 4.0)} text-anchor="middle" class="cn-val">{ anbei_widget::json::num_text(*v) }</text>
-                        <text x={px(x + bw / 2.0)} y={px(h + 16.0)} text-anchor="middle" class="cn-lab">{ l.clone() }</text>
-                    </g> }
-                }) }
-            </svg>
-        </figure>
-    }
-}
-
-/// A line through `values` (gaps where a value is missing), scaled to the largest; decorative.
-pub fn line(values: &[(String, Option<f64>)], title: &str) -> Html {
+/// A chart of `values` (labels under them), scaled to the largest: bars, or a line with gaps where a
+/// value is missing. Decorative: `aria-hidden`, the table beside it says the same.
+pub fn chart(values: &[(String, Option<f64>)], title: &str, line: bool) -> Html {
     let (w, h, pad) = (640.0_f64, 200.0_f64, 24.0_f64);
     let max = values
         .iter()
         .filter_map(|v| v.1)
         .fold(0.0, f64::max)
         .max(1.0);
-    let n = values.len().max(1) as f64;
-    let slot = (w - 2.0 * pad) / n;
-    let pt = |i: usize, v: f64| {
-        (
-            pad + slot * i as f64 + slot / 2.0,
-            h - (v / max) * (h - 20.0),
-        )
-    };
+    let slot = (w - 2.0 * pad) / values.len().max(1) as f64;
+    let bw = (slot * 0.7).max(2.0);
+    let mut o = format!(
+        "<figure class=\"cn-chart\" aria-hidden=\"true\"><figcaption>{}</figcaption><svg viewBox=\"0 0 640 240\" width=\"100%\" focusable=\"false\"><line x1=\"24\" y1=\"200\" x2=\"616\" y2=\"200\" class=\"cn-axis\"/>",
+        esc(title)
+    );
     let mut path = String::new();
-    let mut pen_up = true;
-    for (i, (_, v)) in values.iter().enumerate() {
-        match v {
-            Some(v) => {
-                let (x, y) = pt(i, *v);
-                path.push_str(&format!(
-                    "{}{},{} ",
-                    if pen_up { "M" } else { "L" },
-                    px(x),
+    for (i, (l, v)) in values.iter().enumerate() {
+        let cx = pad + slot * i as f64 + slot / 2.0;
+        if let Some(v) = v {
+            let y = h - (v / max) * (h - 20.0);
+            if line {
+                path.push_str(if path.is_empty() || values[i - 1].1.is_none() {
+                    "M"
+                } else {
+                    "L"
+                });
+                path.push_str(&format!("{},{} ", px(cx), px(y)));
+                o.push_str(&format!(
+                    "<circle cx=\"{}\" cy=\"{}\" r=\"4\" class=\"cn-dot\"/>",
+                    px(cx),
                     px(y)
                 ));
-                pen_up = false;
+            } else {
+                o.push_str(&format!(
+                    "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" class=\"cn-bar\"/>",
+                    px(cx - bw / 2.0),
+                    px(y),
+                    px(bw),
+                    px(h - y)
+                ));
             }
-            None => pen_up = true,
+            o.push_str(&format!(
+                "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" class=\"cn-val\">{}</text>",
+                px(cx),
+                px(y - 6.0),
+                anbei_widget::json::num_text(*v)
+            ));
         }
+        o.push_str(&format!(
+            "<text x=\"{}\" y=\"216\" text-anchor=\"middle\" class=\"cn-lab\">{}</text>",
+            px(cx),
+            esc(l)
+        ));
     }
-    html! {
-        <figure class="cn-chart" aria-hidden="true">
-            <figcaption>{ title.to_string() }</figcaption>
-            <svg viewBox={format!("0 0 {} {}", px(w), px(h + 40.0))} width="100%" role="presentation" focusable="false">
-                <line x1={px(pad)} y1={px(h)} x2={px(w - pad)} y2={px(h)} class="cn-axis" />
-                <path d={path} class="cn-line" fill="none" />
-                { for values.iter().enumerate().map(|(i, (l, v))| {
-                    let x = pt(i, 0.0).0;
-                    html! { <g>
-                        if let Some(v) = v {
-                            <circle cx={px(x)} cy={px(pt(i, *v).1)} r="4" class="cn-dot" />
-                            <text x={px(x)} y={px(pt(i, *v).1 - 8.0)} text-anchor="middle" class="cn-val">{ anbei_widget::json::num_text(*v) }</text>
-                        }
-                        <text x={px(x)} y={px(h + 16.0)} text-anchor="middle" class="cn-lab">{ l.clone() }</text>
-                    </g> }
-                }) }
-            </svg>
-        </figure>
+    if line {
+        o.push_str(&format!(
+            "<path d=\"{path}\" class=\"cn-line\" fill=\"none\"/>"
+        ));
     }
+    o.push_str("</svg></figure>");
+    raw(o)
 }
 
 /// The charts and tables of one street.
 fn street_section(ctx: &Ctx, w: &Words, st: &Json, labels: &Json, idx: usize) -> Html {
-    let name = label(st.get("name").unwrap_or(&Json::Null), ctx);
+    let name = name_of(st, ctx);
     let groups: Vec<&Json> = match st.get("groups") {
         Some(Json::Arr(a)) => a.iter().collect(),
         _ => vec![],
     };
     let glabel = |g: &Json| label(g.get("label").unwrap_or(&Json::Null), ctx);
-    let regs: Vec<(String, f64)> = groups
+    let regs: Vec<(String, Option<f64>)> = groups
         .iter()
-        .map(|g| (glabel(g), num(g, &["registrations", "total"])))
+        .map(|g| (glabel(g), Some(num(g, &["registrations", "total"]))))
         .collect();
     let hours: Vec<(String, Option<f64>)> = groups
         .iter()
@@ -441,22 +477,29 @@ fn street_section(ctx: &Ctx, w: &Words, st: &Json, labels: &Json, idx: usize) ->
         })
         .collect();
     let total = st.get("total").unwrap_or(&Json::Null);
-    let rows = html! {
-        <>
-            { for groups.iter().map(|g| figures_row(html! { glabel(g) }, g, false)) }
-            { figures_row(html! { w.total }, total, true) }
-        </>
-    };
-    let breakdown = |key: &[&str], caption: &str, id: String, status: bool| {
-        let mut v = total;
-        for k in key {
-            v = v.get(k).unwrap_or(&Json::Null);
-        }
-        let Json::Obj(items) = v else { return html! {} };
+    let mut rows: String = groups
+        .iter()
+        .map(|g| figures_row(&glabel(g), g, false))
+        .collect();
+    rows.push_str(&figures_row(w.total, total, true));
+    let mut tables = table_html(
+        &format!("st-{idx}-groups"),
+        &format!("{name} · {}", w.median_p90),
+        &figures_head(w, w.group),
+        &rows,
+    );
+    for (key, caption, id, status) in [
+        (["registrations", "by_scope"], w.by_scope, "scope", false),
+        (["registrations", "by_status"], w.by_status, "status", true),
+        (["findings", "by_code"], w.by_code, "codes", false),
+        (["referrals", "by_target"], w.by_target, "targets", false),
+    ] {
+        let v = total.get(key[0]).and_then(|x| x.get(key[1]));
+        let Some(Json::Obj(items)) = v else { continue };
         if items.is_empty() {
-            return html! {};
+            continue;
         }
-        let rows = items
+        let rows: String = items
             .iter()
             .map(|(k, n)| {
                 let name = if status {
@@ -468,26 +511,29 @@ fn street_section(ctx: &Ctx, w: &Words, st: &Json, labels: &Json, idx: usize) ->
                         .filter(|s| !s.is_empty())
                         .unwrap_or_else(|| i18n::code_title(ctx.engine(), k, ctx.lang))
                 };
-                html! { <tr><th scope="row">{ name }</th><td class="cn-num">{ anbei_widget::json::num_text(n.as_f64().unwrap_or(0.0)) }</td></tr> }
+                row_html(
+                    &name,
+                    &[anbei_widget::json::num_text(n.as_f64().unwrap_or(0.0))],
+                    false,
+                )
             })
-            .collect::<Html>();
-        table(&id, caption, &[caption, w.count], rows)
-    };
+            .collect();
+        tables.push_str(&table_html(
+            &format!("st-{idx}-{id}"),
+            caption,
+            &[caption, w.count],
+            &rows,
+        ));
+    }
     html! {
         <section class="cn-stats-street" aria-labelledby={format!("st-{idx}")}>
             <h2 id={format!("st-{idx}")}>{ name }</h2>
             <div class="cn-charts">
-                { bars(&regs, w.chart_regs) }
-                { line(&hours, w.chart_hours) }
+                { chart(&regs, w.chart_regs, false) }
+                { chart(&hours, w.chart_hours, true) }
             </div>
             <p class="cn-hint">{ w.chart_note }</p>
-            { table(&format!("st-{idx}-groups"), &format!("{} · {}", name_of(st, ctx), w.median_p90), &figures_head(w, w.group), rows) }
-            <div class="cn-breakdowns">
-                { breakdown(&["registrations", "by_scope"], w.by_scope, format!("st-{idx}-scope"), false) }
-                { breakdown(&["registrations", "by_status"], w.by_status, format!("st-{idx}-status"), true) }
-                { breakdown(&["findings", "by_code"], w.by_code, format!("st-{idx}-codes"), false) }
-                { breakdown(&["referrals", "by_target"], w.by_target, format!("st-{idx}-targets"), false) }
-            </div>
+            { raw(tables) }
         </section>
     }
 }
@@ -512,20 +558,14 @@ pub fn statistics(p: &Props) -> Html {
     });
     let draft = use_state(|| (*applied).clone());
     let data = use_state(|| None::<Json>);
-    let loading = use_state(|| true);
     let error = use_state(String::new);
-    let month = use_state(String::new);
-    let month_error = use_state(|| None::<String>);
-    let report = use_state(|| None::<Json>);
+    let report = use_state(|| None::<(String, Json)>);
     {
-        let (ctx, data, loading, error) =
-            (ctx.clone(), data.clone(), loading.clone(), error.clone());
+        let (ctx, data, error) = (ctx.clone(), data.clone(), error.clone());
         use_effect_with((*applied).clone(), move |f| {
             let url = f.url(false);
-            loading.set(true);
             spawn(async move {
                 let r = ctx.get(&url).await;
-                loading.set(false);
                 match r {
                     Ok(j) => {
                         data.set(Some(j));
@@ -540,31 +580,34 @@ pub fn statistics(p: &Props) -> Html {
         let (applied, draft) = (applied.clone(), draft.clone());
         on_submit(move || applied.set((*draft).clone()))
     };
+    // the monthly report of the period's last month
+    let month = data
+        .as_ref()
+        .and_then(|d| d.str_at("to").get(..7).map(str::to_string))
+        .unwrap_or_default();
     let make_report = {
-        let (ctx, month, month_error, report, applied, error) = (
+        let (ctx, month, report, applied, error) = (
             ctx.clone(),
             month.clone(),
-            month_error.clone(),
             report.clone(),
             applied.clone(),
             error.clone(),
         );
-        on_submit(move || {
+        Callback::from(move |_: MouseEvent| {
             let Some((from, to)) = month_bounds(&month) else {
-                month_error.set(Some(words(&ctx).err_month.to_string()));
                 return;
             };
-            month_error.set(None);
             let f = Filter {
                 street: applied.street.clone(),
                 from,
                 to,
                 group_by: "community".into(),
             };
-            let (ctx, report, error) = (ctx.clone(), report.clone(), error.clone());
+            let (ctx, report, error, month) =
+                (ctx.clone(), report.clone(), error.clone(), month.clone());
             spawn(async move {
                 match ctx.get(&f.url(false)).await {
-                    Ok(j) => report.set(Some(j)),
+                    Ok(j) => report.set(Some((month, j))),
                     Err(f) => error.set(ctx.fail_text(&f)),
                 }
             });
@@ -600,21 +643,25 @@ pub fn statistics(p: &Props) -> Html {
             date_words(d.str_at("to"), ctx)
         );
         let side = (streets.len() > 1).then(|| {
-            let rows = html! {
-                <>
-                    { for streets.iter().map(|s| figures_row(html! { name_of(s, ctx) }, s.get("total").unwrap_or(&Json::Null), false)) }
-                    { figures_row(html! { w.total }, d.get("total").unwrap_or(&Json::Null), true) }
-                </>
-            };
-            let regs: Vec<(String, f64)> = streets
+            let mut rows: String = streets
                 .iter()
-                .map(|s| (name_of(s, ctx).trim_end_matches("街道").to_string(), num(s, &["total", "registrations", "total"])))
+                .map(|s| figures_row(&name_of(s, ctx), s.get("total").unwrap_or(&Json::Null), false))
+                .collect();
+            rows.push_str(&figures_row(w.total, d.get("total").unwrap_or(&Json::Null), true));
+            let regs: Vec<(String, Option<f64>)> = streets
+                .iter()
+                .map(|s| {
+                    (
+                        name_of(s, ctx).trim_end_matches("街道").to_string(),
+                        Some(num(s, &["total", "registrations", "total"])),
+                    )
+                })
                 .collect();
             html! {
                 <section aria-labelledby="st-side">
                     <h2 id="st-side">{ w.side_by_side }</h2>
-                    { bars(&regs, w.chart_regs) }
-                    { table("st-side-table", w.side_by_side, &figures_head(w, w.street), rows) }
+                    { chart(&regs, w.chart_regs, false) }
+                    { raw(table_html("st-side-table", w.side_by_side, &figures_head(w, w.street), &rows)) }
                 </section>
             }
         });
@@ -650,23 +697,17 @@ pub fn statistics(p: &Props) -> Html {
             </form>
             <p><a class="cn-download" href={applied.url(true)} download="">{ ctx.c().download_csv }</a></p>
             if !error.is_empty() { <p class="cn-error" role="alert">{ (*error).clone() }</p> }
-            if *loading { <p role="status">{ ctx.c().loading }</p> }
+            if data.is_none() && error.is_empty() { <p role="status">{ ctx.c().loading }</p> }
             { for body }
-            <form class="cn-filters cn-noprint" onsubmit={make_report} novalidate=true>
-                <fieldset>
-                    <legend>{ w.report_open }</legend>
-                    <div class="cn-filter-grid">
-                        { input(Input { error: (*month_error).clone(), ..Input::new("s-month", w.month, &month, { let m = month.clone(); Callback::from(move |v: String| m.set(v)) }).kind("month") }) }
-                    </div>
-                    <div class="cn-actions">
-                        <button type="submit" class="cn-btn cn-secondary">{ w.report_open }</button>
-                        if report.is_some() {
-                            <button type="button" class="cn-btn cn-primary" onclick={print}>{ w.print }</button>
-                        }
-                    </div>
-                </fieldset>
-            </form>
-            if let Some(r) = report.as_ref() { { monthly_report(r, &month, ctx) } }
+            if month_bounds(&month).is_some() {
+                <p class="cn-actions">
+                    <button type="button" class="cn-btn cn-secondary" onclick={make_report}>{ w.report_open }{ month_words(&month, ctx) }</button>
+                    if report.is_some() {
+                        <button type="button" class="cn-btn cn-primary" onclick={print}>{ w.print }</button>
+                    }
+                </p>
+            }
+            if let Some((m, r)) = report.as_ref() { { monthly_report(r, m, ctx) } }
         </section>
     }
 }
@@ -675,49 +716,67 @@ pub fn statistics(p: &Props) -> Html {
 /// circulated, 第二十一条第（二）项 "通报"): one per street in the answer, by community.
 fn monthly_report(r: &Json, month: &str, ctx: &Ctx) -> Html {
     let w = &ZH;
-    let zh_ctx = Ctx {
+    let zh = Ctx {
         lang: anbei_widget::i18n::Lang::from_tag("zh-CN"),
         ..ctx.clone()
     };
     let (y, m) = month.split_once('-').unwrap_or((month, ""));
     let m = m.trim_start_matches('0');
-    let streets: Vec<&Json> = match r.get("streets") {
-        Some(Json::Arr(a)) => a.iter().collect(),
-        _ => vec![],
+    let mut o = String::from("<div class=\"cn-report\">");
+    let streets: &[Json] = match r.get("streets") {
+        Some(Json::Arr(a)) => a,
+        _ => &[],
     };
-    let one = |name: String, st: &Json, i: usize| {
-        let total = st.get("total").unwrap_or(&Json::Null);
-        let groups: Vec<&Json> = match st.get("groups") {
-            Some(Json::Arr(a)) => a.iter().collect(),
-            _ => vec![],
-        };
-        let rows = html! {
-            <>
-                { for groups.iter().map(|g| figures_row(html! { label(g.get("label").unwrap_or(&Json::Null), &zh_ctx) }, g, false)) }
-                { figures_row(html! { w.total }, total, true) }
-            </>
-        };
-        html! {
-            <article class="cn-report-page">
-                <h2>{ format!("龙岗区{name}限额以下小型工程和零星作业安全生产纳管月报（{y}年{m}月）") }</h2>
-                <p>{ format!("统计期间：{} 至 {}；依据《深圳市龙岗区限额以下小型工程和零星作业安全生产纳管实施细则》第二十一条第（二）项。",
-                    date_words(r.str_at("from"), &zh_ctx), date_words(r.str_at("to"), &zh_ctx)) }</p>
-                <ul class="cn-report-list">
-                    <li>{ format!("登记 {} 件，其中高风险 {} 件；待受理 {} 件（逾期 {} 件）。", int(total, &["registrations", "total"]), int(total, &["registrations", "high_risk"]), int(total, &["acceptance", "awaiting"]), int(total, &["acceptance", "awaiting_overdue"])) }</li>
-                    <li>{ format!("{}：已答复 {} 件，超期 {} 件；用时中位数 / 90%分位 {} 小时，{} 个工作日。", w.acceptance, int(total, &["acceptance", "answered"]), int(total, &["acceptance", "late"]), spread(total, &["acceptance", "hours"]), spread(total, &["acceptance", "working_days"])) }</li>
-                    <li>{ format!("{}：应检查 {} 次，按期 {} 次，逾期完成 {} 次，逾期未检查 {} 次。", w.inspections, int(total, &["inspections", "due"]), int(total, &["inspections", "done_on_time"]), int(total, &["inspections", "done_late"]), int(total, &["inspections", "overdue"])) }</li>
-                    <li>{ format!("发现问题 {} 项，整改逾期 {} 项，整改通过 {} 项；转办 {} 件（超时 {} 件）。", int(total, &["findings", "total"]), int(total, &["findings", "overdue"]), int(total, &["rectification", "accepted"]), int(total, &["referrals", "total"]), int(total, &["referrals", "late"])) }</li>
-                </ul>
-                { table(&format!("rp-{i}"), &format!("{name}分社区情况"), &figures_head(w, "社区"), rows) }
-            </article>
-        }
-    };
-    html! {
-        <div class="cn-report" aria-label="月报">
-            if streets.is_empty() { <p>{ w.nothing }</p> }
-            { for streets.iter().enumerate().map(|(i, s)| one(name_of(s, &zh_ctx), s, i)) }
-        </div>
+    if streets.is_empty() {
+        o.push_str(w.nothing);
     }
+    for (i, st) in streets.iter().enumerate() {
+        let name = name_of(st, &zh);
+        let t = st.get("total").unwrap_or(&Json::Null);
+        let f = |p: &[&str]| int(t, p);
+        let mut rows = String::new();
+        if let Some(Json::Arr(groups)) = st.get("groups") {
+            for g in groups {
+                rows.push_str(&figures_row(
+                    &label(g.get("label").unwrap_or(&Json::Null), &zh),
+                    g,
+                    false,
+                ));
+            }
+        }
+        rows.push_str(&figures_row(w.total, t, true));
+        o.push_str(&format!(
+            "<article class=\"cn-report-page\"><h2>龙岗区{n}限额以下小型工程和零星作业安全生产纳管月报（{y}年{m}月）</h2>\
+             <p>统计期间：{} 至 {}；依据《深圳市龙岗区限额以下小型工程和零星作业安全生产纳管实施细则》第二十一条第（二）项。</p><ul>\
+             <li>登记 {} 件，其中高风险 {} 件；待受理 {} 件（逾期 {} 件）。</li>\
+             <li>受理时效：已答复 {} 件，超期 {} 件；用时中位数 / 90%分位 {} 小时，{} 个工作日。</li>\
+             <li>现场检查：应检查 {} 次，按期 {} 次，逾期完成 {} 次，逾期未检查 {} 次。</li>\
+             <li>发现问题 {} 项，整改逾期 {} 项，整改通过 {} 项；转办 {} 件（超时 {} 件）。</li></ul>{}</article>",
+            date_words(r.str_at("from"), &zh),
+            date_words(r.str_at("to"), &zh),
+            f(&["registrations", "total"]),
+            f(&["registrations", "high_risk"]),
+            f(&["acceptance", "awaiting"]),
+            f(&["acceptance", "awaiting_overdue"]),
+            f(&["acceptance", "answered"]),
+            f(&["acceptance", "late"]),
+            spread(t, &["acceptance", "hours"]),
+            spread(t, &["acceptance", "working_days"]),
+            f(&["inspections", "due"]),
+            f(&["inspections", "done_on_time"]),
+            f(&["inspections", "done_late"]),
+            f(&["inspections", "overdue"]),
+            f(&["findings", "total"]),
+            f(&["findings", "overdue"]),
+            f(&["rectification", "accepted"]),
+            f(&["referrals", "total"]),
+            f(&["referrals", "late"]),
+            table_html(&format!("rp-{i}"), &format!("{name}分社区情况"), &figures_head(w, "社区"), &rows),
+            n = esc(&name),
+        ));
+    }
+    o.push_str("</div>");
+    raw(o)
 }
 
 /// The page's own styles: charts, and printing only the monthly report on A4.
@@ -726,7 +785,7 @@ const STYLE: &str = "
 .cn-chart{margin:0}.cn-chart figcaption{font-weight:600;margin:.25rem 0}
 .cn-chart .cn-bar{fill:#1d5fa8}.cn-chart .cn-line{stroke:#b5472a;stroke-width:2.5}.cn-chart .cn-dot{fill:#b5472a}
 .cn-chart .cn-axis{stroke:#555}.cn-chart text{font-size:12px;fill:#222}
-.cn-num{text-align:right;font-variant-numeric:tabular-nums}
+.cn-table td.cn-num{text-align:right;font-variant-numeric:tabular-nums}
 .cn-total th,.cn-total td{font-weight:700;border-top:2px solid #333}
 .cn-breakdowns{display:grid;grid-template-columns:repeat(auto-fit,minmax(260px,1fr));gap:1rem}
 .cn-period{font-weight:600}
@@ -734,12 +793,12 @@ const STYLE: &str = "
 .cn-report-page h2{font-size:1.2rem;text-align:center}
 @media print{
  @page{size:A4;margin:15mm}
- body *{visibility:hidden}
- .cn-report,.cn-report *{visibility:visible}
- .cn-report{position:absolute;left:0;top:0;width:100%;border:0;margin:0;padding:0}
+ #console-header,.cn-notice,.cn-stats>:not(.cn-report){display:none!important}
+ .cn-report{border:0;margin:0;padding:0}
  .cn-report-page{break-after:page;font-size:10pt}
  .cn-report .cn-table-wrap{overflow:visible}
- .cn-report table{font-size:8pt}
+ .cn-report table{font-size:7pt;width:100%;table-layout:fixed}
+ .cn-report th,.cn-report td{padding:2px;white-space:normal;word-break:break-all}
 }
 ";
 
@@ -780,12 +839,14 @@ mod tests {
         assert!(f.url(true).ends_with("&format=csv"));
     }
 
+    /// Names from filings (a community, an activity) are text in the tables' and charts' markup.
     #[test]
-    fn both_languages_say_every_word() {
-        for w in [&ZH, &EN] {
-            for t in [w.title, w.intro, w.print, w.err_month, w.chart_note] {
-                assert!(!t.is_empty());
-            }
-        }
+    fn names_are_escaped_in_markup() {
+        assert_eq!(esc("<b>\"&\""), "&lt;b&gt;&quot;&amp;&quot;");
+        let row = row_html("<img src=x>", &["1".into()], true);
+        assert!(
+            row.starts_with("<tr class=\"cn-total\"><th scope=\"row\">&lt;img"),
+            "{row}"
+        );
     }
 }
