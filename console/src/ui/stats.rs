@@ -798,7 +798,7 @@ const STYLE: &str = "
  .cn-report-page{break-after:page;font-size:10pt}
  .cn-report .cn-table-wrap{overflow:visible}
  .cn-report table{font-size:7pt;width:100%;table-layout:fixed}
- .cn-report th,.cn-report td{padding:2px;white-space:normal;word-break:break-all}
+ .cn-report th,.cn-report td{padding:2px!important;white-space:normal!important;word-break:break-all;vertical-align:bottom}
 }
 ";
 
