@@ -87,6 +87,17 @@ pub fn rfc3339(ms: i64) -> String {
     )
 }
 
+/// Minutes from `a` to `b`, two timestamps as [`rfc3339`] writes them (Asia/Shanghai, `+08:00`).
+pub fn minutes_between(a: &str, b: &str) -> Option<i64> {
+    fn minutes(t: &str) -> Option<i64> {
+        let date = Date::parse(t.get(..10)?)?;
+        let h: i64 = t.get(11..13)?.parse().ok()?;
+        let m: i64 = t.get(14..16)?.parse().ok()?;
+        Some(i64::from(date.days_since(epoch())) * 1440 + h * 60 + m)
+    }
+    Some(minutes(b)? - minutes(a)?)
+}
+
 /// `yyyymmdd` of a date.
 pub fn compact(d: Date) -> String {
     let (y, m, dd) = d.ymd();
@@ -106,6 +117,13 @@ mod tests {
         assert_eq!(rfc3339(ms), "2026-11-23T00:00:00.000+08:00");
         let c = FixedClock::at(Date::parse("2026-11-23").unwrap());
         assert_eq!(rfc3339(c.now_ms()), "2026-11-23T10:00:00.000+08:00");
+        assert_eq!(
+            minutes_between(
+                "2026-11-23T10:00:00.000+08:00",
+                &rfc3339(ms + 86_400_000 * 2 + 90_000)
+            ),
+            Some(2 * 1440 - 600 + 1)
+        );
     }
 
     #[test]

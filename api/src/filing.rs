@@ -263,6 +263,11 @@ pub fn check(
         area: filing.site.property_area.clone().unwrap_or_default(),
         departments,
         applicant_name: filing.applicant.name.clone(),
+        activity: facts
+            .get("activity")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned(),
     };
     Ok(Checked {
         columns,

@@ -34,6 +34,7 @@ pub mod ratelimit;
 pub mod routes;
 pub mod signing;
 pub mod slowguard;
+pub mod statistics;
 pub mod store;
 pub mod validate;
 

@@ -35,7 +35,10 @@ fn lay_out(app: &TestApp) -> std::path::PathBuf {
         fs::write(dir.join(format!("{name}.gz")), format!("GZ:{body}")).unwrap();
     }
     // over a kilobyte, so the on-the-fly compression would take it if it were not an asset
-    let demo = format!("<!doctype html><title>demo</title><p>{}</p>", "坂田街道".repeat(200));
+    let demo = format!(
+        "<!doctype html><title>demo</title><p>{}</p>",
+        "坂田街道".repeat(200)
+    );
     fs::write(www.join("index.html"), demo).unwrap();
     fs::write(www.join("secret.txt"), "outside the bundle").unwrap();
     www

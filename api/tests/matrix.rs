@@ -171,6 +171,8 @@ fn table() -> BTreeMap<(&'static str, &'static str), &'static [Caller]> {
             APPLICANT_OR_CONTRACTOR,
         ),
         (("GET", "/api/v1/queue"), QUEUE),
+        // 第二十一条第（二）项: the street's and district's statistics, each in its scope; not patrols.
+        (("GET", "/api/v1/statistics"), LISTING),
         (("GET", "/api/v1/session"), SESSION_ONLY),
         (("DELETE", "/api/v1/session"), SESSION_ONLY),
         (("POST", "/api/v1/session/password"), SESSION_ONLY),

@@ -18,6 +18,8 @@ pub enum Route {
     Inspections,
     /// Recording an inspection of this kind (`INSPECTION_*`) of a registration.
     Record(String, String),
+    /// Statistics (`ui/stats.rs`); not for patrols.
+    Statistics,
 }
 
 /// A filing number as it may appear in a path: letters, digits and `-` (the API's numbers are
@@ -47,6 +49,7 @@ impl Route {
             {
                 Route::Record(no.to_string(), kind.to_string())
             }
+            (Some("statistics"), None, None) => Route::Statistics,
             _ => Route::Queue,
         }
     }
@@ -61,6 +64,7 @@ impl Route {
             Route::Audit => "#/audit".to_string(),
             Route::Inspections => "#/inspections".to_string(),
             Route::Record(no, kind) => format!("#/inspect/{no}/{kind}"),
+            Route::Statistics => "#/statistics".to_string(),
         }
     }
 
@@ -93,6 +97,7 @@ mod tests {
             Route::Audit,
             Route::Inspections,
             Route::Record("2026-BT-0001".into(), "INSPECTION_PATROL".into()),
+            Route::Statistics,
         ] {
             assert_eq!(Route::parse(&r.hash()), r, "{}", r.hash());
         }

@@ -152,4 +152,20 @@ impl Calendar {
         }
         Counted { date, provisional }
     }
+
+    /// How many working days lie after `from` up to and including `to` (0 when `to` is not after
+    /// `from`): the working days an answer took — a filing answered on the day its 3 working days
+    /// run out took 3, the same day 0 — and whether any of them was counted provisionally.
+    pub fn working_days_between(&self, from: Date, to: Date) -> (u32, bool) {
+        let mut n = 0;
+        let mut provisional = false;
+        let mut d = from;
+        while d < to {
+            d = d.add_days(1);
+            let (working, prov) = self.is_working_day(d);
+            provisional |= prov;
+            n += u32::from(working);
+        }
+        (n, provisional)
+    }
 }

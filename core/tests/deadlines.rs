@@ -165,3 +165,38 @@ fn working_day_table() {
         "no 2027 data: Friday counted, provisional"
     );
 }
+
+/// 第二十一条第（二）项 statistics count an answer's working days the way the deadline is counted:
+/// the working days after the filing day up to the answer's day, over 调休 and the Spring Festival.
+#[test]
+fn working_days_between_counts_like_the_deadline() {
+    let cal = Engine::embedded().unwrap();
+    let cal = cal.calendar();
+    for (from, n) in [
+        ("2026-05-06", 3),
+        ("2026-02-12", 3),
+        ("2026-11-23", 0),
+        ("2026-11-23", 5),
+    ] {
+        let due = cal.add_working_days(d(from), n).date;
+        assert_eq!(
+            cal.working_days_between(d(from), due),
+            (n, false),
+            "{from} + {n}"
+        );
+    }
+    // Answered during the holiday after the filing: the holiday days do not count.
+    assert_eq!(
+        cal.working_days_between(d("2026-02-13"), d("2026-02-23")).0,
+        1
+    );
+    assert_eq!(
+        cal.working_days_between(d("2026-11-26"), d("2026-11-23")),
+        (0, false)
+    );
+    // 2027 has no holiday data: counted Monday–Friday, provisionally.
+    assert_eq!(
+        cal.working_days_between(d("2027-03-01"), d("2027-03-08")),
+        (5, true)
+    );
+}

@@ -331,6 +331,13 @@ fn text(k: Key) -> &'static str {
         Key::VoidBanner => {
             "This receipt is void ({what}) and no longer proves registration at the site; scan the QR code for the current state."
         }
+        Key::NotPermittedStatistics => {
+            "a patrol account cannot read the statistics, only the registrations it inspects"
+        }
+        Key::StatsGroupBy => "group_by must be month, community or activity",
+        Key::StatsFormat => "format must be json or csv",
+        Key::StatsPeriodOrder => "the start (from) must not be after the end (to)",
+        Key::StatsPeriodLength => "a period of at most {days} days",
     }
 }
 

@@ -320,6 +320,13 @@ keys! {
     VoidNotInForce,
     /// `{what}`.
     VoidBanner,
+    // Statistics (第二十一条第（二）项).
+    NotPermittedStatistics,
+    StatsGroupBy,
+    StatsFormat,
+    StatsPeriodOrder,
+    /// `{days}`.
+    StatsPeriodLength,
 }
 
 /// One language's catalogue.

@@ -278,6 +278,13 @@ fn text(k: Key) -> &'static str {
         Key::VoidBanner => {
             "本回执已作废（{what}），不能作为施工现场的有效登记凭证；扫描二维码可查询当前状态。"
         }
+        Key::NotPermittedStatistics => "巡查人员账户不能查看统计，只能查看其巡查的登记",
+        Key::StatsGroupBy => {
+            "分组方式应为：按月（month）、按社区（community）或按作业类别（activity）"
+        }
+        Key::StatsFormat => "格式应为 json 或 csv",
+        Key::StatsPeriodOrder => "开始日期（from）不能晚于结束日期（to）",
+        Key::StatsPeriodLength => "统计期间最长 {days} 天",
     }
 }
 

@@ -15,6 +15,7 @@ pub mod registrations;
 pub mod scan;
 pub mod session;
 pub mod statics;
+pub mod statistics;
 pub mod uploads;
 
 use crate::app::AppState;
@@ -98,5 +99,6 @@ pub fn all() -> Routes {
     let r = queue::routes(r);
     let r = scan::routes(r);
     let r = inspections::routes(r);
+    let r = statistics::routes(r);
     pages::routes(r)
 }

@@ -5,6 +5,7 @@
 
 use super::manage::{FindingRow, InspectionRow, RectificationRow, ReferralRow};
 use super::staff::{AccountRow, AuditRow, QueueEntry, SessionRow, TokenRow};
+use super::stats::StatRow;
 use super::{
     Event, FilingRecord, FilterColumns, LedgerEntry, OutboxRow, Receipt, Status, StoreError,
     UploadMeta,
@@ -128,6 +129,7 @@ impl Decode for FilingRecord {
                 area: r.text("area")?,
                 departments: r.text("departments")?,
                 applicant_name: r.text("applicant_name")?,
+                activity: r.text("activity")?,
             },
             filing_no,
             street,
@@ -341,6 +343,16 @@ pub struct AuditHead {
 decode_columns!(AuditHead {
     seq: int("seq"),
     hash: text("hash"),
+});
+
+decode_columns!(StatRow {
+    street: text("street"),
+    g: text("g"),
+    k: maybe_text("k"),
+    j: maybe_text("j"),
+    x: maybe_int("x"),
+    y: maybe_int("y"),
+    n: int("n"),
 });
 
 /// A status and how many filings have it.

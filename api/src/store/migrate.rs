@@ -37,6 +37,11 @@ pub const SQLITE: &[Migration] = &[
     ),
     OUTBOX,
     INSPECTIONS,
+    (
+        7,
+        "statistics",
+        include_str!("../../migrations/sqlite/0007_statistics.sql"),
+    ),
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -54,6 +59,11 @@ pub const POSTGRES: &[Migration] = &[
     ),
     OUTBOX,
     INSPECTIONS,
+    (
+        7,
+        "statistics",
+        include_str!("../../migrations/postgres/0007_statistics.sql"),
+    ),
 ];
 
 /// The words of the schema that differ: `(placeholder, PostgreSQL, SQLite)`.

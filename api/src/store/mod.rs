@@ -16,6 +16,7 @@ pub mod postgres;
 pub(crate) mod sql;
 pub mod sqlite;
 pub mod staff;
+pub mod stats;
 
 pub use manage::{
     FindingRow, InspectionFilter, InspectionRow, ManageOp, ManageRecord, RectificationRow,
@@ -258,6 +259,8 @@ pub struct FilterColumns {
     /// ` primary… co… `: each department code between spaces.
     pub departments: String,
     pub applicant_name: String,
+    /// The work's activity (`facts.activity`, rules.md §2): what the statistics group by.
+    pub activity: String,
 }
 
 impl NewFiling {
@@ -301,6 +304,7 @@ impl NewFiling {
                 area: String::new(),
                 departments: " housing ".into(),
                 applicant_name: "张三".into(),
+                activity: "decoration_general".into(),
             },
             audit: vec![],
             outbox: vec![],
@@ -384,6 +388,20 @@ pub struct FilingUpdate {
     /// Management rows changed with it (the completion check that closes a registration), in the
     /// same transaction.
     pub manage: Vec<ManageOp>,
+    /// The street's answer to the latest submission (accepted, returned or refused by staff), as the
+    /// statistics measure it against the 3-working-day duty (第二十七条第（二）项).
+    pub answered: Option<Answered>,
+}
+
+/// When a filing was answered, and how long the answer took.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Answered {
+    /// `YYYY-MM-DD` (Asia/Shanghai).
+    pub on: String,
+    /// Minutes from the submission to the answer.
+    pub minutes: i64,
+    /// Working days after the submission's day up to the answer's day.
+    pub days: i64,
 }
 
 impl FilingUpdate {
@@ -413,6 +431,7 @@ impl FilingUpdate {
             outbox: Vec::new(),
             inspections: Vec::new(),
             manage: Vec::new(),
+            answered: None,
         }
     }
 }
@@ -637,6 +656,8 @@ pub trait Store: Send + Sync {
     fn get_finding(&self, id: &str) -> Fut<'_, Option<FindingRow>>;
     /// Inspections an account covers, by due date.
     fn inspection_list(&self, f: InspectionFilter) -> Fut<'_, Vec<InspectionRow>>;
+    /// The statistics' grouped counts for one period and coverage (`sql/stats.rs`).
+    fn statistics(&self, f: stats::StatsFilter) -> Fut<'_, stats::StatsRows>;
 }
 
 /// `drafts` with an empty target given `filing_no` (a new filing's entry, before it had a number).

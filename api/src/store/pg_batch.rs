@@ -100,14 +100,14 @@ async fn write_group(
     let inserted: HashSet<String> = sqlx::query_scalar(
         "INSERT INTO filings (filing_no, street, status, version, created_at, updated_at, filed_on, high_risk, scope, \
          acceptance_due, access_token_hash, idempotency_key, request_hash, request, assessment, requested_changes, \
-         community, area, departments, applicant_name) \
+         community, area, departments, applicant_name, activity) \
          SELECT u.no, u.street, u.status, 1, u.created_at, u.created_at, u.filed_on, u.high_risk, u.scope, u.due, \
-                u.token, u.key, u.hash, u.request, u.assessment, NULL, u.community, u.area, u.departments, u.applicant \
+                u.token, u.key, u.hash, u.request, u.assessment, NULL, u.community, u.area, u.departments, u.applicant, u.activity \
          FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::boolean[], $7::text[], $8::text[], \
                      $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], \
-                     $16::text[], $17::text[]) \
+                     $16::text[], $17::text[], $18::text[]) \
               AS u (no, street, status, created_at, filed_on, high_risk, scope, due, token, key, hash, request, assessment, \
-                    community, area, departments, applicant) \
+                    community, area, departments, applicant, activity) \
          ON CONFLICT (idempotency_key) DO NOTHING RETURNING filing_no",
     )
     .bind(&nos)
@@ -127,6 +127,7 @@ async fn write_group(
     .bind(col(|f| &f.columns.area))
     .bind(col(|f| &f.columns.departments))
     .bind(col(|f| &f.columns.applicant_name))
+    .bind(col(|f| &f.columns.activity))
     .fetch_all(&mut *tx)
     .await
     .map_err(db)?

@@ -707,7 +707,28 @@ impl Store for PgStore {
         Box::pin(async move { self.fetch_pooled(msql::finding_by_id(&id)).await })
     }
 
+    fn statistics(&self, f: super::stats::StatsFilter) -> Fut<'_, super::stats::StatsRows> {
+        Box::pin(async move {
+            let mut c = self.pool.acquire().await.map_err(db)?;
+            let mut out = Vec::new();
+            for (text, args) in sql::stats::statements(&f) {
+                let rows = bind(&text, args).fetch_all(&mut *c).await.map_err(db)?;
+                out.push(
+                    rows.iter()
+                        .map(super::stats::StatRow::decode)
+                        .collect::<Result<Vec<_>, _>>()?,
+                );
+            }
+            Ok(super::stats::StatsRows::from_vec(out))
+        })
+    }
+
     fn inspection_list(&self, f: InspectionFilter) -> Fut<'_, Vec<InspectionRow>> {
-        Box::pin(async move { self.fetch_all_pooled(msql::inspection_list(&f)).await })
+        Box::pin(async move {
+            let (text, args) = msql::inspection_list(&f);
+            let mut c = self.pool.acquire().await.map_err(db)?;
+            let rows = bind(&text, args).fetch_all(&mut *c).await.map_err(db)?;
+            rows.iter().map(InspectionRow::decode).collect()
+        })
     }
 }

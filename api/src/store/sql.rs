@@ -84,7 +84,7 @@ macro_rules! select_filing {
     () => {
         "SELECT f.filing_no, f.street, f.status, f.version, f.created_at, f.updated_at, f.filed_on, \
          f.high_risk, f.scope, f.acceptance_due, f.access_token_hash, f.idempotency_key, f.request_hash, \
-         f.request, f.assessment, f.requested_changes, f.community, f.area, f.departments, f.applicant_name, r.receipt_no, r.ruleset, r.scope AS receipt_scope, \
+         f.request, f.assessment, f.requested_changes, f.community, f.area, f.departments, f.applicant_name, f.activity, r.receipt_no, r.ruleset, r.scope AS receipt_scope, \
          r.high_risk AS receipt_high_risk, r.valid_until, r.issued_at, r.signature, r.kid \
          FROM filings f LEFT JOIN receipts r ON r.filing_no = f.filing_no"
     };
@@ -101,6 +101,7 @@ macro_rules! select_ledger {
 pub mod manage;
 pub mod outbox;
 pub mod staff;
+pub mod stats;
 
 query!(ping() -> 0 = ["SELECT 1"] []);
 
@@ -119,11 +120,11 @@ query!(find_idempotent(key: &'a str) -> 1 =
 
 query!(
     /// A key stored before (perhaps by a concurrent request or instance) inserts nothing: 0 rows.
-    insert_filing(filing_no: &'a str, access_token_hash: &'a str, f: &'a NewFiling) -> 17 = [
+    insert_filing(filing_no: &'a str, access_token_hash: &'a str, f: &'a NewFiling) -> 18 = [
         "INSERT INTO filings (filing_no, street, status, version, created_at, updated_at, filed_on, \
          high_risk, scope, acceptance_due, access_token_hash, idempotency_key, request_hash, request, \
-         assessment, requested_changes, community, area, departments, applicant_name) \
-         VALUES ($1, $2, $3, 1, $4, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, NULL, $14, $15, $16, $17) \
+         assessment, requested_changes, community, area, departments, applicant_name, activity) \
+         VALUES ($1, $2, $3, 1, $4, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, NULL, $14, $15, $16, $17, $18) \
          ON CONFLICT (idempotency_key) DO NOTHING"
     ] [
         Arg::Text(filing_no),
@@ -143,6 +144,7 @@ query!(
         Arg::Text(&f.columns.area),
         Arg::Text(&f.columns.departments),
         Arg::Text(&f.columns.applicant_name),
+        Arg::Text(&f.columns.activity),
     ]
 );
 
@@ -195,11 +197,13 @@ fn set_to(v: &Option<Option<String>>) -> Option<&str> {
 query!(
     /// Applied only at the expected version (0 rows: changed meanwhile). The argument types come with
     /// the arguments (sqlx declares them), so PostgreSQL needs no casts on COALESCE/CASE parameters.
-    update_filing(u: &'a FilingUpdate) -> 18 = [
+    update_filing(u: &'a FilingUpdate) -> 22 = [
         "UPDATE filings SET status = $1, version = version + 1, updated_at = $2, \
          filed_on = COALESCE($3, filed_on), request = COALESCE($4, request), \
          community = COALESCE($15, community), area = COALESCE($16, area), \
          departments = COALESCE($17, departments), applicant_name = COALESCE($18, applicant_name), \
+         activity = COALESCE($19, activity), answered_on = COALESCE($20, answered_on), \
+         answer_minutes = COALESCE($21, answer_minutes), answer_days = COALESCE($22, answer_days), \
          request_hash = COALESCE($5, request_hash), assessment = COALESCE($6, assessment), \
          high_risk = COALESCE($7, high_risk), scope = COALESCE($8, scope), \
          acceptance_due = CASE WHEN $9 THEN $10 ELSE acceptance_due END, \
@@ -224,6 +228,10 @@ query!(
         Arg::MaybeText(u.columns.as_ref().map(|c| c.area.as_str())),
         Arg::MaybeText(u.columns.as_ref().map(|c| c.departments.as_str())),
         Arg::MaybeText(u.columns.as_ref().map(|c| c.applicant_name.as_str())),
+        Arg::MaybeText(u.columns.as_ref().map(|c| c.activity.as_str())),
+        Arg::MaybeText(u.answered.as_ref().map(|a| a.on.as_str())),
+        Arg::MaybeInt(u.answered.as_ref().map(|a| a.minutes)),
+        Arg::MaybeInt(u.answered.as_ref().map(|a| a.days)),
     ]
 );
 

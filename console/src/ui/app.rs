@@ -120,6 +120,7 @@ pub fn app(p: &Props) -> Html {
             Route::Record(no, kind) => html! {
                 <Record key={format!("{no}/{kind}")} ctx={ctx.clone()} no={no.clone()} kind={kind.clone()} />
             },
+            Route::Statistics => html! { <super::stats::Statistics ctx={ctx.clone()} /> },
         },
     };
     let head = header(s, &ctx);
@@ -150,6 +151,7 @@ fn screen_title(s: &State) -> String {
         (Phase::Ready, Route::Audit) => c.audit_title.to_string(),
         (Phase::Ready, Route::Inspections) => ins(s.lang).title.to_string(),
         (Phase::Ready, Route::Record(no, _)) => i18n::fill(ins(s.lang).rec_title, &[("no", no)]),
+        (Phase::Ready, Route::Statistics) => super::stats::title(s.lang).to_string(),
     }
 }
 
@@ -196,6 +198,12 @@ fn header(s: &State, ctx: &Ctx) -> Html {
     let section = s.route.section();
     let mut links = vec![(Route::Queue, c.nav_queue), (Route::Ledger, c.nav_ledger)];
     links.insert(1, (Route::Inspections, ins(lang).nav));
+    if s.session
+        .as_ref()
+        .is_some_and(|x| x.account.role != "patrol")
+    {
+        links.push((Route::Statistics, super::stats::title(lang)));
+    }
     if s.is_admin() {
         links.push((Route::Accounts, c.nav_accounts));
         links.push((Route::Audit, c.nav_audit));

@@ -14,6 +14,7 @@ mod ledger;
 mod queue;
 mod record;
 mod signin;
+mod stats;
 mod table;
 pub mod web;
 

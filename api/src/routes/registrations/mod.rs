@@ -16,7 +16,7 @@ use crate::auth::StreetOfficer;
 use crate::error::{ApiError, FieldProblem, parse_json};
 use crate::lifecycle::{self, Action, Actor, Context, Validity};
 use crate::routes::Routes;
-use crate::store::{FilingRecord, FilingUpdate};
+use crate::store::{Answered, FilingRecord, FilingUpdate};
 use crate::validate;
 use anbei_core::Date;
 use axum::Json;
@@ -100,7 +100,30 @@ fn officer_step(s: &AppState, o: &StreetOfficer, action: Action) -> Result<Filin
         o.officer
             .audit(s, action.as_str(), &o.rec.filing_no, "ok", None),
     ];
+    if matches!(action, Action::Accept | Action::Return | Action::Refuse) {
+        u.answered = Some(answered(s, &o.rec, &u.updated_at)?);
+    }
     Ok(u)
+}
+
+/// The answer given `now` to `rec`'s latest submission, measured for the statistics: minutes since
+/// the submission's history event, and working days after its filing day (第二十七条第（二）项).
+fn answered(s: &AppState, rec: &FilingRecord, now: &str) -> Result<Answered, ApiError> {
+    let submitted = rec
+        .events
+        .iter()
+        .rev()
+        .find(|e| matches!(e.action, Action::File | Action::Resubmit))
+        .map_or(rec.created_at.as_str(), |e| e.at.as_str());
+    let on = s.today();
+    let (days, _) = s.engine.calendar().working_days_between(filed_on(rec)?, on);
+    Ok(Answered {
+        on: on.to_string(),
+        minutes: crate::clock::minutes_between(submitted, now)
+            .unwrap_or(0)
+            .max(0),
+        days: i64::from(days),
+    })
 }
 
 /// [`step`] for the applicant, and the context it was decided in.

@@ -43,22 +43,33 @@ query!(inspections_of(filing_no: &'a str) -> 1 = [
     "SELECT ", inspection_columns!(), " FROM inspections WHERE filing_no = $1 ORDER BY created_at, id"
 ] [Arg::Text(filing_no)]);
 
-query!(
-    /// An account's inspections by due date (none last), filtered.
-    inspection_list(f: &'a InspectionFilter) -> 8 = [
-        "SELECT ", inspection_columns!(), " FROM inspections WHERE ($1 IS NULL OR street = $1) \
-         AND ($2 IS NULL OR community = $2) AND ($3 IS NULL OR $3 LIKE '%|' || area || '|%') \
-         AND ($4 IS NULL OR departments LIKE '%' || $4 || '%') AND ($5 IS NULL OR status = $5) \
-         AND ($6 IS NULL OR due < $6) AND ($7 IS NULL OR due <= $7) \
-         ORDER BY COALESCE(due, '9999-12-31'), id LIMIT $8"
-    ] [
-        Arg::MaybeText(f.cover.street.as_deref()), Arg::MaybeText(f.cover.community.as_deref()),
-        Arg::MaybeText(f.cover.areas.as_deref()), Arg::MaybeText(f.cover.department.as_deref()),
-        Arg::MaybeText(f.status.as_deref()), Arg::MaybeText(f.due_lt.as_deref()),
-        Arg::MaybeText(f.due_le.as_deref()),
-        Arg::Int(i64::from(f.limit)),
-    ]
-);
+/// An account's inspections by due date (none last), filtered: only the filters that are set, each an
+/// equality or range the planner walks `inspections_street_due (street, status, due)` with —
+/// `($n IS NULL OR …)` made SQLite read every inspection of the district (67 ms at 290,000, Session 9).
+pub fn inspection_list(f: &InspectionFilter) -> (String, Vec<Arg<'_>>) {
+    let mut sql = format!(
+        "SELECT {} FROM inspections i WHERE TRUE",
+        inspection_columns!()
+    );
+    let mut args = Vec::new();
+    super::stats::covered("i", &f.cover, &mut sql, &mut args);
+    for (cond, v) in [
+        ("i.status = $", &f.status),
+        ("i.due < $", &f.due_lt),
+        ("i.due <= $", &f.due_le),
+    ] {
+        if let Some(v) = v {
+            args.push(Arg::Text(v));
+            sql.push_str(&format!(" AND {cond}{}", args.len()));
+        }
+    }
+    args.push(Arg::Int(i64::from(f.limit)));
+    sql.push_str(&format!(
+        " ORDER BY COALESCE(i.due, '9999-12-31'), i.id LIMIT ${}",
+        args.len()
+    ));
+    (sql, args)
+}
 
 macro_rules! finding_columns {
     () => {
@@ -213,7 +224,6 @@ pub(super) fn check_all(check: &mut dyn FnMut(&'static Stmt, usize)) {
         by_name: "n".into(),
         late: false,
     };
-    let filter = InspectionFilter::default();
     macro_rules! each {
         ($($q:expr),*) => {$( { let q = $q; check(q.stmt, q.args.len()); } )*};
     }
@@ -221,7 +231,6 @@ pub(super) fn check_all(check: &mut dyn FnMut(&'static Stmt, usize)) {
         insert_inspection(&i),
         complete_inspection(&i),
         inspections_of("F"),
-        inspection_list(&filter),
         insert_finding(&f),
         put_finding(&f),
         findings_of("F"),
