@@ -301,6 +301,10 @@ test('an officer: first sign-in, the queue, a filing, return / accept / refuse, 
   await page.locator('#act-article').fill('第四条第（三）项');
   await page.locator('.cn-decide form button[type="submit"]').click();
   await page.locator('#cn-confirm').waitFor();
+  // focus moves to the confirmation once it is drawn (a task after the render: waited for, not raced —
+  // a CI run on a loaded machine read the focus between the two)
+  await page.waitForFunction(() => document.activeElement?.id === 'cn-confirm', null, { timeout: 5000 })
+    .catch(() => {});
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'cn-confirm');
   await shot(page, '09-refuse-confirm');
   await page.locator('#cn-confirm button.cn-danger').click();
