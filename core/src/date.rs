@@ -83,26 +83,8 @@ impl Date {
 
     /// The date as people read it in English: `2 December 2026`.
     pub fn words_en(self) -> String {
-        const MONTHS: [&str; 12] = [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ];
         let (y, m, d) = self.ymd();
-        let name = MONTHS
-            .get((m as usize).saturating_sub(1))
-            .copied()
-            .unwrap_or_default();
-        format!("{d} {name} {y}")
+        format!("{d} {} {y}", month_en(m))
     }
 
     pub fn parse(s: &str) -> Option<Date> {
@@ -188,6 +170,29 @@ impl<'de> serde::Deserialize<'de> for Date {
         Date::parse(&s)
             .ok_or_else(|| serde::de::Error::custom(format!("not a YYYY-MM-DD date: {s}")))
     }
+}
+
+/// A month's English name (1 = January); "" outside 1..=12. The one table behind every date in words
+/// (`Date::words_en`, the statistics' month labels).
+pub fn month_en(m: u32) -> &'static str {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    m.checked_sub(1)
+        .and_then(|i| MONTHS.get(i as usize))
+        .copied()
+        .unwrap_or("")
 }
 
 #[cfg(test)]

@@ -276,33 +276,15 @@ fn labels(s: &AppState, today: Date, total: &Section) -> BTreeMap<String, Label>
     out
 }
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
 /// A group's name as people read it: 2026年11月 / November 2026, the community, the activity's name.
 fn label(by: GroupBy, key: &str, activities: &[anbei_core::model::Activity]) -> Label {
     match by {
         GroupBy::Month => {
             let (y, m) = key.split_once('-').unwrap_or((key, "0"));
-            let m: usize = m.parse().unwrap_or(0);
+            let m: u32 = m.parse().unwrap_or(0);
             Label {
                 zh: format!("{y}年{m}月"),
-                en: format!(
-                    "{} {y}",
-                    MONTHS.get(m.wrapping_sub(1)).copied().unwrap_or("")
-                ),
+                en: format!("{} {y}", anbei_core::date::month_en(m)),
             }
         }
         GroupBy::Community => Label {
