@@ -10,9 +10,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { readFileSync, existsSync, mkdirSync } from 'node:fs';
-import { deflateSync } from 'node:zlib';
 import { join } from 'node:path';
-import { ROOT, startServer, launch, axe, tabTo } from './harness.mjs';
+import { ROOT, startServer, launch, axe, tabTo, pngImage } from './harness.mjs';
 
 const BIN = process.env.ANBEI_BIN || join(ROOT, 'target', 'release', 'anbei');
 const SHOTS = join(ROOT, 'tests', 'browser', 'screenshots');
@@ -54,23 +53,7 @@ function pdf(text) {
 
 /** A small striped PNG (an "ID card" photo). */
 function png() {
-  const w = 240, h = 150;
-  const crcTable = Array.from({ length: 256 }, (_, n) => { let c = n; for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1; return c >>> 0; });
-  const crc = (b) => { let c = 0xffffffff; for (const x of b) c = crcTable[(c ^ x) & 255] ^ (c >>> 8); return (c ^ 0xffffffff) >>> 0; };
-  const chunk = (type, data) => {
-    const len = Buffer.alloc(4); len.writeUInt32BE(data.length);
-    const td = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const c = Buffer.alloc(4); c.writeUInt32BE(crc(td));
-    return Buffer.concat([len, td, c]);
-  };
-  const ihdr = Buffer.alloc(13); ihdr.writeUInt32BE(w, 0); ihdr.writeUInt32BE(h, 4); ihdr[8] = 8; ihdr[9] = 2;
-  const raw = Buffer.alloc((w * 3 + 1) * h);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
-    const i = y * (w * 3 + 1) + 1 + x * 3;
-    const band = y < 30 ? [11, 92, 173] : (x > 20 && x < 80 && y > 45 && y < 125) ? [190, 200, 210] : [238, 243, 248];
-    raw[i] = band[0]; raw[i + 1] = band[1]; raw[i + 2] = band[2];
-  }
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+  return pngImage(240, 150, (x, y) => y < 30 ? [11, 92, 173] : (x > 20 && x < 80 && y > 45 && y < 125) ? [190, 200, 210] : [238, 243, 248]);
 }
 
 async function upload(bytes, type) {

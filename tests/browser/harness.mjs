@@ -1,6 +1,7 @@
 // Shared harness for the widget's browser tests: starts the real `anbei serve` (own port, own temp data
 // dir), launches Debian's headless Chromium through playwright-core, and saves screenshots at 360 px and
 // 1280 px to tests/browser/screenshots/<test>-<step>-<width>.png.
+import { deflateSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, existsSync, rmSync, readFileSync } from 'node:fs';
@@ -240,4 +241,24 @@ export async function recordEvents(page) {
     window.__anbeiEvents = [];
     for (const t of ['anbei:result', 'anbei:submitted']) document.addEventListener(t, (e) => window.__anbeiEvents.push({ type: e.type, id: e.target.id, detail: e.detail }));
   });
+}
+
+/** A real PNG of `w` × `h` RGB pixels, `pixel(x, y)` giving each [r, g, b] (uploads and camera photos in tests). */
+export function pngImage(w, h, pixel) {
+  const crcTable = Array.from({ length: 256 }, (_, n) => { let c = n; for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1; return c >>> 0; });
+  const crc = (b) => { let c = 0xffffffff; for (const x of b) c = crcTable[(c ^ x) & 255] ^ (c >>> 8); return (c ^ 0xffffffff) >>> 0; };
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4); len.writeUInt32BE(data.length);
+    const td = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const c = Buffer.alloc(4); c.writeUInt32BE(crc(td));
+    return Buffer.concat([len, td, c]);
+  };
+  const ihdr = Buffer.alloc(13); ihdr.writeUInt32BE(w, 0); ihdr.writeUInt32BE(h, 4); ihdr[8] = 8; ihdr[9] = 2;
+  const raw = Buffer.alloc((w * 3 + 1) * h);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+    const i = y * (w * 3 + 1) + 1 + x * 3;
+    const c = pixel(x, y);
+    raw[i] = c[0]; raw[i + 1] = c[1]; raw[i + 2] = c[2];
+  }
+  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
 }

@@ -10,8 +10,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { deflateSync } from 'node:zlib';
-import { startServer, launch, newPage, shots, officerToken, tabTo, axe, ROOT } from './harness.mjs';
+import { startServer, launch, newPage, shots, officerToken, tabTo, axe, ROOT, pngImage } from './harness.mjs';
 
 const FILING = JSON.parse(readFileSync(join(ROOT, 'tests', 'fixtures', 'filings', 'complete.json'), 'utf8'));
 const FACTS = JSON.parse(readFileSync(join(ROOT, 'tests', 'fixtures', 'facts', 'high_risk.json'), 'utf8'));
@@ -30,23 +29,7 @@ function isoDays(n) { return new Date(Date.now() + 8 * 3600e3 + n * 86400e3).toI
 
 /** A small real PNG (a "site photo": sky, a grey block, ground). */
 function png() {
-  const w = 160, h = 120;
-  const crcTable = Array.from({ length: 256 }, (_, n) => { let c = n; for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1; return c >>> 0; });
-  const crc = (b) => { let c = 0xffffffff; for (const x of b) c = crcTable[(c ^ x) & 255] ^ (c >>> 8); return (c ^ 0xffffffff) >>> 0; };
-  const chunk = (type, data) => {
-    const len = Buffer.alloc(4); len.writeUInt32BE(data.length);
-    const td = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const c = Buffer.alloc(4); c.writeUInt32BE(crc(td));
-    return Buffer.concat([len, td, c]);
-  };
-  const ihdr = Buffer.alloc(13); ihdr.writeUInt32BE(w, 0); ihdr.writeUInt32BE(h, 4); ihdr[8] = 8; ihdr[9] = 2;
-  const raw = Buffer.alloc((w * 3 + 1) * h);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
-    const i = y * (w * 3 + 1) + 1 + x * 3;
-    const c = y > 90 ? [120, 100, 70] : (x > 50 && x < 110 && y > 30) ? [150, 150, 150] : [170, 210, 240];
-    raw[i] = c[0]; raw[i + 1] = c[1]; raw[i + 2] = c[2];
-  }
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+  return pngImage(160, 120, (x, y) => y > 90 ? [120, 100, 70] : (x > 50 && x < 110 && y > 30) ? [150, 150, 150] : [170, 210, 240]);
 }
 const PHOTO = join(files, 'site-photo.png');
 writeFileSync(PHOTO, png());
