@@ -334,25 +334,27 @@ pub fn ledger_range<'a>(
     (sql, args)
 }
 
+/// The placeholders a statement uses, as a sorted set of numbers (the statement tests here and in
+/// the submodules check them against the arguments).
+#[cfg(test)]
+pub(crate) fn placeholders(sql: &str) -> Vec<usize> {
+    let mut out: Vec<usize> = sql
+        .split('$')
+        .skip(1)
+        .filter_map(|s| {
+            let n: String = s.chars().take_while(char::is_ascii_digit).collect();
+            n.parse().ok()
+        })
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::store::{ReceiptOp, Status};
-
-    /// The placeholders a statement uses, as a sorted set of numbers.
-    fn placeholders(sql: &str) -> Vec<usize> {
-        let mut out: Vec<usize> = sql
-            .split('$')
-            .skip(1)
-            .filter_map(|s| {
-                let n: String = s.chars().take_while(char::is_ascii_digit).collect();
-                n.parse().ok()
-            })
-            .collect();
-        out.sort_unstable();
-        out.dedup();
-        out
-    }
 
     fn check<const N: usize>(q: Query<'_, N>) {
         check_stmt(q.stmt, N);

@@ -346,20 +346,11 @@ mod tests {
                 (s, a.len())
             },
         ] {
-            let mut used: Vec<usize> = sql
-                .split('$')
-                .skip(1)
-                .filter_map(|x| {
-                    x.chars()
-                        .take_while(char::is_ascii_digit)
-                        .collect::<String>()
-                        .parse()
-                        .ok()
-                })
-                .collect();
-            used.sort_unstable();
-            used.dedup();
-            assert_eq!(used, (1..=n).collect::<Vec<_>>(), "{sql}");
+            assert_eq!(
+                crate::store::sql::placeholders(&sql),
+                (1..=n).collect::<Vec<_>>(),
+                "{sql}"
+            );
         }
         assert_eq!(
             queue_page(&QueueFilter::default()).1.len(),

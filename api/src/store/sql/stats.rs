@@ -223,20 +223,11 @@ mod tests {
                 let all = statements(&f);
                 assert_eq!(all.len(), 6);
                 for (sql, args) in all {
-                    let mut used: Vec<usize> = sql
-                        .split('$')
-                        .skip(1)
-                        .filter_map(|x| {
-                            x.chars()
-                                .take_while(char::is_ascii_digit)
-                                .collect::<String>()
-                                .parse()
-                                .ok()
-                        })
-                        .collect();
-                    used.sort_unstable();
-                    used.dedup();
-                    assert_eq!(used, (1..=args.len()).collect::<Vec<_>>(), "{sql}");
+                    assert_eq!(
+                        crate::store::sql::placeholders(&sql),
+                        (1..=args.len()).collect::<Vec<_>>(),
+                        "{sql}"
+                    );
                 }
             }
         }
