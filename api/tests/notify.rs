@@ -820,14 +820,9 @@ async fn a_finding_and_the_decision_on_its_rectification_reach_the_applicant(b: 
             &json!({ "kind": "INSPECTION_PATROL" }),
         )
         .await;
-    let items: Vec<Value> = p["errors"]
-        .as_array()
-        .unwrap()
+    let items: Vec<Value> = unanswered_items(&p)
         .iter()
-        .map(|e| {
-            let m = e["message"]["en"].as_str().unwrap();
-            json!({ "code": m.split_whitespace().find(|w| w.starts_with("IC_")).unwrap(), "answer": "ok" })
-        })
+        .map(|code| json!({ "code": code, "answer": "ok" }))
         .collect();
     let (st, rec) = app
         .post(
@@ -887,14 +882,9 @@ async fn record_patrol(app: &TestApp, no: &str, findings: Value) -> Value {
             &json!({ "kind": "INSPECTION_PATROL" }),
         )
         .await;
-    let items: Vec<Value> = p["errors"]
-        .as_array()
-        .unwrap()
+    let items: Vec<Value> = unanswered_items(&p)
         .iter()
-        .map(|e| {
-            let m = e["message"]["en"].as_str().unwrap();
-            json!({ "code": m.split_whitespace().find(|w| w.starts_with("IC_")).unwrap(), "answer": "ok" })
-        })
+        .map(|code| json!({ "code": code, "answer": "ok" }))
         .collect();
     let (st, rec) = app
         .post(

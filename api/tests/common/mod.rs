@@ -382,3 +382,19 @@ macro_rules! both_backends {
         }
     };
 }
+
+/// The checklist items an inspection record left unanswered, as its 422 names them (each error's English
+/// message cites the item's `IC_*` code).
+pub fn unanswered_items(problem: &Value) -> Vec<String> {
+    problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let m = e["message"]["en"].as_str().unwrap();
+            let code = m.split_whitespace().find(|w| w.starts_with("IC_")).unwrap();
+            code.trim_end_matches(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+                .to_owned()
+        })
+        .collect()
+}
