@@ -264,6 +264,8 @@ pub fn router(state: AppState) -> Router {
     let mut app = Router::new()
         .merge(routes::all().into_router())
         .merge(routes::statics::router(&state.cfg.www_dir))
+        // the matched route template, for the metrics and the access log (issue 17)
+        .route_layer(middleware::from_fn(crate::ops::metrics::keep_matched_path))
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
@@ -313,7 +315,9 @@ pub fn router(state: AppState) -> Router {
                 .max_age(std::time::Duration::from_secs(600)),
         );
     }
-    app.with_state(state)
+    // Outermost: the request id, the metrics and the access line see every answer, even a CORS refusal.
+    app.layer(middleware::from_fn(crate::ops::logging::access))
+        .with_state(state)
 }
 
 async fn security_headers(State(s): State<AppState>, req: Request, next: Next) -> Response {

@@ -30,6 +30,7 @@ pub mod lifecycle;
 pub mod messages;
 pub mod notify;
 pub mod openapi;
+pub mod ops;
 pub mod ratelimit;
 pub mod routes;
 pub mod signing;

@@ -3,6 +3,7 @@
 //! trail's hash chain) and `anbei officer add` (a token-only account, for scripts).
 
 use anbei_api::config::{self, Config, Database};
+use anbei_api::ops::logging::LogFormat;
 use anbei_api::{Application, clock};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -22,7 +23,9 @@ fn usage() -> &'static str {
      anbei account add --login L --name N --role R [--street S] …   create a staff account (see anbei account --help)\n  \
      anbei audit verify   check the audit trail's hash chain (exit 0 only when intact)\n  \
      anbei outbox list|retry   notifications waiting, failed or sent (see anbei outbox --help)\n  \
-     anbei officer add --street STREET --name NAME [--role officer|admin]   a token-only account; prints its token\n"
+     anbei officer add --street STREET --name NAME [--role officer|admin]   a token-only account; prints its token\n  \
+     anbei backup --to FILE   copy the database (SQLite, online), uploads and keys into one tar file\n  \
+     anbei restore --from FILE --data-dir DIR   restore a backup into a new, empty data directory\n"
 }
 
 #[derive(Parser)]
@@ -55,6 +58,23 @@ enum Cmd {
     Outbox {
         #[command(subcommand)]
         cmd: OutboxCmd,
+    },
+    /// Back up the data directory into one tar file (mode 0600), while the service runs: SQLite's
+    /// database through VACUUM INTO, then uploads and keys. On PostgreSQL the database is dumped with
+    /// pg_dump -Fc instead (OPERATIONS.md); the file then holds the directory's files only.
+    Backup {
+        /// The backup file to write (it must not exist).
+        #[arg(long)]
+        to: PathBuf,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Restore a backup into a new or empty data directory (never over existing data).
+    Restore {
+        #[arg(long)]
+        from: PathBuf,
+        #[arg(long, env = "ANBEI_DATA_DIR", default_value = "./data")]
+        data_dir: PathBuf,
     },
 }
 
@@ -270,6 +290,16 @@ struct ServeArgs {
     /// PEM file of a private CA for an https webhook.
     #[arg(long, env = "ANBEI_WEBHOOK_CA_FILE")]
     webhook_ca_file: Option<PathBuf>,
+    /// Logs: json (one object per line), text, or auto (json unless stderr is a terminal).
+    #[arg(long, env = "ANBEI_LOG_FORMAT", default_value = "auto")]
+    log_format: String,
+    /// Bearer token for GET /metrics (at least 16 characters); without it, only direct requests
+    /// from this machine may read the metrics.
+    #[arg(long, env = "ANBEI_METRICS_TOKEN")]
+    metrics_token: Option<String>,
+    /// Seconds to finish the requests in flight after SIGTERM/SIGINT before stopping anyway.
+    #[arg(long, env = "ANBEI_SHUTDOWN_TIMEOUT", default_value_t = 20)]
+    shutdown_timeout: u64,
 }
 
 fn database(db: &DbArgs) -> Result<Database, String> {
@@ -293,7 +323,7 @@ fn main() -> ExitCode {
     match args.get(1).map(String::as_str) {
         Some("assess") => return assess_cmd::run(&args[2..]),
         Some(
-            "serve" | "officer" | "account" | "audit" | "outbox" | "help" | "--help" | "-h"
+            "serve" | "officer" | "account" | "audit" | "outbox" | "backup" | "restore" | "help" | "--help" | "-h"
             | "--version" | "-V",
         ) => {}
         _ => {
@@ -302,12 +332,17 @@ fn main() -> ExitCode {
         }
     }
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    let log_format = match &cli.cmd {
+        Cmd::Serve(a) => match LogFormat::parse(&a.log_format) {
+            Ok(f) => f,
+            Err(e) => {
+                eprintln!("anbei: {e}");
+                return ExitCode::from(2);
+            }
+        },
+        _ => LogFormat::Text,
+    };
+    anbei_api::ops::logging::init(log_format);
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -335,6 +370,8 @@ fn main() -> ExitCode {
                 cmd: AuditCmd::Verify { db },
             } => audit_verify(db).await,
             Cmd::Outbox { cmd } => outbox(cmd).await,
+            Cmd::Backup { to, db } => backup(to, db).await,
+            Cmd::Restore { from, data_dir } => restore(from, data_dir).await,
         }
     });
     match result {
@@ -374,6 +411,13 @@ async fn serve(a: ServeArgs) -> Result<(), String> {
     }
     cfg.session_idle_ms = a.session_idle_minutes * 60_000;
     cfg.session_absolute_ms = a.session_hours * 3_600_000;
+    cfg.metrics_token = match a.metrics_token.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(t) if t.chars().count() < 16 => {
+            return Err("--metrics-token must be at least 16 characters".into());
+        }
+        Some(t) => Some(t.to_owned()),
+    };
     if let Some(u) = &a.smtp_url {
         cfg.notify.smtp = Some(anbei_api::notify::smtp::SmtpConfig::parse(
             u,
@@ -403,12 +447,43 @@ async fn serve(a: ServeArgs) -> Result<(), String> {
             .await?
     };
     tracing::info!(addr = %app.local_addr(), "anbei serving");
-    app.run_until(async {
-        let _ = tokio::signal::ctrl_c().await;
-        tracing::info!("shutting down");
-    })
-    .await
-    .map_err(|e| e.to_string())
+    anbei_api::ops::drain::serve(app, std::time::Duration::from_secs(a.shutdown_timeout)).await
+}
+
+/// `anbei backup --to FILE` (see [`anbei_api::ops::backup`]).
+async fn backup(to: PathBuf, db: DbArgs) -> Result<(), String> {
+    let sqlite = matches!(database(&db)?, Database::Sqlite);
+    let started = std::time::Instant::now();
+    let dir = db.data_dir.clone();
+    let target = to.clone();
+    let sum = tokio::task::spawn_blocking(move || anbei_api::ops::backup::backup(&dir, &target, sqlite))
+        .await
+        .map_err(|e| e.to_string())??;
+    eprintln!(
+        "backup {}: database {}, {} other file(s), {} bytes, {} ms",
+        to.display(),
+        if sum.database { "included" } else { "NOT included (PostgreSQL: pg_dump -Fc, see OPERATIONS.md)" },
+        sum.files,
+        sum.bytes,
+        started.elapsed().as_millis()
+    );
+    Ok(())
+}
+
+/// `anbei restore --from FILE --data-dir DIR`.
+async fn restore(from: PathBuf, data_dir: PathBuf) -> Result<(), String> {
+    let dir = data_dir.clone();
+    let sum = tokio::task::spawn_blocking(move || anbei_api::ops::backup::restore(&from, &dir))
+        .await
+        .map_err(|e| e.to_string())??;
+    eprintln!(
+        "restored into {}: database {}, {} other file(s), {} bytes",
+        data_dir.display(),
+        if sum.database { "restored" } else { "not in the backup (PostgreSQL: pg_restore)" },
+        sum.files,
+        sum.bytes
+    );
+    Ok(())
 }
 
 /// The service's state on the data directory or database of `db`, opened beside a running server.

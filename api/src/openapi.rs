@@ -9,7 +9,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 #[openapi(
     info(title = "Anbei (安备) registration API", description = "Self-service safety registration of small projects and odd jobs, Longgang District. Errors are application/problem+json (RFC 9457) with zh and en texts; see api/API.md."),
     paths(
-        routes::meta::healthz, routes::meta::readyz, routes::meta::ruleset, routes::meta::pledge, routes::meta::keys,
+        routes::meta::healthz, routes::meta::readyz, routes::meta::ruleset, routes::meta::pledge, routes::meta::keys, crate::ops::metrics::handler,
         routes::assess::assess, routes::uploads::upload,
         routes::meta::openapi,
         registrations::create::create, registrations::ledger::list, registrations::create::show,
@@ -45,6 +45,17 @@ impl Modify for Bearer {
                         .scheme(HttpAuthScheme::Bearer)
                         .description(Some(
                             "applicant access token (anb_a_…) or a staff account's token (anb_o_…); the console uses the session cookie anbei_session with X-CSRF-Token instead",
+                        ))
+                        .build(),
+                ),
+            );
+            c.add_security_scheme(
+                "metrics_token",
+                SecurityScheme::Http(
+                    HttpBuilder::new()
+                        .scheme(HttpAuthScheme::Bearer)
+                        .description(Some(
+                            "GET /metrics: the token given with --metrics-token (ANBEI_METRICS_TOKEN); without one configured, only direct requests from this machine (no X-Forwarded-For or Forwarded) are answered",
                         ))
                         .build(),
                 ),

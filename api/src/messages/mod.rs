@@ -42,6 +42,8 @@ keys! {
     Unauthorized,
     UnauthorizedDetail,
     Forbidden,
+    /// `GET /metrics` without the metrics token, or not directly from this machine.
+    MetricsForbidden,
     NotFound,
     NotFoundDetail,
     MethodNotAllowed,

@@ -29,6 +29,7 @@ fn text(k: Key) -> &'static str {
         Key::Unauthorized => "需要身份凭证",
         Key::UnauthorizedDetail => "请提供有效的访问令牌（Authorization: Bearer …）",
         Key::Forbidden => "无权进行此操作",
+        Key::MetricsForbidden => "监控指标仅限本机或持有监控令牌者读取",
         Key::NotFound => "未找到",
         Key::NotFoundDetail => "所请求的资源不存在",
         Key::MethodNotAllowed => "不支持此方法",

@@ -15,6 +15,7 @@ pub fn routes(r: Routes) -> Routes {
         .get("/api/v1/pledge", pledge)
         .get("/api/v1/keys", keys)
         .get("/api/openapi.json", openapi)
+        .get("/metrics", crate::ops::metrics::handler)
 }
 
 /// The process is up.

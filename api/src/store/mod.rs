@@ -592,6 +592,10 @@ pub struct OutboxFilter {
 pub trait Store: Send + Sync {
     /// The database answers.
     fn ping(&self) -> Fut<'_, ()>;
+    /// A connection pool's (open, idle) connections, for `GET /metrics` (none: fixed connections).
+    fn pool_stats(&self) -> Option<(u32, usize)> {
+        None
+    }
     /// Atomically: if the Idempotency-Key is new, allocate a filing number (and a receipt number when
     /// `receipt` is set), insert everything and commit; otherwise report the earlier filing.
     fn create_filing(&self, f: NewFiling) -> Fut<'_, Created>;
@@ -741,6 +745,7 @@ pub(crate) fn gather<T>(first: T, max: usize, mut more: impl FnMut() -> Option<T
             None => break,
         }
     }
+    crate::ops::metrics::group_commit(group.len());
     group
 }
 

@@ -48,6 +48,7 @@ impl Batcher {
 
     pub async fn create(&self, f: NewFiling) -> Result<Created, StoreError> {
         let (otx, orx) = oneshot::channel();
+        crate::ops::metrics::queued();
         self.tx
             .send((f, otx))
             .map_err(|_| StoreError::Db("the filing writer has stopped".into()))?;

@@ -510,6 +510,10 @@ impl Store for PgStore {
         Box::pin(self.execute_pooled(sql::ping()))
     }
 
+    fn pool_stats(&self) -> Option<(u32, usize)> {
+        Some((self.pool.size(), self.pool.num_idle()))
+    }
+
     fn create_filing(&self, f: NewFiling) -> Fut<'_, Created> {
         Box::pin(self.batcher.create(f))
     }

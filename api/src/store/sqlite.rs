@@ -223,6 +223,7 @@ impl SqliteStore {
         f: impl FnMut(&Connection) -> Result<T, StoreError> + Send + 'static,
     ) -> Fut<'_, T> {
         let (tx, rx) = tokio::sync::oneshot::channel::<Result<T, StoreError>>();
+        crate::ops::metrics::queued();
         let sent = self.tx.send(Box::new(Pending {
             f,
             outcome: None,

@@ -238,6 +238,9 @@ pub async fn create(
     match s.store.create_filing(nf).await? {
         Created::New(rec) => {
             s.outbox_wake.notify_one();
+            if rec.receipt.is_some() {
+                crate::ops::metrics::receipt_issued();
+            }
             tracing::debug!(filing_no = %rec.filing_no, status = rec.status.as_str(), "filing stored");
             filed_response(&s, &rec, &key)
         }

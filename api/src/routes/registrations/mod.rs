@@ -174,7 +174,11 @@ pub(crate) async fn store_update(
     u.outbox = crate::notify::for_update(s, rec, &u)?;
     u.inspections = crate::inspections::for_update(s, rec, &u)?;
     let notify = !u.outbox.is_empty();
+    let issues = matches!(u.receipt, crate::store::ReceiptOp::Issue(_));
     let rec = s.store.update_filing(u).await?;
+    if issues {
+        crate::ops::metrics::receipt_issued();
+    }
     if notify {
         s.outbox_wake.notify_one();
     }
