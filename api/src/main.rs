@@ -323,8 +323,8 @@ fn main() -> ExitCode {
     match args.get(1).map(String::as_str) {
         Some("assess") => return assess_cmd::run(&args[2..]),
         Some(
-            "serve" | "officer" | "account" | "audit" | "outbox" | "backup" | "restore" | "help" | "--help" | "-h"
-            | "--version" | "-V",
+            "serve" | "officer" | "account" | "audit" | "outbox" | "backup" | "restore" | "help"
+            | "--help" | "-h" | "--version" | "-V",
         ) => {}
         _ => {
             eprint!("{}", usage());
@@ -456,13 +456,18 @@ async fn backup(to: PathBuf, db: DbArgs) -> Result<(), String> {
     let started = std::time::Instant::now();
     let dir = db.data_dir.clone();
     let target = to.clone();
-    let sum = tokio::task::spawn_blocking(move || anbei_api::ops::backup::backup(&dir, &target, sqlite))
-        .await
-        .map_err(|e| e.to_string())??;
+    let sum =
+        tokio::task::spawn_blocking(move || anbei_api::ops::backup::backup(&dir, &target, sqlite))
+            .await
+            .map_err(|e| e.to_string())??;
     eprintln!(
         "backup {}: database {}, {} other file(s), {} bytes, {} ms",
         to.display(),
-        if sum.database { "included" } else { "NOT included (PostgreSQL: pg_dump -Fc, see OPERATIONS.md)" },
+        if sum.database {
+            "included"
+        } else {
+            "NOT included (PostgreSQL: pg_dump -Fc, see OPERATIONS.md)"
+        },
         sum.files,
         sum.bytes,
         started.elapsed().as_millis()
@@ -479,7 +484,11 @@ async fn restore(from: PathBuf, data_dir: PathBuf) -> Result<(), String> {
     eprintln!(
         "restored into {}: database {}, {} other file(s), {} bytes",
         data_dir.display(),
-        if sum.database { "restored" } else { "not in the backup (PostgreSQL: pg_restore)" },
+        if sum.database {
+            "restored"
+        } else {
+            "not in the backup (PostgreSQL: pg_restore)"
+        },
         sum.files,
         sum.bytes
     );

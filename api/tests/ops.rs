@@ -30,7 +30,10 @@ async fn metrics(app: &TestApp, auth: Option<&str>, forwarded: bool) -> (u16, St
 /// The value of the series `name{labels}` (exact line prefix), 0 when absent.
 fn series(text: &str, line_prefix: &str) -> f64 {
     text.lines()
-        .find_map(|l| l.strip_prefix(line_prefix).and_then(|v| v.trim().parse().ok()))
+        .find_map(|l| {
+            l.strip_prefix(line_prefix)
+                .and_then(|v| v.trim().parse().ok())
+        })
         .unwrap_or(0.0)
 }
 
@@ -53,18 +56,28 @@ async fn metrics_count_requests_by_route_template_and_receipts(backend: Backend)
     assert_eq!(app.get("/no/such/page-13812345678", None).await.0, 404);
     let (_, _, text) = metrics(&app, None, false).await;
     let verify = "anbei_http_requests_total{route=\"/api/v1/receipts/{receipt_no}/verify\",method=\"GET\",status=\"200\"} ";
-    assert!(series(&text, verify) - series(&before, verify) >= 2.0, "{text}");
     assert!(
-        series(&text, "anbei_receipts_issued_total ") >= series(&before, "anbei_receipts_issued_total ") + 1.0
+        series(&text, verify) - series(&before, verify) >= 2.0,
+        "{text}"
+    );
+    assert!(
+        series(&text, "anbei_receipts_issued_total ")
+            >= series(&before, "anbei_receipts_issued_total ") + 1.0
     );
     assert!(text.contains("anbei_http_request_duration_seconds_bucket{route=\"/api/v1/registrations\",method=\"POST\",le=\"+Inf\"}"));
-    assert!(series(&text, "anbei_group_commit_size_count ") >= 1.0, "{text}");
+    assert!(
+        series(&text, "anbei_group_commit_size_count ") >= 1.0,
+        "{text}"
+    );
     assert!(text.contains("route=\"unmatched\""));
     assert!(text.contains("anbei_outbox_lag_seconds "));
     // raw URLs never become labels: neither the receipt nor the unknown path
     assert!(!text.contains(&rno) && !text.contains(&no) && !text.contains("13812345678"));
     if backend == Backend::Postgres {
-        assert!(text.contains("anbei_db_pool_connections{state=\"open\"}"), "{text}");
+        assert!(
+            text.contains("anbei_db_pool_connections{state=\"open\"}"),
+            "{text}"
+        );
     }
     // with a token configured: it is needed, from anywhere
     let app = spawn_with(backend, |c| c.metrics_token = Some(TOKEN.into())).await;
@@ -129,10 +142,11 @@ async fn a_backup_taken_while_serving_restores_into_a_fresh_server() {
     let _ = std::fs::remove_file(&out);
     let dir = app.data_dir().to_owned();
     let target = out.clone();
-    let sum = tokio::task::spawn_blocking(move || anbei_api::ops::backup::backup(&dir, &target, true))
-        .await
-        .unwrap()
-        .unwrap();
+    let sum =
+        tokio::task::spawn_blocking(move || anbei_api::ops::backup::backup(&dir, &target, true))
+            .await
+            .unwrap()
+            .unwrap();
     assert!(sum.database && sum.files >= 2, "{sum:?}"); // the key and the upload
     #[cfg(unix)]
     {

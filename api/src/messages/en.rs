@@ -31,7 +31,9 @@ fn text(k: Key) -> &'static str {
         Key::Unauthorized => "Authentication required",
         Key::UnauthorizedDetail => "send a valid access token (Authorization: Bearer …)",
         Key::Forbidden => "Forbidden",
-        Key::MetricsForbidden => "The metrics are only for this machine or a holder of the metrics token",
+        Key::MetricsForbidden => {
+            "The metrics are only for this machine or a holder of the metrics token"
+        }
         Key::NotFound => "Not found",
         Key::NotFoundDetail => "the requested resource does not exist",
         Key::MethodNotAllowed => "Method not allowed",

@@ -34,7 +34,10 @@ pub struct Summary {
 /// `VACUUM INTO` instead), its WAL, shared memory and lock, and upload temporaries (`.name.random`).
 fn skipped(rel: &str) -> bool {
     let name = rel.rsplit('/').next().unwrap_or(rel);
-    rel == DB_FILE || name.starts_with('.') || name.starts_with(&format!("{DB_FILE}-")) || name == format!("{DB_FILE}.lock")
+    rel == DB_FILE
+        || name.starts_with('.')
+        || name.starts_with(&format!("{DB_FILE}-"))
+        || name == format!("{DB_FILE}.lock")
 }
 
 /// Writes the backup of `data_dir` to `to` (atomically: a temporary file renamed at the end).
@@ -43,7 +46,10 @@ pub fn backup(data_dir: &Path, to: &Path, sqlite: bool) -> Result<Summary, Strin
     if !data_dir.is_dir() {
         return Err(format!("{} is not a data directory", data_dir.display()));
     }
-    let dir = to.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = to
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let tmp = dir.join(format!(
         ".{}.partial-{}",
         to.file_name().and_then(|n| n.to_str()).unwrap_or("backup"),
@@ -71,12 +77,15 @@ pub fn backup(data_dir: &Path, to: &Path, sqlite: bool) -> Result<Summary, Strin
             }
             let c = rusqlite::Connection::open_with_flags(
                 &db,
-                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
+                    | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
             )
             .map_err(|e| format!("cannot open {}: {e}", db.display()))?;
             c.busy_timeout(std::time::Duration::from_secs(30))
                 .map_err(|e| e.to_string())?;
-            let target = snap.to_str().ok_or("the backup's directory is not valid UTF-8")?;
+            let target = snap
+                .to_str()
+                .ok_or("the backup's directory is not valid UTF-8")?;
             c.execute("VACUUM INTO ?1", [target])
                 .map_err(|e| format!("VACUUM INTO failed: {e}"))?;
             drop(c);
@@ -130,7 +139,11 @@ pub fn restore(from: &Path, data_dir: &Path) -> Result<Summary, String> {
         if let Ok(rd) = fs::read_dir(data_dir) {
             for e in rd.flatten() {
                 let p = e.path();
-                let _ = if p.is_dir() { fs::remove_dir_all(&p) } else { fs::remove_file(&p) };
+                let _ = if p.is_dir() {
+                    fs::remove_dir_all(&p)
+                } else {
+                    fs::remove_file(&p)
+                };
             }
         }
     }
@@ -147,13 +160,18 @@ fn restore_into(from: &Path, data_dir: &Path) -> Result<Summary, String> {
     while let Some((name, data)) = read_entry(&mut input)? {
         if first {
             if name != MANIFEST {
-                return Err(format!("{} is not an anbei backup (no manifest)", from.display()));
+                return Err(format!(
+                    "{} is not an anbei backup (no manifest)",
+                    from.display()
+                ));
             }
             let m: serde_json::Value = serde_json::from_slice(&data).map_err(|e| e.to_string())?;
             if m["format"] != 1 {
                 return Err(format!("unknown backup format {}", m["format"]));
             }
-            postgres = m["database"].as_str().is_some_and(|d| d.starts_with("postgres"));
+            postgres = m["database"]
+                .as_str()
+                .is_some_and(|d| d.starts_with("postgres"));
             first = false;
             continue;
         }
@@ -184,7 +202,9 @@ fn restore_into(from: &Path, data_dir: &Path) -> Result<Summary, String> {
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))
             .map_err(|e| e.to_string())?;
         if ok != "ok" {
-            return Err(format!("the restored database fails its integrity check: {ok}"));
+            return Err(format!(
+                "the restored database fails its integrity check: {ok}"
+            ));
         }
     }
     Ok(sum)
@@ -194,7 +214,9 @@ fn restore_into(from: &Path, data_dir: &Path) -> Result<Summary, String> {
 fn safe_relative(name: &str) -> Result<PathBuf, String> {
     let p = Path::new(name);
     if name.is_empty() || !p.components().all(|c| matches!(c, Component::Normal(_))) {
-        return Err(format!("refusing the backup entry {name:?}: not a plain relative path"));
+        return Err(format!(
+            "refusing the backup entry {name:?}: not a plain relative path"
+        ));
     }
     Ok(p.to_path_buf())
 }
@@ -250,9 +272,10 @@ fn create_private_dir(path: &Path) -> Result<(), String> {
 // ustar
 
 fn octal(field: &mut [u8], v: u64) {
-    let s = format!("{v:0w$o}", w = field.len() - 1);
-    field[..field.len() - 1].copy_from_slice(s.as_bytes());
-    field[field.len() - 1] = 0;
+    let n = field.len() - 1;
+    let s = format!("{v:0n$o}");
+    field[..n].copy_from_slice(s.as_bytes());
+    field[n] = 0;
 }
 
 fn write_entry(out: &mut impl Write, name: &str, data: &[u8]) -> Result<(), String> {
@@ -297,7 +320,9 @@ fn field_str(b: &[u8]) -> &str {
 fn read_entry(input: &mut impl Read) -> Result<Option<(String, Vec<u8>)>, String> {
     loop {
         let mut h = [0u8; 512];
-        input.read_exact(&mut h).map_err(|e| format!("truncated backup: {e}"))?;
+        input
+            .read_exact(&mut h)
+            .map_err(|e| format!("truncated backup: {e}"))?;
         if h.iter().all(|&b| b == 0) {
             return Ok(None);
         }
@@ -318,7 +343,9 @@ fn read_entry(input: &mut impl Read) -> Result<Option<(String, Vec<u8>)>, String
             format!("{prefix}/{base}")
         };
         let mut data = vec![0u8; usize::try_from(size).map_err(|_| "damaged backup: size")?];
-        input.read_exact(&mut data).map_err(|e| format!("truncated backup: {e}"))?;
+        input
+            .read_exact(&mut data)
+            .map_err(|e| format!("truncated backup: {e}"))?;
         let pad = (512 - (size % 512)) % 512;
         io::copy(&mut input.by_ref().take(pad), &mut io::sink()).map_err(|e| e.to_string())?;
         match h[156] {
@@ -341,7 +368,10 @@ mod tests {
         fs::write(base.join("data/keep.txt"), b"x").unwrap_or_default();
         let e = restore(&base.join("none.tar"), &base.join("data")).unwrap_err();
         assert!(e.contains("not empty"), "{e}");
-        assert_eq!(fs::read(base.join("data/keep.txt")).unwrap_or_default(), b"x");
+        assert_eq!(
+            fs::read(base.join("data/keep.txt")).unwrap_or_default(),
+            b"x"
+        );
         assert!(safe_relative("../etc/passwd").is_err());
         assert!(safe_relative("/etc/passwd").is_err());
         assert!(safe_relative("uploads/ab/abcd").is_ok());
@@ -349,15 +379,23 @@ mod tests {
     }
 
     #[test]
-    fn the_archive_reads_back_what_was_written_and_tar_can_list_it() {
+    fn the_archive_reads_back_what_was_written() {
         let mut buf = Vec::new();
-        let long = format!("uploads/{}/{}", "ab", "c".repeat(120));
-        write_entry(&mut buf, MANIFEST, b"{}").unwrap_or_default();
-        write_entry(&mut buf, &long, &[7u8; 700]).unwrap_or_default();
+        // longer than ustar's 100-character name: split into prefix and name
+        let long = format!("uploads/{}/{}", "d".repeat(60), "c".repeat(64));
+        assert!(write_entry(&mut buf, MANIFEST, b"{}").is_ok());
+        assert!(write_entry(&mut buf, &long, &[7u8; 700]).is_ok());
+        assert!(write_entry(&mut Vec::new(), &"e".repeat(101), b"").is_err());
         buf.extend_from_slice(&[0u8; 1024]);
         let mut r = io::Cursor::new(buf);
-        assert_eq!(read_entry(&mut r).ok().flatten(), Some((MANIFEST.into(), b"{}".to_vec())));
-        assert_eq!(read_entry(&mut r).ok().flatten(), Some((long, vec![7u8; 700])));
+        assert_eq!(
+            read_entry(&mut r).ok().flatten(),
+            Some((MANIFEST.into(), b"{}".to_vec()))
+        );
+        assert_eq!(
+            read_entry(&mut r).ok().flatten(),
+            Some((long, vec![7u8; 700]))
+        );
         assert_eq!(read_entry(&mut r).ok().flatten(), None);
     }
 }

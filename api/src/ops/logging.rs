@@ -137,7 +137,8 @@ fn sensitive_spans(s: &str) -> Vec<(usize, usize)> {
                 start -= 1;
             }
             let mut end = i + 1;
-            while end < b.len() && (b[end].is_ascii_alphanumeric() || b[end] == b'.' || b[end] == b'-')
+            while end < b.len()
+                && (b[end].is_ascii_alphanumeric() || b[end] == b'.' || b[end] == b'-')
             {
                 end += 1;
             }
@@ -239,7 +240,8 @@ impl JsonVisitor<'_> {
         if !self.out.is_empty() {
             self.out.push(',');
         }
-        self.out.push_str(&serde_json::Value::from(name).to_string());
+        self.out
+            .push_str(&serde_json::Value::from(name).to_string());
         self.out.push(':');
         self.out.push_str(&value.to_string());
     }
@@ -377,8 +379,7 @@ pub fn sane_request_id(v: &HeaderValue) -> Option<&str> {
     let s = v.to_str().ok()?;
     let ok = !s.is_empty()
         && s.len() <= 64
-        && s
-            .bytes()
+        && s.bytes()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.' | b':'));
     (ok && sensitive_spans(s).is_empty()).then_some(s)
 }
@@ -457,7 +458,10 @@ mod tests {
     fn personal_data_never_reaches_the_log() {
         for (raw, want) in [
             ("id 44030319900101123X filed", "id [redacted] filed"),
-            ("{\"id_no\":\"440303199001011234\"}", "{\"id_no\":\"[redacted]\"}"),
+            (
+                "{\"id_no\":\"440303199001011234\"}",
+                "{\"id_no\":\"[redacted]\"}",
+            ),
             ("mobile=13812345678,", "mobile=[redacted],"),
             ("tel +8613812345678", "tel +[redacted]"),
             ("call 138 1234 5678 now", "call [redacted] now"),
@@ -486,7 +490,10 @@ mod tests {
         struct Sink(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
         impl Write for Sink {
             fn write(&mut self, b: &[u8]) -> io::Result<usize> {
-                self.0.lock().unwrap_or_else(|p| p.into_inner()).extend_from_slice(b);
+                self.0
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .extend_from_slice(b);
                 Ok(b.len())
             }
             fn flush(&mut self) -> io::Result<()> {

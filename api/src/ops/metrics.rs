@@ -9,6 +9,7 @@
 use crate::app::AppState;
 use crate::error::ApiError;
 use axum::extract::{ConnectInfo, MatchedPath, Request, State};
+use axum::http::Extensions;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -298,14 +299,11 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     security((), ("metrics_token" = [])))]
 pub async fn handler(
     State(s): State<AppState>,
-    peer: Option<ConnectInfo<SocketAddr>>,
+    ext: Extensions,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    check_access(
-        s.cfg.metrics_token.as_deref(),
-        peer.map(|c| c.0),
-        &headers,
-    )?;
+    let peer = ext.get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
+    check_access(s.cfg.metrics_token.as_deref(), peer, &headers)?;
     let mut g = DbGauges {
         pool: s.store.pool_stats(),
         ..DbGauges::default()
