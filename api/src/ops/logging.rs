@@ -114,9 +114,8 @@ fn sensitive_spans(s: &str) -> Vec<(usize, usize)> {
             let lead = b[i];
             let plain = first_group == 0;
             let id_number = n >= 15 && (plain || n == 18);
-            let mobile = (n == 11 && lead == b'1')
-                || (n == 13 && b[i..].starts_with(b"861"))
-                || (!plain && n == 11 && lead == b'1');
+            // plain or split as 138 1234 5678; or with the country code 86
+            let mobile = (n == 11 && lead == b'1') || (n == 13 && b[i..].starts_with(b"861"));
             if id_number || mobile {
                 out.push((i, end));
             } else if !plain {
