@@ -47,18 +47,19 @@ def main():
         with load.lock:
             before = dict(load.acked)
         out = os.path.join(work, "anbei.backup.tar")
+        if args.backend == "postgres":
+            # the database first, then the files (OPERATIONS.md): every upload the dump names is in them
+            dump = os.path.join(work, "anbei.pgdump")
+            r, took = run("pg_dump", "-Fc", "-n", schema, "-f", dump, PG_SHARED)
+            if r.returncode != 0:
+                failures.append("pg_dump failed: %s" % r.stderr.strip())
+            result.update(pg_dump_seconds=round(took, 3), pg_dump_bytes=os.path.getsize(dump) if os.path.exists(dump) else 0)
         r, took = run(anbei, "backup", "--to", out, "--data-dir", data, env=dict(os.environ, **env))
         if r.returncode != 0:
             failures.append("anbei backup failed: %s" % r.stderr.strip())
         result.update(backup_seconds=round(took, 3), backup_bytes=os.path.getsize(out) if os.path.exists(out) else 0)
         if os.path.exists(out) and os.stat(out).st_mode & 0o777 != 0o600:
             failures.append("backup file mode %o, not 600" % (os.stat(out).st_mode & 0o777))
-        if args.backend == "postgres":
-            dump = os.path.join(work, "anbei.pgdump")
-            r, took = run("pg_dump", "-Fc", "-n", schema, "-f", dump, PG_SHARED)
-            if r.returncode != 0:
-                failures.append("pg_dump failed: %s" % r.stderr.strip())
-            result.update(pg_dump_seconds=round(took, 3), pg_dump_bytes=os.path.getsize(dump) if os.path.exists(dump) else 0)
         with load.lock:
             during = len(load.acked)
         time.sleep(1)

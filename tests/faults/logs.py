@@ -93,7 +93,7 @@ def main():
         if access < len(ids):
             failures.append("%d access lines for %d requests" % (access, len(ids)))
         print({"log_lines": len(lines), "access_lines": access, "personal_values_checked": len(secrets),
-               "requests": len(ids)})
+               "requests": len(ids), "redacted_in_log": sum(l.count("[redacted]") for l in lines)})
     finally:
         if srv.proc and srv.proc.poll() is None:
             srv.kill9()
