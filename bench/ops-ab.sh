@@ -38,7 +38,7 @@ run() { # $1 label, $2 binary, $3 store (sqlite|pg), $4 RUST_LOG, rest: serve fl
   out=$("$GEN" receipts --concurrency 256 --url "$URL" --seconds "$SECS")
   echo "$label $store: $out load1=$(cut -d' ' -f1 /proc/loadavg) log_lines=$(wc -l <"$WORK/$label.log")"
   stop_server
-  if [ "$store" = pg ]; then psql "$PG_URL" -qc "DROP SCHEMA $SCHEMA CASCADE; CREATE SCHEMA $SCHEMA" >/dev/null; fi
+  if [ "$store" = pg ]; then psql "$PG_URL" -qc "DROP SCHEMA $SCHEMA CASCADE; CREATE SCHEMA $SCHEMA" >/dev/null 2>&1; fi
 }
 
 stores=(sqlite)
