@@ -11,7 +11,7 @@ appear, nor anything shaped like an ID number or a mobile. Exit 0 = pass. Loopba
 import argparse, json, os, re, shutil, sys, tempfile, uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from opsutil import OpsServer, binary, filing_body, log, personal, request, verdict  # noqa: E402
+from opsutil import OpsServer, binary, filing_body, personal, request, verdict  # noqa: E402
 
 ID_SHAPE = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
 MOBILE_SHAPE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")

@@ -4,7 +4,7 @@ They build on crash.py's (the server process, the filing body, the retrying load
 than copying them: here only what those three add — which binary, JSON logs, a scratch PostgreSQL
 schema on the shared cluster, per-person test data, a load that stops at the first connection error.
 """
-import argparse, json, os, random, signal, subprocess, sys, threading, time, uuid
+import argparse, json, os, signal, subprocess, sys, threading, time, uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import crash  # noqa: E402
@@ -159,6 +159,3 @@ class StopLoad:
         for t in self.threads:
             t.join(timeout)
 
-
-def pause(lo, hi):
-    time.sleep(random.uniform(lo, hi))
