@@ -46,6 +46,8 @@ pub struct Config {
     pub session_absolute_ms: i64,
     /// Where notifications go (e-mail, webhook); none: they wait in the outbox.
     pub notify: crate::notify::Channels,
+    /// The keyring's key-encryption key (`--kek-file`); `None`: `keyring.kek` in the data directory.
+    pub kek_file: Option<PathBuf>,
 }
 
 impl Config {
@@ -73,6 +75,7 @@ impl Config {
             session_idle_ms: 30 * 60 * 1000,
             session_absolute_ms: 12 * 3600 * 1000,
             notify: crate::notify::Channels::default(),
+            kek_file: None,
         }
     }
 }
