@@ -210,6 +210,8 @@ pub async fn state(cfg: Config, clock: Arc<dyn Clock>) -> Result<AppState, Strin
     crate::hardening::check_cors_origins(&cfg.cors_origins)?;
     // The keys come from the keyring in the database (keyring.rs): the store is opened with an empty
     // signer, which is given the keys before anything is signed.
+    // A key file of an earlier version that cannot be read stops the start before the database opens.
+    crate::signing::read_legacy_seed(&cfg.data_dir)?;
     let signer = Arc::new(Signer::empty(clock.clone()));
     let store = store::open(&cfg, signer.clone()).await?;
     let kek = crate::keyring::load(
