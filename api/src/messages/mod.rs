@@ -74,6 +74,7 @@ keys! {
     UploadType,
     /// `{declared}`, `{actual}`.
     UploadTypeMismatch,
+    UploadStructure,
     IdempotencyKeyRequired,
     IdempotencyKeyInvalid,
     // Who may do what (403).
