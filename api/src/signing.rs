@@ -560,6 +560,39 @@ mod tests {
         );
     }
 
+    /// The access-code secret is chosen by the filing's `created_at`: a filing made before the keyring
+    /// keeps the code derived from the old seed; one made after gets a code from the new secret.
+    #[test]
+    fn access_codes_follow_the_secret_of_their_filing_s_time() {
+        let old = Signer::from_seed([7; 32]);
+        let t = "2026-11-23T10:00:00.000+08:00";
+        let s = Signer::from_seed([7; 32]);
+        s.install(Ring {
+            receipt: vec![ReceiptKey::new([7; 32], "", None)],
+            token: vec![
+                TokenSecret::new("tok_legacy", [7; 32], "", Some(t)),
+                TokenSecret::new("tok_new", [8; 32], t, None),
+            ],
+        });
+        let before = "2026-11-22T09:00:00.000+08:00";
+        assert_eq!(
+            s.access_token(before, "F-1", "k"),
+            old.access_token("", "F-1", "k")
+        );
+        assert_eq!(
+            s.contractor_token(before, "F-1", "k"),
+            old.contractor_token("", "F-1", "k")
+        );
+        assert_ne!(
+            s.access_token(t, "F-1", "k"),
+            old.access_token("", "F-1", "k")
+        );
+        assert_ne!(
+            s.contractor_token(t, "F-1", "k"),
+            old.contractor_token("", "F-1", "k")
+        );
+    }
+
     #[test]
     fn key_file_created_then_reloaded_and_corruption_refused() {
         let dir =
