@@ -45,7 +45,7 @@ try {
     const missing = (j.errors || []).filter((e) => e.rule === 'missing_document').map((e) => e.field.slice('documents.'.length));
     if (!missing.length) throw new Error(JSON.stringify(j));
     for (const d of missing) {
-      const u = await fetch(`${server.base}/api/v1/uploads`, { method: 'POST', headers: { 'content-type': 'application/pdf' }, body: Buffer.concat([PDF, Buffer.from(`% ${d}\n`)]) });
+      const u = await fetch(`${server.base}/api/v1/uploads`, { method: 'POST', headers: { 'content-type': 'application/pdf' }, body: Buffer.concat([PDF, Buffer.from(`% ${d}\n%%EOF\n`)]) });
       body.documents[d] = (await u.json()).upload_id;
     }
   }

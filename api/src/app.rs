@@ -207,27 +207,23 @@ impl Drop for AbortOnDrop {
 /// Engine, store (migrated) and signing key for `cfg`.
 pub async fn state(cfg: Config, clock: Arc<dyn Clock>) -> Result<AppState, String> {
     let engine = Engine::embedded().map_err(|e| format!("rule data: {e}"))?;
-    let key_existed = crate::signing::key_path(&cfg.data_dir).exists();
-    let signer = Arc::new(Signer::load_or_create(&cfg.data_dir)?);
+    crate::hardening::check_cors_origins(&cfg.cors_origins)?;
+    // The keys come from the keyring in the database (keyring.rs): the store is opened with an empty
+    // signer, which is given the keys before anything is signed.
+    // A key file of an earlier version that cannot be read stops the start before the database opens.
+    crate::signing::read_legacy_seed(&cfg.data_dir)?;
+    let signer = Arc::new(Signer::empty(clock.clone()));
     let store = store::open(&cfg, signer.clone()).await?;
-    if !key_existed {
-        // A new key next to a database that already holds filings means the key file was lost or
-        // the data directory is not the one the database belongs to: every receipt issued so far would
-        // stop verifying. Refuse to start rather than silently switch keys.
-        let existing = store
-            .ledger_page(store::ListFilter::default(), None, 1)
-            .await
-            .map_err(|e| format!("cannot read the database: {e}"))?;
-        if !existing.entries.is_empty() {
-            let path = crate::signing::key_path(&cfg.data_dir);
-            let _ = std::fs::remove_file(&path);
-            return Err(format!(
-                "signing key {} is missing but the database already holds filings: restore the key file \
-                 from backup (or point --data-dir at the directory that holds it); refusing to start with a new key",
-                path.display()
-            ));
-        }
-    }
+    let kek = crate::keyring::load(
+        &cfg.data_dir,
+        cfg.kek_file.as_deref(),
+        store.as_ref(),
+        &signer,
+        clock.as_ref(),
+    )
+    .await?;
+    // The database (and its WAL) exist now: the whole data directory is made private.
+    crate::hardening::private_data_dir(&cfg.data_dir)?;
     let limiter = (cfg.rate_limit_per_s > 0).then(|| {
         ratelimit::Limiter::new(
             cfg.rate_limit_per_s,
@@ -244,7 +240,8 @@ pub async fn state(cfg: Config, clock: Arc<dyn Clock>) -> Result<AppState, Strin
          connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors {frame}"
     ))
     .map_err(|_| "ANBEI_CORS_ORIGINS holds characters not allowed in a header".to_owned())?;
-    Ok(AppState(Arc::new(Inner {
+    let reload = !cfg.shared_access;
+    let state = AppState(Arc::new(Inner {
         engine,
         store,
         signer,
@@ -256,7 +253,12 @@ pub async fn state(cfg: Config, clock: Arc<dyn Clock>) -> Result<AppState, Strin
         bulk: crate::bulk::Bulk::start("anbei-export")?,
         csp,
         outbox_wake: tokio::sync::Notify::new(),
-    })))
+    }));
+    if reload {
+        // A rotation by `anbei keys rotate` or by another instance is picked up within 30 s.
+        crate::keyring::spawn_reloads(crate::keyring::weak(&state), kek);
+    }
+    Ok(state)
 }
 
 /// The whole service.
@@ -330,6 +332,8 @@ async fn security_headers(State(s): State<AppState>, req: Request, next: Next) -
             || p.starts_with("/api/v1/accounts")
             || p.starts_with("/api/v1/audit")
             || p.starts_with("/api/v1/queue")
+            // the verification of a receipt: its state changes (revoked, expired), never cache it
+            || p.starts_with("/api/v1/receipts/")
     };
     let mut resp = next.run(req).await;
     let h = resp.headers_mut();
@@ -347,6 +351,12 @@ async fn security_headers(State(s): State<AppState>, req: Request, next: Next) -
     }
     if private {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if let Some(v) = crate::hardening::hsts(&s.cfg.public_url) {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(v),
+        );
     }
     resp
 }

@@ -294,6 +294,44 @@ impl FromRequestParts<AppState> for SessionAccount {
 }
 
 /// The registration named by the path's `{filing_no}` (404 when there is none).
+/// What a registration that does not exist answers, so that the answer says nothing about which
+/// numbers exist (issue 16, item 9): to a caller without staff credentials the same 401 a wrong access
+/// code gets; to a staff account the same 403 a registration of another street gets when the number
+/// names another street (the street is part of the number), else 404.
+async fn missing(parts: &mut Parts, s: &AppState) -> ApiError {
+    let no = ApiPath::<std::collections::HashMap<String, String>>::from_request_parts(parts, s)
+        .await
+        .ok()
+        .and_then(|ApiPath(p)| p.get("filing_no").cloned())
+        .unwrap_or_default();
+    let officer = match bearer(parts) {
+        Some(t) if !t.starts_with(OFFICER_TOKEN_PREFIX) => return ApiError::Unauthorized,
+        Some(t) => by_token(s, &t, client(parts, s)).await,
+        None => Officer::from_request_parts(parts, s).await,
+    };
+    match officer {
+        Err(e) => e,
+        Ok(o) => missing_for(&o, &no),
+    }
+}
+
+/// [`missing`] for an authenticated staff account.
+fn missing_for(o: &Officer, filing_no: &str) -> ApiError {
+    let street = street_of_number(filing_no);
+    match (&o.scope.street, street) {
+        (Some(own), Some(st)) if own != st => ApiError::forbidden(Key::OtherStreet),
+        _ => ApiError::NotFound,
+    }
+}
+
+/// The street code in a filing number `F-<street>-<YYYYMMDD>-<seq>`.
+pub fn street_of_number(filing_no: &str) -> Option<&str> {
+    let rest = filing_no.strip_prefix("F-")?;
+    let (head, _seq) = rest.rsplit_once('-')?;
+    let (street, _day) = head.rsplit_once('-')?;
+    (!street.is_empty()).then_some(street)
+}
+
 async fn filing(parts: &mut Parts, s: &AppState) -> Result<FilingRecord, ApiError> {
     let ApiPath(params) =
         ApiPath::<std::collections::HashMap<String, String>>::from_request_parts(parts, s).await?;
@@ -332,7 +370,18 @@ impl FromRequestParts<AppState> for StreetOfficer {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, s: &AppState) -> Result<Self, ApiError> {
         let officer = Officer::from_request_parts(parts, s).await?;
-        let rec = filing(parts, s).await?;
+        let rec = match filing(parts, s).await {
+            Err(ApiError::NotFound) => {
+                let ApiPath(p) =
+                    ApiPath::<std::collections::HashMap<String, String>>::from_request_parts(
+                        parts, s,
+                    )
+                    .await?;
+                let no = p.get("filing_no").cloned().unwrap_or_default();
+                return Err(missing_for(&officer, &no));
+            }
+            r => r?,
+        };
         check(s, &officer, &rec).await?;
         Ok(StreetOfficer { officer, rec })
     }
@@ -367,9 +416,9 @@ async fn caller(parts: &mut Parts, s: &AppState, rec: &FilingRecord) -> Result<C
     let client = client(parts, s);
     match bearer(parts) {
         Some(t) if t.starts_with(crate::signing::CONTRACTOR_TOKEN_PREFIX) => {
-            let expected = s
-                .signer
-                .contractor_token(&rec.filing_no, &rec.idempotency_key);
+            let expected =
+                s.signer
+                    .contractor_token(&rec.created_at, &rec.filing_no, &rec.idempotency_key);
             if ct_eq(t.as_bytes(), expected.as_bytes()) {
                 Ok(Caller::Contractor { client })
             } else {
@@ -414,7 +463,10 @@ impl Reader {
 impl FromRequestParts<AppState> for Reader {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, s: &AppState) -> Result<Self, ApiError> {
-        let rec = filing(parts, s).await?;
+        let rec = match filing(parts, s).await {
+            Err(ApiError::NotFound) => return Err(missing(parts, s).await),
+            r => r?,
+        };
         let caller = caller(parts, s, &rec).await?;
         Ok(Reader { rec, caller })
     }

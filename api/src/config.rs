@@ -48,6 +48,8 @@ pub struct Config {
     pub notify: crate::notify::Channels,
     /// `GET /metrics` bearer token (`--metrics-token`); none: direct loopback requests only.
     pub metrics_token: Option<String>,
+    /// The keyring's key-encryption key (`--kek-file`); `None`: `keyring.kek` in the data directory.
+    pub kek_file: Option<PathBuf>,
 }
 
 impl Config {
@@ -76,6 +78,7 @@ impl Config {
             session_absolute_ms: 12 * 3600 * 1000,
             notify: crate::notify::Channels::default(),
             metrics_token: None,
+            kek_file: None,
         }
     }
 }

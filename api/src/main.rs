@@ -11,6 +11,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 mod assess_cmd;
+mod keys_cmd;
 
 /// mimalloc: the request path allocates many small short-lived objects (JSON trees, strings) from two
 /// runtime threads at once; glibc malloc spent ~15 % of the server's CPU on them.
@@ -23,6 +24,7 @@ fn usage() -> &'static str {
      anbei account add --login L --name N --role R [--street S] …   create a staff account (see anbei account --help)\n  \
      anbei audit verify   check the audit trail's hash chain (exit 0 only when intact)\n  \
      anbei outbox list|retry   notifications waiting, failed or sent (see anbei outbox --help)\n  \
+     anbei keys list|rotate [--in-seconds N]   the receipt-signing keys and their validity\n  \
      anbei officer add --street STREET --name NAME [--role officer|admin]   a token-only account; prints its token\n  \
      anbei backup --to FILE   copy the database (SQLite, online), uploads and keys into one tar file\n  \
      anbei restore --from FILE --data-dir DIR   restore a backup into a new, empty data directory\n"
@@ -75,6 +77,11 @@ enum Cmd {
         from: PathBuf,
         #[arg(long, env = "ANBEI_DATA_DIR", default_value = "./data")]
         data_dir: PathBuf,
+    },
+    /// The keyring: receipt-signing keys and access-code secrets (SECURITY.md).
+    Keys {
+        #[command(subcommand)]
+        cmd: keys_cmd::KeysCmd,
     },
 }
 
@@ -222,16 +229,20 @@ enum OfficerCmd {
 }
 
 #[derive(Args)]
-struct DbArgs {
+pub(crate) struct DbArgs {
     /// SQLite file, uploads and the receipt signing key.
     #[arg(long, env = "ANBEI_DATA_DIR", default_value = "./data")]
-    data_dir: PathBuf,
+    pub(crate) data_dir: PathBuf,
     /// postgres://… to use PostgreSQL instead of SQLite.
     #[arg(long, env = "DATABASE_URL")]
     database_url: Option<String>,
     /// PostgreSQL schema to use (put first on the search path).
     #[arg(long, env = "ANBEI_DB_SCHEMA")]
     database_schema: Option<String>,
+    /// The keyring's key-encryption key (default: keyring.kek in the data directory). Instances
+    /// sharing one PostgreSQL database must share this file.
+    #[arg(long, env = "ANBEI_KEK_FILE")]
+    pub(crate) kek_file: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -302,7 +313,7 @@ struct ServeArgs {
     shutdown_timeout: u64,
 }
 
-fn database(db: &DbArgs) -> Result<Database, String> {
+pub(crate) fn database(db: &DbArgs) -> Result<Database, String> {
     match &db.database_url {
         None => Ok(Database::Sqlite),
         Some(u) if u.trim().is_empty() => Ok(Database::Sqlite),
@@ -323,8 +334,8 @@ fn main() -> ExitCode {
     match args.get(1).map(String::as_str) {
         Some("assess") => return assess_cmd::run(&args[2..]),
         Some(
-            "serve" | "officer" | "account" | "audit" | "outbox" | "backup" | "restore" | "help"
-            | "--help" | "-h" | "--version" | "-V",
+            "serve" | "officer" | "account" | "audit" | "outbox" | "backup" | "restore" | "keys"
+            | "help" | "--help" | "-h" | "--version" | "-V",
         ) => {}
         _ => {
             eprint!("{}", usage());
@@ -372,6 +383,11 @@ fn main() -> ExitCode {
             Cmd::Outbox { cmd } => outbox(cmd).await,
             Cmd::Backup { to, db } => backup(to, db).await,
             Cmd::Restore { from, data_dir } => restore(from, data_dir).await,
+    },
+    /// The keyring: receipt-signing keys and access-code secrets (SECURITY.md).
+    Keys {
+        #[command(subcommand)]
+        cmd: keys_cmd::KeysCmd,
         }
     });
     match result {
@@ -385,6 +401,7 @@ fn main() -> ExitCode {
 
 async fn serve(a: ServeArgs) -> Result<(), String> {
     let mut cfg = Config::new(a.db.data_dir.clone());
+    cfg.kek_file = a.db.kek_file.clone();
     cfg.listen = a.listen.clone();
     cfg.database = database(&a.db)?;
     cfg.www_dir = a.www_dir;
@@ -496,8 +513,9 @@ async fn restore(from: PathBuf, data_dir: PathBuf) -> Result<(), String> {
 }
 
 /// The service's state on the data directory or database of `db`, opened beside a running server.
-async fn shared_state(db: &DbArgs) -> Result<anbei_api::AppState, String> {
+pub(crate) async fn shared_state(db: &DbArgs) -> Result<anbei_api::AppState, String> {
     let mut cfg = Config::new(db.data_dir.clone());
+    cfg.kek_file = db.kek_file.clone();
     cfg.database = database(db)?;
     cfg.shared_access = true;
     anbei_api::app::state(cfg, Arc::new(clock::SystemClock)).await

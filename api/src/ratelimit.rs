@@ -36,7 +36,7 @@ impl Limiter {
                 *tokens + now.duration_since(*at).as_secs_f64() * rate < burst
             });
         }
-        let (tokens, at) = b.entry(ip).or_insert((self.burst, now));
+        let (tokens, at) = b.entry(bucket_of(ip)).or_insert((self.burst, now));
         *tokens = (*tokens + now.duration_since(*at).as_secs_f64() * self.rate).min(self.burst);
         *at = now;
         if *tokens >= 1.0 {
@@ -45,6 +45,19 @@ impl Limiter {
         } else {
             Err(((1.0 - *tokens) / self.rate).ceil().max(1.0) as u64)
         }
+    }
+}
+
+/// The bucket of a client: its IPv4 address, or its IPv6 /64 (issue 16, item 2) — one subscriber line
+/// is given a whole /64 and can pick a new address from it for every request, so per-address limits
+/// would not limit it at all. An IPv4-mapped IPv6 address counts as the IPv4 address.
+pub fn bucket_of(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(_) => ip,
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6((u128::from(v6) & !0u128 << 64).into()),
+        },
     }
 }
 
@@ -86,6 +99,20 @@ pub async fn middleware(State(s): State<AppState>, req: Request, next: Next) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ipv6_clients_are_limited_per_64() {
+        let l = Limiter::new(1, 1);
+        let t = Instant::now();
+        let a: IpAddr = "2001:db8:1:2::1".parse().unwrap();
+        let b: IpAddr = "2001:db8:1:2:ffff:1234:5678:9abc".parse().unwrap();
+        let other: IpAddr = "2001:db8:1:3::1".parse().unwrap();
+        assert!(l.check(a, t).is_ok());
+        assert!(l.check(b, t).is_err(), "same /64: same bucket");
+        assert!(l.check(other, t).is_ok(), "another /64");
+        let mapped: IpAddr = "::ffff:203.0.113.9".parse().unwrap();
+        assert_eq!(bucket_of(mapped), "203.0.113.9".parse::<IpAddr>().unwrap());
+    }
 
     #[test]
     fn buckets_refill_at_the_rate() {

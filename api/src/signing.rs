@@ -1,4 +1,4 @@
-//! Ed25519 receipt signatures and the service's secrets, from one key file under the data directory.
+//! Ed25519 receipt signatures and the access-code secrets, from the keyring (`keyring.rs`).
 //!
 //! The signed payload is canonical text (fields never contain `;`):
 //! `ANBEI1;<receipt_no>;<ruleset id>;<scope>;<high_risk 0|1>;<street>;<valid_until>;<issued_at>`.
@@ -7,9 +7,10 @@
 //! — and the scan page checks it in the phone's browser with the keys inlined into it.
 //!
 //! The store numbers and keeps receipts but holds no key: it asks a [`Sealer`] — [`Signer`] here — to
-//! sign each receipt and to hash each access token, so that keys (and, later, their rotation) live
-//! only in this module.
+//! sign each receipt and to hash each access token, so that keys live only in this module; where they
+//! are kept, sealed, and how they rotate is `keyring.rs`.
 
+use crate::clock::Clock;
 use crate::store::{Receipt, Seal, Sealer};
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
@@ -18,18 +19,108 @@ use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 use std::io::Write;
 use std::path::Path;
+use std::sync::{Arc, RwLock};
 
 /// The contractor's access code starts with this (the applicant's with `anb_a_`).
 pub const CONTRACTOR_TOKEN_PREFIX: &str = "anb_c_";
 const KEY_FILE: &str = "receipt-signing.key";
 const KEY_PREFIX: &str = "anbei-ed25519-seed-v1:";
 
+/// The service's keys (see `keyring.rs` for where they are kept): every receipt-signing key with
+/// its validity — only the current one signs, retired ones still verify — and the secrets the access
+/// codes are derived from, each chosen by the filing's `created_at`. Installed at start and again
+/// whenever the keyring is reloaded (every 30 s), so a rotation made by `anbei keys rotate` or by
+/// another instance is picked up without a restart.
 pub struct Signer {
+    clock: Arc<dyn Clock>,
+    ring: RwLock<Arc<Ring>>,
+}
+
+/// One snapshot of the keys, oldest `not_before` first in each list.
+#[derive(Default)]
+pub struct Ring {
+    pub receipt: Vec<ReceiptKey>,
+    pub token: Vec<TokenSecret>,
+}
+
+pub struct ReceiptKey {
+    pub kid: String,
     key: SigningKey,
-    kid: String,
+    /// RFC 3339 (+08:00, fixed width, so compared as text); '' = since the beginning.
+    pub not_before: String,
+    pub not_after: Option<String>,
+}
+
+pub struct TokenSecret {
+    pub kid: String,
+    pub not_before: String,
+    pub not_after: Option<String>,
     token_key: [u8; 32],
     /// Derives the contractors' access codes ([`Signer::contractor_token`]).
     contractor_key: [u8; 32],
+}
+
+impl ReceiptKey {
+    pub fn new(seed: [u8; 32], not_before: &str, not_after: Option<&str>) -> ReceiptKey {
+        let key = SigningKey::from_bytes(&seed);
+        ReceiptKey {
+            kid: kid_of(&key.verifying_key()),
+            key,
+            not_before: not_before.to_owned(),
+            not_after: not_after.map(str::to_owned),
+        }
+    }
+
+    pub fn public_key(&self) -> VerifyingKey {
+        self.key.verifying_key()
+    }
+
+    /// Whether it signs at `now`.
+    fn signs_at(&self, now: &str) -> bool {
+        self.not_before.as_str() <= now && self.not_after.as_deref().is_none_or(|a| now < a)
+    }
+
+    /// `current` (signs now), `retired` (verifies only) or `next` (published, signs from `not_before`).
+    pub fn status(&self, now: &str) -> &'static str {
+        if self.not_before.as_str() > now {
+            "next"
+        } else if self.signs_at(now) {
+            "current"
+        } else {
+            "retired"
+        }
+    }
+}
+
+impl TokenSecret {
+    /// The secret `secret` (32 bytes) derives the applicant's and the contractor's codes under two
+    /// labels. Before the keyring the secret was the signing seed itself; that entry is kept (as
+    /// `tok_legacy…`) so the codes of filings created before it keep working.
+    pub fn new(
+        kid: &str,
+        secret: [u8; 32],
+        not_before: &str,
+        not_after: Option<&str>,
+    ) -> TokenSecret {
+        let mut h = Sha256::new();
+        h.update(b"anbei access-token key v1\0");
+        h.update(secret);
+        let mut c = Sha256::new();
+        c.update(b"anbei contractor-token key v1\0");
+        c.update(secret);
+        TokenSecret {
+            kid: kid.to_owned(),
+            not_before: not_before.to_owned(),
+            not_after: not_after.map(str::to_owned),
+            token_key: h.finalize().into(),
+            contractor_key: c.finalize().into(),
+        }
+    }
+}
+
+/// A receipt key's id: the first 8 bytes of SHA-256 of its public key, hex.
+pub fn kid_of(pk: &VerifyingKey) -> String {
+    hex(&Sha256::digest(pk.as_bytes())[..8])
 }
 
 /// The fields of a receipt that are signed.
@@ -94,7 +185,7 @@ pub fn hex(b: &[u8]) -> String {
     s
 }
 
-fn unhex(s: &str) -> Option<Vec<u8>> {
+pub(crate) fn unhex(s: &str) -> Option<Vec<u8>> {
     if s.len() % 2 != 0 {
         return None;
     }
@@ -109,28 +200,46 @@ pub fn key_path(dir: &Path) -> std::path::PathBuf {
     dir.join(KEY_FILE)
 }
 
+/// The seed in the key file of a data directory (the one key of versions before the keyring; imported
+/// into it on first start), `None` when there is no such file. A file that exists but cannot be read
+/// or parsed is an error: the service must not silently switch keys.
+pub fn read_legacy_seed(dir: &Path) -> Result<Option<[u8; 32]>, String> {
+    let path = dir.join(KEY_FILE);
+    if !path.exists() {
+        return Ok(None);
+    }
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        format!(
+            "signing key {} exists but cannot be read: {e}",
+            path.display()
+        )
+    })?;
+    text.trim()
+        .strip_prefix(KEY_PREFIX)
+        .and_then(unhex)
+        .and_then(|v| <[u8; 32]>::try_from(v).ok())
+        .map(Some)
+        .ok_or_else(|| format!("signing key {} is corrupt (expected `{KEY_PREFIX}<64 hex digits>`); restore it from backup or move it away to create a new key", path.display()))
+}
+
 impl Signer {
-    /// Loads the key from `dir`, creating it (mode 0600) on first start. A key file that exists but
-    /// cannot be read or parsed is an error: the service must not silently switch keys.
+    /// A signer with no keys yet (the store is opened with it; `keyring::load` installs the keys).
+    pub fn empty(clock: Arc<dyn Clock>) -> Signer {
+        Signer {
+            clock,
+            ring: RwLock::new(Arc::new(Ring::default())),
+        }
+    }
+
+    /// The keys of the key file under `dir` (created, mode 0600, if absent) as the only key — the
+    /// form of versions before the keyring, kept for tools and tests that open a store directly.
     pub fn load_or_create(dir: &Path) -> Result<Signer, String> {
-        let path = dir.join(KEY_FILE);
-        if path.exists() {
-            let text = std::fs::read_to_string(&path).map_err(|e| {
-                format!(
-                    "signing key {} exists but cannot be read: {e}",
-                    path.display()
-                )
-            })?;
-            let seed = text
-                .trim()
-                .strip_prefix(KEY_PREFIX)
-                .and_then(unhex)
-                .and_then(|v| <[u8; 32]>::try_from(v).ok())
-                .ok_or_else(|| format!("signing key {} is corrupt (expected `{KEY_PREFIX}<64 hex digits>`); restore it from backup or move it away to create a new key", path.display()))?;
+        if let Some(seed) = read_legacy_seed(dir)? {
             return Ok(Signer::from_seed(seed));
         }
         std::fs::create_dir_all(dir)
             .map_err(|e| format!("cannot create data directory {}: {e}", dir.display()))?;
+        let path = dir.join(KEY_FILE);
         let seed = random_bytes::<32>()?;
         let mut opts = std::fs::OpenOptions::new();
         opts.write(true).create_new(true);
@@ -152,103 +261,200 @@ impl Signer {
         }
     }
 
+    /// One key from `seed`, valid forever, its token secret the seed (as before the keyring).
     pub fn from_seed(seed: [u8; 32]) -> Signer {
-        let key = SigningKey::from_bytes(&seed);
-        let kid = hex(&Sha256::digest(key.verifying_key().as_bytes())[..8]);
-        let mut h = Sha256::new();
-        h.update(b"anbei access-token key v1\0");
-        h.update(seed);
-        let mut c = Sha256::new();
-        c.update(b"anbei contractor-token key v1\0");
-        c.update(seed);
-        Signer {
-            key,
-            kid,
-            token_key: h.finalize().into(),
-            contractor_key: c.finalize().into(),
+        let s = Signer::empty(Arc::new(crate::clock::SystemClock));
+        s.install(Ring {
+            receipt: vec![ReceiptKey::new(seed, "", None)],
+            token: vec![TokenSecret::new("tok_legacy", seed, "", None)],
+        });
+        s
+    }
+
+    /// Replaces the keys (a reload of the keyring).
+    pub fn install(&self, ring: Ring) {
+        *self.ring.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(ring);
+    }
+
+    pub fn ring(&self) -> Arc<Ring> {
+        self.ring.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    fn now(&self) -> String {
+        crate::clock::rfc3339(self.clock.now_ms())
+    }
+
+    /// The key that signs now: the newest one in its validity (or, if every key's validity has ended,
+    /// the newest one begun — receipts are never left unsigned).
+    fn current(ring: &Ring, now: &str) -> Option<usize> {
+        ring.receipt
+            .iter()
+            .rposition(|k| k.signs_at(now))
+            .or_else(|| {
+                ring.receipt
+                    .iter()
+                    .rposition(|k| k.not_before.as_str() <= now)
+            })
+            .or_else(|| ring.receipt.len().checked_sub(1))
+    }
+
+    /// The public key of the key that signs now.
+    pub fn public_key(&self) -> VerifyingKey {
+        let ring = self.ring();
+        Signer::current(&ring, &self.now())
+            .map(|i| ring.receipt[i].public_key())
+            .unwrap_or_else(|| SigningKey::from_bytes(&[0; 32]).verifying_key())
+    }
+
+    /// The id of the key that signs now.
+    pub fn kid(&self) -> String {
+        let ring = self.ring();
+        Signer::current(&ring, &self.now())
+            .map(|i| ring.receipt[i].kid.clone())
+            .unwrap_or_default()
+    }
+
+    /// Signature over the canonical payload with the current key, base64url without padding, and
+    /// that key's id.
+    pub fn sign_now(&self, p: &ReceiptPayload<'_>) -> (String, String) {
+        let ring = self.ring();
+        match Signer::current(&ring, &self.now()) {
+            Some(i) => {
+                let k = &ring.receipt[i];
+                (
+                    k.kid.clone(),
+                    URL_SAFE_NO_PAD.encode(k.key.sign(p.canonical().as_bytes()).to_bytes()),
+                )
+            }
+            None => (String::new(), String::new()),
         }
     }
 
-    pub fn kid(&self) -> &str {
-        &self.kid
-    }
-
-    pub fn public_key(&self) -> VerifyingKey {
-        self.key.verifying_key()
-    }
-
-    /// Signature over the canonical payload, base64url without padding.
+    /// Signature over the canonical payload with the current key, base64url without padding.
     pub fn sign(&self, p: &ReceiptPayload<'_>) -> String {
-        URL_SAFE_NO_PAD.encode(self.key.sign(p.canonical().as_bytes()).to_bytes())
+        self.sign_now(p).1
     }
 
+    /// Whether `sig_b64` is the signature of key `kid` over `p`, and that key had not been retired
+    /// when the receipt was issued (`issued_at`): a retired key verifies what it signed while it was
+    /// in service, and nothing dated after. (An extension re-signs an older receipt with the key
+    /// current then, so a key's `not_before` bounds when it signed, not the receipt's `issued_at`.)
+    pub fn verify_receipt(&self, p: &ReceiptPayload<'_>, kid: &str, sig_b64: &str) -> bool {
+        let ring = self.ring();
+        ring.receipt.iter().any(|k| {
+            k.kid == kid
+                && k.not_after.as_deref().is_none_or(|a| p.issued_at < a)
+                && verify_with(&k.public_key(), &p.canonical(), sig_b64)
+        })
+    }
+
+    /// With any key of the ring, whatever its validity (tests of the signature alone).
     pub fn verify(&self, p: &ReceiptPayload<'_>, sig_b64: &str) -> bool {
-        verify_with(&self.public_key(), &p.canonical(), sig_b64)
+        let ring = self.ring();
+        ring.receipt
+            .iter()
+            .any(|k| verify_with(&k.public_key(), &p.canonical(), sig_b64))
     }
 
-    /// The applicant's access token for a filing: derived (HMAC) from the filing number and the
-    /// client's Idempotency-Key, so a retried request gets the same token back while only its hash is
-    /// stored.
-    pub fn access_token(&self, filing_no: &str, idempotency_key: &str) -> String {
-        let mut m = match Hmac::<Sha256>::new_from_slice(&self.token_key) {
-            Ok(m) => m,
-            Err(_) => return String::new(), // unreachable: HMAC takes any key length
-        };
-        m.update(filing_no.as_bytes());
-        m.update(b"\0");
-        m.update(idempotency_key.as_bytes());
-        format!(
-            "anb_a_{}",
-            URL_SAFE_NO_PAD.encode(m.finalize().into_bytes())
-        )
+    /// The token secret of a filing created at `created_at`: the newest begun by then.
+    fn token_secret<R>(&self, created_at: &str, f: impl FnOnce(&TokenSecret) -> R) -> Option<R> {
+        let ring = self.ring();
+        let t = ring
+            .token
+            .iter()
+            .rev()
+            .find(|t| t.not_before.as_str() <= created_at)
+            .or_else(|| ring.token.first())?;
+        Some(f(t))
+    }
+
+    /// The applicant's access token for a filing created at `created_at`: derived (HMAC) from the
+    /// filing number and the client's Idempotency-Key, so a retried request gets the same token back
+    /// while only its hash is stored.
+    pub fn access_token(&self, created_at: &str, filing_no: &str, idempotency_key: &str) -> String {
+        self.token_secret(created_at, |t| {
+            format!(
+                "anb_a_{}",
+                hmac_b64(&t.token_key, filing_no, idempotency_key)
+            )
+        })
+        .unwrap_or_default()
     }
 
     /// The access code of the contractor named in a filing (rules.md §10, *product policy*): derived
     /// like the applicant's, from the filing number and the Idempotency-Key, under a key of its own
     /// (so neither code can be computed from the other), and with its own prefix `anb_c_`. It is not
     /// stored at all, not even hashed: a request bearing it is checked by deriving it again.
-    pub fn contractor_token(&self, filing_no: &str, idempotency_key: &str) -> String {
-        let mut m = match Hmac::<Sha256>::new_from_slice(&self.contractor_key) {
-            Ok(m) => m,
-            Err(_) => return String::new(), // unreachable: HMAC takes any key length
-        };
-        m.update(filing_no.as_bytes());
-        m.update(b"\0");
-        m.update(idempotency_key.as_bytes());
-        format!(
-            "{CONTRACTOR_TOKEN_PREFIX}{}",
-            URL_SAFE_NO_PAD.encode(m.finalize().into_bytes())
-        )
+    pub fn contractor_token(
+        &self,
+        created_at: &str,
+        filing_no: &str,
+        idempotency_key: &str,
+    ) -> String {
+        self.token_secret(created_at, |t| {
+            format!(
+                "{CONTRACTOR_TOKEN_PREFIX}{}",
+                hmac_b64(&t.contractor_key, filing_no, idempotency_key)
+            )
+        })
+        .unwrap_or_default()
     }
 
-    /// JSON for `GET /api/v1/keys`.
+    /// JSON for `GET /api/v1/keys`: every receipt key, with its validity and status.
     pub fn jwks(&self) -> serde_json::Value {
-        let pk = self.public_key();
+        let ring = self.ring();
+        let now = self.now();
+        let keys: Vec<serde_json::Value> = ring
+            .receipt
+            .iter()
+            .map(|k| {
+                let pk = k.public_key();
+                serde_json::json!({
+                    "kid": k.kid, "alg": "Ed25519", "kty": "OKP", "crv": "Ed25519", "use": "sig",
+                    "x": URL_SAFE_NO_PAD.encode(pk.as_bytes()),
+                    "public_key_base64": STANDARD.encode(pk.as_bytes()),
+                    "public_key_hex": hex(pk.as_bytes()),
+                    "not_before": (!k.not_before.is_empty()).then_some(&k.not_before),
+                    "not_after": k.not_after,
+                    "status": k.status(&now),
+                })
+            })
+            .collect();
         serde_json::json!({
-            "keys": [{
-                "kid": self.kid, "alg": "Ed25519", "kty": "OKP", "crv": "Ed25519", "use": "sig",
-                "x": URL_SAFE_NO_PAD.encode(pk.as_bytes()),
-                "public_key_base64": STANDARD.encode(pk.as_bytes()),
-                "public_key_hex": hex(pk.as_bytes()),
-            }],
+            "keys": keys,
+            "current": Signer::current(&ring, &now).map(|i| ring.receipt[i].kid.clone()),
             "payload_format": "ANBEI1;<receipt_no>;<ruleset>;<scope>;<high_risk 0|1>;<street>;<valid_until>;<issued_at>",
             "signature_encoding": "base64url, no padding, Ed25519 over the UTF-8 payload",
             "qr_format": "<public url>/v/<receipt_no>#<payload>;<kid>;<signature>",
+            "validity": "a receipt verifies with the key named by its kid if that key's not_after is unset or later than the receipt's issued_at; only the key with status `current` signs",
         })
     }
 }
 
+fn hmac_b64(key: &[u8; 32], filing_no: &str, idempotency_key: &str) -> String {
+    let mut m = match Hmac::<Sha256>::new_from_slice(key) {
+        Ok(m) => m,
+        Err(_) => return String::new(), // unreachable: HMAC takes any key length
+    };
+    m.update(filing_no.as_bytes());
+    m.update(b"\0");
+    m.update(idempotency_key.as_bytes());
+    URL_SAFE_NO_PAD.encode(m.finalize().into_bytes())
+}
+
 impl Sealer for Signer {
     fn seal(&self, receipt: &Receipt) -> Seal {
-        Seal {
-            kid: self.kid.clone(),
-            signature: self.sign(&receipt.payload()),
-        }
+        let (kid, signature) = self.sign_now(&receipt.payload());
+        Seal { kid, signature }
     }
 
-    /// SHA-256 (hex) of [`Signer::access_token`] — the only form in which the token is stored.
+    /// SHA-256 (hex) of [`Signer::access_token`] for a filing created now — the only form in which
+    /// the token is stored.
     fn access_token_hash(&self, filing_no: &str, idempotency_key: &str) -> String {
-        sha256_hex(self.access_token(filing_no, idempotency_key).as_bytes())
+        sha256_hex(
+            self.access_token(&self.now(), filing_no, idempotency_key)
+                .as_bytes(),
+        )
     }
 }
 
@@ -313,14 +519,20 @@ mod tests {
             ..p.clone()
         };
         assert!(!s.verify(&q, &sig));
-        assert_eq!(s.access_token("F-1", "k"), s.access_token("F-1", "k"));
-        assert_ne!(s.access_token("F-1", "k"), s.access_token("F-1", "k2"));
+        assert_eq!(
+            s.access_token("", "F-1", "k"),
+            s.access_token("", "F-1", "k")
+        );
+        assert_ne!(
+            s.access_token("", "F-1", "k"),
+            s.access_token("", "F-1", "k2")
+        );
         // The contractor's code: stable, its own prefix, and neither code derivable from the other.
-        let c = s.contractor_token("F-1", "k");
-        assert_eq!(c, s.contractor_token("F-1", "k"));
+        let c = s.contractor_token("", "F-1", "k");
+        assert_eq!(c, s.contractor_token("", "F-1", "k"));
         assert!(c.starts_with(CONTRACTOR_TOKEN_PREFIX), "{c}");
-        assert_ne!(c[6..], s.access_token("F-1", "k")[6..]);
-        assert_ne!(c, s.contractor_token("F-2", "k"));
+        assert_ne!(c[6..], s.access_token("", "F-1", "k")[6..]);
+        assert_ne!(c, s.contractor_token("", "F-2", "k"));
     }
 
     /// The store's seal is this key's signature over the receipt's payload, under this key's id; the
@@ -332,7 +544,7 @@ mod tests {
         let seal = s.seal(&r);
         assert_eq!(seal.kid, s.kid());
         assert!(verify_with(
-            &s.public_key(),
+            &s.ring().receipt[0].public_key(),
             &r.payload().canonical(),
             &seal.signature
         ));
@@ -341,10 +553,43 @@ mod tests {
             !s.verify(&r.payload(), &seal.signature),
             "the seal covers valid_until"
         );
-        let token = s.access_token("F-1", "k");
+        let token = s.access_token("", "F-1", "k");
         assert_eq!(
             s.access_token_hash("F-1", "k"),
             sha256_hex(token.as_bytes())
+        );
+    }
+
+    /// The access-code secret is chosen by the filing's `created_at`: a filing made before the keyring
+    /// keeps the code derived from the old seed; one made after gets a code from the new secret.
+    #[test]
+    fn access_codes_follow_the_secret_of_their_filing_s_time() {
+        let old = Signer::from_seed([7; 32]);
+        let t = "2026-11-23T10:00:00.000+08:00";
+        let s = Signer::from_seed([7; 32]);
+        s.install(Ring {
+            receipt: vec![ReceiptKey::new([7; 32], "", None)],
+            token: vec![
+                TokenSecret::new("tok_legacy", [7; 32], "", Some(t)),
+                TokenSecret::new("tok_new", [8; 32], t, None),
+            ],
+        });
+        let before = "2026-11-22T09:00:00.000+08:00";
+        assert_eq!(
+            s.access_token(before, "F-1", "k"),
+            old.access_token("", "F-1", "k")
+        );
+        assert_eq!(
+            s.contractor_token(before, "F-1", "k"),
+            old.contractor_token("", "F-1", "k")
+        );
+        assert_ne!(
+            s.access_token(t, "F-1", "k"),
+            old.access_token("", "F-1", "k")
+        );
+        assert_ne!(
+            s.contractor_token(t, "F-1", "k"),
+            old.contractor_token("", "F-1", "k")
         );
     }
 

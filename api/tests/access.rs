@@ -175,7 +175,8 @@ async fn applicant_token_opens_only_its_own_registration(b: Backend) {
         .await
         .unwrap();
     assert_eq!(r.status().as_u16(), 401);
-    // Unknown filing numbers answer like a wrong token would not reveal existence to the public.
+    // An unknown filing number answers as a wrong access code does (issue 16): the status does not
+    // reveal which numbers exist.
     assert_eq!(
         app.get(
             "/api/v1/registrations/F-bantian-20261123-999999",
@@ -183,7 +184,7 @@ async fn applicant_token_opens_only_its_own_registration(b: Backend) {
         )
         .await
         .0,
-        404
+        401
     );
 }
 

@@ -180,12 +180,15 @@ async fn signing_key_unreadable_or_corrupt_refuses_to_start() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// The keys live in the keyring, sealed under the key-encryption key (keyring.rs): without that key
+/// — or with the keyring gone while the database holds filings — the service refuses to start rather
+/// than sign with new keys beside receipts nobody could verify any more.
 async fn key_missing_with_filings(b: Backend) {
     let app = spawn(b).await;
     let body = app.filing(ordinary_facts()).await;
     assert_eq!(app.file("key-1", &body).await.0, 201);
-    let key = anbei_api::signing::key_path(app.data_dir());
-    std::fs::rename(&key, key.with_extension("moved")).unwrap();
+    let kek = app.data_dir().join(anbei_api::keyring::KEK_FILE);
+    std::fs::rename(&kek, kek.with_extension("moved")).unwrap();
     let mut cfg = Config::new(app.data_dir());
     cfg.listen = "127.0.0.1:0".into();
     // The first server still runs in this process and holds the SQLite data directory's lock; a
@@ -199,13 +202,20 @@ async fn key_missing_with_filings(b: Backend) {
     }
     let e = build(cfg.clone()).await.err().expect("must refuse");
     assert!(
+        e.contains("keyring.kek") && e.contains("does not exist") && e.contains("restore"),
+        "unclear message: {e}"
+    );
+    assert!(!kek.exists(), "no new key-encryption key left behind");
+    // With the key restored it starts, and old receipts still verify.
+    std::fs::rename(kek.with_extension("moved"), &kek).unwrap();
+    assert!(build(cfg.clone()).await.is_ok());
+    // The keyring lost (and no key file of an earlier version to import) beside filings: refused.
+    app.sql("DELETE FROM keyring").await;
+    let e = build(cfg).await.err().expect("must refuse");
+    assert!(
         e.contains("missing") && e.contains("restore"),
         "unclear message: {e}"
     );
-    assert!(!key.exists(), "no new key left behind");
-    // With the key restored it starts, and old receipts still verify.
-    std::fs::rename(key.with_extension("moved"), &key).unwrap();
-    assert!(build(cfg).await.is_ok());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -26,8 +26,7 @@ both_backends!(
 
 /// A PNG upload (its signature is what the service sniffs).
 async fn upload_png(app: &TestApp, tag: &str) -> String {
-    let mut bytes = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
-    bytes.extend_from_slice(tag.as_bytes());
+    let bytes = png(tag);
     let resp = app
         .http
         .post(app.url("/api/v1/uploads"))

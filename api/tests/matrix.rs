@@ -417,7 +417,7 @@ async fn every_route_refuses_exactly_the_callers_rules_10_refuses(b: Backend) {
             };
             if *method != "GET" && *method != "DELETE" {
                 r = if *route == "/api/v1/uploads" {
-                    r.body(b"%PDF-1.4 matrix".to_vec())
+                    r.body(b"%PDF-1.4 matrix\n%%EOF\n".to_vec())
                 } else if *route == "/api/v1/registrations" {
                     r.header("Idempotency-Key", format!("matrix-post-{n}"))
                         .json(&app.filing(ordinary_facts()).await)

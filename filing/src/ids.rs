@@ -238,6 +238,35 @@ pub fn as_given(s: &str) -> Cow<'_, str> {
     Cow::Borrowed(s)
 }
 
+/// Whether `c` is refused in any text field — the one list the server and the browser check
+/// (API.md, issue 16): control characters; zero-width and joining characters (U+200B–U+200F,
+/// U+2060–U+2064, U+FEFF); bidirectional controls (U+061C, U+202A–U+202E, U+2066–U+2069); the soft
+/// hyphen U+00AD; the Hangul fillers and the Braille blank that render as nothing (U+115F, U+1160,
+/// U+3164, U+FFA0, U+2800); line and paragraph separators (U+2028, U+2029); tag characters
+/// (U+E0000–U+E007F); and variation selectors (U+FE00–U+FE0F, U+E0100–U+E01EF), which make two names
+/// that look the same differ. Each lets text look like other text, or hide.
+pub fn refused_char(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{00AD}'
+                | '\u{061C}'
+                | '\u{115F}'
+                | '\u{1160}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{2028}'..='\u{202E}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{2800}'
+                | '\u{3164}'
+                | '\u{FE00}'..='\u{FE0F}'
+                | '\u{FEFF}'
+                | '\u{FFA0}'
+                | '\u{E0000}'..='\u{E007F}'
+                | '\u{E0100}'..='\u{E01EF}'
+        )
+}
+
 /// Checks a free-text field: normalised, trimmed, no control characters, 1..=`max` characters.
 pub fn text(s: &str, max: usize, normalise: Normalise) -> Result<String, Msg> {
     let normalised = normalise(s);
@@ -245,10 +274,7 @@ pub fn text(s: &str, max: usize, normalise: Normalise) -> Result<String, Msg> {
     if t.is_empty() {
         return Err(Msg::Required);
     }
-    if t.chars().any(|c| {
-        c.is_control()
-            || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
-    }) {
+    if t.chars().any(refused_char) {
         return Err(Msg::ControlCharacter);
     }
     let got = t.chars().count();
@@ -261,6 +287,47 @@ pub fn text(s: &str, max: usize, normalise: Normalise) -> Result<String, Msg> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every invisible or formatting character API.md promises to refuse is refused, inside a name
+    /// as in any text field; ordinary Chinese, Latin and punctuation pass.
+    #[test]
+    fn invisible_and_formatting_characters_are_refused() {
+        for c in [
+            '\u{2060}',
+            '\u{3164}',
+            '\u{115F}',
+            '\u{FFA0}',
+            '\u{2800}',
+            '\u{061C}',
+            '\u{00AD}',
+            '\u{E0041}',
+            '\u{E007F}',
+            '\u{2028}',
+            '\u{2029}',
+            '\u{FE0F}',
+            '\u{E0100}',
+            '\u{200B}',
+            '\u{202E}',
+            '\u{FEFF}',
+            '\u{0007}',
+        ] {
+            assert!(refused_char(c), "U+{:04X}", c as u32);
+            assert_eq!(
+                text(&format!("张{c}三"), 50, as_given),
+                Err(Msg::ControlCharacter),
+                "U+{:04X}",
+                c as u32
+            );
+        }
+        for ok in [
+            "张三",
+            "O'Brien-Smith",
+            "深圳市龙岗区坂田街道（一期）3号楼",
+            "A·B",
+        ] {
+            assert_eq!(text(ok, 200, as_given).as_deref(), Ok(ok));
+        }
+    }
 
     /// GB 11643-1999 and its published example (11010519491231002X).
     #[test]

@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { readFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, startServer, launch, axe } from './harness.mjs';
+import { ROOT, startServer, launch, axe, pngImage } from './harness.mjs';
 
 const BIN = process.env.ANBEI_BIN || join(ROOT, 'target', 'release', 'anbei');
 const SHOTS = join(ROOT, 'tests', 'browser', 'screenshots');
@@ -37,7 +37,7 @@ async function upload(bytes, type) {
 
 /** A tiny PDF (the service sniffs the signature). */
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n', 'latin1');
-const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
+const PNG = pngImage(2, 2, () => [200, 200, 200]);
 
 /** Files `facts` in `street`, uploading what it asks for; returns the registration. */
 async function file(facts, street) {

@@ -58,6 +58,9 @@ fn text(k: Key) -> &'static str {
         Key::BadQuery => "{error}",
         Key::EmptyUpload => "the upload is empty",
         Key::UploadType => "only PDF, JPEG or PNG files are accepted (judged by content)",
+        Key::UploadStructure => {
+            "the file is truncated or damaged: not a well-formed {actual}; export or photograph it again and upload that"
+        }
         Key::UploadTypeMismatch => {
             "the declared type {declared} does not match the content ({actual})"
         }

@@ -76,6 +76,7 @@ keys! {
     UploadType,
     /// `{declared}`, `{actual}`.
     UploadTypeMismatch,
+    UploadStructure,
     IdempotencyKeyRequired,
     IdempotencyKeyInvalid,
     // Who may do what (403).

@@ -54,6 +54,9 @@ fn text(k: Key) -> &'static str {
         Key::EmptyUpload => "上传内容为空",
         Key::UploadType => "只接受 PDF、JPEG 或 PNG 文件（按文件内容判断）",
         Key::UploadTypeMismatch => "声明的类型 {declared} 与文件内容（{actual}）不符",
+        Key::UploadStructure => {
+            "文件不完整或已损坏：不是结构完整的 {actual} 文件，请重新导出或重新拍摄后上传"
+        }
         Key::IdempotencyKeyRequired => "缺少 Idempotency-Key 请求头",
         Key::IdempotencyKeyInvalid => "Idempotency-Key 应为 1—255 个可见 ASCII 字符",
         Key::OfficersOnly => "仅限街道工作人员",

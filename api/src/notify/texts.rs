@@ -287,7 +287,9 @@ pub fn render(
     if matches!(kind, Kind::Filed | Kind::Registered)
         && payload.get("access_code") == Some(&Value::Bool(true))
     {
-        let code = s.signer.access_token(&rec.filing_no, &rec.idempotency_key);
+        let code = s
+            .signer
+            .access_token(&rec.created_at, &rec.filing_no, &rec.idempotency_key);
         lines.push(String::new());
         lines.push(l.fill(Key::NotifyAccessCode, &[("code", &code)]));
         put("access_code", Value::String(code));

@@ -73,8 +73,11 @@ pub async fn pledge(State(s): State<AppState>) -> Response {
     }
 }
 
-/// The Ed25519 public keys that sign receipts (JWK-like), and the signed payload's format.
-#[utoipa::path(get, path = "/api/v1/keys", tag = "receipts", responses((status = 200, description = "public keys", body = Object)))]
+/// Every Ed25519 public key that has signed receipts (JWK-like), each with `not_before`, `not_after`
+/// and `status` (`current`: signs now; `retired`: verifies receipts issued before its `not_after`;
+/// `next`: published ahead, signs from `not_before`), the current key's id, and the signed payload's
+/// format.
+#[utoipa::path(get, path = "/api/v1/keys", tag = "receipts", responses((status = 200, description = "public keys with their validity and status; `current`: the kid that signs now", body = Object)))]
 pub async fn keys(State(s): State<AppState>) -> Json<serde_json::Value> {
     Json(s.signer.jwks())
 }

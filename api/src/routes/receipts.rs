@@ -53,7 +53,7 @@ pub struct Verification {
 pub fn verification(s: &AppState, rec: &FilingRecord) -> Result<Verification, ApiError> {
     let r = rec.receipt.as_ref().ok_or(ApiError::NotFound)?;
     let f: Filing = serde_json::from_str(&rec.request).map_err(ApiError::internal)?;
-    let signature_valid = r.kid == s.signer.kid() && s.signer.verify(&r.payload(), &r.signature);
+    let signature_valid = s.signer.verify_receipt(&r.payload(), &r.kid, &r.signature);
     let status = effective_state(rec, s.today());
     let contractor = f.contractor.public_name();
     Ok(Verification {

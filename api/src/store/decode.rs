@@ -7,8 +7,8 @@ use super::manage::{FindingRow, InspectionRow, RectificationRow, ReferralRow};
 use super::staff::{AccountRow, AuditRow, QueueEntry, SessionRow, TokenRow};
 use super::stats::StatRow;
 use super::{
-    Event, FilingRecord, FilterColumns, LedgerEntry, OutboxRow, Receipt, Status, StoreError,
-    UploadMeta,
+    Event, FilingRecord, FilterColumns, KeyRow, LedgerEntry, OutboxRow, Receipt, Status,
+    StoreError, UploadMeta,
 };
 use crate::lifecycle::{Action, Actor};
 
@@ -263,6 +263,16 @@ decode_columns!(UploadMeta {
     sha256: text("sha256"),
     size: int("size"),
     content_type: text("content_type"),
+    created_at: text("created_at"),
+});
+
+decode_columns!(KeyRow {
+    kid: text("kid"),
+    purpose: text("purpose"),
+    public_key: text("public_key"),
+    sealed: text("sealed"),
+    not_before: text("not_before"),
+    not_after: maybe_text("not_after"),
     created_at: text("created_at"),
 });
 

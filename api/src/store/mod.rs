@@ -662,6 +662,26 @@ pub trait Store: Send + Sync {
     fn inspection_list(&self, f: InspectionFilter) -> Fut<'_, Vec<InspectionRow>>;
     /// The statistics' grouped counts for one period and coverage (`sql/stats.rs`).
     fn statistics(&self, f: stats::StatsFilter) -> Fut<'_, stats::StatsRows>;
+
+    /// The keyring (`keyring.rs`): every entry, oldest `not_before` first.
+    fn keyring_list(&self) -> Fut<'_, Vec<KeyRow>>;
+    /// Adds an entry (kept as it is if its kid exists).
+    fn keyring_insert(&self, k: KeyRow) -> Fut<'_, ()>;
+    /// Sets when an entry stops signing / deriving.
+    fn keyring_retire(&self, kid: String, not_after: String) -> Fut<'_, ()>;
+}
+
+/// One keyring entry as stored (see `migrations/0008_keyring.sql`); the secret only sealed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeyRow {
+    pub kid: String,
+    /// `receipt` or `token`.
+    pub purpose: String,
+    pub public_key: String,
+    pub sealed: String,
+    pub not_before: String,
+    pub not_after: Option<String>,
+    pub created_at: String,
 }
 
 /// `drafts` with an empty target given `filing_no` (a new filing's entry, before it had a number).

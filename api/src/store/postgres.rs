@@ -711,6 +711,18 @@ impl Store for PgStore {
         Box::pin(async move { self.fetch_pooled(msql::finding_by_id(&id)).await })
     }
 
+    fn keyring_list(&self) -> Fut<'_, Vec<KeyRow>> {
+        Box::pin(async move { self.fetch_all_pooled(sql::all_keys()).await })
+    }
+
+    fn keyring_insert(&self, k: KeyRow) -> Fut<'_, ()> {
+        Box::pin(async move { self.execute_pooled(sql::insert_key(&k)).await })
+    }
+
+    fn keyring_retire(&self, kid: String, not_after: String) -> Fut<'_, ()> {
+        Box::pin(async move { self.execute_pooled(sql::retire_key(&kid, &not_after)).await })
+    }
+
     fn statistics(&self, f: super::stats::StatsFilter) -> Fut<'_, super::stats::StatsRows> {
         Box::pin(async move {
             let mut c = self.pool.acquire().await.map_err(db)?;

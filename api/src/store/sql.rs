@@ -5,7 +5,7 @@
 //! plan) both forms stand here side by side. What only one backend does — numbering (SQLite in memory,
 //! PostgreSQL's counter rows) and PostgreSQL's `UNNEST` group inserts — stays with that backend.
 
-use super::{Event, FilingUpdate, ListFilter, NewFiling, Receipt, UploadMeta};
+use super::{Event, FilingUpdate, KeyRow, ListFilter, NewFiling, Receipt, UploadMeta};
 use std::sync::OnceLock;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -250,6 +250,29 @@ query!(
 
 query!(upload_by_id(id: &'a str) -> 1 =
     ["SELECT id, sha256, size, content_type, created_at FROM uploads WHERE id = $1"] [Arg::Text(id)]);
+
+query!(
+    /// A keyring entry; an entry another instance wrote first (same kid) is kept.
+    insert_key(k: &'a KeyRow) -> 7 = [
+        "INSERT INTO keyring (kid, purpose, public_key, sealed, not_before, not_after, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (kid) DO NOTHING"
+    ] [
+        Arg::Text(&k.kid),
+        Arg::Text(&k.purpose),
+        Arg::Text(&k.public_key),
+        Arg::Text(&k.sealed),
+        Arg::Text(&k.not_before),
+        Arg::MaybeText(k.not_after.as_deref()),
+        Arg::Text(&k.created_at),
+    ]
+);
+
+query!(retire_key(kid: &'a str, not_after: &'a str) -> 2 =
+    ["UPDATE keyring SET not_after = $2 WHERE kid = $1"] [Arg::Text(kid), Arg::Text(not_after)]);
+
+query!(all_keys() -> 0 =
+    ["SELECT kid, purpose, public_key, sealed, not_before, not_after, created_at FROM keyring \
+      ORDER BY not_before, created_at, kid"] []);
 
 query!(migration_done(version: i64) -> 1 =
     ["SELECT version FROM anbei_migrations WHERE version = $1"] [Arg::Int(version)]);

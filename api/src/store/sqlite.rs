@@ -634,6 +634,18 @@ impl Store for SqliteStore {
         self.read_now(|c| fetch(c, msql::finding_by_id(id)))
     }
 
+    fn keyring_list(&self) -> Fut<'_, Vec<KeyRow>> {
+        self.read_now(|c| fetch_all(c, sql::all_keys()))
+    }
+
+    fn keyring_insert(&self, k: KeyRow) -> Fut<'_, ()> {
+        self.write(move |c| execute(c, sql::insert_key(&k)).map(|_| ()))
+    }
+
+    fn keyring_retire(&self, kid: String, not_after: String) -> Fut<'_, ()> {
+        self.write(move |c| execute(c, sql::retire_key(&kid, &not_after)).map(|_| ()))
+    }
+
     fn statistics(&self, f: super::stats::StatsFilter) -> Fut<'_, super::stats::StatsRows> {
         self.read_now(move |c| {
             let mut out = Vec::new();

@@ -232,7 +232,7 @@ pub(super) async fn uploads_checked_by_content_and_size(b: Backend) {
             (st, ct, r.json::<Value>().await.unwrap_or(Value::Null))
         }
     };
-    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    let png = png("filing");
     let (st, _, v) = up(png.clone(), "image/png").await;
     assert_eq!(st, 201);
     assert_eq!(v["content_type"], "image/png");
@@ -244,8 +244,42 @@ pub(super) async fn uploads_checked_by_content_and_size(b: Backend) {
     );
     let (_, _, again) = up(png.clone(), "application/octet-stream").await;
     assert_eq!(again["upload_id"], id.as_str(), "content-addressed");
-    let (st, _, _) = up(b"\xff\xd8\xff\xe0JFIF".to_vec(), "image/jpeg").await;
+    let (st, _, _) = up(b"\xff\xd8\xff\xe0JFIF\xff\xd9".to_vec(), "image/jpeg").await;
     assert_eq!(st, 201);
+    // Issue 16 (item 8): the type is judged by structure too, not only the first bytes. A truncated
+    // PDF, PNG or JPEG, a PNG with a wrong CRC or with data stitched after IEND: 415, in zh and en.
+    let mut bad_crc = png.clone();
+    let n = bad_crc.len();
+    bad_crc[n - 20] ^= 1;
+    let mut stitched = png.clone();
+    stitched.extend_from_slice(b"<script>");
+    for (name, body, ct) in [
+        (
+            "pdf without %%EOF",
+            b"%PDF-1.4\n1 0 obj".to_vec(),
+            "application/pdf",
+        ),
+        ("png cut short", png[..png.len() - 6].to_vec(), "image/png"),
+        ("png bad crc", bad_crc, "image/png"),
+        ("png data after IEND", stitched, "image/png"),
+        (
+            "jpeg cut short",
+            b"\xff\xd8\xff\xe0JFIF".to_vec(),
+            "image/jpeg",
+        ),
+    ] {
+        let (st, _, p) = up(body, ct).await;
+        assert_eq!(st, 415, "{name}: {p}");
+        assert_eq!(p["code"], "UNSUPPORTED_MEDIA_TYPE", "{name}");
+        assert!(
+            p["detail_zh"].as_str().unwrap().contains("损坏"),
+            "{name}: {p}"
+        );
+        assert!(
+            p["detail"].as_str().unwrap().contains("damaged"),
+            "{name}: {p}"
+        );
+    }
     // A PDF by name only, or a PNG declared as PDF: refused.
     let (st, ct, p) = up(b"hello, I am text".to_vec(), "application/pdf").await;
     assert_eq!((st, ct.as_str()), (415, "application/problem+json"));
@@ -258,7 +292,8 @@ pub(super) async fn uploads_checked_by_content_and_size(b: Backend) {
     assert_eq!(st, 413);
     assert_eq!(p["code"], "PAYLOAD_TOO_LARGE");
     let mut max = b"%PDF-1.4\n".to_vec();
-    max.resize(10 * 1024 * 1024, b' ');
+    max.resize(10 * 1024 * 1024 - 6, b' ');
+    max.extend_from_slice(b"%%EOF\n");
     assert_eq!(
         up(max, "application/pdf").await.0,
         201,

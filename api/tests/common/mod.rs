@@ -312,6 +312,28 @@ impl TestApp {
     }
 }
 
+/// A well-formed 1×1 PNG (signature, IHDR, a `tEXt` chunk carrying `tag` so that each is its own
+/// upload, IDAT, IEND — every CRC right): what the upload's structure check accepts.
+pub fn png(tag: &str) -> Vec<u8> {
+    fn chunk(out: &mut Vec<u8>, kind: &[u8], data: &[u8]) {
+        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        out.extend_from_slice(kind);
+        out.extend_from_slice(data);
+        out.extend_from_slice(&anbei_api::routes::uploads::crc32(&[kind, data]).to_be_bytes());
+    }
+    let mut out = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
+    chunk(&mut out, b"IHDR", &[0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0]);
+    chunk(&mut out, b"tEXt", format!("Comment\0{tag}").as_bytes());
+    // zlib stream of one scanline: filter byte 0 and one grey pixel
+    chunk(
+        &mut out,
+        b"IDAT",
+        &[0x78, 0x9C, 0x63, 0x60, 0x00, 0x00, 0x00, 0x02, 0x00, 0x01],
+    );
+    chunk(&mut out, b"IEND", &[]);
+    out
+}
+
 /// A response's Content-Type ("" when it has none).
 pub fn content_type(r: &reqwest::Response) -> String {
     r.headers()

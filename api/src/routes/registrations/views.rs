@@ -248,8 +248,10 @@ pub fn filed_response(s: &AppState, rec: &FilingRecord, key: &str) -> Result<Res
     let head = FiledHead {
         filing_no: &rec.filing_no,
         status: rec.status.into(),
-        access_token: s.signer.access_token(&rec.filing_no, key),
-        contractor_access_token: s.signer.contractor_token(&rec.filing_no, key),
+        access_token: s.signer.access_token(&rec.created_at, &rec.filing_no, key),
+        contractor_access_token: s
+            .signer
+            .contractor_token(&rec.created_at, &rec.filing_no, key),
         acceptance_due: rec.acceptance_due.as_deref(),
         receipt: rec.receipt.as_ref().map(|r| receipt_view(s, r)),
     };

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Issue 16: receipts/s of two builds side by side in one run (old = before the keyring, new = this
+# build), alternating old/new each round so that the shared machine's load falls on both alike.
+# Closed loop, 256 connections; SQLite, and PostgreSQL unless SKIP_PG=1 (a fresh schema per run).
+# Usage: OLD=/path/to/old/anbei NEW=/path/to/new/anbei [ANBEI_BENCH_GEN=loadgen] bench/security-ab.sh [SECONDS] [ROUNDS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECS="${1:-8}"
+ROUNDS="${2:-2}"
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
+bench_init secab 18097
+trap bench_cleanup EXIT
+GEN="${ANBEI_BENCH_GEN:-target/release/examples/loadgen}"
+echo "machine: $(nproc) cores; load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+one() { # $1 = build label, $2 = binary, $3 = store
+  BIN="$2"
+  local label="$1-$3-$RANDOM"
+  if [ "$3" = pg ]; then
+    psql "$PG_URL" -qc "DROP SCHEMA IF EXISTS $SCHEMA CASCADE" >/dev/null; create_pg_schema
+    start_server "$label" DATABASE_URL="$PG_URL" ANBEI_DB_SCHEMA="$SCHEMA"
+  else
+    start_server "$label"
+  fi
+  local out
+  out=$("$GEN" receipts --concurrency 256 --url "$URL" --seconds "$SECS")
+  stop_server
+  echo "$3 $1 $(sed -E 's/.*"per_s":([0-9.]+).*/\1/' <<<"$out") receipts/s  load1=$(cut -d' ' -f1 /proc/loadavg)"
+}
+stores=(sqlite)
+if [ "${SKIP_PG:-0}" != 1 ]; then stores+=(pg); fi
+for s in "${stores[@]}"; do
+  for _ in $(seq 1 "$ROUNDS"); do
+    one old "$OLD" "$s"
+    one new "$NEW" "$s"
+  done
+done
