@@ -383,11 +383,7 @@ fn main() -> ExitCode {
             Cmd::Outbox { cmd } => outbox(cmd).await,
             Cmd::Backup { to, db } => backup(to, db).await,
             Cmd::Restore { from, data_dir } => restore(from, data_dir).await,
-    },
-    /// The keyring: receipt-signing keys and access-code secrets (SECURITY.md).
-    Keys {
-        #[command(subcommand)]
-        cmd: keys_cmd::KeysCmd,
+            Cmd::Keys { cmd } => keys_cmd::run(cmd).await,
         }
     });
     match result {
