@@ -65,4 +65,21 @@ mod tests {
             assert!(!zh.is_empty() && !en.is_empty(), "{k}");
         }
     }
+
+    #[test]
+    fn every_word_the_page_and_its_script_name_exists() {
+        let html = include_str!("../www/index.html");
+        let js = include_str!("../www/page.js");
+        let named = html
+            .split("data-w=\"")
+            .skip(1)
+            .chain(js.split("app.word('").skip(1))
+            .filter_map(|s| s.split(['"', '\'']).next());
+        let mut n = 0;
+        for k in named {
+            assert!(keys().any(|x| x == k), "{k} is not in data/words.tsv");
+            n += 1;
+        }
+        assert!(n > 20);
+    }
 }

@@ -125,6 +125,7 @@ test('a property manager pre-screens 20 jobs from the template, completes one in
       const opts = await input.locator('option').allTextContents();
       const pick = opts.includes('否') ? '否' : opts[1];
       await input.selectOption({ label: pick });
+      await tabTo(page, page.locator('form.question button[type="submit"]'));
     } else {
       await page.keyboard.type('5000');
     }
