@@ -174,7 +174,12 @@ impl<'e> Batch<'e> {
                 continue;
             };
             let cell = row.cells.get(i).map_or("", String::as_str);
-            match reader.read(&self.column_name(i), cell) {
+            let header = self
+                .head
+                .first()
+                .and_then(|h| h.get(i))
+                .map_or("", String::as_str);
+            match reader.read(header, cell) {
                 Ok(Some(v)) => {
                     facts.retain(|(f, _)| *f != fact);
                     facts.push((fact, v));

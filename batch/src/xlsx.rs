@@ -230,7 +230,7 @@ pub fn read_rows(bytes: &[u8]) -> Result<Vec<Vec<String>>, XlsxError> {
     let xml = String::from_utf8_lossy(&xml);
     let mut rows: Vec<Vec<String>> = Vec::new();
     let mut row: Vec<String> = Vec::new();
-    let (mut col, mut kind) = (0usize, String::new());
+    let (mut col, mut kind) = (0usize, b'v');
     let mut value = String::new();
     let mut in_row = false;
     let (mut in_v, mut in_is) = (false, false);
@@ -259,21 +259,25 @@ pub fn read_rows(bytes: &[u8]) -> Result<Vec<Vec<String>>, XlsxError> {
         }
         ("c", false) => {
             col = attr(t.attrs, "r").and_then(column_of).unwrap_or(row.len());
-            kind = attr(t.attrs, "t").unwrap_or("n").to_owned();
+            kind = match attr(t.attrs, "t") {
+                Some("s") => b's',
+                Some("b") => b'b',
+                _ => b'v',
+            };
             value.clear();
             if t.empty {
                 col = usize::MAX;
             }
         }
         ("c", true) if col != usize::MAX => {
-            let v = match kind.as_str() {
-                "s" => value
+            let v = match kind {
+                b's' => value
                     .trim()
                     .parse::<usize>()
                     .ok()
                     .and_then(|i| sst.get(i).cloned())
                     .unwrap_or_default(),
-                "b" => (if value.trim() == "1" { "TRUE" } else { "FALSE" }).to_owned(),
+                b'b' => (if value.trim() == "1" { "TRUE" } else { "FALSE" }).to_owned(),
                 _ => std::mem::take(&mut value),
             };
             if row.len() <= col {
@@ -355,7 +359,7 @@ pub fn write(sheets: &[Sheet]) -> Vec<u8> {
     for (i, s) in sheets.iter().enumerate() {
         let n = i + 1;
         types.push_str(&format!(r#"<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>"#));
-        wb.push_str(&format!(r#"<sheet name=""#));
+        wb.push_str(r#"<sheet name=""#);
         escape(&s.name, &mut wb);
         wb.push_str(&format!(r#"" sheetId="{n}" r:id="rId{n}"/>"#));
         rels.push_str(&format!(r#"<Relationship Id="rId{n}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet{n}.xml"/>"#));

@@ -2,6 +2,8 @@
 //! jobs of the parity corpus — 15 decided, 2 with a bad value, 3 with answers missing. Written from the
 //! corpus here (`ANBEI_BLESS=1` rewrites it), so the file and the corpus cannot drift apart.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers outside #[test] fns
+
 use anbei_batch::xlsx::{self, Cell, Sheet};
 use anbei_batch::{Batch, read_file};
 use anbei_core::{Date, Engine};

@@ -9,6 +9,8 @@
 //! Every readable row's verdict — scope, high risk and its triggers, documents, channels, street office,
 //! missing answers, or the refusal and its fields — must equal the CLI's.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers outside #[test] fns
+
 use anbei_batch::{Batch, Outcome, read_file};
 use anbei_core::{Date, Engine};
 use serde_json::Value;

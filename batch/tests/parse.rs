@@ -2,6 +2,8 @@
 //! and in GB18030, rows pasted from a sheet, every column type, unknown columns, empty rows, bad values,
 //! inline answers, the results workbook read back, and 10,000 rows.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers outside #[test] fns
+
 use anbei_batch::output::{self, RESULT_COLUMNS};
 use anbei_batch::sheet::columns;
 use anbei_batch::{Batch, Lang, Outcome, read_file, text, xlsx};
