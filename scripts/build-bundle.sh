@@ -96,4 +96,4 @@ for f in "${files[@]}"; do
   total_raw=$((total_raw+raw)); total_gz=$((total_gz+gz)); total_br=$((total_br+br))
 done
 printf '%-42s %9d %9d %9d  (bytes; budget: gzip ≤ %d)\n' total "$total_raw" "$total_gz" "$total_br" "$budget"
-if [ "$total_gz" -gt "$budget" ]; then echo "build-$crate: WARNING: bundle is over the $budget B gzip budget" >&2; fi
+if [ "$total_gz" -gt "$budget" ]; then echo "build-$crate: WARNING: bundle is over the $((budget / 1000)) KB gzip budget" >&2; fi

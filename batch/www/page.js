@@ -16,6 +16,7 @@
     document.title = app.word('title') + ' · 安备';
     $('lang').textContent = app.word('lang_switch');
     $('lang').lang = lang === 'en' ? 'zh-CN' : 'en';
+    document.querySelector('nav.pager').setAttribute('aria-label', app.word('pages'));
   };
   const show = (focusTable) => {
     if (!loaded) return;
