@@ -315,6 +315,30 @@ impl<'e> Batch<'e> {
         Ok(())
     }
 
+    /// Brings back a row opened in the interview: the answers of the interview's share link (`…#anbei=1~…`,
+    /// the format of [`share`]) are written into row `r`, each as an inline answer, and the row is decided
+    /// again. Returns how many answers were taken; a link that does not read is refused as a whole.
+    pub fn bring_back(&mut self, r: usize, link: &str) -> Result<usize, share::ShareError> {
+        let frag = link.rsplit_once('#').map_or(link.trim(), |(_, f)| f.trim());
+        let shared = share::decode(frag)?;
+        let mut n = 0;
+        for (key, v) in shared.answers {
+            let Some(f) = Fact::from_key(&key) else {
+                continue;
+            };
+            let text = match v {
+                ShareValue::Bool(b) => (if b { "是" } else { "否" }).to_owned(),
+                ShareValue::Num(x) => num_text(x),
+                ShareValue::Null => "无".to_owned(),
+                ShareValue::Code(c) => c,
+            };
+            if self.answer(r, f, &text).is_ok() {
+                n += 1;
+            }
+        }
+        Ok(n)
+    }
+
     /// Counts for the summary: (jobs, must register, need not, needs permit, high risk, incomplete, invalid).
     pub fn counts(&self) -> Counts {
         let mut c = Counts {

@@ -216,7 +216,9 @@ pub fn question_html(b: &Batch<'_>, lang: Lang, r: usize, error: Option<&str>) -
         r#" aria-describedby="q-help""#
     };
     if spec.ty == "number" {
-        h.push_str(&format!(r#"<input id="q-input" name="value" inputmode="decimal" autocomplete="off" required{invalid}>"#));
+        h.push_str(&format!(
+            r#"<input id="q-input" name="value" inputmode="decimal" autocomplete="off" required{invalid}>"#
+        ));
     } else {
         h.push_str(&format!(
             r#"<select id="q-input" name="value" required{invalid}><option value=""></option>"#
@@ -242,9 +244,11 @@ pub fn question_html(b: &Batch<'_>, lang: Lang, r: usize, error: Option<&str>) -
         ));
     }
     h.push_str(&format!(
-        r#"<div class="q-acts"><button type="submit">{}</button> <button type="button" data-act="cancel">{}</button></div></form>"#,
+        r#"<div class="q-acts"><button type="submit">{}</button> <button type="button" data-act="cancel">{}</button></div><p class="back"><label for="q-back">{}</label><br><input id="q-back" name="back" autocomplete="off"> <button type="button" data-act="back">{}</button></p></form>"#,
         esc(w(lang, "answer")),
-        esc(w(lang, "cancel"))
+        esc(w(lang, "cancel")),
+        esc(w(lang, "bring_back_label")),
+        esc(w(lang, "bring_back"))
     ));
     h
 }

@@ -110,6 +110,14 @@ impl BatchPage {
             .map(|e| lang.pick(&e.message.zh, &e.message.en).to_owned())
     }
 
+    /// Brings back the answers of an interview's share link into a row; the number taken, or the reason.
+    pub fn bring_back(&mut self, row: usize, link: &str) -> Result<usize, JsValue> {
+        let lang = self.lang;
+        let b = self.batch.as_mut().ok_or_else(|| JsValue::from_str(""))?;
+        b.bring_back(row, link)
+            .map_err(|_| JsValue::from_str(crate::words::w(lang, "bring_back_bad")))
+    }
+
     pub fn share_link(&self, row: usize, origin: &str) -> String {
         self.batch
             .as_ref()

@@ -382,3 +382,59 @@ fn the_share_link_opens_the_interview_with_the_rows_answers() {
     assert!(back.answers.iter().any(|(k, _)| k == "activity"));
     let _ = Code::SPORADIC_WORK;
 }
+
+#[test]
+fn a_row_opened_in_the_interview_is_brought_back_by_its_share_link() {
+    let e = engine();
+    let mut b = Batch::new(
+        &e,
+        today(),
+        sheet(&[&[("ref", "WO-9"), ("activity", "外墙清洗、修补、屋面检修")]]),
+    );
+    assert!(b.rows[0].is_incomplete());
+    // the interview's share link after every answer was given there (the corpus's row A01)
+    let full = Batch::new(
+        &e,
+        today(),
+        sheet(&[
+            FACADE,
+            &[
+                ("activity", "odd_facade"),
+                ("public_area", "是"),
+                ("contract_amount_yuan", "8万"),
+                ("illegal_addition", "否"),
+                ("earthwork", "否"),
+                ("lifting", "否"),
+                ("welding", "否"),
+                ("hot_work", "否"),
+                ("confined_space", "否"),
+                ("work_at_height", "是"),
+                ("electrical_work", "否"),
+                ("other_special_operation", "否"),
+                ("temporary_electricity", "否"),
+                ("suspended_work", "是"),
+                ("demolition", "否"),
+                ("other_dangerous_work", "否"),
+                ("hazardous_chemicals", "否"),
+                ("venue", "residential"),
+                ("property_managed", "是"),
+                ("closed_managed_site", "否"),
+                ("street", "bantian"),
+            ],
+        ]),
+    );
+    assert!(
+        full.rows[1]
+            .decision()
+            .is_some_and(|d| d.missing.is_empty()),
+        "the interview's answers decide it"
+    );
+    let link = format!("http://127.0.0.1:8080/#{}", full.rows[1].share_fragment());
+    let n = b.bring_back(0, &link).expect("a share link");
+    assert!(n >= 20, "{n} answers taken");
+    let d = b.rows[0].decision().expect("decided");
+    assert!(d.missing.is_empty(), "{:?}", d.missing);
+    assert_eq!(d.scope, Some(Code::SPORADIC_WORK));
+    assert_eq!(b.rows[0].cells[0], "WO-9", "the row's own columns stay");
+    assert!(b.bring_back(0, "https://example.invalid/#other").is_err());
+}

@@ -80,6 +80,17 @@
       }
     });
     $('question').addEventListener('click', (e) => {
+      if (e.target.closest('button[data-act="back"]')) {
+        const form = $('question').querySelector('form');
+        const row = Number(form.dataset.row);
+        try {
+          const n = app.bring_back(row, form.elements.back.value);
+          show(false);
+          if (app.question_html(row)) ask(row); else $('question').innerHTML = '';
+          status(`${app.word('col_row')} ${row + 1}: ${n}`);
+        } catch (err) { ask(row, String(err)); }
+        return;
+      }
       if (e.target.closest('button[data-act="cancel"]')) {
         const row = $('question').querySelector('form')?.dataset.row;
         $('question').innerHTML = '';

@@ -2,7 +2,7 @@
 // portal, the template with 20 mixed jobs (two with a bad value, three with answers missing) uploaded
 // and decided in the page; one incomplete row completed inline with the interview's questions, by
 // keyboard; the results .xlsx downloaded, read back, its result columns checked; the share link opens
-// the interview pre-filled; English; axe-core; screenshots at 768 and 1280 px
+// the interview pre-filled and another row is brought back by a share link; English; axe-core; screenshots at 768 and 1280 px
 // (tests/browser/screenshots/batch-<step>-<width>.png).
 // Needs: a built anbei (ANBEI_BIN), scripts/build-widget.sh, scripts/build-batch.sh.
 import { test, before, after } from 'node:test';
@@ -163,6 +163,14 @@ test('a property manager pre-screens 20 jobs from the template, completes one in
   await p2.goto(share);
   await p2.waitForSelector('anbei-widget#anbei-main >> .aw');
   await p2.close();
+
+  // a row opened in the interview comes back by the interview's share link (here A02's: same activity as B02)
+  const b02 = page.locator('tr.incomplete').filter({ hasText: '户外广告及门楣招牌' });
+  await b02.locator('button[data-act="complete"]').click();
+  await page.fill('#q-back', jobs.find((r) => r[0] === 'A02')[at('分享链接')]);
+  await page.click('form.question button[data-act="back"]');
+  await page.waitForFunction(() => document.querySelector('.count.incomplete dd')?.textContent === '1');
+  assert.equal(await page.locator('form.question').count(), 0, 'nothing left to ask for that row');
 
   // English, and the CSV
   await page.click('#lang');
