@@ -76,7 +76,11 @@ async fn page_batch(axum::Extension(a): Ext, h: HeaderMap) -> Response {
     a.serve(Path::new("batch/index.html"), &h).await
 }
 
-async fn in_batch(axum::Extension(a): Ext, UrlPath(path): UrlPath<String>, h: HeaderMap) -> Response {
+async fn in_batch(
+    axum::Extension(a): Ext,
+    UrlPath(path): UrlPath<String>,
+    h: HeaderMap,
+) -> Response {
     match relative(&path) {
         Some(p) if p.as_os_str().is_empty() => a.serve(Path::new("batch/index.html"), &h).await,
         Some(p) => a.serve(&Path::new("batch").join(p), &h).await,
