@@ -11,6 +11,7 @@ data=${ANBEI_DATA_DIR:-./data}
 scripts/setup.sh --no-browser
 scripts/build-widget.sh
 scripts/build-console.sh
+scripts/build-batch.sh
 cargo build --release --locked -p anbei-api --bin anbei
 mkdir -p "$data"
 cat <<MSG
@@ -19,6 +20,7 @@ cat <<MSG
   Open:      http://$listen/
   API:       http://$listen/api/openapi.json
   Console:   http://$listen/console/   (the street office: queue, filings, ledger, accounts, audit)
+  Batch:     http://$listen/batch/     (property managers: a sheet of odd jobs pre-screened in the browser)
   Scan page: http://$listen/v/<receipt number>   (what a receipt's QR code opens on a phone)
   First admin (prints an initial password once; TOTP is set up at first sign-in):
              target/release/anbei account add --login admin --name 管理员 --role admin --street '*' --data-dir $data

@@ -5,8 +5,9 @@
 #   3. cargo test --workspace: core (scenarios, deadlines, interview exploration, properties), API (lifecycle on
 #      SQLite and PostgreSQL), widget (reducer, checks, share links)
 #   4. the core's WASM module: build, then native/WASM parity in Node
-#   5. the widget and console bundles: build, then the browser tests in headless Chromium against a real
-#      `anbei serve` (the applicant's interview and filing, the street office's console)
+#   5. the widget, console and batch bundles: build, then the browser tests in headless Chromium against a
+#      real `anbei serve` (the applicant's interview and filing, the street office's console, the property
+#      managers' batch pre-screen)
 #   6. short fault runs (tests/faults/run.sh short) and a short fuzz run of every fuzz target (scripts/fuzz.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,7 +27,8 @@ step "release binary (used by the parity and browser tests)"
 cargo build --release --locked -p anbei-api --bin anbei
 
 step "cargo test --workspace"
-cargo test --locked --workspace
+# ANBEI_BIN: the batch page's parity test runs `anbei assess` on its corpus too
+ANBEI_BIN="${CARGO_TARGET_DIR:-target}/release/anbei" cargo test --locked --workspace
 
 step "rustfmt (the workspace is formatted; Yew's html! bodies are left as written)"
 cargo fmt --all --check
@@ -38,9 +40,10 @@ step "core WASM: build and native/WASM parity"
 scripts/build-core-wasm.sh
 node --test tests/wasm/
 
-step "widget and console: build, then the browser tests (headless Chromium, real anbei serve)"
+step "widget, console and batch: build, then the browser tests (headless Chromium, real anbei serve)"
 scripts/build-widget.sh
 scripts/build-console.sh
+scripts/build-batch.sh
 node --test --test-concurrency=1 tests/browser/
 
 step "faults (short runs): kill -9 under load, database loss, disk full, slowloris, signing key, schemathesis"

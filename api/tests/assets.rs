@@ -19,8 +19,10 @@ fn lay_out(app: &TestApp) -> std::path::PathBuf {
     let www = app.data_dir().join("www");
     let dist = www.join("dist");
     let console = www.join("console");
+    let batch = www.join("batch");
     fs::create_dir_all(&dist).unwrap();
     fs::create_dir_all(&console).unwrap();
+    fs::create_dir_all(&batch).unwrap();
     for (dir, name, body) in [
         (&dist, "anbei-widget.js", "loader v1"),
         (&dist, WASM, "wasm bytes"),
@@ -29,6 +31,8 @@ fn lay_out(app: &TestApp) -> std::path::PathBuf {
             "index.html",
             "<!doctype html><title>console</title>",
         ),
+        (&batch, "index.html", "<!doctype html><title>batch</title>"),
+        (&batch, "anbei-batch_bg.0123456789abcdef.wasm", "batch wasm"),
     ] {
         fs::write(dir.join(name), body).unwrap();
         fs::write(dir.join(format!("{name}.br")), format!("BR:{body}")).unwrap();
@@ -114,6 +118,17 @@ async fn content_named_files_are_immutable_and_the_loader_revalidates() {
         header(&h, "cache-control"),
         "public, max-age=31536000, immutable"
     );
+    // the batch page's bundle: the console's policy, its precompressed copy chosen by Accept-Encoding
+    let (s, h, body) = fetch(
+        &app,
+        "/batch/anbei-batch_bg.0123456789abcdef.wasm",
+        &[("accept-encoding", "gzip")],
+    )
+    .await;
+    assert_eq!(
+        (s, header(&h, "cache-control"), body.as_str()),
+        (200, "public, max-age=31536000, immutable", "GZ:batch wasm")
+    );
 
     let chrome = [("accept-encoding", "br")];
     let (_, h, _) = fetch(&app, "/widget/anbei-widget.js", &chrome).await;
@@ -154,7 +169,7 @@ async fn content_named_files_are_immutable_and_the_loader_revalidates() {
     assert_ne!(header(&h, "etag"), etag);
 
     // pages are revalidated at every visit
-    for page in ["/", "/console/", "/console"] {
+    for page in ["/", "/console/", "/console", "/batch/", "/batch"] {
         let (s, h, body) = fetch(&app, page, &[]).await;
         assert_eq!(
             (s, header(&h, "cache-control")),
@@ -208,6 +223,8 @@ async fn nothing_outside_the_bundles_and_no_copy_by_name() {
         "/widget/%2e%2e/secret.txt",
         "/widget/..%2fsecret.txt",
         "/console/../secret.txt",
+        "/batch/../secret.txt",
+        "/batch/anbei-batch_bg.0123456789abcdef.wasm.gz",
         "/widget/anbei-widget.js.br",
         "/widget/.hidden",
         "/widget/",

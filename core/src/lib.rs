@@ -65,11 +65,13 @@ mod check;
 pub mod date;
 pub mod engine;
 pub mod facts;
+pub mod input;
 pub mod json;
 pub mod manage;
 pub mod model;
 pub mod result;
 mod rules;
+pub mod share;
 mod text;
 pub mod view;
 #[cfg(feature = "wasm")]

@@ -8,54 +8,8 @@
 //! reordered, so old links keep working; a new version number is used for anything incompatible.
 
 use crate::json::{Json, num_text};
-
-pub const PREFIX: &str = "anbei=";
-const VERSION: &str = "1";
-const ALPHABET: &[u8; 62] = b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
-
-/// v1 key table: (fact key, type) with type b = yes/no, n = number (or null), c = code.
-const V1: &[(&str, u8)] = &[
-    ("activity", b'c'),
-    ("public_area", b'b'),
-    ("emergency_rescue", b'b'),
-    ("temporary_building", b'b'),
-    ("illegal_addition", b'b'),
-    ("repair_is_complex", b'b'),
-    ("public_safety_structure", b'b'),
-    ("contract_amount_yuan", b'n'),
-    ("construction_area_m2", b'n'),
-    ("permit_not_applicable", b'b'),
-    ("elevator_work", b'c'),
-    ("elevator_multi_owner_residential", b'b'),
-    ("structural_change", b'b'),
-    ("load_increase", b'b'),
-    ("use_change", b'b'),
-    ("excavation_depth_m", b'n'),
-    ("earthwork", b'b'),
-    ("underground_pipelines", b'b'),
-    ("scaffold_height_m", b'n'),
-    ("lifting", b'b'),
-    ("other_dangerous_subproject", b'b'),
-    ("welding", b'b'),
-    ("hot_work", b'b'),
-    ("confined_space", b'b'),
-    ("work_at_height", b'b'),
-    ("electrical_work", b'b'),
-    ("other_special_operation", b'b'),
-    ("temporary_electricity", b'b'),
-    ("suspended_work", b'b'),
-    ("demolition", b'b'),
-    ("other_dangerous_work", b'b'),
-    ("gas_pipeline_alteration", b'b'),
-    ("hazardous_chemicals", b'b'),
-    ("venue", b'c'),
-    ("investment_yuan", b'n'),
-    ("property_managed", b'b'),
-    ("closed_managed_site", b'b'),
-    ("applicant_is_owner", b'b'),
-    ("via_agent", b'b'),
-    ("street", b'c'),
-];
+use anbei_core::share::ShareValue;
+pub use anbei_core::share::{PREFIX, ShareError};
 
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Shared {
@@ -63,91 +17,44 @@ pub struct Shared {
     pub odd_job_mode: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ShareError {
-    NotAShareLink,
-    UnknownVersion(String),
-    Malformed(String),
-}
-
-/// Encodes answers (in the order given) into the fragment payload, without the `#`.
+/// Encodes answers (in the order given) into the fragment payload, without the `#`
+/// (`anbei_core::share`, numbers written by the browser).
 pub fn encode(answers: &[(String, Json)], odd_job_mode: bool) -> String {
-    let mut out = format!("{PREFIX}{VERSION}");
-    for (k, v) in answers {
-        let Some(i) = V1.iter().position(|(key, _)| key == k) else {
-            continue;
-        };
-        let val = match v {
-            Json::Bool(b) => (if *b { "1" } else { "0" }).to_string(),
-            Json::Num(x) if x.is_finite() => num_text(*x),
-            Json::Null => "-".to_string(),
-            Json::Str(s) if s.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_') => s.clone(),
-            _ => continue,
-        };
-        out.push('~');
-        out.push(char::from(ALPHABET[i]));
-        out.push_str(&val);
-    }
-    if odd_job_mode {
-        out.push_str("~m:o");
-    }
-    out
+    let values: Vec<(&str, ShareValue)> = answers
+        .iter()
+        .filter_map(|(k, v)| {
+            let v = match v {
+                Json::Bool(b) => ShareValue::Bool(*b),
+                Json::Num(x) => ShareValue::Num(*x),
+                Json::Null => ShareValue::Null,
+                Json::Str(s) => ShareValue::Code(s.clone()),
+                _ => return None,
+            };
+            Some((k.as_str(), v))
+        })
+        .collect();
+    anbei_core::share::encode(values.iter().map(|(k, v)| (*k, v)), odd_job_mode, num_text)
 }
 
 /// Decodes a fragment (with or without the leading `#`).
 pub fn decode(fragment: &str) -> Result<Shared, ShareError> {
-    let f = fragment.strip_prefix('#').unwrap_or(fragment);
-    let Some(body) = f.strip_prefix(PREFIX) else {
-        return Err(ShareError::NotAShareLink);
-    };
-    let mut parts = body.split('~');
-    let version = parts.next().unwrap_or("");
-    if version != VERSION {
-        return Err(ShareError::UnknownVersion(
-            version.chars().take(8).collect(),
-        ));
-    }
-    let mut shared = Shared::default();
-    for item in parts {
-        if item == "m:o" {
-            shared.odd_job_mode = true;
-            continue;
-        }
-        let mut chars = item.chars();
-        let Some(kc) = chars.next() else { continue };
-        let rest = chars.as_str();
-        let bad = || ShareError::Malformed(item.chars().take(40).collect());
-        let idx = ALPHABET
-            .iter()
-            .position(|a| char::from(*a) == kc)
-            .ok_or_else(bad)?;
-        let Some((key, ty)) = V1.get(idx) else {
-            continue;
-        }; // a fact from a later table: skip it
-        let value = match (ty, rest) {
-            (b'b', "1") => Json::Bool(true),
-            (b'b', "0") => Json::Bool(false),
-            (b'n', "-") => Json::Null,
-            (b'n', s) => {
-                let x = crate::i18n::parse_decimal(s).ok_or_else(bad)?;
-                if !x.is_finite() {
-                    return Err(bad());
-                }
-                Json::Num(x)
-            }
-            (b'c', s)
-                if !s.is_empty()
-                    && s.len() <= 64
-                    && s.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_') =>
-            {
-                Json::Str(s.to_string())
-            }
-            _ => return Err(bad()),
-        };
-        shared.answers.retain(|(k, _)| k != key);
-        shared.answers.push(((*key).to_string(), value));
-    }
-    Ok(shared)
+    let s = anbei_core::share::decode(fragment)?;
+    Ok(Shared {
+        answers: s
+            .answers
+            .into_iter()
+            .map(|(k, v)| {
+                let j = match v {
+                    ShareValue::Bool(b) => Json::Bool(b),
+                    ShareValue::Num(x) => Json::Num(x),
+                    ShareValue::Null => Json::Null,
+                    ShareValue::Code(c) => Json::Str(c),
+                };
+                (k, j)
+            })
+            .collect(),
+        odd_job_mode: s.odd_job_mode,
+    })
 }
 
 #[cfg(test)]
@@ -192,6 +99,7 @@ mod tests {
 
     #[test]
     fn every_fact_the_engine_asks_has_a_v1_key() {
+        use anbei_core::share::V1;
         for f in anbei_core::Fact::ALL {
             let dated = matches!(
                 f.key(),

@@ -1,6 +1,7 @@
 //! The widget bundle, the console and the demo page, with the cache policy a portal's visitors need
 //! (issue 17): `/` → `www/index.html`, `/widget/*` → `www/dist/*`, `/console` and `/console/` →
-//! `www/console/index.html`, `/console/*` → `www/console/*`.
+//! `www/console/index.html`, `/console/*` → `www/console/*`; the property managers' batch pre-screen
+//! (issue 18) the same way under `/batch` → `www/batch/`.
 //!
 //! The build (`scripts/build-widget.sh`, `scripts/build-console.sh`, then `scripts/precompress.mjs`)
 //! names the large files by their content (`anbei-widget_bg.<hash16>.wasm`) and writes a brotli
@@ -42,6 +43,9 @@ pub fn router(www: &Path) -> Router<AppState> {
         .route("/console", get(page_console))
         .route("/console/", get(page_console))
         .route("/console/{*path}", get(in_console))
+        .route("/batch", get(page_batch))
+        .route("/batch/", get(page_batch))
+        .route("/batch/{*path}", get(in_batch))
         .route("/widget/{*path}", get(in_widget))
         .layer(axum::Extension(assets))
 }
@@ -64,6 +68,22 @@ async fn in_console(
     match relative(&path) {
         Some(p) if p.as_os_str().is_empty() => a.serve(Path::new("console/index.html"), &h).await,
         Some(p) => a.serve(&Path::new("console").join(p), &h).await,
+        None => not_found(),
+    }
+}
+
+async fn page_batch(axum::Extension(a): Ext, h: HeaderMap) -> Response {
+    a.serve(Path::new("batch/index.html"), &h).await
+}
+
+async fn in_batch(
+    axum::Extension(a): Ext,
+    UrlPath(path): UrlPath<String>,
+    h: HeaderMap,
+) -> Response {
+    match relative(&path) {
+        Some(p) if p.as_os_str().is_empty() => a.serve(Path::new("batch/index.html"), &h).await,
+        Some(p) => a.serve(&Path::new("batch").join(p), &h).await,
         None => not_found(),
     }
 }

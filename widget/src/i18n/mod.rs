@@ -256,26 +256,9 @@ mod tests {
     }
 }
 
-/// A plain decimal ("420000", "3.2", "-1.5") → f64, without the float parser and its tables (a lean
-/// bundle). Up to 15 significant digits the result equals `str::parse::<f64>` exactly: both parts are
-/// exact integers and one IEEE division rounds correctly.
-pub fn parse_decimal(s: &str) -> Option<f64> {
-    let (neg, s) = match s.strip_prefix('-') {
-        Some(r) => (true, r),
-        None => (false, s.strip_prefix('+').unwrap_or(s)),
-    };
-    let (int, frac) = s.split_once('.').unwrap_or((s, ""));
-    if int.is_empty() && frac.is_empty() {
-        return None;
-    }
-    if !int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit()) || int.len() + frac.len() > 15 {
-        return None;
-    }
-    let digits = |d: &str| d.bytes().fold(0u64, |a, b| a * 10 + u64::from(b - b'0'));
-    let mantissa = digits(int) * 10u64.pow(frac.len() as u32) + digits(frac);
-    let x = mantissa as f64 / 10u64.pow(frac.len() as u32) as f64;
-    Some(if neg { -x } else { x })
-}
+/// A plain decimal ("420000", "3.2", "-1.5") → f64, without the float parser: the core's reader, shared
+/// with the batch pre-screen.
+pub use anbei_core::input::parse_decimal;
 
 /// An article citation for the reader: zh as is; en "第二十八条第（二）项" → "Art. 28(2)".
 pub fn article(lang: Lang, zh: &str) -> String {

@@ -80,19 +80,8 @@ pub fn answer_text(s: &State, key: &str, v: &Json) -> String {
     }
 }
 
-/// "420000", "42万", "1,200,000" → 420000.
-pub fn parse_number(t: &str) -> Option<f64> {
-    let t: String = t
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != ',' && *c != '，' && *c != '元')
-        .collect();
-    let (t, mult) = match t.strip_suffix('万') {
-        Some(x) => (x.to_string(), 10_000.0),
-        None => (t, 1.0),
-    };
-    let x = crate::i18n::parse_decimal(&t)?;
-    (x.is_finite()).then_some(x * mult)
-}
+/// "420000", "42万", "1,200,000" → 420000: the core's amount reader, the same the batch pre-screen uses.
+pub use anbei_core::input::parse_amount as parse_number;
 
 #[derive(Clone, Default, PartialEq)]
 struct Local {
