@@ -121,6 +121,9 @@ pub fn app(p: &Props) -> Html {
                 <Record key={format!("{no}/{kind}")} ctx={ctx.clone()} no={no.clone()} kind={kind.clone()} />
             },
             Route::Statistics => html! { <super::stats::Statistics ctx={ctx.clone()} /> },
+            Route::Unregistered => {
+                html! { <super::unregistered::Unregistered ctx={ctx.clone()} /> }
+            }
         },
     };
     let head = header(s, &ctx);
@@ -152,6 +155,9 @@ fn screen_title(s: &State) -> String {
         (Phase::Ready, Route::Inspections) => ins(s.lang).title.to_string(),
         (Phase::Ready, Route::Record(no, _)) => i18n::fill(ins(s.lang).rec_title, &[("no", no)]),
         (Phase::Ready, Route::Statistics) => super::stats::title(s.lang).to_string(),
+        (Phase::Ready, Route::Unregistered) => {
+            crate::i18n::manage::mg(s.lang).ur_title.to_string()
+        }
     }
 }
 
