@@ -43,8 +43,10 @@ async fn an_officer_refers_the_findings_of_work_found_unregistered(b: Backend) {
     let app = spawn(b).await;
     let officer = app.officer("bantian", "officer").await;
     let admin = app.officer("*", "admin").await;
-    let body = found(json!([{ "finding": 1, "target": "REF_DEPARTMENT", "department": "URBAN",
-                              "reason": "建筑废弃物违法处置，移交处理" }]));
+    let body = found(
+        json!([{ "finding": 1, "target": "REF_DEPARTMENT", "department": "URBAN",
+                              "reason": "建筑废弃物违法处置，移交处理" }]),
+    );
     let (st, r) = app.post("/api/v1/inspections", Some(&officer), &body).await;
     assert_eq!(st, 201, "{r}");
     assert_eq!(r["inspection"]["kind"], "INSPECTION_UNREGISTERED");
@@ -71,16 +73,12 @@ async fn an_officer_refers_the_findings_of_work_found_unregistered(b: Backend) {
     assert_eq!(r["findings"][0]["referrals"][0]["late"], false);
     assert!(r["findings"][0]["referrals"][0]["department"].is_null());
     // The audit trail has both referrals, each against its record.
-    let (st, a) = app
-        .get("/api/v1/audit?action=referred", Some(&admin))
-        .await;
+    let (st, a) = app.get("/api/v1/audit?action=referred", Some(&admin)).await;
     assert_eq!(st, 200, "{a}");
     let items = a["items"].as_array().unwrap();
     assert_eq!(items.len(), 2, "{a}");
     assert!(
-        items
-            .iter()
-            .any(|i| i["target"] == r["inspection"]["id"]),
+        items.iter().any(|i| i["target"] == r["inspection"]["id"]),
         "{a}"
     );
 }
@@ -141,8 +139,10 @@ async fn only_the_street_office_refers(b: Backend) {
     let app = spawn(b).await;
     let officer = app.officer("bantian", "officer").await;
     let patrol = app.officer("bantian", "patrol").await;
-    let with = found(json!([{ "finding": 1, "target": "REF_DEPARTMENT", "department": "URBAN",
-                              "reason": "移交" }]));
+    let with = found(
+        json!([{ "finding": 1, "target": "REF_DEPARTMENT", "department": "URBAN",
+                              "reason": "移交" }]),
+    );
     let (st, p) = app.post("/api/v1/inspections", Some(&patrol), &with).await;
     assert_eq!(st, 403, "{p}");
     assert_eq!(done_count(&app, &officer).await, 0);

@@ -33,7 +33,11 @@ pub fn referral_suggestion(f: &Json, fallback: Option<(&str, Vec<&str>)>) -> (St
 /// `beyond_scope` or `illegal_construction` — the API's names, the revocation's `ground`.
 pub fn revocation_ground(code: &str, odd_job: bool) -> Option<&'static str> {
     let f = Finding::from_code(code)?;
-    let kind = if odd_job { Kind::OddJob } else { Kind::Engineering };
+    let kind = if odd_job {
+        Kind::OddJob
+    } else {
+        Kind::Engineering
+    };
     handling(f, kind).revocation_ground.map(|g| g.as_str())
 }
 
@@ -145,7 +149,11 @@ pub fn ur_body(d: &UrDraft) -> Json {
 /// The form's id of a field the API names (`address`, `findings.1.note`, `referrals.0.department`).
 pub fn ur_field_id(field: &str) -> String {
     let mut p = field.split('.');
-    match (p.next(), p.next().and_then(|n| n.parse::<usize>().ok()), p.next()) {
+    match (
+        p.next(),
+        p.next().and_then(|n| n.parse::<usize>().ok()),
+        p.next(),
+    ) {
         (Some("findings"), Some(i), Some(part)) => ur_id(part, Some(i)),
         (Some("findings"), Some(i), None) => ur_id("code", Some(i)),
         (Some("referrals"), Some(i), Some("finding") | None) => ur_id("code", Some(i)),
@@ -181,14 +189,20 @@ mod tests {
         let bare = j(r#"{"code":"F_WASTE_VIOLATION"}"#);
         assert_eq!(
             referral_suggestion(&bare, fb()),
-            ("REF_DEPARTMENT".into(), vec!["HOUSING".into(), "FIRE".into()])
+            (
+                "REF_DEPARTMENT".into(),
+                vec!["HOUSING".into(), "FIRE".into()]
+            )
         );
         let api = j(
             r#"{"suggested_target":"REF_LAND_PLANNING","suggested_departments":["URBAN",{"code":"PLANNING"}]}"#,
         );
         assert_eq!(
             referral_suggestion(&api, fb()),
-            ("REF_LAND_PLANNING".into(), vec!["URBAN".into(), "PLANNING".into()])
+            (
+                "REF_LAND_PLANNING".into(),
+                vec!["URBAN".into(), "PLANNING".into()]
+            )
         );
         assert_eq!(
             referral_suggestion(&bare, None),
@@ -215,7 +229,12 @@ mod tests {
             revocation_ground("F_SERIOUS_VIOLATION", false),
             Some("beyond_scope")
         );
-        for f in ["F_UNSAFE_PRACTICE", "F_WASTE_VIOLATION", "F_MAJOR_HAZARD", "nonsense"] {
+        for f in [
+            "F_UNSAFE_PRACTICE",
+            "F_WASTE_VIOLATION",
+            "F_MAJOR_HAZARD",
+            "nonsense",
+        ] {
             assert_eq!(revocation_ground(f, false), None, "{f}");
         }
     }
@@ -236,7 +255,12 @@ mod tests {
         let missing: Vec<String> = ur_missing(&d).into_iter().map(|(id, _)| id).collect();
         assert_eq!(
             missing,
-            vec!["ur-address", "ur-f0-note", "ur-f0-department", "ur-f0-reason"]
+            vec![
+                "ur-address",
+                "ur-f0-note",
+                "ur-f0-department",
+                "ur-f0-reason"
+            ]
         );
         d.address = "坂田街道 1 号".into();
         d.findings[0].note = "堆放".into();

@@ -43,7 +43,10 @@ pub fn revoke_prefill(hash: &str, grounds: &[&str]) -> Option<String> {
 
 /// The link to a registration's revocation, its ground chosen.
 pub fn revoke_link(no: &str, ground: &str) -> String {
-    format!("{}?act=revoke&ground={ground}", Route::Filing(no.to_string()).hash())
+    format!(
+        "{}?act=revoke&ground={ground}",
+        Route::Filing(no.to_string()).hash()
+    )
 }
 
 /// A filing number as it may appear in a path: letters, digits and `-` (the API's numbers are

@@ -210,6 +210,8 @@ test('overdue box, revocation link, escalation, department referral, unregistere
   assert.match(await why.first().innerText(), /第三十条第（七）项.*高风险小型工程管理/);
   await noAxe(page, 'filing');
   await shot(page, '02-filing-findings');
+  // the findings part alone, to read at a glance
+  await page.locator('section.cn-ins').screenshot({ path: join(SHOTS, 'manage-02-findings-part-1280.png') });
 
   // refer the waste finding to a department: the suggested one first, then the usual ones (core data)
   const waste = page.locator('.cn-finding').filter({ hasText: '装修垃圾' }).first();
@@ -245,6 +247,8 @@ test('overdue box, revocation link, escalation, department referral, unregistere
   assert.equal(await page.locator('#act-ground').inputValue(), 'permit_evasion');
   await noAxe(page, 'revocation');
   await shot(page, '03-revoke-prefilled');
+  await page.locator('#act-ground').evaluate((e) => e.closest('section, .cn-card, form')?.scrollIntoView());
+  await page.locator('#act-ground').locator('xpath=ancestor::form[1]').screenshot({ path: join(SHOTS, 'manage-03-revoke-part-1280.png') });
 
   // ── work found without registration, keyboard only ───────────────────────────────────────────
   await page.goto(`${server.base}/console/#/inspections`);

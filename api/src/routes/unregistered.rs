@@ -62,10 +62,7 @@ pub fn referrals(
             problems.push(FieldProblem::msg(
                 field("finding"),
                 "index",
-                Msg::with(
-                    Key::UnregisteredReferralFinding,
-                    &[("n", &n_findings)],
-                ),
+                Msg::with(Key::UnregisteredReferralFinding, &[("n", &n_findings)]),
             ));
         }
         if !targets.contains(&r.target.as_str()) {

@@ -25,7 +25,7 @@ catalogue! {
     ur_rectify_by, ur_rectify_hint, ur_refer, ur_refer_hint, ur_submit, ur_done, ur_recent,
     ur_none, ur_col_when, ur_col_address, ur_col_community, ur_choose, ur_refer_officer,
     ref_department, ref_department_hint, ref_department_suggested, ref_department_usual,
-    ref_department_other, revoke_go, revoke_hint, overdue_box, overdue_box_intro, overdue_all,
+    ref_department_other, revoke_go, revoke_hint, overdue_box_intro, overdue_all,
     escalated_why, escalated_pending_why,
 }
 
@@ -65,7 +65,6 @@ pub static ZH: Mg = Mg {
     ref_department_other: "其他部门",
     revoke_go: "撤销登记（第二十五条：{ground}）",
     revoke_hint: "该问题经确认属于撤销登记的情形，街道应撤销该登记。",
-    overdue_box: "逾期未检查",
     overdue_box_intro: "以下检查已过应检查日期，请优先安排。",
     overdue_all: "查看全部逾期检查",
     escalated_why: "{date}发现“重大事故隐患”（第三十条第（七）项），经街道确认，该工程提级参照高风险小型工程管理：适用高风险检查项目和现场安全管理义务，高风险现场检查应在提级后3个工作日内完成（本系统规则），申请人已获告知。",
@@ -108,7 +107,6 @@ pub static EN: Mg = Mg {
     ref_department_other: "Other departments",
     revoke_go: "Revoke the registration (Article 25: {ground})",
     revoke_hint: "Once confirmed, this finding is a ground to revoke; the street office must revoke the registration.",
-    overdue_box: "Inspections overdue",
     overdue_box_intro: "These inspections are past their due date; arrange them first.",
     overdue_all: "All overdue inspections",
     escalated_why: "A major hazard was found on {date} (Article 30 (7)); the street office confirmed it, so this work is under high-risk management: the high-risk checklist items and site duties apply, the high-risk site inspection is due within 3 working days of the escalation (product policy), and the applicant has been told.",

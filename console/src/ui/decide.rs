@@ -32,24 +32,27 @@ const ACTIONS: [&str; 4] = ["accept", "return", "refuse", "revoke"];
 pub fn decide(p: &Props) -> Html {
     let ctx = &p.ctx;
     let c = ctx.c();
-    // a finding's link may open the revocation with its ground chosen (第二十五条)
+    let open = use_state(|| None::<&'static str>);
+    let note = use_state(String::new);
+    let draft = use_state(Draft::default);
+    let reason = use_state(String::new);
+    let article = use_state(String::new);
+    let ground = use_state(String::new);
+    // a finding's link may open the revocation with its ground chosen (第二十五条): on arrival, and
+    // when the link is followed from this very page (the same route, another query)
     let prefill = p
         .allowed
         .iter()
         .any(|a| a == "revoke")
         .then(|| crate::route::revoke_prefill(&web::location_hash(), &i18n::GROUNDS))
         .flatten();
-    let open = use_state(|| prefill.as_ref().map(|_| "revoke"));
-    let note = use_state(String::new);
-    let draft = use_state(Draft::default);
-    let reason = use_state(String::new);
-    let article = use_state(String::new);
-    let ground = use_state(|| prefill.clone().unwrap_or_default());
     {
-        let opened = prefill.is_some();
-        use_effect_with((), move |_| {
-            if opened {
-                web::focus_soon("act-reason");
+        let (open, ground) = (open.clone(), ground.clone());
+        use_effect_with(prefill, move |prefill| {
+            if let Some(g) = prefill {
+                open.set(Some("revoke"));
+                ground.set(g.clone());
+                web::focus_soon("act-ground");
             }
         });
     }

@@ -427,10 +427,7 @@ fn finding_view(p: &FindingProps) -> Html {
                 ));
             }
             if reason.trim().is_empty() {
-                errs.push((
-                    format!("{pfx}-reason"),
-                    super::form::required(c, label),
-                ));
+                errs.push((format!("{pfx}-reason"), super::form::required(c, label)));
             }
             if !errs.is_empty() {
                 errors.set(errs);

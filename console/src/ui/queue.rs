@@ -3,16 +3,16 @@
 
 use super::ctx::{Ctx, spawn};
 use super::form::{Input, input, on_submit, select};
-use super::table::{Cursor, pager, status_line, table};
 use super::inspections::due_cell;
+use super::table::{Cursor, pager, status_line, table};
 use crate::i18n::inspect::{code_words, ins};
 use crate::i18n::manage::mg;
 use crate::i18n::{self, Catalogue, fill};
 use crate::inspect::sort_entries;
-use anbei_widget::json::Json;
 use crate::model::{QueuePage, SCOPES};
 use crate::query::QueueFilter;
 use crate::route::Route;
+use anbei_widget::json::Json;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -74,8 +74,8 @@ fn overdue_box(p: &Props) -> Html {
     const SHOWN: usize = 5;
     html! {
         <section class="cn-card cn-warn cn-overdue-box" aria-labelledby="cn-overdue-h">
-            <h2 id="cn-overdue-h"><span aria-hidden="true">{ "⚠ " }</span>{ m.overdue_box }
-                { " · " }{ fill(x.queue_overdue, &[("n", &items.len().to_string())]) }</h2>
+            <h2 id="cn-overdue-h"><span aria-hidden="true">{ "⚠ " }</span>
+                { fill(x.queue_overdue, &[("n", &items.len().to_string())]) }</h2>
             <p>{ m.overdue_box_intro }</p>
             <ul class="cn-list">
                 { for items.iter().take(SHOWN).map(|i| {

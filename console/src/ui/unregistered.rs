@@ -45,7 +45,10 @@ fn fresh(street: &str) -> UrDraft {
 }
 
 /// A setter of one field of the draft.
-fn edit(h: &UseStateHandle<UrDraft>, f: impl Fn(&mut UrDraft, String) + 'static) -> Callback<String> {
+fn edit(
+    h: &UseStateHandle<UrDraft>,
+    f: impl Fn(&mut UrDraft, String) + 'static,
+) -> Callback<String> {
     let h = h.clone();
     Callback::from(move |v: String| {
         let mut d = (*h).clone();
@@ -185,7 +188,11 @@ pub fn unregistered(p: &Props) -> Html {
                                     let msg = ctx.lang.pick(&e.zh, &e.en);
                                     (
                                         ur_field_id(&e.field),
-                                        if msg.is_empty() { e.zh.clone() } else { msg.to_string() },
+                                        if msg.is_empty() {
+                                            e.zh.clone()
+                                        } else {
+                                            msg.to_string()
+                                        },
                                     )
                                 })
                                 .collect(),
@@ -336,4 +343,3 @@ pub fn unregistered(p: &Props) -> Html {
         </section>
     }
 }
-
