@@ -72,6 +72,19 @@ async fn an_officer_refers_the_findings_of_work_found_unregistered(b: Backend) {
     assert_eq!(st, 201, "{r}");
     assert_eq!(r["findings"][0]["referrals"][0]["late"], false);
     assert!(r["findings"][0]["referrals"][0]["department"].is_null());
+    // The street's statistics by community name the records without one, never a blank row.
+    let (st, s) = app
+        .get("/api/v1/statistics?group_by=community", Some(&officer))
+        .await;
+    assert_eq!(st, 200, "{s}");
+    let groups = s["streets"][0]["groups"].as_array().unwrap();
+    assert!(
+        groups
+            .iter()
+            .any(|g| g["label"]["zh"] == "未注明社区" && g["label"]["en"] == "No community given"),
+        "{s}"
+    );
+    assert!(groups.iter().all(|g| g["label"]["zh"] != ""), "{s}");
     // The audit trail has both referrals, each against its record.
     let (st, a) = app.get("/api/v1/audit?action=referred", Some(&admin)).await;
     assert_eq!(st, 200, "{a}");
