@@ -324,6 +324,10 @@ test('overdue box, revocation link, escalation, department referral, unregistere
   assert.ok(report.length >= 1);
   for (const r of report) assert.ok(r.sw <= r.cw + 1, `the report is wider than A4: ${JSON.stringify(r)}`);
   await noSideScroll(page, 'monthly report printed on A4');
+  // every community row is named (work found unregistered may have none)
+  const names = await page.locator('.cn-report tbody th').allInnerTexts();
+  assert.ok(names.length >= 2 && names.every((n) => n.trim()), JSON.stringify(names));
+  assert.ok(names.includes('未注明社区'), JSON.stringify(names));
   mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: join(SHOTS, 'manage-07-monthly-report-a4.png'), fullPage: true });
   await page.emulateMedia({ media: 'screen' });

@@ -26,7 +26,7 @@ pub fn department_select(
     let group = |d: &&anbei_core::model::Department| {
         if first.contains(&d.code.as_str()) {
             0
-        } else if usual.iter().any(|u| *u == d.code) {
+        } else if usual.contains(&d.code) {
             1
         } else {
             2
