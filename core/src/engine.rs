@@ -662,4 +662,31 @@ mod tests {
             assert!(embedded.len() < file.len() && !embedded.contains('\n'));
         }
     }
+
+    /// A referral offers the suggested departments first, then departments.json's usual ones, then
+    /// the rest of §5, each once; a usual one that is not a department stops the load.
+    #[test]
+    fn referral_departments_suggested_then_usual_then_the_rest() {
+        let e = super::Engine::embedded().unwrap();
+        let usual: Vec<&str> = e.usual_referral().iter().map(String::as_str).collect();
+        assert!(usual.len() >= 3 && usual[0] == "URBAN", "{usual:?}");
+        let all: Vec<&str> = e
+            .referral_departments(&["FIRE", "NOWHERE", "HOUSING"])
+            .iter()
+            .map(|d| d.code.as_str())
+            .collect();
+        assert_eq!(&all[..2], &["FIRE", "HOUSING"]);
+        let rest_usual: Vec<&str> = usual
+            .iter()
+            .copied()
+            .filter(|u| !["FIRE", "HOUSING"].contains(u))
+            .collect();
+        assert_eq!(&all[2..2 + rest_usual.len()], &rest_usual[..]);
+        assert_eq!(all.len(), e.departments().len(), "each department once");
+        let mut src: super::DataSources<'_> = super::embedded_sources();
+        let bad = src.departments.replacen("\"URBAN\"", "\"NOWHERE\"", 1);
+        src.departments = &bad;
+        let err = super::Engine::from_sources(&src).unwrap_err();
+        assert!(err.0.contains("usual_referral names NOWHERE"), "{}", err.0);
+    }
 }
