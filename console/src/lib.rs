@@ -22,6 +22,7 @@
 pub mod assess;
 pub mod i18n;
 pub mod inspect;
+pub mod manage;
 pub mod model;
 pub mod query;
 pub mod returns;

@@ -20,6 +20,33 @@ pub enum Route {
     Record(String, String),
     /// Statistics (`ui/stats.rs`); not for patrols.
     Statistics,
+    /// Work found without registration, recorded against its address (`INSPECTION_UNREGISTERED`,
+    /// rules.md §9.1, 第三十条第（三）项), with its findings and referrals (`ui/unregistered.rs`).
+    Unregistered,
+}
+
+/// The ground of the revocation a link opens pre-filled (`#/filing/<no>?act=revoke&ground=<g>`,
+/// from a finding that is a ground to revoke, 第二十五条), when it is one of `grounds`.
+pub fn revoke_prefill(hash: &str, grounds: &[&str]) -> Option<String> {
+    let query = hash.split_once('?')?.1;
+    let mut act = false;
+    let mut ground = None;
+    for (k, v) in query.split('&').filter_map(|kv| kv.split_once('=')) {
+        match k {
+            "act" => act = v == "revoke",
+            "ground" => ground = grounds.iter().find(|g| **g == v).map(|g| g.to_string()),
+            _ => {}
+        }
+    }
+    ground.filter(|_| act)
+}
+
+/// The link to a registration's revocation, its ground chosen.
+pub fn revoke_link(no: &str, ground: &str) -> String {
+    format!(
+        "{}?act=revoke&ground={ground}",
+        Route::Filing(no.to_string()).hash()
+    )
 }
 
 /// A filing number as it may appear in a path: letters, digits and `-` (the API's numbers are
@@ -50,6 +77,7 @@ impl Route {
                 Route::Record(no.to_string(), kind.to_string())
             }
             (Some("statistics"), None, None) => Route::Statistics,
+            (Some("unregistered"), None, None) => Route::Unregistered,
             _ => Route::Queue,
         }
     }
@@ -65,6 +93,7 @@ impl Route {
             Route::Inspections => "#/inspections".to_string(),
             Route::Record(no, kind) => format!("#/inspect/{no}/{kind}"),
             Route::Statistics => "#/statistics".to_string(),
+            Route::Unregistered => "#/unregistered".to_string(),
         }
     }
 
@@ -77,7 +106,7 @@ impl Route {
     pub fn section(&self) -> Route {
         match self {
             Route::Filing(_) => Route::Queue,
-            Route::Record(..) => Route::Inspections,
+            Route::Record(..) | Route::Unregistered => Route::Inspections,
             r => r.clone(),
         }
     }
@@ -98,9 +127,32 @@ mod tests {
             Route::Inspections,
             Route::Record("2026-BT-0001".into(), "INSPECTION_PATROL".into()),
             Route::Statistics,
+            Route::Unregistered,
         ] {
             assert_eq!(Route::parse(&r.hash()), r, "{}", r.hash());
         }
+    }
+
+    #[test]
+    fn a_revocation_link_opens_with_its_ground_and_nothing_else_does() {
+        let g = ["false_filing", "beyond_scope"];
+        let link = revoke_link("2026-BT-0001", "beyond_scope");
+        assert_eq!(link, "#/filing/2026-BT-0001?act=revoke&ground=beyond_scope");
+        assert_eq!(Route::parse(&link), Route::Filing("2026-BT-0001".into()));
+        assert_eq!(revoke_prefill(&link, &g).as_deref(), Some("beyond_scope"));
+        for h in [
+            "#/filing/A",
+            "#/filing/A?act=return&ground=beyond_scope",
+            "#/filing/A?act=revoke&ground=<script>",
+            "#/filing/A?act=revoke",
+            "#/filing/A?ground=false_filing",
+        ] {
+            assert_eq!(revoke_prefill(h, &g), None, "{h}");
+        }
+        assert_eq!(
+            revoke_prefill("#/filing/A?ground=false_filing&act=revoke", &g).as_deref(),
+            Some("false_filing")
+        );
     }
 
     #[test]
@@ -134,6 +186,7 @@ mod tests {
             Route::Record("A".into(), "INSPECTION_PATROL".into()).section(),
             Route::Inspections
         );
+        assert_eq!(Route::Unregistered.section(), Route::Inspections);
         assert!(Route::Accounts.admin_only() && Route::Audit.admin_only());
         assert!(!Route::Ledger.admin_only() && !Route::Filing("A".into()).admin_only());
     }

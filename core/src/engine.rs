@@ -66,6 +66,8 @@ pub struct Engine {
     pub(crate) rulesets: Vec<Ruleset>, // sorted by effective_from
     pub(crate) codes: CodesFile,
     pub(crate) departments: Vec<Department>,
+    /// `departments.json`'s `usual_referral`, each a known department.
+    pub(crate) usual_referral: Vec<String>,
     pub(crate) streets: Vec<Street>,
     pub(crate) calendar: Calendar,
     pub(crate) calendar_years: Vec<CalendarYear>,
@@ -463,9 +465,18 @@ impl Engine {
                 t.article = article.to_owned();
             }
         }
-        let departments = p
-            .parse::<DepartmentsFile>("departments.json", src.departments)?
-            .departments;
+        let DepartmentsFile {
+            usual_referral,
+            departments,
+        } = p.parse::<DepartmentsFile>("departments.json", src.departments)?;
+        if let Some(u) = usual_referral
+            .iter()
+            .find(|u| !departments.iter().any(|d| &d.code == *u))
+        {
+            return Err(DataError(format!(
+                "departments.json: usual_referral names {u}, not a department"
+            )));
+        }
         let streets = p.parse::<StreetsFile>("streets.json", src.streets)?.streets;
         let calendar_years: Vec<CalendarYear> = src
             .calendars
@@ -518,6 +529,7 @@ impl Engine {
             rulesets,
             codes,
             departments,
+            usual_referral,
             streets,
             calendar,
             calendar_years,
@@ -580,6 +592,27 @@ impl Engine {
         &self.departments
     }
 
+    /// The departments a referral offers first when the work suggests none (`departments.json`'s
+    /// `usual_referral`, *product policy*).
+    pub fn usual_referral(&self) -> &[String] {
+        &self.usual_referral
+    }
+
+    /// The departments a referral offers, `suggested` first (in its order), then the usual ones
+    /// (`departments.json`'s `usual_referral`), then the rest in §5's order; unknown codes dropped.
+    pub fn referral_departments<'e>(&'e self, suggested: &[&str]) -> Vec<&'e Department> {
+        let by = |c: &str| self.departments.iter().find(|d| d.code == c);
+        let mut out: Vec<&Department> = Vec::with_capacity(self.departments.len());
+        let first = suggested.iter().copied().filter_map(by);
+        let usual = self.usual_referral.iter().filter_map(|c| by(c));
+        for d in first.chain(usual).chain(self.departments.iter()) {
+            if !out.iter().any(|o| o.code == d.code) {
+                out.push(d);
+            }
+        }
+        out
+    }
+
     pub fn streets(&self) -> &[Street] {
         &self.streets
     }
@@ -628,5 +661,32 @@ mod tests {
             assert_eq!(a, b);
             assert!(embedded.len() < file.len() && !embedded.contains('\n'));
         }
+    }
+
+    /// A referral offers the suggested departments first, then departments.json's usual ones, then
+    /// the rest of §5, each once; a usual one that is not a department stops the load.
+    #[test]
+    fn referral_departments_suggested_then_usual_then_the_rest() {
+        let e = super::Engine::embedded().unwrap();
+        let usual: Vec<&str> = e.usual_referral().iter().map(String::as_str).collect();
+        assert!(usual.len() >= 3 && usual[0] == "URBAN", "{usual:?}");
+        let all: Vec<&str> = e
+            .referral_departments(&["FIRE", "NOWHERE", "HOUSING"])
+            .iter()
+            .map(|d| d.code.as_str())
+            .collect();
+        assert_eq!(&all[..2], &["FIRE", "HOUSING"]);
+        let rest_usual: Vec<&str> = usual
+            .iter()
+            .copied()
+            .filter(|u| !["FIRE", "HOUSING"].contains(u))
+            .collect();
+        assert_eq!(&all[2..2 + rest_usual.len()], &rest_usual[..]);
+        assert_eq!(all.len(), e.departments().len(), "each department once");
+        let mut src: super::DataSources<'_> = super::embedded_sources();
+        let bad = src.departments.replacen("\"URBAN\"", "\"NOWHERE\"", 1);
+        src.departments = &bad;
+        let err = super::Engine::from_sources(&src).unwrap_err();
+        assert!(err.0.contains("usual_referral names NOWHERE"), "{}", err.0);
     }
 }

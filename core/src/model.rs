@@ -295,6 +295,10 @@ pub struct Department {
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct DepartmentsFile {
+    /// The departments a referral (`REF_DEPARTMENT`) offers first when the work suggests none
+    /// (*product policy*, e.g. work found unregistered): codes of `departments`.
+    #[serde(default)]
+    pub usual_referral: Vec<String>,
     pub departments: Vec<Department>,
 }
 

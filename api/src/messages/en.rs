@@ -181,6 +181,12 @@ fn text(k: Key) -> &'static str {
         Key::AddressRequired => {
             "an inspection of unregistered work needs the street and the address (Art. 30 (3))"
         }
+        Key::UnregisteredReferralFinding => {
+            "a referral names one of this record's findings by its place, 0 to {n} - 1"
+        }
+        Key::UnregisteredReferralDepartment => {
+            "REF_DEPARTMENT needs the department (Art. 36 (3)), one of: {codes}"
+        }
         Key::NotifySubject => "[Anbei] {event}: {filing_no}",
         Key::NotifyFiled => "filing received",
         Key::NotifyReturned => "changes requested",

@@ -181,6 +181,10 @@ keys! {
     /// `{targets}`.
     ReferralTarget,
     AddressRequired,
+    /// `{n}`: how many findings the record has.
+    UnregisteredReferralFinding,
+    /// `{codes}`.
+    UnregisteredReferralDepartment,
     // Notifications (notify/texts.rs): subject "{event}", then lines.
     /// `{event}`, `{filing_no}`.
     NotifySubject,

@@ -152,6 +152,10 @@ fn text(k: Key) -> &'static str {
         Key::OfficerOnly => "此操作由街道办事处办理（第二十一条、第三十六条）",
         Key::ReferralTarget => "移交对象应为以下之一：{targets}",
         Key::AddressRequired => "未登记施工的检查须填写街道和地址（第三十条第（三）项）",
+        Key::UnregisteredReferralFinding => "移交须按序号（0 至 {n} - 1）指明本记录的一项发现问题",
+        Key::UnregisteredReferralDepartment => {
+            "移交相关行业管理部门须指明部门（第三十六条第（三）项），应为以下之一：{codes}"
+        }
         Key::NotifySubject => "【安备】{event}：{filing_no}",
         Key::NotifyFiled => "登记申报已收到",
         Key::NotifyReturned => "登记申报需补正",

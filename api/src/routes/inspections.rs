@@ -45,7 +45,7 @@ pub fn routes(r: Routes) -> Routes {
 }
 
 /// A free text of 1..=`max` characters in `field`.
-fn text(t: &str, field: &str, max: usize) -> Result<String, FieldProblem> {
+pub(crate) fn text(t: &str, field: &str, max: usize) -> Result<String, FieldProblem> {
     validate::text(t, max).map_err(|e| FieldProblem::new(field, e.rule, e.zh, e.en))
 }
 
@@ -258,6 +258,9 @@ pub struct UnregisteredIn {
     /// Usually `F_UNREGISTERED` (guided to register by `rectify_by`, 第三十条第（三）项).
     #[serde(default)]
     pub findings: Vec<FindingIn>,
+    /// The street office's referrals of these findings (第三十六条; `routes/unregistered.rs`).
+    #[serde(default)]
+    pub referrals: Vec<super::unregistered::UnregisteredReferralIn>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -384,6 +387,16 @@ pub async fn record_unregistered(
             version: 1,
         });
     }
+    let referrals = super::unregistered::referrals(
+        &s,
+        &o,
+        &b.referrals,
+        &mut findings,
+        day,
+        today,
+        &now,
+        &mut problems,
+    )?;
     let Some(address) = address.filter(|_| problems.is_empty()) else {
         return Err(ApiError::invalid_request(problems));
     };
@@ -423,9 +436,15 @@ pub async fn record_unregistered(
         ));
         ops.push(ManageOp::AddFinding(f.clone()));
     }
+    for r in &referrals {
+        let what = format!("{} {}", r.finding_id, r.target);
+        audit.push(o.audit(&s, "referred", &id, "ok", Some(what)));
+        ops.push(ManageOp::AddReferral(r.clone()));
+    }
     s.store.manage_write(ops, audit, vec![]).await?;
     let m = crate::store::ManageRecord {
         findings: findings.clone(),
+        referrals,
         ..Default::default()
     };
     Ok((
@@ -1109,7 +1128,7 @@ pub struct ReferralIn {
     pub reason: String,
 }
 
-const TARGETS: [&str; 4] = [
+pub(crate) const TARGETS: [&str; 4] = [
     "REF_STREET_ENFORCEMENT",
     "REF_INDUSTRY_SAFETY",
     "REF_DEPARTMENT",

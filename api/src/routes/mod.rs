@@ -16,6 +16,7 @@ pub mod scan;
 pub mod session;
 pub mod statics;
 pub mod statistics;
+pub mod unregistered;
 pub mod uploads;
 
 use crate::app::AppState;

@@ -287,6 +287,11 @@ fn label(by: GroupBy, key: &str, activities: &[anbei_core::model::Activity]) -> 
                 en: format!("{} {y}", anbei_core::date::month_en(m)),
             }
         }
+        // work found unregistered without its community, or a filing without one: named, not blank
+        GroupBy::Community if key.is_empty() => Label {
+            zh: "未注明社区".into(),
+            en: "No community given".into(),
+        },
         GroupBy::Community => Label {
             zh: key.to_owned(),
             en: key.to_owned(),

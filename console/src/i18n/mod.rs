@@ -6,6 +6,7 @@
 
 mod en;
 pub mod inspect;
+pub mod manage;
 mod zh;
 
 use anbei_core::{Code, Engine};

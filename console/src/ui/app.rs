@@ -111,7 +111,10 @@ pub fn app(p: &Props) -> Html {
         Phase::Ready => match &s.route {
             Route::Queue => html! { <Queue ctx={ctx.clone()} /> },
             Route::Filing(no) => {
-                html! { <FilingPage key={no.clone()} ctx={ctx.clone()} no={no.clone()} /> }
+                // a link with a query (`?act=revoke&ground=…`) opens the page afresh, pre-filled
+                let hash = web::location_hash();
+                let key = format!("{no}?{}", hash.split_once('?').map_or("", |(_, q)| q));
+                html! { <FilingPage {key} ctx={ctx.clone()} no={no.clone()} /> }
             }
             Route::Ledger => html! { <Ledger ctx={ctx.clone()} /> },
             Route::Accounts => html! { <Accounts ctx={ctx.clone()} /> },
@@ -121,6 +124,9 @@ pub fn app(p: &Props) -> Html {
                 <Record key={format!("{no}/{kind}")} ctx={ctx.clone()} no={no.clone()} kind={kind.clone()} />
             },
             Route::Statistics => html! { <super::stats::Statistics ctx={ctx.clone()} /> },
+            Route::Unregistered => {
+                html! { <super::unregistered::Unregistered ctx={ctx.clone()} /> }
+            }
         },
     };
     let head = header(s, &ctx);
@@ -152,6 +158,7 @@ fn screen_title(s: &State) -> String {
         (Phase::Ready, Route::Inspections) => ins(s.lang).title.to_string(),
         (Phase::Ready, Route::Record(no, _)) => i18n::fill(ins(s.lang).rec_title, &[("no", no)]),
         (Phase::Ready, Route::Statistics) => super::stats::title(s.lang).to_string(),
+        (Phase::Ready, Route::Unregistered) => crate::i18n::manage::mg(s.lang).ur_title.to_string(),
     }
 }
 

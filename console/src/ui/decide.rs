@@ -38,6 +38,24 @@ pub fn decide(p: &Props) -> Html {
     let reason = use_state(String::new);
     let article = use_state(String::new);
     let ground = use_state(String::new);
+    // a finding's link may open the revocation with its ground chosen (第二十五条): on arrival, and
+    // when the link is followed from this very page (the same route, another query)
+    let prefill = p
+        .allowed
+        .iter()
+        .any(|a| a == "revoke")
+        .then(|| crate::route::revoke_prefill(&web::location_hash(), &i18n::GROUNDS))
+        .flatten();
+    {
+        let (open, ground) = (open.clone(), ground.clone());
+        use_effect_with(prefill, move |prefill| {
+            if let Some(g) = prefill {
+                open.set(Some("revoke"));
+                ground.set(g.clone());
+                web::focus_soon("act-ground");
+            }
+        });
+    }
     let confirming = use_state(|| false);
     let errors = use_state(Vec::<(String, String)>::new);
     let busy = use_state(|| false);

@@ -9,10 +9,12 @@ use super::filing::{DocView, document_url, fail_errors};
 use super::form::{error_summary, on_submit, select, setter, textarea};
 use super::inspections::{day_words, due_cell, time_words};
 use super::queue::overdue_mark;
+use super::referral::department_select;
 use super::web;
 use crate::assess::regenerate;
 use crate::i18n::fill;
 use crate::i18n::inspect::{Ins, code_words, ins};
+use crate::i18n::manage::mg;
 use crate::inspect::{FindingState, finding_state, may_record, may_refer, may_verify};
 use crate::query::segment;
 use crate::route::Route;
@@ -252,6 +254,7 @@ fn finding_view(p: &FindingProps) -> Html {
     let open = use_state(|| None::<&'static str>);
     let reason = use_state(String::new);
     let target = use_state(String::new);
+    let department = use_state(String::new);
     let errors = use_state(Vec::<(String, String)>::new);
     let busy = use_state(|| false);
     let done = use_state(String::new);
@@ -262,10 +265,19 @@ fn finding_view(p: &FindingProps) -> Html {
         .0
         .as_ref()
         .is_some_and(|a| a.kind == Some(Kind::OddJob));
-    let suggested = match (Finding::from_code(code), p.assessment.0.as_ref()) {
-        (Some(fc), Some(a)) => engine.referral_target(fc, a).code.as_str(),
-        _ => "REF_STREET_ENFORCEMENT",
+    // the API's suggestion when it sends one, else the core's over the re-decided assessment
+    let (suggested, suggested_departments) = {
+        let core = match (Finding::from_code(code), p.assessment.0.as_ref()) {
+            (Some(fc), Some(a)) => Some(engine.referral_target(fc, a)),
+            _ => None,
+        };
+        crate::manage::referral_suggestion(
+            f,
+            core.as_ref()
+                .map(|r| (r.code.as_str(), r.candidates.clone())),
+        )
     };
+    let suggested = suggested.as_str();
     let today = wweb::today_shanghai();
     let due_on = same_day_due(f, odd, today);
     let late_now = due_on.is_some_and(|d| referral_late(d, Some(today), today));
@@ -315,11 +327,19 @@ fn finding_view(p: &FindingProps) -> Html {
                         on_change.emit(());
                     }
                     Err(fl) => {
-                        let (reason, target) = (format!("{pfx}-reason"), format!("{pfx}-target"));
+                        let (reason, target, dept) = (
+                            format!("{pfx}-reason"),
+                            format!("{pfx}-target"),
+                            format!("{pfx}-department"),
+                        );
                         let e = fail_errors(
                             &ctx,
                             &fl,
-                            &[("reason", reason.as_str()), ("target", target.as_str())],
+                            &[
+                                ("reason", reason.as_str()),
+                                ("target", target.as_str()),
+                                ("department", dept.as_str()),
+                            ],
                         );
                         if !e.is_empty() {
                             errors.set(e);
@@ -331,9 +351,15 @@ fn finding_view(p: &FindingProps) -> Html {
         })
     };
     let toggle = |what: &'static str| {
-        let (open, errors, reason, target) =
-            (open.clone(), errors.clone(), reason.clone(), target.clone());
+        let (open, errors, reason, target, department) = (
+            open.clone(),
+            errors.clone(),
+            reason.clone(),
+            target.clone(),
+            department.clone(),
+        );
         let suggested = suggested.to_string();
+        let first_department = suggested_departments.first().cloned().unwrap_or_default();
         let pfx = pfx.clone();
         Callback::from(move |_: MouseEvent| {
             let next = if *open == Some(what) {
@@ -345,6 +371,7 @@ fn finding_view(p: &FindingProps) -> Html {
             errors.set(Vec::new());
             reason.set(String::new());
             target.set(suggested.clone());
+            department.set(first_department.clone());
             if next.is_some() {
                 web::focus_soon(&format!("{pfx}-reason"));
             }
@@ -380,23 +407,38 @@ fn finding_view(p: &FindingProps) -> Html {
         })
     };
     let refer = {
-        let (post, reason, target, errors) =
-            (post.clone(), reason.clone(), target.clone(), errors.clone());
+        let (post, reason, target, department, errors) = (
+            post.clone(),
+            reason.clone(),
+            target.clone(),
+            department.clone(),
+            errors.clone(),
+        );
         let (ok, label, pfx) = (x.done_referred, x.ref_reason, pfx.clone());
+        let dept_label = mg(lang).ref_department;
         on_submit(move || {
+            // REF_DEPARTMENT names its department (第三十六条第（三）项)
+            let needs_department = *target == "REF_DEPARTMENT";
+            let mut errs = Vec::new();
+            if needs_department && department.is_empty() {
+                errs.push((
+                    format!("{pfx}-department"),
+                    super::form::required(c, dept_label),
+                ));
+            }
             if reason.trim().is_empty() {
-                errors.set(vec![(
-                    format!("{pfx}-reason"),
-                    super::form::required(c, label),
-                )]);
+                errs.push((format!("{pfx}-reason"), super::form::required(c, label)));
+            }
+            if !errs.is_empty() {
+                errors.set(errs);
                 web::focus_soon(&format!("{pfx}-errors"));
                 return;
             }
-            post(
-                "referral",
-                obj(vec![("target", s(&target)), ("reason", s(reason.trim()))]),
-                ok,
-            )
+            let mut body = vec![("target", s(&target)), ("reason", s(reason.trim()))];
+            if needs_department {
+                body.push(("department", s(&department)));
+            }
+            post("referral", obj(body), ok)
         })
     };
     let err_of = |id: &str| errors.iter().find(|(f, _)| f == id).map(|(_, m)| m.clone());
@@ -416,6 +458,11 @@ fn finding_view(p: &FindingProps) -> Html {
         })
         .collect();
     let photo_n = std::cell::Cell::new(0usize);
+    // a confirmed revocation ground (第二十五条) offers the revocation, its ground chosen — while the
+    // finding stands and the street office may revoke
+    let revoke_ground = crate::manage::revocation_ground(code, odd)
+        .filter(|_| may_refer(&p.role) && !matches!(st, FindingState::Accepted));
+    let escalated_on = f.str_at("found_on");
     let state_class = match st {
         FindingState::Overdue | FindingState::Rejected => "cn-state-bad",
         FindingState::Accepted => "cn-state-ok",
@@ -436,8 +483,21 @@ fn finding_view(p: &FindingProps) -> Html {
                         if st == FindingState::Overdue { { " " }{ overdue_mark(c) } }</dd>
                 }
             </dl>
-            if f.str_at("escalation") == "pending" { <p class="cn-warn-line">{ x.escalation_pending }</p> }
-            if f.str_at("escalation") == "confirmed" { <p>{ x.escalation_confirmed }</p> }
+            if f.str_at("escalation") == "pending" {
+                <p class="cn-warn-line">{ x.escalation_pending }</p>
+                <p class="cn-small cn-escalation-why">{ mg(lang).escalated_pending_why }</p>
+            }
+            if f.str_at("escalation") == "confirmed" {
+                <p><strong>{ x.escalation_confirmed }</strong></p>
+                <p class="cn-escalation-why">{ fill(mg(lang).escalated_why, &[("date", &day_words(lang, escalated_on))]) }</p>
+            }
+            if let Some(g) = revoke_ground {
+                <div class="cn-revoke-offer">
+                    <p>{ mg(lang).revoke_hint }</p>
+                    <p><a class="cn-btn cn-danger-outline cn-btn-link" href={crate::route::revoke_link(&p.no, g)}>
+                        { fill(mg(lang).revoke_go, &[("ground", &crate::i18n::ground(c, g))]) }</a></p>
+                </div>
+            }
             { for rect.iter().map(|r| {
                 let photos = arr(r.get("photos"));
                 html! {
@@ -493,6 +553,9 @@ fn finding_view(p: &FindingProps) -> Html {
                     <form class="cn-panel" onsubmit={refer} novalidate=true>
                         { error_summary(&format!("{pfx}-errors"), c.errors_title, &errors) }
                         { select(&format!("{pfx}-target"), x.ref_target, &target, target_opts, setter(&target), err_of(&format!("{pfx}-target"))) }
+                        if *target == "REF_DEPARTMENT" {
+                            { department_select(ctx, &format!("{pfx}-department"), &department, &suggested_departments, setter(&department), err_of(&format!("{pfx}-department"))) }
+                        }
                         { textarea(&format!("{pfx}-reason"), x.ref_reason, &reason, setter(&reason), err_of(&format!("{pfx}-reason")), true) }
                         <p>{ fill(x.ref_date, &[("date", &day_words(lang, &today.to_string()))]) }</p>
                         if let Some(d) = due_on {

@@ -70,7 +70,7 @@ impl<'a> Input<'a> {
 }
 
 /// `aria-describedby` of a field: its hint and its error, when there are.
-fn described_by(id: &str, hint: bool, error: bool) -> Option<String> {
+pub(super) fn described_by(id: &str, hint: bool, error: bool) -> Option<String> {
     let mut ids = Vec::new();
     if hint {
         ids.push(format!("{id}-hint"));
@@ -81,7 +81,7 @@ fn described_by(id: &str, hint: bool, error: bool) -> Option<String> {
     (!ids.is_empty()).then(|| ids.join(" "))
 }
 
-fn hint_and_error(id: &str, hint: Option<&str>, error: &Option<String>) -> (Html, Html) {
+pub(super) fn hint_and_error(id: &str, hint: Option<&str>, error: &Option<String>) -> (Html, Html) {
     (
         match hint {
             Some(h) => html! { <p class="cn-hint" id={format!("{id}-hint")}>{ h.to_string() }</p> },

@@ -172,6 +172,10 @@ pub fn inspections(p: &Props) -> Html {
         <section aria-labelledby="cn-h1" class="cn-inspections">
             <h1 id="cn-h1" tabindex="-1">{ x.title }</h1>
             <p>{ x.intro }</p>
+            if may_record(&role, "INSPECTION_UNREGISTERED") {
+                <p><a class="cn-btn cn-secondary cn-btn-link" href={Route::Unregistered.hash()}>
+                    { crate::i18n::manage::mg(lang).ur_link }</a></p>
+            }
             <ul class="cn-tabs" aria-label={x.caption}>{ tabs }</ul>
             if !error.is_empty() { <p class="cn-error" role="alert">{ (*error).clone() }</p> }
             if n == Some(0) {

@@ -13,9 +13,11 @@ mod inspections;
 mod ledger;
 mod queue;
 mod record;
+mod referral;
 mod signin;
 mod stats;
 mod table;
+mod unregistered;
 pub mod web;
 
 pub use app::{App, Props};

@@ -3,11 +3,16 @@
 
 use super::ctx::{Ctx, spawn};
 use super::form::{Input, input, on_submit, select};
+use super::inspections::due_cell;
 use super::table::{Cursor, pager, status_line, table};
-use crate::i18n::{self, Catalogue};
+use crate::i18n::inspect::{code_words, ins};
+use crate::i18n::manage::mg;
+use crate::i18n::{self, Catalogue, fill};
+use crate::inspect::sort_entries;
 use crate::model::{QueuePage, SCOPES};
 use crate::query::QueueFilter;
 use crate::route::Route;
+use anbei_widget::json::Json;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -37,6 +42,57 @@ pub fn edit<F: Clone + 'static>(h: &UseStateHandle<F>, f: fn(&mut F, String)) ->
         f(&mut x, v);
         h.set(x);
     })
+}
+
+/// The inspections past their due date in this account's scope (rules.md §9.1: overdue
+/// inspections head the officers' queue), above the filings; nothing when none is overdue.
+#[function_component(OverdueBox)]
+fn overdue_box(p: &Props) -> Html {
+    let ctx = &p.ctx;
+    let (c, lang) = (ctx.c(), ctx.lang);
+    let (x, m) = (ins(lang), mg(lang));
+    let items = use_state(Vec::<Json>::new);
+    {
+        let (ctx, items) = (ctx.clone(), items.clone());
+        use_effect_with((), move |_| {
+            spawn(async move {
+                // a failure leaves the box out: the inspections screen says why
+                if let Ok(j) = ctx.get("/api/v1/inspections?status=overdue").await {
+                    let mut v = match j.get("items") {
+                        Some(Json::Arr(a)) => a.clone(),
+                        _ => Vec::new(),
+                    };
+                    sort_entries(&mut v);
+                    items.set(v);
+                }
+            });
+        });
+    }
+    if items.is_empty() {
+        return html! {};
+    }
+    const SHOWN: usize = 5;
+    html! {
+        <section class="cn-card cn-warn cn-overdue-box" aria-labelledby="cn-overdue-h">
+            <h2 id="cn-overdue-h"><span aria-hidden="true">{ "⚠ " }</span>
+                { fill(x.queue_overdue, &[("n", &items.len().to_string())]) }</h2>
+            <p>{ m.overdue_box_intro }</p>
+            <ul class="cn-list">
+                { for items.iter().take(SHOWN).map(|i| {
+                    let no = i.str_at("filing_no");
+                    html! {
+                        <li>
+                            if no.is_empty() { { i.str_at("address").to_string() } }
+                            else { <a href={Route::Filing(no.to_string()).hash()}>{ no.to_string() }</a> }
+                            { " · " }{ code_words(i.str_at("kind"), lang) }{ " · " }
+                            { due_cell(x, c, lang, i.str_at("due"), true) }
+                        </li>
+                    }
+                }) }
+            </ul>
+            <p><a href={Route::Inspections.hash()}>{ m.overdue_all }</a></p>
+        </section>
+    }
 }
 
 #[function_component(Queue)]
@@ -164,6 +220,7 @@ pub fn queue(p: &Props) -> Html {
         <section aria-labelledby="cn-h1">
             <h1 id="cn-h1" tabindex="-1">{ c.queue_title }</h1>
             <p>{ c.queue_intro }</p>
+            <OverdueBox ctx={ctx.clone()} />
             if let Some(tabs) = tabs {
                 <ul class="cn-tabs" aria-label={c.status_tabs}>{ tabs }</ul>
             }

@@ -308,7 +308,8 @@ fn raw(html: String) -> Html {
 /// A table like `table::table` (caption, column heads, rows), as markup.
 fn table_html(id: &str, caption: &str, head: &[&str], rows: &str) -> String {
     let mut o = format!(
-        "<div class=\"cn-table-wrap\" role=\"region\" aria-labelledby=\"{id}-cap\" tabindex=\"0\"><table id=\"{id}\" class=\"cn-table\"><caption id=\"{id}-cap\">{}</caption><thead><tr>",
+        "<div class=\"cn-table-wrap\" role=\"region\" aria-labelledby=\"{id}-cap\" tabindex=\"0\"><table id=\"{id}\" class=\"cn-table{}\"><caption id=\"{id}-cap\">{}</caption><thead><tr>",
+        if head.len() > 6 { " cn-wide-table" } else { "" },
         esc(caption)
     );
     for h in head {
@@ -791,6 +792,11 @@ const STYLE: &str = "
 .cn-period{font-weight:600}
 .cn-report{margin-top:1.5rem;border-top:1px solid #999;padding-top:1rem}
 .cn-report-page h2{font-size:1.2rem;text-align:center}
+.cn-stats .cn-wide-table{table-layout:fixed;font-size:.85rem}
+.cn-stats .cn-wide-table thead th{white-space:normal;vertical-align:bottom;overflow-wrap:anywhere}
+.cn-stats .cn-wide-table th,.cn-stats .cn-wide-table td{padding:.35rem .3rem}
+.cn-stats .cn-wide-table thead th:first-child{width:7.5rem}.cn-stats .cn-wide-table th[scope=row]{overflow-wrap:anywhere}
+@media (max-width:64rem){.cn-stats .cn-wide-table{font-size:.75rem}.cn-stats .cn-wide-table thead th:first-child{width:5.5rem}}
 @media print{
  @page{size:A4;margin:15mm}
  #console-header,.cn-notice,.cn-stats>:not(.cn-report){display:none!important}
