@@ -17,7 +17,7 @@ one() { # $1 = build label, $2 = binary, $3 = store
   BIN="$2"
   local label="$1-$3-$RANDOM"
   if [ "$3" = pg ]; then
-    psql "$PG_URL" -qc "DROP SCHEMA IF EXISTS $SCHEMA CASCADE" >/dev/null; create_pg_schema
+    PGOPTIONS="-c client_min_messages=warning" psql "$PG_URL" -qc "DROP SCHEMA IF EXISTS $SCHEMA CASCADE" >/dev/null; create_pg_schema
     start_server "$label" DATABASE_URL="$PG_URL" ANBEI_DB_SCHEMA="$SCHEMA"
   else
     start_server "$label"
