@@ -25,6 +25,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
         routes::accounts::revoke_token, routes::audit::list,
         routes::inspections::list, routes::inspections::record_unregistered, routes::inspections::record, routes::inspections::escalate,
         routes::inspections::rectify, routes::inspections::decide, routes::inspections::refer,
+        routes::inspections::checklist, routes::site_records::site_record, routes::site_records::feedback,
         routes::statistics::statistics,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldProblem, crate::error::Msg)),

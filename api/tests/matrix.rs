@@ -112,6 +112,12 @@ const APPLICANT_OR_CONTRACTOR: &[Caller] = &[Applicant, Contractor];
 const READERS: &[Caller] = &[
     Applicant, Contractor, Admin, Officer, Community, Patrol, Viewer,
 ];
+/// The staff covering the filing: read what its inspections need (the checklist).
+const STAFF_READERS: &[Caller] = &[Admin, Officer, Community, Patrol, Viewer];
+/// The contractor's own side (rules.md §10): site photos, worker changes, evidence, waste record.
+const CONTRACTOR: &[Caller] = &[Contractor];
+/// The district department concerned: supervisory-check feedback (第三十一条).
+const DEPARTMENT: &[Caller] = &[Viewer];
 /// Only a console session (cookie): no bearer token opens these.
 const SESSION_ONLY: &[Caller] = &[];
 
@@ -217,6 +223,18 @@ fn table() -> BTreeMap<(&'static str, &'static str), &'static [Caller]> {
                 "/api/v1/registrations/{filing_no}/findings/{id}/referral",
             ),
             STREET_OFFICE,
+        ),
+        (
+            ("GET", "/api/v1/registrations/{filing_no}/checklist"),
+            STAFF_READERS,
+        ),
+        (
+            ("POST", "/api/v1/registrations/{filing_no}/site-records"),
+            CONTRACTOR,
+        ),
+        (
+            ("POST", "/api/v1/registrations/{filing_no}/feedback"),
+            DEPARTMENT,
         ),
     ])
 }

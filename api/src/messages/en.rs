@@ -175,6 +175,28 @@ fn text(k: Key) -> &'static str {
         Key::AddressRequired => {
             "an inspection of unregistered work needs the street and the address (Art. 30 (3))"
         }
+        Key::ItemFinding => "checklist item {item} may record only these findings: {codes}",
+        Key::DepartmentCode => "the department must be one of: {departments}",
+        Key::DepartmentRequired => {
+            "a referral to a department (REF_DEPARTMENT) names the department (Art. 36 (3))"
+        }
+        Key::DepartmentOnlyForDepartment => {
+            "only a referral to a department (REF_DEPARTMENT) names a department"
+        }
+        Key::StatsOutsideScope => {
+            "these statistics are outside your account's scope: it covers {scope} only"
+        }
+        Key::ContractorOnly => {
+            "only the contractor named in the filing, with its own access code, adds site records"
+        }
+        Key::SiteRecordKind => "the kind of site record must be one of: {kinds}",
+        Key::SiteRecordEmpty => "a site record needs a note or at least one document",
+        Key::SiteRecordNotManaged => {
+            "this registration is not under management now: site records cannot be added"
+        }
+        Key::FeedbackViewerOnly => {
+            "supervisory-check feedback is given by the district departments (Art. 31)"
+        }
         Key::NotifySubject => "[Anbei] {event}: {filing_no}",
         Key::NotifyFiled => "filing received",
         Key::NotifyReturned => "changes requested",

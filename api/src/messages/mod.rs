@@ -178,6 +178,20 @@ keys! {
     /// `{targets}`.
     ReferralTarget,
     AddressRequired,
+    /// `{item}`, `{codes}`.
+    ItemFinding,
+    /// `{departments}`.
+    DepartmentCode,
+    DepartmentRequired,
+    DepartmentOnlyForDepartment,
+    /// `{scope}`.
+    StatsOutsideScope,
+    ContractorOnly,
+    /// `{kinds}`.
+    SiteRecordKind,
+    SiteRecordEmpty,
+    SiteRecordNotManaged,
+    FeedbackViewerOnly,
     // Notifications (notify/texts.rs): subject "{event}", then lines.
     /// `{event}`, `{filing_no}`.
     NotifySubject,

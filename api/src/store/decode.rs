@@ -3,7 +3,7 @@
 //! not know — an unknown status, unreadable event data — is [`StoreError::BadValue`] naming the column
 //! and the value, never a guess.
 
-use super::manage::{FindingRow, InspectionRow, RectificationRow, ReferralRow};
+use super::manage::{FindingRow, InspectionRow, RectificationRow, ReferralRow, SiteRecordRow};
 use super::staff::{AccountRow, AuditRow, QueueEntry, SessionRow, TokenRow};
 use super::stats::StatRow;
 use super::{
@@ -256,6 +256,18 @@ decode_columns!(ReferralRow {
     by_login: text("by_login"),
     by_name: text("by_name"),
     late: flag("late"),
+});
+
+decode_columns!(SiteRecordRow {
+    id: text("id"),
+    filing_no: text("filing_no"),
+    kind: text("kind"),
+    at: text("at"),
+    by_role: text("by_role"),
+    by_login: maybe_text("by_login"),
+    by_name: maybe_text("by_name"),
+    note: maybe_text("note"),
+    documents: text("documents"),
 });
 
 decode_columns!(UploadMeta {

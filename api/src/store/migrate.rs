@@ -27,6 +27,12 @@ const INSPECTIONS: Migration = (
     include_str!("../../migrations/0006_inspections.sql"),
 );
 
+const SITE_RECORDS: Migration = (
+    8,
+    "site_records",
+    include_str!("../../migrations/0008_site_records.sql"),
+);
+
 pub const SQLITE: &[Migration] = &[
     INIT,
     ACCOUNTS,
@@ -42,6 +48,7 @@ pub const SQLITE: &[Migration] = &[
         "statistics",
         include_str!("../../migrations/sqlite/0007_statistics.sql"),
     ),
+    SITE_RECORDS,
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -64,6 +71,7 @@ pub const POSTGRES: &[Migration] = &[
         "statistics",
         include_str!("../../migrations/postgres/0007_statistics.sql"),
     ),
+    SITE_RECORDS,
 ];
 
 /// The words of the schema that differ: `(placeholder, PostgreSQL, SQLite)`.
