@@ -321,12 +321,21 @@ pub fn site_record_view(r: &crate::store::SiteRecordRow, staff: bool) -> SiteRec
 }
 
 /// A registration's department feedback and its contractor's site records, oldest first.
-pub fn site_record_views(m: &ManageRecord, staff: bool) -> (Vec<SiteRecordView>, Vec<SiteRecordView>) {
+pub fn site_record_views(
+    m: &ManageRecord,
+    staff: bool,
+) -> (Vec<SiteRecordView>, Vec<SiteRecordView>) {
     let (feedback, records): (Vec<_>, Vec<_>) =
         m.site_records.iter().partition(|r| r.kind == "feedback");
     (
-        feedback.into_iter().map(|r| site_record_view(r, staff)).collect(),
-        records.into_iter().map(|r| site_record_view(r, staff)).collect(),
+        feedback
+            .into_iter()
+            .map(|r| site_record_view(r, staff))
+            .collect(),
+        records
+            .into_iter()
+            .map(|r| site_record_view(r, staff))
+            .collect(),
     )
 }
 

@@ -177,7 +177,7 @@ fn text(k: Key) -> &'static str {
         }
         Key::ItemFinding => "checklist item {item} may record only these findings: {codes}",
         Key::DepartmentCode => "the department must be one of: {departments}",
-        Key::DepartmentRequired => {
+        Key::ReferralDepartmentRequired => {
             "a referral to a department (REF_DEPARTMENT) names the department (Art. 36 (3))"
         }
         Key::DepartmentOnlyForDepartment => {

@@ -182,7 +182,7 @@ keys! {
     ItemFinding,
     /// `{departments}`.
     DepartmentCode,
-    DepartmentRequired,
+    ReferralDepartmentRequired,
     DepartmentOnlyForDepartment,
     /// `{scope}`.
     StatsOutsideScope,

@@ -150,7 +150,9 @@ fn text(k: Key) -> &'static str {
         Key::AddressRequired => "未登记施工的检查须填写街道和地址（第三十条第（三）项）",
         Key::ItemFinding => "检查项 {item} 只能记录以下问题：{codes}",
         Key::DepartmentCode => "部门应为以下之一：{departments}",
-        Key::DepartmentRequired => "移交主管部门（REF_DEPARTMENT）须写明部门（第三十六条第（三）项）",
+        Key::ReferralDepartmentRequired => {
+            "移交主管部门（REF_DEPARTMENT）须写明部门（第三十六条第（三）项）"
+        }
         Key::DepartmentOnlyForDepartment => "只有移交主管部门（REF_DEPARTMENT）才写明部门",
         Key::StatsOutsideScope => "该统计超出您账号的管辖范围：您的账号仅覆盖{scope}",
         Key::ContractorOnly => "现场记录由申报中登记的施工单位凭其访问码上传",

@@ -1247,7 +1247,7 @@ pub async fn refer(
                 problems.push(FieldProblem::msg(
                     "department",
                     "required",
-                    Msg::of(Key::DepartmentRequired),
+                    Msg::of(Key::ReferralDepartmentRequired),
                 ));
                 None
             }

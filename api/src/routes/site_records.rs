@@ -176,13 +176,25 @@ pub async fn site_record(
         note,
         documents: Value::from(b.documents.clone()).to_string(),
     };
-    let mut audit =
-        crate::auth::party_audit(&s, &client, Actor::Contractor, "site_record_added", &rec.filing_no);
+    let mut audit = crate::auth::party_audit(
+        &s,
+        &client,
+        Actor::Contractor,
+        "site_record_added",
+        &rec.filing_no,
+    );
     audit.detail = Some(format!("{} {}", row.id, row.kind));
     s.store
-        .manage_write(vec![ManageOp::AddSiteRecord(row.clone())], vec![audit], vec![])
+        .manage_write(
+            vec![ManageOp::AddSiteRecord(row.clone())],
+            vec![audit],
+            vec![],
+        )
         .await?;
-    Ok((StatusCode::CREATED, Json(ins::site_record_view(&row, false))))
+    Ok((
+        StatusCode::CREATED,
+        Json(ins::site_record_view(&row, false)),
+    ))
 }
 
 /// A district department (a `viewer` whose department is the work's primary or co-department, §5)
@@ -224,9 +236,19 @@ pub async fn feedback(
         note: Some(note),
         documents: Value::from(b.documents.clone()).to_string(),
     };
-    let audit = o.audit(&s, "feedback_recorded", &rec.filing_no, "ok", Some(row.id.clone()));
+    let audit = o.audit(
+        &s,
+        "feedback_recorded",
+        &rec.filing_no,
+        "ok",
+        Some(row.id.clone()),
+    );
     s.store
-        .manage_write(vec![ManageOp::AddSiteRecord(row.clone())], vec![audit], vec![])
+        .manage_write(
+            vec![ManageOp::AddSiteRecord(row.clone())],
+            vec![audit],
+            vec![],
+        )
         .await?;
     Ok((StatusCode::CREATED, Json(ins::site_record_view(&row, true))))
 }

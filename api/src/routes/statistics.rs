@@ -95,7 +95,8 @@ fn outside_scope(s: &AppState, o: &crate::auth::Officer) -> ApiError {
             })
     });
     let dept = sc.department.as_deref().map(str::trim).map(|d| {
-        crate::inspections::department_name(s, d).map_or((d.to_owned(), d.to_owned()), |m| (m.zh, m.en))
+        crate::inspections::department_name(s, d)
+            .map_or((d.to_owned(), d.to_owned()), |m| (m.zh, m.en))
     });
     let mut zh = Vec::new();
     let mut en = Vec::new();
