@@ -17,7 +17,8 @@ both_backends!(
     a_referral_to_a_department_names_one_of_section_5,
     the_contractor_adds_site_records_the_street_reads,
     a_department_gives_feedback_on_its_works_only,
-    statistics_outside_the_scope_say_which_scope
+    statistics_outside_the_scope_say_which_scope,
+    an_account_sets_where_its_notifications_go
 );
 
 /// codes.json `checklist_findings`, read here apart from the service.
@@ -439,4 +440,67 @@ async fn statistics_outside_the_scope_say_which_scope(b: Backend) {
     let en = p["detail"].as_str().or(p["title"].as_str()).unwrap();
     assert!(zh.contains("坂田街道") && zh.contains("岗头社区"), "{p}");
     assert!(en.contains("Bantian") && en.contains("岗头社区"), "{p}");
+}
+
+/// rules.md §11 "events that reach officers": an account sets where its notifications are e-mailed
+/// (itself, or an admin for it; `anbei account email` on the server), checked like the applicant's.
+async fn an_account_sets_where_its_notifications_go(b: Backend) {
+    let app = spawn(b).await;
+    let account = |login: &str, role: &str| NewAccount {
+        login: login.into(),
+        name: "孙九".into(),
+        role: role.into(),
+        street: Some(if role == "admin" { "*" } else { "bantian" }.into()),
+        ..Default::default()
+    };
+    let officer = app.account(account("officer.sun", "officer")).await;
+    let other = app.account(account("officer.li", "officer")).await;
+    let admin = app.account(account("admin.zhou", "admin")).await;
+    let path = "/api/v1/accounts/officer.sun/email";
+    let (st, p) = app
+        .post(path, Some(&officer), &json!({ "email": "not an address" }))
+        .await;
+    assert_eq!(st, 422, "{p}");
+    assert_eq!(p["errors"][0]["field"], "email");
+    assert_eq!(p["errors"][0]["rule"], "email");
+    let (st, v) = app
+        .post(
+            path,
+            Some(&officer),
+            &json!({ "email": "Sun@Bantian.EXAMPLE.gov.cn" }),
+        )
+        .await;
+    assert_eq!(st, 200, "{v}");
+    assert_eq!(v["email"], "Sun@bantian.example.gov.cn");
+    // Another officer may not; an admin may.
+    let (st, _) = app
+        .post(path, Some(&other), &json!({ "email": "x@example.com" }))
+        .await;
+    assert_eq!(st, 403);
+    let (st, v) = app
+        .post(path, Some(&admin), &json!({ "email": "sun@example.com" }))
+        .await;
+    assert_eq!(st, 200, "{v}");
+    let (_, list) = app.get("/api/v1/accounts", Some(&admin)).await;
+    let sun = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["login"] == "officer.sun")
+        .unwrap()
+        .clone();
+    assert_eq!(sun["email"], "sun@example.com");
+    // The CLI clears it.
+    let a = anbei_api::accounts::cli::set_email(&app.state, "officer.sun", "")
+        .await
+        .unwrap();
+    assert_eq!(a.email, None);
+    assert_eq!(
+        audit_actions(&app, "officer.sun")
+            .await
+            .iter()
+            .filter(|a| *a == "account_email_set")
+            .count(),
+        3
+    );
 }

@@ -189,6 +189,9 @@ fn table() -> BTreeMap<(&'static str, &'static str), &'static [Caller]> {
         (("POST", "/api/v1/accounts/{login}/disable"), ADMIN),
         (("POST", "/api/v1/accounts/{login}/enable"), ADMIN),
         (("POST", "/api/v1/accounts/{login}/password"), ADMIN),
+        // An account sets its own notification address; an admin anyone's (the matrix's login is
+        // another account's).
+        (("POST", "/api/v1/accounts/{login}/email"), ADMIN),
         (("GET", "/api/v1/accounts/{login}/tokens"), ADMIN),
         (("POST", "/api/v1/accounts/{login}/tokens"), ADMIN),
         (("DELETE", "/api/v1/accounts/{login}/tokens/{id}"), ADMIN),

@@ -296,6 +296,7 @@ decode_columns!(AccountRow {
     locked_until_ms: int("locked_until_ms"),
     created_at: text("created_at"),
     last_sign_in_at: maybe_text("last_sign_in_at"),
+    email: maybe_text("email"),
 });
 
 decode_columns!(SessionRow {

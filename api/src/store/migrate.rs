@@ -33,6 +33,12 @@ const SITE_RECORDS: Migration = (
     include_str!("../../migrations/0008_site_records.sql"),
 );
 
+const ACCOUNT_EMAIL: Migration = (
+    9,
+    "account_email",
+    include_str!("../../migrations/0009_account_email.sql"),
+);
+
 pub const SQLITE: &[Migration] = &[
     INIT,
     ACCOUNTS,
@@ -49,6 +55,7 @@ pub const SQLITE: &[Migration] = &[
         include_str!("../../migrations/sqlite/0007_statistics.sql"),
     ),
     SITE_RECORDS,
+    ACCOUNT_EMAIL,
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -72,6 +79,7 @@ pub const POSTGRES: &[Migration] = &[
         include_str!("../../migrations/postgres/0007_statistics.sql"),
     ),
     SITE_RECORDS,
+    ACCOUNT_EMAIL,
 ];
 
 /// The words of the schema that differ: `(placeholder, PostgreSQL, SQLite)`.
