@@ -58,6 +58,25 @@ async fn audit_actions(app: &TestApp, target: &str) -> Vec<String> {
     .await
 }
 
+/// The kinds of the outbox events of `filing_no` (rules.md §11), sorted.
+async fn events(app: &TestApp, filing_no: &str) -> Vec<String> {
+    let mut v: Vec<String> = app
+        .state
+        .store
+        .outbox_list(anbei_api::store::OutboxFilter {
+            filing_no: Some(filing_no.into()),
+            limit: 100,
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.kind)
+        .collect();
+    v.sort();
+    v
+}
+
 /// The registration's checklist of `kind` as `token` reads it.
 async fn checklist(app: &TestApp, no: &str, kind: &str, token: &str) -> (u16, Value) {
     app.get(
@@ -171,6 +190,12 @@ async fn each_checklist_item_records_only_its_findings(b: Backend) {
         )
         .await;
     assert_eq!(st, 201, "{rec}");
+    // A patrol's finding reaches the street's officers (rules.md §11 "each patrol finding").
+    assert!(
+        events(&app, &r.no)
+            .await
+            .contains(&"finding_recorded".to_owned())
+    );
 }
 
 /// 依据：第三十六条第（三）项 — other violations go to the district department by domain (§5).
@@ -358,6 +383,14 @@ async fn the_contractor_adds_site_records_the_street_reads(b: Backend) {
         2,
         "{actions:?}"
     );
+    // Each reaches the street's officers (rules.md §11), as the filing awaiting acceptance did.
+    let ev = events(&app, &r.no).await;
+    assert_eq!(
+        ev.iter().filter(|k| *k == "site_record").count(),
+        2,
+        "{ev:?}"
+    );
+    assert!(ev.contains(&"officer_filing_awaiting".to_owned()), "{ev:?}");
 }
 
 /// 依据：第三十一条 — the district departments check and give the street their feedback; rules.md §10:
@@ -413,6 +446,7 @@ async fn a_department_gives_feedback_on_its_works_only(b: Backend) {
             .await
             .contains(&"feedback_recorded".to_owned())
     );
+    assert!(events(&app, &r.no).await.contains(&"feedback".to_owned()));
 }
 
 /// rules.md §10: each role's statistics in its scope; asked outside it, the 403 says what the scope is.

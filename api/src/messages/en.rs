@@ -213,6 +213,14 @@ fn text(k: Key) -> &'static str {
         Key::NotifyEscalated => "now under high-risk management",
         Key::NotifyCancellationDue => "declare completion and cancel your registration",
         Key::NotifyRectificationDue => "rectification due today",
+        Key::NotifyOfficerFilingAwaiting => "a filing awaits acceptance",
+        Key::NotifyFindingRecorded => "a finding was recorded",
+        Key::NotifyRectificationAnswered => "a rectification awaits your decision",
+        Key::NotifySiteRecord => "the contractor added a site record",
+        Key::NotifyFeedback => "a district department gave feedback",
+        Key::NotifyOfficerFindingLine => {
+            "Finding: {finding}. Open the registration in the console."
+        }
         Key::NotifyCancellationDueLine => {
             "Your planned completion date is today ({date}). Within {days} working days of completing the work you must declare its completion and cancel (注销) the registration online, uploading the waste-disposal record (Article 33): by {due} if you complete it today. Do it under \"Track an application\" with the filing number and your access code. If the work is not finished yet, cancel once it is."
         }

@@ -210,6 +210,13 @@ keys! {
     NotifyEscalated,
     NotifyCancellationDue,
     NotifyRectificationDue,
+    NotifyOfficerFilingAwaiting,
+    NotifyFindingRecorded,
+    NotifyRectificationAnswered,
+    NotifySiteRecord,
+    NotifyFeedback,
+    /// `{finding}`.
+    NotifyOfficerFindingLine,
     /// `{finding}`, `{date}`.
     NotifyFindingLine,
     /// `{date}` (planned end), `{days}`, `{due}` (cancellation due).

@@ -176,6 +176,12 @@ fn text(k: Key) -> &'static str {
         Key::NotifyEscalated => "已纳入高风险施工管理",
         Key::NotifyCancellationDue => "完工后请及时申报注销",
         Key::NotifyRectificationDue => "今日为整改期限",
+        Key::NotifyOfficerFilingAwaiting => "有申报待受理",
+        Key::NotifyFindingRecorded => "巡查发现问题",
+        Key::NotifyRectificationAnswered => "整改情况待核实",
+        Key::NotifySiteRecord => "施工单位上传了现场记录",
+        Key::NotifyFeedback => "区行业主管部门提出监督检查反馈",
+        Key::NotifyOfficerFindingLine => "问题：{finding}。请在工作台打开该登记查看。",
         Key::NotifyCancellationDueLine => {
             "您申报的计划完工日期是今天（{date}）。完工后 {days} 个工作日内须在线申报注销，并上传建筑废弃物处置记录（第三十三条）；今天完工的，请于 {due}前办理。请在“查询办理进度”中凭申报编号和查询码办理。尚未完工的，完工后再申报注销。"
         }

@@ -823,6 +823,16 @@ pub async fn record(
             "ok",
             Some(format!("{} {}", f.id, f.code)),
         ));
+        // Each finding another role records reaches the street's officers (rules.md §11 "each patrol
+        // finding", 第二十三条第（六）项).
+        if o.role != Role::Officer {
+            outbox.push(notify::for_officers(
+                &s,
+                &rec,
+                Event::FindingRecorded,
+                json!({ "finding": f.code, "finding_id": f.id }),
+            )?);
+        }
         if let Some(by) = &f.rectify_by {
             outbox.push(notify::for_manage(
                 &s,
@@ -1059,7 +1069,14 @@ pub async fn rectify(
         }),
         ManageOp::AddRectification(r),
     ];
-    s.store.manage_write(ops, vec![audit], vec![]).await?;
+    let outbox = vec![notify::for_officers(
+        &s,
+        rec,
+        Event::RectificationAnswered,
+        json!({ "finding": f.code, "finding_id": f.id }),
+    )?];
+    s.store.manage_write(ops, vec![audit], outbox).await?;
+    s.outbox_wake.notify_one();
     Ok((
         StatusCode::CREATED,
         Json(view_of(&s, rec, &f.id, false).await?),

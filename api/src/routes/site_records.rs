@@ -184,13 +184,20 @@ pub async fn site_record(
         &rec.filing_no,
     );
     audit.detail = Some(format!("{} {}", row.id, row.kind));
+    let outbox = vec![crate::notify::for_officers(
+        &s,
+        &rec,
+        crate::notify::Kind::SiteRecord,
+        serde_json::json!({ "record_kind": row.kind, "record_id": row.id }),
+    )?];
     s.store
         .manage_write(
             vec![ManageOp::AddSiteRecord(row.clone())],
             vec![audit],
-            vec![],
+            outbox,
         )
         .await?;
+    s.outbox_wake.notify_one();
     Ok((
         StatusCode::CREATED,
         Json(ins::site_record_view(&row, false)),
@@ -243,12 +250,19 @@ pub async fn feedback(
         "ok",
         Some(row.id.clone()),
     );
+    let outbox = vec![crate::notify::for_officers(
+        &s,
+        &rec,
+        crate::notify::Kind::Feedback,
+        serde_json::json!({ "record_kind": row.kind, "record_id": row.id }),
+    )?];
     s.store
         .manage_write(
             vec![ManageOp::AddSiteRecord(row.clone())],
             vec![audit],
-            vec![],
+            outbox,
         )
         .await?;
+    s.outbox_wake.notify_one();
     Ok((StatusCode::CREATED, Json(ins::site_record_view(&row, true))))
 }
