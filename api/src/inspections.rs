@@ -118,6 +118,8 @@ pub struct ReferralView {
     /// The body it went to, in words (the target's title): what the applicant reads as "已移交…处理".
     pub title: Msg,
     pub department: Option<String>,
+    /// The department's name (§5), where one was chosen.
+    pub department_name: Option<Msg>,
     pub reason: String,
     pub referred_on: String,
     /// A same-day referral (第三十条) made after its day.
@@ -151,6 +153,30 @@ pub struct FindingView {
     pub escalation: Option<String>,
     pub rectifications: Vec<RectificationView>,
     pub referrals: Vec<ReferralView>,
+    /// Staff only: the core's suggested referral target (`REF_*`, 第三十六条), from the finding and
+    /// the work's determination (absent for work without a registration).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suggested_target: Option<String>,
+    /// Staff only: the departments (§5) to choose from for `REF_DEPARTMENT` — the work's primary and
+    /// co-departments, the suggested one first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suggested_departments: Option<Vec<DepartmentRef>>,
+}
+
+/// A department (§5) by code, with its name.
+#[derive(Serialize, Clone, Debug, utoipa::ToSchema)]
+pub struct DepartmentRef {
+    pub code: String,
+    pub name: Msg,
+}
+
+/// The department `code`'s name (§5), `None` for a code the data does not know.
+pub fn department_name(s: &AppState, code: &str) -> Option<Msg> {
+    s.engine
+        .departments()
+        .iter()
+        .find(|d| d.code == code)
+        .map(|d| Msg::new(d.name.zh.clone(), d.name.en.clone()))
 }
 
 /// An inspection as a registration shows it.
@@ -266,6 +292,53 @@ pub fn facts_of<'e>(
         .map_err(|_| ApiError::internal("stored facts no longer decide"))
 }
 
+/// A contractor's site record, or a department's feedback (rules.md §10, 第三十一条).
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct SiteRecordView {
+    pub id: String,
+    /// `site_photos`, `worker_changes`, `rectification_evidence`, `waste_disposal` or `feedback`.
+    pub kind: String,
+    pub at: String,
+    /// `contractor`, or (staff) the department account `name（login）`.
+    pub by: String,
+    pub note: Option<String>,
+    /// Upload ids, opened with `GET /api/v1/registrations/{filing_no}/documents/{upload_id}`.
+    pub documents: Vec<String>,
+}
+
+pub fn site_record_view(r: &crate::store::SiteRecordRow, staff: bool) -> SiteRecordView {
+    SiteRecordView {
+        id: r.id.clone(),
+        kind: r.kind.clone(),
+        at: r.at.clone(),
+        by: match (&r.by_name, &r.by_login) {
+            (Some(n), Some(l)) if staff => format!("{n}（{l}）"),
+            _ => r.by_role.clone(),
+        },
+        note: r.note.clone(),
+        documents: serde_json::from_str(&r.documents).unwrap_or_default(),
+    }
+}
+
+/// A registration's department feedback and its contractor's site records, oldest first.
+pub fn site_record_views(
+    m: &ManageRecord,
+    staff: bool,
+) -> (Vec<SiteRecordView>, Vec<SiteRecordView>) {
+    let (feedback, records): (Vec<_>, Vec<_>) =
+        m.site_records.iter().partition(|r| r.kind == "feedback");
+    (
+        feedback
+            .into_iter()
+            .map(|r| site_record_view(r, staff))
+            .collect(),
+        records
+            .into_iter()
+            .map(|r| site_record_view(r, staff))
+            .collect(),
+    )
+}
+
 /// A registration's inspections with their findings, as `staff` (or the applicant) sees them.
 pub fn views(
     s: &AppState,
@@ -304,7 +377,10 @@ pub fn views(
             .findings
             .iter()
             .filter(|f| f.inspection_id == i.id)
-            .map(|f| finding_view(s, f, m, work, staff))
+            .map(|f| {
+                let result = decided.as_ref().map(|(_, r)| r).filter(|_| staff);
+                finding_view(s, f, m, work, staff, result)
+            })
             .collect();
         out.push(InspectionView {
             id: i.id.clone(),
@@ -343,15 +419,20 @@ pub fn title_of(s: &AppState, code: &str, on: &str) -> Msg {
 }
 
 /// A finding as `staff` (or the applicant) sees it, on work of kind `work` (which decides whether
-/// it is stopped: `F_MAJOR_HAZARD` stops odd jobs only).
+/// it is stopped: `F_MAJOR_HAZARD` stops odd jobs only); with the work's determination `result`
+/// (staff), the suggested referral.
 pub fn finding_view(
     s: &AppState,
     f: &FindingRow,
     m: &ManageRecord,
     work: WorkKind,
     staff: bool,
+    result: Option<&anbei_core::Assessment<'_>>,
 ) -> FindingView {
     let today = s.today();
+    let suggested = result
+        .zip(Finding::from_code(&f.code))
+        .map(|(r, code)| s.engine.referral_target(code, r));
     let stop_work = match Finding::from_code(&f.code).map(|c| handling(c, work).stop_work) {
         Some(StopWork::AtOnce) => "at_once",
         Some(StopWork::UncertifiedWork) => "uncertified_work",
@@ -382,6 +463,16 @@ pub fn finding_view(
             .filter(|r| r.finding_id == f.id)
             .map(|r| referral_view(s, r, staff))
             .collect(),
+        suggested_target: suggested.as_ref().map(|r| r.code.as_str().to_owned()),
+        suggested_departments: suggested.map(|r| {
+            r.candidates
+                .iter()
+                .map(|c| DepartmentRef {
+                    code: (*c).to_owned(),
+                    name: department_name(s, c).unwrap_or_else(|| Msg::new(*c, *c)),
+                })
+                .collect()
+        }),
     }
 }
 
@@ -404,6 +495,7 @@ fn referral_view(s: &AppState, r: &ReferralRow, staff: bool) -> ReferralView {
         target: r.target.clone(),
         title: title_of(s, &r.target, &r.referred_on),
         department: r.department.clone(),
+        department_name: r.department.as_deref().and_then(|d| department_name(s, d)),
         reason: r.reason.clone(),
         referred_on: r.referred_on.clone(),
         late: r.late,

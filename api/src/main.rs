@@ -146,6 +146,15 @@ enum AccountCmd {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Where the account's notifications are e-mailed (rules.md §11); an empty --email clears it.
+    Email {
+        #[arg(long)]
+        login: String,
+        #[arg(long)]
+        email: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// Enable a disabled account again.
     Enable {
         #[arg(long)]
@@ -591,6 +600,15 @@ async fn account(cmd: AccountCmd) -> Result<(), String> {
             let s = shared_state(&db).await?;
             cli::set_disabled(&s, &login, true).await?;
             eprintln!("account {login} disabled: its sessions ended and its tokens stopped");
+            Ok(())
+        }
+        AccountCmd::Email { login, email, db } => {
+            let s = shared_state(&db).await?;
+            let a = cli::set_email(&s, &login, &email).await?;
+            match a.email {
+                Some(e) => eprintln!("account {login}: notifications go to {e}"),
+                None => eprintln!("account {login}: no notification address"),
+            }
             Ok(())
         }
         AccountCmd::Enable { login, db } => {

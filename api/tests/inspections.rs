@@ -411,7 +411,16 @@ async fn an_inspection_is_recorded_with_photos_and_its_finding_rectified(b: Back
     let decided = app
         .sql(&format!("SELECT type FROM outbox WHERE filing_no = '{no}' AND type LIKE 'rectification%' ORDER BY occurred_at"))
         .await;
-    assert_eq!(decided.len(), 2, "{decided:?}");
+    // The applicant hears each decision; the street's officers hear each answer (rules.md §11).
+    let count = |k: &str| decided.iter().filter(|d| *d == k).count();
+    assert_eq!(
+        (
+            count("rectification_rejected") + count("rectification_accepted"),
+            count("rectification_answered")
+        ),
+        (2, 2),
+        "{decided:?}"
+    );
     // The other finding, past its date by the injected clock: overdue.
     let (_, v) = app
         .get(&format!("/api/v1/registrations/{no}"), Some(&token))

@@ -112,6 +112,12 @@ const APPLICANT_OR_CONTRACTOR: &[Caller] = &[Applicant, Contractor];
 const READERS: &[Caller] = &[
     Applicant, Contractor, Admin, Officer, Community, Patrol, Viewer,
 ];
+/// The staff covering the filing: read what its inspections need (the checklist).
+const STAFF_READERS: &[Caller] = &[Admin, Officer, Community, Patrol, Viewer];
+/// The contractor's own side (rules.md §10): site photos, worker changes, evidence, waste record.
+const CONTRACTOR: &[Caller] = &[Contractor];
+/// The district department concerned: supervisory-check feedback (第三十一条).
+const DEPARTMENT: &[Caller] = &[Viewer];
 /// Only a console session (cookie): no bearer token opens these.
 const SESSION_ONLY: &[Caller] = &[];
 
@@ -186,6 +192,9 @@ fn table() -> BTreeMap<(&'static str, &'static str), &'static [Caller]> {
         (("POST", "/api/v1/accounts/{login}/disable"), ADMIN),
         (("POST", "/api/v1/accounts/{login}/enable"), ADMIN),
         (("POST", "/api/v1/accounts/{login}/password"), ADMIN),
+        // An account sets its own notification address; an admin anyone's (the matrix's login is
+        // another account's).
+        (("POST", "/api/v1/accounts/{login}/email"), ADMIN),
         (("GET", "/api/v1/accounts/{login}/tokens"), ADMIN),
         (("POST", "/api/v1/accounts/{login}/tokens"), ADMIN),
         (("DELETE", "/api/v1/accounts/{login}/tokens/{id}"), ADMIN),
@@ -220,6 +229,18 @@ fn table() -> BTreeMap<(&'static str, &'static str), &'static [Caller]> {
                 "/api/v1/registrations/{filing_no}/findings/{id}/referral",
             ),
             STREET_OFFICE,
+        ),
+        (
+            ("GET", "/api/v1/registrations/{filing_no}/checklist"),
+            STAFF_READERS,
+        ),
+        (
+            ("POST", "/api/v1/registrations/{filing_no}/site-records"),
+            CONTRACTOR,
+        ),
+        (
+            ("POST", "/api/v1/registrations/{filing_no}/feedback"),
+            DEPARTMENT,
         ),
     ])
 }

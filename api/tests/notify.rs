@@ -199,10 +199,18 @@ async fn a_state_change_writes_its_outbox_row_in_its_transaction(b: Backend) {
         "the access code is never stored in the outbox"
     );
 
-    // A high-risk filing waits for the street: `filed`; the officer returns it: `returned`.
+    // A high-risk filing waits for the street: `filed` for the applicant, `officer_filing_awaiting` for
+    // the street's officers (rules.md §11, in the office's language); the officer returns it: `returned`.
     let h = app.file_complete("ob-2", high_risk_facts()).await;
     let hno = h["filing_no"].as_str().unwrap();
-    assert_eq!(kinds(&outbox(&app, hno).await), ["filed"]);
+    let rows = outbox(&app, hno).await;
+    assert_eq!(kinds(&rows), ["filed", "officer_filing_awaiting"]);
+    let awaiting = rows
+        .iter()
+        .find(|r| r.kind == "officer_filing_awaiting")
+        .unwrap();
+    assert_eq!(awaiting.lang, "zh-CN");
+    assert!(!awaiting.payload.contains("access_code"));
     let officer = app.officer("bantian", "officer").await;
     let changes = json!({"changes": [{"field": "workers.0.certificate_no", "message": {"zh": "证书编号看不清"}}]});
     let (st, _) = app
@@ -213,7 +221,10 @@ async fn a_state_change_writes_its_outbox_row_in_its_transaction(b: Backend) {
         )
         .await;
     assert_eq!(st, 200);
-    assert_eq!(kinds(&outbox(&app, hno).await), ["filed", "returned"]);
+    assert_eq!(
+        kinds(&outbox(&app, hno).await),
+        ["filed", "officer_filing_awaiting", "returned"]
+    );
 
     // A change refused by the lifecycle (409) writes nothing.
     let (st, _) = app
@@ -224,7 +235,7 @@ async fn a_state_change_writes_its_outbox_row_in_its_transaction(b: Backend) {
         )
         .await;
     assert_eq!(st, 409);
-    assert_eq!(outbox(&app, hno).await.len(), 2);
+    assert_eq!(outbox(&app, hno).await.len(), 3);
 
     // A change the store rolls back (a concurrent update: stale version) takes its outbox row with it.
     let rec = app.state.store.get_filing(hno).await.unwrap().unwrap();

@@ -49,7 +49,7 @@
 //! |---|---|
 //! | a threshold or a day count (3 m, ¥1,000,000, 3 working days…) | its parameter in `data/rulesets/<rule set>.json`, or a new rule-set file that `amends` it from a date — every text that shows it says `{parameter}` and follows |
 //! | when a code applies, or the article it cites | its rule in `src/rules/<section>.rs` (`scope`, `high_risk`, `supervision`, `documents`, `obligations`, `channels`, `departments`, `deadlines`, and §9's `inspections`; find it by its article: `grep 第三条第（六）项 src/rules`) |
-//! | a §9 code (inspection kind, checklist item, finding's handling, referral target) | `ManageCode` in `src/result.rs`, its unit in `src/rules/inspections.rs`, its wording in codes.json `manage_codes` (keep `manage_codes` / `manage_words` the last keys) |
+//! | a §9 code (inspection kind, checklist item, finding's handling, referral target) | `ManageCode` in `src/result.rs`, its unit in `src/rules/inspections.rs`, its wording in codes.json `manage_codes`, the findings a checklist item may record in `checklist_findings` (keep `manage_codes` / `manage_words` / `checklist_findings` the last keys) |
 //! | a code's wording (title, reason, explanation), a note, a question or its help | `data/codes.json`, or the facts table of the rule set — never write a parameter's number there (load refuses it) |
 //! | an activity (typical item) or a venue | the rule set's `activities` / `venues`: its article items, departments and flags (`D` decoration, `L` no building area, `P` asked `public_safety_structure`) |
 //! | a new code | `codes!` in `src/result.rs`, a rule in its section, its wording in `data/codes.json`, a golden scenario in `tests/data/scenarios.json` |

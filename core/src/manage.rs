@@ -43,6 +43,10 @@ pub use crate::result::ManageCode;
 struct ManageFile {
     manage_codes: SortedMap<CodeText>,
     manage_words: SortedMap<I18n>,
+    /// Which `F_*` findings each `IC_*` checklist item may record (§9.2 "a `finding` names one or more
+    /// finding codes"); every item allows `F_MAJOR_HAZARD` (第三十条第（七）项: a major hazard can show
+    /// anywhere).
+    checklist_findings: SortedMap<Vec<String>>,
 }
 
 /// §9's wording as each rule set shows it (parameters filled, articles from the rules), checked when
@@ -52,6 +56,9 @@ struct ManageFile {
 pub struct ManageData {
     /// Indexed like the engine's rule sets.
     per_ruleset: Vec<ManageTexts>,
+    /// codes.json `checklist_findings`, indexed by [`ManageCode`] (empty for codes that are not
+    /// checklist items).
+    item_findings: Vec<Vec<Finding>>,
 }
 
 #[derive(Debug, Clone)]
@@ -99,6 +106,7 @@ fn build_manage<P: DataParser>(
             return Err(DataError(format!("codes.json: no word {w}")));
         }
     }
+    let item_findings = item_findings(&file.checklist_findings)?;
     let mut per_ruleset = Vec::with_capacity(engine.rulesets.len());
     for rs in &engine.rulesets {
         let params = &rs.file.parameters;
@@ -154,7 +162,50 @@ fn build_manage<P: DataParser>(
             words,
         });
     }
-    Ok(ManageData { per_ruleset })
+    Ok(ManageData {
+        per_ruleset,
+        item_findings,
+    })
+}
+
+/// codes.json `checklist_findings`, checked: exactly the checklist items as keys, each allowing known
+/// findings, none twice, and `F_MAJOR_HAZARD` among them.
+fn item_findings(data: &SortedMap<Vec<String>>) -> Result<Vec<Vec<Finding>>, DataError> {
+    for k in data.keys() {
+        if !CHECKLIST.iter().any(|r| r.code.as_str() == k) {
+            return Err(DataError(format!(
+                "codes.json checklist_findings: {k} is not a checklist item"
+            )));
+        }
+    }
+    let mut out = vec![Vec::new(); ManageCode::ALL.len()];
+    for r in CHECKLIST {
+        let item = r.code.as_str();
+        let list = data.get(item).ok_or_else(|| {
+            DataError(format!("codes.json checklist_findings: nothing for {item}"))
+        })?;
+        let mut allowed: Vec<Finding> = Vec::with_capacity(list.len());
+        for f in list {
+            let code = Finding::from_code(f).ok_or_else(|| {
+                DataError(format!(
+                    "codes.json checklist_findings.{item}: {f} is not a finding"
+                ))
+            })?;
+            if allowed.contains(&code) {
+                return Err(DataError(format!(
+                    "codes.json checklist_findings.{item}: {f} twice"
+                )));
+            }
+            allowed.push(code);
+        }
+        if !allowed.contains(&Finding::MajorHazard) {
+            return Err(DataError(format!(
+                "codes.json checklist_findings.{item}: every item allows F_MAJOR_HAZARD"
+            )));
+        }
+        out[r.code as usize] = allowed;
+    }
+    Ok(out)
 }
 
 impl Engine {
@@ -201,6 +252,15 @@ impl Engine {
     pub fn manage_title(&self, code: ManageCode, on: Date) -> Text<'_> {
         let mt = self.manage_texts(self.ruleset_index_for(on));
         borrowed(&mt.map_or(&NO_TEXT, |m| m.code(code)).title)
+    }
+
+    /// The findings a checklist item may record (codes.json `checklist_findings`); empty for a code
+    /// that is not a checklist item, or if §9's data failed to load (see [`Engine::manage_data`]).
+    pub fn item_findings(&self, item: ManageCode) -> &[Finding] {
+        self.manage_data()
+            .ok()
+            .and_then(|m| m.item_findings.get(item as usize))
+            .map_or(&[], Vec::as_slice)
     }
 
     /// §9's texts as the rule set at `index` shows them; `None` only if they failed to load (see
@@ -424,6 +484,8 @@ pub struct ChecklistItem<'a> {
     /// What to check (the code's title).
     pub text: Text<'a>,
     pub because: Vec<Reason<'a>>,
+    /// The findings this item may record (codes.json `checklist_findings`; always `F_MAJOR_HAZARD`).
+    pub findings: Vec<Finding>,
 }
 
 /// The suggested referral of a finding (第三十六条); the officer may choose another.
@@ -644,6 +706,7 @@ impl Engine {
                 article: r.article,
                 text: borrowed(&text(r.code).title),
                 because,
+                findings: self.item_findings(r.code).to_vec(),
             });
         }
         out
@@ -809,7 +872,7 @@ fn domain_department<'e>(result: &Assessment<'e>) -> Option<&'e str> {
 #[derive(Serialize)]
 pub struct ManageView<'a> {
     pub inspection_kinds: Vec<KindView>,
-    pub checklist_items: Vec<CheckItemView>,
+    pub checklist_items: Vec<CheckItemView<'a>>,
     pub findings: &'static [Handling],
     pub referral_targets: Vec<RefView>,
     /// Every §9 code's title, explanation and article, as the rule set shows them.
@@ -827,12 +890,14 @@ pub struct KindView {
 }
 
 #[derive(Serialize)]
-pub struct CheckItemView {
+pub struct CheckItemView<'a> {
     pub code: ManageCode,
     pub article: &'static str,
     pub group: Group,
     pub in_property_watch: bool,
     pub applies_when: When,
+    /// The findings it may record (codes.json `checklist_findings`).
+    pub findings: &'a [Finding],
 }
 
 #[derive(Serialize)]
@@ -866,6 +931,7 @@ impl Engine {
                     group: r.group,
                     in_property_watch: r.watch,
                     applies_when: r.when,
+                    findings: m.item_findings[r.code as usize].as_slice(),
                 })
                 .collect(),
             findings: FINDINGS,

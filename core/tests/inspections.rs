@@ -1116,6 +1116,75 @@ fn manage_wording_is_checked_at_load() {
     assert!(load(&word).unwrap().contains("ic_high_risk"));
 }
 
+/// codes.json `checklist_findings` (§9.2 "a `finding` names one or more finding codes") is checked when
+/// loaded: every checklist item and only those, known findings once each, `F_MAJOR_HAZARD` on every item
+/// (第三十条第（七）项); the checklist carries each item's list.
+#[test]
+fn checklist_findings_are_checked_at_load() {
+    let good: Value = serde_json::from_str(anbei_core::engine::embedded_manage_source()).unwrap();
+    let load = |v: &Value| {
+        let e = Engine::embedded().unwrap();
+        e.load_manage_from(&v.to_string(), &anbei_core::SerdeJson)
+            .err()
+            .map(|e| e.0)
+    };
+    assert_eq!(load(&good), None);
+    let bad = |edit: &dyn Fn(&mut Value)| {
+        let mut v = good.clone();
+        edit(&mut v);
+        load(&v).unwrap_or_else(|| panic!("accepted: {}", v["checklist_findings"]))
+    };
+    assert!(
+        bad(&|v| {
+            v["checklist_findings"]
+                .as_object_mut()
+                .unwrap()
+                .remove("IC_GAS_WORK");
+        })
+        .contains("IC_GAS_WORK")
+    );
+    assert!(
+        bad(&|v| v["checklist_findings"]["IC_NOPE"] = json!(["F_MAJOR_HAZARD"]))
+            .contains("IC_NOPE")
+    );
+    assert!(
+        bad(&|v| v["checklist_findings"]["F_MAJOR_HAZARD"] = json!(["F_MAJOR_HAZARD"]))
+            .contains("F_MAJOR_HAZARD")
+    );
+    assert!(
+        bad(&|v| v["checklist_findings"]["IC_GAS_WORK"] = json!(["F_NOPE", "F_MAJOR_HAZARD"]))
+            .contains("F_NOPE")
+    );
+    assert!(
+        bad(&|v| v["checklist_findings"]["IC_GAS_WORK"] =
+            json!(["F_MAJOR_HAZARD", "F_MAJOR_HAZARD"]))
+        .contains("twice")
+    );
+    assert!(
+        bad(&|v| v["checklist_findings"]["IC_GAS_WORK"] = json!(["F_SERIOUS_VIOLATION"]))
+            .contains("F_MAJOR_HAZARD")
+    );
+    // Every item of the embedded data allows the major hazard, and the checklist carries the list.
+    let engine = Engine::embedded().unwrap();
+    for (item, list) in good["checklist_findings"].as_object().unwrap() {
+        let code = ManageCode::from_str(item).unwrap();
+        let given: Vec<&str> = engine
+            .item_findings(code)
+            .iter()
+            .map(|f| f.code().as_str())
+            .collect();
+        let want: Vec<&str> = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f.as_str().unwrap())
+            .collect();
+        assert_eq!(given, want, "{item}");
+        assert!(given.contains(&"F_MAJOR_HAZARD"), "{item}");
+    }
+    assert!(engine.item_findings(ManageCode::F_MAJOR_HAZARD).is_empty());
+}
+
 /// Day counts are the rule set's parameters: a rule set with `rectify_working_days` 5 and
 /// `inspection_working_days` 2 moves the dates, and the texts quote the new numbers.
 #[test]

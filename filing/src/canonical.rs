@@ -119,6 +119,8 @@ mod tests {
                 id_number: Some("11010519491231002X".into()),
                 qualification_no: Some("D344000001".into()),
                 safety_licence_no: Some("(粤)JZ安许证字[2020]000001".into()),
+                mobile: Some("13800138000".into()),
+                email: Some("site@example.com".into()),
             },
             project_lead: Some(contact("王五")),
             safety_manager: Some(contact("赵六")),
@@ -170,6 +172,8 @@ mod tests {
             id_number: None,
             qualification_no: None,
             safety_licence_no: None,
+            mobile: None,
+            email: None,
         };
         bare.site.property_area = None;
         bare.project_lead = None;

@@ -98,6 +98,9 @@ const CONTRACTOR: &[Member] = &[
     ("id_number", K::Id, N::HiredPerson),
     ("qualification_no", K::Text(64), N::HighRisk),
     ("safety_licence_no", K::Text(64), N::HighRisk),
+    // Notifications to the contractor (rules.md §11), when given: checked like the applicant's.
+    ("mobile", K::Mobile, N::Optional),
+    ("email", K::Email, N::Optional),
 ];
 /// A worker; with a special operation its certificate's number and validity.
 const WORKER: &[Member] = &[
@@ -537,6 +540,8 @@ fn run<D: Doc, const BUILD: bool>(body: &D, c: &Context<'_, '_, D>) -> Outcome {
                 id_number: value(&contractor, "id_number"),
                 qualification_no: value(&contractor, "qualification_no"),
                 safety_licence_no: value(&contractor, "safety_licence_no"),
+                mobile: value(&contractor, "mobile"),
+                email: value(&contractor, "email"),
             },
             project_lead: lead.and_then(contact),
             safety_manager: safety.and_then(contact),

@@ -47,6 +47,12 @@ pub struct Contractor {
     pub qualification_no: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub safety_licence_no: Option<String>,
+    /// The contractor's contact for notifications (rules.md §11 "and the contractor's contact where
+    /// named"); optional, checked like the applicant's. Filings before it have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mobile: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
 }
 
 impl Contractor {
@@ -239,6 +245,12 @@ impl<F: Clone> Filing<F> {
         if let Some(id) = f.contractor.id_number.as_mut() {
             *id = mask_id(id);
         }
+        if let Some(m) = f.contractor.mobile.as_mut() {
+            *m = mask_mobile(m);
+        }
+        if let Some(e) = f.contractor.email.as_mut() {
+            *e = mask_email(e);
+        }
         for c in [f.project_lead.as_mut(), f.safety_manager.as_mut()]
             .into_iter()
             .flatten()
@@ -323,6 +335,8 @@ impl<F: WriteJson> Filing<F> {
         opt(&mut out, "id_number", &c.id_number);
         opt(&mut out, "qualification_no", &c.qualification_no);
         opt(&mut out, "safety_licence_no", &c.safety_licence_no);
+        opt(&mut out, "mobile", &c.mobile);
+        opt(&mut out, "email", &c.email);
         out.push('}');
         contact(&mut out, "project_lead", &self.project_lead);
         contact(&mut out, "safety_manager", &self.safety_manager);

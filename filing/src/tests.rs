@@ -154,6 +154,56 @@ fn a_property_managed_site_names_its_area() {
     assert_eq!(filed(false, Some("万科城")), (vec![], Some(None)));
 }
 
+/// The contractor may give a mobile and an e-mail for its notifications (rules.md §11 "and the
+/// contractor's contact where named"), checked like the applicant's and masked like them in public.
+#[test]
+fn the_contractor_may_give_a_checked_contact() {
+    let engine = engine();
+    let with = |mobile: &str, email: &str| {
+        let mut body = fixtures::complete_filing().unwrap_or_else(|e| panic!("{e}"));
+        body["contractor"]["mobile"] = Value::String(mobile.into());
+        body["contractor"]["email"] = Value::String(email.into());
+        body
+    };
+    let bad = problems(&engine, &with("1380013800", "not-an-address"));
+    assert_eq!(
+        bad,
+        vec![
+            ("contractor.email".to_owned(), "email".to_owned()),
+            ("contractor.mobile".to_owned(), "mobile".to_owned()),
+        ]
+    );
+    let body = with("13800138000", "Site@Example.COM");
+    assert_eq!(problems(&engine, &body), vec![]);
+    let facts = engine
+        .parse_json(&body["facts"].to_string(), today())
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let a = engine.assess(&facts);
+    let c = Context {
+        engine: &engine,
+        today: today(),
+        now: "2026-11-23T10:00:00.000+08:00",
+        facts: body.get("facts"),
+        decided: Some(&a),
+        normalise: ids::as_given,
+    };
+    let f = check(&body, &c).filing.unwrap_or_else(|| panic!("refused"));
+    assert_eq!(f.contractor.mobile.as_deref(), Some("13800138000"));
+    let masked = f.masked();
+    assert_ne!(masked.contractor.mobile, f.contractor.mobile);
+    assert_ne!(masked.contractor.email, f.contractor.email);
+    assert!(
+        masked
+            .contractor
+            .email
+            .as_deref()
+            .is_some_and(|e| e.contains("***") && !e.to_lowercase().starts_with("site@"))
+    );
+    // Optional: the complete filing has neither.
+    let plain = fixtures::complete_filing().unwrap_or_else(|e| panic!("{e}"));
+    assert!(plain["contractor"].get("mobile").is_none());
+}
+
 /// Every case of the shared corpus gets exactly its problems, field by field.
 #[test]
 fn the_corpus_gets_its_verdicts() {

@@ -59,6 +59,13 @@ pub async fn set_disabled(
         .map_err(say)
 }
 
+/// `anbei account email`: sets (or, empty, clears) the account's notification address.
+pub async fn set_email(s: &AppState, login: &str, email: &str) -> Result<AccountView, String> {
+    manage::set_email(s, login, Some(email), &by(s))
+        .await
+        .map_err(say)
+}
+
 pub async fn reset_password(s: &AppState, login: &str) -> Result<String, String> {
     manage::reset_password(s, login, &by(s)).await.map_err(say)
 }

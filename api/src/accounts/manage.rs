@@ -95,6 +95,37 @@ pub async fn set_disabled(
     Ok(AccountView::from(&a))
 }
 
+/// Sets (or, with `None` or a blank, clears) where the account's notifications are e-mailed (rules.md
+/// §11): an address checked like the applicant's (`email`, its domain lower-cased).
+pub async fn set_email(
+    s: &AppState,
+    login: &str,
+    email: Option<&str>,
+    by: &AuditDraft,
+) -> Result<AccountView, ApiError> {
+    let mut a = get(s, login).await?;
+    a.email = match email.map(str::trim).filter(|e| !e.is_empty()) {
+        Some(e) => Some(
+            anbei_filing::ids::Email::parse(e)
+                .map_err(|m| {
+                    let i = crate::validate::Invalid::from(m);
+                    ApiError::invalid_request(vec![FieldProblem::new("email", i.rule, i.zh, i.en)])
+                })?
+                .as_str()
+                .to_owned(),
+        ),
+        None => None,
+    };
+    let detail = Some(if a.email.is_some() { "set" } else { "cleared" }.to_owned());
+    s.store
+        .staff_write(
+            vec![StaffOp::PutAccount(a.clone())],
+            vec![by_doing(by, "account_email_set", login, detail)],
+        )
+        .await?;
+    Ok(AccountView::from(&a))
+}
+
 /// A new random password to hand over; the account must change it at its next sign-in, its sessions
 /// end and a lock is lifted.
 pub async fn reset_password(

@@ -40,6 +40,8 @@ pub struct AccountView {
     pub must_change_password: bool,
     pub created_at: String,
     pub last_sign_in_at: Option<String>,
+    /// Where its notifications are e-mailed (rules.md §11), if set.
+    pub email: Option<String>,
 }
 
 impl From<&AccountRow> for AccountView {
@@ -57,6 +59,7 @@ impl From<&AccountRow> for AccountView {
             must_change_password: a.must_change_password,
             created_at: a.created_at.clone(),
             last_sign_in_at: a.last_sign_in_at.clone(),
+            email: a.email.clone(),
         }
     }
 }
@@ -261,6 +264,7 @@ pub fn validate(
             locked_until_ms: 0,
             created_at: now.to_owned(),
             last_sign_in_at: None,
+            email: None,
         }),
         _ => Err(problems),
     }

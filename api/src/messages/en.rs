@@ -187,6 +187,28 @@ fn text(k: Key) -> &'static str {
         Key::UnregisteredReferralDepartment => {
             "REF_DEPARTMENT needs the department (Art. 36 (3)), one of: {codes}"
         }
+        Key::ItemFinding => "checklist item {item} may record only these findings: {codes}",
+        Key::DepartmentCode => "the department must be one of: {departments}",
+        Key::ReferralDepartmentRequired => {
+            "a referral to a department (REF_DEPARTMENT) names the department (Art. 36 (3))"
+        }
+        Key::DepartmentOnlyForDepartment => {
+            "only a referral to a department (REF_DEPARTMENT) names a department"
+        }
+        Key::StatsOutsideScope => {
+            "these statistics are outside your account's scope: it covers {scope} only"
+        }
+        Key::ContractorOnly => {
+            "only the contractor named in the filing, with its own access code, adds site records"
+        }
+        Key::SiteRecordKind => "the kind of site record must be one of: {kinds}",
+        Key::SiteRecordEmpty => "a site record needs a note or at least one document",
+        Key::SiteRecordNotManaged => {
+            "this registration is not under management now: site records cannot be added"
+        }
+        Key::FeedbackViewerOnly => {
+            "supervisory-check feedback is given by the district departments (Art. 31)"
+        }
         Key::NotifySubject => "[Anbei] {event}: {filing_no}",
         Key::NotifyFiled => "filing received",
         Key::NotifyReturned => "changes requested",
@@ -203,6 +225,14 @@ fn text(k: Key) -> &'static str {
         Key::NotifyEscalated => "now under high-risk management",
         Key::NotifyCancellationDue => "declare completion and cancel your registration",
         Key::NotifyRectificationDue => "rectification due today",
+        Key::NotifyOfficerFilingAwaiting => "a filing awaits acceptance",
+        Key::NotifyFindingRecorded => "a finding was recorded",
+        Key::NotifyRectificationAnswered => "a rectification awaits your decision",
+        Key::NotifySiteRecord => "the contractor added a site record",
+        Key::NotifyFeedback => "a district department gave feedback",
+        Key::NotifyOfficerFindingLine => {
+            "Finding: {finding}. Open the registration in the console."
+        }
         Key::NotifyCancellationDueLine => {
             "Your planned completion date is today ({date}). Within {days} working days of completing the work you must declare its completion and cancel (注销) the registration online, uploading the waste-disposal record (Article 33): by {due} if you complete it today. Do it under \"Track an application\" with the filing number and your access code. If the work is not finished yet, cancel once it is."
         }

@@ -185,6 +185,20 @@ keys! {
     UnregisteredReferralFinding,
     /// `{codes}`.
     UnregisteredReferralDepartment,
+    /// `{item}`, `{codes}`.
+    ItemFinding,
+    /// `{departments}`.
+    DepartmentCode,
+    ReferralDepartmentRequired,
+    DepartmentOnlyForDepartment,
+    /// `{scope}`.
+    StatsOutsideScope,
+    ContractorOnly,
+    /// `{kinds}`.
+    SiteRecordKind,
+    SiteRecordEmpty,
+    SiteRecordNotManaged,
+    FeedbackViewerOnly,
     // Notifications (notify/texts.rs): subject "{event}", then lines.
     /// `{event}`, `{filing_no}`.
     NotifySubject,
@@ -203,6 +217,13 @@ keys! {
     NotifyEscalated,
     NotifyCancellationDue,
     NotifyRectificationDue,
+    NotifyOfficerFilingAwaiting,
+    NotifyFindingRecorded,
+    NotifyRectificationAnswered,
+    NotifySiteRecord,
+    NotifyFeedback,
+    /// `{finding}`.
+    NotifyOfficerFindingLine,
     /// `{finding}`, `{date}`.
     NotifyFindingLine,
     /// `{date}` (planned end), `{days}`, `{due}` (cancellation due).

@@ -156,6 +156,18 @@ fn text(k: Key) -> &'static str {
         Key::UnregisteredReferralDepartment => {
             "移交相关行业管理部门须指明部门（第三十六条第（三）项），应为以下之一：{codes}"
         }
+        Key::ItemFinding => "检查项 {item} 只能记录以下问题：{codes}",
+        Key::DepartmentCode => "部门应为以下之一：{departments}",
+        Key::ReferralDepartmentRequired => {
+            "移交主管部门（REF_DEPARTMENT）须写明部门（第三十六条第（三）项）"
+        }
+        Key::DepartmentOnlyForDepartment => "只有移交主管部门（REF_DEPARTMENT）才写明部门",
+        Key::StatsOutsideScope => "该统计超出您账号的管辖范围：您的账号仅覆盖{scope}",
+        Key::ContractorOnly => "现场记录由申报中登记的施工单位凭其访问码上传",
+        Key::SiteRecordKind => "现场记录类型应为以下之一：{kinds}",
+        Key::SiteRecordEmpty => "现场记录须有说明或至少一份材料",
+        Key::SiteRecordNotManaged => "该登记当前不在管理期内，不能上传现场记录",
+        Key::FeedbackViewerOnly => "监督检查反馈由区行业主管部门提出（第三十一条）",
         Key::NotifySubject => "【安备】{event}：{filing_no}",
         Key::NotifyFiled => "登记申报已收到",
         Key::NotifyReturned => "登记申报需补正",
@@ -172,6 +184,12 @@ fn text(k: Key) -> &'static str {
         Key::NotifyEscalated => "已纳入高风险施工管理",
         Key::NotifyCancellationDue => "完工后请及时申报注销",
         Key::NotifyRectificationDue => "今日为整改期限",
+        Key::NotifyOfficerFilingAwaiting => "有申报待受理",
+        Key::NotifyFindingRecorded => "巡查发现问题",
+        Key::NotifyRectificationAnswered => "整改情况待核实",
+        Key::NotifySiteRecord => "施工单位上传了现场记录",
+        Key::NotifyFeedback => "区行业主管部门提出监督检查反馈",
+        Key::NotifyOfficerFindingLine => "问题：{finding}。请在工作台打开该登记查看。",
         Key::NotifyCancellationDueLine => {
             "您申报的计划完工日期是今天（{date}）。完工后 {days} 个工作日内须在线申报注销，并上传建筑废弃物处置记录（第三十三条）；今天完工的，请于 {due}前办理。请在“查询办理进度”中凭申报编号和查询码办理。尚未完工的，完工后再申报注销。"
         }

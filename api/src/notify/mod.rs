@@ -56,10 +56,22 @@ pub enum Kind {
     Escalated,
     /// Reminder: an open finding's `rectify_by` is today (第三十条, 第三十四条).
     RectificationDue,
+    // Events that reach the street's officers (rules.md §11), e-mailed to its `officer` accounts that
+    // gave an address (`accounts.email`); never to the webhook (the applicant's portal / SMS gateway).
+    /// A filing awaits acceptance (第二十七条第（二）项).
+    OfficerFilingAwaiting,
+    /// A finding was recorded (each patrol finding, 第二十三条第（六）项, 第三十条).
+    FindingRecorded,
+    /// The applicant or the contractor answered a finding: it awaits the street's decision (第三十四条).
+    RectificationAnswered,
+    /// The contractor added a site record (rules.md §10).
+    SiteRecord,
+    /// A district department gave supervisory-check feedback (第三十一条).
+    Feedback,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 16] = [
+    pub const ALL: [Kind; 21] = [
         Kind::Filed,
         Kind::Returned,
         Kind::Registered,
@@ -76,6 +88,11 @@ impl Kind {
         Kind::Escalated,
         Kind::CancellationDue,
         Kind::RectificationDue,
+        Kind::OfficerFilingAwaiting,
+        Kind::FindingRecorded,
+        Kind::RectificationAnswered,
+        Kind::SiteRecord,
+        Kind::Feedback,
     ];
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -95,7 +112,23 @@ impl Kind {
             Kind::Escalated => "escalated",
             Kind::CancellationDue => "cancellation_due",
             Kind::RectificationDue => "rectification_due",
+            Kind::OfficerFilingAwaiting => "officer_filing_awaiting",
+            Kind::FindingRecorded => "finding_recorded",
+            Kind::RectificationAnswered => "rectification_answered",
+            Kind::SiteRecord => "site_record",
+            Kind::Feedback => "feedback",
         }
+    }
+    /// An event for the street's officers, not for the applicant.
+    pub const fn for_officers(self) -> bool {
+        matches!(
+            self,
+            Kind::OfficerFilingAwaiting
+                | Kind::FindingRecorded
+                | Kind::RectificationAnswered
+                | Kind::SiteRecord
+                | Kind::Feedback
+        )
     }
     pub fn parse(s: &str) -> Option<Kind> {
         Kind::ALL.into_iter().find(|k| k.as_str() == s)
@@ -143,6 +176,7 @@ pub fn morning_of(d: Date) -> i64 {
     (i64::from(d.days_since(epoch)) * 86_400 + 3600) * 1000
 }
 
+#[derive(Clone, Copy)]
 struct Draft<'a> {
     s: &'a AppState,
     street: &'a str,
@@ -245,7 +279,16 @@ pub fn for_new(
             let p = d.with_reminders(with_code, vu, s.today(), planned_end)?;
             Ok(vec![d.event(Kind::Registered, status, p, d.now_ms)?])
         }
-        _ => Ok(vec![d.event(Kind::Filed, status, with_code, d.now_ms)?]),
+        _ => {
+            let office = Draft {
+                lang: Lang::FALLBACK.catalogue().tag,
+                ..d
+            };
+            Ok(vec![
+                d.event(Kind::Filed, status, with_code, d.now_ms)?,
+                office.event(Kind::OfficerFilingAwaiting, status, json!({}), d.now_ms)?,
+            ])
+        }
     }
 }
 
@@ -324,6 +367,44 @@ pub fn for_manage(
         rec.filing_no.clone(),
         d.event(kind, rec.status, payload, d.now_ms)?,
     ))
+}
+
+/// An event for the officers of `rec`'s street (rules.md §11), in the office's language (zh-CN), stored
+/// with the change that causes it.
+pub fn for_officers(
+    s: &AppState,
+    rec: &FilingRecord,
+    kind: Kind,
+    payload: Value,
+) -> Result<(String, OutboxDraft), ApiError> {
+    let at = s.now();
+    let d = Draft {
+        s,
+        street: &rec.street,
+        lang: Lang::FALLBACK.catalogue().tag,
+        at: &at,
+        now_ms: s.now_ms(),
+    };
+    Ok((
+        rec.filing_no.clone(),
+        d.event(kind, rec.status, payload, d.now_ms)?,
+    ))
+}
+
+/// The addresses of the officers of `street` (enabled `officer` accounts of that street that gave one),
+/// without repeats: where the officers' events go.
+pub fn officer_recipients(accounts: &[crate::store::AccountRow], street: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for a in accounts {
+        if a.role == "officer" && !a.disabled && a.street.as_deref() == Some(street) {
+            if let Some(e) = a.email.as_deref().filter(|e| !e.is_empty()) {
+                if !out.iter().any(|x| x.eq_ignore_ascii_case(e)) {
+                    out.push(e.to_owned());
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Where notifications go: configured by `anbei serve --smtp-url … --webhook-url …`.
@@ -574,6 +655,9 @@ async fn attempt(s: &AppState, senders: &Senders, row: &OutboxRow) -> OutboxOutc
     }
     let msg = texts::render(s, kind, row, &rec, &payload);
     let mut errors = Vec::new();
+    if kind.for_officers() {
+        out.webhook_state = "none".into();
+    }
     if out.webhook_state == "pending" {
         out.webhook_state = match &senders.webhook {
             None => "none".into(),
@@ -589,6 +673,10 @@ async fn attempt(s: &AppState, senders: &Senders, row: &OutboxRow) -> OutboxOutc
     }
     if out.email_state == "pending" {
         let to = match &senders.smtp {
+            Some(_) if kind.for_officers() => match s.store.list_accounts().await {
+                Ok(a) => officer_recipients(&a, &row.street),
+                Err(e) => return failed_attempt(out, format!("store: {e}"), s.now_ms()),
+            },
             Some(_) => recipients(&rec.request),
             None => Vec::new(),
         };
@@ -630,6 +718,48 @@ fn failed_attempt(mut out: OutboxOutcome, why: String, now_ms: i64) -> OutboxOut
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The officers' events go to the enabled officers of the street who gave an address, once each.
+    #[test]
+    fn officers_events_go_to_the_streets_officers_with_an_address() {
+        let a = |login: &str, role: &str, street: &str, email: Option<&str>, disabled: bool| {
+            crate::store::AccountRow {
+                login: login.into(),
+                name: "n".into(),
+                role: role.into(),
+                street: Some(street.into()),
+                community: None,
+                areas: String::new(),
+                department: None,
+                password_hash: None,
+                must_change_password: false,
+                totp_secret: None,
+                totp_pending: None,
+                totp_last_step: None,
+                disabled,
+                failed_count: 0,
+                locked_until_ms: 0,
+                created_at: "t".into(),
+                last_sign_in_at: None,
+                email: email.map(str::to_owned),
+            }
+        };
+        let all = [
+            a("o1", "officer", "bantian", Some("o1@example.com"), false),
+            a("o2", "officer", "bantian", Some("O1@example.com"), false),
+            a("o3", "officer", "bantian", None, false),
+            a("o4", "officer", "bantian", Some("o4@example.com"), true),
+            a("o5", "officer", "pinghu", Some("o5@example.com"), false),
+            a("p1", "patrol", "bantian", Some("p1@example.com"), false),
+            a("o6", "officer", "bantian", Some("o6@example.com"), false),
+        ];
+        assert_eq!(
+            officer_recipients(&all, "bantian"),
+            vec!["o1@example.com", "o6@example.com"]
+        );
+        assert!(officer_recipients(&all, "buji").is_empty());
+        assert!(Kind::SiteRecord.for_officers() && !Kind::Finding.for_officers());
+    }
 
     #[test]
     fn kinds_round_trip() {

@@ -36,6 +36,11 @@ fn event_key(k: Kind) -> Key {
         Kind::Escalated => Key::NotifyEscalated,
         Kind::CancellationDue => Key::NotifyCancellationDue,
         Kind::RectificationDue => Key::NotifyRectificationDue,
+        Kind::OfficerFilingAwaiting => Key::NotifyOfficerFilingAwaiting,
+        Kind::FindingRecorded => Key::NotifyFindingRecorded,
+        Kind::RectificationAnswered => Key::NotifyRectificationAnswered,
+        Kind::SiteRecord => Key::NotifySiteRecord,
+        Kind::Feedback => Key::NotifyFeedback,
     }
 }
 
@@ -280,6 +285,31 @@ pub fn render(
             let due = text_of(payload, "due").unwrap_or_default();
             lines.push(l.fill(Key::NotifyEscalatedLine, &[("date", &date(l, due))]));
             put("due", Value::String(due.to_owned()));
+        }
+        // The officers' events: what to look at in the console; no personal data beyond the filing no.
+        Kind::OfficerFilingAwaiting => {
+            if let Some(due) = &rec.acceptance_due {
+                lines.push(l.fill(Key::NotifyAcceptanceDue, &[("date", &date(l, due))]));
+                put("acceptance_due", Value::String(due.clone()));
+            }
+        }
+        Kind::FindingRecorded | Kind::RectificationAnswered => {
+            if let Some(code) = text_of(payload, "finding") {
+                let title = crate::inspections::code_title(s, code, l);
+                lines.push(l.fill(Key::NotifyOfficerFindingLine, &[("finding", &title)]));
+                put("finding", Value::String(code.to_owned()));
+            }
+            if let Some(id) = text_of(payload, "finding_id") {
+                put("finding_id", Value::String(id.to_owned()));
+            }
+        }
+        Kind::SiteRecord | Kind::Feedback => {
+            if let Some(k) = text_of(payload, "record_kind") {
+                put("record_kind", Value::String(k.to_owned()));
+            }
+            if let Some(id) = text_of(payload, "record_id") {
+                put("record_id", Value::String(id.to_owned()));
+            }
         }
     }
     // The access code: derived again from the filing (never stored in the outbox), on the events of a

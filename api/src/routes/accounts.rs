@@ -18,6 +18,7 @@ pub fn routes(r: Routes) -> Routes {
         .post("/api/v1/accounts/{login}/disable", disable)
         .post("/api/v1/accounts/{login}/enable", enable)
         .post("/api/v1/accounts/{login}/password", reset_password)
+        .post("/api/v1/accounts/{login}/email", set_email)
         .get("/api/v1/accounts/{login}/tokens", tokens)
         .post("/api/v1/accounts/{login}/tokens", issue_token)
         .delete("/api/v1/accounts/{login}/tokens/{id}", revoke_token)
@@ -211,4 +212,32 @@ pub async fn revoke_token(
     let by = o.by(&s);
     manage::revoke_token(&s, &login, &id, &by).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct EmailIn {
+    /// `name@example.com`; `null` or empty clears it.
+    #[serde(default)]
+    pub email: Option<String>,
+}
+
+/// Where an account's notifications are e-mailed (rules.md §11: a filing awaiting acceptance, an
+/// inspection due or overdue, a finding, …): the account itself or an admin sets it. Audited
+/// (`account_email_set`).
+#[utoipa::path(post, path = "/api/v1/accounts/{login}/email", tag = "accounts",
+    params(("login" = String, Path)), security(("bearer" = []), ("session" = [])), request_body(content = EmailIn),
+    responses((status = 200, body = AccountView), (status = 403, body = crate::error::Problem),
+              (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn set_email(
+    State(s): State<AppState>,
+    o: Officer,
+    ApiPath(login): ApiPath<String>,
+    ApiJson(b): ApiJson<EmailIn>,
+) -> Result<Json<AccountView>, ApiError> {
+    if o.login != login {
+        admin(&o)?;
+    }
+    Ok(Json(
+        manage::set_email(&s, &login, b.email.as_deref(), &o.by(&s)).await?,
+    ))
 }

@@ -29,6 +29,7 @@ pub fn routes(r: Routes) -> Routes {
     r.get("/api/v1/inspections", list)
         .post("/api/v1/inspections", record_unregistered)
         .post("/api/v1/registrations/{filing_no}/inspections", record)
+        .get("/api/v1/registrations/{filing_no}/checklist", checklist)
         .post("/api/v1/registrations/{filing_no}/escalation", escalate)
         .post(
             "/api/v1/registrations/{filing_no}/findings/{id}/rectification",
@@ -453,7 +454,7 @@ pub async fn record_unregistered(
             inspection: ins::entry(&row, today),
             findings: findings
                 .iter()
-                .map(|f| ins::finding_view(&s, f, &m, WorkKind::Engineering, true))
+                .map(|f| ins::finding_view(&s, f, &m, WorkKind::Engineering, true, None))
                 .collect(),
         }),
     ))
@@ -499,6 +500,75 @@ async fn photos(
     Ok(())
 }
 
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+pub struct ChecklistQuery {
+    /// `INSPECTION_HIGH_RISK`, `INSPECTION_COMPLETION`, `INSPECTION_PATROL`,
+    /// `INSPECTION_PROPERTY_WATCH` or `INSPECTION_FOLLOW_UP`.
+    pub kind: Option<String>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ChecklistOut {
+    pub kind: String,
+    /// `[{code, article, text{zh,en}, because[{on, text}], findings[F_*]}]`: the items to answer,
+    /// each with the findings it may record (codes.json `checklist_findings`).
+    #[schema(value_type = Vec<Object>)]
+    pub checklist: Value,
+}
+
+/// The kinds an inspection of a registration may be (all but `INSPECTION_UNREGISTERED`), or a 422 on
+/// `kind`.
+fn registration_kind(code: Option<&str>) -> Result<InspectionKind, ApiError> {
+    InspectionKind::from_code(code.unwrap_or_default())
+        .filter(|k| *k != InspectionKind::Unregistered)
+        .ok_or_else(|| {
+            let kinds = InspectionKind::ALL
+                .iter()
+                .filter(|k| **k != InspectionKind::Unregistered)
+                .map(|k| k.code().as_str())
+                .collect::<Vec<_>>()
+                .join(", ");
+            ApiError::invalid_request(vec![FieldProblem::msg(
+                "kind",
+                "code",
+                Msg::with(Key::InspectionKind, &[("kinds", &kinds)]),
+            )])
+        })
+}
+
+/// The checklist an inspection of this kind of this registration answers now (§9.2, generated from
+/// the determination and any confirmed escalation), each item with the findings it may record — what
+/// the inspector's form shows before recording. Scoped like the registration's other reads; audited
+/// (`checklist_read`).
+#[utoipa::path(get, path = "/api/v1/registrations/{filing_no}/checklist", tag = "inspections",
+    params(("filing_no" = String, Path), ChecklistQuery), security(("bearer" = []), ("session" = [])),
+    responses((status = 200, body = ChecklistOut), (status = 403, body = crate::error::Problem),
+              (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn checklist(
+    State(s): State<AppState>,
+    StreetOfficer { officer: o, rec }: StreetOfficer,
+    ApiQuery(q): ApiQuery<ChecklistQuery>,
+) -> Result<Json<ChecklistOut>, ApiError> {
+    let kind = registration_kind(given(&q.kind).as_deref())?;
+    let m = s.store.manage_of(&rec.filing_no).await?;
+    let (facts, result) = ins::facts_of(&s, &rec)?;
+    let items = s
+        .engine
+        .checklist(kind, &facts, &result, ins::escalated(&m));
+    let checklist = serde_json::to_value(items).map_err(ApiError::internal)?;
+    o.record(
+        &s,
+        "checklist_read",
+        &rec.filing_no,
+        Some(kind.code().as_str().to_owned()),
+    )
+    .await?;
+    Ok(Json(ChecklistOut {
+        kind: kind.code().as_str().to_owned(),
+        checklist,
+    }))
+}
+
 /// Records an inspection of a registration (第二十九条, 第三十二条, 第三十三条, 第三十四条): every
 /// checklist item answered, findings with their `rectify_by`; a scheduled inspection of that kind is
 /// completed by it. Everything is checked first (422 with every problem); nothing is stored on error.
@@ -513,23 +583,7 @@ pub async fn record(
 ) -> Result<(StatusCode, Json<Recorded>), ApiError> {
     may_inspect(&o, None)?;
     let b: InspectionIn = parse_json(&body)?;
-    let kinds = || {
-        InspectionKind::ALL
-            .iter()
-            .filter(|k| **k != InspectionKind::Unregistered)
-            .map(|k| k.code().as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let kind = InspectionKind::from_code(&b.kind)
-        .filter(|k| *k != InspectionKind::Unregistered)
-        .ok_or_else(|| {
-            ApiError::invalid_request(vec![FieldProblem::msg(
-                "kind",
-                "code",
-                Msg::with(Key::InspectionKind, &[("kinds", &kinds())]),
-            )])
-        })?;
+    let kind = registration_kind(Some(&b.kind))?;
     may_inspect(&o, Some(kind))?;
     // A declared completion stays under management until its completion check closes it (a patrol or a
     // follow-up may still find something); a registration cancelled before v3 (closed at once) may
@@ -656,14 +710,29 @@ pub async fn record(
             ));
             continue;
         };
-        if let Some(item) = &f.item
-            && !codes.contains(&item.as_str())
-        {
-            problems.push(FieldProblem::msg(
-                field("item"),
-                "code",
-                Msg::with(Key::ChecklistItem, &[("items", &codes.join(", "))]),
-            ));
+        if let Some(item) = &f.item {
+            match checklist.iter().find(|c| c.code.as_str() == item) {
+                None => problems.push(FieldProblem::msg(
+                    field("item"),
+                    "code",
+                    Msg::with(Key::ChecklistItem, &[("items", &codes.join(", "))]),
+                )),
+                // codes.json `checklist_findings`: what this item may record.
+                Some(c) if !c.findings.contains(&code) => {
+                    let allowed = c
+                        .findings
+                        .iter()
+                        .map(|f| f.code().as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    problems.push(FieldProblem::msg(
+                        field("code"),
+                        "item_finding",
+                        Msg::with(Key::ItemFinding, &[("item", item), ("codes", &allowed)]),
+                    ));
+                }
+                Some(_) => {}
+            }
         }
         let note = text(&f.note, &field("note"), 1000)
             .map_err(|p| problems.push(p))
@@ -773,6 +842,16 @@ pub async fn record(
             "ok",
             Some(format!("{} {}", f.id, f.code)),
         ));
+        // Each finding another role records reaches the street's officers (rules.md §11 "each patrol
+        // finding", 第二十三条第（六）项).
+        if o.role != Role::Officer {
+            outbox.push(notify::for_officers(
+                &s,
+                &rec,
+                Event::FindingRecorded,
+                json!({ "finding": f.code, "finding_id": f.id }),
+            )?);
+        }
         if let Some(by) = &f.rectify_by {
             outbox.push(notify::for_manage(
                 &s,
@@ -1009,7 +1088,14 @@ pub async fn rectify(
         }),
         ManageOp::AddRectification(r),
     ];
-    s.store.manage_write(ops, vec![audit], vec![]).await?;
+    let outbox = vec![notify::for_officers(
+        &s,
+        rec,
+        Event::RectificationAnswered,
+        json!({ "finding": f.code, "finding_id": f.id }),
+    )?];
+    s.store.manage_write(ops, vec![audit], outbox).await?;
+    s.outbox_wake.notify_one();
     Ok((
         StatusCode::CREATED,
         Json(view_of(&s, rec, &f.id, false).await?),
@@ -1172,7 +1258,47 @@ pub async fn refer(
         }
         None => suggested.code.as_str().to_owned(),
     };
-    let department = given(&b.department).or_else(|| suggested.department.map(str::to_owned));
+    // `REF_DEPARTMENT` names its department (§5; the suggestion when none is given); no other target
+    // takes one (`REF_LAND_PLANNING` records the organising URBAN the core suggests).
+    let department = match (target.as_str(), given(&b.department)) {
+        ("REF_DEPARTMENT", Some(d)) if ins::department_name(&s, &d).is_some() => Some(d),
+        ("REF_DEPARTMENT", Some(_)) => {
+            let known: Vec<&str> = s
+                .engine
+                .departments()
+                .iter()
+                .map(|d| d.code.as_str())
+                .collect();
+            problems.push(FieldProblem::msg(
+                "department",
+                "code",
+                Msg::with(Key::DepartmentCode, &[("departments", &known.join(", "))]),
+            ));
+            None
+        }
+        // Only the whole suggestion (no target given) brings its department along.
+        ("REF_DEPARTMENT", None) => match suggested.department {
+            Some(d) if given(&b.target).is_none() => Some(d.to_owned()),
+            _ => {
+                problems.push(FieldProblem::msg(
+                    "department",
+                    "required",
+                    Msg::of(Key::ReferralDepartmentRequired),
+                ));
+                None
+            }
+        },
+        (_, Some(_)) => {
+            problems.push(FieldProblem::msg(
+                "department",
+                "only_for_department",
+                Msg::of(Key::DepartmentOnlyForDepartment),
+            ));
+            None
+        }
+        (t, None) if t == suggested.code.as_str() => suggested.department.map(str::to_owned),
+        (_, None) => None,
+    };
     let reason = text(&b.reason, "reason", 1000)
         .map_err(|p| problems.push(p))
         .ok();

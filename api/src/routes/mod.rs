@@ -14,6 +14,7 @@ pub mod receipts;
 pub mod registrations;
 pub mod scan;
 pub mod session;
+pub mod site_records;
 pub mod statics;
 pub mod statistics;
 pub mod unregistered;
@@ -100,6 +101,7 @@ pub fn all() -> Routes {
     let r = queue::routes(r);
     let r = scan::routes(r);
     let r = inspections::routes(r);
+    let r = site_records::routes(r);
     let r = statistics::routes(r);
     pages::routes(r)
 }

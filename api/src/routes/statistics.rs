@@ -81,6 +81,59 @@ pub struct Statistics {
     pub labels: BTreeMap<String, Label>,
 }
 
+/// 403 for statistics asked outside the account's scope, naming the scope: its street, community,
+/// property areas and department (§10), in words where the data has them.
+fn outside_scope(s: &AppState, o: &crate::auth::Officer) -> ApiError {
+    let sc = &o.scope;
+    let street = sc.street.as_deref().map(|c| {
+        s.engine
+            .streets()
+            .iter()
+            .find(|x| x.code == c)
+            .map_or((c.to_owned(), c.to_owned()), |x| {
+                (x.name.zh.clone(), x.name.en.clone())
+            })
+    });
+    let dept = sc.department.as_deref().map(str::trim).map(|d| {
+        crate::inspections::department_name(s, d)
+            .map_or((d.to_owned(), d.to_owned()), |m| (m.zh, m.en))
+    });
+    let mut zh = Vec::new();
+    let mut en = Vec::new();
+    if let Some((z, e)) = street {
+        zh.push(z);
+        en.push(e);
+    }
+    if let Some(c) = &sc.community {
+        zh.push(format!("{c}社区"));
+        en.push(format!("community {c}"));
+    }
+    if let Some(a) = &sc.areas {
+        let a = a.trim_matches('|').replace('|', ", ");
+        zh.push(format!("物业管理区域 {a}"));
+        en.push(format!("property areas {a}"));
+    }
+    if let Some((z, e)) = dept {
+        zh.push(format!("{z}主管的工程"));
+        en.push(format!("the works of {e}"));
+    }
+    let (zh, en) = (zh.join("、"), en.join(", "));
+    ApiError::Forbidden {
+        msg: crate::error::Msg::each(|l| {
+            l.fill(
+                Key::StatsOutsideScope,
+                &[(
+                    "scope",
+                    &match l {
+                        crate::messages::Lang::ZhCn => zh.as_str(),
+                        crate::messages::Lang::En => en.as_str(),
+                    },
+                )],
+            )
+        }),
+    }
+}
+
 /// The statistics of a period for this account's scope (not for patrols).
 #[utoipa::path(get, path = "/api/v1/statistics", tag = "officers", params(StatsQuery),
     security(("bearer" = []), ("session" = [])),
@@ -94,7 +147,9 @@ pub async fn statistics(
     if o.role == Role::Patrol {
         return Err(ApiError::forbidden(Key::NotPermittedStatistics));
     }
-    let street = o.listing_street(given(&q.street))?;
+    let street = o
+        .listing_street(given(&q.street))
+        .map_err(|_| outside_scope(&s, &o))?;
     let today = s.today();
     let mut problems = Vec::new();
     if let Some(st) = &street

@@ -3,7 +3,7 @@
 //! not know — an unknown status, unreadable event data — is [`StoreError::BadValue`] naming the column
 //! and the value, never a guess.
 
-use super::manage::{FindingRow, InspectionRow, RectificationRow, ReferralRow};
+use super::manage::{FindingRow, InspectionRow, RectificationRow, ReferralRow, SiteRecordRow};
 use super::staff::{AccountRow, AuditRow, QueueEntry, SessionRow, TokenRow};
 use super::stats::StatRow;
 use super::{
@@ -258,6 +258,18 @@ decode_columns!(ReferralRow {
     late: flag("late"),
 });
 
+decode_columns!(SiteRecordRow {
+    id: text("id"),
+    filing_no: text("filing_no"),
+    kind: text("kind"),
+    at: text("at"),
+    by_role: text("by_role"),
+    by_login: maybe_text("by_login"),
+    by_name: maybe_text("by_name"),
+    note: maybe_text("note"),
+    documents: text("documents"),
+});
+
 decode_columns!(UploadMeta {
     upload_id: text("id"),
     sha256: text("sha256"),
@@ -294,6 +306,7 @@ decode_columns!(AccountRow {
     locked_until_ms: int("locked_until_ms"),
     created_at: text("created_at"),
     last_sign_in_at: maybe_text("last_sign_in_at"),
+    email: maybe_text("email"),
 });
 
 decode_columns!(SessionRow {

@@ -100,6 +100,24 @@ pub enum ManageOp {
     /// The decision on an answer: `Conflict` unless it still awaits one.
     DecideRectification(RectificationRow),
     AddReferral(ReferralRow),
+    AddSiteRecord(SiteRecordRow),
+}
+
+/// A contractor's site record or a department's feedback (`migrations/0009_site_records.sql`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SiteRecordRow {
+    pub id: String,
+    pub filing_no: String,
+    /// `site_photos`, `worker_changes`, `rectification_evidence`, `waste_disposal` or `feedback`.
+    pub kind: String,
+    pub at: String,
+    /// `contractor` or `viewer`.
+    pub by_role: String,
+    pub by_login: Option<String>,
+    pub by_name: Option<String>,
+    pub note: Option<String>,
+    /// JSON `[upload id]`.
+    pub documents: String,
 }
 
 /// A registration's management records.
@@ -109,6 +127,8 @@ pub struct ManageRecord {
     pub findings: Vec<FindingRow>,
     pub rectifications: Vec<RectificationRow>,
     pub referrals: Vec<ReferralRow>,
+    /// Site records and feedback, oldest first.
+    pub site_records: Vec<SiteRecordRow>,
 }
 
 /// Which inspections `GET /api/v1/inspections` lists: an account's coverage and the query's filters.

@@ -33,6 +33,18 @@ const KEYRING: Migration = (
     include_str!("../../migrations/0008_keyring.sql"),
 );
 
+const SITE_RECORDS: Migration = (
+    9,
+    "site_records",
+    include_str!("../../migrations/0009_site_records.sql"),
+);
+
+const ACCOUNT_EMAIL: Migration = (
+    10,
+    "account_email",
+    include_str!("../../migrations/0010_account_email.sql"),
+);
+
 pub const SQLITE: &[Migration] = &[
     INIT,
     ACCOUNTS,
@@ -49,6 +61,8 @@ pub const SQLITE: &[Migration] = &[
         include_str!("../../migrations/sqlite/0007_statistics.sql"),
     ),
     KEYRING,
+    SITE_RECORDS,
+    ACCOUNT_EMAIL,
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -72,6 +86,8 @@ pub const POSTGRES: &[Migration] = &[
         include_str!("../../migrations/postgres/0007_statistics.sql"),
     ),
     KEYRING,
+    SITE_RECORDS,
+    ACCOUNT_EMAIL,
 ];
 
 /// The words of the schema that differ: `(placeholder, PostgreSQL, SQLite)`.

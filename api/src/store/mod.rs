@@ -20,7 +20,7 @@ pub mod stats;
 
 pub use manage::{
     FindingRow, InspectionFilter, InspectionRow, ManageOp, ManageRecord, RectificationRow,
-    ReferralRow,
+    ReferralRow, SiteRecordRow,
 };
 pub use staff::{
     AccountRow, AuditDraft, AuditFilter, AuditRow, Coverage, QueueEntry, QueueFilter, SessionRow,

@@ -342,6 +342,7 @@ async fn apply_manage(c: &mut PgConnection, op: &ManageOp) -> Result<(), StoreEr
         ManageOp::AddRectification(r) => execute(c, msql::insert_rectification(r)).await?,
         ManageOp::DecideRectification(r) => execute(c, msql::decide_rectification(r)).await?,
         ManageOp::AddReferral(r) => execute(c, msql::insert_referral(r)).await?,
+        ManageOp::AddSiteRecord(r) => execute(c, msql::insert_site_record(r)).await?,
     };
     if changed == 0 {
         return Err(StoreError::Conflict);
@@ -702,6 +703,7 @@ impl Store for PgStore {
                 findings: self.fetch_all_pooled(msql::findings_of(&no)).await?,
                 rectifications: self.fetch_all_pooled(msql::rectifications_of(&no)).await?,
                 referrals: self.fetch_all_pooled(msql::referrals_of(&no)).await?,
+                site_records: self.fetch_all_pooled(msql::site_records_of(&no)).await?,
             })
         })
     }

@@ -347,6 +347,7 @@ fn apply_manage(c: &Connection, op: &ManageOp) -> Result<(), StoreError> {
         ManageOp::AddRectification(r) => execute(c, msql::insert_rectification(r))?,
         ManageOp::DecideRectification(r) => execute(c, msql::decide_rectification(r))?,
         ManageOp::AddReferral(r) => execute(c, msql::insert_referral(r))?,
+        ManageOp::AddSiteRecord(r) => execute(c, msql::insert_site_record(r))?,
     };
     if changed == 0 {
         return Err(StoreError::Conflict);
@@ -626,6 +627,7 @@ impl Store for SqliteStore {
                 findings: fetch_all(c, msql::findings_of(filing_no))?,
                 rectifications: fetch_all(c, msql::rectifications_of(filing_no))?,
                 referrals: fetch_all(c, msql::referrals_of(filing_no))?,
+                site_records: fetch_all(c, msql::site_records_of(filing_no))?,
             })
         })
     }

@@ -26,6 +26,8 @@ pub struct AccountRow {
     pub locked_until_ms: i64,
     pub created_at: String,
     pub last_sign_in_at: Option<String>,
+    /// Where its notifications are e-mailed (rules.md §11); `None`: none.
+    pub email: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -10,7 +10,7 @@ use anbei_api::{AppState, Application};
 use anbei_core::{Code, Date};
 use anbei_filing::documents::needs_upload;
 use anbei_filing::fixtures;
-use serde_json::Value;
+use serde_json::{Value, json};
 use std::sync::Arc;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -310,6 +310,44 @@ impl TestApp {
         assert_eq!(st, 201, "{v}");
         v
     }
+
+    /// A high-risk registration in force in Bantian (`high_risk_facts`, filed under `key` and accepted
+    /// by a new Bantian officer), with its `INSPECTION_HIGH_RISK` due: what most management tests start
+    /// from.
+    pub async fn registered_high_risk(&self, key: &str) -> Registered {
+        let officer = self.officer("bantian", "officer").await;
+        let v = self.file_complete(key, high_risk_facts()).await;
+        assert_eq!(v["status"], "filed", "{v}");
+        let no = v["filing_no"].as_str().unwrap().to_owned();
+        let (st, a) = self
+            .post(
+                &format!("/api/v1/registrations/{no}/acceptance"),
+                Some(&officer),
+                &json!({}),
+            )
+            .await;
+        assert_eq!(st, 200, "{a}");
+        Registered {
+            token: v["access_token"].as_str().unwrap().to_owned(),
+            contractor: v["contractor_access_token"].as_str().unwrap().to_owned(),
+            view: a,
+            no,
+            officer,
+        }
+    }
+}
+
+/// A registration in force ([`TestApp::registered_high_risk`]).
+pub struct Registered {
+    pub no: String,
+    /// The applicant's access token.
+    pub token: String,
+    /// The contractor's access code (rules.md §10).
+    pub contractor: String,
+    /// The Bantian officer who accepted it.
+    pub officer: String,
+    /// The registration as the acceptance answered it.
+    pub view: Value,
 }
 
 /// A well-formed 1×1 PNG (signature, IHDR, a `tEXt` chunk carrying `tag` so that each is its own

@@ -320,6 +320,11 @@ pub async fn show(
     let staff = matches!(caller, Caller::Staff(_));
     v.inspections = Some(crate::inspections::views(&s, &rec, &m, staff)?);
     v.management = Some(crate::inspections::management(&m));
+    if !matches!(caller, Caller::Applicant { .. }) {
+        let (feedback, records) = crate::inspections::site_record_views(&m, staff);
+        v.site_records = Some(records);
+        v.feedback = staff.then_some(feedback);
+    }
     Ok(Json(v))
 }
 

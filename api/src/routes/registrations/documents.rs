@@ -32,6 +32,7 @@ async fn names_in_management(
     let quoted = format!("\"{upload_id}\"");
     let m = s.store.manage_of(&rec.filing_no).await?;
     Ok(m.rectifications.iter().any(|r| r.photos.contains(&quoted))
+        || m.site_records.iter().any(|r| r.documents.contains(&quoted))
         || m.inspections
             .iter()
             .any(|i| i.answers.as_deref().is_some_and(|a| a.contains(&quoted))))

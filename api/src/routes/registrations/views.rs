@@ -114,6 +114,13 @@ pub struct RegistrationView {
     /// `GET` only: `referred`, `under_rectification` or `null` (see `inspections`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub management: Option<Option<&'static str>>,
+    /// `GET`, staff and the contractor: what the contractor added under management (site photos,
+    /// worker changes, rectification evidence, the waste-disposal record; rules.md §10).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub site_records: Option<Vec<crate::inspections::SiteRecordView>>,
+    /// `GET`, staff only: the district departments' supervisory-check feedback (第三十一条).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub feedback: Option<Vec<crate::inspections::SiteRecordView>>,
 }
 
 /// The state a registration is in now: a registration past `valid_until` has expired.
@@ -227,6 +234,8 @@ fn full_view(s: &AppState, rec: &FilingRecord) -> Result<RegistrationView, ApiEr
         allowed_actions: None,
         inspections: None,
         management: None,
+        site_records: None,
+        feedback: None,
     })
 }
 

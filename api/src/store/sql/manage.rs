@@ -3,7 +3,7 @@
 
 use super::{Arg, Query, Stmt};
 use crate::store::manage::{
-    FindingRow, InspectionFilter, InspectionRow, RectificationRow, ReferralRow,
+    FindingRow, InspectionFilter, InspectionRow, RectificationRow, ReferralRow, SiteRecordRow,
 };
 
 macro_rules! inspection_columns {
@@ -162,6 +162,26 @@ query!(referrals_of(filing_no: &'a str) -> 1 = [
     "SELECT ", referral_columns!(), " FROM referrals WHERE filing_no = $1 ORDER BY at, id"
 ] [Arg::Text(filing_no)]);
 
+macro_rules! site_record_columns {
+    () => {
+        "id, filing_no, kind, at, by_role, by_login, by_name, note, documents"
+    };
+}
+
+query!(
+    insert_site_record(r: &'a SiteRecordRow) -> 9 = [
+        "INSERT INTO site_records (", site_record_columns!(), ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+    ] [
+        Arg::Text(&r.id), Arg::Text(&r.filing_no), Arg::Text(&r.kind), Arg::Text(&r.at), Arg::Text(&r.by_role),
+        Arg::MaybeText(r.by_login.as_deref()), Arg::MaybeText(r.by_name.as_deref()),
+        Arg::MaybeText(r.note.as_deref()), Arg::Text(&r.documents),
+    ]
+);
+
+query!(site_records_of(filing_no: &'a str) -> 1 = [
+    "SELECT ", site_record_columns!(), " FROM site_records WHERE filing_no = $1 ORDER BY at, id"
+] [Arg::Text(filing_no)]);
+
 #[cfg(test)]
 pub(super) fn check_all(check: &mut dyn FnMut(&'static Stmt, usize)) {
     let i = InspectionRow {
@@ -224,6 +244,17 @@ pub(super) fn check_all(check: &mut dyn FnMut(&'static Stmt, usize)) {
         by_name: "n".into(),
         late: false,
     };
+    let sr = SiteRecordRow {
+        id: "s".into(),
+        filing_no: "F-1".into(),
+        kind: "site_photos".into(),
+        at: "t".into(),
+        by_role: "contractor".into(),
+        by_login: None,
+        by_name: None,
+        note: None,
+        documents: "[]".into(),
+    };
     macro_rules! each {
         ($($q:expr),*) => {$( { let q = $q; check(q.stmt, q.args.len()); } )*};
     }
@@ -239,6 +270,8 @@ pub(super) fn check_all(check: &mut dyn FnMut(&'static Stmt, usize)) {
         decide_rectification(&r),
         rectifications_of("F"),
         insert_referral(&x),
-        referrals_of("F")
+        referrals_of("F"),
+        insert_site_record(&sr),
+        site_records_of("F")
     );
 }

@@ -8,10 +8,10 @@ use crate::store::staff::{
 
 query!(
     /// A login taken already inserts nothing: 0 rows.
-    insert_account(a: &'a AccountRow) -> 17 = [
+    insert_account(a: &'a AccountRow) -> 18 = [
         "INSERT INTO accounts (login, name, role, street, community, areas, department, password_hash, \
          must_change_password, totp_secret, totp_pending, totp_last_step, disabled, failed_count, locked_until_ms, \
-         created_at, last_sign_in_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) \
+         created_at, last_sign_in_at, email) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) \
          ON CONFLICT (login) DO NOTHING"
     ] [
         Arg::Text(&a.login), Arg::Text(&a.name), Arg::Text(&a.role), Arg::MaybeText(a.street.as_deref()),
@@ -20,14 +20,15 @@ query!(
         Arg::MaybeText(a.totp_secret.as_deref()), Arg::MaybeText(a.totp_pending.as_deref()),
         Arg::MaybeInt(a.totp_last_step), Arg::Flag(a.disabled), Arg::Int(a.failed_count),
         Arg::Int(a.locked_until_ms), Arg::Text(&a.created_at), Arg::MaybeText(a.last_sign_in_at.as_deref()),
+        Arg::MaybeText(a.email.as_deref()),
     ]
 );
 
 query!(
-    update_account(a: &'a AccountRow) -> 16 = [
+    update_account(a: &'a AccountRow) -> 17 = [
         "UPDATE accounts SET name = $2, role = $3, street = $4, community = $5, areas = $6, department = $7, \
          password_hash = $8, must_change_password = $9, totp_secret = $10, totp_pending = $11, totp_last_step = $12, \
-         disabled = $13, failed_count = $14, locked_until_ms = $15, last_sign_in_at = $16 WHERE login = $1"
+         disabled = $13, failed_count = $14, locked_until_ms = $15, last_sign_in_at = $16, email = $17 WHERE login = $1"
     ] [
         Arg::Text(&a.login), Arg::Text(&a.name), Arg::Text(&a.role), Arg::MaybeText(a.street.as_deref()),
         Arg::MaybeText(a.community.as_deref()), Arg::Text(&a.areas), Arg::MaybeText(a.department.as_deref()),
@@ -35,6 +36,7 @@ query!(
         Arg::MaybeText(a.totp_secret.as_deref()), Arg::MaybeText(a.totp_pending.as_deref()),
         Arg::MaybeInt(a.totp_last_step), Arg::Flag(a.disabled), Arg::Int(a.failed_count),
         Arg::Int(a.locked_until_ms), Arg::MaybeText(a.last_sign_in_at.as_deref()),
+        Arg::MaybeText(a.email.as_deref()),
     ]
 );
 
@@ -44,7 +46,7 @@ macro_rules! select_account {
         concat!(
             "SELECT login, name, role, street, community, areas, department, password_hash, \
              must_change_password, totp_secret, totp_pending, totp_last_step, disabled, failed_count, \
-             locked_until_ms, created_at, last_sign_in_at FROM accounts ",
+             locked_until_ms, created_at, last_sign_in_at, email FROM accounts ",
             $tail
         )
     };
@@ -244,6 +246,7 @@ pub(super) fn check_all(check: &mut dyn FnMut(&'static Stmt, usize)) {
         locked_until_ms: 0,
         created_at: "t".into(),
         last_sign_in_at: None,
+        email: None,
     };
     let s = SessionRow {
         id_hash: "h".into(),
