@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, startServer, launch, axe, tabTo } from './harness.mjs';
+import { ROOT, startServer, launch, axe, tabTo, pngImage } from './harness.mjs';
 
 const BIN = process.env.ANBEI_BIN || join(ROOT, 'target', 'release', 'anbei');
 const SHOTS = join(ROOT, 'tests', 'browser', 'screenshots');
@@ -45,7 +45,8 @@ async function api(path, { token, body, method = body === undefined ? 'GET' : 'P
 }
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n', 'latin1');
-const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
+// A whole PNG: the upload check parses its chunks (SECURITY.md, upload structure).
+const PNG = pngImage(4, 4, () => [200, 200, 200]);
 
 /** Files `facts` in Bantian (every document uploaded); an officer accepts it when it waits. */
 async function registered(facts, officer) {
