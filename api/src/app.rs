@@ -33,6 +33,8 @@ pub struct Inner {
     /// Upload ids known to be stored (see [`Inner::upload_known`]).
     known_uploads: Mutex<HashSet<String>>,
     pub limiter: Option<ratelimit::Limiter>,
+    /// Wrong receipt verification codes per client (always on).
+    pub code_failures: ratelimit::Failures,
     /// Formats ledger exports at low priority (see [`crate::bulk`]).
     pub bulk: crate::bulk::Bulk,
     csp: HeaderValue,
@@ -241,6 +243,7 @@ pub async fn state(cfg: Config, clock: Arc<dyn Clock>) -> Result<AppState, Strin
     ))
     .map_err(|_| "ANBEI_CORS_ORIGINS holds characters not allowed in a header".to_owned())?;
     let reload = !cfg.shared_access;
+    let code_failures = ratelimit::Failures::new(cfg.code_failures_per_hour);
     let state = AppState(Arc::new(Inner {
         engine,
         store,
@@ -250,6 +253,7 @@ pub async fn state(cfg: Config, clock: Arc<dyn Clock>) -> Result<AppState, Strin
         inflight: Mutex::new(HashSet::new()),
         known_uploads: Mutex::new(HashSet::new()),
         limiter,
+        code_failures,
         bulk: crate::bulk::Bulk::start("anbei-export")?,
         csp,
         outbox_wake: tokio::sync::Notify::new(),

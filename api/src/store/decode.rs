@@ -106,6 +106,8 @@ impl Decode for FilingRecord {
                 issued_at: r.text("issued_at")?,
                 signature: r.text("signature")?,
                 kid: r.text("kid")?,
+                version: r.int("payload_version")?,
+                site_hash: r.text("site_hash")?,
             }),
             None => None,
         };

@@ -321,9 +321,17 @@ pub(super) async fn receipt_signature_verifies_with_the_published_key(b: Backend
     assert_eq!(
         payload,
         format!(
-            "ANBEI1;{};{};SMALL_PROJECT;0;bantian;2027-05-23;{}",
+            "ANBEI2;{};{};{};SMALL_PROJECT;0;bantian;{};2027-05-23;{}",
             r["receipt_no"].as_str().unwrap(),
+            v["filing_no"].as_str().unwrap(),
             r["ruleset"].as_str().unwrap(),
+            anbei_api::signing::site_hash(
+                r["receipt_no"].as_str().unwrap(),
+                &anbei_api::signing::site_text(
+                    body["site"]["address"].as_str().unwrap(),
+                    body["site"]["community"].as_str().unwrap()
+                )
+            ),
             r["issued_at"].as_str().unwrap()
         )
     );
@@ -335,8 +343,9 @@ pub(super) async fn receipt_signature_verifies_with_the_published_key(b: Backend
     // The QR string alone carries everything needed.
     let qr = r["qr_payload"].as_str().unwrap();
     assert!(qr.starts_with(&format!(
-        "https://anbei.test/v/{}#",
-        r["receipt_no"].as_str().unwrap()
+        "https://anbei.test/v/{}?c={}#",
+        r["receipt_no"].as_str().unwrap(),
+        r["verification_code"].as_str().unwrap().replace('-', "")
     )));
     let frag = qr.split_once('#').unwrap().1;
     let (rest, sig) = frag.rsplit_once(';').unwrap();

@@ -100,6 +100,7 @@ pub async fn accept(
         &rec.scope,
         rec.high_risk,
         a.deadlines.valid_until.map(|d| d.to_string()),
+        &f.site,
     )?);
     u.assessment = Some(serde_json::to_string(&a).map_err(ApiError::internal)?);
     u.event.reason = note;

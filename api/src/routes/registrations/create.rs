@@ -103,8 +103,10 @@ pub(super) fn receipt_draft(
     scope: &str,
     high_risk: bool,
     valid_until: Option<String>,
+    site: &anbei_filing::Site,
 ) -> Result<ReceiptDraft, ApiError> {
     Ok(ReceiptDraft {
+        site: crate::signing::site_text(&site.address, &site.community),
         ruleset: ruleset.to_owned(),
         scope: scope.to_owned(),
         high_risk,
@@ -122,6 +124,7 @@ fn checked_receipt(s: &AppState, c: &filing::Checked) -> Result<ReceiptDraft, Ap
         c.scope,
         c.high_risk,
         c.valid_until.clone(),
+        &c.filing.site,
     )
 }
 
