@@ -224,6 +224,16 @@ pub async fn state(cfg: Config, clock: Arc<dyn Clock>) -> Result<AppState, Strin
         clock.as_ref(),
     )
     .await?;
+    // Idempotency-Keys stored in clear by versions before issue 16, item 5: hashed in place, once.
+    if !cfg.shared_access {
+        let n = crate::tokens::hash_legacy_keys(store.as_ref(), &signer).await?;
+        if n > 0 {
+            tracing::info!(
+                filings = n,
+                "Idempotency-Keys stored in clear hashed in place"
+            );
+        }
+    }
     // The database (and its WAL) exist now: the whole data directory is made private.
     crate::hardening::private_data_dir(&cfg.data_dir)?;
     let limiter = (cfg.rate_limit_per_s > 0).then(|| {

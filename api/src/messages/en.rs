@@ -399,6 +399,9 @@ fn text(k: Key) -> &'static str {
         Key::ReissueIdentityMismatch => {
             "The ID number given is not the applicant's of this registration; no access code was re-issued."
         }
+        Key::ReissueNotPermitted => {
+            "Only a street officer or a district admin re-issues an access code, after checking the applicant's identity"
+        }
         Key::AccessTokenReissued => {
             "The access code was re-issued by a street officer after an identity check; the old one no longer works."
         }

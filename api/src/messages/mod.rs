@@ -353,6 +353,7 @@ keys! {
     AccessTokenWithheld,
     ReissueIdentityMismatch,
     AccessTokenReissued,
+    ReissueNotPermitted,
     Void,
     /// `{date}`.
     VoidRevokedOn,

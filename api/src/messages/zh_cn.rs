@@ -322,6 +322,7 @@ fn text(k: Key) -> &'static str {
             "此申报已经提交过。超过 24 小时的重复提交不再返回访问码：请使用您保存的访问码；如已遗失，请携带身份证件到所属街道办事处，由工作人员核实身份后重新签发。"
         }
         Key::ReissueIdentityMismatch => "所填证件号码与此登记的申报人不符，未重新签发访问码。",
+        Key::ReissueNotPermitted => "只有街道工作人员或区级管理员可以核实身份后重新签发访问码",
         Key::AccessTokenReissued => "访问码已由街道工作人员核实身份后重新签发，原访问码作废。",
         Key::Void => "作废",
         Key::VoidRevokedOn => "已撤销 · {date}",

@@ -202,7 +202,12 @@ pub struct FilingRecord {
     pub scope: String,
     pub acceptance_due: Option<String>,
     pub access_token_hash: String,
+    /// `sha256:<hex>` of the client's Idempotency-Key (issue 16, item 5; see `signing::stored_idempotency_key`);
+    /// the access codes are derived from this stored form.
     pub idempotency_key: String,
+    /// The hash of the contractor's code of a filing stored before the key was hashed (its code was
+    /// derived from the key in clear); `None`: derived from `idempotency_key`.
+    pub contractor_token_hash: Option<String>,
     pub request_hash: String,
     /// The filing as accepted (normalised JSON).
     pub request: String,
@@ -339,6 +344,7 @@ impl NewFiling {
             acceptance_due: self.acceptance_due.clone(),
             access_token_hash,
             idempotency_key: self.idempotency_key.clone(),
+            contractor_token_hash: None,
             request_hash: self.request_hash.clone(),
             request: self.request.clone(),
             assessment: self.assessment.clone(),
@@ -673,6 +679,8 @@ pub trait Store: Send + Sync {
 
     /// The keyring (`keyring.rs`): every entry, oldest `not_before` first.
     fn keyring_list(&self) -> Fut<'_, Vec<KeyRow>>;
+    /// Up to `limit` filings whose Idempotency-Key is still stored in clear (issue 16, item 5).
+    fn legacy_idempotency_keys(&self, limit: i64) -> Fut<'_, Vec<staff::LegacyKey>>;
     /// Adds an entry (kept as it is if its kid exists).
     fn keyring_insert(&self, k: KeyRow) -> Fut<'_, ()>;
     /// Sets when an entry stops signing / deriving.

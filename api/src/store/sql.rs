@@ -83,7 +83,7 @@ macro_rules! query {
 macro_rules! select_filing {
     () => {
         "SELECT f.filing_no, f.street, f.status, f.version, f.created_at, f.updated_at, f.filed_on, \
-         f.high_risk, f.scope, f.acceptance_due, f.access_token_hash, f.idempotency_key, f.request_hash, \
+         f.high_risk, f.scope, f.acceptance_due, f.access_token_hash, f.idempotency_key, f.contractor_token_hash, f.request_hash, \
          f.request, f.assessment, f.requested_changes, f.community, f.area, f.departments, f.applicant_name, f.activity, r.receipt_no, r.ruleset, r.scope AS receipt_scope, \
          r.high_risk AS receipt_high_risk, r.valid_until, r.issued_at, r.signature, r.kid, r.payload_version, r.site_hash \
          FROM filings f LEFT JOIN receipts r ON r.filing_no = f.filing_no"
