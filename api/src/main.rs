@@ -37,6 +37,8 @@ struct Cli {
     cmd: Cmd,
 }
 
+// Parsed once at start and never moved around: the size of `Serve`'s arguments does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand)]
 enum Cmd {
     /// Run the HTTP service.

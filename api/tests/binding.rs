@@ -112,7 +112,7 @@ async fn new_receipts_are_signed_for_their_filing_and_site(b: Backend) {
     );
     assert_eq!(signing::site_matches(&q, &printed_site(&other)), Some(true));
     let relabelled = ReceiptPayload {
-        site_hash: &p.site_hash.to_owned(),
+        site_hash: p.site_hash,
         ..q.clone()
     };
     assert!(
