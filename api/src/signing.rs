@@ -633,15 +633,11 @@ impl Signer {
             "keys": keys,
             "current": Signer::current(&ring, &now).map(|i| ring.receipt[i].kid.clone()),
             "payload_format": "ANBEI2;<receipt_no>;<filing_no>;<ruleset>;<scope>;<high_risk 0|1>;<street>;<site_hash>;<valid_until>;<issued_at>",
-            "payload_formats": {
-                "2": "ANBEI2;<receipt_no>;<filing_no>;<ruleset>;<scope>;<high_risk 0|1>;<street>;<site_hash>;<valid_until>;<issued_at>",
-                "1": "ANBEI1;<receipt_no>;<ruleset>;<scope>;<high_risk 0|1>;<street>;<valid_until>;<issued_at>",
-            },
-            "site_hash": "base64url (no padding) of the first 12 bytes of SHA-256 over `ANBEI-SITE1;<receipt_no>;<site>`, where <site> is the site address as the notice prints it (address, then community) with everything but ASCII letters (lower-cased) and digits and characters from U+3400 up removed, full-width letters and digits read as ASCII, and U+FE30–U+FE4F and U+FF00–U+FFEF removed; a receipt signed under version 2 belongs to the site whose printed address gives its site_hash",
-            "payload_versions": "new receipts are signed under version 2; receipts signed under version 1 (before 2026-12) keep it and still verify; version 1 covers neither the filing number nor the site",
+            "payload_format_v1": "ANBEI1;<receipt_no>;<ruleset>;<scope>;<high_risk 0|1>;<street>;<valid_until>;<issued_at>",
+            "site_hash": "base64url(SHA-256(ANBEI-SITE1;<receipt_no>;<site>)[..12]), API.md",
             "signature_encoding": "base64url, no padding, Ed25519 over the UTF-8 payload",
-            "qr_format": "<public url>/v/<receipt_no>?c=<verification code>#<payload>;<kid>;<signature> (QR codes printed before verification codes have no ?c=)",
-            "validity": "a receipt verifies with the key named by its kid if that key's not_after is unset or later than the receipt's issued_at; only the key with status `current` signs",
+            "qr_format": "<public url>/v/<receipt_no>?c=<code>#<payload>;<kid>;<signature>",
+            "validity": "a receipt verifies with its kid's key if that key's not_after is unset or after the receipt's issued_at; only the `current` key signs",
         })
     }
 }

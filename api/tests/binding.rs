@@ -80,7 +80,7 @@ async fn new_receipts_are_signed_for_their_filing_and_site(b: Backend) {
         "{keys}"
     );
     assert!(
-        keys["payload_formats"]["1"]
+        keys["payload_format_v1"]
             .as_str()
             .unwrap()
             .starts_with("ANBEI1;")
