@@ -33,6 +33,8 @@ pub struct Inner {
     /// Upload ids known to be stored (see [`Inner::upload_known`]).
     known_uploads: Mutex<HashSet<String>>,
     pub limiter: Option<ratelimit::Limiter>,
+    /// Wrong receipt verification codes per client (always on).
+    pub code_failures: ratelimit::Failures,
     /// Formats ledger exports at low priority (see [`crate::bulk`]).
     pub bulk: crate::bulk::Bulk,
     csp: HeaderValue,
@@ -222,6 +224,16 @@ pub async fn state(cfg: Config, clock: Arc<dyn Clock>) -> Result<AppState, Strin
         clock.as_ref(),
     )
     .await?;
+    // Idempotency-Keys stored in clear by versions before issue 16, item 5: hashed in place, once.
+    if !cfg.shared_access {
+        let n = crate::tokens::hash_legacy_keys(store.as_ref(), &signer).await?;
+        if n > 0 {
+            tracing::info!(
+                filings = n,
+                "Idempotency-Keys stored in clear hashed in place"
+            );
+        }
+    }
     // The database (and its WAL) exist now: the whole data directory is made private.
     crate::hardening::private_data_dir(&cfg.data_dir)?;
     let limiter = (cfg.rate_limit_per_s > 0).then(|| {
@@ -241,6 +253,7 @@ pub async fn state(cfg: Config, clock: Arc<dyn Clock>) -> Result<AppState, Strin
     ))
     .map_err(|_| "ANBEI_CORS_ORIGINS holds characters not allowed in a header".to_owned())?;
     let reload = !cfg.shared_access;
+    let code_failures = ratelimit::Failures::new(cfg.code_failures_per_hour);
     let state = AppState(Arc::new(Inner {
         engine,
         store,
@@ -250,6 +263,7 @@ pub async fn state(cfg: Config, clock: Arc<dyn Clock>) -> Result<AppState, Strin
         inflight: Mutex::new(HashSet::new()),
         known_uploads: Mutex::new(HashSet::new()),
         limiter,
+        code_failures,
         bulk: crate::bulk::Bulk::start("anbei-export")?,
         csp,
         outbox_wake: tokio::sync::Notify::new(),

@@ -36,6 +36,8 @@ pub struct Config {
     /// Requests per second per client; 0 turns rate limiting off.
     pub rate_limit_per_s: u32,
     pub rate_limit_burst: u32,
+    /// Wrong receipt verification codes per client (IPv4 address, IPv6 /64) per hour (issue 16, item 2).
+    pub code_failures_per_hour: u32,
     /// Absolute base URL printed in QR codes (`https://anbei.example.gov.cn`).
     pub public_url: String,
     /// Open the data directory beside a running server (`anbei account …`): no lock, no filing.
@@ -72,6 +74,7 @@ impl Config {
             trusted_proxies: vec![],
             rate_limit_per_s: 0,
             rate_limit_burst: 0,
+            code_failures_per_hour: 20,
             public_url: "http://127.0.0.1:8080".into(),
             shared_access: false,
             session_idle_ms: 30 * 60 * 1000,

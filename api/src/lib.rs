@@ -39,6 +39,7 @@ pub mod signing;
 pub mod slowguard;
 pub mod statistics;
 pub mod store;
+pub mod tokens;
 pub mod validate;
 
 pub use app::{AppState, Application};

@@ -37,6 +37,8 @@ struct Cli {
     cmd: Cmd,
 }
 
+// Parsed once at start and never moved around: the size of `Serve`'s arguments does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand)]
 enum Cmd {
     /// Run the HTTP service.
@@ -277,6 +279,10 @@ struct ServeArgs {
     rate_limit: u32,
     #[arg(long, env = "ANBEI_RATE_LIMIT_BURST", default_value_t = 40)]
     rate_limit_burst: u32,
+    /// Wrong receipt verification codes a client (IPv4 address, IPv6 /64) may send per hour; past
+    /// that its lookups with a code are refused (429) until the hour refills.
+    #[arg(long, env = "ANBEI_CODE_FAILURES_PER_HOUR", default_value_t = 20)]
+    code_failures_per_hour: u32,
     /// Absolute base URL printed in receipt QR codes (required when --listen is not loopback:
     /// phones cannot open this machine's loopback address).
     #[arg(long, env = "ANBEI_PUBLIC_URL")]
@@ -423,6 +429,7 @@ async fn serve(a: ServeArgs) -> Result<(), String> {
         .collect::<Result<_, _>>()?;
     cfg.rate_limit_per_s = a.rate_limit;
     cfg.rate_limit_burst = a.rate_limit_burst;
+    cfg.code_failures_per_hour = a.code_failures_per_hour;
     let public = config::public_url(&a.listen, a.public_url.as_deref())?;
     if let Some(w) = &public.warning {
         tracing::warn!("{w}");

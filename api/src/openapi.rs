@@ -15,7 +15,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
         registrations::create::create, registrations::ledger::list, registrations::create::show,
         registrations::create::resubmit, registrations::actions::accept, registrations::actions::return_filing,
         registrations::actions::refuse, registrations::actions::revoke, registrations::actions::extend,
-        registrations::actions::cancel,
+        registrations::actions::cancel, registrations::actions::reissue_token,
         routes::receipts::verify, routes::pages::receipt_page, routes::pages::notice_page, routes::scan::scan_page,
         registrations::documents::open, routes::queue::queue,
         routes::session::sign_in, routes::session::current, routes::session::sign_out,

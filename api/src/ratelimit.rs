@@ -48,6 +48,75 @@ impl Limiter {
     }
 }
 
+/// Wrong verification codes (issue 16, item 2): each client (an IPv4 address or an IPv6 /64) may get
+/// `per_hour` wrong, refilled evenly over the hour; past that every code it sends is refused (429)
+/// until the bucket refills — right or wrong, so guessing gains nothing from the answers. Always on,
+/// unlike the general limiter; a wrong code also costs a token of that one when it is on.
+pub struct Failures {
+    per_hour: f64,
+    buckets: Mutex<HashMap<IpAddr, (f64, Instant)>>,
+}
+
+impl Failures {
+    pub fn new(per_hour: u32) -> Failures {
+        Failures {
+            per_hour: f64::from(per_hour.max(1)),
+            buckets: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn level(&self, b: &mut (f64, Instant), now: Instant) -> f64 {
+        let refill = now.duration_since(b.1).as_secs_f64() * self.per_hour / 3600.0;
+        b.0 = (b.0 + refill).min(self.per_hour);
+        b.1 = now;
+        b.0
+    }
+
+    /// `Err(seconds to wait)` when `ip` has no wrong code left.
+    pub fn check(&self, ip: IpAddr, now: Instant) -> Result<(), u64> {
+        let mut m = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
+        let Some(b) = m.get_mut(&bucket_of(ip)) else {
+            return Ok(());
+        };
+        let left = self.level(b, now);
+        if left >= 1.0 {
+            Ok(())
+        } else {
+            Err(((1.0 - left) * 3600.0 / self.per_hour).ceil().max(1.0) as u64)
+        }
+    }
+
+    /// Counts one wrong code of `ip`.
+    pub fn charge(&self, ip: IpAddr, now: Instant) {
+        let mut m = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
+        if m.len() > 100_000 {
+            let cap = self.per_hour;
+            let rate = self.per_hour / 3600.0;
+            m.retain(|_, (tokens, at)| {
+                *tokens + now.duration_since(*at).as_secs_f64() * rate < cap
+            });
+        }
+        let cap = self.per_hour;
+        let b = m.entry(bucket_of(ip)).or_insert((cap, now));
+        self.level(b, now);
+        b.0 = (b.0 - 1.0).max(0.0);
+    }
+}
+
+/// The client of a request as the limiters count it (see [`client_ip`]).
+pub fn client_of(
+    s: &AppState,
+    headers: &axum::http::HeaderMap,
+    ext: &axum::http::Extensions,
+) -> IpAddr {
+    let peer = ext
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip())
+        .unwrap_or(IpAddr::from([127, 0, 0, 1]));
+    let xff = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
+    client_ip(peer, xff, &s.cfg.trusted_proxies)
+}
+
 /// The bucket of a client: its IPv4 address, or its IPv6 /64 (issue 16, item 2) — one subscriber line
 /// is given a whole /64 and can pick a new address from it for every request, so per-address limits
 /// would not limit it at all. An IPv4-mapped IPv6 address counts as the IPv4 address.
@@ -112,6 +181,24 @@ mod tests {
         assert!(l.check(other, t).is_ok(), "another /64");
         let mapped: IpAddr = "::ffff:203.0.113.9".parse().unwrap();
         assert_eq!(bucket_of(mapped), "203.0.113.9".parse::<IpAddr>().unwrap());
+    }
+
+    #[test]
+    fn wrong_codes_are_counted_per_client_and_per_64() {
+        let f = Failures::new(2);
+        let t = Instant::now();
+        let a: IpAddr = "2001:db8:1:2::1".parse().unwrap();
+        let b: IpAddr = "2001:db8:1:2::2".parse().unwrap();
+        assert!(f.check(a, t).is_ok());
+        f.charge(a, t);
+        assert!(f.check(b, t).is_ok(), "one wrong code of two");
+        f.charge(b, t);
+        assert_eq!(f.check(a, t), Err(1800), "the /64 has none left");
+        assert!(f.check(IpAddr::from([10, 0, 0, 1]), t).is_ok());
+        assert!(
+            f.check(a, t + std::time::Duration::from_secs(1800)).is_ok(),
+            "refilled"
+        );
     }
 
     #[test]

@@ -1,10 +1,14 @@
 //! Ed25519 receipt signatures and the access-code secrets, from the keyring (`keyring.rs`).
 //!
-//! The signed payload is canonical text (fields never contain `;`):
-//! `ANBEI1;<receipt_no>;<ruleset id>;<scope>;<high_risk 0|1>;<street>;<valid_until>;<issued_at>`.
-//! The QR code carries `<public url>/v/<receipt_no>#<payload>;<key id>;<signature base64url>` (the scan
-//! page), so a verifier with the published key (`GET /api/v1/keys`) can check a printed receipt offline
-//! — and the scan page checks it in the phone's browser with the keys inlined into it.
+//! The signed payload is canonical text (fields never contain `;`). Version 2 (every receipt signed
+//! since issue 16, item 3) binds the receipt to its filing and its site:
+//! `ANBEI2;<receipt_no>;<filing_no>;<ruleset id>;<scope>;<high_risk 0|1>;<street>;<site hash>;<valid_until>;<issued_at>`
+//! where the site hash is [`site_hash`] of the site address as printed on the notice. Version 1 (receipts
+//! signed before) is `ANBEI1;<receipt_no>;<ruleset id>;<scope>;<high_risk 0|1>;<street>;<valid_until>;<issued_at>`
+//! and still verifies: each receipt keeps the version it was signed under (column `payload_version`).
+//! The QR code carries `<public url>/v/<receipt_no>?c=<verification code>#<payload>;<key id>;<signature base64url>`
+//! (the scan page), so a verifier with the published key (`GET /api/v1/keys`) can check a printed receipt
+//! offline — and the scan page checks it in the phone's browser with the keys inlined into it.
 //!
 //! The store numbers and keeps receipts but holds no key: it asks a [`Sealer`] — [`Signer`] here — to
 //! sign each receipt and to hash each access token, so that keys live only in this module; where they
@@ -58,6 +62,8 @@ pub struct TokenSecret {
     token_key: [u8; 32],
     /// Derives the contractors' access codes ([`Signer::contractor_token`]).
     contractor_key: [u8; 32],
+    /// Derives the receipts' verification codes ([`Signer::verification_code`]).
+    code_key: [u8; 32],
 }
 
 impl ReceiptKey {
@@ -108,7 +114,11 @@ impl TokenSecret {
         let mut c = Sha256::new();
         c.update(b"anbei contractor-token key v1\0");
         c.update(secret);
+        let mut v = Sha256::new();
+        v.update(b"anbei verification-code key v1\0");
+        v.update(secret);
         TokenSecret {
+            code_key: v.finalize().into(),
             kid: kid.to_owned(),
             not_before: not_before.to_owned(),
             not_after: not_after.map(str::to_owned),
@@ -123,10 +133,17 @@ pub fn kid_of(pk: &VerifyingKey) -> String {
     hex(&Sha256::digest(pk.as_bytes())[..8])
 }
 
-/// The fields of a receipt that are signed.
+/// The payload version new receipts are signed under.
+pub const PAYLOAD_VERSION: i64 = 2;
+
+/// The fields of a receipt that are signed. `version` 1 covers neither `filing_no` nor `site_hash`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReceiptPayload<'a> {
+    pub version: i64,
     pub receipt_no: &'a str,
+    pub filing_no: &'a str,
+    /// [`site_hash`] of the site address (version 2; empty in version 1).
+    pub site_hash: &'a str,
     pub ruleset: &'a str,
     pub scope: &'a str,
     pub high_risk: bool,
@@ -139,7 +156,10 @@ impl Receipt {
     /// What is signed of this receipt.
     pub fn payload(&self) -> ReceiptPayload<'_> {
         ReceiptPayload {
+            version: self.version,
             receipt_no: &self.receipt_no,
+            filing_no: &self.filing_no,
+            site_hash: &self.site_hash,
             ruleset: &self.ruleset,
             scope: &self.scope,
             high_risk: self.high_risk,
@@ -151,17 +171,174 @@ impl Receipt {
 }
 
 impl ReceiptPayload<'_> {
+    /// The signed text, in the receipt's own version.
     pub fn canonical(&self) -> String {
-        format!(
-            "ANBEI1;{};{};{};{};{};{};{}",
-            self.receipt_no,
-            self.ruleset,
-            self.scope,
-            if self.high_risk { 1 } else { 0 },
-            self.street,
-            self.valid_until,
-            self.issued_at
+        let hr = if self.high_risk { 1 } else { 0 };
+        match self.version {
+            1 => format!(
+                "ANBEI1;{};{};{};{hr};{};{};{}",
+                self.receipt_no,
+                self.ruleset,
+                self.scope,
+                self.street,
+                self.valid_until,
+                self.issued_at
+            ),
+            _ => format!(
+                "ANBEI2;{};{};{};{};{hr};{};{};{};{}",
+                self.receipt_no,
+                self.filing_no,
+                self.ruleset,
+                self.scope,
+                self.street,
+                self.site_hash,
+                self.valid_until,
+                self.issued_at
+            ),
+        }
+    }
+
+    /// Reads a signed payload (untrusted: a QR code's fragment) of either version. `None` unless it
+    /// is exactly what [`ReceiptPayload::canonical`] writes, so that `parse(p).canonical() == p`.
+    pub fn parse(text: &str) -> Option<ReceiptPayload<'_>> {
+        let f: Vec<&str> = text.split(';').collect();
+        let hr = |s: &str| match s {
+            "0" => Some(false),
+            "1" => Some(true),
+            _ => None,
+        };
+        let p = match f.as_slice() {
+            ["ANBEI1", no, ruleset, scope, high, street, until, issued] => ReceiptPayload {
+                version: 1,
+                receipt_no: no,
+                filing_no: "",
+                site_hash: "",
+                ruleset,
+                scope,
+                high_risk: hr(high)?,
+                street,
+                valid_until: until,
+                issued_at: issued,
+            },
+            [
+                "ANBEI2",
+                no,
+                filing,
+                ruleset,
+                scope,
+                high,
+                street,
+                site,
+                until,
+                issued,
+            ] => ReceiptPayload {
+                version: 2,
+                receipt_no: no,
+                filing_no: filing,
+                site_hash: site,
+                ruleset,
+                scope,
+                high_risk: hr(high)?,
+                street,
+                valid_until: until,
+                issued_at: issued,
+            },
+            _ => return None,
+        };
+        (!p.receipt_no.is_empty()).then_some(p)
+    }
+}
+
+/// A QR code's content `<url>#<payload>;<kid>;<signature>` (the fragment alone also does), split;
+/// `None` unless the payload parses.
+pub fn parse_qr(qr: &str) -> Option<(ReceiptPayload<'_>, &str, &str)> {
+    let frag = qr.split_once('#').map_or(qr, |(_, f)| f);
+    let mut parts = frag.rsplitn(3, ';');
+    let (sig, kid, payload) = (parts.next()?, parts.next()?, parts.next()?);
+    Some((ReceiptPayload::parse(payload)?, kid, sig))
+}
+
+/// The site address as its hash covers it: what a reader of the printed notice might type differently
+/// is dropped — spaces and punctuation of every width, letter case, full-width letters and digits (read
+/// as ASCII). Kept: ASCII letters and digits, and every character from U+3400 up (CJK ideographs)
+/// except the compatibility and half-/full-width forms. The scan page's script does the same.
+pub fn normalise_site(text: &str) -> String {
+    text.chars()
+        .filter_map(|c| {
+            let mut u = u32::from(c);
+            if (0xFF01..=0xFF5E).contains(&u) {
+                u -= 0xFEE0;
+            }
+            if (0x41..=0x5A).contains(&u) {
+                u += 0x20;
+            }
+            let keep = (0x30..=0x39).contains(&u)
+                || (0x61..=0x7A).contains(&u)
+                || (u >= 0x3400
+                    && !(0xFE30..=0xFE4F).contains(&u)
+                    && !(0xFF00..=0xFFEF).contains(&u));
+            if keep { char::from_u32(u) } else { None }
+        })
+        .collect()
+}
+
+/// The site hash of payload version 2: the first 12 bytes of SHA-256 over
+/// `ANBEI-SITE1;<receipt_no>;<normalised site>`, base64url (16 characters). `site` is the address as
+/// the notice prints it (address, then community). The receipt number makes one table of addresses
+/// useless for every other receipt.
+pub fn site_hash(receipt_no: &str, site: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(b"ANBEI-SITE1;");
+    h.update(receipt_no.as_bytes());
+    h.update(b";");
+    h.update(normalise_site(site).as_bytes());
+    URL_SAFE_NO_PAD.encode(&h.finalize()[..12])
+}
+
+/// The site as the notice prints it and as its hash covers it: the address, then the community.
+pub fn site_text(address: &str, community: &str) -> String {
+    format!("{address} {community}").trim().to_owned()
+}
+
+/// Whether a version 2 payload was signed for the site whose printed address is `site` (a version 1
+/// payload covers no site: `None`).
+pub fn site_matches(p: &ReceiptPayload<'_>, site: &str) -> Option<bool> {
+    (p.version >= 2).then(|| {
+        ct_eq(
+            p.site_hash.as_bytes(),
+            site_hash(p.receipt_no, site).as_bytes(),
         )
+    })
+}
+
+/// The alphabet of verification codes (Crockford base32: no I, L, O, U).
+const CODE_ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/// Reads a verification code as a person types it (untrusted): any case, spaces and hyphens anywhere,
+/// O read as 0 and I or L as 1. `Some` of the 8 canonical characters, else `None`.
+pub fn parse_code(text: &str) -> Option<String> {
+    if text.len() > 32 {
+        return None;
+    }
+    let mut out = String::with_capacity(8);
+    for c in text.chars() {
+        let c = match c.to_ascii_uppercase() {
+            ' ' | '-' => continue,
+            'O' => '0',
+            'I' | 'L' => '1',
+            c if c.is_ascii() && CODE_ALPHABET.contains(&(c as u8)) => c,
+            _ => return None,
+        };
+        out.push(c);
+    }
+    (out.len() == 8).then_some(out)
+}
+
+/// A canonical code as printed: `XXXX-XXXX`.
+pub fn format_code(code: &str) -> String {
+    match (code.get(..4), code.get(4..)) {
+        (Some(a), Some(b)) => format!("{a}-{b}"),
+        _ => code.to_owned(),
     }
 }
 
@@ -400,6 +577,38 @@ impl Signer {
         .unwrap_or_default()
     }
 
+    /// The verification code of a receipt (issue 16, item 2): 8 characters of Crockford base32 (40 bits)
+    /// from an HMAC of the receipt number under the secret of the filing's time (`created_at`), printed
+    /// beside the QR code and carried in it. Derived, never stored.
+    pub fn verification_code(&self, created_at: &str, receipt_no: &str) -> String {
+        self.token_secret(created_at, |t| {
+            let Ok(mut m) = Hmac::<Sha256>::new_from_slice(&t.code_key) else {
+                return String::new();
+            };
+            m.update(b"receipt\0");
+            m.update(receipt_no.as_bytes());
+            let d = m.finalize().into_bytes();
+            let bits = d[..5]
+                .iter()
+                .fold(0u64, |acc, b| (acc << 8) | u64::from(*b));
+            (0..8)
+                .map(|i| char::from(CODE_ALPHABET[((bits >> (35 - 5 * i)) & 31) as usize]))
+                .collect()
+        })
+        .unwrap_or_default()
+    }
+
+    /// Whether `given` (as typed: see [`parse_code`]) is the verification code of the receipt.
+    pub fn check_code(&self, created_at: &str, receipt_no: &str, given: &str) -> bool {
+        match parse_code(given) {
+            Some(c) => ct_eq(
+                c.as_bytes(),
+                self.verification_code(created_at, receipt_no).as_bytes(),
+            ),
+            None => false,
+        }
+    }
+
     /// JSON for `GET /api/v1/keys`: every receipt key, with its validity and status.
     pub fn jwks(&self) -> serde_json::Value {
         let ring = self.ring();
@@ -423,10 +632,12 @@ impl Signer {
         serde_json::json!({
             "keys": keys,
             "current": Signer::current(&ring, &now).map(|i| ring.receipt[i].kid.clone()),
-            "payload_format": "ANBEI1;<receipt_no>;<ruleset>;<scope>;<high_risk 0|1>;<street>;<valid_until>;<issued_at>",
+            "payload_format": "ANBEI2;<receipt_no>;<filing_no>;<ruleset>;<scope>;<high_risk 0|1>;<street>;<site_hash>;<valid_until>;<issued_at>",
+            "payload_format_v1": "ANBEI1;<receipt_no>;<ruleset>;<scope>;<high_risk 0|1>;<street>;<valid_until>;<issued_at>",
+            "site_hash": "base64url(SHA-256(ANBEI-SITE1;<receipt_no>;<site>)[..12]), API.md",
             "signature_encoding": "base64url, no padding, Ed25519 over the UTF-8 payload",
-            "qr_format": "<public url>/v/<receipt_no>#<payload>;<kid>;<signature>",
-            "validity": "a receipt verifies with the key named by its kid if that key's not_after is unset or later than the receipt's issued_at; only the key with status `current` signs",
+            "qr_format": "<public url>/v/<receipt_no>?c=<code>#<payload>;<kid>;<signature>",
+            "validity": "a receipt verifies with its kid's key if that key's not_after is unset or after the receipt's issued_at; only the `current` key signs",
         })
     }
 }
@@ -504,6 +715,11 @@ mod tests {
             issued_at: "t".into(),
             signature: String::new(),
             kid: String::new(),
+            version: PAYLOAD_VERSION,
+            site_hash: site_hash(
+                "LG-bantian-20261123-000001",
+                "坂田街道五和大道 1 号 五和社区",
+            ),
         }
     }
 
@@ -591,6 +807,137 @@ mod tests {
             s.contractor_token(t, "F-1", "k"),
             old.contractor_token("", "F-1", "k")
         );
+    }
+
+    /// Version 2 covers the filing number and the site; a receipt signed under version 1 keeps
+    /// verifying under it after the change (its stored version is what is verified).
+    #[test]
+    fn version_2_binds_filing_and_site_and_version_1_still_verifies() {
+        let s = Signer::from_seed([7; 32]);
+        let mut old = receipt();
+        old.version = 1;
+        old.site_hash = String::new();
+        let p1 = old.payload().canonical();
+        assert!(
+            p1.starts_with("ANBEI1;LG-bantian-20261123-000001;r;"),
+            "{p1}"
+        );
+        let sig1 = s.sign(&old.payload());
+        // the change: new receipts are version 2; the old one, as stored, still verifies
+        let new = receipt();
+        let p2 = new.payload().canonical();
+        assert!(
+            p2.starts_with("ANBEI2;LG-bantian-20261123-000001;F-bantian-20261123-000001;r;"),
+            "{p2}"
+        );
+        let sig2 = s.sign(&new.payload());
+        assert!(s.verify(&old.payload(), &sig1));
+        assert!(s.verify_receipt(&old.payload(), &s.kid(), &sig1));
+        assert!(s.verify(&new.payload(), &sig2));
+        assert!(
+            !verify_with(&s.public_key(), &p2, &sig1),
+            "versions are not interchangeable"
+        );
+        // another filing or another site: the version 2 signature no longer fits
+        for changed in [
+            Receipt {
+                filing_no: "F-bantian-20261123-000002".into(),
+                ..new.clone()
+            },
+            Receipt {
+                site_hash: site_hash(&new.receipt_no, "坂田街道五和大道 2 号 五和社区"),
+                ..new.clone()
+            },
+        ] {
+            assert!(!s.verify(&changed.payload(), &sig2));
+        }
+        // parse ∘ canonical is the identity, for both versions
+        assert_eq!(ReceiptPayload::parse(&p1).unwrap().canonical(), p1);
+        assert_eq!(ReceiptPayload::parse(&p2).unwrap(), new.payload());
+        for bad in [
+            "",
+            "ANBEI3;a",
+            "ANBEI2;x;F;r;s;2;b;h;v;i",
+            "ANBEI1;x;r;s;0;b;v",
+            "ANBEI2;;F;r;s;0;b;h;v;i",
+        ] {
+            assert!(ReceiptPayload::parse(bad).is_none(), "{bad}");
+        }
+    }
+
+    /// The site hash reads the address as printed: spacing, punctuation, full-width forms and letter
+    /// case do not matter; another address (a number, a character) does — and so does the receipt.
+    #[test]
+    fn the_site_hash_is_of_the_printed_address() {
+        let no = "LG-bantian-20261123-000001";
+        let h = site_hash(no, "坂田街道五和大道 1 号 A 栋 五和社区");
+        assert_eq!(h.len(), 16);
+        for same in [
+            "坂田街道五和大道1号A栋五和社区",
+            "坂田街道 五和大道１号ａ栋，五和社区。",
+            "  坂田街道五和大道1号-a栋  五和社区 ",
+        ] {
+            assert_eq!(site_hash(no, same), h, "{same}");
+        }
+        for other in [
+            "坂田街道五和大道 2 号 A 栋 五和社区",
+            "坂田街道五和大道 1 号 B 栋 五和社区",
+            "坂田街道五和大道 1 号 A 栋 岗头社区",
+        ] {
+            assert_ne!(site_hash(no, other), h, "{other}");
+        }
+        assert_ne!(
+            site_hash(
+                "LG-bantian-20261123-000002",
+                "坂田街道五和大道 1 号 A 栋 五和社区"
+            ),
+            h
+        );
+        let r = receipt();
+        assert_eq!(
+            site_matches(&r.payload(), "坂田街道五和大道1号五和社区"),
+            Some(true)
+        );
+        assert_eq!(
+            site_matches(&r.payload(), "坂田街道五和大道3号五和社区"),
+            Some(false)
+        );
+        let v1 = Receipt { version: 1, ..r };
+        assert_eq!(site_matches(&v1.payload(), "anything"), None);
+    }
+
+    /// The verification code: 8 characters of Crockford base32, stable per receipt, different for
+    /// another receipt or another secret, read as a person types it.
+    #[test]
+    fn verification_codes_are_short_typeable_and_keyed() {
+        let s = Signer::from_seed([7; 32]);
+        let c = s.verification_code("", "LG-bantian-20261123-000001");
+        assert_eq!(c.len(), 8);
+        assert!(c.bytes().all(|b| CODE_ALPHABET.contains(&b)), "{c}");
+        assert_eq!(c, s.verification_code("", "LG-bantian-20261123-000001"));
+        assert_ne!(c, s.verification_code("", "LG-bantian-20261123-000002"));
+        assert_ne!(
+            c,
+            Signer::from_seed([8; 32]).verification_code("", "LG-bantian-20261123-000001")
+        );
+        let typed = format!(" {}-{} ", c[..4].to_lowercase(), &c[4..]);
+        assert!(s.check_code("", "LG-bantian-20261123-000001", &typed));
+        assert!(!s.check_code("", "LG-bantian-20261123-000002", &c));
+        assert_eq!(
+            parse_code("o1il-2345").as_deref(),
+            Some("0111".to_owned() + "2345").as_deref()
+        );
+        for bad in [
+            "",
+            "1234567",
+            "123456789",
+            "1234-567U",
+            "12345678\u{ff10}",
+            "１２３４５６７８",
+        ] {
+            assert_eq!(parse_code(bad), None, "{bad}");
+        }
+        assert_eq!(format_code("ABCD1234"), "ABCD-1234");
     }
 
     #[test]

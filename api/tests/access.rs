@@ -213,6 +213,7 @@ async fn receipt_numbers_lead_to_masked_data_only(b: Backend) {
         format!("/receipts/{rno}"),
         format!("/receipts/{rno}/notice"),
     ] {
+        let p = app.with_code(&p).await;
         let r = app.http.get(app.url(&p)).send().await.unwrap();
         assert_eq!(r.status().as_u16(), 200, "{p}");
         let text = r.text().await.unwrap();
@@ -364,7 +365,7 @@ async fn tampered_receipts_fail_verification(b: Backend) {
         parts.reverse();
         let (payload, kid, sig) = (parts[0], parts[1], parts[2]);
         kid == keys["keys"][0]["kid"].as_str().unwrap()
-            && payload.starts_with("ANBEI1;")
+            && payload.starts_with("ANBEI2;")
             && verify_with(&pk, payload, sig)
     };
     let qr = r["qr_payload"].as_str().unwrap();
@@ -391,6 +392,8 @@ async fn tampered_receipts_fail_verification(b: Backend) {
             issued_at: r["issued_at"].as_str().unwrap().into(),
             signature: String::new(),
             kid: String::new(),
+            version: 2,
+            site_hash: String::new(),
         }
         .payload(),
     );

@@ -206,10 +206,11 @@ async fn high_risk_waits_for_an_officer_of_its_street(b: Backend) {
     );
     let (_, ver) = app
         .get(
-            &format!(
+            &app.with_code(&format!(
                 "/api/v1/receipts/{}/verify",
                 rc["receipt_no"].as_str().unwrap()
-            ),
+            ))
+            .await,
             None,
         )
         .await;

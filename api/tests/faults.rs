@@ -101,9 +101,13 @@ async fn postgres_unavailable_then_back_without_restart() {
     assert_eq!(p["code"], "UNAVAILABLE");
     let rno = v["receipt"]["receipt_no"].as_str().unwrap();
     assert_eq!(
-        app.get(&format!("/api/v1/receipts/{rno}/verify"), None)
-            .await
-            .0,
+        app.get(
+            &app.with_code(&format!("/api/v1/receipts/{rno}/verify"))
+                .await,
+            None
+        )
+        .await
+        .0,
         503
     );
     assert!(

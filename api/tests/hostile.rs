@@ -444,6 +444,7 @@ async fn injection_strings_are_data_and_the_csv_is_defused(b: Backend) {
         format!("/receipts/{rno}"),
         format!("/receipts/{rno}/notice"),
     ] {
+        let p = app.with_code(&p).await;
         let html = app.text(&p).await;
         assert!(!html.contains("<script>alert"), "{p}");
         assert!(!html.contains("<img src=x"), "{p}");
@@ -609,10 +610,11 @@ async fn rare_cjk_name_characters_accepted(b: Backend) {
         );
         let (_, ver) = app
             .get(
-                &format!(
+                &app.with_code(&format!(
                     "/api/v1/receipts/{}/verify",
                     v["receipt"]["receipt_no"].as_str().unwrap()
-                ),
+                ))
+                .await,
                 None,
             )
             .await;

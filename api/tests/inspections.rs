@@ -281,11 +281,17 @@ async fn an_inspection_is_recorded_with_photos_and_its_finding_rectified(b: Back
     assert_eq!(v["management"], "under_rectification");
     let receipt = v["receipt"]["receipt_no"].as_str().unwrap().to_owned();
     let (_, pv) = app
-        .get(&format!("/api/v1/receipts/{receipt}/verify"), None)
+        .get(
+            &app.with_code(&format!("/api/v1/receipts/{receipt}/verify"))
+                .await,
+            None,
+        )
         .await;
     assert_eq!(pv["management"], "under_rectification", "{pv}");
     // the inspector's scan page (issue 15) says it too, without the finding's text
-    let (_, scan) = app.page(&format!("/v/{receipt}")).await;
+    let (_, scan) = app
+        .page(&app.with_code(&format!("/v/{receipt}")).await)
+        .await;
     assert!(
         scan.contains("data-management=\"under_rectification\"") && scan.contains("整改中"),
         "{scan}"
@@ -996,14 +1002,18 @@ async fn a_declared_completion_is_closed_by_the_completion_check(b: Backend) {
     // The receipt verifies as not valid, saying completion was declared; the scan page says it in words.
     let receipt_no = c["receipt"]["receipt_no"].as_str().unwrap().to_owned();
     let (st, ver) = app
-        .get(&format!("/api/v1/receipts/{receipt_no}/verify"), None)
+        .get(
+            &app.with_code(&format!("/api/v1/receipts/{receipt_no}/verify"))
+                .await,
+            None,
+        )
         .await;
     assert_eq!(st, 200, "{ver}");
     assert_eq!(ver["status"], "completion_declared");
     assert_eq!(ver["valid"], false);
     let scan = app
         .http
-        .get(app.url(&format!("/v/{receipt_no}")))
+        .get(app.url(&app.with_code(&format!("/v/{receipt_no}")).await))
         .header("Accept", "text/html")
         .send()
         .await
@@ -1116,7 +1126,11 @@ async fn a_declared_completion_is_closed_by_the_completion_check(b: Backend) {
         "the applicant sees no names"
     );
     let (_, ver) = app
-        .get(&format!("/api/v1/receipts/{receipt_no}/verify"), None)
+        .get(
+            &app.with_code(&format!("/api/v1/receipts/{receipt_no}/verify"))
+                .await,
+            None,
+        )
         .await;
     assert_eq!(ver["status"], "cancelled");
     // Audit and notifications, in the transactions that made them.

@@ -113,7 +113,11 @@ async fn rotating_twice_keeps_receipts_of_all_three_keys_verifying(b: Backend) {
         (&no3, &kid3, &p3, &s3),
     ] {
         let (st, v) = app
-            .get(&format!("/api/v1/receipts/{no}/verify"), None)
+            .get(
+                &app.with_code(&format!("/api/v1/receipts/{no}/verify"))
+                    .await,
+                None,
+            )
             .await;
         assert_eq!(st, 200);
         assert_eq!(v["signature_valid"], true, "{no}: {v}");
@@ -126,7 +130,11 @@ async fn rotating_twice_keeps_receipts_of_all_three_keys_verifying(b: Backend) {
     ))
     .await;
     let (_, v) = app
-        .get(&format!("/api/v1/receipts/{no3}/verify"), None)
+        .get(
+            &app.with_code(&format!("/api/v1/receipts/{no3}/verify"))
+                .await,
+            None,
+        )
         .await;
     assert_eq!(v["signature_valid"], false, "{v}");
     assert_eq!(v["valid"], false);
@@ -231,7 +239,11 @@ async fn the_key_of_an_earlier_version_is_imported_and_keeps_verifying(b: Backen
     );
     rotate(&app, 0).await;
     let (_, v) = app
-        .get(&format!("/api/v1/receipts/{no}/verify"), None)
+        .get(
+            &app.with_code(&format!("/api/v1/receipts/{no}/verify"))
+                .await,
+            None,
+        )
         .await;
     assert_eq!(v["signature_valid"], true, "{v}");
 }

@@ -175,6 +175,12 @@ fn table() -> BTreeMap<(&'static str, &'static str), &'static [Caller]> {
             ("POST", "/api/v1/registrations/{filing_no}/extension"),
             APPLICANT,
         ),
+        // Issue 16, item 5: an officer re-issues a lost access code after an identity check (the
+        // matrix's body has no ID number: 422 for those allowed, nothing re-issued).
+        (
+            ("POST", "/api/v1/registrations/{filing_no}/access-token"),
+            STREET_OFFICE,
+        ),
         (
             ("POST", "/api/v1/registrations/{filing_no}/cancellation"),
             APPLICANT_OR_CONTRACTOR,

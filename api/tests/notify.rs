@@ -667,10 +667,11 @@ async fn mail_test(tls: bool) {
     // The e-mail address is masked where the public sees the registration.
     let (_, v) = app
         .get(
-            &format!(
+            &app.with_code(&format!(
                 "/api/v1/receipts/{}/verify",
                 a["receipt"]["receipt_no"].as_str().unwrap()
-            ),
+            ))
+            .await,
             None,
         )
         .await;

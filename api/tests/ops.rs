@@ -49,7 +49,11 @@ async fn metrics_count_requests_by_route_template_and_receipts(backend: Backend)
     let no = v["filing_no"].as_str().unwrap().to_owned();
     for _ in 0..2 {
         let (st, _) = app
-            .get(&format!("/api/v1/receipts/{rno}/verify"), None)
+            .get(
+                &app.with_code(&format!("/api/v1/receipts/{rno}/verify"))
+                    .await,
+                None,
+            )
             .await;
         assert_eq!(st, 200);
     }
@@ -166,7 +170,12 @@ async fn a_backup_taken_while_serving_restores_into_a_fresh_server() {
     let restored = spawn_with(Backend::Sqlite, move |c| c.data_dir = restored_dir).await;
     for rno in &receipts {
         let (st, v) = restored
-            .get(&format!("/api/v1/receipts/{rno}/verify"), None)
+            .get(
+                &restored
+                    .with_code(&format!("/api/v1/receipts/{rno}/verify"))
+                    .await,
+                None,
+            )
             .await;
         assert_eq!(st, 200, "{rno}: {v}");
         assert_eq!(v["valid"], true, "{v}");

@@ -93,7 +93,9 @@ async fn the_pledge_is_affirmed_in_the_form_and_printed(b: Backend) {
 
     // the site notice prints the pledge as affirmed, with who and when
     let rno = v["receipt"]["receipt_no"].as_str().unwrap();
-    let (st, html) = app.page(&format!("/receipts/{rno}/notice")).await;
+    let (st, html) = app
+        .page(&app.with_code(&format!("/receipts/{rno}/notice")).await)
+        .await;
     assert_eq!(st, 200);
     assert!(
         html.contains("<h1>龙岗区限额以下小型工程和零星作业安全生产承诺书</h1>"),
@@ -152,7 +154,9 @@ async fn filings_stored_before_v3_stay_readable(b: Backend) {
     assert!(full["request"].get("pledge").is_none());
     assert_eq!(full["request"]["documents"]["D_SAFETY_PLEDGE"], doc);
     let rno = v["receipt"]["receipt_no"].as_str().unwrap();
-    let (st, html) = app.page(&format!("/receipts/{rno}/notice")).await;
+    let (st, html) = app
+        .page(&app.with_code(&format!("/receipts/{rno}/notice")).await)
+        .await;
     assert_eq!(st, 200);
     assert!(html.contains("书面承诺书"), "{html}");
 }

@@ -39,6 +39,7 @@ async fn no_public_page_shows_a_person_in_full(b: Backend) {
         format!("/receipts/{rno}/notice"),
         format!("/v/{rno}"),
     ] {
+        let p = app.with_code(&p).await;
         let r = app.http.get(app.url(&p)).send().await.unwrap();
         assert_eq!(r.status().as_u16(), 200, "{p}");
         let cache = r.headers()["cache-control"].to_str().unwrap().to_owned();

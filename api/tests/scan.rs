@@ -25,10 +25,12 @@ const BROWSER: &str =
     "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8";
 
 /// GET `path` as a browser does: (status, headers, body).
+/// With the receipt's verification code, as the printed QR code carries it.
 async fn browse(app: &TestApp, path: &str) -> (u16, reqwest::header::HeaderMap, String) {
+    let path = app.with_code(path).await;
     let r = app
         .http
-        .get(app.url(path))
+        .get(app.url(&path))
         .header("Accept", BROWSER)
         .send()
         .await
@@ -119,7 +121,10 @@ async fn scan_page_for_each_state(b: Backend) {
     let rno = v["receipt"]["receipt_no"].as_str().unwrap().to_owned();
     let qr = v["receipt"]["qr_payload"].as_str().unwrap();
     assert!(
-        qr.starts_with(&format!("https://anbei.test/v/{rno}#ANBEI1;{rno};")),
+        qr.starts_with(&format!(
+            "https://anbei.test/v/{rno}?c={}#ANBEI2;{rno};",
+            app.code_of(&rno).await
+        )),
         "the QR code opens the scan page, with the signed fragment: {qr}"
     );
 
@@ -323,7 +328,12 @@ async fn printed_pages_of_a_registration_no_longer_in_force_are_void(b: Backend)
     let rno = |v: &Value| v["receipt"]["receipt_no"].as_str().unwrap().to_owned();
 
     for page in ["", "/notice"] {
-        let (st, html) = app.page(&format!("/receipts/{}{page}", rno(&live))).await;
+        let (st, html) = app
+            .page(
+                &app.with_code(&format!("/receipts/{}{page}", rno(&live)))
+                    .await,
+            )
+            .await;
         assert_eq!(st, 200);
         assert!(
             !html.contains("class=\"void"),
@@ -333,7 +343,10 @@ async fn printed_pages_of_a_registration_no_longer_in_force_are_void(b: Backend)
         assert!(html.contains("<svg"));
 
         let (st, html) = app
-            .page(&format!("/receipts/{}{page}", rno(&revoked)))
+            .page(
+                &app.with_code(&format!("/receipts/{}{page}", rno(&revoked)))
+                    .await,
+            )
             .await;
         assert_eq!(st, 200);
         // The overlay repeated on every printed page (position: fixed) and the banner at the top.
@@ -351,7 +364,9 @@ async fn printed_pages_of_a_registration_no_longer_in_force_are_void(b: Backend)
             assert!(html.contains(text), "{text} missing from /receipts/…{page}");
         }
     }
-    let (_, html) = app.page(&format!("/receipts/{}", rno(&live))).await;
+    let (_, html) = app
+        .page(&app.with_code(&format!("/receipts/{}", rno(&live))).await)
+        .await;
     assert!(
         html.contains(&format!("https://anbei.test/v/{}", rno(&live))),
         "the address printed under the QR code is the scan page"
@@ -359,9 +374,16 @@ async fn printed_pages_of_a_registration_no_longer_in_force_are_void(b: Backend)
 
     // Expired: void too, with the end of its validity.
     app.set_today("2027-05-24");
-    let (_, html) = app.page(&format!("/receipts/{}", rno(&live))).await;
+    let (_, html) = app
+        .page(&app.with_code(&format!("/receipts/{}", rno(&live))).await)
+        .await;
     assert!(html.contains("<div class=\"void\""));
     assert!(html.contains("已过期 · 有效期至2027年5月23日"));
-    let (_, html) = app.page(&format!("/receipts/{}/notice", rno(&live))).await;
+    let (_, html) = app
+        .page(
+            &app.with_code(&format!("/receipts/{}/notice", rno(&live)))
+                .await,
+        )
+        .await;
     assert!(html.contains("Expired · valid until 23 May 2027"));
 }

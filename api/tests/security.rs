@@ -96,6 +96,7 @@ async fn verify_is_not_cached_and_https_is_strict(b: Backend) {
         format!("/api/v1/receipts/{rno}/verify"),
         "/api/v1/receipts/LG-bantian-20261123-999999/verify".to_owned(),
     ] {
+        let p = app.with_code(&p).await;
         let r = app.http.get(app.url(&p)).send().await.unwrap();
         assert_eq!(
             r.headers()["cache-control"].to_str().unwrap(),

@@ -228,10 +228,22 @@ async fn seed(b: Backend) -> World {
     .collect();
     // The first finding is rectified and accepted on Tuesday 1 December.
     let token = {
-        // the applicant's token: the same filing sent again with its key returns it
+        // the applicant's token, as the service derived it when it was filed (days later a replay of
+        // the key finds the filing but no longer returns the code: issue 16, item 5)
         let body = app.filing(high_risk_facts()).await;
         let (_, again) = app.file("stats-h1", &body).await;
-        again["access_token"].as_str().unwrap().to_owned()
+        let no = again["filing_no"].as_str().unwrap();
+        let created = app
+            .sql(&format!(
+                "SELECT created_at FROM filings WHERE filing_no = '{no}'"
+            ))
+            .await
+            .remove(0);
+        app.state.signer.access_token(
+            &created,
+            no,
+            &anbei_api::tokens::stored_idempotency_key("stats-h1"),
+        )
     };
     app.set_today("2026-11-30");
     let (st, x) = app

@@ -55,7 +55,11 @@ async fn an_unknown_status_in_a_row_is_an_error_not_filed(b: Backend) {
         .await;
     assert_eq!(st, 500, "{p}");
     let (st, p) = app
-        .get(&format!("/api/v1/receipts/{rno}/verify"), None)
+        .get(
+            &app.with_code(&format!("/api/v1/receipts/{rno}/verify"))
+                .await,
+            None,
+        )
         .await;
     assert_eq!(st, 500, "{p}");
 }

@@ -11,7 +11,10 @@ fuzz_target!(|data: &[u8]| {
     let (signer, genuine_payload, genuine_sig) = SIGNER.get_or_init(|| {
         let s = Signer::from_seed([42; 32]);
         let p = ReceiptPayload {
+            version: 2,
             receipt_no: "LG-bantian-20261123-000001",
+            filing_no: "F-bantian-20261123-000001",
+            site_hash: "AAAAAAAAAAAAAAAA",
             ruleset: "longgang-small-works",
             scope: "SMALL_PROJECT",
             high_risk: false,

@@ -156,8 +156,10 @@ test('high-risk filing: first question → filed → officer accepts → receipt
   assert.match(await printed.locator('body').innerText(), /LG-bantian-/);
   await shots(printed, 'filing', 'printed-receipt');
   // the site notice prints the pledge affirmed in the form, with who affirmed it and when (第十条第（三）项)
-  const receiptNo = (await page.locator(`${W} .aw-receipt-no`).innerText()).trim();
-  await printed.goto(`${server.base}/receipts/${receiptNo}/notice`);
+  // (the notice link carries the receipt's verification code, like the receipt's: issue 16, item 2)
+  const noticeHref = href.replace('?c=', '/notice?c=');
+  assert.ok(noticeHref.includes('/notice?c='), noticeHref);
+  await printed.goto(noticeHref.startsWith('http') ? noticeHref : server.base + noticeHref);
   const notice = await printed.locator('body').innerText();
   assert.match(notice, /安全生产承诺书/);
   assert.match(notice, /承诺人（申报人）：张\*（已在网上登记时阅读并勾选承诺）/);

@@ -5,6 +5,10 @@
 // of a revoked registration are void. Registrations are made through the API; the officer revokes through
 // the API with a token from `anbei officer add`; "expired" is the real server on a clock moved past
 // valid_until from outside (libfaketime, Debian package faketime), with no test hook in the service.
+// Issue 16: the QR code carries the verification code (`?c=`) — without it the page says only whether the
+// receipt exists and until when, with a form for the code; the signature (payload v2) covers the filing
+// number and the site address, which the page checks against the address it shows and against an address
+// the inspector types — a genuine QR code from another site fails there.
 // Screenshots at 360 and 1280 px: tests/browser/screenshots/scan-<step>-<width>.png.
 // Needs: cargo build --release -p anbei-api (no widget bundle).
 import { test, before, after } from 'node:test';
@@ -27,9 +31,11 @@ after(async () => { await browser?.close(); await server?.stop(); });
 
 function isoDays(n) { return new Date(Date.now() + 8 * 3600e3 + n * 86400e3).toISOString().slice(0, 10); }
 
-/** Files the complete fixture on `base` (every document the server asks for: one small PDF); returns the 201 body. */
-async function file(base) {
+/** Files the complete fixture on `base` (every document the server asks for: one small PDF), at `address`
+ *  if given; returns the 201 body. */
+async function file(base, address) {
   const body = structuredClone(FILING);
+  if (address) body.site.address = address;
   Object.assign(body, { facts: FACTS, planned_start: isoDays(7), planned_end: isoDays(60), documents: {} });
   const up = await fetch(`${base}/api/v1/uploads`, { method: 'POST', headers: { 'content-type': 'application/pdf' },
     body: `%PDF-1.4\n% scan test ${Math.random()}\n%%EOF\n` });
@@ -79,7 +85,9 @@ async function nothingPersonal(page) {
 test('valid: the QR code opens 有效 with the signature checked in the page, one request, nothing personal in full', async () => {
   const reg = await file(server.base);
   const r = reg.receipt;
-  assert.ok(r.qr_payload.startsWith(`${server.base}/v/${r.receipt_no}#ANBEI1;${r.receipt_no};`), r.qr_payload);
+  const code = r.verification_code.replace('-', '');
+  assert.match(r.verification_code, /^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
+  assert.ok(r.qr_payload.startsWith(`${server.base}/v/${r.receipt_no}?c=${code}#ANBEI2;${r.receipt_no};${reg.filing_no};`), r.qr_payload);
   const { page, resp, requests } = await scan(r.qr_payload);
   assert.equal(resp.status(), 200);
   assert.deepEqual(requests, [r.qr_payload.split('#')[0]], 'one request: keys, style and script are inline');
@@ -95,19 +103,53 @@ test('valid: the QR code opens 有效 with the signature checked in the page, on
   assert.ok(!text.replaceAll(r.receipt_no, '').replaceAll(reg.filing_no, '').includes('bantian'), 'no street code shown (but in the numbers)');
   await nothingPersonal(page);
   assert.deepEqual(page.__errors || [], []);
+  // the signed site is the address shown: the page says so, and checks an address the inspector types
+  assert.equal(await page.locator('#site').getAttribute('data-state'), 'ok');
+  assert.match(await page.locator('#site p:visible').first().innerText(), /签名所载工地地址即上方/);
+  const printed = `${FILING.site.address} ${FILING.site.community}`;
+  await page.locator('#site-in').fill(printed.replaceAll(' ', '').replace('5', '５'));
+  await page.waitForFunction(() => document.getElementById('site-typed').dataset.state === 'ok');
+  assert.match(await page.locator('#site-typed').innerText(), /与签名所载地址一致/);
+  await page.locator('#site-in').fill(`${FILING.site.address}隔壁 ${FILING.site.community}`);
+  await page.waitForFunction(() => document.getElementById('site-typed').dataset.state === 'bad');
+  assert.match(await page.locator('#site-typed').innerText(), /不一致/);
+  await page.locator('#site-in').fill('');
   assert.deepEqual(await axe(page), [], 'axe: no serious or critical violation');
   await shots(page, 'scan', 'valid');
 
   // without the fragment the page checks the server's receipt values
-  const plain = await scan(`${server.base}/v/${r.receipt_no}`);
+  const plain = await scan(`${server.base}/v/${r.receipt_no}?c=${code}`);
   assert.equal(await sigState(plain.page), 'ok');
 
-  // a QR code printed before /v/ existed: the verify URL answers the browser the same page, fragment kept
+  // without the code: exists, state and valid until — no site, no names, no signature; a form for the code
+  const bare = await scan(`${server.base}/v/${r.receipt_no}`);
+  assert.equal(bare.resp.status(), 200);
+  assert.match(await banner(bare.page), /^有效\s*Valid$/);
+  const bareText = await bare.page.locator('main').innerText();
+  assert.ok(!bareText.includes(FILING.site.address) && !bareText.includes('张*'), bareText);
+  assert.match(bareText, /有效期至/);
+  assert.equal(await bare.page.locator('#sig').count(), 0);
+  assert.deepEqual(await axe(bare.page), [], 'axe: no serious or critical violation');
+  await shots(bare.page, 'scan', 'no-code');
+  // someone without a smartphone types the printed code (lower case, with its hyphen): everything
+  await bare.page.locator('#code-in').fill(r.verification_code.toLowerCase());
+  await Promise.all([bare.page.waitForURL(/\?c=/), bare.page.locator('.code button').click()]);
+  await bare.page.waitForFunction(() => document.getElementById('sig')?.dataset.state === 'ok');
+  assert.ok((await bare.page.locator('main').innerText()).includes(FILING.site.address));
+  // a wrong code: 403, the form again, saying so
+  const wrong = await scan(`${server.base}/v/${r.receipt_no}?c=${code.startsWith('Z') ? 'YYYYYYYY' : 'ZZZZZZZZ'}`);
+  assert.equal(wrong.resp.status(), 403);
+  assert.match(await wrong.page.locator('.code .err').innerText(), /核验码与此回执不符/);
+
+  // a QR code printed before /v/ and codes existed: the verify URL answers the browser the scan page
+  // (the limited one: it carries no code), fragment kept
   const old = `${server.base}/api/v1/receipts/${r.receipt_no}/verify#${r.qr_payload.split('#')[1]}`;
   const legacy = await scan(old);
   assert.match(await banner(legacy.page), /^有效/);
-  assert.equal(await sigState(legacy.page), 'ok');
+  assert.equal(await legacy.page.locator('#code-in').count(), 1);
   assert.equal(legacy.page.url(), old);
+  const legacyCoded = await scan(`${server.base}/api/v1/receipts/${r.receipt_no}/verify?code=${code}#${r.qr_payload.split('#')[1]}`);
+  assert.equal(await sigState(legacyCoded.page), 'ok');
   await shots(legacy.page, 'scan', 'legacy-verify-url');
 
   // a tampered fragment (high risk 0 → 1): the page says the signature fails
@@ -124,12 +166,28 @@ test('valid: the QR code opens 有效 with the signature checked in the page, on
   assert.deepEqual(await axe(bad.page), [], 'axe: no serious or critical violation');
   await shots(bad.page, 'scan', 'tampered');
   // a signature of this key over another receipt's payload
-  const other = (await file(server.base)).receipt;
-  const swapped = `${server.base}/v/${r.receipt_no}#${other.qr_payload.split('#')[1]}`;
+  const elsewhere = `${FILING.site.address.replace(/\d+/, (n) => String(Number(n) + 7))}`;
+  const otherReg = await file(server.base, elsewhere);
+  const other = otherReg.receipt;
+  const swapped = `${server.base}/v/${r.receipt_no}?c=${code}#${other.qr_payload.split('#')[1]}`;
   const sw = await scan(swapped);
   assert.equal(await sigState(sw.page), 'other');
   assert.match(await sigText(sw.page), /签名无效/);
   assert.ok(await sw.page.locator('.alarm').isVisible());
+
+  // a genuine QR code of another site pasted onto this site's notice: the page shows the other site's
+  // address, and the address printed on this notice, typed in, fails the signed site check
+  const pasted = await scan(other.qr_payload);
+  assert.equal(await sigState(pasted.page), 'ok', 'the code itself is genuine');
+  assert.ok((await pasted.page.locator('main').innerText()).includes(elsewhere));
+  await pasted.page.locator('#site-in').fill(printed);
+  await pasted.page.waitForFunction(() => document.getElementById('site-typed').dataset.state === 'bad');
+  assert.match(await pasted.page.locator('#site-typed').innerText(), /此二维码不属于印有该地址的工地/);
+  await shots(pasted.page, 'scan', 'pasted-elsewhere');
+  // and one whose signed site was altered on the server side does not pass the page's own check
+  const relabelled = other.qr_payload.replace(/;([A-Za-z0-9_-]{16});(\d{4}-\d{2}-\d{2});/, ';AAAAAAAAAAAAAAAA;$2;');
+  assert.notEqual(relabelled, other.qr_payload);
+  assert.equal(await sigState((await scan(relabelled)).page), 'bad');
 
   // a browser without Ed25519 in WebCrypto says so plainly and gives the server's result
   const na = await scan(r.qr_payload, { init: () => {
@@ -238,7 +296,7 @@ test('expired: 已过期 once the server\'s clock is past valid_until', async ()
 });
 
 test('an unknown receipt number: an HTML page saying there is none', async () => {
-  const { page, resp } = await scan(`${server.base}/v/LG-bantian-20000101-000001#ANBEI1;x;y`);
+  const { page, resp } = await scan(`${server.base}/v/LG-bantian-20000101-000001#ANBEI2;x;y`);
   assert.equal(resp.status(), 404);
   assert.match(await banner(page), /^查无此回执\s*No such receipt$/);
   await shots(page, 'scan', 'not-found');

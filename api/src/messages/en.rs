@@ -364,6 +364,47 @@ fn text(k: Key) -> &'static str {
         }
         Key::SigServerOk => "the server found the signature valid",
         Key::SigServerBad => "the server found the signature invalid",
+        Key::VerifyCodeNeeded => {
+            "Enter the verification code printed beside the QR code to see the site and the parties; without it only whether the receipt exists and until when it is valid is shown."
+        }
+        Key::VerifyCodeWrong => "Wrong verification code",
+        Key::VerifyCodeWrongDetail => {
+            "The verification code does not match this receipt: check the 8-character code printed beside the QR code on the receipt or notice. Repeated wrong codes are blocked for a while."
+        }
+        Key::ScanCode => "Verification code",
+        Key::ScanCodeSubmit => "Show",
+        Key::SiteCheck => "Site check",
+        Key::SiteCheckPending => {
+            "Checking the site address the signature covers… (if it cannot be checked, compare the address above with the site and the notice yourself)"
+        }
+        Key::SiteCheckOk => {
+            "The signature covers the site address shown above. Check that the site you stand at and the address on the notice are the same — otherwise this QR code belongs to another site."
+        }
+        Key::SiteCheckBad => {
+            "The site the signature covers is not this registration's site: this QR code does not belong here."
+        }
+        Key::SiteCheckV1 => {
+            "This receipt was signed before receipts were bound to their site; its signature does not cover the address: compare the address above with the site and the notice yourself."
+        }
+        Key::SiteCheckInput => {
+            "Type the site address printed on the notice to check it against the signature:"
+        }
+        Key::SiteCheckTypedOk => "Matches the address the signature covers",
+        Key::SiteCheckTypedBad => {
+            "Does not match the address the signature covers: this QR code does not belong to a site with that address"
+        }
+        Key::AccessTokenWithheld => {
+            "This filing was already made. A repeated request more than 24 hours after the first no longer returns the access code: use the access code you kept; if it is lost, bring your ID to the street office, where an officer re-issues it after checking your identity."
+        }
+        Key::ReissueIdentityMismatch => {
+            "The ID number given is not the applicant's of this registration; no access code was re-issued."
+        }
+        Key::ReissueNotPermitted => {
+            "Only a street officer or a district admin re-issues an access code, after checking the applicant's identity"
+        }
+        Key::AccessTokenReissued => {
+            "The access code was re-issued by a street officer after an identity check; the old one no longer works."
+        }
         Key::Void => "VOID",
         Key::VoidRevokedOn => "Revoked · {date}",
         Key::VoidDeclaredOn => "Completion declared, awaiting the street's check · {date}",

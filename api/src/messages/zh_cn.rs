@@ -295,6 +295,35 @@ fn text(k: Key) -> &'static str {
         Key::SigUnsupported => "本机无法核验签名，以服务器结果为准：{server}",
         Key::SigServerOk => "服务器核验签名有效",
         Key::SigServerBad => "服务器核验签名无效",
+        Key::VerifyCodeNeeded => {
+            "输入回执二维码旁印有的核验码，可查看工程地址、申报人等登记内容；不输入只显示回执是否存在及有效期。"
+        }
+        Key::VerifyCodeWrong => "核验码不正确",
+        Key::VerifyCodeWrongDetail => {
+            "核验码与此回执不符：请核对回执或公示材料上二维码旁印的 8 位核验码。多次输错将被暂时限制查询。"
+        }
+        Key::ScanCode => "核验码",
+        Key::ScanCodeSubmit => "查看",
+        Key::SiteCheck => "工地地址核对",
+        Key::SiteCheckPending => {
+            "正在核对签名所载的工地地址…（无法核对时，请直接比对上方地址与所在工地及公示材料）"
+        }
+        Key::SiteCheckOk => {
+            "签名所载工地地址即上方“工程地址”。请核对：您所在的工地和公示材料上的地址须与之相同，否则此二维码属于另一工地。"
+        }
+        Key::SiteCheckBad => "签名所载的工地地址与本登记的地址不符：此二维码不属于这一登记的工地。",
+        Key::SiteCheckV1 => {
+            "此回执签发于地址绑定之前，其签名不含工地地址：请直接比对上方地址与所在工地及公示材料。"
+        }
+        Key::SiteCheckInput => "输入公示材料上印的工程地址，与签名核对：",
+        Key::SiteCheckTypedOk => "与签名所载地址一致",
+        Key::SiteCheckTypedBad => "与签名所载地址不一致：此二维码不属于印有该地址的工地",
+        Key::AccessTokenWithheld => {
+            "此申报已经提交过。超过 24 小时的重复提交不再返回访问码：请使用您保存的访问码；如已遗失，请携带身份证件到所属街道办事处，由工作人员核实身份后重新签发。"
+        }
+        Key::ReissueIdentityMismatch => "所填证件号码与此登记的申报人不符，未重新签发访问码。",
+        Key::ReissueNotPermitted => "只有街道工作人员或区级管理员可以核实身份后重新签发访问码",
+        Key::AccessTokenReissued => "访问码已由街道工作人员核实身份后重新签发，原访问码作废。",
         Key::Void => "作废",
         Key::VoidRevokedOn => "已撤销 · {date}",
         Key::VoidDeclaredOn => "已申报完工，待街道核实 · {date}",

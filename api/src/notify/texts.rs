@@ -314,12 +314,18 @@ pub fn render(
     }
     // The access code: derived again from the filing (never stored in the outbox), on the events of a
     // new filing only.
+    // Only the code in force: not one re-issued since (random, not derivable) nor one of a filing whose
+    // key was hashed in place after the event was queued.
+    let code = s
+        .signer
+        .access_token(&rec.created_at, &rec.filing_no, &rec.idempotency_key);
     if matches!(kind, Kind::Filed | Kind::Registered)
         && payload.get("access_code") == Some(&Value::Bool(true))
+        && crate::signing::ct_eq(
+            crate::signing::sha256_hex(code.as_bytes()).as_bytes(),
+            rec.access_token_hash.as_bytes(),
+        )
     {
-        let code = s
-            .signer
-            .access_token(&rec.created_at, &rec.filing_no, &rec.idempotency_key);
         lines.push(String::new());
         lines.push(l.fill(Key::NotifyAccessCode, &[("code", &code)]));
         put("access_code", Value::String(code));

@@ -1,6 +1,9 @@
 //! Printable pages: the A4 registration receipt (登记回执) with a QR code to its verification, and the
 //! site notice to post at the main entrance (第十条第（三）项): receipt, safety pledge, risk notice built
-//! from the hazards, and the worker list. Public pages: personal data masked.
+//! from the hazards, and the worker list. Public pages: personal data masked — and shown only with the
+//! receipt's verification code (`?c=`, as `print_url`/`notice_url` carry it; issue 16, item 2), which
+//! they print beside the QR code. Without it, or with a wrong one (counted against the client), a short
+//! page asks for it.
 
 use crate::app::AppState;
 use crate::error::{ApiError, ApiPath};
@@ -12,7 +15,7 @@ use crate::routes::registrations::{ReceiptView, filed_on, receipt_view};
 use crate::store::FilingRecord;
 use crate::validate;
 use anbei_core::Code;
-use axum::response::Html;
+use axum::response::{Html, IntoResponse, Response};
 use std::fmt::Write;
 
 pub fn routes(r: Routes) -> Routes {
@@ -57,7 +60,7 @@ pub fn qr_svg(data: &str) -> String {
 const STYLE: &str = "<style>@page{size:A4;margin:15mm}body{font-family:'Noto Sans CJK SC','Source Han Sans SC','PingFang SC','Microsoft YaHei',sans-serif;\
 max-width:180mm;margin:0 auto;color:#111;font-size:11pt}h1{font-size:17pt;text-align:center;margin:4mm 0}h2{font-size:13pt;border-bottom:1px solid #444;\
 margin-top:6mm}table{border-collapse:collapse;width:100%}td,th{border:1px solid #777;padding:1.6mm 2.4mm;text-align:left;vertical-align:top}\
-th{width:32%;background:#f2f2f2;font-weight:normal}.qr{text-align:center;margin-top:4mm}.qr svg{width:45mm;height:45mm}.small{font-size:8.5pt;color:#444;\
+th{width:32%;background:#f2f2f2;font-weight:normal}.qr{text-align:center;margin-top:4mm}.qr svg{width:45mm;height:45mm}.qr .code{font-size:13pt;letter-spacing:.08em;margin:1mm 0}.small{font-size:8.5pt;color:#444;\
 word-break:break-all}.state{font-weight:bold}.warn{border:2px solid #b00;padding:2mm;color:#600}.page{page-break-after:always}\
 @media print{.noprint{display:none}}\
 .void{position:fixed;top:0;left:0;right:0;bottom:0;display:flex;align-items:center;justify-content:center;pointer-events:none;z-index:10}\
@@ -76,23 +79,77 @@ struct Printed {
     void: String,
 }
 
-async fn load(s: &AppState, no: &str) -> Result<Printed, ApiError> {
+/// The printed pages' request: the receipt number and its verification code.
+pub struct PrintRequest<'a> {
+    pub no: &'a str,
+    pub code: Option<&'a str>,
+    pub headers: &'a axum::http::HeaderMap,
+    pub ext: &'a axum::http::Extensions,
+}
+
+/// The registration behind a printed page, or (`Err(Ok(page))`) the page asking for its code.
+async fn load(s: &AppState, req: &PrintRequest<'_>) -> Result<Result<Printed, Response>, ApiError> {
+    use crate::routes::receipts::{Access, access};
     let rec = s
         .store
-        .get_by_receipt(no)
+        .get_by_receipt(req.no)
         .await?
+        .filter(|r| r.receipt.is_some())
         .ok_or(ApiError::NotFound)?;
+    match access(s, &rec, req.code, req.headers, req.ext)? {
+        Access::Full => {}
+        a => return Ok(Err(code_page(req.no, a == Access::Wrong))),
+    }
     let f: Filing = serde_json::from_str(&rec.request).map_err(ApiError::internal)?;
-    let rv = receipt_view(s, rec.receipt.as_ref().ok_or(ApiError::NotFound)?);
+    let rv = receipt_view(
+        s,
+        rec.receipt.as_ref().ok_or(ApiError::NotFound)?,
+        &rec.created_at,
+    );
     let table = receipt_table(s, &rec, &f)?;
     let void = void_mark(s, &rec)?;
-    Ok(Printed {
+    Ok(Ok(Printed {
         rec,
         f,
         rv,
         table,
         void,
-    })
+    }))
+}
+
+/// A printed page without its verification code (200) or with a wrong one (403): a form for the code.
+fn code_page(no: &str, wrong: bool) -> Response {
+    use crate::messages::{Key, Lang};
+    let err = if wrong {
+        format!(
+            "<p class=\"warn\" role=\"alert\">{}<br>{}</p>",
+            esc(Lang::ZhCn.text(Key::VerifyCodeWrongDetail)),
+            esc(Lang::En.text(Key::VerifyCodeWrongDetail))
+        )
+    } else {
+        String::new()
+    };
+    let h = format!(
+        "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"robots\" content=\"noindex\">         <title>{no}</title>{STYLE}</head><body><h1>{no}</h1>{err}<form method=\"get\"><p>{zh}<br><span lang=\"en\">{en}</span></p>         <label>{label_zh} / {label_en} <input name=\"c\" autocomplete=\"off\" maxlength=\"12\" placeholder=\"XXXX-XXXX\" required></label>          <button type=\"submit\">{submit_zh} / {submit_en}</button></form></body></html>",
+        no = esc(no),
+        zh = esc(Lang::ZhCn.text(Key::VerifyCodeNeeded)),
+        en = esc(Lang::En.text(Key::VerifyCodeNeeded)),
+        label_zh = esc(Lang::ZhCn.text(Key::ScanCode)),
+        label_en = esc(Lang::En.text(Key::ScanCode)),
+        submit_zh = esc(Lang::ZhCn.text(Key::ScanCodeSubmit)),
+        submit_en = esc(Lang::En.text(Key::ScanCodeSubmit)),
+    );
+    let status = if wrong {
+        axum::http::StatusCode::FORBIDDEN
+    } else {
+        axum::http::StatusCode::OK
+    };
+    let mut r = (status, Html(h)).into_response();
+    r.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    r
 }
 
 /// A revoked, cancelled or expired registration's printed receipt and notice are void on every printed
@@ -194,15 +251,30 @@ fn draft_notice(s: &AppState) -> String {
 }
 
 /// The printable A4 receipt (zh-CN) with the QR code of its signed payload and verify address.
-#[utoipa::path(get, path = "/receipts/{receipt_no}", tag = "receipts", params(("receipt_no" = String, Path)),
-    responses((status = 200, description = "HTML page", content_type = "text/html"), (status = 404, body = crate::error::Problem)))]
+#[utoipa::path(get, path = "/receipts/{receipt_no}", tag = "receipts",
+    params(("receipt_no" = String, Path), ("c" = Option<String>, Query, description = "the verification code (as `print_url` carries it)")),
+    responses((status = 200, description = "HTML page (without the code: a form asking for it)", content_type = "text/html"),
+              (status = 403, description = "a wrong verification code: the form again (HTML)", content_type = "text/html"),
+              (status = 404, body = crate::error::Problem), (status = 429, body = crate::error::Problem)))]
 pub async fn receipt_page(
     axum::extract::State(s): axum::extract::State<AppState>,
     ApiPath(no): ApiPath<String>,
-) -> Result<Html<String>, ApiError> {
+    crate::error::ApiQuery(q): crate::error::ApiQuery<crate::routes::receipts::CodeQuery>,
+    headers: axum::http::HeaderMap,
+    ext: axum::http::Extensions,
+) -> Result<Response, ApiError> {
+    let req = PrintRequest {
+        no: &no,
+        code: q.given(),
+        headers: &headers,
+        ext: &ext,
+    };
     let Printed {
         rv, table, void, ..
-    } = load(&s, &no).await?;
+    } = match load(&s, &req).await? {
+        Ok(p) => p,
+        Err(page) => return Ok(page),
+    };
     let mut h = String::with_capacity(16 * 1024);
     let _ = write!(
         h,
@@ -210,14 +282,16 @@ pub async fn receipt_page(
          <h1>龙岗区限额以下小型工程和零星作业<br>安全生产纳管登记回执</h1>{table}\
          <p class=\"warn\">本回执为安全生产纳管登记（备案告知），不是行政许可；其他审批手续须依法另行办理（第八条）。\
          请将本回执与安全生产承诺书、风险告知书、施工人员名单张贴于施工现场主要出入口（第十条第（三）项）。</p>\
-         <div class=\"qr\">{qr}<div>扫码核验回执真伪与当前状态</div><div class=\"small\">{verify}</div></div>\
+         <div class=\"qr\">{qr}<div>扫码核验回执真伪与当前状态</div><div class=\"code\">核验码 Verification code：<b>{code}</b></div>\
+         <div class=\"small\">无智能手机：在 {verify} 输入核验码</div></div>\
          <p class=\"small\">电子签名（Ed25519，密钥 {kid}）：{sig}<br>签名内容：{payload}</p>{draft}\
-         <p class=\"noprint\"><a href=\"/receipts/{no_e}/notice\">打印现场公示材料</a></p></body></html>",
+         <p class=\"noprint\"><a href=\"{notice}\">打印现场公示材料</a></p></body></html>",
         no = esc(&no),
-        no_e = esc(&no),
+        notice = esc(&rv.notice_url),
         void = void,
         table = table,
         qr = qr_svg(&rv.qr_payload),
+        code = esc(&rv.verification_code),
         verify = esc(&format!(
             "{}/v/{}",
             s.cfg.public_url.trim_end_matches('/'),
@@ -228,23 +302,38 @@ pub async fn receipt_page(
         payload = esc(&rv.payload),
         draft = draft_notice(&s),
     );
-    Ok(Html(h))
+    Ok(Html(h).into_response())
 }
 
 /// The site notice: receipt, safety pledge, risk notice from the hazards, worker list.
-#[utoipa::path(get, path = "/receipts/{receipt_no}/notice", tag = "receipts", params(("receipt_no" = String, Path)),
-    responses((status = 200, description = "HTML page", content_type = "text/html"), (status = 404, body = crate::error::Problem)))]
+#[utoipa::path(get, path = "/receipts/{receipt_no}/notice", tag = "receipts",
+    params(("receipt_no" = String, Path), ("c" = Option<String>, Query, description = "the verification code (as `notice_url` carries it)")),
+    responses((status = 200, description = "HTML page (without the code: a form asking for it)", content_type = "text/html"),
+              (status = 403, description = "a wrong verification code: the form again (HTML)", content_type = "text/html"),
+              (status = 404, body = crate::error::Problem), (status = 429, body = crate::error::Problem)))]
 pub async fn notice_page(
     axum::extract::State(s): axum::extract::State<AppState>,
     ApiPath(no): ApiPath<String>,
-) -> Result<Html<String>, ApiError> {
+    crate::error::ApiQuery(q): crate::error::ApiQuery<crate::routes::receipts::CodeQuery>,
+    headers: axum::http::HeaderMap,
+    ext: axum::http::Extensions,
+) -> Result<Response, ApiError> {
+    let req = PrintRequest {
+        no: &no,
+        code: q.given(),
+        headers: &headers,
+        ext: &ext,
+    };
     let Printed {
         rec,
         f,
         rv,
         table,
         void,
-    } = load(&s, &no).await?;
+    } = match load(&s, &req).await? {
+        Ok(p) => p,
+        Err(page) => return Ok(page),
+    };
     let assessment: serde_json::Value =
         serde_json::from_str(&rec.assessment).map_err(ApiError::internal)?;
     let view = s.engine.ruleset_view(s.today());
@@ -320,7 +409,8 @@ pub async fn notice_page(
     let _ = write!(
         h,
         "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>现场公示 {no}</title>{STYLE}</head><body>{void}\
-         <section class=\"page\"><h1>安全生产纳管登记回执</h1>{table}<div class=\"qr\">{qr}<div>扫码核验</div></div></section>\
+         <section class=\"page\"><h1>安全生产纳管登记回执</h1>{table}<div class=\"qr\">{qr}<div>扫码核验</div>\
+         <div class=\"code\">核验码 Verification code：<b>{code}</b></div></div></section>\
          <section class=\"page\">{pledge}<p>建筑废弃物消纳场所：{waste}</p><p>申报人：{applicant}　　施工单位：{contractor}</p>\
          <h2>应履行的义务</h2><ul>{obligations}</ul></section>\
          <section class=\"page\"><h1>安全风险告知书</h1><p>本工程存在以下主要安全风险，请无关人员远离作业区域，注意安全：</p>\
@@ -329,6 +419,7 @@ pub async fn notice_page(
         void = void,
         table = table,
         qr = qr_svg(&rv.qr_payload),
+        code = esc(&rv.verification_code),
         pledge = pledge_html(&s, &rec, &f)?,
         waste = esc(&f.waste_disposal_site),
         applicant = esc(&validate::mask_name(&f.applicant.name)),
@@ -338,7 +429,7 @@ pub async fn notice_page(
         workers = workers,
         draft = draft_notice(&s),
     );
-    Ok(Html(h))
+    Ok(Html(h).into_response())
 }
 
 /// The pledge as affirmed in the form, in full, with who affirmed it and when (第二十七条第（四）项, spec v3),

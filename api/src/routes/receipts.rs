@@ -1,5 +1,10 @@
 //! `GET /api/v1/receipts/{receipt_no}/verify`: public check of a receipt — its state now, what it covers,
 //! names masked, and whether its signature is valid.
+//!
+//! What it covers (site, names, the signed payload) only with the receipt's verification code
+//! (`?code=`), which only the printed receipt and notice carry — beside the QR code and in it (issue 16,
+//! item 2); without it: whether it exists, its state and until when it is valid. A wrong code counts
+//! against the client's allowance of wrong codes ([`crate::ratelimit::Failures`]).
 
 use crate::app::AppState;
 use crate::error::{ApiError, ApiPath};
@@ -11,7 +16,7 @@ use crate::routes::registrations::effective_state;
 use crate::store::FilingRecord;
 use crate::validate;
 use axum::Json;
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{Extensions, HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
@@ -48,6 +53,97 @@ pub struct Verification {
     /// After an inspection (rules.md §9, issue 14): `referred` when a finding was referred (第三十六条),
     /// `under_rectification` while one awaits rectification; `null` otherwise. No personal data.
     pub management: Option<&'static str>,
+}
+
+/// What anyone learns of a receipt without its verification code: that it exists, its state and until
+/// when it is valid — no site, no names, no signed payload.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct LimitedVerification {
+    pub receipt_no: String,
+    pub status: State,
+    /// In force today and correctly signed.
+    pub valid: bool,
+    pub valid_until: String,
+    /// Always `true` here: send the verification code printed beside the QR code (`?code=`) for the rest.
+    pub code_required: bool,
+    pub notice: crate::error::Msg,
+}
+
+impl LimitedVerification {
+    pub fn of(v: &Verification) -> LimitedVerification {
+        LimitedVerification {
+            receipt_no: v.receipt_no.clone(),
+            status: v.status,
+            valid: v.valid,
+            valid_until: v.valid_until.clone(),
+            code_required: true,
+            notice: crate::error::Msg::of(Key::VerifyCodeNeeded),
+        }
+    }
+}
+
+/// What a public lookup may show of a receipt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// The right verification code: what it covers, masked.
+    Full,
+    /// No code: exists / state / valid until.
+    Limited,
+    /// A wrong (or malformed) code, counted against the client.
+    Wrong,
+}
+
+/// The verification code of a query (`code`, or `c` as the QR code carries it).
+#[derive(serde::Deserialize, Default)]
+pub struct CodeQuery {
+    pub code: Option<String>,
+    pub c: Option<String>,
+}
+
+impl CodeQuery {
+    pub fn given(&self) -> Option<&str> {
+        self.code
+            .as_deref()
+            .or(self.c.as_deref())
+            .filter(|c| !c.trim().is_empty())
+    }
+}
+
+/// Checks `given` against the receipt of `rec`. A client with no wrong code left gets 429 whatever it
+/// sends; a wrong one is charged to it (and to the general limiter, when that is on).
+pub fn access(
+    s: &AppState,
+    rec: &FilingRecord,
+    given: Option<&str>,
+    headers: &HeaderMap,
+    ext: &Extensions,
+) -> Result<Access, ApiError> {
+    let (Some(given), Some(r)) = (given, rec.receipt.as_ref()) else {
+        return Ok(Access::Limited);
+    };
+    let ip = crate::ratelimit::client_of(s, headers, ext);
+    let now = std::time::Instant::now();
+    s.code_failures
+        .check(ip, now)
+        .map_err(|retry_after_s| ApiError::TooManyRequests { retry_after_s })?;
+    if s.signer.check_code(&rec.created_at, &r.receipt_no, given) {
+        return Ok(Access::Full);
+    }
+    s.code_failures.charge(ip, now);
+    if let Some(l) = &s.limiter {
+        let _ = l.check(ip, now);
+    }
+    Ok(Access::Wrong)
+}
+
+/// The problem of a wrong verification code (403).
+pub fn wrong_code() -> ApiError {
+    ApiError::Denied {
+        status: StatusCode::FORBIDDEN,
+        code: "verification_code_wrong",
+        title: Key::VerifyCodeWrong,
+        detail: Key::VerifyCodeWrongDetail,
+    }
 }
 
 pub fn verification(s: &AppState, rec: &FilingRecord) -> Result<Verification, ApiError> {
@@ -89,29 +185,45 @@ pub fn verification(s: &AppState, rec: &FilingRecord) -> Result<Verification, Ap
     })
 }
 
-/// Public: is this receipt genuine and in force? A browser (`Accept` preferring `text/html`: a phone
+/// Public: is this receipt genuine and in force? Without `?code=` only whether it exists, its state and
+/// until when it is valid ([`LimitedVerification`]); with the right code what it covers, names masked
+/// ([`Verification`]); a wrong code is 403 and counts against the client (20 per hour by default, then
+/// 429). A browser (`Accept` preferring `text/html`: a phone
 /// opening a QR code printed before `/v/{receipt_no}` existed) gets the scan page instead, at this URL.
-#[utoipa::path(get, path = "/api/v1/receipts/{receipt_no}/verify", tag = "receipts", params(("receipt_no" = String, Path)),
-    responses((status = 200, description = "the verification (JSON); with `Accept: text/html` the scan page of /v/{receipt_no} (HTML)",
-               content((Verification = "application/json"), (String = "text/html"))),
+#[utoipa::path(get, path = "/api/v1/receipts/{receipt_no}/verify", tag = "receipts",
+    params(("receipt_no" = String, Path), ("code" = Option<String>, Query, description = "the verification code printed beside the QR code (`XXXX-XXXX`; case, spaces and hyphens do not matter)")),
+    responses((status = 200, description = "with the right code the verification (JSON), without one the limited answer; with `Accept: text/html` the scan page of /v/{receipt_no} (HTML)",
+               content((Verification = "application/json"), (LimitedVerification = "application/json"), (String = "text/html"))),
+              (status = 403, description = "a wrong verification code (`verification_code_wrong`)", body = crate::error::Problem),
+              (status = 429, description = "too many wrong verification codes from this client", body = crate::error::Problem),
               (status = 404, description = "no such receipt: a problem; with `Accept: text/html` the scan page saying so (HTML)",
                content((crate::error::Problem = "application/json"), (String = "text/html")))))]
 pub async fn verify(
     axum::extract::State(s): axum::extract::State<AppState>,
     ApiPath(no): ApiPath<String>,
+    crate::error::ApiQuery(q): crate::error::ApiQuery<CodeQuery>,
     headers: HeaderMap,
+    ext: Extensions,
 ) -> Result<Response, ApiError> {
     if crate::routes::scan::wants_html(&headers) {
-        return crate::routes::scan::page(&s, &no).await;
+        return crate::routes::scan::page(&s, &no, q.given(), &headers, &ext).await;
     }
     let rec = s
         .store
         .get_by_receipt(&no)
         .await?
+        .filter(|r| r.receipt.is_some())
         .ok_or(ApiError::NotFound)?;
     let mut v = verification(&s, &rec)?;
-    v.management = crate::inspections::management(&s.store.manage_of(&rec.filing_no).await?);
-    let mut r = Json(v).into_response();
+    let mut r = match access(&s, &rec, q.given(), &headers, &ext)? {
+        Access::Wrong => return Err(wrong_code()),
+        Access::Limited => Json(LimitedVerification::of(&v)).into_response(),
+        Access::Full => {
+            v.management =
+                crate::inspections::management(&s.store.manage_of(&rec.filing_no).await?);
+            Json(v).into_response()
+        }
+    };
     r.headers_mut()
         .insert(header::VARY, HeaderValue::from_static("Accept"));
     Ok(r)

@@ -8,6 +8,13 @@
 //! with WebCrypto Ed25519 against the published keys inlined into it: the QR fragment's signed payload
 //! when there is one (what is printed), else the server's receipt. One small self-contained response:
 //! inline CSS and script allowed by their hashes in its own CSP, no other request, `no-store`.
+//!
+//! The site and the names only with the receipt's verification code (`?c=`, in the QR code; typed
+//! into the page's form by someone who has the printed receipt): without it the page says whether the
+//! receipt exists, its state and until when (issue 16, item 2). A version 2 signature covers the filing
+//! number and the site (item 3): the script checks that the signed site hash is that of the address the
+//! page shows, and the inspector can type the address printed on the notice to check it against the
+//! signature — a genuine QR code pasted onto another site's notice fails there.
 
 use crate::app::AppState;
 use crate::error::{ApiError, ApiPath};
@@ -16,10 +23,10 @@ use crate::lifecycle::State;
 use crate::messages::{Key, Lang};
 use crate::routes::Routes;
 use crate::routes::pages::esc;
-use crate::routes::receipts::{Verification, verification};
+use crate::routes::receipts::{Access, Verification, access, verification};
 use crate::store::FilingRecord;
 use anbei_core::Code;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{Extensions, HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
@@ -37,23 +44,38 @@ pub fn routes(r: Routes) -> Routes {
 pub async fn scan_page(
     axum::extract::State(s): axum::extract::State<AppState>,
     ApiPath(no): ApiPath<String>,
+    crate::error::ApiQuery(q): crate::error::ApiQuery<crate::routes::receipts::CodeQuery>,
+    headers: HeaderMap,
+    ext: Extensions,
 ) -> Result<Response, ApiError> {
-    page(&s, &no).await
+    page(&s, &no, q.given(), &headers, &ext).await
 }
 
-/// The scan page of receipt `no`: 200, or 404 saying there is none.
-pub async fn page(s: &AppState, no: &str) -> Result<Response, ApiError> {
+/// The scan page of receipt `no`: 200 (all of it with the right code `given`, else the limited page
+/// with the form for the code), 403 (the limited page saying the code is wrong), or 404 saying there
+/// is no such receipt.
+pub async fn page(
+    s: &AppState,
+    no: &str,
+    given: Option<&str>,
+    headers: &HeaderMap,
+    ext: &Extensions,
+) -> Result<Response, ApiError> {
     let found = match s.store.get_by_receipt(no).await? {
         Some(rec) if rec.receipt.is_some() => Some(rec),
         _ => None,
     };
     let (status, html) = match found {
-        Some(rec) => {
-            // under rectification / referred (issue 14), as the JSON verify says it: no finding's text
-            let management =
-                crate::inspections::management(&s.store.manage_of(&rec.filing_no).await?);
-            (StatusCode::OK, render(s, &rec, management)?)
-        }
+        Some(rec) => match access(s, &rec, given, headers, ext)? {
+            Access::Full => {
+                // under rectification / referred (issue 14), as the JSON verify says it: no finding's text
+                let management =
+                    crate::inspections::management(&s.store.manage_of(&rec.filing_no).await?);
+                (StatusCode::OK, render(s, &rec, management)?)
+            }
+            Access::Limited => (StatusCode::OK, render_limited(s, &rec, false)?),
+            Access::Wrong => (StatusCode::FORBIDDEN, render_limited(s, &rec, true)?),
+        },
         None => (StatusCode::NOT_FOUND, render_not_found(s, no)),
     };
     Ok(html_response(s, status, html))
@@ -261,7 +283,7 @@ dd{margin:0;flex:1 1 12em;font-weight:600;overflow-wrap:anywhere}\
 body[data-sig=bad] .alarm,body[data-sig=other] .alarm{display:block}\
 body[data-sig=bad] .b.ok,body[data-sig=other] .b.ok{background:#5b6168}\
 .kid{font-size:.75rem;color:#4a4f55;overflow-wrap:anywhere;margin-top:4px}\
-footer{font-size:.875rem;color:#33383d;margin-top:12px}";
+footer{font-size:.875rem;color:#33383d;margin-top:12px}.site{margin:12px 0;background:#fff;border:2px solid #8a9096;border-radius:8px;padding:8px 12px}.site h2{margin:0 0 4px;font-size:1rem}.site p,.site .typed{display:none;margin:4px 0;font-weight:600}.site[data-state=pending] .t-pending,.site[data-state=ok] .t-ok,.site[data-state=bad] .t-bad,.site[data-state=v1] .t-v1,.site[data-state=ok] .typed{display:block}.site[data-state=ok]{border-color:#0b6b2e}.site[data-state=ok] .t-ok{color:#0b6b2e}.site[data-state=bad]{border-color:#b0001a;background:#fff0f1}.site[data-state=bad] p{color:#9a0017}.site input{display:block;width:100%;font:inherit;padding:6px 8px;margin-top:4px;border:1px solid #8a9096;border-radius:6px}#site-typed[data-state=ok] .y-ok,#site-typed[data-state=bad] .y-bad{display:block}#site-typed .y-ok{color:#0b6b2e}#site-typed .y-bad{color:#9a0017}.code{margin:12px 0;background:#fff;border:1px solid #d5d8dc;border-radius:8px;padding:8px 12px}.code label{display:block;font-weight:600}.code input{font:inherit;font-size:1.25rem;letter-spacing:.12em;width:9.5em;padding:6px 8px;margin:6px 8px 0 0;text-transform:uppercase}.code button{font:inherit;font-size:1.0625rem;padding:7px 16px;border-radius:6px;border:0;background:#0b5cad;color:#fff}.code button .en{color:#fff}.code .err{color:#9a0017;font-weight:600;margin:0 0 6px}";
 
 /// Reads the QR fragment (`#<payload>;<kid>;<signature>`), else the server's receipt values, and
 /// checks the Ed25519 signature with the inlined public keys. States: ok (signed, this receipt, as
@@ -269,13 +291,25 @@ footer{font-size:.875rem;color:#33383d;margin-top:12px}";
 /// (not signed by a published key), na (this browser has no Ed25519 in WebCrypto).
 const SCRIPT: &str = "(async()=>{const e=document.getElementById('sig');if(!e)return;const d=e.dataset,s=k=>{e.dataset.state=k;document.body.dataset.sig=k};\
 const b=t=>{t=t.replace(/-/g,'+').replace(/_/g,'/');while(t.length%4)t+='=';const r=atob(t),u=new Uint8Array(r.length);\
-for(let i=0;i<r.length;i++)u[i]=r.charCodeAt(i);return u};let p=d.payload,k=d.kid,g=d.sig,h=location.hash.slice(1);\
+for(let i=0;i<r.length;i++)u[i]=r.charCodeAt(i);return u};\
+const N=t=>{let o='';for(const q of t){let c=q.codePointAt(0);if(c>=65281&&c<=65374)c-=65248;if(c>=65&&c<=90)c+=32;\
+if((c>=48&&c<=57)||(c>=97&&c<=122)||(c>=13312&&!(c>=65072&&c<=65103)&&!(c>=65280&&c<=65519)))o+=String.fromCodePoint(c)}return o};\
+const H=async(n,t)=>{const x=new Uint8Array(await crypto.subtle.digest('SHA-256',new TextEncoder().encode('ANBEI-SITE1;'+n+';'+N(t)))).slice(0,12);\
+let r='';for(const y of x)r+=String.fromCharCode(y);return btoa(r).replace(/\\+/g,'-').replace(/\\//g,'_').replace(/=+$/,'')};\
+const z=document.getElementById('site'),w=k=>{if(z)z.dataset.state=k};\
+let p=d.payload,k=d.kid,g=d.sig,h=location.hash.slice(1);\
 if(h){try{h=decodeURIComponent(h)}catch(x){}const a=h.lastIndexOf(';'),c=a>0?h.lastIndexOf(';',a-1):-1;\
 if(c<1)return s('bad');p=h.slice(0,c);k=h.slice(c+1,a);g=h.slice(a+1)}\
 const K=JSON.parse(d.keys||'{}');let key;try{const c=window.crypto&&crypto.subtle;if(!c)return s('na');\
 const x=Object.values(K)[0];if(!x)return s('na');key=await c.importKey('raw',b(K[k]||x),{name:'Ed25519'},false,['verify'])}catch(x){return s('na')}\
 if(!K[k])return s('bad');let ok=false;try{ok=await crypto.subtle.verify({name:'Ed25519'},key,b(g),new TextEncoder().encode(p))}catch(x){}\
-if(!ok)return s('bad');const f=p.split(';');if(f[0]!=='ANBEI1'||f[1]!==d.no)return s('other');s(p===d.payload?'ok':'old')})();";
+if(!ok)return s('bad');const f=p.split(';');\
+if(f[0]==='ANBEI1'&&f.length===8){if(f[1]!==d.no)return s('other');w('v1')}\
+else if(f[0]==='ANBEI2'&&f.length===10){if(f[1]!==d.no||f[2]!==d.filing)return s('other');\
+if(await H(f[1],d.site)!==f[7]){w('bad');return s('other')}w('ok');\
+const i=document.getElementById('site-in'),o=document.getElementById('site-typed');\
+if(i&&o){i.disabled=false;i.addEventListener('input',async()=>{const v=i.value;o.dataset.state=N(v)?(await H(f[1],v)===f[7]?'ok':'bad'):''})}}\
+else return s('other');s(p===d.payload?'ok':'old')})();";
 
 fn sha256_b64(s: &str) -> String {
     base64::engine::general_purpose::STANDARD.encode(Sha256::digest(s.as_bytes()))
@@ -284,7 +318,7 @@ fn sha256_b64(s: &str) -> String {
 /// The page's CSP: nothing but its own inline style and script (by hash) and data: images.
 static CSP_SOURCES: LazyLock<String> = LazyLock::new(|| {
     format!(
-        "default-src 'none'; script-src 'sha256-{}'; style-src 'sha256-{}'; img-src data:; base-uri 'none'; form-action 'none'",
+        "default-src 'none'; script-src 'sha256-{}'; style-src 'sha256-{}'; img-src data:; base-uri 'none'; form-action 'self'",
         sha256_b64(SCRIPT),
         sha256_b64(STYLE)
     )
@@ -487,10 +521,15 @@ fn signature_section(s: &AppState, v: &Verification, live: bool) -> String {
         .collect();
     format!(
         "<section class=\"sig\" id=\"sig\" data-state=\"pending\" data-live=\"{live}\" aria-live=\"polite\" data-no=\"{no}\" data-payload=\"{payload}\" \
-         data-kid=\"{kid}\" data-sig=\"{sig}\" data-keys=\"{keys}\"><h2>{title}</h2>\
+         data-filing=\"{filing}\" data-site=\"{site}\" data-kid=\"{kid}\" data-sig=\"{sig}\" data-keys=\"{keys}\"><h2>{title}</h2>\
          <p class=\"s-pending\">{pending}</p><p class=\"s-ok\">✓ {ok}</p><p class=\"s-old\">✓ {old}</p>{note}\
          <p class=\"s-bad\">✕ {bad}</p><p class=\"s-other\">✕ {other}</p><p class=\"s-na\">{na}</p>\
-         <div class=\"kid\">Ed25519 · {kid}</div></section>",
+         <div class=\"kid\">Ed25519 · {kid}</div></section>\
+         <section class=\"site\" id=\"site\" data-state=\"pending\" aria-live=\"polite\"><h2>{site_title}</h2>\
+         <p class=\"t-pending\">{site_pending}</p><p class=\"t-ok\">✓ {site_ok}</p><p class=\"t-bad\">✕ {site_bad}</p>\
+         <p class=\"t-v1\">{site_v1}</p><div class=\"typed\"><label for=\"site-in\">{site_input}</label>\
+         <input id=\"site-in\" type=\"text\" autocomplete=\"off\" disabled>\
+         <div id=\"site-typed\" data-state=\"\" aria-live=\"polite\"><p class=\"y-ok\">✓ {typed_ok}</p><p class=\"y-bad\">✕ {typed_bad}</p></div></div></section>",
         live = u8::from(live),
         note = if live {
             String::new()
@@ -501,6 +540,16 @@ fn signature_section(s: &AppState, v: &Verification, live: bool) -> String {
             )
         },
         no = esc(&v.receipt_no),
+        filing = esc(&v.filing_no),
+        site = esc(&crate::signing::site_text(&v.site_address, &v.community)),
+        site_title = text2(Key::SiteCheck),
+        site_pending = text2(Key::SiteCheckPending),
+        site_ok = text2(Key::SiteCheckOk),
+        site_bad = text2(Key::SiteCheckBad),
+        site_v1 = text2(Key::SiteCheckV1),
+        site_input = text2(Key::SiteCheckInput),
+        typed_ok = text2(Key::SiteCheckTypedOk),
+        typed_bad = text2(Key::SiteCheckTypedBad),
         payload = esc(&v.payload),
         kid = esc(&v.kid),
         sig = esc(&v.signature),
@@ -513,6 +562,65 @@ fn signature_section(s: &AppState, v: &Verification, live: bool) -> String {
         other = text2(Key::SigOther),
         na = with_server(Key::SigUnsupported),
     )
+}
+
+/// The page without the verification code (or with a wrong one): the banner (state, valid until), the
+/// receipt number, when it was checked, and the form for the code — no site, no names, no signature.
+fn render_limited(s: &AppState, rec: &FilingRecord, wrong: bool) -> Result<String, ApiError> {
+    let v = verification(s, rec)?;
+    let look = Look::of(&v);
+    let mut h = head(&format!(
+        "{} {} · {}",
+        Lang::ZhCn.text(Key::ScanTitle),
+        v.receipt_no,
+        Lang::ZhCn.text(look.key())
+    ));
+    h.push_str(&banner(
+        look,
+        &detail(Lang::ZhCn, look, &v, rec),
+        &detail(Lang::En, look, &v, rec),
+    ));
+    h.push_str("<main><dl>");
+    row(
+        &mut h,
+        Key::ScanValidUntil,
+        &Lang::ZhCn.date_of(&v.valid_until),
+        Some(&Lang::En.date_of(&v.valid_until)),
+    );
+    let _ = write!(
+        h,
+        "<div><dt>{}</dt><dd class=\"num\">{}</dd></div>",
+        text2(Key::ScanReceiptNo),
+        esc(&v.receipt_no)
+    );
+    let (zh, en) = checked_at(s);
+    row(&mut h, Key::ScanCheckedAt, &zh, Some(&en));
+    let _ = write!(
+        h,
+        "</dl><form class=\"code\" method=\"get\" action=\"/v/{no}\" data-wrong=\"{wrong}\">{err}         <p>{need}</p><label for=\"code-in\">{label}</label><input id=\"code-in\" name=\"c\" inputmode=\"text\"          autocomplete=\"off\" autocapitalize=\"characters\" maxlength=\"12\" placeholder=\"XXXX-XXXX\" required>         <button type=\"submit\">{submit}</button></form>",
+        no = esc(&v.receipt_no),
+        wrong = u8::from(wrong),
+        err = if wrong {
+            format!(
+                "<p class=\"err\" role=\"alert\">{}</p>",
+                both(
+                    Lang::ZhCn.text(Key::VerifyCodeWrongDetail),
+                    Lang::En.text(Key::VerifyCodeWrongDetail)
+                )
+            )
+        } else {
+            String::new()
+        },
+        need = text2(Key::VerifyCodeNeeded),
+        label = text2(Key::ScanCode),
+        submit = text2(Key::ScanCodeSubmit),
+    );
+    let _ = write!(
+        h,
+        "<footer>{}</footer></main></body></html>",
+        both(&v.notice.zh, &v.notice.en)
+    );
+    Ok(h)
 }
 
 fn render_not_found(_s: &AppState, no: &str) -> String {

@@ -4,7 +4,7 @@
 //! and the value, never a guess.
 
 use super::manage::{FindingRow, InspectionRow, RectificationRow, ReferralRow, SiteRecordRow};
-use super::staff::{AccountRow, AuditRow, QueueEntry, SessionRow, TokenRow};
+use super::staff::{AccountRow, AuditRow, LegacyKey, QueueEntry, SessionRow, TokenRow};
 use super::stats::StatRow;
 use super::{
     Event, FilingRecord, FilterColumns, KeyRow, LedgerEntry, OutboxRow, Receipt, Status,
@@ -106,6 +106,8 @@ impl Decode for FilingRecord {
                 issued_at: r.text("issued_at")?,
                 signature: r.text("signature")?,
                 kid: r.text("kid")?,
+                version: r.int("payload_version")?,
+                site_hash: r.text("site_hash")?,
             }),
             None => None,
         };
@@ -120,6 +122,7 @@ impl Decode for FilingRecord {
             acceptance_due: r.maybe_text("acceptance_due")?,
             access_token_hash: r.text("access_token_hash")?,
             idempotency_key: r.text("idempotency_key")?,
+            contractor_token_hash: r.maybe_text("contractor_token_hash")?,
             request_hash: r.text("request_hash")?,
             request: r.text("request")?,
             assessment: r.text("assessment")?,
@@ -276,6 +279,12 @@ decode_columns!(UploadMeta {
     size: int("size"),
     content_type: text("content_type"),
     created_at: text("created_at"),
+});
+
+decode_columns!(LegacyKey {
+    filing_no: text("filing_no"),
+    created_at: text("created_at"),
+    idempotency_key: text("idempotency_key"),
 });
 
 decode_columns!(KeyRow {

@@ -45,6 +45,12 @@ const ACCOUNT_EMAIL: Migration = (
     include_str!("../../migrations/0010_account_email.sql"),
 );
 
+const RECEIPT_BINDING: Migration = (
+    12,
+    "receipt_binding",
+    include_str!("../../migrations/0012_receipt_binding.sql"),
+);
+
 pub const SQLITE: &[Migration] = &[
     INIT,
     ACCOUNTS,
@@ -63,6 +69,7 @@ pub const SQLITE: &[Migration] = &[
     KEYRING,
     SITE_RECORDS,
     ACCOUNT_EMAIL,
+    RECEIPT_BINDING,
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -88,6 +95,7 @@ pub const POSTGRES: &[Migration] = &[
     KEYRING,
     SITE_RECORDS,
     ACCOUNT_EMAIL,
+    RECEIPT_BINDING,
 ];
 
 /// The words of the schema that differ: `(placeholder, PostgreSQL, SQLite)`.

@@ -137,6 +137,11 @@ pub struct Receipt {
     pub issued_at: String,
     pub signature: String,
     pub kid: String,
+    /// The payload version it was signed under (`signing::PAYLOAD_VERSION` for new receipts; 1 for
+    /// receipts signed before version 2, which keep verifying under it).
+    pub version: i64,
+    /// `signing::site_hash` of its site (version 2; empty in version 1).
+    pub site_hash: String,
 }
 
 impl Receipt {
@@ -197,7 +202,12 @@ pub struct FilingRecord {
     pub scope: String,
     pub acceptance_due: Option<String>,
     pub access_token_hash: String,
+    /// `sha256:<hex>` of the client's Idempotency-Key (issue 16, item 5; see `signing::stored_idempotency_key`);
+    /// the access codes are derived from this stored form.
     pub idempotency_key: String,
+    /// The hash of the contractor's code of a filing stored before the key was hashed (its code was
+    /// derived from the key in clear); `None`: derived from `idempotency_key`.
+    pub contractor_token_hash: Option<String>,
     pub request_hash: String,
     /// The filing as accepted (normalised JSON).
     pub request: String,
@@ -222,6 +232,8 @@ pub struct ReceiptDraft {
     pub issued_at: String,
     /// `yyyymmdd` of the issue date (Asia/Shanghai), part of the number.
     pub day: String,
+    /// The site address as the notice prints it (`signing::site_text`), whose hash the signature covers.
+    pub site: String,
 }
 
 #[derive(Clone, Debug)]
@@ -298,6 +310,7 @@ impl NewFiling {
                 valid_until: "2027-05-23".into(),
                 issued_at: at.into(),
                 day: "20261123".into(),
+                site: "布吉街道 1 号".into(),
             }),
             columns: FilterColumns {
                 community: "岗头社区".into(),
@@ -331,6 +344,7 @@ impl NewFiling {
             acceptance_due: self.acceptance_due.clone(),
             access_token_hash,
             idempotency_key: self.idempotency_key.clone(),
+            contractor_token_hash: None,
             request_hash: self.request_hash.clone(),
             request: self.request.clone(),
             assessment: self.assessment.clone(),
@@ -665,6 +679,8 @@ pub trait Store: Send + Sync {
 
     /// The keyring (`keyring.rs`): every entry, oldest `not_before` first.
     fn keyring_list(&self) -> Fut<'_, Vec<KeyRow>>;
+    /// Up to `limit` filings whose Idempotency-Key is still stored in clear (issue 16, item 5).
+    fn legacy_idempotency_keys(&self, limit: i64) -> Fut<'_, Vec<staff::LegacyKey>>;
     /// Adds an entry (kept as it is if its kid exists).
     fn keyring_insert(&self, k: KeyRow) -> Fut<'_, ()>;
     /// Sets when an entry stops signing / deriving.
@@ -720,8 +736,11 @@ pub(crate) fn make_receipt(
     seq: i64,
     d: &ReceiptDraft,
 ) -> Receipt {
+    let receipt_no = format!("LG-{street}-{}-{seq:06}", d.day);
     let mut r = Receipt {
-        receipt_no: format!("LG-{street}-{}-{seq:06}", d.day),
+        site_hash: crate::signing::site_hash(&receipt_no, &d.site),
+        version: crate::signing::PAYLOAD_VERSION,
+        receipt_no,
         filing_no: filing_no.to_owned(),
         street: street.to_owned(),
         ruleset: d.ruleset.clone(),
@@ -747,6 +766,21 @@ pub(crate) fn resigned(
         .clone()
         .ok_or_else(|| StoreError::Db("no receipt to extend".into()))?;
     r.valid_until = valid_until.to_owned();
+    // Signed again, so under the current payload version: a version 1 receipt extended is bound to its
+    // filing and site from now on (its site read from the filing as accepted).
+    if r.version < crate::signing::PAYLOAD_VERSION {
+        let f: serde_json::Value = serde_json::from_str(&cur.request)
+            .map_err(|e| StoreError::Db(format!("filing {} unreadable: {e}", cur.filing_no)))?;
+        let site = &f["site"];
+        r.site_hash = crate::signing::site_hash(
+            &r.receipt_no,
+            &crate::signing::site_text(
+                site["address"].as_str().unwrap_or_default(),
+                site["community"].as_str().unwrap_or_default(),
+            ),
+        );
+        r.version = crate::signing::PAYLOAD_VERSION;
+    }
     r.seal_with(sealer);
     Ok(r)
 }

@@ -143,6 +143,8 @@ async fn write_group(
     let mut audit = Vec::new();
     let mut rc: [Vec<&str>; 9] = Default::default();
     let mut rc_hr = Vec::new();
+    let mut rc_ver = Vec::new();
+    let mut rc_site = Vec::new();
     let mut ob: [Vec<&str>; 8] = Default::default();
     let mut ob_after = Vec::new();
     for (i, f) in fs.iter().enumerate() {
@@ -193,6 +195,8 @@ async fn write_group(
                 v.push(s);
             }
             rc_hr.push(r.high_risk);
+            rc_ver.push(r.version);
+            rc_site.push(r.site_hash.as_str());
         }
     }
     // The history events and the outbox rows of the group in one statement (a data-modifying CTE): one
@@ -227,13 +231,15 @@ async fn write_group(
             .fold(
                 sqlx::query(
                     "INSERT INTO receipts (receipt_no, filing_no, street, ruleset, scope, valid_until, issued_at, \
-                     signature, kid, high_risk) \
+                     signature, kid, high_risk, payload_version, site_hash) \
                      SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], \
-                                          $7::text[], $8::text[], $9::text[], $10::boolean[])",
+                                          $7::text[], $8::text[], $9::text[], $10::boolean[], $11::bigint[], $12::text[])",
                 ),
                 |q, column| q.bind(column),
             )
             .bind(&rc_hr)
+            .bind(&rc_ver)
+            .bind(&rc_site)
             .execute(&mut *tx)
             .await
             .map_err(db)?;

@@ -379,6 +379,22 @@ async fn apply(c: &mut PgConnection, op: &StaffOp) -> Result<(), StoreError> {
             execute(c, ssql::revoke_tokens_of(login, at)).await?;
             1
         }
+        StaffOp::SetAccessToken { filing_no, hash } => {
+            execute(c, ssql::set_access_token(filing_no, hash)).await?
+        }
+        StaffOp::HashIdempotencyKey {
+            filing_no,
+            old,
+            new,
+            contractor_token_hash,
+        } => {
+            execute(
+                c,
+                ssql::hash_idempotency_key(filing_no, old, new, contractor_token_hash),
+            )
+            .await?;
+            1
+        }
     };
     match (changed, op) {
         (0, StaffOp::AddAccount(_)) => Err(StoreError::Conflict),
@@ -715,6 +731,13 @@ impl Store for PgStore {
 
     fn keyring_list(&self) -> Fut<'_, Vec<KeyRow>> {
         Box::pin(async move { self.fetch_all_pooled(sql::all_keys()).await })
+    }
+
+    fn legacy_idempotency_keys(&self, limit: i64) -> Fut<'_, Vec<super::staff::LegacyKey>> {
+        Box::pin(async move {
+            self.fetch_all_pooled(ssql::legacy_idempotency_keys(limit))
+                .await
+        })
     }
 
     fn keyring_insert(&self, k: KeyRow) -> Fut<'_, ()> {

@@ -83,9 +83,9 @@ macro_rules! query {
 macro_rules! select_filing {
     () => {
         "SELECT f.filing_no, f.street, f.status, f.version, f.created_at, f.updated_at, f.filed_on, \
-         f.high_risk, f.scope, f.acceptance_due, f.access_token_hash, f.idempotency_key, f.request_hash, \
+         f.high_risk, f.scope, f.acceptance_due, f.access_token_hash, f.idempotency_key, f.contractor_token_hash, f.request_hash, \
          f.request, f.assessment, f.requested_changes, f.community, f.area, f.departments, f.applicant_name, f.activity, r.receipt_no, r.ruleset, r.scope AS receipt_scope, \
-         r.high_risk AS receipt_high_risk, r.valid_until, r.issued_at, r.signature, r.kid \
+         r.high_risk AS receipt_high_risk, r.valid_until, r.issued_at, r.signature, r.kid, r.payload_version, r.site_hash \
          FROM filings f LEFT JOIN receipts r ON r.filing_no = f.filing_no"
     };
 }
@@ -165,9 +165,9 @@ query!(
 );
 
 query!(
-    insert_receipt(r: &'a Receipt) -> 10 = [
+    insert_receipt(r: &'a Receipt) -> 12 = [
         "INSERT INTO receipts (receipt_no, filing_no, street, ruleset, scope, high_risk, valid_until, \
-         issued_at, signature, kid) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+         issued_at, signature, kid, payload_version, site_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
     ] [
         Arg::Text(&r.receipt_no),
         Arg::Text(&r.filing_no),
@@ -179,14 +179,17 @@ query!(
         Arg::Text(&r.issued_at),
         Arg::Text(&r.signature),
         Arg::Text(&r.kid),
+        Arg::Int(r.version),
+        Arg::Text(&r.site_hash),
     ]
 );
 
 query!(
     /// An extension: the receipt's new `valid_until`, signed again.
-    resign_receipt(r: &'a Receipt) -> 4 =
-        ["UPDATE receipts SET valid_until = $1, signature = $2, kid = $3 WHERE receipt_no = $4"]
-        [Arg::Text(&r.valid_until), Arg::Text(&r.signature), Arg::Text(&r.kid), Arg::Text(&r.receipt_no)]
+    resign_receipt(r: &'a Receipt) -> 6 =
+        ["UPDATE receipts SET valid_until = $1, signature = $2, kid = $3, payload_version = $5, site_hash = $6 WHERE receipt_no = $4"]
+        [Arg::Text(&r.valid_until), Arg::Text(&r.signature), Arg::Text(&r.kid), Arg::Text(&r.receipt_no),
+         Arg::Int(r.version), Arg::Text(&r.site_hash)]
 );
 
 /// The new value of a column an update may set (`Some(None)`: set it to NULL).
@@ -415,6 +418,8 @@ mod tests {
             issued_at: "i".into(),
             signature: "sig".into(),
             kid: "kid".into(),
+            version: 2,
+            site_hash: "h".into(),
         };
         let up = UploadMeta {
             upload_id: "u".into(),

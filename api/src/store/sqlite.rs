@@ -329,6 +329,21 @@ fn apply(c: &Connection, op: &StaffOp) -> Result<(), StoreError> {
             execute(c, ssql::revoke_tokens_of(login, at))?;
             1
         }
+        StaffOp::SetAccessToken { filing_no, hash } => {
+            execute(c, ssql::set_access_token(filing_no, hash))?
+        }
+        StaffOp::HashIdempotencyKey {
+            filing_no,
+            old,
+            new,
+            contractor_token_hash,
+        } => {
+            execute(
+                c,
+                ssql::hash_idempotency_key(filing_no, old, new, contractor_token_hash),
+            )?;
+            1
+        }
     };
     match (changed, op) {
         (0, StaffOp::AddAccount(_)) => Err(StoreError::Conflict),
@@ -638,6 +653,10 @@ impl Store for SqliteStore {
 
     fn keyring_list(&self) -> Fut<'_, Vec<KeyRow>> {
         self.read_now(|c| fetch_all(c, sql::all_keys()))
+    }
+
+    fn legacy_idempotency_keys(&self, limit: i64) -> Fut<'_, Vec<super::staff::LegacyKey>> {
+        self.read_now(move |c| fetch_all(c, ssql::legacy_idempotency_keys(limit)))
     }
 
     fn keyring_insert(&self, k: KeyRow) -> Fut<'_, ()> {

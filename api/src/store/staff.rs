@@ -115,6 +115,29 @@ pub enum StaffOp {
         login: String,
         at: String,
     },
+    /// An applicant's access token re-issued by an officer (issue 16, item 5): its new hash.
+    /// `NotFound` when there is no such filing.
+    SetAccessToken {
+        filing_no: String,
+        hash: String,
+    },
+    /// A filing stored before Idempotency-Keys were hashed: its key hashed in place, and the hash of
+    /// the contractor's code derived from the key in clear kept. A row changed meanwhile (another
+    /// instance did it) is left alone.
+    HashIdempotencyKey {
+        filing_no: String,
+        old: String,
+        new: String,
+        contractor_token_hash: String,
+    },
+}
+
+/// A filing whose Idempotency-Key is still stored in clear (before issue 16, item 5).
+#[derive(Clone, Debug)]
+pub struct LegacyKey {
+    pub filing_no: String,
+    pub created_at: String,
+    pub idempotency_key: String,
 }
 
 /// What the audit page is filtered on (each `None`: any).

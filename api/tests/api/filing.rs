@@ -50,14 +50,14 @@ pub(super) async fn idempotency_replay_and_mismatch(b: Backend) {
     assert_eq!(second["filing_no"], "F-bantian-20261123-000002");
 
     // Weeks later the same body would be refused (planned start before today, 第九条), but a replay
-    // of its key still gets the receipt it was given.
+    // of its key still finds its filing — past 24 h without the access codes (issue 16, item 5): the
+    // filing number and "use your access code".
     app.set_today("2027-01-05");
     let (st, late) = app.file("idem-1", &body).await;
-    assert_eq!(st, 201, "{late}");
-    assert_eq!(
-        late["receipt"]["receipt_no"],
-        first["receipt"]["receipt_no"]
-    );
+    assert_eq!(st, 200, "{late}");
+    assert_eq!(late["filing_no"], first["filing_no"]);
+    assert_eq!(late["token_withheld"], true);
+    assert!(late["access_token"].is_null(), "{late}");
     let (st, p) = app.file("idem-3", &body).await;
     assert_eq!(st, 422, "a new key with that body is checked: {p}");
     assert_eq!(p["code"], "INVALID_FILING");
@@ -321,9 +321,17 @@ pub(super) async fn receipt_signature_verifies_with_the_published_key(b: Backend
     assert_eq!(
         payload,
         format!(
-            "ANBEI1;{};{};SMALL_PROJECT;0;bantian;2027-05-23;{}",
+            "ANBEI2;{};{};{};SMALL_PROJECT;0;bantian;{};2027-05-23;{}",
             r["receipt_no"].as_str().unwrap(),
+            v["filing_no"].as_str().unwrap(),
             r["ruleset"].as_str().unwrap(),
+            anbei_api::signing::site_hash(
+                r["receipt_no"].as_str().unwrap(),
+                &anbei_api::signing::site_text(
+                    body["site"]["address"].as_str().unwrap(),
+                    body["site"]["community"].as_str().unwrap()
+                )
+            ),
             r["issued_at"].as_str().unwrap()
         )
     );
@@ -335,8 +343,9 @@ pub(super) async fn receipt_signature_verifies_with_the_published_key(b: Backend
     // The QR string alone carries everything needed.
     let qr = r["qr_payload"].as_str().unwrap();
     assert!(qr.starts_with(&format!(
-        "https://anbei.test/v/{}#",
-        r["receipt_no"].as_str().unwrap()
+        "https://anbei.test/v/{}?c={}#",
+        r["receipt_no"].as_str().unwrap(),
+        r["verification_code"].as_str().unwrap().replace('-', "")
     )));
     let frag = qr.split_once('#').unwrap().1;
     let (rest, sig) = frag.rsplit_once(';').unwrap();

@@ -203,7 +203,7 @@ pub(super) async fn service_endpoints_and_headers(b: Backend) {
     let rno = v["receipt"]["receipt_no"].as_str().unwrap();
     let page = app
         .http
-        .get(app.url(&format!("/receipts/{rno}")))
+        .get(app.url(v["receipt"]["print_url"].as_str().unwrap()))
         .send()
         .await
         .unwrap();
@@ -249,7 +249,9 @@ pub(super) async fn service_endpoints_and_headers(b: Backend) {
         "the street by name"
     );
     assert!(!html.contains("仅供自查参考"));
-    let notice = app.text(&format!("/receipts/{rno}/notice")).await;
+    let notice = app
+        .text(&app.with_code(&format!("/receipts/{rno}/notice")).await)
+        .await;
     assert!(!iso(&text_only(&notice)), "no ISO date on the site notice");
     assert!(
         notice.contains("安全生产承诺书")

@@ -33,8 +33,10 @@ impl Calls for TestApp {
             .await
     }
     async fn verify(&self, receipt_no: &str) -> (u16, Value) {
-        self.get(&format!("/api/v1/receipts/{receipt_no}/verify"), None)
-            .await
+        let path = self
+            .with_code(&format!("/api/v1/receipts/{receipt_no}/verify"))
+            .await;
+        self.get(&path, None).await
     }
     async fn status(&self, method: Method, path: &str) -> u16 {
         let r = self.http.request(method, self.url(path)).send().await;

@@ -100,6 +100,7 @@ pub async fn accept(
         &rec.scope,
         rec.high_risk,
         a.deadlines.valid_until.map(|d| d.to_string()),
+        &f.site,
     )?);
     u.assessment = Some(serde_json::to_string(&a).map_err(ApiError::internal)?);
     u.event.reason = note;
@@ -317,5 +318,108 @@ pub async fn cancel(
     Ok(Json(match party.actor {
         crate::lifecycle::Actor::Contractor => super::views::contractor_view(&s, &rec)?,
         _ => super::views::view(&s, &rec)?,
+    }))
+}
+
+/// An officer's identity check before re-issuing an applicant's access code.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReissueBody {
+    /// The applicant's ID number as on the identity document the officer checked in person; it must be
+    /// the one in the filing.
+    pub id_number: String,
+    /// Which document was checked (e.g. `居民身份证原件`); kept in the audit trail. No numbers.
+    #[serde(default)]
+    pub identity_document: Option<String>,
+}
+
+/// A re-issued access code, shown once.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ReissuedToken {
+    pub filing_no: String,
+    /// The applicant's new access code (`anb_a_…`); the old one no longer works. Stored as a hash.
+    pub access_token: String,
+    pub notice: Msg,
+}
+
+/// An officer re-issues an applicant's lost access code after checking the applicant's identity in
+/// person (issue 16, item 5): the ID number from the document must be the filing's applicant's. A new
+/// random code replaces the old one (which stops working); both the re-issue and a refused identity
+/// check are audited.
+#[utoipa::path(post, path = "/api/v1/registrations/{filing_no}/access-token", tag = "officers",
+    params(("filing_no" = String, Path)), security(("bearer" = []), ("session" = [])), request_body(content = ReissueBody),
+    responses((status = 200, body = ReissuedToken),
+              (status = 403, description = "not a street officer or admin covering the registration", body = crate::error::Problem),
+              (status = 422, description = "the ID number is not the applicant's (`identity_mismatch`), or missing", body = crate::error::Problem)))]
+pub async fn reissue_token(
+    State(s): State<AppState>,
+    o: StreetOfficer,
+    ApiBody(body): ApiBody,
+) -> Result<Json<ReissuedToken>, ApiError> {
+    use crate::lifecycle::Role;
+    use crate::store::StaffOp;
+    if !matches!(o.officer.role, Role::Officer | Role::Admin) {
+        return Err(ApiError::forbidden(Key::ReissueNotPermitted));
+    }
+    let b: ReissueBody = parse_json(&body)?;
+    let document = match b.identity_document.as_deref().map(str::trim) {
+        Some(d) if !d.is_empty() => Some(crate::validate::text(d, 50).map_err(|e| {
+            ApiError::invalid(vec![FieldProblem::new(
+                "identity_document",
+                e.rule,
+                e.zh,
+                e.en,
+            )])
+        })?),
+        _ => None,
+    };
+    let given = b.id_number.trim().to_ascii_uppercase();
+    if given.is_empty() {
+        return Err(ApiError::invalid(vec![FieldProblem::msg(
+            "id_number",
+            "required",
+            Msg::of(Key::ReissueIdentityMismatch),
+        )]));
+    }
+    let rec = &o.rec;
+    let f: Filing = serde_json::from_str(&rec.request).map_err(ApiError::internal)?;
+    let on_file = f.applicant.id_number.trim().to_ascii_uppercase();
+    let detail = document.map(|d| format!("identity document: {d}"));
+    if !crate::signing::ct_eq(given.as_bytes(), on_file.as_bytes()) {
+        s.store
+            .staff_write(
+                vec![],
+                vec![o.officer.audit(
+                    &s,
+                    "access_token_reissue",
+                    &rec.filing_no,
+                    "identity_mismatch",
+                    detail,
+                )],
+            )
+            .await?;
+        return Err(ApiError::invalid(vec![FieldProblem::msg(
+            "id_number",
+            "identity_mismatch",
+            Msg::of(Key::ReissueIdentityMismatch),
+        )]));
+    }
+    let (token, hash) = crate::tokens::new_access_token().map_err(ApiError::internal)?;
+    s.store
+        .staff_write(
+            vec![StaffOp::SetAccessToken {
+                filing_no: rec.filing_no.clone(),
+                hash,
+            }],
+            vec![
+                o.officer
+                    .audit(&s, "access_token_reissue", &rec.filing_no, "ok", detail),
+            ],
+        )
+        .await?;
+    Ok(Json(ReissuedToken {
+        filing_no: rec.filing_no.clone(),
+        access_token: token,
+        notice: Msg::of(Key::AccessTokenReissued),
     }))
 }

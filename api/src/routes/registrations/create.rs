@@ -103,8 +103,10 @@ pub(super) fn receipt_draft(
     scope: &str,
     high_risk: bool,
     valid_until: Option<String>,
+    site: &anbei_filing::Site,
 ) -> Result<ReceiptDraft, ApiError> {
     Ok(ReceiptDraft {
+        site: crate::signing::site_text(&site.address, &site.community),
         ruleset: ruleset.to_owned(),
         scope: scope.to_owned(),
         high_risk,
@@ -122,6 +124,7 @@ fn checked_receipt(s: &AppState, c: &filing::Checked) -> Result<ReceiptDraft, Ap
         c.scope,
         c.high_risk,
         c.valid_until.clone(),
+        &c.filing.site,
     )
 }
 
@@ -149,7 +152,8 @@ pub async fn create(
     headers: HeaderMap,
     ApiBody(body): ApiBody,
 ) -> Result<Response, ApiError> {
-    let key = idempotency_key(&headers)?;
+    // Only its hash is kept, and the access codes are derived from that (issue 16, item 5).
+    let key = crate::tokens::stored_idempotency_key(&idempotency_key(&headers)?);
     let value: Value = crate::error::parse_json_value(&body)?;
     let hash = filing::request_hash(&value);
     let _inflight = s.begin(&key).ok_or(ApiError::IdempotencyInFlight)?;
@@ -266,7 +270,30 @@ async fn replay(
         .get_filing(filing_no)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let mut resp = filed_response(s, &rec, key)?;
+    // The codes again only within 24 h of the original request, and only while they are the ones in
+    // force (not re-issued by an officer since); after that the filing number and "use your access code".
+    let age_min = crate::clock::minutes_between(&rec.created_at, &s.now()).unwrap_or(i64::MAX);
+    let in_force = crate::signing::ct_eq(
+        crate::signing::sha256_hex(
+            s.signer
+                .access_token(&rec.created_at, &rec.filing_no, key)
+                .as_bytes(),
+        )
+        .as_bytes(),
+        rec.access_token_hash.as_bytes(),
+    );
+    let mut resp = if age_min <= crate::tokens::REPLAY_WINDOW_MS / 60_000 && in_force {
+        filed_response(s, &rec, key)?
+    } else {
+        axum::response::IntoResponse::into_response(Json(serde_json::json!({
+            "filing_no": rec.filing_no,
+            "status": crate::routes::registrations::effective_state(&rec, s.today()),
+            "access_token": null,
+            "contractor_access_token": null,
+            "token_withheld": true,
+            "message": Msg::of(Key::AccessTokenWithheld),
+        })))
+    };
     resp.headers_mut()
         .insert("idempotent-replayed", HeaderValue::from_static("true"));
     Ok(resp)

@@ -22,7 +22,7 @@ use anbei_core::Date;
 use axum::Json;
 
 pub fn routes(r: Routes) -> Routes {
-    use actions::{accept, cancel, extend, refuse, return_filing, revoke};
+    use actions::{accept, cancel, extend, refuse, reissue_token, return_filing, revoke};
     use create::{create, resubmit, show};
     use ledger::list;
     r.post("/api/v1/registrations", create)
@@ -33,6 +33,10 @@ pub fn routes(r: Routes) -> Routes {
         .post("/api/v1/registrations/{filing_no}/return", return_filing)
         .post("/api/v1/registrations/{filing_no}/refusal", refuse)
         .post("/api/v1/registrations/{filing_no}/revocation", revoke)
+        .post(
+            "/api/v1/registrations/{filing_no}/access-token",
+            reissue_token,
+        )
         .post("/api/v1/registrations/{filing_no}/extension", extend)
         .post("/api/v1/registrations/{filing_no}/cancellation", cancel)
         .get(

@@ -22,8 +22,14 @@ pub struct ReceiptView {
     pub valid_until: String,
     pub issued_at: String,
     pub verify_url: String,
+    /// The printable receipt and notice, with the verification code (without it they show nothing).
     pub print_url: String,
     pub notice_url: String,
+    /// Printed beside the QR code and carried in it (`XXXX-XXXX`): the public lookup shows what the
+    /// receipt covers only with it (issue 16, item 2). Derived, not stored.
+    pub verification_code: String,
+    /// The payload version of the signature (2: covers the filing number and the site; 1: older).
+    pub payload_version: i64,
     /// Ed25519, base64url, over `payload`.
     pub signature: String,
     pub kid: String,
@@ -32,19 +38,23 @@ pub struct ReceiptView {
     pub qr_payload: String,
 }
 
-pub fn receipt_view(s: &AppState, r: &Receipt) -> ReceiptView {
-    let verify_url = format!("/api/v1/receipts/{}/verify", r.receipt_no);
+/// The receipt `r` of a filing created at `created_at` (which chooses its verification code's secret).
+pub fn receipt_view(s: &AppState, r: &Receipt, created_at: &str) -> ReceiptView {
+    let code = s.signer.verification_code(created_at, &r.receipt_no);
+    let verify_url = format!("/api/v1/receipts/{}/verify?code={code}", r.receipt_no);
     let payload = r.payload().canonical();
     ReceiptView {
-        // The scan page (`/v/…`, HTML for the inspector's phone); the fragment stays on the phone and
-        // lets the page check the printed signature itself.
+        // The scan page (`/v/…`, HTML for the inspector's phone) with the verification code; the
+        // fragment stays on the phone and lets the page check the printed signature itself.
         qr_payload: format!(
-            "{}/v/{}#{payload};{};{}",
+            "{}/v/{}?c={code}#{payload};{};{}",
             s.cfg.public_url.trim_end_matches('/'),
             r.receipt_no,
             r.kid,
             r.signature
         ),
+        verification_code: crate::signing::format_code(&code),
+        payload_version: r.version,
         receipt_no: r.receipt_no.clone(),
         ruleset: r.ruleset.clone(),
         scope: r.scope.clone(),
@@ -52,8 +62,8 @@ pub fn receipt_view(s: &AppState, r: &Receipt) -> ReceiptView {
         street: r.street.clone(),
         valid_until: r.valid_until.clone(),
         issued_at: r.issued_at.clone(),
-        print_url: format!("/receipts/{}", r.receipt_no),
-        notice_url: format!("/receipts/{}/notice", r.receipt_no),
+        print_url: format!("/receipts/{}?c={code}", r.receipt_no),
+        notice_url: format!("/receipts/{}/notice?c={code}", r.receipt_no),
         verify_url,
         signature: r.signature.clone(),
         kid: r.kid.clone(),
@@ -227,7 +237,10 @@ fn full_view(s: &AppState, rec: &FilingRecord) -> Result<RegistrationView, ApiEr
             .map(serde_json::from_str)
             .transpose()
             .map_err(ApiError::internal)?,
-        receipt: rec.receipt.as_ref().map(|r| receipt_view(s, r)),
+        receipt: rec
+            .receipt
+            .as_ref()
+            .map(|r| receipt_view(s, r, &rec.created_at)),
         assessment: serde_json::from_str(&rec.assessment).map_err(ApiError::internal)?,
         request: serde_json::from_str(&rec.request).map_err(ApiError::internal)?,
         history: rec.events.clone(),
@@ -262,7 +275,10 @@ pub fn filed_response(s: &AppState, rec: &FilingRecord, key: &str) -> Result<Res
             .signer
             .contractor_token(&rec.created_at, &rec.filing_no, key),
         acceptance_due: rec.acceptance_due.as_deref(),
-        receipt: rec.receipt.as_ref().map(|r| receipt_view(s, r)),
+        receipt: rec
+            .receipt
+            .as_ref()
+            .map(|r| receipt_view(s, r, &rec.created_at)),
     };
     let mut body = Vec::with_capacity(rec.assessment.len() + 1024);
     serde_json::to_writer(&mut body, &head).map_err(ApiError::internal)?;

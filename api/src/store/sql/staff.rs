@@ -6,6 +6,22 @@ use crate::store::staff::{
     AccountRow, AuditFilter, AuditRow, Coverage, QueueFilter, SessionRow, TokenRow,
 };
 
+query!(set_access_token(filing_no: &'a str, hash: &'a str) -> 2 = [
+    "UPDATE filings SET access_token_hash = $2 WHERE filing_no = $1"
+] [Arg::Text(filing_no), Arg::Text(hash)]);
+
+query!(hash_idempotency_key(filing_no: &'a str, old: &'a str, new: &'a str, contractor: &'a str) -> 4 = [
+    "UPDATE filings SET idempotency_key = $3, contractor_token_hash = $4 WHERE filing_no = $1 AND idempotency_key = $2"
+] [Arg::Text(filing_no), Arg::Text(old), Arg::Text(new), Arg::Text(contractor)]);
+
+query!(
+    /// Filings whose Idempotency-Key is still in clear (stored before issue 16, item 5).
+    legacy_idempotency_keys(limit: i64) -> 1 = [
+        "SELECT filing_no, created_at, idempotency_key FROM filings WHERE idempotency_key NOT LIKE 'sha256:%' \
+         ORDER BY filing_no LIMIT $1"
+    ] [Arg::Int(limit)]
+);
+
 query!(
     /// A login taken already inserts nothing: 0 rows.
     insert_account(a: &'a AccountRow) -> 18 = [
@@ -298,6 +314,9 @@ pub(super) fn check_all(check: &mut dyn FnMut(&'static Stmt, usize)) {
         tokens_of("l"),
         revoke_token("l", "i", "t"),
         revoke_tokens_of("l", "t"),
+        set_access_token("f", "h"),
+        hash_idempotency_key("f", "o", "n", "c"),
+        legacy_idempotency_keys(1),
         lock_audit(1),
         audit_head(),
         insert_audit(&r),
