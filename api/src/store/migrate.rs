@@ -88,6 +88,11 @@ pub const POSTGRES: &[Migration] = &[
     KEYRING,
     SITE_RECORDS,
     ACCOUNT_EMAIL,
+    (
+        13,
+        "upload_blobs",
+        include_str!("../../migrations/postgres/0013_upload_blobs.sql"),
+    ),
 ];
 
 /// The words of the schema that differ: `(placeholder, PostgreSQL, SQLite)`.
