@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every fault script under tests/faults/, in order; exit 1 if any fails. Loopback only, each bounded.
-#   tests/faults/run.sh short   ≤ ~60 s per script, instances.py ≤ ~90 s (suitable for CI; ~7 min in all)
+#   tests/faults/run.sh short   ≤ ~60 s per script, instances.py ≤ ~90 s (suitable for CI; ~8 min in all)
 #   tests/faults/run.sh long    kill -9 loops of 10 min per backend, slowloris 2 min, schemathesis 200 examples,
 #                               two instances behind HAProxy 2 min
 # Needs root (tmpfs mount, runuser postgres for the private PostgreSQL cluster on 127.0.0.1:25432), haproxy
@@ -27,6 +27,7 @@ t python3 tests/faults/drain.py --backend postgres --rounds "$DRAIN"
 t python3 tests/faults/backup.py --backend sqlite --seconds "$BAK"
 t python3 tests/faults/backup.py --backend postgres --seconds "$BAK"
 t python3 tests/faults/instances.py --seconds "$INST"
+t python3 tests/faults/failover.py
 t tests/faults/schemathesis.sh "$ST"
 echo
 [ $fail -eq 0 ] && echo "all fault tests passed" || echo "SOME FAULT TESTS FAILED"
