@@ -33,10 +33,10 @@ fn allowed_by_data(item: &str) -> Vec<String> {
         .collect()
 }
 
-/// A PNG upload (its signature is what the service sniffs).
+/// A PNG upload: a well-formed one (`common::png`), since uploads are checked for their structure, not
+/// only their signature (issue 16, item 8).
 async fn upload_png(app: &TestApp, tag: &str) -> String {
-    let mut bytes = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
-    bytes.extend_from_slice(tag.as_bytes());
+    let bytes = png(tag);
     let resp = app
         .http
         .post(app.url("/api/v1/uploads"))

@@ -9,7 +9,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 MODE="${1:-short}"
-if [ "$MODE" = long ]; then CRASH=600; NEG=60; SLOW=120; ST=200; DRAIN=10; BAK=30; INST=120; else CRASH=30; NEG=20; SLOW=45; ST=20; DRAIN=2; BAK=4; INST=20; fi
+if [ "$MODE" = long ]; then CRASH=600; NEG=60; SLOW=120; ST=200; DRAIN=10; BAK=30; INST=120; else CRASH=30; NEG=20; SLOW=45; ST=20; DRAIN=2; BAK=4; INST=12; fi
 fail=0
 t() { echo; echo "== $*"; local s=$SECONDS; "$@" || { echo "!! FAILED: $*"; fail=1; }; echo "   ($((SECONDS - s)) s)"; }
 t python3 tests/faults/crash.py --backend sqlite --seconds "$CRASH" --kill-every 3

@@ -67,12 +67,14 @@ pub fn parse(url: &str) -> Result<Hosts, String> {
     } else {
         format!("?{}", kept.join("&"))
     };
-    let options = hosts
-        .split(',')
+    let list: Vec<&str> = hosts.split(',').collect();
+    // (`postgres:///db?host=/run/postgresql` names no host in the authority: one empty entry, as before)
+    if list.len() > 1 && list.iter().any(|h| h.is_empty()) {
+        return Err("DATABASE_URL has an empty host in its host list".to_owned());
+    }
+    let options = list
+        .into_iter()
         .map(|h| {
-            if h.is_empty() {
-                return Err("DATABASE_URL has an empty host in its host list".to_owned());
-            }
             PgConnectOptions::from_str(&format!("{scheme}://{user}{h}{path}{query}"))
                 .map_err(|e| format!("DATABASE_URL host {h}: {e}"))
         })
@@ -184,6 +186,9 @@ mod tests {
         assert_eq!(one.options.len(), 1);
         assert!(!one.watched());
         assert!(parse("postgres://a,,b/x").is_err());
+        let socket =
+            parse("postgres:///test?host=/run/postgresql").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(socket.options.len(), 1);
         assert!(parse("postgres://a,b/x?target_session_attrs=standby").is_err());
     }
 }
