@@ -67,4 +67,15 @@ if [ "$want_browser" = 1 ]; then
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   fi
 fi
+
+# 5. HAProxy from Debian: the load balancer of the two-instance fault test (tests/faults/instances.py),
+#    run by the test as the calling user on loopback ports with its own generated config — the system
+#    service is not used (and is stopped again if the package's install started it).
+if ! command -v haproxy >/dev/null; then
+  log "apt-get install haproxy"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends haproxy >/dev/null
+  command -v systemctl >/dev/null && systemctl disable --now haproxy >/dev/null 2>&1 || true
+fi
 log "tools ready"

@@ -25,6 +25,8 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 pub struct Inner {
     pub engine: Engine,
     pub store: Arc<dyn Store>,
+    /// The bytes of uploads (`store/blobs.rs`): files in the data directory, or the database.
+    pub blobs: Arc<dyn store::blobs::BlobStore>,
     pub signer: Arc<Signer>,
     pub clock: Arc<dyn Clock>,
     pub cfg: Config,
@@ -254,9 +256,19 @@ pub async fn state(cfg: Config, clock: Arc<dyn Clock>) -> Result<AppState, Strin
     .map_err(|_| "ANBEI_CORS_ORIGINS holds characters not allowed in a header".to_owned())?;
     let reload = !cfg.shared_access;
     let code_failures = ratelimit::Failures::new(cfg.code_failures_per_hour);
+    let blobs = store.blobs(&cfg.data_dir.join("uploads"));
+    tracing::info!(uploads = blobs.kind(), "uploads stored");
+    if blobs.kind() == "postgresql" && cfg.data_dir.join("uploads").is_dir() {
+        tracing::warn!(
+            "{}/uploads holds documents an earlier version stored on this machine: other instances \
+             cannot serve them until `anbei uploads import` copies them into the database (OPERATIONS.md)",
+            cfg.data_dir.display()
+        );
+    }
     let state = AppState(Arc::new(Inner {
         engine,
         store,
+        blobs,
         signer,
         clock,
         cfg,

@@ -436,6 +436,20 @@ impl From<crate::store::StoreError> for ApiError {
     }
 }
 
+impl From<crate::store::blobs::BlobError> for ApiError {
+    fn from(e: crate::store::blobs::BlobError) -> ApiError {
+        match e {
+            // Disk full, read-only data directory, database unreachable: nothing was stored or read,
+            // retry later (503), not a bug.
+            crate::store::blobs::BlobError::Unavailable(d) => {
+                tracing::error!(error = %d, "uploads unavailable");
+                ApiError::Unavailable
+            }
+            crate::store::blobs::BlobError::Failed(d) => ApiError::Internal(d),
+        }
+    }
+}
+
 /// Whether a database error means "the database cannot be used right now" (unreachable, restarting,
 /// disk full, read-only, I/O error, pool exhausted) rather than a bug: the request did nothing and can
 /// be retried, so it is answered 503 with `Retry-After`, not 500.

@@ -305,21 +305,12 @@ pub async fn load(
                 )?,
             ],
         };
-        // Another instance starting at the same moment may have written its own entries first: a
-        // keyring is made once, so only an empty one is filled.
-        if store
-            .keyring_list()
+        // Another instance starting at the same moment may be filling it too: a keyring is made once
+        // (atomically, in the store), and every instance then reads the one that was made.
+        store
+            .keyring_init(new_rows)
             .await
-            .map_err(|e| format!("cannot read the keyring: {e}"))?
-            .is_empty()
-        {
-            for r in new_rows {
-                store
-                    .keyring_insert(r)
-                    .await
-                    .map_err(|e| format!("cannot write the keyring: {e}"))?;
-            }
-        }
+            .map_err(|e| format!("cannot write the keyring: {e}"))?;
         rows = store
             .keyring_list()
             .await

@@ -27,7 +27,8 @@ fn usage() -> &'static str {
      anbei keys list|rotate [--in-seconds N]   the receipt-signing keys and their validity\n  \
      anbei officer add --street STREET --name NAME [--role officer|admin]   a token-only account; prints its token\n  \
      anbei backup --to FILE   copy the database (SQLite, online), uploads and keys into one tar file\n  \
-     anbei restore --from FILE --data-dir DIR   restore a backup into a new, empty data directory\n"
+     anbei restore --from FILE --data-dir DIR   restore a backup into a new, empty data directory\n  \
+     anbei uploads import --data-dir DIR --database-url URL   PostgreSQL: copy uploads on disk into the database\n"
 }
 
 #[derive(Parser)]
@@ -84,6 +85,23 @@ enum Cmd {
     Keys {
         #[command(subcommand)]
         cmd: keys_cmd::KeysCmd,
+    },
+    /// Uploaded documents.
+    Uploads {
+        #[command(subcommand)]
+        cmd: UploadsCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum UploadsCmd {
+    /// PostgreSQL: copy the documents an earlier version stored in <data-dir>/uploads/ into the
+    /// database, where every instance reads them (each file checked against its SHA-256 name; files
+    /// already there are skipped; nothing is deleted). Run it once on each instance's data directory,
+    /// while the service runs.
+    Import {
+        #[command(flatten)]
+        db: DbArgs,
     },
 }
 
@@ -350,7 +368,7 @@ fn main() -> ExitCode {
         Some("assess") => return assess_cmd::run(&args[2..]),
         Some(
             "serve" | "officer" | "account" | "audit" | "outbox" | "backup" | "restore" | "keys"
-            | "help" | "--help" | "-h" | "--version" | "-V",
+            | "uploads" | "help" | "--help" | "-h" | "--version" | "-V",
         ) => {}
         _ => {
             eprint!("{}", usage());
@@ -399,6 +417,9 @@ fn main() -> ExitCode {
             Cmd::Backup { to, db } => backup(to, db).await,
             Cmd::Restore { from, data_dir } => restore(from, data_dir).await,
             Cmd::Keys { cmd } => keys_cmd::run(cmd).await,
+            Cmd::Uploads {
+                cmd: UploadsCmd::Import { db },
+            } => uploads_import(db).await,
         }
     });
     match result {
@@ -522,6 +543,40 @@ async fn restore(from: PathBuf, data_dir: PathBuf) -> Result<(), String> {
         sum.bytes
     );
     Ok(())
+}
+
+/// `anbei uploads import`: the files of `<data-dir>/uploads/` into PostgreSQL (`store/blobs.rs`).
+async fn uploads_import(db: DbArgs) -> Result<(), String> {
+    let Database::Postgres { url, schema } = database(&db)? else {
+        return Err(
+            "anbei uploads import is for PostgreSQL (--database-url / DATABASE_URL): with SQLite the \
+             uploads stay in the data directory"
+                .into(),
+        );
+    };
+    let signer = Arc::new(anbei_api::signing::Signer::empty(Arc::new(
+        clock::SystemClock,
+    )));
+    // Connecting applies the migrations, so the table exists even before the first upgraded start.
+    let store =
+        anbei_api::store::postgres::PgStore::connect(&url, schema.as_deref(), signer).await?;
+    let dir = db.data_dir.join("uploads");
+    let r = anbei_api::store::blobs::import_dir(store.pool(), &dir).await?;
+    for s in &r.skipped {
+        eprintln!("skipped {s}: not an upload's name, or its bytes do not match its SHA-256 name");
+    }
+    eprintln!(
+        "{}: {} file(s) imported into the database, {} already there, {} skipped; the files are left in place",
+        dir.display(),
+        r.imported,
+        r.present,
+        r.skipped.len()
+    );
+    if r.skipped.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("{} file(s) not imported", r.skipped.len()))
+    }
 }
 
 /// The service's state on the data directory or database of `db`, opened beside a running server.

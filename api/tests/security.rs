@@ -163,7 +163,19 @@ async fn the_data_directory_is_private_even_when_it_existed(b: Backend) {
         // What is written after the start is private too: an upload, the database and its WAL.
         let id = app.upload_pdf("perm").await;
         let hex = id.trim_start_matches("sha256:");
-        assert_eq!(mode(&dir.join("uploads").join(&hex[..2]).join(hex)), 0o600);
+        if b == Backend::Sqlite {
+            assert_eq!(mode(&dir.join("uploads").join(&hex[..2]).join(hex)), 0o600);
+        } else {
+            // PostgreSQL: the bytes are in the database (upload_blobs), never in the data directory.
+            assert!(!dir.join("uploads").join(&hex[..2]).exists());
+            assert_eq!(
+                app.sql(&format!(
+                    "SELECT sha256 FROM upload_blobs WHERE sha256 = '{hex}'"
+                ))
+                .await,
+                [hex]
+            );
+        }
         app.file_complete("perm-1", ordinary_facts()).await;
         if b == Backend::Sqlite {
             for e in std::fs::read_dir(dir).unwrap().flatten() {

@@ -1,5 +1,6 @@
 //! `POST /api/v1/uploads`: one document (PDF, JPEG or PNG, recognised by its bytes), ≤ 10 MB, stored
-//! content-addressed by SHA-256 under `<data-dir>/uploads/`.
+//! content-addressed by SHA-256: under `<data-dir>/uploads/` with SQLite, in the database with
+//! PostgreSQL (`store/blobs.rs`), so that every instance sharing it serves every upload.
 
 use crate::app::AppState;
 use crate::config::UPLOAD_LIMIT;
@@ -13,7 +14,6 @@ use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, FromRequest, Request, State};
 use axum::http::{StatusCode, header};
 use sha2::{Digest, Sha256};
-use std::io::Write;
 
 pub fn routes(r: Routes) -> Routes {
     r.post_with("/api/v1/uploads", upload, |m| {
@@ -160,37 +160,9 @@ pub async fn upload(
         }
     }
     let hex = crate::signing::hex(&Sha256::digest(&body));
-    let dir = s.cfg.data_dir.join("uploads").join(&hex[..2]);
-    let path = dir.join(&hex);
     let size = body.len() as i64;
-    let name = hex.clone();
-    tokio::task::spawn_blocking(move || -> std::io::Result<()> {
-        if path.exists() {
-            return Ok(());
-        }
-        std::fs::create_dir_all(&dir)?;
-        let tmp = dir.join(format!(
-            ".{name}.{}",
-            crate::signing::hex(&crate::signing::random_bytes::<6>().unwrap_or_default())
-        ));
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(&body)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, &path)?;
-        Ok(())
-    })
-    .await
-    .map_err(ApiError::internal)?
-    .map_err(|e| {
-        // Disk full or read-only data directory: nothing was stored, retry later (503), not a bug.
-        use std::io::ErrorKind::{ReadOnlyFilesystem, StorageFull};
-        if matches!(e.kind(), StorageFull | ReadOnlyFilesystem) {
-            tracing::error!(error = %e, "uploads: cannot store the file");
-            ApiError::Unavailable
-        } else {
-            ApiError::internal(e)
-        }
-    })?;
+    // The bytes are durable before the row that names them is written (store/blobs.rs).
+    s.blobs.put(&hex, body).await?;
     let meta = UploadMeta {
         upload_id: format!("sha256:{hex}"),
         sha256: hex,

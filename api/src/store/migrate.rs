@@ -96,6 +96,11 @@ pub const POSTGRES: &[Migration] = &[
     SITE_RECORDS,
     ACCOUNT_EMAIL,
     RECEIPT_BINDING,
+    (
+        13,
+        "upload_blobs",
+        include_str!("../../migrations/postgres/0013_upload_blobs.sql"),
+    ),
 ];
 
 /// The words of the schema that differ: `(placeholder, PostgreSQL, SQLite)`.

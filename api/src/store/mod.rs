@@ -8,10 +8,12 @@
 //! [`pg_batch`]: counter rows and `UNNEST` groups). Keys and signatures are not the store's: it asks a
 //! [`Sealer`] (the service's signing key, `signing.rs`) to sign a receipt and to hash an access token.
 
+pub mod blobs;
 pub(crate) mod decode;
 pub mod manage;
 pub mod migrate;
 pub mod pg_batch;
+pub mod pg_hosts;
 pub mod postgres;
 pub(crate) mod sql;
 pub mod sqlite;
@@ -638,6 +640,11 @@ pub trait Store: Send + Sync {
     ) -> Fut<'_, LedgerPage>;
     fn put_upload(&self, u: UploadMeta) -> Fut<'_, ()>;
     fn get_upload(&self, id: &str) -> Fut<'_, Option<UploadMeta>>;
+    /// Where the bytes of uploads live (`blobs.rs`): files under `dir` (`<data-dir>/uploads`), or, on a
+    /// database several instances share, the database (with `dir` read for files not yet imported).
+    fn blobs(&self, dir: &std::path::Path) -> std::sync::Arc<dyn blobs::BlobStore> {
+        std::sync::Arc::new(blobs::FsBlobs::new(dir))
+    }
     /// Applies `ops` and appends `audit` (numbered and chained) in one transaction.
     fn staff_write(&self, ops: Vec<StaffOp>, audit: Vec<AuditDraft>) -> Fut<'_, ()>;
     fn get_account(&self, login: &str) -> Fut<'_, Option<AccountRow>>;
@@ -683,6 +690,9 @@ pub trait Store: Send + Sync {
     fn legacy_idempotency_keys(&self, limit: i64) -> Fut<'_, Vec<staff::LegacyKey>>;
     /// Adds an entry (kept as it is if its kid exists).
     fn keyring_insert(&self, k: KeyRow) -> Fut<'_, ()>;
+    /// The first keyring: writes `rows` only if the keyring is empty, atomically — of instances
+    /// starting together on a new database exactly one fills it (true: these rows were written).
+    fn keyring_init(&self, rows: Vec<KeyRow>) -> Fut<'_, bool>;
     /// Sets when an entry stops signing / deriving.
     fn keyring_retire(&self, kid: String, not_after: String) -> Fut<'_, ()>;
 }

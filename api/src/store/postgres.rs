@@ -10,7 +10,6 @@ use super::*;
 use sqlx::postgres::{PgArguments, PgConnectOptions, PgPool, PgPoolOptions, PgRow};
 use sqlx::{PgConnection, Postgres, Row};
 use std::collections::BTreeMap;
-use std::str::FromStr;
 use std::sync::Arc;
 
 pub struct PgStore {
@@ -25,6 +24,8 @@ pub const ACQUIRE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(
 
 /// Lock id for migrations, so instances starting together apply them once.
 const MIGRATION_LOCK: i64 = 0x616e_6265_6901;
+/// Lock id for the first keyring, so instances starting together on a new database make one.
+const KEYRING_LOCK: i64 = 0x616e_6265_6902;
 
 impl PgStore {
     pub async fn connect(
@@ -32,23 +33,52 @@ impl PgStore {
         schema: Option<&str>,
         sealer: Arc<dyn Sealer>,
     ) -> Result<PgStore, String> {
-        let mut opts = PgConnectOptions::from_str(url).map_err(|e| e.to_string())?;
         if let Some(s) = schema {
             if !s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') || s.is_empty() {
                 return Err(format!(
                     "schema name {s:?} must be ASCII letters, digits and _"
                 ));
             }
-            opts = opts.options([("search_path", s)]);
         }
+        let schema = schema.map(str::to_owned);
+        let with_schema = move |o: PgConnectOptions| match &schema {
+            Some(s) => o.options([("search_path", s.as_str())]),
+            None => o,
+        };
+        // One host, or several for failover (`pg_hosts.rs`): start on the first that takes writes.
+        let hosts = super::pg_hosts::parse(url)?;
+        let first = if hosts.watched() {
+            super::pg_hosts::choose(&hosts).await.ok_or_else(|| {
+                "no host of DATABASE_URL answers (and, with target_session_attrs=read-write, takes writes)"
+                    .to_owned()
+            })?
+        } else {
+            0
+        };
+        let opts = with_schema(hosts.options[first].clone());
+        let read_write = hosts.read_write;
         // A short wait for a connection: under overload a request is shed at once with 503 and
         // Retry-After (error.rs maps "pool timed out") instead of queueing for seconds and then failing.
         let pool = PgPoolOptions::new()
             .max_connections(32)
             .acquire_timeout(ACQUIRE_TIMEOUT)
+            .after_connect(move |c, _| {
+                Box::pin(async move {
+                    // never a connection to a standby, whatever host the pool was pointed at
+                    if read_write && !super::pg_hosts::writable(c).await? {
+                        return Err(sqlx::Error::Protocol(
+                            "the database host is a standby: read-only transaction only".into(),
+                        ));
+                    }
+                    Ok(())
+                })
+            })
             .connect_with(opts)
             .await
             .map_err(|e| e.to_string())?;
+        if hosts.watched() {
+            super::pg_hosts::watch(pool.clone(), hosts, first, with_schema);
+        }
         migrate(&pool).await?;
         let batcher = super::pg_batch::Batcher::start(pool.clone(), sealer.clone());
         Ok(PgStore {
@@ -593,6 +623,10 @@ impl Store for PgStore {
         Box::pin(async move { self.fetch_pooled(sql::upload_by_id(&id)).await })
     }
 
+    fn blobs(&self, dir: &std::path::Path) -> Arc<dyn super::blobs::BlobStore> {
+        Arc::new(super::blobs::PgBlobs::new(self.pool.clone(), dir))
+    }
+
     fn staff_write(&self, ops: Vec<StaffOp>, audit: Vec<AuditDraft>) -> Fut<'_, ()> {
         Box::pin(async move {
             let mut tx = self.pool.begin().await.map_err(db)?;
@@ -742,6 +776,27 @@ impl Store for PgStore {
 
     fn keyring_insert(&self, k: KeyRow) -> Fut<'_, ()> {
         Box::pin(async move { self.execute_pooled(sql::insert_key(&k)).await })
+    }
+
+    fn keyring_init(&self, rows: Vec<KeyRow>) -> Fut<'_, bool> {
+        Box::pin(async move {
+            let mut tx = self.pool.begin().await.map_err(db)?;
+            // Instances starting together on a new database queue here; each statement of a READ
+            // COMMITTED transaction sees what the one before it committed.
+            sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                .bind(KEYRING_LOCK)
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
+            if exists(&mut tx, sql::any_key()).await? {
+                return Ok(false);
+            }
+            for k in &rows {
+                execute(&mut tx, sql::insert_key(k)).await?;
+            }
+            tx.commit().await.map_err(db)?;
+            Ok(true)
+        })
     }
 
     fn keyring_retire(&self, kid: String, not_after: String) -> Fut<'_, ()> {

@@ -273,6 +273,8 @@ query!(
 query!(retire_key(kid: &'a str, not_after: &'a str) -> 2 =
     ["UPDATE keyring SET not_after = $2 WHERE kid = $1"] [Arg::Text(kid), Arg::Text(not_after)]);
 
+query!(any_key() -> 0 = ["SELECT kid FROM keyring LIMIT 1"] []);
+
 query!(all_keys() -> 0 =
     ["SELECT kid, purpose, public_key, sealed, not_before, not_after, created_at FROM keyring \
       ORDER BY not_before, created_at, kid"] []);

@@ -663,6 +663,19 @@ impl Store for SqliteStore {
         self.write(move |c| execute(c, sql::insert_key(&k)).map(|_| ()))
     }
 
+    fn keyring_init(&self, rows: Vec<KeyRow>) -> Fut<'_, bool> {
+        // One writer: the check and the inserts are one transaction no other write interleaves with.
+        self.write(move |c| {
+            if exists(c, sql::any_key())? {
+                return Ok(false);
+            }
+            for k in &rows {
+                execute(c, sql::insert_key(k))?;
+            }
+            Ok(true)
+        })
+    }
+
     fn keyring_retire(&self, kid: String, not_after: String) -> Fut<'_, ()> {
         self.write(move |c| execute(c, sql::retire_key(&kid, &not_after)).map(|_| ()))
     }

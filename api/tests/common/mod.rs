@@ -33,11 +33,16 @@ pub struct TestApp {
     pub state: AppState,
     dir: std::path::PathBuf,
     schema: Option<String>,
+    /// Whether dropping this instance drops its schema (not an instance beside another: `spawn_pair`).
+    owns_schema: bool,
 }
 
 impl Drop for TestApp {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.dir);
+        if !self.owns_schema {
+            return;
+        }
         if let Some(schema) = self.schema.take() {
             // Drop the schema from a separate runtime: Drop cannot await.
             let _ = std::thread::spawn(move || {
@@ -66,6 +71,39 @@ fn random_hex() -> String {
 
 pub async fn spawn(backend: Backend) -> TestApp {
     spawn_with(backend, |_| {}).await
+}
+
+/// Two instances on one PostgreSQL database (one schema) sharing a key-encryption key file
+/// (`ANBEI_KEK_FILE`), each with its own data directory and nothing else in common — what two machines
+/// behind a load balancer are (issue 17). The first owns the schema; the KEK file is removed with it.
+pub async fn spawn_pair() -> (TestApp, TestApp) {
+    let kek_dir = std::env::temp_dir().join(format!("anbei-kek-{}", random_hex()));
+    std::fs::create_dir_all(&kek_dir).unwrap();
+    let kek = kek_dir.join("anbei.kek");
+    std::fs::write(
+        &kek,
+        format!(
+            "anbei-kek-v1:{}{}{}{}\n",
+            random_hex(),
+            random_hex(),
+            random_hex(),
+            random_hex()
+        ),
+    )
+    .unwrap();
+    let k = kek.clone();
+    let a = spawn_with(Backend::Postgres, move |c| c.kek_file = Some(k)).await;
+    let database = a.state.cfg.database.clone();
+    let k = kek.clone();
+    let mut b = spawn_with(Backend::Sqlite, move |c| {
+        c.database = database;
+        c.kek_file = Some(k);
+    })
+    .await;
+    b.schema = a.schema.clone();
+    b.owns_schema = false;
+    let _ = std::fs::remove_dir_all(&kek_dir);
+    (a, b)
 }
 
 pub async fn spawn_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> TestApp {
@@ -109,6 +147,7 @@ pub async fn spawn_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> Te
         state,
         dir,
         schema,
+        owns_schema: true,
     }
 }
 

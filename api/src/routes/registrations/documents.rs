@@ -59,14 +59,10 @@ pub async fn open(
         .get_upload(&upload_id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let path = s
-        .cfg
-        .data_dir
-        .join("uploads")
-        .join(&meta.sha256[..2])
-        .join(&meta.sha256);
-    let bytes = tokio::fs::read(&path).await.map_err(|e| {
-        ApiError::internal(format!("upload {upload_id} listed but unreadable: {e}"))
+    let bytes = s.blobs.get(&meta.sha256).await?.ok_or_else(|| {
+        ApiError::internal(format!(
+            "upload {upload_id} listed but its bytes are missing"
+        ))
     })?;
     let draft = match &caller {
         Caller::Staff(o) => o.audit(

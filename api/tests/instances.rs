@@ -1,0 +1,199 @@
+//! Several instances, one PostgreSQL, no shared disk (issue 17): two servers started with the same
+//! database and the same key-encryption key file (`ANBEI_KEK_FILE`) but different data directories are
+//! interchangeable — an upload made on one is checked and served by the other, a registration filed on
+//! one is managed on the other, and every receipt verifies on both.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::*;
+use serde_json::{Value, json};
+
+/// `GET` the bytes of a registration's document on `app`.
+async fn document(app: &TestApp, no: &str, doc: &str, token: &str) -> (u16, Vec<u8>) {
+    let r = app
+        .http
+        .get(app.url(&format!("/api/v1/registrations/{no}/documents/{doc}")))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    let st = r.status().as_u16();
+    (st, r.bytes().await.unwrap().to_vec())
+}
+
+/// The public verification of `receipt_no` on `app`.
+async fn verifies(app: &TestApp, receipt_no: &str) -> Value {
+    let (st, v) = app
+        .get(&format!("/api/v1/receipts/{receipt_no}/verify"), None)
+        .await;
+    assert_eq!(st, 200, "{v}");
+    v
+}
+
+/// Upload on A, file on B with it, manage on A, read the documents and verify the receipts on both.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_with_their_own_data_directories_are_interchangeable() {
+    let (a, b) = spawn_pair().await;
+    assert_ne!(a.data_dir(), b.data_dir());
+    // The same keyring: both sign with the same key (made by whichever started first).
+    assert_eq!(a.state.signer.kid(), b.state.signer.kid());
+
+    // An upload on A is known to B: a filing on B may name it.
+    let pdf = b"%PDF-1.4\n% uploaded on instance A\n%%EOF\n".to_vec();
+    let r = a
+        .http
+        .post(a.url("/api/v1/uploads"))
+        .header("Content-Type", "application/pdf")
+        .body(pdf.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 201);
+    let doc = r.json::<Value>().await.unwrap()["upload_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (st, v) = b.post("/api/v1/assessments", None, &ordinary_facts()).await;
+    assert_eq!(st, 200, "{v}");
+    let mut body = base_filing(ordinary_facts());
+    let mut docs = serde_json::Map::new();
+    for d in v["documents"].as_array().unwrap() {
+        let code = d["code"].as_str().unwrap();
+        if anbei_core::Code::from_str(code).is_some_and(anbei_filing::documents::needs_upload) {
+            docs.insert(code.into(), Value::String(doc.clone()));
+        }
+    }
+    assert!(!docs.is_empty(), "the ordinary filing names an upload");
+    body["documents"] = Value::Object(docs);
+    let (st, filed) = b.file("pair-ordinary", &body).await;
+    assert_eq!(st, 201, "{filed}");
+    let no = filed["filing_no"].as_str().unwrap().to_owned();
+    let receipt_no = filed["receipt"]["receipt_no"].as_str().unwrap().to_owned();
+    let applicant = filed["access_token"].as_str().unwrap().to_owned();
+
+    // The same Idempotency-Key replayed on the other instance gives the same registration back.
+    let (st, again) = a.file("pair-ordinary", &body).await;
+    assert!(st == 200 || st == 201, "{st} {again}");
+    assert_eq!(again["filing_no"], no.as_str());
+    assert_eq!(again["receipt"]["receipt_no"], receipt_no.as_str());
+
+    // The applicant's access code, derived on B, opens the registration on A.
+    let (st, v) = a
+        .get(&format!("/api/v1/registrations/{no}"), Some(&applicant))
+        .await;
+    assert_eq!(st, 200, "{v}");
+
+    // Every instance serves the document's bytes, which are in the database and in no data directory.
+    let officer = a.officer("bantian", "officer").await;
+    for app in [&a, &b] {
+        let (st, bytes) = document(app, &no, &doc, &officer).await;
+        assert_eq!(st, 200);
+        assert_eq!(bytes, pdf);
+        assert!(!app.data_dir().join("uploads").exists());
+        let v = verifies(app, &receipt_no).await;
+        assert_eq!(v["signature_valid"], true, "{v}");
+    }
+    let sha = doc.trim_start_matches("sha256:");
+    assert_eq!(
+        a.sql(&format!(
+            "SELECT size::text FROM upload_blobs WHERE sha256 = '{sha}'"
+        ))
+        .await,
+        [pdf.len().to_string()]
+    );
+
+    // A lifecycle across instances: a high-risk filing on A, accepted on B, its receipt verifying on
+    // both; the same bytes uploaded on B are the same upload (content-addressed).
+    let same = b
+        .http
+        .post(b.url("/api/v1/uploads"))
+        .header("Content-Type", "application/pdf")
+        .body(pdf.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(same.status().as_u16(), 201);
+    assert_eq!(
+        same.json::<Value>().await.unwrap()["upload_id"],
+        doc.as_str()
+    );
+    let high = a.file_complete("pair-high-risk", high_risk_facts()).await;
+    assert_eq!(high["status"], "filed", "{high}");
+    let high_no = high["filing_no"].as_str().unwrap();
+    let (st, accepted) = b
+        .post(
+            &format!("/api/v1/registrations/{high_no}/acceptance"),
+            Some(&officer),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(st, 200, "{accepted}");
+    let high_receipt = accepted["receipt"]["receipt_no"].as_str().unwrap();
+    for app in [&a, &b] {
+        assert_eq!(verifies(app, high_receipt).await["signature_valid"], true);
+        let (st, v) = app
+            .get(&format!("/api/v1/registrations/{high_no}"), Some(&officer))
+            .await;
+        assert_eq!(st, 200, "{v}");
+        assert_eq!(v["status"], "registered", "{v}");
+    }
+}
+
+/// Documents an earlier version stored in one instance's data directory: that instance still serves
+/// them; `anbei uploads import` (here its library call) copies them into the database, after which every
+/// instance does; importing again changes nothing, and a file whose bytes do not match its name is
+/// refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn uploads_left_on_disk_by_an_earlier_version_are_imported_into_the_database() {
+    use sha2::{Digest, Sha256};
+    let (a, b) = spawn_pair().await;
+    let pdf = b"%PDF-1.4\n% stored on disk before issue 17\n%%EOF\n".to_vec();
+    let sha = anbei_api::signing::hex(&Sha256::digest(&pdf));
+    let dir = a.data_dir().join("uploads").join(&sha[..2]);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(&sha), &pdf).unwrap();
+    let forged = "0".repeat(64);
+    std::fs::create_dir_all(a.data_dir().join("uploads").join("00")).unwrap();
+    std::fs::write(a.data_dir().join("uploads").join("00").join(&forged), b"x").unwrap();
+    a.sql(&format!(
+        "INSERT INTO uploads (id, sha256, size, content_type, created_at) \
+         VALUES ('sha256:{sha}', '{sha}', {}, 'application/pdf', '2026-11-01T09:00:00+08:00')",
+        pdf.len()
+    ))
+    .await;
+    let doc = format!("sha256:{sha}");
+    let mut body = a.filing(ordinary_facts()).await;
+    for v in body["documents"].as_object_mut().unwrap().values_mut() {
+        *v = Value::String(doc.clone());
+    }
+    let (st, filed) = b.file("on-disk", &body).await;
+    assert_eq!(st, 201, "{filed}");
+    let no = filed["filing_no"].as_str().unwrap().to_owned();
+    let officer = a.officer("bantian", "officer").await;
+    assert_eq!(document(&a, &no, &doc, &officer).await, (200, pdf.clone()));
+    assert_ne!(document(&b, &no, &doc, &officer).await.0, 200);
+
+    let opts = sqlx::postgres::PgConnectOptions::from_str(&pg_url())
+        .unwrap()
+        .options([("search_path", a.schema().unwrap())]);
+    let pool = sqlx::PgPool::connect_with(opts).await.unwrap();
+    let uploads = a.data_dir().join("uploads");
+    let r = anbei_api::store::blobs::import_dir(&pool, &uploads)
+        .await
+        .unwrap();
+    assert_eq!((r.imported, r.present), (1, 0));
+    assert_eq!(r.skipped.len(), 1, "{:?}", r.skipped);
+    assert!(r.skipped[0].ends_with(&forged));
+    for app in [&a, &b] {
+        assert_eq!(document(app, &no, &doc, &officer).await, (200, pdf.clone()));
+    }
+    let r = anbei_api::store::blobs::import_dir(&pool, &uploads)
+        .await
+        .unwrap();
+    assert_eq!((r.imported, r.present), (0, 1));
+    pool.close().await;
+}
+
+use std::str::FromStr;
