@@ -45,6 +45,12 @@ const ACCOUNT_EMAIL: Migration = (
     include_str!("../../migrations/0010_account_email.sql"),
 );
 
+const FINDING_LOOKUPS: Migration = (
+    11,
+    "finding_lookups",
+    include_str!("../../migrations/0011_finding_lookups.sql"),
+);
+
 pub const SQLITE: &[Migration] = &[
     INIT,
     ACCOUNTS,
@@ -63,6 +69,7 @@ pub const SQLITE: &[Migration] = &[
     KEYRING,
     SITE_RECORDS,
     ACCOUNT_EMAIL,
+    FINDING_LOOKUPS,
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -88,6 +95,7 @@ pub const POSTGRES: &[Migration] = &[
     KEYRING,
     SITE_RECORDS,
     ACCOUNT_EMAIL,
+    FINDING_LOOKUPS,
 ];
 
 /// The words of the schema that differ: `(placeholder, PostgreSQL, SQLite)`.
