@@ -1600,5 +1600,61 @@ async fn officers_reminders_and_the_contractors_copy_go_by_email() {
         subject(m) == format!("【安备】巡查发现问题：{no}")
             && m["rcpt_tos"] == json!(["duty@bantian.example.gov.cn"])
     }));
+    // A waste finding (referred the same day, 第三十条第（八）项), not referred by 15:00: the officer is
+    // told, with the suggested body in words.
+    let rec = record_patrol(
+        &app,
+        &no,
+        json!([{ "code": "F_WASTE_VIOLATION", "note": "装修垃圾混入生活垃圾" }]),
+    )
+    .await;
+    assert!(rec["inspection"]["findings"][0]["rectify_by"].is_null());
+    app.clock.advance_ms(5 * 3_600_000);
+    let due = format!("【安备】今日应移交处理：{no}");
+    let mails = wait_mails(&sink, |m| m.iter().any(|m| subject(m) == due)).await;
+    let m = mails.iter().find(|m| subject(m) == due).unwrap();
+    assert_eq!(m["rcpt_tos"], json!(["duty@bantian.example.gov.cn"]));
+    let text = m["body"].as_str().unwrap();
+    assert!(
+        text.contains("按第三十条须于 2026年11月26日当日移交处理")
+            && text.contains("建议移交：")
+            && text.contains("装修垃圾混入生活垃圾")
+            && !text.contains("REF_")
+            && !text.contains("F_WASTE"),
+        "{text}"
+    );
+    // The unsafe practice found on the 26th, still open the morning after its rectify_by.
+    let (_, v) = app
+        .get(&format!("/api/v1/registrations/{no}"), Some(&officer))
+        .await;
+    let by = v["inspections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|i| i["findings"].as_array().unwrap().clone())
+        .find(|f| f["code"] == "F_UNSAFE_PRACTICE")
+        .unwrap()["rectify_by"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let after = anbei_core::Date::parse(&by)
+        .unwrap()
+        .add_days(1)
+        .to_string();
+    app.set_today(&after);
+    let overdue = format!("【安备】整改已逾期：{no}");
+    let mails = wait_mails(&sink, |m| m.iter().any(|m| subject(m) == overdue)).await;
+    let m = mails.iter().find(|m| subject(m) == overdue).unwrap();
+    assert_eq!(m["rcpt_tos"], json!(["duty@bantian.example.gov.cn"]));
+    let text = m["body"].as_str().unwrap();
+    let (y, mo, d) = (
+        &by[..4],
+        by[5..7].trim_start_matches('0'),
+        by[8..].trim_start_matches('0'),
+    );
+    assert!(
+        text.contains(&format!("整改期限 {y}年{mo}月{d}日已过")) && text.contains("临边无防护"),
+        "{text}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
