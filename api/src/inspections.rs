@@ -216,6 +216,52 @@ pub struct InspectionEntry {
     pub status: String,
     pub overdue: bool,
     pub inspected_at: Option<String>,
+    /// A recorded inspection's findings, each with its state and referrals (empty while due): what
+    /// the console's lists of records show without opening each registration — and the only place
+    /// the findings of work found without registration are read again.
+    pub findings: Vec<RecordFinding>,
+}
+
+/// A finding as the inspections list shows it.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct RecordFinding {
+    pub id: String,
+    pub code: String,
+    pub title: Msg,
+    pub note: String,
+    pub rectify_by: Option<String>,
+    /// `open`, `rectified`, `closed` or `referred`.
+    pub status: String,
+    pub overdue: bool,
+    pub referrals: Vec<ReferralView>,
+}
+
+/// The findings of `i` among `findings`, with their referrals among `referrals` (staff).
+pub fn record_findings(
+    s: &AppState,
+    i: &str,
+    findings: &[FindingRow],
+    referrals: &[ReferralRow],
+) -> Vec<RecordFinding> {
+    let today = s.today();
+    findings
+        .iter()
+        .filter(|f| f.inspection_id == i)
+        .map(|f| RecordFinding {
+            id: f.id.clone(),
+            code: f.code.clone(),
+            title: title_of(s, &f.code, &f.found_on),
+            note: f.note.clone(),
+            rectify_by: f.rectify_by.clone(),
+            status: f.status.clone(),
+            overdue: finding_overdue(f, today),
+            referrals: referrals
+                .iter()
+                .filter(|r| r.finding_id == f.id)
+                .map(|r| referral_view(s, r, true))
+                .collect(),
+        })
+        .collect()
 }
 
 pub fn entry(i: &InspectionRow, today: Date) -> InspectionEntry {
@@ -230,6 +276,7 @@ pub fn entry(i: &InspectionRow, today: Date) -> InspectionEntry {
         overdue: inspection_overdue(i, today),
         status: i.status.clone(),
         inspected_at: i.inspected_at.clone(),
+        findings: Vec::new(),
     }
 }
 
@@ -582,6 +629,7 @@ pub async fn property_watches_today(
                     status: "due".into(),
                     overdue: false,
                     inspected_at: None,
+                    findings: Vec::new(),
                 });
             }
             match page.next {

@@ -31,6 +31,8 @@ both_backends!(
     a_finding_and_the_decision_on_its_rectification_reach_the_applicant,
     the_completion_reminder_goes_out_on_planned_end_unless_cancelled,
     the_rectification_reminder_goes_out_on_rectify_by_unless_answered,
+    officers_are_reminded_of_an_inspection_due_then_overdue_unless_done,
+    officers_are_reminded_of_overdue_rectifications_and_same_day_referrals_until_made,
 );
 
 const SECRET: &str = "test-webhook-secret-0123456789";
@@ -1129,4 +1131,531 @@ async fn the_rectification_reminder_goes_out_on_rectify_by_unless_answered(b: Ba
         .filter(|e| e["type"] == "rectification_due")
         .collect();
     assert_eq!(sent.len(), 1, "{sent:?}");
+}
+
+/// The finding id an outbox row is about (its payload's `finding_id`).
+fn finding_of_row(r: &OutboxRow) -> String {
+    let p: Value = serde_json::from_str(&r.payload).unwrap();
+    p["finding_id"].as_str().unwrap_or_default().to_owned()
+}
+
+/// Waits (up to 10 s) until the rows of `no` satisfy `ok`; those rows.
+async fn wait_rows(app: &TestApp, no: &str, ok: impl Fn(&[OutboxRow]) -> bool) -> Vec<OutboxRow> {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let rows = outbox(app, no).await;
+        if ok(&rows) {
+            return rows;
+        }
+        assert!(Instant::now() < deadline, "{rows:?}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// Records an inspection of `kind` of `no` as `token`, every checklist item `ok` (the 422 of an empty
+/// record names them), with `findings`; the recorded inspection.
+async fn record_as(app: &TestApp, token: &str, no: &str, kind: &str, findings: Value) -> Value {
+    let path = format!("/api/v1/registrations/{no}/inspections");
+    let (_, p) = app.post(&path, Some(token), &json!({ "kind": kind })).await;
+    let items: Vec<Value> = unanswered_items(&p)
+        .iter()
+        .map(|code| json!({ "code": code, "answer": "ok" }))
+        .collect();
+    let (st, rec) = app
+        .post(
+            &path,
+            Some(token),
+            &json!({ "kind": kind, "items": items, "findings": findings }),
+        )
+        .await;
+    assert_eq!(st, 201, "{rec}");
+    rec
+}
+
+/// 依据：rules.md §11 ("events that reach officers: … an inspection falling due or overdue"), §9.1
+/// (overdue the day after its due date), 第三十二条第（一）项: the officers' reminder of a scheduled
+/// inspection is written with the acceptance that schedules it, goes out at 09:00 on its due date and
+/// again the morning after while it is not done, never to the applicant's webhook — and is dropped once
+/// the inspection is recorded.
+async fn officers_are_reminded_of_an_inspection_due_then_overdue_unless_done(b: Backend) {
+    let (app, r) = with_webhook(b, &[]).await;
+    let open = app.registered_high_risk("oi-open").await;
+    let done = app.registered_high_risk("oi-done").await;
+    let (_, v) = app
+        .get(
+            &format!("/api/v1/registrations/{}", open.no),
+            Some(&open.officer),
+        )
+        .await;
+    let due = v["inspections"][0]["due"].as_str().unwrap().to_owned();
+    assert_eq!(v["inspections"][0]["kind"], "INSPECTION_HIGH_RISK");
+    assert_eq!(due, "2026-11-26", "3 working days after Monday 23 November");
+    for no in [&open.no, &done.no] {
+        let row = wait_row(&app, no, "inspection_due", |_| true).await;
+        assert_eq!((row.state.as_str(), row.attempts), ("pending", 0));
+        assert_eq!(row.lang, "zh-CN", "the office's language");
+        assert_eq!(
+            anbei_api::clock::rfc3339(row.deliver_after_ms),
+            "2026-11-26T09:00:00.000+08:00"
+        );
+    }
+    // One of them is inspected before its due date: its reminder no longer applies.
+    record_as(
+        &app,
+        &done.officer,
+        &done.no,
+        "INSPECTION_HIGH_RISK",
+        json!([]),
+    )
+    .await;
+    // The day before: nothing.
+    app.set_today("2026-11-25");
+    tokio::time::sleep(anbei_api::notify::POLL * 2).await;
+    let row = wait_row(&app, &open.no, "inspection_due", |_| true).await;
+    assert_eq!((row.state.as_str(), row.attempts), ("pending", 0));
+    // On the day: sent (to the officers' e-mail only: no channel here, so `none`, never the webhook),
+    // and it becomes the overdue reminder of the next morning.
+    app.set_today("2026-11-26");
+    let next = wait_row(&app, &open.no, "inspection_overdue", |_| true).await;
+    assert_eq!((next.state.as_str(), next.attempts), ("pending", 0));
+    assert_eq!(
+        anbei_api::clock::rfc3339(next.deliver_after_ms),
+        "2026-11-27T09:00:00.000+08:00"
+    );
+    let dropped = wait_row(&app, &done.no, "inspection_due", |r| r.state != "pending").await;
+    assert_eq!(dropped.state, "dropped");
+    assert!(
+        outbox(&app, &done.no)
+            .await
+            .iter()
+            .all(|r| r.kind != "inspection_overdue")
+    );
+    // The next morning, still not done: the overdue reminder goes, and nothing follows it.
+    app.set_today("2026-11-27");
+    let sent = wait_row(&app, &open.no, "inspection_overdue", |r| {
+        r.state != "pending"
+    })
+    .await;
+    assert_eq!(
+        (
+            sent.state.as_str(),
+            sent.webhook_state.as_str(),
+            sent.email_state.as_str()
+        ),
+        ("done", "none", "none")
+    );
+    let (_, list) = app
+        .get("/api/v1/inspections?status=overdue", Some(&open.officer))
+        .await;
+    assert!(
+        list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["filing_no"] == open.no.as_str()),
+        "the reminder says what the queue says: {list}"
+    );
+    assert!(
+        r.events()
+            .iter()
+            .all(|e| !e["type"].as_str().unwrap().starts_with("inspection_")),
+        "never to the applicant's webhook"
+    );
+}
+
+/// 依据：rules.md §11 ("events that reach officers: … a same-day referral due, a rectification
+/// overdue"), §9.3, 第三十条 ("于当日"), 第三十四条, 第三十六条: written with the finding; a finding to be
+/// referred the day it is found is reminded at 15:00 that day unless referred by then; an open finding
+/// past its `rectify_by` is reminded the morning after, unless answered; one to be referred the same day
+/// once overdue (F_SERIOUS_VIOLATION) is then reminded of its referral at 15:00, unless referred; a
+/// rejection after `rectify_by` makes it overdue again at once.
+async fn officers_are_reminded_of_overdue_rectifications_and_same_day_referrals_until_made(
+    b: Backend,
+) {
+    let (app, r) = with_webhook(b, &[]).await;
+    let a = app.file_complete("or-1", ordinary_facts()).await;
+    let no = a["filing_no"].as_str().unwrap();
+    let token = a["access_token"].as_str().unwrap();
+    let patrol = app.officer("bantian", "patrol").await;
+    let officer = app.officer("bantian", "officer").await;
+    let rec = record_as(
+        &app,
+        &patrol,
+        no,
+        "INSPECTION_PATROL",
+        json!([
+            { "code": "F_UNSAFE_PRACTICE", "note": "临边无防护" },
+            { "code": "F_SERIOUS_VIOLATION", "note": "擅自拆改承重墙" },
+            { "code": "F_SERIOUS_VIOLATION", "note": "擅自改动燃气管道" },
+            { "code": "F_WASTE_VIOLATION", "note": "装修垃圾混入生活垃圾" },
+            { "code": "F_WASTE_VIOLATION", "note": "建筑垃圾乱倒" },
+        ]),
+    )
+    .await;
+    let f: Vec<String> = rec["inspection"]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap().to_owned())
+        .collect();
+    let (unsafe_, serious_referred, serious, waste, waste_referred) =
+        (&f[0], &f[1], &f[2], &f[3], &f[4]);
+    let of = |rows: &[OutboxRow], kind: &str, id: &str| -> Option<OutboxRow> {
+        rows.iter()
+            .find(|r| r.kind == kind && finding_of_row(r) == id)
+            .cloned()
+    };
+    // Written with the finding: the overdue reminders of the three to rectify (by 2026-11-26, the
+    // default), the same-day referral reminders of the two waste findings (15:00 today).
+    let rows = outbox(&app, no).await;
+    for id in [unsafe_, serious_referred, serious] {
+        let row = of(&rows, "rectification_overdue", id).expect(id);
+        assert_eq!(
+            anbei_api::clock::rfc3339(row.deliver_after_ms),
+            "2026-11-27T09:00:00.000+08:00"
+        );
+        assert!(of(&rows, "referral_due", id).is_none());
+    }
+    for id in [waste, waste_referred] {
+        let row = of(&rows, "referral_due", id).expect(id);
+        assert_eq!(
+            anbei_api::clock::rfc3339(row.deliver_after_ms),
+            "2026-11-23T15:00:00.000+08:00"
+        );
+        assert!(of(&rows, "rectification_overdue", id).is_none());
+    }
+    let refer = |id: String| {
+        let (app, officer) = (&app, officer.clone());
+        async move {
+            let (st, v) = app
+                .post(
+                    &format!("/api/v1/registrations/{no}/findings/{id}/referral"),
+                    Some(&officer),
+                    &json!({ "reason": "按第三十条移交" }),
+                )
+                .await;
+            assert_eq!(st, 201, "{v}");
+        }
+    };
+    // The officer refers one waste finding at once; the applicant answers the unsafe practice.
+    refer(waste_referred.clone()).await;
+    let (st, v) = app
+        .post(
+            &format!("/api/v1/registrations/{no}/findings/{unsafe_}/rectification"),
+            Some(token),
+            &json!({ "note": "已加装护栏" }),
+        )
+        .await;
+    assert_eq!(st, 201, "{v}");
+    // 14:00: nothing yet; 15:00: the one not referred is reminded, the referred one dropped.
+    app.clock.advance_ms(4 * 3_600_000);
+    tokio::time::sleep(anbei_api::notify::POLL * 2).await;
+    assert_eq!(
+        of(&outbox(&app, no).await, "referral_due", waste)
+            .unwrap()
+            .state,
+        "pending"
+    );
+    app.clock.advance_ms(3_600_000);
+    let rows = wait_rows(&app, no, |rows| {
+        [waste, waste_referred]
+            .iter()
+            .all(|id| of(rows, "referral_due", id).is_some_and(|r| r.state != "pending"))
+    })
+    .await;
+    assert_eq!(of(&rows, "referral_due", waste).unwrap().state, "done");
+    assert_eq!(
+        of(&rows, "referral_due", waste_referred).unwrap().state,
+        "dropped"
+    );
+    // The day after rectify_by (10:00): the answered one is dropped; the two open serious violations
+    // are reminded, and each becomes its same-day referral's reminder at 15:00.
+    app.set_today("2026-11-27");
+    let rows = wait_rows(&app, no, |rows| {
+        of(rows, "rectification_overdue", unsafe_).is_some_and(|r| r.state == "dropped")
+            && [serious_referred, serious]
+                .iter()
+                .all(|id| of(rows, "referral_due", id).is_some())
+    })
+    .await;
+    for id in [serious_referred, serious] {
+        let row = of(&rows, "referral_due", id).unwrap();
+        assert_eq!((row.state.as_str(), row.attempts), ("pending", 0));
+        assert_eq!(
+            anbei_api::clock::rfc3339(row.deliver_after_ms),
+            "2026-11-27T15:00:00.000+08:00"
+        );
+    }
+    // The street rejects the late answer to the unsafe practice: overdue again, reminded at once.
+    let (st, v) = app
+        .post(
+            &format!("/api/v1/registrations/{no}/findings/{unsafe_}/decision"),
+            Some(&patrol),
+            &json!({ "accept": false, "reason": "护栏高度不足" }),
+        )
+        .await;
+    assert_eq!(st, 200, "{v}");
+    wait_rows(&app, no, |rows| {
+        rows.iter().any(|r| {
+            r.kind == "rectification_overdue" && finding_of_row(r) == *unsafe_ && r.state == "done"
+        })
+    })
+    .await;
+    // One serious violation is referred before 15:00: its reminder is dropped, the other's goes.
+    refer(serious_referred.clone()).await;
+    app.clock.advance_ms(5 * 3_600_000);
+    let rows = wait_rows(&app, no, |rows| {
+        [serious_referred, serious]
+            .iter()
+            .all(|id| of(rows, "referral_due", id).is_some_and(|r| r.state != "pending"))
+    })
+    .await;
+    assert_eq!(of(&rows, "referral_due", serious).unwrap().state, "done");
+    assert_eq!(
+        of(&rows, "referral_due", serious_referred).unwrap().state,
+        "dropped"
+    );
+    assert!(
+        r.events().iter().all(|e| !matches!(
+            e["type"].as_str().unwrap(),
+            "referral_due" | "rectification_overdue"
+        )),
+        "never to the applicant's webhook"
+    );
+}
+
+/// Waits (up to 10 s) until the sink's mails satisfy `ok`; the mails.
+async fn wait_mails(sink: &Sink, ok: impl Fn(&[Value]) -> bool) -> Vec<Value> {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let text = std::fs::read_to_string(&sink.out).unwrap_or_default();
+        let mails: Vec<Value> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        if ok(&mails) {
+            return mails;
+        }
+        assert!(Instant::now() < deadline, "{mails:?}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// 依据：rules.md §11 — the officers' scheduled events are e-mailed to the street's officers who gave
+/// an address (in zh-CN, the inspection and its article in words), and the applicant's events reach
+/// the contractor's contact named in the filing too: once per address, and never with the applicant's
+/// access code (the contractor has its own, rules.md §10). A real SMTP server (aiosmtpd).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn officers_reminders_and_the_contractors_copy_go_by_email() {
+    let dir = temp_dir("officers");
+    let sink = start_sink(&dir, None);
+    let url = format!("smtp://127.0.0.1:{}", sink.port);
+    let app = spawn_with(Backend::Sqlite, |cfg| {
+        cfg.notify.smtp = Some(
+            anbei_api::notify::smtp::SmtpConfig::parse(&url, "noreply@anbei.example.cn", None)
+                .unwrap(),
+        );
+    })
+    .await;
+    let officer = app
+        .account(anbei_api::accounts::NewAccount {
+            login: "officer.duty".into(),
+            name: "孙九".into(),
+            role: "officer".into(),
+            street: Some("bantian".into()),
+            ..Default::default()
+        })
+        .await;
+    let (st, v) = app
+        .post(
+            "/api/v1/accounts/officer.duty/email",
+            Some(&officer),
+            &json!({ "email": "duty@bantian.example.gov.cn" }),
+        )
+        .await;
+    assert_eq!(st, 200, "{v}");
+    // A high-risk filing naming the contractor's contact; the officer accepts it.
+    let mut body = app.filing(high_risk_facts()).await;
+    body["applicant"]["email"] = json!("zhang.san@example.com");
+    body["contractor"]["email"] = json!("site@builder.example.com");
+    let (st, a) = app.file("om-1", &body).await;
+    assert_eq!(st, 201, "{a}");
+    let no = a["filing_no"].as_str().unwrap().to_owned();
+    let code = a["access_token"].as_str().unwrap().to_owned();
+    let (st, v) = app
+        .post(
+            &format!("/api/v1/registrations/{no}/acceptance"),
+            Some(&officer),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(st, 200, "{v}");
+    let subject = |m: &Value| m["subject"].as_str().unwrap_or_default().to_owned();
+    let mails = wait_mails(&sink, |m| {
+        m.iter()
+            .any(|m| subject(m) == format!("【安备】登记成功：{no}"))
+    })
+    .await;
+    // `filed` carries the applicant's access code: the contractor gets its own mail without it.
+    let filed: Vec<&Value> = mails
+        .iter()
+        .filter(|m| subject(m) == format!("【安备】登记申报已收到：{no}"))
+        .collect();
+    assert_eq!(filed.len(), 2, "{filed:?}");
+    let to_applicant = filed
+        .iter()
+        .find(|m| m["rcpt_tos"] == json!(["zhang.san@example.com"]))
+        .expect("the applicant's");
+    assert!(to_applicant["body"].as_str().unwrap().contains(&code));
+    let to_contractor = filed
+        .iter()
+        .find(|m| m["rcpt_tos"] == json!(["site@builder.example.com"]))
+        .expect("the contractor's");
+    let text = to_contractor["body"].as_str().unwrap();
+    assert!(
+        text.contains("街道将于 2026年11月26日前答复")
+            && !text.contains(&code)
+            && !text.contains("查询码"),
+        "the contractor's copy without the applicant's access code: {text}"
+    );
+    let mid = to_applicant["message_id"].as_str().unwrap();
+    assert_eq!(
+        to_contractor["message_id"].as_str().unwrap(),
+        mid.replace("@anbei.invalid>", ".contractor@anbei.invalid>")
+    );
+    // `registered` after the officer's acceptance carries none: one mail to both.
+    let registered: Vec<&Value> = mails
+        .iter()
+        .filter(|m| subject(m) == format!("【安备】登记成功：{no}"))
+        .collect();
+    assert_eq!(registered.len(), 1, "{registered:?}");
+    assert_eq!(
+        registered[0]["rcpt_tos"],
+        json!(["zhang.san@example.com", "site@builder.example.com"])
+    );
+    // The officers' mail of the filing awaiting acceptance went to the officer only.
+    assert!(mails.iter().any(|m| {
+        subject(m) == format!("【安备】有申报待受理：{no}")
+            && m["rcpt_tos"] == json!(["duty@bantian.example.gov.cn"])
+    }));
+    // On the inspection's due date, 09:00: the officer is reminded, in words, with the article.
+    app.set_today("2026-11-26");
+    let mails = wait_mails(&sink, |m| {
+        m.iter()
+            .any(|m| subject(m) == format!("【安备】今日应完成现场检查：{no}"))
+    })
+    .await;
+    let m = mails
+        .iter()
+        .find(|m| subject(m) == format!("【安备】今日应完成现场检查：{no}"))
+        .unwrap();
+    assert_eq!(m["rcpt_tos"], json!(["duty@bantian.example.gov.cn"]));
+    let text = m["body"].as_str().unwrap();
+    assert!(
+        text.contains("应于今天（2026年11月26日）完成（第三十二条第（一）项）")
+            && !text.contains("INSPECTION_HIGH_RISK"),
+        "{text}"
+    );
+    // A finding (no access code in it) reaches the applicant and the contractor in one mail; a
+    // contractor's address that is the applicant's (any case) gets it once.
+    let mut body = app.filing(ordinary_facts()).await;
+    body["applicant"]["email"] = json!("li.si@example.com");
+    body["contractor"]["email"] = json!("Li.Si@Example.com");
+    let (st, same) = app.file("om-2", &body).await;
+    assert_eq!(st, 201, "{same}");
+    let same_no = same["filing_no"].as_str().unwrap().to_owned();
+    record_patrol(
+        &app,
+        &no,
+        json!([{ "code": "F_UNSAFE_PRACTICE", "note": "临边无防护" }]),
+    )
+    .await;
+    record_patrol(
+        &app,
+        &same_no,
+        json!([{ "code": "F_UNSAFE_PRACTICE", "note": "临边无防护" }]),
+    )
+    .await;
+    let finding = |n: &str| format!("【安备】检查发现问题，请按期整改：{n}");
+    let mails = wait_mails(&sink, |m| {
+        m.iter().any(|m| subject(m) == finding(&no))
+            && m.iter().any(|m| subject(m) == finding(&same_no))
+    })
+    .await;
+    let of =
+        |n: &str| -> Vec<&Value> { mails.iter().filter(|m| subject(m) == finding(n)).collect() };
+    assert_eq!(of(&no).len(), 1);
+    assert_eq!(
+        of(&no)[0]["rcpt_tos"],
+        json!(["zhang.san@example.com", "site@builder.example.com"])
+    );
+    assert_eq!(of(&same_no).len(), 1);
+    assert_eq!(of(&same_no)[0]["rcpt_tos"], json!(["li.si@example.com"]));
+    let registered_same: Vec<&Value> = mails
+        .iter()
+        .filter(|m| subject(m) == format!("【安备】登记成功：{same_no}"))
+        .collect();
+    assert_eq!(registered_same.len(), 1, "once per address");
+    // The patrol's findings reached the officer too (rules.md §11 "each patrol finding").
+    assert!(mails.iter().any(|m| {
+        subject(m) == format!("【安备】巡查发现问题：{no}")
+            && m["rcpt_tos"] == json!(["duty@bantian.example.gov.cn"])
+    }));
+    // A waste finding (referred the same day, 第三十条第（八）项), not referred by 15:00: the officer is
+    // told, with the suggested body in words.
+    let rec = record_patrol(
+        &app,
+        &no,
+        json!([{ "code": "F_WASTE_VIOLATION", "note": "装修垃圾混入生活垃圾" }]),
+    )
+    .await;
+    assert!(rec["inspection"]["findings"][0]["rectify_by"].is_null());
+    app.clock.advance_ms(5 * 3_600_000);
+    let due = format!("【安备】今日应移交处理：{no}");
+    let mails = wait_mails(&sink, |m| m.iter().any(|m| subject(m) == due)).await;
+    let m = mails.iter().find(|m| subject(m) == due).unwrap();
+    assert_eq!(m["rcpt_tos"], json!(["duty@bantian.example.gov.cn"]));
+    let text = m["body"].as_str().unwrap();
+    assert!(
+        text.contains("按第三十条须于 2026年11月26日当日移交处理")
+            && text.contains("建议移交：")
+            && text.contains("装修垃圾混入生活垃圾")
+            && !text.contains("REF_")
+            && !text.contains("F_WASTE"),
+        "{text}"
+    );
+    // The unsafe practice found on the 26th, still open the morning after its rectify_by.
+    let (_, v) = app
+        .get(&format!("/api/v1/registrations/{no}"), Some(&officer))
+        .await;
+    let by = v["inspections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|i| i["findings"].as_array().unwrap().clone())
+        .find(|f| f["code"] == "F_UNSAFE_PRACTICE")
+        .unwrap()["rectify_by"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let after = anbei_core::Date::parse(&by)
+        .unwrap()
+        .add_days(1)
+        .to_string();
+    app.set_today(&after);
+    let overdue = format!("【安备】整改已逾期：{no}");
+    let mails = wait_mails(&sink, |m| m.iter().any(|m| subject(m) == overdue)).await;
+    let m = mails.iter().find(|m| subject(m) == overdue).unwrap();
+    assert_eq!(m["rcpt_tos"], json!(["duty@bantian.example.gov.cn"]));
+    let text = m["body"].as_str().unwrap();
+    let (y, mo, d) = (
+        &by[..4],
+        by[5..7].trim_start_matches('0'),
+        by[8..].trim_start_matches('0'),
+    );
+    assert!(
+        text.contains(&format!("整改期限 {y}年{mo}月{d}日已过")) && text.contains("临边无防护"),
+        "{text}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -72,6 +72,73 @@ async fn an_officer_refers_the_findings_of_work_found_unregistered(b: Backend) {
     assert_eq!(st, 201, "{r}");
     assert_eq!(r["findings"][0]["referrals"][0]["late"], false);
     assert!(r["findings"][0]["referrals"][0]["department"].is_null());
+    // The inspections list reads each record back with its findings and their referrals (the console's
+    // lists of records show them): the only place work found without registration is read again.
+    let (st, l) = app
+        .get("/api/v1/inspections?status=done", Some(&officer))
+        .await;
+    assert_eq!(st, 200, "{l}");
+    let items = l["items"].as_array().unwrap();
+    let first = items
+        .iter()
+        .find(|i| i["address"] == "坂田街道五和大道 18 号")
+        .expect("the first record");
+    let fs = first["findings"].as_array().unwrap();
+    assert_eq!(
+        fs.iter()
+            .map(|f| f["code"].as_str().unwrap())
+            .collect::<Vec<_>>(),
+        ["F_UNREGISTERED", "F_WASTE_VIOLATION"]
+    );
+    assert_eq!(fs[0]["status"], "open");
+    assert_eq!(fs[0]["rectify_by"], f[0]["rectify_by"]);
+    assert_eq!(fs[0]["referrals"], json!([]));
+    assert!(
+        fs[0]["title"]["zh"]
+            .as_str()
+            .is_some_and(|t| !t.is_empty() && !t.starts_with("F_"))
+    );
+    assert_eq!(fs[1]["status"], "referred");
+    let lr = &fs[1]["referrals"][0];
+    assert_eq!(
+        (
+            &lr["target"],
+            &lr["department"],
+            &lr["referred_on"],
+            &lr["late"]
+        ),
+        (
+            &json!("REF_DEPARTMENT"),
+            &json!("URBAN"),
+            &json!("2026-11-23"),
+            &json!(true)
+        )
+    );
+    assert!(
+        lr["department_name"]["zh"]
+            .as_str()
+            .is_some_and(|n| !n.is_empty())
+    );
+    let second = items
+        .iter()
+        .find(|i| i["address"] == "坂田街道某路 1 号")
+        .expect("the second record");
+    assert_eq!(
+        second["findings"][0]["referrals"][0]["target"],
+        "REF_LAND_PLANNING"
+    );
+    // What is still due has no findings yet.
+    let (_, due) = app
+        .get("/api/v1/inspections?status=due", Some(&officer))
+        .await;
+    assert!(
+        due["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["findings"] == json!([])),
+        "{due}"
+    );
     // The street's statistics by community name the records without one, never a blank row.
     let (st, s) = app
         .get("/api/v1/statistics?group_by=community", Some(&officer))

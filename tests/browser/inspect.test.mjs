@@ -211,15 +211,34 @@ test('patrol records at 360 px with a photo; the applicant answers; an officer a
   await noAxe(phone, 'recorded');
   assert.deepEqual(phone.__errors, []);
 
-  // ── the applicant answers the first finding (the widget's side is built apart) ─────────────────
+  // ── the applicant answers the first finding in the widget's track view, on a phone ─────────────
   const view = await api(`/api/v1/registrations/${no}`, { method: 'GET', token: reg.access_token });
   const ins = view.json.inspections.find((i) => i.kind === 'INSPECTION_HIGH_RISK');
   assert.equal(ins.status, 'done');
   const [unsafe, wasteF] = ins.findings;
   assert.equal(unsafe.code, 'F_UNSAFE_PRACTICE');
-  const evidence = await upload(png(180, 100), 'image/png');
-  const ans = await api(`/api/v1/registrations/${no}/findings/${unsafe.id}/rectification`, { token: reg.access_token, body: { note: '已更新张贴新的登记回执。', photos: [evidence] } });
-  assert.equal(ans.status, 201, JSON.stringify(ans.json));
+  const applicant = await newPage(360);
+  await applicant.route(`${server.base}/track.html`, (r) => r.fulfill({ contentType: 'text/html', body:
+    '<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>查询办理进度</title><meta name="viewport" content="width=device-width">' +
+    '<script type="module" src="/widget/anbei-widget.js"></script><main><anbei-widget id="track" api="/" lang="zh-CN" mode="track"></anbei-widget></main></html>' }));
+  const T = 'anbei-widget#track';
+  await applicant.goto(`${server.base}/track.html`);
+  await applicant.locator(`${T} #aw-t-no`).fill(no);
+  await applicant.locator(`${T} #aw-t-code`).fill(reg.access_token);
+  await applicant.locator(`${T} .aw-track-go`).click();
+  const card = applicant.locator(`${T} .aw-finding[data-finding="${unsafe.id}"]`);
+  await card.waitFor({ timeout: 10000 });
+  assert.match(await card.innerText(), /现场张贴的登记回执已过期，未更新/, 'the patrol\'s note');
+  await card.locator('textarea').fill('已更新张贴新的登记回执。');
+  const evidence = join(dir, 'evidence.png');
+  writeFileSync(evidence, png(180, 100));
+  await card.locator('input[type="file"]').setInputFiles(evidence);
+  await card.locator('.aw-photos-state').filter({ hasText: '已上传 1 张照片' }).waitFor({ timeout: 10000 });
+  await card.locator('.aw-rectify-go').click();
+  await applicant.locator(`${T} .aw-finding[data-finding="${unsafe.id}"][data-status="rectified"]`).waitFor({ timeout: 10000 });
+  await shot(applicant, '05b-applicant-answered');
+  await noAxe(applicant, 'the applicant\'s answer');
+  assert.deepEqual(applicant.__errors, []);
 
   // ── the officer, at a desk ──────────────────────────────────────────────────────────────────
   const desk = await newPage(1280);
@@ -268,6 +287,44 @@ test('patrol records at 360 px with a photo; the applicant answers; an officer a
   const after = await api(`/api/v1/registrations/${no}`, { method: 'GET', token: bearer });
   const fs = after.json.inspections.find((i) => i.kind === 'INSPECTION_HIGH_RISK').findings;
   assert.equal(fs[0].status, 'closed');
+  assert.equal(fs[0].rectifications[0].photos.length, 1, 'the widget\'s photo');
   assert.equal(fs[1].status, 'referred');
   assert.equal(fs[1].referrals[0].late, false);
+
+  // ── the record in the list of done inspections: its findings in words, the referral with its day ──
+  await desk.locator('nav a').filter({ hasText: '巡查检查' }).click();
+  await heading(desk).filter({ hasText: '巡查检查' }).waitFor();
+  await desk.locator('.cn-tabs button').filter({ hasText: '已完成' }).click();
+  const doneRow = desk.locator('#cn-inspections tbody tr').filter({ hasText: no });
+  await doneRow.waitFor();
+  const doneText = await doneRow.innerText();
+  assert.match(doneText, /整改已通过/, doneText);
+  assert.match(doneText, /已转办.*（\d{4}年\d{1,2}月\d{1,2}日）/s, doneText);
+  assert.doesNotMatch(doneText, /F_[A-Z]|REF_|\d{4}-\d{2}-\d{2}/, 'no codes, no ISO dates');
+  await shot(desk, '09-done-list');
+  await noAxe(desk, 'done list');
+
+  // ── the statistics page shows the counts (findings by code, referrals by target), 1280 and 360 px ──
+  const want = (await api('/api/v1/statistics', { method: 'GET', token: bearer })).json;
+  assert.equal(want.total.findings.by_code.F_UNSAFE_PRACTICE, 1, JSON.stringify(want.total.findings));
+  assert.equal(want.total.findings.by_code.F_WASTE_VIOLATION, 1);
+  const targets = Object.entries(want.total.referrals.by_target);
+  assert.deepEqual(targets.map(([, n]) => n), [1], JSON.stringify(want.total.referrals));
+  for (const w of [1280, 360]) {
+    await desk.setViewportSize({ width: w, height: w < 500 ? 740 : 900 });
+    await desk.locator('nav a').filter({ hasText: '统计分析' }).click();
+    await heading(desk).filter({ hasText: '统计分析' }).waitFor();
+    await desk.locator('#st-0-codes tbody tr').first().waitFor();
+    const codes = await desk.locator('#st-0-codes tbody tr').allInnerTexts();
+    assert.equal(codes.length, 2, codes.join(' | '));
+    assert.ok(codes.every((r) => /\b1\s*$/.test(r) && !/F_[A-Z]/.test(r)), codes.join(' | '));
+    const refs = await desk.locator('#st-0-targets tbody tr').allInnerTexts();
+    assert.equal(refs.length, 1, refs.join(' | '));
+    assert.match(refs[0], /1\s*$/);
+    assert.doesNotMatch(refs[0], /REF_/);
+    await desk.screenshot({ path: join(SHOTS, `inspect-10-statistics-${w}.png`), fullPage: true });
+    await noAxe(desk, `statistics at ${w}`);
+    if (w === 1280) await desk.locator('nav a').filter({ hasText: '巡查检查' }).click();
+  }
+  assert.deepEqual(desk.__errors, []);
 });

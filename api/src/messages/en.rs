@@ -230,6 +230,23 @@ fn text(k: Key) -> &'static str {
         Key::NotifyRectificationAnswered => "a rectification awaits your decision",
         Key::NotifySiteRecord => "the contractor added a site record",
         Key::NotifyFeedback => "a district department gave feedback",
+        Key::NotifyInspectionDue => "an inspection is due today",
+        Key::NotifyInspectionOverdue => "an inspection is overdue",
+        Key::NotifyReferralDue => "a referral is due today",
+        Key::NotifyRectificationOverdue => "a rectification is overdue",
+        Key::NotifyInspectionDueLine => {
+            "The {inspection} is due today ({date}; {article}). Open the registration from the console's inspection queue, inspect the site and record it."
+        }
+        Key::NotifyInspectionOverdueLine => {
+            "The {inspection} was due by {date} and is not recorded: it is overdue ({article}). Overdue inspections head the console's inspection queue."
+        }
+        Key::NotifyReferralDueLine => {
+            "Finding: {finding}. By Art. 30 it must be referred on {date} (Art. 36) and is not yet; a referral made after that day is flagged late."
+        }
+        Key::NotifyReferralSuggested => "Suggested referral: {target}",
+        Key::NotifyRectificationOverdueLine => {
+            "Finding: {finding}. Its rectification was due by {date} and has not been answered (Art. 34). Follow it up; a refusal to rectify is referred (Art. 36)."
+        }
         Key::NotifyOfficerFindingLine => {
             "Finding: {finding}. Open the registration in the console."
         }

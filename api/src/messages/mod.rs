@@ -222,6 +222,20 @@ keys! {
     NotifyRectificationAnswered,
     NotifySiteRecord,
     NotifyFeedback,
+    NotifyInspectionDue,
+    NotifyInspectionOverdue,
+    NotifyReferralDue,
+    NotifyRectificationOverdue,
+    /// `{inspection}`, `{date}`, `{article}`.
+    NotifyInspectionDueLine,
+    /// `{inspection}`, `{date}`, `{article}`.
+    NotifyInspectionOverdueLine,
+    /// `{finding}`, `{date}`.
+    NotifyReferralDueLine,
+    /// `{target}`.
+    NotifyReferralSuggested,
+    /// `{finding}`, `{date}`.
+    NotifyRectificationOverdueLine,
     /// `{finding}`.
     NotifyOfficerFindingLine,
     /// `{finding}`, `{date}`.

@@ -189,6 +189,23 @@ fn text(k: Key) -> &'static str {
         Key::NotifyRectificationAnswered => "整改情况待核实",
         Key::NotifySiteRecord => "施工单位上传了现场记录",
         Key::NotifyFeedback => "区行业主管部门提出监督检查反馈",
+        Key::NotifyInspectionDue => "今日应完成现场检查",
+        Key::NotifyInspectionOverdue => "现场检查已逾期",
+        Key::NotifyReferralDue => "今日应移交处理",
+        Key::NotifyRectificationOverdue => "整改已逾期",
+        Key::NotifyInspectionDueLine => {
+            "{inspection}应于今天（{date}）完成（{article}）。请在工作台“检查”队列中打开该登记，到现场检查并记录。"
+        }
+        Key::NotifyInspectionOverdueLine => {
+            "{inspection}应于 {date}前完成，至今未记录，已逾期（{article}）。逾期的检查排在工作台“检查”队列最前。"
+        }
+        Key::NotifyReferralDueLine => {
+            "问题：{finding}。按第三十条须于 {date}当日移交处理（第三十六条），尚未移交；当日未移交的，移交时标记为逾期。"
+        }
+        Key::NotifyReferralSuggested => "建议移交：{target}",
+        Key::NotifyRectificationOverdueLine => {
+            "问题：{finding}。整改期限 {date}已过，尚未整改作答（第三十四条）。请督促整改；拒不整改的，依第三十六条移交处理。"
+        }
         Key::NotifyOfficerFindingLine => "问题：{finding}。请在工作台打开该登记查看。",
         Key::NotifyCancellationDueLine => {
             "您申报的计划完工日期是今天（{date}）。完工后 {days} 个工作日内须在线申报注销，并上传建筑废弃物处置记录（第三十三条）；今天完工的，请于 {due}前办理。请在“查询办理进度”中凭申报编号和查询码办理。尚未完工的，完工后再申报注销。"

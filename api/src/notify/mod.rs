@@ -68,10 +68,21 @@ pub enum Kind {
     SiteRecord,
     /// A district department gave supervisory-check feedback (第三十一条).
     Feedback,
+    // The officers' scheduled events (rules.md §11 "an inspection falling due or overdue, … a same-day
+    // referral due, a rectification overdue"): written ahead, in the change's transaction, and dropped
+    // at delivery when they no longer apply (see [`still_applies`]).
+    /// Reminder: a scheduled inspection is due today (rules.md §9.1, 第三十二条第（一）项, 第三十三条).
+    InspectionDue,
+    /// Reminder: a scheduled inspection was due yesterday and is not done (overdue the day after, §9.1).
+    InspectionOverdue,
+    /// Reminder: a finding must be referred today (第三十条 "于当日", 第三十六条) and is not yet.
+    ReferralDue,
+    /// Reminder: an open finding's `rectify_by` has passed (第三十四条; §9.3).
+    RectificationOverdue,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 21] = [
+    pub const ALL: [Kind; 25] = [
         Kind::Filed,
         Kind::Returned,
         Kind::Registered,
@@ -93,6 +104,10 @@ impl Kind {
         Kind::RectificationAnswered,
         Kind::SiteRecord,
         Kind::Feedback,
+        Kind::InspectionDue,
+        Kind::InspectionOverdue,
+        Kind::ReferralDue,
+        Kind::RectificationOverdue,
     ];
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -117,6 +132,10 @@ impl Kind {
             Kind::RectificationAnswered => "rectification_answered",
             Kind::SiteRecord => "site_record",
             Kind::Feedback => "feedback",
+            Kind::InspectionDue => "inspection_due",
+            Kind::InspectionOverdue => "inspection_overdue",
+            Kind::ReferralDue => "referral_due",
+            Kind::RectificationOverdue => "rectification_overdue",
         }
     }
     /// An event for the street's officers, not for the applicant.
@@ -128,6 +147,10 @@ impl Kind {
                 | Kind::RectificationAnswered
                 | Kind::SiteRecord
                 | Kind::Feedback
+                | Kind::InspectionDue
+                | Kind::InspectionOverdue
+                | Kind::ReferralDue
+                | Kind::RectificationOverdue
         )
     }
     pub fn parse(s: &str) -> Option<Kind> {
@@ -141,6 +164,10 @@ impl Kind {
                 | Kind::ValidUntilReached
                 | Kind::CancellationDue
                 | Kind::RectificationDue
+                | Kind::InspectionDue
+                | Kind::InspectionOverdue
+                | Kind::ReferralDue
+                | Kind::RectificationOverdue
         )
     }
 }
@@ -172,8 +199,23 @@ fn lang_and_end_of(request: &str) -> (&'static str, Option<String>) {
 
 /// 09:00 Asia/Shanghai on `d`, in ms since the epoch: when a reminder for that day goes out.
 pub fn morning_of(d: Date) -> i64 {
+    hour_of(d, 9)
+}
+
+/// `hour`:00 Asia/Shanghai (UTC+8, no daylight saving) on `d`, in ms since the epoch.
+fn hour_of(d: Date, hour: i64) -> i64 {
     let epoch = Date::from_ymd(1970, 1, 1).unwrap_or(d);
-    (i64::from(d.days_since(epoch)) * 86_400 + 3600) * 1000
+    (i64::from(d.days_since(epoch)) * 86_400 + (hour - 8) * 3600) * 1000
+}
+
+/// *Product policy*: a same-day referral (第三十条 "于当日") not yet made is reminded at 15:00
+/// Asia/Shanghai on its day — late enough that a referral made in the morning drops it, early enough
+/// to make it before the day ends (after which it is flagged late, rules.md §9.3).
+pub const REFERRAL_REMINDER_HOUR: i64 = 15;
+
+/// When the officers' reminder of a same-day referral due on `d` goes out.
+pub fn referral_reminder_of(d: Date) -> i64 {
+    hour_of(d, REFERRAL_REMINDER_HOUR)
 }
 
 #[derive(Clone, Copy)]
@@ -391,6 +433,118 @@ pub fn for_officers(
     ))
 }
 
+/// The officers' reminder of an inspection scheduled for a registration of `street` in `status`
+/// (rules.md §11 "an inspection falling due or overdue", §9.1): `inspection_due` at 09:00 on its
+/// `due`, which once sent becomes `inspection_overdue` at 09:00 the day after ([`next_reminder`]) —
+/// each dropped at delivery once the inspection is done ([`still_applies`]). Written with the change
+/// that schedules the inspection; none for an inspection without a due date.
+pub fn inspection_reminder(
+    s: &AppState,
+    street: &str,
+    status: Status,
+    i: &crate::store::InspectionRow,
+) -> Result<Option<OutboxDraft>, ApiError> {
+    let Some(due) = i.due.as_deref().and_then(Date::parse) else {
+        return Ok(None);
+    };
+    let at = s.now();
+    let d = Draft {
+        s,
+        street,
+        lang: Lang::FALLBACK.catalogue().tag,
+        at: &at,
+        now_ms: s.now_ms(),
+    };
+    let payload = json!({ "inspection_id": i.id, "inspection": i.kind, "due": due.to_string() });
+    d.event(Kind::InspectionDue, status, payload, morning_of(due))
+        .map(Some)
+}
+
+/// The officers' reminders of a finding `f` recorded on work of kind `work` (rules.md §11, §9.3):
+/// `rectification_overdue` at 09:00 the day after its `rectify_by` (dropped once answered, closed or
+/// referred) — which, for a finding to be referred the same day once its rectification is overdue
+/// (第三十条第（三）（四）项), becomes `referral_due` at [`REFERRAL_REMINDER_HOUR`] that day; and for a
+/// finding to be referred the day it is found (第三十条第（五）（六）（八）项, an odd job's major hazard),
+/// `referral_due` at that hour of its day (at once when recorded later) — dropped once referred.
+pub fn finding_reminders(
+    s: &AppState,
+    street: &str,
+    status: Status,
+    f: &crate::store::FindingRow,
+    work: anbei_core::model::Kind,
+) -> Result<Vec<OutboxDraft>, ApiError> {
+    use anbei_core::manage::{Finding, ReferralWhen, handling};
+    let Some(code) = Finding::from_code(&f.code) else {
+        return Ok(Vec::new());
+    };
+    let h = handling(code, work);
+    let at = s.now();
+    let d = Draft {
+        s,
+        street,
+        lang: Lang::FALLBACK.catalogue().tag,
+        at: &at,
+        now_ms: s.now_ms(),
+    };
+    let mut out = Vec::new();
+    if let Some(by) = f.rectify_by.as_deref().and_then(Date::parse) {
+        let when_overdue = matches!(
+            h.referral,
+            ReferralWhen::SameDayWhenOverdueOrRefused
+                | ReferralWhen::SameDayWhenOverdueOrMajorHazard
+        );
+        let payload = json!({
+            "finding": f.code, "finding_id": f.id, "rectify_by": by.to_string(),
+            "referral_when_overdue": when_overdue,
+        });
+        out.push(d.event(
+            Kind::RectificationOverdue,
+            status,
+            payload,
+            morning_of(by.add_days(1)),
+        )?);
+    }
+    if h.referral == ReferralWhen::SameDay {
+        if let Some(on) = Date::parse(&f.found_on) {
+            let payload = json!({
+                "finding": f.code, "finding_id": f.id, "referral_due_on": on.to_string(),
+            });
+            out.push(d.event(
+                Kind::ReferralDue,
+                status,
+                payload,
+                referral_reminder_of(on).max(d.now_ms),
+            )?);
+        }
+    }
+    Ok(out)
+}
+
+/// The officers' `rectification_overdue` of a finding whose answer was rejected after its
+/// `rectify_by` had passed (it is overdue again, and its first reminder has gone): due at once.
+pub fn overdue_again(
+    s: &AppState,
+    street: &str,
+    status: Status,
+    f: &crate::store::FindingRow,
+    work: anbei_core::model::Kind,
+) -> Result<Option<OutboxDraft>, ApiError> {
+    let Some(by) = f.rectify_by.as_deref().and_then(Date::parse) else {
+        return Ok(None);
+    };
+    if s.now_ms() < morning_of(by.add_days(1)) {
+        return Ok(None); // its reminder is still ahead, and applies again now the finding is open
+    }
+    let first = finding_reminders(s, street, status, f, work)?;
+    Ok(first
+        .into_iter()
+        .find(|d| d.kind == Kind::RectificationOverdue.as_str())
+        .map(|mut d| {
+            d.deliver_after_ms = s.now_ms();
+            d
+        }))
+}
+
 /// The addresses of the officers of `street` (enabled `officer` accounts of that street that gave one),
 /// without repeats: where the officers' events go.
 pub fn officer_recipients(accounts: &[crate::store::AccountRow], street: &str) -> Vec<String> {
@@ -520,6 +674,23 @@ pub fn recipients(request: &str) -> Vec<String> {
     out
 }
 
+/// The contractor's contact e-mail the filing gives (`contractor.email`, rules.md §11), unless it is
+/// already one of `others` (the applicant's or agent's): none or one address.
+pub fn contractor_recipients(request: &str, others: &[String]) -> Vec<String> {
+    let v: Value = serde_json::from_str(request).unwrap_or(Value::Null);
+    v.pointer("/contractor/email")
+        .and_then(Value::as_str)
+        .filter(|e| !e.is_empty() && !others.iter().any(|x| x.eq_ignore_ascii_case(e)))
+        .map(|e| vec![e.to_owned()])
+        .unwrap_or_default()
+}
+
+/// Whether the event's text carries the applicant's access code (see [`texts::render`]).
+fn carries_access_code(kind: Kind, payload: &Value) -> bool {
+    matches!(kind, Kind::Filed | Kind::Registered)
+        && payload.get("access_code") == Some(&Value::Bool(true))
+}
+
 /// A registration's reminders in the order they go out: by day, and on the same day the window's,
 /// then the planned completion's, then the last day's. The planned completion's is there only when the
 /// event that started the chain gave it (`planned_end` between that day and `valid_until`); rows
@@ -571,6 +742,32 @@ fn next_reminder(
             }
             (Kind::RectificationDue, by)
         }
+        // The officers': an inspection due today, then overdue the next morning (§9.1).
+        Kind::InspectionDue => {
+            let due = payload
+                .get("due")
+                .and_then(Value::as_str)
+                .and_then(Date::parse)?;
+            return Some(crate::store::OutboxNext {
+                id: new_id().ok()?,
+                kind: Kind::InspectionOverdue.as_str().to_owned(),
+                deliver_after_ms: morning_of(due.add_days(1)),
+            });
+        }
+        // A rectification overdue that makes its referral due the same day (第三十条第（三）（四）项).
+        Kind::RectificationOverdue
+            if payload.get("referral_when_overdue") == Some(&Value::Bool(true)) =>
+        {
+            let by = payload
+                .get("rectify_by")
+                .and_then(Value::as_str)
+                .and_then(Date::parse)?;
+            return Some(crate::store::OutboxNext {
+                id: new_id().ok()?,
+                kind: Kind::ReferralDue.as_str().to_owned(),
+                deliver_after_ms: referral_reminder_of(by.add_days(1)),
+            });
+        }
         _ => return None,
     };
     Some(crate::store::OutboxNext {
@@ -591,6 +788,48 @@ async fn still_applies(
     rec: &FilingRecord,
     payload: &mut Value,
 ) -> Result<bool, String> {
+    match kind {
+        Kind::InspectionDue | Kind::InspectionOverdue => {
+            let id = payload.get("inspection_id").and_then(Value::as_str);
+            let due = payload.get("due").and_then(Value::as_str);
+            let m = s
+                .store
+                .manage_of(&rec.filing_no)
+                .await
+                .map_err(|e| format!("store: {e}"))?;
+            return Ok(m.inspections.iter().any(|i| {
+                Some(i.id.as_str()) == id && i.status == "due" && i.due.as_deref() == due
+            }));
+        }
+        Kind::RectificationOverdue | Kind::ReferralDue => {
+            let Some(id) = payload.get("finding_id").and_then(Value::as_str) else {
+                return Ok(false);
+            };
+            let f = s
+                .store
+                .get_finding(id)
+                .await
+                .map_err(|e| format!("store: {e}"))?
+                .filter(|f| f.filing_no.as_deref() == Some(rec.filing_no.as_str()));
+            let Some(f) = f else { return Ok(false) };
+            let by = payload.get("rectify_by").and_then(Value::as_str);
+            // A referral due the day the finding was found: until it is referred (or closed). One
+            // due when the rectification is overdue, and an overdue rectification: while the
+            // finding is still open (not answered, closed or referred) with the same `rectify_by`.
+            let applies = if kind == Kind::ReferralDue && payload.get("referral_due_on").is_some() {
+                matches!(f.status.as_str(), "open" | "rectified")
+            } else {
+                f.status == "open" && f.rectify_by.as_deref() == by
+            };
+            if applies {
+                if let Value::Object(m) = payload {
+                    m.insert("note".into(), Value::String(f.note));
+                }
+            }
+            return Ok(applies);
+        }
+        _ => {}
+    }
     if kind == Kind::RectificationDue {
         let Some(id) = payload.get("finding_id").and_then(Value::as_str) else {
             return Ok(false);
@@ -672,23 +911,47 @@ async fn attempt(s: &AppState, senders: &Senders, row: &OutboxRow) -> OutboxOutc
         };
     }
     if out.email_state == "pending" {
-        let to = match &senders.smtp {
-            Some(_) if kind.for_officers() => match s.store.list_accounts().await {
-                Ok(a) => officer_recipients(&a, &row.street),
-                Err(e) => return failed_attempt(out, format!("store: {e}"), s.now_ms()),
-            },
-            Some(_) => recipients(&rec.request),
-            None => Vec::new(),
-        };
-        out.email_state = match &senders.smtp {
-            Some(m) if !to.is_empty() => match m.send(&row.id, &to, &msg).await {
-                Ok(()) => "sent".into(),
-                Err(e) => {
-                    tracing::warn!(event_id = %row.id, channel = "email", attempt = row.attempts, error = %e, "notification not delivered");
-                    errors.push(format!("email: {e}"));
-                    "pending".into()
+        // Who gets the e-mail: the street's officers for their events; else the addresses the filing
+        // gives — the applicant's and agent's and, de-duplicated, the contractor's contact (rules.md §11
+        // "and the contractor's contact where named"). The applicant's access code is the applicant's
+        // alone: an event that carries it goes to the contractor as a mail of its own without it.
+        let mut mails: Vec<(String, Vec<String>, texts::Rendered)> = Vec::new();
+        if senders.smtp.is_some() {
+            if kind.for_officers() {
+                match s.store.list_accounts().await {
+                    Ok(a) => mails.push((row.id.clone(), officer_recipients(&a, &row.street), msg)),
+                    Err(e) => return failed_attempt(out, format!("store: {e}"), s.now_ms()),
                 }
-            },
+            } else {
+                let mut to = recipients(&rec.request);
+                let contractor = contractor_recipients(&rec.request, &to);
+                if carries_access_code(kind, &payload) && !contractor.is_empty() {
+                    let mut p = payload.clone();
+                    if let Value::Object(m) = &mut p {
+                        m.remove("access_code");
+                    }
+                    let without = texts::render(s, kind, row, &rec, &p);
+                    mails.push((format!("{}.contractor", row.id), contractor, without));
+                } else {
+                    to.extend(contractor);
+                }
+                mails.insert(0, (row.id.clone(), to, msg));
+            }
+        }
+        mails.retain(|(_, to, _)| !to.is_empty());
+        out.email_state = match &senders.smtp {
+            Some(m) if !mails.is_empty() => {
+                let mut state = "sent";
+                for (id, to, msg) in &mails {
+                    if let Err(e) = m.send(id, to, msg).await {
+                        tracing::warn!(event_id = %row.id, channel = "email", attempt = row.attempts, error = %e, "notification not delivered");
+                        errors.push(format!("email: {e}"));
+                        state = "pending";
+                        break;
+                    }
+                }
+                state.into()
+            }
             _ => "none".into(),
         };
     }
@@ -864,6 +1127,61 @@ mod tests {
         );
         assert!(chain(Kind::Finding, &json!({ "rectify_by": "2026-11-23" }), at).is_empty());
         assert!(chain(Kind::Finding, &json!({}), at).is_empty());
+    }
+
+    /// The officers' reminders (rules.md §11): an inspection due at 09:00 on its day, then overdue
+    /// the morning after, then nothing; a rectification overdue goes on to its same-day referral at
+    /// 15:00 only for a finding referred once overdue (第三十条第（三）（四）项); a referral due ends.
+    #[test]
+    fn the_officers_reminders_follow_each_other() {
+        let at = "2026-11-23T10:00:00.000+08:00";
+        assert_eq!(
+            chain(Kind::InspectionDue, &json!({ "due": "2026-11-26" }), at),
+            [(
+                "inspection_overdue",
+                "2026-11-27T09:00:00.000+08:00".to_owned()
+            )]
+        );
+        assert!(chain(Kind::InspectionOverdue, &json!({ "due": "2026-11-26" }), at).is_empty());
+        let overdue =
+            |when: bool| json!({ "rectify_by": "2026-11-26", "referral_when_overdue": when });
+        assert_eq!(
+            chain(Kind::RectificationOverdue, &overdue(true), at),
+            [("referral_due", "2026-11-27T15:00:00.000+08:00".to_owned())]
+        );
+        assert!(chain(Kind::RectificationOverdue, &overdue(false), at).is_empty());
+        assert!(
+            chain(
+                Kind::ReferralDue,
+                &json!({ "referral_due_on": "2026-11-23" }),
+                at
+            )
+            .is_empty()
+        );
+        for k in [
+            Kind::InspectionDue,
+            Kind::InspectionOverdue,
+            Kind::ReferralDue,
+            Kind::RectificationOverdue,
+        ] {
+            assert!(k.for_officers() && k.is_reminder(), "{k:?}");
+        }
+    }
+
+    #[test]
+    fn the_contractors_contact_joins_once() {
+        let r = r#"{"applicant":{"email":"a@example.com"},"contractor":{"email":"c@example.com"}}"#;
+        let to = recipients(r);
+        assert_eq!(to, vec!["a@example.com".to_owned()]);
+        assert_eq!(
+            contractor_recipients(r, &to),
+            vec!["c@example.com".to_owned()]
+        );
+        let same =
+            r#"{"applicant":{"email":"a@example.com"},"contractor":{"email":"A@Example.com"}}"#;
+        assert!(contractor_recipients(same, &recipients(same)).is_empty());
+        assert!(contractor_recipients(r#"{"contractor":{"email":""}}"#, &[]).is_empty());
+        assert!(contractor_recipients(r#"{"contractor":{}}"#, &[]).is_empty());
     }
 
     #[test]

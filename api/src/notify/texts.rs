@@ -41,6 +41,10 @@ fn event_key(k: Kind) -> Key {
         Kind::RectificationAnswered => Key::NotifyRectificationAnswered,
         Kind::SiteRecord => Key::NotifySiteRecord,
         Kind::Feedback => Key::NotifyFeedback,
+        Kind::InspectionDue => Key::NotifyInspectionDue,
+        Kind::InspectionOverdue => Key::NotifyInspectionOverdue,
+        Kind::ReferralDue => Key::NotifyReferralDue,
+        Kind::RectificationOverdue => Key::NotifyRectificationOverdue,
     }
 }
 
@@ -298,6 +302,78 @@ pub fn render(
                 let title = crate::inspections::code_title(s, code, l);
                 lines.push(l.fill(Key::NotifyOfficerFindingLine, &[("finding", &title)]));
                 put("finding", Value::String(code.to_owned()));
+            }
+            if let Some(id) = text_of(payload, "finding_id") {
+                put("finding_id", Value::String(id.to_owned()));
+            }
+        }
+        Kind::InspectionDue | Kind::InspectionOverdue => {
+            let code = text_of(payload, "inspection").unwrap_or_default();
+            let due = text_of(payload, "due").unwrap_or_default();
+            // The two kinds that are scheduled with a due date (rules.md §9.1).
+            let article = match (code, l) {
+                ("INSPECTION_HIGH_RISK", Lang::ZhCn) => "第三十二条第（一）项",
+                ("INSPECTION_HIGH_RISK", Lang::En) => "Art. 32 (1)",
+                (_, Lang::ZhCn) => "第三十三条",
+                (_, Lang::En) => "Art. 33",
+            };
+            let key = if kind == Kind::InspectionDue {
+                Key::NotifyInspectionDueLine
+            } else {
+                Key::NotifyInspectionOverdueLine
+            };
+            let title = crate::inspections::code_title(s, code, l);
+            lines.push(l.fill(
+                key,
+                &[
+                    ("inspection", &title),
+                    ("date", &date(l, due)),
+                    ("article", &article),
+                ],
+            ));
+            put("inspection", Value::String(code.to_owned()));
+            put("due", Value::String(due.to_owned()));
+            if let Some(id) = text_of(payload, "inspection_id") {
+                put("inspection_id", Value::String(id.to_owned()));
+            }
+        }
+        Kind::RectificationOverdue | Kind::ReferralDue => {
+            let code = text_of(payload, "finding").unwrap_or_default();
+            let title = crate::inspections::code_title(s, code, l);
+            let by = text_of(payload, "rectify_by").unwrap_or_default();
+            if kind == Kind::RectificationOverdue {
+                lines.push(l.fill(
+                    Key::NotifyRectificationOverdueLine,
+                    &[("finding", &title), ("date", &date(l, by))],
+                ));
+            } else {
+                // The day it falls due: the finding's own, or the day after `rectify_by`.
+                let on = text_of(payload, "referral_due_on")
+                    .map(str::to_owned)
+                    .or_else(|| anbei_core::Date::parse(by).map(|d| d.add_days(1).to_string()))
+                    .unwrap_or_default();
+                lines.push(l.fill(
+                    Key::NotifyReferralDueLine,
+                    &[("finding", &title), ("date", &date(l, &on))],
+                ));
+                let suggested = anbei_core::manage::Finding::from_code(code).and_then(|f| {
+                    crate::inspections::facts_of(s, rec)
+                        .ok()
+                        .map(|(_, r)| s.engine.referral_target(f, &r).code.as_str().to_owned())
+                });
+                if let Some(t) = suggested {
+                    let name = crate::inspections::code_title(s, &t, l);
+                    lines.push(l.fill(Key::NotifyReferralSuggested, &[("target", &name)]));
+                    put("suggested_target", Value::String(t));
+                }
+                put("referral_due_on", Value::String(on));
+            }
+            if let Some(n) = text_of(payload, "note") {
+                lines.push(l.fill(Key::NotifyFindingNote, &[("note", &n)]));
+            }
+            put("finding", Value::String(code.to_owned()));
+            if !by.is_empty() {
+                put("rectify_by", Value::String(by.to_owned()));
             }
             if let Some(id) = text_of(payload, "finding_id") {
                 put("finding_id", Value::String(id.to_owned()));

@@ -152,7 +152,20 @@ pub async fn list(
             limit,
         })
         .await?;
-    let mut items: Vec<InspectionEntry> = rows.iter().map(|i| ins::entry(i, today)).collect();
+    // Each record's findings and their referrals (two reads for the page, by inspection).
+    let done: Vec<String> = rows
+        .iter()
+        .filter(|i| i.status == "done")
+        .map(|i| i.id.clone())
+        .collect();
+    let (findings, referrals) = s.store.inspection_findings(done).await?;
+    let mut items: Vec<InspectionEntry> = rows
+        .iter()
+        .map(|i| InspectionEntry {
+            findings: ins::record_findings(&s, &i.id, &findings, &referrals),
+            ..ins::entry(i, today)
+        })
+        .collect();
     items.extend(watches);
     // By due date, earliest first, those without one last (as the store orders them).
     items.sort_by(|a, b| match (&a.due, &b.due) {
@@ -451,7 +464,10 @@ pub async fn record_unregistered(
     Ok((
         StatusCode::CREATED,
         Json(UnregisteredRecorded {
-            inspection: ins::entry(&row, today),
+            inspection: InspectionEntry {
+                findings: ins::record_findings(&s, &row.id, &m.findings, &m.referrals),
+                ..ins::entry(&row, today)
+            },
             findings: findings
                 .iter()
                 .map(|f| ins::finding_view(&s, f, &m, WorkKind::Engineering, true, None))
@@ -852,6 +868,10 @@ pub async fn record(
                 json!({ "finding": f.code, "finding_id": f.id }),
             )?);
         }
+        // The officers' reminders: rectification overdue, same-day referral due (rules.md §11).
+        for d in notify::finding_reminders(&s, &rec.street, rec.status, f, work)? {
+            outbox.push((rec.filing_no.clone(), d));
+        }
         if let Some(by) = &f.rectify_by {
             outbox.push(notify::for_manage(
                 &s,
@@ -892,13 +912,11 @@ pub async fn record(
                     .inspection_due(InspectionKind::Completion, day, false)
                     .map(|c| c.date)
             });
-        ops.push(ManageOp::AddInspection(ins::scheduled(
-            &rec,
-            &rec.columns,
-            InspectionKind::Completion,
-            due,
-            &now,
-        )?));
+        let again = ins::scheduled(&rec, &rec.columns, InspectionKind::Completion, due, &now)?;
+        if let Some(d) = notify::inspection_reminder(&s, &rec.street, rec.status, &again)? {
+            outbox.push((rec.filing_no.clone(), d));
+        }
+        ops.push(ManageOp::AddInspection(again));
     }
     if closes {
         let mut u = crate::routes::registrations::staff_step(
@@ -996,7 +1014,7 @@ pub async fn escalate(
         .map(|c| c.date);
     let row = ins::scheduled(&rec, &rec.columns, InspectionKind::HighRisk, due, &now)?;
     let id = row.id.clone();
-    ops.push(ManageOp::AddInspection(row));
+    ops.push(ManageOp::AddInspection(row.clone()));
     let due = due.map(|d| d.to_string());
     let audit = vec![o.audit(
         &s,
@@ -1005,12 +1023,15 @@ pub async fn escalate(
         "ok",
         Some(id.clone()),
     )];
-    let outbox = vec![notify::for_manage(
+    let mut outbox = vec![notify::for_manage(
         &s,
         &rec,
         Event::Escalated,
         json!({ "due": due }),
     )?];
+    if let Some(d) = notify::inspection_reminder(&s, &rec.street, rec.status, &row)? {
+        outbox.push((rec.filing_no.clone(), d));
+    }
     s.store.manage_write(ops, audit, outbox).await?;
     s.outbox_wake.notify_one();
     Ok(Json(Escalated {
@@ -1191,12 +1212,22 @@ pub async fn decide(
         "ok",
         Some(f.id.clone()),
     )];
-    let outbox = vec![notify::for_manage(
+    let mut outbox = vec![notify::for_manage(
         &s,
         &rec,
         event,
         json!({ "finding_id": f.id, "reason": reason }),
     )?];
+    // Rejected after its `rectify_by`: overdue again, and its officers' reminder has gone (§11).
+    if !b.accept {
+        let work = ins::facts_of(&s, &rec)?
+            .1
+            .kind
+            .unwrap_or(WorkKind::Engineering);
+        if let Some(d) = notify::overdue_again(&s, &rec.street, rec.status, &f, work)? {
+            outbox.push((rec.filing_no.clone(), d));
+        }
+    }
     s.store.manage_write(ops, audit, outbox).await?;
     s.outbox_wake.notify_one();
     Ok(Json(view_of(&s, &rec, &f.id, true).await?))

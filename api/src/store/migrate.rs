@@ -45,6 +45,12 @@ const ACCOUNT_EMAIL: Migration = (
     include_str!("../../migrations/0010_account_email.sql"),
 );
 
+const FINDING_LOOKUPS: Migration = (
+    11,
+    "finding_lookups",
+    include_str!("../../migrations/0011_finding_lookups.sql"),
+);
+
 const RECEIPT_BINDING: Migration = (
     12,
     "receipt_binding",
@@ -69,6 +75,7 @@ pub const SQLITE: &[Migration] = &[
     KEYRING,
     SITE_RECORDS,
     ACCOUNT_EMAIL,
+    FINDING_LOOKUPS,
     RECEIPT_BINDING,
 ];
 
@@ -95,6 +102,7 @@ pub const POSTGRES: &[Migration] = &[
     KEYRING,
     SITE_RECORDS,
     ACCOUNT_EMAIL,
+    FINDING_LOOKUPS,
     RECEIPT_BINDING,
     (
         13,

@@ -681,6 +681,10 @@ pub trait Store: Send + Sync {
     fn get_finding(&self, id: &str) -> Fut<'_, Option<FindingRow>>;
     /// Inspections an account covers, by due date.
     fn inspection_list(&self, f: InspectionFilter) -> Fut<'_, Vec<InspectionRow>>;
+    /// The findings of the inspections `ids` (≤ 500) and their referrals: what the inspections list
+    /// shows of each record.
+    fn inspection_findings(&self, ids: Vec<String>)
+    -> Fut<'_, (Vec<FindingRow>, Vec<ReferralRow>)>;
     /// The statistics' grouped counts for one period and coverage (`sql/stats.rs`).
     fn statistics(&self, f: stats::StatsFilter) -> Fut<'_, stats::StatsRows>;
 

@@ -827,4 +827,29 @@ impl Store for PgStore {
             rows.iter().map(InspectionRow::decode).collect()
         })
     }
+
+    fn inspection_findings(
+        &self,
+        ids: Vec<String>,
+    ) -> Fut<'_, (Vec<FindingRow>, Vec<ReferralRow>)> {
+        Box::pin(async move {
+            if ids.is_empty() {
+                return Ok((Vec::new(), Vec::new()));
+            }
+            let mut c = self.pool.acquire().await.map_err(db)?;
+            let (text, args) = msql::findings_of_inspections(&ids);
+            let rows = bind(&text, args).fetch_all(&mut *c).await.map_err(db)?;
+            let findings = rows
+                .iter()
+                .map(FindingRow::decode)
+                .collect::<Result<Vec<_>, _>>()?;
+            let (text, args) = msql::referrals_of_inspections(&ids);
+            let rows = bind(&text, args).fetch_all(&mut *c).await.map_err(db)?;
+            let referrals = rows
+                .iter()
+                .map(ReferralRow::decode)
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok((findings, referrals))
+        })
+    }
 }

@@ -696,4 +696,19 @@ impl Store for SqliteStore {
             fetch_all_dyn(c, &text, &args)
         })
     }
+
+    fn inspection_findings(
+        &self,
+        ids: Vec<String>,
+    ) -> Fut<'_, (Vec<FindingRow>, Vec<ReferralRow>)> {
+        self.read_now(move |c| {
+            if ids.is_empty() {
+                return Ok((Vec::new(), Vec::new()));
+            }
+            let (text, args) = msql::findings_of_inspections(&ids);
+            let findings = fetch_all_dyn(c, &text, &args)?;
+            let (text, args) = msql::referrals_of_inspections(&ids);
+            Ok((findings, fetch_all_dyn(c, &text, &args)?))
+        })
+    }
 }

@@ -26,7 +26,7 @@ catalogue! {
     ur_none, ur_col_when, ur_col_address, ur_col_community, ur_choose, ur_refer_officer,
     ref_department, ref_department_hint, ref_department_suggested, ref_department_usual,
     ref_department_other, revoke_go, revoke_hint, overdue_box_intro, overdue_all,
-    escalated_why, escalated_pending_why,
+    escalated_why, escalated_pending_why, rf_col, rf_none, rf_referred,
 }
 
 pub static ZH: Mg = Mg {
@@ -68,6 +68,9 @@ pub static ZH: Mg = Mg {
     overdue_box_intro: "以下检查已过应检查日期，请优先安排。",
     overdue_all: "查看全部逾期检查",
     escalated_why: "{date}发现“重大事故隐患”（第三十条第（七）项），经街道确认，该工程提级参照高风险小型工程管理：适用高风险检查项目和现场安全管理义务，高风险现场检查应在提级后3个工作日内完成（本系统规则），申请人已获告知。",
+    rf_col: "发现的问题",
+    rf_none: "未发现问题",
+    rf_referred: "已转办{target}（{date}）",
     escalated_pending_why: "“重大事故隐患”（第三十条第（七）项）须街道工作人员确认后提级参照高风险小型工程管理；确认后适用高风险检查项目，并应在3个工作日内完成高风险现场检查。",
 };
 
@@ -110,6 +113,9 @@ pub static EN: Mg = Mg {
     overdue_box_intro: "These inspections are past their due date; arrange them first.",
     overdue_all: "All overdue inspections",
     escalated_why: "A major hazard was found on {date} (Article 30 (7)); the street office confirmed it, so this work is under high-risk management: the high-risk checklist items and site duties apply, the high-risk site inspection is due within 3 working days of the escalation (product policy), and the applicant has been told.",
+    rf_col: "Findings",
+    rf_none: "No findings",
+    rf_referred: "Referred to {target} ({date})",
     escalated_pending_why: "A major hazard (Article 30 (7)) escalates the work to high-risk management once the street office confirms it; the high-risk checklist items then apply and the high-risk site inspection is due within 3 working days.",
 };
 
@@ -131,7 +137,14 @@ mod tests {
         assert_eq!(zh.len(), en.len());
         for ((k, z), (_, e)) in zh.iter().zip(en.iter()) {
             assert!(!z.trim().is_empty() && !e.trim().is_empty(), "{k}");
-            for ph in ["{date}", "{n}", "{address}", "{department}", "{ground}"] {
+            for ph in [
+                "{date}",
+                "{n}",
+                "{address}",
+                "{department}",
+                "{ground}",
+                "{target}",
+            ] {
                 assert_eq!(z.contains(ph), e.contains(ph), "{k} {ph}");
             }
         }

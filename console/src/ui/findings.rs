@@ -43,7 +43,7 @@ const TARGETS: [&str; 4] = [
 ];
 
 /// A finding's state in words.
-fn state_words(x: &Ins, st: FindingState) -> &'static str {
+pub(crate) fn state_words(x: &Ins, st: FindingState) -> &'static str {
     match st {
         FindingState::Open => x.st_open,
         FindingState::Overdue => x.st_overdue,

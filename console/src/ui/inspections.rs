@@ -48,6 +48,44 @@ pub fn due_cell(x: &Ins, c: &crate::i18n::Catalogue, lang: Lang, due: &str, over
     }
 }
 
+/// A record's findings as the inspections list gives them (`findings`): each in words with its state
+/// and, once referred, where to and when ("referred late" marked).
+pub fn findings_cell(lang: Lang, i: &Json) -> Html {
+    let (x, m) = (ins(lang), crate::i18n::manage::mg(lang));
+    let words = |t: Option<&Json>, code: &str| {
+        t.map_or_else(
+            || code.to_string(),
+            |t| lang.pick(t.str_at("zh"), t.str_at("en")).to_string(),
+        )
+    };
+    let list = match i.get("findings") {
+        Some(Json::Arr(a)) if !a.is_empty() => a,
+        _ => return html! { { m.rf_none } },
+    };
+    html! {
+        <ul class="cn-list">
+            { for list.iter().map(|f| {
+                let refs = match f.get("referrals") { Some(Json::Arr(a)) => a.clone(), _ => Vec::new() };
+                html! {
+                    <li>{ words(f.get("title"), f.str_at("code")) }{ " · " }
+                        { super::findings::state_words(x, crate::inspect::finding_state(f)) }
+                        { for refs.iter().map(|r| {
+                            let mut to = words(r.get("title"), r.str_at("target"));
+                            if let Some(d) = r.get("department_name") {
+                                to = format!("{to}{}{}", lang.pick("·", " · "), words(Some(d), ""));
+                            }
+                            let late = r.get("late").and_then(Json::as_bool) == Some(true);
+                            html! { <><br /><span class="cn-small">
+                                { fill(m.rf_referred, &[("target", &to), ("date", &day_words(lang, r.str_at("referred_on")))]) }
+                                if late { { " · " }{ x.ref_late } }</span></> }
+                        }) }
+                    </li>
+                }
+            }) }
+        </ul>
+    }
+}
+
 #[derive(Clone, Copy, PartialEq)]
 enum Tab {
     Due,
@@ -130,6 +168,7 @@ pub fn inspections(p: &Props) -> Html {
         })
         .collect::<Html>();
     let is_done = *tab == Tab::Done;
+    let rf = crate::i18n::manage::mg(lang);
     let rows = list.as_ref().map(|items| {
         items
             .iter()
@@ -156,6 +195,7 @@ pub fn inspections(p: &Props) -> Html {
                         <td class="cn-nowrap" data-label={x.col_work}>{ work }
                             if !i.str_at("community").is_empty() { <br /><span class="cn-small">{ i.str_at("community").to_string() }</span> }</td>
                         <td data-label={if is_done { x.col_done } else { x.col_due }}>{ when }</td>
+                        if is_done { <td class="cn-wide" data-label={rf.rf_col}>{ findings_cell(lang, i) }</td> }
                         <td>{ for act }</td>
                     </tr>
                 }
@@ -185,8 +225,11 @@ pub fn inspections(p: &Props) -> Html {
             }
             if let Some(rows) = rows {
                 if n.unwrap_or(0) > 0 {
-                    { table("cn-inspections", x.caption,
-                        &[x.col_kind, x.col_work, if is_done { x.col_done } else { x.col_due }, x.col_next], rows) }
+                    if is_done {
+                        { table("cn-inspections", x.caption, &[x.col_kind, x.col_work, x.col_done, rf.rf_col, x.col_next], rows) }
+                    } else {
+                        { table("cn-inspections", x.caption, &[x.col_kind, x.col_work, x.col_due, x.col_next], rows) }
+                    }
                 }
             }
         </section>

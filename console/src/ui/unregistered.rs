@@ -299,6 +299,7 @@ pub fn unregistered(p: &Props) -> Html {
                         <td class="cn-nowrap" data-label={m.ur_col_when}>{ time_words(lang, i.str_at("inspected_at")) }</td>
                         <td class="cn-wide" data-label={m.ur_col_address}>{ i.str_at("address").to_string() }</td>
                         <td data-label={m.ur_col_community}>{ i.str_at("community").to_string() }</td>
+                        <td class="cn-wide" data-label={m.rf_col}>{ super::inspections::findings_cell(lang, i) }</td>
                     </tr>
                 }
             })
@@ -336,7 +337,7 @@ pub fn unregistered(p: &Props) -> Html {
             if n_recent == Some(0) { <p>{ m.ur_none }</p> }
             if let Some(rows) = rows {
                 if n_recent.unwrap_or(0) > 0 {
-                    { table("cn-ur-list", m.ur_recent, &[m.ur_col_when, m.ur_col_address, m.ur_col_community], rows) }
+                    { table("cn-ur-list", m.ur_recent, &[m.ur_col_when, m.ur_col_address, m.ur_col_community, m.rf_col], rows) }
                 }
             }
             <p><a href={crate::route::Route::Inspections.hash()}>{ x.back_to_list }</a></p>

@@ -177,6 +177,12 @@ pub(crate) async fn store_update(
 ) -> Result<FilingRecord, ApiError> {
     u.outbox = crate::notify::for_update(s, rec, &u)?;
     u.inspections = crate::inspections::for_update(s, rec, &u)?;
+    // The officers' reminders of each inspection it schedules (rules.md §11), in its transaction.
+    for i in &u.inspections {
+        if let Some(d) = crate::notify::inspection_reminder(s, &rec.street, u.status, i)? {
+            u.outbox.push(d);
+        }
+    }
     let notify = !u.outbox.is_empty();
     let issues = matches!(u.receipt, crate::store::ReceiptOp::Issue(_));
     let rec = s.store.update_filing(u).await?;

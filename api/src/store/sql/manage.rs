@@ -162,6 +162,41 @@ query!(referrals_of(filing_no: &'a str) -> 1 = [
     "SELECT ", referral_columns!(), " FROM referrals WHERE filing_no = $1 ORDER BY at, id"
 ] [Arg::Text(filing_no)]);
 
+/// `($1, …, $n)` and the arguments of `ids` (at most the inspections list's 500).
+fn id_list(ids: &[String]) -> (String, Vec<Arg<'_>>) {
+    let marks: Vec<String> = (1..=ids.len()).map(|n| format!("${n}")).collect();
+    (
+        format!("({})", marks.join(", ")),
+        ids.iter().map(|i| Arg::Text(i)).collect(),
+    )
+}
+
+/// The findings of the inspections `ids` (the inspections list's records, issue 14: work found
+/// without registration has no filing to read them by), through `findings_inspection` (0011).
+pub fn findings_of_inspections(ids: &[String]) -> (String, Vec<Arg<'_>>) {
+    let (list, args) = id_list(ids);
+    (
+        format!(
+            "SELECT {} FROM findings WHERE inspection_id IN {list} ORDER BY created_at, id",
+            finding_columns!()
+        ),
+        args,
+    )
+}
+
+/// The referrals of the findings of the inspections `ids`, through `referrals_finding` (0007).
+pub fn referrals_of_inspections(ids: &[String]) -> (String, Vec<Arg<'_>>) {
+    let (list, args) = id_list(ids);
+    (
+        format!(
+            "SELECT {} FROM referrals WHERE finding_id IN \
+             (SELECT id FROM findings WHERE inspection_id IN {list}) ORDER BY at, id",
+            referral_columns!()
+        ),
+        args,
+    )
+}
+
 macro_rules! site_record_columns {
     () => {
         "id, filing_no, kind, at, by_role, by_login, by_name, note, documents"
