@@ -4,8 +4,10 @@
 # expected words on stderr, and a healthy data directory starts.
 #   1. key file is unreadable (a directory in its place: root reads any file, so chmod 000 proves nothing)
 #   2. key file corrupt
-#   3. key file missing while the database already holds filings (a new key would silently invalidate
-#      every receipt issued so far)
+#   3. since the keyring (SECURITY.md): the signing keys live in the database, sealed under the
+#      key-encryption key `keyring.kek`; that file missing while the database holds the sealed keys must stop
+#      the start (a new key would silently invalidate every receipt issued so far), and the old key file
+#      is no longer needed once imported
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 BIN=target/release/anbei
@@ -44,9 +46,9 @@ st, v, _ = crash.request(port, "POST", "/api/v1/registrations", crash.filing_bod
 assert st == 201, (st, v)
 PY
 kill "$SRV"; wait "$SRV" 2>/dev/null; SRV=""
-mv "$WORK/data/receipt-signing.key" "$WORK/key.bak"
-expect_refusal "missing key with filings" "signing key .*receipt-signing.key is missing but the database already holds filings"
-[ ! -e "$WORK/data/receipt-signing.key" ] || { echo "FAIL: a new key was left behind"; fail=1; }
-mv "$WORK/key.bak" "$WORK/data/receipt-signing.key"
+mv "$WORK/data/keyring.kek" "$WORK/kek.bak"
+expect_refusal "missing key-encryption key with a keyring" "keyring in the database is sealed under a key-encryption key, but .*keyring.kek does not exist"
+[ ! -e "$WORK/data/keyring.kek" ] || { echo "FAIL: a new key-encryption key was left behind"; fail=1; }
+mv "$WORK/kek.bak" "$WORK/data/keyring.kek"
 [ $fail -eq 0 ] && echo PASS || echo FAIL
 exit $fail
