@@ -66,6 +66,7 @@ pub fn scheduled(
         inspector_login: None,
         inspector_name: None,
         answers: None,
+        finding_id: None,
     })
 }
 
@@ -201,6 +202,9 @@ pub struct InspectionView {
     #[schema(value_type = Vec<Object>)]
     pub answers: Value,
     pub findings: Vec<FindingView>,
+    /// A scheduled `INSPECTION_FOLLOW_UP`: the finding whose rectification it verifies.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub finding_id: Option<String>,
 }
 
 /// An inspection as the inspections list shows it (no checklist, no personal data).
@@ -216,6 +220,9 @@ pub struct InspectionEntry {
     pub status: String,
     pub overdue: bool,
     pub inspected_at: Option<String>,
+    /// A scheduled `INSPECTION_FOLLOW_UP`: the finding whose rectification it verifies.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub finding_id: Option<String>,
     /// A recorded inspection's findings, each with its state and referrals (empty while due): what
     /// the console's lists of records show without opening each registration — and the only place
     /// the findings of work found without registration are read again.
@@ -276,6 +283,7 @@ pub fn entry(i: &InspectionRow, today: Date) -> InspectionEntry {
         overdue: inspection_overdue(i, today),
         status: i.status.clone(),
         inspected_at: i.inspected_at.clone(),
+        finding_id: i.finding_id.clone(),
         findings: Vec::new(),
     }
 }
@@ -447,6 +455,7 @@ pub fn views(
             checklist,
             answers,
             findings,
+            finding_id: i.finding_id.clone(),
         });
     }
     Ok(out)
@@ -629,6 +638,7 @@ pub async fn property_watches_today(
                     status: "due".into(),
                     overdue: false,
                     inspected_at: None,
+                    finding_id: None,
                     findings: Vec::new(),
                 });
             }

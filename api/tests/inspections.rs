@@ -817,6 +817,7 @@ async fn a_management_change_that_fails_writes_nothing(b: Backend) {
         inspector_login: None,
         inspector_name: None,
         answers: None,
+        finding_id: None,
     };
     let audit = AuditDraft {
         at: "2026-11-23T10:00:00+08:00".into(),

@@ -236,6 +236,14 @@ fn table() -> BTreeMap<(&'static str, &'static str), &'static [Caller]> {
             ),
             STREET_OFFICE,
         ),
+        // Issue 14: the street office schedules a re-inspection of a finding (§9.1, 第三十四条).
+        (
+            (
+                "POST",
+                "/api/v1/registrations/{filing_no}/findings/{id}/follow-up",
+            ),
+            STREET_OFFICE,
+        ),
         (
             ("GET", "/api/v1/registrations/{filing_no}/checklist"),
             STAFF_READERS,

@@ -33,6 +33,9 @@ pub struct Params {
     pub completion_inspection_working_days: u32,
     /// §9.3: the default `rectify_by` is the finding's date + this many working days (*product policy*).
     pub rectify_working_days: u32,
+    /// §9.1: a scheduled re-inspection (`INSPECTION_FOLLOW_UP`) falls due by default this many working
+    /// days after the finding's `rectify_by` (*product policy*, 第三十四条).
+    pub follow_up_working_days: u32,
 }
 
 /// One rule set, resolved and indexed for fast assessment.
@@ -191,6 +194,7 @@ impl Ruleset {
             escalation_inspection_working_days: u("escalation_inspection_working_days")?,
             completion_inspection_working_days: u("completion_inspection_working_days")?,
             rectify_working_days: u("rectify_working_days")?,
+            follow_up_working_days: u("follow_up_working_days")?,
         };
         if params.extension_window_days == 0 {
             return Err(DataError(format!(

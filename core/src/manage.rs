@@ -720,6 +720,9 @@ impl Engine {
     /// - `INSPECTION_COMPLETION`: `from` = the completion declaration (or, for a registration that
     ///   expires undeclared, its expiry: *product policy*), + `completion_inspection_working_days`
     ///   (*product policy*, 第三十三条);
+    /// - `INSPECTION_FOLLOW_UP` scheduled for a finding: `from` = its `rectify_by`, +
+    ///   `follow_up_working_days` (*product policy*, 第三十四条: the rectification verified on site once
+    ///   it is due);
     /// - the others: no due date (`None`).
     ///
     /// The parameters are those of the rule set in force on `from`.
@@ -734,6 +737,7 @@ impl Engine {
             InspectionKind::HighRisk if escalated => p.escalation_inspection_working_days,
             InspectionKind::HighRisk => p.inspection_working_days,
             InspectionKind::Completion => p.completion_inspection_working_days,
+            InspectionKind::FollowUp => p.follow_up_working_days,
             _ => return None,
         };
         Some(self.calendar.add_working_days(from, n))

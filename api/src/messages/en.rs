@@ -206,6 +206,13 @@ fn text(k: Key) -> &'static str {
         Key::SiteRecordNotManaged => {
             "this registration is not under management now: site records cannot be added"
         }
+        Key::FollowUpFindingState => {
+            "a follow-up can be scheduled only for a finding that is open or awaiting verification; this one is closed or referred (Art. 30, 36)"
+        }
+        Key::FollowUpDue => "the follow-up date must be a real date (YYYY-MM-DD), today or later",
+        Key::FollowUpScheduled => {
+            "a follow-up of this finding is already scheduled ({due}): record that one first; one scheduled follow-up per finding at a time"
+        }
         Key::FeedbackViewerOnly => {
             "supervisory-check feedback is given by the district departments (Art. 31)"
         }

@@ -198,6 +198,10 @@ keys! {
     SiteRecordKind,
     SiteRecordEmpty,
     SiteRecordNotManaged,
+    FollowUpFindingState,
+    FollowUpDue,
+    /// `{due}`.
+    FollowUpScheduled,
     FeedbackViewerOnly,
     // Notifications (notify/texts.rs): subject "{event}", then lines.
     /// `{event}`, `{filing_no}`.

@@ -167,6 +167,13 @@ fn text(k: Key) -> &'static str {
         Key::SiteRecordKind => "现场记录类型应为以下之一：{kinds}",
         Key::SiteRecordEmpty => "现场记录须有说明或至少一份材料",
         Key::SiteRecordNotManaged => "该登记当前不在管理期内，不能上传现场记录",
+        Key::FollowUpFindingState => {
+            "只能为待整改或待核实的问题安排复查；该问题已销号或已移交（第三十条、第三十六条）"
+        }
+        Key::FollowUpDue => "复查日期应为不早于今天的有效日期（YYYY-MM-DD）",
+        Key::FollowUpScheduled => {
+            "该问题已安排复查（{due}），请先完成该次复查；每个问题同一时间只安排一次复查"
+        }
         Key::FeedbackViewerOnly => "监督检查反馈由区行业主管部门提出（第三十一条）",
         Key::NotifySubject => "【安备】{event}：{filing_no}",
         Key::NotifyFiled => "登记申报已收到",

@@ -43,6 +43,10 @@ pub fn routes(r: Routes) -> Routes {
             "/api/v1/registrations/{filing_no}/findings/{id}/referral",
             refer,
         )
+        .post(
+            "/api/v1/registrations/{filing_no}/findings/{id}/follow-up",
+            schedule_follow_up,
+        )
 }
 
 /// A free text of 1..=`max` characters in `field`.
@@ -431,6 +435,7 @@ pub async fn record_unregistered(
         inspector_login: Some(o.login.clone()),
         inspector_name: Some(o.name.clone()),
         answers: Some(json!([{ "note": note, "photos": b.photos }]).to_string()),
+        finding_id: None,
     };
     let mut audit = vec![o.audit(
         &s,
@@ -1038,6 +1043,125 @@ pub async fn escalate(
         inspection_id: id,
         due,
     }))
+}
+
+#[derive(Deserialize, Default, utoipa::ToSchema)]
+pub struct FollowUpIn {
+    /// YYYY-MM-DD, not before today. Default: `follow_up_working_days` (1) working day after the
+    /// finding's `rectify_by` (counted from today when that has passed or the finding has none).
+    #[serde(default)]
+    pub due: Option<String>,
+}
+
+/// The street office schedules a re-inspection (`INSPECTION_FOLLOW_UP`, rules.md §9.1; 第三十条,
+/// 第三十四条 "核实…隐患整改情况") of a finding still open or awaiting its decision: a due inspection
+/// linked to the finding (`finding_id`), with its checklist, listed with the other due inspections (the
+/// queue's overdue handling and the officers' `inspection_due` reminder apply). Recording an
+/// `INSPECTION_FOLLOW_UP` completes it. One scheduled follow-up per finding (409 for a second).
+#[utoipa::path(post, path = "/api/v1/registrations/{filing_no}/findings/{id}/follow-up", tag = "inspections",
+    params(("filing_no" = String, Path), ("id" = String, Path)), security(("bearer" = []), ("session" = [])),
+    request_body(content = FollowUpIn),
+    responses((status = 201, body = InspectionView), (status = 403, body = crate::error::Problem),
+              (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem),
+              (status = 422, body = crate::error::Problem)))]
+pub async fn schedule_follow_up(
+    State(s): State<AppState>,
+    StreetOfficer { officer: o, rec }: StreetOfficer,
+    ApiPath((_, id)): ApiPath<(String, String)>,
+    ApiBody(body): ApiBody,
+) -> Result<(StatusCode, Json<InspectionView>), ApiError> {
+    street_office(&o)?;
+    let b: FollowUpIn = if body.iter().all(u8::is_ascii_whitespace) {
+        FollowUpIn::default()
+    } else {
+        parse_json(&body)?
+    };
+    let f = finding_of(&s, &rec.filing_no, &id).await?;
+    if !(rec.status.is_live() || rec.status == Status::CompletionDeclared) {
+        return Err(ApiError::State {
+            msg: Msg::of(Key::InspectNotInForce),
+        });
+    }
+    let today = s.today();
+    let mut problems = Vec::new();
+    if !matches!(f.status.as_str(), "open" | "rectified") {
+        problems.push(FieldProblem::msg(
+            "finding_id",
+            "finding_state",
+            Msg::of(Key::FollowUpFindingState),
+        ));
+    }
+    let due = match b.due.as_deref().filter(|v| !v.trim().is_empty()) {
+        Some(v) => match Date::parse(v) {
+            Some(d) if d >= today => Some(d),
+            _ => {
+                problems.push(FieldProblem::msg("due", "date", Msg::of(Key::FollowUpDue)));
+                None
+            }
+        },
+        None => {
+            let from = f
+                .rectify_by
+                .as_deref()
+                .and_then(Date::parse)
+                .filter(|d| *d >= today)
+                .unwrap_or(today);
+            s.engine
+                .inspection_due(InspectionKind::FollowUp, from, false)
+                .map(|c| c.date)
+        }
+    };
+    if !problems.is_empty() {
+        return Err(ApiError::invalid_request(problems));
+    }
+    let m = s.store.manage_of(&rec.filing_no).await?;
+    let kind = InspectionKind::FollowUp.code().as_str();
+    if let Some(i) = m
+        .inspections
+        .iter()
+        .find(|i| i.status == "due" && i.kind == kind && i.finding_id.as_deref() == Some(&f.id))
+    {
+        return Err(ApiError::State {
+            msg: Msg::with(
+                Key::FollowUpScheduled,
+                &[("due", &i.due.clone().unwrap_or_default())],
+            ),
+        });
+    }
+    let now = s.now();
+    let row = InspectionRow {
+        finding_id: Some(f.id.clone()),
+        ..ins::scheduled(&rec, &rec.columns, InspectionKind::FollowUp, due, &now)?
+    };
+    let ins_id = row.id.clone();
+    let audit = vec![o.audit(
+        &s,
+        "follow_up_scheduled",
+        &rec.filing_no,
+        "ok",
+        Some(format!(
+            "{ins_id} {} {}",
+            f.id,
+            due.map(|d| d.to_string()).unwrap_or_default()
+        )),
+    )];
+    let mut outbox = Vec::new();
+    if let Some(d) = notify::inspection_reminder(&s, &rec.street, rec.status, &row)? {
+        outbox.push((rec.filing_no.clone(), d));
+    }
+    let wake = !outbox.is_empty();
+    s.store
+        .manage_write(vec![ManageOp::AddInspection(row)], audit, outbox)
+        .await?;
+    if wake {
+        s.outbox_wake.notify_one();
+    }
+    let m = s.store.manage_of(&rec.filing_no).await?;
+    let view = ins::views(&s, &rec, &m, true)?
+        .into_iter()
+        .find(|v| v.id == ins_id)
+        .ok_or_else(|| ApiError::internal("scheduled follow-up not read back"))?;
+    Ok((StatusCode::CREATED, Json(view)))
 }
 
 /// The finding `id` of the registration `filing_no` (404 otherwise).

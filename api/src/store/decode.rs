@@ -214,6 +214,7 @@ decode_columns!(InspectionRow {
     inspector_login: maybe_text("inspector_login"),
     inspector_name: maybe_text("inspector_name"),
     answers: maybe_text("answers"),
+    finding_id: maybe_text("finding_id"),
 });
 
 decode_columns!(FindingRow {

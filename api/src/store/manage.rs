@@ -27,6 +27,8 @@ pub struct InspectionRow {
     pub inspector_name: Option<String>,
     /// JSON `[{code, answer, note, photos}]`.
     pub answers: Option<String>,
+    /// A scheduled `INSPECTION_FOLLOW_UP`: the finding whose rectification it verifies (0014).
+    pub finding_id: Option<String>,
 }
 
 /// A finding (§9.3).

@@ -57,6 +57,12 @@ const RECEIPT_BINDING: Migration = (
     include_str!("../../migrations/0012_receipt_binding.sql"),
 );
 
+const FOLLOW_UP: Migration = (
+    14,
+    "follow_up",
+    include_str!("../../migrations/0014_follow_up.sql"),
+);
+
 pub const SQLITE: &[Migration] = &[
     INIT,
     ACCOUNTS,
@@ -77,6 +83,7 @@ pub const SQLITE: &[Migration] = &[
     ACCOUNT_EMAIL,
     FINDING_LOOKUPS,
     RECEIPT_BINDING,
+    FOLLOW_UP,
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -109,6 +116,7 @@ pub const POSTGRES: &[Migration] = &[
         "upload_blobs",
         include_str!("../../migrations/postgres/0013_upload_blobs.sql"),
     ),
+    FOLLOW_UP,
 ];
 
 /// The words of the schema that differ: `(placeholder, PostgreSQL, SQLite)`.

@@ -52,11 +52,12 @@ const PROPERTY_WATCH: KindRule = KindRule {
     due_parameter: None,
 };
 /// 依据：第三十四条 "核实施工单位上传的隐患整改情况"; 第三十条. *Product policy*: an on-site re-inspection is
-/// optional — the article asks only that the rectification be verified.
+/// optional — the article asks only that the rectification be verified; when an officer schedules one for
+/// a finding, it falls due by default `follow_up_working_days` after the finding's `rectify_by`.
 const FOLLOW_UP: KindRule = KindRule {
     kind: InspectionKind::FollowUp,
     article: "第三十条、第三十四条",
-    due_parameter: None,
+    due_parameter: Some("follow_up_working_days"),
 };
 /// 依据：第三十条第（三）项 "发现未办理安全生产信息登记手续的，应督促指导建设单位或者业主按规定办理" — recorded
 /// against the address; no registration, so no generated checklist.

@@ -9,21 +9,21 @@ use crate::store::manage::{
 macro_rules! inspection_columns {
     () => {
         "id, filing_no, street, community, area, departments, address, kind, due, status, created_at, \
-         inspected_at, done_at, inspector_login, inspector_name, answers"
+         inspected_at, done_at, inspector_login, inspector_name, answers, finding_id"
     };
 }
 
 query!(
-    insert_inspection(i: &'a InspectionRow) -> 16 = [
+    insert_inspection(i: &'a InspectionRow) -> 17 = [
         "INSERT INTO inspections (", inspection_columns!(), ") VALUES \
-         ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
+         ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)"
     ] [
         Arg::Text(&i.id), Arg::MaybeText(i.filing_no.as_deref()), Arg::Text(&i.street), Arg::Text(&i.community),
         Arg::Text(&i.area), Arg::Text(&i.departments), Arg::MaybeText(i.address.as_deref()), Arg::Text(&i.kind),
         Arg::MaybeText(i.due.as_deref()), Arg::Text(&i.status), Arg::Text(&i.created_at),
         Arg::MaybeText(i.inspected_at.as_deref()), Arg::MaybeText(i.done_at.as_deref()),
         Arg::MaybeText(i.inspector_login.as_deref()), Arg::MaybeText(i.inspector_name.as_deref()),
-        Arg::MaybeText(i.answers.as_deref()),
+        Arg::MaybeText(i.answers.as_deref()), Arg::MaybeText(i.finding_id.as_deref()),
     ]
 );
 
@@ -236,6 +236,7 @@ pub(super) fn check_all(check: &mut dyn FnMut(&'static Stmt, usize)) {
         inspector_login: None,
         inspector_name: None,
         answers: None,
+        finding_id: None,
     };
     let f = FindingRow {
         id: "f".into(),
