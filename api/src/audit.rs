@@ -11,7 +11,7 @@
 //! `ledger_exported`, `queue_read`, `audit_read`, `access_denied`; inspections (issue 14, each in the
 //! transaction of its change): `inspection_recorded` (detail: inspection id and kind; target: the filing,
 //! or the inspection id for work without registration), `finding_recorded` (one per finding),
-//! `escalation_confirmed`, `rectification_submitted` (the applicant), `rectification_accepted`,
+//! `escalation_confirmed`, `follow_up_scheduled` (detail: inspection, finding, due), `rectification_submitted` (the applicant), `rectification_accepted`,
 //! `rectification_rejected`, `referred` (detail: finding, target, `late`).
 
 use crate::store::{AuditDraft, AuditRow};

@@ -820,7 +820,8 @@ fn provisional_calendar_in_2027() {
 }
 
 /// 依据：第三十条第（七）项 (escalation, product policy: 3 working days), 第三十三条 (completion check, product
-/// policy: 3 working days after the declaration); the other kinds have no due date.
+/// policy: 3 working days after the declaration), 第三十四条 (a scheduled follow-up, product policy: 1
+/// working day after `rectify_by`); the other kinds have no due date.
 #[test]
 fn escalation_completion_and_undated_kinds() {
     // Thu 06-18 → (06-19…06-21 off) Mon 06-22, Tue 06-23, Wed 06-24.
@@ -833,7 +834,17 @@ fn escalation_completion_and_undated_kinds() {
         due(K::Completion, "2026-04-30", false),
         Some(("2026-05-08".into(), false))
     );
-    for k in [K::Patrol, K::PropertyWatch, K::FollowUp, K::Unregistered] {
+    // A follow-up scheduled for a finding (product policy, 第三十四条): 1 working day after its
+    // `rectify_by` — Thu 04-30 → (05-01…05-05 off) Wed 05-06; Fri 05-08 → Sat 05-09 (worked, 调休).
+    assert_eq!(
+        due(K::FollowUp, "2026-04-30", false),
+        Some(("2026-05-06".into(), false))
+    );
+    assert_eq!(
+        due(K::FollowUp, "2026-05-08", false),
+        Some(("2026-05-09".into(), false))
+    );
+    for k in [K::Patrol, K::PropertyWatch, K::Unregistered] {
         assert_eq!(due(k, "2026-05-06", false), None, "{k:?}");
     }
 }

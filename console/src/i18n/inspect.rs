@@ -37,7 +37,8 @@ catalogue! {
     decided_by, accept, reject, reject_reason, reject_submit, done_accepted, done_rejected, refer,
     ref_target, ref_suggested, ref_reason, ref_date, ref_same_day, ref_late, ref_on_time, ref_submit,
     done_referred, referred_to, escalation_pending, escalation_confirmed, management_under,
-    management_referred, queue_overdue,
+    management_referred, queue_overdue, follow_up, follow_up_due, follow_up_hint, follow_up_submit,
+    done_follow_up,
 }
 
 pub static ZH: Ins = Ins {
@@ -151,6 +152,11 @@ pub static ZH: Ins = Ins {
     management_under: "整改中",
     management_referred: "已转办",
     queue_overdue: "逾期未检查：{n}项",
+    follow_up: "安排复查",
+    follow_up_due: "复查日期",
+    follow_up_hint: "默认为整改期限后 1 个工作日；到期未复查的列入逾期检查。",
+    follow_up_submit: "确认安排复查",
+    done_follow_up: "已安排复查，列入待检查。",
 };
 
 pub static EN: Ins = Ins {
@@ -264,6 +270,11 @@ pub static EN: Ins = Ins {
     management_under: "Under rectification",
     management_referred: "Referred",
     queue_overdue: "Inspections overdue: {n}",
+    follow_up: "Schedule a follow-up",
+    follow_up_due: "Follow-up date",
+    follow_up_hint: "Default: 1 working day after the rectification date; not done by then, it is listed as overdue.",
+    follow_up_submit: "Schedule the follow-up",
+    done_follow_up: "Follow-up scheduled: it is in the due inspections.",
 };
 
 /// The strings of a language.

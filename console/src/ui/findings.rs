@@ -6,7 +6,7 @@
 
 use super::ctx::{Ctx, spawn};
 use super::filing::{DocView, document_url, fail_errors};
-use super::form::{error_summary, on_submit, select, setter, textarea};
+use super::form::{Input, error_summary, input, on_submit, select, setter, textarea};
 use super::inspections::{day_words, due_cell, time_words};
 use super::queue::overdue_mark;
 use super::referral::department_select;
@@ -20,7 +20,7 @@ use crate::query::segment;
 use crate::route::Route;
 use anbei_core::manage::{Finding, ReferralWhen, handling, referral_late};
 use anbei_core::model::Kind;
-use anbei_core::{Assessment, Date};
+use anbei_core::{Assessment, Date, InspectionKind};
 use anbei_widget::json::{Json, obj, s};
 use anbei_widget::ui::web as wweb;
 use std::rc::Rc;
@@ -255,6 +255,7 @@ fn finding_view(p: &FindingProps) -> Html {
     let reason = use_state(String::new);
     let target = use_state(String::new);
     let department = use_state(String::new);
+    let due = use_state(String::new);
     let errors = use_state(Vec::<(String, String)>::new);
     let busy = use_state(|| false);
     let done = use_state(String::new);
@@ -327,10 +328,11 @@ fn finding_view(p: &FindingProps) -> Html {
                         on_change.emit(());
                     }
                     Err(fl) => {
-                        let (reason, target, dept) = (
+                        let (reason, target, dept, due) = (
                             format!("{pfx}-reason"),
                             format!("{pfx}-target"),
                             format!("{pfx}-department"),
+                            format!("{pfx}-due"),
                         );
                         let e = fail_errors(
                             &ctx,
@@ -339,6 +341,7 @@ fn finding_view(p: &FindingProps) -> Html {
                                 ("reason", reason.as_str()),
                                 ("target", target.as_str()),
                                 ("department", dept.as_str()),
+                                ("due", due.as_str()),
                             ],
                         );
                         if !e.is_empty() {
@@ -350,14 +353,30 @@ fn finding_view(p: &FindingProps) -> Html {
             });
         })
     };
+    // the server's default follow-up date (§9.1, the same rule-set parameter): from `rectify_by`, or
+    // today once that has passed
+    let default_due = {
+        let from = f
+            .get("rectify_by")
+            .and_then(Json::as_str)
+            .and_then(Date::parse)
+            .filter(|d| *d >= today)
+            .unwrap_or(today);
+        engine
+            .inspection_due(InspectionKind::FollowUp, from, false)
+            .map(|c| c.date.to_string())
+            .unwrap_or_default()
+    };
     let toggle = |what: &'static str| {
-        let (open, errors, reason, target, department) = (
+        let (open, errors, reason, target, department, due) = (
             open.clone(),
             errors.clone(),
             reason.clone(),
             target.clone(),
             department.clone(),
+            due.clone(),
         );
+        let default_due = default_due.clone();
         let suggested = suggested.to_string();
         let first_department = suggested_departments.first().cloned().unwrap_or_default();
         let pfx = pfx.clone();
@@ -372,8 +391,10 @@ fn finding_view(p: &FindingProps) -> Html {
             reason.set(String::new());
             target.set(suggested.clone());
             department.set(first_department.clone());
+            due.set(default_due.clone());
             if next.is_some() {
-                web::focus_soon(&format!("{pfx}-reason"));
+                let field = if what == "follow" { "due" } else { "reason" };
+                web::focus_soon(&format!("{pfx}-{field}"));
             }
         })
     };
@@ -441,10 +462,24 @@ fn finding_view(p: &FindingProps) -> Html {
             post("referral", obj(body), ok)
         })
     };
+    let follow = {
+        let (post, due) = (post.clone(), due.clone());
+        let ok = x.done_follow_up;
+        on_submit(move || {
+            let body = if due.trim().is_empty() {
+                obj(vec![])
+            } else {
+                obj(vec![("due", s(due.trim()))])
+            };
+            post("follow-up", body, ok)
+        })
+    };
     let err_of = |id: &str| errors.iter().find(|(f, _)| f == id).map(|(_, m)| m.clone());
     let can_verify = st == FindingState::Answered && may_verify(&p.role);
     let can_refer =
         may_refer(&p.role) && !matches!(st, FindingState::Accepted | FindingState::Referred);
+    // a re-inspection (INSPECTION_FOLLOW_UP) of a finding still to verify: the street office's
+    let can_follow = can_refer;
     let target_opts: Vec<(String, String)> = TARGETS
         .iter()
         .map(|t| {
@@ -528,7 +563,7 @@ fn finding_view(p: &FindingProps) -> Html {
                     { " · " }if r.get("late").and_then(Json::as_bool) == Some(true) { <strong class="cn-overdue">{ x.ref_late }</strong> } else { { x.ref_on_time } }</p>
             }) }
             <p id={format!("{pfx}-done")} class="cn-done" role="status">{ (*done).clone() }</p>
-            if can_verify || can_refer {
+            if can_verify || can_refer || can_follow {
                 <div class="cn-actions">
                     if can_verify {
                         <button type="button" class="cn-btn cn-primary" onclick={accept} disabled={*busy}>{ x.accept }</button>
@@ -538,6 +573,10 @@ fn finding_view(p: &FindingProps) -> Html {
                     if can_refer {
                         <button type="button" class="cn-btn cn-secondary" aria-expanded={if *open == Some("refer") { "true" } else { "false" }}
                             aria-controls={format!("{pfx}-panel")} onclick={toggle("refer")}>{ x.refer }</button>
+                    }
+                    if can_follow {
+                        <button type="button" class="cn-btn cn-secondary" aria-expanded={if *open == Some("follow") { "true" } else { "false" }}
+                            aria-controls={format!("{pfx}-panel")} onclick={toggle("follow")}>{ x.follow_up }</button>
                     }
                 </div>
             }
@@ -563,6 +602,13 @@ fn finding_view(p: &FindingProps) -> Html {
                                 if late_now { { " " }<strong class="cn-overdue">{ x.ref_late }</strong> }</p>
                         }
                         <button type="submit" class="cn-btn cn-primary" disabled={*busy}>{ x.ref_submit }</button>
+                    </form>
+                }
+                if *open == Some("follow") {
+                    <form class="cn-panel" onsubmit={follow} novalidate=true>
+                        { error_summary(&format!("{pfx}-errors"), c.errors_title, &errors) }
+                        { input(Input::new(&format!("{pfx}-due"), x.follow_up_due, &due, setter(&due)).kind("date").hint(x.follow_up_hint).error(err_of(&format!("{pfx}-due")))) }
+                        <button type="submit" class="cn-btn cn-primary" disabled={*busy}>{ x.follow_up_submit }</button>
                     </form>
                 }
             </div>
