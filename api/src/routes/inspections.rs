@@ -1150,9 +1150,27 @@ pub async fn schedule_follow_up(
         outbox.push((rec.filing_no.clone(), d));
     }
     let wake = !outbox.is_empty();
-    s.store
+    if let Err(e) = s
+        .store
         .manage_write(vec![ManageOp::AddInspection(row)], audit, outbox)
-        .await?;
+        .await
+    {
+        // Two officers at once: the unique index (0014) refused the second — the same 409 as above.
+        let m = s.store.manage_of(&rec.filing_no).await?;
+        if let Some(i) = m
+            .inspections
+            .iter()
+            .find(|i| i.status == "due" && i.kind == kind && i.finding_id.as_deref() == Some(&f.id))
+        {
+            return Err(ApiError::State {
+                msg: Msg::with(
+                    Key::FollowUpScheduled,
+                    &[("due", &i.due.clone().unwrap_or_default())],
+                ),
+            });
+        }
+        return Err(e.into());
+    }
     if wake {
         s.outbox_wake.notify_one();
     }
