@@ -24,9 +24,15 @@ async fn document(app: &TestApp, no: &str, doc: &str, token: &str) -> (u16, Vec<
 }
 
 /// The public verification of `receipt_no` on `app`.
-async fn verifies(app: &TestApp, receipt_no: &str) -> Value {
+/// The receipt's public verification on `app` with the code `printed_by` derives for the notice (the
+/// code is an HMAC under the shared keyring's secret: a notice printed by one instance opens on any).
+async fn verifies(app: &TestApp, printed_by: &TestApp, receipt_no: &str) -> Value {
+    let code = printed_by.code_of(receipt_no).await;
     let (st, v) = app
-        .get(&format!("/api/v1/receipts/{receipt_no}/verify"), None)
+        .get(
+            &format!("/api/v1/receipts/{receipt_no}/verify?c={code}"),
+            None,
+        )
         .await;
     assert_eq!(st, 200, "{v}");
     v
@@ -92,7 +98,7 @@ async fn two_instances_with_their_own_data_directories_are_interchangeable() {
         assert_eq!(st, 200);
         assert_eq!(bytes, pdf);
         assert!(!app.data_dir().join("uploads").exists());
-        let v = verifies(app, &receipt_no).await;
+        let v = verifies(app, &b, &receipt_no).await;
         assert_eq!(v["signature_valid"], true, "{v}");
     }
     let sha = doc.trim_start_matches("sha256:");
@@ -132,7 +138,10 @@ async fn two_instances_with_their_own_data_directories_are_interchangeable() {
     assert_eq!(st, 200, "{accepted}");
     let high_receipt = accepted["receipt"]["receipt_no"].as_str().unwrap();
     for app in [&a, &b] {
-        assert_eq!(verifies(app, high_receipt).await["signature_valid"], true);
+        assert_eq!(
+            verifies(app, &a, high_receipt).await["signature_valid"],
+            true
+        );
         let (st, v) = app
             .get(&format!("/api/v1/registrations/{high_no}"), Some(&officer))
             .await;
