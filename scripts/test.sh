@@ -28,7 +28,8 @@ cargo build --release --locked -p anbei-api --bin anbei
 
 step "cargo test --workspace"
 # ANBEI_BIN: the batch page's parity test runs `anbei assess` on its corpus too
-ANBEI_BIN="${CARGO_TARGET_DIR:-target}/release/anbei" cargo test --locked --workspace
+# absolute: each test binary runs in its own crate's directory (batch/tests/parity.rs runs the CLI)
+ANBEI_BIN="$(cd "${CARGO_TARGET_DIR:-target}" && pwd)/release/anbei" cargo test --locked --workspace
 
 step "rustfmt (the workspace is formatted; Yew's html! bodies are left as written)"
 cargo fmt --all --check
