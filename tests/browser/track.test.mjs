@@ -158,7 +158,8 @@ test('filed in the widget: the access code shown once, nothing personal left on 
   assert.match(text, /完工后3个工作日内/);
   const href = await other.locator(`${T} a.aw-print-receipt`).getAttribute('href');
   assert.match(href, /\/receipts\/LG-bantian-/);
-  assert.match(await other.locator(`${T} a.aw-print-notice`).getAttribute('href'), /\/receipts\/LG-bantian-.*\/notice$/);
+  // the printed notice carries the verification code beside its QR (SECURITY.md, public lookup)
+  assert.match(await other.locator(`${T} a.aw-print-notice`).getAttribute('href'), /\/receipts\/LG-bantian-[^/]*\/notice\?c=[0-9A-HJKMNP-TV-Z]{8}$/);
   assert.equal(await other.locator(`${T} .aw-extend`).count(), 0, 'no extension before the window');
   assert.deepEqual(await axe(other), []);
   await shots(other, 'track', 'registered');
