@@ -227,7 +227,8 @@ def check(args, port, data_dir, pg_url, acked, body):
         r = v.get("receipt") or {}
         if r.get("receipt_no") != rec["receipt_no"] or r.get("signature") != rec["signature"]:
             problems.append("receipt changed for %s: %s vs %s" % (rec["filing_no"], r.get("receipt_no"), rec["receipt_no"]))
-        st, ver, _ = request(port, "GET", "/api/v1/receipts/%s/verify" % rec["receipt_no"])
+        # the public lookup with the verification code the receipt carries (printed beside its QR)
+        st, ver, _ = request(port, "GET", r.get("verify_url") or "/api/v1/receipts/%s/verify" % rec["receipt_no"])
         if st != 200 or not ver.get("signature_valid"):
             problems.append("receipt %s does not verify: %s %s" % (rec["receipt_no"], st, ver))
     if lost:
