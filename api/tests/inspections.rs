@@ -24,22 +24,6 @@ both_backends!(
     property_watches_fall_due_each_working_day_in_the_areas
 );
 
-/// A PNG upload (its signature is what the service sniffs).
-async fn upload_png(app: &TestApp, tag: &str) -> String {
-    let bytes = png(tag);
-    let resp = app
-        .http
-        .post(app.url("/api/v1/uploads"))
-        .header("Content-Type", "image/png")
-        .body(bytes)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status().as_u16(), 201);
-    let v: Value = resp.json().await.unwrap();
-    v["upload_id"].as_str().unwrap().to_owned()
-}
-
 /// A registration in force: `(filing_no, access token)`. High-risk work is accepted by `officer`.
 async fn registered(app: &TestApp, key: &str, facts: Value, officer: &str) -> (String, String) {
     let v = app.file_complete(key, facts).await;

@@ -33,22 +33,6 @@ fn allowed_by_data(item: &str) -> Vec<String> {
         .collect()
 }
 
-/// A PNG upload (a whole, parseable PNG: the service checks its structure).
-async fn upload_png(app: &TestApp, tag: &str) -> String {
-    let bytes = common::png(tag);
-    let resp = app
-        .http
-        .post(app.url("/api/v1/uploads"))
-        .header("Content-Type", "image/png")
-        .body(bytes)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status().as_u16(), 201);
-    let v: Value = resp.json().await.unwrap();
-    v["upload_id"].as_str().unwrap().to_owned()
-}
-
 /// The audit actions recorded against `target`, oldest first.
 async fn audit_actions(app: &TestApp, target: &str) -> Vec<String> {
     app.sql(&format!(

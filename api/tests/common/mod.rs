@@ -424,6 +424,22 @@ pub struct Registered {
 
 /// A well-formed 1×1 PNG (signature, IHDR, a `tEXt` chunk carrying `tag` so that each is its own
 /// upload, IDAT, IEND — every CRC right): what the upload's structure check accepts.
+/// Uploads [`png`]`(tag)` anonymously (a whole PNG: the service checks its structure) and gives its
+/// `upload_id`.
+pub async fn upload_png(app: &TestApp, tag: &str) -> String {
+    let resp = app
+        .http
+        .post(app.url("/api/v1/uploads"))
+        .header("Content-Type", "image/png")
+        .body(png(tag))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 201);
+    let v: serde_json::Value = resp.json().await.unwrap();
+    v["upload_id"].as_str().unwrap().to_owned()
+}
+
 pub fn png(tag: &str) -> Vec<u8> {
     fn chunk(out: &mut Vec<u8>, kind: &[u8], data: &[u8]) {
         out.extend_from_slice(&(data.len() as u32).to_be_bytes());
