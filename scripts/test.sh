@@ -11,7 +11,13 @@
 #   6. short fault runs (tests/faults/run.sh short) and a short fuzz run of every fuzz target (scripts/fuzz.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-step() { printf '\n\033[1m== %s ==\033[0m\n' "$*"; }
+# each step prints how long the previous one took, so a slow CI run says where its time went
+STEP_NAME=""; STEP_START=$SECONDS; RUN_START=$SECONDS
+step() {
+  [ -n "$STEP_NAME" ] && printf '\033[2m   (%s: %d s; %d s in all)\033[0m\n' "$STEP_NAME" $((SECONDS - STEP_START)) $((SECONDS - RUN_START))
+  STEP_NAME="$*"; STEP_START=$SECONDS
+  printf '\n\033[1m== %s ==\033[0m\n' "$*"
+}
 
 step "setup"
 scripts/setup.sh
