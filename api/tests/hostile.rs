@@ -46,10 +46,15 @@ async fn raw(
     (st, v)
 }
 
-/// The status of a POST whose body the server refuses before reading it all: the server may close
-/// the connection while the client is still sending, so a transport error is retried (a few times).
+/// The status of a POST whose body the server refuses before reading it all: the server closes the
+/// connection while the client is still sending, and when its reset reaches the client before the
+/// client has read the 413, the kernel drops the answer — a transport error, retried. On a loaded
+/// machine that race is lost several times in a row (CI saw five), so up to 30 tries, a moment apart.
 async fn status_of_big_post(app: &TestApp, path: &str, body: Vec<u8>) -> u16 {
-    for _ in 0..5 {
+    for attempt in 0..30 {
+        if attempt > 0 {
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
         let r = app
             .http
             .post(app.url(path))
