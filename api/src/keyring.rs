@@ -25,9 +25,7 @@
 //!   transaction. Every command here is recorded in the audit trail (account `cli`).
 
 use crate::clock::{self, Clock};
-use crate::signing::{
-    self, FieldEntry, ReceiptKey, Ring, Signer, TokenSecret, hex, random_bytes,
-};
+use crate::signing::{self, FieldEntry, ReceiptKey, Ring, Signer, TokenSecret, hex, random_bytes};
 use crate::store::fieldcrypt::{self, FieldKey};
 use crate::store::{KeyRow, Store};
 use base64::Engine as _;
@@ -541,12 +539,9 @@ pub async fn reencrypt_audited(
         .signer
         .current_field_kid()
         .ok_or("no data key in the keyring")?;
-    let r = fieldcrypt::sweep(
-        s.store.as_ref(),
-        &*s.signer,
-        fieldcrypt::Sweep::All,
-        || Box::pin(async { Ok(()) }),
-    )
+    let r = fieldcrypt::sweep(s.store.as_ref(), &*s.signer, fieldcrypt::Sweep::All, || {
+        Box::pin(async { Ok(()) })
+    })
     .await?;
     s.store
         .staff_write(

@@ -28,8 +28,8 @@ const CLEAR: [&str; 10] = [
     "440307199001010010", // applicant
     "13800138000",
     "zhang.san.7f3a@example.com",
-    "13900139000", // project lead
-    "13700137000", // safety manager
+    "13900139000",        // project lead
+    "13700137000",        // safety manager
     "440307199001010029", // workers
     "440307199001010037",
     "T440300201900123",
@@ -183,10 +183,8 @@ async fn personal_numbers_are_stored_only_encrypted_and_roles_see_what_they_did(
     let kid = app.state.signer.current_field_kid().unwrap();
     assert!(fields.iter().all(|k| k.as_deref() == Some(kid.as_str())));
     assert_eq!(
-        app.sql(&format!(
-            "SELECT purpose FROM keyring WHERE kid = '{kid}'"
-        ))
-        .await,
+        app.sql(&format!("SELECT purpose FROM keyring WHERE kid = '{kid}'"))
+            .await,
         ["field"]
     );
     assert_eq!(clear_values_in_database(&app).await, Vec::<&str>::new());
@@ -230,7 +228,9 @@ async fn a_value_copied_to_another_filing_does_not_decrypt(b: Backend) {
     assert_eq!(st, 200);
     // One value moved within a filing, to another field, does not open either.
     let stored = app
-        .sql(&format!("SELECT request FROM filings WHERE filing_no = '{a}'"))
+        .sql(&format!(
+            "SELECT request FROM filings WHERE filing_no = '{a}'"
+        ))
         .await
         .remove(0);
     let mut v: Value = serde_json::from_str(&stored).unwrap();
@@ -240,7 +240,13 @@ async fn a_value_copied_to_another_filing_does_not_decrypt(b: Backend) {
         v.to_string().replace('\'', "''")
     ))
     .await;
-    let e = app.state.store.get_filing(&a).await.unwrap_err().to_string();
+    let e = app
+        .state
+        .store
+        .get_filing(&a)
+        .await
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("applicant.mobile"), "{e}");
 }
 
@@ -273,8 +279,18 @@ async fn rotation_then_reencryption_leaves_every_filing_readable(b: Backend) {
     assert_eq!(new, row.kid);
     assert_ne!(new, old);
     let (second, _, _) = file(&app, "rot-2", &body).await;
-    assert!(kids(&app, &first).await.iter().all(|k| k.as_deref() == Some(old.as_str())));
-    assert!(kids(&app, &second).await.iter().all(|k| k.as_deref() == Some(new.as_str())));
+    assert!(
+        kids(&app, &first)
+            .await
+            .iter()
+            .all(|k| k.as_deref() == Some(old.as_str()))
+    );
+    assert!(
+        kids(&app, &second)
+            .await
+            .iter()
+            .all(|k| k.as_deref() == Some(new.as_str()))
+    );
     assert_eq!(view(first.clone()).await, before);
     let before_second = view(second.clone()).await;
 
@@ -282,7 +298,12 @@ async fn rotation_then_reencryption_leaves_every_filing_readable(b: Backend) {
     let (kid, r) = keyring::reencrypt_audited(&app.state).await.unwrap();
     assert_eq!(kid, new);
     assert_eq!((r.seen, r.rewritten, r.failed), (2, 1, 0));
-    assert!(kids(&app, &first).await.iter().all(|k| k.as_deref() == Some(new.as_str())));
+    assert!(
+        kids(&app, &first)
+            .await
+            .iter()
+            .all(|k| k.as_deref() == Some(new.as_str()))
+    );
     let (_, again) = keyring::reencrypt_audited(&app.state).await.unwrap();
     assert_eq!(again.rewritten, 0);
     assert_eq!(view(first).await, before);
@@ -313,7 +334,14 @@ async fn rows_stored_in_clear_read_and_the_sweep_encrypts_them(b: Backend) {
         .get(&format!("/api/v1/registrations/{no}"), Some(&officer))
         .await;
     // The row as a version before field encryption stored it: the filing in clear.
-    let clear = app.state.store.get_filing(&no).await.unwrap().unwrap().request;
+    let clear = app
+        .state
+        .store
+        .get_filing(&no)
+        .await
+        .unwrap()
+        .unwrap()
+        .request;
     assert!(clear.contains("440307199001010010"));
     app.sql(&format!(
         "UPDATE filings SET request = '{}' WHERE filing_no = '{no}'",
@@ -340,9 +368,16 @@ async fn rows_stored_in_clear_read_and_the_sweep_encrypts_them(b: Backend) {
     assert_eq!((r.seen, r.rewritten, r.failed), (1, 1, 0));
     assert_eq!(sweep().await.unwrap().rewritten, 0);
     let kid = app.state.signer.current_field_kid().unwrap();
-    assert!(kids(&app, &no).await.iter().all(|k| k.as_deref() == Some(kid.as_str())));
+    assert!(
+        kids(&app, &no)
+            .await
+            .iter()
+            .all(|k| k.as_deref() == Some(kid.as_str()))
+    );
     let stored = app
-        .sql(&format!("SELECT request FROM filings WHERE filing_no = '{no}'"))
+        .sql(&format!(
+            "SELECT request FROM filings WHERE filing_no = '{no}'"
+        ))
         .await
         .remove(0);
     for c in CLEAR {
@@ -375,7 +410,11 @@ async fn kek_rotation_reseals_the_keyring_and_a_wrong_kek_stops_the_start(b: Bac
     let sealed_before = app
         .sql("SELECT kid || ' ' || sealed FROM keyring ORDER BY kid")
         .await;
-    assert_eq!(sealed_before.len(), 3, "receipt key, token secret, data key");
+    assert_eq!(
+        sealed_before.len(),
+        3,
+        "receipt key, token secret, data key"
+    );
 
     let old = app.data_dir().join(keyring::KEK_FILE);
     let new = app.data_dir().join("new.kek");
@@ -406,14 +445,20 @@ async fn kek_rotation_reseals_the_keyring_and_a_wrong_kek_stops_the_start(b: Bac
     let e = keyring::rotate_kek_audited(&app.state, &old, &new)
         .await
         .unwrap_err();
-    assert!(e.contains("does not open") && e.contains("nothing changed"), "{e}");
+    assert!(
+        e.contains("does not open") && e.contains("nothing changed"),
+        "{e}"
+    );
 
     // The old KEK (now the wrong one) stops the start, saying so.
     let e = anbei_api::Application::build(restart_config(&app, Some(old)))
         .await
         .err()
         .expect("a wrong KEK must refuse");
-    assert!(e.contains("does not open") && e.contains("refusing to start"), "{e}");
+    assert!(
+        e.contains("does not open") && e.contains("refusing to start"),
+        "{e}"
+    );
     // With the new one it starts, and the filing reads as before.
     let started = anbei_api::Application::build(restart_config(&app, Some(new)))
         .await

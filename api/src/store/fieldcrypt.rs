@@ -93,7 +93,12 @@ fn aad(filing_no: &str, path: &str) -> String {
 }
 
 /// `plain` encrypted under `k` for field `path` of `filing_no`.
-pub fn encrypt(k: &FieldKey, filing_no: &str, path: &str, plain: &str) -> Result<String, StoreError> {
+pub fn encrypt(
+    k: &FieldKey,
+    filing_no: &str,
+    path: &str,
+    plain: &str,
+) -> Result<String, StoreError> {
     let nonce = crate::signing::random_bytes::<12>().map_err(StoreError::Db)?;
     let mut buf = plain.as_bytes().to_vec();
     k.key
@@ -380,10 +385,18 @@ mod tests {
         let k = key(1);
         let plain = filing().to_string();
         let stored = seal_request(Some(&k), "F-1", &plain).unwrap();
-        for clear in ["11010519491231002X", "13800138000", "110105194912310021", "13900139000"] {
+        for clear in [
+            "11010519491231002X",
+            "13800138000",
+            "110105194912310021",
+            "13900139000",
+        ] {
             assert!(!stored.contains(clear), "{clear} in {stored}");
         }
-        assert!(stored.contains("布吉街道 1 号"), "other fields stay in clear");
+        assert!(
+            stored.contains("布吉街道 1 号"),
+            "other fields stay in clear"
+        );
         assert_eq!(kids_in("F-1", &stored).unwrap().len(), 7);
         let back: Value = serde_json::from_str(&open_request("F-1", stored).unwrap()).unwrap();
         assert_eq!(back, filing());
@@ -398,7 +411,10 @@ mod tests {
             "11010519491231002X"
         );
         let e = decrypt("F-2", "applicant.id_number", &c).unwrap_err();
-        assert!(e.to_string().contains("F-2") && e.to_string().contains("copied"), "{e}");
+        assert!(
+            e.to_string().contains("F-2") && e.to_string().contains("copied"),
+            "{e}"
+        );
         let e = decrypt("F-1", "workers.0.id_number", &c).unwrap_err();
         assert!(e.to_string().contains("workers.0.id_number"), "{e}");
         let unknown = c.replace("fld_unit2", "fld_gone");
@@ -412,15 +428,19 @@ mod tests {
         let (old, new) = (key(3), key(4));
         let legacy = filing().to_string();
         let once = reseal_request(&old, "F-9", &legacy).unwrap().unwrap();
-        assert!(kids_in("F-9", &once)
-            .unwrap()
-            .iter()
-            .all(|k| k.as_deref() == Some("fld_unit3")));
+        assert!(
+            kids_in("F-9", &once)
+                .unwrap()
+                .iter()
+                .all(|k| k.as_deref() == Some("fld_unit3"))
+        );
         let moved = reseal_request(&new, "F-9", &once).unwrap().unwrap();
-        assert!(kids_in("F-9", &moved)
-            .unwrap()
-            .iter()
-            .all(|k| k.as_deref() == Some("fld_unit4")));
+        assert!(
+            kids_in("F-9", &moved)
+                .unwrap()
+                .iter()
+                .all(|k| k.as_deref() == Some("fld_unit4"))
+        );
         assert_eq!(reseal_request(&new, "F-9", &moved).unwrap(), None);
         let back: Value = serde_json::from_str(&open_request("F-9", moved).unwrap()).unwrap();
         assert_eq!(back, filing());

@@ -711,11 +711,8 @@ pub trait Store: Send + Sync {
     fn keyring_reseal(&self, rows: Vec<KeyRow>, audit: Vec<AuditDraft>) -> Fut<'_, ()>;
     /// Up to `limit` filings after `after` (by number) with their request as stored — encrypted
     /// values not decrypted: the field encryption sweep's read (`fieldcrypt::sweep`).
-    fn stored_requests(
-        &self,
-        after: String,
-        limit: u32,
-    ) -> Fut<'_, Vec<fieldcrypt::StoredRequest>>;
+    fn stored_requests(&self, after: String, limit: u32)
+    -> Fut<'_, Vec<fieldcrypt::StoredRequest>>;
     /// Sets a filing's stored request to `new` if it is still `old` (true: written). Changes nothing
     /// else (not the version: the filing as the service sees it is the same).
     fn replace_request(&self, filing_no: String, old: String, new: String) -> Fut<'_, bool>;

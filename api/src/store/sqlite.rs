@@ -710,7 +710,9 @@ impl Store for SqliteStore {
     }
 
     fn replace_request(&self, filing_no: String, old: String, new: String) -> Fut<'_, bool> {
-        self.write(move |c| execute(c, sql::replace_request(&filing_no, &old, &new)).map(|n| n == 1))
+        self.write(move |c| {
+            execute(c, sql::replace_request(&filing_no, &old, &new)).map(|n| n == 1)
+        })
     }
 
     fn statistics(&self, f: super::stats::StatsFilter) -> Fut<'_, super::stats::StatsRows> {
