@@ -88,8 +88,8 @@ pub async fn run(cmd: KeysCmd) -> Result<(), String> {
                 (keyring::FIELD, None) => keyring::FIELD_DELAY_S,
                 (other, _) => {
                     return Err(format!(
-                        "--kind {other}: only `receipt` and `field` keys are rotated (access-code secrets \
-                         follow receipt keys' procedure in SECURITY.md)"
+                        "--kind {other}: only `receipt` and `field` keys are rotated (rotating the \
+                         access-code secret is not built yet, SECURITY.md \"Key procedures\")"
                     ));
                 }
             };
