@@ -283,8 +283,35 @@ pub async fn state(cfg: Config, clock: Arc<dyn Clock>) -> Result<AppState, Strin
     if reload {
         // A rotation by `anbei keys rotate` or by another instance is picked up within 30 s.
         crate::keyring::spawn_reloads(crate::keyring::weak(&state), kek);
+        // Rows an earlier version stored in clear: their personal fields encrypted, in the
+        // background, a page at a time (store/fieldcrypt.rs).
+        spawn_clear_rows_sweep(&state);
     }
     Ok(state)
+}
+
+/// Encrypts, in the background, the personal fields of filings stored in clear by earlier versions.
+fn spawn_clear_rows_sweep(state: &AppState) {
+    use crate::store::fieldcrypt::{Sweep, sweep};
+    let (store, signer) = (state.store.clone(), state.signer.clone());
+    tokio::spawn(async move {
+        let pause = || -> crate::store::Fut<'static, ()> {
+            Box::pin(async {
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                Ok(())
+            })
+        };
+        match sweep(store.as_ref(), &*signer, Sweep::ClearRows, pause).await {
+            Ok(r) if r.rewritten > 0 || r.failed > 0 => tracing::info!(
+                filings = r.seen,
+                encrypted = r.rewritten,
+                failed = r.failed,
+                "personal fields of filings stored in clear encrypted"
+            ),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "field encryption sweep stopped"),
+        }
+    });
 }
 
 /// The whole service.

@@ -17,9 +17,16 @@
 //!   error saying so; the service never makes new keys beside old ones it cannot read.
 //! - `anbei keys rotate [--in-seconds N]`: a new key, current from now + N; every key current until
 //!   then gets that moment as its `not_after` (it verifies on, signs no more).
+//! - Purpose `field` (issue 16, item 6): the data keys that encrypt ID numbers and mobiles at rest
+//!   (`store/fieldcrypt.rs`). One is added to a keyring that has none (first start, or the first start
+//!   of this version); `anbei keys rotate --kind field` starts a new one, `anbei keys reencrypt` moves
+//!   every stored value to it.
+//! - `anbei keys rotate-kek --new-kek-file F`: every entry sealed again under a new KEK, in one
+//!   transaction. Every command here is recorded in the audit trail (account `cli`).
 
 use crate::clock::{self, Clock};
-use crate::signing::{self, ReceiptKey, Ring, Signer, TokenSecret, hex, random_bytes};
+use crate::signing::{self, FieldEntry, ReceiptKey, Ring, Signer, TokenSecret, hex, random_bytes};
+use crate::store::fieldcrypt::{self, FieldKey};
 use crate::store::{KeyRow, Store};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -37,6 +44,11 @@ pub const RELOAD_EVERY: std::time::Duration = std::time::Duration::from_secs(30)
 
 pub const RECEIPT: &str = "receipt";
 pub const TOKEN: &str = "token";
+/// The data keys of personal fields at rest (`store/fieldcrypt.rs`).
+pub const FIELD: &str = "field";
+/// How long after `anbei keys rotate --kind field` the new data key starts encrypting by default:
+/// two reloads, so every running instance can decrypt with it before any encrypts with it.
+pub const FIELD_DELAY_S: i64 = 2 * RELOAD_EVERY.as_secs() as i64;
 
 /// The key-encryption key.
 #[derive(Clone)]
@@ -178,6 +190,15 @@ pub fn ring_of(rows: &[KeyRow], kek: &Kek, kek_at: &Path) -> Result<Ring, String
                 &row.not_before,
                 row.not_after.as_deref(),
             )),
+            FIELD => {
+                let key = FieldKey::new(&row.kid, &secret);
+                fieldcrypt::register(&key);
+                ring.field.push(FieldEntry {
+                    key,
+                    not_before: row.not_before.clone(),
+                    not_after: row.not_after.clone(),
+                });
+            }
             other => {
                 return Err(format!(
                     "keyring entry {} has an unknown purpose {other}",
@@ -188,6 +209,7 @@ pub fn ring_of(rows: &[KeyRow], kek: &Kek, kek_at: &Path) -> Result<Ring, String
     }
     ring.receipt.sort_by(|a, b| a.not_before.cmp(&b.not_before));
     ring.token.sort_by(|a, b| a.not_before.cmp(&b.not_before));
+    ring.field.sort_by(|a, b| a.not_before.cmp(&b.not_before));
     if ring.receipt.is_empty() || ring.token.is_empty() {
         return Err(
             "the keyring has no receipt key or no token secret: the table was altered".into(),
@@ -203,6 +225,20 @@ fn receipt_row(kek: &Kek, seed: [u8; 32], not_before: &str, now: &str) -> Result
         public_key: hex(k.public_key().as_bytes()),
         kid: k.kid,
         purpose: RECEIPT.into(),
+        not_before: not_before.into(),
+        not_after: None,
+        created_at: now.into(),
+    })
+}
+
+/// A new data key for personal fields, encrypting from `not_before`.
+fn field_row(kek: &Kek, not_before: &str, now: &str) -> Result<KeyRow, String> {
+    let kid = format!("fld_{}", hex(&random_bytes::<8>()?));
+    Ok(KeyRow {
+        sealed: seal(kek, &kid, FIELD, &random_bytes::<32>()?)?,
+        kid,
+        purpose: FIELD.into(),
+        public_key: String::new(),
         not_before: not_before.into(),
         not_after: None,
         created_at: now.into(),
@@ -273,7 +309,7 @@ pub async fn load(
             None => create_kek(&path)?,
         };
         let now = clock::rfc3339(clock.now_ms());
-        let new_rows = match legacy {
+        let mut new_rows = match legacy {
             Some(seed) => vec![
                 receipt_row(&kek, seed, "", &now)?,
                 token_row(
@@ -305,6 +341,7 @@ pub async fn load(
                 )?,
             ],
         };
+        new_rows.push(field_row(&kek, "", &now)?);
         // Another instance starting at the same moment may be filling it too: a keyring is made once
         // (atomically, in the store), and every instance then reads the one that was made.
         store
@@ -323,6 +360,20 @@ pub async fn load(
             path.display()
         )
     })?;
+    // A keyring made before field encryption has no data key: one is added (once, atomically, as
+    // the first keyring is made), after checking the KEK opens what is there.
+    ring_of(&rows, &kek, &path)?;
+    if !rows.iter().any(|r| r.purpose == FIELD) {
+        let now = clock::rfc3339(clock.now_ms());
+        store
+            .keyring_init(vec![field_row(&kek, "", &now)?])
+            .await
+            .map_err(|e| format!("cannot write the keyring: {e}"))?;
+        rows = store
+            .keyring_list()
+            .await
+            .map_err(|e| format!("cannot read the keyring: {e}"))?;
+    }
     signer.install(ring_of(&rows, &kek, &path)?);
     Ok(kek)
 }
@@ -356,13 +407,33 @@ pub async fn rotate(
     now_ms: i64,
     in_seconds: i64,
 ) -> Result<KeyRow, String> {
+    rotate_kind(store, signer, kek, RECEIPT, now_ms, in_seconds).await
+}
+
+/// A new key of `purpose` (`receipt` or `field`), current from `now + in_seconds`; every key of that
+/// purpose current until then retires at that moment (a receipt key verifies on, a data key decrypts
+/// on). Returns the new entry.
+pub async fn rotate_kind(
+    store: &dyn Store,
+    signer: &Signer,
+    kek: &Kek,
+    purpose: &str,
+    now_ms: i64,
+    in_seconds: i64,
+) -> Result<KeyRow, String> {
     // At the earliest the next millisecond: a receipt issued in this one was signed by the key
     // current now, which must verify it.
     let from = clock::rfc3339(now_ms + (in_seconds.max(0) * 1000).max(1));
     let now = clock::rfc3339(now_ms);
-    let row = receipt_row(kek, random_bytes::<32>()?, &from, &now)?;
+    let row = match purpose {
+        RECEIPT => receipt_row(kek, random_bytes::<32>()?, &from, &now)?,
+        FIELD => field_row(kek, &from, &now)?,
+        other => return Err(format!("keys of kind {other} are not rotated this way")),
+    };
     let rows = store.keyring_list().await.map_err(|e| e.to_string())?;
-    for r in rows.iter().filter(|r| r.purpose == RECEIPT) {
+    // Only a keyring this KEK opens is changed.
+    ring_of(&rows, kek, Path::new("(given)"))?;
+    for r in rows.iter().filter(|r| r.purpose == purpose) {
         if r.not_after.as_deref().is_none_or(|a| a > from.as_str()) {
             store
                 .keyring_retire(r.kid.clone(), from.clone())
@@ -376,6 +447,140 @@ pub async fn rotate(
         .map_err(|e| e.to_string())?;
     reload(store, signer, kek).await?;
     Ok(row)
+}
+
+/// KEK rotation: every keyring entry opened with `old` and sealed again under `new`, written in one
+/// transaction with `audit`. Returns how many entries. Nothing is written unless `old` opens every
+/// entry (and `new` differs from it).
+pub async fn rotate_kek(
+    store: &dyn Store,
+    old: &Kek,
+    new: &Kek,
+    audit: Vec<crate::store::AuditDraft>,
+) -> Result<usize, String> {
+    if old.0 == new.0 {
+        return Err("the new key-encryption key is the current one".into());
+    }
+    let rows = store.keyring_list().await.map_err(|e| e.to_string())?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let secret = open(old, &r).ok_or_else(|| {
+            format!(
+                "the current key-encryption key does not open keyring entry {}: nothing changed",
+                r.kid
+            )
+        })?;
+        out.push(KeyRow {
+            sealed: seal(new, &r.kid, &r.purpose, &secret)?,
+            ..r
+        });
+    }
+    let n = out.len();
+    store
+        .keyring_reseal(out, audit)
+        .await
+        .map_err(|e| format!("cannot write the keyring (nothing changed): {e}"))?;
+    Ok(n)
+}
+
+/// The audit entry of a key command (account `cli`, the operating-system user).
+fn cli_audit(
+    s: &crate::app::AppState,
+    action: &str,
+    target: &str,
+    detail: String,
+) -> crate::store::AuditDraft {
+    let mut d = crate::accounts::cli::by(s);
+    d.action = action.into();
+    d.target = target.into();
+    d.detail = Some(crate::audit::clean(&detail));
+    d
+}
+
+/// `anbei keys rotate --kind K`: [`rotate_kind`] with the KEK of `kek_path`, recorded in the audit
+/// trail (`key_rotated`, target the new kid).
+pub async fn rotate_audited(
+    s: &crate::app::AppState,
+    kek_path: &Path,
+    purpose: &str,
+    in_seconds: i64,
+) -> Result<KeyRow, String> {
+    let kek = kek_at(kek_path)?;
+    let row = rotate_kind(
+        s.store.as_ref(),
+        &s.signer,
+        &kek,
+        purpose,
+        s.now_ms(),
+        in_seconds,
+    )
+    .await?;
+    s.store
+        .staff_write(
+            vec![],
+            vec![cli_audit(
+                s,
+                "key_rotated",
+                &row.kid,
+                format!("kind {purpose}; current from {}", row.not_before),
+            )],
+        )
+        .await
+        .map_err(|e| format!("key {} made, but its audit entry failed: {e}", row.kid))?;
+    Ok(row)
+}
+
+/// `anbei keys reencrypt`: every filing's personal fields moved to the current data key
+/// (`fieldcrypt::sweep`), recorded in the audit trail (`fields_reencrypted`, target the key).
+pub async fn reencrypt_audited(
+    s: &crate::app::AppState,
+) -> Result<(String, fieldcrypt::SweepReport), String> {
+    let kid = s
+        .signer
+        .current_field_kid()
+        .ok_or("no data key in the keyring")?;
+    let r = fieldcrypt::sweep(s.store.as_ref(), &*s.signer, fieldcrypt::Sweep::All, || {
+        Box::pin(async { Ok(()) })
+    })
+    .await?;
+    s.store
+        .staff_write(
+            vec![],
+            vec![cli_audit(
+                s,
+                "fields_reencrypted",
+                &kid,
+                format!(
+                    "{} filings read, {} rewritten, {} failed",
+                    r.seen, r.rewritten, r.failed
+                ),
+            )],
+        )
+        .await
+        .map_err(|e| format!("re-encrypted, but the audit entry failed: {e}"))?;
+    Ok((kid, r))
+}
+
+/// `anbei keys rotate-kek`: the keyring sealed again under the KEK at `new_path` (written, mode 0600,
+/// unless it exists), in one transaction with its audit entry (`kek_rotated`). Returns how many
+/// entries.
+pub async fn rotate_kek_audited(
+    s: &crate::app::AppState,
+    old_path: &Path,
+    new_path: &Path,
+) -> Result<usize, String> {
+    let old = kek_at(old_path)?;
+    let new = create_kek(new_path)?;
+    let draft = cli_audit(
+        s,
+        "kek_rotated",
+        "keyring",
+        format!(
+            "every keyring entry sealed again under the KEK written to {}",
+            new_path.display()
+        ),
+    );
+    rotate_kek(s.store.as_ref(), &old, &new, vec![draft]).await
 }
 
 /// Keeps a `Weak` handle without importing `Arc` at call sites.

@@ -24,7 +24,7 @@ fn usage() -> &'static str {
      anbei account add --login L --name N --role R [--street S] …   create a staff account (see anbei account --help)\n  \
      anbei audit verify   check the audit trail's hash chain (exit 0 only when intact)\n  \
      anbei outbox list|retry   notifications waiting, failed or sent (see anbei outbox --help)\n  \
-     anbei keys list|rotate [--in-seconds N]   the receipt-signing keys and their validity\n  \
+     anbei keys list|rotate|reencrypt|rotate-kek   the keyring: receipt keys, data keys of personal fields, the KEK (see anbei keys --help)\n  \
      anbei officer add --street STREET --name NAME [--role officer|admin]   a token-only account; prints its token\n  \
      anbei backup --to FILE   copy the database (SQLite, online), uploads and keys into one tar file\n  \
      anbei restore --from FILE --data-dir DIR   restore a backup into a new, empty data directory\n  \

@@ -45,6 +45,16 @@ pub struct Signer {
 pub struct Ring {
     pub receipt: Vec<ReceiptKey>,
     pub token: Vec<TokenSecret>,
+    /// The data keys of personal fields at rest (`store/fieldcrypt.rs`), oldest first: the last one
+    /// not retired encrypts; every one decrypts.
+    pub field: Vec<FieldEntry>,
+}
+
+/// A `field` keyring entry: its key and validity.
+pub struct FieldEntry {
+    pub key: crate::store::fieldcrypt::FieldKey,
+    pub not_before: String,
+    pub not_after: Option<String>,
 }
 
 pub struct ReceiptKey {
@@ -444,8 +454,14 @@ impl Signer {
         s.install(Ring {
             receipt: vec![ReceiptKey::new(seed, "", None)],
             token: vec![TokenSecret::new("tok_legacy", seed, "", None)],
+            field: vec![],
         });
         s
+    }
+
+    /// The kid of the data key that encrypts personal fields now.
+    pub fn current_field_kid(&self) -> Option<String> {
+        Sealer::field_key(self).map(|k| k.kid)
     }
 
     /// Replaces the keys (a reload of the keyring).
@@ -667,6 +683,20 @@ impl Sealer for Signer {
                 .as_bytes(),
         )
     }
+
+    /// The newest `field` key begun and not retired (else the newest begun, else the newest).
+    fn field_key(&self) -> Option<crate::store::fieldcrypt::FieldKey> {
+        let ring = self.ring();
+        let now = self.now();
+        let begun = |e: &&FieldEntry| e.not_before.as_str() <= now.as_str();
+        ring.field
+            .iter()
+            .filter(begun)
+            .rfind(|e| e.not_after.as_deref().is_none_or(|a| a > now.as_str()))
+            .or_else(|| ring.field.iter().rfind(begun))
+            .or_else(|| ring.field.last())
+            .map(|e| e.key.clone())
+    }
 }
 
 /// Checks a base64url signature over `payload` with `key`.
@@ -789,6 +819,7 @@ mod tests {
                 TokenSecret::new("tok_legacy", [7; 32], "", Some(t)),
                 TokenSecret::new("tok_new", [8; 32], t, None),
             ],
+            field: vec![],
         });
         let before = "2026-11-22T09:00:00.000+08:00";
         assert_eq!(

@@ -174,7 +174,11 @@ async fn keys_are_stored_sealed_and_a_wrong_or_missing_kek_refuses_to_start(b: B
         "a new installation writes no unsealed key file"
     );
     let sealed = app.sql("SELECT sealed FROM keyring").await;
-    assert_eq!(sealed.len(), 2, "one receipt key, one token secret");
+    assert_eq!(
+        sealed.len(),
+        3,
+        "one receipt key, one token secret, one data key of personal fields"
+    );
     assert!(sealed.iter().all(|s| s.starts_with("v1:")), "{sealed:?}");
 
     // A KEK from elsewhere (another instance's) does not open this keyring.
@@ -230,7 +234,8 @@ async fn the_key_of_an_earlier_version_is_imported_and_keeps_verifying(b: Backen
     let purposes = app
         .sql("SELECT purpose || ':' || kid FROM keyring ORDER BY kid")
         .await;
-    assert_eq!(purposes.len(), 3, "{purposes:?}");
+    assert_eq!(purposes.len(), 4, "{purposes:?}");
+    assert!(purposes.iter().any(|p| p.starts_with("field:fld_")));
     assert!(purposes.iter().any(|p| p.starts_with("token:tok_legacy_")));
     assert!(
         purposes

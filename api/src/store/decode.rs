@@ -3,6 +3,7 @@
 //! not know — an unknown status, unreadable event data — is [`StoreError::BadValue`] naming the column
 //! and the value, never a guess.
 
+use super::fieldcrypt::StoredRequest;
 use super::manage::{FindingRow, InspectionRow, RectificationRow, ReferralRow, SiteRecordRow};
 use super::staff::{AccountRow, AuditRow, LegacyKey, QueueEntry, SessionRow, TokenRow};
 use super::stats::StatRow;
@@ -29,6 +30,12 @@ pub trait Columns {
     ) -> Result<T, StoreError> {
         let v = self.text(col)?;
         parse(&v).ok_or_else(|| StoreError::bad_value(col, &v))
+    }
+
+    /// The filing's request (`filings.request`) in clear: its personal fields decrypted
+    /// (`fieldcrypt.rs`), bound to the row's `filing_no`.
+    fn request(&self, col: &'static str) -> Result<String, StoreError> {
+        super::fieldcrypt::open_request(&self.text("filing_no")?, self.text(col)?)
     }
 
     /// A column of JSON text, or NULL.
@@ -124,7 +131,7 @@ impl Decode for FilingRecord {
             idempotency_key: r.text("idempotency_key")?,
             contractor_token_hash: r.maybe_text("contractor_token_hash")?,
             request_hash: r.text("request_hash")?,
-            request: r.text("request")?,
+            request: super::fieldcrypt::open_request(&filing_no, r.text("request")?)?,
             assessment: r.text("assessment")?,
             requested_changes: r.maybe_text("requested_changes")?,
             columns: FilterColumns {
@@ -171,7 +178,7 @@ decode_columns!(LedgerEntry {
     scope: text("scope"),
     high_risk: flag("high_risk"),
     acceptance_due: maybe_text("acceptance_due"),
-    request: text("request"),
+    request: request("request"),
     receipt_no: maybe_text("receipt_no"),
     valid_until: maybe_text("valid_until"),
     ruleset: maybe_text("ruleset"),
@@ -364,7 +371,7 @@ decode_columns!(QueueEntry {
     acceptance_due: maybe_text("acceptance_due"),
     applicant_name: text("applicant_name"),
     receipt_no: maybe_text("receipt_no"),
-    request: text("request"),
+    request: request("request"),
 });
 
 /// The last audit row's number and hash.
@@ -424,6 +431,11 @@ impl From<Earlier> for super::Created {
         }
     }
 }
+
+decode_columns!(StoredRequest {
+    filing_no: text("filing_no"),
+    request: text("request"),
+});
 
 /// A filing number alone.
 pub struct FilingNo {

@@ -10,6 +10,7 @@
 
 pub mod blobs;
 pub(crate) mod decode;
+pub mod fieldcrypt;
 pub mod manage;
 pub mod migrate;
 pub mod pg_batch;
@@ -171,6 +172,11 @@ pub trait Sealer: Send + Sync {
     fn seal(&self, receipt: &Receipt) -> Seal;
     /// The stored form of the applicant's access token for a filing.
     fn access_token_hash(&self, filing_no: &str, idempotency_key: &str) -> String;
+    /// The data key that encrypts personal fields now (`fieldcrypt.rs`); `None`: they are stored in
+    /// clear (a store opened without a keyring).
+    fn field_key(&self) -> Option<fieldcrypt::FieldKey> {
+        None
+    }
 }
 
 /// One entry of a registration's history.
@@ -694,11 +700,22 @@ pub trait Store: Send + Sync {
     fn legacy_idempotency_keys(&self, limit: i64) -> Fut<'_, Vec<staff::LegacyKey>>;
     /// Adds an entry (kept as it is if its kid exists).
     fn keyring_insert(&self, k: KeyRow) -> Fut<'_, ()>;
-    /// The first keyring: writes `rows` only if the keyring is empty, atomically — of instances
-    /// starting together on a new database exactly one fills it (true: these rows were written).
+    /// The first keys: writes `rows` only if the keyring holds no entry of any of their purposes,
+    /// atomically — of instances starting together on a new database (or upgrading to a new purpose)
+    /// exactly one fills it (true: these rows were written).
     fn keyring_init(&self, rows: Vec<KeyRow>) -> Fut<'_, bool>;
     /// Sets when an entry stops signing / deriving.
     fn keyring_retire(&self, kid: String, not_after: String) -> Fut<'_, ()>;
+    /// KEK rotation: every entry of `rows` gets its `sealed` (by kid), with `audit` appended, in one
+    /// transaction (`Conflict`, nothing written, if an entry is missing).
+    fn keyring_reseal(&self, rows: Vec<KeyRow>, audit: Vec<AuditDraft>) -> Fut<'_, ()>;
+    /// Up to `limit` filings after `after` (by number) with their request as stored — encrypted
+    /// values not decrypted: the field encryption sweep's read (`fieldcrypt::sweep`).
+    fn stored_requests(&self, after: String, limit: u32)
+    -> Fut<'_, Vec<fieldcrypt::StoredRequest>>;
+    /// Sets a filing's stored request to `new` if it is still `old` (true: written). Changes nothing
+    /// else (not the version: the filing as the service sees it is the same).
+    fn replace_request(&self, filing_no: String, old: String, new: String) -> Fut<'_, bool>;
 }
 
 /// One keyring entry as stored (see `migrations/0008_keyring.sql`); the secret only sealed.

@@ -96,6 +96,12 @@ async fn write_group(
         receipts,
     } = number(pool, sealer, fs).await?;
 
+    // Each request as stored: its personal fields encrypted, bound to its number (fieldcrypt.rs).
+    let stored = nos
+        .iter()
+        .zip(fs)
+        .map(|(no, f)| super::fieldcrypt::seal_with(sealer, no, &f.request))
+        .collect::<Result<Vec<_>, _>>()?;
     let mut tx = pool.begin().await.map_err(db)?;
     let col = |pick: fn(&NewFiling) -> &str| fs.iter().map(pick).collect::<Vec<_>>();
     let inserted: HashSet<String> = sqlx::query_scalar(
@@ -122,7 +128,7 @@ async fn write_group(
     .bind(&tokens)
     .bind(col(|f| &f.idempotency_key))
     .bind(col(|f| &f.request_hash))
-    .bind(col(|f| &f.request))
+    .bind(&stored)
     .bind(col(|f| &f.assessment))
     .bind(col(|f| &f.columns.community))
     .bind(col(|f| &f.columns.area))

@@ -459,8 +459,9 @@ pub(super) async fn create_one(
     ) else {
         return Err(StoreError::Db("counters: no number for a filing".into()));
     };
+    let stored = super::fieldcrypt::seal_with(sealer, &no, &f.request)?;
     let mut tx = pool.begin().await.map_err(db)?;
-    if execute(&mut tx, sql::insert_filing(&no, &token_hash, &f)).await? == 0 {
+    if execute(&mut tx, sql::insert_filing(&no, &token_hash, &f, &stored)).await? == 0 {
         // A concurrent request (perhaps on another instance) committed this key first.
         tx.rollback().await.map_err(db)?;
         return existing(pool, &f.idempotency_key)
@@ -483,7 +484,14 @@ pub(super) async fn create_one(
 }
 
 impl PgStore {
-    async fn update(&self, u: FilingUpdate) -> Result<FilingRecord, StoreError> {
+    async fn update(&self, mut u: FilingUpdate) -> Result<FilingRecord, StoreError> {
+        if let Some(r) = &u.request {
+            u.request = Some(super::fieldcrypt::seal_with(
+                self.sealer.as_ref(),
+                &u.filing_no,
+                r,
+            )?);
+        }
         let mut tx = self.pool.begin().await.map_err(db)?;
         let Some(cur) = load(&mut tx, sql::filing_by_no(&u.filing_no)).await? else {
             return Err(StoreError::NotFound);
@@ -788,8 +796,10 @@ impl Store for PgStore {
                 .execute(&mut *tx)
                 .await
                 .map_err(db)?;
-            if exists(&mut tx, sql::any_key()).await? {
-                return Ok(false);
+            for k in &rows {
+                if exists(&mut tx, sql::any_key_of(&k.purpose)).await? {
+                    return Ok(false);
+                }
             }
             for k in &rows {
                 execute(&mut tx, sql::insert_key(k)).await?;
@@ -801,6 +811,42 @@ impl Store for PgStore {
 
     fn keyring_retire(&self, kid: String, not_after: String) -> Fut<'_, ()> {
         Box::pin(async move { self.execute_pooled(sql::retire_key(&kid, &not_after)).await })
+    }
+
+    fn keyring_reseal(&self, rows: Vec<KeyRow>, audit: Vec<AuditDraft>) -> Fut<'_, ()> {
+        Box::pin(async move {
+            let mut tx = self.pool.begin().await.map_err(db)?;
+            sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                .bind(KEYRING_LOCK)
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
+            for k in &rows {
+                if execute(&mut tx, sql::reseal_key(&k.kid, &k.sealed)).await? != 1 {
+                    return Err(StoreError::Conflict);
+                }
+            }
+            append_audit(&mut tx, &audit).await?;
+            tx.commit().await.map_err(db)
+        })
+    }
+
+    fn stored_requests(
+        &self,
+        after: String,
+        limit: u32,
+    ) -> Fut<'_, Vec<super::fieldcrypt::StoredRequest>> {
+        Box::pin(async move {
+            self.fetch_all_pooled(sql::stored_requests(&after, limit))
+                .await
+        })
+    }
+
+    fn replace_request(&self, filing_no: String, old: String, new: String) -> Fut<'_, bool> {
+        Box::pin(async move {
+            let mut c = self.pool.acquire().await.map_err(db)?;
+            Ok(execute(&mut c, sql::replace_request(&filing_no, &old, &new)).await? == 1)
+        })
     }
 
     fn statistics(&self, f: super::stats::StatsFilter) -> Fut<'_, super::stats::StatsRows> {

@@ -120,7 +120,8 @@ query!(find_idempotent(key: &'a str) -> 1 =
 
 query!(
     /// A key stored before (perhaps by a concurrent request or instance) inserts nothing: 0 rows.
-    insert_filing(filing_no: &'a str, access_token_hash: &'a str, f: &'a NewFiling) -> 18 = [
+    /// `request`: the filing as stored, its personal fields encrypted (`fieldcrypt::seal_request`).
+    insert_filing(filing_no: &'a str, access_token_hash: &'a str, f: &'a NewFiling, request: &'a str) -> 18 = [
         "INSERT INTO filings (filing_no, street, status, version, created_at, updated_at, filed_on, \
          high_risk, scope, acceptance_due, access_token_hash, idempotency_key, request_hash, request, \
          assessment, requested_changes, community, area, departments, applicant_name, activity) \
@@ -138,7 +139,7 @@ query!(
         Arg::Text(access_token_hash),
         Arg::Text(&f.idempotency_key),
         Arg::Text(&f.request_hash),
-        Arg::Text(&f.request),
+        Arg::Text(request),
         Arg::Text(&f.assessment),
         Arg::Text(&f.columns.community),
         Arg::Text(&f.columns.area),
@@ -273,7 +274,25 @@ query!(
 query!(retire_key(kid: &'a str, not_after: &'a str) -> 2 =
     ["UPDATE keyring SET not_after = $2 WHERE kid = $1"] [Arg::Text(kid), Arg::Text(not_after)]);
 
-query!(any_key() -> 0 = ["SELECT kid FROM keyring LIMIT 1"] []);
+query!(
+    /// KEK rotation: an entry sealed again under the new KEK.
+    reseal_key(kid: &'a str, sealed: &'a str) -> 2 =
+    ["UPDATE keyring SET sealed = $2 WHERE kid = $1"] [Arg::Text(kid), Arg::Text(sealed)]);
+
+query!(
+    /// The field encryption sweep (`fieldcrypt::sweep`): filings' requests as stored, in number order.
+    stored_requests(after: &'a str, limit: u32) -> 2 =
+    ["SELECT filing_no, request FROM filings WHERE filing_no > $1 ORDER BY filing_no LIMIT $2"]
+    [Arg::Text(after), Arg::Int(i64::from(limit))]);
+
+query!(
+    /// The sweep's write: only if the request is still what was read.
+    replace_request(filing_no: &'a str, old: &'a str, new: &'a str) -> 3 =
+    ["UPDATE filings SET request = $3 WHERE filing_no = $1 AND request = $2"]
+    [Arg::Text(filing_no), Arg::Text(old), Arg::Text(new)]);
+
+query!(any_key_of(purpose: &'a str) -> 1 =
+    ["SELECT kid FROM keyring WHERE purpose = $1 LIMIT 1"] [Arg::Text(purpose)]);
 
 query!(all_keys() -> 0 =
     ["SELECT kid, purpose, public_key, sealed, not_before, not_after, created_at FROM keyring \
@@ -436,7 +455,11 @@ mod tests {
         check(filing_by_receipt("LG-1"));
         check(events_of("F-1"));
         check(find_idempotent("k"));
-        check(insert_filing("F-1", "h", &f));
+        check(insert_filing("F-1", "h", &f, "{}"));
+        check(reseal_key("k", "v1:"));
+        check(any_key_of("field"));
+        check(stored_requests("", 10));
+        check(replace_request("F-1", "{}", "{}"));
         check(insert_event("F-1", e, None));
         check(insert_receipt(&r));
         check(resign_receipt(&r));

@@ -387,6 +387,7 @@ impl Store for SqliteStore {
             let seq = self.next_number(Kind::Filing, &f.street, &f.day)?;
             let no = filing_no(&f.street, &f.day, seq);
             let token_hash = self.sealer.access_token_hash(&no, &f.idempotency_key);
+            let stored = super::fieldcrypt::seal_with(self.sealer.as_ref(), &no, &f.request)?;
             let (receipt, receipt_seq) = match &f.receipt {
                 Some(d) => {
                     let rseq = self.next_number(Kind::Receipt, &f.street, &d.day)?;
@@ -404,7 +405,7 @@ impl Store for SqliteStore {
                 self.write(move |c| {
                     // One statement for a new key; a key stored before (even earlier in this group)
                     // inserts nothing and is answered with its filing.
-                    if execute(c, sql::insert_filing(&no, &token_hash, &f))? == 0 {
+                    if execute(c, sql::insert_filing(&no, &token_hash, &f, &stored))? == 0 {
                         return fetch::<Earlier, 1>(c, sql::find_idempotent(&f.idempotency_key))?
                             .map(Some)
                             .ok_or(StoreError::Conflict);
@@ -454,8 +455,14 @@ impl Store for SqliteStore {
         self.read_now(|c| load(c, sql::filing_by_receipt(receipt_no)))
     }
 
-    fn update_filing(&self, u: FilingUpdate) -> Fut<'_, FilingRecord> {
+    fn update_filing(&self, mut u: FilingUpdate) -> Fut<'_, FilingRecord> {
         let sealer = self.sealer.clone();
+        if let Some(r) = &u.request {
+            match super::fieldcrypt::seal_with(sealer.as_ref(), &u.filing_no, r) {
+                Ok(stored) => u.request = Some(stored),
+                Err(e) => return Box::pin(async move { Err(e) }),
+            }
+        }
         let numbers = self.numbers.clone();
         // The job may run twice (see `WriteJob`): its receipt number is taken once.
         let mut taken: Option<i64> = None;
@@ -666,8 +673,10 @@ impl Store for SqliteStore {
     fn keyring_init(&self, rows: Vec<KeyRow>) -> Fut<'_, bool> {
         // One writer: the check and the inserts are one transaction no other write interleaves with.
         self.write(move |c| {
-            if exists(c, sql::any_key())? {
-                return Ok(false);
+            for k in &rows {
+                if exists(c, sql::any_key_of(&k.purpose))? {
+                    return Ok(false);
+                }
             }
             for k in &rows {
                 execute(c, sql::insert_key(k))?;
@@ -678,6 +687,32 @@ impl Store for SqliteStore {
 
     fn keyring_retire(&self, kid: String, not_after: String) -> Fut<'_, ()> {
         self.write(move |c| execute(c, sql::retire_key(&kid, &not_after)).map(|_| ()))
+    }
+
+    fn keyring_reseal(&self, rows: Vec<KeyRow>, audit: Vec<AuditDraft>) -> Fut<'_, ()> {
+        // One write job: one transaction (savepoint).
+        self.write(move |c| {
+            for k in &rows {
+                if execute(c, sql::reseal_key(&k.kid, &k.sealed))? != 1 {
+                    return Err(StoreError::Conflict);
+                }
+            }
+            append_audit(c, &audit)
+        })
+    }
+
+    fn stored_requests(
+        &self,
+        after: String,
+        limit: u32,
+    ) -> Fut<'_, Vec<super::fieldcrypt::StoredRequest>> {
+        self.read_now(move |c| fetch_all(c, sql::stored_requests(&after, limit)))
+    }
+
+    fn replace_request(&self, filing_no: String, old: String, new: String) -> Fut<'_, bool> {
+        self.write(move |c| {
+            execute(c, sql::replace_request(&filing_no, &old, &new)).map(|n| n == 1)
+        })
     }
 
     fn statistics(&self, f: super::stats::StatsFilter) -> Fut<'_, super::stats::StatsRows> {

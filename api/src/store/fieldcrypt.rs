@@ -1,0 +1,458 @@
+//! Field-wise encryption of personal data at rest (issue 16, item 6). The filing as accepted is kept
+//! as JSON text (`filings.request`); in it, every resident ID number, special-operation certificate
+//! number ("T" + an ID number), mobile and e-mail address of a person ([`PERSON_FIELDS`]) is stored as
+//!
+//! ```text
+//! enc:v1:<kid>:<base64url(nonce ‖ AES-256-GCM ciphertext ‖ tag)>
+//! ```
+//!
+//! under a 32-byte data key of the keyring (purpose `field`, sealed under the KEK like every key, see
+//! `keyring.rs`), with associated data `anbei-field-v1 · <filing number> · <field path>`
+//! (`workers.3.id_number`): a ciphertext copied into another filing or another field does not open.
+//!
+//! Where it happens: the store encrypts when it writes a filing's request ([`seal_request`], called by
+//! both backends once the filing number is known) and decrypts when it decodes one (`decode.rs`, via
+//! [`open_request`]) — everything above the store sees the filing in clear, as before. Values without
+//! the prefix are rows stored before this version: they read as they are, and [`sweep`] encrypts them.
+//! The request hash (idempotency) is taken over the body in clear before the store sees it, so replays
+//! match as before.
+//!
+//! Keys: the key that encrypts is the Sealer's current `field` key ([`crate::store::Sealer::field_key`]);
+//! decryption may need any key ever used, so every key the keyring loads is registered here by kid
+//! ([`register`]) — the decoders run without a handle on the service. Kids are random, so instances
+//! (or tests) in one process never mix their keys. After `anbei keys rotate --kind field`, [`sweep`]
+//! (`anbei keys reencrypt`, and once at every start) moves every value to the current key.
+
+use super::{Fut, Sealer, Store, StoreError};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use ring::aead::{AES_256_GCM, Aad, LessSafeKey, Nonce, UnboundKey};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, RwLock};
+
+/// The prefix of an encrypted value.
+pub const PREFIX: &str = "enc:v1:";
+const AAD_LABEL: &str = "anbei-field-v1";
+
+/// The members of the filing that hold a person's identifying data: object → members, and list →
+/// members of each element. Data, not code: a new personal field is one more name here.
+pub const PERSON_FIELDS: &[(&str, bool, &[&str])] = &[
+    ("applicant", false, &["id_number", "mobile", "email"]),
+    ("agent", false, &["id_number", "mobile", "email"]),
+    ("contractor", false, &["id_number", "mobile", "email"]),
+    ("project_lead", false, &["mobile"]),
+    ("safety_manager", false, &["mobile"]),
+    ("workers", true, &["id_number", "certificate_no"]),
+];
+
+/// A data key and its id.
+#[derive(Clone)]
+pub struct FieldKey {
+    pub kid: String,
+    key: Arc<LessSafeKey>,
+}
+
+impl FieldKey {
+    pub fn new(kid: &str, secret: &[u8; 32]) -> FieldKey {
+        // A 32-byte key is always a valid AES-256 key.
+        #[allow(clippy::expect_used)]
+        let unbound = UnboundKey::new(&AES_256_GCM, secret).expect("a 32-byte AES-256 key");
+        FieldKey {
+            kid: kid.to_owned(),
+            key: Arc::new(LessSafeKey::new(unbound)),
+        }
+    }
+}
+
+impl std::fmt::Debug for FieldKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "FieldKey({})", self.kid)
+    }
+}
+
+static KEYS: LazyLock<RwLock<HashMap<String, FieldKey>>> = LazyLock::new(Default::default);
+
+/// Makes `k` available to decrypt values stored under its kid.
+pub fn register(k: &FieldKey) {
+    let mut m = KEYS.write().unwrap_or_else(|p| p.into_inner());
+    if !m.contains_key(&k.kid) {
+        m.insert(k.kid.clone(), k.clone());
+    }
+}
+
+fn key_of(kid: &str) -> Option<FieldKey> {
+    KEYS.read()
+        .unwrap_or_else(|p| p.into_inner())
+        .get(kid)
+        .cloned()
+}
+
+fn aad(filing_no: &str, path: &str) -> String {
+    format!("{AAD_LABEL}\u{1f}{filing_no}\u{1f}{path}")
+}
+
+/// `plain` encrypted under `k` for field `path` of `filing_no`.
+pub fn encrypt(
+    k: &FieldKey,
+    filing_no: &str,
+    path: &str,
+    plain: &str,
+) -> Result<String, StoreError> {
+    let nonce = crate::signing::random_bytes::<12>().map_err(StoreError::Db)?;
+    let mut buf = plain.as_bytes().to_vec();
+    k.key
+        .seal_in_place_append_tag(
+            Nonce::assume_unique_for_key(nonce),
+            Aad::from(aad(filing_no, path).as_bytes()),
+            &mut buf,
+        )
+        .map_err(|_| StoreError::Db("field encryption failed".into()))?;
+    let mut out = nonce.to_vec();
+    out.extend_from_slice(&buf);
+    Ok(format!("{PREFIX}{}:{}", k.kid, URL_SAFE_NO_PAD.encode(out)))
+}
+
+/// Why a stored value does not decrypt.
+fn undecryptable(filing_no: &str, path: &str, why: &str) -> StoreError {
+    StoreError::Db(format!(
+        "filing {filing_no}: the encrypted field {path} does not decrypt: {why}"
+    ))
+}
+
+/// The kid a stored value was encrypted under (`None`: stored in clear).
+pub fn kid_of(stored: &str) -> Option<&str> {
+    stored.strip_prefix(PREFIX)?.split_once(':').map(|(k, _)| k)
+}
+
+/// The clear text of the stored value `stored` of field `path` of `filing_no`.
+pub fn decrypt(filing_no: &str, path: &str, stored: &str) -> Result<String, StoreError> {
+    let Some(rest) = stored.strip_prefix(PREFIX) else {
+        return Ok(stored.to_owned());
+    };
+    let (kid, b64) = rest
+        .split_once(':')
+        .ok_or_else(|| undecryptable(filing_no, path, "malformed (no key id)"))?;
+    let k = key_of(kid).ok_or_else(|| {
+        undecryptable(
+            filing_no,
+            path,
+            &format!("key {kid} is not in the keyring (deleted, or another database's)"),
+        )
+    })?;
+    let raw = URL_SAFE_NO_PAD
+        .decode(b64)
+        .map_err(|_| undecryptable(filing_no, path, "malformed (not base64url)"))?;
+    let (nonce, ct) = raw
+        .split_at_checked(12)
+        .ok_or_else(|| undecryptable(filing_no, path, "malformed (too short)"))?;
+    let mut buf = ct.to_vec();
+    let nonce = Nonce::try_assume_unique_for_key(nonce)
+        .map_err(|_| undecryptable(filing_no, path, "malformed nonce"))?;
+    let plain = k
+        .key
+        .open_in_place(nonce, Aad::from(aad(filing_no, path).as_bytes()), &mut buf)
+        .map_err(|_| {
+            undecryptable(
+                filing_no,
+                path,
+                "authentication failed — the value was altered or copied from another filing or field",
+            )
+        })?;
+    String::from_utf8(plain.to_vec()).map_err(|_| undecryptable(filing_no, path, "not UTF-8"))
+}
+
+/// Calls `f(path, value)` for every personal string field of the filing `v`.
+fn each_field(
+    v: &mut Value,
+    mut f: impl FnMut(&str, &mut String) -> Result<(), StoreError>,
+) -> Result<(), StoreError> {
+    for (name, list, members) in PERSON_FIELDS {
+        let Some(node) = v.get_mut(*name) else {
+            continue;
+        };
+        let mut visit = |prefix: String, obj: &mut Value| -> Result<(), StoreError> {
+            for m in *members {
+                if let Some(Value::String(s)) = obj.get_mut(*m) {
+                    f(&format!("{prefix}.{m}"), s)?;
+                }
+            }
+            Ok(())
+        };
+        if *list {
+            if let Value::Array(items) = node {
+                for (i, item) in items.iter_mut().enumerate() {
+                    visit(format!("{name}.{i}"), item)?;
+                }
+            }
+        } else {
+            visit((*name).to_owned(), node)?;
+        }
+    }
+    Ok(())
+}
+
+fn parse(filing_no: &str, text: &str) -> Result<Value, StoreError> {
+    serde_json::from_str(text)
+        .map_err(|e| StoreError::Db(format!("filing {filing_no}: request unreadable: {e}")))
+}
+
+/// The request text of `filing_no` as stored: every personal field encrypted under `key` (every one,
+/// even a value that looks encrypted already — what the service writes is always the clear text).
+/// Without a key (a store opened without a keyring: tools and the store's own tests), unchanged.
+pub fn seal_request(
+    key: Option<&FieldKey>,
+    filing_no: &str,
+    text: &str,
+) -> Result<String, StoreError> {
+    let Some(k) = key else {
+        return Ok(text.to_owned());
+    };
+    let mut v = parse(filing_no, text)?;
+    if !v.is_object() {
+        return Ok(text.to_owned());
+    }
+    each_field(&mut v, |path, s| {
+        *s = encrypt(k, filing_no, path, s)?;
+        Ok(())
+    })?;
+    Ok(v.to_string())
+}
+
+/// [`seal_request`] with the sealer's current key.
+pub fn seal_with(sealer: &dyn Sealer, filing_no: &str, text: &str) -> Result<String, StoreError> {
+    seal_request(sealer.field_key().as_ref(), filing_no, text)
+}
+
+/// The request text of `filing_no` in clear. A request holding no encrypted value is returned as it
+/// is; a value that does not decrypt is an error naming the filing and the field, never a guess.
+pub fn open_request(filing_no: &str, text: String) -> Result<String, StoreError> {
+    if !text.contains(PREFIX) {
+        return Ok(text);
+    }
+    let mut v = parse(filing_no, &text)?;
+    each_field(&mut v, |path, s| {
+        if s.starts_with(PREFIX) {
+            *s = decrypt(filing_no, path, s)?;
+        }
+        Ok(())
+    })?;
+    Ok(v.to_string())
+}
+
+/// The stored request re-encrypted for the sweep: every value in clear (a row of an earlier version)
+/// or under another key than `key` encrypted under `key`; `None` if nothing needs it.
+pub fn reseal_request(
+    key: &FieldKey,
+    filing_no: &str,
+    text: &str,
+) -> Result<Option<String>, StoreError> {
+    let mut v = parse(filing_no, text)?;
+    let mut changed = false;
+    each_field(&mut v, |path, s| {
+        if kid_of(s) == Some(key.kid.as_str()) {
+            return Ok(());
+        }
+        let plain = decrypt(filing_no, path, s)?;
+        *s = encrypt(key, filing_no, path, &plain)?;
+        changed = true;
+        Ok(())
+    })?;
+    Ok(changed.then(|| v.to_string()))
+}
+
+/// The kids of the values of a stored request (for `anbei keys list`'s counts and the tests).
+pub fn kids_in(filing_no: &str, text: &str) -> Result<Vec<Option<String>>, StoreError> {
+    let mut v = parse(filing_no, text)?;
+    let mut out = Vec::new();
+    each_field(&mut v, |_, s| {
+        out.push(kid_of(s).map(str::to_owned));
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// A stored request, as the sweep reads it (not decrypted).
+#[derive(Clone, Debug)]
+pub struct StoredRequest {
+    pub filing_no: String,
+    pub request: String,
+}
+
+/// What a sweep did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SweepReport {
+    /// Filings looked at.
+    pub seen: u64,
+    /// Filings whose request was rewritten under the current key.
+    pub rewritten: u64,
+    /// Filings that could not be rewritten (an undecryptable value, named in the log): left as they are.
+    pub failed: u64,
+}
+
+/// Rows read per page by [`sweep`].
+pub const SWEEP_PAGE: u32 = 500;
+
+/// Which filings a sweep rewrites.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sweep {
+    /// Only rows holding no encrypted value at all — rows stored in clear by versions before field
+    /// encryption (told apart without parsing them): what every start runs, in the background.
+    ClearRows,
+    /// Every row with a value in clear or under another key than the current one: `anbei keys
+    /// reencrypt`, after a rotation.
+    All,
+}
+
+/// Moves filings' personal fields to the current `field` key of `sealer` (`which` says which rows).
+/// Page by page in filing-number order, each page a short read; each row is written only if it is
+/// still what was read (a concurrent change keeps its own, already current, encryption), so it is
+/// safe beside running instances and idempotent: a second run rewrites nothing. `pause` runs between
+/// pages (the service sleeps there; the command does not).
+pub async fn sweep(
+    store: &dyn Store,
+    sealer: &dyn Sealer,
+    which: Sweep,
+    mut pause: impl FnMut() -> Fut<'static, ()>,
+) -> Result<SweepReport, String> {
+    let key = sealer
+        .field_key()
+        .ok_or("no field encryption key is loaded (keyring without a `field` entry)")?;
+    let mut report = SweepReport::default();
+    let mut after = String::new();
+    loop {
+        let page = store
+            .stored_requests(after.clone(), SWEEP_PAGE)
+            .await
+            .map_err(|e| format!("cannot read filings: {e}"))?;
+        let Some(last) = page.last() else { break };
+        after = last.filing_no.clone();
+        for row in &page {
+            report.seen += 1;
+            if which == Sweep::ClearRows && row.request.contains(PREFIX) {
+                continue;
+            }
+            match reseal_request(&key, &row.filing_no, &row.request) {
+                Ok(None) => {}
+                Ok(Some(new)) => {
+                    if store
+                        .replace_request(row.filing_no.clone(), row.request.clone(), new)
+                        .await
+                        .map_err(|e| format!("cannot write filing {}: {e}", row.filing_no))?
+                    {
+                        report.rewritten += 1;
+                    }
+                }
+                Err(e) => {
+                    tracing::error!(filing_no = %row.filing_no, error = %e, "field encryption sweep: row left as it is");
+                    report.failed += 1;
+                }
+            }
+        }
+        if (page.len() as u32) < SWEEP_PAGE {
+            break;
+        }
+        pause().await.map_err(|e| e.to_string())?;
+    }
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn key(n: u8) -> FieldKey {
+        let k = FieldKey::new(&format!("fld_unit{n}"), &[n; 32]);
+        register(&k);
+        k
+    }
+
+    fn filing() -> Value {
+        json!({
+            "applicant": {"name": "张三", "id_number": "11010519491231002X", "mobile": "13800138000"},
+            "contractor": {"name": "李四", "id_number": "110105194912310021", "mobile": "13900139000"},
+            "workers": [
+                {"name": "王五", "id_number": "110105194912310021", "certificate_no": "T110105194912310021"},
+                {"name": "赵六", "id_number": "11010519491231002X"}
+            ],
+            "site": {"address": "布吉街道 1 号"}
+        })
+    }
+
+    #[test]
+    fn every_personal_field_is_encrypted_and_reads_back() {
+        let k = key(1);
+        let plain = filing().to_string();
+        let stored = seal_request(Some(&k), "F-1", &plain).unwrap();
+        for clear in [
+            "11010519491231002X",
+            "13800138000",
+            "110105194912310021",
+            "13900139000",
+        ] {
+            assert!(!stored.contains(clear), "{clear} in {stored}");
+        }
+        assert!(
+            stored.contains("布吉街道 1 号"),
+            "other fields stay in clear"
+        );
+        assert_eq!(kids_in("F-1", &stored).unwrap().len(), 7);
+        let back: Value = serde_json::from_str(&open_request("F-1", stored).unwrap()).unwrap();
+        assert_eq!(back, filing());
+    }
+
+    #[test]
+    fn a_value_moved_to_another_filing_or_field_does_not_decrypt() {
+        let k = key(2);
+        let c = encrypt(&k, "F-1", "applicant.id_number", "11010519491231002X").unwrap();
+        assert_eq!(
+            decrypt("F-1", "applicant.id_number", &c).unwrap(),
+            "11010519491231002X"
+        );
+        let e = decrypt("F-2", "applicant.id_number", &c).unwrap_err();
+        assert!(
+            e.to_string().contains("F-2") && e.to_string().contains("copied"),
+            "{e}"
+        );
+        let e = decrypt("F-1", "workers.0.id_number", &c).unwrap_err();
+        assert!(e.to_string().contains("workers.0.id_number"), "{e}");
+        let unknown = c.replace("fld_unit2", "fld_gone");
+        let e = decrypt("F-1", "applicant.id_number", &unknown).unwrap_err();
+        assert!(e.to_string().contains("fld_gone"), "{e}");
+        assert!(decrypt("F-1", "applicant.id_number", "enc:v1:fld_unit2:!!").is_err());
+    }
+
+    #[test]
+    fn the_sweep_encrypts_clear_rows_and_moves_old_keys_once() {
+        let (old, new) = (key(3), key(4));
+        let legacy = filing().to_string();
+        let once = reseal_request(&old, "F-9", &legacy).unwrap().unwrap();
+        assert!(
+            kids_in("F-9", &once)
+                .unwrap()
+                .iter()
+                .all(|k| k.as_deref() == Some("fld_unit3"))
+        );
+        let moved = reseal_request(&new, "F-9", &once).unwrap().unwrap();
+        assert!(
+            kids_in("F-9", &moved)
+                .unwrap()
+                .iter()
+                .all(|k| k.as_deref() == Some("fld_unit4"))
+        );
+        assert_eq!(reseal_request(&new, "F-9", &moved).unwrap(), None);
+        let back: Value = serde_json::from_str(&open_request("F-9", moved).unwrap()).unwrap();
+        assert_eq!(back, filing());
+    }
+
+    #[test]
+    fn a_user_value_that_looks_encrypted_is_encrypted_too() {
+        let k = key(5);
+        let mut f = filing();
+        f["workers"][0]["certificate_no"] = json!("enc:v1:fld_unit5:AAAA");
+        let stored = seal_request(Some(&k), "F-3", &f.to_string()).unwrap();
+        let back: Value = serde_json::from_str(&open_request("F-3", stored).unwrap()).unwrap();
+        assert_eq!(back, f);
+    }
+}
