@@ -541,6 +541,9 @@ async fn backup(to: PathBuf, db: DbArgs) -> Result<(), String> {
         tokio::task::spawn_blocking(move || anbei_api::ops::backup::backup(&dir, &target, sqlite))
             .await
             .map_err(|e| e.to_string())??;
+    // A copy of every registration: recorded in the audit trail (after the copy, so not in it).
+    let s = shared_state(&db).await?;
+    anbei_api::accounts::cli::backup_made(&s, &to.display().to_string()).await?;
     eprintln!(
         "backup {}: database {}, {} other file(s), {} bytes, {} ms",
         to.display(),
