@@ -308,10 +308,7 @@ pub async fn state(cfg: Config, clock: Arc<dyn Clock>) -> Result<AppState, Strin
     let reload = !cfg.shared_access;
     let code_failures = ratelimit::Failures::new(cfg.code_failures_per_hour);
     let upload_quota = (cfg.uploads_per_hour > 0 || cfg.upload_bytes_per_hour > 0).then(|| {
-        ratelimit::UploadQuota::with([
-            u64::from(cfg.uploads_per_hour),
-            cfg.upload_bytes_per_hour,
-        ])
+        ratelimit::UploadQuota::with([u64::from(cfg.uploads_per_hour), cfg.upload_bytes_per_hour])
     });
     let blobs = store.blobs(&cfg.data_dir.join("uploads"));
     tracing::info!(uploads = blobs.kind(), "uploads stored");

@@ -57,7 +57,10 @@ mod tests {
         };
         assert!(!too_low(s, 10 << 20, G, 0));
         assert!(too_low(s, 10 << 20, G, 5), "2 % free is under 5 %");
-        assert!(too_low(s, G + 1, G, 0), "the upload itself would cross the floor");
+        assert!(
+            too_low(s, G + 1, G, 0),
+            "the upload itself would cross the floor"
+        );
         assert!(!too_low(s, 0, 0, 0), "no floor");
         let big = Space {
             available: 30 * G,

@@ -293,7 +293,10 @@ mod tests {
         assert!(q.take(a, [1.0, 200.0], t).is_ok());
         // Three documents: the count is spent (one per 20 minutes comes back).
         assert_eq!(q.take(a, [1.0, 0.0], t), Err(1200));
-        assert!(q.take(IpAddr::from([192, 0, 2, 1]), [1.0, 1000.0], t).is_ok());
+        assert!(
+            q.take(IpAddr::from([192, 0, 2, 1]), [1.0, 1000.0], t)
+                .is_ok()
+        );
         q.refund(a, [1.0, 200.0], t);
         assert!(q.take(a, [1.0, 200.0], t).is_ok(), "refunded");
         // 0 is no limit on that measure.

@@ -281,7 +281,11 @@ async fn anonymous_uploads_have_a_quota_per_client(b: Backend) {
         assert_eq!(st, 201, "{v}");
     }
     let (st, p, _) = upload_as(&app, "2001:db8:aa:bb:ffff:1:2:3", pdf_of("v6-3", 300), None).await;
-    assert_eq!((st, p["code"].as_str()), (429, Some("UPLOAD_QUOTA")), "same /64: {p}");
+    assert_eq!(
+        (st, p["code"].as_str()),
+        (429, Some("UPLOAD_QUOTA")),
+        "same /64: {p}"
+    );
     let (st, v, _) = upload_as(&app, "2001:db8:aa:bc::1", pdf_of("v6-4", 300), None).await;
     assert_eq!(st, 201, "the next /64 is another client: {v}");
 }
@@ -299,7 +303,13 @@ async fn uploads_stop_before_the_disk_is_full_while_filings_go_on(b: Backend) {
     }
     assert_eq!(st, 507, "{p}");
     assert_eq!(p["code"], "INSUFFICIENT_STORAGE");
-    assert!(p["detail"].as_str().unwrap().contains("can still be submitted"), "{p}");
+    assert!(
+        p["detail"]
+            .as_str()
+            .unwrap()
+            .contains("can still be submitted"),
+        "{p}"
+    );
     assert!(!p["detail_zh"].as_str().unwrap().is_empty());
     assert_eq!(uploads_stored(&app).await, "0", "nothing stored");
     let files = std::fs::read_dir(app.data_dir().join("uploads"))
@@ -346,8 +356,7 @@ async fn uploads_stop_before_the_disk_is_full_while_filings_go_on(b: Backend) {
 /// unanswered).
 async fn answered(s: &mut tokio::net::TcpStream) -> bool {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    if s
-        .write_all(b"GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n")
+    if s.write_all(b"GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n")
         .await
         .is_err()
     {
@@ -403,7 +412,10 @@ async fn connections_per_client_are_capped(b: Backend) {
         open.push(s);
     }
     let mut extra = connect_from(&app, "127.0.0.1").await;
-    assert!(!answered(&mut extra).await, "a fourth connection is refused");
+    assert!(
+        !answered(&mut extra).await,
+        "a fourth connection is refused"
+    );
     let mut other = connect_from(&app, "127.0.0.2").await;
     assert!(answered(&mut other).await, "another client is not affected");
     // The three still work (keep-alive).
@@ -428,7 +440,8 @@ async fn connections_per_client_are_capped(b: Backend) {
 async fn a_client_that_stops_reading_is_cut_off(b: Backend) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     // A large answer that costs the server nothing to make (an asset, kept in memory): 8 MiB.
-    let www = std::env::temp_dir().join(format!("anbei-www-{}", std::process::id()))
+    let www = std::env::temp_dir()
+        .join(format!("anbei-www-{}", std::process::id()))
         .join(format!("{b:?}"));
     std::fs::create_dir_all(www.join("dist")).unwrap();
     std::fs::write(www.join("dist/big.js"), vec![b'a'; 8 << 20]).unwrap();

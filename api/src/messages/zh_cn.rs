@@ -42,7 +42,9 @@ fn text(k: Key) -> &'static str {
         Key::Unavailable => "服务暂不可用",
         Key::UnavailableDetail => "数据库暂不可用",
         Key::UploadQuota => "此地址上传过于频繁",
-        Key::UploadQuotaDetail => "每个地址每小时最多上传 {count} 个文件、共 {mb} MB；请 {seconds} 秒后再试",
+        Key::UploadQuotaDetail => {
+            "每个地址每小时最多上传 {count} 个文件、共 {mb} MB；请 {seconds} 秒后再试"
+        }
         Key::InsufficientStorage => "存储空间不足，暂停上传",
         Key::InsufficientStorageDetail => {
             "服务器磁盘空间不足，暂时无法上传文件；材料已上传的备案仍可提交。请稍后再上传"

@@ -132,8 +132,8 @@ pub async fn upload(
     let (mut parts, body) = req.into_parts();
     let now = std::time::Instant::now();
     // Whom the quota counts: nobody when a staff account uploads, else the client (ratelimit.rs).
-    let staff = s.upload_quota.is_some()
-        && Officer::from_request_parts(&mut parts, &s).await.is_ok();
+    let staff =
+        s.upload_quota.is_some() && Officer::from_request_parts(&mut parts, &s).await.is_ok();
     let counted = match &s.upload_quota {
         Some(q) if !staff => {
             let ip = crate::ratelimit::client_of(&s, &parts.headers, &parts.extensions);
