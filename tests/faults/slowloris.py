@@ -37,12 +37,15 @@ def main():
     ap.add_argument("--request-timeout", type=int, default=20, help="ANBEI_REQUEST_TIMEOUT_S for the server (production default 60)")
     ap.add_argument("--header-timeout", type=float, default=30)
     ap.add_argument("--body-timeout", type=float, default=30)
-    ap.add_argument("--readers", type=int, default=20)
+    ap.add_argument("--readers", type=int, default=4)
     ap.add_argument("--write-timeout", type=int, default=5, help="ANBEI_WRITE_TIMEOUT_S for the server (production default 30)")
     ap.add_argument("--port", type=int, default=18192)
     args = ap.parse_args()
     work = tempfile.mkdtemp(prefix="anbei-slow-")
-    os.makedirs(os.path.join(work, "www"))
+    os.makedirs(os.path.join(work, "www", "dist"))
+    # A large answer that costs the server nothing (an asset it keeps in memory), for the readers.
+    with open(os.path.join(work, "www", "dist", "big.js"), "wb") as f:
+        f.write(b"a" * (8 << 20))
     srv = crash.Server(args.port, os.path.join(work, "data"), {"ANBEI_REQUEST_TIMEOUT_S": str(args.request_timeout),
                                                                   "ANBEI_WRITE_TIMEOUT_S": str(args.write_timeout)})
     failures, facts = [], {}
@@ -91,14 +94,14 @@ def main():
             s.close()
 
         def reader(i):
-            # Ask for far more than the socket buffers hold (the OpenAPI document, ~100 KB, many times
-            # over, pipelined) and read nothing: the server's writes stall, then must give up.
+            # Ask for far more than the socket buffers hold (an 8 MB asset 40 times, pipelined) and read
+            # nothing: the server's writes stall, then must give up.
             t0 = time.time()
             try:
                 s = socket.create_connection(("127.0.0.1", args.port), timeout=5)
                 s.settimeout(2)
                 try:
-                    s.sendall(b"GET /api/openapi.json HTTP/1.1\r\nHost: x\r\n\r\n" * 1000)
+                    s.sendall(b"GET /widget/big.js HTTP/1.1\r\nHost: x\r\n\r\n" * 40)
                 except socket.timeout:
                     pass
                 deadline = t0 + args.write_timeout + 3
