@@ -28,7 +28,7 @@ bench_cleanup() {
 # start_server LABEL [ENV=VALUE…] — serves from $WORK/LABEL without rate limiting; returns once ready.
 start_server() {
   local label="$1"; shift
-  env "$@" RUST_LOG=warn ANBEI_RATE_LIMIT=0 "$BIN" serve --listen "127.0.0.1:$PORT" --data-dir "$WORK/$label" --www-dir "$WORK/www" &
+  env "$@" RUST_LOG=warn ANBEI_RATE_LIMIT=0 ANBEI_MAX_CONNECTIONS_PER_CLIENT=0 ANBEI_UPLOADS_PER_HOUR=0 ANBEI_UPLOAD_MB_PER_HOUR=0 "$BIN" serve --listen "127.0.0.1:$PORT" --data-dir "$WORK/$label" --www-dir "$WORK/www" &
   SERVER_PID=$!
   for _ in $(seq 1 100); do
     curl -fs "$URL/readyz" >/dev/null 2>&1 && return 0

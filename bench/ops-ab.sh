@@ -30,7 +30,7 @@ run() { # $1 label, $2 binary, $3 store (sqlite|pg), $4 RUST_LOG, rest: serve fl
   rm -rf "$WORK/$store"
   local extra=()
   [ "$store" = pg ] && extra=(DATABASE_URL="$PG_URL" ANBEI_DB_SCHEMA="$SCHEMA")
-  env "${extra[@]}" RUST_LOG="$level" ANBEI_RATE_LIMIT=0 "$bin" serve --listen "127.0.0.1:$PORT" \
+  env "${extra[@]}" RUST_LOG="$level" ANBEI_RATE_LIMIT=0 ANBEI_MAX_CONNECTIONS_PER_CLIENT=0 ANBEI_UPLOADS_PER_HOUR=0 ANBEI_UPLOAD_MB_PER_HOUR=0 "$bin" serve --listen "127.0.0.1:$PORT" \
     --data-dir "$WORK/$store" --www-dir "$WORK/www" "$@" >"$WORK/$label.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 100); do curl -fs "$URL/readyz" >/dev/null 2>&1 && break; sleep 0.1; done

@@ -16,7 +16,7 @@ GEN="${ANBEI_BENCH_GEN:-target/release/examples/loadgen}"
 
 run() { # $1 = receipts to file → total instructions of the server process
   local out="$WORK/cg.$1"
-  RUST_LOG=warn ANBEI_RATE_LIMIT=0 valgrind --tool=callgrind --callgrind-out-file="$out" \
+  RUST_LOG=warn ANBEI_RATE_LIMIT=0 ANBEI_MAX_CONNECTIONS_PER_CLIENT=0 ANBEI_UPLOADS_PER_HOUR=0 ANBEI_UPLOAD_MB_PER_HOUR=0 valgrind --tool=callgrind --callgrind-out-file="$out" \
     "$BIN" serve --listen "127.0.0.1:$PORT" --data-dir "$WORK/d$1" --www-dir "$WORK/www" 2>/dev/null &
   SERVER_PID=$!
   for _ in $(seq 1 600); do curl -fs "$URL/readyz" >/dev/null 2>&1 && break; sleep 0.2; done

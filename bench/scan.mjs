@@ -3,9 +3,12 @@
 // a free port). Each load is cold (fresh browser context) on the mobile profile of Chromium DevTools through
 // CDP: Network.emulateNetworkConditions 1.6 Mbps down, 750 kbps up, 150 ms RTT; Emulation.setCPUThrottlingRate 4;
 // viewport 360×740.
-//   - scan page    /v/{no}#<payload>;<kid>;<signature>  (what new QR codes open)
-//   - legacy HTML  /api/v1/receipts/{no}/verify#…         (old QR codes: a browser's Accept gets the same page)
-//   - JSON         /api/v1/receipts/{no}/verify           with Accept: application/json (what old QR codes showed)
+//   - scan page    /v/{no}?c=<code>#<payload>;<kid>;<signature>  (what new QR codes open: the receipt's qr_payload)
+//   - legacy HTML  /api/v1/receipts/{no}/verify?code=<code>#…     (old QR codes: a browser's Accept gets the same page)
+//   - JSON         /api/v1/receipts/{no}/verify?code=<code>       with Accept: application/json (what old QR codes showed)
+// Every URL carries the receipt's verification code (its qr_payload and verify_url, issue 16 item 2): without it
+// the public lookup answers only "exists / valid", a smaller page than the one an inspector is shown. The
+// bench checks the JSON answer with the code is the full one (site address present) before it measures.
 // Loads are interleaved (one of each variant per round, after one discarded warm-up round). Reported per
 // variant, median of `runs` (default 5): FCP (performance.getEntriesByType('paint')), the
 // navigation's response end, and for the scan page the moment the in-page signature verdict is shown
@@ -44,11 +47,16 @@ const server = await startServer({ widget: false });
 const browser = await launch();
 try {
   const receipt = await register(server.base);
-  const fragment = receipt.qr_payload.split('#')[1];
+  // What the QR code opens, on this server (its path, the code in its query, the signature in its fragment).
+  const qr = new URL(receipt.qr_payload);
+  if (!qr.searchParams.get('c')) throw new Error(`the QR payload carries no verification code: ${receipt.qr_payload}`);
+  const fragment = qr.hash.slice(1);
+  const full = await (await fetch(`${server.base}${receipt.verify_url}`, { headers: { accept: 'application/json' } })).json();
+  if (!full.site_address || full.code_required) throw new Error(`verify_url did not give the full answer: ${JSON.stringify(full)}`);
   const variants = [
-    { name: 'scan page /v/{no}#…', url: `${server.base}/v/${receipt.receipt_no}#${fragment}` },
-    { name: 'legacy verify URL, HTML', url: `${server.base}/api/v1/receipts/${receipt.receipt_no}/verify#${fragment}` },
-    { name: 'JSON verify (before)', url: `${server.base}/api/v1/receipts/${receipt.receipt_no}/verify`, headers: { accept: 'application/json' } },
+    { name: 'scan page /v/{no}?c=…#…', url: `${server.base}${qr.pathname}${qr.search}${qr.hash}` },
+    { name: 'legacy verify URL, HTML', url: `${server.base}${receipt.verify_url}#${fragment}` },
+    { name: 'JSON verify (before)', url: `${server.base}${receipt.verify_url}`, headers: { accept: 'application/json' } },
   ];
   // One load of one variant, cold (fresh context), on the throttled profile.
   async function load(v) {

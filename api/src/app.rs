@@ -37,6 +37,10 @@ pub struct Inner {
     pub limiter: Option<ratelimit::Limiter>,
     /// Wrong receipt verification codes per client (always on).
     pub code_failures: ratelimit::Failures,
+    /// Anonymous uploads per client: documents and bytes per hour (`None`: no quota).
+    pub upload_quota: Option<ratelimit::UploadQuota>,
+    /// Whether the last upload found the disk below its floor (logged when it changes).
+    disk_low: std::sync::atomic::AtomicBool,
     /// Formats ledger exports at low priority (see [`crate::bulk`]).
     pub bulk: crate::bulk::Bulk,
     csp: HeaderValue,
@@ -68,6 +72,47 @@ impl Inner {
     }
     pub fn fast_accept(&self, street: &str) -> bool {
         !self.cfg.fast_accept_disabled_streets.contains(street)
+    }
+}
+
+impl Inner {
+    /// The disk guard (issue 16, item 8; `diskspace.rs`): `Err(507)` when storing `need` more bytes in
+    /// the data directory would leave less free than its floor. Only where uploads are files there
+    /// (SQLite); with PostgreSQL they go to the database, whose disk this machine does not see.
+    pub fn upload_space(&self, need: u64) -> Result<(), ApiError> {
+        use std::sync::atomic::Ordering;
+        let (min_free, min_percent) = (
+            self.cfg.upload_min_free_bytes,
+            self.cfg.upload_min_free_percent,
+        );
+        if (min_free == 0 && min_percent == 0) || self.blobs.kind() != "filesystem" {
+            return Ok(());
+        }
+        let Some(space) = crate::diskspace::of(&self.cfg.data_dir) else {
+            return Ok(());
+        };
+        let low = crate::diskspace::too_low(space, need, min_free, min_percent);
+        if self.disk_low.swap(low, Ordering::Relaxed) != low {
+            if low {
+                tracing::error!(
+                    available = space.available,
+                    total = space.total,
+                    min_free_bytes = min_free,
+                    min_free_percent = min_percent,
+                    "data directory nearly full: uploads refused (507) until space is freed; filings continue"
+                );
+            } else {
+                tracing::warn!(
+                    available = space.available,
+                    "data directory has space again: uploads accepted"
+                );
+            }
+        }
+        if low {
+            Err(ApiError::InsufficientStorage)
+        } else {
+            Ok(())
+        }
     }
 }
 
@@ -188,7 +233,13 @@ impl Application {
         });
         let _stop_worker = AbortOnDrop(worker);
         axum::serve(
-            crate::slowguard::GuardedListener(self.listener).tap_io(|_| {}),
+            crate::slowguard::GuardedListener::new(
+                self.listener,
+                self.state.cfg.max_connections_per_client,
+                self.state.cfg.trusted_proxies.clone(),
+                self.state.cfg.write_timeout,
+            )
+            .tap_io(|_| {}),
             self.router
                 .into_make_service_with_connect_info::<SocketAddr>(),
         )
@@ -256,6 +307,9 @@ pub async fn state(cfg: Config, clock: Arc<dyn Clock>) -> Result<AppState, Strin
     .map_err(|_| "ANBEI_CORS_ORIGINS holds characters not allowed in a header".to_owned())?;
     let reload = !cfg.shared_access;
     let code_failures = ratelimit::Failures::new(cfg.code_failures_per_hour);
+    let upload_quota = (cfg.uploads_per_hour > 0 || cfg.upload_bytes_per_hour > 0).then(|| {
+        ratelimit::UploadQuota::with([u64::from(cfg.uploads_per_hour), cfg.upload_bytes_per_hour])
+    });
     let blobs = store.blobs(&cfg.data_dir.join("uploads"));
     tracing::info!(uploads = blobs.kind(), "uploads stored");
     if blobs.kind() == "postgresql" && cfg.data_dir.join("uploads").is_dir() {
@@ -276,6 +330,8 @@ pub async fn state(cfg: Config, clock: Arc<dyn Clock>) -> Result<AppState, Strin
         known_uploads: Mutex::new(HashSet::new()),
         limiter,
         code_failures,
+        upload_quota,
+        disk_low: std::sync::atomic::AtomicBool::new(false),
         bulk: crate::bulk::Bulk::start("anbei-export")?,
         csp,
         outbox_wake: tokio::sync::Notify::new(),

@@ -8,7 +8,9 @@
 //! `totp_enabled`, `account_added`, `account_disabled`, `account_enabled`, `password_reset`,
 //! `token_issued`, `token_revoked`, `filed`, `resubmitted`, `accepted`, `returned`, `refused`,
 //! `revoked`, `extended`, `cancelled`, `registration_read`, `document_opened`, `ledger_read`,
-//! `ledger_exported`, `queue_read`, `audit_read`, `access_denied`; inspections (issue 14, each in the
+//! `ledger_exported`, `queue_read`, `audit_read`, `accounts_read`, `tokens_read` (an account's token
+//! list, by the API or `anbei account token list`), `inspections_read`, `statistics_read`,
+//! `checklist_read`, `backup_made` (`anbei backup`), `access_denied`; inspections (issue 14, each in the
 //! transaction of its change): `inspection_recorded` (detail: inspection id and kind; target: the filing,
 //! or the inspection id for work without registration), `finding_recorded` (one per finding),
 //! `escalation_confirmed`, `follow_up_scheduled` (detail: inspection, finding, due), `rectification_submitted` (the applicant), `rectification_accepted`,

@@ -9,6 +9,22 @@ pub const JSON_BODY_LIMIT: usize = 256 * 1024;
 /// Largest document upload.
 pub const UPLOAD_LIMIT: usize = 10 * 1024 * 1024;
 
+/// Anonymous uploads a client (IPv4 address, IPv6 /64) may make per hour (issue 16, item 8): an
+/// applicant's whole filing is at most ~20 documents; three applicants behind one address (an office,
+/// a carrier's NAT) fit.
+pub const DEFAULT_UPLOADS_PER_HOUR: u32 = 60;
+/// … and their bytes per hour, in MiB: 60 phone photos of ~4 MB.
+pub const DEFAULT_UPLOAD_MB_PER_HOUR: u64 = 256;
+/// Uploads are refused (507) while the data directory's filesystem has less free than this (MiB) …
+pub const DEFAULT_UPLOAD_MIN_FREE_MB: u64 = 1024;
+/// … or less than this share of it (%), so filings (a few KB each) keep working for long after.
+pub const DEFAULT_UPLOAD_MIN_FREE_PERCENT: u8 = 5;
+/// Connections open at once from one client (IPv4 address, IPv6 /64; issue 16, item 9): a browser
+/// opens at most 6 to a host, so 64 is ten people behind one address.
+pub const DEFAULT_MAX_CONNECTIONS_PER_CLIENT: u32 = 64;
+/// A connection whose answer cannot be written for this long (the client stopped reading) is closed.
+pub const DEFAULT_WRITE_TIMEOUT_S: u64 = 30;
+
 /// Where the data lives.
 #[derive(Clone, Debug)]
 pub enum Database {
@@ -38,6 +54,21 @@ pub struct Config {
     pub rate_limit_burst: u32,
     /// Wrong receipt verification codes per client (IPv4 address, IPv6 /64) per hour (issue 16, item 2).
     pub code_failures_per_hour: u32,
+    /// Anonymous uploads per client per hour (0: no limit; issue 16, item 8).
+    pub uploads_per_hour: u32,
+    /// Bytes of anonymous uploads per client per hour (0: no limit).
+    pub upload_bytes_per_hour: u64,
+    /// Uploads are refused (507) when the data directory's filesystem has less than this free (bytes;
+    /// 0: no such floor) …
+    pub upload_min_free_bytes: u64,
+    /// … or less than this percentage of it free (0: no such floor). Only where uploads are files in
+    /// the data directory (SQLite); with PostgreSQL they are in the database, watched by its operator.
+    pub upload_min_free_percent: u8,
+    /// Connections open at once per client (IPv4 address, IPv6 /64); 0: no cap. Trusted proxies are
+    /// not capped (every client behind them shares their address).
+    pub max_connections_per_client: u32,
+    /// A connection whose answer makes no progress for this long is closed (slow readers).
+    pub write_timeout: std::time::Duration,
     /// Absolute base URL printed in QR codes (`https://anbei.example.gov.cn`).
     pub public_url: String,
     /// Open the data directory beside a running server (`anbei account …`): no lock, no filing.
@@ -75,6 +106,14 @@ impl Config {
             rate_limit_per_s: 0,
             rate_limit_burst: 0,
             code_failures_per_hour: 20,
+            // Tests and the commands beside a server start without the quotas and the cap (like the
+            // rate limit); `anbei serve` sets them from its flags, whose defaults are the constants above.
+            uploads_per_hour: 0,
+            upload_bytes_per_hour: 0,
+            upload_min_free_bytes: 0,
+            upload_min_free_percent: 0,
+            max_connections_per_client: 0,
+            write_timeout: std::time::Duration::from_secs(DEFAULT_WRITE_TIMEOUT_S),
             public_url: "http://127.0.0.1:8080".into(),
             shared_access: false,
             session_idle_ms: 30 * 60 * 1000,

@@ -105,6 +105,16 @@ pub enum ApiError {
         retry_after_s: u64,
     },
     Unavailable,
+    /// 429 `UPLOAD_QUOTA`: this client's anonymous uploads for the hour are spent (issue 16, item 8);
+    /// `count` and `mb` are the allowance per hour (0: none on that measure).
+    UploadQuota {
+        retry_after_s: u64,
+        count: u32,
+        mb: u64,
+    },
+    /// 507 `INSUFFICIENT_STORAGE`: the data directory's filesystem is below its free-space floor, so
+    /// uploads are refused while filings (a few KB) are still taken.
+    InsufficientStorage,
     /// 500: logged with its detail, returned without it.
     Internal(String),
 }
@@ -193,7 +203,10 @@ impl ApiError {
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::TooManyRequests { .. } | ApiError::UploadQuota { .. } => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
+            ApiError::InsufficientStorage => StatusCode::INSUFFICIENT_STORAGE,
             ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -356,6 +369,36 @@ impl ApiError {
             ApiError::Unavailable => {
                 Said::fixed("UNAVAILABLE", Key::Unavailable, Key::UnavailableDetail)
             }
+            ApiError::UploadQuota {
+                retry_after_s,
+                count,
+                mb,
+            } => {
+                let or_none = |n: u64| {
+                    if n == 0 {
+                        "∞".to_owned()
+                    } else {
+                        n.to_string()
+                    }
+                };
+                Said::new(
+                    "UPLOAD_QUOTA",
+                    Key::UploadQuota,
+                    Msg::with(
+                        Key::UploadQuotaDetail,
+                        &[
+                            ("count", &or_none(u64::from(count))),
+                            ("mb", &or_none(mb)),
+                            ("seconds", &retry_after_s),
+                        ],
+                    ),
+                )
+            }
+            ApiError::InsufficientStorage => Said::fixed(
+                "INSUFFICIENT_STORAGE",
+                Key::InsufficientStorage,
+                Key::InsufficientStorageDetail,
+            ),
             ApiError::Internal(detail) => {
                 tracing::error!(error = %detail, "internal error");
                 Said::fixed("INTERNAL", Key::Internal, Key::InternalDetail)
@@ -389,10 +432,10 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status();
-        let retry = if let ApiError::TooManyRequests { retry_after_s } = &self {
-            Some(*retry_after_s)
-        } else {
-            None
+        let retry = match &self {
+            ApiError::TooManyRequests { retry_after_s }
+            | ApiError::UploadQuota { retry_after_s, .. } => Some(*retry_after_s),
+            _ => None,
         };
         let retry = if matches!(self, ApiError::Unavailable) {
             Some(5)

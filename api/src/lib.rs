@@ -23,6 +23,7 @@ pub mod body;
 pub mod bulk;
 pub mod clock;
 pub mod config;
+pub mod diskspace;
 pub mod error;
 pub mod filing;
 pub mod hardening;

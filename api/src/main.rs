@@ -301,6 +301,31 @@ struct ServeArgs {
     /// that its lookups with a code are refused (429) until the hour refills.
     #[arg(long, env = "ANBEI_CODE_FAILURES_PER_HOUR", default_value_t = 20)]
     code_failures_per_hour: u32,
+    /// Documents a client (IPv4 address, IPv6 /64) may upload per hour without signing in (0 = no
+    /// limit); over it: 429 UPLOAD_QUOTA with Retry-After. A whole filing is at most ~20 documents.
+    #[arg(long, env = "ANBEI_UPLOADS_PER_HOUR", default_value_t = config::DEFAULT_UPLOADS_PER_HOUR)]
+    uploads_per_hour: u32,
+    /// … and MiB per hour (0 = no limit).
+    #[arg(long, env = "ANBEI_UPLOAD_MB_PER_HOUR", default_value_t = config::DEFAULT_UPLOAD_MB_PER_HOUR)]
+    upload_mb_per_hour: u64,
+    /// Uploads are refused (507 INSUFFICIENT_STORAGE) while the data directory's filesystem has less
+    /// than this many MiB free (0 = no such floor); filings continue. SQLite only.
+    #[arg(long, env = "ANBEI_UPLOAD_MIN_FREE_MB", default_value_t = config::DEFAULT_UPLOAD_MIN_FREE_MB)]
+    upload_min_free_mb: u64,
+    /// … or less than this percentage of it (0 = no such floor).
+    #[arg(long, env = "ANBEI_UPLOAD_MIN_FREE_PERCENT", default_value_t = config::DEFAULT_UPLOAD_MIN_FREE_PERCENT,
+          value_parser = clap::value_parser!(u8).range(0..=99))]
+    upload_min_free_percent: u8,
+    /// Connections one client (IPv4 address, IPv6 /64) may hold open at once; more are closed as they
+    /// are accepted (0 = no cap). Trusted proxies are not capped. Loopback is not exempt: load tests
+    /// from one machine set it higher.
+    #[arg(long, env = "ANBEI_MAX_CONNECTIONS_PER_CLIENT", default_value_t = config::DEFAULT_MAX_CONNECTIONS_PER_CLIENT)]
+    max_connections_per_client: u32,
+    /// Seconds an answer may make no progress (the client stopped reading) before its connection is
+    /// closed.
+    #[arg(long, env = "ANBEI_WRITE_TIMEOUT_S", default_value_t = config::DEFAULT_WRITE_TIMEOUT_S,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    write_timeout_s: u64,
     /// Absolute base URL printed in receipt QR codes (required when --listen is not loopback:
     /// phones cannot open this machine's loopback address).
     #[arg(long, env = "ANBEI_PUBLIC_URL")]
@@ -451,6 +476,12 @@ async fn serve(a: ServeArgs) -> Result<(), String> {
     cfg.rate_limit_per_s = a.rate_limit;
     cfg.rate_limit_burst = a.rate_limit_burst;
     cfg.code_failures_per_hour = a.code_failures_per_hour;
+    cfg.uploads_per_hour = a.uploads_per_hour;
+    cfg.upload_bytes_per_hour = a.upload_mb_per_hour.saturating_mul(1 << 20);
+    cfg.upload_min_free_bytes = a.upload_min_free_mb.saturating_mul(1 << 20);
+    cfg.upload_min_free_percent = a.upload_min_free_percent;
+    cfg.max_connections_per_client = a.max_connections_per_client;
+    cfg.write_timeout = std::time::Duration::from_secs(a.write_timeout_s);
     let public = config::public_url(&a.listen, a.public_url.as_deref())?;
     if let Some(w) = &public.warning {
         tracing::warn!("{w}");
@@ -510,6 +541,9 @@ async fn backup(to: PathBuf, db: DbArgs) -> Result<(), String> {
         tokio::task::spawn_blocking(move || anbei_api::ops::backup::backup(&dir, &target, sqlite))
             .await
             .map_err(|e| e.to_string())??;
+    // A copy of every registration: recorded in the audit trail (after the copy, so not in it).
+    let s = shared_state(&db).await?;
+    anbei_api::accounts::cli::backup_made(&s, &to.display().to_string()).await?;
     eprintln!(
         "backup {}: database {}, {} other file(s), {} bytes, {} ms",
         to.display(),

@@ -48,60 +48,137 @@ impl Limiter {
     }
 }
 
-/// Wrong verification codes (issue 16, item 2): each client (an IPv4 address or an IPv6 /64) may get
-/// `per_hour` wrong, refilled evenly over the hour; past that every code it sends is refused (429)
-/// until the bucket refills — right or wrong, so guessing gains nothing from the answers. Always on,
-/// unlike the general limiter; a wrong code also costs a token of that one when it is on.
-pub struct Failures {
-    per_hour: f64,
-    buckets: Mutex<HashMap<IpAddr, (f64, Instant)>>,
+/// An allowance per client and per hour, in `N` measures at once (issue 16, items 2 and 8): each
+/// client — an IPv4 address or an IPv6 /64 ([`bucket_of`]) — starts with `per_hour[i]` of measure `i`,
+/// refilled evenly over the hour. A request that needs more than is left of any measure is refused
+/// with the seconds until enough has refilled. An allowance of 0 is no limit on that measure.
+///
+/// Used for wrong receipt verification codes ([`Failures`], one measure: codes) and anonymous uploads
+/// ([`UploadQuota`], two: documents and bytes).
+pub struct Hourly<const N: usize> {
+    per_hour: [f64; N],
+    buckets: Mutex<HashMap<IpAddr, ([f64; N], Instant)>>,
 }
 
-impl Failures {
-    pub fn new(per_hour: u32) -> Failures {
-        Failures {
-            per_hour: f64::from(per_hour.max(1)),
+impl<const N: usize> Hourly<N> {
+    pub fn with(per_hour: [u64; N]) -> Hourly<N> {
+        Hourly {
+            per_hour: per_hour.map(|p| if p == 0 { f64::INFINITY } else { p as f64 }),
             buckets: Mutex::new(HashMap::new()),
         }
     }
 
-    fn level(&self, b: &mut (f64, Instant), now: Instant) -> f64 {
-        let refill = now.duration_since(b.1).as_secs_f64() * self.per_hour / 3600.0;
-        b.0 = (b.0 + refill).min(self.per_hour);
+    /// Refills `b` up to `now` and gives what is left.
+    fn level(&self, b: &mut ([f64; N], Instant), now: Instant) -> [f64; N] {
+        let hours = now.duration_since(b.1).as_secs_f64() / 3600.0;
+        for (left, cap) in b.0.iter_mut().zip(self.per_hour) {
+            *left = (*left + hours * cap).min(cap);
+        }
         b.1 = now;
         b.0
     }
 
-    /// `Err(seconds to wait)` when `ip` has no wrong code left.
-    pub fn check(&self, ip: IpAddr, now: Instant) -> Result<(), u64> {
+    /// `Err(seconds to wait)` when `left` holds less than `need` of some measure (a need larger than
+    /// the whole allowance counts as the whole allowance, so it can pass after a quiet hour).
+    fn short(&self, left: [f64; N], need: [f64; N]) -> Result<(), u64> {
+        let mut wait = 0.0f64;
+        for ((left, need), cap) in left.into_iter().zip(need).zip(self.per_hour) {
+            let need = need.min(cap);
+            if left < need {
+                wait = wait.max((need - left) * 3600.0 / cap);
+            }
+        }
+        if wait > 0.0 {
+            Err(wait.ceil().max(1.0) as u64)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Whether `ip` has `need` left now, without taking it.
+    pub fn check_for(&self, ip: IpAddr, need: [f64; N], now: Instant) -> Result<(), u64> {
         let mut m = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
         let Some(b) = m.get_mut(&bucket_of(ip)) else {
-            return Ok(());
+            return self.short(self.per_hour, need);
         };
         let left = self.level(b, now);
-        if left >= 1.0 {
-            Ok(())
-        } else {
-            Err(((1.0 - left) * 3600.0 / self.per_hour).ceil().max(1.0) as u64)
+        self.short(left, need)
+    }
+
+    /// Takes `amount` from `ip`'s allowance if all of it is there (else nothing, and the seconds to
+    /// wait): checked and taken under one lock, so concurrent requests cannot both spend the last of it.
+    pub fn take(&self, ip: IpAddr, amount: [f64; N], now: Instant) -> Result<(), u64> {
+        let mut m = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
+        self.forget_full(&mut m, now);
+        let b = m.entry(bucket_of(ip)).or_insert((self.per_hour, now));
+        let left = self.level(b, now);
+        self.short(left, amount)?;
+        for (l, a) in b.0.iter_mut().zip(amount) {
+            *l = (*l - a).max(0.0);
         }
+        Ok(())
+    }
+
+    /// Charges `amount` to `ip` whatever is left (down to nothing).
+    pub fn charge_for(&self, ip: IpAddr, amount: [f64; N], now: Instant) {
+        let mut m = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
+        self.forget_full(&mut m, now);
+        let b = m.entry(bucket_of(ip)).or_insert((self.per_hour, now));
+        self.level(b, now);
+        for (l, a) in b.0.iter_mut().zip(amount) {
+            *l = (*l - a).max(0.0);
+        }
+    }
+
+    /// Gives `amount` back to `ip` (what it was charged for something that then did not happen).
+    pub fn refund(&self, ip: IpAddr, amount: [f64; N], now: Instant) {
+        let mut m = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(b) = m.get_mut(&bucket_of(ip)) {
+            self.level(b, now);
+            for ((l, a), cap) in b.0.iter_mut().zip(amount).zip(self.per_hour) {
+                *l = (*l + a).min(cap);
+            }
+        }
+    }
+
+    /// Past 100,000 clients, those whose allowance has refilled are forgotten (they start full anyway).
+    fn forget_full(&self, m: &mut HashMap<IpAddr, ([f64; N], Instant)>, now: Instant) {
+        if m.len() > 100_000 {
+            m.retain(|_, b| {
+                let hours = now.duration_since(b.1).as_secs_f64() / 3600.0;
+                b.0.iter()
+                    .zip(self.per_hour)
+                    .any(|(l, cap)| l + hours * cap < cap)
+            });
+        }
+    }
+}
+
+/// Wrong verification codes (issue 16, item 2): each client (an IPv4 address or an IPv6 /64) may get
+/// `per_hour` wrong, refilled evenly over the hour; past that every code it sends is refused (429)
+/// until the bucket refills — right or wrong, so guessing gains nothing from the answers. Always on,
+/// unlike the general limiter; a wrong code also costs a token of that one when it is on.
+pub type Failures = Hourly<1>;
+
+impl Hourly<1> {
+    pub fn new(per_hour: u32) -> Failures {
+        Hourly::with([u64::from(per_hour.max(1))])
+    }
+
+    /// `Err(seconds to wait)` when `ip` has no wrong code left.
+    pub fn check(&self, ip: IpAddr, now: Instant) -> Result<(), u64> {
+        self.check_for(ip, [1.0], now)
     }
 
     /// Counts one wrong code of `ip`.
     pub fn charge(&self, ip: IpAddr, now: Instant) {
-        let mut m = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
-        if m.len() > 100_000 {
-            let cap = self.per_hour;
-            let rate = self.per_hour / 3600.0;
-            m.retain(|_, (tokens, at)| {
-                *tokens + now.duration_since(*at).as_secs_f64() * rate < cap
-            });
-        }
-        let cap = self.per_hour;
-        let b = m.entry(bucket_of(ip)).or_insert((cap, now));
-        self.level(b, now);
-        b.0 = (b.0 - 1.0).max(0.0);
+        self.charge_for(ip, [1.0], now)
     }
 }
+
+/// Anonymous uploads (issue 16, item 8): documents and bytes per client per hour (`--uploads-per-hour`,
+/// `--upload-mb-per-hour`). An applicant's whole filing is at most ~20 documents.
+pub type UploadQuota = Hourly<2>;
 
 /// The client of a request as the limiters count it (see [`client_ip`]).
 pub fn client_of(
@@ -199,6 +276,34 @@ mod tests {
             f.check(a, t + std::time::Duration::from_secs(1800)).is_ok(),
             "refilled"
         );
+    }
+
+    #[test]
+    fn uploads_are_counted_in_documents_and_bytes_taken_all_or_nothing() {
+        let q = UploadQuota::with([3, 1000]);
+        let t = Instant::now();
+        let a: IpAddr = "2001:db8:5::1".parse().unwrap();
+        let same64: IpAddr = "2001:db8:5::ffff".parse().unwrap();
+        assert!(q.take(a, [1.0, 600.0], t).is_ok());
+        // 400 bytes left: 500 more waits until 100 have refilled (100 of 1000 per hour: 360 s).
+        assert_eq!(q.check_for(same64, [1.0, 500.0], t), Err(360));
+        assert_eq!(q.take(same64, [1.0, 500.0], t), Err(360));
+        // The refused request took nothing: two documents of 200 still fit.
+        assert!(q.take(same64, [1.0, 200.0], t).is_ok());
+        assert!(q.take(a, [1.0, 200.0], t).is_ok());
+        // Three documents: the count is spent (one per 20 minutes comes back).
+        assert_eq!(q.take(a, [1.0, 0.0], t), Err(1200));
+        assert!(
+            q.take(IpAddr::from([192, 0, 2, 1]), [1.0, 1000.0], t)
+                .is_ok()
+        );
+        q.refund(a, [1.0, 200.0], t);
+        assert!(q.take(a, [1.0, 200.0], t).is_ok(), "refunded");
+        // 0 is no limit on that measure.
+        let unlimited = UploadQuota::with([0, 0]);
+        for _ in 0..1000 {
+            assert!(unlimited.take(a, [1.0, 1e7], t).is_ok());
+        }
     }
 
     #[test]

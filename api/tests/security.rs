@@ -16,6 +16,10 @@ both_backends!(
     existence_is_not_revealed_by_the_status,
     verify_is_not_cached_and_https_is_strict,
     the_data_directory_is_private_even_when_it_existed,
+    anonymous_uploads_have_a_quota_per_client,
+    uploads_stop_before_the_disk_is_full_while_filings_go_on,
+    connections_per_client_are_capped,
+    a_client_that_stops_reading_is_cut_off,
 );
 
 async fn invisible_characters_in_names_are_refused(b: Backend) {
@@ -186,4 +190,295 @@ async fn the_data_directory_is_private_even_when_it_existed(b: Backend) {
             }
         }
     }
+}
+
+/// A PDF of `n` bytes (well formed: the service checks its structure), unique by `tag`.
+fn pdf_of(tag: &str, n: usize) -> Vec<u8> {
+    let mut b = format!("%PDF-1.4\n% {tag}\n").into_bytes();
+    b.resize(n.saturating_sub(6), b' ');
+    b.extend_from_slice(b"%%EOF\n");
+    b
+}
+
+/// Uploads `bytes` as the client `from` (through the trusted proxy the test client plays), with a
+/// staff bearer token if given: the status, the problem or meta, and `Retry-After`.
+async fn upload_as(
+    app: &TestApp,
+    from: &str,
+    bytes: Vec<u8>,
+    bearer: Option<&str>,
+) -> (u16, serde_json::Value, Option<String>) {
+    let mut r = app
+        .http
+        .post(app.url("/api/v1/uploads"))
+        .header("Content-Type", "application/pdf")
+        .header("X-Forwarded-For", from);
+    if let Some(t) = bearer {
+        r = r.bearer_auth(t);
+    }
+    let resp = r.body(bytes).send().await.unwrap();
+    let st = resp.status().as_u16();
+    let retry = resp
+        .headers()
+        .get("retry-after")
+        .map(|v| v.to_str().unwrap().to_owned());
+    (st, resp.json().await.unwrap_or_default(), retry)
+}
+
+async fn uploads_stored(app: &TestApp) -> String {
+    app.sql("SELECT count(*) FROM uploads").await.remove(0)
+}
+
+/// Issue 16, item 8: anonymous uploads are counted per client — IPv4 address or IPv6 /64 — in
+/// documents and in bytes per hour; over either: 429 `UPLOAD_QUOTA` with `Retry-After`, zh and en,
+/// and nothing stored. Other clients, and staff, are not affected.
+async fn anonymous_uploads_have_a_quota_per_client(b: Backend) {
+    let app = spawn_with(b, |c| {
+        c.uploads_per_hour = 3;
+        c.upload_bytes_per_hour = 5000;
+        c.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+    })
+    .await;
+    let a = "203.0.113.7";
+    for i in 0..3 {
+        let (st, v, _) = upload_as(&app, a, pdf_of(&format!("a{i}"), 300), None).await;
+        assert_eq!(st, 201, "upload {i} of 3: {v}");
+    }
+    let before = uploads_stored(&app).await;
+    let (st, p, retry) = upload_as(&app, a, pdf_of("a3", 300), None).await;
+    assert_eq!(st, 429, "{p}");
+    assert_eq!(p["code"], "UPLOAD_QUOTA", "{p}");
+    let retry: u64 = retry.expect("Retry-After").parse().unwrap();
+    // One document comes back every 20 minutes.
+    assert!((1..=1200).contains(&retry), "{retry}");
+    assert!(p["detail"].as_str().unwrap().contains("3 documents"), "{p}");
+    assert!(p["detail_zh"].as_str().unwrap().contains("3 个文件"), "{p}");
+    assert_eq!(uploads_stored(&app).await, before, "nothing stored");
+
+    // Another address is not affected; staff (an inspector's photos) are not counted at all.
+    let (st, v, _) = upload_as(&app, "203.0.113.8", pdf_of("b0", 300), None).await;
+    assert_eq!(st, 201, "{v}");
+    let officer = app.officer("bantian", "officer").await;
+    let (st, v, _) = upload_as(&app, a, pdf_of("staff", 300), Some(&officer)).await;
+    assert_eq!(st, 201, "staff upload from the same address: {v}");
+
+    // Bytes: 5000 an hour; 4000 taken, 2000 more do not fit (the count would).
+    let c = "198.51.100.20";
+    let (st, v, _) = upload_as(&app, c, pdf_of("c0", 4000), None).await;
+    assert_eq!(st, 201, "{v}");
+    let before = uploads_stored(&app).await;
+    let (st, p, retry) = upload_as(&app, c, pdf_of("c1", 2000), None).await;
+    assert_eq!((st, p["code"].as_str()), (429, Some("UPLOAD_QUOTA")), "{p}");
+    assert!(retry.is_some());
+    assert_eq!(uploads_stored(&app).await, before, "nothing stored");
+    let (st, v, _) = upload_as(&app, c, pdf_of("c2", 900), None).await;
+    assert_eq!(st, 201, "what still fits is taken: {v}");
+
+    // IPv6: one subscriber's /64 is one client, whichever address it picks.
+    for i in 0..3 {
+        let from = format!("2001:db8:aa:bb::{}", i + 1);
+        let (st, v, _) = upload_as(&app, &from, pdf_of(&format!("v6-{i}"), 300), None).await;
+        assert_eq!(st, 201, "{v}");
+    }
+    let (st, p, _) = upload_as(&app, "2001:db8:aa:bb:ffff:1:2:3", pdf_of("v6-3", 300), None).await;
+    assert_eq!(
+        (st, p["code"].as_str()),
+        (429, Some("UPLOAD_QUOTA")),
+        "same /64: {p}"
+    );
+    let (st, v, _) = upload_as(&app, "2001:db8:aa:bc::1", pdf_of("v6-4", 300), None).await;
+    assert_eq!(st, 201, "the next /64 is another client: {v}");
+}
+
+/// Issue 16, item 8: below the free-space floor of the data directory's filesystem (here 100 %: any
+/// real disk is below it) uploads are refused with 507 `INSUFFICIENT_STORAGE`, zh and en, nothing
+/// stored — while a filing whose documents were uploaded before still gets its receipt. With
+/// PostgreSQL the documents are in the database, not on this disk: the guard does not apply.
+async fn uploads_stop_before_the_disk_is_full_while_filings_go_on(b: Backend) {
+    let app = spawn_with(b, |c| c.upload_min_free_percent = 100).await;
+    let (st, p, _) = upload_as(&app, "203.0.113.9", pdf_of("full", 300), None).await;
+    if b == Backend::Postgres {
+        assert_eq!(st, 201, "PostgreSQL: uploads go to the database: {p}");
+        return;
+    }
+    assert_eq!(st, 507, "{p}");
+    assert_eq!(p["code"], "INSUFFICIENT_STORAGE");
+    assert!(
+        p["detail"]
+            .as_str()
+            .unwrap()
+            .contains("can still be submitted"),
+        "{p}"
+    );
+    assert!(!p["detail_zh"].as_str().unwrap().is_empty());
+    assert_eq!(uploads_stored(&app).await, "0", "nothing stored");
+    let files = std::fs::read_dir(app.data_dir().join("uploads"))
+        .map(|d| d.count())
+        .unwrap_or(0);
+    assert_eq!(files, 0, "no file written");
+
+    // The documents were uploaded before the disk filled up (stored directly here).
+    let doc = pdf_of("before", 300);
+    let meta = anbei_api::store::UploadMeta {
+        upload_id: format!(
+            "sha256:{}",
+            anbei_api::signing::hex(&<sha2::Sha256 as sha2::Digest>::digest(&doc))
+        ),
+        sha256: anbei_api::signing::hex(&<sha2::Sha256 as sha2::Digest>::digest(&doc)),
+        size: doc.len() as i64,
+        content_type: "application/pdf".into(),
+        created_at: app.state.now(),
+    };
+    app.state
+        .blobs
+        .put(&meta.sha256, doc.clone().into())
+        .await
+        .unwrap();
+    app.state.store.put_upload(meta.clone()).await.unwrap();
+    let facts = ordinary_facts();
+    let (st, a) = app.post("/api/v1/assessments", None, &facts).await;
+    assert_eq!(st, 200, "{a}");
+    let mut docs = serde_json::Map::new();
+    for d in a["documents"].as_array().unwrap() {
+        let code = d["code"].as_str().unwrap();
+        if anbei_core::Code::from_str(code).is_some_and(anbei_filing::documents::needs_upload) {
+            docs.insert(code.into(), json!(meta.upload_id));
+        }
+    }
+    let mut body = base_filing(facts);
+    body["documents"] = serde_json::Value::Object(docs);
+    let (st, v) = app.file("disk-low-1", &body).await;
+    assert_eq!(st, 201, "a filing still goes through: {v}");
+    assert!(v["receipt"]["receipt_no"].is_string(), "{v}");
+}
+
+/// Sends a GET of `/healthz` on `s` and reads the whole answer: whether one came (false: closed
+/// unanswered).
+async fn answered(s: &mut tokio::net::TcpStream) -> bool {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    if s.write_all(b"GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n")
+        .await
+        .is_err()
+    {
+        return false;
+    }
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        let n = match tokio::time::timeout(std::time::Duration::from_secs(10), s.read(&mut buf))
+            .await
+        {
+            Ok(Ok(n)) => n,
+            Ok(Err(_)) => 0,
+            Err(_) => panic!("neither answered nor closed in 10 s"),
+        };
+        if n == 0 {
+            return false;
+        }
+        got.extend_from_slice(&buf[..n]);
+        let text = String::from_utf8_lossy(&got).to_string();
+        if let Some(end) = text.find("\r\n\r\n") {
+            let len: usize = text[..end]
+                .lines()
+                .find_map(|l| {
+                    let (k, v) = l.split_once(':')?;
+                    k.eq_ignore_ascii_case("content-length")
+                        .then(|| v.trim().parse().ok())?
+                })
+                .unwrap_or(0);
+            if got.len() >= end + 4 + len {
+                return text.starts_with("HTTP/1.1 200");
+            }
+        }
+    }
+}
+
+/// A connection to the test server from the local address `from` (127.0.0.x: another client).
+async fn connect_from(app: &TestApp, from: &str) -> tokio::net::TcpStream {
+    let addr: std::net::SocketAddr = app.base.trim_start_matches("http://").parse().unwrap();
+    let sock = tokio::net::TcpSocket::new_v4().unwrap();
+    sock.bind(format!("{from}:0").parse().unwrap()).unwrap();
+    sock.connect(addr).await.unwrap()
+}
+
+/// Issue 16, item 9: one client holds at most `max_connections_per_client` connections; one more is
+/// closed unanswered, another client is not affected, and when one closes a new one is taken again.
+async fn connections_per_client_are_capped(b: Backend) {
+    let app = spawn_with(b, |c| c.max_connections_per_client = 3).await;
+    let mut open = Vec::new();
+    for i in 0..3 {
+        let mut s = connect_from(&app, "127.0.0.1").await;
+        assert!(answered(&mut s).await, "connection {i} of 3");
+        open.push(s);
+    }
+    let mut extra = connect_from(&app, "127.0.0.1").await;
+    assert!(
+        !answered(&mut extra).await,
+        "a fourth connection is refused"
+    );
+    let mut other = connect_from(&app, "127.0.0.2").await;
+    assert!(answered(&mut other).await, "another client is not affected");
+    // The three still work (keep-alive).
+    for s in &mut open {
+        assert!(answered(s).await);
+    }
+    drop(open.pop());
+    let mut taken = false;
+    for _ in 0..50 {
+        let mut s = connect_from(&app, "127.0.0.1").await;
+        if answered(&mut s).await {
+            taken = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(taken, "after one closed, a new connection is taken again");
+}
+
+/// Issue 16, item 9: a client that asks for answers and stops reading them is cut off once an answer
+/// has made no progress for the write timeout (here 1 s), instead of holding its connection forever.
+async fn a_client_that_stops_reading_is_cut_off(b: Backend) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    // A large answer that costs the server nothing to make (an asset, kept in memory): 8 MiB.
+    let www = std::env::temp_dir()
+        .join(format!("anbei-www-{}", std::process::id()))
+        .join(format!("{b:?}"));
+    std::fs::create_dir_all(www.join("dist")).unwrap();
+    std::fs::write(www.join("dist/big.js"), vec![b'a'; 8 << 20]).unwrap();
+    let w = www.clone();
+    let app = spawn_with(b, move |c| {
+        c.write_timeout = std::time::Duration::from_secs(1);
+        c.www_dir = w;
+    })
+    .await;
+    let one = app
+        .http
+        .get(app.url("/widget/big.js"))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap()
+        .len();
+    assert_eq!(one, 8 << 20);
+    // 32 answers, 256 MiB: far more than the socket buffers hold, so the server must wait.
+    let n = 32;
+    let mut s = connect_from(&app, "127.0.0.1").await;
+    let req = b"GET /widget/big.js HTTP/1.1\r\nHost: t\r\n\r\n".repeat(n);
+    s.write_all(&req).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_secs(4)).await;
+    // Now read: the connection ends (closed or reset) before every answer came.
+    let mut got = 0usize;
+    let mut buf = vec![0u8; 1 << 16];
+    let ended = loop {
+        match tokio::time::timeout(std::time::Duration::from_secs(10), s.read(&mut buf)).await {
+            Ok(Ok(0)) | Ok(Err(_)) => break true,
+            Ok(Ok(k)) => got += k,
+            Err(_) => break false,
+        }
+    };
+    let _ = std::fs::remove_dir_all(&www);
+    assert!(ended, "the connection was still open after {got} bytes");
+    assert!(got < n * one, "{got} bytes of {}", n * one);
 }

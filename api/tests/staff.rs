@@ -23,6 +23,7 @@ both_backends!(
     tokens_expire_and_are_revoked,
     a_disabled_account_stops_at_once,
     every_change_and_read_is_audited_and_the_chain_detects_tampering,
+    token_account_and_inspection_lists_are_audited,
     same_display_names_are_told_apart,
     the_queue_orders_by_due_date_and_marks_overdue,
     an_upgrade_keeps_old_officer_tokens_and_fills_the_new_columns,
@@ -527,6 +528,39 @@ async fn every_change_and_read_is_audited_and_the_chain_detects_tampering(b: Bac
         .await;
     let e = cli::verify(&app.state).await.err().unwrap();
     assert!(e.contains("entry 6") && e.contains("missing"), "{e}");
+}
+
+/// Issue 16: listing an account's tokens (API and `anbei account token list`), the accounts (`anbei
+/// account list`) and the inspections (site addresses, inspectors' notes) are reads by staff: each is
+/// in the audit trail, with who read what.
+async fn token_account_and_inspection_lists_are_audited(b: Backend) {
+    let app = spawn(b).await;
+    let c = officer(&app, "li.wei").await;
+    let admin = app.officer("*", "admin").await;
+    let (st, v) = app
+        .get("/api/v1/accounts/li.wei/tokens", Some(&admin))
+        .await;
+    assert_eq!(st, 200, "{v}");
+    assert_eq!(cli::tokens(&app.state, "li.wei").await.unwrap().len(), 0);
+    assert!(!cli::list(&app.state).await.unwrap().is_empty());
+    let (st, v) = c.get("/api/v1/inspections").await;
+    assert_eq!(st, 200, "{v}");
+    let rows = app
+        .sql(
+            "SELECT CASE WHEN account = 'cli' THEN 'cli' ELSE role END || '|' || action || '|' || target FROM audit \
+             WHERE action IN ('tokens_read', 'accounts_read', 'inspections_read') ORDER BY seq",
+        )
+        .await;
+    assert_eq!(
+        rows,
+        [
+            "admin|tokens_read|li.wei",
+            "cli|tokens_read|li.wei",
+            "cli|accounts_read|accounts",
+            "officer|inspections_read|inspections",
+        ]
+    );
+    assert!(cli::verify(&app.state).await.is_ok(), "the chain holds");
 }
 
 /// `anbei audit verify` on this test's database: (exit status, whether it said the trail is intact).

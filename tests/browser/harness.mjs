@@ -49,7 +49,10 @@ export async function startServer(opts = {}) {
   if (opts.beforeStart) opts.beforeStart(dataDir);
   const args = ['serve', '--listen', `127.0.0.1:${port}`, '--data-dir', dataDir, '--www-dir', WWW, '--rate-limit', '0',
     '--public-url', `http://127.0.0.1:${port}`, ...(opts.extraArgs || [])];
-  const proc = spawn(BIN, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...(globalThis.ANBEI_SERVER_ENV || {}) } });
+  const proc = spawn(BIN, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: {
+    // Test servers take every test's uploads from one address (127.0.0.1): no upload quota (ANBEI_SERVER_ENV may set one).
+    ANBEI_UPLOADS_PER_HOUR: '0', ANBEI_UPLOAD_MB_PER_HOUR: '0',
+    ...process.env, ...(globalThis.ANBEI_SERVER_ENV || {}) } });
   let stderr = '';
   proc.stderr.on('data', (d) => { stderr += d; });
   const base = `http://127.0.0.1:${port}`;

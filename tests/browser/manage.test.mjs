@@ -6,7 +6,10 @@
 // - a referral to REF_DEPARTMENT names its department, the suggested ones first (第三十六条第（三）项);
 // - `#/unregistered`: an officer records work found without registration with the keyboard only, refers a
 //   finding to a department, and sees the record listed;
-// - the statistics page fits 768 and 1280 px without scrolling sideways; the monthly report fits A4.
+// - the statistics page fits 768 and 1280 px without scrolling sideways; the monthly report fits A4;
+// - an officer re-issues a lost access code on the filing's page after checking the applicant's ID
+//   (issue 16, item 5), keyboard only at 768 px: a wrong number is refused on its field, the new code is
+//   shown once with a copy button, the old code stops working.
 // axe-core on every screen; screenshots tests/browser/screenshots/manage-<step>-<width>.png (360 too for
 // the unregistered form). Needs: an `anbei` binary (ANBEI_BIN), scripts/build-widget.sh,
 // scripts/build-console.sh.
@@ -332,5 +335,73 @@ test('overdue box, revocation link, escalation, department referral, unregistere
   mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: join(SHOTS, 'manage-07-monthly-report-a4.png'), fullPage: true });
   await page.emulateMedia({ media: 'screen' });
+  assert.deepEqual(page.__errors, []);
+});
+
+test('an officer re-issues a lost access code after checking the ID, keyboard only at 768 px', async () => {
+  // the clock back to today (the test above moved it 10 days on): the filing starts in a week
+  const dataDir = server.dataDir;
+  await server.stop({ keep: true });
+  server = await startServer({ widget: false, dataDir });
+  account(['--login', 'rs.officer', '--name', '李核验', '--role', 'officer', '--street', 'bantian'], 'initial password 0302');
+  const officer = token('rs.officer');
+  const reg = await registered(ORDINARY, officer);
+  const old = reg.access_token;
+  assert.match(old, /^anb_a_/);
+  const page = await newPage(768);
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.base });
+  await signIn(page, 'rs.officer', 'initial password 0302');
+  await page.goto(`${server.base}/console/#/filing/${reg.filing_no}`);
+  const card = page.locator('section.cn-reissue');
+  await card.waitFor();
+  assert.match(await card.innerText(), /核验其身份证件后重新签发/);
+  const keyPress = async (loc) => { await tabTo(page, loc); await page.keyboard.press('Enter'); };
+  await keyPress(page.locator('#cn-rs-open'));
+  // the form opens with the focus in the ID number field
+  await page.locator('#rs-id').waitFor();
+  await page.waitForFunction(() => document.activeElement?.id === 'rs-id');
+  // 1. Nothing typed: the field is required, nothing is sent.
+  await keyPress(page.locator('#cn-rs-panel button[type="submit"]'));
+  await page.locator('#cn-rs-errors').waitFor();
+  assert.match(await page.locator('#cn-rs-errors').innerText(), /身份证号码/);
+  // 2. A number that is not the applicant's: confirmed, then refused on the field; the old code still works.
+  await keyType(page, page.locator('#rs-id'), '440307199001010029');
+  await keyPress(page.locator('#cn-rs-panel button[type="submit"]'));
+  const confirm = page.locator('#cn-rs-confirm');
+  await confirm.waitFor();
+  assert.match(await confirm.innerText(), new RegExp(`核验身份证件后重新签发访问码.*${reg.filing_no}.*旧访问码立即失效`));
+  await noAxe(page, 're-issue confirmation');
+  await shot(page, '08-reissue-confirm', [768]);
+  await keyPress(confirm.locator('button.cn-primary'));
+  await page.locator('#rs-id[aria-invalid="true"]').waitFor();
+  const still = await api(`/api/v1/registrations/${reg.filing_no}`, { token: old });
+  assert.equal(still.status, 200, 'a refused re-issue changes nothing');
+  // 3. The applicant's number (as on the ID card checked) and the document: the new code, shown once.
+  await tabTo(page, page.locator('#rs-id'));
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type(FILING.applicant.id_number);
+  await keyType(page, page.locator('#rs-doc'), '居民身份证原件');
+  await keyPress(page.locator('#cn-rs-panel button[type="submit"]'));
+  await confirm.waitFor();
+  await keyPress(confirm.locator('button.cn-primary'));
+  const secret = page.locator('#cn-rs-secret');
+  await secret.waitFor();
+  await page.waitForFunction(() => document.activeElement?.id === 'cn-rs-secret');
+  const fresh = (await secret.locator('code').innerText()).trim();
+  assert.match(fresh, /^anb_a_/);
+  assert.notEqual(fresh, old);
+  assert.match(await secret.innerText(), /只显示这一次.*旧访问码已失效/s);
+  await keyPress(secret.locator('button', { hasText: '复制' }));
+  await secret.locator('text=已复制').waitFor();
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), fresh);
+  await noSideScroll(page, 're-issued code at 768');
+  await noAxe(page, 're-issued code');
+  await shot(page, '09-reissue-code', [768]);
+  // the old code stops, the new one opens the registration (both tries audited: api/tests/tokens.rs)
+  assert.equal((await api(`/api/v1/registrations/${reg.filing_no}`, { token: old })).status, 401);
+  assert.equal((await api(`/api/v1/registrations/${reg.filing_no}`, { token: fresh })).status, 200);
+  // closing the box takes the code off the screen
+  await keyPress(secret.locator('button', { hasText: '关闭' }));
+  await secret.waitFor({ state: 'detached' });
   assert.deepEqual(page.__errors, []);
 });

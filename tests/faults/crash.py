@@ -62,7 +62,10 @@ class Server:
         self.peak_rss_kb = 0
 
     def start(self, timeout=30):
-        env = dict(os.environ, RUST_LOG="warn", ANBEI_RATE_LIMIT="0", **self.env)
+        # Load from one address (127.0.0.1): no per-client limits unless a test sets them (self.env).
+        env = dict(os.environ, RUST_LOG="warn", ANBEI_RATE_LIMIT="0")
+        env.update(ANBEI_MAX_CONNECTIONS_PER_CLIENT="0", ANBEI_UPLOADS_PER_HOUR="0", ANBEI_UPLOAD_MB_PER_HOUR="0")
+        env.update(self.env)
         self.log = open(os.path.join(os.path.dirname(self.data_dir), "server.log"), "a")
         self.proc = subprocess.Popen(
             [BIN, "serve", "--listen", "127.0.0.1:%d" % self.port, "--data-dir", self.data_dir,

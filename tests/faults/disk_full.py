@@ -5,10 +5,14 @@ Method: the data directory is a small tmpfs (`mount -t tmpfs -o size=32m`, needs
   1. file --before filings (all 201);
   2. disk full: fill the tmpfs with a filler file until ENOSPC, then file and upload;
   3. free the space: filing works again without a restart;
+  3a. nearly full (issue 16, item 8): the server restarted with ANBEI_UPLOAD_MIN_FREE_MB=8 (phases 1–3
+      run without a floor, to see what a write does on a really full disk), the tmpfs filled until less
+      than that is free: uploads answer 507 INSUFFICIENT_STORAGE, nothing stored, while
+      filings (a few KB) still get 201; the filler removed again;
   4. read-only: stop, `mount -o remount,ro` the tmpfs (a busy filesystem cannot be remounted ro),
      start on it: refuses with a clear message or answers writes 503; remount rw, start: works again.
-Pass criterion (exit 0): during 2 and 4 every filing and upload answers 503 with Retry-After (never
-500, never a hang > 15 s); a public read (verify) still answers 200, while a read of personal data (the
+Pass criterion (exit 0): in 3a uploads answer 507 and filings 201; during 2 and 4 every filing and upload
+answers 503 with Retry-After (never 500, never a hang > 15 s); a public read (verify) still answers 200, while a read of personal data (the
 registration) answers 503 with Retry-After too: its audit entry cannot be stored, and a read that cannot be
 recorded is refused (fail closed, issue 13); after each recovery a new
 filing gets 201 with the next number; every filing acknowledged before is intact (token opens it,
@@ -26,7 +30,10 @@ def main():
     os.makedirs(data)
     subprocess.run(["mount", "-t", "tmpfs", "-o", "size=32m", "tmpfs", data], check=True)
     port = 18193
-    srv = crash.Server(port, data, {})
+    # Without the upload floor first (2: what a write does when the disk is really full), then with
+    # one scaled to this 32 MB disk (3a; production default: 1 GiB or 5 %).
+    no_floor = {"ANBEI_UPLOAD_MIN_FREE_MB": "0", "ANBEI_UPLOAD_MIN_FREE_PERCENT": "0"}
+    srv = crash.Server(port, data, dict(no_floor))
     failures, facts, acked = [], {}, []
     try:
         srv.start()
@@ -87,6 +94,36 @@ def main():
         degraded("disk_full")
         os.remove(filler)
         recovered("after_free")
+        # 3a. Nearly full: 5 MB left, under an 8 MB floor — uploads refused, filings taken.
+        srv.stop()
+        srv.env = {"ANBEI_UPLOAD_MIN_FREE_MB": "8", "ANBEI_UPLOAD_MIN_FREE_PERCENT": "0"}
+        srv.start()
+        st = os.statvfs(data)
+        with open(filler, "wb") as f:
+            left = st.f_bavail * st.f_frsize - 5 * (1 << 20)
+            while left > 0:
+                chunk = min(left, 1 << 20)
+                f.write(b"\0" * chunk)
+                left -= chunk
+        subprocess.run(["sync"])
+        def stored_files():
+            return sum(len(fs) for _, _, fs in os.walk(os.path.join(data, "uploads")))
+        uploads_before = stored_files()
+        out = []
+        for i in range(3):
+            ust, uv, _ = upload("low%d" % i)
+            out.append(ust)
+            if ust != 507 or (uv or {}).get("code") != "INSUFFICIENT_STORAGE" or not (uv or {}).get("detail_zh"):
+                failures.append("nearly full upload: %s %s (want 507 INSUFFICIENT_STORAGE)" % (ust, uv))
+            st_, v, _, dt = file("low")
+            out.append(st_)
+            if st_ != 201:
+                failures.append("nearly full filing: %s %s (want 201: filings go on)" % (st_, v))
+        if stored_files() != uploads_before:
+            failures.append("an upload refused for space left a file")
+        facts["nearly_full"] = out
+        os.remove(filler)
+        srv.env = dict(no_floor)
         # Read-only: Linux refuses to remount a filesystem read-only while a process holds files open
         # for writing (EBUSY), so the server is stopped, the tmpfs remounted ro, and the server started
         # on it: it must either refuse to start with a clear message or answer writes with 503.

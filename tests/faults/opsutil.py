@@ -33,7 +33,9 @@ class OpsServer(Server):
         self.extra, self.log_name = list(extra), log_name
 
     def start(self, timeout=30):
-        env = dict(os.environ, ANBEI_RATE_LIMIT="0", **self.env)
+        env = dict(os.environ, ANBEI_RATE_LIMIT="0", ANBEI_MAX_CONNECTIONS_PER_CLIENT="0",
+                   ANBEI_UPLOADS_PER_HOUR="0", ANBEI_UPLOAD_MB_PER_HOUR="0")
+        env.update(self.env)
         env.setdefault("RUST_LOG", "warn")
         self.log_path = os.path.join(os.path.dirname(self.data_dir), self.log_name)
         self.log = open(self.log_path, "a")

@@ -14,7 +14,7 @@ SCHEMATHESIS_VERSION=4.32.5
 schemathesis --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION" || pip install -q "schemathesis==$SCHEMATHESIS_VERSION"
 PORT=18195
 WORK=$(mktemp -d /tmp/anbei-st.XXXXXX)
-env RUST_LOG=warn ANBEI_RATE_LIMIT=0 "$BIN" serve --listen 127.0.0.1:$PORT --data-dir "$WORK/data" --www-dir "$WORK" 2>"$WORK/server.log" &
+env RUST_LOG=warn ANBEI_RATE_LIMIT=0 ANBEI_MAX_CONNECTIONS_PER_CLIENT=0 ANBEI_UPLOADS_PER_HOUR=0 ANBEI_UPLOAD_MB_PER_HOUR=0 "$BIN" serve --listen 127.0.0.1:$PORT --data-dir "$WORK/data" --www-dir "$WORK" 2>"$WORK/server.log" &
 SRV=$!
 trap 'kill $SRV 2>/dev/null; wait $SRV 2>/dev/null || true; rm -rf "$WORK"' EXIT
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.1; done

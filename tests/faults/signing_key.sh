@@ -34,7 +34,7 @@ echo "anbei-ed25519-seed-v1:not-hex" > "$WORK/data/receipt-signing.key"
 expect_refusal "corrupt key" "signing key .*receipt-signing.key is corrupt"
 rm "$WORK/data/receipt-signing.key"
 # A healthy start creates the key; file one registration through the API.
-env RUST_LOG=warn ANBEI_RATE_LIMIT=0 "$BIN" serve --listen 127.0.0.1:$PORT --data-dir "$WORK/data" --www-dir "$WORK" 2>"$WORK/log" &
+env RUST_LOG=warn ANBEI_RATE_LIMIT=0 ANBEI_MAX_CONNECTIONS_PER_CLIENT=0 ANBEI_UPLOADS_PER_HOUR=0 ANBEI_UPLOAD_MB_PER_HOUR=0 "$BIN" serve --listen 127.0.0.1:$PORT --data-dir "$WORK/data" --www-dir "$WORK" 2>"$WORK/log" &
 SRV=$!
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.1; done
 python3 - "$PORT" <<'PY' || fail=1

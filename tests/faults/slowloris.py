@@ -2,14 +2,17 @@
 """Slow clients and disconnects (issue 5, "Faults"): slowloris headers, slow bodies, mid-request hang-ups.
 
 Opens --conns connections that dribble request headers one byte at a time, --conns that send full
-headers of a filing/upload and then dribble the body, and --conns that send half a body and hang up,
+headers of a filing/upload and then dribble the body, --conns that send half a body and hang up, and
+--readers that ask for many answers at once and never read them (issue 16, item 9: slow readers),
 while a well-behaved client keeps calling /healthz, /api/v1/assessments and files one registration.
 
 Pass criterion (exit 0):
   1. other clients unaffected: every well-behaved request succeeds, p99 < 500 ms;
   2. bounded time: the server (run with ANBEI_REQUEST_TIMEOUT_S=--request-timeout, default 20; the
      production default is 60) closes slow-header connections within --header-timeout s (default 30)
-     and slow-body requests within --body-timeout s (default 30);
+     and slow-body requests within --body-timeout s (default 30), and (run with
+     ANBEI_WRITE_TIMEOUT_S=--write-timeout, default 5; production 30) every reader that stopped reading
+     within --write-timeout + 10 s;
   3. bounded memory: peak RSS (VmHWM) of the server grows by less than 64 MB;
   4. hang-ups leave nothing behind: no filing from the aborted requests.
 Loopback only; the whole run is bounded by --seconds (default 50).
@@ -34,14 +37,20 @@ def main():
     ap.add_argument("--request-timeout", type=int, default=20, help="ANBEI_REQUEST_TIMEOUT_S for the server (production default 60)")
     ap.add_argument("--header-timeout", type=float, default=30)
     ap.add_argument("--body-timeout", type=float, default=30)
+    ap.add_argument("--readers", type=int, default=4)
+    ap.add_argument("--write-timeout", type=int, default=5, help="ANBEI_WRITE_TIMEOUT_S for the server (production default 30)")
     ap.add_argument("--port", type=int, default=18192)
     args = ap.parse_args()
     work = tempfile.mkdtemp(prefix="anbei-slow-")
-    os.makedirs(os.path.join(work, "www"))
-    srv = crash.Server(args.port, os.path.join(work, "data"), {"ANBEI_REQUEST_TIMEOUT_S": str(args.request_timeout)})
+    os.makedirs(os.path.join(work, "www", "dist"))
+    # A large answer that costs the server nothing (an asset it keeps in memory), for the readers.
+    with open(os.path.join(work, "www", "dist", "big.js"), "wb") as f:
+        f.write(b"a" * (8 << 20))
+    srv = crash.Server(args.port, os.path.join(work, "data"), {"ANBEI_REQUEST_TIMEOUT_S": str(args.request_timeout),
+                                                                  "ANBEI_WRITE_TIMEOUT_S": str(args.write_timeout)})
     failures, facts = [], {}
     stop = threading.Event()
-    closed = {"header": [], "body": []}
+    closed = {"header": [], "body": [], "reader": []}
     lock = threading.Lock()
     try:
         srv.start()
@@ -84,8 +93,38 @@ def main():
                       b"Idempotency-Key: hangup-%d\r\nContent-Length: %d\r\n\r\n" % (i, len(body)) + body[: len(body) // 2])
             s.close()
 
+        def reader(i):
+            # Ask for far more than the socket buffers hold (an 8 MB asset 40 times, pipelined) and read
+            # nothing: the server's writes stall, then must give up.
+            t0 = time.time()
+            try:
+                s = socket.create_connection(("127.0.0.1", args.port), timeout=5)
+                s.settimeout(2)
+                try:
+                    s.sendall(b"GET /widget/big.js HTTP/1.1\r\nHost: x\r\n\r\n" * 40)
+                except socket.timeout:
+                    pass
+                deadline = t0 + args.write_timeout + 3
+                while time.time() < deadline and not stop.is_set():
+                    time.sleep(0.2)
+                # Now read: the connection must end (closed or reset), not go on answering.
+                while not stop.is_set():
+                    try:
+                        if s.recv(1 << 16) == b"":
+                            break
+                    except socket.timeout:
+                        if time.time() - t0 > args.write_timeout + 10:
+                            return
+                        continue
+                with lock:
+                    closed["reader"].append(time.time() - t0)
+            except OSError:
+                with lock:
+                    closed["reader"].append(time.time() - t0)
+
         threads = [threading.Thread(target=slow, args=(k, i), daemon=True)
                    for k in ("header", "body") for i in range(args.conns)]
+        threads += [threading.Thread(target=reader, args=(i,), daemon=True) for i in range(args.readers)]
         for t in threads:
             t.start()
         for i in range(args.conns):
@@ -109,7 +148,8 @@ def main():
                 if not filed:
                     bad.append(("filing", st, v))
             with lock:
-                if len(closed["header"]) >= args.conns and len(closed["body"]) >= args.conns:
+                if len(closed["header"]) >= args.conns and len(closed["body"]) >= args.conns \
+                        and len(closed["reader"]) >= args.readers:
                     break
             time.sleep(0.1)
         stop.set()
@@ -120,6 +160,8 @@ def main():
                      failed=len(bad), slow_header_closed=len(closed["header"]), slow_body_closed=len(closed["body"]),
                      max_header_close_s=round(max(closed["header"], default=0), 1),
                      max_body_close_s=round(max(closed["body"], default=0), 1),
+                     slow_readers_closed=len(closed["reader"]),
+                     max_reader_close_s=round(max(closed["reader"], default=0), 1),
                      rss_growth_mb=round((rss1 - rss0) / 1024, 1), elapsed_s=round(time.time() - t0, 1))
         if bad or p99 > 0.5:
             failures.append("well-behaved clients affected: %s p99=%.3fs" % (bad[:3], p99))
@@ -127,6 +169,8 @@ def main():
             failures.append("slow-header connections not closed in time (%d of %d closed)" % (len(closed["header"]), args.conns))
         if len(closed["body"]) < args.conns or max(closed["body"], default=0) > args.body_timeout:
             failures.append("slow-body requests not closed in time (%d of %d closed)" % (len(closed["body"]), args.conns))
+        if len(closed["reader"]) < args.readers:
+            failures.append("readers that stopped reading not cut off (%d of %d)" % (len(closed["reader"]), args.readers))
         if rss1 - rss0 > 64 * 1024:
             failures.append("memory grew by %d MB" % ((rss1 - rss0) // 1024))
         st, v, _ = crash.request(args.port, "GET", "/readyz")

@@ -70,14 +70,31 @@ pub async fn reset_password(s: &AppState, login: &str) -> Result<String, String>
     manage::reset_password(s, login, &by(s)).await.map_err(say)
 }
 
+/// Records a read by the command (its own transaction), as the API records an admin's.
+async fn record_read(s: &AppState, action: &str, target: &str) -> Result<(), String> {
+    let entry = AuditDraft {
+        action: action.to_owned(),
+        target: crate::audit::clean(target),
+        ..by(s)
+    };
+    s.store
+        .staff_write(vec![], vec![entry])
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// `anbei account list` (audited `accounts_read`, as `GET /api/v1/accounts`).
 pub async fn list(s: &AppState) -> Result<Vec<AccountView>, String> {
-    Ok(s.store
+    let items = s
+        .store
         .list_accounts()
         .await
         .map_err(|e| e.to_string())?
         .iter()
         .map(AccountView::from)
-        .collect())
+        .collect();
+    record_read(s, "accounts_read", "accounts").await?;
+    Ok(items)
 }
 
 pub async fn issue_token(
@@ -92,15 +109,33 @@ pub async fn issue_token(
     Ok((TokenView::of(&row), token))
 }
 
+/// `anbei account token list` (audited `tokens_read`, as `GET /api/v1/accounts/{login}/tokens`).
 pub async fn tokens(s: &AppState, login: &str) -> Result<Vec<TokenView>, String> {
     manage::get(s, login).await.map_err(say)?;
-    Ok(s.store
+    let items = s
+        .store
         .tokens_of(login)
         .await
         .map_err(|e| e.to_string())?
         .iter()
         .map(TokenView::of)
-        .collect())
+        .collect();
+    record_read(s, "tokens_read", login).await?;
+    Ok(items)
+}
+
+/// `anbei backup` made a copy of every registration (audited `backup_made`; detail: the file).
+pub async fn backup_made(s: &AppState, file: &str) -> Result<(), String> {
+    let entry = AuditDraft {
+        action: "backup_made".into(),
+        target: "backup".into(),
+        detail: Some(crate::audit::clean(file)),
+        ..by(s)
+    };
+    s.store
+        .staff_write(vec![], vec![entry])
+        .await
+        .map_err(|e| e.to_string())
 }
 
 pub async fn revoke_token(s: &AppState, login: &str, id: &str) -> Result<(), String> {

@@ -45,6 +45,14 @@ fn text(k: Key) -> &'static str {
         Key::RateLimitedDetail => "try again in {seconds} s",
         Key::Unavailable => "Service unavailable",
         Key::UnavailableDetail => "the database is not reachable",
+        Key::UploadQuota => "Too many uploads from this address",
+        Key::UploadQuotaDetail => {
+            "at most {count} documents and {mb} MB per hour may be uploaded from one address; try again in {seconds} s"
+        }
+        Key::InsufficientStorage => "Uploads paused: storage nearly full",
+        Key::InsufficientStorageDetail => {
+            "the server is short of disk space, so documents cannot be uploaded now; a filing whose documents are already uploaded can still be submitted. Try the upload later"
+        }
         Key::Internal => "Internal server error",
         Key::InternalDetail => "please try again later; the problem has been logged",
         Key::ProblemsOne => "{n} problem; nothing was done",

@@ -57,6 +57,12 @@ keys! {
     RateLimitedDetail,
     Unavailable,
     UnavailableDetail,
+    /// 429 `UPLOAD_QUOTA`: `{count}` documents, `{mb}` MB per hour, `{seconds}`.
+    UploadQuota,
+    UploadQuotaDetail,
+    /// 507 `INSUFFICIENT_STORAGE`: uploads refused, filings still taken.
+    InsufficientStorage,
+    InsufficientStorageDetail,
     Internal,
     InternalDetail,
     /// `{n}` problems (n = 1 / n ≠ 1).

@@ -41,6 +41,14 @@ fn text(k: Key) -> &'static str {
         Key::RateLimitedDetail => "请 {seconds} 秒后再试",
         Key::Unavailable => "服务暂不可用",
         Key::UnavailableDetail => "数据库暂不可用",
+        Key::UploadQuota => "此地址上传过于频繁",
+        Key::UploadQuotaDetail => {
+            "每个地址每小时最多上传 {count} 个文件、共 {mb} MB；请 {seconds} 秒后再试"
+        }
+        Key::InsufficientStorage => "存储空间不足，暂停上传",
+        Key::InsufficientStorageDetail => {
+            "服务器磁盘空间不足，暂时无法上传文件；材料已上传的备案仍可提交。请稍后再上传"
+        }
         Key::Internal => "服务器内部错误",
         Key::InternalDetail => "请稍后再试；问题已记录",
         Key::ProblemsOne | Key::ProblemsMany => "共 {n} 处问题，未予处理",

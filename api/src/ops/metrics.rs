@@ -45,6 +45,8 @@ pub struct Metrics {
     group_count: AtomicU64,
     queued: AtomicI64,
     in_flight: AtomicI64,
+    /// Connections closed at accept: their client already had its cap open (`slowguard.rs`).
+    refused_connections: AtomicU64,
 }
 
 #[allow(clippy::declare_interior_mutable_const)]
@@ -59,7 +61,13 @@ pub static METRICS: Metrics = Metrics {
     group_count: AtomicU64::new(0),
     queued: AtomicI64::new(0),
     in_flight: AtomicI64::new(0),
+    refused_connections: AtomicU64::new(0),
 };
+
+/// A connection was closed at accept: its client holds `--max-connections-per-client` already.
+pub fn connection_refused() {
+    METRICS.refused_connections.fetch_add(1, Ordering::Relaxed);
+}
 
 /// A receipt was issued (a new filing accepted at once, or accepted by an officer).
 pub fn receipt_issued() {
@@ -202,9 +210,12 @@ pub fn render(db: &DbGauges) -> String {
         "# HELP anbei_http_requests_in_flight Requests being answered now.\n\
          # TYPE anbei_http_requests_in_flight gauge\nanbei_http_requests_in_flight {}\n\
          # HELP anbei_receipts_issued_total Registration receipts issued by this process.\n\
-         # TYPE anbei_receipts_issued_total counter\nanbei_receipts_issued_total {}\n",
+         # TYPE anbei_receipts_issued_total counter\nanbei_receipts_issued_total {}\n\
+         # HELP anbei_connections_refused_total Connections closed at accept: their client already held its cap.\n\
+         # TYPE anbei_connections_refused_total counter\nanbei_connections_refused_total {}\n",
         in_flight(),
-        METRICS.receipts.load(Ordering::Relaxed)
+        METRICS.receipts.load(Ordering::Relaxed),
+        METRICS.refused_connections.load(Ordering::Relaxed)
     );
     o.push_str("# HELP anbei_group_commit_size Writes committed together in one transaction.\n");
     o.push_str("# TYPE anbei_group_commit_size histogram\n");

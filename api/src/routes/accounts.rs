@@ -139,7 +139,7 @@ pub struct TokenList {
     pub items: Vec<TokenView>,
 }
 
-/// The bearer tokens of an account (admins; never the tokens themselves).
+/// The bearer tokens of an account (admins; never the tokens themselves). Audited (`tokens_read`).
 #[utoipa::path(get, path = "/api/v1/accounts/{login}/tokens", tag = "accounts", security(("bearer" = []), ("session" = [])),
     params(("login" = String, Path)),
     responses((status = 200, body = TokenList), (status = 403, body = crate::error::Problem)))]
@@ -157,6 +157,7 @@ pub async fn tokens(
         .iter()
         .map(TokenView::of)
         .collect();
+    o.record(&s, "tokens_read", &login, None).await?;
     Ok(Json(TokenList { items }))
 }
 

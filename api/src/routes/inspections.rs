@@ -179,6 +179,17 @@ pub async fn list(
         (None, None) => std::cmp::Ordering::Equal,
     });
     items.truncate(limit as usize);
+    // Site addresses and what inspectors wrote: a read of personal data (rules.md §10).
+    o.record(
+        &s,
+        "inspections_read",
+        "inspections",
+        Some(format!(
+            "status={}",
+            given(&q.status).as_deref().unwrap_or("all")
+        )),
+    )
+    .await?;
     Ok(Json(InspectionList { items }))
 }
 

@@ -3,6 +3,7 @@
 //! PostgreSQL (`store/blobs.rs`), so that every instance sharing it serves every upload.
 
 use crate::app::AppState;
+use crate::auth::Officer;
 use crate::config::UPLOAD_LIMIT;
 use crate::error::{ApiError, Msg, bad_body};
 use crate::messages::Key;
@@ -11,7 +12,7 @@ use crate::store::UploadMeta;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, FromRequest, Request, State};
+use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Request, State};
 use axum::http::{StatusCode, header};
 use sha2::{Digest, Sha256};
 
@@ -101,16 +102,57 @@ pub fn crc32(parts: &[&[u8]]) -> u32 {
     !c
 }
 
+/// The quota's refusal (429 `UPLOAD_QUOTA`, with `Retry-After`).
+fn over_quota(s: &AppState, retry_after_s: u64) -> ApiError {
+    ApiError::UploadQuota {
+        retry_after_s,
+        count: s.cfg.uploads_per_hour,
+        mb: s.cfg.upload_bytes_per_hour.div_ceil(1 << 20),
+    }
+}
+
 /// Upload one document (raw body) → its id.
+///
+/// Anonymous uploads (an applicant's documents before filing) are counted per client — IPv4 address
+/// or IPv6 /64 — in documents and bytes per hour (`--uploads-per-hour`, `--upload-mb-per-hour`); over
+/// it: 429 `UPLOAD_QUOTA` with `Retry-After`, nothing stored. Staff (an inspector's photos, signed in)
+/// are not counted. Whoever uploads, a data directory below its free-space floor refuses the upload
+/// with 507 `INSUFFICIENT_STORAGE` (filings still work).
 #[utoipa::path(post, path = "/api/v1/uploads", tag = "uploads",
     request_body(content = Vec<u8>, description = "the file's bytes (PDF, JPEG, PNG; ≤ 10 MB)", content_type = "application/octet-stream"),
     responses((status = 201, description = "stored", body = Object),
               (status = 413, description = "over 10 MB", body = crate::error::Problem, content_type = "application/problem+json"),
-              (status = 415, description = "not a PDF, JPEG or PNG, or not built as one (truncated, damaged)", body = crate::error::Problem, content_type = "application/problem+json")))]
+              (status = 415, description = "not a PDF, JPEG or PNG, or not built as one (truncated, damaged)", body = crate::error::Problem, content_type = "application/problem+json"),
+              (status = 429, description = "this client's uploads for the hour are spent (UPLOAD_QUOTA, Retry-After)", body = crate::error::Problem, content_type = "application/problem+json"),
+              (status = 507, description = "the server's disk is nearly full: uploads paused, filings still taken (INSUFFICIENT_STORAGE)", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn upload(
     State(s): State<AppState>,
     req: Request,
 ) -> Result<(StatusCode, Json<UploadMeta>), ApiError> {
+    let (mut parts, body) = req.into_parts();
+    let now = std::time::Instant::now();
+    // Whom the quota counts: nobody when a staff account uploads, else the client (ratelimit.rs).
+    let staff =
+        s.upload_quota.is_some() && Officer::from_request_parts(&mut parts, &s).await.is_ok();
+    let counted = match &s.upload_quota {
+        Some(q) if !staff => {
+            let ip = crate::ratelimit::client_of(&s, &parts.headers, &parts.extensions);
+            // Refused before the body is read when the documents, or the bytes announced, are spent.
+            let announced = parts
+                .headers
+                .get(header::CONTENT_LENGTH)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.parse::<usize>().ok())
+                .unwrap_or(0)
+                .min(UPLOAD_LIMIT);
+            q.check_for(ip, [1.0, announced as f64], now)
+                .map_err(|w| over_quota(&s, w))?;
+            Some((q, ip))
+        }
+        _ => None,
+    };
+    s.upload_space(0)?;
+    let req = Request::from_parts(parts, body);
     let declared = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -159,10 +201,20 @@ pub async fn upload(
             });
         }
     }
-    let hex = crate::signing::hex(&Sha256::digest(&body));
     let size = body.len() as i64;
+    s.upload_space(body.len() as u64)?;
+    let cost = [1.0, body.len() as f64];
+    if let Some((q, ip)) = counted {
+        q.take(ip, cost, now).map_err(|w| over_quota(&s, w))?;
+    }
+    let hex = crate::signing::hex(&Sha256::digest(&body));
     // The bytes are durable before the row that names them is written (store/blobs.rs).
-    s.blobs.put(&hex, body).await?;
+    if let Err(e) = s.blobs.put(&hex, body).await {
+        if let Some((q, ip)) = counted {
+            q.refund(ip, cost, now);
+        }
+        return Err(e.into());
+    }
     let meta = UploadMeta {
         upload_id: format!("sha256:{hex}"),
         sha256: hex,

@@ -79,6 +79,9 @@ catalogue! {
     done_refuse, done_revoke, new_status, assessment_intro, assessment_differs, request_title, show_ids,
     pledge_signed, signer_applicant, signer_agent, documents_title, view_doc, hide_doc, open_doc,
     doc_pdf, doc_image, doc_failed, history_title, col_at, col_actor, col_action, col_reason, worker_list,
+    // re-issuing the applicant's access code (issue 16, item 5)
+    reissue_title, reissue_intro, reissue_open, reissue_id_number, reissue_id_hint, reissue_document,
+    reissue_document_hint, reissue_submit, reissue_confirm, reissue_yes, reissue_once, done_reissue,
     // the ledger
     ledger_title, ledger_intro,
     // accounts

@@ -19,17 +19,17 @@ pub struct Props {
 }
 
 #[derive(Properties, PartialEq)]
-struct SecretProps {
-    ctx: Ctx,
-    id: &'static str,
-    title: String,
-    value: String,
-    on_close: Callback<()>,
+pub(super) struct SecretProps {
+    pub ctx: Ctx,
+    pub id: &'static str,
+    pub title: String,
+    pub value: String,
+    pub on_close: Callback<()>,
 }
 
 /// A secret shown once (an initial password, a token): what it is, and the value with a copy button.
 #[function_component(SecretBox)]
-fn secret_box(p: &SecretProps) -> Html {
+pub(super) fn secret_box(p: &SecretProps) -> Html {
     let c = p.ctx.c();
     let copied = use_state_eq(|| false);
     let copy = {

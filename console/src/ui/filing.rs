@@ -123,6 +123,9 @@ pub fn filing_page(p: &Props) -> Html {
             { summary(ctx, &v) }
             <Decide key={v.str_at("updated_at").to_string()} ctx={ctx.clone()} no={p.no.clone()} view={v.clone()} allowed={allowed} on_done={on_done} />
             <super::findings::Inspections ctx={ctx.clone()} no={p.no.clone()} view={v.clone()} on_change={reload_cb} />
+            if ctx.account.as_ref().is_some_and(|a| super::reissue::may_reissue(&a.role)) {
+                <super::reissue::Reissue ctx={ctx.clone()} no={p.no.clone()} />
+            }
             <AssessmentView engine={ctx.engine} lang={ctx.lang} facts={Rc::new(request.get("facts").cloned().unwrap_or_default())}
                 stored={Rc::new(v.get("assessment").cloned().unwrap_or_default())} filed_on={v.str_at("filed_on").to_string()} />
             <section class="cn-card" aria-labelledby="cn-request-h">

@@ -14,6 +14,7 @@ mod ledger;
 mod queue;
 mod record;
 mod referral;
+mod reissue;
 mod signin;
 mod stats;
 mod table;
