@@ -699,6 +699,56 @@ pub trait Store: Send + Sync {
     fn keyring_init(&self, rows: Vec<KeyRow>) -> Fut<'_, bool>;
     /// Sets when an entry stops signing / deriving.
     fn keyring_retire(&self, kid: String, not_after: String) -> Fut<'_, ()>;
+
+    // Retention (issue 16, item 7; `retention.rs`).
+
+    /// Up to `limit` registrations after filing number `after` that ended before `cutoff`
+    /// (`YYYY-MM-DD`) and still hold personal data, oldest number first.
+    fn purge_candidates(
+        &self,
+        cutoff: String,
+        after: String,
+        limit: u32,
+    ) -> Fut<'_, Vec<PurgeCandidate>>;
+    /// Replaces each filing's request with the anonymised one given (if still at its version), marks it
+    /// purged at `at`, clears its history's reasons and data, its site records, rectification notes and
+    /// notification payloads, and adds a `purged` event — one short transaction for the lot. How many
+    /// were purged (a row changed meanwhile is left for the next run).
+    fn purge_apply(&self, rows: Vec<PurgeCandidate>, at: String) -> Fut<'_, u64>;
+    /// Up to `limit` uploads after id `after`, stored before `before` (RFC 3339), that no stored row names.
+    fn unreferenced_uploads(
+        &self,
+        before: String,
+        after: String,
+        limit: u32,
+    ) -> Fut<'_, Vec<UploadMeta>>;
+    /// Deletes an upload's row if it is still stored before `before` and named by no row (true: deleted;
+    /// its bytes are then the caller's to remove).
+    fn delete_upload(&self, id: String, before: String) -> Fut<'_, bool>;
+    /// The numbers of filings whose stored request may name the person with this (normalised) resident
+    /// ID number; the caller checks each exactly. The one place a person is looked up: today a scan
+    /// of the stored text; with ID numbers encrypted field-wise, a blind-index look-up goes here.
+    fn filings_naming(&self, id_number: String) -> Fut<'_, Vec<String>>;
+    /// Held while a purge runs, so that of several instances (and `anbei purge` beside them) one purges
+    /// at a time: PostgreSQL's advisory lock, SQLite's lock file. `None`: another holds it.
+    fn retention_lock(&self) -> Fut<'_, Option<RetentionLock>>;
+}
+
+/// A registration the purge reads: its number, version and request as stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PurgeCandidate {
+    pub filing_no: String,
+    pub version: i64,
+    pub request: String,
+}
+
+/// Held while a purge runs (see [`Store::retention_lock`]); released when dropped.
+pub struct RetentionLock(#[allow(dead_code)] Box<dyn Send + Sync>);
+
+impl RetentionLock {
+    pub fn new(held: impl Send + Sync + 'static) -> RetentionLock {
+        RetentionLock(Box::new(held))
+    }
 }
 
 /// One keyring entry as stored (see `migrations/0008_keyring.sql`); the secret only sealed.
