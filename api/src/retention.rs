@@ -223,25 +223,23 @@ pub async fn purge(s: &AppState, dry_run: bool, who: &str) -> Result<Report, Pur
     loop {
         let ups = s
             .store
-            .unreferenced_uploads(before.clone(), after.clone(), 500)
+            .unreferenced_uploads(before.clone(), after.clone(), 2 * batch)
             .await?;
         let Some(last) = ups.last() else { break };
         after = last.upload_id.clone();
-        for u in ups {
-            if dry_run {
-                r.uploads += 1;
-                r.upload_bytes += u.size.max(0) as u64;
-                continue;
-            }
-            if s.store
-                .delete_upload(u.upload_id.clone(), before.clone())
-                .await?
-            {
-                // The row first: from now on no filing can name the upload; then its bytes.
-                s.blobs
-                    .delete(&u.sha256)
-                    .await
-                    .map_err(|e| PurgeError::Failed(e.to_string()))?;
+        if dry_run {
+            r.uploads += ups.len() as u64;
+            r.upload_bytes += ups.iter().map(|u| u.size.max(0) as u64).sum::<u64>();
+        } else {
+            let ids = ups.iter().map(|u| u.upload_id.clone()).collect();
+            let gone = s.store.delete_uploads(ids, before.clone()).await?;
+            // The rows first: from now on no filing can name these uploads; then their bytes.
+            let gone: Vec<_> = ups.iter().filter(|u| gone.contains(&u.upload_id)).collect();
+            s.blobs
+                .delete_many(gone.iter().map(|u| u.sha256.clone()).collect())
+                .await
+                .map_err(|e| PurgeError::Failed(e.to_string()))?;
+            for u in &gone {
                 s.forget_upload(&u.upload_id);
                 r.uploads += 1;
                 r.upload_bytes += u.size.max(0) as u64;

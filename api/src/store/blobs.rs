@@ -42,6 +42,15 @@ pub trait BlobStore: Send + Sync {
     /// Removes the bytes stored under `sha256` (none stored: nothing to do). Only the retention sweep
     /// calls it (`retention.rs`), after the upload's row is gone, so no request can name them any more.
     fn delete(&self, sha256: &str) -> BlobFut<'_, ()>;
+    /// [`BlobStore::delete`] of several (PostgreSQL: one statement).
+    fn delete_many(&self, names: Vec<String>) -> BlobFut<'_, ()> {
+        Box::pin(async move {
+            for n in &names {
+                self.delete(n).await?;
+            }
+            Ok(())
+        })
+    }
     /// Where the bytes live, for the start-up log (`filesystem`, `postgresql`).
     fn kind(&self) -> &'static str;
 }
@@ -228,6 +237,20 @@ impl BlobStore for PgBlobs {
                 .map_err(|e| pg_error(&e))?;
             // and a copy an earlier version left in this instance's data directory
             self.legacy.delete(&name).await
+        })
+    }
+
+    fn delete_many(&self, names: Vec<String>) -> BlobFut<'_, ()> {
+        Box::pin(async move {
+            sqlx::query("DELETE FROM upload_blobs WHERE sha256 = ANY($1)")
+                .bind(&names)
+                .execute(&self.pool)
+                .await
+                .map_err(|e| pg_error(&e))?;
+            for n in &names {
+                self.legacy.delete(n).await?;
+            }
+            Ok(())
         })
     }
 

@@ -722,9 +722,10 @@ pub trait Store: Send + Sync {
         after: String,
         limit: u32,
     ) -> Fut<'_, Vec<UploadMeta>>;
-    /// Deletes an upload's row if it is still stored before `before` and named by no row (true: deleted;
-    /// its bytes are then the caller's to remove).
-    fn delete_upload(&self, id: String, before: String) -> Fut<'_, bool>;
+    /// Deletes the rows of those uploads `ids` still stored before `before` and named by no row (a
+    /// filing may have named one meanwhile), in one transaction; the ids deleted (their bytes are then
+    /// the caller's to remove).
+    fn delete_uploads(&self, ids: Vec<String>, before: String) -> Fut<'_, Vec<String>>;
     /// The numbers of filings whose stored request may name the person with this (normalised) resident
     /// ID number; the caller checks each exactly. The one place a person is looked up: today a scan
     /// of the stored text; with ID numbers encrypted field-wise, a blind-index look-up goes here.

@@ -883,10 +883,17 @@ impl Store for PgStore {
         })
     }
 
-    fn delete_upload(&self, id: String, before: String) -> Fut<'_, bool> {
+    fn delete_uploads(&self, ids: Vec<String>, before: String) -> Fut<'_, Vec<String>> {
         Box::pin(async move {
-            let mut c = self.pool.acquire().await.map_err(db)?;
-            Ok(execute(&mut c, rsql::delete_upload(&id, &before)).await? > 0)
+            sqlx::query_scalar(
+                "DELETE FROM uploads u WHERE u.id = ANY($1) AND u.created_at < $2 \
+                 AND NOT EXISTS (SELECT 1 FROM upload_refs r WHERE r.upload_id = u.id) RETURNING u.id",
+            )
+            .bind(&ids)
+            .bind(&before)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)
         })
     }
 

@@ -740,8 +740,16 @@ impl Store for SqliteStore {
         })
     }
 
-    fn delete_upload(&self, id: String, before: String) -> Fut<'_, bool> {
-        self.write(move |c| Ok(execute(c, rsql::delete_upload(&id, &before))? > 0))
+    fn delete_uploads(&self, ids: Vec<String>, before: String) -> Fut<'_, Vec<String>> {
+        self.write(move |c| {
+            let mut gone = Vec::new();
+            for id in &ids {
+                if execute(c, rsql::delete_upload(id, &before))? > 0 {
+                    gone.push(id.clone());
+                }
+            }
+            Ok(gone)
+        })
     }
 
     fn filings_naming(&self, id_number: String) -> Fut<'_, Vec<String>> {
