@@ -32,8 +32,8 @@ pub struct Inner {
     pub cfg: Config,
     /// Idempotency-Keys being processed by this instance.
     pub inflight: Mutex<HashSet<String>>,
-    /// Upload ids known to be stored (see [`Inner::upload_known`]).
-    known_uploads: Mutex<HashSet<String>>,
+    /// Upload ids known to be stored, with when they were found (see [`Inner::upload_known`]).
+    known_uploads: Mutex<std::collections::HashMap<String, i64>>,
     pub limiter: Option<ratelimit::Limiter>,
     /// Wrong receipt verification codes per client (always on).
     pub code_failures: ratelimit::Failures,
@@ -119,18 +119,26 @@ impl Inner {
 /// How many stored upload ids [`Inner::upload_known`] remembers before it starts over.
 const KNOWN_UPLOADS: usize = 4096;
 
+/// How long [`Inner::upload_known`] trusts an id it found, without asking the store again: well
+/// inside the 24 hours an upload no filing names is kept (`retention.rs`), so an id remembered here
+/// is not one the orphan sweep of another instance removed long ago.
+const KNOWN_UPLOAD_MS: i64 = 3600 * 1000;
+
 impl Inner {
-    /// Whether upload `id` is stored, asking the store only about ids this instance has not seen
-    /// stored yet. Uploads are content-addressed and never deleted, so an id once found stays found
-    /// (on PostgreSQL too, whichever instance stored it); a filing's documents are usually uploaded
-    /// moments before it is filed, and a property manager files many jobs with the same documents.
-    /// Only positive answers are remembered: an id not found is asked again next time.
+    /// Whether upload `id` is stored, asking the store only about ids this instance has not found
+    /// stored in the last hour. Uploads are content-addressed; one is removed only 24 h after it was
+    /// uploaded if no row names it, or with the registrations that name it after the retention period
+    /// (`retention.rs`). A filing's documents are usually uploaded moments before it is filed, and a
+    /// property manager files many jobs with the same documents. Only positive answers are
+    /// remembered: an id not found is asked again next time.
     pub async fn upload_known(&self, id: &str) -> Result<bool, ApiError> {
+        let now = self.now_ms();
         if self
             .known_uploads
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .contains(id)
+            .get(id)
+            .is_some_and(|found| now - found < KNOWN_UPLOAD_MS)
         {
             return Ok(true);
         }
@@ -143,11 +151,20 @@ impl Inner {
 
     /// Records that upload `id` is stored (bounded: the set starts over when full).
     pub fn remember_upload(&self, id: &str) {
+        let now = self.now_ms();
         let mut set = self.known_uploads.lock().unwrap_or_else(|p| p.into_inner());
         if set.len() >= KNOWN_UPLOADS {
             set.clear();
         }
-        set.insert(id.to_owned());
+        set.insert(id.to_owned(), now);
+    }
+
+    /// Forgets upload `id` (the retention sweep removed it).
+    pub fn forget_upload(&self, id: &str) {
+        self.known_uploads
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(id);
     }
 }
 
@@ -232,6 +249,10 @@ impl Application {
             ))
         });
         let _stop_worker = AbortOnDrop(worker);
+        // The daily retention purge (retention.rs); on several instances one runs at a time.
+        let purge = (self.state.cfg.purge_daily && !self.state.cfg.shared_access)
+            .then(|| crate::retention::spawn_daily(Arc::downgrade(&self.state.0)));
+        let _stop_purge = AbortOnDrop(purge);
         axum::serve(
             crate::slowguard::GuardedListener::new(
                 self.listener,
@@ -327,7 +348,7 @@ pub async fn state(cfg: Config, clock: Arc<dyn Clock>) -> Result<AppState, Strin
         clock,
         cfg,
         inflight: Mutex::new(HashSet::new()),
-        known_uploads: Mutex::new(HashSet::new()),
+        known_uploads: Mutex::new(std::collections::HashMap::new()),
         limiter,
         code_failures,
         upload_quota,
@@ -440,6 +461,7 @@ async fn security_headers(State(s): State<AppState>, req: Request, next: Next) -
             || p.starts_with("/api/v1/session")
             || p.starts_with("/api/v1/accounts")
             || p.starts_with("/api/v1/audit")
+            || p.starts_with("/api/v1/personal-data")
             || p.starts_with("/api/v1/queue")
             // the verification of a receipt: its state changes (revoked, expired), never cache it
             || p.starts_with("/api/v1/receipts/")

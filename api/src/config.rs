@@ -83,6 +83,13 @@ pub struct Config {
     pub metrics_token: Option<String>,
     /// The keyring's key-encryption key (`--kek-file`); `None`: `keyring.kek` in the data directory.
     pub kek_file: Option<PathBuf>,
+    /// Days a registration's personal data is kept after it ended (`--retention-days`; default 1,096:
+    /// 3 years). See `retention.rs`.
+    pub retention_days: i64,
+    /// Whether `anbei serve` purges once a day (`--purge-daily`; default on).
+    pub purge_daily: bool,
+    /// Seconds after start of the first daily purge (default 600; benchmarks set it short).
+    pub purge_first_after_s: u64,
 }
 
 impl Config {
@@ -121,6 +128,9 @@ impl Config {
             notify: crate::notify::Channels::default(),
             metrics_token: None,
             kek_file: None,
+            retention_days: crate::retention::DEFAULT_DAYS,
+            purge_daily: true,
+            purge_first_after_s: crate::retention::FIRST_RUN_AFTER_S,
         }
     }
 }

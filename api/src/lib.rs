@@ -35,6 +35,7 @@ pub mod notify;
 pub mod openapi;
 pub mod ops;
 pub mod ratelimit;
+pub mod retention;
 pub mod routes;
 pub mod signing;
 pub mod slowguard;

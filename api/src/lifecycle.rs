@@ -102,6 +102,12 @@ named_enum! {
         Cancel = "cancelled",
         /// An officer revokes it (信息登记无效，予以撤销) — 第二十五条.
         Revoke = "revoked",
+        /// An admin corrects a person's name or mobile in it, at that person's request (PIPL 第四十六条;
+        /// issue 16, item 7). No transition: the status stays.
+        Correct = "corrected",
+        /// The system removed its personal data after the retention period (PIPL 第四十七条). No
+        /// transition: the status stays.
+        Purge = "purged",
     }
 }
 
@@ -115,6 +121,8 @@ impl Action {
             Action::Return | Action::Resubmit | Action::Refuse => "第二十七条第（三）项",
             Action::Extend | Action::Revoke => "第二十五条",
             Action::DeclareCompletion | Action::Cancel => "第三十三条",
+            Action::Correct => "《个人信息保护法》第四十六条",
+            Action::Purge => "《个人信息保护法》第四十七条",
         }
     }
 }

@@ -28,7 +28,8 @@ fn usage() -> &'static str {
      anbei officer add --street STREET --name NAME [--role officer|admin]   a token-only account; prints its token\n  \
      anbei backup --to FILE   copy the database (SQLite, online), uploads and keys into one tar file\n  \
      anbei restore --from FILE --data-dir DIR   restore a backup into a new, empty data directory\n  \
-     anbei uploads import --data-dir DIR --database-url URL   PostgreSQL: copy uploads on disk into the database\n"
+     anbei uploads import --data-dir DIR --database-url URL   PostgreSQL: copy uploads on disk into the database\n  \
+     anbei purge [--dry-run] [--retention-days N]   remove personal data past the retention period, and orphan uploads\n"
 }
 
 #[derive(Parser)]
@@ -90,6 +91,21 @@ enum Cmd {
     Uploads {
         #[command(subcommand)]
         cmd: UploadsCmd,
+    },
+    /// Remove the personal data and documents of registrations that ended more than the retention
+    /// period ago (the ledger row and the receipt stay, anonymised), and uploads no filing names 24 h
+    /// after they were uploaded (PIPL 第四十七条; SECURITY.md). `anbei serve` does it once a day too;
+    /// safe beside running servers (one purge at a time). Prints what it did as JSON.
+    Purge {
+        /// Count what would be removed; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Days after a registration ended that its personal data is kept.
+        #[arg(long, env = "ANBEI_RETENTION_DAYS", default_value_t = anbei_api::retention::DEFAULT_DAYS,
+              value_parser = clap::value_parser!(i64).range(1..=36_500))]
+        retention_days: i64,
+        #[command(flatten)]
+        db: DbArgs,
     },
 }
 
@@ -369,6 +385,18 @@ struct ServeArgs {
     /// Seconds to finish the requests in flight after SIGTERM/SIGINT before stopping anyway.
     #[arg(long, env = "ANBEI_SHUTDOWN_TIMEOUT", default_value_t = 20)]
     shutdown_timeout: u64,
+    /// Days after a registration ended (cancelled, revoked, refused, expired) that its personal data
+    /// and documents are kept before the daily purge removes them (default 1096: 3 years).
+    #[arg(long, env = "ANBEI_RETENTION_DAYS", default_value_t = anbei_api::retention::DEFAULT_DAYS,
+          value_parser = clap::value_parser!(i64).range(1..=36_500))]
+    retention_days: i64,
+    /// Purge once a day (10 minutes after start, then every 24 h); `false` leaves it to `anbei purge`
+    /// run from cron. Several instances may all have it on: one purges at a time.
+    #[arg(long, env = "ANBEI_PURGE_DAILY", default_value_t = true, action = clap::ArgAction::Set)]
+    purge_daily: bool,
+    /// Seconds after start of the first daily purge (benchmarks: bench/purge.sh).
+    #[arg(long, default_value_t = anbei_api::retention::FIRST_RUN_AFTER_S, hide = true)]
+    purge_first_after_seconds: u64,
 }
 
 pub(crate) fn database(db: &DbArgs) -> Result<Database, String> {
@@ -393,7 +421,7 @@ fn main() -> ExitCode {
         Some("assess") => return assess_cmd::run(&args[2..]),
         Some(
             "serve" | "officer" | "account" | "audit" | "outbox" | "backup" | "restore" | "keys"
-            | "uploads" | "help" | "--help" | "-h" | "--version" | "-V",
+            | "uploads" | "purge" | "help" | "--help" | "-h" | "--version" | "-V",
         ) => {}
         _ => {
             eprint!("{}", usage());
@@ -445,6 +473,11 @@ fn main() -> ExitCode {
             Cmd::Uploads {
                 cmd: UploadsCmd::Import { db },
             } => uploads_import(db).await,
+            Cmd::Purge {
+                dry_run,
+                retention_days,
+                db,
+            } => purge(dry_run, retention_days, db).await,
         }
     });
     match result {
@@ -473,6 +506,9 @@ async fn serve(a: ServeArgs) -> Result<(), String> {
                 .map_err(|_| format!("not an IP address in ANBEI_TRUSTED_PROXIES: {p}"))
         })
         .collect::<Result<_, _>>()?;
+    cfg.retention_days = a.retention_days;
+    cfg.purge_daily = a.purge_daily;
+    cfg.purge_first_after_s = a.purge_first_after_seconds;
     cfg.rate_limit_per_s = a.rate_limit;
     cfg.rate_limit_burst = a.rate_limit_burst;
     cfg.code_failures_per_hour = a.code_failures_per_hour;
@@ -575,6 +611,33 @@ async fn restore(from: PathBuf, data_dir: PathBuf) -> Result<(), String> {
         },
         sum.files,
         sum.bytes
+    );
+    Ok(())
+}
+
+/// `anbei purge [--dry-run]` (see [`anbei_api::retention`]).
+async fn purge(dry_run: bool, retention_days: i64, db: DbArgs) -> Result<(), String> {
+    let mut cfg = Config::new(db.data_dir.clone());
+    cfg.kek_file = db.kek_file.clone();
+    cfg.database = database(&db)?;
+    cfg.shared_access = true;
+    cfg.retention_days = retention_days;
+    let s = anbei_api::app::state(cfg, Arc::new(clock::SystemClock)).await?;
+    let started = std::time::Instant::now();
+    let r = anbei_api::retention::purge(&s, dry_run, "cli")
+        .await
+        .map_err(|e| e.to_string())?;
+    println!(
+        "{}",
+        serde_json::json!({
+            "dry_run": r.dry_run,
+            "ended_before": r.ended_before,
+            "registrations": r.registrations,
+            "uploads": r.uploads,
+            "upload_bytes": r.upload_bytes,
+            "unreadable": r.unreadable,
+            "seconds": started.elapsed().as_secs_f64(),
+        })
     );
     Ok(())
 }

@@ -23,6 +23,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
         routes::accounts::list, routes::accounts::create, routes::accounts::disable, routes::accounts::enable,
         routes::accounts::reset_password, routes::accounts::tokens, routes::accounts::issue_token,
         routes::accounts::revoke_token, routes::accounts::set_email, routes::audit::list,
+        routes::personal_data::export, routes::personal_data::correct,
         routes::inspections::list, routes::inspections::record_unregistered, routes::inspections::record, routes::inspections::escalate,
         routes::inspections::rectify, routes::inspections::decide, routes::inspections::refer, routes::inspections::schedule_follow_up,
         routes::inspections::checklist, routes::site_records::site_record, routes::site_records::feedback,

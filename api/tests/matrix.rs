@@ -205,6 +205,10 @@ fn table() -> BTreeMap<(&'static str, &'static str), &'static [Caller]> {
         (("POST", "/api/v1/accounts/{login}/tokens"), ADMIN),
         (("DELETE", "/api/v1/accounts/{login}/tokens/{id}"), ADMIN),
         (("GET", "/api/v1/audit"), ADMIN),
+        // Issue 16, item 7: one person's data, exported or corrected by an admin (the matrix's body has
+        // no ID number: 400/422 for the admin, nothing read or changed).
+        (("POST", "/api/v1/personal-data/export"), ADMIN),
+        (("POST", "/api/v1/personal-data/correction"), ADMIN),
         (("GET", "/api/v1/inspections"), STAFF),
         (("POST", "/api/v1/inspections"), RECORDING_UNREGISTERED),
         (

@@ -453,6 +453,20 @@ fn text(k: Key) -> &'static str {
         Key::StatsFormat => "format must be json or csv",
         Key::StatsPeriodOrder => "the start (from) must not be after the end (to)",
         Key::StatsPeriodLength => "a period of at most {days} days",
+        Key::PersonalDataRemoved => {
+            "Personal data removed after the retention period; the receipt's signature still verifies."
+        }
+        Key::PersonNotNamed => "no one with this ID number is named in this registration",
+        Key::PersonHasNoMobile => {
+            "this person has no mobile in this registration (workers are named with their ID number only)"
+        }
+        Key::CorrectionEmpty => "give the corrected name or mobile",
+        Key::CorrectionPurged => {
+            "this registration's personal data was removed after the retention period: nothing to correct"
+        }
+        Key::CorrectionDone => {
+            "Corrected. The receipt's signature covers no personal data: the receipt stays valid."
+        }
     }
 }
 
@@ -476,6 +490,8 @@ fn action(a: Action) -> &'static str {
         Action::DeclareCompletion => "declare completion",
         Action::Cancel => "close after the completion check",
         Action::Revoke => "revoke",
+        Action::Correct => "correct personal data",
+        Action::Purge => "remove personal data after the retention period",
     }
 }
 

@@ -396,6 +396,13 @@ keys! {
     StatsPeriodOrder,
     /// `{days}`.
     StatsPeriodLength,
+    // Retention and the person's rights (issue 16, item 7).
+    PersonalDataRemoved,
+    PersonNotNamed,
+    PersonHasNoMobile,
+    CorrectionEmpty,
+    CorrectionPurged,
+    CorrectionDone,
 }
 
 /// One language's catalogue.

@@ -372,6 +372,12 @@ fn text(k: Key) -> &'static str {
         Key::StatsFormat => "格式应为 json 或 csv",
         Key::StatsPeriodOrder => "开始日期（from）不能晚于结束日期（to）",
         Key::StatsPeriodLength => "统计期间最长 {days} 天",
+        Key::PersonalDataRemoved => "保存期满，此登记中的个人信息已删除；回执签名仍可核验。",
+        Key::PersonNotNamed => "此登记中没有证件号码为此号码的人员",
+        Key::PersonHasNoMobile => "此人在此登记中没有手机号码（施工人员只登记姓名和证件号码）",
+        Key::CorrectionEmpty => "请填写更正后的姓名或手机号码",
+        Key::CorrectionPurged => "此登记的个人信息已在保存期满后删除，无可更正",
+        Key::CorrectionDone => "已更正。回执签名不涉及个人信息，回执仍然有效。",
     }
 }
 
@@ -401,6 +407,8 @@ fn action(a: Action) -> &'static str {
         Action::DeclareCompletion => "申报完工注销",
         Action::Cancel => "完工核实后注销",
         Action::Revoke => "撤销",
+        Action::Correct => "更正个人信息",
+        Action::Purge => "保存期满删除个人信息",
     }
 }
 

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod inspections;
 pub mod meta;
 pub mod pages;
+pub mod personal_data;
 pub mod queue;
 pub mod receipts;
 pub mod registrations;
@@ -98,6 +99,7 @@ pub fn all() -> Routes {
     let r = session::routes(r);
     let r = accounts::routes(r);
     let r = audit::routes(r);
+    let r = personal_data::routes(r);
     let r = queue::routes(r);
     let r = scan::routes(r);
     let r = inspections::routes(r);

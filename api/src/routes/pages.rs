@@ -217,7 +217,11 @@ fn receipt_table(s: &AppState, rec: &FilingRecord, f: &Filing) -> Result<String,
         &v.street_name.clone().unwrap_or_else(|| v.street.clone()),
     );
     row("工程地址", &format!("{} {}", v.site_address, v.community));
-    row("申报人", &v.applicant);
+    if let Some(m) = &v.personal_data_removed {
+        row("个人信息", &m.zh);
+    } else {
+        row("申报人", &v.applicant);
+    }
     row("施工单位", &v.contractor);
     if let Some(p) = &v.project_lead {
         row("项目负责人", p);
@@ -405,6 +409,13 @@ pub async fn notice_page(
         );
     }
     workers.push_str("</table>");
+    if crate::retention::purged_on_text(&rec.request).is_some() {
+        // after the retention period: the list names no one any more
+        workers = format!(
+            "<p>{}</p>",
+            esc(crate::messages::Lang::ZhCn.text(crate::messages::Key::PersonalDataRemoved))
+        );
+    }
     let mut h = String::with_capacity(32 * 1024);
     let _ = write!(
         h,

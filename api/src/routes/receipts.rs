@@ -53,6 +53,9 @@ pub struct Verification {
     /// After an inspection (rules.md §9, issue 14): `referred` when a finding was referred (第三十六条),
     /// `under_rectification` while one awaits rectification; `null` otherwise. No personal data.
     pub management: Option<&'static str>,
+    /// Set once the registration's personal data was removed after the retention period (PIPL
+    /// 第四十七条, issue 16 item 7): no names are left to show; the signature still verifies.
+    pub personal_data_removed: Option<crate::error::Msg>,
 }
 
 /// What anyone learns of a receipt without its verification code: that it exists, its state and until
@@ -182,6 +185,8 @@ pub fn verification(s: &AppState, rec: &FilingRecord) -> Result<Verification, Ap
         signature: r.signature.clone(),
         notice: crate::error::Msg::of(Key::NotAPermit),
         management: None,
+        personal_data_removed: crate::retention::purged_on_text(&rec.request)
+            .map(|_| crate::error::Msg::of(Key::PersonalDataRemoved)),
     })
 }
 

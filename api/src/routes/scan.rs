@@ -470,7 +470,11 @@ fn render(
         &Lang::ZhCn.date_of(&v.valid_until),
         Some(&Lang::En.date_of(&v.valid_until)),
     );
-    row(&mut h, Key::ScanApplicant, &v.applicant, None);
+    match &v.personal_data_removed {
+        // after the retention period: no person is left to show (PIPL 第四十七条)
+        Some(m) => row(&mut h, Key::ScanApplicant, &m.zh, Some(&m.en)),
+        None => row(&mut h, Key::ScanApplicant, &v.applicant, None),
+    }
     row(&mut h, Key::ScanContractor, &v.contractor, None);
     if let Some(p) = &v.project_lead {
         row(&mut h, Key::ScanProjectLead, p, None);

@@ -39,6 +39,18 @@ pub trait BlobStore: Send + Sync {
     fn put(&self, sha256: &str, bytes: axum::body::Bytes) -> BlobFut<'_, ()>;
     /// The bytes stored under `sha256`, if any.
     fn get(&self, sha256: &str) -> BlobFut<'_, Option<Vec<u8>>>;
+    /// Removes the bytes stored under `sha256` (none stored: nothing to do). Only the retention sweep
+    /// calls it (`retention.rs`), after the upload's row is gone, so no request can name them any more.
+    fn delete(&self, sha256: &str) -> BlobFut<'_, ()>;
+    /// [`BlobStore::delete`] of several (PostgreSQL: one statement).
+    fn delete_many(&self, names: Vec<String>) -> BlobFut<'_, ()> {
+        Box::pin(async move {
+            for n in &names {
+                self.delete(n).await?;
+            }
+            Ok(())
+        })
+    }
     /// Where the bytes live, for the start-up log (`filesystem`, `postgresql`).
     fn kind(&self) -> &'static str;
 }
@@ -129,6 +141,20 @@ impl BlobStore for FsBlobs {
         })
     }
 
+    fn delete(&self, sha256: &str) -> BlobFut<'_, ()> {
+        let path = self.path(sha256);
+        Box::pin(async move {
+            let Some(path) = path else { return Ok(()) };
+            tokio::task::spawn_blocking(move || match std::fs::remove_file(&path) {
+                Ok(()) => Ok(()),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+                Err(e) => Err(io_error("remove the file", &e)),
+            })
+            .await
+            .map_err(|e| BlobError::Failed(e.to_string()))?
+        })
+    }
+
     fn kind(&self) -> &'static str {
         "filesystem"
     }
@@ -198,6 +224,33 @@ impl BlobStore for PgBlobs {
                 // Stored by an earlier version in this instance's data directory, not yet imported.
                 None => self.legacy.get(&name).await,
             }
+        })
+    }
+
+    fn delete(&self, sha256: &str) -> BlobFut<'_, ()> {
+        let name = sha256.to_owned();
+        Box::pin(async move {
+            sqlx::query("DELETE FROM upload_blobs WHERE sha256 = $1")
+                .bind(&name)
+                .execute(&self.pool)
+                .await
+                .map_err(|e| pg_error(&e))?;
+            // and a copy an earlier version left in this instance's data directory
+            self.legacy.delete(&name).await
+        })
+    }
+
+    fn delete_many(&self, names: Vec<String>) -> BlobFut<'_, ()> {
+        Box::pin(async move {
+            sqlx::query("DELETE FROM upload_blobs WHERE sha256 = ANY($1)")
+                .bind(&names)
+                .execute(&self.pool)
+                .await
+                .map_err(|e| pg_error(&e))?;
+            for n in &names {
+                self.legacy.delete(n).await?;
+            }
+            Ok(())
         })
     }
 

@@ -8,8 +8,8 @@ use super::manage::{FindingRow, InspectionRow, RectificationRow, ReferralRow, Si
 use super::staff::{AccountRow, AuditRow, LegacyKey, QueueEntry, SessionRow, TokenRow};
 use super::stats::StatRow;
 use super::{
-    Event, FilingRecord, FilterColumns, KeyRow, LedgerEntry, OutboxRow, Receipt, Status,
-    StoreError, UploadMeta,
+    Event, FilingRecord, FilterColumns, KeyRow, LedgerEntry, OutboxRow, PurgeCandidate, Receipt,
+    Status, StoreError, UploadMeta,
 };
 use crate::lifecycle::{Action, Actor};
 
@@ -444,6 +444,12 @@ pub struct FilingNo {
 
 decode_columns!(FilingNo {
     filing_no: text("filing_no"),
+});
+
+decode_columns!(PurgeCandidate {
+    filing_no: text("filing_no"),
+    version: int("version"),
+    request: text("request"),
 });
 
 /// Rows as maps: the decoders tested without a database (both backends run them in tests/store.rs).

@@ -84,6 +84,11 @@ pub const SQLITE: &[Migration] = &[
     FINDING_LOOKUPS,
     RECEIPT_BINDING,
     FOLLOW_UP,
+    (
+        16,
+        "retention",
+        include_str!("../../migrations/sqlite/0016_retention.sql"),
+    ),
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -117,6 +122,11 @@ pub const POSTGRES: &[Migration] = &[
         include_str!("../../migrations/postgres/0013_upload_blobs.sql"),
     ),
     FOLLOW_UP,
+    (
+        16,
+        "retention",
+        include_str!("../../migrations/postgres/0016_retention.sql"),
+    ),
 ];
 
 /// The words of the schema that differ: `(placeholder, PostgreSQL, SQLite)`.

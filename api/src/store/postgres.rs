@@ -5,7 +5,9 @@
 //! (in [`super::pg_batch`]) group commit of new filings.
 
 use super::decode::{AuditHead, Decode, Earlier, StatusCount, columns_by_name};
-use super::sql::{self, Arg, Dialect, Query, manage as msql, outbox as osql, staff as ssql};
+use super::sql::{
+    self, Arg, Dialect, Query, manage as msql, outbox as osql, retention as rsql, staff as ssql,
+};
 use super::*;
 use sqlx::postgres::{PgArguments, PgConnectOptions, PgPool, PgPoolOptions, PgRow};
 use sqlx::{PgConnection, Postgres, Row};
@@ -26,6 +28,8 @@ pub const ACQUIRE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(
 const MIGRATION_LOCK: i64 = 0x616e_6265_6901;
 /// Lock id for the first keyring, so instances starting together on a new database make one.
 const KEYRING_LOCK: i64 = 0x616e_6265_6902;
+/// Lock id held by the instance purging (`Store::retention_lock`), for the whole run.
+const RETENTION_LOCK: i64 = 0x616e_6265_6903;
 
 impl PgStore {
     pub async fn connect(
@@ -846,6 +850,122 @@ impl Store for PgStore {
         Box::pin(async move {
             let mut c = self.pool.acquire().await.map_err(db)?;
             Ok(execute(&mut c, sql::replace_request(&filing_no, &old, &new)).await? == 1)
+        })
+    }
+
+    fn purge_candidates(
+        &self,
+        cutoff: String,
+        after: String,
+        limit: u32,
+    ) -> Fut<'_, Vec<PurgeCandidate>> {
+        Box::pin(async move {
+            self.fetch_all_pooled(rsql::purge_candidates(&after, &cutoff, i64::from(limit)))
+                .await
+        })
+    }
+
+    fn purge_apply(&self, rows: Vec<PurgeCandidate>, at: String) -> Fut<'_, u64> {
+        // A batch in a handful of statements (arrays, as the group commit of new filings does), in one
+        // short transaction that locks only these rows: filings go on beside it.
+        Box::pin(async move {
+            let mut tx = self.pool.begin().await.map_err(db)?;
+            let done: Vec<String> = sqlx::query_scalar(
+                "UPDATE filings f SET request = u.request, applicant_name = '', purged_at = $4,                  version = f.version + 1                  FROM UNNEST($1::text[], $2::bigint[], $3::text[]) AS u(no, ver, request)                  WHERE f.filing_no = u.no AND f.version = u.ver AND f.purged_at IS NULL                  RETURNING f.filing_no",
+            )
+            .bind(rows.iter().map(|r| r.filing_no.as_str()).collect::<Vec<_>>())
+            .bind(rows.iter().map(|r| r.version).collect::<Vec<_>>())
+            .bind(rows.iter().map(|r| r.request.as_str()).collect::<Vec<_>>())
+            .bind(&at)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(db)?;
+            if done.is_empty() {
+                tx.commit().await.map_err(db)?;
+                return Ok(0);
+            }
+            for text in [
+                "UPDATE events SET reason = NULL, data = NULL WHERE filing_no = ANY($1)                  AND (reason IS NOT NULL OR data IS NOT NULL)",
+                "UPDATE site_records SET note = NULL, documents = '[]' WHERE filing_no = ANY($1)",
+                "UPDATE rectifications SET note = '', photos = '[]' WHERE filing_no = ANY($1)",
+                "UPDATE outbox SET payload = '{}', last_error = NULL,                  state = CASE WHEN state = 'pending' THEN 'dropped' ELSE state END                  WHERE filing_no = ANY($1)",
+                "DELETE FROM upload_refs WHERE owner IN (SELECT 'x:' || n FROM UNNEST($1::text[]) AS n)",
+            ] {
+                sqlx::query(text)
+                    .bind(&done)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db)?;
+            }
+            let e = crate::retention::purged_event(&at);
+            sqlx::query(
+                "INSERT INTO events (filing_no, at, actor, actor_name, action, reason, data)                  SELECT n, $2, $3, NULL, $4, NULL, NULL FROM UNNEST($1::text[]) AS n",
+            )
+            .bind(&done)
+            .bind(&e.at)
+            .bind(e.actor.as_str())
+            .bind(e.action.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+            tx.commit().await.map_err(db)?;
+            Ok(done.len() as u64)
+        })
+    }
+
+    fn unreferenced_uploads(
+        &self,
+        before: String,
+        after: String,
+        limit: u32,
+    ) -> Fut<'_, Vec<UploadMeta>> {
+        Box::pin(async move {
+            self.fetch_all_pooled(rsql::unreferenced_uploads(
+                &after,
+                &before,
+                i64::from(limit),
+            ))
+            .await
+        })
+    }
+
+    fn delete_uploads(&self, ids: Vec<String>, before: String) -> Fut<'_, Vec<String>> {
+        Box::pin(async move {
+            sqlx::query_scalar(
+                "DELETE FROM uploads u WHERE u.id = ANY($1) AND u.created_at < $2 \
+                 AND NOT EXISTS (SELECT 1 FROM upload_refs r WHERE r.upload_id = u.id) RETURNING u.id",
+            )
+            .bind(&ids)
+            .bind(&before)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)
+        })
+    }
+
+    fn filings_naming(&self, id_number: String) -> Fut<'_, Vec<String>> {
+        Box::pin(async move {
+            let pattern = format!("%{id_number}%");
+            Ok(self
+                .fetch_all_pooled::<super::decode::FilingNo, 1>(rsql::filings_holding(&pattern))
+                .await?
+                .into_iter()
+                .map(|f| f.filing_no)
+                .collect())
+        })
+    }
+
+    fn retention_lock(&self) -> Fut<'_, Option<RetentionLock>> {
+        Box::pin(async move {
+            // A session-level lock on a connection of its own, taken out of the pool: held until the
+            // connection is dropped (closed) with the guard, or the process dies.
+            let mut c = self.pool.acquire().await.map_err(db)?.detach();
+            let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
+                .bind(RETENTION_LOCK)
+                .fetch_one(&mut c)
+                .await
+                .map_err(db)?;
+            Ok(got.then(|| RetentionLock::new(std::sync::Mutex::new(c))))
         })
     }
 

@@ -100,6 +100,7 @@ macro_rules! select_ledger {
 
 pub mod manage;
 pub mod outbox;
+pub mod retention;
 pub mod staff;
 pub mod stats;
 
@@ -240,9 +241,11 @@ query!(
 );
 
 query!(
+    /// The same bytes uploaded again renew `created_at`: their 24 hours to be named by a filing before
+    /// the orphan sweep removes them (`retention.rs`) start again.
     insert_upload(u: &'a UploadMeta) -> 5 = [
         "INSERT INTO uploads (id, sha256, size, content_type, created_at) VALUES ($1, $2, $3, $4, $5) \
-         ON CONFLICT (id) DO NOTHING"
+         ON CONFLICT (id) DO UPDATE SET created_at = excluded.created_at"
     ] [
         Arg::Text(&u.upload_id),
         Arg::Text(&u.sha256),
@@ -473,6 +476,7 @@ mod tests {
         staff::check_all(&mut check_stmt);
         outbox::check_all(&mut check_stmt);
         manage::check_all(&mut check_stmt);
+        retention::check_all(&mut check_stmt);
     }
 
     #[test]

@@ -13,10 +13,12 @@ mod tests;
 pub use group::MAX_BATCH;
 
 use super::decode::{AuditHead, Decode, Earlier, FilingNo, StatusCount, columns_by_name};
-use super::sql::{self, Arg, Dialect, Query, manage as msql, outbox as osql, staff as ssql};
+use super::sql::{
+    self, Arg, Dialect, Query, manage as msql, outbox as osql, retention as rsql, staff as ssql,
+};
 use super::*;
 use group::{Job, Pending, checkpointer, writer};
-use numbers::{Kind, Numbers, committed_max, lock_data_dir, not_numbering};
+use numbers::{Kind, Numbers, committed_max, lock_data_dir, not_numbering, try_lock_file};
 use rusqlite::types::ToSqlOutput;
 use rusqlite::{Connection, Row, ToSql};
 use std::path::Path;
@@ -34,6 +36,8 @@ pub struct SqliteStore {
     numbers: Option<Arc<Numbers>>,
     /// Dropped with the store: stops the checkpoint thread.
     _stop_checkpointer: mpsc::Sender<()>,
+    /// Held while a purge runs (`Store::retention_lock`): `<database>.purge.lock`.
+    purge_lock: std::path::PathBuf,
 }
 
 impl ToSql for Arg<'_> {
@@ -213,6 +217,11 @@ impl SqliteStore {
                 })
             }),
             _stop_checkpointer: stop_tx,
+            purge_lock: {
+                let mut name = path.as_os_str().to_owned();
+                name.push(".purge.lock");
+                name.into()
+            },
         })
     }
 
@@ -713,6 +722,88 @@ impl Store for SqliteStore {
         self.write(move |c| {
             execute(c, sql::replace_request(&filing_no, &old, &new)).map(|n| n == 1)
         })
+    }
+
+    fn purge_candidates(
+        &self,
+        cutoff: String,
+        after: String,
+        limit: u32,
+    ) -> Fut<'_, Vec<PurgeCandidate>> {
+        // On a reader, like a ledger page: the writer (and so the filings) never waits for it.
+        self.read_now(move |c| {
+            fetch_all(c, rsql::purge_candidates(&after, &cutoff, i64::from(limit)))
+        })
+    }
+
+    fn purge_apply(&self, rows: Vec<PurgeCandidate>, at: String) -> Fut<'_, u64> {
+        // One job of the group-commit writer: a batch is kept small (`retention::SQLITE_BATCH`) so that
+        // the filings committed in the same group wait a few milliseconds at most.
+        self.write(move |c| {
+            let mut n = 0;
+            for r in &rows {
+                if execute(
+                    c,
+                    rsql::purge_filing(&r.filing_no, r.version, &r.request, &at),
+                )? == 0
+                {
+                    continue;
+                }
+                execute(c, rsql::purge_events(&r.filing_no))?;
+                execute(c, rsql::purge_site_records(&r.filing_no))?;
+                execute(c, rsql::purge_rectifications(&r.filing_no))?;
+                execute(c, rsql::purge_outbox(&r.filing_no))?;
+                execute(c, rsql::purge_refs(&r.filing_no))?;
+                insert_event(c, &r.filing_no, &crate::retention::purged_event(&at))?;
+                n += 1;
+            }
+            Ok(n)
+        })
+    }
+
+    fn unreferenced_uploads(
+        &self,
+        before: String,
+        after: String,
+        limit: u32,
+    ) -> Fut<'_, Vec<UploadMeta>> {
+        self.read_now(move |c| {
+            fetch_all(
+                c,
+                rsql::unreferenced_uploads(&after, &before, i64::from(limit)),
+            )
+        })
+    }
+
+    fn delete_uploads(&self, ids: Vec<String>, before: String) -> Fut<'_, Vec<String>> {
+        self.write(move |c| {
+            let mut gone = Vec::new();
+            for id in &ids {
+                if execute(c, rsql::delete_upload(id, &before))? > 0 {
+                    gone.push(id.clone());
+                }
+            }
+            Ok(gone)
+        })
+    }
+
+    fn filings_naming(&self, id_number: String) -> Fut<'_, Vec<String>> {
+        self.read_now(move |c| {
+            let pattern = format!("%{id_number}%");
+            Ok(
+                fetch_all::<FilingNo, 1>(c, rsql::filings_holding(&pattern))?
+                    .into_iter()
+                    .map(|f| f.filing_no)
+                    .collect(),
+            )
+        })
+    }
+
+    fn retention_lock(&self) -> Fut<'_, Option<RetentionLock>> {
+        let r = try_lock_file(&self.purge_lock)
+            .map(|f| f.map(RetentionLock::new))
+            .map_err(StoreError::Db);
+        Box::pin(async move { r })
     }
 
     fn statistics(&self, f: super::stats::StatsFilter) -> Fut<'_, super::stats::StatsRows> {

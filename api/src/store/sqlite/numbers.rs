@@ -172,6 +172,21 @@ pub(super) fn lock_data_dir(db: &Path) -> Result<std::fs::File, String> {
     }
 }
 
+/// A lock file taken without waiting: `None` when another process (or handle) holds it.
+pub(super) fn try_lock_file(path: &Path) -> Result<Option<std::fs::File>, String> {
+    let f = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)
+        .map_err(|e| format!("cannot open the lock file {}: {e}", path.display()))?;
+    match try_lock(&f).map_err(|e| format!("cannot lock {}: {e}", path.display()))? {
+        true => Ok(Some(f)),
+        false => Ok(None),
+    }
+}
+
 pub(super) fn not_numbering() -> StoreError {
     StoreError::Db(
         "this process opened the database beside a running server and cannot number filings".into(),
