@@ -44,6 +44,15 @@ if [ ! -x tools/node_modules/.bin/wasm-opt ] || [ tools/package-lock.json -nt to
   (cd tools && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.stamp)
 fi
 
+# 3a. binaryen from Debian for its wasm-split (the npm package has wasm-opt but not wasm-split): the widget's
+#     bundle is split in two modules (scripts/build-widget.sh)
+if ! command -v wasm-split >/dev/null; then
+  log "apt-get install binaryen (wasm-split)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends binaryen >/dev/null
+fi
+
 # 3b. aiosmtpd (PyPI) in a venv under tools/: the real SMTP server the notification tests send to
 AIOSMTPD_VERSION=1.4.6
 if ! tools/venv/bin/python -c "import aiosmtpd, sys; sys.exit(aiosmtpd.__version__ != '$AIOSMTPD_VERSION')" 2>/dev/null; then

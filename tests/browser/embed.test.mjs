@@ -1,6 +1,7 @@
 // Embedding contract against a real `anbei serve`: one script tag defines <anbei-widget>; the only global
 // is AnbeiWidget; no styles leak into the host page; AnbeiWidget.mount works for frameworks; widgets on
-// one page keep separate saved answers; the self-check keeps working offline once loaded.
+// one page keep separate saved answers; the self-check keeps working offline once loaded; the views after
+// the result come from a second module fetched after the first question.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launch, newPage, shots, screenInfo, answerUntil, sel } from './harness.mjs';
@@ -84,6 +85,36 @@ test('offline: once loaded, the self-check runs to its result without the networ
   assert.match(await page.locator(`${w} .aw-result`).innerText(), /变动建筑主体或承重结构/);
   await shots(page, 'offline', 'result');
   await page.context().setOffline(false);
+});
+
+test('the second module: not part of the first question, fetched in idle time; the filing form waits for it, and says so when it cannot come', async () => {
+  const page = await newPage(browser, 360);
+  const MORE = /anbei-widget_more\.[0-9a-f]{16}\.wasm$/;
+  const asked = [];
+  page.on('request', (r) => { if (MORE.test(r.url())) asked.push(r.url()); });
+  // the second module cannot be fetched (as when the network went away after the first question)
+  await page.route(MORE, (r) => r.abort());
+  await page.goto(server.base + '/');
+  const w = sel('anbei-main');
+  await page.locator(`${w} h2.aw-q`).waitFor();
+  assert.deepEqual(asked, [], 'the first question came without the second module');
+  // idle time after the first question: the widget asks for it by itself
+  await page.waitForRequest(MORE, { timeout: 10000 });
+  const info = await answerUntil(page, w, { activity: 'odd_signage' });
+  assert.equal(info.view, 'result', 'the interview and its result need only the first module');
+  await page.locator(`${w} .aw-go-file`).click();
+  const more = page.locator(`${w} .aw-more`);
+  await more.locator('p', { hasText: '未能载入' }).waitFor();
+  assert.equal(await page.locator(`${w} form.aw-filing`).count(), 0);
+  await shots(page, 'embed', 'more-failed');
+  // back online: "try again" brings the form, the heading focused as for any new screen
+  await page.unroute(MORE);
+  await more.locator('button', { hasText: '重试' }).click();
+  await page.locator(`${w} form.aw-filing`).waitFor();
+  assert.equal(await page.locator(`${w} .aw-more`).count(), 0);
+  assert.equal(await page.evaluate(() => performance.getEntriesByName('anbei:more-ready').length), 1);
+  assert.ok(await page.locator(`${w} #aw-filing-h`).evaluate((h) => h.getRootNode().activeElement === h), 'the form\'s heading has the focus');
+  assert.deepEqual(page.__errors || [], []);
 });
 
 test('the result prints without controls and copies as plain text', async () => {

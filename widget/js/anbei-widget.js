@@ -14,6 +14,14 @@ import __wbg_init, { mount, unmount } from './anbei-widget-glue.js';
 
 const mark = (n) => { try { performance.mark(n); } catch { /* old browsers */ } };
 const ready = __wbg_init({ module_or_path: new URL('anbei-widget_bg.wasm', import.meta.url) }).then((x) => { mark('anbei:wasm-ready'); return x; });
+// The second module: the code only the views after the result run (filing form, receipt, track view,
+// findings; widget/src/ui/more.rs). The widget asks for it once the first question is up and idle time has
+// come, or at once when it opens one of those views; fetched once per page, again after a failure.
+let more = null;
+const loadMore = () => (more ??= ready
+  .then((exports) => WebAssembly.instantiateStreaming(fetch(new URL('anbei-widget_more.wasm', import.meta.url)), { primary: exports }))
+  .then(() => { mark('anbei:more-ready'); }, (e) => { more = null; throw e; }));
+const moreFor = (done) => { loadMore().then(() => done(true), (e) => { console.error('anbei-widget:', e); done(false); }); };
 const used = new Map();
 
 function storageKey(el, mode, explicit) {
@@ -28,6 +36,7 @@ async function mountElement(el, options) {
   const root = el.shadowRoot || el.attachShadow({ mode: 'open' });
   const opts = Object.assign({}, options);
   opts.storageKey = storageKey(el, opts.mode, opts.storageKey);
+  opts.more = moreFor;
   await ready;
   const id = mount(root, el, opts);
   mark('anbei:mounted');

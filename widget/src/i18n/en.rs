@@ -243,4 +243,7 @@ pub static CAT: Catalogue = Catalogue {
     rect_submit: "Send the answer",
     upload_photo_type: "Only JPG or PNG photos.",
     fnd_stop_banner: "The street's inspection ordered work to stop: see “Findings to put right” below.",
+    more_loading: "Loading this part of the form…",
+    more_failed: "This part of the form could not be loaded. Your answers are kept; check the connection and try again.",
+    more_retry: "Try again",
 };

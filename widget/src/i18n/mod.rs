@@ -127,6 +127,7 @@ catalogue! {
     answer_these, schedule,
     track_title, track_intro, access_code, track_go, track_loading, track_need, track_not_found, track_keep, track_back, status_label, st_filed, st_returned, st_registered, st_extended, st_refused, st_revoked, st_expired, st_declared, st_cancelled, st_other, act_filed, act_resubmitted, act_registered, act_returned, act_refused, act_extended, act_declared, act_cancelled, act_revoked, history, filed_body, filed_on, returned_list, returned_fix, reason, refused_body, refused_next, revoked_body, revoked_next, ground_any, ground_false_filing, ground_permit_evasion, ground_beyond_scope, ground_illegal_construction, expired_body, declared_body, declare_done, cancelled_body, ext_window, ext_not_yet, ext_open, ext_closed, extend_title, new_valid_until, extend_submit, extend_done, at_completion, at_completion_body, cancel_title, completion_date, waste_record, cancel_submit, action_failed, code_title, code_body, code_mailed, copy_code, code_copied, unit_name, upload_too_big, upload_not_real, upload_empty, wiped_note, track_other, work_description,
     fnd_title, fnd_intro, fnd_note, fnd_found_on, fnd_by, fnd_overdue, fnd_state, fnd_open, fnd_rejected, fnd_answered, fnd_closed, fnd_referred, fnd_stop_at_once, fnd_stop_uncertified, rect_note, rect_note_hint, rect_photos, rect_photos_hint, rect_photos_n, rect_submit, upload_photo_type, fnd_stop_banner,
+    more_loading, more_failed, more_retry,
 }
 
 /// Replaces `{name}` placeholders: the core's filler (one for the rule data, the filing's messages and

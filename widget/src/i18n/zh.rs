@@ -243,4 +243,7 @@ pub static CAT: Catalogue = Catalogue {
     rect_submit: "提交整改情况",
     upload_photo_type: "只接受 JPG 或 PNG 照片。",
     fnd_stop_banner: "街道检查时责令停止部分作业，详见下方“需要整改的问题”。",
+    more_loading: "正在载入……",
+    more_failed: "这部分页面未能载入，答案已保留。请检查网络后重试。",
+    more_retry: "重试",
 };

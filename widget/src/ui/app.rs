@@ -142,6 +142,18 @@ pub fn app(p: &Props) -> Html {
     let heading = use_node_ref();
     let answers_open = use_state(|| false);
     let first_render = use_mut_ref(|| true);
+    // The filing form and the track view are in the second module (ui/more.rs): until it is here, a line
+    // saying so stands in for them; `more_failed`: its last fetch failed.
+    let waiting = matches!(s.view, View::Filing | View::Track) && !super::more::ready();
+    let more_failed = use_state(|| false);
+    {
+        let failed = more_failed.clone();
+        use_effect_with(waiting, move |&waiting| {
+            if waiting {
+                super::more::load(move |ok| failed.set(!ok));
+            }
+        });
+    }
 
     // persist; drop a loaded share fragment from the address bar
     {
@@ -161,7 +173,8 @@ pub fn app(p: &Props) -> Html {
         let first = first_render.clone();
         // …except a shared link, which lands on the widget that restores it: scrolled to and focused
         let shared = (s.origin == Origin::Shared).then(|| p.host.clone());
-        use_effect_with((s.screen_seq, s.view), move |_| {
+        // (again once the view the second module was awaited for is shown)
+        use_effect_with((s.screen_seq, s.view, waiting), move |_| {
             if *first.borrow() {
                 *first.borrow_mut() = false;
                 if let (Some(host), Some(el)) = (shared, heading.cast::<web_sys::HtmlElement>()) {
@@ -264,6 +277,23 @@ pub fn app(p: &Props) -> Html {
         html! { <button type="button" class="aw-link aw-track-link" onclick={Callback::from(move |_: MouseEvent| d.dispatch(Action::Track(None)))}>{ c.track_title }</button> }
     });
     let body = match s.view {
+        View::Filing | View::Track if waiting => {
+            let retry = (*more_failed).then(|| {
+                let failed = more_failed.clone();
+                let onclick = Callback::from(move |_: MouseEvent| {
+                    failed.set(false);
+                    let failed = failed.clone();
+                    super::more::load(move |ok| failed.set(!ok));
+                });
+                html! { <button type="button" class="aw-btn aw-secondary" {onclick}>{ c.more_retry }</button> }
+            });
+            html! {
+                <div class="aw-more">
+                    <p role="status">{ if *more_failed { c.more_failed } else { c.more_loading } }</p>
+                    { for retry }
+                </div>
+            }
+        }
         View::Interview => html! {
             <Question key={s.screen_seq} state={state.clone()} heading={heading.clone()} />
         },

@@ -8,6 +8,7 @@
 mod app;
 mod filing_view;
 mod findings;
+mod more;
 mod qr;
 mod question;
 mod result_view;
@@ -81,6 +82,12 @@ pub fn mount(
     options: JsValue,
 ) -> Result<u32, JsValue> {
     let engine = engine().map_err(|e| JsValue::from_str(&e))?;
+    // the entry module's loader of the second module (ui/more.rs)
+    more::set_loader(
+        js_sys::Reflect::get(&options, &JsValue::from_str("more"))
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok()),
+    );
     let doc = web_sys::window()
         .and_then(|w| w.document())
         .ok_or_else(|| JsValue::from_str("no document"))?;

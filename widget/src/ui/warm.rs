@@ -12,7 +12,7 @@
 //! nothing in the accessibility tree, no ids that collide with the real widget's, no focus; the walk uses
 //! neither storage nor host events (those live in `App`, which is not used here). Once per page (the
 //! compiled code is shared by every widget on it); the app is destroyed at the end (performance mark
-//! `anbei:warmed`).
+//! `anbei:warmed`), and the second module (the views after the result, ui/more.rs) is fetched.
 //!
 //! Tried and dropped (session 5 measurements): the walk attached (a hidden, closed shadow root in the
 //! widget's) and laid out, to warm Blink's glyph and shaping caches too (1–2 ms less per screen for a person
@@ -71,6 +71,8 @@ fn finish() {
     if let Some(h) = HANDLE.with(|h| h.borrow_mut().take()) {
         h.destroy();
     }
+    // idle time after the first question: fetch the views after the result (ui/more.rs)
+    super::more::preload();
 }
 
 #[derive(Properties, Clone)]
