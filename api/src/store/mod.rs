@@ -743,10 +743,35 @@ pub trait Store: Send + Sync {
     /// filing may have named one meanwhile), in one transaction; the ids deleted (their bytes are then
     /// the caller's to remove).
     fn delete_uploads(&self, ids: Vec<String>, before: String) -> Fut<'_, Vec<String>>;
-    /// The numbers of filings whose stored request may name the person with this (normalised) resident
-    /// ID number; the caller checks each exactly. The one place a person is looked up: today a scan
-    /// of the stored text; with ID numbers encrypted field-wise, a blind-index look-up goes here.
-    fn filings_naming(&self, id_number: String) -> Fut<'_, Vec<String>>;
+    /// The numbers of filings whose request may name the person with this (normalised) resident ID
+    /// number; the caller checks each exactly. The one place a person is looked up (admin export and
+    /// correction, rare): every stored request is read in pages and its encrypted fields opened
+    /// (`fieldcrypt.rs`) — a full scan, O(filings). A value that does not open is an error, not a
+    /// skipped filing: an export must not be silently incomplete. A keyed blind index would make this a
+    /// look-up; it is not built.
+    fn filings_naming(&self, id_number: String) -> Fut<'_, Vec<String>> {
+        Box::pin(async move {
+            let mut found = Vec::new();
+            let mut after = String::new();
+            loop {
+                let page = self.stored_requests(after.clone(), 500).await?;
+                let Some(last) = page.last() else {
+                    return Ok(found);
+                };
+                after = last.filing_no.clone();
+                for r in page {
+                    let text = if r.request.contains(&id_number) {
+                        r.request
+                    } else {
+                        fieldcrypt::open_request(&r.filing_no, r.request)?
+                    };
+                    if text.contains(&id_number) {
+                        found.push(r.filing_no);
+                    }
+                }
+            }
+        })
+    }
     /// Held while a purge runs, so that of several instances (and `anbei purge` beside them) one purges
     /// at a time: PostgreSQL's advisory lock, SQLite's lock file. `None`: another holds it.
     fn retention_lock(&self) -> Fut<'_, Option<RetentionLock>>;

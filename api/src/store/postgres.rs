@@ -943,18 +943,6 @@ impl Store for PgStore {
         })
     }
 
-    fn filings_naming(&self, id_number: String) -> Fut<'_, Vec<String>> {
-        Box::pin(async move {
-            let pattern = format!("%{id_number}%");
-            Ok(self
-                .fetch_all_pooled::<super::decode::FilingNo, 1>(rsql::filings_holding(&pattern))
-                .await?
-                .into_iter()
-                .map(|f| f.filing_no)
-                .collect())
-        })
-    }
-
     fn retention_lock(&self) -> Fut<'_, Option<RetentionLock>> {
         Box::pin(async move {
             // A session-level lock on a connection of its own, taken out of the pool: held until the

@@ -787,18 +787,6 @@ impl Store for SqliteStore {
         })
     }
 
-    fn filings_naming(&self, id_number: String) -> Fut<'_, Vec<String>> {
-        self.read_now(move |c| {
-            let pattern = format!("%{id_number}%");
-            Ok(
-                fetch_all::<FilingNo, 1>(c, rsql::filings_holding(&pattern))?
-                    .into_iter()
-                    .map(|f| f.filing_no)
-                    .collect(),
-            )
-        })
-    }
-
     fn retention_lock(&self) -> Fut<'_, Option<RetentionLock>> {
         let r = try_lock_file(&self.purge_lock)
             .map(|f| f.map(RetentionLock::new))

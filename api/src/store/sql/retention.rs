@@ -82,14 +82,6 @@ query!(
     ] [Arg::Text(id), Arg::Text(before)]
 );
 
-query!(
-    /// Filings whose stored text holds `pattern` (`%<id number>%`): the candidates of a search for one
-    /// person, each checked exactly by the caller. A scan — see `Store::filings_naming`.
-    filings_holding(pattern: &'a str) -> 1 = [
-        "SELECT filing_no FROM filings WHERE request LIKE $1 ORDER BY filing_no"
-    ] [Arg::Text(pattern)]
-);
-
 #[cfg(test)]
 pub(super) fn check_all(check: &mut dyn FnMut(&'static Stmt, usize)) {
     let q = purge_candidates("", "2023-01-01", 1);
@@ -109,7 +101,5 @@ pub(super) fn check_all(check: &mut dyn FnMut(&'static Stmt, usize)) {
     let q = unreferenced_uploads("", "t", 1);
     check(q.stmt, q.args.len());
     let q = delete_upload("u", "t");
-    check(q.stmt, q.args.len());
-    let q = filings_holding("%x%");
     check(q.stmt, q.args.len());
 }
