@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzz every target in fuzz/ (cargo-fuzz, libFuzzer) for a bounded time; fails on any crash, panic,
 # timeout (hang > 10 s on one input) or out-of-memory.
-#   scripts/fuzz.sh short        25 s per target (CI, called by scripts/test.sh)
+#   scripts/fuzz.sh short        10 s per target (CI, called by scripts/test.sh: a smoke run of every target)
 #   scripts/fuzz.sh long         10 min per target
 #   scripts/fuzz.sh <seconds>    any bound
 # Seeds: fuzz/corpus/<target>/ (committed, small); inputs found during a run go to fuzz/scratch/ (ignored).
@@ -11,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 case "${1:-short}" in
-  short) SECS=25 ;;
+  short) SECS=10 ;;
   long) SECS=600 ;;
   *[!0-9]*) echo "usage: scripts/fuzz.sh short|long|SECONDS" >&2; exit 2 ;;
   *) SECS="$1" ;;
