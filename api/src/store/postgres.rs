@@ -28,8 +28,10 @@ pub const ACQUIRE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(
 const MIGRATION_LOCK: i64 = 0x616e_6265_6901;
 /// Lock id for the first keyring, so instances starting together on a new database make one.
 const KEYRING_LOCK: i64 = 0x616e_6265_6902;
-/// Lock id held by the instance purging (`Store::retention_lock`), for the whole run.
-const RETENTION_LOCK: i64 = 0x616e_6265_6903;
+/// Lock class held by the instance purging (`Store::retention_lock`), for the whole run; the second
+/// key is the schema's hash — advisory locks are per database, and a purge of one schema must not
+/// make another schema's purge (another deployment, a parallel test) report "busy".
+const RETENTION_LOCK: i32 = 0x616e_6503;
 
 impl PgStore {
     pub async fn connect(
@@ -948,7 +950,7 @@ impl Store for PgStore {
             // A session-level lock on a connection of its own, taken out of the pool: held until the
             // connection is dropped (closed) with the guard, or the process dies.
             let mut c = self.pool.acquire().await.map_err(db)?.detach();
-            let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
+            let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1, hashtext(current_schema()))")
                 .bind(RETENTION_LOCK)
                 .fetch_one(&mut c)
                 .await
