@@ -49,8 +49,8 @@ fi
 if ! command -v wasm-split >/dev/null; then
   log "apt-get install binaryen (wasm-split)"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends binaryen >/dev/null
+  apt-get -o DPkg::Lock::Timeout=600 update -qq
+  apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends binaryen >/dev/null
 fi
 
 # 3b. aiosmtpd (PyPI) in a venv under tools/: the real SMTP server the notification tests send to
