@@ -950,11 +950,12 @@ impl Store for PgStore {
             // A session-level lock on a connection of its own, taken out of the pool: held until the
             // connection is dropped (closed) with the guard, or the process dies.
             let mut c = self.pool.acquire().await.map_err(db)?.detach();
-            let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1, hashtext(current_schema()))")
-                .bind(RETENTION_LOCK)
-                .fetch_one(&mut c)
-                .await
-                .map_err(db)?;
+            let got: bool =
+                sqlx::query_scalar("SELECT pg_try_advisory_lock($1, hashtext(current_schema()))")
+                    .bind(RETENTION_LOCK)
+                    .fetch_one(&mut c)
+                    .await
+                    .map_err(db)?;
             Ok(got.then(|| RetentionLock::new(std::sync::Mutex::new(c))))
         })
     }
