@@ -948,15 +948,27 @@ impl Store for PgStore {
     fn retention_lock(&self) -> Fut<'_, Option<RetentionLock>> {
         Box::pin(async move {
             // A session-level lock on a connection of its own, taken out of the pool: held until the
-            // connection is dropped (closed) with the guard, or the process dies.
+            // connection is dropped (closed) with the guard, or the process dies. The server ends the
+            // previous holder's session only after its socket closes, a moment after the guard is
+            // dropped: so a purge right after another one (dry run, then the real one) tries for up to
+            // 2 s before it reports another purge running.
             let mut c = self.pool.acquire().await.map_err(db)?.detach();
-            let got: bool =
-                sqlx::query_scalar("SELECT pg_try_advisory_lock($1, hashtext(current_schema()))")
-                    .bind(RETENTION_LOCK)
-                    .fetch_one(&mut c)
-                    .await
-                    .map_err(db)?;
-            Ok(got.then(|| RetentionLock::new(std::sync::Mutex::new(c))))
+            for attempt in 0..20 {
+                if attempt > 0 {
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                }
+                let got: bool = sqlx::query_scalar(
+                    "SELECT pg_try_advisory_lock($1, hashtext(current_schema()))",
+                )
+                .bind(RETENTION_LOCK)
+                .fetch_one(&mut c)
+                .await
+                .map_err(db)?;
+                if got {
+                    return Ok(Some(RetentionLock::new(std::sync::Mutex::new(c))));
+                }
+            }
+            Ok(None)
         })
     }
 
