@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
-import { ROOT, startServer, launch, axe, tabTo } from './harness.mjs';
+import { ROOT, startServer, launch, axe, tabTo, assertFocus } from './harness.mjs';
 
 const SHOTS = join(ROOT, 'tests', 'browser', 'screenshots');
 const TWENTY = join(ROOT, 'tests', 'fixtures', 'batch', 'twenty.xlsx');
@@ -120,7 +120,7 @@ test('a property manager pre-screens 20 jobs from the template, completes one in
   for (let i = 0; i < 60 && await page.locator('form.question').count(); i++) {
     const input = page.locator('#q-input');
     const tag = await input.evaluate((el) => el.tagName);
-    assert.equal(await page.evaluate(() => document.activeElement?.id), 'q-input', 'the question takes the focus');
+    await assertFocus(page, 'q-input', 'the question takes the focus');
     if (tag === 'SELECT') {
       const opts = await input.locator('option').allTextContents();
       const pick = opts.includes('否') ? '否' : opts[1];

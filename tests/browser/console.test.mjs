@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { readFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, startServer, launch, axe, tabTo, pngImage } from './harness.mjs';
+import { ROOT, startServer, launch, axe, tabTo, pngImage, assertFocus } from './harness.mjs';
 
 const BIN = process.env.ANBEI_BIN || join(ROOT, 'target', 'release', 'anbei');
 const SHOTS = join(ROOT, 'tests', 'browser', 'screenshots');
@@ -284,11 +284,8 @@ test('an officer: first sign-in, the queue, a filing, return / accept / refuse, 
   await page.locator('#act-article').fill('第四条第（三）项');
   await page.locator('.cn-decide form button[type="submit"]').click();
   await page.locator('#cn-confirm').waitFor();
-  // focus moves to the confirmation once it is drawn (a task after the render: waited for, not raced —
-  // a CI run on a loaded machine read the focus between the two)
-  await page.waitForFunction(() => document.activeElement?.id === 'cn-confirm', null, { timeout: 5000 })
-    .catch(() => {});
-  assert.equal(await page.evaluate(() => document.activeElement?.id), 'cn-confirm');
+  // focus moves to the confirmation once it is drawn
+  await assertFocus(page, 'cn-confirm', 'the confirmation takes the focus');
   await shot(page, '09-refuse-confirm');
   await page.locator('#cn-confirm button.cn-danger').click();
   await page.locator('#cn-done').filter({ hasText: '当前状态：不予受理' }).waitFor();

@@ -202,6 +202,15 @@ export async function answerUntil(page, w, table, { stopAt, onScreen, keyboard =
 }
 
 /** Keyboard helpers: focus by tabbing (never clicking), then Space/Enter. */
+// The focus is on the element with `id` (of the page, not a shadow root). Pages move the focus in a
+// task after they draw, so a check right after the element appears can read the focus in between (a
+// CI run on a loaded machine did): wait up to 5 s for it, then assert — a focus that never arrives fails.
+export async function assertFocus(page, id, message) {
+  await page.waitForFunction((want) => document.activeElement?.id === want, id, { timeout: 5000 }).catch(() => {});
+  const got = await page.evaluate(() => document.activeElement?.id);
+  if (got !== id) throw new Error(`${message || 'focus'}: expected #${id} to have the focus, found ${got ? '#' + got : 'no id'}`);
+}
+
 export async function tabTo(page, locator, max = 200) {
   const handle = await locator.elementHandle();
   for (let i = 0; i < max; i++) {

@@ -18,7 +18,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, startServer, launch, axe, tabTo, pngImage } from './harness.mjs';
+import { ROOT, startServer, launch, axe, tabTo, pngImage, assertFocus } from './harness.mjs';
 
 const BIN = process.env.ANBEI_BIN || join(ROOT, 'target', 'release', 'anbei');
 const SHOTS = join(ROOT, 'tests', 'browser', 'screenshots');
@@ -266,7 +266,7 @@ test('overdue box, revocation link, escalation, department referral, unregistere
   await page.keyboard.press('Enter');
   const summary = page.locator('#ur-errors');
   await summary.filter({ hasText: '地址' }).waitFor();
-  assert.equal(await page.evaluate(() => document.activeElement?.id), 'ur-errors');
+  await assertFocus(page, 'ur-errors', 'the error summary takes the focus');
   await keyType(page, page.locator('#ur-address'), '坂田街道五和大道 18 号');
   await keyType(page, page.locator('#ur-note'), '拆除隔墙，建筑垃圾堆放路边');
   await keyType(page, page.locator('#ur-f0-note'), '未登记施工');
