@@ -99,7 +99,41 @@ pub fn encrypt(
     path: &str,
     plain: &str,
 ) -> Result<String, StoreError> {
-    let nonce = crate::signing::random_bytes::<12>().map_err(StoreError::Db)?;
+    encrypt_with(k, &mut Nonces::default(), filing_no, path, plain)
+}
+
+/// Random 96-bit nonces, drawn from the OS [`Nonces::BATCH`] at a time: a filing has 7–14 personal
+/// values, and one `getrandom` call per value was a measurable part of a receipt (BENCHMARKS.md,
+/// "field encryption"). Each nonce is still 12 fresh random bytes, used once.
+#[derive(Default)]
+pub struct Nonces {
+    buf: Vec<u8>,
+}
+
+impl Nonces {
+    const BATCH: usize = 16;
+
+    fn next(&mut self) -> Result<[u8; 12], StoreError> {
+        if self.buf.len() < 12 {
+            self.buf = crate::signing::random_bytes::<{ 12 * Nonces::BATCH }>()
+                .map_err(StoreError::Db)?
+                .to_vec();
+        }
+        let rest = self.buf.split_off(self.buf.len() - 12);
+        let mut n = [0u8; 12];
+        n.copy_from_slice(&rest);
+        Ok(n)
+    }
+}
+
+fn encrypt_with(
+    k: &FieldKey,
+    nonces: &mut Nonces,
+    filing_no: &str,
+    path: &str,
+    plain: &str,
+) -> Result<String, StoreError> {
+    let nonce = nonces.next()?;
     let mut buf = plain.as_bytes().to_vec();
     k.key
         .seal_in_place_append_tag(
@@ -167,27 +201,36 @@ fn each_field(
     v: &mut Value,
     mut f: impl FnMut(&str, &mut String) -> Result<(), StoreError>,
 ) -> Result<(), StoreError> {
-    for (name, list, members) in PERSON_FIELDS {
-        let Some(node) = v.get_mut(*name) else {
-            continue;
-        };
-        let mut visit = |prefix: String, obj: &mut Value| -> Result<(), StoreError> {
-            for m in *members {
-                if let Some(Value::String(s)) = obj.get_mut(*m) {
-                    f(&format!("{prefix}.{m}"), s)?;
-                }
-            }
-            Ok(())
-        };
-        if *list {
-            if let Value::Array(items) = node {
-                for (i, item) in items.iter_mut().enumerate() {
-                    visit(format!("{name}.{i}"), item)?;
-                }
-            }
-        } else {
-            visit((*name).to_owned(), node)?;
+    for entry in PERSON_FIELDS {
+        if let Some(node) = v.get_mut(entry.0) {
+            each_member(entry, node, &mut f)?;
         }
+    }
+    Ok(())
+}
+
+/// [`each_field`] within one member of the filing (`node`, the value of `entry.0`).
+fn each_member(
+    (name, list, members): &(&str, bool, &[&str]),
+    node: &mut Value,
+    f: &mut impl FnMut(&str, &mut String) -> Result<(), StoreError>,
+) -> Result<(), StoreError> {
+    let mut visit = |prefix: String, obj: &mut Value| -> Result<(), StoreError> {
+        for m in *members {
+            if let Some(Value::String(s)) = obj.get_mut(*m) {
+                f(&format!("{prefix}.{m}"), s)?;
+            }
+        }
+        Ok(())
+    };
+    if *list {
+        if let Value::Array(items) = node {
+            for (i, item) in items.iter_mut().enumerate() {
+                visit(format!("{name}.{i}"), item)?;
+            }
+        }
+    } else {
+        visit((*name).to_owned(), node)?;
     }
     Ok(())
 }
@@ -205,21 +248,93 @@ pub fn seal_request(
     filing_no: &str,
     text: &str,
 ) -> Result<String, StoreError> {
-    let Some(k) = key else {
-        return Ok(text.to_owned());
-    };
-    let mut v = parse(filing_no, text)?;
-    if !v.is_object() {
-        return Ok(text.to_owned());
-    }
-    each_field(&mut v, |path, s| {
-        *s = encrypt(k, filing_no, path, s)?;
-        Ok(())
-    })?;
-    Ok(v.to_string())
+    seal_new(key, filing_no, text).map(|s| s.text)
 }
 
-/// [`seal_request`] with the sealer's current key.
+/// A new filing's request as the store writes it ([`seal_request`]), and the uploads its documents
+/// name (`upload_refs`, written in the same transaction: retention.rs) — both from one reading of it.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Sealed {
+    pub text: String,
+    /// The upload ids (`sha256:…`) of `documents`, each once.
+    pub documents: Vec<String>,
+}
+
+/// [`seal_request`] and the request's document ids. Only the members that hold persons (and
+/// `documents`) are parsed into a tree and written again; every other member of the request (the facts,
+/// the site, the pledge …) is copied as it is — the request is several KB and this runs for every
+/// filing (BENCHMARKS.md, "field encryption"). Members come out in the order serde_json writes an
+/// object (sorted by name), as before.
+pub fn seal_new(key: Option<&FieldKey>, filing_no: &str, text: &str) -> Result<Sealed, StoreError> {
+    use serde_json::value::RawValue;
+    if !text.trim_start().starts_with('{') {
+        // not an object: nothing in it is a person's (the filing checks refuse it long before)
+        return Ok(Sealed {
+            text: text.to_owned(),
+            documents: Vec::new(),
+        });
+    }
+    let top: std::collections::BTreeMap<String, &RawValue> = serde_json::from_str(text)
+        .map_err(|e| StoreError::Db(format!("filing {filing_no}: request unreadable: {e}")))?;
+    let mut documents = Vec::new();
+    if let Some(raw) = top.get("documents") {
+        if let Ok(Value::Object(m)) = serde_json::from_str::<Value>(raw.get()) {
+            for v in m.values() {
+                if let Value::String(id) = v {
+                    if id.starts_with("sha256:") && !documents.contains(id) {
+                        documents.push(id.clone());
+                    }
+                }
+            }
+        }
+    }
+    let Some(k) = key else {
+        return Ok(Sealed {
+            text: text.to_owned(),
+            documents,
+        });
+    };
+    let mut nonces = Nonces::default();
+    let mut out = String::with_capacity(text.len() + 1024);
+    out.push('{');
+    for (i, (name, raw)) in top.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&serde_json::to_string(name).map_err(|e| StoreError::Db(e.to_string()))?);
+        out.push(':');
+        match PERSON_FIELDS.iter().find(|e| e.0 == name) {
+            Some(entry) => {
+                let mut node: Value = serde_json::from_str(raw.get()).map_err(|e| {
+                    StoreError::Db(format!("filing {filing_no}: request unreadable: {e}"))
+                })?;
+                each_member(entry, &mut node, &mut |path, s| {
+                    *s = encrypt_with(k, &mut nonces, filing_no, path, s)?;
+                    Ok(())
+                })?;
+                out.push_str(&node.to_string());
+            }
+            None => out.push_str(raw.get()),
+        }
+    }
+    out.push('}');
+    Ok(Sealed {
+        text: out,
+        documents,
+    })
+}
+
+/// [`seal_new`] with the sealer's current key.
+pub fn seal_new_with(
+    sealer: &dyn Sealer,
+    filing_no: &str,
+    text: &str,
+) -> Result<Sealed, StoreError> {
+    seal_new(sealer.field_key().as_ref(), filing_no, text)
+}
+
+/// [`seal_request`] with the sealer's current key (a changed request: its documents' references are
+/// kept by the update trigger of `upload_refs`).
 pub fn seal_with(sealer: &dyn Sealer, filing_no: &str, text: &str) -> Result<String, StoreError> {
     seal_request(sealer.field_key().as_ref(), filing_no, text)
 }
@@ -400,6 +515,73 @@ mod tests {
         assert_eq!(kids_in("F-1", &stored).unwrap().len(), 7);
         let back: Value = serde_json::from_str(&open_request("F-1", stored).unwrap()).unwrap();
         assert_eq!(back, filing());
+    }
+
+    /// The store writes a new filing's document references itself (migration 0017 dropped the insert
+    /// trigger): sealing names each upload its documents name, once, and nothing that is not an upload.
+    #[test]
+    fn sealing_a_new_filing_names_its_documents_uploads_once() {
+        let k = key(5);
+        let mut f = filing();
+        f["documents"] = json!({
+            "D_CONTRACT": "sha256:aa", "D_FLOOR_PLAN": "sha256:bb", "D_PLEDGE": "sha256:aa", "D_NOTE": "not an upload"
+        });
+        for key in [Some(&k), None] {
+            let s = seal_new(key, "F-3", &f.to_string()).unwrap();
+            let mut docs = s.documents.clone();
+            docs.sort();
+            assert_eq!(docs, ["sha256:aa", "sha256:bb"]);
+            let back: Value = serde_json::from_str(&open_request("F-3", s.text).unwrap()).unwrap();
+            assert_eq!(back, f, "sealing changes no value");
+        }
+        // sealing copies the other members as they are: the stored text is still one JSON object whose
+        // members come in serde_json's order, with every person's value encrypted
+        let s = seal_new(Some(&k), "F-3", &f.to_string()).unwrap();
+        let stored: Value = serde_json::from_str(&s.text).unwrap();
+        assert_eq!(stored["documents"], f["documents"]);
+        assert!(
+            stored["workers"][1]["id_number"]
+                .as_str()
+                .unwrap()
+                .starts_with(PREFIX)
+        );
+        let names: Vec<&str> = s
+            .text
+            .match_indices("\":{")
+            .map(|(i, _)| &s.text[..i])
+            .map(|t| &t[t.rfind('"').unwrap() + 1..])
+            .collect();
+        let mut sorted = names.clone();
+        sorted.sort();
+        assert_eq!(names, sorted);
+        // not an object: nothing to seal, nothing named
+        assert_eq!(seal_new(Some(&k), "F-3", "[1]").unwrap().text, "[1]");
+        assert!(seal_new(Some(&k), "F-3", "{\"applicant\":").is_err());
+    }
+
+    /// Nonces come from the OS in batches: every value still gets its own.
+    #[test]
+    fn every_value_gets_its_own_nonce() {
+        let k = key(6);
+        let mut f = filing();
+        f["workers"] = Value::Array(
+            (0..40)
+                .map(|_| json!({"name": "王五", "id_number": "110105194912310021"}))
+                .collect(),
+        );
+        let s = seal_new(Some(&k), "F-4", &f.to_string()).unwrap();
+        let v: Value = serde_json::from_str(&s.text).unwrap();
+        let nonces: std::collections::HashSet<Vec<u8>> = v["workers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| {
+                let c = w["id_number"].as_str().unwrap();
+                let b64 = c.rsplit(':').next().unwrap();
+                URL_SAFE_NO_PAD.decode(b64).unwrap()[..12].to_vec()
+            })
+            .collect();
+        assert_eq!(nonces.len(), 40);
     }
 
     #[test]

@@ -89,6 +89,11 @@ pub const SQLITE: &[Migration] = &[
         "retention",
         include_str!("../../migrations/sqlite/0016_retention.sql"),
     ),
+    (
+        17,
+        "filing_refs",
+        include_str!("../../migrations/sqlite/0017_filing_refs.sql"),
+    ),
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -126,6 +131,11 @@ pub const POSTGRES: &[Migration] = &[
         16,
         "retention",
         include_str!("../../migrations/postgres/0016_retention.sql"),
+    ),
+    (
+        17,
+        "filing_refs",
+        include_str!("../../migrations/postgres/0017_filing_refs.sql"),
     ),
 ];
 

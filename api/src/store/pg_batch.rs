@@ -100,7 +100,7 @@ async fn write_group(
     let stored = nos
         .iter()
         .zip(fs)
-        .map(|(no, f)| super::fieldcrypt::seal_with(sealer, no, &f.request))
+        .map(|(no, f)| super::fieldcrypt::seal_new_with(sealer, no, &f.request))
         .collect::<Result<Vec<_>, _>>()?;
     let mut tx = pool.begin().await.map_err(db)?;
     let col = |pick: fn(&NewFiling) -> &str| fs.iter().map(pick).collect::<Vec<_>>();
@@ -128,7 +128,7 @@ async fn write_group(
     .bind(&tokens)
     .bind(col(|f| &f.idempotency_key))
     .bind(col(|f| &f.request_hash))
-    .bind(&stored)
+    .bind(stored.iter().map(|s| s.text.as_str()).collect::<Vec<_>>())
     .bind(col(|f| &f.assessment))
     .bind(col(|f| &f.columns.community))
     .bind(col(|f| &f.columns.area))
@@ -153,9 +153,15 @@ async fn write_group(
     let mut rc_site = Vec::new();
     let mut ob: [Vec<&str>; 8] = Default::default();
     let mut ob_after = Vec::new();
+    // the uploads each filing's documents name (upload_refs: retention.rs), as (upload id, filing)
+    let mut refs: [Vec<&str>; 2] = Default::default();
     for (i, f) in fs.iter().enumerate() {
         if !inserted.contains(&nos[i]) {
             continue;
+        }
+        for id in &stored[i].documents {
+            refs[0].push(id);
+            refs[1].push(&nos[i]);
         }
         audit.extend(with_target(&f.audit, &nos[i]));
         for d in &f.outbox {
@@ -205,16 +211,19 @@ async fn write_group(
             rc_site.push(r.site_hash.as_str());
         }
     }
-    // The history events and the outbox rows of the group in one statement (a data-modifying CTE): one
-    // round trip fewer per group commit than two INSERTs — the outbox's cost on receipts/s (BENCHMARKS.md).
-    // Empty arrays insert nothing.
-    if !ev_data.is_empty() || !ob_after.is_empty() {
+    // The history events, the documents' upload references and the outbox rows of the group in one
+    // statement (data-modifying CTEs): one round trip per group commit instead of three — the outbox's
+    // cost on receipts/s, and the references' (BENCHMARKS.md). Empty arrays insert nothing.
+    if !ev_data.is_empty() || !ob_after.is_empty() || !refs[0].is_empty() {
         let q = ev.iter().fold(
             sqlx::query(
                 "WITH e AS (INSERT INTO events (filing_no, at, actor, actor_name, action, reason, data) \
                  SELECT u.no, u.at, u.actor, u.actor_name, u.action, u.reason, u.data \
                  FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) \
-                 WITH ORDINALITY AS u (no, at, actor, actor_name, action, reason, data, ord) ORDER BY u.ord) \
+                 WITH ORDINALITY AS u (no, at, actor, actor_name, action, reason, data, ord) ORDER BY u.ord), \
+                 r AS (INSERT INTO upload_refs (upload_id, owner) \
+                 SELECT d.id, 'f:' || d.no FROM UNNEST($17::text[], $18::text[]) AS d (id, no) \
+                 ON CONFLICT DO NOTHING) \
                  INSERT INTO outbox (id, type, occurred_at, filing_no, street, status, lang, payload, state, \
                  email_state, webhook_state, attempts, deliver_after_ms, next_attempt_ms, lease_until_ms) \
                  SELECT o.id, o.type, o.at, o.no, o.street, o.status, o.lang, o.payload, 'pending', 'pending', \
@@ -225,9 +234,12 @@ async fn write_group(
             ),
             |q, column| q.bind(column),
         );
-        ob.iter()
+        let q = ob
+            .iter()
             .fold(q.bind(&ev_data), |q, column| q.bind(column))
-            .bind(&ob_after)
+            .bind(&ob_after);
+        refs.iter()
+            .fold(q, |q, column| q.bind(column))
             .execute(&mut *tx)
             .await
             .map_err(db)?;

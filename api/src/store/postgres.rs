@@ -465,15 +465,24 @@ pub(super) async fn create_one(
     ) else {
         return Err(StoreError::Db("counters: no number for a filing".into()));
     };
-    let stored = super::fieldcrypt::seal_with(sealer, &no, &f.request)?;
+    let sealed = super::fieldcrypt::seal_new_with(sealer, &no, &f.request)?;
     let mut tx = pool.begin().await.map_err(db)?;
-    if execute(&mut tx, sql::insert_filing(&no, &token_hash, &f, &stored)).await? == 0 {
+    if execute(
+        &mut tx,
+        sql::insert_filing(&no, &token_hash, &f, &sealed.text),
+    )
+    .await?
+        == 0
+    {
         // A concurrent request (perhaps on another instance) committed this key first.
         tx.rollback().await.map_err(db)?;
         return existing(pool, &f.idempotency_key)
             .await?
             .map(Created::from)
             .ok_or(StoreError::Conflict);
+    }
+    for id in &sealed.documents {
+        execute(&mut tx, rsql::insert_filing_ref(id, &no)).await?;
     }
     for e in &f.events {
         insert_event(&mut tx, &no, e).await?;

@@ -396,7 +396,7 @@ impl Store for SqliteStore {
             let seq = self.next_number(Kind::Filing, &f.street, &f.day)?;
             let no = filing_no(&f.street, &f.day, seq);
             let token_hash = self.sealer.access_token_hash(&no, &f.idempotency_key);
-            let stored = super::fieldcrypt::seal_with(self.sealer.as_ref(), &no, &f.request)?;
+            let sealed = super::fieldcrypt::seal_new_with(self.sealer.as_ref(), &no, &f.request)?;
             let (receipt, receipt_seq) = match &f.receipt {
                 Some(d) => {
                     let rseq = self.next_number(Kind::Receipt, &f.street, &d.day)?;
@@ -414,10 +414,13 @@ impl Store for SqliteStore {
                 self.write(move |c| {
                     // One statement for a new key; a key stored before (even earlier in this group)
                     // inserts nothing and is answered with its filing.
-                    if execute(c, sql::insert_filing(&no, &token_hash, &f, &stored))? == 0 {
+                    if execute(c, sql::insert_filing(&no, &token_hash, &f, &sealed.text))? == 0 {
                         return fetch::<Earlier, 1>(c, sql::find_idempotent(&f.idempotency_key))?
                             .map(Some)
                             .ok_or(StoreError::Conflict);
+                    }
+                    for id in &sealed.documents {
+                        execute(c, rsql::insert_filing_ref(id, &no))?;
                     }
                     for e in &f.events {
                         insert_event(c, &no, e)?;

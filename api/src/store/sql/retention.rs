@@ -82,6 +82,14 @@ query!(
     ] [Arg::Text(id), Arg::Text(before)]
 );
 
+query!(
+    /// A new filing's document names an upload (`'f:' || filing_no`): written by the store with the
+    /// filing — not by a trigger, which would read the whole request again (migration 0017).
+    insert_filing_ref(upload_id: &'a str, filing_no: &'a str) -> 2 = [
+        "INSERT INTO upload_refs (upload_id, owner) VALUES ($1, 'f:' || $2) ON CONFLICT DO NOTHING"
+    ] [Arg::Text(upload_id), Arg::Text(filing_no)]
+);
+
 #[cfg(test)]
 pub(super) fn check_all(check: &mut dyn FnMut(&'static Stmt, usize)) {
     let q = purge_candidates("", "2023-01-01", 1);
@@ -101,5 +109,7 @@ pub(super) fn check_all(check: &mut dyn FnMut(&'static Stmt, usize)) {
     let q = unreferenced_uploads("", "t", 1);
     check(q.stmt, q.args.len());
     let q = delete_upload("u", "t");
+    check(q.stmt, q.args.len());
+    let q = insert_filing_ref("sha256:a", "F-1");
     check(q.stmt, q.args.len());
 }
