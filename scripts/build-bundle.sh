@@ -10,7 +10,9 @@
 # and anbei-<crate dir>_bg.wasm. Same tools and size tricks as scripts/build-widget.sh: cargo
 # (wasm32-unknown-unknown, profile wasm-release, std rebuilt for size) → wasm-bindgen (--target web) →
 # wasm-opt -Oz. Prints raw / gzip / brotli sizes against BUNDLE_BUDGET (gzip bytes, default 300000).
-# BUNDLE_CFG adds rustc flags (the console's `--cfg anbei_console`).
+# Every bundle built here gets the same RUSTFLAGS, so the second build reuses the first one's std and
+# common dependencies (a different flag would rebuild them all): among them `--cfg anbei_page_bundle`,
+# which only the widget crate reads (the console links it as a library: widget/src/ui/mod.rs).
 #
 # Idempotent and quick to re-run: cargo builds nothing when nothing changed, and wasm-opt (the slow step)
 # is skipped when its input is the same as last time (cached by hash under the target directory).
@@ -37,9 +39,9 @@ have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}') || true
 rustup component list --installed 2>/dev/null | grep -q '^rust-src' \
   || die "the rust-src component is missing (std is rebuilt for size); run scripts/setup.sh"
 
-# The flags of build-widget.sh (why: DESIGN.md "The widget's bundle is built for size"), plus BUNDLE_CFG.
+# The flags of build-widget.sh (why: DESIGN.md "The widget's bundle is built for size"), plus the cfg.
 RUSTC_BOOTSTRAP=1 \
-RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none -Zlocation-detail=none${BUNDLE_CFG:+ $BUNDLE_CFG}" \
+RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none -Zlocation-detail=none --cfg anbei_page_bundle" \
   cargo build -p "$name" --target wasm32-unknown-unknown --profile wasm-release --locked \
   -Z build-std=std,panic_abort -Z build-std-features=optimize_for_size
 

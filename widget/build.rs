@@ -38,8 +38,9 @@ fn minify(css: &str) -> String {
 fn main() {
     let out_dir = std::env::var("OUT_DIR").unwrap_or_else(|_| panic!("OUT_DIR is set by cargo"));
     println!("cargo:rerun-if-changed=src/style.css");
-    // `--cfg anbei_console` (RUSTFLAGS of scripts/build-console.sh) leaves out `mount` / `unmount`
-    println!("cargo::rustc-check-cfg=cfg(anbei_console)");
+    // `--cfg anbei_page_bundle` (RUSTFLAGS of scripts/build-bundle.sh: the console's and the batch page's
+    // bundles) leaves out `mount` / `unmount`
+    println!("cargo::rustc-check-cfg=cfg(anbei_page_bundle)");
     let css =
         std::fs::read_to_string("src/style.css").unwrap_or_else(|e| panic!("src/style.css: {e}"));
     let dst = Path::new(&out_dir).join("style.css");

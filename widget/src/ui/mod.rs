@@ -2,7 +2,9 @@
 //! components. State lives in `crate::state`; words in `crate::i18n`.
 //!
 //! The street office's console (`anbei-console`) reuses the result view and the QR code. Its browser
-//! build passes `--cfg anbei_console`, which leaves out `mount` and `unmount` (the widget's entry points:
+//! build (scripts/build-bundle.sh, which builds every page bundle but the widget's own with the same
+//! flags, so that they share one build of std and their common dependencies) passes
+//! `--cfg anbei_page_bundle`, which leaves out `mount` and `unmount` (the widget's entry points:
 //! exported, they would bring the whole widget app into the console's bundle).
 
 mod app;
@@ -16,32 +18,32 @@ mod track_view;
 mod warm;
 pub mod web;
 
-#[cfg(not(anbei_console))]
+#[cfg(not(anbei_page_bundle))]
 use crate::i18n::Lang;
 use crate::json::ViaJson;
-#[cfg(not(anbei_console))]
+#[cfg(not(anbei_page_bundle))]
 use crate::state::Mode;
 use anbei_core::Engine;
 use std::cell::RefCell;
-#[cfg(not(anbei_console))]
+#[cfg(not(anbei_page_bundle))]
 use wasm_bindgen::JsCast;
-#[cfg(not(anbei_console))]
+#[cfg(not(anbei_page_bundle))]
 use wasm_bindgen::prelude::*;
 
 pub use app::{App, EngineRef, Props};
 
 // For the street office's console (`anbei-console`): the result page (a filing's assessment as its
 // applicant saw it) and the QR code. Re-exported only where the console is built — natively, and in its
-// browser build (`--cfg anbei_console`, scripts/build-console.sh) — because making them reachable from
+// browser build (`--cfg anbei_page_bundle`, scripts/build-bundle.sh) — because making them reachable from
 // the widget's own bundle moves that bundle's code layout (+0.2 KB gzip measured), and it is at its budget.
-#[cfg(any(anbei_console, not(target_arch = "wasm32")))]
+#[cfg(any(anbei_page_bundle, not(target_arch = "wasm32")))]
 pub use {qr::qr, result_view::ResultView};
 
 thread_local! {
     static ENGINE: RefCell<Option<&'static Engine>> = const { RefCell::new(None) };
-    #[cfg(not(anbei_console))]
+    #[cfg(not(anbei_page_bundle))]
     static HANDLES: RefCell<Vec<(u32, yew::AppHandle<App>)>> = const { RefCell::new(Vec::new()) };
-    #[cfg(not(anbei_console))]
+    #[cfg(not(anbei_page_bundle))]
     static NEXT_ID: RefCell<u32> = const { RefCell::new(1) };
 }
 
@@ -61,10 +63,10 @@ pub fn engine() -> Result<&'static Engine, String> {
 }
 
 /// The style sheet, without its comment and indentation (build.rs).
-#[cfg(not(anbei_console))]
+#[cfg(not(anbei_page_bundle))]
 const CSS: &str = include_str!(concat!(env!("OUT_DIR"), "/style.css"));
 
-#[cfg(not(anbei_console))]
+#[cfg(not(anbei_page_bundle))]
 fn opt_string(o: &JsValue, k: &str) -> Option<String> {
     js_sys::Reflect::get(o, &JsValue::from_str(k))
         .ok()
@@ -74,7 +76,7 @@ fn opt_string(o: &JsValue, k: &str) -> Option<String> {
 
 /// Mount a widget into `root` (a shadow root or an element) for the host element `host`.
 /// `options`: `{api, lang, street, mode, storageKey}` (all optional). Returns a handle for `unmount`.
-#[cfg(not(anbei_console))]
+#[cfg(not(anbei_page_bundle))]
 #[wasm_bindgen]
 pub fn mount(
     root: web_sys::Node,
@@ -135,7 +137,7 @@ pub fn mount(
 }
 
 /// Remove a mounted widget.
-#[cfg(not(anbei_console))]
+#[cfg(not(anbei_page_bundle))]
 #[wasm_bindgen]
 pub fn unmount(id: u32) {
     let handle = HANDLES.with(|h| {

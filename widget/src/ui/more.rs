@@ -32,7 +32,7 @@ thread_local! {
 }
 
 /// The entry module's loader (the first widget's; every widget of a page shares one module).
-#[cfg_attr(anbei_console, allow(dead_code))] // the console has no `mount`, and one module
+#[cfg_attr(anbei_page_bundle, allow(dead_code))] // the console has no `mount`, and one module
 pub fn set_loader(f: Option<js_sys::Function>) {
     if let Some(f) = f {
         LOADER.with(|l| {
