@@ -40,7 +40,7 @@ wait_ready() {
 # serve NAME PORT [ENV=VALUE…] — one instance in the background; its pid appended to PIDS
 serve() {
   local name="$1" port="$2"; shift 2
-  env "$@" RUST_LOG=warn ANBEI_RATE_LIMIT=0 ANBEI_CONN_PER_IP=100000 "$BIN" serve --listen "127.0.0.1:$port" \
+  env "$@" RUST_LOG=warn ANBEI_RATE_LIMIT=0 ANBEI_MAX_CONNECTIONS_PER_CLIENT=0 ANBEI_UPLOADS_PER_HOUR=0 ANBEI_UPLOAD_MB_PER_HOUR=0 "$BIN" serve --listen "127.0.0.1:$port" \
     --data-dir "$WORK/$name" --www-dir "$WORK/www" >"$WORK/$name.log" 2>&1 &
   PIDS+=($!)
   wait_ready "$port"

@@ -20,7 +20,8 @@ GEN="${ANBEI_BENCH_GEN:-target/release/examples/loadgen}"
 # serve LABEL [ENV=VALUE…] — like start_server, with the first daily purge 5 s after start.
 serve() {
   local label="$1"; shift
-  env "$@" RUST_LOG=warn ANBEI_RATE_LIMIT=0 "$BIN" serve --listen "127.0.0.1:$PORT" --data-dir "$WORK/$label" \
+  env "$@" RUST_LOG=warn ANBEI_RATE_LIMIT=0 ANBEI_MAX_CONNECTIONS_PER_CLIENT=0 ANBEI_UPLOADS_PER_HOUR=0 \
+    ANBEI_UPLOAD_MB_PER_HOUR=0 "$BIN" serve --listen "127.0.0.1:$PORT" --data-dir "$WORK/$label" \
     --www-dir "$WORK/www" --purge-first-after-seconds "${PURGE_AFTER:-5}" &
   SERVER_PID=$!
   for _ in $(seq 1 300); do

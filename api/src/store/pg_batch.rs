@@ -15,8 +15,21 @@ use tokio::sync::{Semaphore, mpsc, oneshot};
 
 /// Most filings in one group.
 pub const MAX_BATCH: usize = 256;
-/// Groups being written at once (each holds one pooled connection at a time).
-const IN_FLIGHT: usize = 4;
+/// Groups being written at once by one instance (each holds one pooled connection at a time), unless
+/// `ANBEI_PG_GROUPS_IN_FLIGHT` says otherwise. Every group ends by appending to the audit chain under its
+/// lock, so groups commit one at a time across all instances: more groups in flight only split the queue
+/// into smaller groups waiting on that lock. Measured on the 2-core box (BENCHMARKS.md, "Session 15:
+/// several instances"): one instance 3,315 receipts/s with 4 in flight, 3,700 with 2, 3,200 with 1;
+/// two instances sharing the database do best with 1 each.
+pub const IN_FLIGHT: usize = 2;
+
+fn in_flight() -> usize {
+    std::env::var("ANBEI_PG_GROUPS_IN_FLIGHT")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .filter(|n| (1..=64).contains(n))
+        .unwrap_or(IN_FLIGHT)
+}
 
 type Item = (NewFiling, oneshot::Sender<Result<Created, StoreError>>);
 
@@ -29,7 +42,7 @@ impl Batcher {
     pub fn start(pool: PgPool, sealer: Arc<dyn Sealer>) -> Batcher {
         let (tx, mut rx) = mpsc::unbounded_channel::<Item>();
         tokio::spawn(async move {
-            let slots = Arc::new(Semaphore::new(IN_FLIGHT));
+            let slots = Arc::new(Semaphore::new(in_flight()));
             while let Some(first) = rx.recv().await {
                 // Wait for a free slot first: whatever arrives meanwhile joins this group.
                 let Ok(slot) = slots.clone().acquire_owned().await else {

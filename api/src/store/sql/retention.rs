@@ -9,12 +9,18 @@ query!(
     /// `YYYY-MM-DD` date) and are not purged yet. Ended: cancelled, revoked or refused — on the day of
     /// that last change (`updated_at`, which only a lifecycle step moves) — or registered / extended and
     /// expired — on its `valid_until`.
+    ///
+    /// The test is one CASE, not an OR of two status tests: SQLite answered the OR by reading every
+    /// filing of those statuses through the queue's index and sorting them, for every batch (2 s a
+    /// batch at 1,000,000 filings: 20 registrations purged a second). As a CASE, both databases walk
+    /// the filing numbers from `after` in order and stop at `limit`: one pass over the ledger in all.
     purge_candidates(after: &'a str, cutoff: &'a str, limit: i64) -> 3 = [
         "SELECT f.filing_no, f.version, f.request FROM filings f \
          LEFT JOIN receipts r ON r.filing_no = f.filing_no \
-         WHERE f.filing_no > $1 AND f.purged_at IS NULL AND ( \
-           (f.status IN ('cancelled', 'revoked', 'refused') AND f.updated_at < $2) \
-           OR (f.status IN ('registered', 'extended') AND r.valid_until < $2)) \
+         WHERE f.filing_no > $1 AND f.purged_at IS NULL AND CASE \
+           WHEN f.status IN ('cancelled', 'revoked', 'refused') THEN f.updated_at < $2 \
+           WHEN f.status IN ('registered', 'extended') THEN r.valid_until < $2 \
+           ELSE FALSE END \
          ORDER BY f.filing_no LIMIT $3"
     ] [Arg::Text(after), Arg::Text(cutoff), Arg::Int(limit)]
 );
