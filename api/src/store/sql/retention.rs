@@ -12,14 +12,16 @@ query!(
     ///
     /// The test is one CASE, not an OR of two status tests: SQLite answered the OR by reading every
     /// filing of those statuses through the queue's index and sorting them, for every batch (2 s a
-    /// batch at 1,000,000 filings: 20 registrations purged a second). As a CASE, both databases walk
-    /// the filing numbers from `after` in order and stop at `limit`: one pass over the ledger in all.
+    /// batch at 1,000,000 filings: 20 registrations purged a second). And the receipt's expiry is a
+    /// look-up per candidate, not a join: PostgreSQL merge-joined the receipts from the first one on,
+    /// for every batch (0.6 s a batch by the end). So both databases walk the filing numbers from
+    /// `after` in order and stop at `limit`: one pass over the ledger in all.
     purge_candidates(after: &'a str, cutoff: &'a str, limit: i64) -> 3 = [
         "SELECT f.filing_no, f.version, f.request FROM filings f \
-         LEFT JOIN receipts r ON r.filing_no = f.filing_no \
          WHERE f.filing_no > $1 AND f.purged_at IS NULL AND CASE \
            WHEN f.status IN ('cancelled', 'revoked', 'refused') THEN f.updated_at < $2 \
-           WHEN f.status IN ('registered', 'extended') THEN r.valid_until < $2 \
+           WHEN f.status IN ('registered', 'extended') THEN \
+             (SELECT r.valid_until FROM receipts r WHERE r.filing_no = f.filing_no) < $2 \
            ELSE FALSE END \
          ORDER BY f.filing_no LIMIT $3"
     ] [Arg::Text(after), Arg::Text(cutoff), Arg::Int(limit)]
