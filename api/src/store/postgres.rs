@@ -944,7 +944,8 @@ impl Store for PgStore {
         Box::pin(async move {
             sqlx::query_scalar(
                 "DELETE FROM uploads u WHERE u.id = ANY($1) AND u.created_at < $2 \
-                 AND NOT EXISTS (SELECT 1 FROM upload_refs r WHERE r.upload_id = u.id) RETURNING u.id",
+                 AND (SELECT r.upload_id FROM upload_refs r WHERE r.upload_id = u.id LIMIT 1) IS NULL \
+                 RETURNING u.id",
             )
             .bind(&ids)
             .bind(&before)

@@ -73,11 +73,13 @@ query!(
 );
 
 query!(
-    /// Uploads after `after` (by id) stored before `before` that no row names.
+    /// Uploads after `after` (by id) stored before `before` that no row names. "Named" is a look-up per
+    /// upload (a scalar subquery with LIMIT, which neither database turns into a join): PostgreSQL made
+    /// `NOT EXISTS` a hash anti-join over every reference and every upload, then sorted, for every batch.
     unreferenced_uploads(after: &'a str, before: &'a str, limit: i64) -> 3 = [
         "SELECT id, sha256, size, content_type, created_at FROM uploads u \
          WHERE u.id > $1 AND u.created_at < $2 \
-         AND NOT EXISTS (SELECT 1 FROM upload_refs r WHERE r.upload_id = u.id) \
+         AND (SELECT r.upload_id FROM upload_refs r WHERE r.upload_id = u.id LIMIT 1) IS NULL \
          ORDER BY u.id LIMIT $3"
     ] [Arg::Text(after), Arg::Text(before), Arg::Int(limit)]
 );
@@ -86,7 +88,7 @@ query!(
     /// Deletes the upload's row if it is still unnamed and old (a filing may have named it meanwhile).
     delete_upload(id: &'a str, before: &'a str) -> 2 = [
         "DELETE FROM uploads WHERE id = $1 AND created_at < $2 \
-         AND NOT EXISTS (SELECT 1 FROM upload_refs r WHERE r.upload_id = uploads.id)"
+         AND (SELECT r.upload_id FROM upload_refs r WHERE r.upload_id = uploads.id LIMIT 1) IS NULL"
     ] [Arg::Text(id), Arg::Text(before)]
 );
 
