@@ -5,6 +5,7 @@
 use anbei_api::config::{self, Config, Database};
 use anbei_api::ops::logging::LogFormat;
 use anbei_api::{Application, clock};
+use clap::builder::TypedValueParser as _;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -397,6 +398,12 @@ struct ServeArgs {
     /// Seconds after start of the first daily purge (benchmarks: bench/purge.sh).
     #[arg(long, default_value_t = anbei_api::retention::FIRST_RUN_AFTER_S, hide = true)]
     purge_first_after_seconds: u64,
+    /// PostgreSQL only: group commits of new filings this instance writes at once. Every group ends
+    /// on the audit chain's lock, so groups commit one at a time across all instances; with several
+    /// instances on a small database machine, 1 each does best (OPERATIONS.md).
+    #[arg(long, env = "ANBEI_PG_GROUPS_IN_FLIGHT", default_value_t = anbei_api::store::pg_batch::IN_FLIGHT,
+          value_parser = clap::value_parser!(u64).range(1..=64).map(|n| n as usize))]
+    pg_groups_in_flight: usize,
 }
 
 pub(crate) fn database(db: &DbArgs) -> Result<Database, String> {
@@ -509,6 +516,7 @@ async fn serve(a: ServeArgs) -> Result<(), String> {
     cfg.retention_days = a.retention_days;
     cfg.purge_daily = a.purge_daily;
     cfg.purge_first_after_s = a.purge_first_after_seconds;
+    cfg.pg_groups_in_flight = a.pg_groups_in_flight;
     cfg.rate_limit_per_s = a.rate_limit;
     cfg.rate_limit_burst = a.rate_limit_burst;
     cfg.code_failures_per_hour = a.code_failures_per_hour;

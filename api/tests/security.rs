@@ -482,3 +482,36 @@ async fn a_client_that_stops_reading_is_cut_off(b: Backend) {
     assert!(ended, "the connection was still open after {got} bytes");
     assert!(got < n * one, "{got} bytes of {}", n * one);
 }
+
+/// A bad setting stops `anbei serve` at once, naming the setting, instead of being replaced by a
+/// default the operator did not choose: the group commits in flight (`ANBEI_PG_GROUPS_IN_FLIGHT`),
+/// given as a flag or in the environment.
+#[test]
+fn a_bad_groups_in_flight_setting_is_a_start_up_error() {
+    let dir = std::env::temp_dir().join(format!("anbei-inflight-{}", std::process::id()));
+    for (flag, env) in [
+        (Some("0"), None),
+        (Some("65"), None),
+        (None, Some("two")),
+        (None, Some("-1")),
+    ] {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_anbei"));
+        cmd.args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+            .arg(&dir)
+            .env_remove("ANBEI_PG_GROUPS_IN_FLIGHT");
+        if let Some(v) = flag {
+            cmd.args(["--pg-groups-in-flight", v]);
+        }
+        if let Some(v) = env {
+            cmd.env("ANBEI_PG_GROUPS_IN_FLIGHT", v);
+        }
+        let out = cmd.output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{flag:?} {env:?}: {err}");
+        assert!(
+            err.contains("--pg-groups-in-flight"),
+            "{flag:?} {env:?} names the setting: {err}"
+        );
+    }
+    assert!(!dir.exists(), "nothing was created");
+}

@@ -163,6 +163,32 @@ mod tests {
             full.to_json()
                 .contains(r#""documents":{"D_A":"sha256:ab","D_B":"sha256:cd"}"#)
         );
+        // Marked values: the literal at each mark is the value at its path, and only what was asked.
+        let (text, marks) = full.to_json_marking(&|member, field| {
+            matches!(
+                (member, field),
+                ("workers", "id_number" | "certificate_no") | ("agent" | "contractor", "mobile")
+            )
+        });
+        assert_eq!(text, full.to_json());
+        let tree: Value = serde_json::from_str(&text).unwrap_or_default();
+        let paths: Vec<&str> = marks.iter().map(|m| m.path.as_str()).collect();
+        let mut expected = vec!["agent.mobile"];
+        if full.contractor.mobile.is_some() {
+            expected.push("contractor.mobile");
+        }
+        for (i, w) in full.workers.iter().enumerate() {
+            expected.push(["workers.0.id_number", "workers.1.id_number"][i]);
+            if w.certificate_no.is_some() {
+                expected.push(["workers.0.certificate_no", "workers.1.certificate_no"][i]);
+            }
+        }
+        assert_eq!(paths, expected);
+        for m in &marks {
+            let at: Value = serde_json::from_str(&text[m.start..m.end]).unwrap_or_default();
+            let pointer = format!("/{}", m.path.replace('.', "/"));
+            assert_eq!(Some(&at), tree.pointer(&pointer), "{}", m.path);
+        }
         let mut bare = full.clone();
         bare.facts.clear();
         bare.agent = None;

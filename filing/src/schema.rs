@@ -269,120 +269,187 @@ pub trait WriteJson {
     fn write_json(&self, out: &mut String);
 }
 
+/// Where [`Filing::to_json_marking`] wrote one of the values it was asked to mark: the byte range of
+/// its JSON string literal (quotes included) in the text, and its path (`applicant.id_number`,
+/// `workers.3.certificate_no`). The store encrypts personal values in place by these, instead of
+/// parsing the text it was just given (`api/src/store/fieldcrypt.rs`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Marked {
+    pub path: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// The text being written, and the marks asked for by `mark(member, field)` (`member`: the filing's
+/// member the object is, `applicant` … `workers`).
+struct Writer<'m> {
+    out: String,
+    marks: Vec<Marked>,
+    mark: &'m dyn Fn(&str, &str) -> bool,
+}
+
+impl Writer<'_> {
+    fn raw(&mut self, s: &str) {
+        self.out.push_str(s);
+    }
+
+    fn str(&mut self, v: &str) {
+        anbei_core::json::write_str(&mut self.out, v);
+    }
+
+    /// `"key":"value"` (after a comma unless `first`) of the object `path` (member `member`), marked
+    /// when asked for.
+    fn pair(&mut self, member: &str, path: &dyn Fn() -> String, key: &str, v: &str, first: bool) {
+        self.out.push_str(if first { "\"" } else { ",\"" });
+        self.out.push_str(key);
+        self.out.push_str("\":");
+        let start = self.out.len();
+        anbei_core::json::write_str(&mut self.out, v);
+        if (self.mark)(member, key) {
+            self.marks.push(Marked {
+                path: format!("{}.{key}", path()),
+                start,
+                end: self.out.len(),
+            });
+        }
+    }
+
+    /// `,"key":"v"` when there is a `v` (never the first field of its object).
+    fn opt(&mut self, member: &str, path: &dyn Fn() -> String, key: &str, v: &Option<String>) {
+        if let Some(v) = v {
+            self.pair(member, path, key, v, false);
+        }
+    }
+
+    fn person(&mut self, member: &str, p: &Person) {
+        let path = || member.to_owned();
+        self.raw("{");
+        self.pair(member, &path, "name", &p.name, true);
+        self.pair(member, &path, "id_number", &p.id_number, false);
+        self.pair(member, &path, "mobile", &p.mobile, false);
+        self.opt(member, &path, "email", &p.email);
+        self.raw("}");
+    }
+
+    fn contact(&mut self, member: &str, c: &Option<Contact>) {
+        if let Some(c) = c {
+            let path = || member.to_owned();
+            self.raw(",\"");
+            self.raw(member);
+            self.raw("\":{");
+            self.pair(member, &path, "name", &c.name, true);
+            self.pair(member, &path, "mobile", &c.mobile, false);
+            self.raw("}");
+        }
+    }
+}
+
 impl<F: WriteJson> Filing<F> {
     /// The filing as compact JSON, byte for byte what `serde_json::to_string` gives (a test holds the
     /// two together) without serde_json's byte-by-byte string escaping: the server writes one per filing.
     pub fn to_json(&self) -> String {
-        use anbei_core::json::write_str;
-        /// `,"name":"v"` when there is a `v` (never the first field of its object).
-        fn opt(out: &mut String, name: &str, v: &Option<String>) {
-            if let Some(v) = v {
-                out.push_str(",\"");
-                out.push_str(name);
-                out.push_str("\":");
-                write_str(out, v);
-            }
-        }
-        /// `{"name":…,` then `"key":"value"` pairs.
-        fn named(out: &mut String, name: &str, pairs: &[(&str, &str)]) {
-            out.push_str("{\"name\":");
-            write_str(out, name);
-            for (k, v) in pairs {
-                out.push_str(",\"");
-                out.push_str(k);
-                out.push_str("\":");
-                write_str(out, v);
-            }
-        }
-        fn person(out: &mut String, p: &Person) {
-            named(
-                out,
-                &p.name,
-                &[("id_number", &p.id_number), ("mobile", &p.mobile)],
-            );
-            opt(out, "email", &p.email);
-            out.push('}');
-        }
-        fn contact(out: &mut String, key: &str, c: &Option<Contact>) {
-            if let Some(c) = c {
-                out.push_str(",\"");
-                out.push_str(key);
-                out.push_str("\":");
-                named(out, &c.name, &[("mobile", &c.mobile)]);
-                out.push('}');
-            }
-        }
-        let mut out = String::with_capacity(4096);
-        out.push_str("{\"facts\":");
-        self.facts.write_json(&mut out);
-        out.push_str(",\"applicant\":");
-        person(&mut out, &self.applicant);
+        self.to_json_marking(&|_, _| false).0
+    }
+
+    /// [`Filing::to_json`], and where it wrote each string field `field` of an object `member` of the
+    /// filing (`applicant`, `agent`, `contractor`, `project_lead`, `safety_manager`, `workers`) for
+    /// which `mark(member, field)` holds, in the order written.
+    pub fn to_json_marking(&self, mark: &dyn Fn(&str, &str) -> bool) -> (String, Vec<Marked>) {
+        let mut w = Writer {
+            out: String::with_capacity(4096),
+            marks: Vec::new(),
+            mark,
+        };
+        w.raw("{\"facts\":");
+        self.facts.write_json(&mut w.out);
+        w.raw(",\"applicant\":");
+        w.person("applicant", &self.applicant);
         if let Some(a) = &self.agent {
-            out.push_str(",\"agent\":");
-            person(&mut out, a);
+            w.raw(",\"agent\":");
+            w.person("agent", a);
         }
-        out.push_str(",\"site\":{\"address\":");
-        write_str(&mut out, &self.site.address);
-        out.push_str(",\"street\":");
-        write_str(&mut out, &self.site.street);
-        out.push_str(",\"community\":");
-        write_str(&mut out, &self.site.community);
-        opt(&mut out, "property_area", &self.site.property_area);
-        out.push_str("},\"contractor\":");
+        let site = || "site".to_owned();
+        w.raw(",\"site\":{");
+        w.pair("site", &site, "address", &self.site.address, true);
+        w.pair("site", &site, "street", &self.site.street, false);
+        w.pair("site", &site, "community", &self.site.community, false);
+        w.opt("site", &site, "property_area", &self.site.property_area);
+        w.raw("},\"contractor\":{");
         let c = &self.contractor;
-        named(&mut out, &c.name, &[]);
-        opt(&mut out, "credit_code", &c.credit_code);
-        opt(&mut out, "id_number", &c.id_number);
-        opt(&mut out, "qualification_no", &c.qualification_no);
-        opt(&mut out, "safety_licence_no", &c.safety_licence_no);
-        opt(&mut out, "mobile", &c.mobile);
-        opt(&mut out, "email", &c.email);
-        out.push('}');
-        contact(&mut out, "project_lead", &self.project_lead);
-        contact(&mut out, "safety_manager", &self.safety_manager);
-        out.push_str(",\"workers\":[");
-        for (i, w) in self.workers.iter().enumerate() {
+        let contractor = || "contractor".to_owned();
+        w.pair("contractor", &contractor, "name", &c.name, true);
+        w.opt("contractor", &contractor, "credit_code", &c.credit_code);
+        w.opt("contractor", &contractor, "id_number", &c.id_number);
+        w.opt(
+            "contractor",
+            &contractor,
+            "qualification_no",
+            &c.qualification_no,
+        );
+        w.opt(
+            "contractor",
+            &contractor,
+            "safety_licence_no",
+            &c.safety_licence_no,
+        );
+        w.opt("contractor", &contractor, "mobile", &c.mobile);
+        w.opt("contractor", &contractor, "email", &c.email);
+        w.raw("}");
+        w.contact("project_lead", &self.project_lead);
+        w.contact("safety_manager", &self.safety_manager);
+        w.raw(",\"workers\":[");
+        for (i, wk) in self.workers.iter().enumerate() {
             if i > 0 {
-                out.push(',');
+                w.raw(",");
             }
-            named(&mut out, &w.name, &[("id_number", &w.id_number)]);
-            opt(&mut out, "operation", &w.operation);
-            opt(&mut out, "certificate_no", &w.certificate_no);
-            opt(
-                &mut out,
+            let path = || format!("workers.{i}");
+            w.raw("{");
+            w.pair("workers", &path, "name", &wk.name, true);
+            w.pair("workers", &path, "id_number", &wk.id_number, false);
+            w.opt("workers", &path, "operation", &wk.operation);
+            w.opt("workers", &path, "certificate_no", &wk.certificate_no);
+            w.opt(
+                "workers",
+                &path,
                 "certificate_valid_until",
-                &w.certificate_valid_until,
+                &wk.certificate_valid_until,
             );
-            out.push('}');
+            w.raw("}");
         }
-        out.push_str("],\"planned_start\":");
-        write_str(&mut out, &self.planned_start);
-        out.push_str(",\"planned_end\":");
-        write_str(&mut out, &self.planned_end);
-        out.push_str(",\"waste_disposal_site\":");
-        write_str(&mut out, &self.waste_disposal_site);
-        opt(&mut out, "work_description", &self.work_description);
-        out.push_str(",\"documents\":{");
+        w.raw("],\"planned_start\":");
+        w.str(&self.planned_start);
+        w.raw(",\"planned_end\":");
+        w.str(&self.planned_end);
+        w.raw(",\"waste_disposal_site\":");
+        w.str(&self.waste_disposal_site);
+        if let Some(d) = &self.work_description {
+            w.raw(",\"work_description\":");
+            w.str(d);
+        }
+        w.raw(",\"documents\":{");
         for (i, (k, v)) in self.documents.iter().enumerate() {
             if i > 0 {
-                out.push(',');
+                w.raw(",");
             }
-            write_str(&mut out, k);
-            out.push(':');
-            write_str(&mut out, v);
+            w.str(k);
+            w.raw(":");
+            w.str(v);
         }
-        out.push('}');
-        opt(&mut out, "lang", &self.lang);
+        w.raw("}");
+        if let Some(l) = &self.lang {
+            w.raw(",\"lang\":");
+            w.str(l);
+        }
         if let Some(p) = &self.pledge {
-            out.push_str(",\"pledge\":{\"version\":");
-            write_str(&mut out, &p.version);
-            out.push_str(",\"signer\":");
-            write_str(&mut out, p.signer.as_str());
-            out.push_str(",\"signed_at\":");
-            write_str(&mut out, &p.signed_at);
-            out.push('}');
+            w.raw(",\"pledge\":{\"version\":");
+            w.str(&p.version);
+            w.raw(",\"signer\":");
+            w.str(p.signer.as_str());
+            w.raw(",\"signed_at\":");
+            w.str(&p.signed_at);
+            w.raw("}");
         }
-        out.push('}');
-        out
+        w.raw("}");
+        (w.out, w.marks)
     }
 }

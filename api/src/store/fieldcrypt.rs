@@ -10,8 +10,9 @@
 //! `keyring.rs`), with associated data `anbei-field-v1 · <filing number> · <field path>`
 //! (`workers.3.id_number`): a ciphertext copied into another filing or another field does not open.
 //!
-//! Where it happens: the store encrypts when it writes a filing's request ([`seal_request`], called by
-//! both backends once the filing number is known) and decrypts when it decodes one (`decode.rs`, via
+//! Where it happens: the store encrypts when it writes a filing's request, once the filing number is
+//! known — a new filing by the places its writer marked ([`seal_marked`]: no second reading of the
+//! request), a changed one by reading it ([`seal_request`]) — and decrypts when it decodes one (`decode.rs`, via
 //! [`open_request`]) — everything above the store sees the filing in clear, as before. Values without
 //! the prefix are rows stored before this version: they read as they are, and [`sweep`] encrypts them.
 //! The request hash (idempotency) is taken over the body in clear before the store sees it, so replays
@@ -89,7 +90,13 @@ fn key_of(kid: &str) -> Option<FieldKey> {
 }
 
 fn aad(filing_no: &str, path: &str) -> String {
-    format!("{AAD_LABEL}\u{1f}{filing_no}\u{1f}{path}")
+    let mut ad = String::with_capacity(AAD_LABEL.len() + filing_no.len() + path.len() + 2);
+    ad.push_str(AAD_LABEL);
+    ad.push('\u{1f}');
+    ad.push_str(filing_no);
+    ad.push('\u{1f}');
+    ad.push_str(path);
+    ad
 }
 
 /// `plain` encrypted under `k` for field `path` of `filing_no`.
@@ -105,23 +112,33 @@ pub fn encrypt(
 /// Random 96-bit nonces, drawn from the OS [`Nonces::BATCH`] at a time: a filing has 7–14 personal
 /// values, and one `getrandom` call per value was a measurable part of a receipt (BENCHMARKS.md,
 /// "field encryption"). Each nonce is still 12 fresh random bytes, used once.
-#[derive(Default)]
 pub struct Nonces {
-    buf: Vec<u8>,
+    buf: [u8; 12 * Nonces::BATCH],
+    /// Bytes of `buf` not handed out yet (from the end).
+    left: usize,
+}
+
+impl Default for Nonces {
+    fn default() -> Nonces {
+        Nonces {
+            buf: [0; 12 * Nonces::BATCH],
+            left: 0,
+        }
+    }
 }
 
 impl Nonces {
     const BATCH: usize = 16;
 
     fn next(&mut self) -> Result<[u8; 12], StoreError> {
-        if self.buf.len() < 12 {
-            self.buf = crate::signing::random_bytes::<{ 12 * Nonces::BATCH }>()
-                .map_err(StoreError::Db)?
-                .to_vec();
+        if self.left < 12 {
+            self.buf =
+                crate::signing::random_bytes::<{ 12 * Nonces::BATCH }>().map_err(StoreError::Db)?;
+            self.left = self.buf.len();
         }
-        let rest = self.buf.split_off(self.buf.len() - 12);
+        self.left -= 12;
         let mut n = [0u8; 12];
-        n.copy_from_slice(&rest);
+        n.copy_from_slice(&self.buf[self.left..self.left + 12]);
         Ok(n)
     }
 }
@@ -133,18 +150,41 @@ fn encrypt_with(
     path: &str,
     plain: &str,
 ) -> Result<String, StoreError> {
+    let mut out =
+        String::with_capacity(PREFIX.len() + k.kid.len() + 2 + (plain.len() + 28) * 4 / 3);
+    encrypt_into(k, nonces, filing_no, path, plain, &mut out)?;
+    Ok(out)
+}
+
+/// [`encrypt`], appended to `out`.
+fn encrypt_into(
+    k: &FieldKey,
+    nonces: &mut Nonces,
+    filing_no: &str,
+    path: &str,
+    plain: &str,
+    out: &mut String,
+) -> Result<(), StoreError> {
     let nonce = nonces.next()?;
-    let mut buf = plain.as_bytes().to_vec();
-    k.key
-        .seal_in_place_append_tag(
+    let mut buf = Vec::with_capacity(12 + plain.len() + 16);
+    buf.extend_from_slice(&nonce);
+    buf.extend_from_slice(plain.as_bytes());
+    let ad = aad(filing_no, path);
+    let (_, body) = buf.split_at_mut(12);
+    let tag = k
+        .key
+        .seal_in_place_separate_tag(
             Nonce::assume_unique_for_key(nonce),
-            Aad::from(aad(filing_no, path).as_bytes()),
-            &mut buf,
+            Aad::from(ad.as_bytes()),
+            body,
         )
         .map_err(|_| StoreError::Db("field encryption failed".into()))?;
-    let mut out = nonce.to_vec();
-    out.extend_from_slice(&buf);
-    Ok(format!("{PREFIX}{}:{}", k.kid, URL_SAFE_NO_PAD.encode(out)))
+    buf.extend_from_slice(tag.as_ref());
+    out.push_str(PREFIX);
+    out.push_str(&k.kid);
+    out.push(':');
+    URL_SAFE_NO_PAD.encode_string(&buf, out);
+    Ok(())
 }
 
 /// Why a stored value does not decrypt.
@@ -248,7 +288,7 @@ pub fn seal_request(
     filing_no: &str,
     text: &str,
 ) -> Result<String, StoreError> {
-    seal_new(key, filing_no, text).map(|s| s.text)
+    seal(key, filing_no, text, false).map(|s| s.text)
 }
 
 /// A new filing's request as the store writes it ([`seal_request`]), and the uploads its documents
@@ -266,7 +306,19 @@ pub struct Sealed {
 /// filing (BENCHMARKS.md, "field encryption"). Members come out in the order serde_json writes an
 /// object (sorted by name), as before.
 pub fn seal_new(key: Option<&FieldKey>, filing_no: &str, text: &str) -> Result<Sealed, StoreError> {
+    seal(key, filing_no, text, true)
+}
+
+/// [`seal_new`]; its `documents` only when `documents` is asked for (a changed request's references
+/// are the update trigger's).
+fn seal(
+    key: Option<&FieldKey>,
+    filing_no: &str,
+    text: &str,
+    documents: bool,
+) -> Result<Sealed, StoreError> {
     use serde_json::value::RawValue;
+    let want_documents = documents;
     if !text.trim_start().starts_with('{') {
         // not an object: nothing in it is a person's (the filing checks refuse it long before)
         return Ok(Sealed {
@@ -277,7 +329,7 @@ pub fn seal_new(key: Option<&FieldKey>, filing_no: &str, text: &str) -> Result<S
     let top: std::collections::BTreeMap<String, &RawValue> = serde_json::from_str(text)
         .map_err(|e| StoreError::Db(format!("filing {filing_no}: request unreadable: {e}")))?;
     let mut documents = Vec::new();
-    if let Some(raw) = top.get("documents") {
+    if let Some(raw) = top.get("documents").filter(|_| want_documents) {
         if let Ok(Value::Object(m)) = serde_json::from_str::<Value>(raw.get()) {
             for v in m.values() {
                 if let Value::String(id) = v {
@@ -324,13 +376,78 @@ pub fn seal_new(key: Option<&FieldKey>, filing_no: &str, text: &str) -> Result<S
     })
 }
 
-/// [`seal_new`] with the sealer's current key.
+/// Whether `field` of the filing's member `member` holds a person's identifying data
+/// ([`PERSON_FIELDS`]): what `Filing::to_json_marking` is asked to mark.
+pub fn is_personal(member: &str, field: &str) -> bool {
+    PERSON_FIELDS
+        .iter()
+        .any(|(m, _, fields)| *m == member && fields.contains(&field))
+}
+
+/// [`seal_new`] for a request whose personal values' places are known (`marks`, as the request was
+/// written: `Filing::to_json_marking` with [`is_personal`]): each of those string literals is replaced
+/// by its encrypted value and everything else copied as it is — no reading of the request at all. A
+/// mark that is not a string literal of `text` in order is an error, never a value left in clear.
+pub fn seal_marked(
+    key: Option<&FieldKey>,
+    filing_no: &str,
+    text: &str,
+    marks: &super::RequestMarks,
+) -> Result<Sealed, StoreError> {
+    let Some(k) = key else {
+        return Ok(Sealed {
+            text: text.to_owned(),
+            documents: marks.documents.clone(),
+        });
+    };
+    let bad = |path: &str| {
+        StoreError::Db(format!(
+            "filing {filing_no}: the request's mark for {path} is not a string in it"
+        ))
+    };
+    let mut nonces = Nonces::default();
+    let mut out = String::with_capacity(text.len() + marks.marks.len() * 80);
+    let mut at = 0;
+    for m in &marks.marks {
+        let lit = text
+            .get(m.start..m.end)
+            .filter(|l| m.start >= at && l.len() >= 2 && l.starts_with('"') && l.ends_with('"'))
+            .ok_or_else(|| bad(&m.path))?;
+        out.push_str(&text[at..m.start]);
+        let inner = &lit[1..lit.len() - 1];
+        let plain: std::borrow::Cow<'_, str> = if inner.contains('\\') {
+            serde_json::from_str::<String>(lit)
+                .map_err(|_| bad(&m.path))?
+                .into()
+        } else if inner.contains('"') {
+            return Err(bad(&m.path));
+        } else {
+            inner.into()
+        };
+        out.push('"');
+        encrypt_into(k, &mut nonces, filing_no, &m.path, &plain, &mut out)?;
+        out.push('"');
+        at = m.end;
+    }
+    out.push_str(&text[at..]);
+    Ok(Sealed {
+        text: out,
+        documents: marks.documents.clone(),
+    })
+}
+
+/// [`seal_new`] with the sealer's current key, by the request's marks when it has them
+/// ([`seal_marked`]).
 pub fn seal_new_with(
     sealer: &dyn Sealer,
     filing_no: &str,
     text: &str,
+    marks: Option<&super::RequestMarks>,
 ) -> Result<Sealed, StoreError> {
-    seal_new(sealer.field_key().as_ref(), filing_no, text)
+    match marks {
+        Some(m) => seal_marked(sealer.field_key().as_ref(), filing_no, text, m),
+        None => seal_new(sealer.field_key().as_ref(), filing_no, text),
+    }
 }
 
 /// [`seal_request`] with the sealer's current key (a changed request: its documents' references are
@@ -557,6 +674,85 @@ mod tests {
         // not an object: nothing to seal, nothing named
         assert_eq!(seal_new(Some(&k), "F-3", "[1]").unwrap().text, "[1]");
         assert!(seal_new(Some(&k), "F-3", "{\"applicant\":").is_err());
+    }
+
+    /// The request as the service writes it, with its personal values marked as it was written
+    /// (`Filing::to_json_marking`), seals to what reading it would give: the same values encrypted,
+    /// every other byte as it was, the same documents — and a mark that does not fit is refused.
+    #[test]
+    fn sealing_by_marks_is_sealing_by_reading() {
+        let k = key(6);
+        let mut v = anbei_filing::fixtures::complete_filing().unwrap();
+        v["agent"] = v["applicant"].clone();
+        v["agent"]["email"] = json!("agent@example.cn");
+        v["contractor"]["mobile"] = json!("13700137000");
+        v["project_lead"] = json!({"name": "钱七", "mobile": "13600136000"});
+        v["documents"] = json!({"D_A": "sha256:aa", "D_B": "sha256:bb", "D_C": "sha256:aa"});
+        if v["pledge"].is_object() {
+            v["pledge"]["signer"] = json!("applicant");
+            v["pledge"]["signed_at"] = json!("2026-11-23T10:00:00.000+08:00");
+        }
+        let f: anbei_filing::Filing<serde_json::Map<String, Value>> =
+            serde_json::from_value(v).unwrap();
+        let (text, marks) = f.to_json_marking(&is_personal);
+        let mut documents: Vec<String> = Vec::new();
+        for (_, id) in f.documents.iter() {
+            if id.starts_with("sha256:") && !documents.iter().any(|d| d == id) {
+                documents.push(id.to_owned());
+            }
+        }
+        let marks = crate::store::RequestMarks { marks, documents };
+        let by_marks = seal_marked(Some(&k), "F-6", &text, &marks).unwrap();
+        let by_reading = seal_new(Some(&k), "F-6", &text).unwrap();
+        assert_eq!(by_marks.documents, by_reading.documents);
+        assert!(!by_marks.documents.is_empty());
+        // The same fields encrypted (values differ: every nonce is new) …
+        let shape = |t: &str| {
+            let mut v: Value = serde_json::from_str(t).unwrap();
+            let mut n = 0;
+            each_field(&mut v, |_, s| {
+                assert!(s.starts_with(PREFIX), "{s} is encrypted");
+                *s = String::new();
+                n += 1;
+                Ok(())
+            })
+            .unwrap();
+            (v, n)
+        };
+        let (a, n) = shape(&by_marks.text);
+        assert_eq!((a, n), shape(&by_reading.text));
+        let mut clear: Value = serde_json::from_str(&text).unwrap();
+        let mut personal = 0;
+        each_field(&mut clear, |_, _| {
+            personal += 1;
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(n, personal, "every personal value, and only those");
+        assert!(
+            n >= 10,
+            "agent, contractor's mobile, project lead and workers included: {n}"
+        );
+        // … and both open to the request exactly as it was written.
+        let tree = |t: String| serde_json::from_str::<Value>(&t).unwrap();
+        let written = tree(text.clone());
+        assert_eq!(
+            tree(open_request("F-6", by_marks.text.clone()).unwrap()),
+            written
+        );
+        assert_eq!(tree(open_request("F-6", by_reading.text).unwrap()), written);
+        // Under another filing number the values do not open.
+        assert!(open_request("F-7", by_marks.text).is_err());
+        // A mark that is not one of the request's string literals is an error, not a value in clear.
+        for (start, end) in [(0, 5), (text.len() - 1, text.len() + 3)] {
+            let mut bad = marks.clone();
+            bad.marks[0].start = start;
+            bad.marks[0].end = end;
+            assert!(seal_marked(Some(&k), "F-6", &text, &bad).is_err());
+        }
+        let mut backwards = marks.clone();
+        backwards.marks.swap(0, 1);
+        assert!(seal_marked(Some(&k), "F-6", &text, &backwards).is_err());
     }
 
     /// Nonces come from the OS in batches: every value still gets its own.

@@ -8,6 +8,29 @@
 //! [`pg_batch`]: counter rows and `UNNEST` groups). Keys and signatures are not the store's: it asks a
 //! [`Sealer`] (the service's signing key, `signing.rs`) to sign a receipt and to hash an access token.
 
+/// SQL: "no stored row names the upload `<alias>.id`" (`upload_refs`, migration 0016) — a look-up per
+/// upload (a scalar subquery with LIMIT, which neither database turns into a join): PostgreSQL made
+/// `NOT EXISTS` a hash anti-join over every reference and every upload, for every batch of the purge.
+/// One text for every statement that asks it (`sql/retention.rs`, `postgres.rs`).
+macro_rules! upload_unnamed {
+    ($alias:literal) => {
+        concat!(
+            "(SELECT r.upload_id FROM upload_refs r WHERE r.upload_id = ",
+            $alias,
+            ".id LIMIT 1) IS NULL"
+        )
+    };
+}
+
+/// SQL: the `upload_refs.owner` of a filing's own documents, for the filing number `<no>`
+/// (`'f:' || filing_no`, migration 0016): written by both backends with a new filing
+/// (`sql/retention.rs`, `pg_batch.rs`) and by the update trigger of a changed request.
+macro_rules! filing_ref_owner {
+    ($no:literal) => {
+        concat!("'f:' || ", $no)
+    };
+}
+
 pub mod blobs;
 pub(crate) mod decode;
 pub mod fieldcrypt;
@@ -267,6 +290,19 @@ pub struct NewFiling {
     pub audit: Vec<AuditDraft>,
     /// Notification events, written in the same transaction (under the number the store allocates).
     pub outbox: Vec<OutboxDraft>,
+    /// Where `request` holds personal values, and which uploads its documents name, as the request
+    /// was written (`Filing::to_json_marking`): the store seals by these instead of reading the request
+    /// again ([`fieldcrypt::seal_new`]). `None`: the store reads it.
+    pub request_marks: Option<RequestMarks>,
+}
+
+/// See [`NewFiling::request_marks`].
+#[derive(Clone, Debug, Default)]
+pub struct RequestMarks {
+    /// The personal values' string literals in `request`, in order ([`fieldcrypt::is_personal`]).
+    pub marks: Vec<anbei_filing::schema::Marked>,
+    /// The upload ids (`sha256:…`) the documents name, each once.
+    pub documents: Vec<String>,
 }
 
 /// What the queue and the scoped roles filter a filing on, copied from it into columns when it is
@@ -329,6 +365,7 @@ impl NewFiling {
             },
             audit: vec![],
             outbox: vec![],
+            request_marks: None,
         }
     }
 
@@ -923,9 +960,14 @@ pub async fn open(
             Ok(std::sync::Arc::new(s))
         }
         crate::config::Database::Postgres { url, schema } => {
-            let s = postgres::PgStore::connect(url, schema.as_deref(), sealer)
-                .await
-                .map_err(|e| format!("cannot open PostgreSQL database: {e}"))?;
+            let s = postgres::PgStore::connect_with(
+                url,
+                schema.as_deref(),
+                sealer,
+                cfg.pg_groups_in_flight,
+            )
+            .await
+            .map_err(|e| format!("cannot open PostgreSQL database: {e}"))?;
             Ok(std::sync::Arc::new(s))
         }
     }

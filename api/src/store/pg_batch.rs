@@ -16,20 +16,12 @@ use tokio::sync::{Semaphore, mpsc, oneshot};
 /// Most filings in one group.
 pub const MAX_BATCH: usize = 256;
 /// Groups being written at once by one instance (each holds one pooled connection at a time), unless
-/// `ANBEI_PG_GROUPS_IN_FLIGHT` says otherwise. Every group ends by appending to the audit chain under its
+/// `--pg-groups-in-flight` (`ANBEI_PG_GROUPS_IN_FLIGHT`, `Config::pg_groups_in_flight`) says otherwise. Every group ends by appending to the audit chain under its
 /// lock, so groups commit one at a time across all instances: more groups in flight only split the queue
 /// into smaller groups waiting on that lock. Measured on the 2-core box (BENCHMARKS.md, "Session 15:
 /// several instances"): one instance 3,315 receipts/s with 4 in flight, 3,700 with 2, 3,200 with 1;
 /// two instances sharing the database do best with 1 each.
 pub const IN_FLIGHT: usize = 2;
-
-fn in_flight() -> usize {
-    std::env::var("ANBEI_PG_GROUPS_IN_FLIGHT")
-        .ok()
-        .and_then(|v| v.parse::<usize>().ok())
-        .filter(|n| (1..=64).contains(n))
-        .unwrap_or(IN_FLIGHT)
-}
 
 type Item = (NewFiling, oneshot::Sender<Result<Created, StoreError>>);
 
@@ -38,11 +30,12 @@ pub struct Batcher {
 }
 
 impl Batcher {
-    /// Starts the collecting task; it ends when the batcher is dropped.
-    pub fn start(pool: PgPool, sealer: Arc<dyn Sealer>) -> Batcher {
+    /// Starts the collecting task, writing up to `in_flight` groups at once (at least one); it ends
+    /// when the batcher is dropped.
+    pub fn start(pool: PgPool, sealer: Arc<dyn Sealer>, in_flight: usize) -> Batcher {
         let (tx, mut rx) = mpsc::unbounded_channel::<Item>();
         tokio::spawn(async move {
-            let slots = Arc::new(Semaphore::new(in_flight()));
+            let slots = Arc::new(Semaphore::new(in_flight.max(1)));
             while let Some(first) = rx.recv().await {
                 // Wait for a free slot first: whatever arrives meanwhile joins this group.
                 let Ok(slot) = slots.clone().acquire_owned().await else {
@@ -113,7 +106,9 @@ async fn write_group(
     let stored = nos
         .iter()
         .zip(fs)
-        .map(|(no, f)| super::fieldcrypt::seal_new_with(sealer, no, &f.request))
+        .map(|(no, f)| {
+            super::fieldcrypt::seal_new_with(sealer, no, &f.request, f.request_marks.as_ref())
+        })
         .collect::<Result<Vec<_>, _>>()?;
     let mut tx = pool.begin().await.map_err(db)?;
     let col = |pick: fn(&NewFiling) -> &str| fs.iter().map(pick).collect::<Vec<_>>();
@@ -229,22 +224,22 @@ async fn write_group(
     // cost on receipts/s, and the references' (BENCHMARKS.md). Empty arrays insert nothing.
     if !ev_data.is_empty() || !ob_after.is_empty() || !refs[0].is_empty() {
         let q = ev.iter().fold(
-            sqlx::query(
+            sqlx::query(concat!(
                 "WITH e AS (INSERT INTO events (filing_no, at, actor, actor_name, action, reason, data) \
                  SELECT u.no, u.at, u.actor, u.actor_name, u.action, u.reason, u.data \
                  FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) \
                  WITH ORDINALITY AS u (no, at, actor, actor_name, action, reason, data, ord) ORDER BY u.ord), \
-                 r AS (INSERT INTO upload_refs (upload_id, owner) \
-                 SELECT d.id, 'f:' || d.no FROM UNNEST($17::text[], $18::text[]) AS d (id, no) \
-                 ON CONFLICT DO NOTHING) \
+                 r AS (INSERT INTO upload_refs (upload_id, owner) SELECT d.id, ",
+                filing_ref_owner!("d.no"),
+                " FROM UNNEST($17::text[], $18::text[]) AS d (id, no) ON CONFLICT DO NOTHING) \
                  INSERT INTO outbox (id, type, occurred_at, filing_no, street, status, lang, payload, state, \
                  email_state, webhook_state, attempts, deliver_after_ms, next_attempt_ms, lease_until_ms) \
                  SELECT o.id, o.type, o.at, o.no, o.street, o.status, o.lang, o.payload, 'pending', 'pending', \
                         'pending', 0, o.after, o.after, 0 \
                  FROM UNNEST($8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], \
                              $14::text[], $15::text[], $16::bigint[]) \
-                      AS o (id, type, at, no, street, status, lang, payload, after)",
-            ),
+                      AS o (id, type, at, no, street, status, lang, payload, after)"
+            )),
             |q, column| q.bind(column),
         );
         let q = ob

@@ -34,10 +34,22 @@ const KEYRING_LOCK: i64 = 0x616e_6265_6902;
 const RETENTION_LOCK: i32 = 0x616e_6503;
 
 impl PgStore {
+    /// [`PgStore::connect_with`] writing [`super::pg_batch::IN_FLIGHT`] groups of new filings at once.
     pub async fn connect(
         url: &str,
         schema: Option<&str>,
         sealer: Arc<dyn Sealer>,
+    ) -> Result<PgStore, String> {
+        Self::connect_with(url, schema, sealer, super::pg_batch::IN_FLIGHT).await
+    }
+
+    /// Connects (applying the migrations) with up to `groups_in_flight` group commits of new filings
+    /// at once (`Config::pg_groups_in_flight`).
+    pub async fn connect_with(
+        url: &str,
+        schema: Option<&str>,
+        sealer: Arc<dyn Sealer>,
+        groups_in_flight: usize,
     ) -> Result<PgStore, String> {
         if let Some(s) = schema {
             if !s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') || s.is_empty() {
@@ -86,7 +98,8 @@ impl PgStore {
             super::pg_hosts::watch(pool.clone(), hosts, first, with_schema);
         }
         migrate(&pool).await?;
-        let batcher = super::pg_batch::Batcher::start(pool.clone(), sealer.clone());
+        let batcher =
+            super::pg_batch::Batcher::start(pool.clone(), sealer.clone(), groups_in_flight);
         Ok(PgStore {
             pool,
             sealer,
@@ -465,7 +478,8 @@ pub(super) async fn create_one(
     ) else {
         return Err(StoreError::Db("counters: no number for a filing".into()));
     };
-    let sealed = super::fieldcrypt::seal_new_with(sealer, &no, &f.request)?;
+    let sealed =
+        super::fieldcrypt::seal_new_with(sealer, &no, &f.request, f.request_marks.as_ref())?;
     let mut tx = pool.begin().await.map_err(db)?;
     if execute(
         &mut tx,
@@ -942,11 +956,11 @@ impl Store for PgStore {
 
     fn delete_uploads(&self, ids: Vec<String>, before: String) -> Fut<'_, Vec<String>> {
         Box::pin(async move {
-            sqlx::query_scalar(
-                "DELETE FROM uploads u WHERE u.id = ANY($1) AND u.created_at < $2 \
-                 AND (SELECT r.upload_id FROM upload_refs r WHERE r.upload_id = u.id LIMIT 1) IS NULL \
-                 RETURNING u.id",
-            )
+            sqlx::query_scalar(concat!(
+                "DELETE FROM uploads u WHERE u.id = ANY($1) AND u.created_at < $2 AND ",
+                upload_unnamed!("u"),
+                " RETURNING u.id"
+            ))
             .bind(&ids)
             .bind(&before)
             .fetch_all(&self.pool)

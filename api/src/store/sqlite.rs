@@ -396,7 +396,12 @@ impl Store for SqliteStore {
             let seq = self.next_number(Kind::Filing, &f.street, &f.day)?;
             let no = filing_no(&f.street, &f.day, seq);
             let token_hash = self.sealer.access_token_hash(&no, &f.idempotency_key);
-            let sealed = super::fieldcrypt::seal_new_with(self.sealer.as_ref(), &no, &f.request)?;
+            let sealed = super::fieldcrypt::seal_new_with(
+                self.sealer.as_ref(),
+                &no,
+                &f.request,
+                f.request_marks.as_ref(),
+            )?;
             let (receipt, receipt_seq) = match &f.receipt {
                 Some(d) => {
                     let rseq = self.next_number(Kind::Receipt, &f.street, &d.day)?;

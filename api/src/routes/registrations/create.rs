@@ -220,6 +220,16 @@ pub async fn create(
             .map(|r: &ReceiptDraft| r.valid_until.as_str()),
         Some(c.filing.planned_end.as_str()),
     )?;
+    // The request as stored, and where its personal values are: the store encrypts them in place.
+    let (request, marks) = c
+        .filing
+        .to_json_marking(&crate::store::fieldcrypt::is_personal);
+    let mut documents: Vec<String> = Vec::new();
+    for (_, id) in c.filing.documents.iter() {
+        if id.starts_with("sha256:") && !documents.iter().any(|d| d == id) {
+            documents.push(id.to_owned());
+        }
+    }
     let nf = NewFiling {
         street: c.street.clone(),
         day: compact(today),
@@ -231,13 +241,14 @@ pub async fn create(
         high_risk: c.high_risk,
         scope: c.scope.to_owned(),
         acceptance_due: c.acceptance_due.clone(),
-        request: c.filing.to_json(),
+        request,
         assessment: c.assessment.to_string(),
         events,
         receipt,
         columns: c.columns.clone(),
         audit: vec![crate::auth::applicant_audit(&s, &client, "filed", "")],
         outbox,
+        request_marks: Some(crate::store::RequestMarks { marks, documents }),
     };
     match s.store.create_filing(nf).await? {
         Created::New(rec) => {

@@ -73,22 +73,18 @@ query!(
 );
 
 query!(
-    /// Uploads after `after` (by id) stored before `before` that no row names. "Named" is a look-up per
-    /// upload (a scalar subquery with LIMIT, which neither database turns into a join): PostgreSQL made
-    /// `NOT EXISTS` a hash anti-join over every reference and every upload, then sorted, for every batch.
+    /// Uploads after `after` (by id) stored before `before` that no row names ([`upload_unnamed`]).
     unreferenced_uploads(after: &'a str, before: &'a str, limit: i64) -> 3 = [
         "SELECT id, sha256, size, content_type, created_at FROM uploads u \
          WHERE u.id > $1 AND u.created_at < $2 \
-         AND (SELECT r.upload_id FROM upload_refs r WHERE r.upload_id = u.id LIMIT 1) IS NULL \
-         ORDER BY u.id LIMIT $3"
+         AND ", upload_unnamed!("u"), " ORDER BY u.id LIMIT $3"
     ] [Arg::Text(after), Arg::Text(before), Arg::Int(limit)]
 );
 
 query!(
     /// Deletes the upload's row if it is still unnamed and old (a filing may have named it meanwhile).
     delete_upload(id: &'a str, before: &'a str) -> 2 = [
-        "DELETE FROM uploads WHERE id = $1 AND created_at < $2 \
-         AND (SELECT r.upload_id FROM upload_refs r WHERE r.upload_id = uploads.id LIMIT 1) IS NULL"
+        "DELETE FROM uploads WHERE id = $1 AND created_at < $2 AND ", upload_unnamed!("uploads")
     ] [Arg::Text(id), Arg::Text(before)]
 );
 
@@ -96,7 +92,8 @@ query!(
     /// A new filing's document names an upload (`'f:' || filing_no`): written by the store with the
     /// filing — not by a trigger, which would read the whole request again (migration 0017).
     insert_filing_ref(upload_id: &'a str, filing_no: &'a str) -> 2 = [
-        "INSERT INTO upload_refs (upload_id, owner) VALUES ($1, 'f:' || $2) ON CONFLICT DO NOTHING"
+        "INSERT INTO upload_refs (upload_id, owner) VALUES ($1, ", filing_ref_owner!("$2"),
+        ") ON CONFLICT DO NOTHING"
     ] [Arg::Text(upload_id), Arg::Text(filing_no)]
 );
 
