@@ -224,6 +224,26 @@ export async function tabTo(page, locator, max = 200) {
   }
   throw new Error('could not reach the element with Tab');
 }
+/**
+ * Chooses `files` in the file input `input` with the keyboard only: Tab to it, Space, and the file chooser
+ * that opens gets the files. Playwright turns its file-chooser interception on when the test starts waiting
+ * for one, and a Space that reaches the page before that (seen once in ~6 runs on a loaded machine) opens the
+ * native chooser, which headless Chromium cancels: so up to three tries, each Tabbing back to the input and
+ * pressing Space again. An input that no Space ever opens still fails.
+ */
+export async function chooseFilesByKeyboard(page, input, files) {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await tabTo(page, input);
+    const chooser = page.waitForEvent('filechooser', { timeout: 5000 }).catch(() => null);
+    await page.keyboard.press('Space');
+    const opened = await chooser;
+    if (opened) {
+      await opened.setFiles(files);
+      return;
+    }
+  }
+  throw new Error('Space on the focused file input opened no file chooser (3 tries)');
+}
 async function keyPress(page, locator) { await tabTo(page, locator); await page.keyboard.press('Enter'); }
 async function keyToggle(page, locator) { await tabTo(page, locator); await page.keyboard.press('Space'); }
 /** Radio groups have one tab stop; arrow keys move and select within the group. */

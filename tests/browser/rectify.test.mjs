@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { startServer, launch, newPage, shots, officerToken, tabTo, axe, ROOT, pngImage } from './harness.mjs';
+import { startServer, launch, newPage, shots, officerToken, tabTo, axe, ROOT, pngImage, chooseFilesByKeyboard } from './harness.mjs';
 
 const FILING = JSON.parse(readFileSync(join(ROOT, 'tests', 'fixtures', 'filings', 'complete.json'), 'utf8'));
 const FACTS = JSON.parse(readFileSync(join(ROOT, 'tests', 'fixtures', 'facts', 'high_risk.json'), 'utf8'));
@@ -153,10 +153,7 @@ test('a finding to put right: seen in words, answered with a note and a photo (k
   const photo = card.locator('input[type="file"]');
   assert.equal(await photo.getAttribute('accept'), 'image/*');
   assert.equal(await photo.getAttribute('capture'), 'environment');
-  await tabTo(page, photo);
-  const chooser = page.waitForEvent('filechooser');
-  await page.keyboard.press('Space');
-  await (await chooser).setFiles(PHOTO);
+  await chooseFilesByKeyboard(page, photo, PHOTO);
   await card.locator('.aw-photos-state').filter({ hasText: '已上传 1 张照片' }).waitFor({ timeout: 10000 });
   await tabTo(page, submit);
   await page.keyboard.press('Enter');
