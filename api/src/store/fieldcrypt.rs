@@ -309,16 +309,15 @@ pub fn seal_new(key: Option<&FieldKey>, filing_no: &str, text: &str) -> Result<S
     seal(key, filing_no, text, true)
 }
 
-/// [`seal_new`]; its `documents` only when `documents` is asked for (a changed request's references
+/// [`seal_new`]; its `documents` only when `want_documents` (a changed request's references
 /// are the update trigger's).
 fn seal(
     key: Option<&FieldKey>,
     filing_no: &str,
     text: &str,
-    documents: bool,
+    want_documents: bool,
 ) -> Result<Sealed, StoreError> {
     use serde_json::value::RawValue;
-    let want_documents = documents;
     if !text.trim_start().starts_with('{') {
         // not an object: nothing in it is a person's (the filing checks refuse it long before)
         return Ok(Sealed {
@@ -331,13 +330,7 @@ fn seal(
     let mut documents = Vec::new();
     if let Some(raw) = top.get("documents").filter(|_| want_documents) {
         if let Ok(Value::Object(m)) = serde_json::from_str::<Value>(raw.get()) {
-            for v in m.values() {
-                if let Value::String(id) = v {
-                    if id.starts_with("sha256:") && !documents.contains(id) {
-                        documents.push(id.clone());
-                    }
-                }
-            }
+            documents = upload_ids(m.values().filter_map(Value::as_str));
         }
     }
     let Some(k) = key else {
@@ -374,6 +367,18 @@ fn seal(
         text: out,
         documents,
     })
+}
+
+/// The upload ids (`sha256:…`) among a request's document values, each once, in order: the
+/// references a new filing's row carries (`upload_refs`, retention.rs).
+pub fn upload_ids<'a>(values: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let mut ids: Vec<String> = Vec::new();
+    for id in values {
+        if id.starts_with("sha256:") && !ids.iter().any(|d| d == id) {
+            ids.push(id.to_owned());
+        }
+    }
+    ids
 }
 
 /// Whether `field` of the filing's member `member` holds a person's identifying data
@@ -695,12 +700,7 @@ mod tests {
         let f: anbei_filing::Filing<serde_json::Map<String, Value>> =
             serde_json::from_value(v).unwrap();
         let (text, marks) = f.to_json_marking(&is_personal);
-        let mut documents: Vec<String> = Vec::new();
-        for (_, id) in f.documents.iter() {
-            if id.starts_with("sha256:") && !documents.iter().any(|d| d == id) {
-                documents.push(id.to_owned());
-            }
-        }
+        let documents = upload_ids(f.documents.iter().map(|(_, id)| id));
         let marks = crate::store::RequestMarks { marks, documents };
         let by_marks = seal_marked(Some(&k), "F-6", &text, &marks).unwrap();
         let by_reading = seal_new(Some(&k), "F-6", &text).unwrap();

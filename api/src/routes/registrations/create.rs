@@ -224,12 +224,8 @@ pub async fn create(
     let (request, marks) = c
         .filing
         .to_json_marking(&crate::store::fieldcrypt::is_personal);
-    let mut documents: Vec<String> = Vec::new();
-    for (_, id) in c.filing.documents.iter() {
-        if id.starts_with("sha256:") && !documents.iter().any(|d| d == id) {
-            documents.push(id.to_owned());
-        }
-    }
+    let documents =
+        crate::store::fieldcrypt::upload_ids(c.filing.documents.iter().map(|(_, id)| id));
     let nf = NewFiling {
         street: c.street.clone(),
         day: compact(today),
