@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Issue 16: receipts/s of two builds side by side in one run (old = before the keyring, new = this
 # build), alternating old/new each round so that the shared machine's load falls on both alike.
-# Closed loop, 256 connections; SQLite, and PostgreSQL unless SKIP_PG=1 (a fresh schema per run).
+# Closed loop, 256 connections; SQLite unless SKIP_SQLITE=1, and PostgreSQL unless SKIP_PG=1 (a fresh
+# schema per run).
 # Usage: OLD=/path/to/old/anbei NEW=/path/to/new/anbei [ANBEI_BENCH_GEN=loadgen] bench/security-ab.sh [SECONDS] [ROUNDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,7 +35,8 @@ one() { # $1 = build label, $2 = binary, $3 = store
   # shared 2-core machine, and what receipts/s follows when the cores are saturated.
   echo "$3 $1 $(sed -E 's/.*"per_s":([0-9.]+).*/\1/' <<<"$out") receipts/s  $(awk -v t=$((cpu1 - cpu0)) -v n="$ok" -v hz="$(getconf CLK_TCK)" 'BEGIN{printf "%.1f", t/hz*1e6/n}') µs CPU/receipt  load1=$(cut -d' ' -f1 /proc/loadavg)"
 }
-stores=(sqlite)
+stores=()
+if [ "${SKIP_SQLITE:-0}" != 1 ]; then stores+=(sqlite); fi
 if [ "${SKIP_PG:-0}" != 1 ]; then stores+=(pg); fi
 for s in "${stores[@]}"; do
   for _ in $(seq 1 "$ROUNDS"); do

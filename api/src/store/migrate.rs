@@ -137,6 +137,11 @@ pub const POSTGRES: &[Migration] = &[
         "filing_refs",
         include_str!("../../migrations/postgres/0017_filing_refs.sql"),
     ),
+    (
+        18,
+        "audit_head",
+        include_str!("../../migrations/postgres/0018_audit_head.sql"),
+    ),
 ];
 
 /// The words of the schema that differ: `(placeholder, PostgreSQL, SQLite)`.

@@ -219,10 +219,10 @@ async fn write_group(
             rc_site.push(r.site_hash.as_str());
         }
     }
-    // The history events, the documents' upload references and the outbox rows of the group in one
-    // statement (data-modifying CTEs): one round trip per group commit instead of three — the outbox's
-    // cost on receipts/s, and the references' (BENCHMARKS.md). Empty arrays insert nothing.
-    if !ev_data.is_empty() || !ob_after.is_empty() || !refs[0].is_empty() {
+    // The history events, the documents' upload references, the receipts and the outbox rows of the
+    // group in one statement (data-modifying CTEs): one round trip per group commit instead of four —
+    // the outbox's cost on receipts/s, and the references' (BENCHMARKS.md). Empty arrays insert nothing.
+    if !ev_data.is_empty() || !ob_after.is_empty() || !refs[0].is_empty() || !rc_hr.is_empty() {
         let q = ev.iter().fold(
             sqlx::query(concat!(
                 "WITH e AS (INSERT INTO events (filing_no, at, actor, actor_name, action, reason, data) \
@@ -231,7 +231,11 @@ async fn write_group(
                  WITH ORDINALITY AS u (no, at, actor, actor_name, action, reason, data, ord) ORDER BY u.ord), \
                  r AS (INSERT INTO upload_refs (upload_id, owner) SELECT d.id, ",
                 filing_ref_owner!("d.no"),
-                " FROM UNNEST($17::text[], $18::text[]) AS d (id, no) ON CONFLICT DO NOTHING) \
+                " FROM UNNEST($17::text[], $18::text[]) AS d (id, no) ON CONFLICT DO NOTHING), \
+                 c AS (INSERT INTO receipts (receipt_no, filing_no, street, ruleset, scope, valid_until, \
+                 issued_at, signature, kid, high_risk, payload_version, site_hash) \
+                 SELECT * FROM UNNEST($19::text[], $20::text[], $21::text[], $22::text[], $23::text[], \
+                 $24::text[], $25::text[], $26::text[], $27::text[], $28::boolean[], $29::bigint[], $30::text[])) \
                  INSERT INTO outbox (id, type, occurred_at, filing_no, street, status, lang, payload, state, \
                  email_state, webhook_state, attempts, deliver_after_ms, next_attempt_ms, lease_until_ms) \
                  SELECT o.id, o.type, o.at, o.no, o.street, o.status, o.lang, o.payload, 'pending', 'pending', \
@@ -246,23 +250,9 @@ async fn write_group(
             .iter()
             .fold(q.bind(&ev_data), |q, column| q.bind(column))
             .bind(&ob_after);
-        refs.iter()
-            .fold(q, |q, column| q.bind(column))
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?;
-    }
-    if !rc_hr.is_empty() {
+        let q = refs.iter().fold(q, |q, column| q.bind(column));
         rc.iter()
-            .fold(
-                sqlx::query(
-                    "INSERT INTO receipts (receipt_no, filing_no, street, ruleset, scope, valid_until, issued_at, \
-                     signature, kid, high_risk, payload_version, site_hash) \
-                     SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], \
-                                          $7::text[], $8::text[], $9::text[], $10::boolean[], $11::bigint[], $12::text[])",
-                ),
-                |q, column| q.bind(column),
-            )
+            .fold(q, |q, column| q.bind(column))
             .bind(&rc_hr)
             .bind(&rc_ver)
             .bind(&rc_site)

@@ -26,8 +26,15 @@ pub const ACQUIRE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(
 
 /// Lock id for migrations, so instances starting together apply them once.
 const MIGRATION_LOCK: i64 = 0x616e_6265_6901;
-/// Lock id for the first keyring, so instances starting together on a new database make one.
-const KEYRING_LOCK: i64 = 0x616e_6265_6902;
+/// Lock id for the first keyring, so instances starting together on a new database make one. It was
+/// once the audit chain's id too, so creating a keyring held up every instance's audit appends.
+const KEYRING_LOCK: i64 = 0x616e_6265_6903;
+// The transaction-wide advisory locks (one bigint key each, per database) must never share a key.
+const _: () = assert!(
+    MIGRATION_LOCK != KEYRING_LOCK
+        && MIGRATION_LOCK != crate::audit::CHAIN_LOCK
+        && KEYRING_LOCK != crate::audit::CHAIN_LOCK
+);
 /// Lock class held by the instance purging (`Store::retention_lock`), for the whole run; the second
 /// key is the schema's hash — advisory locks are per database, and a purge of one schema must not
 /// make another schema's purge (another deployment, a parallel test) report "busy".
@@ -352,8 +359,8 @@ pub(super) async fn append_audit(
     if drafts.is_empty() {
         return Ok(());
     }
-    execute(c, ssql::lock_audit(crate::audit::CHAIN_LOCK)).await?;
-    let head = fetch::<AuditHead, 0>(c, ssql::audit_head())
+    // the lock, then the last row: one round trip (migration 0018)
+    let head = fetch::<AuditHead, 1>(c, ssql::lock_audit_head(crate::audit::CHAIN_LOCK))
         .await?
         .map(|h| (h.seq, h.hash));
     let rows = chained(head, drafts);

@@ -126,13 +126,14 @@ query!(revoke_tokens_of(login: &'a str, at: &'a str) -> 2 = [
     "UPDATE tokens SET revoked_at = $2 WHERE login = $1 AND revoked_at IS NULL"
 ] [Arg::Text(login), Arg::Text(at)]);
 
+query!(audit_head() -> 0 = ["SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1"] []);
+
 query!(
     /// PostgreSQL: one writer of the audit chain at a time, until its transaction ends (several
-    /// instances share the table); SQLite has one writer already.
-    lock_audit(key: i64) -> 1 = ["SELECT pg_advisory_xact_lock($1)"] [Arg::Int(key)]
+    /// instances share the table; SQLite has one writer already), and the chain's last row, read once
+    /// the lock is held — one round trip (migration 0018's function; before it, two statements).
+    lock_audit_head(key: i64) -> 1 = ["SELECT seq, hash FROM anbei_audit_head($1)"] [Arg::Int(key)]
 );
-
-query!(audit_head() -> 0 = ["SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1"] []);
 
 query!(
     insert_audit(r: &'a AuditRow) -> 12 = [
@@ -317,8 +318,8 @@ pub(super) fn check_all(check: &mut dyn FnMut(&'static Stmt, usize)) {
         set_access_token("f", "h"),
         hash_idempotency_key("f", "o", "n", "c"),
         legacy_idempotency_keys(1),
-        lock_audit(1),
         audit_head(),
+        lock_audit_head(1),
         insert_audit(&r),
         audit_page(&f, 0, 10)
     );
