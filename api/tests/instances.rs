@@ -215,9 +215,7 @@ use std::str::FromStr;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_instances_writing_at_once_keep_one_unbroken_audit_chain() {
     let (a, b) = spawn_pair().await;
-    let before: i64 = a.sql("SELECT count(*) FROM audit").await[0]
-        .parse()
-        .unwrap();
+    let before = audit_rows(&a, "TRUE").await;
     let mut tasks = tokio::task::JoinSet::new();
     for (name, app) in [("a", &a), ("b", &b)] {
         let body = app.filing(ordinary_facts()).await;
@@ -253,26 +251,21 @@ async fn two_instances_writing_at_once_keep_one_unbroken_audit_chain() {
     while let Some(done) = tasks.join_next().await {
         done.unwrap();
     }
-    let count = |action: &'static str| {
-        let a = &a;
-        async move {
-            a.sql(&format!(
-                "SELECT count(*) FROM audit WHERE action = '{action}'"
-            ))
-            .await[0]
-                .parse::<i64>()
-                .unwrap()
-        }
-    };
-    assert_eq!(count("filed").await, 96);
-    assert_eq!(count("registration_read").await, 96);
+    assert_eq!(audit_rows(&a, "action = 'filed'").await, 96);
+    assert_eq!(audit_rows(&a, "action = 'registration_read'").await, 96);
     // one chain, checked row by row from the first (both instances' `anbei audit verify` agree)
-    let all: i64 = a.sql("SELECT count(*) FROM audit").await[0]
-        .parse()
-        .unwrap();
+    let all = audit_rows(&a, "TRUE").await;
     assert!(all >= before + 192, "{before} → {all}");
     for app in [&a, &b] {
         let ok = anbei_api::accounts::cli::verify(&app.state).await.unwrap();
         assert_eq!(ok.rows, all, "every row is in the one chain");
     }
+}
+
+/// How many audit rows match `filter` (an SQL condition).
+async fn audit_rows(app: &TestApp, filter: &str) -> i64 {
+    app.sql(&format!("SELECT count(*) FROM audit WHERE {filter}"))
+        .await[0]
+        .parse()
+        .unwrap()
 }

@@ -648,8 +648,7 @@ mod tests {
         let mut f = filing();
         f["applicant"]["n"] = json!(333333333333333333333333333233333333333333.0_f64);
         f["facts"] = json!({"contract_amount_yuan": 0.30000000000000004_f64, "area_m2": 499.99});
-        let first = f.to_string();
-        let mut text = first.clone();
+        let mut text = f.to_string();
         for round in 0..4 {
             let stored = seal_request(Some(&k), "F-1", &text).unwrap();
             text = open_request("F-1", stored).unwrap();
