@@ -2,9 +2,10 @@
 # Several instances on one PostgreSQL (issue 17): receipts/s of ONE `anbei serve` against TWO instances
 # (separate data directories, one schema, one ANBEI_KEK_FILE) behind a real HAProxy, side by side in one run,
 # alternating one / two each round so the machine's drift hits both alike. The load generator always goes
-# through HAProxy, so the proxy's own cost is in both figures. Also the same for SQLite (one instance, no
-# proxy) as the yardstick issue 17 compares PostgreSQL with (≥ 60 % of SQLite's receipts/s).
-# Loopback only, bounded: ROUNDS × (2 or 3) × SECONDS plus start-ups.
+# through HAProxy, so the proxy's own cost is in both figures. Also SQLite (one instance, no proxy) and
+# the one PostgreSQL instance directly (no proxy), as issue 17 compares them (PostgreSQL ≥ 60 % of
+# SQLite's receipts/s), in the same alternation: this VM's speed drifts by a third within minutes.
+# Loopback only, bounded: ROUNDS × 4 × SECONDS plus start-ups. Ends with the medians of the per-round ratios.
 # Needs: cargo build --release -p anbei-api --bin anbei --example loadgen; haproxy (scripts/setup.sh);
 # PostgreSQL at 127.0.0.1:5432 (db `test`).
 # Usage: bench/instances.sh [SECONDS] [ROUNDS] [CONNECTIONS]    (default 10 s, 3 rounds, 256 connections)
@@ -79,7 +80,8 @@ stop_all() {
 rate() { "$GEN" receipts --concurrency "$CONC" --url "http://127.0.0.1:$1" --seconds "$SECS" | sed -E 's/.*"per_s":([0-9.]+).*/\1/'; }
 
 echo "machine: $(nproc) cores; load average at start: $(cut -d' ' -f1-3 /proc/loadavg); ${SECS}s per run, $CONC connections"
-printf '%-6s %12s %14s %14s %8s\n' round sqlite_1 pg_1_via_lb pg_2_via_lb load1
+printf '%-6s %12s %12s %14s %14s %8s %8s %8s\n' round sqlite_1 pg_1_direct pg_1_via_lb pg_2_via_lb pg/sqlite two/one load1
+RATIOS=()
 for r in $(seq 1 "$ROUNDS"); do
   # SQLite, one instance, no proxy: the yardstick
   serve "sqlite$r" 18181
@@ -88,6 +90,7 @@ for r in $(seq 1 "$ROUNDS"); do
   # PostgreSQL, one instance behind HAProxy (fresh schema each round, like the others' fresh files)
   schema="anbei_ib1_${r}_$$"; SCHEMAS+=("$schema"); psql "$PG_URL" -qc "CREATE SCHEMA $schema" >/dev/null
   serve "pg1-$r" 18182 DATABASE_URL="$PG_URL" ANBEI_DB_SCHEMA="$schema" ANBEI_KEK_FILE="$WORK/kek"
+  direct=$(rate 18182)
   proxy 18190 18182
   one=$(rate 18190)
   stop_all
@@ -98,5 +101,10 @@ for r in $(seq 1 "$ROUNDS"); do
   proxy 18191 18183 18184
   two=$(rate 18191)
   stop_all
-  printf '%-6s %12s %14s %14s %8s\n' "$r" "$s" "$one" "$two" "$(cut -d' ' -f1 /proc/loadavg)"
+  share=$(awk -v a="$direct" -v b="$s" 'BEGIN{printf "%.1f%%", 100*a/b}')
+  both=$(awk -v a="$two" -v b="$one" 'BEGIN{printf "%.1f%%", 100*a/b}')
+  RATIOS+=("$share $both")
+  printf '%-6s %12s %12s %14s %14s %8s %8s %8s\n' "$r" "$s" "$direct" "$one" "$two" "$share" "$both" "$(cut -d' ' -f1 /proc/loadavg)"
 done
+median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+echo "median of the rounds' ratios: PostgreSQL/SQLite $(printf '%s\n' "${RATIOS[@]}" | awk '{print $1+0}' | median) %, two instances/one $(printf '%s\n' "${RATIOS[@]}" | awk '{print $2+0}' | median) %"

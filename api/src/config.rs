@@ -91,8 +91,9 @@ pub struct Config {
     /// Seconds after start of the first daily purge (default 600; benchmarks set it short).
     pub purge_first_after_s: u64,
     /// PostgreSQL only: group commits of new filings one instance writes at once
-    /// (`--pg-groups-in-flight`, 1–64; `store/pg_batch.rs`).
-    pub pg_groups_in_flight: usize,
+    /// (`--pg-groups-in-flight`, 1–64; `None`: its share of two across the instances seen sharing the
+    /// database, `store/pg_batch.rs`).
+    pub pg_groups_in_flight: Option<usize>,
 }
 
 impl Config {
@@ -134,7 +135,7 @@ impl Config {
             retention_days: crate::retention::DEFAULT_DAYS,
             purge_daily: true,
             purge_first_after_s: crate::retention::FIRST_RUN_AFTER_S,
-            pg_groups_in_flight: crate::store::pg_batch::IN_FLIGHT,
+            pg_groups_in_flight: None,
         }
     }
 }

@@ -399,11 +399,11 @@ struct ServeArgs {
     #[arg(long, default_value_t = anbei_api::retention::FIRST_RUN_AFTER_S, hide = true)]
     purge_first_after_seconds: u64,
     /// PostgreSQL only: group commits of new filings this instance writes at once. Every group ends
-    /// on the audit chain's lock, so groups commit one at a time across all instances; with several
-    /// instances on a small database machine, 1 each does best (OPERATIONS.md).
-    #[arg(long, env = "ANBEI_PG_GROUPS_IN_FLIGHT", default_value_t = anbei_api::store::pg_batch::IN_FLIGHT,
+    /// on the audit chain's lock, so groups commit one at a time across all instances. Unset: 2 when
+    /// this instance is alone on the database, 1 when others are live (OPERATIONS.md).
+    #[arg(long, env = "ANBEI_PG_GROUPS_IN_FLIGHT",
           value_parser = clap::value_parser!(u64).range(1..=64).map(|n| n as usize))]
-    pg_groups_in_flight: usize,
+    pg_groups_in_flight: Option<usize>,
 }
 
 pub(crate) fn database(db: &DbArgs) -> Result<Database, String> {

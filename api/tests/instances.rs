@@ -269,3 +269,59 @@ async fn audit_rows(app: &TestApp, filter: &str) -> i64 {
         .parse()
         .unwrap()
 }
+
+/// (`anbei_pg_instances_live`, `anbei_pg_groups_in_flight_limit`) from `app`'s `GET /metrics`.
+async fn in_flight_gauges(app: &TestApp) -> (u64, u64) {
+    let text = app
+        .http
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let gauge = |name: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse::<u64>().ok())
+            .unwrap_or_else(|| panic!("{name} in {text}"))
+    };
+    (
+        gauge("anbei_pg_instances_live"),
+        gauge("anbei_pg_groups_in_flight_limit"),
+    )
+}
+
+/// Instances sharing a database share its group commits (issue 17): every group of new filings ends
+/// on the audit chain's lock, so groups commit one at a time across all instances, and more in flight
+/// only made smaller groups (BENCHMARKS.md). Alone, an instance writes two groups at once; beside
+/// another, one. The second instance knows from its first heartbeat, at start; the first within a
+/// heartbeat or two. A number the operator gives (`ANBEI_PG_GROUPS_IN_FLIGHT`) is kept.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn instances_sharing_a_database_share_the_group_commits_in_flight() {
+    use anbei_api::store::pg_batch::{HEARTBEAT, IN_FLIGHT};
+    let alone = spawn(Backend::Postgres).await;
+    assert_eq!(in_flight_gauges(&alone).await, (1, IN_FLIGHT as u64));
+    let told = spawn_with(Backend::Postgres, |c| c.pg_groups_in_flight = Some(1)).await;
+    assert_eq!(in_flight_gauges(&told).await, (1, 1));
+
+    let (a, b) = spawn_pair().await;
+    assert_eq!(in_flight_gauges(&b).await, (2, 1), "the second, at start");
+    let deadline = std::time::Instant::now() + 3 * HEARTBEAT;
+    loop {
+        let g = in_flight_gauges(&a).await;
+        if g == (2, 1) {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the first still says {g:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    // and filings still go through both
+    for (key, app) in [("share-a", &a), ("share-b", &b)] {
+        let (st, v) = app.file(key, &app.filing(ordinary_facts()).await).await;
+        assert_eq!(st, 201, "{v}");
+    }
+}

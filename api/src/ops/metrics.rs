@@ -157,6 +157,8 @@ fn escape(v: &str) -> String {
 pub struct DbGauges {
     /// (connections open, of them idle) — PostgreSQL's pool; SQLite has fixed connections.
     pub pool: Option<(u32, usize)>,
+    /// PostgreSQL: (instances seen sharing the database, group commits this one writes at once).
+    pub in_flight: Option<(usize, usize)>,
     /// Seconds the oldest pending notification has been due (0 when none is pending).
     pub outbox_lag_s: Option<f64>,
 }
@@ -249,6 +251,15 @@ pub fn render(db: &DbGauges) -> String {
             (size as usize).saturating_sub(idle)
         );
     }
+    if let Some((live, limit)) = db.in_flight {
+        let _ = write!(
+            o,
+            "# HELP anbei_pg_instances_live Instances seen writing to this PostgreSQL database in the last 15 s, this one included.\n\
+             # TYPE anbei_pg_instances_live gauge\nanbei_pg_instances_live {live}\n\
+             # HELP anbei_pg_groups_in_flight_limit Group commits of new filings this instance writes at once.\n\
+             # TYPE anbei_pg_groups_in_flight_limit gauge\nanbei_pg_groups_in_flight_limit {limit}\n"
+        );
+    }
     if let Some(lag) = db.outbox_lag_s {
         let _ = write!(
             o,
@@ -317,6 +328,7 @@ pub async fn handler(
     check_access(s.cfg.metrics_token.as_deref(), peer, &headers)?;
     let mut g = DbGauges {
         pool: s.store.pool_stats(),
+        in_flight: s.store.groups_in_flight(),
         ..DbGauges::default()
     };
     let pending = tokio::time::timeout(

@@ -142,6 +142,11 @@ pub const POSTGRES: &[Migration] = &[
         "audit_head",
         include_str!("../../migrations/postgres/0018_audit_head.sql"),
     ),
+    (
+        19,
+        "instances",
+        include_str!("../../migrations/postgres/0019_instances.sql"),
+    ),
 ];
 
 /// The words of the schema that differ: `(placeholder, PostgreSQL, SQLite)`.

@@ -655,6 +655,11 @@ pub trait Store: Send + Sync {
     fn pool_stats(&self) -> Option<(u32, usize)> {
         None
     }
+    /// PostgreSQL: (instances seen sharing the database, this one included; group commits of new
+    /// filings this instance writes at once), for `GET /metrics` (`store/pg_batch.rs`).
+    fn groups_in_flight(&self) -> Option<(usize, usize)> {
+        None
+    }
     /// Atomically: if the Idempotency-Key is new, allocate a filing number (and a receipt number when
     /// `receipt` is set), insert everything and commit; otherwise report the earlier filing.
     fn create_filing(&self, f: NewFiling) -> Fut<'_, Created>;
@@ -965,6 +970,8 @@ pub async fn open(
                 schema.as_deref(),
                 sealer,
                 cfg.pg_groups_in_flight,
+                // a command beside a server (`anbei account …`) is not one of the serving instances
+                !cfg.shared_access,
             )
             .await
             .map_err(|e| format!("cannot open PostgreSQL database: {e}"))?;

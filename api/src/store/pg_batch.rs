@@ -11,17 +11,120 @@ use super::*;
 use sqlx::PgPool;
 use std::collections::HashSet;
 use std::sync::Arc;
-use tokio::sync::{Semaphore, mpsc, oneshot};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+use tokio::sync::{Notify, mpsc, oneshot};
 
 /// Most filings in one group.
 pub const MAX_BATCH: usize = 256;
-/// Groups being written at once by one instance (each holds one pooled connection at a time), unless
-/// `--pg-groups-in-flight` (`ANBEI_PG_GROUPS_IN_FLIGHT`, `Config::pg_groups_in_flight`) says otherwise. Every group ends by appending to the audit chain under its
-/// lock, so groups commit one at a time across all instances: more groups in flight only split the queue
-/// into smaller groups waiting on that lock. Measured on the 2-core box (BENCHMARKS.md, "Session 15:
-/// several instances"): one instance 3,315 receipts/s with 4 in flight, 3,700 with 2, 3,200 with 1;
-/// two instances sharing the database do best with 1 each.
+/// Groups being written at once by all the instances sharing a database, unless
+/// `--pg-groups-in-flight` (`ANBEI_PG_GROUPS_IN_FLIGHT`, `Config::pg_groups_in_flight`) gives each
+/// instance a number: alone, an instance writes this many; beside others, its share ([`auto`]). Every
+/// group ends by appending to the audit chain under its lock, so groups commit one at a time across
+/// all instances: one group committing and one being written keep the lock busy, and more only split
+/// the queue into smaller groups waiting on it. Measured on the 2-core box (BENCHMARKS.md, sessions 15
+/// and 18): one instance does best with 2; two instances sharing the database with 1 each.
 pub const IN_FLIGHT: usize = 2;
+
+/// Groups in flight for one of `live` instances sharing the database: its share of [`IN_FLIGHT`],
+/// at least one.
+pub const fn auto(live: usize) -> usize {
+    let share = IN_FLIGHT / if live == 0 { 1 } else { live };
+    if share == 0 { 1 } else { share }
+}
+
+/// How often a serving instance writes its row in `instances` (migration 0019) and counts the others.
+pub const HEARTBEAT: Duration = Duration::from_secs(5);
+/// An instance whose row was written this recently (by the database's clock) counts as live.
+pub const LIVE_MS: i64 = 15_000;
+/// Rows of instances not seen for this long are removed.
+const FORGET_MS: i64 = 3_600_000;
+
+/// This instance's groups in flight: the number the operator gave, or [`auto`] of the instances seen.
+#[derive(Debug)]
+pub struct InFlight {
+    fixed: Option<usize>,
+    live: AtomicUsize,
+    limit: AtomicUsize,
+}
+
+impl InFlight {
+    /// `fixed`: the operator's number (`None`: from the instances seen; alone until a heartbeat says
+    /// otherwise).
+    pub fn new(fixed: Option<usize>) -> Arc<InFlight> {
+        Arc::new(InFlight {
+            fixed,
+            live: AtomicUsize::new(1),
+            limit: AtomicUsize::new(fixed.unwrap_or(IN_FLIGHT).max(1)),
+        })
+    }
+
+    /// A heartbeat counted `live` instances (this one included).
+    pub fn saw(&self, live: usize) {
+        self.live.store(live, Ordering::Relaxed);
+        if self.fixed.is_none() {
+            self.limit.store(auto(live), Ordering::Relaxed);
+        }
+    }
+
+    /// Groups this instance writes at once now.
+    pub fn limit(&self) -> usize {
+        self.limit.load(Ordering::Relaxed)
+    }
+
+    /// Instances seen live at the last heartbeat, this one included.
+    pub fn live(&self) -> usize {
+        self.live.load(Ordering::Relaxed)
+    }
+}
+
+/// Writes this instance's row (`id`) and returns how many instances are live, this one included: one
+/// statement, on the database's clock, which also forgets instances gone for an hour.
+pub async fn heartbeat(pool: &PgPool, id: &str) -> Result<usize, StoreError> {
+    let n: i64 = sqlx::query_scalar(
+        "WITH now AS (SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint AS ms), \
+         me AS (INSERT INTO instances (id, started_ms, seen_ms) SELECT $1, ms, ms FROM now \
+                ON CONFLICT (id) DO UPDATE SET seen_ms = EXCLUDED.seen_ms RETURNING seen_ms), \
+         gone AS (DELETE FROM instances WHERE seen_ms < (SELECT ms FROM now) - $3 AND id <> $1) \
+         SELECT 1 + count(*) FROM instances, me WHERE instances.id <> $1 AND instances.seen_ms > me.seen_ms - $2",
+    )
+    .bind(id)
+    .bind(LIVE_MS)
+    .bind(FORGET_MS)
+    .fetch_one(pool)
+    .await
+    .map_err(db)?;
+    Ok(usize::try_from(n).unwrap_or(1).max(1))
+}
+
+/// Heartbeats every [`HEARTBEAT`] after a first one now (so an instance starting beside others
+/// writes its share from its first group); the task ends when the handle is dropped.
+pub async fn join(pool: &PgPool, in_flight: &Arc<InFlight>) -> Result<Heartbeat, StoreError> {
+    let id = crate::signing::hex(
+        &crate::signing::random_bytes::<8>().map_err(|e| StoreError::Db(e.to_string()))?,
+    );
+    in_flight.saw(heartbeat(pool, &id).await?);
+    let (pool, in_flight) = (pool.clone(), in_flight.clone());
+    Ok(Heartbeat(tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(HEARTBEAT).await;
+            match heartbeat(&pool, &id).await {
+                Ok(n) => in_flight.saw(n),
+                // The database away (failover): keep the last count; the next beat tries again.
+                Err(e) => tracing::debug!(error = %e, "instances: heartbeat failed"),
+            }
+        }
+    })))
+}
+
+/// The heartbeat task, stopped when dropped.
+pub struct Heartbeat(tokio::task::JoinHandle<()>);
+
+impl Drop for Heartbeat {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
 
 type Item = (NewFiling, oneshot::Sender<Result<Created, StoreError>>);
 
@@ -30,22 +133,27 @@ pub struct Batcher {
 }
 
 impl Batcher {
-    /// Starts the collecting task, writing up to `in_flight` groups at once (at least one); it ends
-    /// when the batcher is dropped.
-    pub fn start(pool: PgPool, sealer: Arc<dyn Sealer>, in_flight: usize) -> Batcher {
+    /// Starts the collecting task, writing up to `in_flight.limit()` groups at once (read before each
+    /// group, so a heartbeat's new count applies from the next); it ends when the batcher is dropped.
+    pub fn start(pool: PgPool, sealer: Arc<dyn Sealer>, in_flight: Arc<InFlight>) -> Batcher {
         let (tx, mut rx) = mpsc::unbounded_channel::<Item>();
         tokio::spawn(async move {
-            let slots = Arc::new(Semaphore::new(in_flight.max(1)));
+            let running = Arc::new(AtomicUsize::new(0));
+            let done = Arc::new(Notify::new());
             while let Some(first) = rx.recv().await {
-                // Wait for a free slot first: whatever arrives meanwhile joins this group.
-                let Ok(slot) = slots.clone().acquire_owned().await else {
-                    return;
-                };
+                // Wait for a free slot first: whatever arrives meanwhile joins this group. (Only this
+                // loop waits, and `notify_one` keeps a wake-up for it if it is not waiting yet.)
+                while running.load(Ordering::Acquire) >= in_flight.limit().max(1) {
+                    done.notified().await;
+                }
+                running.fetch_add(1, Ordering::AcqRel);
                 let batch = gather(first, MAX_BATCH, || rx.try_recv().ok());
                 let (pool, sealer) = (pool.clone(), sealer.clone());
+                let (running, done) = (running.clone(), done.clone());
                 tokio::spawn(async move {
                     run(&pool, &sealer, batch).await;
-                    drop(slot);
+                    running.fetch_sub(1, Ordering::AcqRel);
+                    done.notify_one();
                 });
             }
         });

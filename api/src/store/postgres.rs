@@ -19,6 +19,10 @@ pub struct PgStore {
     sealer: Arc<dyn Sealer>,
     /// New filings are written in groups: see [`super::pg_batch`].
     batcher: super::pg_batch::Batcher,
+    /// How many groups at once, and the instances seen sharing the database.
+    in_flight: Arc<super::pg_batch::InFlight>,
+    /// A serving instance's row in `instances`, written every few seconds (none: a command).
+    _heartbeat: Option<super::pg_batch::Heartbeat>,
 }
 
 /// Longest wait for a pooled connection before the request is answered 503.
@@ -41,22 +45,25 @@ const _: () = assert!(
 const RETENTION_LOCK: i32 = 0x616e_6503;
 
 impl PgStore {
-    /// [`PgStore::connect_with`] writing [`super::pg_batch::IN_FLIGHT`] groups of new filings at once.
+    /// [`PgStore::connect_with`] for a command (not a serving instance): [`super::pg_batch::IN_FLIGHT`]
+    /// groups of new filings at once, and no row in `instances`.
     pub async fn connect(
         url: &str,
         schema: Option<&str>,
         sealer: Arc<dyn Sealer>,
     ) -> Result<PgStore, String> {
-        Self::connect_with(url, schema, sealer, super::pg_batch::IN_FLIGHT).await
+        Self::connect_with(url, schema, sealer, None, false).await
     }
 
     /// Connects (applying the migrations) with up to `groups_in_flight` group commits of new filings
-    /// at once (`Config::pg_groups_in_flight`).
+    /// at once (`Config::pg_groups_in_flight`; `None`: this instance's share, [`super::pg_batch::auto`]).
+    /// A `serving` instance keeps its row in `instances` (migration 0019), so the others count it.
     pub async fn connect_with(
         url: &str,
         schema: Option<&str>,
         sealer: Arc<dyn Sealer>,
-        groups_in_flight: usize,
+        groups_in_flight: Option<usize>,
+        serving: bool,
     ) -> Result<PgStore, String> {
         if let Some(s) = schema {
             if !s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') || s.is_empty() {
@@ -105,12 +112,24 @@ impl PgStore {
             super::pg_hosts::watch(pool.clone(), hosts, first, with_schema);
         }
         migrate(&pool).await?;
+        let in_flight = super::pg_batch::InFlight::new(groups_in_flight);
+        let heartbeat = if serving {
+            Some(
+                super::pg_batch::join(&pool, &in_flight)
+                    .await
+                    .map_err(|e| e.to_string())?,
+            )
+        } else {
+            None
+        };
         let batcher =
-            super::pg_batch::Batcher::start(pool.clone(), sealer.clone(), groups_in_flight);
+            super::pg_batch::Batcher::start(pool.clone(), sealer.clone(), in_flight.clone());
         Ok(PgStore {
             pool,
             sealer,
             batcher,
+            in_flight,
+            _heartbeat: heartbeat,
         })
     }
 
@@ -603,6 +622,10 @@ impl Store for PgStore {
 
     fn pool_stats(&self) -> Option<(u32, usize)> {
         Some((self.pool.size(), self.pool.num_idle()))
+    }
+
+    fn groups_in_flight(&self) -> Option<(usize, usize)> {
+        Some((self.in_flight.live(), self.in_flight.limit()))
     }
 
     fn create_filing(&self, f: NewFiling) -> Fut<'_, Created> {
