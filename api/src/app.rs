@@ -367,7 +367,8 @@ pub async fn state(cfg: Config, clock: Arc<dyn Clock>) -> Result<AppState, Strin
     Ok(state)
 }
 
-/// Encrypts, in the background, the personal fields of filings stored in clear by earlier versions.
+/// Encrypts, in the background, the personal fields of filings and the TOTP secrets of accounts
+/// stored in clear by earlier versions.
 fn spawn_clear_rows_sweep(state: &AppState) {
     use crate::store::fieldcrypt::{Sweep, sweep};
     let (store, signer) = (state.store.clone(), state.signer.clone());
@@ -387,6 +388,17 @@ fn spawn_clear_rows_sweep(state: &AppState) {
             ),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "field encryption sweep stopped"),
+        }
+        // and the staff's TOTP secrets an earlier version stored in clear (accounts/totp.rs)
+        use crate::accounts::totp::{Reseal, seal_stored};
+        match seal_stored(store.as_ref(), &*signer, Reseal::Clear).await {
+            Ok(r) if r.sealed > 0 || r.failed > 0 => tracing::info!(
+                sealed = r.sealed,
+                failed = r.failed,
+                "TOTP secrets stored in clear encrypted"
+            ),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "TOTP secret sweep stopped"),
         }
     });
 }

@@ -543,6 +543,12 @@ pub async fn reencrypt_audited(
         Box::pin(async { Ok(()) })
     })
     .await?;
+    let t = crate::accounts::totp::seal_stored(
+        s.store.as_ref(),
+        &*s.signer,
+        crate::accounts::totp::Reseal::NotCurrent,
+    )
+    .await?;
     s.store
         .staff_write(
             vec![],
@@ -551,8 +557,8 @@ pub async fn reencrypt_audited(
                 "fields_reencrypted",
                 &kid,
                 format!(
-                    "{} filings read, {} rewritten, {} failed",
-                    r.seen, r.rewritten, r.failed
+                    "{} filings read, {} rewritten, {} failed; {} TOTP secrets sealed again, {} failed",
+                    r.seen, r.rewritten, r.failed, t.sealed, t.failed
                 ),
             )],
         )

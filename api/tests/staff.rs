@@ -20,6 +20,7 @@ both_backends!(
     first_sign_in_must_change_the_password,
     sessions_end_after_idle_and_absolute_limits,
     admins_must_turn_on_totp_and_then_sign_in_with_a_code,
+    totp_secrets_are_stored_encrypted_and_clear_ones_from_before_are_sealed,
     tokens_expire_and_are_revoked,
     a_disabled_account_stops_at_once,
     every_change_and_read_is_audited_and_the_chain_detects_tampering,
@@ -360,6 +361,20 @@ async fn admins_must_turn_on_totp_and_then_sign_in_with_a_code(b: Backend) {
             .unwrap()
             .starts_with("otpauth://totp/Anbei:admin?secret=")
     );
+    // pending, it is stored only encrypted (issue 16, item 6)
+    let stored = |col: &'static str| {
+        let app = &app;
+        async move {
+            app.sql(&format!(
+                "SELECT COALESCE({col}, '') FROM accounts WHERE login = 'admin'"
+            ))
+            .await
+            .remove(0)
+        }
+    };
+    let pending = stored("totp_pending").await;
+    assert!(pending.starts_with("enc:v1:"), "{pending}");
+    assert!(!pending.contains(secret));
     let (st, p) = c
         .post("/api/v1/session/totp/confirm", &json!({ "code": "000000" }))
         .await;
@@ -372,6 +387,9 @@ async fn admins_must_turn_on_totp_and_then_sign_in_with_a_code(b: Backend) {
         204
     );
     assert_eq!(c.get("/api/v1/accounts").await.0, 200);
+    // confirmed: the same sealed value moved, nothing pending, never the secret in clear
+    assert_eq!(stored("totp_secret").await, pending);
+    assert_eq!(stored("totp_pending").await, "");
     // From now on a code is asked for: none → TOTP_REQUIRED; a wrong one fails; the same one twice too.
     let (st, p, _) = Console::sign_in(&app, "admin", NEW_PW, None).await;
     assert_eq!((st, p["code"].as_str()), (401, Some("TOTP_REQUIRED")));
@@ -384,6 +402,51 @@ async fn admins_must_turn_on_totp_and_then_sign_in_with_a_code(b: Backend) {
     let (st, v, _) = Console::sign_in(&app, "admin", NEW_PW, Some(&code)).await;
     assert_eq!(st, 200, "{v}");
     assert_eq!(v["totp_enrolment_required"], false);
+}
+
+/// A TOTP secret stored in clear by a version before encryption still signs in; the sweep every start
+/// runs encrypts it under the current data key, once, and it still signs in. A sealed secret is bound
+/// to its account: copied into another account's row it does not open, and that sign-in fails.
+async fn totp_secrets_are_stored_encrypted_and_clear_ones_from_before_are_sealed(b: Backend) {
+    use anbei_api::accounts::totp::{Reseal, seal_stored};
+    let app = spawn(b).await;
+    account(&app, "admin", "admin", Some("*")).await;
+    account(&app, "other", "admin", Some("*")).await;
+    let secret = totp::new_secret().unwrap();
+    app.sql(&format!(
+        "UPDATE accounts SET totp_secret = '{secret}' WHERE login = 'admin'"
+    ))
+    .await;
+    let sign_in = |login: &'static str| {
+        let (app, secret) = (&app, secret.clone());
+        async move {
+            app.clock.advance_ms(30_000);
+            let code = totp::code_at(&secret, app.clock_ms()).unwrap();
+            Console::sign_in(app, login, PW, Some(&code)).await.0
+        }
+    };
+    assert_eq!(sign_in("admin").await, 200, "in clear, as stored before");
+
+    let sweep = || seal_stored(app.state.store.as_ref(), &*app.state.signer, Reseal::Clear);
+    let r = sweep().await.unwrap();
+    assert_eq!((r.accounts, r.sealed, r.failed), (2, 1, 0));
+    assert_eq!(sweep().await.unwrap().sealed, 0, "once");
+    let sealed = app
+        .sql("SELECT totp_secret FROM accounts WHERE login = 'admin'")
+        .await
+        .remove(0);
+    let kid = app.state.signer.current_field_kid().unwrap();
+    assert!(sealed.starts_with(&format!("enc:v1:{kid}:")), "{sealed}");
+    assert!(!sealed.contains(&secret));
+    assert_eq!(sign_in("admin").await, 200, "sealed");
+
+    // copied into another account's row: it does not open there
+    app.sql(&format!(
+        "UPDATE accounts SET totp_secret = '{sealed}' WHERE login = 'other'"
+    ))
+    .await;
+    assert_eq!(sign_in("other").await, 500);
+    assert_eq!(sign_in("admin").await, 200);
 }
 
 async fn tokens_expire_and_are_revoked(b: Backend) {

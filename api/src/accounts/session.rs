@@ -167,7 +167,12 @@ pub async fn sign_in(
         match b.totp.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
             // asked for, not a failure
             None => return Err(ApiError::totp_required()),
-            Some(code) => match totp::check(secret, code, now, a.totp_last_step) {
+            Some(code) => match totp::check(
+                &totp::open(&a.login, secret).map_err(ApiError::internal)?,
+                code,
+                now,
+                a.totp_last_step,
+            ) {
                 Some(step) => {
                     second = Some(step);
                     None

@@ -176,7 +176,8 @@ pub async fn totp_begin(
 ) -> Result<Json<TotpStart>, ApiError> {
     let secret = totp::new_secret().map_err(ApiError::internal)?;
     let mut a = sa.account.clone();
-    a.totp_pending = Some(secret.clone());
+    // stored encrypted; shown once, here
+    a.totp_pending = Some(totp::seal(&*s.signer, &a.login, &secret).map_err(ApiError::internal)?);
     s.store
         .staff_write(
             vec![StaffOp::PutAccount(a)],
@@ -209,7 +210,8 @@ pub async fn totp_confirm(
             Msg::of(Key::TotpNotStarted),
         )]));
     };
-    let Some(step) = totp::check(&pending, &b.code, s.now_ms(), None) else {
+    let plain = totp::open(&sa.account.login, &pending).map_err(ApiError::internal)?;
+    let Some(step) = totp::check(&plain, &b.code, s.now_ms(), None) else {
         return Err(ApiError::invalid_request(vec![FieldProblem::msg(
             "code",
             "wrong",

@@ -470,6 +470,18 @@ async fn apply(c: &mut PgConnection, op: &StaffOp) -> Result<(), StoreError> {
             .await?;
             1
         }
+        StaffOp::SealTotp {
+            login,
+            pending,
+            old,
+            new,
+        } => {
+            if *pending {
+                execute(c, ssql::seal_totp_pending(login, old, new)).await?
+            } else {
+                execute(c, ssql::seal_totp_secret(login, old, new)).await?
+            }
+        }
     };
     match (changed, op) {
         (0, StaffOp::AddAccount(_)) => Err(StoreError::Conflict),

@@ -353,6 +353,18 @@ fn apply(c: &Connection, op: &StaffOp) -> Result<(), StoreError> {
             )?;
             1
         }
+        StaffOp::SealTotp {
+            login,
+            pending,
+            old,
+            new,
+        } => {
+            if *pending {
+                execute(c, ssql::seal_totp_pending(login, old, new))?
+            } else {
+                execute(c, ssql::seal_totp_secret(login, old, new))?
+            }
+        }
     };
     match (changed, op) {
         (0, StaffOp::AddAccount(_)) => Err(StoreError::Conflict),

@@ -130,6 +130,15 @@ pub enum StaffOp {
         new: String,
         contractor_token_hash: String,
     },
+    /// An account's TOTP secret (or the one pending confirmation) stored again, encrypted
+    /// (`accounts/totp.rs`): only if it is still `old`, so a change made meanwhile (a new enrolment, a
+    /// reset) is never overwritten; `NotFound` otherwise.
+    SealTotp {
+        login: String,
+        pending: bool,
+        old: String,
+        new: String,
+    },
 }
 
 /// A filing whose Idempotency-Key is still stored in clear (before issue 16, item 5).

@@ -10,6 +10,14 @@ query!(set_access_token(filing_no: &'a str, hash: &'a str) -> 2 = [
     "UPDATE filings SET access_token_hash = $2 WHERE filing_no = $1"
 ] [Arg::Text(filing_no), Arg::Text(hash)]);
 
+query!(seal_totp_secret(login: &'a str, old: &'a str, new: &'a str) -> 3 = [
+    "UPDATE accounts SET totp_secret = $3 WHERE login = $1 AND totp_secret = $2"
+] [Arg::Text(login), Arg::Text(old), Arg::Text(new)]);
+
+query!(seal_totp_pending(login: &'a str, old: &'a str, new: &'a str) -> 3 = [
+    "UPDATE accounts SET totp_pending = $3 WHERE login = $1 AND totp_pending = $2"
+] [Arg::Text(login), Arg::Text(old), Arg::Text(new)]);
+
 query!(hash_idempotency_key(filing_no: &'a str, old: &'a str, new: &'a str, contractor: &'a str) -> 4 = [
     "UPDATE filings SET idempotency_key = $3, contractor_token_hash = $4 WHERE filing_no = $1 AND idempotency_key = $2"
 ] [Arg::Text(filing_no), Arg::Text(old), Arg::Text(new), Arg::Text(contractor)]);
@@ -316,6 +324,8 @@ pub(super) fn check_all(check: &mut dyn FnMut(&'static Stmt, usize)) {
         revoke_token("l", "i", "t"),
         revoke_tokens_of("l", "t"),
         set_access_token("f", "h"),
+        seal_totp_secret("l", "o", "n"),
+        seal_totp_pending("l", "o", "n"),
         hash_idempotency_key("f", "o", "n", "c"),
         legacy_idempotency_keys(1),
         audit_head(),
