@@ -3,6 +3,7 @@
 //! ```text
 //! loadgen receipts --url http://127.0.0.1:18080 --seconds 10 --concurrency 64   # max receipts/s
 //! loadgen receipts --url … --seconds 10 --rate 1000                             # open loop, p99
+//! loadgen receipts --url … --seconds 10 --rate 1000 --latencies FILE             # also append each latency (µs)
 //! loadgen assess   --url … --seconds 10 --concurrency 64                        # assessments/s
 //! loadgen sqlite-raw --dir /tmp/x --seconds 5                                   # SQLite baselines
 //! ```
@@ -259,6 +260,23 @@ async fn http_mode(mode: &str, args: &[String]) {
     }
     let elapsed = start.elapsed().as_secs_f64();
     lat.sort();
+    // `--latencies FILE`: every request's latency in µs appended, one a line, so a caller running
+    // several windows can take the percentiles of them all (bench/purge.sh)
+    let file = arg(args, "--latencies", "");
+    if !file.is_empty() {
+        use std::io::Write;
+        let mut f = std::io::BufWriter::new(
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&file)
+                .unwrap(),
+        );
+        for l in &lat {
+            writeln!(f, "{}", l.as_micros()).unwrap();
+        }
+        f.flush().unwrap();
+    }
     let ok = stats.ok.load(Ordering::Relaxed);
     println!(
         "{{\"mode\":\"{mode}\",\"rate_target\":{rate},\"concurrency\":{conc},\"seconds\":{elapsed:.2},\"ok\":{ok},\"errors\":{},\"per_s\":{:.0},\"p50_ms\":{:.2},\"p99_ms\":{:.2},\"max_ms\":{:.2}}}",
