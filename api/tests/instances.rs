@@ -272,23 +272,11 @@ async fn audit_rows(app: &TestApp, filter: &str) -> i64 {
 
 /// (`anbei_pg_instances_live`, `anbei_pg_groups_in_flight_limit`) from `app`'s `GET /metrics`.
 async fn in_flight_gauges(app: &TestApp) -> (u64, u64) {
-    let text = app
-        .http
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let gauge = |name: &str| {
-        text.lines()
-            .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse::<u64>().ok())
-            .unwrap_or_else(|| panic!("{name} in {text}"))
-    };
+    let (st, text) = app.page("/metrics").await;
+    assert_eq!(st, 200, "{text}");
     (
-        gauge("anbei_pg_instances_live"),
-        gauge("anbei_pg_groups_in_flight_limit"),
+        series(&text, "anbei_pg_instances_live ") as u64,
+        series(&text, "anbei_pg_groups_in_flight_limit ") as u64,
     )
 }
 

@@ -27,16 +27,6 @@ async fn metrics(app: &TestApp, auth: Option<&str>, forwarded: bool) -> (u16, St
     (st, ct, resp.text().await.unwrap())
 }
 
-/// The value of the series `name{labels}` (exact line prefix), 0 when absent.
-fn series(text: &str, line_prefix: &str) -> f64 {
-    text.lines()
-        .find_map(|l| {
-            l.strip_prefix(line_prefix)
-                .and_then(|v| v.trim().parse().ok())
-        })
-        .unwrap_or(0.0)
-}
-
 async fn metrics_count_requests_by_route_template_and_receipts(backend: Backend) {
     let app = spawn(backend).await;
     // without a token configured: this machine, directly — not through a proxy

@@ -45,7 +45,6 @@ const FORGET_MS: i64 = 3_600_000;
 pub struct InFlight {
     fixed: Option<usize>,
     live: AtomicUsize,
-    limit: AtomicUsize,
 }
 
 impl InFlight {
@@ -55,21 +54,17 @@ impl InFlight {
         Arc::new(InFlight {
             fixed,
             live: AtomicUsize::new(1),
-            limit: AtomicUsize::new(fixed.unwrap_or(IN_FLIGHT).max(1)),
         })
     }
 
     /// A heartbeat counted `live` instances (this one included).
     pub fn saw(&self, live: usize) {
         self.live.store(live, Ordering::Relaxed);
-        if self.fixed.is_none() {
-            self.limit.store(auto(live), Ordering::Relaxed);
-        }
     }
 
     /// Groups this instance writes at once now.
     pub fn limit(&self) -> usize {
-        self.limit.load(Ordering::Relaxed)
+        self.fixed.unwrap_or_else(|| auto(self.live())).max(1)
     }
 
     /// Instances seen live at the last heartbeat, this one included.
@@ -143,7 +138,7 @@ impl Batcher {
             while let Some(first) = rx.recv().await {
                 // Wait for a free slot first: whatever arrives meanwhile joins this group. (Only this
                 // loop waits, and `notify_one` keeps a wake-up for it if it is not waiting yet.)
-                while running.load(Ordering::Acquire) >= in_flight.limit().max(1) {
+                while running.load(Ordering::Acquire) >= in_flight.limit() {
                     done.notified().await;
                 }
                 running.fetch_add(1, Ordering::AcqRel);

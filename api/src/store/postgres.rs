@@ -475,13 +475,7 @@ async fn apply(c: &mut PgConnection, op: &StaffOp) -> Result<(), StoreError> {
             pending,
             old,
             new,
-        } => {
-            if *pending {
-                execute(c, ssql::seal_totp_pending(login, old, new)).await?
-            } else {
-                execute(c, ssql::seal_totp_secret(login, old, new)).await?
-            }
-        }
+        } => execute(c, ssql::seal_totp(login, *pending, old, new)).await?,
     };
     match (changed, op) {
         (0, StaffOp::AddAccount(_)) => Err(StoreError::Conflict),

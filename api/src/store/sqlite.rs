@@ -358,13 +358,7 @@ fn apply(c: &Connection, op: &StaffOp) -> Result<(), StoreError> {
             pending,
             old,
             new,
-        } => {
-            if *pending {
-                execute(c, ssql::seal_totp_pending(login, old, new))?
-            } else {
-                execute(c, ssql::seal_totp_secret(login, old, new))?
-            }
-        }
+        } => execute(c, ssql::seal_totp(login, *pending, old, new))?,
     };
     match (changed, op) {
         (0, StaffOp::AddAccount(_)) => Err(StoreError::Conflict),

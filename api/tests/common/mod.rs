@@ -26,6 +26,17 @@ pub fn pg_url() -> String {
 
 pub const TODAY: &str = fixtures::TODAY;
 
+/// The value of the Prometheus series `name{labels}` (exact line prefix) in `GET /metrics`'s `text`,
+/// 0 when absent.
+pub fn series(text: &str, line_prefix: &str) -> f64 {
+    text.lines()
+        .find_map(|l| {
+            l.strip_prefix(line_prefix)
+                .and_then(|v| v.trim().parse().ok())
+        })
+        .unwrap_or(0.0)
+}
+
 pub struct TestApp {
     pub base: String,
     pub http: reqwest::Client,

@@ -18,6 +18,15 @@ query!(seal_totp_pending(login: &'a str, old: &'a str, new: &'a str) -> 3 = [
     "UPDATE accounts SET totp_pending = $3 WHERE login = $1 AND totp_pending = $2"
 ] [Arg::Text(login), Arg::Text(old), Arg::Text(new)]);
 
+/// `StaffOp::SealTotp`: the pending secret's statement or the confirmed one's.
+pub fn seal_totp<'a>(login: &'a str, pending: bool, old: &'a str, new: &'a str) -> Query<'a, 3> {
+    if pending {
+        seal_totp_pending(login, old, new)
+    } else {
+        seal_totp_secret(login, old, new)
+    }
+}
+
 query!(hash_idempotency_key(filing_no: &'a str, old: &'a str, new: &'a str, contractor: &'a str) -> 4 = [
     "UPDATE filings SET idempotency_key = $3, contractor_token_hash = $4 WHERE filing_no = $1 AND idempotency_key = $2"
 ] [Arg::Text(filing_no), Arg::Text(old), Arg::Text(new), Arg::Text(contractor)]);
